@@ -1,0 +1,34 @@
+"""The one record every benchmark returns."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    value: float
+    unit: str
+    baseline: float
+    # What the baseline is, in words ("same bot, capture off"); shown in the text report.
+    baseline_label: str
+    # Target on `ratio` (value / baseline) or None; `higher_is_better` says which way it points.
+    target: float | None = None
+    higher_is_better: bool = True
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline if self.baseline else float("inf")
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None:
+            return None
+        return self.ratio >= self.target if self.higher_is_better else self.ratio <= self.target
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["ratio"] = round(self.ratio, 4)
+        data["met"] = self.met
+        return data

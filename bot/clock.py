@@ -1,0 +1,71 @@
+"""The one source of "now".
+
+Everything that needs the time asks a `Clock`. Production uses `SystemClock`; tests and the
+sandbox use `ManualClock`, which only moves when told to, so scheduled work can be made due
+without sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class ManualClock:
+    """A clock that stands still until `advance` or `set` moves it.
+
+    Listeners (the scheduler's reconciler, the sandbox) are told after each move so that work
+    that became due runs at once.
+    """
+
+    def __init__(self, start: datetime | None = None) -> None:
+        start = start or datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+        if start.tzinfo is None:
+            raise ValueError("ManualClock needs a timezone-aware start time")
+        self._now = start.astimezone(UTC)
+        self._listeners: list[Callable[[datetime], object]] = []
+
+    def now(self) -> datetime:
+        return self._now
+
+    def on_move(self, listener: Callable[[datetime], object]) -> None:
+        self._listeners.append(listener)
+
+    async def advance(self, delta: timedelta) -> datetime:
+        if delta < timedelta(0):
+            raise ValueError("time only moves forward")
+        return await self.set(self._now + delta)
+
+    async def set(self, when: datetime) -> datetime:
+        if when.tzinfo is None:
+            raise ValueError("ManualClock.set needs a timezone-aware time")
+        self._now = when.astimezone(UTC)
+        for listener in list(self._listeners):
+            result = listener(self._now)
+            if asyncio.iscoroutine(result):
+                await result
+        return self._now
+
+
+def to_ms(when: datetime) -> int:
+    """Epoch milliseconds: the one time format stored in the database."""
+    if when.tzinfo is None:
+        raise ValueError("naive datetimes are not allowed; attach a timezone")
+    return int(when.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)

@@ -1,0 +1,24 @@
+"""The one exception type for refusals a member should read.
+
+Raise `UserError("what went wrong and what to do")` anywhere below a command; the single
+app-command error handler renders it as an ephemeral message. Anything else is a bug: it is
+logged with an error id and the member sees a short apology quoting that id.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A refusal or problem the member can act on. The message is shown to them verbatim."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file, the key, expected and found."""
+
+
+class StorageError(Exception):
+    """The database cannot be used (newer schema, corrupt file, ...). Message is for humans."""

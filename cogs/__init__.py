@@ -1,0 +1,1 @@
+"""Thin Discord adapters, one module (or package) per feature."""
