@@ -1,0 +1,40 @@
+# Two commands on a fresh machine with only Python 3.11+:
+#   make demo   - the bot against the local sandbox Discord (no account, no token)
+#   make test   - ruff, mypy and the whole pytest suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: test demo run lint typecheck bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when the project's dependencies change.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest -q
+
+demo: $(STAMP)
+	$(BIN)/cohortbot sandbox
+
+# Real Discord: needs DISCORD_TOKEN and config.toml (copy config.example.toml).
+run: $(STAMP)
+	$(BIN)/cohortbot run --config config.toml
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

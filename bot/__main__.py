@@ -1,0 +1,142 @@
+"""`cohortbot` / `python -m bot`: run, sandbox, review, check-config, backup."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import Config, load_config, load_token, summary
+from bot.errors import ConfigError, StorageError
+
+DEFAULT_CONFIG = Path("config.toml")
+EXIT_USAGE = 2  # bad config or arguments: the operator must change something
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cohortbot",
+        description="A Discord bot for learning cohorts (lesson critiques, draft reviews, "
+        "follow-up reminders).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)")
+    run.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="default: config.toml")
+
+    sandbox = sub.add_parser(
+        "sandbox", help="run the bot against a local sandbox Discord (no account needed)"
+    )
+    sandbox.add_argument("--script", type=Path, help="run commands from FILE, print a transcript")
+    sandbox.add_argument("--db", type=Path, help="keep the bot's database here")
+    sandbox.add_argument("--config", type=Path, help="bot config to use (ids come from the demo)")
+
+    review = sub.add_parser("review", help="review an outreach draft offline", add_help=False)
+    review.add_argument("args", nargs=argparse.REMAINDER)
+
+    check = sub.add_parser("check-config", help="validate a config file and summarize it")
+    check.add_argument("path", nargs="?", type=Path, default=DEFAULT_CONFIG)
+
+    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup.add_argument("dest", type=Path)
+    backup.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    backup.add_argument("--database", type=Path, help="the database file (overrides the config)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # `review` passes everything after it to the reviewer's own parser (it has its own --help).
+    if argv[:1] == ["review"]:
+        from bot.review.cli import main as review_main
+
+        return review_main(argv[1:])
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
+    logging.getLogger("discord").setLevel(logging.INFO if args.verbose else logging.WARNING)
+    try:
+        if args.command == "check-config":
+            config = load_config(args.path)
+            print(summary(config))
+            print("config OK")
+            return 0
+        if args.command == "run":
+            return _run(args.config)
+        if args.command == "backup":
+            return _backup(args)
+        if args.command == "sandbox":
+            from bot.sandbox.repl import main as sandbox_main
+
+            return sandbox_main(script=args.script, db=args.db, config_path=args.config)
+    except ConfigError as exc:
+        print(f"config error:\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StorageError as exc:
+        print(f"database error: {exc}", file=sys.stderr)
+        return 1
+    raise AssertionError(f"unhandled command {args.command}")  # argparse guarantees one
+
+
+def _run(config_path: Path) -> int:
+    token = load_token()
+    if not token:
+        print(
+            "cohortbot: no bot token: set DISCORD_TOKEN (or DISCORD_TOKEN_FILE) to run on "
+            "Discord, or try the bot locally with `make demo`.",
+            file=sys.stderr,
+        )
+        return 1
+    config = load_config(config_path)
+    return asyncio.run(_serve(config, token))
+
+
+async def _serve(config: Config, token: str) -> int:
+    import discord
+
+    from bot.client import CohortBot
+
+    bot = CohortBot(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    runner = asyncio.create_task(bot.start(token), name="cohortbot:run")
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    await bot.close()
+    if not runner.done():
+        runner.cancel()
+    try:
+        await runner
+    except asyncio.CancelledError:
+        pass
+    except discord.LoginFailure:
+        print("cohortbot: Discord rejected the token in DISCORD_TOKEN; reset it in the "
+              "Developer Portal (Bot -> Reset Token).", file=sys.stderr)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print("cohortbot: enable the Message Content and Server Members intents in the "
+              "Developer Portal (Bot -> Privileged Gateway Intents).", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from storage.db import backup_file
+
+    database = args.database or load_config(args.config).storage.database
+    asyncio.run(backup_file(Path(database), args.dest))
+    print(f"backed up {database} -> {args.dest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,289 @@
+"""Configuration: a TOML file (plus the token from the environment) -> frozen dataclasses.
+
+Every problem names the file, the key, what was expected and what was found, and all problems
+are reported at once, so a moderator fixes the file in one pass. Unknown keys are refused:
+a typo must not silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.errors import ConfigError
+
+FOLLOWUP_WINDOW_DAYS = (7, 14)  # the lesson: one follow-up "within 1-2 weeks"
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    guild_ids: tuple[int, ...] = ()
+    lesson_channel_id: int | None = None
+    moderator_role_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class CohortSettings:
+    timezone: str = "UTC"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    database: Path = Path("data/cohort.db")
+
+
+@dataclass(frozen=True)
+class FollowupSettings:
+    window_days: int = 7
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    max_chars: int = 4000
+    rate_limit_per_hour: int = 30
+    linkedin_note_limit: int = 300
+
+
+@dataclass(frozen=True)
+class LessonSettings:
+    directory: Path = Path("lessons")
+    default: str = "networking-with-professionals"
+    post_schedule: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    discord: DiscordSettings = field(default_factory=DiscordSettings)
+    cohort: CohortSettings = field(default_factory=CohortSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings)
+    followups: FollowupSettings = field(default_factory=FollowupSettings)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
+    lesson: LessonSettings = field(default_factory=LessonSettings)
+    source: Path | None = None
+
+
+# --- validation ------------------------------------------------------------------------------
+
+Check = Callable[[Any], str | None]  # returns what was expected when the value is wrong
+
+
+def _describe(value: Any) -> str:
+    kind = type(value).__name__
+    text = repr(value)
+    return f"{kind} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+def _int_range(low: int, high: int) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return f"a whole number from {low} to {high}"
+        return None
+
+    return check
+
+
+def _snowflake(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**64:
+        return "a Discord id (a positive whole number; enable Developer Mode, then Copy ID)"
+    return None
+
+
+def _snowflakes(value: Any) -> str | None:
+    if not isinstance(value, list) or any(_snowflake(v) for v in value):
+        return "a list of Discord ids, e.g. [123456789012345678]"
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "a non-empty string"
+
+
+def _timezone(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "an IANA timezone name such as \"Europe/Berlin\""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "an IANA timezone name such as \"Europe/Berlin\""
+    return None
+
+
+def _cron(value: Any) -> str | None:
+    expected = 'a 5-field cron expression such as "0 9 * * MON" (minute hour day month weekday)'
+    if not isinstance(value, str):
+        return expected
+    if not value.strip():
+        return None  # empty string: scheduled posting off
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError:
+        return expected
+    return None
+
+
+# section -> key -> check. The dataclass defaults above are the defaults.
+_SCHEMA: dict[str, dict[str, Check]] = {
+    "discord": {
+        "guild_ids": _snowflakes,
+        "lesson_channel_id": _snowflake,
+        "moderator_role_ids": _snowflakes,
+    },
+    "cohort": {"timezone": _timezone},
+    "storage": {"database": _text},
+    "followups": {"window_days": _int_range(*FOLLOWUP_WINDOW_DAYS)},
+    "review": {
+        "max_chars": _int_range(100, 4000),
+        "rate_limit_per_hour": _int_range(1, 1000),
+        "linkedin_note_limit": _int_range(200, 300),
+    },
+    "lesson": {"directory": _text, "default": _text, "post_schedule": _cron},
+}
+
+
+def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
+    """Validate a parsed TOML document. Raises ConfigError listing every problem."""
+    where = str(source) if source else "<config>"
+    problems: list[str] = []
+    if "token" in data or any(
+        isinstance(v, Mapping) and "token" in v for v in data.values()
+    ):
+        problems.append(
+            f"{where}: key 'token': a bot token does not belong in a file that gets copied and "
+            "committed; remove it and set the DISCORD_TOKEN environment variable "
+            "(or DISCORD_TOKEN_FILE pointing at a file that holds it)"
+        )
+    for section, table in data.items():
+        if section == "token":
+            continue
+        if section not in _SCHEMA:
+            problems.append(
+                f"{where}: unknown section [{section}]; expected one of "
+                + ", ".join(f"[{s}]" for s in _SCHEMA)
+            )
+            continue
+        if not isinstance(table, Mapping):
+            problems.append(f"{where}: key '{section}': expected a table [{section}], "
+                            f"found {_describe(table)}")
+            continue
+        for key, value in table.items():
+            if key == "token":
+                continue
+            check = _SCHEMA[section].get(key)
+            if check is None:
+                known = ", ".join(_SCHEMA[section])
+                problems.append(f"{where}: unknown key '{section}.{key}'; known keys: {known}")
+                continue
+            expected = check(value)
+            if expected:
+                problems.append(
+                    f"{where}: key '{section}.{key}': expected {expected}, found {_describe(value)}"
+                )
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+    def get(section: str, key: str, default: Any) -> Any:
+        table = data.get(section, {})
+        return table.get(key, default)
+
+    d, r, les = DiscordSettings(), ReviewSettings(), LessonSettings()
+    base = source.parent if source else Path.cwd()
+    schedule = get("lesson", "post_schedule", None)
+    return Config(
+        discord=DiscordSettings(
+            guild_ids=tuple(get("discord", "guild_ids", list(d.guild_ids))),
+            lesson_channel_id=get("discord", "lesson_channel_id", d.lesson_channel_id),
+            moderator_role_ids=tuple(get("discord", "moderator_role_ids", [])),
+        ),
+        cohort=CohortSettings(timezone=get("cohort", "timezone", "UTC")),
+        storage=StorageSettings(
+            database=_resolve(base, get("storage", "database", str(StorageSettings.database)))
+        ),
+        followups=FollowupSettings(window_days=get("followups", "window_days", 7)),
+        review=ReviewSettings(
+            max_chars=get("review", "max_chars", r.max_chars),
+            rate_limit_per_hour=get("review", "rate_limit_per_hour", r.rate_limit_per_hour),
+            linkedin_note_limit=get("review", "linkedin_note_limit", r.linkedin_note_limit),
+        ),
+        lesson=LessonSettings(
+            directory=_resolve(base, get("lesson", "directory", str(les.directory))),
+            default=get("lesson", "default", les.default),
+            post_schedule=schedule.strip() or None if isinstance(schedule, str) else None,
+        ),
+        source=source,
+    )
+
+
+def _resolve(base: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a config file. Relative paths in it are relative to the file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no such file; copy config.example.toml to {path} and edit it"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_config(data, source=path.resolve())
+
+
+def load_token(environ: Mapping[str, str] | None = None) -> str | None:
+    """The bot token, from DISCORD_TOKEN or the file named by DISCORD_TOKEN_FILE (secrets)."""
+    env = os.environ if environ is None else environ
+    token = env.get("DISCORD_TOKEN", "").strip()
+    if token:
+        return token
+    token_file = env.get("DISCORD_TOKEN_FILE", "").strip()
+    if token_file:
+        try:
+            token = Path(token_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"DISCORD_TOKEN_FILE={token_file}: cannot read it: {exc.strerror}"
+            ) from None
+        if not token:
+            raise ConfigError(f"DISCORD_TOKEN_FILE={token_file}: the file is empty")
+        return token
+    return None
+
+
+def summary(config: Config) -> str:
+    """A short human summary for `cohortbot check-config`."""
+    d = config.discord
+    lines = [
+        f"config: {config.source or '<defaults>'}",
+        f"guilds: {', '.join(map(str, d.guild_ids)) or 'none (commands sync globally)'}",
+        f"lesson channel: {d.lesson_channel_id or 'not set (/lesson post asks for one)'}",
+        "moderator roles: "
+        + (", ".join(map(str, d.moderator_role_ids)) or "none (Manage Server permission only)"),
+        f"timezone: {config.cohort.timezone}",
+        f"database: {config.storage.database}",
+        f"follow-up window: {config.followups.window_days} days",
+        f"reviews: up to {config.review.max_chars} characters, "
+        f"{config.review.rate_limit_per_hour} an hour per member, "
+        f"LinkedIn note limit {config.review.linkedin_note_limit}",
+        f"lessons: {config.lesson.directory} (default {config.lesson.default})",
+        f"scheduled posting: {config.lesson.post_schedule or 'off'}",
+    ]
+    return "\n".join(lines)

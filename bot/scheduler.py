@@ -1,0 +1,146 @@
+"""APScheduler wiring, in the clock's time.
+
+The database is the source of truth for due work; this module only holds in-memory jobs for
+it (APScheduler 3's memory job store: its SQLAlchemy store blocks the event loop and pickles
+callables). Jobs are given in the bot's clock time. With the real clock that is plain
+APScheduler. With a ManualClock (tests, the sandbox) time moves in jumps, so on every move the
+jobs whose clock time has come are told to run now: still executed by APScheduler itself.
+
+`misfire_grace_time=None` everywhere: APScheduler's default of one second would silently drop
+a job that came due while the bot was busy or down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.clock import Clock, ManualClock
+
+log = logging.getLogger(__name__)
+
+JobFunc = Callable[..., Awaitable[Any]]
+
+
+def next_cron_time(cron: str, tz: tzinfo, after: datetime) -> datetime:
+    """The first occurrence of a crontab expression strictly after `after` (UTC result)."""
+    trigger = CronTrigger.from_crontab(cron, timezone=tz)
+    # APScheduler includes `after` itself when it matches; nudge past it.
+    probe = after.astimezone(tz)
+    fire = trigger.get_next_fire_time(None, probe)
+    if fire is not None and fire <= after:
+        fire = trigger.get_next_fire_time(None, probe + timedelta(seconds=1))
+    if fire is None:
+        raise ValueError(f"cron expression {cron!r} never fires again")
+    return fire.astimezone(UTC)
+
+
+class Scheduler:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._aps = AsyncIOScheduler(timezone=UTC)
+        self._due: dict[str, datetime] = {}  # job id -> clock time it is due
+        # Jobs a clock move made due, and the futures that `_on_clock_move` awaits for them.
+        self._waiting: dict[str, asyncio.Future[None]] = {}
+        if isinstance(clock, ManualClock):
+            clock.on_move(self._on_clock_move)
+
+    def start(self) -> None:
+        self._aps.start()
+
+    async def shutdown(self) -> None:
+        if self._aps.running:
+            # wait=False: running jobs are cancelled with the event loop's tasks; their rows
+            # stay claimable in the database, and the start-up sweep picks them up.
+            self._aps.shutdown(wait=False)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._aps.running)
+
+    def at(self, job_id: str, when: datetime, func: JobFunc, *args: Any) -> None:
+        """Run `func(*args)` once at clock time `when` (at once if that has passed)."""
+        self._due[job_id] = when
+        self._aps.add_job(
+            self._wrap(job_id, func),
+            "date",
+            run_date=self._real_time(when),
+            args=args,
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+
+    def every(self, job_id: str, seconds: float, func: JobFunc, *args: Any) -> None:
+        """A periodic sweep in real time (it catches anything a missed wake-up left behind)."""
+        self._aps.add_job(
+            self._wrap(job_id, func),
+            "interval",
+            seconds=seconds,
+            args=args,
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
+
+    def cancel(self, job_id: str) -> bool:
+        self._due.pop(job_id, None)
+        try:
+            self._aps.remove_job(job_id)
+        except JobLookupError:
+            return False
+        return True
+
+    def job_ids(self) -> list[str]:
+        return [job.id for job in self._aps.get_jobs()]
+
+    def due_time(self, job_id: str) -> datetime | None:
+        return self._due.get(job_id)
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _real_time(self, when: datetime) -> datetime:
+        # With the system clock the offset is zero; with a manual clock, a job due in three
+        # clock days sits three real days out, and `_on_clock_move` brings it forward.
+        return datetime.now(UTC) + (when - self.clock.now())
+
+    def _wrap(self, job_id: str, func: JobFunc) -> Callable[..., Awaitable[None]]:
+        async def run(*args: Any) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                # The sandbox harness waits for tasks named "cohortbot:..." to settle.
+                task.set_name(f"cohortbot:job:{job_id}")
+            if self._aps.get_job(job_id) is None:
+                self._due.pop(job_id, None)  # a one-off job: it is no longer due
+            try:
+                await func(*args)
+            except Exception:
+                log.exception("scheduled job %s failed", job_id)
+            finally:
+                waiter = self._waiting.pop(job_id, None)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(None)
+
+        return run
+
+    async def _on_clock_move(self, now: datetime) -> None:
+        """Run every job whose clock time has come, and return once they have finished."""
+        loop = asyncio.get_running_loop()
+        waiters = []
+        for job_id, when in list(self._due.items()):
+            job = self._aps.get_job(job_id)
+            if when <= now and job is not None:
+                waiter = self._waiting.setdefault(job_id, loop.create_future())
+                waiters.append(waiter)
+                job.modify(next_run_time=datetime.now(UTC))
+        if waiters:
+            self._aps.wakeup()
+            await asyncio.gather(*waiters)

@@ -1,0 +1,101 @@
+"""What every cog shares for talking to members: the one error handler, denials, base views.
+
+A `UserError` anywhere below a command, button or modal becomes an ephemeral message with its
+text. Anything else is a bug: logged with a short error id, and the member is shown that id so
+a moderator can find the traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserError
+
+log = logging.getLogger("cohortbot.errors")
+
+NO_PINGS = discord.AllowedMentions.none()
+
+
+async def send_ephemeral(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
+    """Answer privately, whether or not the interaction was already answered or deferred."""
+    kwargs.setdefault("allowed_mentions", NO_PINGS)
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=True, **kwargs)
+    else:
+        await interaction.response.send_message(content, ephemeral=True, **kwargs)
+
+
+async def send_denial(interaction: discord.Interaction, message: str) -> None:
+    await send_ephemeral(interaction, f"⚠️ {message}")
+
+
+def _unwrap(error: BaseException) -> BaseException:
+    while isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        inner = error.__cause__ or getattr(error, "original", None)
+        if inner is None:
+            break
+        error = inner
+    return error
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    error = _unwrap(error)
+    if isinstance(error, UserError):
+        message = error.message
+    elif isinstance(error, app_commands.CommandOnCooldown):
+        message = f"Slow down a little: try again in {error.retry_after:.0f} s."
+    elif isinstance(error, app_commands.NoPrivateMessage):
+        message = "That command works only in the cohort's server, not in DMs."
+    elif isinstance(error, app_commands.CheckFailure):
+        message = str(error) or "You can't use that command here."
+    elif isinstance(error, discord.Forbidden):
+        message = (
+            "Discord refused: I'm missing a permission for that "
+            f"({error.text or 'Forbidden'}). A moderator can check my role's permissions."
+        )
+    else:
+        error_id = secrets.token_hex(4)
+        log.error("unexpected error %s in %s", error_id, _describe(interaction), exc_info=error)
+        message = (
+            f"Sorry, something went wrong on my side. The moderators can look it up with "
+            f"error id `{error_id}`."
+        )
+    try:
+        await send_denial(interaction, message)
+    except discord.HTTPException:
+        log.warning("could not tell the member about an error in %s", _describe(interaction))
+
+
+def _describe(interaction: discord.Interaction) -> str:
+    name = interaction.command.qualified_name if interaction.command else "component"
+    return f"{name} by {interaction.user.id} in channel {interaction.channel_id}"
+
+
+async def on_app_command_error(
+    interaction: discord.Interaction, error: app_commands.AppCommandError
+) -> None:
+    await report_error(interaction, error)
+
+
+class CohortView(discord.ui.View):
+    """A view whose errors go to the one handler."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class CohortModal(discord.ui.Modal):
+    """A modal whose errors go to the one handler."""
+
+    # discord.py's Modal narrows BaseView.on_error (no `item`); mypy sees that as an override.
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction, error: Exception
+    ) -> None:
+        await report_error(interaction, error)

@@ -1,0 +1,106 @@
+"""Config: the example is valid; every kind of mistake is named by file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_config, load_token, parse_config
+from bot.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_example_config_is_valid() -> None:
+    config = load_config(ROOT / "config.example.toml")
+    assert config.discord.guild_ids == (123456789012345678,)
+    assert config.followups.window_days == 7
+    assert config.cohort.tz.key == "Europe/Berlin"
+    assert config.storage.database == ROOT / "data" / "cohort.db"
+    assert config.lesson.post_schedule is None
+
+
+def test_defaults_when_sections_are_missing(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, ""))
+    assert config.discord.guild_ids == ()
+    assert config.followups.window_days == 7
+    assert config.review.rate_limit_per_hour == 30
+    assert config.storage.database == tmp_path / "data" / "cohort.db"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ('[followups]\nwindow_days = "seven"', ["followups.window_days", "7 to 14", "str"]),
+        ("[followups]\nwindow_days = 21", ["followups.window_days", "7 to 14", "21"]),
+        ("[followups]\nwindow_days = 6", ["followups.window_days"]),
+        ("[discord]\nguild_ids = 5", ["discord.guild_ids", "list of Discord ids"]),
+        ('[discord]\nlesson_channel_id = "general"', ["discord.lesson_channel_id"]),
+        ("[discord]\nmoderator_roles = [1]", ["unknown key 'discord.moderator_roles'"]),
+        ("[discrd]\nguild_ids = [1]", ["unknown section [discrd]"]),
+        ('[cohort]\ntimezone = "Mars/Olympus"', ["cohort.timezone", "IANA"]),
+        ('[lesson]\npost_schedule = "every monday"', ["lesson.post_schedule", "cron"]),
+        ("[review]\nlinkedin_note_limit = 500", ["review.linkedin_note_limit", "200 to 300"]),
+        ("[review]\nmax_chars = true", ["review.max_chars", "bool"]),
+        ("followups = 3", ["key 'followups'", "table"]),
+    ],
+)
+def test_each_mistake_names_file_and_key(tmp_path: Path, text: str, names: list[str]) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert str(path.resolve()) in message
+    for name in names:
+        assert name in message
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
+    path = write(tmp_path, "[followups]\nwindow_days = 30\n[review]\nmax_chars = 0\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "followups.window_days" in str(info.value)
+    assert "review.max_chars" in str(info.value)
+
+
+def test_token_in_file_is_refused_with_where_it_belongs(tmp_path: Path) -> None:
+    for text in ['token = "abc"', '[discord]\ntoken = "abc"']:
+        with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
+            load_config(write(tmp_path, text))
+
+
+def test_broken_toml_missing_file_and_bad_encoding(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, "[discord\nguild_ids = ["))
+    with pytest.raises(ConfigError, match="no such file"):
+        load_config(tmp_path / "absent.toml")
+    bad = tmp_path / "latin1.toml"
+    bad.write_bytes(b'[cohort]\ntimezone = "\xe9"')
+    with pytest.raises(ConfigError, match="UTF-8"):
+        load_config(bad)
+
+
+def test_config_is_frozen() -> None:
+    config = parse_config({})
+    with pytest.raises(AttributeError):
+        config.followups.window_days = 10  # type: ignore[misc]
+
+
+def test_token_comes_from_environment_or_file(tmp_path: Path) -> None:
+    assert load_token({}) is None
+    assert load_token({"DISCORD_TOKEN": " abc \n"}) == "abc"
+    secret = tmp_path / "token"
+    secret.write_text("from-file\n")
+    assert load_token({"DISCORD_TOKEN_FILE": str(secret)}) == "from-file"
+    with pytest.raises(ConfigError, match="DISCORD_TOKEN_FILE"):
+        load_token({"DISCORD_TOKEN_FILE": str(tmp_path / "missing")})
+    secret.write_text("")
+    with pytest.raises(ConfigError, match="empty"):
+        load_token({"DISCORD_TOKEN_FILE": str(secret)})
