@@ -14,13 +14,15 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from bot.errors import StorageError
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -157,6 +159,13 @@ class Database:
     async def backup(self, dest: Path | str) -> None:
         """SQLite's online backup of the live database, safe while the bot writes."""
         await backup_file(self.path, Path(dest))
+
+
+def as_row(cls: type[T], row: sqlite3.Row) -> T:
+    """Build a row dataclass from the columns it names (extra columns are ignored)."""
+    columns = set(row.keys())  # (iterating a sqlite3.Row yields values, not keys)
+    fields = cls.__dataclass_fields__  # type: ignore[attr-defined]
+    return cls(**{name: row[name] for name in fields if name in columns})
 
 
 class Transaction:

@@ -1,0 +1,88 @@
+"""Capturing the discussion in a run's threads, in small groups.
+
+Discord can deliver thousands of messages a second; SQLite with synchronous=FULL commits a few
+thousand single-row transactions a second. So captured messages wait in a short queue and are
+written in one transaction per group. The window is short (a few milliseconds), and nothing is
+lost if the bot dies inside it: the backfill at the next start re-reads the threads from the
+last message that reached the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, TypeVar
+
+log = logging.getLogger(__name__)
+
+Row = TypeVar("Row")
+
+
+class GroupWriter(Generic[Row]):
+    """Queue rows; write them with `save(rows)` in groups of up to `max_rows`.
+
+    A group is written when it is full, or `window` seconds after its first row arrived.
+    """
+
+    def __init__(
+        self,
+        save: Callable[[Sequence[Row]], Awaitable[None]],
+        *,
+        max_rows: int = 500,
+        window: float = 0.005,
+    ) -> None:
+        self._save = save
+        self._max_rows = max_rows
+        self._window = window
+        self._pending: list[Row] = []
+        self._timer: asyncio.Task[None] | None = None
+        self._flush_lock = asyncio.Lock()
+        self.written = 0
+
+    def add(self, row: Row) -> None:
+        self._pending.append(row)
+        if len(self._pending) >= self._max_rows:
+            self._start(0)
+        elif self._timer is None:
+            self._start(self._window)
+
+    def _start(self, delay: float) -> None:
+        if self._timer is not None and delay > 0:
+            return
+        self._timer = asyncio.get_running_loop().create_task(
+            self._flush_after(delay), name="cohortbot:capture-flush"
+        )
+
+    async def _flush_after(self, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        self._timer = None
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Write everything queued so far (callers use it before an edit or a delete)."""
+        async with self._flush_lock:
+            while self._pending:
+                group, self._pending = (
+                    self._pending[: self._max_rows],
+                    self._pending[self._max_rows :],
+                )
+                try:
+                    await self._save(group)
+                except Exception:
+                    # The backfill re-reads the thread later; dropping the group here keeps one
+                    # bad row from wedging capture for everyone.
+                    log.exception("could not store %d captured messages", len(group))
+                else:
+                    self.written += len(group)
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    async def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        await self.flush()

@@ -1,0 +1,127 @@
+"""Member messages in a run's threads (the discussion), and their attachments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storage.db import Database
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    attachment_id: int
+    filename: str
+    url: str
+    size: int
+
+
+@dataclass(frozen=True)
+class DiscussionRow:
+    message_id: int
+    thread_id: int
+    author_id: int
+    author_name: str
+    content: str | None
+    reply_to_id: int | None
+    created_at: int
+    edited_at: int | None = None
+    deleted_at: int | None = None
+    attachments: tuple[AttachmentRow, ...] = ()
+
+
+_UPSERT = (
+    "INSERT INTO discussion_messages (message_id, thread_id, author_id, author_name, content,"
+    " reply_to_id, created_at, edited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    # A re-read message (backfill after a live capture) only refreshes what can change; a
+    # message already marked deleted stays deleted.
+    " ON CONFLICT (message_id) DO UPDATE SET"
+    " content = CASE WHEN deleted_at IS NULL THEN excluded.content ELSE NULL END,"
+    " edited_at = COALESCE(excluded.edited_at, edited_at)"
+)
+
+
+async def save_messages(db: Database, rows: Sequence[DiscussionRow]) -> None:
+    """Upsert a group of messages in one transaction (idempotent: the message id is the key)."""
+    if not rows:
+        return
+    async with db.transaction() as tx:
+        await tx.executemany(
+            _UPSERT,
+            [
+                (r.message_id, r.thread_id, r.author_id, r.author_name, r.content,
+                 r.reply_to_id, r.created_at, r.edited_at)
+                for r in rows
+            ],
+        )
+        attachments = [
+            (r.message_id, a.attachment_id, a.filename, a.url, a.size)
+            for r in rows
+            for a in r.attachments
+        ]
+        if attachments:
+            await tx.executemany(
+                "INSERT OR IGNORE INTO discussion_attachments"
+                " (message_id, attachment_id, filename, url, size) VALUES (?, ?, ?, ?, ?)",
+                attachments,
+            )
+
+
+async def edit_message(db: Database, message_id: int, content: str, edited_at: int) -> bool:
+    return (
+        await db.execute(
+            "UPDATE discussion_messages SET content = ?, edited_at = ?"
+            " WHERE message_id = ? AND deleted_at IS NULL",
+            (content, edited_at, message_id),
+        )
+        == 1
+    )
+
+
+async def delete_message(db: Database, message_id: int, deleted_at: int) -> bool:
+    """The member deleted it on Discord: keep the row (order, replies) but drop the content."""
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            "UPDATE discussion_messages SET content = NULL, deleted_at = ? WHERE message_id = ?",
+            (deleted_at, message_id),
+        )
+        await tx.execute(
+            "DELETE FROM discussion_attachments WHERE message_id = ?", (message_id,)
+        )
+    return changed == 1
+
+
+async def last_message_id(db: Database, thread_id: int) -> int | None:
+    value = await db.fetchval(
+        "SELECT MAX(message_id) FROM discussion_messages WHERE thread_id = ?", (thread_id,)
+    )
+    return int(value) if value is not None else None
+
+
+async def thread_messages(db: Database, thread_id: int) -> list[DiscussionRow]:
+    rows = await db.fetchall(
+        "SELECT * FROM discussion_messages WHERE thread_id = ? ORDER BY message_id", (thread_id,)
+    )
+    files = await db.fetchall(
+        "SELECT a.* FROM discussion_attachments a JOIN discussion_messages m"
+        " ON m.message_id = a.message_id WHERE m.thread_id = ? ORDER BY a.attachment_id",
+        (thread_id,),
+    )
+    by_message: dict[int, list[AttachmentRow]] = {}
+    for f in files:
+        by_message.setdefault(f["message_id"], []).append(
+            AttachmentRow(f["attachment_id"], f["filename"], f["url"], f["size"])
+        )
+    return [
+        DiscussionRow(
+            message_id=r["message_id"], thread_id=r["thread_id"], author_id=r["author_id"],
+            author_name=r["author_name"], content=r["content"], reply_to_id=r["reply_to_id"],
+            created_at=r["created_at"], edited_at=r["edited_at"], deleted_at=r["deleted_at"],
+            attachments=tuple(by_message.get(r["message_id"], ())),
+        )
+        for r in rows
+    ]
+
+
+async def count_messages(db: Database) -> int:
+    return int(await db.fetchval("SELECT COUNT(*) FROM discussion_messages") or 0)
