@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -80,6 +81,18 @@ async def on_app_command_error(
     interaction: discord.Interaction, error: app_commands.AppCommandError
 ) -> None:
     await report_error(interaction, error)
+
+
+async def guarded(interaction: discord.Interaction, action: Awaitable[None]) -> None:
+    """Run a DynamicItem's work with the one error handler.
+
+    discord.py sends a DynamicItem's errors to a throwaway view that only logs them, so the
+    member would see "This interaction failed" instead of the reason.
+    """
+    try:
+        await action
+    except Exception as error:
+        await report_error(interaction, error)
 
 
 class CohortView(discord.ui.View):

@@ -20,7 +20,7 @@ from bot.client import CohortBot
 from bot.clock import to_ms
 from bot.critiques import MAX_DOESNT, MAX_WORKS, validate_critique
 from bot.errors import UserError
-from cogs._ui import NO_PINGS, CohortModal, CohortView
+from cogs._ui import NO_PINGS, CohortModal, CohortView, guarded
 from storage import critiques as store
 from storage import lesson_runs as runs
 from storage.critiques import CritiqueRow
@@ -51,6 +51,9 @@ class CritiqueButton(
         return cls(int(match["run"]), int(match["example"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, self._open(interaction))
+
+    async def _open(self, interaction: discord.Interaction) -> None:
         cog = _cog(interaction)
         run, example = await cog.open_example(self.run_id, self.example_no)
         await interaction.response.send_modal(
@@ -66,14 +69,17 @@ def critique_view(run_id: int, example_no: int) -> discord.ui.View:
 
 class CritiqueModal(CohortModal):
     works: discord.ui.TextInput[CritiqueModal] = discord.ui.TextInput(
+        custom_id="works",
         label="What works in this outreach?", style=discord.TextStyle.paragraph,
         max_length=MAX_WORKS, required=False,
     )
     doesnt: discord.ui.TextInput[CritiqueModal] = discord.ui.TextInput(
+        custom_id="doesnt",
         label="What doesn't work?", style=discord.TextStyle.paragraph,
         max_length=MAX_DOESNT, required=False,
     )
     likely: discord.ui.TextInput[CritiqueModal] = discord.ui.TextInput(
+        custom_id="likely",
         label="Likely to get a response? yes / no / unsure", max_length=6, min_length=2,
         placeholder="yes, no or unsure",
     )
@@ -156,9 +162,12 @@ class CritiquesCog(commands.Cog):
                 return saved.created
             except discord.NotFound:
                 pass  # the old post was deleted: post it again
-        if thread.archived and not thread.locked:
-            await thread.edit(archived=False)
-        message = await thread.send(embed=embed, allowed_mentions=NO_PINGS)
+        try:
+            if thread.archived and not thread.locked:
+                await thread.edit(archived=False)
+            message = await thread.send(embed=embed, allowed_mentions=NO_PINGS)
+        except discord.NotFound:
+            raise UserError(self._thread_gone(example)) from None
         await store.set_critique_message(self.bot.db, saved.id, message.id)
         return saved.created
 
@@ -170,11 +179,15 @@ class CritiquesCog(commands.Cog):
             except (discord.NotFound, discord.Forbidden):
                 thread = None
         if not isinstance(thread, discord.Thread):
-            raise UserError(f"The thread of {example.title} was deleted, so I can't post your "
-                            "critique there. A moderator can post the lesson again.")
+            raise UserError(self._thread_gone(example))
         if thread.locked:
             raise UserError(f"The thread of {example.title} is locked.")
         return thread
+
+    @staticmethod
+    def _thread_gone(example: RunExampleRow) -> str:
+        return (f"The thread of {example.title} was deleted, so I can't post your critique "
+                "there. Your critique is saved; a moderator can post the lesson again.")
 
     @app_commands.command(name="critique", description="Critique one of the lesson's examples")
     @app_commands.describe(example="Example number (inside an example's thread: that one)",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import mimetypes
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -391,7 +392,10 @@ class LessonCog(commands.Cog):
         )
 
     async def _save_image(self, lesson: Lesson, number: int, image: discord.Attachment) -> str:
-        suffix = IMAGE_TYPES.get((image.content_type or "").split(";")[0])
+        content_type = (image.content_type or "").split(";")[0]
+        if not content_type:  # Discord normally says; fall back on the file name
+            content_type = mimetypes.guess_type(image.filename)[0] or ""
+        suffix = IMAGE_TYPES.get(content_type)
         if suffix is None:
             raise UserError("The image must be a PNG, JPEG, GIF or WebP file.")
         if image.size > MAX_IMAGE_BYTES:

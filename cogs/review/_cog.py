@@ -20,7 +20,7 @@ from bot.client import CohortBot
 from bot.clock import from_ms, to_ms
 from bot.errors import UserError
 from bot.review import CHANNELS, Review, ReviewSettings, is_reviewable, review
-from cogs._ui import NO_PINGS, CohortModal, CohortView, send_ephemeral
+from cogs._ui import NO_PINGS, CohortModal, CohortView, guarded, send_ephemeral
 from cogs.review._drafts import Draft, DraftBook
 from cogs.review._render import CHANNEL_NAMES, all_findings_text, review_embed
 from storage import outreaches
@@ -78,7 +78,7 @@ class DraftButton(
     async def callback(self, interaction: discord.Interaction) -> None:
         cog = interaction.client.get_cog("ReviewCog")  # type: ignore[attr-defined]
         assert isinstance(cog, ReviewCog)
-        await cog.on_button(interaction, self.action)
+        await guarded(interaction, cog.on_button(interaction, self.action))
 
 
 def review_view() -> discord.ui.View:
@@ -92,14 +92,17 @@ class DraftModal(CohortModal):
     """/review's form, and Revise's (holding the current draft)."""
 
     draft: discord.ui.TextInput[DraftModal] = discord.ui.TextInput(
+        custom_id="draft",
         label="Your draft", style=discord.TextStyle.paragraph, max_length=4000,
         placeholder="Paste the note, message or email you plan to send",
     )
     channel: discord.ui.TextInput[DraftModal] = discord.ui.TextInput(
+        custom_id="channel",
         label="Channel: linkedin_note, linkedin_message, email", required=False, max_length=20,
         placeholder="blank = detect it",
     )
     attempt: discord.ui.TextInput[DraftModal] = discord.ui.TextInput(
+        custom_id="attempt",
         label="Attempt: 1 = first message, 2 = follow-up", required=False, max_length=1,
         placeholder="1",
     )
@@ -130,15 +133,19 @@ class SentModal(CohortModal):
     """'I sent it': who, how, when, and whether to keep the draft with the record."""
 
     recipient: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
+        custom_id="recipient",
         label="Who did you send it to?", max_length=100, placeholder="e.g. Dana Lee, Acme",
     )
     channel: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
+        custom_id="channel",
         label="Channel: linkedin_note, linkedin_message, email", max_length=20,
     )
     sent_on: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
+        custom_id="sent_on",
         label="Sent on (YYYY-MM-DD, blank = today)", required=False, max_length=10,
     )
     keep: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
+        custom_id="keep",
         label="Keep the draft with the record? yes / no", max_length=3, default="no",
     )
 

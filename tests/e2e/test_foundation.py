@@ -1,0 +1,71 @@
+"""The bot's foundation, end to end: start-up, /help, the error handler, clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from bot.errors import UserError
+from tests.e2e.conftest import CohortWorld
+
+
+async def test_bot_starts_syncs_commands_and_opens_storage(world: CohortWorld) -> None:
+    bot = world.bot
+    assert bot.scheduler.running
+    assert await bot.db.user_version() >= 1
+    synced = [r for r in world.sandbox.requests if r.method == "PUT"]
+    (sync,) = [r for r in synced if r.path.endswith(f"/guilds/{world.guild.handle.id}/commands")]
+    assert {c["name"] for c in sync.json} >= {"help", "lesson", "critique", "review", "forget-me"}
+
+
+async def test_help_lists_member_commands_only_for_members(world: CohortWorld) -> None:
+    member = await world.ada.slash("help", channel=world.lessons)
+    assert member.ephemeral
+    text = str(member.response.embeds[0])
+    assert "/review" in text and "/critique" in text
+    assert "/lesson post" not in text
+
+    moderator = await world.mod.slash("help", channel=world.lessons)
+    text = str(moderator.response.embeds[0])
+    assert "/lesson post" in text and "/lesson close" in text
+
+
+async def test_user_error_becomes_an_ephemeral_message(world: CohortWorld) -> None:
+    result = await world.ada.slash("lesson post", channel=world.lessons)
+    assert result.ephemeral
+    assert "Only moderators" in result.response.content
+
+
+async def test_unexpected_error_is_logged_with_an_id(
+    world: CohortWorld, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cogs import help as help_cog
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(help_cog, "visible_commands", broken)
+    result = await world.ada.slash("help", channel=world.lessons)
+    assert result.ephemeral
+    content = result.response.content
+    assert "error id" in content
+    error_id = content.split("`")[1]
+    assert any(error_id in r.getMessage() and r.exc_info for r in caplog.records)
+    assert "kaboom" not in content  # internals are not shown to members
+
+
+async def test_clean_shutdown_closes_database_and_scheduler(world: CohortWorld) -> None:
+    bot = world.bot
+    threads_before = {t.name for t in threading.enumerate()}
+    await world.stop_bot()
+    assert not bot.scheduler.running
+    with pytest.raises(RuntimeError, match="setup_hook"):
+        _ = bot.db
+    await asyncio.sleep(0)
+    leftover = {t.name for t in threading.enumerate()} - threads_before
+    assert not [t for t in threading.enumerate() if t.name.startswith("Thread") and
+                t.is_alive() and t.name not in threads_before]
+    assert not leftover
+    assert UserError  # the one refusal type is importable for cogs
