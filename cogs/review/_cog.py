@@ -98,8 +98,8 @@ class DraftModal(CohortModal):
     )
     channel: discord.ui.TextInput[DraftModal] = discord.ui.TextInput(
         custom_id="channel",
-        label="Channel: linkedin_note, linkedin_message, email", required=False, max_length=20,
-        placeholder="blank = detect it",
+        label="Channel", required=False, max_length=20,
+        placeholder="linkedin_note, linkedin_message or email (blank: I detect it)",
     )
     attempt: discord.ui.TextInput[DraftModal] = discord.ui.TextInput(
         custom_id="attempt",
@@ -138,7 +138,8 @@ class SentModal(CohortModal):
     )
     channel: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
         custom_id="channel",
-        label="Channel: linkedin_note, linkedin_message, email", max_length=20,
+        label="Channel", max_length=20,
+        placeholder="linkedin_note, linkedin_message or email",
     )
     sent_on: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
         custom_id="sent_on",

@@ -1,0 +1,210 @@
+"""Draft review by DM and /review, its buttons, the rate limit, and /forget-me."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from storage import members, outreaches
+from tests.e2e.conftest import CohortWorld
+
+WEAK = (
+    "Hi, I came across your profile and would love to connect. I'm looking for a job in "
+    "data science, can you refer me to your company? Let me know when you're free to chat."
+)
+STRONG = (
+    "Hi Dana, Priya Shah from our Data Guild suggested I reach out. I read your post on "
+    "moving churn models to survival analysis and tried the approach in my capstone. Could I "
+    "ask one question about how you chose the censoring window? Happy to share my results."
+)
+
+
+def review_of(world: CohortWorld, member: Any) -> Any:
+    replies = [m for m in world.sandbox.dm_messages(member) if m.author_id != member.id]
+    return replies[-1]
+
+
+def button(message: Any, action: str) -> str:
+    for row in message.components:
+        for comp in row["components"]:
+            if comp.get("custom_id") == f"cohort:draft:{action}":
+                return str(comp["custom_id"])
+    raise AssertionError(f"no {action} button on {message}")
+
+
+async def test_a_dm_draft_gets_a_review_with_buttons(world: CohortWorld) -> None:
+    await world.ada.dm(WEAK)
+    reply = review_of(world, world.ada)
+    embed = reply.embeds[0]
+    assert "Unlikely" in embed["title"] or "Maybe" in embed["title"]
+    assert "/100" in embed["title"]
+    assert "Fix these first" in str(embed)
+    assert reply.allowed_mentions == {"parse": []}
+    labels = [c["label"] for row in reply.components for c in row["components"]]
+    assert labels == ["All findings", "Revise", "I sent it", "Forget this draft"]
+
+    await world.ben.dm(STRONG)
+    strong = review_of(world, world.ben).embeds[0]
+    assert int(strong["title"].split("— ")[1].split("/")[0]) > int(
+        embed["title"].split("— ")[1].split("/")[0])
+
+
+async def test_all_findings_lists_every_finding_privately(world: CohortWorld) -> None:
+    await world.ada.dm(WEAK)
+    reply = review_of(world, world.ada)
+    result = await world.ada.click(reply, button(reply, "all"))
+    assert result.ephemeral
+    assert "findings" in result.response.content
+
+
+async def test_revise_opens_the_draft_and_updates_the_review(world: CohortWorld) -> None:
+    await world.ada.dm(WEAK)
+    reply = review_of(world, world.ada)
+    opened = await world.ada.click(reply, button(reply, "revise"))
+    assert opened.modal is not None and WEAK[:40] in str(opened.modal)
+    revised = await world.ada.submit_modal(opened, {"draft": STRONG, "channel": "",
+                                                    "attempt": "1"})
+    assert revised.updated_message is not None
+    assert revised.updated_message.id == reply.id
+    assert "Likely" in revised.updated_message.embeds[0]["title"]
+
+
+async def test_i_sent_it_records_the_outreach_without_the_draft_unless_asked(
+    world: CohortWorld,
+) -> None:
+    await world.ada.dm(STRONG)
+    reply = review_of(world, world.ada)
+    opened = await world.ada.click(reply, button(reply, "sent"))
+    done = await world.ada.submit_modal(opened, {"recipient": "Dana Lee", "channel": "email",
+                                                 "sent_on": "", "keep": "no"})
+    assert "Logged" in done.response.content and "Dana Lee" in done.response.content
+    (row,) = await outreaches.outreaches_for(world.bot.db, world.ada.id)
+    assert (row.recipient, row.channel, row.draft) == ("Dana Lee", "email", None)
+
+    opened = await world.ada.click(reply, button(reply, "sent"))
+    await world.ada.submit_modal(opened, {"recipient": "Sam", "channel": "linkedin_message",
+                                          "sent_on": "2026-01-02", "keep": "yes"})
+    rows = await outreaches.outreaches_for(world.bot.db, world.ada.id)
+    assert rows[-1].draft == STRONG
+
+
+async def test_i_sent_it_refuses_bad_answers(world: CohortWorld) -> None:
+    await world.ada.dm(STRONG)
+    reply = review_of(world, world.ada)
+    for values, expected in [
+        ({"recipient": "Dana", "channel": "fax", "sent_on": "", "keep": "no"}, "Unknown channel"),
+        ({"recipient": "Dana", "channel": "email", "sent_on": "yesterday", "keep": "no"},
+         "YYYY-MM-DD"),
+        ({"recipient": "Dana", "channel": "email", "sent_on": "", "keep": "maybe"}, "yes or no"),
+    ]:
+        opened = await world.ada.click(reply, button(reply, "sent"))
+        result = await world.ada.submit_modal(opened, values)
+        assert expected in result.response.content
+    assert await outreaches.outreaches_for(world.bot.db, world.ada.id) == []
+
+
+async def test_forget_this_draft_removes_the_review(world: CohortWorld) -> None:
+    await world.ada.dm(WEAK)
+    reply = review_of(world, world.ada)
+    result = await world.ada.click(reply, button(reply, "forget"))
+    assert result.updated_message is not None
+    assert result.updated_message.embeds == [] and "Forgotten" in result.updated_message.content
+    cog: Any = world.bot.get_cog("ReviewCog")
+    assert cog.drafts.get(reply.id, world.ada.id, world.clock.now()) is None
+
+
+async def test_buttons_after_a_restart_say_the_draft_is_gone(world: CohortWorld) -> None:
+    await world.ada.dm(WEAK)
+    reply = review_of(world, world.ada)
+    await world.restart()
+    result = await world.ada.click(reply, button(reply, "revise"))
+    assert result.ephemeral and "no longer hold" in result.response.content
+
+
+async def test_greetings_files_empty_and_long_text_get_clear_messages(
+    world: CohortWorld,
+) -> None:
+    await world.ada.dm("hi!")
+    assert "Send me a draft" in review_of(world, world.ada).content
+    await world.ada.dm("", attachments=[("cv.pdf", b"%PDF-1.4")])
+    assert "plain text" in review_of(world, world.ada).content
+    # Discord caps a member's message at 2,000 characters; longer drafts come as a file.
+    await world.ada.dm("", attachments=[("long.txt", ("word " * 900).encode())])
+    assert "4,000" in review_of(world, world.ada).content
+    await world.ada.dm("", attachments=[("draft.txt", STRONG.encode())])
+    assert review_of(world, world.ada).embeds, "a .txt draft is reviewed"
+    await world.ada.dm("", attachments=[("draft.txt", b"\xff\xfe\x00bad")])
+    assert "UTF-8" in review_of(world, world.ada).content
+
+
+async def test_review_command_in_the_server_is_private(world: CohortWorld) -> None:
+    opened = await world.ada.slash("review", channel=world.lessons)
+    assert opened.modal is not None
+    result = await world.ada.submit_modal(opened, {"draft": WEAK, "channel": "linkedin_note",
+                                                   "attempt": "1"})
+    assert result.ephemeral and result.response.embeds
+    assert "LinkedIn connection note" in result.response.embeds[0]["description"]
+    assert not world.posts(world.lessons)  # nothing public
+
+
+async def test_review_command_rejects_unknown_channel(world: CohortWorld) -> None:
+    opened = await world.ada.slash("review", channel=world.lessons)
+    result = await world.ada.submit_modal(opened, {"draft": WEAK, "channel": "pigeon",
+                                                   "attempt": ""})
+    assert "Unknown channel" in result.response.content
+
+
+async def test_followup_review_counts_the_attempt(world: CohortWorld) -> None:
+    opened = await world.ada.slash("review")
+    result = await world.ada.submit_modal(opened, {
+        "draft": "Hi Dana, just following up on my note from last week about survival "
+                 "analysis. Totally understand if you're busy. Thanks!",
+        "channel": "linkedin_message", "attempt": "3"})
+    assert "attempt 3" in result.response.embeds[0]["description"]
+    assert "third" in str(result.response.embeds[0]).lower() or \
+        "attempt" in str(result.response.embeds[0]).lower()
+
+
+async def test_rate_limit_says_when_to_try_again(world: CohortWorld) -> None:
+    config = replace(world.config, review=replace(world.config.review, rate_limit_per_hour=2))
+    await world.restart(config)
+    await world.ada.dm(WEAK)
+    await world.ada.dm(STRONG)
+    await world.ada.dm(WEAK)
+    assert "Try again" in review_of(world, world.ada).content
+    await world.clock.advance(timedelta(minutes=61))
+    await world.ada.dm(WEAK)
+    assert review_of(world, world.ada).embeds
+
+
+async def test_forget_me_deletes_everything_after_confirmation(world: CohortWorld) -> None:
+    await world.ada.dm(STRONG)
+    reply = review_of(world, world.ada)
+    opened = await world.ada.click(reply, button(reply, "sent"))
+    await world.ada.submit_modal(opened, {"recipient": "Dana", "channel": "email",
+                                          "sent_on": "", "keep": "yes"})
+    asked = await world.ada.slash("forget-me")
+    assert asked.ephemeral and "outreaches" in asked.response.content
+    cancel = await world.ada.click(asked.response, _component(asked.response, "Cancel"))
+    assert "nothing was deleted" in cancel.updated_message.content
+    assert (await members.stored_counts(world.bot.db, world.ada.id))["outreaches"] == 1
+
+    asked = await world.ada.slash("forget-me")
+    done = await world.ada.click(asked.response, _component(asked.response, "Delete everything"))
+    assert done.acknowledged
+    counts = await members.stored_counts(world.bot.db, world.ada.id)
+    assert sum(counts.values()) == 0
+    late = await world.ada.click(reply, button(reply, "sent"))
+    assert "no longer hold" in late.response.content
+
+    again = await world.ada.slash("forget-me")
+    assert "store nothing" in again.response.content
+
+
+def _component(message: Any, label: str) -> str:
+    for row in message.components:
+        for comp in row["components"]:
+            if comp.get("label") == label:
+                return str(comp["custom_id"])
+    raise AssertionError(label)
