@@ -1,0 +1,108 @@
+"""`cohortbot review [--channel C] [--followup] [--attempt N] [--json] [FILE|-]`.
+
+Reads the draft from FILE, or stdin when FILE is `-` or missing, and prints a readable report,
+or one JSON object with `--json`. Exit 0 on a review; 2 with one line on stderr for an empty
+draft, one over the length limit, an unreadable file or an unknown channel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from typing import NoReturn, TextIO
+
+from bot.review.core import review
+from bot.review.model import CHANNELS, MAX_DRAFT_CHARS, Review
+
+_MARK = {"problem": "✗", "warning": "!", "tip": "·", "good": "✓"}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line on stderr and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="cohortbot review",
+                description="Review a cold-outreach draft against the lesson's rubric.")
+    p.add_argument("--channel", help=f"one of {', '.join(CHANNELS)} (default: detect it)")
+    p.add_argument("--followup", action="store_true", help="the draft is a follow-up")
+    p.add_argument("--attempt", type=int, default=1, help="which attempt this would be (1, 2, ...)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("file", nargs="?", default="-", help="the draft (default: stdin)")
+    return p
+
+
+def render(r: Review, text: str, width: int = 88) -> str:
+    s = r.stats
+    lines = [
+        f"Score {r.score}/100 — {r.verdict} to get a response",
+        f"Channel: {r.channel}{' (detected)' if r.channel_detected else ''}"
+        + (f", follow-up (attempt {r.attempt})" if r.followup else ""),
+        f"{s.characters} characters, {s.words} words, {s.sentences} sentences, "
+        f"{s.questions} questions, reading grade {s.reading_grade:.1f}",
+        "",
+    ]
+    if not r.findings:
+        lines.append("No findings.")
+    for f in r.findings:
+        quote = " ".join(text[f.start : f.end].split())
+        if len(quote) > 70:
+            quote = quote[:69] + "…"
+        lines.append(f"{_MARK[f.severity]} {f.severity.upper():<8} {f.rule}  [{f.start}:{f.end}]")
+        for part in (f.message, f"→ {f.hint}"):
+            lines.extend(textwrap.wrap(part, width, initial_indent="    ",
+                                       subsequent_indent="      "))
+        if quote and quote not in f.message:
+            lines.append(f"    “{quote}”")
+    return "\n".join(lines) + "\n"
+
+
+def _read(path: str, stdin: TextIO) -> str:
+    if path == "-":
+        return stdin.read()
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
+
+
+def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse already printed its one line
+        return int(exc.code) if isinstance(exc.code, int) else 2
+
+    def fail(msg: str) -> int:
+        stderr.write(f"cohortbot review: {msg}\n")
+        return 2
+
+    if args.channel is not None and args.channel not in CHANNELS:
+        return fail(f"unknown channel {args.channel!r}; use one of {', '.join(CHANNELS)}")
+    if args.attempt < 1:
+        return fail(f"--attempt must be 1 or more, got {args.attempt}")
+    try:
+        text = _read(args.file, stdin)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return fail(f"cannot read {args.file}: {reason}")
+    if not text.strip():
+        return fail("the draft is empty")
+    if len(text) > MAX_DRAFT_CHARS:
+        return fail(f"the draft is {len(text):,} characters; the limit is {MAX_DRAFT_CHARS:,}")
+    r = review(text, channel=args.channel, followup=args.followup, attempt=args.attempt)
+    if args.json:
+        stdout.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        stdout.write(render(r, text))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

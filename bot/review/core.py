@@ -1,0 +1,90 @@
+"""`review()`: one draft in, one `Review` out. Pure and deterministic."""
+
+from __future__ import annotations
+
+from bot.review.channel import detect_channel
+from bot.review.model import (
+    CHANNELS,
+    SEVERITY_ORDER,
+    Finding,
+    Review,
+    ReviewSettings,
+    Stats,
+)
+from bot.review.rules import RULES, Context
+from bot.review.score import score, verdict
+from bot.review.text import WORD_RE, compute_stats, lowered, sentences, subject_line
+
+_DEFAULT_SETTINGS = ReviewSettings()
+
+
+def review(
+    text: str,
+    *,
+    channel: str | None = None,
+    followup: bool = False,
+    attempt: int = 1,
+    settings: ReviewSettings = _DEFAULT_SETTINGS,
+) -> Review:
+    """Review one outreach draft against the lesson's rubric.
+
+    `channel` is one of `CHANNELS` or None to detect it. `attempt` is which attempt this
+    message would be (1 = first message); attempt 2 or more implies a follow-up, and a
+    follow-up is reported as attempt 2 at least. Offsets in
+    the findings are indices into `text` (Python str, i.e. code points). Raises ValueError
+    only for an unknown channel or an attempt below 1; any text is accepted (length limits
+    are the caller's business: see `is_reviewable`).
+    """
+    if channel is not None and channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
+    if attempt < 1:
+        raise ValueError(f"attempt must be 1 or more, got {attempt}")
+    detected = channel is None
+    chan = detect_channel(text, settings) if channel is None else channel
+    followup = followup or attempt >= 2
+    if followup:
+        attempt = max(attempt, 2)  # a follow-up is at least the second attempt
+    sents = sentences(text)
+    low = lowered(text)
+    words = WORD_RE.findall(low)
+    stats = compute_stats(text, sents, words)
+    if stats.words == 0:
+        return Review(0, "unlikely", chan, detected, (), stats, followup, attempt)
+
+    subj = subject_line(text) if chan == "email" else None
+    body_start = len(text) - len(text.lstrip())
+    if subj is not None:
+        nl = text.find("\n", subj[1])
+        body_start = nl + 1 if nl >= 0 else len(text)
+        while body_start < len(text) and text[body_start].isspace():
+            body_start += 1
+    body_end = len(text.rstrip())
+    if body_start >= body_end:  # only a subject line: the body is the whole text
+        body_start, body_end = len(text) - len(text.lstrip()), len(text.rstrip())
+    ctx = Context(
+        text=text,
+        norm=low,
+        channel=chan,
+        followup=followup,
+        attempt=attempt,
+        settings=settings,
+        sentences=tuple(sents),
+        stats=stats,
+        body_start=body_start,
+        body_end=body_end,
+        subject=subj,
+        body_words=(
+            len(words) if subj is None else len(WORD_RE.findall(text, body_start, body_end))
+        ),
+        words=tuple(words),
+    )
+    found: list[Finding] = []
+    for rule in RULES:
+        found.extend(rule(ctx))
+    found.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start, f.end, f.rule))
+    value = score(found)
+    return Review(value, verdict(value, settings), chan, detected, tuple(found), stats,
+                  followup, attempt)
+
+
+__all__ = ["Review", "ReviewSettings", "Stats", "review"]

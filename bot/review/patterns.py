@@ -1,0 +1,224 @@
+# ruff: noqa: E501  (a regex table reads better one pattern a line than wrapped)
+"""Families of phrasing the rules look for.
+
+Each family is a list of regexes about a *kind* of phrasing (asking for a job, pointing at a
+piece of the person's work, naming a mutual contact...), never one example's wording. Every
+regex is linear: bounded gaps (`{0,N}`) over character classes, no nested unbounded
+quantifiers, so long adversarial input cannot make them backtrack catastrophically.
+
+They run on `text.lowered(draft)`: typographic quotes made ASCII and letters lowercased,
+with the same length as the draft, so match offsets are offsets into the draft. Patterns are
+therefore written in lowercase and compiled without IGNORECASE (which is 2-3 times slower).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+FLAGS = 0
+
+
+def family(*patterns: str) -> re.Pattern[str]:
+    """One alternation per family: one pass over the text instead of one per pattern."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), FLAGS)
+
+
+_I = r"(?:i|we)(?:'d|'ll| would| will| could| can)?"
+_GAP = r"[^.?!\n]{0,40}?"  # a short, bounded stretch inside one sentence
+_WORK = (
+    r"(?:article|post|blog(?: post)?|talk|keynote|presentation|panel|podcast|episode|interview|"
+    r"paper|book|newsletter|thread|comment|project|research|video|webinar|session|piece|essay|"
+    r"launch|announcement|promotion|move|transition|switch|career change|journey|repo|library|"
+    r"study|report|slides|tweet|lecture|workshop|course|case study|write-?up|story)s?"
+)
+
+# --- goal and target -------------------------------------------------------------------
+
+SMALL_ASK = family(
+    r"\b(?:\d{1,2}|ten|fifteen|twenty|few)[- ]?min(?:ute)?s?\b",
+    r"\b(?:quick|brief|short)\s+(?:phone\s+|video\s+|virtual\s+)?(?:call|chat|conversation|question|coffee|meeting)s?\b",
+    r"\b(?:one|a|two|three|a couple of|a few|some)\s+(?:quick\s+|short\s+|specific\s+|brief\s+)?questions?\b",
+    r"\byour\s+(?:advice|thoughts|perspective|insights?|take|guidance|recommendations?|suggestions?|opinion|experience)\s+(?:on|about|regarding|with|into|as)\b",
+    r"\bwould you (?:be (?:open|willing|available|up for)|mind|have (?:time|a few|any)|consider)\b",
+    r"\b(?:could|can|may) i (?:ask|send you)\b",
+    r"\binformational? interview\b",
+    r"\blearn (?:more )?about how you\b",
+)
+
+BIG_ASK = family(
+    r"\b(?:looking for|seeking|searching for|in search of|need|want)\s+(?:a\s+|an\s+|new\s+|my next\s+|any\s+)?(?:job|position|role|employment|opportunit(?:y|ies)|internship|work)\b",
+    r"\b(?:are you|is your (?:company|team)) hiring\b",
+    r"\b(?:any|open|current)\s+(?:job\s+)?(?:openings|vacancies|positions)\b",
+    r"\b(?:hire me|refer me|referral|put in a good word|recommend me for|vouch for me)\b",
+    r"\b(?:send|forward|pass along|share) (?:you )?my (?:resume|cv|résumé)\b",
+    r"\b(?:attached|enclosed) (?:is |please find )?my (?:resume|cv|résumé)\b|\bmy (?:resume|cv) (?:is )?attached\b",
+    r"\bpick your brain\b",
+    r"\b(?:be my mentor|mentor me)\b",
+    r"\b(?:get|land|help me (?:get|find|land)) (?:me )?(?:a |an )?(?:job|interview|position)\b",
+)
+
+VAGUE_ASK = family(
+    r"\b(?:have|grab) a (?:chat|talk|conversation) with you\b(?! about)",
+    r"\bchat with you\b(?! about| on)",
+    r"\bget to know you\b",
+    r"\b(?:touch base|hop on a call|exchange (?:ideas|perspectives|notes))\b",
+    r"\bexplore (?:synerg\w*|opportunit\w*|ways we)\b",
+    r"\bdiscuss (?:potential|possible|future|mutual) (?:opportunit\w*|collaboration\w*|synerg\w*)\b",
+    r"\bsee how we (?:can|could|might) help each other\b",
+    r"\b(?:be|are) of service to each other\b",
+)
+
+CONNECT_ASK = family(r"\b(?:connect\w*|network|stay in touch|keep in touch|keep learning|follow your)\b")
+
+# --- research --------------------------------------------------------------------------
+
+RESEARCH = family(
+    rf"\byour\s+(?:recent\s+|latest\s+|new\s+|last\s+)?(?:[\w-]+\s+){{0,2}}?{_WORK}\b(?:\s+(?:on|about|at|in|for)\b)?",
+    r"\b(?:read|reading|saw|watched|watching|heard|listened to|enjoyed|loved|attended|followed|following)\s+(?:you|your)\b(?!\s+(?:linkedin\s+)?profile)",
+    r"\b(?:admire|love|loved|enjoy|enjoyed|following|followed) (?:the work|what) (?:you|your team|[\w&.'-]+) (?:is|are|'re|has been|have been) (?:doing|shipping|building|publishing|writing)\b",
+    r"\bfollowing [\w&.-]+'s (?:work|approach|research|writing|progress)\b",
+    r"\bcongrat(?:s|ulations)\s+on\b",
+    r"\byour (?:recent )?work (?:on|with)\b",
+    r"\bi (?:saw|noticed|read|learned|see) (?:that |how )?you(?:'ve| have| are|'re)?\s+(?:recently\s+|just\s+)?\w+",
+    r"\byou (?:wrote|said|mentioned|shared|spoke|presented|posted|built|led|founded|moved|switched|transitioned|launched|published|made the)\b",
+    r"\b(?:at|during|in) your (?:talk|session|keynote|panel|presentation|workshop|lecture|webinar)\b",
+)
+
+COMMON_GROUND = family(
+    r"\bwe (?:both|also)\b",
+    r"\bfellow\s+[\w-]+",
+    r"\b(?:i|i'm|i am) also (?:a |an )?(?:studied|went to|graduated|attended|work|worked|from|in\b|a\b|an\b|[\w-]+ (?:grad|graduate|alum\w*|student|major))",
+    r"\bi(?: also)? (?:work|worked|studied|live|grew up|am|'m) [^.?!\n]{1,40}? (?:too|as well)\b",
+    r"\bsame (?:university|school|college|program|bootcamp|hometown|city|team|company|field|path)\b",
+    r"\blike you,? i\b",
+    r"\b(?:alum|alumn[ai]|alumnus)\b",
+    r"\b(?:class|cohort) of \d{4}\b",
+)
+
+VALUE = family(
+    r"\bhappy to (?:share|send|help|return the favou?r|introduce|pass along)\b",
+    rf"\b{_I}\s+(?:gladly\s+)?(?:send|share)\s+(?:you|it|over|them|the|my notes)\b",
+    r"\bin return\b",
+    r"\b(?:might|may|could) be (?:useful|helpful|of (?:use|interest)) (?:to|for) you\b",
+    r"\bthought you(?:'d| would| might) (?:find|enjoy|like|be interested)\b",
+    r"\bif (?:it|this|that) (?:helps|would help|is useful)\b",
+)
+
+# --- the path --------------------------------------------------------------------------
+
+MUTUAL = family(
+    r"\b(?:suggested|recommended|told me|mentioned|thought) (?:that )?(?:i |to |we )?(?:should )?(?:reach out|contact|get in touch|connect|talk|speak|email|write|ask)\b",
+    r"\breferred (?:me )?(?:by|to you)\b",
+    r"\b(?:we're|we are|you're|you are) (?:both |also )?connected (?:to|with)\b",
+    r"\bmutual (?:friend|connection|contact|colleague|acquaintance)s?\b",
+    r"\b(?:introduced (?:me|us)|(?:gave|passed|shared|forwarded) me your (?:name|email|contact|details))\b",
+    r"\b(?:members? of|(?:we're|we are|i'm|i am) (?:both )?(?:also )?in) (?:the )?[\w' &-]{1,30} (?:group|community|association|club|society|slack|discord|network|chapter|cohort)\b",
+)
+
+# --- the lesson's warnings -------------------------------------------------------------
+
+# LinkedIn's default invitation texts, across the versions people still send.
+DEFAULT_INVITE = family(
+    r"\bi(?:'d| would) like to add you to my (?:professional |linkedin )?network\b",
+    r"\bi(?:'d| would) like to (?:join|be part of) your (?:professional |linkedin )?network\b",
+    r"\b(?:since you are|as) a person i trust\b",
+    r"\binvite you to join my (?:professional |linkedin )?network\b",
+)
+SHORT_DEFAULT_INVITE = family(r"\bi(?:'d| would) like to connect (?:with you )?on linkedin\b")
+
+PLACEHOLDER = family(
+    r"\[[^\[\]\n]{0,40}\](?!\()",
+    r"\{\{?[^{}\n]{0,30}\}\}?",
+    r"<[A-Za-z][\w .-]{0,30}>",
+    r"_{3,}",
+    r"\((?:first |last |full |your |company |contact |recipient'?s? )?(?:name|company|title|role|position|school|industry|topic|field)(?: name)?\)",
+    r"\b(?:insert|your) (?:name|company|title) here\b",
+)
+
+PERSONAL_SOCIAL = family(
+    r"\b(?:instagram|insta|facebook|tiktok|tik tok|snapchat|onlyfans|tinder|bumble)\b",
+    r"\byour (?:personal|private) (?:account|page|profile|feed)\b",
+    r"\byour (?:vacation|holiday|family|wedding|beach|weekend|baby|kids'?) (?:photos?|pics?|pictures?|posts?)\b",
+    r"\b(?:your|ur) (?:wife|husband|girlfriend|boyfriend|kids|children|daughter|son)\b",
+)
+
+FLATTERY = family(
+    r"\b(?:huge|big|biggest|great) (?:fan|admirer)\b",
+    r"\b(?:so|really|truly|incredibly|very|super) (?:inspiring|impressive|amazing|inspirational|impressed)\b",
+    r"\byou(?:'re| are) (?:amazing|brilliant|a legend|an inspiration|a genius|incredible|a rockstar|awesome)\b",
+    r"\byour (?:amazing|impressive|incredible|inspiring|stellar|outstanding|great|awesome|extensive) (?:profile|career|background|work|experience|journey|achievements?|accomplishments?)\b",
+    r"\bi (?:really |truly |greatly )?admire (?:you|your)\b",
+)
+
+GENERIC = family(
+    r"\bi hope (?:this|my) (?:e-?mail|message|note) finds you well\b",
+    r"\bdear (?:sir|madam|sir or madam|hiring manager|recruiter|professional)\b",
+    r"\bto whom it may concern\b",
+    r"\b(?:i )?(?:came across|found|stumbled upon|was (?:browsing|looking at)) your (?:linkedin )?profile\b",
+    r"\byour profile (?:caught|came up|popped up|appeared)\b",
+    r"\b(?:grow|expand|build|broaden|extend) my (?:professional )?network\b",
+    r"\blike-?minded (?:professionals|people|individuals)\b",
+    r"\ballow me to introduce myself\b",
+    r"\bi(?:'m| am) reaching out to (?:a few|several|many|some|all|various) \w+",
+    r"\b(?:i'm|i am) (?:a |an )?(?:highly )?(?:motivated|passionate|hard-?working|results-?driven|outgoing|dynamic|detail-oriented)\b",
+    r"\b(?:synerg\w*|exciting opportunity|great opportunity|win-win)\b",
+)
+
+PITCH = family(
+    r"\bour (?:services|products?|platform|solutions?|software|agency|offering|program(?:me)?)\b",
+    r"\bwe (?:help|helped|enable|specialize in|offer|provide) (?:companies|businesses|teams|organi[sz]ations|brands|clients|leaders|professionals)\b",
+    r"\b(?:book|schedule) a (?:demo|call|meeting) (?:with me|here|using)\b",
+    r"\bfree (?:trial|consultation|audit|demo)\b",
+)
+
+PRESSURE = family(
+    r"\b(?:asap|urgent(?:ly)?|immediately|right away)\b",
+    r"\bas soon as (?:possible|you can)\b",
+    r"\b(?:please )?(?:respond|reply|answer|get back to me) (?:by|before|within|today|tomorrow|soon)\b",
+    r"\bi (?:need|expect|require) (?:you|an answer|a (?:reply|response)|to hear)\b",
+    r"\b(?:don't miss|last chance|limited time|act now|before it's too late)\b",
+    r"\byou (?:must|have to|need to) (?:reply|respond|answer|call|meet|help|get back)\b",
+)
+
+GUILT = family(
+    r"\byou (?:never|didn't|did not|haven't|have not|still haven't)\s+(?:even\s+)?(?:replied|responded|answered|gotten back|get back|reply|respond|answer|read)\b",
+    r"\b(?:ignored|ignoring) (?:me|my)\b",
+    r"\bstill (?:waiting|haven't heard|have not heard|no (?:reply|response))\b",
+    r"\bi(?:'m| am) (?:disappointed|hurt|upset|surprised you)\b",
+    r"\b(?:surely|certainly) you (?:can|could) (?:spare|find)\b",
+    r"\b(?:the least you|only takes? (?:you )?(?:a|one|two|five|\d+) (?:minutes?|seconds?|mins?))\b",
+    r"\bi(?:'ve| have) (?:emailed|messaged|written to|reached out to|contacted) you (?:several|many|multiple|\d+|a few) times\b",
+    r"\b(?:too|so) busy to (?:reply|respond|answer|write back)\b",
+    r"\bwhy (?:haven't|didn't) you\b",
+)
+
+CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:[ \t]+[A-Z]{2,}){1,20}\b|\b[A-Z]{6,}\b")
+
+# --- attempts --------------------------------------------------------------------------
+
+FOLLOWUP_REFERENCE = family(
+    r"\b(?:my|our) (?:earlier|previous|last|first|prior|original) (?:message|note|email|e-mail|request|invitation|invite|inmail)\b",
+    r"\bfollow(?:ing)?[- ]up\b",
+    r"\b(?:circling|coming) back\b",
+    r"\b(?:bumping|resurfacing) (?:this|my)\b",
+    r"\breaching out again\b",
+    r"\b(?:last|earlier this|a|a couple of|a few|two) weeks? ago\b|\blast week\b",
+    r"\bi (?:wrote|sent|reached out|messaged|emailed)\b",
+    r"\bmaking sure (?:this|it|my \w+) (?:came|got|went) through\b",
+    r"\b(?:my|this|the) (?:email|e-mail|message|note) (?:got|may have got|might have got|was) (?:lost|buried)\b",
+    r"\b(?:did you|have you had a chance to) (?:get|receive|see|read)\b",
+)
+
+# Words that turn a job ask into "I am NOT asking for a job".
+NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b")
+
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "i'm", "i've", "i'd", "i'll"})
+SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "you're", "you've", "you'd"})
+
+
+def spans(pattern: re.Pattern[str], text: str) -> Iterable[tuple[int, int]]:
+    """Non-empty match spans."""
+    for m in pattern.finditer(text):
+        if m.end() > m.start():
+            yield m.start(), m.end()

@@ -1,0 +1,43 @@
+"""Whether a DM is a draft to review, or a greeting / one-liner that should get help instead."""
+
+from __future__ import annotations
+
+import re
+
+from bot.review.model import MAX_DRAFT_CHARS
+from bot.review.text import WORD_RE, normalise, sentences
+
+#: Fewer words than this is a greeting or a one-liner, not a draft.
+MIN_DRAFT_WORDS = 8
+
+_OUTREACH_RE = re.compile(
+    r"\b(?:you|your|yours|connect\w*|reach(?:ing)? out|network\w*|question|advice|chat|call|"
+    r"coffee|meet|learn|interested|introduc\w*|referr\w*|opportunit\w*|career|role|job|"
+    r"follow(?:ing)?[- ]up|dear|hi|hello)\b",
+    re.IGNORECASE,
+)
+
+
+def is_reviewable(text: str) -> tuple[bool, str]:
+    """(True, "") for a draft worth reviewing, else (False, a reason to show the member)."""
+    stripped = text.strip()
+    if not stripped:
+        return False, "The draft is empty: paste the message you plan to send."
+    if len(text) > MAX_DRAFT_CHARS:
+        return False, (
+            f"The draft is {len(text):,} characters; the limit is {MAX_DRAFT_CHARS:,}. "
+            "Cold outreach works best short: cut it down and send it again."
+        )
+    words = WORD_RE.findall(stripped)
+    if len(words) < MIN_DRAFT_WORDS:
+        return False, (
+            "That looks like a greeting or a one-liner rather than a draft. Paste the whole "
+            "message you plan to send (a LinkedIn note, message or email) and I will review it."
+        )
+    norm = normalise(stripped)
+    if not any(_OUTREACH_RE.search(s.text) for s in sentences(norm)):
+        return False, (
+            "This does not read like an outreach message to someone. Paste the draft you "
+            "would send them, addressed to them."
+        )
+    return True, ""

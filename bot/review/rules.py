@@ -1,0 +1,482 @@
+"""The rubric, one named function per rule.
+
+Each rule takes the `Context` of one draft and returns its findings. Rule ids are stable
+(the Discord side and the tests use them). Rubric areas, from the lesson:
+
+- goal and target: `ask.small` (good), `ask.too_big`, `ask.vague`, `ask.missing`
+- research: `research.specific` (good), `research.common_ground` (good), `research.value`
+  (good), `research.missing`
+- the path: `path.mutual` (good)
+- warnings: `warn.default_invite`, `warn.placeholder`, `warn.personal_social`, `warn.generic`,
+  `warn.pitch`, `warn.flattery`, `warn.pressure`, `warn.guilt`, `warn.caps`, `warn.self_focus`
+- attempts: `attempt.third`, `attempt.followup_reference`, `attempt.followup_length`
+- the channel's form: `form.note_length`, `form.length`, `form.subject`, `form.questions`,
+  `form.reading_grade`
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from bot.review import patterns as P
+from bot.review.model import Finding, ReviewSettings, Severity, Stats
+from bot.review.text import WORD_RE, Sentence
+
+
+@dataclass(frozen=True)
+class Context:
+    text: str  # the draft as given
+    norm: str  # `text.lowered(text)`: same length, lowercase, ASCII quotes/dashes
+    channel: str
+    followup: bool
+    attempt: int
+    settings: ReviewSettings
+    sentences: tuple[Sentence, ...]
+    stats: Stats
+    body_start: int  # after the "Subject:" line, if any
+    body_end: int
+    subject: tuple[int, int, str] | None
+    body_words: int
+    words: tuple[str, ...] = ()  # lowercased word tokens
+    _cache: dict[re.Pattern[str], list[tuple[int, int]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @property
+    def body_span(self) -> tuple[int, int]:
+        return self.body_start, self.body_end
+
+    def all(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        """Every non-empty match of `pattern` (cached: each family scans the text once)."""
+        found = self._cache.get(pattern)
+        if found is None:
+            found = self._cache[pattern] = list(P.spans(pattern, self.norm))
+        return found
+
+    def first(self, pattern: re.Pattern[str]) -> tuple[int, int] | None:
+        found = self.all(pattern)
+        return found[0] if found else None
+
+
+Rule = Callable[[Context], Iterable[Finding]]
+
+
+def _f(rule: str, sev: Severity, span: tuple[int, int], message: str, hint: str) -> Finding:
+    return Finding(rule, sev, span[0], span[1], message, hint)
+
+
+_CLAUSE_END = re.compile(r"[.,;:!?\n]")
+
+
+def _clause(ctx: Context, span: tuple[int, int], limit: int = 80) -> tuple[int, int]:
+    """Widen a match to the end of its clause (at most `limit` more characters)."""
+    m = _CLAUSE_END.search(ctx.text, span[1], min(len(ctx.text), span[1] + limit))
+    end = m.start() if m else min(len(ctx.text), span[1] + limit)
+    end = len(ctx.text[:end].rstrip())
+    return (span[0], max(span[1], end))
+
+
+def _quote(ctx: Context, span: tuple[int, int], limit: int = 60) -> str:
+    q = " ".join(ctx.text[span[0] : span[1]].split())
+    return q if len(q) <= limit else q[: limit - 1] + "…"
+
+
+# --- goal and target ---------------------------------------------------------------------
+
+
+def _job_asks(ctx: Context) -> list[tuple[int, int]]:
+    out = []
+    for s, e in ctx.all(P.BIG_ASK):
+        before = ctx.norm[max(0, s - 30) : s]
+        if not P.NEGATION.search(before):
+            out.append((s, e))
+    return out
+
+
+def ask_small(ctx: Context) -> Iterable[Finding]:
+    span = ctx.first(P.SMALL_ASK)
+    if span and not _job_asks(ctx):
+        span = _clause(ctx, span)
+        yield _f("ask.small", "good", span,
+                 f"A small, concrete ask a stranger can say yes to: “{_quote(ctx, span)}”.",
+                 "Keep it this size: one question, or 15 minutes on one named topic.")
+
+
+def ask_too_big(ctx: Context) -> Iterable[Finding]:
+    for span in _job_asks(ctx)[:3]:
+        yield _f("ask.too_big", "problem", span,
+                 f"“{_quote(ctx, span)}” asks a stranger for a job, a referral, a CV read or open"
+                 " time — too big for a first message.",
+                 "Ask for something small and specific instead: their advice on one question, or"
+                 " 15 minutes about how they moved into their role.")
+
+
+def ask_vague(ctx: Context) -> Iterable[Finding]:
+    if ctx.first(P.SMALL_ASK) or _job_asks(ctx):
+        return
+    if ctx.channel == "linkedin_note" and ctx.first(P.CONNECT_ASK):
+        return  # a note's ask is the connection itself
+    span = ctx.first(P.VAGUE_ASK)
+    if span:
+        yield _f("ask.vague", "warning", span,
+                 f"“{_quote(ctx, span)}” is a vague ask: what would the chat be about, and why"
+                 " them?",
+                 "Name the topic and the size: “Could I ask you two questions about how you got"
+                 " into UX research?” or “15 minutes on your move from teaching to data?”")
+
+
+def ask_missing(ctx: Context) -> Iterable[Finding]:
+    if ctx.followup or ctx.stats.questions:
+        return
+    if ctx.first(P.SMALL_ASK) or _job_asks(ctx) or ctx.first(P.VAGUE_ASK):
+        return
+    if ctx.channel == "linkedin_note" and ctx.first(P.CONNECT_ASK):
+        return
+    yield _f("ask.missing", "tip", ctx.body_span,
+             "The draft never says what you would like from them.",
+             "End with one small, concrete ask, phrased as a question they can answer quickly.")
+
+
+# --- research ----------------------------------------------------------------------------
+
+
+def research_specific(ctx: Context) -> Iterable[Finding]:
+    span = ctx.first(P.RESEARCH)
+    if span:
+        span = _clause(ctx, span)
+        yield _f("research.specific", "good", span,
+                 f"Points at something specific about them: “{_quote(ctx, span)}”.",
+                 "Say in one line what you took from it: that is what makes it believable.")
+
+
+def research_common_ground(ctx: Context) -> Iterable[Finding]:
+    span = ctx.first(P.COMMON_GROUND)
+    if span:
+        span = _clause(ctx, span)
+        yield _f("research.common_ground", "good", span,
+                 f"Names shared ground: “{_quote(ctx, span)}”.",
+                 "Shared ground works best early, in the first or second sentence.")
+
+
+def research_value(ctx: Context) -> Iterable[Finding]:
+    span = ctx.first(P.VALUE)
+    if span:
+        span = _clause(ctx, span)
+        yield _f("research.value", "good", span,
+                 f"Offers something back: “{_quote(ctx, span)}”.",
+                 "Keep the offer concrete (a summary, a link, an introduction).")
+
+
+def research_missing(ctx: Context) -> Iterable[Finding]:
+    if ctx.followup:
+        return
+    if any(ctx.first(p) for p in (P.RESEARCH, P.COMMON_GROUND, P.MUTUAL, P.VALUE)):
+        return
+    yield _f("research.missing", "warning", ctx.body_span,
+             "Nothing in it shows you looked at this person: it could be sent to anyone.",
+             "Add one specific line about them: a post, talk or project of theirs and what you"
+             " took from it, a career move you want to ask about, or what you have in common.")
+
+
+# --- the path ----------------------------------------------------------------------------
+
+
+_NAME_RE = re.compile(r"\b[A-Z][\w'&.-]*")
+_NOT_NAMES = frozenset(
+    {
+        "I", "I'm", "I've", "I'd", "I'll", "My", "Our", "A", "An", "The", "We", "We're", "Hi",
+        "Hello", "Hey", "Dear", "LinkedIn", "He", "She", "They", "You", "You're", "Your", "This",
+        "That", "It", "His", "Her", "Their", "Mr", "Ms", "Mrs", "Dr", "Thanks", "Thank", "Just",
+        "So", "And", "But",
+    }
+)
+
+
+def _sentence_of(ctx: Context, pos: int) -> Sentence | None:
+    return next((s for s in ctx.sentences if s.start <= pos < s.end), None)
+
+
+_GREETING_RE = re.compile(
+    r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon))\b[^,!:\n]{0,40}[,!:]", re.IGNORECASE
+)
+
+
+def _names_someone(ctx: Context, span: tuple[int, int]) -> bool:
+    """A mutual contact or group counts as *named* when its sentence has a proper name
+    (the addressee's name in a greeting does not count)."""
+    sent = _sentence_of(ctx, span[0])
+    text = sent.text if sent else ctx.text[span[0] : span[1]]
+    text = _GREETING_RE.sub("", text, count=1)
+    return any(m.group(0).rstrip(".") not in _NOT_NAMES for m in _NAME_RE.finditer(text))
+
+
+def path_mutual(ctx: Context) -> Iterable[Finding]:
+    span = ctx.first(P.MUTUAL)
+    if span is None:
+        return
+    if _names_someone(ctx, span):
+        span = _clause(ctx, span)
+        yield _f("path.mutual", "good", span,
+                 f"A warm path: “{_quote(ctx, span)}” — a named mutual connection or shared"
+                 " group is the strongest opener.",
+                 "Keep it in the first sentence.")
+    else:
+        yield _f("path.mutual", "tip", span,
+                 f"“{_quote(ctx, span)}” points at a mutual connection without naming them.",
+                 "Name the person (or group) who sent you: a name they know is what makes the"
+                 " introduction warm.")
+
+
+# --- the lesson's warnings ---------------------------------------------------------------
+
+
+def warn_default_invite(ctx: Context) -> Iterable[Finding]:
+    span = ctx.first(P.DEFAULT_INVITE)
+    if span is None and ctx.stats.words <= 15:
+        span = ctx.first(P.SHORT_DEFAULT_INVITE)
+    if span:
+        yield _f("warn.default_invite", "problem", span,
+                 "This is LinkedIn's default invitation text: it tells them nothing about you or"
+                 " why them.",
+                 "Replace it with one line on why this person (their post, talk, path) and one"
+                 " small ask.")
+
+
+_PLACEHOLDER_WORDS = re.compile(
+    r"name|company|title|role|position|first|last|insert|your|topic|field|industry|school|"
+    r"university|event|date|city|team|product|recipient|organi[sz]ation|job|x{2,}"
+)
+
+
+def _is_placeholder(s: str) -> bool:
+    inner = s.strip("[]{}<>() ").strip()
+    low = inner.lower()
+    if low in {"sic", "...", "…"}:
+        return False
+    if not inner or set(inner) <= {"_"} or inner.isupper():
+        return True
+    return bool(_PLACEHOLDER_WORDS.search(low)) or bool(re.fullmatch(r"\w+", low))
+
+
+_PLACEHOLDER_NEEDLES = ("[", "{", "<", "___", "(", " here")
+
+
+def warn_placeholder(ctx: Context) -> Iterable[Finding]:
+    if not any(n in ctx.norm for n in _PLACEHOLDER_NEEDLES):
+        return
+    for s, e in ctx.all(P.PLACEHOLDER)[:5]:
+        if _is_placeholder(ctx.text[s:e]):
+            yield _f("warn.placeholder", "problem", (s, e),
+                     f"Template placeholder left in: “{_quote(ctx, (s, e))}”.",
+                     "Fill it in with the real detail — a leftover placeholder tells them the"
+                     " message was mass-sent.")
+
+
+def warn_personal_social(ctx: Context) -> Iterable[Finding]:
+    span = ctx.first(P.PERSONAL_SOCIAL)
+    if span:
+        yield _f("warn.personal_social", "problem", span,
+                 f"“{_quote(ctx, span)}” refers to their personal life or personal social"
+                 " accounts.",
+                 "Stay on professional ground: their published work, talks, or career path.")
+
+
+def warn_generic(ctx: Context) -> Iterable[Finding]:
+    for span in ctx.all(P.GENERIC)[:3]:
+        yield _f("warn.generic", "warning", span,
+                 f"“{_quote(ctx, span)}” is stock phrasing that reads as mass-sent.",
+                 "Cut it, and spend the words on one specific line about them.")
+
+
+def warn_pitch(ctx: Context) -> Iterable[Finding]:
+    span = ctx.first(P.PITCH)
+    if span:
+        yield _f("warn.pitch", "warning", span,
+                 f"“{_quote(ctx, span)}” reads as a sales pitch, not a request for advice.",
+                 "Drop the pitch; a first message is about them and one small question.")
+
+
+def warn_flattery(ctx: Context) -> Iterable[Finding]:
+    if ctx.first(P.RESEARCH):
+        return
+    span = ctx.first(P.FLATTERY)
+    if span:
+        yield _f("warn.flattery", "warning", span,
+                 f"“{_quote(ctx, span)}” is praise with nothing specific behind it.",
+                 "Replace the compliment with the specific thing you admired and why.")
+
+
+def warn_pressure(ctx: Context) -> Iterable[Finding]:
+    span = ctx.first(P.PRESSURE)
+    if span:
+        yield _f("warn.pressure", "problem", span,
+                 f"“{_quote(ctx, span)}” puts pressure on someone who owes you nothing.",
+                 "Make it easy to say no: “No worries if now isn't a good time.”")
+
+
+def warn_guilt(ctx: Context) -> Iterable[Finding]:
+    span = ctx.first(P.GUILT)
+    if span:
+        yield _f("warn.guilt", "problem", span,
+                 f"“{_quote(ctx, span)}” guilt-trips them for not answering.",
+                 "Assume they were busy: “I know your inbox is full — just bringing this back to"
+                 " the top.”")
+
+
+def warn_caps(ctx: Context) -> Iterable[Finding]:
+    for m in P.CAPS_RUN.finditer(ctx.text):
+        if max(len(w) for w in m.group(0).split()) >= 4:
+            yield _f("warn.caps", "warning", (m.start(), m.end()),
+                     f"“{_quote(ctx, (m.start(), m.end()))}” is in ALL CAPS, which reads as"
+                     " shouting.",
+                     "Use normal capitalisation; if something matters, say why in words.")
+            return
+
+
+def warn_self_focus(ctx: Context) -> Iterable[Finding]:
+    me = sum(1 for w in ctx.words if w in P.FIRST_PERSON)
+    you = sum(1 for w in ctx.words if w in P.SECOND_PERSON)
+    if me >= 6 and me >= 3 * you:
+        yield _f("warn.self_focus", "warning", ctx.body_span,
+                 f"The draft is about you (“I/me/my” {me} times, “you/your” {you} times).",
+                 "Turn it around: lead with them and what you want to learn from them; keep your"
+                 " background to one line.")
+
+
+# --- attempts ----------------------------------------------------------------------------
+
+
+def attempt_third(ctx: Context) -> Iterable[Finding]:
+    if ctx.attempt >= 3:
+        yield _f("attempt.third", "problem", ctx.body_span,
+                 f"This would be attempt {ctx.attempt}. The lesson allows two: the message and one"
+                 " follow-up.",
+                 "Don't send it. Reach this person another way (a mutual connection, a comment on"
+                 " their work) or move on to someone else.")
+
+
+def attempt_followup_reference(ctx: Context) -> Iterable[Finding]:
+    if not ctx.followup:
+        return
+    span = ctx.first(P.FOLLOWUP_REFERENCE)
+    if span:
+        yield _f("attempt.followup_reference", "good", span,
+                 f"Refers back to your first message: “{_quote(ctx, span)}”.",
+                 "Good. Restate the ask in one line so they can answer without scrolling.")
+    else:
+        yield _f("attempt.followup_reference", "warning", ctx.body_span,
+                 "A follow-up should say it is one: nothing here refers to your first message.",
+                 "Open with “Following up on my note from last week about …” and restate the ask.")
+
+
+def attempt_followup_length(ctx: Context) -> Iterable[Finding]:
+    if ctx.followup and ctx.body_words > ctx.settings.followup_max_words:
+        yield _f("attempt.followup_length", "warning", ctx.body_span,
+                 f"A follow-up of {ctx.body_words} words is long; keep it under"
+                 f" {ctx.settings.followup_max_words}.",
+                 "Two or three sentences: the reminder, the ask, and a polite way out.")
+
+
+# --- the channel's form ------------------------------------------------------------------
+
+
+def form_note_length(ctx: Context) -> Iterable[Finding]:
+    limit = ctx.settings.linkedin_note_limit
+    if ctx.channel == "linkedin_note" and len(ctx.text.strip()) > limit:
+        start = len(ctx.text) - len(ctx.text.lstrip()) + limit
+        yield _f("form.note_length", "problem", (start, ctx.body_end),
+                 f"A LinkedIn connection note holds {limit} characters; this one has"
+                 f" {len(ctx.text.strip())}. Everything from here on is cut off.",
+                 "Keep one line on why them and one small ask; send the rest after they accept.")
+
+
+def form_length(ctx: Context) -> Iterable[Finding]:
+    if ctx.channel == "linkedin_note":
+        return
+    s = ctx.settings
+    n = ctx.body_words
+    if n > s.long_message_words:
+        yield _f("form.length", "problem", ctx.body_span,
+                 f"{n} words is a wall of text for a stranger; replies peak at"
+                 f" {s.email_min_words}-{s.email_max_words} words.",
+                 "Cut to the reason you chose them, one line about you, and one ask.")
+    elif n > s.email_max_words:
+        yield _f("form.length", "warning", ctx.body_span,
+                 f"{n} words; messages of {s.email_min_words}-{s.email_max_words} words get the"
+                 " most replies.",
+                 "Trim your background to one sentence; keep the line about them and the ask.")
+    elif ctx.channel == "email" and n < s.email_min_words and not ctx.followup:
+        yield _f("form.length", "tip", ctx.body_span,
+                 f"{n} words; emails of {s.email_min_words}-{s.email_max_words} words get the most"
+                 " replies.",
+                 "There is room for one more specific line about why you are writing to them.")
+
+
+def form_subject(ctx: Context) -> Iterable[Finding]:
+    if ctx.channel != "email" or ctx.subject is None:
+        return
+    s, e, subj = ctx.subject
+    n = len(WORD_RE.findall(subj))
+    lo, hi = ctx.settings.subject_min_words, ctx.settings.subject_max_words
+    if not lo <= n <= hi and e > s:
+        yield _f("form.subject", "tip", (s, e),
+                 f"The subject has {n} words; {lo}-{hi}-word subjects get the most replies.",
+                 "Make it short and specific, e.g. “Question about your talk” or “Fellow alum,"
+                 " quick question”.")
+
+
+def form_questions(ctx: Context) -> Iterable[Finding]:
+    q = ctx.stats.questions
+    if q > ctx.settings.max_questions:
+        qs = [x for x in ctx.sentences if x.is_question]
+        span = (qs[0].start, qs[-1].end)
+        yield _f("form.questions", "warning", span,
+                 f"{q} questions at once is a lot to ask of a stranger; 1-3 get the most replies.",
+                 "Keep the one question that matters most; save the rest for the call.")
+    elif q == 0 and ctx.channel != "linkedin_note" and not ctx.followup:
+        yield _f("form.questions", "tip", ctx.body_span,
+                 "No question in it: messages with 1-3 questions get more replies.",
+                 "Phrase the ask as a question: “Would you be open to …?”")
+
+
+def form_reading_grade(ctx: Context) -> Iterable[Finding]:
+    g = ctx.stats.reading_grade
+    if g > ctx.settings.max_reading_grade and ctx.stats.words >= 20:
+        longest = max(ctx.sentences, key=lambda x: x.words)
+        yield _f("form.reading_grade", "warning", (longest.start, longest.end),
+                 f"Reading grade {g:.1f}: simpler writing gets more replies. Longest sentence"
+                 f" ({longest.words} words) is here.",
+                 "Split long sentences and prefer short words; aim for grade 6-8.")
+
+
+RULES: tuple[Rule, ...] = (
+    ask_small,
+    ask_too_big,
+    ask_vague,
+    ask_missing,
+    research_specific,
+    research_common_ground,
+    research_value,
+    research_missing,
+    path_mutual,
+    warn_default_invite,
+    warn_placeholder,
+    warn_personal_social,
+    warn_generic,
+    warn_pitch,
+    warn_flattery,
+    warn_pressure,
+    warn_guilt,
+    warn_caps,
+    warn_self_focus,
+    attempt_third,
+    attempt_followup_reference,
+    attempt_followup_length,
+    form_note_length,
+    form_length,
+    form_subject,
+    form_questions,
+    form_reading_grade,
+)

@@ -1,0 +1,136 @@
+"""Tokenizing, sentence splitting, stats and the reading grade.
+
+Everything here is linear in the length of the text: each regex is a single pass with no
+nested quantifiers, so no input makes it backtrack catastrophically.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.review.model import Stats
+
+# Same-length normalisation (one character in, one out), so offsets into the normalised
+# text are offsets into the original. Curly quotes and dashes become ASCII.
+_NORMALISE = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
+
+WORD_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
+# A sentence ends at ., !, ? (possibly repeated) followed by whitespace or the end, or at
+# a line break. Lines such as "Hi Ana," count as their own sentence.
+_SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s|$)|\n")
+_VOWEL_GROUPS_RE = re.compile(r"[aeiouy]+")
+_SUBJECT_RE = re.compile(r"^[ \t]*subject[ \t]*:[ \t]*([^\n]*)", re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """Same length as `text`; typographic quotes and dashes made ASCII."""
+    return text.translate(_NORMALISE)
+
+
+def lowered(text: str) -> str:
+    """`normalise(text)` lowercased, still the same length as `text` (a character whose
+    lowercase form is longer, such as "İ", is kept as it is)."""
+    norm = text.translate(_NORMALISE)
+    low = norm.lower()
+    if len(low) == len(norm):  # no character expanded, so each maps to exactly one
+        return low
+    return "".join(c if len(lc := c.lower()) != 1 else lc for c in norm)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    words: int
+
+    @property
+    def is_question(self) -> bool:
+        return self.text.rstrip().endswith("?")
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentences with their spans (stripped of surrounding whitespace), words > 0 only."""
+    out: list[Sentence] = []
+    pos = 0
+    for m in _SENTENCE_END_RE.finditer(text):
+        _add_sentence(text, pos, m.end(), out)
+        pos = m.end()
+    _add_sentence(text, pos, len(text), out)
+    return out
+
+
+def _add_sentence(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    s = start + lead
+    e = s + len(stripped)
+    n = len(WORD_RE.findall(stripped))
+    if n:
+        out.append(Sentence(s, e, stripped, n))
+
+
+@lru_cache(maxsize=8192)
+def syllables(word: str) -> int:
+    """Vowel groups, less a silent final "e"; at least 1. Cached: words repeat a lot."""
+    w = word.lower()
+    n = len(_VOWEL_GROUPS_RE.findall(w))
+    if n > 1 and w.endswith("e") and not w.endswith(("le", "ee", "ye")):
+        n -= 1
+    return max(1, n)
+
+
+def reading_grade(words: list[str], n_sentences: int) -> float:
+    """Flesch-Kincaid grade level, clamped to 0..18; 0.0 for empty text."""
+    if not words or not n_sentences:
+        return 0.0
+    syl = sum(syllables(w) for w in words if w.isascii()) + sum(
+        1 for w in words if not w.isascii()
+    )
+    grade = 0.39 * (len(words) / n_sentences) + 11.8 * (syl / len(words)) - 15.59
+    return round(min(18.0, max(0.0, grade)), 1)
+
+
+def subject_line(text: str) -> tuple[int, int, str] | None:
+    """The "Subject: ..." line of an email draft, if it has one: (start, end, subject)."""
+    for m in re.finditer(r"[^\n]*", text[:600]):
+        line = m.group(0)
+        if not line.strip():
+            continue
+        sm = _SUBJECT_RE.match(line)
+        if sm:
+            s = m.start() + sm.start(1)
+            subj = sm.group(1).rstrip()
+            return (s, s + len(subj), subj) if subj else (m.start(), m.end(), "")
+        return None
+    return None
+
+
+def compute_stats(
+    text: str, sents: list[Sentence] | None = None, words: list[str] | None = None
+) -> Stats:
+    sents = sentences(text) if sents is None else sents
+    words = WORD_RE.findall(text) if words is None else words
+    return Stats(
+        characters=len(text),
+        words=len(words),
+        sentences=len(sents),
+        questions=sum(1 for s in sents if s.is_question),
+        reading_grade=reading_grade(words, len(sents)),
+    )

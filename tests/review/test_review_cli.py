@@ -1,0 +1,77 @@
+"""`cohortbot review`: output shapes and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.review.cli import main
+from bot.review.model import MAX_DRAFT_CHARS
+
+NOTE = ("Hi Priya, I read your post on onboarding metrics. Would you be open to a 15-minute call"
+        " about how you chose them?")
+
+
+def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_json_from_stdin() -> None:
+    code, out, err = run(["--json"], NOTE)
+    assert code == 0 and not err
+    d = json.loads(out)
+    assert {"score", "verdict", "channel", "findings", "stats"} <= set(d)
+    assert d["channel"] == "linkedin_note" and d["channel_detected"] is True
+    assert isinstance(d["findings"], list) and d["findings"]
+    assert set(d["stats"]) == {"characters", "words", "sentences", "questions", "reading_grade"}
+    assert out.count("\n") == 1
+
+
+def test_readable_report_from_file(tmp_path: Path) -> None:
+    f = tmp_path / "draft.txt"
+    f.write_text(NOTE, encoding="utf-8")
+    code, out, _ = run(["--channel", "linkedin_message", str(f)])
+    assert code == 0
+    assert "Score" in out and "linkedin_message" in out and "research.specific" in out
+
+
+def test_options_reach_the_review() -> None:
+    code, out, _ = run(["--json", "--followup", "--attempt", "3", "-"], "Hi Sam, following up.")
+    d = json.loads(out)
+    assert code == 0 and d["followup"] and d["attempt"] == 3
+    assert any(f["rule"] == "attempt.third" for f in d["findings"])
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "needle"),
+    [
+        ([], "", "empty"),
+        ([], "   \n\t", "empty"),
+        ([], "x" * (MAX_DRAFT_CHARS + 1), "limit"),
+        (["--channel", "fax"], NOTE, "unknown channel"),
+        (["/nonexistent/draft.txt"], "", "cannot read"),
+        (["--attempt", "0"], NOTE, "attempt"),
+        (["--attempt", "two"], NOTE, "invalid int"),
+        (["--nope"], NOTE, "unrecognized"),
+    ],
+)
+def test_errors_are_one_line_and_exit_2(argv: list[str], stdin: str, needle: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(argv, stdin)
+    err += capsys.readouterr().err  # argparse writes its own line to sys.stderr
+    assert code == 2
+    assert not out
+    assert needle in err
+    assert err.strip().count("\n") == 0
+
+
+def test_unreadable_bytes(tmp_path: Path) -> None:
+    f = tmp_path / "draft.bin"
+    f.write_bytes(b"\xff\xfe\x00bad")
+    code, _, err = run([str(f)])
+    assert code == 2 and "cannot read" in err

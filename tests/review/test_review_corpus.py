@@ -1,0 +1,64 @@
+"""The reviewer against the labelled corpus of real outreach (tests/data/outreach_corpus.jsonl).
+
+Deterministic, not timed: the figures are recorded in docs/review.md and reproduced with
+`python -m bot.review.evaluate tests/data/outreach_corpus.jsonl`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.review.evaluate import auc, balanced_accuracy, load, measure
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "outreach_corpus.jsonl"
+
+
+def test_corpus_shape() -> None:
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
+    assert len(rows) >= 40
+    keys = {"id", "channel", "text", "label", "source_url", "source_verdict", "is_followup"}
+    keys.add("split")
+    for r in rows:
+        assert keys <= set(r), r["id"]
+        assert r["label"] in {"good", "bad"} and r["split"] in {"dev", "heldout"}
+        assert r["source_url"].startswith("http") and r["source_verdict"]
+        assert r["channel"] in {"linkedin_note", "linkedin_message", "email"}
+    assert len({r["id"] for r in rows}) == len(rows)
+    labels = Counter(r["label"] for r in rows)
+    assert abs(labels["good"] - labels["bad"]) <= 0.1 * len(rows)
+
+
+def test_corpus_meets_targets() -> None:
+    """Targets: AUC >= 0.90, balanced accuracy >= 0.85 (docs/review.md).
+
+    Met on the development split and, for AUC, on the whole corpus. Balanced accuracy on the
+    whole corpus is 0.847 and on the held-out split 0.80 (below target, reported as measured in
+    docs/review.md): those are pinned as floors so a change cannot make them silently worse.
+    """
+    examples = load(CORPUS)
+    dev, _ = measure(e for e in examples if e.split == "dev")
+    assert dev.auc >= 0.90, dev
+    assert dev.balanced_accuracy >= 0.85, dev
+    everything, _ = measure(examples)
+    assert everything.auc >= 0.90, everything
+    assert everything.balanced_accuracy >= 0.84, everything
+    heldout, _ = measure(e for e in examples if e.split == "heldout")
+    assert heldout.auc >= 0.90, heldout
+    assert heldout.balanced_accuracy >= 0.80, heldout
+
+
+@pytest.mark.parametrize("split", ["dev", "heldout"])
+def test_each_split_is_reported(split: str) -> None:
+    figs, _ = measure(e for e in load(CORPUS) if e.split == split)
+    assert figs.n_good and figs.n_bad
+    assert 0.5 < figs.auc <= 1.0
+
+
+def test_metric_helpers() -> None:
+    assert auc([3, 2, 1, 0], [True, True, False, False]) == 1.0
+    assert auc([1, 1], [True, False]) == 0.5
+    assert balanced_accuracy([True, False, False, False], [True, True, False, False]) == 0.75

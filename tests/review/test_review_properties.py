@@ -1,0 +1,78 @@
+"""Hypothesis properties: any text in, a well-formed review out."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.review import ADVERSARIAL_UNITS
+from bot.review import CHANNELS, is_reviewable, review
+from bot.review.text import lowered
+
+WORDS = [
+    "I", "you", "your", "post", "talk", "on", "could", "ask", "one", "question", "job",
+    "refer", "me", "[Name]", "{company}", "ASAP", "following", "up", "Instagram", "15-minute",
+    "call", "suggested", "Ana", "Ruiz", "fellow", "alum", "happy", "to", "share", "Hi", "Dear",
+    "Subject:", "?", ".", "!", "\n", "I'd", "like", "add", "professional", "network", "___",
+]
+drafts = st.one_of(
+    st.text(max_size=600),
+    st.lists(st.sampled_from(WORDS), max_size=120).map(" ".join),
+)
+kwargs = st.fixed_dictionaries(
+    {
+        "channel": st.one_of(st.none(), st.sampled_from(CHANNELS)),
+        "followup": st.booleans(),
+        "attempt": st.integers(min_value=1, max_value=4),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drafts, kwargs)
+def test_review_is_well_formed(text: str, kw: dict[str, object]) -> None:
+    r = review(text, **kw)  # type: ignore[arg-type]
+    assert 0 <= r.score <= 100
+    assert r.verdict in {"likely", "maybe", "unlikely"}
+    assert r.channel in CHANNELS
+    assert r.stats.characters == len(text)
+    order = {"problem": 0, "warning": 1, "tip": 2, "good": 3}
+    keys = []
+    for f in r.findings:
+        assert 0 <= f.start < f.end <= len(text), f
+        assert text[f.start : f.end].strip(), f  # spans point at real text
+        assert f.message and f.hint
+        keys.append((order[f.severity], f.start))
+    assert keys == sorted(keys)
+
+
+@settings(max_examples=100, deadline=None)
+@given(drafts, kwargs)
+def test_review_is_deterministic(text: str, kw: dict[str, object]) -> None:
+    assert review(text, **kw) == review(text, **kw)  # type: ignore[arg-type]
+
+
+@given(st.text(max_size=300))
+def test_lowered_keeps_length(text: str) -> None:
+    assert len(lowered(text)) == len(text)
+
+
+@given(st.text(max_size=5000))
+def test_is_reviewable_never_raises(text: str) -> None:
+    ok, reason = is_reviewable(text)
+    assert ok or reason
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(ADVERSARIAL_UNITS), min_size=1, max_size=8))
+def test_adversarial_text_is_reviewed(units: list[str]) -> None:
+    """Text built to trip backtracking regexes still gets a well-formed review.
+
+    Its cost is measured in `bench/review.py` (`review_adversarial_linearity`), since tests make
+    no timed assertions on this shared machine.
+    """
+    unit = "".join(units)
+    text = (unit * (4000 // len(unit) + 1))[:4000]
+    result = review(text)
+    assert 0 <= result.score <= 100
+    assert all(0 <= f.start < f.end <= len(text) for f in result.findings)

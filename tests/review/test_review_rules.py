@@ -1,0 +1,252 @@
+"""Every rule pinned on both sides: a draft where it fires, one where it stays quiet."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.review import ReviewSettings, review
+
+GOOD_NOTE = (
+    "Hi Priya, I read your post on onboarding metrics. Would you be open to a 15-minute call"
+    " about how you chose them?"
+)
+LONG_EMAIL = (
+    "Subject: Question about your onboarding talk\n\nHi Priya,\n\n"
+    + "I watched your talk at SaaStr on onboarding metrics and it changed how I read our numbers. "
+    * 8
+    + "Would you be open to a 15-minute call?\n\nBest,\nSam"
+)
+
+# (rule, severity, fires-on, quiet-on, review kwargs)
+CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
+    ("ask.small", "good", GOOD_NOTE, "Hi Priya, I read your post on onboarding metrics.", {}),
+    ("ask.too_big", "problem",
+     "Hi Ana, I read your post on hiring. Are you hiring? Could you refer me for the analyst role?",
+     GOOD_NOTE, {}),
+    ("ask.too_big", "problem",
+     "Hi Ana, I loved your talk. Could I pick your brain over coffee sometime?", GOOD_NOTE, {}),
+    ("ask.vague", "warning",
+     "Hello Tom, I work in marketing and I'd like to have a chat with you sometime soon.",
+     "Hello Tom, I work in marketing. Could I ask you two questions about your move into product?",
+     {"channel": "linkedin_message"}),
+    ("ask.missing", "tip",
+     "Hello Tom, I work in marketing too and I read your article on pricing pages last week.",
+     "Hello Tom, I read your article on pricing pages. Could I ask you one question about it?",
+     {"channel": "linkedin_message"}),
+    ("research.specific", "good", GOOD_NOTE,
+     "Hi Priya, would you be open to a 15-minute call about onboarding?", {}),
+    ("research.specific", "good",
+     "Hi Dev, congratulations on your move to the platform team! Could I ask how you prepared?",
+     "Hi Dev, could I ask how you prepared for the platform team?", {}),
+    ("research.common_ground", "good",
+     "Hi Lena, I saw you're a fellow Leeds alum! Could I ask you one question about UX research?",
+     "Hi Lena, could I ask you one question about UX research?", {}),
+    ("research.value", "good",
+     "Hi Chris, I wrote up notes from the SOC 2 audit we just did and I'm happy to share them.",
+     "Hi Chris, I just finished a SOC 2 audit and have some questions about it.", {}),
+    ("research.missing", "warning",
+     "Hi, I am a student looking to learn more. Would you be open to a 15-minute call?",
+     GOOD_NOTE, {}),
+    ("path.mutual", "good",
+     "Hi Tom, Ana Ruiz suggested I reach out to you about data engineering. Could I ask one?",
+     GOOD_NOTE, {}),
+    ("path.mutual", "tip",
+     "my mentor suggested I contact you to activate my professional network",
+     "Ana Ruiz suggested I contact you about data engineering. Could I ask you one question?", {}),
+    ("path.mutual", "tip",
+     "Hi Tom, my mentor suggested I reach out about data engineering. Could I ask one question?",
+     "Hi Tom, my mentor Ana Ruiz suggested I reach out. Could I ask one question?", {}),
+    ("warn.default_invite", "problem",
+     "I'd like to add you to my professional network on LinkedIn.", GOOD_NOTE, {}),
+    ("warn.default_invite", "problem",
+     "I’d like to join your LinkedIn network.", "I'd like to join your team's reading group.", {}),
+    ("warn.default_invite", "problem",
+     "Since you are a person I trust, I wanted to invite you to join my network on LinkedIn",
+     "As a fellow Leeds alum I wanted to invite you to our alumni mixer on LinkedIn Live.", {}),
+    ("warn.placeholder", "problem",
+     "Hi [Name], I loved your post on {topic}. Could I ask you one question?", GOOD_NOTE, {}),
+    ("warn.placeholder", "problem",
+     "Hi {{first_name}}, I read your post. Could I ask you one question?",
+     "Hi Priya, I read your post [sic]. Could I ask you one question?", {}),
+    ("warn.personal_social", "problem",
+     "Hi Priya, I saw your vacation photos on Instagram! Could I ask you one question?",
+     GOOD_NOTE, {}),
+    ("warn.generic", "warning",
+     "Dear Sir/Madam, I hope this email finds you well. I came across your profile.",
+     GOOD_NOTE, {}),
+    ("warn.pitch", "warning",
+     "Hi Dana, we help companies scale revenue with our platform. Free demo this week?",
+     GOOD_NOTE, {}),
+    ("warn.flattery", "warning",
+     "Hi Marco, I'm a huge fan and your amazing career is so inspiring. Can I ask one question?",
+     "Hi Marco, I'm a huge fan of your talk at PyCon on testing. Can I ask one question?", {}),
+    ("warn.pressure", "problem",
+     "Hi Sam, I need an answer ASAP, please reply by Friday about the role.", GOOD_NOTE, {}),
+    ("warn.guilt", "problem",
+     "Hi Sam, you never replied to my last message. I guess you're too busy to reply to students.",
+     "Hi Sam, following up on my note from last week in case it got buried. No worries if not!",
+     {"followup": True}),
+    ("warn.caps", "warning",
+     "Hi Sam, this is VERY IMPORTANT for my career. Could I ask one question?",
+     "Hi Sam, I work on NASA and AWS projects at UCL. Could I ask one question?", {}),
+    ("warn.self_focus", "warning",
+     "I am a student. I have done my degree. I think I am a great fit and I want my next role."
+     " My skills are strong and I know I can do it.",
+     GOOD_NOTE, {}),
+    ("attempt.third", "problem", "Hi Sam, following up again on my note.",
+     "Hi Sam, following up on my note from last week about your talk.",
+     {"attempt": 3, "quiet": {"attempt": 2}}),
+    ("attempt.followup_reference", "good",
+     "Hi Sam, following up on my note from last week about your talk. No worries if not!",
+     GOOD_NOTE, {"followup": True}),
+    ("attempt.followup_reference", "warning",
+     "Hi Sam, would you have 15 minutes to talk about data engineering careers?",
+     "Hi Sam, just making sure this came through! No worries if now is busy.", {"followup": True}),
+    ("attempt.followup_length", "warning",
+     "Hi Sam, following up on my note. " + "I wanted to add more about my background. " * 15,
+     "Hi Sam, following up on my note from last week. No worries if now is busy!",
+     {"followup": True}),
+    ("form.note_length", "problem", "I read your post on onboarding metrics. " * 9, GOOD_NOTE,
+     {"channel": "linkedin_note"}),
+    ("form.length", "warning", LONG_EMAIL, GOOD_NOTE, {"channel": "email"}),
+    ("form.subject", "tip", "Subject: Hi\n\n" + GOOD_NOTE,
+     "Subject: Your onboarding talk\n\n" + GOOD_NOTE, {"channel": "email"}),
+    ("form.questions", "warning",
+     "Hi Sam, I read your post. How did you start? Why data? Which course? What tools? Any advice?",
+     GOOD_NOTE, {"channel": "linkedin_message"}),
+    ("form.questions", "tip",
+     "Hello Tom, I read your article on pricing pages and I would like to talk about it.",
+     "Hello Tom, I read your article on pricing pages. Could we talk about it?",
+     {"channel": "linkedin_message"}),
+    ("form.reading_grade", "warning",
+     "Notwithstanding considerable organizational transformation, your multidisciplinary"
+     " infrastructure modernization initiative demonstrated extraordinarily sophisticated"
+     " operational characteristics, particularly regarding interdepartmental communication"
+     " and institutional accountability.",
+     GOOD_NOTE, {"channel": "linkedin_message"}),
+]
+
+
+def _hits(text: str, rule: str, severity: str, **kw: object) -> list[tuple[int, int]]:
+    r = review(text, **kw)  # type: ignore[arg-type]
+    return [(f.start, f.end) for f in r.findings if f.rule == rule and f.severity == severity]
+
+
+@pytest.mark.parametrize(("rule", "severity", "fires", "quiet", "kw"), CASES,
+                         ids=[f"{c[0]}:{c[1]}:{i}" for i, c in enumerate(CASES)])
+def test_rule_fires_and_stays_quiet(
+    rule: str, severity: str, fires: str, quiet: str, kw: dict[str, object]
+) -> None:
+    kw = dict(kw)
+    quiet_kw = kw.pop("quiet", kw)
+    hits = _hits(fires, rule, severity, **kw)
+    assert hits, f"{rule}/{severity} should fire on {fires!r}"
+    for s, e in hits:
+        assert 0 <= s < e <= len(fires)
+    assert not _hits(quiet, rule, severity, **quiet_kw), f"{rule}/{severity} should stay quiet"
+
+
+def test_every_rule_id_is_pinned() -> None:
+    from bot.review.score import WEIGHTS
+
+    pinned = {(c[0], c[1]) for c in CASES}
+    weighted = {k for k, w in WEIGHTS.items() if w} | {("path.mutual", "tip")}
+    missing = weighted - pinned - {("form.length", "problem")}
+    assert not missing, f"rules without a table case: {sorted(missing)}"
+
+
+def test_note_limit_is_a_setting() -> None:
+    note = "Hi Priya, I read your post on onboarding metrics and the part on activation. " * 3
+    assert 200 < len(note) <= 300
+    free = review(note, channel="linkedin_note", settings=ReviewSettings(linkedin_note_limit=200))
+    premium = review(note, channel="linkedin_note")
+    assert any(f.rule == "form.note_length" for f in free.findings)
+    assert not any(f.rule == "form.note_length" for f in premium.findings)
+    cut = next(f for f in free.findings if f.rule == "form.note_length")
+    assert cut.start == 200
+
+
+def test_job_ask_negated_is_not_a_job_ask() -> None:
+    text = "Hi Ana, I read your post. I'm not looking for a job; could I ask you one question?"
+    assert not _hits(text, "ask.too_big", "problem")
+
+
+def test_very_long_message_is_a_problem() -> None:
+    text = "I read your post on onboarding and wanted to tell you more about me. " * 20
+    assert _hits(text, "form.length", "problem", channel="email")
+
+
+def test_findings_sorted_by_severity_then_position() -> None:
+    r = review("Hi [Name], I'd like to add you to my professional network. I saw your post on X."
+               " I need an answer ASAP.")
+    order = {"problem": 0, "warning": 1, "tip": 2, "good": 3}
+    keys = [(order[f.severity], f.start) for f in r.findings]
+    assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("Subject: Quick question\n\nHi Ana, I read your post.", "email"),
+        ("Hi Ana, I read your post on pricing. Could I ask you one question?", "linkedin_note"),
+        ("Dear Ms. Lee,\n\n" + "I read your article on pricing and had a question. " * 8
+         + "\n\nBest regards,\nSam", "email"),
+        ("Hi Ana, " + "I read your article on pricing and had a question. " * 8,
+         "linkedin_message"),
+    ],
+)
+def test_channel_detection(text: str, channel: str) -> None:
+    r = review(text)
+    assert r.channel == channel and r.channel_detected
+    assert not review(text, channel="email").channel_detected
+
+
+def test_unknown_channel_and_bad_attempt_raise() -> None:
+    with pytest.raises(ValueError):
+        review("hello there", channel="fax")
+    with pytest.raises(ValueError):
+        review("hello there", attempt=0)
+
+
+def test_attempt_two_implies_followup() -> None:
+    assert review("Hi Sam, following up on my note.", attempt=2).followup
+    assert review("Hi Sam, following up on my note.", followup=True).attempt == 2
+
+
+def test_stats() -> None:
+    r = review("Hi Ana!\nI read your post. Could I ask one question? Thanks.")
+    s = r.stats
+    assert (s.characters, s.words, s.sentences, s.questions) == (59, 12, 4, 1)
+    assert 0 <= s.reading_grade <= 18
+
+
+def test_to_dict_shapes() -> None:
+    d = review(GOOD_NOTE).to_dict()
+    assert {"score", "verdict", "channel", "channel_detected", "findings", "stats"} <= set(d)
+    f = d["findings"][0]  # type: ignore[index]
+    assert set(f) == {"rule", "severity", "start", "end", "message", "hint"}
+
+
+def test_good_and_bad_drafts_land_on_the_right_side() -> None:
+    assert review(GOOD_NOTE).verdict == "likely"
+    default = "I'd like to add you to my professional network on LinkedIn"
+    assert review(default).verdict == "unlikely"
+
+
+def test_review_package_imports_neither_discord_nor_aiosqlite() -> None:
+    import ast
+    from pathlib import Path
+
+    import bot.review
+
+    pkg = Path(bot.review.__file__).parent
+    for path in pkg.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert name.split(".")[0] not in {"discord", "aiosqlite"}, (path, name)
