@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 
 from bench.metric import Metric
 from bot.review import review
@@ -85,10 +86,10 @@ def _adversarial_ratio(min_time: float, repeats: int) -> tuple[float, float]:
     for unit in ADVERSARIAL_UNITS:
         big = (unit * (4000 // len(unit) + 1))[:4000]
         small = big[:500]
-        per_big = 1e6 / _best_rate(lambda t=big: review(t), min_time=min_time,
+        per_big = 1e6 / _best_rate(partial(review, big), min_time=min_time,
                                    repeats=repeats) / 4000
         if per_big > worst[0]:
-            per_small = 1e6 / _best_rate(lambda t=small: review(t), min_time=min_time,
+            per_small = 1e6 / _best_rate(partial(review, small), min_time=min_time,
                                          repeats=repeats) / 500
             worst = (per_big, per_small)
     return worst

@@ -29,27 +29,33 @@ class GroupWriter(Generic[Row]):
         self,
         save: Callable[[Sequence[Row]], Awaitable[None]],
         *,
-        max_rows: int = 500,
-        window: float = 0.005,
+        max_rows: int = 2000,
+        window: float = 0.05,
     ) -> None:
         self._save = save
         self._max_rows = max_rows
         self._window = window
         self._pending: list[Row] = []
         self._timer: asyncio.Task[None] | None = None
+        self._immediate = False  # the scheduled flush runs at once (a full group)
         self._flush_lock = asyncio.Lock()
         self.written = 0
 
     def add(self, row: Row) -> None:
         self._pending.append(row)
         if len(self._pending) >= self._max_rows:
-            self._start(0)
-        elif self._timer is None:
-            self._start(self._window)
+            self._schedule(0)
+        else:
+            self._schedule(self._window)
 
-    def _start(self, delay: float) -> None:
-        if self._timer is not None and delay > 0:
-            return
+    def _schedule(self, delay: float) -> None:
+        """One flush task at a time; a full group cuts a waiting window short."""
+        timer = self._timer
+        if timer is not None:
+            if delay > 0 or self._immediate:
+                return
+            timer.cancel()
+        self._immediate = delay == 0
         self._timer = asyncio.get_running_loop().create_task(
             self._flush_after(delay), name="cohortbot:capture-flush"
         )
@@ -57,7 +63,9 @@ class GroupWriter(Generic[Row]):
     async def _flush_after(self, delay: float) -> None:
         if delay:
             await asyncio.sleep(delay)
+        # From here on, rows that arrive go to the next group and schedule its own flush.
         self._timer = None
+        self._immediate = False
         await self.flush()
 
     async def flush(self) -> None:

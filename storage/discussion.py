@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,9 +31,14 @@ class DiscussionRow:
     attachments: tuple[AttachmentRow, ...] = ()
 
 
-_UPSERT = (
+# One statement for a whole group: the rows travel as one JSON array and SQLite unpacks them
+# with json_each. With executemany, the sqlite3 module drops and retakes the GIL for every row,
+# and that hand-off with the event loop's thread cost more than the inserts themselves.
+_SAVE_MESSAGES = (
     "INSERT INTO discussion_messages (message_id, thread_id, author_id, author_name, content,"
-    " reply_to_id, created_at, edited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " reply_to_id, created_at, edited_at)"
+    " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,"
+    " value ->> 6, value ->> 7 FROM json_each(?) WHERE true"
     # A re-read message (backfill after a live capture) only refreshes what can change; a
     # message already marked deleted stays deleted.
     " ON CONFLICT (message_id) DO UPDATE SET"
@@ -45,20 +51,18 @@ async def save_messages(db: Database, rows: Sequence[DiscussionRow]) -> None:
     """Upsert a group of messages in one transaction (idempotent: the message id is the key)."""
     if not rows:
         return
+    packed = json.dumps([
+        (r.message_id, r.thread_id, r.author_id, r.author_name, r.content, r.reply_to_id,
+         r.created_at, r.edited_at)
+        for r in rows
+    ])
+    attachments = [
+        (r.message_id, a.attachment_id, a.filename, a.url, a.size)
+        for r in rows
+        for a in r.attachments
+    ]
     async with db.transaction() as tx:
-        await tx.executemany(
-            _UPSERT,
-            [
-                (r.message_id, r.thread_id, r.author_id, r.author_name, r.content,
-                 r.reply_to_id, r.created_at, r.edited_at)
-                for r in rows
-            ],
-        )
-        attachments = [
-            (r.message_id, a.attachment_id, a.filename, a.url, a.size)
-            for r in rows
-            for a in r.attachments
-        ]
+        await tx.execute(_SAVE_MESSAGES, (packed,))
         if attachments:
             await tx.executemany(
                 "INSERT OR IGNORE INTO discussion_attachments"

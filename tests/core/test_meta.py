@@ -65,7 +65,6 @@ def test_every_cog_module_is_an_extension_with_setup() -> None:
 async def test_no_command_name_shadows_another(tmp_path: Path) -> None:
     from bot.client import CohortBot
     from bot.config import Config, LessonSettings, StorageSettings
-
     from storage import Database
 
     bot = CohortBot(Config(storage=StorageSettings(database=tmp_path / "c.db"),

@@ -66,13 +66,15 @@ async def test_a_corrupt_file_gets_a_clear_message(tmp_path: Path) -> None:
         await Database.open(path)
 
 
-async def test_a_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_failed_migration_rolls_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import storage.db as dbmod
 
     broken = [*dbmod.MIGRATIONS, (SCHEMA_VERSION + 1, "9999_broken.sql", "CREATE TABLE x(;")]
     monkeypatch.setattr(dbmod, "MIGRATIONS", broken)
     monkeypatch.setattr(dbmod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    with pytest.raises(StorageError, match="9999_broken.sql"):
+    with pytest.raises(StorageError, match=r"9999_broken\.sql"):
         await Database.open(tmp_path / "c.db")
     monkeypatch.undo()
     db = await Database.open(tmp_path / "c.db")
@@ -123,6 +125,7 @@ async def test_concurrent_transactions_do_not_interleave(tmp_path: Path) -> None
 async def test_backup_while_writing(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "live.db")
     stop = asyncio.Event()
+    warmed_up = asyncio.Event()
     written = 0
 
     async def writer() -> None:
@@ -132,11 +135,12 @@ async def test_backup_while_writing(tmp_path: Path) -> None:
                 "INSERT INTO review_usage (user_id, reviewed_at) VALUES (?, ?)", (written, written)
             )
             written += 1
+            if written == 200:
+                warmed_up.set()
 
     task = asyncio.create_task(writer())
     try:
-        while written < 200:
-            await asyncio.sleep(0.001)
+        await warmed_up.wait()
         await db.backup(tmp_path / "copy.db")
     finally:
         stop.set()

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.clock import ManualClock
 from bot.client import CohortBot
+from bot.clock import ManualClock
 from bot.config import Config, DiscordSettings, LessonSettings, StorageSettings
 from bot.sandbox import Sandbox
 from bot.sandbox.guilds import CohortGuild

@@ -1,0 +1,147 @@
+"""Capture keeps up with a burst: the real bot, with and without capture, on the same input.
+
+Metrics:
+
+- `ingest_ratio` (live burst): N MESSAGE_CREATE events in a run's thread from 200 members are
+  fed through discord.py's own gateway parser (`ConnectionState.parse_message_create`, what the
+  websocket calls for each event), and the time until every listener has run and every message
+  is committed to SQLite is measured. Baseline: the same bot with capture switched off
+  (`DiscussionCog.enabled = False`), same run. Target: ratio >= 0.8.
+- `backfill_ratio`: M messages already in a thread (posted while the bot was "down") are read
+  through the sandbox's history API and stored by `DiscussionCog.backfill()`. Baseline: reading
+  the same history without storing it, same run. Target: ratio >= 0.8.
+
+The sandbox runs without OpenAPI validation here: this measures the bot, not the validator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.metric import Metric
+
+MEMBERS = 200
+LESSONS = Path(__file__).resolve().parents[1] / "lessons"
+
+
+async def _world(tmp: Path) -> tuple[Any, Any, list[Any]]:
+    from bot.client import CohortBot
+    from bot.clock import ManualClock
+    from bot.config import Config, DiscordSettings, LessonSettings, StorageSettings
+    from bot.sandbox import Sandbox
+
+    clock = ManualClock()
+    sandbox = Sandbox(now=clock.now, validate=False)
+    guild = sandbox.cohort_guild()
+    config = Config(
+        discord=DiscordSettings(guild_ids=(guild.handle.id,),
+                                lesson_channel_id=guild.lessons.id,
+                                moderator_role_ids=(guild.moderator_role.id,)),
+        storage=StorageSettings(database=tmp / "bench.db"),
+        lesson=LessonSettings(directory=LESSONS),
+    )
+    await sandbox.start()
+    bot = CohortBot(config, clock=clock, guild_ready_timeout=0.05)
+    await sandbox.start_client(bot)
+    cog: Any = bot.get_cog("LessonCog")
+    channel = bot.get_channel(guild.lessons.id)
+    await cog.post_run(cog.get_lesson(None), channel, posted_by=None)
+    await sandbox.settle()
+    return sandbox, bot, sandbox.threads(guild.lessons)
+
+
+def _payloads(sandbox: Any, thread: Any, count: int, start: int) -> list[dict[str, Any]]:
+    guild_id = str(thread.guild_id)
+    stamp = sandbox.world.now().isoformat()
+    out = []
+    for i in range(count):
+        uid = str(10**17 + (i % MEMBERS))
+        out.append({
+            "id": str(2 * 10**18 + start + i), "channel_id": str(thread.id),
+            "guild_id": guild_id, "type": 0, "content": f"critique number {i}: too generic",
+            "author": {"id": uid, "username": f"m{i % MEMBERS}", "discriminator": "0",
+                       "avatar": None, "global_name": None},
+            "member": {"roles": [], "joined_at": stamp, "deaf": False, "mute": False,
+                       "flags": 0},
+            "timestamp": stamp, "edited_timestamp": None, "tts": False,
+            "mention_everyone": False, "mentions": [], "mention_roles": [],
+            "attachments": [], "embeds": [], "pinned": False,
+        })
+    return out
+
+
+async def _burst(sandbox: Any, bot: Any, thread: Any, count: int, *, capture: bool,
+                 start: int) -> float:
+    cog = bot.get_cog("DiscussionCog")
+    cog.enabled = capture
+    payloads = _payloads(sandbox, thread, count, start)
+    parse = bot._connection.parse_message_create
+    began = time.perf_counter()
+    for i, data in enumerate(payloads):
+        parse(data)
+        if i % 500 == 499:
+            await asyncio.sleep(0)  # the websocket yields between frames too
+    await sandbox.settle(within=600)
+    await cog.writer.flush()
+    elapsed = time.perf_counter() - began
+    cog.enabled = True
+    return count / elapsed
+
+
+async def _backfill(sandbox: Any, bot: Any, thread: Any, count: int) -> tuple[float, float]:
+    import discord
+
+    cog = bot.get_cog("DiscussionCog")
+    author = next(u for u in sandbox.world.users.values() if u.username == "ada")
+    channel = sandbox.world.channels[thread.id]
+    for i in range(count):
+        sandbox.world.add_message(channel, author.id, content=f"said while down {i}")
+    live = bot.get_channel(thread.id)
+
+    began = time.perf_counter()
+    seen = 0
+    async for _ in live.history(limit=None, after=discord.Object(id=1), oldest_first=True):
+        seen += 1
+    baseline = seen / (time.perf_counter() - began)
+
+    began = time.perf_counter()
+    stored = await cog.backfill()
+    measured = stored / (time.perf_counter() - began)
+    assert stored >= count, (stored, count)
+    return measured, baseline
+
+
+async def _run(quick: bool) -> list[Metric]:
+    burst = 5_000 if quick else 20_000
+    history = 5_000 if quick else 100_000
+    with tempfile.TemporaryDirectory() as tmp:
+        # The burst uses made-up message ids, so the backfill gets a thread of its own.
+        sandbox, bot, (thread, backfill_thread, _) = await _world(Path(tmp))
+        try:
+            # Warm-up, then alternate so both sides see the same machine state.
+            await _burst(sandbox, bot, thread, 500, capture=True, start=0)
+            on, off = [], []
+            for round_ in range(3):
+                off.append(await _burst(sandbox, bot, thread, burst, capture=False,
+                                        start=(2 * round_ + 1) * 10**6))
+                on.append(await _burst(sandbox, bot, thread, burst, capture=True,
+                                       start=(2 * round_ + 2) * 10**6))
+            backfill, backfill_base = await _backfill(sandbox, bot, backfill_thread,
+                                                       history)
+        finally:
+            await sandbox.stop()
+    return [
+        Metric("ingest_ratio", max(on), "msgs/s", max(off),
+               f"same bot, capture off ({burst:,} msgs from {MEMBERS} members, best of 3)",
+               target=0.8),
+        Metric("backfill_ratio", backfill, "msgs/s", backfill_base,
+               f"reading the same {history:,}-message history without storing", target=0.8),
+    ]
+
+
+def run(quick: bool) -> list[Metric]:
+    return asyncio.run(_run(quick))
