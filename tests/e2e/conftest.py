@@ -48,11 +48,7 @@ class CohortWorld:
         return CohortBot(config or self.config, clock=self.clock, guild_ready_timeout=0.05)
 
     async def stop_bot(self) -> None:
-        sandbox = self.sandbox
-        if sandbox.client is not None and not sandbox.client.is_closed():
-            await sandbox.client.close()
-        if sandbox._client_task is not None:
-            await sandbox._client_task
+        await self.sandbox.stop_client()
 
     async def start_bot(self, config: Config | None = None) -> CohortBot:
         if config is not None:

@@ -302,3 +302,23 @@ async def test_scheduled_posting_posts_once_even_across_a_restart(
     await world.clock.advance(timedelta(days=7))
     await world.sandbox.settle()
     assert len(await lesson_runs.runs_in_guild(world.bot.db, world.guild.handle.id)) == 2
+
+
+async def test_a_malformed_lesson_file_is_reported_and_the_rest_still_work(
+    world: CohortWorld,
+) -> None:
+    (world.config.lesson.directory / "broken.toml").write_text('key = "broken"\ntitle = 3\n')
+    await world.restart()
+    listing = await world.mod.slash("lesson list", channel=world.lessons)
+    text = listing.response.content
+    assert "networking-with-professionals" in text
+    assert "broken.toml" in text and "title" in text
+    member_view = await world.ada.slash("lesson list", channel=world.lessons)
+    assert "broken.toml" not in member_view.response.content
+    assert await post(world) == 1
+
+
+async def test_unknown_lesson_gets_a_clear_message(world: CohortWorld) -> None:
+    result = await world.mod.slash("lesson post", {"lesson": "no-such-lesson"},
+                                   channel=world.lessons)
+    assert "There is no lesson `no-such-lesson`" in result.response.content
