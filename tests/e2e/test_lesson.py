@@ -322,3 +322,18 @@ async def test_unknown_lesson_gets_a_clear_message(world: CohortWorld) -> None:
     result = await world.mod.slash("lesson post", {"lesson": "no-such-lesson"},
                                    channel=world.lessons)
     assert "There is no lesson `no-such-lesson`" in result.response.content
+
+
+async def test_attachments_and_replies_are_captured(world: CohortWorld) -> None:
+    await post(world)
+    thread = world.sandbox.threads(world.lessons)[2]
+    first = await world.cy.say(thread, "See my annotated version")
+    await world.ada.say(thread, "Nice", reply_to=first,
+                        attachments=[("annotated.png", b"\x89PNG" + b"\0" * 100)])
+    await world.bot.get_cog("DiscussionCog").writer.flush()  # type: ignore[union-attr]
+    rows = await discussion.thread_messages(world.bot.db, thread.id)
+    assert rows[1].reply_to_id == first.id
+    (attachment,) = rows[1].attachments
+    assert (attachment.filename, attachment.size) == ("annotated.png", 104)
+    assert attachment.url.startswith("http")
+    assert rows[0].author_name.lower() == "cy"

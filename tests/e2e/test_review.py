@@ -208,3 +208,14 @@ def _component(message: Any, label: str) -> str:
             if comp.get("label") == label:
                 return str(comp["custom_id"])
     raise AssertionError(label)
+
+
+async def test_review_command_in_a_dm(world: CohortWorld) -> None:
+    dm = world.sandbox.world.dm_channel(world.ben.id)
+    opened = await world.ben.slash("review", channel=dm)
+    assert opened.modal is not None
+    result = await world.ben.submit_modal(opened, {"draft": STRONG, "channel": "",
+                                                   "attempt": "1"})
+    assert result.response.embeds and "Likely" in result.response.embeds[0]["title"]
+    labels = [c["label"] for row in result.response.components for c in row["components"]]
+    assert "Revise" in labels
