@@ -1,0 +1,24 @@
+"""A local Discord that the unmodified discord.py client logs into.
+
+`Sandbox` (in `harness.py`) is the entry point for tests: it runs the REST + gateway server
+from `server.py` over the in-memory world of `state.py`, validates every REST request against
+Discord's OpenAPI spec (`openapi.py`), injects faults on demand (`faults.py`) and lets a test
+act as guild members and read what the bot did.
+"""
+
+from bot.sandbox.connect import point_client_at
+from bot.sandbox.guilds import CohortGuild, GuildHandle
+from bot.sandbox.harness import BotErrors, Sandbox, SettleTimeout, SpecViolations
+from bot.sandbox.members import InteractionResult, MemberHandle
+
+__all__ = [
+    "BotErrors",
+    "CohortGuild",
+    "GuildHandle",
+    "InteractionResult",
+    "MemberHandle",
+    "Sandbox",
+    "SettleTimeout",
+    "SpecViolations",
+    "point_client_at",
+]

@@ -1,0 +1,65 @@
+"""What the REST handlers share: the world, its operations, and the interaction store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from bot.sandbox import errors
+from bot.sandbox.actions import Actions, UploadedFile
+from bot.sandbox.interactions import InteractionStore
+from bot.sandbox.state import Channel, Message, World
+
+# Per-request values the middleware parses for the handlers.
+JSON_KEY = web.RequestKey("sandbox_json", object)
+FILES_KEY: web.RequestKey[list[UploadedFile]] = web.RequestKey("sandbox_files", list)
+
+
+@dataclass
+class Context:
+    world: World
+    actions: Actions
+    interactions: InteractionStore
+
+    def channel(self, request: web.Request, key: str = "channel_id") -> Channel:
+        channel = self.world.channels.get(_snowflake(request, key))
+        if channel is None:
+            raise errors.unknown_channel()
+        return channel
+
+    def message(self, channel: Channel, request: web.Request) -> Message:
+        msg = self.world.messages.get(_snowflake(request, "message_id"))
+        if msg is None or msg.deleted or msg.channel_id != channel.id:
+            raise errors.unknown_message()
+        return msg
+
+
+def _snowflake(request: web.Request, key: str) -> int:
+    try:
+        return int(request.match_info[key])
+    except ValueError:
+        error = {key: ("NUMBER_TYPE_COERCE", "Value is not snowflake.")}
+        raise errors.invalid_form(error) from None
+
+
+def body(request: web.Request) -> dict[str, Any]:
+    """The JSON body, or the `payload_json` of a multipart body (parsed by the middleware)."""
+    value = request.get(JSON_KEY)
+    return value if isinstance(value, dict) else {}
+
+
+def files(request: web.Request) -> list[UploadedFile]:
+    return list(request.get(FILES_KEY) or [])
+
+
+def reply(data: Any = None, status: int = 200) -> web.Response:
+    """JSON with exactly `Content-Type: application/json`: discord.py only parses that value
+    (aiohttp's json_response adds `; charset=utf-8`, and the body would be read as text)."""
+    if data is None:
+        return web.Response(status=204)
+    return web.Response(
+        status=status, body=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
+    )

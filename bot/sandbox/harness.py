@@ -1,0 +1,391 @@
+"""The test harness: a local Discord plus a real discord.py client logged into it.
+
+    async with Sandbox(make_bot) as sb:          # make_bot: () -> discord.Client
+        guild = sb.create_guild("Cohort")
+        ada = guild.add_member("ada")
+        await ada.say(guild.add_text_channel("lessons"), "hello")
+        assert sb.bot_messages("lessons")[-1].content == ...
+
+Generic on purpose: it knows discord.py, not this project's cogs or storage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import discord
+
+from bot.sandbox import payloads
+from bot.sandbox.connect import point_client_at, restore_discord
+from bot.sandbox.faults import Faults
+from bot.sandbox.gateway import Gateway
+from bot.sandbox.guilds import CohortGuild, GuildHandle
+from bot.sandbox.members import InteractionResult, MemberHandle
+from bot.sandbox.openapi import SpecValidator, load_spec
+from bot.sandbox.server import LoggedRequest, SandboxServer, Violation
+from bot.sandbox.state import (
+    SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
+    Attachment,
+    Channel,
+    Guild,
+    Message,
+    Overwrite,
+    World,
+    next_id,
+)
+
+log = logging.getLogger(__name__)
+
+# Tasks that belong to the bot's reaction to an event: discord.py's event handlers, app command
+# and view/modal dispatch, and the project's own named tasks.
+DEFAULT_SETTLE_PREFIXES = ("discord.py:", "CommandTree-invoker", "discord-ui-", "cohortbot:")
+_ANNOUNCE_PREFIX = "sandbox-announce"
+
+__all__ = [
+    "BotErrors",
+    "CohortGuild",
+    "GuildHandle",
+    "InteractionResult",
+    "MemberHandle",
+    "Sandbox",
+    "SettleTimeout",
+    "SpecViolations",
+]
+
+
+class SettleTimeout(AssertionError):
+    """The bot kept working (tasks, REST requests, undelivered events) past the timeout."""
+
+
+class SpecViolations(AssertionError):
+    """REST traffic that Discord's OpenAPI spec rejects was seen during the test."""
+
+
+class BotErrors(AssertionError):
+    """discord.py logged errors (exceptions in event handlers, commands, views)."""
+
+
+class _ErrorCollector(logging.Handler):
+    """Keeps the ERROR records of the `discord` logger: "Ignoring exception in ..." is how
+    discord.py reports a handler that raised; a test can assert there were none."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+class Sandbox:
+    def __init__(
+        self,
+        client_factory: Callable[[], discord.Client] | None = None,
+        *,
+        token: str | None = None,
+        validate: bool = True,
+        spec_path: Path | None = None,
+        interaction_timeout: float = 3.0,
+        settle_prefixes: Sequence[str] = DEFAULT_SETTLE_PREFIXES,
+        settle_timeout: float = 10.0,
+        ready_timeout: float = 10.0,
+        now: Callable[[], datetime] | None = None,
+        bot_name: str = "CohortBot",
+        fail_on_bot_errors: bool = False,
+    ) -> None:
+        self.world = World(bot_name, now=now)
+        if token:
+            self.world.token = token
+        api = load_spec(spec_path) if validate else None
+        self.server = SandboxServer(self.world, SpecValidator(api))
+        self.server.interactions.timeout = interaction_timeout
+        self._factory = client_factory
+        self.client: discord.Client | None = None
+        self._client_task: asyncio.Task[None] | None = None
+        self.settle_prefixes = tuple(settle_prefixes)
+        self.settle_timeout = settle_timeout
+        self.ready_timeout = ready_timeout
+        self._announcements: set[asyncio.Task[None]] = set()
+        self._running = False
+        self._errors = _ErrorCollector()
+        self.fail_on_bot_errors = fail_on_bot_errors
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def __aenter__(self) -> Sandbox:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+        if exc_type is None:
+            self.check_violations()
+            if self.fail_on_bot_errors and self.bot_errors:
+                text = "\n".join(self._errors.format(r) for r in self.bot_errors)
+                raise BotErrors(f"{len(self.bot_errors)} error(s) logged by discord.py:\n{text}")
+
+    async def start(self) -> None:
+        logging.getLogger("discord").addHandler(self._errors)
+        await self.server.start()
+        self._running = True
+        point_client_at(self.server.api_url, self.server.gateway.url)
+        if self._factory is not None:
+            await self.start_client(self._factory())
+
+    async def start_client(self, client: discord.Client) -> None:
+        """Log `client` in and wait for on_ready (pass it a small `guild_ready_timeout`)."""
+        self.client = client
+        self._client_task = asyncio.create_task(
+            client.start(self.world.token), name="sandbox-client"
+        )
+        ready = asyncio.create_task(client.wait_until_ready(), name="sandbox-wait-ready")
+        done, _ = await asyncio.wait(
+            {ready, self._client_task}, timeout=self.ready_timeout,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        if ready not in done:
+            ready.cancel()
+            if self._client_task in done:
+                self._client_task.result()  # raises the login/connection error
+                raise RuntimeError("the client stopped before it was ready")
+            raise TimeoutError(
+                f"the bot was not ready after {self.ready_timeout} s "
+                "(pass guild_ready_timeout=0.05 to the client?)"
+            )
+        await self.settle()
+
+    async def stop_client(self) -> None:
+        """Close the bot (as on shutdown) and wait for its `start()` task to end. The server
+        stays up, so `start_client` can log a new client in (a restart)."""
+        if self.client is not None and not self.client.is_closed():
+            await self.client.close()
+        task, self._client_task = self._client_task, None
+        if task is not None:
+            try:
+                await asyncio.wait_for(task, timeout=5)
+            except (TimeoutError, asyncio.CancelledError):
+                log.warning("the bot's client task did not end within 5 s")
+            except Exception:
+                log.exception("the bot's client task ended with an error")
+
+    async def stop(self) -> None:
+        await self.stop_client()
+        for task in self._announcements:
+            task.cancel()
+        await self.server.stop()
+        restore_discord()
+        logging.getLogger("discord").removeHandler(self._errors)
+        self._running = False
+
+    @property
+    def bot_errors(self) -> list[logging.LogRecord]:
+        """ERROR records discord.py logged (e.g. "Ignoring exception in command 'x'")."""
+        return self._errors.records
+
+    # -- OpenAPI violations ------------------------------------------------------------------
+    @property
+    def violations(self) -> list[Violation]:
+        return self.server.violations
+
+    def take_violations(self) -> list[Violation]:
+        """Return and forget the violations so far (for tests that provoke one on purpose)."""
+        out = list(self.server.violations)
+        self.server.violations.clear()
+        return out
+
+    def check_violations(self) -> None:
+        if self.server.violations:
+            lines = "\n".join(str(v) for v in self.server.violations)
+            raise SpecViolations(f"{len(self.server.violations)} OpenAPI violation(s):\n{lines}")
+
+    # -- building the world ------------------------------------------------------------------
+    def create_guild(self, name: str, *, bot_joined: bool = True) -> GuildHandle:
+        guild = self.world.add_guild(name, bot_joined=False)
+        handle = GuildHandle(self, guild)
+        if bot_joined:
+            self.add_bot_to(handle)
+        return handle
+
+    def add_bot_to(self, guild: GuildHandle | Guild) -> None:
+        """The bot joins the guild (GUILD_CREATE if it is connected)."""
+        g = guild.guild if isinstance(guild, GuildHandle) else guild
+        g.bot_joined = True
+        self._announce(lambda: self.server.actions.join_guild(g))
+
+    def cohort_guild(self, name: str = "Cohort") -> CohortGuild:
+        """The demo cohort: #lessons, #critiques forum, Moderator role, mod/ada/ben/cy."""
+        return CohortGuild(self, name)
+
+    def member(self, name: str) -> MemberHandle:
+        for guild in self.world.guilds.values():
+            for uid in guild.members:
+                if self.world.users[uid].username == name:
+                    return MemberHandle(self, self.world.users[uid], guild)
+        raise KeyError(f"no member named {name!r}")
+
+    def deny_send(self, channel: Channel | str | int, denied: bool = True) -> None:
+        """Per-channel switch: a member overwrite that takes Send Messages from the bot, so
+        `permissions_for(me)` shows it and a send gets 403 50013 Missing Permissions."""
+        ch = self.channel(channel)
+        bits = SEND_MESSAGES | SEND_MESSAGES_IN_THREADS
+        bot_id = self.world.bot.id
+        ch.overwrites = [o for o in ch.overwrites if o.id != bot_id]
+        if denied:
+            ch.overwrites.append(Overwrite(bot_id, 1, deny=bits))
+        self._announce(lambda: self.server.actions.channel_changed(ch))
+
+    def _announce(self, make: Callable[[], Awaitable[None]]) -> None:
+        """Tell the connected bot about a change (skipped before login: READY carries it)."""
+        if not self._running or self.server.gateway.session_id is None:
+            return
+        coro: Any = make()
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(
+            coro, name=_ANNOUNCE_PREFIX
+        )
+        self._announcements.add(task)
+        task.add_done_callback(self._announcements.discard)
+
+    async def _flush_announcements(self) -> None:
+        """Deliver pending world changes first, so a member's action never reaches the bot
+        before the channel or guild it happens in."""
+        while self._announcements:
+            await asyncio.gather(*self._announcements, return_exceptions=True)
+
+    def _loose_attachment(self, filename: str, data: bytes) -> Attachment:
+        """An uploaded file not in any message (an attachment slash-command option)."""
+        att = Attachment(next_id(), filename, data)
+        self.world.loose_attachments[att.id] = att
+        return att
+
+    def _command_definition(self, name: str, guild_id: int | None) -> dict[str, Any]:
+        """The synced command (guild first, then global), else the client's tree, else {}."""
+        for scope in (guild_id, None):
+            for cmd in self.world.commands.values():
+                if cmd.name == name and cmd.guild_id == scope:
+                    return {**cmd.payload, "id": cmd.id, "guild_id": cmd.guild_id}
+        tree = getattr(self.client, "tree", None)
+        if tree is not None:
+            for scope_obj in ([discord.Object(guild_id)] if guild_id else []) + [None]:
+                command = tree.get_command(name, guild=scope_obj)
+                if command is not None:
+                    data = command.to_dict(tree)
+                    data["guild_id"] = scope_obj.id if scope_obj else None
+                    return data
+        return {}
+
+    # -- reading what the bot did --------------------------------------------------------------
+    def channel(self, ref: Channel | str | int, *, guild: Guild | None = None) -> Channel:
+        if isinstance(ref, Channel):
+            return ref
+        if isinstance(ref, int):
+            return self.world.channels[ref]
+        guilds = [guild] if guild is not None else list(self.world.guilds.values())
+        for g in guilds:
+            for cid in g.channel_ids:
+                if self.world.channels[cid].name == ref:
+                    return self.world.channels[cid]
+        raise KeyError(f"no channel named {ref!r}")
+
+    def messages(self, channel: Channel | str | int, *, ephemeral: bool = True) -> list[Message]:
+        """Every message in a channel/thread/DM, oldest first (ephemeral ones too by default)."""
+        ch = self.channel(channel)
+        out = [self.world.messages[m] for m in ch.message_ids]
+        return [m for m in out if not m.deleted and (ephemeral or not m.ephemeral)]
+
+    def bot_messages(self, channel: Channel | str | int) -> list[Message]:
+        return [m for m in self.messages(channel) if m.author_id == self.world.bot.id]
+
+    def dm_messages(self, member: MemberHandle) -> list[Message]:
+        return self.messages(self.world.dm_channel(member.id))
+
+    def reactions(self, message: Message) -> dict[str, list[int]]:
+        """Emoji -> ids of the users who reacted (the bot included), in reaction order."""
+        return {r.emoji: list(r.user_ids) for r in message.reactions}
+
+    def threads(self, channel: Channel | str | int) -> list[Channel]:
+        return self.world.threads_of(self.channel(channel))
+
+    def message_payload(self, message: Message) -> dict[str, Any]:
+        return payloads.message(self.world, message, self.server.base_url)
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        """Every REST request the bot made (method, path, query, json, files, status)."""
+        return self.server.requests
+
+    @property
+    def faults(self) -> Faults:
+        """REST faults: rate_limit, server_error, error (see faults.py)."""
+        return self.server.faults
+
+    @property
+    def gateway(self) -> Gateway:
+        """Gateway faults and counters: drop/release, reconnect, invalidate, resumes..."""
+        return self.server.gateway
+
+    @property
+    def interaction_timeout(self) -> float:
+        return self.server.interactions.timeout
+
+    @interaction_timeout.setter
+    def interaction_timeout(self, value: float) -> None:
+        self.server.interactions.timeout = value
+
+    # -- waiting without sleeping ----------------------------------------------------------------
+    def _watched_tasks(self) -> list[asyncio.Task[Any]]:
+        me = asyncio.current_task()
+        prefixes = (*self.settle_prefixes, _ANNOUNCE_PREFIX)
+        return [
+            t for t in asyncio.all_tasks()
+            if t is not me and not t.done() and t.get_name().startswith(prefixes)
+        ]
+
+    def _busy_reason(self) -> str | None:
+        tasks = self._watched_tasks()
+        if tasks:
+            return "tasks: " + ", ".join(sorted({t.get_name() for t in tasks}))
+        if self.server.in_flight:
+            return f"{self.server.in_flight} REST request(s) in flight"
+        client, gw = self.client, self.server.gateway
+        if client is None or client.is_closed():
+            return None
+        if not gw.connected:
+            # Reconnecting (unless a test holds the gateway shut on purpose).
+            return "gateway reconnecting" if gw.accepting else None
+        ws = client.ws
+        if ws is not None and (ws.sequence or 0) < gw.sent_seq:
+            return f"bot has read up to event {ws.sequence}, sent {gw.sent_seq}"
+        return None
+
+    async def settle(self, within: float | None = None) -> None:
+        """Return once the bot has finished reacting: no watched task running, no request in
+        flight, every sent event read; checked until it stays so for a few loop turns."""
+        limit = self.settle_timeout if within is None else within
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        quiet = 0
+        reason: str | None = None
+        while quiet < 4:
+            if loop.time() > deadline:
+                raise SettleTimeout(f"the bot did not settle within {limit} s: {reason}")
+            reason = self._busy_reason()
+            if reason is None:
+                quiet += 1
+                # Let sockets deliver: a sent frame/response needs a loop turn or two to land.
+                await asyncio.sleep(0 if quiet < 3 else 0.002)
+                continue
+            quiet = 0
+            tasks = self._watched_tasks()
+            if tasks:
+                await asyncio.wait(tasks, timeout=max(0.0, min(0.05, deadline - loop.time())))
+            else:
+                await asyncio.sleep(0.001)
