@@ -83,7 +83,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def world(tmp_path: Path, clock: ManualClock) -> AsyncIterator[CohortWorld]:
-    sandbox = Sandbox(now=clock.now)
+    sandbox = Sandbox(now=clock.now, fail_on_bot_errors=True)
     guild = sandbox.cohort_guild()
     config = cohort_config(guild, tmp_path)
     w = CohortWorld(sandbox, guild, config, clock)
