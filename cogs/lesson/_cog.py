@@ -150,7 +150,7 @@ class LessonCog(commands.Cog):
             await runs.discard_run(self.bot.db, run_id)
             raise
         await runs.record_posting(self.bot.db, run_id, prompt_id, examples)
-        self._discussion_changed()
+        await self._discussion_changed()
         return run_id
 
     async def _post_messages(
@@ -196,10 +196,11 @@ class LessonCog(commands.Cog):
             except discord.HTTPException:
                 log.warning("could not remove %r after a failed posting", thing)
 
-    def _discussion_changed(self) -> None:
+    async def _discussion_changed(self) -> None:
+        """Tell capture which threads belong to open runs now."""
         cog = self.bot.get_cog("DiscussionCog")
         if cog is not None:
-            self.bot.loop.create_task(cog.refresh_threads(), name="cohortbot:refresh-threads")  # type: ignore[attr-defined]
+            await cog.refresh_threads()  # type: ignore[attr-defined]
 
     # --- scheduled posting ------------------------------------------------------------------
 
@@ -337,7 +338,7 @@ class LessonCog(commands.Cog):
             if thread is None:
                 notes.append(f"The thread of {example.title} was deleted; nothing to lock.")
         await runs.close_run(self.bot.db, run.id, to_ms(self.bot.clock.now()))
-        self._discussion_changed()
+        await self._discussion_changed()
         return notes
 
     # --- lesson content -----------------------------------------------------------------------

@@ -19,7 +19,14 @@ from discord.ext import commands
 from bot.client import CohortBot
 from bot.clock import from_ms, to_ms
 from bot.errors import UserError
-from bot.review import CHANNELS, Review, ReviewSettings, is_reviewable, review
+from bot.review import (
+    CHANNELS,
+    MIN_DRAFT_WORDS,
+    Review,
+    ReviewSettings,
+    is_reviewable,
+    review,
+)
 from cogs._ui import NO_PINGS, CohortModal, CohortView, guarded, send_ephemeral
 from cogs.review._drafts import Draft, DraftBook
 from cogs.review._render import CHANNEL_NAMES, all_findings_text, review_embed
@@ -229,20 +236,18 @@ class ReviewCog(commands.Cog):
             text = await self.draft_text(message)
             result = await self.run_review(message.author.id, text, None, 1)
         except UserError as exc:
-            await message.channel.send(exc.message, allowed_mentions=NO_PINGS)
+            # A greeting or a one-liner gets the help, not only the refusal.
+            short = len(message.content.split()) < MIN_DRAFT_WORDS and not message.attachments
+            answer = f"{exc.message}\n\n{HELP_TEXT}" if short else exc.message
+            await message.channel.send(answer, allowed_mentions=NO_PINGS)
             return
-        reply = await message.channel.send(embed=review_embed(text, result), view=review_view(),
-                                           allowed_mentions=NO_PINGS)
-        self.drafts.put(reply.id, Draft(message.author.id, text, result, None, False, 1,
+        sent = await message.channel.send(embed=review_embed(text, result), view=review_view(),
+                                          allowed_mentions=NO_PINGS)
+        self.drafts.put(sent.id, Draft(message.author.id, text, result, None, False, 1,
                                         self.bot.clock.now()))
 
     async def draft_text(self, message: discord.Message) -> str:
         if not message.attachments:
-            if not message.content.strip():
-                raise UserError(HELP_TEXT)
-            ok, reason = is_reviewable(message.content)
-            if not ok and len(message.content) <= self.bot.config.review.max_chars:
-                raise UserError(f"{reason}\n\n{HELP_TEXT}" if "greeting" in reason else reason)
             return message.content
         if len(message.attachments) > 1:
             raise UserError("Send one draft at a time: one message, or one `.txt` file.")
