@@ -337,3 +337,14 @@ async def test_attachments_and_replies_are_captured(world: CohortWorld) -> None:
     assert (attachment.filename, attachment.size) == ("annotated.png", 104)
     assert attachment.url.startswith("http")
     assert rows[0].author_name.lower() == "cy"
+
+
+async def test_post_with_a_missing_configured_channel_asks_for_one(world: CohortWorld) -> None:
+    from dataclasses import replace
+
+    config = replace(world.config, discord=replace(world.config.discord,
+                                                   lesson_channel_id=999999999999999999))
+    await world.restart(config)
+    result = await world.mod.slash("lesson post", channel=world.lessons)
+    assert "pick a channel in the command" in result.response.content
+    assert await lesson_runs.latest_run(world.bot.db, world.guild.handle.id) is None
