@@ -1,12 +1,12 @@
 """Measure the reviewer against a labelled corpus.
 
     python -m bot.review.evaluate tests/data/outreach_corpus.jsonl \
-        [--split dev|heldout|all] [--json] [-v]
+        [--split dev|heldout|heldout2|all] [--json] [-v]
 
 Each line of the corpus is one JSON object: id, channel, text, label (good|bad), source_url,
-source_verdict, is_followup, split (dev|heldout). Reported: AUC of `score` (probability that a
-random good message outscores a random bad one, ties counting half) and balanced accuracy of
-`verdict == "likely"` as the prediction of `good`.
+source_verdict, is_followup, split (dev|heldout|heldout2). Reported: AUC of `score`
+(probability that a random good message outscores a random bad one, ties counting half) and
+balanced accuracy of `verdict == "likely"` as the prediction of `good`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.review.core import review
+
+#: The corpus splits, in the order they were made (docs/review.md has their history).
+SPLITS: tuple[str, ...] = ("dev", "heldout", "heldout2")
 
 
 @dataclass(frozen=True)
@@ -94,13 +97,13 @@ def measure(examples: Iterable[Example]) -> tuple[Figures, list[tuple[Example, i
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bot.review.evaluate", description=__doc__)
     ap.add_argument("corpus")
-    ap.add_argument("--split", choices=["dev", "heldout", "all"], default=None,
-                    help="one split only (default: report dev, heldout and all)")
+    ap.add_argument("--split", choices=[*SPLITS, "all"], default=None,
+                    help="one split only (default: report every split and all)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every example")
     args = ap.parse_args(argv)
     examples = load(args.corpus)
-    splits = [args.split] if args.split else ["dev", "heldout", "all"]
+    splits = [args.split] if args.split else [*SPLITS, "all"]
     result: dict[str, dict[str, object]] = {}
     for split in splits:
         chosen = [e for e in examples if split == "all" or e.split == split]

@@ -19,9 +19,17 @@ from collections.abc import Iterable
 FLAGS = 0
 
 
-def family(*patterns: str) -> re.Pattern[str]:
+#: For some families, literal words of which every match contains at least one: when none
+#: occurs in the text (a cheap `in` test), the family cannot match and its scan is skipped.
+NEEDLES: dict[re.Pattern[str], tuple[str, ...]] = {}
+
+
+def family(*patterns: str, needles: tuple[str, ...] = ()) -> re.Pattern[str]:
     """One alternation per family: one pass over the text instead of one per pattern."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns), FLAGS)
+    compiled = re.compile("|".join(f"(?:{p})" for p in patterns), FLAGS)
+    if needles:
+        NEEDLES[compiled] = needles
+    return compiled
 
 
 _I = r"(?:i|we)(?:'d|'ll| would| will| could| can)?"
@@ -46,27 +54,46 @@ SMALL_ASK = family(
     r"\blearn (?:more )?about how you\b",
 )
 
-BIG_ASK = family(
-    r"\b(?:looking for|seeking|searching for|in search of|need|want)\s+(?:a\s+|an\s+|new\s+|my next\s+|any\s+)?(?:job|position|role|employment|opportunit(?:y|ies)|internship|work)\b",
-    r"\b(?:are you|is your (?:company|team)) hiring\b",
-    r"\b(?:any|open|current)\s+(?:job\s+)?(?:openings|vacancies|positions)\b",
+# Asking a stranger for a job, a referral, a CV read or open-ended mentoring: too big.
+JOB_ASK = family(
+    r"\b(?:are you|is your (?:company|team|firm)) (?:currently )?hiring\b",
+    r"\b(?:any|open|current)\s+(?:job\s+|summer\s+)?(?:openings|vacancies|positions|internships|jobs|roles)\b",
     r"\b(?:hire me|refer me|referral|put in a good word|recommend me for|vouch for me)\b",
     r"\b(?:send|forward|pass along|share) (?:you )?my (?:resume|cv|résumé)\b",
-    r"\b(?:attached|enclosed) (?:is |please find )?my (?:resume|cv|résumé)\b|\bmy (?:resume|cv) (?:is )?attached\b",
     r"\bpick your brain\b",
     r"\b(?:be my mentor|mentor me)\b",
-    r"\b(?:get|land|help me (?:get|find|land)) (?:me )?(?:a |an )?(?:job|interview|position)\b",
+    r"\b(?:get|land|help me (?:get|find|land)) (?:me )?(?:a |an )?(?:job|interview|position|internship)\b",
+    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview'),
+)
+
+# Saying you are job hunting (or attaching a CV) without asking: off-putting to a stranger
+# (SFU: "no mention of jobs anywhere"), but sources still answer such notes: a warning.
+JOB_SEARCH = family(
+    r"\b(?:looking for|seeking|searching for|in search of|need|want|hunting for)\s+(?:a\s+|an\s+|new\s+|my next\s+|any\s+)?(?:job|position|role|employment|opportunit(?:y|ies)|internship|work)\b",
+    r"\b(?:attached|enclosed) (?:is |please find )?my (?:resume|cv|résumé)\b|\bmy (?:resume|cv|résumé) (?:is )?attached\b",
+    r"\bmy job (?:search|hunt)\b",
 )
 
 VAGUE_ASK = family(
     r"\b(?:have|grab) a (?:chat|talk|conversation) with you\b(?! about)",
     r"\bchat with you\b(?! about| on)",
+    r"\b(?:love|like|happy|glad) to (?:chat|talk|catch up|hop on a call)\b(?! about| on| through)",
+    r"\b(?:grab|get|have) (?:a )?(?:coffee|drink|lunch|beer)\b(?! (?:to talk |and talk )?(?:about|to discuss|on))",
+    r"\b(?:meet up|get together|get acquainted)\b(?! (?:to talk |and talk )?(?:about|to discuss|on))",
+    r"\b(?:schedule|set up|arrange|book) (?:a |some )?(?:call|meeting|time to (?:talk|chat|meet))\b(?! (?:about|to discuss|on))",
     r"\bget to know you\b",
     r"\b(?:touch base|hop on a call|exchange (?:ideas|perspectives|notes))\b",
     r"\bexplore (?:synerg\w*|opportunit\w*|ways we)\b",
     r"\bdiscuss (?:potential|possible|future|mutual) (?:opportunit\w*|collaboration\w*|synerg\w*)\b",
     r"\bsee how we (?:can|could|might) help each other\b",
     r"\b(?:be|are) of service to each other\b",
+)
+
+# A question asked without a question mark: "I'm wondering if you have 10 minutes."
+INDIRECT_QUESTION = family(
+    r"\bi(?:'m| am| was) wondering (?:if|whether)\b",
+    r"\bi(?:'d| would) (?:love|like) to know (?:if|whether|how|what)\b",
+    r"\b(?:let me know|tell me) (?:if|whether) you(?:'d| would)? (?:be )?(?:open|willing|available|have)\b",
 )
 
 CONNECT_ASK = family(r"\b(?:connect\w*|network|stay in touch|keep in touch|keep learning|follow your)\b")
@@ -79,7 +106,7 @@ RESEARCH = family(
     r"\b(?:admire|love|loved|enjoy|enjoyed|following|followed) (?:the work|what) (?:you|your team|[\w&.'-]+) (?:is|are|'re|has been|have been) (?:doing|shipping|building|publishing|writing)\b",
     r"\bfollowing [\w&.-]+'s (?:work|approach|research|writing|progress)\b",
     r"\bcongrat(?:s|ulations)\s+on\b",
-    r"\byour (?:recent )?work (?:on|with)\b",
+    r"\byour (?:recent |current )?(?:work|role|experience|career|path|journey|background|move|transition|switch|research) (?:at|in|on|with|as|from|into)\b",
     r"\bi (?:saw|noticed|read|learned|see) (?:that |how )?you(?:'ve| have| are|'re)?\s+(?:recently\s+|just\s+)?\w+",
     r"\byou (?:wrote|said|mentioned|shared|spoke|presented|posted|built|led|founded|moved|switched|transitioned|launched|published|made the)\b",
     r"\b(?:at|during|in) your (?:talk|session|keynote|panel|presentation|workshop|lecture|webinar)\b",
@@ -103,6 +130,7 @@ VALUE = family(
     r"\b(?:might|may|could) be (?:useful|helpful|of (?:use|interest)) (?:to|for) you\b",
     r"\bthought you(?:'d| would| might) (?:find|enjoy|like|be interested)\b",
     r"\bif (?:it|this|that) (?:helps|would help|is useful)\b",
+    needles=('happy to', 'send', 'share', 'in return', 'useful', 'helpful', 'of use', 'of interest', 'thought you', 'help'),
 )
 
 # --- the path --------------------------------------------------------------------------
@@ -114,6 +142,7 @@ MUTUAL = family(
     r"\bmutual (?:friend|connection|contact|colleague|acquaintance)s?\b",
     r"\b(?:introduced (?:me|us)|(?:gave|passed|shared|forwarded) me your (?:name|email|contact|details))\b",
     r"\b(?:members? of|(?:we're|we are|i'm|i am) (?:both )?(?:also )?in) (?:the )?[\w' &-]{1,30} (?:group|community|association|club|society|slack|discord|network|chapter|cohort)\b",
+    needles=('suggested', 'recommended', 'told me', 'mentioned', 'thought', 'referred', 'connected', 'mutual', 'introduced', 'me your', 'group', 'communit', 'association', 'club', 'societ', 'slack', 'discord', 'network', 'chapter', 'cohort'),
 )
 
 # --- the lesson's warnings -------------------------------------------------------------
@@ -124,8 +153,10 @@ DEFAULT_INVITE = family(
     r"\bi(?:'d| would) like to (?:join|be part of) your (?:professional |linkedin )?network\b",
     r"\b(?:since you are|as) a person i trust\b",
     r"\binvite you to join my (?:professional |linkedin )?network\b",
+    needles=('network', 'trust'),
 )
-SHORT_DEFAULT_INVITE = family(r"\bi(?:'d| would) like to connect (?:with you )?on linkedin\b")
+SHORT_DEFAULT_INVITE = family(r"\bi(?:'d| would) like to connect (?:with you )?on linkedin\b",
+                              needles=("linkedin",))
 
 PLACEHOLDER = family(
     r"\[[^\[\]\n]{0,40}\](?!\()",
@@ -141,6 +172,7 @@ PERSONAL_SOCIAL = family(
     r"\byour (?:personal|private) (?:account|page|profile|feed)\b",
     r"\byour (?:vacation|holiday|family|wedding|beach|weekend|baby|kids'?) (?:photos?|pics?|pictures?|posts?)\b",
     r"\b(?:your|ur) (?:wife|husband|girlfriend|boyfriend|kids|children|daughter|son)\b",
+    needles=('insta', 'facebook', 'tik', 'snapchat', 'onlyfans', 'tinder', 'bumble', 'personal', 'private', 'photo', 'pic', 'post', 'wife', 'husband', 'friend', 'kids', 'children', 'daughter', 'son'),
 )
 
 FLATTERY = family(
@@ -155,9 +187,9 @@ GENERIC = family(
     r"\bi hope (?:this|my) (?:e-?mail|message|note) finds you well\b",
     r"\bdear (?:sir|madam|sir or madam|hiring manager|recruiter|professional)\b",
     r"\bto whom it may concern\b",
-    r"\b(?:i )?(?:came across|found|stumbled upon|was (?:browsing|looking at)) your (?:linkedin )?profile\b",
+    r"\b(?:i )?(?:came across|found|stumbled upon|was (?:browsing|looking at)) your (?:linkedin )?profile\b(?! (?:by|while|through|when|via|after|in the|on the))",
     r"\byour profile (?:caught|came up|popped up|appeared)\b",
-    r"\b(?:grow|expand|build|broaden|extend) my (?:professional )?network\b",
+    r"\b(?:grow|expand|build|broaden|extend|activate|strengthen|widen) my (?:professional |linkedin )?network\b",
     r"\blike-?minded (?:professionals|people|individuals)\b",
     r"\ballow me to introduce myself\b",
     r"\bi(?:'m| am) reaching out to (?:a few|several|many|some|all|various) \w+",
@@ -165,9 +197,15 @@ GENERIC = family(
     r"\b(?:synerg\w*|exciting opportunity|great opportunity|win-win)\b",
 )
 
+# Selling: the sender's product or services, claims about helping "companies like yours",
+# prospecting for "the person responsible for" a budget.
 PITCH = family(
     r"\bour (?:services|products?|platform|solutions?|software|agency|offering|program(?:me)?)\b",
-    r"\bwe (?:help|helped|enable|specialize in|offer|provide) (?:companies|businesses|teams|organi[sz]ations|brands|clients|leaders|professionals)\b",
+    r"\bmy (?:services|agency|offering|consultancy|products?|platform|solutions?)\b(?! (?:management|manager|design|engineering|development|team|role|internship|course|class|skills|experience))",
+    r"\b(?:we (?:help|helped|enable|specialize in|offer|provide)|i (?:help|specialize in|offer|provide)) (?:companies|businesses|teams|organi[sz]ations|brands|clients|leaders|professionals|founders|firms|agencies)\b",
+    r"\b(?:companies|businesses|teams|organi[sz]ations|brands|firms) like yours\b",
+    r"\b(?:take a look at|check out|have a look at|review) (?:my|our) (?:work|product|website|site|platform|plan|deck|proposal|services|offer)\b",
+    r"\b(?:the )?person responsible for (?:lead|marketing|sales|purchasing|procurement|buying|partnerships|vendor)\w*",
     r"\b(?:book|schedule) a (?:demo|call|meeting) (?:with me|here|using)\b",
     r"\bfree (?:trial|consultation|audit|demo)\b",
 )
@@ -179,6 +217,7 @@ PRESSURE = family(
     r"\bi (?:need|expect|require) (?:you|an answer|a (?:reply|response)|to hear)\b",
     r"\b(?:don't miss|last chance|limited time|act now|before it's too late)\b",
     r"\byou (?:must|have to|need to) (?:reply|respond|answer|call|meet|help|get back)\b",
+    needles=('asap', 'urgent', 'immediately', 'right away', 'as soon as', 'respond', 'reply', 'answer', 'get back', 'i need', 'i expect', 'i require', 'miss', 'last chance', 'limited time', 'act now', 'too late', 'you must', 'you have to', 'you need to'),
 )
 
 GUILT = family(

@@ -4,8 +4,8 @@ Each rule takes the `Context` of one draft and returns its findings. Rule ids ar
 (the Discord side and the tests use them). Rubric areas, from the lesson:
 
 - goal and target: `ask.small` (good), `ask.too_big`, `ask.vague`, `ask.missing`
-- research: `research.specific` (good), `research.common_ground` (good), `research.value`
-  (good), `research.missing`
+- research: `research.specific` (good), `research.detail` (good), `research.common_ground`
+  (good), `research.value` (good), `research.missing`
 - the path: `path.mutual` (good)
 - warnings: `warn.default_invite`, `warn.placeholder`, `warn.personal_social`, `warn.generic`,
   `warn.pitch`, `warn.flattery`, `warn.pressure`, `warn.guilt`, `warn.caps`, `warn.self_focus`
@@ -52,7 +52,11 @@ class Context:
         """Every non-empty match of `pattern` (cached: each family scans the text once)."""
         found = self._cache.get(pattern)
         if found is None:
-            found = self._cache[pattern] = list(P.spans(pattern, self.norm))
+            needles = P.NEEDLES.get(pattern)
+            if needles and not any(n in self.norm for n in needles):
+                found = self._cache[pattern] = []
+            else:
+                found = self._cache[pattern] = list(P.spans(pattern, self.norm))
         return found
 
     def first(self, pattern: re.Pattern[str]) -> tuple[int, int] | None:
@@ -86,13 +90,19 @@ def _quote(ctx: Context, span: tuple[int, int], limit: int = 60) -> str:
 # --- goal and target ---------------------------------------------------------------------
 
 
+def _not_negated(ctx: Context, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop matches preceded by a negation ("I'm not looking for a job")."""
+    return [(s, e) for s, e in spans if not P.NEGATION.search(ctx.norm[max(0, s - 30) : s])]
+
+
 def _job_asks(ctx: Context) -> list[tuple[int, int]]:
-    out = []
-    for s, e in ctx.all(P.BIG_ASK):
-        before = ctx.norm[max(0, s - 30) : s]
-        if not P.NEGATION.search(before):
-            out.append((s, e))
-    return out
+    """Asking for a job, a referral, a CV read or mentoring (not negated)."""
+    return _not_negated(ctx, ctx.all(P.JOB_ASK))
+
+
+def _job_search(ctx: Context) -> list[tuple[int, int]]:
+    """Saying you are job hunting, or attaching a CV, without asking for the job."""
+    return _not_negated(ctx, ctx.all(P.JOB_SEARCH))
 
 
 def ask_small(ctx: Context) -> Iterable[Finding]:
@@ -105,12 +115,23 @@ def ask_small(ctx: Context) -> Iterable[Finding]:
 
 
 def ask_too_big(ctx: Context) -> Iterable[Finding]:
-    for span in _job_asks(ctx)[:3]:
+    asks = _job_asks(ctx)
+    for span in asks[:3]:
         yield _f("ask.too_big", "problem", span,
                  f"“{_quote(ctx, span)}” asks a stranger for a job, a referral, a CV read or open"
                  " time — too big for a first message.",
                  "Ask for something small and specific instead: their advice on one question, or"
                  " 15 minutes about how they moved into their role.")
+    if asks:
+        return
+    search = _job_search(ctx)
+    if search:
+        span = _clause(ctx, search[0])
+        yield _f("ask.too_big", "warning", span,
+                 f"“{_quote(ctx, span)}” puts your job search up front; a stranger reads it as"
+                 " “find me a job”.",
+                 "Lead with why them and one small question; your job search can come up in the"
+                 " conversation, and no CV until they ask for it.")
 
 
 def ask_vague(ctx: Context) -> Iterable[Finding]:
@@ -137,6 +158,43 @@ def ask_missing(ctx: Context) -> Iterable[Finding]:
     yield _f("ask.missing", "tip", ctx.body_span,
              "The draft never says what you would like from them.",
              "End with one small, concrete ask, phrased as a question they can answer quickly.")
+
+
+# --- names: who a sentence mentions ------------------------------------------------
+
+
+_NAME_RE = re.compile(r"\b[A-Z][\w'&.-]*")
+_NOT_NAMES = frozenset(
+    {
+        "I", "I'm", "I've", "I'd", "I'll", "My", "Our", "A", "An", "The", "We", "We're", "Hi",
+        "Hello", "Hey", "Dear", "LinkedIn", "He", "She", "They", "You", "You're", "Your", "This",
+        "That", "It", "His", "Her", "Their", "Mr", "Ms", "Mrs", "Dr", "Thanks", "Thank", "Just",
+        "So", "And", "But",
+    }
+)
+
+
+def _sentence_of(ctx: Context, pos: int) -> Sentence | None:
+    return next((s for s in ctx.sentences if s.start <= pos < s.end), None)
+
+
+#: "Hi Ana," / "Hey, Jason," / "Dear Dr. Q," / "Hello Ms. Ortiz." at the start of a sentence.
+_GREETING_RE = re.compile(
+    r"^\W*(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening))\b,?"
+    r"(?:[^,!:.\n\u2013\u2014 -]| (?![-\u2013\u2014])|-(?! )"
+    r"|\.(?=\s*[A-Z][a-z]*[,!:.]))"  # "Dr. Q," keeps going, "Ana. I" stops
+    r"{0,40}(?:[,!:.\n]|\s?[\u2013\u2014]| -)",
+    re.IGNORECASE,
+)
+
+
+def _names_someone(ctx: Context, span: tuple[int, int]) -> bool:
+    """A mutual contact or group counts as *named* when its sentence has a proper name
+    (the addressee's name in a greeting does not count)."""
+    sent = _sentence_of(ctx, span[0])
+    text = sent.text if sent else ctx.text[span[0] : span[1]]
+    text = _GREETING_RE.sub("", text, count=1)
+    return any(m.group(0).rstrip(".") not in _NOT_NAMES for m in _NAME_RE.finditer(text))
 
 
 # --- research ----------------------------------------------------------------------------
@@ -172,44 +230,74 @@ def research_value(ctx: Context) -> Iterable[Finding]:
 def research_missing(ctx: Context) -> Iterable[Finding]:
     if ctx.followup:
         return
-    if any(ctx.first(p) for p in (P.RESEARCH, P.COMMON_GROUND, P.MUTUAL, P.VALUE)):
+    if any(ctx.first(p) for p in (P.RESEARCH, P.COMMON_GROUND, P.VALUE)):
         return
+    mutual = ctx.first(P.MUTUAL)
+    if (mutual and _names_someone(ctx, mutual)) or _specific_detail(ctx):
+        return  # a named warm path, or a concrete detail about them, is research too
     yield _f("research.missing", "warning", ctx.body_span,
              "Nothing in it shows you looked at this person: it could be sent to anyone.",
              "Add one specific line about them: a post, talk or project of theirs and what you"
              " took from it, a career move you want to ask about, or what you have in common.")
 
 
-# --- the path ----------------------------------------------------------------------------
-
-
-_NAME_RE = re.compile(r"\b[A-Z][\w'&.-]*")
-_NOT_NAMES = frozenset(
+_SECOND_PERSON_RE = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b")
+_FIRST_PERSON_RE = re.compile(r"\b(?:i|me|my|mine|i'm|i've|i'd|i'll)\b")
+#: A number, but not the size of the ask ("15 minutes") or a phone number.
+_NUMBER_RE = re.compile(r"(?<![\d-])\d[\d,.%]*(?![\d-]|\s*(?:min|minute|hour|hr|sec|second)s?\b)")
+_QUOTED_RE = re.compile(r"[\"“][^\"“”\n]{3,80}[\"”]")
+#: Capitalised words that are not specifics: function words, titles, months and days, and
+#: the platform itself (sentence-initial words are skipped anyway).
+_NOT_DETAILS = _NOT_NAMES | frozenset(
     {
-        "I", "I'm", "I've", "I'd", "I'll", "My", "Our", "A", "An", "The", "We", "We're", "Hi",
-        "Hello", "Hey", "Dear", "LinkedIn", "He", "She", "They", "You", "You're", "Your", "This",
-        "That", "It", "His", "Her", "Their", "Mr", "Ms", "Mrs", "Dr", "Thanks", "Thank", "Just",
-        "So", "And", "But",
+        "In", "On", "At", "To", "For", "Of", "With", "From", "By", "As", "Or", "If", "Is", "Are",
+        "Would", "Could", "Can", "Will", "Please", "Best", "Regards", "Sincerely", "Cheers",
+        "Link", "Linkedin", "Inmail", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+        "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December", "Sir", "Madam", "Mr.", "Ms.",
+        "Mrs.", "Dr.", "Prof", "Prof.", "OK", "Hope", "Im", "Id",
     }
 )
 
 
-def _sentence_of(ctx: Context, pos: int) -> Sentence | None:
-    return next((s for s in ctx.sentences if s.start <= pos < s.end), None)
+def _specific_detail(ctx: Context) -> tuple[int, int] | None:
+    """The first concrete detail (a proper name, a number, a quoted title) in a sentence that
+    is about them (it says "you"/"your" at least as often as "I"/"my"); greetings,
+    sentence-initial words, the subject line and sales-pitch sentences do not count."""
+    pitches = ctx.all(P.PITCH)
+    for sent in ctx.sentences:
+        if sent.end <= ctx.body_start or any(sent.start <= p < sent.end for p, _ in pitches):
+            continue  # the subject line; a sales pitch's numbers are about the product
+        low = ctx.norm[sent.start : sent.end]
+        you = len(_SECOND_PERSON_RE.findall(low))
+        if not you or len(_FIRST_PERSON_RE.findall(low)) > you:
+            continue  # not about them, or mostly about the sender
+        body = sent.text
+        g = _GREETING_RE.match(body)
+        skip = g.end() if g else 0
+        for m in _NAME_RE.finditer(body, skip):
+            word = m.group(0).rstrip(".,'")
+            if m.start() == skip or word in _NOT_DETAILS or len(word) < 2:
+                continue
+            return sent.start + m.start(), sent.start + m.start() + len(word)
+        for rx in (_NUMBER_RE, _QUOTED_RE):
+            q = rx.search(body, skip)
+            if q:
+                return sent.start + q.start(), sent.start + q.end()
+    return None
 
 
-_GREETING_RE = re.compile(
-    r"^\W*(?:hi|hello|hey|dear|good (?:morning|afternoon))\b[^,!:\n]{0,40}[,!:]", re.IGNORECASE
-)
+def research_detail(ctx: Context) -> Iterable[Finding]:
+    span = _specific_detail(ctx)
+    if span:
+        span = _clause(ctx, span)
+        yield _f("research.detail", "good", span,
+                 f"Names something concrete about them: “{_quote(ctx, span)}”. Specifics show it"
+                 " was written for this person.",
+                 "Tie the detail to your question, so they see why you are asking them.")
 
 
-def _names_someone(ctx: Context, span: tuple[int, int]) -> bool:
-    """A mutual contact or group counts as *named* when its sentence has a proper name
-    (the addressee's name in a greeting does not count)."""
-    sent = _sentence_of(ctx, span[0])
-    text = sent.text if sent else ctx.text[span[0] : span[1]]
-    text = _GREETING_RE.sub("", text, count=1)
-    return any(m.group(0).rstrip(".") not in _NOT_NAMES for m in _NAME_RE.finditer(text))
+# --- the path ----------------------------------------------------------------------------
 
 
 def path_mutual(ctx: Context) -> Iterable[Finding]:
@@ -435,7 +523,8 @@ def form_questions(ctx: Context) -> Iterable[Finding]:
         yield _f("form.questions", "warning", span,
                  f"{q} questions at once is a lot to ask of a stranger; 1-3 get the most replies.",
                  "Keep the one question that matters most; save the rest for the call.")
-    elif q == 0 and ctx.channel != "linkedin_note" and not ctx.followup:
+    elif (q == 0 and ctx.channel != "linkedin_note" and not ctx.followup
+          and not ctx.first(P.INDIRECT_QUESTION)):
         yield _f("form.questions", "tip", ctx.body_span,
                  "No question in it: messages with 1-3 questions get more replies.",
                  "Phrase the ask as a question: “Would you be open to …?”")
@@ -459,6 +548,7 @@ RULES: tuple[Rule, ...] = (
     research_specific,
     research_common_ground,
     research_value,
+    research_detail,
     research_missing,
     path_mutual,
     warn_default_invite,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.review.evaluate import auc, balanced_accuracy, load, measure
+from bot.review.evaluate import SPLITS, auc, balanced_accuracy, load, measure
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "outreach_corpus.jsonl"
 
@@ -24,7 +24,7 @@ def test_corpus_shape() -> None:
     keys.add("split")
     for r in rows:
         assert keys <= set(r), r["id"]
-        assert r["label"] in {"good", "bad"} and r["split"] in {"dev", "heldout"}
+        assert r["label"] in {"good", "bad"} and r["split"] in SPLITS
         assert r["source_url"].startswith("http") and r["source_verdict"]
         assert r["channel"] in {"linkedin_note", "linkedin_message", "email"}
     assert len({r["id"] for r in rows}) == len(rows)
@@ -35,9 +35,10 @@ def test_corpus_shape() -> None:
 def test_corpus_meets_targets() -> None:
     """Targets: AUC >= 0.90, balanced accuracy >= 0.85 (docs/review.md).
 
-    Met on the development split and, for AUC, on the whole corpus. Balanced accuracy on the
-    whole corpus is 0.847 and on the held-out split 0.80 (below target, reported as measured in
-    docs/review.md): those are pinned as floors so a change cannot make them silently worse.
+    Met on the development split, on the third batch (`heldout2`, measured once before any
+    tuning on it: 0.920 / 0.908) and on the whole corpus (0.941 / 0.883). The first held-out
+    split stays below the balanced-accuracy target (0.80, reported as measured in
+    docs/review.md); it is pinned as a floor so a change cannot make it silently worse.
     """
     examples = load(CORPUS)
     dev, _ = measure(e for e in examples if e.split == "dev")
@@ -45,13 +46,16 @@ def test_corpus_meets_targets() -> None:
     assert dev.balanced_accuracy >= 0.85, dev
     everything, _ = measure(examples)
     assert everything.auc >= 0.90, everything
-    assert everything.balanced_accuracy >= 0.84, everything
+    assert everything.balanced_accuracy >= 0.85, everything
     heldout, _ = measure(e for e in examples if e.split == "heldout")
     assert heldout.auc >= 0.90, heldout
     assert heldout.balanced_accuracy >= 0.80, heldout
+    heldout2, _ = measure(e for e in examples if e.split == "heldout2")
+    assert heldout2.auc >= 0.90, heldout2
+    assert heldout2.balanced_accuracy >= 0.85, heldout2
 
 
-@pytest.mark.parametrize("split", ["dev", "heldout"])
+@pytest.mark.parametrize("split", SPLITS)
 def test_each_split_is_reported(split: str) -> None:
     figs, _ = measure(e for e in load(CORPUS) if e.split == split)
     assert figs.n_good and figs.n_bad

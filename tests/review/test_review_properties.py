@@ -76,3 +76,41 @@ def test_adversarial_text_is_reviewed(units: list[str]) -> None:
     result = review(text)
     assert 0 <= result.score <= 100
     assert all(0 <= f.start < f.end <= len(text) for f in result.findings)
+
+
+# Phrases that each match a family with a needle pre-check (patterns.NEEDLES), so the property
+# below exercises every alternative.
+NEEDLE_PHRASES = [
+    "are you hiring", "is your team currently hiring", "any openings", "open positions",
+    "any internships", "refer me", "a referral", "put in a good word", "recommend me for",
+    "vouch for me", "send you my resume", "forward my cv", "pick your brain", "be my mentor",
+    "help me get a job", "land an interview", "Ana suggested I reach out", "referred by",
+    "we're both connected to", "mutual friend", "introduced me", "gave me your name",
+    "members of the Leeds data group", "I'm also in the PyData community", "happy to share",
+    "I can send you", "in return", "might be useful to you", "thought you'd enjoy",
+    "if it helps", "I'd like to add you to my professional network", "as a person I trust",
+    "I'd like to connect with you on LinkedIn", "Instagram", "your personal account",
+    "your vacation photos", "your kids", "ASAP", "urgently", "as soon as possible",
+    "reply by Friday", "get back to me soon", "I need an answer", "don't miss",
+    "last chance", "act now", "you must reply",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(NEEDLE_PHRASES + WORDS), max_size=12).map(" ".join))
+def test_needle_prechecks_never_hide_a_match(text: str) -> None:
+    """A family skipped by its needle pre-check could not have matched."""
+    from bot.review import patterns as P
+
+    norm = lowered(text)
+    for pattern, needles in P.NEEDLES.items():
+        if pattern.search(norm):
+            assert any(n in norm for n in needles), (pattern.pattern[:60], text)
+
+
+def test_each_needle_phrase_matches_its_family() -> None:
+    from bot.review import patterns as P
+
+    for phrase in NEEDLE_PHRASES:
+        norm = lowered(phrase)
+        assert any(p.search(norm) for p in P.NEEDLES), phrase
