@@ -25,33 +25,6 @@ from typing import Any
 from bench.metric import Metric
 
 MEMBERS = 200
-LESSONS = Path(__file__).resolve().parents[1] / "lessons"
-
-
-async def _world(tmp: Path) -> tuple[Any, Any, list[Any]]:
-    from bot.client import CohortBot
-    from bot.clock import ManualClock
-    from bot.config import Config, DiscordSettings, LessonSettings, StorageSettings
-    from bot.sandbox import Sandbox
-
-    clock = ManualClock()
-    sandbox = Sandbox(now=clock.now, validate=False)
-    guild = sandbox.cohort_guild()
-    config = Config(
-        discord=DiscordSettings(guild_ids=(guild.handle.id,),
-                                lesson_channel_id=guild.lessons.id,
-                                moderator_role_ids=(guild.moderator_role.id,)),
-        storage=StorageSettings(database=tmp / "bench.db"),
-        lesson=LessonSettings(directory=LESSONS),
-    )
-    await sandbox.start()
-    bot = CohortBot(config, clock=clock, guild_ready_timeout=0.05)
-    await sandbox.start_client(bot)
-    cog: Any = bot.get_cog("LessonCog")
-    channel = bot.get_channel(guild.lessons.id)
-    await cog.post_run(cog.get_lesson(None), channel, posted_by=None)
-    await sandbox.settle()
-    return sandbox, bot, sandbox.threads(guild.lessons)
 
 
 def _payloads(sandbox: Any, thread: Any, count: int, start: int) -> list[dict[str, Any]]:
@@ -118,10 +91,17 @@ async def _backfill(sandbox: Any, bot: Any, thread: Any, count: int) -> tuple[fl
 async def _run(quick: bool) -> list[Metric]:
     burst = 5_000 if quick else 20_000
     history = 5_000 if quick else 100_000
+    from bot.sandbox.demo import demo_world
+
     with tempfile.TemporaryDirectory() as tmp:
-        # The burst uses made-up message ids, so the backfill gets a thread of its own.
-        sandbox, bot, (thread, backfill_thread, _) = await _world(Path(tmp))
-        try:
+        async with demo_world(Path(tmp), validate=False, check_violations=False) as world:
+            sandbox, bot = world.sandbox, world.bot
+            cog: Any = bot.get_cog("LessonCog")
+            await cog.post_run(cog.get_lesson(None), bot.get_channel(world.lessons.id),
+                               posted_by=None)
+            await sandbox.settle()
+            # The burst uses made-up message ids, so the backfill gets a thread of its own.
+            thread, backfill_thread, _ = sandbox.threads(world.lessons)
             # Warm-up, then alternate so both sides see the same machine state.
             await _burst(sandbox, bot, thread, 500, capture=True, start=0)
             on, off = [], []
@@ -132,8 +112,6 @@ async def _run(quick: bool) -> list[Metric]:
                                        start=(2 * round_ + 2) * 10**6))
             backfill, backfill_base = await _backfill(sandbox, bot, backfill_thread,
                                                        history)
-        finally:
-            await sandbox.stop()
     return [
         Metric("ingest_ratio", max(on), "msgs/s", max(off),
                f"same bot, capture off ({burst:,} msgs from {MEMBERS} members, best of 3)",

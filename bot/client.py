@@ -85,16 +85,20 @@ class CohortBot(commands.Bot):
         await self.sync_commands()
 
     async def sync_commands(self) -> None:
+        """Guild-only commands to each configured guild (they appear there at once); the rest,
+        usable in DMs too (/review, /forget-me, /help), globally: a guild command does not
+        exist in a DM. With no guilds configured, everything is global."""
         guild_ids = self.config.discord.guild_ids
-        if not guild_ids:
-            synced = await self.tree.sync()
-            log.info("synced %d global commands", len(synced))
-            return
+        if guild_ids:
+            guilds = [discord.Object(id=guild_id) for guild_id in guild_ids]
+            for command in self.tree.get_commands():
+                if command.guild_only:
+                    self.tree.remove_command(command.name)
+                    self.tree.add_command(command, guilds=guilds)
+        synced = await self.tree.sync()
+        log.info("synced %d global commands", len(synced))
         for guild_id in guild_ids:
-            guild = discord.Object(id=guild_id)
-            # Guild commands appear at once; global ones can take an hour to reach clients.
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+            synced = await self.tree.sync(guild=discord.Object(id=guild_id))
             log.info("synced %d commands to guild %s", len(synced), guild_id)
 
     async def close(self) -> None:

@@ -128,10 +128,14 @@ class Sandbox:
     ) -> None:
         await self.stop()
         if exc_type is None:
-            self.check_violations()
-            if self.fail_on_bot_errors and self.bot_errors:
-                text = "\n".join(self._errors.format(r) for r in self.bot_errors)
-                raise BotErrors(f"{len(self.bot_errors)} error(s) logged by discord.py:\n{text}")
+            self.check_after_run()
+
+    def check_after_run(self) -> None:
+        """Fail on OpenAPI violations, and on errors discord.py logged if asked to."""
+        self.check_violations()
+        if self.fail_on_bot_errors and self.bot_errors:
+            text = "\n".join(self._errors.format(r) for r in self.bot_errors)
+            raise BotErrors(f"{len(self.bot_errors)} error(s) logged by discord.py:\n{text}")
 
     async def start(self) -> None:
         logging.getLogger("discord").addHandler(self._errors)

@@ -16,8 +16,14 @@ async def test_bot_starts_syncs_commands_and_opens_storage(world: CohortWorld) -
     assert bot.scheduler.running
     assert await bot.db.user_version() >= 1
     synced = [r for r in world.sandbox.requests if r.method == "PUT"]
-    (sync,) = [r for r in synced if r.path.endswith(f"/guilds/{world.guild.handle.id}/commands")]
-    assert {c["name"] for c in sync.json} >= {"help", "lesson", "critique", "review", "forget-me"}
+    (guild_sync,) = [r for r in synced
+                     if r.path.endswith(f"/guilds/{world.guild.handle.id}/commands")]
+    (global_sync,) = [r for r in synced
+                      if r.path.endswith("/commands") and "/guilds/" not in r.path]
+    # Guild-only commands go to the configured guild (instant there); the ones members use in
+    # DMs must be global, since a guild command does not exist in a DM.
+    assert {c["name"] for c in guild_sync.json} == {"lesson", "critique"}
+    assert {c["name"] for c in global_sync.json} == {"help", "review", "forget-me"}
 
 
 async def test_help_lists_member_commands_only_for_members(world: CohortWorld) -> None:
