@@ -15,7 +15,8 @@ ABOUT = (
     "for your critiques.\n"
     "• DM me a draft of a cold outreach (LinkedIn note or message, or an email) and I review it "
     "against the lesson's rules, privately.\n"
-    "• When you log an outreach as sent, I remind you of the one follow-up the lesson allows.\n"
+    "• Press “I sent it” under a review to log the outreach; the lesson allows one follow-up, "
+    "1–2 weeks later, if there's no reply.\n"
     "Drafts you DM me stay private; `/forget-me` deletes everything I store about you."
 )
 

@@ -32,6 +32,8 @@ def quote(text: str, finding: Finding) -> str:
 def finding_line(text: str, finding: Finding) -> str:
     icon = {"problem": "🔴", "warning": "🟠", "tip": "🔵", "good": "🟢"}[finding.severity]
     quoted = quote(text, finding)
+    if quoted and quoted in finding.message:
+        quoted = ""  # the message already quotes it
     head = f"{icon} **{finding.message}**" + (f" {quoted}" if quoted else "")
     return f"{head}\n↳ {finding.hint}" if finding.hint else head
 
