@@ -22,16 +22,16 @@ from discord.ext import commands
 from bot.charts import tally_chart_png
 from bot.client import CohortBot
 from bot.clock import to_ms
-from bot.critiques import CritiqueRecord, Likely, RunSummary, summarize
 from bot.errors import UserError
 from bot.lesson import Lesson, LessonCatalog, load_lessons, replace_example, save_lesson
 from bot.scheduler import next_cron_time
 from cogs._checks import is_moderator, missing_permissions, require_moderator
 from cogs._ui import NO_PINGS, send_ephemeral
-from cogs.lesson._render import example_embed, prompt_embed, summary_embed, thread_name
-from storage import critiques as critique_store
+from cogs.lesson._posting import POSTABLE, post_messages, undo
+from cogs.lesson._render import summary_embed
+from cogs.lesson._summary import run_summary
 from storage import lesson_runs as runs
-from storage.lesson_runs import RunExampleRow, RunRow
+from storage.lesson_runs import RunRow
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ MISSED_POST_GRACE = timedelta(hours=1)
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
                "image/webp": ".webp"}
-POSTABLE = discord.TextChannel | discord.ForumChannel
 
 
 class LessonCog(commands.Cog):
@@ -139,62 +138,19 @@ class LessonCog(commands.Cog):
             raise UserError("That scheduled posting was already made.")
         created: list[discord.abc.Snowflake] = []
         try:
-            prompt_id, examples = await self._post_messages(lesson, channel, run_id, created)
+            prompt_id, examples = await post_messages(lesson, channel, run_id, created)
         except discord.HTTPException as exc:
-            await self._undo(channel, created)
+            await undo(created)
             await runs.discard_run(self.bot.db, run_id)
             raise UserError(f"Discord refused part of the posting ({exc.text or exc.status}); "
                             "I removed what I had posted. Check my permissions and retry.") from exc
         except BaseException:
-            await self._undo(channel, created)
+            await undo(created)
             await runs.discard_run(self.bot.db, run_id)
             raise
         await runs.record_posting(self.bot.db, run_id, prompt_id, examples)
         await self._discussion_changed()
         return run_id
-
-    async def _post_messages(
-        self, lesson: Lesson, channel: POSTABLE, run_id: int,
-        created: list[discord.abc.Snowflake],
-    ) -> tuple[int | None, list[RunExampleRow]]:
-        from cogs.critiques import critique_view
-
-        rows = []
-        if isinstance(channel, discord.ForumChannel):
-            for example in lesson.examples:
-                embed, file = example_embed(lesson, example, run_id, with_prompt=True)
-                posted = await channel.create_thread(
-                    name=thread_name(example), embed=embed,
-                    view=critique_view(run_id, example.number),
-                    file=file or discord.utils.MISSING,
-                )
-                created.append(posted.thread)
-                rows.append(RunExampleRow(run_id, example.number, example.title,
-                                          posted.message.id, posted.thread.id))
-            return None, rows
-        prompt = await channel.send(embed=prompt_embed(lesson, run_id))
-        created.append(prompt)
-        for example in lesson.examples:
-            embed, file = example_embed(lesson, example, run_id)
-            message = await channel.send(
-                embed=embed, view=critique_view(run_id, example.number),
-                file=file or discord.utils.MISSING,
-            )
-            created.append(message)
-            thread = await message.create_thread(name=thread_name(example),
-                                                 auto_archive_duration=10080)
-            created.append(thread)
-            rows.append(RunExampleRow(run_id, example.number, example.title, message.id,
-                                      thread.id))
-        return prompt.id, rows
-
-    async def _undo(self, channel: POSTABLE, created: list[discord.abc.Snowflake]) -> None:
-        for thing in reversed(created):
-            try:
-                if isinstance(thing, discord.Thread | discord.Message):
-                    await thing.delete()
-            except discord.HTTPException:
-                log.warning("could not remove %r after a failed posting", thing)
 
     async def _discussion_changed(self) -> None:
         """Tell capture which threads belong to open runs now."""
@@ -252,26 +208,6 @@ class LessonCog(commands.Cog):
             raise UserError(f"There is no run #{run_id} in this server.")
         return run
 
-    async def run_summary(
-        self, guild: discord.Guild, run: RunRow
-    ) -> tuple[RunSummary, dict[int, str]]:
-        examples = await runs.run_examples(self.bot.db, run.id)
-        rows = await critique_store.critiques_for_run(self.bot.db, run.id)
-        records = [
-            CritiqueRecord(r.id, r.example_no, r.author_id, r.works, r.doesnt,
-                           Likely(r.likely), r.votes, r.created_at)
-            for r in rows
-        ]
-        cohort = [m for m in guild.members
-                  if not m.bot and not is_moderator(m, self.bot.config)]
-        summary = summarize(
-            [_ExampleRef(e.example_no, e.title) for e in examples], records,
-            members=[m.id for m in cohort],
-        )
-        names = {m.id: m.display_name for m in guild.members}
-        names.update({r.author_id: r.author_name for r in rows if r.author_id not in names})
-        return summary, names
-
     @lesson.command(name="summary", description="Critiques per example, the tally and top votes")
     @app_commands.describe(run="Run number (default: the latest)",
                            share="Moderators: post it in this channel for everyone")
@@ -286,7 +222,7 @@ class LessonCog(commands.Cog):
                             "leave `share` off to see it yourself.")
         await interaction.response.defer(ephemeral=not share, thinking=True)
         chosen = await self.resolve_run(interaction.guild.id, run)
-        summary, names = await self.run_summary(interaction.guild, chosen)
+        summary, names = await run_summary(self.bot, interaction.guild, chosen)
         embed = summary_embed(f"Run #{chosen.id} — summary", summary, names,
                               show_missing=moderator and not share)
         chart = discord.File(io.BytesIO(tally_chart_png(summary)), filename="tally.png")
@@ -313,7 +249,7 @@ class LessonCog(commands.Cog):
 
     async def close_run(self, guild: discord.Guild, run: RunRow) -> list[str]:
         notes: list[str] = []
-        summary, names = await self.run_summary(guild, run)
+        summary, names = await run_summary(self.bot, guild, run)
         channel = guild.get_channel(run.channel_id)
         if isinstance(channel, discord.TextChannel):
             embed = summary_embed(f"Run #{run.id} — final summary", summary, names,
@@ -409,12 +345,3 @@ class LessonCog(commands.Cog):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         return relative
-
-
-class _ExampleRef:
-    """What `summarize` needs of an example, from the stored run (its titles at posting)."""
-
-    def __init__(self, number: int, title: str) -> None:
-        self.number = number
-        self.title = title
-
