@@ -71,6 +71,24 @@ def _f(rule: str, sev: Severity, span: tuple[int, int], message: str, hint: str)
     return Finding(rule, sev, span[0], span[1], message, hint)
 
 
+def _when_found(
+    rule: str, severity: Severity, pattern: re.Pattern[str], message: str, hint: str,
+    *, clause: bool = False,
+) -> Rule:
+    """A rule that reports the first match of `pattern`; `{quote}` in `message` is the match
+    (its whole clause when `clause`). Most rules are this shape, so they are written as data."""
+
+    def check(ctx: Context) -> Iterable[Finding]:
+        span = ctx.first(pattern)
+        if span:
+            if clause:
+                span = _clause(ctx, span)
+            yield _f(rule, severity, span, message.format(quote=_quote(ctx, span)), hint)
+
+    check.__name__ = rule.replace(".", "_")
+    return check
+
+
 _CLAUSE_END = re.compile(r"[.,;:!?\n]")
 
 
@@ -200,31 +218,28 @@ def _names_someone(ctx: Context, span: tuple[int, int]) -> bool:
 # --- research ----------------------------------------------------------------------------
 
 
-def research_specific(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.RESEARCH)
-    if span:
-        span = _clause(ctx, span)
-        yield _f("research.specific", "good", span,
-                 f"Points at something specific about them: “{_quote(ctx, span)}”.",
-                 "Say in one line what you took from it: that is what makes it believable.")
+research_specific = _when_found(
+    "research.specific", "good", P.RESEARCH,
+    "Points at something specific about them: “{quote}”.",
+    "Say in one line what you took from it: that is what makes it believable.",
+    clause=True,
+)
 
 
-def research_common_ground(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.COMMON_GROUND)
-    if span:
-        span = _clause(ctx, span)
-        yield _f("research.common_ground", "good", span,
-                 f"Names shared ground: “{_quote(ctx, span)}”.",
-                 "Shared ground works best early, in the first or second sentence.")
+research_common_ground = _when_found(
+    "research.common_ground", "good", P.COMMON_GROUND,
+    "Names shared ground: “{quote}”.",
+    "Shared ground works best early, in the first or second sentence.",
+    clause=True,
+)
 
 
-def research_value(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.VALUE)
-    if span:
-        span = _clause(ctx, span)
-        yield _f("research.value", "good", span,
-                 f"Offers something back: “{_quote(ctx, span)}”.",
-                 "Keep the offer concrete (a summary, a link, an introduction).")
+research_value = _when_found(
+    "research.value", "good", P.VALUE,
+    "Offers something back: “{quote}”.",
+    "Keep the offer concrete (a summary, a link, an introduction).",
+    clause=True,
+)
 
 
 def research_missing(ctx: Context) -> Iterable[Finding]:
@@ -362,13 +377,11 @@ def warn_placeholder(ctx: Context) -> Iterable[Finding]:
                      " message was mass-sent.")
 
 
-def warn_personal_social(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.PERSONAL_SOCIAL)
-    if span:
-        yield _f("warn.personal_social", "problem", span,
-                 f"“{_quote(ctx, span)}” refers to their personal life or personal social"
-                 " accounts.",
-                 "Stay on professional ground: their published work, talks, or career path.")
+warn_personal_social = _when_found(
+    "warn.personal_social", "problem", P.PERSONAL_SOCIAL,
+    "“{quote}” refers to their personal life or personal social accounts.",
+    "Stay on professional ground: their published work, talks, or career path.",
+)
 
 
 def warn_generic(ctx: Context) -> Iterable[Finding]:
@@ -378,12 +391,11 @@ def warn_generic(ctx: Context) -> Iterable[Finding]:
                  "Cut it, and spend the words on one specific line about them.")
 
 
-def warn_pitch(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.PITCH)
-    if span:
-        yield _f("warn.pitch", "warning", span,
-                 f"“{_quote(ctx, span)}” reads as a sales pitch, not a request for advice.",
-                 "Drop the pitch; a first message is about them and one small question.")
+warn_pitch = _when_found(
+    "warn.pitch", "warning", P.PITCH,
+    "“{quote}” reads as a sales pitch, not a request for advice.",
+    "Drop the pitch; a first message is about them and one small question.",
+)
 
 
 def warn_flattery(ctx: Context) -> Iterable[Finding]:
@@ -396,21 +408,19 @@ def warn_flattery(ctx: Context) -> Iterable[Finding]:
                  "Replace the compliment with the specific thing you admired and why.")
 
 
-def warn_pressure(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.PRESSURE)
-    if span:
-        yield _f("warn.pressure", "problem", span,
-                 f"“{_quote(ctx, span)}” puts pressure on someone who owes you nothing.",
-                 "Make it easy to say no: “No worries if now isn't a good time.”")
+warn_pressure = _when_found(
+    "warn.pressure", "problem", P.PRESSURE,
+    "“{quote}” puts pressure on someone who owes you nothing.",
+    "Make it easy to say no: “No worries if now isn't a good time.”",
+)
 
 
-def warn_guilt(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.GUILT)
-    if span:
-        yield _f("warn.guilt", "problem", span,
-                 f"“{_quote(ctx, span)}” guilt-trips them for not answering.",
-                 "Assume they were busy: “I know your inbox is full — just bringing this back to"
-                 " the top.”")
+warn_guilt = _when_found(
+    "warn.guilt", "problem", P.GUILT,
+    "“{quote}” guilt-trips them for not answering.",
+    ("Assume they were busy: “I know your inbox is full — just bringing this back to"
+     " the top.”"),
+)
 
 
 def warn_caps(ctx: Context) -> Iterable[Finding]:
