@@ -107,10 +107,12 @@ async def _serve(config: Config, token: str) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    runner = asyncio.create_task(bot.start(token), name="cohortbot:run")
+    runner = asyncio.create_task(bot.start(token), name="bot-run")
     stopper = asyncio.create_task(stop.wait())
     await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
     stopper.cancel()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.remove_signal_handler(sig)  # a second Ctrl-C during shutdown ends it the hard way
     await bot.close()
     if not runner.done():
         runner.cancel()
