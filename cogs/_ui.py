@@ -105,7 +105,16 @@ class CohortView(discord.ui.View):
 
 
 class CohortModal(discord.ui.Modal):
-    """A modal whose errors go to the one handler."""
+    """A modal whose errors go to the one handler, with a custom_id of its own.
+
+    discord.py keeps open modals in one table keyed by custom_id alone, across members: two
+    members opening the same form with a fixed id would swap each other's answers (one
+    member's private draft could land in the other's record). A random suffix keeps every
+    open modal apart.
+    """
+
+    def __init__(self, *, title: str, custom_id: str) -> None:
+        super().__init__(title=title, custom_id=f"{custom_id}:{secrets.token_hex(6)}")
 
     # discord.py's Modal narrows BaseView.on_error (no `item`); mypy sees that as an override.
     async def on_error(  # type: ignore[override]

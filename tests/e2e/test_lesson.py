@@ -348,3 +348,16 @@ async def test_post_with_a_missing_configured_channel_asks_for_one(world: Cohort
     result = await world.mod.slash("lesson post", channel=world.lessons)
     assert "pick a channel in the command" in result.response.content
     assert await lesson_runs.latest_run(world.bot.db, world.guild.handle.id) is None
+
+
+async def test_two_members_critiquing_the_same_example_at_once(world: CohortWorld) -> None:
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    custom_id = first.components[0]["components"][0]["custom_id"]
+    ada_form = await world.ada.click(first, custom_id)
+    ben_form = await world.ben.click(first, custom_id)
+    await world.ada.submit_modal(ada_form, {"works": "a", "doesnt": "b", "likely": "no"})
+    await world.ben.submit_modal(ben_form, {"works": "c", "doesnt": "d", "likely": "yes"})
+    rows = await critique_store.critiques_for_run(world.bot.db, run_id)
+    assert sorted((r.author_id, r.works) for r in rows) == sorted(
+        [(world.ada.id, "a"), (world.ben.id, "c")])

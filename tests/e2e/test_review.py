@@ -219,3 +219,20 @@ async def test_review_command_in_a_dm(world: CohortWorld) -> None:
     assert result.response.embeds and "Likely" in result.response.embeds[0]["title"]
     labels = [c["label"] for row in result.response.components for c in row["components"]]
     assert "Revise" in labels
+
+
+async def test_two_members_filling_the_same_form_do_not_cross(world: CohortWorld) -> None:
+    await world.ada.dm(STRONG)
+    await world.ben.dm(WEAK)
+    ada_review, ben_review = review_of(world, world.ada), review_of(world, world.ben)
+    ada_form = await world.ada.click(ada_review, button(ada_review, "sent"))
+    ben_form = await world.ben.click(ben_review, button(ben_review, "sent"))
+    await world.ada.submit_modal(ada_form, {"recipient": "Dana", "channel": "email",
+                                            "sent_on": "", "keep": "yes"})
+    done = await world.ben.submit_modal(ben_form, {"recipient": "Sam", "channel": "email",
+                                                   "sent_on": "", "keep": "yes"})
+    assert "Logged" in done.response.content
+    (ada_row,) = await outreaches.outreaches_for(world.bot.db, world.ada.id)
+    (ben_row,) = await outreaches.outreaches_for(world.bot.db, world.ben.id)
+    assert (ada_row.recipient, ada_row.draft) == ("Dana", STRONG)
+    assert (ben_row.recipient, ben_row.draft) == ("Sam", WEAK)
