@@ -11,6 +11,7 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -126,9 +127,11 @@ def _cron(value: Any) -> str | None:
     from apscheduler.triggers.cron import CronTrigger
 
     try:
-        CronTrigger.from_crontab(value)
+        trigger = CronTrigger.from_crontab(value)
     except ValueError:
         return expected
+    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+        return f"{expected}, one that fires (this one never does, e.g. 30 February)"
     return None
 
 
@@ -189,6 +192,15 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
                 problems.append(
                     f"{where}: key '{section}.{key}': expected {expected}, found {_describe(value)}"
                 )
+    schedule_value = data.get("lesson", {}).get("post_schedule") if isinstance(
+        data.get("lesson"), Mapping) else None
+    channel_value = data.get("discord", {}).get("lesson_channel_id") if isinstance(
+        data.get("discord"), Mapping) else None
+    if isinstance(schedule_value, str) and schedule_value.strip() and channel_value is None:
+        problems.append(
+            f"{where}: key 'lesson.post_schedule': scheduled posting needs a channel to post "
+            "in; set discord.lesson_channel_id too (or set post_schedule = \"\")"
+        )
     if problems:
         raise ConfigError("\n".join(problems))
 

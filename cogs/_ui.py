@@ -44,7 +44,8 @@ def _unwrap(error: BaseException) -> BaseException:
     return error
 
 
-async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+def explain(error: BaseException, where: str) -> str:
+    """What the member reads about an error; unexpected ones are logged with an id first."""
     error = _unwrap(error)
     if isinstance(error, UserError):
         message = error.message
@@ -61,11 +62,16 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         )
     else:
         error_id = secrets.token_hex(4)
-        log.error("unexpected error %s in %s", error_id, _describe(interaction), exc_info=error)
+        log.error("unexpected error %s in %s", error_id, where, exc_info=error)
         message = (
             f"Sorry, something went wrong on my side. The moderators can look it up with "
             f"error id `{error_id}`."
         )
+    return message
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    message = explain(error, _describe(interaction))
     try:
         await send_denial(interaction, message)
     except discord.HTTPException:

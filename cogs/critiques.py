@@ -181,13 +181,15 @@ class CritiquesCog(commands.Cog):
         if not isinstance(thread, discord.Thread):
             raise UserError(self._thread_gone(example))
         if thread.locked:
-            raise UserError(f"The thread of {example.title} is locked.")
+            raise UserError(f"The thread of {example.title} is locked: this run is closed, so "
+                            "critiques are no longer collected.")
         return thread
 
     @staticmethod
     def _thread_gone(example: RunExampleRow) -> str:
-        return (f"The thread of {example.title} was deleted, so I can't post your critique "
-                "there. Your critique is saved; a moderator can post the lesson again.")
+        return (f"The thread of {example.title} was deleted, so your critique was not saved. "
+                "Copy your text if you want to keep it, and ask a moderator to post the "
+                "lesson again.")
 
     @app_commands.command(name="critique", description="Critique one of the lesson's examples")
     @app_commands.describe(example="Example number (inside an example's thread: that one)",

@@ -196,9 +196,13 @@ class LessonCog(commands.Cog):
 
     # --- summary and closing ----------------------------------------------------------------
 
-    async def resolve_run(self, guild_id: int, run_id: int | None) -> RunRow:
+    async def resolve_run(
+        self, guild_id: int, run_id: int | None, *, open_only: bool = False
+    ) -> RunRow:
         if run_id is None:
-            run = await runs.latest_run(self.bot.db, guild_id)
+            run = await runs.latest_run(self.bot.db, guild_id, open_only=open_only)
+            if run is None and open_only:
+                raise UserError("There is no open lesson run here to close.")
             if run is None:
                 raise UserError("No lesson has been posted here yet: a moderator can start one "
                                 "with `/lesson post`.")
@@ -238,7 +242,7 @@ class LessonCog(commands.Cog):
         require_moderator(interaction, self.bot.config)
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        chosen = await self.resolve_run(interaction.guild.id, run)
+        chosen = await self.resolve_run(interaction.guild.id, run, open_only=True)
         if chosen.status != "open":
             raise UserError(f"Run #{chosen.id} is already closed.")
         notes = await self.close_run(interaction.guild, chosen)

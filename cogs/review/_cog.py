@@ -8,7 +8,7 @@ DynamicItems keyed by action; the draft itself is found by the review message's 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import discord
 from discord import app_commands
@@ -24,7 +24,7 @@ from bot.review import (
     is_reviewable,
     review,
 )
-from cogs._ui import NO_PINGS, send_ephemeral
+from cogs._ui import NO_PINGS, explain, send_ephemeral
 from cogs.review._drafts import Draft, DraftBook
 from cogs.review._render import CHANNEL_NAMES, all_findings_text, review_embed
 from cogs.review._views import DraftButton, DraftModal, SentModal, parse_channel, review_view
@@ -66,24 +66,22 @@ class ReviewCog(commands.Cog):
         if not ok:
             raise UserError(reason)
 
-    async def check_rate(self, user_id: int) -> None:
-        now = self.bot.clock.now()
-        recent = await usage.reviews_since(self.bot.db, user_id, to_ms(now - RATE_WINDOW))
-        limit = self.bot.config.review.rate_limit_per_hour
-        if len(recent) >= limit:
-            again = from_ms(recent[len(recent) - limit]) + RATE_WINDOW
-            minutes = max(1, round((again - now).total_seconds() / 60))
-            raise UserError(f"You've had {limit} reviews in the last hour. Try again "
-                            f"{discord.utils.format_dt(again, 'R')} (about {minutes} min).")
-
     async def run_review(self, user_id: int, text: str, channel: str | None,
                          attempt: int) -> Review:
         self.check_text(text)
-        await self.check_rate(user_id)
+        # Review first (pure, microseconds): a draft the reviewer refuses costs no slot.
         result = review(text, channel=channel, followup=attempt > 1, attempt=attempt,
                         settings=self.settings)
         now = self.bot.clock.now()
-        await usage.record_review(self.bot.db, user_id, to_ms(now), to_ms(now - RATE_WINDOW))
+        limit = self.bot.config.review.rate_limit_per_hour
+        again_ms = await usage.take_review_slot(
+            self.bot.db, user_id, to_ms(now), int(RATE_WINDOW.total_seconds() * 1000), limit
+        )
+        if again_ms is not None:
+            again = from_ms(again_ms)
+            minutes = max(1, round((again - now).total_seconds() / 60))
+            raise UserError(f"You've had {limit} reviews in the last hour. Try again "
+                            f"{discord.utils.format_dt(again, 'R')} (about {minutes} min).")
         return result
 
     async def answer_review(
@@ -112,10 +110,14 @@ class ReviewCog(commands.Cog):
         try:
             text = await self.draft_text(message)
             result = await self.run_review(message.author.id, text, None, 1)
-        except UserError as exc:
-            # A greeting or a one-liner gets the help, not only the refusal.
-            short = len(message.content.split()) < MIN_DRAFT_WORDS and not message.attachments
-            answer = f"{exc.message}\n\n{HELP_TEXT}" if short else exc.message
+        except Exception as error:
+            # A DM is not an interaction, so the one handler can't answer it; the same words
+            # (and, for a bug, the same logged error id) go back as a DM reply.
+            answer = explain(error, f"DM review for {message.author.id}")
+            if isinstance(error, UserError) and not message.attachments and (
+                len(message.content.split()) < MIN_DRAFT_WORDS
+            ):
+                answer = f"{answer}\n\n{HELP_TEXT}"  # a greeting or a one-liner gets help
             await message.channel.send(answer, allowed_mentions=NO_PINGS)
             return
         sent = await message.channel.send(embed=review_embed(text, result), view=review_view(),
@@ -186,12 +188,13 @@ class ReviewCog(commands.Cog):
         sent_at = now
         if form.sent_on.value.strip():
             try:
-                day = discord.utils.parse_time(form.sent_on.value.strip() + "T12:00:00+00:00")
+                day = date.fromisoformat(form.sent_on.value.strip())
             except ValueError:
                 raise UserError("Write the date as YYYY-MM-DD, e.g. 2026-11-25.") from None
-            if day > now + timedelta(days=1):
+            # Noon in the cohort's timezone: the day the member means, wherever UTC is.
+            sent_at = datetime.combine(day, time(12), tzinfo=self.bot.config.cohort.tz)
+            if sent_at > now + timedelta(days=1):
                 raise UserError("That date is in the future; log the outreach once it's sent.")
-            sent_at = day
         keep = form.keep.value.strip().lower()
         if keep not in ("yes", "y", "no", "n"):
             raise UserError("Answer yes or no to keeping the draft.")

@@ -236,3 +236,14 @@ async def test_two_members_filling_the_same_form_do_not_cross(world: CohortWorld
     (ben_row,) = await outreaches.outreaches_for(world.bot.db, world.ben.id)
     assert (ada_row.recipient, ada_row.draft) == ("Dana", STRONG)
     assert (ben_row.recipient, ben_row.draft) == ("Sam", WEAK)
+
+
+async def test_rate_limit_holds_under_concurrent_dms(world: CohortWorld) -> None:
+    config = replace(world.config, review=replace(world.config.review, rate_limit_per_hour=1))
+    await world.restart(config)
+    for _ in range(4):
+        await world.ada.dm(STRONG, settle=False)
+    await world.sandbox.settle()
+    replies = [m for m in world.sandbox.dm_messages(world.ada) if m.author_id != world.ada.id]
+    assert sum(1 for m in replies if m.embeds) == 1
+    assert sum(1 for m in replies if "Try again" in m.content) == 3
