@@ -44,6 +44,10 @@ class ManualClock:
     def on_move(self, listener: Callable[[datetime], object]) -> None:
         self._listeners.append(listener)
 
+    def off_move(self, listener: Callable[[datetime], object]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     async def advance(self, delta: timedelta) -> datetime:
         if delta < timedelta(0):
             raise ValueError("time only moves forward")

@@ -56,6 +56,8 @@ class Scheduler:
         self._aps.start()
 
     async def shutdown(self) -> None:
+        if isinstance(self.clock, ManualClock):
+            self.clock.off_move(self._on_clock_move)  # a stopped bot's jobs no longer run
         if self._aps.running:
             # wait=False: running jobs are cancelled with the event loop's tasks; their rows
             # stay claimable in the database, and the start-up sweep picks them up.

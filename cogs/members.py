@@ -70,19 +70,27 @@ class MembersCog(commands.Cog):
         review = self.bot.get_cog("ReviewCog")
         if review is not None:
             review.drafts.forget_user(user_id)  # type: ignore[attr-defined]
-        removed_posts = 0
+        removed_posts, kept_posts = 0, 0
         for thread_id, message_id in gone.critique_posts:
-            channel = self.bot.get_channel(thread_id)
-            if isinstance(channel, discord.Thread):
-                try:
-                    await channel.get_partial_message(message_id).delete()
-                    removed_posts += 1
-                except discord.HTTPException as exc:
-                    log.warning("could not delete critique post %s: %s", message_id, exc)
+            # A partial messageable needs no cache: threads of closed runs are archived and
+            # not cached after a restart.
+            post = self.bot.get_partial_messageable(thread_id).get_partial_message(message_id)
+            try:
+                await post.delete()
+                removed_posts += 1
+            except discord.NotFound:
+                pass  # already gone
+            except discord.HTTPException as exc:
+                kept_posts += 1
+                log.warning("could not delete critique post %s: %s", message_id, exc)
         log.info("forgot member %s: %d rows", user_id, gone.total)
-        return (f"Done: deleted {gone.total} record(s) about you"
+        text = (f"Done: deleted {gone.total} record(s) about you"
                 + (f" and {removed_posts} critique post(s)" if removed_posts else "")
                 + ". I keep nothing else.")
+        if kept_posts:
+            text += (f" {kept_posts} critique post(s) in the lesson threads could not be "
+                     "removed; a moderator can delete them.")
+        return text
 
 
 async def setup(bot: CohortBot) -> None:

@@ -52,6 +52,8 @@ class LessonCog(commands.Cog):
         self.bot = bot
         self.catalog = LessonCatalog(())
         self._edit_lock = asyncio.Lock()
+        self._close_lock = asyncio.Lock()
+        self._schedule_start: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.reload_lessons()
@@ -60,7 +62,19 @@ class LessonCog(commands.Cog):
         for run in await runs.stale_postings(self.bot.db):
             await runs.discard_run(self.bot.db, run.id)
         if self.bot.config.lesson.post_schedule:
-            await self._schedule_next_post(startup=True)
+            # After READY, not here: setup_hook runs before the gateway connects, and a missed
+            # occurrence can only be posted once the channel cache is filled.
+            self._schedule_start = asyncio.create_task(
+                self._start_schedule(), name="cohortbot:schedule-start"
+            )
+
+    async def cog_unload(self) -> None:
+        if self._schedule_start is not None:
+            self._schedule_start.cancel()
+
+    async def _start_schedule(self) -> None:
+        await self.bot.wait_until_ready()
+        await self._schedule_next_post(startup=True)
 
     def reload_lessons(self) -> LessonCatalog:
         self.catalog = load_lessons(self.bot.config.lesson.directory)
@@ -242,10 +256,13 @@ class LessonCog(commands.Cog):
         require_moderator(interaction, self.bot.config)
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        chosen = await self.resolve_run(interaction.guild.id, run, open_only=True)
-        if chosen.status != "open":
-            raise UserError(f"Run #{chosen.id} is already closed.")
-        notes = await self.close_run(interaction.guild, chosen)
+        # One close at a time, and the status read again inside: two moderators closing at
+        # once must not post two final summaries.
+        async with self._close_lock:
+            chosen = await self.resolve_run(interaction.guild.id, run, open_only=True)
+            if chosen.status != "open":
+                raise UserError(f"Run #{chosen.id} is already closed.")
+            notes = await self.close_run(interaction.guild, chosen)
         await interaction.followup.send(
             f"Closed run #{chosen.id}: threads locked and archived, final summary posted."
             + ("".join(f"\n• {n}" for n in notes)), ephemeral=True,
@@ -275,6 +292,10 @@ class LessonCog(commands.Cog):
                     await thread.edit(locked=True, archived=True)
             except discord.NotFound:
                 thread = None
+            except discord.Forbidden:
+                notes.append(f"I may not lock the thread of {example.title} (Manage Threads "
+                             "is missing); it stays open for posts.")
+                continue
             if thread is None:
                 notes.append(f"The thread of {example.title} was deleted; nothing to lock.")
         await runs.close_run(self.bot.db, run.id, to_ms(self.bot.clock.now()))

@@ -361,3 +361,53 @@ async def test_two_members_critiquing_the_same_example_at_once(world: CohortWorl
     rows = await critique_store.critiques_for_run(world.bot.db, run_id)
     assert sorted((r.author_id, r.works) for r in rows) == sorted(
         [(world.ada.id, "a"), (world.ben.id, "c")])
+
+
+async def test_a_scheduled_post_missed_while_down_is_made_at_start_up(
+    world: CohortWorld,
+) -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    config = replace(world.config, lesson=replace(world.config.lesson,
+                                                  post_schedule="0 10 * * MON"))
+    await world.restart(config)  # Monday 09:00 UTC: the next occurrence is 10:00
+    await world.stop_bot()
+    await world.clock.advance(timedelta(minutes=90))  # down across 10:00
+    await world.start_bot()
+    runs = await lesson_runs.runs_in_guild(world.bot.db, world.guild.handle.id)
+    assert len(runs) == 1 and runs[0].occurrence is not None
+    assert "10:00" in runs[0].occurrence
+
+
+async def test_two_moderators_closing_at_once_post_one_summary(world: CohortWorld) -> None:
+    from bot.sandbox.guilds import MODERATOR_PERMISSIONS
+
+    await post(world)
+    second_mod = world.guild.handle.add_member("mod2", roles=[world.guild.moderator_role])
+    await world.sandbox.settle()
+    assert MODERATOR_PERMISSIONS
+    first = await world.mod.slash("lesson close", channel=world.lessons, settle=False)
+    second = await second_mod.slash("lesson close", channel=world.lessons, settle=False)
+    await world.sandbox.settle()
+    finals = [m for m in world.posts(world.lessons) if m.embeds
+              and "final summary" in m.embeds[0].get("title", "")]
+    assert len(finals) == 1
+    answers = [r.followups[-1].content for r in (first, second)]
+    assert sum("Closed run" in a for a in answers) == 1
+    assert sum("no open lesson run" in a or "already closed" in a for a in answers) == 1
+
+
+async def test_forget_me_removes_critique_posts_of_a_closed_run(world: CohortWorld) -> None:
+    await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, "Polite", "Vague", "no")
+    thread = world.sandbox.threads(world.lessons)[0]
+    await world.mod.slash("lesson close", channel=world.lessons)
+    await world.restart()  # the archived thread is no longer in the bot's cache
+    asked = await world.ada.slash("forget-me")
+    confirm = next(c["custom_id"] for row in asked.response.components
+                   for c in row["components"] if c.get("label") == "Delete everything")
+    done = await world.ada.click(asked.response, confirm)
+    assert done.acknowledged
+    assert world.posts(thread) == []
