@@ -4,7 +4,7 @@ Discord can deliver thousands of messages a second; SQLite with synchronous=FULL
 thousand single-row transactions a second. So captured messages wait in a short queue and are
 written in one transaction per group. The window is short (a few milliseconds), and nothing is
 lost if the bot dies inside it: the backfill at the next start re-reads the threads from the
-last message that reached the database.
+point its cursor has read up to, and live capture never moves that cursor.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class GroupWriter(Generic[Row]):
         self._immediate = False  # the scheduled flush runs at once (a full group)
         self._flush_lock = asyncio.Lock()
         self.written = 0
+        self.failed_groups = 0  # the backfill does not move its cursor past a failure
 
     def add(self, row: Row) -> None:
         self._pending.append(row)
@@ -81,6 +82,7 @@ class GroupWriter(Generic[Row]):
                 except Exception:
                     # The backfill re-reads the thread later; dropping the group here keeps one
                     # bad row from wedging capture for everyone.
+                    self.failed_groups += 1
                     log.exception("could not store %d captured messages", len(group))
                 else:
                     self.written += len(group)

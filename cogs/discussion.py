@@ -112,16 +112,21 @@ class DiscussionCog(commands.Cog):
         channel = self.bot.get_channel(thread_id) or await self.bot.fetch_channel(thread_id)
         if not isinstance(channel, discord.Thread):
             return 0
-        last = await store.last_message_id(self.bot.db, thread_id)
-        after = discord.Object(id=last) if last else None
-        stored = 0
+        cursor = await store.backfill_cursor(self.bot.db, thread_id)
+        after = discord.Object(id=cursor) if cursor else None
+        stored, last_seen = 0, None
+        failures = self.writer.failed_groups
         # Through the same group writer as live capture: the next history page is fetched
-        # while the previous group commits.
+        # while the previous group commits. Messages captured live since the last backfill
+        # are read again (the message id is the key, so that is harmless).
         async for message in channel.history(limit=None, after=after, oldest_first=True):
+            last_seen = message.id
             if not message.author.bot:
                 self.writer.add(discussion_row(message))
                 stored += 1
         await self.writer.flush()
+        if last_seen is not None and self.writer.failed_groups == failures:
+            await store.advance_cursor(self.bot.db, thread_id, last_seen)
         return stored
 
 

@@ -66,6 +66,9 @@ class MembersCog(commands.Cog):
         await send_ephemeral(interaction, text, view=ForgetView(self, interaction.user.id))
 
     async def forget(self, user_id: int) -> str:
+        capture = self.bot.get_cog("DiscussionCog")
+        if capture is not None:
+            await capture.writer.flush()  # type: ignore[attr-defined]  # queued rows go first
         gone = await members.forget_member(self.bot.db, user_id)
         review = self.bot.get_cog("ReviewCog")
         if review is not None:

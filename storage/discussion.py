@@ -93,11 +93,32 @@ async def delete_message(db: Database, message_id: int, deleted_at: int) -> bool
     return changed == 1
 
 
-async def last_message_id(db: Database, thread_id: int) -> int | None:
+async def backfill_cursor(db: Database, thread_id: int) -> int | None:
+    """The last message id the backfill has read in this thread (None: read from the start)."""
     value = await db.fetchval(
-        "SELECT MAX(message_id) FROM discussion_messages WHERE thread_id = ?", (thread_id,)
+        "SELECT message_id FROM capture_cursors WHERE thread_id = ?", (thread_id,)
     )
     return int(value) if value is not None else None
+
+
+_ADVANCE = (
+    " ON CONFLICT (thread_id) DO UPDATE SET message_id = MAX(message_id, excluded.message_id)"
+)
+
+
+async def advance_cursor(db: Database, thread_id: int, message_id: int) -> None:
+    """Move the thread's cursor forward to `message_id` (never back)."""
+    await db.execute(
+        "INSERT INTO capture_cursors (thread_id, message_id) VALUES (?, ?)" + _ADVANCE,
+        (thread_id, message_id),
+    )
+
+
+ADVANCE_ALL_CURSORS = (
+    "INSERT INTO capture_cursors (thread_id, message_id)"
+    " SELECT thread_id, MAX(message_id) FROM discussion_messages WHERE true GROUP BY thread_id"
+    + _ADVANCE
+)
 
 
 async def thread_messages(db: Database, thread_id: int) -> list[DiscussionRow]:

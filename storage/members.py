@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.db import Database
+from storage.discussion import ADVANCE_ALL_CURSORS
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ async def stored_counts(db: Database, user_id: int) -> dict[str, int]:
 async def forget_member(db: Database, user_id: int) -> Forgotten:
     """Delete every row about the member, in one transaction."""
     async with db.transaction() as tx:
+        # First move every backfill cursor past what is stored, so the next start does not
+        # read the member's old messages back in from Discord's history.
+        await tx.execute(ADVANCE_ALL_CURSORS)
         posts = await tx.fetchall(
             "SELECT e.thread_id, c.message_id FROM critiques c JOIN run_examples e"
             " ON e.run_id = c.run_id AND e.example_no = c.example_no"

@@ -411,3 +411,45 @@ async def test_forget_me_removes_critique_posts_of_a_closed_run(world: CohortWor
     done = await world.ada.click(asked.response, confirm)
     assert done.acknowledged
     assert world.posts(thread) == []
+
+
+async def test_forget_me_is_not_undone_by_the_next_backfill(world: CohortWorld) -> None:
+    from storage import members
+
+    await post(world)
+    thread = world.sandbox.threads(world.lessons)[0]
+    await world.ada.say(thread, "my first thought")
+    await world.ben.say(thread, "a reply")
+    await world.ada.say(thread, "my second thought")
+    await world.bot.get_cog("MembersCog").forget(world.ada.id)  # type: ignore[union-attr]
+    await world.restart()
+    counts = await members.stored_counts(world.bot.db, world.ada.id)
+    assert counts["discussion_messages"] == 0
+    rows = await discussion.thread_messages(world.bot.db, thread.id)
+    assert [r.content for r in rows] == ["a reply"]
+
+
+async def test_a_group_that_failed_to_commit_is_recovered_by_the_backfill(
+    world: CohortWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await post(world)
+    thread = world.sandbox.threads(world.lessons)[0]
+    writer = world.bot.get_cog("DiscussionCog").writer  # type: ignore[union-attr]
+    real_save = writer._save
+    failed = []
+
+    async def failing_once(rows: Any) -> None:
+        if not failed:
+            failed.append(len(rows))
+            raise OSError("disk full")
+        await real_save(rows)
+
+    monkeypatch.setattr(writer, "_save", failing_once)
+    await world.ada.say(thread, "lost in a failed commit")
+    await writer.flush()
+    await world.ben.say(thread, "stored fine")
+    await writer.flush()
+    assert failed == [1]
+    await world.restart()
+    rows = await discussion.thread_messages(world.bot.db, thread.id)
+    assert [r.content for r in rows] == ["lost in a failed commit", "stored fine"]
