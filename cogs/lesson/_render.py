@@ -78,4 +78,24 @@ def summary_embed(
             inline=False,
         )
     embed.set_image(url="attachment://tally.png")
+    return fit_embed(embed)
+
+
+EMBED_TOTAL = 6000  # Discord's limit on all of an embed's text together
+
+
+def fit_embed(embed: discord.Embed) -> discord.Embed:
+    """Shorten the longest field values until the embed fits Discord's 6,000 characters.
+
+    Many examples with long titles and full critique excerpts can pass it; the excerpts are
+    the part a reader can best do without, and they are the longest values.
+    """
+    while len(embed) > EMBED_TOTAL:
+        index, field = max(enumerate(embed.fields), key=lambda f: len(f[1].value or ""))
+        value = field.value or ""
+        cut = max(1, len(value) - (len(embed) - EMBED_TOTAL) - 1, len(value) * 3 // 4)
+        if cut >= len(value):
+            break  # nothing left to shorten
+        embed.set_field_at(index, name=field.name, value=value[: cut - 1] + "…",
+                           inline=field.inline)
     return embed
