@@ -155,19 +155,21 @@ class CritiquesCog(commands.Cog):
         )
         embed = critique_embed(user, example.title, critique.works, critique.doesnt,
                                str(critique.likely))
-        if saved.message_id is not None:
-            try:
-                await thread.get_partial_message(saved.message_id).edit(
-                    embed=embed, allowed_mentions=NO_PINGS)
-                return saved.created
-            except discord.NotFound:
-                pass  # the old post was deleted: post it again
         try:
-            if thread.archived and not thread.locked:
+            if thread.archived:
+                # Discord refuses changes in an archived thread (a quiet one archives itself
+                # after a week); `_thread` has already refused locked ones.
                 await thread.edit(archived=False)
+            if saved.message_id is not None:
+                try:
+                    await thread.get_partial_message(saved.message_id).edit(
+                        embed=embed, allowed_mentions=NO_PINGS)
+                    return saved.created
+                except discord.NotFound:
+                    pass  # the old post was deleted: post it again
             message = await thread.send(embed=embed, allowed_mentions=NO_PINGS)
         except discord.NotFound:
-            raise UserError(self._thread_gone(example)) from None
+            raise UserError(self._thread_gone(example, saved=True)) from None
         await store.set_critique_message(self.bot.db, saved.id, message.id)
         return saved.created
 
@@ -186,7 +188,10 @@ class CritiquesCog(commands.Cog):
         return thread
 
     @staticmethod
-    def _thread_gone(example: RunExampleRow) -> str:
+    def _thread_gone(example: RunExampleRow, *, saved: bool = False) -> str:
+        if saved:
+            return (f"The thread of {example.title} was deleted, so I couldn't post your "
+                    "critique there; it is saved and counts in the run's summary.")
         return (f"The thread of {example.title} was deleted, so your critique was not saved. "
                 "Copy your text if you want to keep it, and ask a moderator to post the "
                 "lesson again.")

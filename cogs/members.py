@@ -15,6 +15,8 @@ from storage import members
 
 log = logging.getLogger(__name__)
 
+ARCHIVED_THREAD = 50083  # Discord: "Thread is archived"
+
 LABELS = {
     "outreaches": "logged outreaches",
     "followups": "follow-up reminders",
@@ -74,18 +76,13 @@ class MembersCog(commands.Cog):
         if review is not None:
             review.drafts.forget_user(user_id)  # type: ignore[attr-defined]
         removed_posts, kept_posts = 0, 0
+        by_thread: dict[int, list[int]] = {}
         for thread_id, message_id in gone.critique_posts:
-            # A partial messageable needs no cache: threads of closed runs are archived and
-            # not cached after a restart.
-            post = self.bot.get_partial_messageable(thread_id).get_partial_message(message_id)
-            try:
-                await post.delete()
-                removed_posts += 1
-            except discord.NotFound:
-                pass  # already gone
-            except discord.HTTPException as exc:
-                kept_posts += 1
-                log.warning("could not delete critique post %s: %s", message_id, exc)
+            by_thread.setdefault(thread_id, []).append(message_id)
+        for thread_id, message_ids in by_thread.items():
+            removed = await self._delete_posts(thread_id, message_ids)
+            removed_posts += removed
+            kept_posts += len(message_ids) - removed
         log.info("forgot member %s: %d rows", user_id, gone.total)
         text = (f"Done: deleted {gone.total} record(s) about you"
                 + (f" and {removed_posts} critique post(s)" if removed_posts else "")
@@ -94,6 +91,45 @@ class MembersCog(commands.Cog):
             text += (f" {kept_posts} critique post(s) in the lesson threads could not be "
                      "removed; a moderator can delete them.")
         return text
+
+
+    async def _delete_posts(self, thread_id: int, message_ids: list[int]) -> int:
+        """Delete the bot's posts of a member's critiques in one thread; returns how many.
+
+        A closed run's threads are archived (and locked), and Discord refuses any change to an
+        archived thread's messages (50083): open it, delete, then close it again as it was.
+        """
+        # A partial messageable needs no cache: archived threads are not cached after a
+        # restart.
+        channel = self.bot.get_partial_messageable(thread_id)
+        reopened: discord.Thread | None = None
+        removed = 0
+        try:
+            for message_id in message_ids:
+                try:
+                    await channel.get_partial_message(message_id).delete()
+                except discord.NotFound:
+                    pass  # already gone
+                except discord.HTTPException as exc:
+                    if exc.code != ARCHIVED_THREAD or reopened is not None:
+                        raise
+                    reopened = await self._reopen(thread_id)
+                    if reopened is None:
+                        raise
+                    await channel.get_partial_message(message_id).delete()
+                removed += 1
+        except discord.HTTPException as exc:
+            log.warning("could not delete critique posts in %s: %s", thread_id, exc)
+        finally:
+            if reopened is not None:
+                await reopened.edit(archived=True, locked=reopened.locked)
+        return removed
+
+    async def _reopen(self, thread_id: int) -> discord.Thread | None:
+        thread = await self.bot.fetch_channel(thread_id)
+        if not isinstance(thread, discord.Thread):
+            return None
+        return await thread.edit(archived=False)
 
 
 async def setup(bot: CohortBot) -> None:

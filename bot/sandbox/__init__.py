@@ -10,6 +10,7 @@ from bot.sandbox.connect import point_client_at
 from bot.sandbox.guilds import CohortGuild, GuildHandle
 from bot.sandbox.harness import BotErrors, Sandbox, SettleTimeout, SpecViolations
 from bot.sandbox.members import InteractionResult, MemberHandle
+from bot.sandbox.openapi import SpecNotFound
 
 __all__ = [
     "BotErrors",
@@ -19,6 +20,7 @@ __all__ = [
     "MemberHandle",
     "Sandbox",
     "SettleTimeout",
+    "SpecNotFound",
     "SpecViolations",
     "point_client_at",
 ]

@@ -16,9 +16,13 @@ from bot.sandbox import errors, limits, payloads
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.state import (
     DM,
+    GUILD_CATEGORY,
     GUILD_FORUM,
+    MANAGE_MESSAGES,
+    MANAGE_THREADS,
     SEND_MESSAGES,
     SEND_MESSAGES_IN_THREADS,
+    VIEW_CHANNEL,
     Attachment,
     Channel,
     Guild,
@@ -54,17 +58,38 @@ class Actions:
         return payloads.message(self.world, msg, self._base_url(), gateway=gateway)
 
     # -- messages --------------------------------------------------------------------------
+    def check_view(self, channel: Channel, user_id: int) -> None:
+        """A guild channel the user cannot see: 403 50001 Missing Access."""
+        if channel.guild_id is not None and not self.world.can(channel, user_id, VIEW_CHANNEL):
+            raise errors.missing_access()
+
     def check_can_send(self, channel: Channel, author_id: int) -> None:
+        world = self.world
         if channel.type == DM:
-            recipient = self.world.users[channel.recipients[0]]
-            if author_id == self.world.bot.id and recipient.dms_closed:
+            recipient = world.users[channel.recipients[0]]
+            if author_id == world.bot.id and not self.can_dm(recipient.id):
                 raise errors.cannot_dm()
             return
+        self.check_view(channel, author_id)
         needed = SEND_MESSAGES_IN_THREADS if channel.is_thread else SEND_MESSAGES
-        if not self.world.channel_permissions(channel, author_id) & needed:
+        if not world.can(channel, author_id, needed):
             raise errors.missing_permissions()
-        if channel.is_thread and channel.locked and channel.archived:
-            raise errors.DiscordError(400, 50083, "Thread is archived")
+        if channel.is_thread and channel.locked and not world.can(
+            channel, author_id, MANAGE_THREADS
+        ):
+            # Only Manage Threads may post in (and so unarchive) a locked thread.
+            if channel.archived:
+                raise errors.archived_thread()
+            raise errors.thread_locked()
+
+    def can_dm(self, user_id: int) -> bool:
+        """Discord refuses a bot's DM to itself, to another bot, to a member who closed their
+        DMs, and to a user who shares no guild with the bot (403 50007)."""
+        user = self.world.users.get(user_id)
+        return (
+            user is not None and user_id != self.world.bot.id and not user.bot
+            and not user.dms_closed and self.world.shares_guild(user_id)
+        )
 
     async def create_message(
         self, channel: Channel, author_id: int, body: dict[str, Any],
@@ -98,6 +123,10 @@ class Actions:
             webhook_id=self.world.application_id if interaction else None,
             interaction=interaction,
         )
+        if channel.is_thread and channel.archived and not msg.ephemeral:
+            # A message in an archived (unlocked, or by Manage Threads) thread unarchives it.
+            channel.archived = False
+            await self.gateway.dispatch("THREAD_UPDATE", payloads.thread(self.world, channel))
         if not msg.ephemeral:
             await self.gateway.dispatch("MESSAGE_CREATE", self.message_payload(msg, gateway=True))
         return msg
@@ -115,29 +144,50 @@ class Actions:
     async def edit_message(
         self, msg: Message, body: dict[str, Any], files: list[UploadedFile] | None = None
     ) -> Message:
+        """Apply an edit; Discord judges the resulting message (not the body): an edit that
+        leaves it empty is 400 50006, one that leaves content in a v2 message is refused."""
         files = files or []
-        limits.check_message(
-            body, [(f.filename, f.data) for f in files], edit=True, upload_limit=self.upload_limit
-        )
-        if "content" in body:
-            msg.content = body["content"] or ""
-        if "embeds" in body:
-            msg.embeds = _embeds(body["embeds"])
-        if "components" in body:
-            msg.components = _components(body["components"])
+        flags = msg.flags
         if "flags" in body and body["flags"] is not None:
-            msg.flags = (msg.flags & ~SETTABLE_FLAGS) | (int(body["flags"]) & SETTABLE_FLAGS) | (
+            flags = (msg.flags & ~SETTABLE_FLAGS) | (int(body["flags"]) & SETTABLE_FLAGS) | (
                 msg.flags & 64
             )
+        content = (body.get("content") or "") if "content" in body else msg.content
+        embeds = _embeds(body["embeds"]) if "embeds" in body else msg.embeds
+        components = (
+            _components(body["components"]) if "components" in body else msg.components
+        )
+        attachments = (
+            _attachments(body.get("attachments"), files, msg.attachments)
+            if "attachments" in body or files else msg.attachments
+        )
+        result = {
+            "content": content, "embeds": embeds, "components": components, "flags": flags,
+            "attachments": [{"id": a.id} for a in attachments],
+        }
+        limits.check_message(
+            body, [(f.filename, f.data) for f in files], edit=True, upload_limit=self.upload_limit,
+            result=result,
+        )
+        msg.content, msg.embeds, msg.components, msg.flags = content, embeds, components, flags
+        msg.attachments = attachments
         if "allowed_mentions" in body:
             msg.allowed_mentions = body["allowed_mentions"]
-        if "attachments" in body or files:
-            msg.attachments = _attachments(body.get("attachments"), files, msg.attachments)
         msg.flags &= ~LOADING
         msg.edited_at = self.world.now()
         if not msg.ephemeral:
             await self.gateway.dispatch("MESSAGE_UPDATE", self.message_payload(msg, gateway=True))
         return msg
+
+    def check_can_delete(self, msg: Message, actor_id: int) -> None:
+        """Another's message: never in a DM (403 50003), else with Manage Messages (50013)."""
+        if msg.author_id == actor_id:
+            return
+        channel = self.world.channels[msg.channel_id]
+        if channel.type == DM:
+            raise errors.cannot_act_on_dm()
+        if not self.world.can(channel, actor_id, MANAGE_MESSAGES):
+            raise errors.missing_permissions()
 
     async def delete_message(self, msg: Message) -> None:
         msg.deleted = True
@@ -163,6 +213,8 @@ class Actions:
             raise errors.DiscordError(
                 400, 160004, "A thread has already been created for this message"
             )
+        if parent.type in (DM, GUILD_CATEGORY) or parent.is_thread:
+            raise errors.wrong_channel_type()
         if parent.type == GUILD_FORUM and "message" not in body:
             raise errors.invalid_form({"message": ("BASE_TYPE_REQUIRED", "This field is required")})
         self.check_can_send(parent, owner_id)
@@ -202,7 +254,23 @@ class Actions:
         msg.id = new_id
         self.world.messages[new_id] = msg
 
-    async def update_thread(self, thread: Channel, changes: dict[str, Any]) -> Channel:
+    async def update_thread(
+        self, thread: Channel, changes: dict[str, Any], actor_id: int | None = None
+    ) -> Channel:
+        """PATCH a thread as `actor_id` (None: no permission checks). `locked` needs Manage
+        Threads; so does `archived`, `name` and `auto_archive_duration`, except for the
+        thread's owner while it is not locked. An archived thread only takes an unarchive."""
+        if actor_id is not None:
+            self.check_view(thread, actor_id)
+            manage = self.world.can(thread, actor_id, MANAGE_THREADS)
+            owner = actor_id == thread.owner_id and not thread.locked
+            if "locked" in changes and not manage:
+                raise errors.missing_permissions()
+            owner_keys = ("archived", "name", "auto_archive_duration")
+            if any(k in changes for k in owner_keys) and not (manage or owner):
+                raise errors.missing_permissions()
+            if thread.archived and changes.get("archived") is not False:
+                raise errors.archived_thread()
         if "name" in changes:
             thread.name = changes["name"]
         if "archived" in changes:

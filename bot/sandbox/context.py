@@ -25,14 +25,22 @@ class Context:
     interactions: InteractionStore
 
     def channel(self, request: web.Request, key: str = "channel_id") -> Channel:
+        """The channel of a channel route, as the bot may reach it: 10003 if it does not exist
+        (or is in a guild the bot is not in), 50001 Missing Access without View Channel."""
         channel = self.world.channels.get(_snowflake(request, key))
         if channel is None:
             raise errors.unknown_channel()
+        guild = self.world.guild_of(channel)
+        if channel.guild_id is not None and (guild is None or not guild.bot_joined):
+            raise errors.unknown_channel()
+        self.actions.check_view(channel, self.world.bot.id)
         return channel
 
     def message(self, channel: Channel, request: web.Request) -> Message:
+        """A message of a channel route. Ephemeral messages are not in any channel: only the
+        interaction's webhook routes (@original, followups) reach them."""
         msg = self.world.messages.get(_snowflake(request, "message_id"))
-        if msg is None or msg.deleted or msg.channel_id != channel.id:
+        if msg is None or msg.deleted or msg.channel_id != channel.id or msg.ephemeral:
             raise errors.unknown_message()
         return msg
 

@@ -74,3 +74,27 @@ def empty_message() -> DiscordError:
 
 def too_large() -> DiscordError:
     return DiscordError(413, 40005, "Request entity too large")
+
+
+def missing_access() -> DiscordError:
+    return DiscordError(403, 50001, "Missing Access")
+
+
+def cannot_act_on_dm() -> DiscordError:
+    return DiscordError(403, 50003, "Cannot execute action on a DM channel")
+
+
+def wrong_channel_type() -> DiscordError:
+    return DiscordError(400, 50024, "Cannot execute action on this channel type")
+
+
+def archived_thread() -> DiscordError:
+    return DiscordError(400, 50083, "Thread is archived")
+
+
+def thread_locked() -> DiscordError:
+    return DiscordError(403, 160005, "Thread is locked")
+
+
+def invalid_webhook_token() -> DiscordError:
+    return DiscordError(401, 50027, "Invalid Webhook Token")

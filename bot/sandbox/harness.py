@@ -27,7 +27,7 @@ from bot.sandbox.faults import Faults
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.guilds import CohortGuild, GuildHandle
 from bot.sandbox.members import InteractionResult, MemberHandle
-from bot.sandbox.openapi import SpecValidator, load_spec
+from bot.sandbox.openapi import SpecValidator, require_spec
 from bot.sandbox.server import LoggedRequest, SandboxServer, Violation
 from bot.sandbox.state import (
     SEND_MESSAGES,
@@ -44,8 +44,11 @@ from bot.sandbox.state import (
 log = logging.getLogger(__name__)
 
 # Tasks that belong to the bot's reaction to an event: discord.py's event handlers, app command
-# and view/modal dispatch, and the project's own named tasks.
-DEFAULT_SETTLE_PREFIXES = ("discord.py:", "CommandTree-invoker", "discord-ui-", "cohortbot:")
+# and view/modal dispatch, discord.ext.tasks loops (while an iteration runs, not while they
+# sleep until the next one), and the project's own named tasks.
+DEFAULT_SETTLE_PREFIXES = (
+    "discord.py:", "CommandTree-invoker", "discord-ui-", "discord-ext-tasks", "cohortbot:",
+)
 _ANNOUNCE_PREFIX = "sandbox-announce"
 
 __all__ = [
@@ -84,6 +87,17 @@ class _ErrorCollector(logging.Handler):
         self.records.append(record)
 
 
+def _sleeping_loop(task: asyncio.Task[Any]) -> bool:
+    """A `discord.ext.tasks.Loop` task parked on its sleep until the next iteration: idle.
+    (Its coroutine is `Loop._loop`; the sleep is the future of `Loop._handle`.)"""
+    coro: Any = task.get_coro()
+    frame = getattr(coro, "cr_frame", None)
+    loop_obj = frame.f_locals.get("self") if frame is not None else None
+    handle = getattr(loop_obj, "_handle", None)
+    future = getattr(handle, "future", None)
+    return future is not None and not future.done() and getattr(task, "_fut_waiter", None) is future
+
+
 class Sandbox:
     def __init__(
         self,
@@ -103,7 +117,9 @@ class Sandbox:
         self.world = World(bot_name, now=now)
         if token:
             self.world.token = token
-        api = load_spec(spec_path) if validate else None
+        # validate=True without the spec file is an error (SpecNotFound), not a silent skip,
+        # unless $COHORTBOT_SANDBOX_NO_SPEC=1.
+        api = require_spec(spec_path) if validate else None
         self.server = SandboxServer(self.world, SpecValidator(api))
         self.server.interactions.timeout = interaction_timeout
         self._factory = client_factory
@@ -351,6 +367,7 @@ class Sandbox:
         return [
             t for t in asyncio.all_tasks()
             if t is not me and not t.done() and t.get_name().startswith(prefixes)
+            and not _sleeping_loop(t)
         ]
 
     def _busy_reason(self) -> str | None:

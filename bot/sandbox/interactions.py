@@ -3,18 +3,23 @@
 An interaction must be acknowledged within 3 s (`timeout`); after that a callback gets
 404 10062 "Unknown interaction" and the member sees "The application did not respond": the
 record is marked `failed`. A token answers once (a second callback is 400 40060); after that
-the bot uses followup webhooks and the @original message.
+the bot uses followup webhooks and the @original message. The token lives 15 minutes of world
+time (`World.now`, so a test's ManualClock moves it): later, a callback is 404 10062 and the
+webhook routes are 401 50027 Invalid Webhook Token.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.sandbox.state import next_id
 
 DEFAULT_TIMEOUT = 3.0
+TOKEN_LIFETIME = timedelta(minutes=15)
 # Interaction types (Discord's numbers).
 APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT = 2, 3, 5
 
@@ -37,6 +42,7 @@ class InteractionRecord:
     failed: bool = False
     late_callbacks: int = 0  # callbacks that came after the deadline (answered 10062)
     ended: asyncio.Event = field(default_factory=asyncio.Event)  # acked or failed
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # world time
     _timer: asyncio.TimerHandle | None = None
 
     @property
@@ -56,14 +62,15 @@ class InteractionRecord:
 
 
 class InteractionStore:
-    def __init__(self) -> None:
+    def __init__(self, now: Callable[[], datetime] | None = None) -> None:
+        self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
         self.timeout = DEFAULT_TIMEOUT
         self._by_id: dict[int, InteractionRecord] = {}
         self._by_token: dict[str, InteractionRecord] = {}
 
     def new(self, **kw: Any) -> InteractionRecord:
         iid = next_id()
-        rec = InteractionRecord(iid, f"sandbox-token-{iid}", **kw)
+        rec = InteractionRecord(iid, f"sandbox-token-{iid}", created_at=self.now(), **kw)
         self._by_id[iid] = rec
         self._by_token[rec.token] = rec
         return rec
@@ -71,6 +78,9 @@ class InteractionStore:
     def start_clock(self, rec: InteractionRecord) -> None:
         """Called once INTERACTION_CREATE is on its way to the bot."""
         rec._timer = asyncio.get_running_loop().call_later(self.timeout, rec.expire)
+
+    def token_expired(self, rec: InteractionRecord) -> bool:
+        return self.now() - rec.created_at >= TOKEN_LIFETIME
 
     def get(self, iid: int, token: str) -> InteractionRecord | None:
         rec = self._by_id.get(iid)

@@ -30,6 +30,9 @@ MODAL_TITLE = 45
 MODAL_COMPONENTS = 5
 TEXT_INPUT_LABEL = 45
 TEXT_INPUT_VALUE = 4000
+V2_TOTAL_COMPONENTS = 40  # components v2: nested ones count too
+COMPONENTS_V2 = 1 << 15  # message flag IS_COMPONENTS_V2
+SELECTS = (3, 5, 6, 7, 8)  # string, user, role, mentionable and channel selects
 UPLOAD_LIMIT = 10 * 1024 * 1024  # bytes per request for a guild without boosts
 
 _Errors = dict[str, tuple[str, str]]
@@ -43,9 +46,13 @@ def _too_long(errors: _Errors, path: str, value: Any, limit: int) -> int:
 
 def check_message(
     body: dict[str, Any], files: list[tuple[str, bytes]], *, edit: bool = False,
-    upload_limit: int = UPLOAD_LIMIT,
+    upload_limit: int = UPLOAD_LIMIT, result: dict[str, Any] | None = None,
 ) -> None:
-    """Raise `DiscordError` if Discord would refuse this message create/edit body."""
+    """Raise `DiscordError` if Discord would refuse this message create/edit body.
+
+    `result` (for an edit): the message as it would be after the edit, with keys content,
+    embeds, components, flags, attachments. Discord judges an edit on that: it may not leave
+    the message empty, nor leave content/embeds in a components-v2 message."""
     if sum(len(data) for _, data in files) > upload_limit:
         raise too_large()
     errors: _Errors = {}
@@ -58,14 +65,24 @@ def check_message(
         total += _check_embed(errors, f"embeds.{i}", embed)
     if total > EMBED_TOTAL:
         errors["embeds"] = ("MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
-    _check_rows(errors, "components", body.get("components") or [])
+    final = result if result is not None else body
+    v2 = bool(int(final.get("flags") or 0) & COMPONENTS_V2)
+    if v2:
+        for key in ("content", "embeds"):
+            if final.get(key):
+                errors[key] = (
+                    "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                    f"The '{key}' field cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+                )
+    check_components(errors, "components", body.get("components") or [], v2=v2)
     if errors:
         raise invalid_form(errors)
     has_any = (
-        body.get("content") or embeds or body.get("components") or files or body.get("sticker_ids")
-        or body.get("poll") or body.get("attachments")
+        final.get("content") or final.get("embeds") or final.get("components")
+        or final.get("attachments") or body.get("sticker_ids") or body.get("poll")
+        or (files and result is None)
     )
-    if not edit and not has_any:
+    if (result is not None or not edit) and not has_any:
         raise empty_message()
 
 
@@ -83,27 +100,61 @@ def _check_embed(errors: _Errors, path: str, embed: dict[str, Any]) -> int:
     return n
 
 
-def _check_rows(errors: _Errors, path: str, rows: list[dict[str, Any]]) -> None:
-    if len(rows) > ACTION_ROWS:
+def check_components(
+    errors: _Errors, path: str, comps: list[dict[str, Any]], *, v2: bool = False
+) -> None:
+    """Legacy messages: up to 5 action rows at the top. Components v2 (flag 32768): any
+    layout, up to 40 components in all. Both: an action row holds up to 5 buttons or one
+    select, custom_ids are unique within the message, text inputs only in modals."""
+    if not v2 and len(comps) > ACTION_ROWS:
         errors[path] = ("BASE_TYPE_MAX_LENGTH", f"Must be {ACTION_ROWS} or fewer in length.")
-    for i, row in enumerate(rows):
-        if row.get("type") != 1:
-            continue  # v2 components (sections, containers): checked only for custom_id below
-        children = row.get("components") or []
-        if len(children) > ROW_BUTTONS:
-            errors[f"{path}.{i}.components"] = (
-                "BASE_TYPE_MAX_LENGTH", f"Must be {ROW_BUTTONS} or fewer in length."
-            )
-        for j, comp in enumerate(children):
-            cpath = f"{path}.{i}.components.{j}"
-            _too_long(errors, f"{cpath}.custom_id", comp.get("custom_id"), CUSTOM_ID)
-            _too_long(errors, f"{cpath}.label", comp.get("label"), BUTTON_LABEL)
-            if comp.get("type") == 4:
-                errors[f"{cpath}.type"] = (
-                    "COMPONENT_TYPE_INVALID", "Text inputs are only allowed in modals"
+    seen: set[str] = set()
+    count = 0
+
+    def walk(comp: dict[str, Any], cpath: str) -> None:
+        nonlocal count
+        count += 1
+        custom_id = comp.get("custom_id")
+        _too_long(errors, f"{cpath}.custom_id", custom_id, CUSTOM_ID)
+        if isinstance(custom_id, str):
+            if custom_id in seen:
+                errors[f"{cpath}.custom_id"] = (
+                    "COMPONENT_CUSTOM_ID_DUPLICATED", "Component custom id cannot be duplicated"
                 )
-            if len(comp.get("options") or []) > SELECT_OPTIONS:
-                errors[f"{cpath}.options"] = ("BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer.")
+            seen.add(custom_id)
+        _too_long(errors, f"{cpath}.label", comp.get("label"), BUTTON_LABEL)
+        if comp.get("type") == 4:
+            errors[f"{cpath}.type"] = (
+                "COMPONENT_TYPE_INVALID", "Text inputs are only allowed in modals"
+            )
+        if len(comp.get("options") or []) > SELECT_OPTIONS:
+            errors[f"{cpath}.options"] = ("BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer.")
+        children = comp.get("components") or []
+        if comp.get("type") == 1:
+            if len(children) > ROW_BUTTONS:
+                errors[f"{cpath}.components"] = (
+                    "BASE_TYPE_MAX_LENGTH", f"Must be {ROW_BUTTONS} or fewer in length."
+                )
+            elif len(children) > 1 and any(c.get("type") in SELECTS for c in children):
+                errors[f"{cpath}.components"] = (
+                    "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+                    "The specified component exceeds the maximum width",
+                )
+        for j, child in enumerate(children):
+            if isinstance(child, dict):
+                walk(child, f"{cpath}.components.{j}")
+        for key in ("component", "accessory"):
+            if isinstance(comp.get(key), dict):
+                walk(comp[key], f"{cpath}.{key}")
+
+    for i, comp in enumerate(comps):
+        if isinstance(comp, dict):
+            walk(comp, f"{path}.{i}")
+    if v2 and count > V2_TOTAL_COMPONENTS:
+        errors[path] = (
+            "BASE_TYPE_MAX_LENGTH",
+            f"Must be {V2_TOTAL_COMPONENTS} or fewer in length (components in all).",
+        )
 
 
 def check_modal(data: dict[str, Any]) -> None:

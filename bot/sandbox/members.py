@@ -142,7 +142,9 @@ class MemberHandle:
         return message
 
     async def delete(self, message: Message, *, settle: bool = True) -> None:
+        """Delete a message: one's own, or another's with Manage Messages (not in a DM)."""
         await self._sb._flush_announcements()
+        self._sb.server.actions.check_can_delete(message, self.user.id)
         await self._sb.server.actions.delete_message(message)
         if settle:
             await self._sb.settle()

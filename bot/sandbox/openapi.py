@@ -5,9 +5,19 @@ be one real Discord would accept, and the sandbox's own answers must match Disco
 schemas. Loading the spec takes seconds, so it is loaded once per process (`load_spec`).
 
 One deliberate allowance (see the spec's README): Discord accepts JSON integers for snowflakes,
-and discord.py sends some (`recipient_id`, attachment ids), while the spec types snowflakes as
-strings. Integer values of keys named `id`, `*_id`, `*_ids` become strings before validating;
-nothing else is coerced.
+and discord.py sends some (`recipient_id`, ids in `*_ids` lists), while the spec types
+snowflakes as strings. The rule, applied before validating:
+
+- an integer >= 2**32 (snowflake-sized: every real snowflake is far above it) under a key named
+  `id`, `*_id` or `*_ids` becomes a string;
+- an integer `id` of an entry of an `attachments` list becomes a string whatever its size:
+  for a new upload Discord's docs define it as the index n of the multipart part `files[n]`
+  (discord.py sends 0, 1, ...), a documented use the spec's snowflake type does not cover;
+- `custom_id` is never coerced (it is text, not a snowflake), and nothing else is.
+
+Why so narrow: a small integer is not a snowflake. Components have an integer `id` of their
+own (a small number, int32 in the spec) that must stay an integer, and an integer where text
+belongs (`custom_id: 12345`) must still fail, as Discord rejects it.
 """
 
 from __future__ import annotations
@@ -66,6 +76,31 @@ def default_spec_path() -> Path:
     return repo_root.parent / "shared" / "discord-api-spec" / "openapi.json"
 
 
+NO_SPEC_ENV = "COHORTBOT_SANDBOX_NO_SPEC"
+
+
+class SpecNotFound(FileNotFoundError):
+    """`Sandbox(validate=True)` but Discord's OpenAPI spec file is absent."""
+
+
+def spec_available(path: Path | None = None) -> bool:
+    return (path or default_spec_path()).exists()
+
+
+def require_spec(path: Path | None = None) -> Any | None:
+    """The loaded spec; if the file is absent, raise `SpecNotFound` with what to do, unless
+    $COHORTBOT_SANDBOX_NO_SPEC=1 says running unvalidated is intended (then None)."""
+    api = load_spec(path)
+    if api is None and os.environ.get(NO_SPEC_ENV) != "1":
+        where = (path or default_spec_path()).resolve()
+        raise SpecNotFound(
+            f"Discord's OpenAPI spec is not at {where}, so REST requests cannot be validated. "
+            "Put openapi.json there or point $COHORTBOT_OPENAPI_SPEC at it; to run without "
+            f"validation on purpose pass validate=False or set {NO_SPEC_ENV}=1."
+        )
+    return api
+
+
 _cache: dict[Path, Any] = {}
 _cache_lock = threading.Lock()
 _warned_missing = False
@@ -93,18 +128,38 @@ def load_spec(path: Path | None = None) -> Any | None:
         return api
 
 
+SNOWFLAKE_MIN = 2**32
+
+
 def coerce_snowflakes(value: Any, key: str = "") -> Any:
-    """Integers under `id`/`*_id`/`*_ids` keys become strings; everything else is untouched."""
-    snowflake_key = key == "id" or key.endswith("_id")
+    """Snowflake-sized integers under `id`/`*_id`/`*_ids` keys (never `custom_id`), and
+    attachment ids, become strings; everything else is untouched (module docstring)."""
     if isinstance(value, dict):
         return {k: coerce_snowflakes(v, k) for k, v in value.items()}
     if isinstance(value, list):
+        if key == "attachments":
+            return [_attachment_entry(v) for v in value]
         if key.endswith("_ids"):
-            return [str(v) if _is_int(v) else coerce_snowflakes(v) for v in value]
+            return [str(v) if _is_snowflake(v) else coerce_snowflakes(v) for v in value]
         return [coerce_snowflakes(v) for v in value]
-    if snowflake_key and _is_int(value):
+    if _snowflake_key(key) and _is_snowflake(value):
         return str(value)
     return value
+
+
+def _snowflake_key(key: str) -> bool:
+    return key != "custom_id" and (key == "id" or key.endswith("_id"))
+
+
+def _is_snowflake(v: Any) -> bool:
+    return _is_int(v) and v >= SNOWFLAKE_MIN
+
+
+def _attachment_entry(entry: Any) -> Any:
+    out = coerce_snowflakes(entry)
+    if isinstance(out, dict) and _is_int(out.get("id")):
+        out["id"] = str(out["id"])
+    return out
 
 
 # Channel type 16 (GUILD_MEDIA) is in Discord's docs (Channel Types table) but missing from the

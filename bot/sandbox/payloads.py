@@ -37,7 +37,7 @@ def user(u: User) -> dict[str, Any]:
 
 
 def role(r: Role) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "id": str(r.id),
         "name": r.name,
         "permissions": str(r.permissions),
@@ -51,6 +51,9 @@ def role(r: Role) -> dict[str, Any]:
         "unicode_emoji": None,
         "flags": 0,
     }
+    if r.bot_id is not None:
+        out.update(managed=True, tags={"bot_id": str(r.bot_id)})
+    return out
 
 
 def member(world: World, guild: Guild, user_id: int) -> dict[str, Any]:

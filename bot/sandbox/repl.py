@@ -29,6 +29,7 @@ from typing import Any
 
 from bot.config import Config, load_config
 from bot.sandbox.demo import demo_world
+from bot.sandbox.openapi import spec_available
 from bot.sandbox.script import (
     Command,
     ParseError,
@@ -36,7 +37,7 @@ from bot.sandbox.script import (
     parse_line,
     parse_script,
 )
-from bot.sandbox.session import CommandFailed, QuitRequested, Session
+from bot.sandbox.session import CommandFailed, QuitRequested, Session, startup_errors
 
 Writer = Callable[[str], None]
 SHUTDOWN_TIMEOUT = 30.0
@@ -109,30 +110,48 @@ async def run_script(text: str, *, write: Writer, db: Path | None = None,
         write(f"✗ {len(errors)} line(s) of {name} are not commands; nothing was run")
         return 1
     with tempfile.TemporaryDirectory(prefix="cohortbot-sandbox-") as tmp:
-        async with demo_world(Path(tmp), base_config=base_config, database=db,
-                              check_violations=False) as world:
-            with Session(world, write) as session:
-                write(session.banner())
-                checks = 0
-                for command in commands:
-                    write(echo(command))
-                    try:
-                        await session.execute(command)
-                    except QuitRequested:
-                        break
-                    except CommandFailed as exc:
-                        write(f"✗ {name}:{command.line}: {exc}")
-                        return 1
-                    except Exception as exc:  # a bug in the sandbox: still name the line
-                        logging.getLogger(__name__).debug("internal error", exc_info=True)
-                        write(f"✗ {name}:{command.line}: internal error: "
-                              f"{type(exc).__name__}: {exc}")
-                        return 1
-                    checks += command.source.startswith("expect")
-                checked = ("no OpenAPI violations" if session.validating
-                           else "requests not validated (no OpenAPI spec)")
-                write(f"\n✓ {name}: {len(commands)} command(s) ran, {checks} expectation(s) "
-                      f"held, {checked}")
+        async with AsyncExitStack() as stack:
+            with startup_errors() as early:  # errors the bot logs while it starts
+                world = await stack.enter_async_context(demo_world(
+                    Path(tmp), base_config=base_config, database=db, check_violations=False,
+                    validate=spec_available()))
+            session = stack.enter_context(Session(world, write, startup=early))
+            write(session.banner())
+            # Start-up (login, command sync) is checked like a command.
+            if problems := session.problems():
+                write(f"✗ {name}: the bot's start-up: {'; '.join(problems)}")
+                return 1
+            checks = 0
+            for command in commands:
+                write(echo(command))
+                try:
+                    await session.execute(command)
+                except QuitRequested:
+                    break
+                except CommandFailed as exc:
+                    write(f"✗ {name}:{command.line}: {exc}")
+                    return 1
+                except Exception as exc:  # a bug in the sandbox: still name the line
+                    logging.getLogger(__name__).debug("internal error", exc_info=True)
+                    write(f"✗ {name}:{command.line}: internal error: "
+                          f"{type(exc).__name__}: {exc}")
+                    return 1
+                checks += command.source.startswith("expect")
+            # Shut the bot down while the session still watches its log, then report
+            # whatever is left (errors after the last command, at close, violations).
+            await world.stop_bot()
+            if problems := session.problems():
+                write(f"✗ {name}: after the last command: {'; '.join(problems)}")
+                return 1
+            count = len(session.sandbox.violations)
+            if not session.validating:
+                checked = "requests not validated (no OpenAPI spec)"
+            elif count:
+                checked = f"{count} OpenAPI violation(s)"
+            else:
+                checked = "no OpenAPI violations"
+            write(f"\n✓ {name}: {len(commands)} command(s) ran, {checks} expectation(s) "
+                  f"held, {checked}")
     if db is not None:
         write(f"The bot's database is kept at {db}")
     return 0
@@ -168,9 +187,11 @@ class Terminal:
             self.pending = None
 
     async def _start(self, workdir: Path) -> Session:
-        world = await self.stack.enter_async_context(demo_world(
-            workdir, base_config=self.base_config, database=self.db, check_violations=False))
-        session = Session(world, _print)
+        with startup_errors() as early:
+            world = await self.stack.enter_async_context(demo_world(
+                workdir, base_config=self.base_config, database=self.db,
+                check_violations=False, validate=spec_available()))
+        session = Session(world, _print, startup=early)
         self.stack.enter_context(session)
         return session
 
@@ -186,6 +207,7 @@ class Terminal:
                 print("Starting the sandbox Discord and the bot…", flush=True)
                 self.session = self._call(self._start(Path(tmp)))
                 print(self.session.banner(), flush=True)
+                self.session.problems()  # shows start-up errors and violations, if any
                 self._loop_commands()
             except (KeyboardInterrupt, _Stop):
                 print("\n(stopping)", flush=True)

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot.sandbox import errors, payloads
 from bot.sandbox.context import Context, body, files, reply
-from bot.sandbox.state import GUILD_FORUM
+from bot.sandbox.state import GUILD_FORUM, READ_MESSAGE_HISTORY
 
 
 def routes(ctx: Context) -> list[web.RouteDef]:
@@ -20,7 +20,7 @@ def routes(ctx: Context) -> list[web.RouteDef]:
         channel = ctx.channel(request)
         changes = body(request)
         if channel.is_thread:
-            await actions.update_thread(channel, changes)
+            await actions.update_thread(channel, changes, bot_id)
         else:
             if "name" in changes:
                 channel.name = changes["name"]
@@ -30,6 +30,8 @@ def routes(ctx: Context) -> list[web.RouteDef]:
     async def history(request: web.Request) -> web.Response:
         channel = ctx.channel(request)
         q = request.query
+        if channel.guild_id is not None and not world.can(channel, bot_id, READ_MESSAGE_HISTORY):
+            return reply([])  # Discord answers an empty history, not an error
         limit = max(1, min(100, int(q.get("limit", "50"))))
         msgs = world.visible_messages(channel)  # oldest first
         if "after" in q:
@@ -64,12 +66,17 @@ def routes(ctx: Context) -> list[web.RouteDef]:
         msg = ctx.message(channel, request)
         if msg.author_id != bot_id:
             raise errors.DiscordError(403, 50005, "Cannot edit a message authored by another user")
+        if channel.is_thread and channel.archived:
+            raise errors.archived_thread()
         await actions.edit_message(msg, body(request), files(request))
         return reply(actions.message_payload(msg))
 
     async def delete(request: web.Request) -> web.Response:
         channel = ctx.channel(request)
         msg = ctx.message(channel, request)
+        if channel.is_thread and channel.archived:
+            raise errors.archived_thread()
+        actions.check_can_delete(msg, bot_id)
         await actions.delete_message(msg)
         return reply()
 
@@ -103,6 +110,8 @@ def routes(ctx: Context) -> list[web.RouteDef]:
         channel = ctx.channel(request)
         msg = ctx.message(channel, request)
         emoji = request.match_info["emoji"]
+        if channel.is_thread and channel.archived:
+            raise errors.archived_thread()
         await actions.react(msg, bot_id, emoji, add=request.method == "PUT")
         return reply()
 
@@ -122,6 +131,8 @@ def routes(ctx: Context) -> list[web.RouteDef]:
         recipient = int(body(request).get("recipient_id") or 0)
         if recipient not in world.users:
             raise errors.DiscordError(400, 50033, "Invalid Recipients")
+        if recipient == bot_id or world.users[recipient].bot:
+            raise errors.cannot_dm()  # no DM with itself or another bot
         return reply(payloads.channel(world, world.dm_channel(recipient)))
 
     ch = "/channels/{channel_id}"

@@ -36,13 +36,15 @@ def routes(ctx: Context) -> list[web.RouteDef]:
         rec = ctx.interactions.by_token(request.match_info["token"])
         if rec is None:
             raise errors.unknown_webhook()
+        if ctx.interactions.token_expired(rec):
+            raise errors.invalid_webhook_token()
         return rec
 
     async def callback(request: web.Request) -> web.Response:
         rec = ctx.interactions.get(
             int(request.match_info["interaction_id"]), request.match_info["token"]
         )
-        if rec is None:
+        if rec is None or ctx.interactions.token_expired(rec):
             raise errors.unknown_interaction()
         if rec.acknowledged:
             raise errors.already_acknowledged()

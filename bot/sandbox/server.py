@@ -1,9 +1,13 @@
 """The local Discord's HTTP server: REST under /api/v10, the gateway at /gateway.
 
 Every REST request passes one middleware that, in order: parses the body (JSON, or multipart
-`payload_json` + `files[n]`), appends it to the request log ($COHORTBOT_SANDBOX_REQUEST_LOG),
-fires any pending fault, validates it against the OpenAPI spec (a violation is recorded and
-answered 400), runs the handler, and validates the answer against the spec's response schema.
+`payload_json` + `files[n]`; invalid JSON is answered 400 50109), validates it against the
+OpenAPI spec (a violation is always recorded, even when the request then gets a 401 or a
+fault), checks the bot token (401), fires any pending fault, answers a violation 400, runs the
+handler, and validates the answer against the spec's response schema. Every request, the
+invalid-JSON ones too, is kept in `requests` and, once answered, appended to the request log
+($COHORTBOT_SANDBOX_REQUEST_LOG) as one JSON line {"method", "path", "query", "json", "status",
+"files": [{"name", "size"}]}.
 It also counts requests in flight, so the harness can tell when the bot is idle.
 """
 
@@ -62,7 +66,7 @@ class SandboxServer:
         self.world = world
         self.validator = validator
         self.faults = Faults()
-        self.interactions = InteractionStore()
+        self.interactions = InteractionStore(now=lambda: world.now())
         self.gateway = Gateway(token=world.token, on_identify=self._identify_events)
         self.gateway.bot_user_id = world.bot.id
         self.actions = Actions(world, self.gateway, lambda: self.base_url)
@@ -141,37 +145,51 @@ class SandboxServer:
         method = request.method
         api_path = request.raw_path.split("?", 1)[0][len(API_PREFIX):]
         query = dict(request.query)
+        entry = LoggedRequest(method, api_path, query, None, [])
+        self.requests.append(entry)
+        try:
+            response = await self._answer(request, handler, entry)
+            entry.status = response.status
+            return response
+        except BaseException:
+            entry.status = entry.status or 500
+            raise
+        finally:
+            self._append_log(entry)  # after handling, so the line has the status
+
+    async def _answer(
+        self, request: web.Request, handler: Handler, entry: LoggedRequest
+    ) -> web.StreamResponse:
+        method, api_path, query = entry.method, entry.path, entry.query
         try:
             body, files = await _read_body(request)
         except ValueError as exc:
             text = f"The request body contains invalid JSON ({exc})"
             return reply({"code": 50109, "message": text}, 400)
         request[JSON_KEY], request[FILES_KEY] = body, files
-        entry = LoggedRequest(method, api_path, query, body, files)
-        self.requests.append(entry)
-        self._append_log(entry)
+        entry.json, entry.files = body, files
 
-        # Interaction callbacks and webhooks authenticate by the token in their URL.
-        token_in_url = api_path.startswith(("/interactions/", "/webhooks/"))
-        auth = request.headers.get("Authorization", "")
-        if not token_in_url and auth != f"Bot {self.world.token}":
-            entry.status = 401
-            return reply({"message": "401: Unauthorized", "code": 0}, 401)
-
-        fault = self.faults.take(method, api_path)
-        if fault is not None:
-            entry.status = fault.status
-            resp = reply(fault.body, fault.status)
-            resp.headers.update(fault.headers)
-            return resp
-
+        # Validate first, so a request answered 401 or with a fault is still checked.
         headers = dict(request.headers)
         full_path = API_PREFIX + api_path
         problem = self.validator.validate_request(method, full_path, query, headers, body)
         if problem is not None:
             self.violations.append(Violation("request", method, api_path, query, body, problem))
             log.error("OpenAPI violation: %s %s: %s", method, api_path, problem)
-            entry.status = 400
+
+        # Interaction callbacks and webhooks authenticate by the token in their URL.
+        token_in_url = api_path.startswith(("/interactions/", "/webhooks/"))
+        auth = request.headers.get("Authorization", "")
+        if not token_in_url and auth != f"Bot {self.world.token}":
+            return reply({"message": "401: Unauthorized", "code": 0}, 401)
+
+        fault = self.faults.take(method, api_path)
+        if fault is not None:
+            resp = reply(fault.body, fault.status)
+            resp.headers.update(fault.headers)
+            return resp
+
+        if problem is not None:
             return reply(
                 {"code": 50035, "message": "Invalid Form Body (sandbox: does not match "
                  "Discord's OpenAPI spec)", "errors": {"_errors": [{"code": "OPENAPI",
@@ -188,7 +206,6 @@ class SandboxServer:
             log.warning("the sandbox does not implement %s %s", method, api_path)
             self.unsupported.append((method, api_path))
             response = reply({"message": f"{exc.status}: {exc.reason}", "code": 0}, exc.status)
-        entry.status = response.status
         self._check_response(method, full_path, query, headers, body, response)
         return response
 
@@ -211,7 +228,9 @@ class SandboxServer:
         if not self._log_path:
             return
         line = {
-            "method": entry.method, "path": entry.path, "query": entry.query, "json": entry.json
+            "method": entry.method, "path": entry.path, "query": entry.query, "json": entry.json,
+            "status": entry.status,
+            "files": [{"name": f.filename, "size": len(f.data)} for f in entry.files],
         }
         with open(self._log_path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(line) + "\n")

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -112,16 +113,32 @@ class Reply:
 
 
 class _LogCapture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+    def __init__(self, level: int = logging.WARNING) -> None:
+        super().__init__(level)
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
 
 
+@contextmanager
+def startup_errors() -> Iterator[list[logging.LogRecord]]:
+    """Collect the ERROR records logged while the sandbox and the bot start (before a
+    `Session` watches the log); hand them to `Session(startup=...)` to be reported."""
+    capture = _LogCapture(logging.ERROR)
+    root = logging.getLogger()
+    root.addHandler(capture)
+    try:
+        yield capture.records
+    finally:
+        root.removeHandler(capture)
+
+
 class Session:
-    def __init__(self, world: DemoWorld, write: Writer) -> None:
+    def __init__(
+        self, world: DemoWorld, write: Writer,
+        startup: list[logging.LogRecord] | None = None,
+    ) -> None:
         self.world = world
         self.write = write
         self.current: str | None = None
@@ -129,8 +146,11 @@ class Session:
         self.shown: list[int] = []  # ids of the messages shown, in order
         self.own: dict[str, list[int]] = {}  # member -> ids of messages they sent
         self.last_reply = Reply()
-        self.violations_seen = len(world.sandbox.violations)
+        # 0, not the count at start-up: violations of the bot's start (command sync) are
+        # reported by the first `problems()` like any other.
+        self.violations_seen = 0
         self._log = _LogCapture()
+        self._log.records.extend(startup or [])  # reported by the first `problems()`
         self.names = render.Names(user=self._user_name, channel=self._channel_label_by_id,
                                   role=self._role_name, now=world.clock.now)
 
@@ -190,7 +210,8 @@ class Session:
     async def _changing(self, command: Command) -> None:
         """A command that may make the bot act: run it, then show and check what changed."""
         before = self._snapshot()
-        self._log.records.clear()
+        # Records logged since the last command (a bot task that failed after it settled)
+        # stay: they are reported with this command's problems, never dropped.
         result: InteractionResult | None = None
         problems: list[str] = []
         try:
@@ -232,6 +253,11 @@ class Session:
         problems.extend(self._new_violations())
         if problems:
             raise CommandFailed("; ".join(problems))
+
+    def problems(self) -> list[str]:
+        """Report (write) what went wrong since the last check: errors the bot logged and
+        OpenAPI violations, e.g. during start-up, between commands or at shutdown."""
+        return self._log_problems() + self._new_violations()
 
     def _log_problems(self) -> list[str]:
         problems = []

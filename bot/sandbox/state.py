@@ -21,13 +21,25 @@ PRIVATE_THREAD = 12
 GUILD_FORUM = 15
 THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)
 
-# Permission bits the sandbox checks itself.
+# Permission bits the sandbox checks itself (Discord's numbers).
+ADD_REACTIONS = 1 << 6
+ADMINISTRATOR = 1 << 3
 VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
+MANAGE_MESSAGES = 1 << 13
+EMBED_LINKS = 1 << 14
+ATTACH_FILES = 1 << 15
+READ_MESSAGE_HISTORY = 1 << 16
+MENTION_EVERYONE = 1 << 17
+MANAGE_THREADS = 1 << 34
+CREATE_PUBLIC_THREADS = 1 << 35
 SEND_MESSAGES_IN_THREADS = 1 << 38
-ADMINISTRATOR = 1 << 3
-# What @everyone gets by default on a fresh Discord guild (view, send, history, reactions...).
-DEFAULT_EVERYONE = (0x0000_0006_3FF7_FE41 & ~ADMINISTRATOR) | (0b1111 << 35)  # + thread perms
+# What @everyone gets on a new Discord guild: Discord's default 1071698660929 (create invite,
+# add reactions, stream, view channel, send, embed links, attach files, read history, external
+# emojis, connect, speak, voice activity, change nickname, application commands, request to
+# speak, create public/private threads, external stickers, send in threads, activities) minus
+# Mention @everyone, which cohort guilds take away. No Manage * permission at all.
+DEFAULT_EVERYONE = 1071698660929 & ~MENTION_EVERYONE
 EPHEMERAL = 1 << 6
 
 # Snowflakes: start above Discord's epoch-era ids so they look real and stay unique.
@@ -56,6 +68,7 @@ class Role:
     name: str
     permissions: int
     position: int = 0
+    bot_id: int | None = None  # the role Discord manages for a bot (tags.bot_id)
 
 
 @dataclass
@@ -227,6 +240,16 @@ class World:
 
     def threads_of(self, channel: Channel) -> list[Channel]:
         return [c for c in self.channels.values() if c.parent_id == channel.id and c.is_thread]
+
+    def shares_guild(self, user_id: int) -> bool:
+        """Whether the user is in a guild the bot is in (else the bot cannot DM them)."""
+        return any(
+            g.bot_joined and user_id in g.members and self.bot.id in g.members
+            for g in self.guilds.values()
+        )
+
+    def can(self, channel: Channel, user_id: int, permission: int) -> bool:
+        return bool(self.channel_permissions(channel, user_id) & permission)
 
     def visible_messages(self, channel: Channel) -> list[Message]:
         """Channel history as the bot sees it: no deleted, no ephemeral messages."""

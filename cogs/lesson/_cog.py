@@ -289,6 +289,8 @@ class LessonCog(commands.Cog):
                     fetched = await self.bot.fetch_channel(example.thread_id)
                     thread = fetched if isinstance(fetched, discord.Thread) else None
                 if thread is not None:
+                    if thread.archived:  # an archived thread takes only "unarchive"
+                        thread = await thread.edit(archived=False)
                     await thread.edit(locked=True, archived=True)
             except discord.NotFound:
                 thread = None

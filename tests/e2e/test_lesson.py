@@ -453,3 +453,26 @@ async def test_a_group_that_failed_to_commit_is_recovered_by_the_backfill(
     await world.restart()
     rows = await discussion.thread_messages(world.bot.db, thread.id)
     assert [r.content for r in rows] == ["lost in a failed commit", "stored fine"]
+
+
+async def test_a_thread_that_archived_itself_still_takes_critiques_and_closes(
+    world: CohortWorld,
+) -> None:
+    await post(world)
+    first = example_messages(world)[0]
+    thread = world.sandbox.threads(world.lessons)[0]
+    # Discord archives a quiet thread by itself after its auto-archive duration.
+    await world.sandbox.server.actions.update_thread(thread, {"archived": True})
+    await world.sandbox.settle()
+    done = await critique(world, world.ada, first, "Polite", "Vague", "no")
+    assert "Posted your critique" in done.followups[-1].content
+    assert len(world.posts(thread)) == 1
+    await world.sandbox.server.actions.update_thread(thread, {"archived": True})
+    await world.sandbox.settle()
+    again = await critique(world, world.ada, first, "Polite", "Too vague", "no")
+    assert "Updated" in again.followups[-1].content
+    await world.sandbox.server.actions.update_thread(thread, {"archived": True})
+    await world.sandbox.settle()
+    closed = await world.mod.slash("lesson close", channel=world.lessons)
+    assert "Closed run" in closed.followups[-1].content
+    assert thread.locked and thread.archived

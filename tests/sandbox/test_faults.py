@@ -104,7 +104,11 @@ async def test_request_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert lines[0]["method"] == "GET" and lines[0]["path"] == "/users/@me"
     sent = [x for x in lines if x["method"] == "POST" and x["path"].endswith("/messages")]
     assert sent[-1]["json"]["content"] == "logged"  # payload_json of the multipart body
-    assert set(lines[0]) == {"method", "path", "query", "json"}
+    # The documented keys, plus the answer's status and the uploaded files (name, size).
+    assert set(lines[0]) == {"method", "path", "query", "json", "status", "files"}
+    assert lines[0]["status"] == 200 and lines[0]["files"] == []
+    assert sent[-1]["status"] == 200
+    assert sent[-1]["files"] == [{"name": "a.py", "size": Path(__file__).stat().st_size}]
 
 
 async def test_invalid_request_is_flagged(sandbox: Sandbox) -> None:
