@@ -73,16 +73,15 @@ def _f(rule: str, sev: Severity, span: tuple[int, int], message: str, hint: str)
 
 def _when_found(
     rule: str, severity: Severity, pattern: re.Pattern[str], message: str, hint: str,
-    *, clause: bool = False,
+    *, clause: bool = False, matches: int = 1,
 ) -> Rule:
-    """A rule that reports the first match of `pattern`; `{quote}` in `message` is the match
-    (its whole clause when `clause`). Most rules are this shape, so they are written as data."""
+    """A rule that reports the first `matches` matches of `pattern`; `{quote}` in `message` is
+    the match (its whole clause when `clause`). Most rules are this shape, so they are written
+    as data."""
 
     def check(ctx: Context) -> Iterable[Finding]:
-        span = ctx.first(pattern)
-        if span:
-            if clause:
-                span = _clause(ctx, span)
+        for found in ctx.all(pattern)[:matches]:
+            span = _clause(ctx, found) if clause else found
             yield _f(rule, severity, span, message.format(quote=_quote(ctx, span)), hint)
 
     check.__name__ = rule.replace(".", "_")
@@ -384,11 +383,12 @@ warn_personal_social = _when_found(
 )
 
 
-def warn_generic(ctx: Context) -> Iterable[Finding]:
-    for span in ctx.all(P.GENERIC)[:3]:
-        yield _f("warn.generic", "warning", span,
-                 f"“{_quote(ctx, span)}” is stock phrasing that reads as mass-sent.",
-                 "Cut it, and spend the words on one specific line about them.")
+warn_generic = _when_found(
+    "warn.generic", "warning", P.GENERIC,
+    "“{quote}” is stock phrasing that reads as mass-sent.",
+    "Cut it, and spend the words on one specific line about them.",
+    matches=3,
+)
 
 
 warn_pitch = _when_found(
