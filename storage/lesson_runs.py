@@ -78,6 +78,28 @@ async def record_posting(
             " VALUES (?, ?, ?, ?, ?)",
             [(run_id, e.example_no, e.title, e.message_id, e.thread_id) for e in examples],
         )
+        await tx.execute("DELETE FROM posting_parts WHERE run_id = ?", (run_id,))
+
+
+async def record_part(
+    db: Database, run_id: int, channel_id: int, object_id: int, *, is_thread: bool
+) -> None:
+    """One message or thread a posting has created (so a crash can be cleaned up)."""
+    await db.execute(
+        "INSERT OR IGNORE INTO posting_parts (run_id, channel_id, object_id, is_thread)"
+        " VALUES (?, ?, ?, ?)",
+        (run_id, channel_id, object_id, int(is_thread)),
+    )
+
+
+async def posting_parts(db: Database, run_id: int) -> list[tuple[int, int, bool]]:
+    """(channel id, object id, is thread) of what an unfinished posting created, newest first."""
+    rows = await db.fetchall(
+        "SELECT channel_id, object_id, is_thread FROM posting_parts WHERE run_id = ?"
+        " ORDER BY object_id DESC, is_thread DESC",  # a thread before its starter message
+        (run_id,),
+    )
+    return [(r[0], r[1], bool(r[2])) for r in rows]
 
 
 async def discard_run(db: Database, run_id: int) -> None:

@@ -254,6 +254,20 @@ class Actions:
         msg.id = new_id
         self.world.messages[new_id] = msg
 
+    async def delete_thread(self, thread: Channel, actor_id: int | None = None) -> None:
+        """DELETE a thread (Manage Threads), with its messages; THREAD_DELETE to the bot."""
+        if actor_id is not None:
+            self.check_view(thread, actor_id)
+            if not self.world.can(thread, actor_id, MANAGE_THREADS):
+                raise errors.missing_permissions()
+        del self.world.channels[thread.id]
+        for mid in thread.message_ids:
+            self.world.messages[mid].deleted = True
+        await self.gateway.dispatch("THREAD_DELETE", {
+            "id": str(thread.id), "guild_id": str(thread.guild_id),
+            "parent_id": str(thread.parent_id), "type": thread.type,
+        })
+
     async def update_thread(
         self, thread: Channel, changes: dict[str, Any], actor_id: int | None = None
     ) -> Channel:

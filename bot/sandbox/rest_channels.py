@@ -27,6 +27,15 @@ def routes(ctx: Context) -> list[web.RouteDef]:
             await actions.channel_changed(channel)
         return reply(payloads.channel(world, channel))
 
+    async def delete_channel(request: web.Request) -> web.Response:
+        channel = ctx.channel(request)
+        if not channel.is_thread:
+            # Deleting a channel needs Manage Channels, which the cohort bot never asks for.
+            raise errors.missing_permissions()
+        data = payloads.channel(world, channel)
+        await actions.delete_thread(channel, bot_id)
+        return reply(data)
+
     async def history(request: web.Request) -> web.Response:
         channel = ctx.channel(request)
         q = request.query
@@ -140,6 +149,7 @@ def routes(ctx: Context) -> list[web.RouteDef]:
     return [
         web.get(ch, get_channel),
         web.patch(ch, patch_channel),
+        web.delete(ch, delete_channel),
         web.get(ch + "/messages", history),
         web.post(ch + "/messages", create),
         web.get(msg, get_message),

@@ -57,24 +57,15 @@ class LessonCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.reload_lessons()
-        # Runs left in 'posting' by a crash were never announced; drop them so their scheduled
-        # occurrence can be posted properly.
-        for run in await runs.stale_postings(self.bot.db):
-            await runs.discard_run(self.bot.db, run.id)
-        if self.bot.config.lesson.post_schedule:
-            # After READY, not here: setup_hook runs before the gateway connects, and a missed
-            # occurrence can only be posted once the channel cache is filled.
-            self._schedule_start = asyncio.create_task(
-                self._start_schedule(), name="cohortbot:schedule-start"
-            )
+        # After READY, not here: setup_hook runs before the gateway connects, and a missed
+        # scheduled occurrence can only be posted once the channel cache is filled.
+        self._schedule_start = asyncio.create_task(
+            self._clean_up_unfinished(), name="cohortbot:start-up"
+        )
 
     async def cog_unload(self) -> None:
         if self._schedule_start is not None:
             self._schedule_start.cancel()
-
-    async def _start_schedule(self) -> None:
-        await self.bot.wait_until_ready()
-        await self._schedule_next_post(startup=True)
 
     def reload_lessons(self) -> LessonCatalog:
         self.catalog = load_lessons(self.bot.config.lesson.directory)
@@ -150,21 +141,42 @@ class LessonCog(commands.Cog):
         )
         if run_id is None:
             raise UserError("That scheduled posting was already made.")
-        created: list[discord.abc.Snowflake] = []
+        async def created(part: discord.Message | discord.Thread) -> None:
+            # Written down at once: if the bot dies mid-posting, start-up removes it.
+            is_thread = isinstance(part, discord.Thread)
+            channel_id = (part.parent_id if isinstance(part, discord.Thread)
+                          else part.channel.id) or channel.id
+            await runs.record_part(self.bot.db, run_id, channel_id, part.id,
+                                   is_thread=is_thread)
+
         try:
             prompt_id, examples = await post_messages(lesson, channel, run_id, created)
         except discord.HTTPException as exc:
-            await undo(created)
-            await runs.discard_run(self.bot.db, run_id)
+            await self._discard(run_id)
             raise UserError(f"Discord refused part of the posting ({exc.text or exc.status}); "
                             "I removed what I had posted. Check my permissions and retry.") from exc
-        except BaseException:
-            await undo(created)
-            await runs.discard_run(self.bot.db, run_id)
+        except Exception:
+            await self._discard(run_id)
             raise
         await runs.record_posting(self.bot.db, run_id, prompt_id, examples)
         await self._discussion_changed()
         return run_id
+
+    async def _discard(self, run_id: int) -> None:
+        """Take an unfinished posting off Discord, then out of the database."""
+        await undo(self.bot, await runs.posting_parts(self.bot.db, run_id))
+        await runs.discard_run(self.bot.db, run_id)
+
+    async def _clean_up_unfinished(self) -> None:
+        """Postings cut short by a crash or a shutdown: their messages go, then their rows,
+        so their scheduled occurrence can be posted properly. Runs after READY (it needs the
+        HTTP session, not the cache)."""
+        await self.bot.wait_until_ready()
+        for run in await runs.stale_postings(self.bot.db):
+            log.warning("removing run #%d, whose posting did not finish", run.id)
+            await self._discard(run.id)
+        if self.bot.config.lesson.post_schedule:
+            await self._schedule_next_post(startup=True)
 
     async def _discussion_changed(self) -> None:
         """Tell capture which threads belong to open runs now."""

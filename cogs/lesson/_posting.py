@@ -4,6 +4,7 @@ per example in a forum), and taking it down again when Discord refuses half-way.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 import discord
 
@@ -16,12 +17,15 @@ log = logging.getLogger(__name__)
 POSTABLE = discord.TextChannel | discord.ForumChannel
 
 
+Created = Callable[[discord.Message | discord.Thread], Awaitable[None]]
+
+
 async def post_messages(
-    lesson: Lesson, channel: POSTABLE, run_id: int,
-    created: list[discord.abc.Snowflake],
+    lesson: Lesson, channel: POSTABLE, run_id: int, created: Created,
 ) -> tuple[int | None, list[RunExampleRow]]:
-    """Post the run; everything created is appended to `created` as it happens, so a failure
-    half-way can be undone. Returns the prompt message id (None in a forum) and the examples."""
+    """Post the run; `created` hears of every message and thread as soon as it exists, so a
+    failure half-way can be undone. Returns the prompt message id (None in a forum) and the
+    examples."""
     # Imported here, not at the top: cogs.critiques is an extension that discord.py loads as
     # its own module object; importing it at load time would make a second copy.
     from cogs.critiques import critique_view
@@ -35,31 +39,38 @@ async def post_messages(
                 view=critique_view(run_id, example.number),
                 file=file or discord.utils.MISSING,
             )
-            created.append(posted.thread)
+            await created(posted.thread)
             rows.append(RunExampleRow(run_id, example.number, example.title,
                                       posted.message.id, posted.thread.id))
         return None, rows
     prompt = await channel.send(embed=prompt_embed(lesson, run_id))
-    created.append(prompt)
+    await created(prompt)
     for example in lesson.examples:
         embed, file = example_embed(lesson, example, run_id)
         message = await channel.send(
             embed=embed, view=critique_view(run_id, example.number),
             file=file or discord.utils.MISSING,
         )
-        created.append(message)
+        await created(message)
         thread = await message.create_thread(name=thread_name(example),
                                              auto_archive_duration=10080)
-        created.append(thread)
+        await created(thread)
         rows.append(RunExampleRow(run_id, example.number, example.title, message.id,
                                   thread.id))
     return prompt.id, rows
 
-async def undo(created: list[discord.abc.Snowflake]) -> None:
-    """Delete what a failed posting created, newest first (best effort)."""
-    for thing in reversed(created):
+async def undo(client: discord.Client, parts: list[tuple[int, int, bool]]) -> None:
+    """Delete what a failed posting created, newest first (best effort). `parts` are
+    (channel id, object id, is thread), as storage keeps them, so a posting cut short by a
+    crash is removed the same way at the next start."""
+    for channel_id, object_id, is_thread in parts:
         try:
-            if isinstance(thing, discord.Thread | discord.Message):
-                await thing.delete()
+            if is_thread:
+                await client.http.delete_channel(object_id)
+            else:
+                await client.get_partial_messageable(channel_id).get_partial_message(
+                    object_id).delete()
+        except discord.NotFound:
+            pass
         except discord.HTTPException:
-            log.warning("could not remove %r after a failed posting", thing)
+            log.warning("could not remove %s after a failed posting", object_id)

@@ -476,3 +476,39 @@ async def test_a_thread_that_archived_itself_still_takes_critiques_and_closes(
     closed = await world.mod.slash("lesson close", channel=world.lessons)
     assert "Closed run" in closed.followups[-1].content
     assert thread.locked and thread.archived
+
+
+async def test_a_posting_cut_short_by_a_crash_is_removed_at_start_up(
+    world: CohortWorld,
+) -> None:
+    # What a crash mid-posting leaves: a run still 'posting', and the parts already on Discord.
+    channel = world.bot.get_channel(world.lessons.id)
+    assert channel is not None
+    run_id = await lesson_runs.create_run(
+        world.bot.db, guild_id=world.guild.handle.id, channel_id=world.lessons.id,
+        lesson_key="networking-with-professionals", posted_by=None, now_ms=0)
+    assert run_id is not None
+    prompt = await channel.send("prompt of an unfinished run")  # type: ignore[union-attr]
+    thread = await prompt.create_thread(name="Outreach 1 — critiques")
+    await lesson_runs.record_part(world.bot.db, run_id, channel.id, prompt.id, is_thread=False)
+    await lesson_runs.record_part(world.bot.db, run_id, channel.id, thread.id, is_thread=True)
+    await world.sandbox.settle()
+    assert len(world.posts(world.lessons)) == 1
+
+    await world.restart()
+    assert world.posts(world.lessons) == []
+    assert world.sandbox.threads(world.lessons) == []
+    assert await lesson_runs.get_run(world.bot.db, run_id) is None
+    assert await post(world) == run_id + 1  # and the next posting works as usual
+
+
+async def test_a_refused_posting_removes_what_it_posted(world: CohortWorld) -> None:
+    from bot.sandbox import errors as sandbox_errors
+
+    # Discord refuses the first thread: the prompt and the example already posted must go.
+    world.sandbox.faults.error("POST /channels/*/messages/*/threads",
+                               sandbox_errors.missing_permissions())
+    result = await world.mod.slash("lesson post", channel=world.lessons)
+    assert "I removed what I had posted" in result.followups[-1].content
+    assert world.posts(world.lessons) == []
+    assert await lesson_runs.latest_run(world.bot.db, world.guild.handle.id) is None

@@ -190,3 +190,18 @@ async def test_wrong_token_fails_login() -> None:
         with pytest.raises(discord.LoginFailure):
             await bot.login("not-the-token")
         await bot.close()
+
+
+async def test_deleting_a_thread_needs_manage_threads_and_tells_the_bot(
+    sandbox: Sandbox,
+) -> None:
+    channel = text_channel(sandbox, "lessons")
+    msg = await channel.send("Example 1")
+    thread = await msg.create_thread(name="to go")
+    await sandbox.settle()
+    await thread.delete()
+    await sandbox.settle()
+    assert sandbox.threads("lessons") == []
+    assert sandbox.client is not None and sandbox.client.get_channel(thread.id) is None
+    with pytest.raises(discord.Forbidden):  # a text channel needs Manage Channels
+        await channel.delete()
