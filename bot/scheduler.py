@@ -59,8 +59,8 @@ class Scheduler:
         if isinstance(self.clock, ManualClock):
             self.clock.off_move(self._on_clock_move)  # a stopped bot's jobs no longer run
         if self._aps.running:
-            # wait=False: running jobs are cancelled with the event loop's tasks; their rows
-            # stay claimable in the database, and the start-up sweep picks them up.
+            # wait=False: running jobs are cancelled with the event loop's tasks. The database
+            # holds the due work, and the next start schedules it again.
             self._aps.shutdown(wait=False)
 
     @property
@@ -80,19 +80,6 @@ class Scheduler:
             misfire_grace_time=None,
         )
 
-    def every(self, job_id: str, seconds: float, func: JobFunc, *args: Any) -> None:
-        """A periodic sweep in real time (it catches anything a missed wake-up left behind)."""
-        self._aps.add_job(
-            self._wrap(job_id, func),
-            "interval",
-            seconds=seconds,
-            args=args,
-            id=job_id,
-            replace_existing=True,
-            misfire_grace_time=None,
-            coalesce=True,
-        )
-
     def cancel(self, job_id: str) -> bool:
         self._due.pop(job_id, None)
         try:
@@ -100,14 +87,6 @@ class Scheduler:
         except JobLookupError:
             return False
         return True
-
-    def job_ids(self) -> list[str]:
-        return [job.id for job in self._aps.get_jobs()]
-
-    def due_time(self, job_id: str) -> datetime | None:
-        return self._due.get(job_id)
-
-    # --- internals ------------------------------------------------------------------------
 
     def _real_time(self, when: datetime) -> datetime:
         # With the system clock the offset is zero; with a manual clock, a job due in three

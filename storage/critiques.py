@@ -95,13 +95,3 @@ async def critiques_for_run(db: Database, run_id: int) -> list[CritiqueRow]:
     )
     return [as_row(CritiqueRow, r) for r in rows]
 
-
-async def discussion_authors(db: Database, run_id: int) -> set[int]:
-    """Members who took part in a run's threads, by message or by critique."""
-    rows = await db.fetchall(
-        "SELECT author_id FROM critiques WHERE run_id = ?"
-        " UNION SELECT m.author_id FROM discussion_messages m"
-        " JOIN run_examples e ON e.thread_id = m.thread_id WHERE e.run_id = ?",
-        (run_id, run_id),
-    )
-    return {r[0] for r in rows}

@@ -141,11 +141,6 @@ async def runs_in_guild(db: Database, guild_id: int, limit: int = 25) -> list[Ru
     return [_run(r) for r in rows]
 
 
-async def open_runs(db: Database) -> list[RunRow]:
-    rows = await db.fetchall("SELECT * FROM lesson_runs WHERE status = 'open' ORDER BY id")
-    return [_run(r) for r in rows]
-
-
 async def run_examples(db: Database, run_id: int) -> list[RunExampleRow]:
     rows = await db.fetchall(
         "SELECT * FROM run_examples WHERE run_id = ? ORDER BY example_no", (run_id,)
@@ -155,17 +150,6 @@ async def run_examples(db: Database, run_id: int) -> list[RunExampleRow]:
 
 async def example_for_thread(db: Database, thread_id: int) -> tuple[RunRow, RunExampleRow] | None:
     row = await db.fetchone("SELECT * FROM run_examples WHERE thread_id = ?", (thread_id,))
-    if row is None:
-        return None
-    run = await get_run(db, row["run_id"])
-    return (run, _example(row)) if run else None
-
-
-async def example_for_message(
-    db: Database, message_id: int
-) -> tuple[RunRow, RunExampleRow] | None:
-    """The run and example whose example message (or forum starter) this is."""
-    row = await db.fetchone("SELECT * FROM run_examples WHERE message_id = ?", (message_id,))
     if row is None:
         return None
     run = await get_run(db, row["run_id"])

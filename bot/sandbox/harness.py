@@ -26,7 +26,7 @@ from bot.sandbox.connect import point_client_at, restore_discord
 from bot.sandbox.faults import Faults
 from bot.sandbox.gateway import Gateway
 from bot.sandbox.guilds import CohortGuild, GuildHandle
-from bot.sandbox.members import InteractionResult, MemberHandle
+from bot.sandbox.members import MemberHandle
 from bot.sandbox.openapi import SpecValidator, require_spec
 from bot.sandbox.server import LoggedRequest, SandboxServer, Violation
 from bot.sandbox.state import (
@@ -52,11 +52,8 @@ DEFAULT_SETTLE_PREFIXES = (
 _ANNOUNCE_PREFIX = "sandbox-announce"
 
 __all__ = [
+    "DEFAULT_SETTLE_PREFIXES",
     "BotErrors",
-    "CohortGuild",
-    "GuildHandle",
-    "InteractionResult",
-    "MemberHandle",
     "Sandbox",
     "SettleTimeout",
     "SpecViolations",
