@@ -21,7 +21,7 @@ from bot.sandbox.state import next_id
 DEFAULT_TIMEOUT = 3.0
 TOKEN_LIFETIME = timedelta(minutes=15)
 # Interaction types (Discord's numbers).
-APPLICATION_COMMAND, MESSAGE_COMPONENT, MODAL_SUBMIT = 2, 3, 5
+APPLICATION_COMMAND, MESSAGE_COMPONENT, APPLICATION_COMMAND_AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 
 
 @dataclass
@@ -38,6 +38,7 @@ class InteractionRecord:
     callback_type: int | None = None
     response_message_id: int | None = None
     modal: dict[str, Any] | None = None
+    choices: list[dict[str, Any]] | None = None  # an autocomplete's answer (callback type 8)
     followup_ids: list[int] = field(default_factory=list)
     failed: bool = False
     late_callbacks: int = 0  # callbacks that came after the deadline (answered 10062)

@@ -180,6 +180,31 @@ def check_modal(data: dict[str, Any]) -> None:
         raise invalid_form(errors)
 
 
+CHOICE_NAME = 100
+CHOICE_VALUE = 100
+
+
+def check_choices(choices: Any, limit: int) -> list[dict[str, Any]]:
+    """An autocomplete answer: at most `limit` choices, names and string values of 1-100."""
+    errors: _Errors = {}
+    if not isinstance(choices, list):
+        raise invalid_form({"data.choices": ("BASE_TYPE_REQUIRED", "This field is required")})
+    if len(choices) > limit:
+        errors["data.choices"] = ("BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
+    for i, choice in enumerate(choices):
+        name = choice.get("name") if isinstance(choice, dict) else None
+        if not isinstance(name, str) or not 1 <= len(name) <= CHOICE_NAME:
+            errors[f"data.choices.{i}.name"] = (
+                "BASE_TYPE_BAD_LENGTH", f"Must be between 1 and {CHOICE_NAME} in length.")
+        value = choice.get("value") if isinstance(choice, dict) else None
+        if isinstance(value, str) and len(value) > CHOICE_VALUE:
+            errors[f"data.choices.{i}.value"] = (
+                "BASE_TYPE_MAX_LENGTH", f"Must be {CHOICE_VALUE} or fewer in length.")
+    if errors:
+        raise invalid_form(errors)
+    return list(choices)
+
+
 def modal_inputs(top: dict[str, Any]) -> list[dict[str, Any]]:
     """The interactive components inside a modal's top-level action row (1) or label (18)."""
     if top.get("type") == 1:

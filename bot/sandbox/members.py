@@ -14,6 +14,7 @@ from bot.sandbox import limits, payloads
 from bot.sandbox.actions import UploadedFile
 from bot.sandbox.interactions import (
     APPLICATION_COMMAND,
+    APPLICATION_COMMAND_AUTOCOMPLETE,
     MESSAGE_COMPONENT,
     MODAL_SUBMIT,
     InteractionRecord,
@@ -62,6 +63,11 @@ class InteractionResult:
     def modal(self) -> dict[str, Any] | None:
         """The modal the bot opened: {custom_id, title, components}."""
         return self.record.modal
+
+    @property
+    def choices(self) -> list[dict[str, Any]] | None:
+        """An autocomplete's answer: [{name, value}, ...]; None if it was not answered."""
+        return self.record.choices
 
     @property
     def followups(self) -> list[Message]:
@@ -187,6 +193,23 @@ class MemberHandle:
 
         Runs in `channel` (default: the guild's first text channel), or in the member's DM
         with the bot when `dm=True`."""
+        return await self._command(APPLICATION_COMMAND, name, options, None, channel, dm, settle)
+
+    async def autocomplete(
+        self, name: str, focused: str, options: Mapping[str, Any] | None = None, *,
+        channel: Channel | str | int | None = None, dm: bool = False, settle: bool = True,
+    ) -> InteractionResult:
+        """Type into option `focused` of a slash command (`options` holds what is typed so
+        far, the focused one included; missing means empty) and read `result.choices`."""
+        typed = dict(options or {})
+        typed.setdefault(focused, "")
+        return await self._command(
+            APPLICATION_COMMAND_AUTOCOMPLETE, name, typed, focused, channel, dm, settle)
+
+    async def _command(
+        self, type_: int, name: str, options: Mapping[str, Any] | None, focused: str | None,
+        channel: Channel | str | int | None, dm: bool, settle: bool,
+    ) -> InteractionResult:
         ch = self._sb.world.dm_channel(self.user.id) if dm else self._interaction_channel(channel)
         path = name.split()
         definition = self._sb._command_definition(path[0], ch.guild_id)
@@ -202,10 +225,15 @@ class MemberHandle:
         built = [
             self._option(key, value, leaf_opts, resolved) for key, value in (options or {}).items()
         ]
+        for option in built:
+            if option["name"] == focused:
+                # Discord sends what is typed so far as a string, whatever the option's type.
+                option["focused"] = True
+                option["value"] = str(option["value"])
         data["options"] = wrap(built)
         if resolved:
             data["resolved"] = resolved
-        return await self._interact(APPLICATION_COMMAND, ch, data, None, settle)
+        return await self._interact(type_, ch, data, None, settle)
 
     def _option(
         self, key: str, value: Any, definitions: list[dict[str, Any]],

@@ -1,7 +1,8 @@
 """REST: interaction callbacks, the @original response, and followup webhooks.
 
 Callback types: 4 message, 5 deferred message ("thinking"), 6 deferred update, 7 update the
-component's message, 9 modal. discord.py (>= 2.5) sends `?with_response=1` and needs the
+component's message, 8 autocomplete choices (the only answer an autocomplete may get, and
+only it), 9 modal. discord.py (>= 2.5) sends `?with_response=1` and needs the
 `{"interaction": ..., "resource": ...}` answer; a 204 would break it.
 """
 
@@ -16,13 +17,15 @@ from bot.sandbox.actions import LOADING
 from bot.sandbox.context import Context, body, files, reply
 from bot.sandbox.interactions import (
     APPLICATION_COMMAND,
+    APPLICATION_COMMAND_AUTOCOMPLETE,
     MESSAGE_COMPONENT,
     MODAL_SUBMIT,
     InteractionRecord,
 )
 from bot.sandbox.state import Message
 
-MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, MODAL = 4, 5, 6, 7, 9
+MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, CHOICES, MODAL = 4, 5, 6, 7, 8, 9
+MAX_CHOICES = 25
 EPHEMERAL = 64
 
 
@@ -56,7 +59,13 @@ def routes(ctx: Context) -> list[web.RouteDef]:
         data: dict[str, Any] = payload.get("data") or {}
         channel = world.channels[rec.channel_id]
         msg: Message | None = None
-        if kind == MESSAGE:
+        if (kind == CHOICES) != (rec.type == APPLICATION_COMMAND_AUTOCOMPLETE):
+            # Discord: an autocomplete is answered with choices and nothing else, and choices
+            # answer nothing else.
+            raise errors.DiscordError(400, 40043, "Interaction has an invalid response type")
+        if kind == CHOICES:
+            rec.choices = limits.check_choices(data.get("choices"), MAX_CHOICES)
+        elif kind == MESSAGE:
             msg = await actions.create_message(
                 channel, bot_id, data, files(request), check_perms=False, interaction=metadata(rec)
             )

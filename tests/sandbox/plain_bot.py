@@ -49,6 +49,17 @@ class ProbeCog(commands.Cog):
     async def echo(self, interaction: discord.Interaction, text: str, times: int = 1) -> None:
         await interaction.response.send_message(text * times)
 
+    @app_commands.command(name="zone", description="Pick a timezone")
+    async def zone(self, interaction: discord.Interaction, name: str) -> None:
+        await interaction.response.send_message(f"zone: {name}", ephemeral=True)
+
+    @zone.autocomplete("name")
+    async def zone_names(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        names = ["Europe/Paris", "Europe/Berlin", "America/New_York"]
+        return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n.lower()]
+
     @app_commands.command(name="confirm", description="Show buttons")
     async def confirm(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message("sure?", view=Confirm())

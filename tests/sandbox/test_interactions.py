@@ -13,7 +13,7 @@ from .plain_bot import PlainBot, ProbeCog
 
 async def test_commands_synced(sandbox: Sandbox) -> None:
     names = {c.name for c in sandbox.world.commands.values()}
-    assert names == {"echo", "confirm", "slow", "ignore", "lesson"}
+    assert names == {"echo", "confirm", "slow", "ignore", "lesson", "zone"}
     assert sandbox.client is not None
     fetched = await sandbox.client.tree.fetch_commands()
     assert {c.name for c in fetched} == names
@@ -216,3 +216,38 @@ async def test_unimplemented_route_is_reported(sandbox: Sandbox) -> None:
     with pytest.raises(discord.HTTPException):
         await sandbox.client.http.request(route)
     assert sandbox.server.unsupported == [("GET", f"/channels/{lessons_id}/pins")]
+
+
+async def test_autocomplete_answers_with_choices(sandbox: Sandbox) -> None:
+    ada = sandbox.member("ada")
+    typed = await ada.autocomplete("zone", "name", {"name": "europe"}, channel="lessons")
+    assert typed.callback_type == 8 and not typed.failed
+    assert typed.choices == [
+        {"name": "Europe/Paris", "value": "Europe/Paris"},
+        {"name": "Europe/Berlin", "value": "Europe/Berlin"},
+    ]
+    assert typed.response is None  # choices are no message
+    empty = await ada.autocomplete("zone", "name", channel="lessons")
+    assert empty.choices is not None and len(empty.choices) == 3
+    # The command itself then runs with the chosen value.
+    chosen = await ada.slash("zone", {"name": "Europe/Paris"}, channel="lessons")
+    assert chosen.response is not None and chosen.response.content == "zone: Europe/Paris"
+
+
+async def test_autocomplete_refuses_other_answers(sandbox: Sandbox) -> None:
+    """An autocomplete answered with a message (or a command with choices) is refused 40043,
+    as Discord does."""
+    ada = sandbox.member("ada")
+    typed = await ada.autocomplete("zone", "name", {"name": "x"}, channel="lessons", settle=True)
+    route = Route("POST", "/interactions/{interaction_id}/{interaction_token}/callback",
+                  interaction_id=typed.record.id, interaction_token=typed.record.token)
+    assert sandbox.client is not None
+    with pytest.raises(discord.HTTPException) as refused:
+        await sandbox.client.http.request(route, json={"type": 8, "data": {"choices": []}})
+    assert refused.value.code == 40060  # already answered with its choices
+    command = await ada.slash("ignore", channel="lessons", settle=False)
+    route = Route("POST", "/interactions/{interaction_id}/{interaction_token}/callback",
+                  interaction_id=command.record.id, interaction_token=command.record.token)
+    with pytest.raises(discord.HTTPException) as wrong:
+        await sandbox.client.http.request(route, json={"type": 8, "data": {"choices": []}})
+    assert wrong.value.code == 40043
