@@ -12,6 +12,7 @@ from storage.discussion import ADVANCE_ALL_CURSORS
 class Forgotten:
     outreaches: int
     followups: int
+    settings: int
     reviews: int
     critiques: int
     votes: int
@@ -22,14 +23,15 @@ class Forgotten:
 
     @property
     def total(self) -> int:
-        return (self.outreaches + self.followups + self.reviews + self.critiques + self.votes
-                + self.discussion_messages)
+        return (self.outreaches + self.followups + self.settings + self.reviews + self.critiques
+                + self.votes + self.discussion_messages)
 
 
 async def stored_counts(db: Database, user_id: int) -> dict[str, int]:
     queries = {
         "outreaches": "SELECT COUNT(*) FROM outreaches WHERE user_id = ?",
         "followups": "SELECT COUNT(*) FROM followups WHERE user_id = ?",
+        "settings": "SELECT COUNT(*) FROM member_settings WHERE user_id = ?",
         "reviews": "SELECT COUNT(*) FROM review_usage WHERE user_id = ?",
         "critiques": "SELECT COUNT(*) FROM critiques WHERE author_id = ?",
         "votes": "SELECT COUNT(*) FROM critique_votes WHERE voter_id = ?",
@@ -52,6 +54,7 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         )
         followups = await tx.execute("DELETE FROM followups WHERE user_id = ?", (user_id,))
         outreaches = await tx.execute("DELETE FROM outreaches WHERE user_id = ?", (user_id,))
+        settings = await tx.execute("DELETE FROM member_settings WHERE user_id = ?", (user_id,))
         reviews = await tx.execute("DELETE FROM review_usage WHERE user_id = ?", (user_id,))
         votes = await tx.execute("DELETE FROM critique_votes WHERE voter_id = ?", (user_id,))
         critiques = await tx.execute("DELETE FROM critiques WHERE author_id = ?", (user_id,))
@@ -59,7 +62,7 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
             "DELETE FROM discussion_messages WHERE author_id = ?", (user_id,)
         )
     return Forgotten(
-        outreaches=outreaches, followups=followups, reviews=reviews, critiques=critiques,
-        votes=votes, discussion_messages=messages,
+        outreaches=outreaches, followups=followups, settings=settings, reviews=reviews,
+        critiques=critiques, votes=votes, discussion_messages=messages,
         critique_posts=tuple((r[0], r[1]) for r in posts),
     )
