@@ -1,0 +1,1 @@
+"""Application services: one per feature, built once in `CohortBot.setup_hook`."""
