@@ -19,7 +19,10 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.scheduler import Scheduler
+from bot.services.followups import FollowupService
+from bot.services.settings import SettingsService
 from storage import Database
+from storage.lock import DatabaseLock
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,10 @@ def extension_names() -> list[str]:
 
 
 class CohortBot(commands.Bot):
+    # Built once in setup_hook, shared by the cogs.
+    followups: FollowupService
+    member_settings: SettingsService
+
     def __init__(
         self,
         config: Config,
@@ -67,6 +74,7 @@ class CohortBot(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.scheduler = Scheduler(self.clock)
         self._db: Database | None = None
+        self._lock: DatabaseLock | None = None
 
     @property
     def db(self) -> Database:
@@ -74,10 +82,21 @@ class CohortBot(commands.Bot):
             raise RuntimeError("storage is opened in setup_hook; the bot has not started")
         return self._db
 
+    async def login(self, token: str) -> None:
+        # Before anything else: a second process on this database must not even connect
+        # (it would deliver every reminder and answer every command a second time).
+        self._lock = DatabaseLock.acquire(self.config.storage.database)
+        await super().login(token)
+
     async def setup_hook(self) -> None:
         from cogs._ui import on_app_command_error
+        from cogs.followups._port import DiscordReminders
 
         self._db = await Database.open(self.config.storage.database)
+        self.member_settings = SettingsService(self._db, self.clock, self.config.cohort.timezone)
+        self.followups = FollowupService(
+            self._db, self.clock, self.scheduler, self.config.followups, self.config.review,
+            self.member_settings, DiscordReminders(self))
         self.scheduler.start()
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         for name in extension_names():
@@ -114,3 +133,6 @@ class CohortBot(commands.Bot):
         if self._db is not None:
             await self._db.close()
             self._db = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None

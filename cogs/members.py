@@ -20,6 +20,7 @@ ARCHIVED_THREAD = 50083  # Discord: "Thread is archived"
 LABELS = {
     "outreaches": "logged outreaches",
     "followups": "follow-up reminders",
+    "settings": "settings (your timezone)",
     "reviews": "review counts (for the hourly limit)",
     "critiques": "critiques",
     "votes": "votes",
@@ -72,6 +73,7 @@ class MembersCog(commands.Cog):
         if capture is not None:
             await capture.writer.flush()  # type: ignore[attr-defined]  # queued rows go first
         gone = await members.forget_member(self.bot.db, user_id)
+        self.bot.followups.forget_member(user_id)  # their reminders' jobs go with the rows
         review = self.bot.get_cog("ReviewCog")
         if review is not None:
             review.drafts.forget_user(user_id)  # type: ignore[attr-defined]

@@ -1,14 +1,15 @@
 """Draft review by DM and /review.
 
 A DM with a draft gets the review as an embed with four buttons: All findings, Revise (a
-modal holding the draft), I sent it (logs the outreach), Forget this draft. The buttons are
-DynamicItems keyed by action; the draft itself is found by the review message's id in memory.
+modal holding the draft), I sent it (hands over to the follow-ups feature, which logs the
+outreach), Forget this draft. The buttons are DynamicItems keyed by action; the draft itself
+is found by the review message's id in memory.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 import discord
 from discord import app_commands
@@ -24,11 +25,11 @@ from bot.review import (
     is_reviewable,
     review,
 )
-from cogs._ui import NO_PINGS, explain, send_ephemeral
+from cogs._ui import NO_PINGS, explain
+from cogs.followups._views import open_sent_form
 from cogs.review._drafts import Draft, DraftBook
-from cogs.review._render import CHANNEL_NAMES, all_findings_text, review_embed
-from cogs.review._views import DraftButton, DraftModal, SentModal, parse_channel, review_view
-from storage import outreaches
+from cogs.review._render import all_findings_text, review_embed
+from cogs.review._views import DraftButton, DraftModal, review_view
 from storage import reviews as usage
 
 log = logging.getLogger(__name__)
@@ -171,44 +172,10 @@ class ReviewCog(commands.Cog):
                 DraftModal(self, title="Revise your draft", previous=draft,
                            message_id=message_id))
         elif action == "sent":
-            await interaction.response.send_modal(SentModal(self, draft, message_id))
+            await open_sent_form(interaction, draft.text, draft.result.channel, draft.attempt,
+                                 message_id)
         elif action == "forget":
             self.drafts.forget(message_id)
             # The review quotes the draft, so it goes too.
             await interaction.response.edit_message(
                 content="🗑️ Forgotten: I no longer hold this draft.", embed=None, view=None)
-
-    async def log_sent(self, interaction: discord.Interaction, form: SentModal,
-                       draft: Draft) -> None:
-        channel = parse_channel(form.channel.value) or draft.result.channel
-        recipient = form.recipient.value.strip()
-        if not recipient:
-            raise UserError("Say who you sent it to (a name is enough).")
-        now = self.bot.clock.now()
-        sent_at = now
-        if form.sent_on.value.strip():
-            try:
-                day = date.fromisoformat(form.sent_on.value.strip())
-            except ValueError:
-                raise UserError("Write the date as YYYY-MM-DD, e.g. 2026-11-25.") from None
-            # Noon in the cohort's timezone: the day the member means, wherever UTC is.
-            sent_at = datetime.combine(day, time(12), tzinfo=self.bot.config.cohort.tz)
-            if sent_at > now + timedelta(days=1):
-                raise UserError("That date is in the future; log the outreach once it's sent.")
-        keep = form.keep.value.strip().lower()
-        if keep not in ("yes", "y", "no", "n"):
-            raise UserError("Answer yes or no to keeping the draft.")
-        keep_draft = keep.startswith("y")
-        await outreaches.log_outreach(
-            self.bot.db, user_id=interaction.user.id, recipient=recipient, channel=channel,
-            draft=draft.text if keep_draft else None, sent_at=to_ms(sent_at), now_ms=to_ms(now),
-        )
-        window = self.bot.config.followups.window_days
-        await send_ephemeral(
-            interaction,
-            f"📨 Logged: your {CHANNEL_NAMES.get(channel, channel)} to **{recipient}**, sent "
-            f"{discord.utils.format_dt(sent_at, 'D')}"
-            + (" (draft kept with the record)." if keep_draft else " (draft not stored).")
-            + f"\nThe lesson allows one follow-up, {window}–14 days later, if there's no reply "
-            "— and that is the last attempt.",
-        )

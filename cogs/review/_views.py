@@ -1,5 +1,6 @@
-"""The review's buttons and forms: DynamicItem buttons under each review, the draft modal
-(/review and Revise) and the "I sent it" modal. They hand the work to `ReviewCog`."""
+"""The review's buttons and forms: DynamicItem buttons under each review and the draft modal
+(/review and Revise). They hand the work to `ReviewCog` ("I sent it" goes on to the
+follow-ups feature, cogs/followups/)."""
 
 from __future__ import annotations
 
@@ -105,33 +106,3 @@ class DraftModal(CohortModal):
             interaction, self.draft.value, channel=channel, attempt=attempt,
             replace_message_id=self.message_id,
         )
-
-
-class SentModal(CohortModal):
-    """'I sent it': who, how, when, and whether to keep the draft with the record."""
-
-    recipient: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
-        custom_id="recipient",
-        label="Who did you send it to?", max_length=100, placeholder="e.g. Dana Lee, Acme",
-    )
-    channel: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
-        custom_id="channel",
-        label="Channel", max_length=20,
-        placeholder="linkedin_note, linkedin_message or email",
-    )
-    sent_on: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
-        custom_id="sent_on",
-        label="Sent on (YYYY-MM-DD, blank = today)", required=False, max_length=10,
-    )
-    keep: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
-        custom_id="keep",
-        label="Keep the draft with the record? yes / no", max_length=3, default="no",
-    )
-
-    def __init__(self, cog: ReviewCog, draft: Draft, message_id: int) -> None:
-        super().__init__(title="Log this outreach as sent", custom_id="cohort:draft-sent")
-        self.cog, self.draft_, self.message_id = cog, draft, message_id
-        self.channel.default = draft.result.channel
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.cog.log_sent(interaction, self, self.draft_)

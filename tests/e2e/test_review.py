@@ -1,4 +1,6 @@
-"""Draft review by DM and /review, its buttons, the rate limit, and /forget-me."""
+"""Draft review by DM and /review, its buttons, the rate limit, and /forget-me.
+
+"I sent it" (logging the outreach) is the follow-ups feature: tests/followups/."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from storage import members, outreaches
+from storage import members
 from tests.e2e.conftest import CohortWorld
 
 WEAK = (
@@ -68,40 +70,6 @@ async def test_revise_opens_the_draft_and_updates_the_review(world: CohortWorld)
     assert revised.updated_message is not None
     assert revised.updated_message.id == reply.id
     assert "Likely" in revised.updated_message.embeds[0]["title"]
-
-
-async def test_i_sent_it_records_the_outreach_without_the_draft_unless_asked(
-    world: CohortWorld,
-) -> None:
-    await world.ada.dm(STRONG)
-    reply = review_of(world, world.ada)
-    opened = await world.ada.click(reply, button(reply, "sent"))
-    done = await world.ada.submit_modal(opened, {"recipient": "Dana Lee", "channel": "email",
-                                                 "sent_on": "", "keep": "no"})
-    assert "Logged" in done.response.content and "Dana Lee" in done.response.content
-    (row,) = await outreaches.outreaches_for(world.bot.db, world.ada.id)
-    assert (row.recipient, row.channel, row.draft) == ("Dana Lee", "email", None)
-
-    opened = await world.ada.click(reply, button(reply, "sent"))
-    await world.ada.submit_modal(opened, {"recipient": "Sam", "channel": "linkedin_message",
-                                          "sent_on": "2026-01-02", "keep": "yes"})
-    rows = await outreaches.outreaches_for(world.bot.db, world.ada.id)
-    assert rows[-1].draft == STRONG
-
-
-async def test_i_sent_it_refuses_bad_answers(world: CohortWorld) -> None:
-    await world.ada.dm(STRONG)
-    reply = review_of(world, world.ada)
-    for values, expected in [
-        ({"recipient": "Dana", "channel": "fax", "sent_on": "", "keep": "no"}, "Unknown channel"),
-        ({"recipient": "Dana", "channel": "email", "sent_on": "yesterday", "keep": "no"},
-         "YYYY-MM-DD"),
-        ({"recipient": "Dana", "channel": "email", "sent_on": "", "keep": "maybe"}, "yes or no"),
-    ]:
-        opened = await world.ada.click(reply, button(reply, "sent"))
-        result = await world.ada.submit_modal(opened, values)
-        assert expected in result.response.content
-    assert await outreaches.outreaches_for(world.bot.db, world.ada.id) == []
 
 
 async def test_forget_this_draft_removes_the_review(world: CohortWorld) -> None:
@@ -219,23 +187,6 @@ async def test_review_command_in_a_dm(world: CohortWorld) -> None:
     assert result.response.embeds and "Likely" in result.response.embeds[0]["title"]
     labels = [c["label"] for row in result.response.components for c in row["components"]]
     assert "Revise" in labels
-
-
-async def test_two_members_filling_the_same_form_do_not_cross(world: CohortWorld) -> None:
-    await world.ada.dm(STRONG)
-    await world.ben.dm(WEAK)
-    ada_review, ben_review = review_of(world, world.ada), review_of(world, world.ben)
-    ada_form = await world.ada.click(ada_review, button(ada_review, "sent"))
-    ben_form = await world.ben.click(ben_review, button(ben_review, "sent"))
-    await world.ada.submit_modal(ada_form, {"recipient": "Dana", "channel": "email",
-                                            "sent_on": "", "keep": "yes"})
-    done = await world.ben.submit_modal(ben_form, {"recipient": "Sam", "channel": "email",
-                                                   "sent_on": "", "keep": "yes"})
-    assert "Logged" in done.response.content
-    (ada_row,) = await outreaches.outreaches_for(world.bot.db, world.ada.id)
-    (ben_row,) = await outreaches.outreaches_for(world.bot.db, world.ben.id)
-    assert (ada_row.recipient, ada_row.draft) == ("Dana", STRONG)
-    assert (ben_row.recipient, ben_row.draft) == ("Sam", WEAK)
 
 
 async def test_rate_limit_holds_under_concurrent_dms(world: CohortWorld) -> None:
