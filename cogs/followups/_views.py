@@ -105,9 +105,9 @@ class FollowupReviewModal(CohortModal):
     )
 
     def __init__(self, followup_id: int, delivery: int, recipient: str, max_chars: int) -> None:
-        super().__init__(title="Review my follow-up", custom_id="cohort:fu-review")
+        super().__init__(title=f"Review my follow-up to {recipient}"[:45],
+                         custom_id="cohort:fu-review")
         self.followup_id, self.delivery = followup_id, delivery
-        self.draft.label = f"Your follow-up to {recipient}"[:45]
         self.draft.max_length = max_chars
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
