@@ -145,6 +145,7 @@ class FollowupService:
         self._jobs: dict[int, tuple[int, int]] = {}  # reminder id -> (member, outreach)
         self._inflight: set[int] = set()  # reminders this process is delivering right now
         self._sends = asyncio.Semaphore(CONCURRENT_SENDS)
+        self._claims = 0  # numbers each claim, so it reads back exactly the rows it won
         self._tasks: set[asyncio.Task[None]] = set()
         self._started_at: datetime | None = None
         # Written on each claim, to tell which process claimed a row when reading the file.
@@ -196,7 +197,8 @@ class FollowupService:
                 elif at is not None and at <= horizon and row.id not in self._jobs:
                     self._schedule(row.id, row.user_id, row.outreach_id, at)
             # A page at a time: a backlog of thousands never sits in memory at once.
-            await asyncio.gather(*(self.deliver(followup_id) for followup_id in due_now))
+            if due_now:
+                await self._deliver(due_now)
 
     def _deliver_at(self, row: ReminderRow, now: datetime) -> datetime | None:
         """When a pending reminder goes out: at its time, or, if that has passed (the bot was
@@ -236,52 +238,71 @@ class FollowupService:
     # --- delivering -----------------------------------------------------------------------
 
     async def deliver(self, followup_id: int) -> None:
-        """Deliver one reminder if this call wins its claim (see the module docstring)."""
+        """Deliver one reminder (a job at its time), if this call wins its claim."""
         self._jobs.pop(followup_id, None)
-        async with self._sends:
-            now = self._now()
-            row = await store.claim(self._db, followup_id, to_ms(now), self._process)
-            if row is None:
-                # Delivered, decided, moved later (its new job delivers it), or claimed by
-                # another process.
-                return
-            self._inflight.add(followup_id)
-            try:
-                await self._send_claimed(row, now)
-            finally:
-                self._inflight.discard(followup_id)
+        await self._deliver([followup_id])
 
-    async def _send_claimed(self, row: ReminderRow, now: datetime) -> None:
-        end = window_end(from_ms(row.outreach_sent_at))
-        if now > end or row.outreach_status not in OPEN:
-            await store.close_sending(
-                self._db, row.id,
-                ReminderStatus.EXPIRED if now > end else ReminderStatus.CANCELLED)
-            return
-        message = self._message(row, now)
+    async def _deliver(self, followup_ids: list[int]) -> None:
+        """Deliver the reminders among these that this call wins (see the module docstring).
+        The database steps are taken for all of them at once: a backlog of thousands after a
+        downtime costs a few transactions per page, not a few per reminder."""
+        now = self._now()
+        self._claims += 1
+        rows = await store.claim(self._db, followup_ids, to_ms(now),
+                                 f"{self._process}:{self._claims}")
+        # The rest were delivered, decided, moved later (their new job delivers them), or
+        # claimed by another process.
+        self._inflight.update(r.id for r in rows)
         try:
-            floor = await self.port.history_floor(row.user_id)
+            floors = {}
+            for row in rows:
+                end = window_end(from_ms(row.outreach_sent_at))
+                if now > end or row.outreach_status not in OPEN:
+                    await store.close_sending(
+                        self._db, row.id,
+                        ReminderStatus.EXPIRED if now > end else ReminderStatus.CANCELLED)
+                    continue
+                floor = await self._floor(row)
+                if floor is not None:
+                    floors[row.id] = floor
+            if not floors:
+                return
+            await store.set_floors(self._db, floors)
+            ready = [r for r in rows if r.id in floors]
+            sent = await asyncio.gather(*(self._send(r, floors[r.id], now) for r in ready))
+            delivered = {r.id: message_id for r, message_id in zip(ready, sent, strict=True)
+                         if message_id is not None}
+            if delivered:
+                await store.mark_sent(self._db, delivered, to_ms(self._now()))
+                log.info("delivered %d reminder(s)", len(delivered))
+        finally:
+            self._inflight.difference_update(r.id for r in rows)
+
+    async def _floor(self, row: ReminderRow) -> int | None:
+        """The DM's newest message id before the send; None if the DM cannot be read."""
+        try:
+            return await self.port.history_floor(row.user_id)
         except DmClosed:
             await self._undeliverable(row)
-            return
         except Exception:
             log.warning("reminder %d: could not read the DM; will retry", row.id, exc_info=True)
             await self._failed_try(row)
-            return
-        await store.set_floor(self._db, row.id, floor)
-        try:
-            message_id = await self.port.send(row.user_id, message)
-        except DmClosed:
-            await self._undeliverable(row)
-            return
-        except Exception:
-            # Discord may have taken the message before the error (a timeout, a 5xx after
-            # the write): its history says whether it went out.
-            log.warning("reminder %d: the send failed; checking the DM", row.id, exc_info=True)
-            await self._settle(row, floor, failed=True)
-            return
-        await store.mark_sent(self._db, row.id, message_id, to_ms(self._now()))
-        log.info("reminder %d delivered (delivery %d)", row.id, row.delivery)
+        return None
+
+    async def _send(self, row: ReminderRow, floor: int, now: datetime) -> int | None:
+        """The delivered message's id, or None when it did not (surely) go out."""
+        async with self._sends:
+            try:
+                return await self.port.send(row.user_id, self._message(row, now))
+            except DmClosed:
+                await self._undeliverable(row)
+            except Exception:
+                # Discord may have taken the message before the error (a timeout, a 5xx
+                # after the write): its history says whether it went out.
+                log.warning("reminder %d: the send failed; checking the DM", row.id,
+                            exc_info=True)
+                await self._settle(row, floor, failed=True)
+        return None
 
     async def _settle(self, row: ReminderRow, floor: int, *, failed: bool) -> None:
         """A claimed reminder whose send may or may not have gone out: the DM's history after
@@ -294,7 +315,7 @@ class FollowupService:
                         row.id, exc_info=True)
             return
         if found is not None:
-            await store.mark_sent(self._db, row.id, found, to_ms(self._now()))
+            await store.mark_sent(self._db, {row.id: found}, to_ms(self._now()))
             log.info("reminder %d had gone out; marked sent", row.id)
         elif failed:
             await self._failed_try(row)
@@ -370,11 +391,12 @@ class FollowupService:
         if attempt > MAX_ATTEMPTS:
             raise UserError(THIRD_ATTEMPT.format(who=who.text))
         earlier = await self._earlier_attempts(user_id, who)
-        if any(o.attempts >= MAX_ATTEMPTS for o in earlier):
-            raise UserError(THIRD_ATTEMPT.format(who=who.text))
+        done = next((o for o in earlier if o.attempts >= MAX_ATTEMPTS), None)
+        if done is not None:
+            raise UserError(THIRD_ATTEMPT.format(who=done.recipient))
         first = next((o for o in earlier if o.attempts == 1), None)
         if first is not None:
-            return await self._log_followup(first, when, now, who.text)
+            return await self._log_followup(first, when, now, first.recipient)
         due = None
         if attempt == 1:
             due = first_due(when, self._config.window_days, now, ZoneInfo(zone),

@@ -114,8 +114,12 @@ class FollowupReviewModal(CohortModal):
         text = self.draft.value
         result = await services(interaction).review_followup(
             interaction.user.id, self.followup_id, text)
+        embed = review_embed(text, result)
+        # Not the review feature's footer: no "All findings" here, and nothing is kept.
+        embed.set_footer(text="Your follow-up draft stays private: I don't store it. Revise "
+                              "it with “Review my follow-up” on the reminder.")
         await interaction.response.send_message(
-            embed=review_embed(text, result),
+            embed=embed,
             view=followup_view(self.followup_id, self.delivery, ("sent",)),
             ephemeral=interaction.guild is not None, allowed_mentions=NO_PINGS)
 

@@ -47,7 +47,7 @@ async def main():
     ids = json.loads(sys.argv[2])
     print("ready", flush=True)
     sys.stdin.readline()  # both start together
-    won = [i for i in ids if await store.claim(db, i, 10**13, sys.argv[3]) is not None]
+    won = [i for i in ids if await store.claim(db, [i], 10**13, f"{sys.argv[3]}:{i}")]
     await db.close()
     print(json.dumps(won), flush=True)
 
