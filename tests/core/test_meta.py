@@ -42,7 +42,8 @@ def test_discord_is_imported_only_by_the_adapters() -> None:
 
 def test_the_domain_imports_neither_discord_nor_aiosqlite() -> None:
     domain = [ROOT / "bot" / name for name in
-              ("lesson.py", "critiques.py", "charts.py", "discussion.py", "clock.py")]
+              ("lesson.py", "critiques.py", "charts.py", "discussion.py", "clock.py",
+               "followups.py", "settings.py")]
     domain += python_files("bot/review")
     for path in domain:
         assert not {"discord", "aiosqlite", "storage"} & imports_of(path), path
@@ -59,7 +60,7 @@ def test_sql_lives_only_in_storage() -> None:
 def test_every_cog_module_is_an_extension_with_setup() -> None:
     names = extension_names()
     assert {"cogs.help", "cogs.lesson", "cogs.critiques", "cogs.review", "cogs.members",
-            "cogs.discussion", "cogs.admin"} <= set(names)
+            "cogs.discussion", "cogs.admin", "cogs.followups", "cogs.settings"} <= set(names)
 
 
 async def test_no_command_name_shadows_another(tmp_path: Path) -> None:

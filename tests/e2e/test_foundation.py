@@ -23,7 +23,8 @@ async def test_bot_starts_syncs_commands_and_opens_storage(world: CohortWorld) -
     # Guild-only commands go to the configured guild (instant there); the ones members use in
     # DMs must be global, since a guild command does not exist in a DM.
     assert {c["name"] for c in guild_sync.json} == {"lesson", "critique"}
-    assert {c["name"] for c in global_sync.json} == {"help", "review", "forget-me"}
+    assert {c["name"] for c in global_sync.json} == {"help", "review", "forget-me", "outreach",
+                                                     "settings"}
 
 
 async def test_help_lists_member_commands_only_for_members(world: CohortWorld) -> None:

@@ -30,6 +30,15 @@ def sent_button(message: Any) -> str:
     return button(message, "I sent it")
 
 
+async def log_review(world: CohortWorld, draft: str, **answers: str) -> tuple[Any, Any]:
+    """ada DMs a draft and logs it as sent from its review: (the review, the answer)."""
+    await world.ada.dm(draft)
+    reply = review_of(world, world.ada)
+    opened = await world.ada.click(reply, sent_button(reply))
+    values = {"recipient": "Dana", "channel": "email", "sent_on": "", "keep": "no", **answers}
+    return reply, await world.ada.submit_modal(opened, values)
+
+
 # --- /outreach log and list --------------------------------------------------------------------
 
 
@@ -100,11 +109,7 @@ async def test_stats_are_totals_for_moderators_only(world: CohortWorld) -> None:
 async def test_i_sent_it_logs_one_outreach_however_often_it_is_pressed(
     world: CohortWorld,
 ) -> None:
-    await world.ada.dm(STRONG)
-    reply = review_of(world, world.ada)
-    opened = await world.ada.click(reply, sent_button(reply))
-    done = await world.ada.submit_modal(opened, {"recipient": "Dana Lee", "channel": "email",
-                                                 "sent_on": "", "keep": "no"})
+    reply, done = await log_review(world, STRONG, recipient="Dana Lee")
     assert "Logged" in done.response.content and "draft not stored" in done.response.content
     again = await world.ada.click(reply, sent_button(reply))
     assert again.modal is None and "already logged" in again.response.content
@@ -185,11 +190,7 @@ async def test_two_members_filling_the_same_form_do_not_cross(world: CohortWorld
 
 
 async def test_the_kept_draft_is_in_the_reminder(world: CohortWorld) -> None:
-    await world.ada.dm(STRONG)
-    reply = review_of(world, world.ada)
-    opened = await world.ada.click(reply, sent_button(reply))
-    await world.ada.submit_modal(opened, {"recipient": "Dana", "channel": "email",
-                                          "sent_on": "", "keep": "yes"})
+    await log_review(world, STRONG, keep="yes")
     await world.clock.advance(timedelta(days=7))
     (reminder,) = reminders(world, world.ada)
     assert STRONG[:60] in str(reminder.embeds[0]) and reminder.allowed_mentions == {"parse": []}

@@ -7,6 +7,7 @@ It fires once at a friendly hour in the member's timezone, each button does what
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from storage import followups as store
 from tests.e2e.conftest import CohortWorld
@@ -18,11 +19,18 @@ FOLLOW_UP = ("Hi Dana, following up on my note about your survival analysis post
              "about how you validated it? Totally fine if now is busy.")
 
 
-async def log_dana(world: CohortWorld, member: object | None = None) -> str:
-    result = await (member or world.ada).slash(  # type: ignore[attr-defined]
-        "outreach log", {"who": "Dana Lee", "channel": "email"})
+async def log_dana(world: CohortWorld) -> str:
+    result = await world.ada.slash("outreach log", {"who": "Dana Lee", "channel": "email"})
     assert result.ephemeral
     return text_of(result)
+
+
+async def a_week_later(world: CohortWorld) -> Any:
+    """ada logs her email to Dana; a week later, the reminder."""
+    await log_dana(world)
+    await world.clock.advance(timedelta(days=7))
+    (reminder,) = reminders(world, world.ada)
+    return reminder
 
 
 async def test_the_reminder_fires_once_at_a_friendly_hour_in_the_members_timezone(
@@ -50,9 +58,7 @@ async def test_the_reminder_fires_once_at_a_friendly_hour_in_the_members_timezon
 
 
 async def test_they_replied(world: CohortWorld) -> None:
-    await log_dana(world)
-    await world.clock.advance(timedelta(days=7))
-    (reminder,) = reminders(world, world.ada)
+    reminder = await a_week_later(world)
     done = await world.ada.click(reminder, button(reminder, "They replied"))
     assert done.callback_type == 7  # the reminder itself is updated
     assert "replied" in done.updated_message.content and done.updated_message.components == []
@@ -62,9 +68,7 @@ async def test_they_replied(world: CohortWorld) -> None:
 
 
 async def test_not_following_up(world: CohortWorld) -> None:
-    await log_dana(world)
-    await world.clock.advance(timedelta(days=7))
-    (reminder,) = reminders(world, world.ada)
+    reminder = await a_week_later(world)
     done = await world.ada.click(reminder, button(reminder, "Not following up"))
     assert "no follow-up to Dana Lee" in done.updated_message.content
     assert "Snooze 1 day" not in labels(done.updated_message)
@@ -74,9 +78,7 @@ async def test_not_following_up(world: CohortWorld) -> None:
 
 
 async def test_i_sent_my_follow_up(world: CohortWorld) -> None:
-    await log_dana(world)
-    await world.clock.advance(timedelta(days=7))
-    (reminder,) = reminders(world, world.ada)
+    reminder = await a_week_later(world)
     done = await world.ada.click(reminder, button(reminder, "I sent my follow-up"))
     assert "second and last attempt" in done.updated_message.content
     assert labels(done.updated_message) == ["They replied"]
@@ -89,9 +91,7 @@ async def test_i_sent_my_follow_up(world: CohortWorld) -> None:
 
 
 async def test_a_third_attempt_is_refused_everywhere(world: CohortWorld) -> None:
-    await log_dana(world)
-    await world.clock.advance(timedelta(days=7))
-    (reminder,) = reminders(world, world.ada)
+    reminder = await a_week_later(world)
     second = await world.ada.slash("outreach log", {"who": "dana lee", "channel": "email"})
     assert "follow-up to **Dana Lee** (attempt 2 of 2)" in second.response.content
     third = await world.ada.slash("outreach log", {"who": "DANA LEE", "channel": "email"})
@@ -107,9 +107,7 @@ async def test_a_third_attempt_is_refused_everywhere(world: CohortWorld) -> None
 
 
 async def test_review_my_follow_up_then_log_it(world: CohortWorld) -> None:
-    await log_dana(world)
-    await world.clock.advance(timedelta(days=7))
-    (reminder,) = reminders(world, world.ada)
+    reminder = await a_week_later(world)
     opened = await world.ada.click(reminder, button(reminder, "Review my follow-up"))
     assert opened.modal is not None and "Review my follow-up" in opened.modal["title"]
     reviewed = await world.ada.submit_modal(opened, {"draft": FOLLOW_UP})
@@ -128,9 +126,7 @@ async def test_review_my_follow_up_then_log_it(world: CohortWorld) -> None:
 async def test_snooze_moves_the_one_reminder_and_stays_inside_the_window(
     world: CohortWorld,
 ) -> None:
-    await log_dana(world)
-    await world.clock.advance(timedelta(days=7))
-    (first,) = reminders(world, world.ada)
+    first = await a_week_later(world)
     snoozed = await world.ada.click(first, button(first, "Snooze 3 days"))
     again_at = START + timedelta(days=10)
     assert stamp(again_at) in snoozed.updated_message.content
@@ -151,9 +147,7 @@ async def test_snooze_moves_the_one_reminder_and_stays_inside_the_window(
 
 
 async def test_buttons_survive_a_restart(world: CohortWorld) -> None:
-    await log_dana(world)
-    await world.clock.advance(timedelta(days=7))
-    (reminder,) = reminders(world, world.ada)
+    reminder = await a_week_later(world)
     await world.restart()
     snoozed = await world.ada.click(reminder, button(reminder, "Snooze 1 day"))
     assert "Snoozed" in snoozed.updated_message.content

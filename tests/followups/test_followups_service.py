@@ -266,51 +266,24 @@ async def test_restart_after_the_window_closes_it_with_a_note(world: World) -> N
     assert await bot.service.notices_for(1) == []
 
 
-async def _crash_then_restart(world: World, break_port: Callable[[FakePort], None],
-                              *, hours_down: int = 0) -> Bot:
+@pytest.mark.parametrize("hours_down", [0, 6])
+@pytest.mark.parametrize(("point", "already_sent"), [
+    ("on_floor", False),  # claimed, the floor not read yet: the send never started
+    ("before_send", False),  # the floor stored, Discord never got the message
+    ("after_send", True),  # Discord took it, the row never said so
+])
+async def test_a_crash_at_each_point_of_a_delivery_delivers_it_once(
+    world: World, point: str, already_sent: bool, hours_down: int,
+) -> None:
     bot = await world.start()
     await log(bot)
-    break_port(bot.port)
+    setattr(bot.port, point, crash)
     await world.clock.set(START + WEEK)
-    row = await reminder_of(bot)
-    assert row.status is ReminderStatus.SENDING  # the process "died" mid-delivery
+    assert (await reminder_of(bot)).status is ReminderStatus.SENDING  # the process "died"
+    assert len(world.discord.sent(1)) == (1 if already_sent else 0)
     await world.clock.advance(timedelta(hours=hours_down))
-    return await world.restart(bot)
-
-
-@pytest.mark.parametrize("hours_down", [0, 6])
-async def test_a_crash_before_the_send_sends_it_after_the_restart(
-    world: World, hours_down: int,
-) -> None:
-    def before_floor(port: FakePort) -> None:
-        port.on_floor = crash
-
-    bot = await _crash_then_restart(world, before_floor, hours_down=hours_down)
+    bot = await world.restart(bot)
     assert len(world.discord.sent(1)) == 1
-    assert (await reminder_of(bot)).status is ReminderStatus.SENT
-
-
-@pytest.mark.parametrize("hours_down", [0, 6])
-async def test_a_crash_after_the_floor_but_before_discord_took_it(
-    world: World, hours_down: int,
-) -> None:
-    def before_send(port: FakePort) -> None:
-        port.before_send = crash
-
-    bot = await _crash_then_restart(world, before_send, hours_down=hours_down)
-    assert len(world.discord.sent(1)) == 1
-    assert (await reminder_of(bot)).status is ReminderStatus.SENT
-
-
-@pytest.mark.parametrize("hours_down", [0, 6])
-async def test_a_crash_after_discord_took_it_is_not_sent_again(
-    world: World, hours_down: int,
-) -> None:
-    def after_send(port: FakePort) -> None:
-        port.after_send = crash
-
-    bot = await _crash_then_restart(world, after_send, hours_down=hours_down)
-    assert len(world.discord.sent(1)) == 1  # found in the DM's history, marked sent
     row = await reminder_of(bot)
     assert row.status is ReminderStatus.SENT and row.message_id == 1000
     await world.clock.advance(timedelta(days=3))
