@@ -126,9 +126,10 @@ class Logged:
 
 @dataclass(frozen=True)
 class Acted:
-    """The outcome of a button under a reminder: what to say and which buttons remain."""
+    """What a button under a reminder did, and which buttons still make sense."""
 
-    text: str
+    outcome: Literal["replied", "followed_up", "dropped", "snoozed"]
+    recipient: str
     actions: tuple[str, ...]
     until: datetime | None = None  # a snooze: when the reminder comes again
 
@@ -470,8 +471,7 @@ class FollowupService:
         who = row.recipient
         if action == "replied":
             await self._replied(row.outreach_id, who, now)
-            return Acted(f"🎉 {who} replied: well done. No follow-up needed; I won't remind "
-                         "you about this one again.", ())
+            return Acted("replied", who, ())
         if action == "sent":
             refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now, who)
             if refusal:
@@ -480,15 +480,14 @@ class FollowupService:
                                                      to_ms(now)):
                 raise UserError(THIRD_ATTEMPT.format(who=who))
             self._unschedule(followup_id)
-            return Acted(f"📨 Follow-up to {who} logged: that was the second and last attempt "
-                         "the lesson allows. If they reply, press “They replied”.",
+            return Acted("followed_up", who,
                          actions_for(OutreachStatus.FOLLOWED_UP, MAX_ATTEMPTS, now, end))
         if action == "drop":
             if not await store.set_status(self._db, row.outreach_id, OutreachStatus.DROPPED,
                                           OPEN, to_ms(now)):
                 raise UserError(self._already(row))
             self._unschedule(followup_id)
-            return Acted(f"Closed: no follow-up to {who}. I won't remind you again.",
+            return Acted("dropped", who,
                          actions_for(OutreachStatus.DROPPED, row.attempts, now, end))
         if action.startswith("snooze") and action[6:].isdigit():
             return await self._snooze(row, int(action[6:]), now, end)
@@ -543,8 +542,7 @@ class FollowupService:
         self._plan(row.id, row.user_id, row.outreach_id, until)
         actions = tuple(a for a in actions_for(row.outreach_status, row.attempts, now, end)
                         if not a.startswith("snooze"))
-        return Acted(f"💤 Snoozed: I'll remind you again {_discord_time(until)}.", actions,
-                     until=until)
+        return Acted("snoozed", row.recipient, actions, until=until)
 
     async def follow_up_target(self, user_id: int, followup_id: int) -> ReminderRow:
         """The outreach a follow-up would go to, if one may still be sent."""

@@ -12,10 +12,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from bot.services.followups import Acted
 from cogs._checks import require_moderator
 from cogs._ui import NO_PINGS, send_ephemeral
 from cogs.followups._render import (
     CHANNEL_NAMES,
+    acted_text,
     log_embed,
     logged_text,
     reminder_embed,
@@ -95,8 +97,7 @@ class FollowupsCog(commands.Cog):
     async def replied_command(self, interaction: discord.Interaction,
                               who: app_commands.Range[str, 1, 200]) -> None:
         name = await self.bot.followups.mark_replied(interaction.user.id, who)
-        await send_ephemeral(interaction, f"🎉 {name} replied: well done. No follow-up "
-                             "needed; I won't remind you about it again.")
+        await send_ephemeral(interaction, acted_text(Acted("replied", name, ())))
 
     @replied_command.autocomplete("who")
     async def replied_autocomplete(

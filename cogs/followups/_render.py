@@ -12,7 +12,7 @@ import discord
 
 from bot.clock import from_ms
 from bot.followups import MAX_ATTEMPTS, OutreachStatus, ReminderStatus, window_end
-from bot.services.followups import Logged, ReminderMessage
+from bot.services.followups import Acted, Logged, ReminderMessage
 from cogs.review._render import CHANNEL_NAMES
 from storage.followups import OutreachRow, ReminderRow, Totals
 
@@ -77,6 +77,21 @@ def reminder_embed(message: ReminderMessage) -> discord.Embed:
         embed.set_footer(text="“Review my follow-up” checks a draft against the lesson before "
                               "you send it. Short, polite, one new reason to answer.")
     return embed
+
+
+def acted_text(acted: Acted) -> str:
+    """The line put on top of a reminder after one of its buttons."""
+    name = who(acted.recipient)
+    if acted.outcome == "replied":
+        return (f"🎉 {name} replied: well done. No follow-up needed; I won't remind you about "
+                "this one again.")
+    if acted.outcome == "followed_up":
+        return (f"📨 Follow-up to {name} logged: that was the second and last attempt the "
+                "lesson allows. If they reply, press “They replied”.")
+    if acted.outcome == "dropped":
+        return f"Closed: no follow-up to {name}. I won't remind you again."
+    until = at_and_in(acted.until) if acted.until else "later"
+    return f"💤 Snoozed: I'll remind you again {until}."
 
 
 def logged_text(done: Logged, kept_draft: bool | None = None) -> str:

@@ -17,7 +17,7 @@ from bot.client import CohortBot
 from bot.errors import UserError
 from bot.services.followups import FollowupService, Logged
 from cogs._ui import NO_PINGS, CohortModal, CohortView, guarded, send_ephemeral
-from cogs.followups._render import logged_text
+from cogs.followups._render import acted_text, logged_text
 from cogs.review._render import review_embed
 from cogs.review._views import parse_channel
 
@@ -91,7 +91,7 @@ async def on_button(interaction: discord.Interaction, button: FollowupButton) ->
     acted = await service.act(interaction.user.id, button.followup_id, button.action)
     # The outcome on top of the reminder, and only the buttons that still make sense.
     await interaction.response.edit_message(
-        content=acted.text, view=followup_view(button.followup_id, button.delivery,
+        content=acted_text(acted), view=followup_view(button.followup_id, button.delivery,
                                                acted.actions),
         allowed_mentions=NO_PINGS)
 
