@@ -21,7 +21,9 @@ from pathlib import Path
 from bot.review.core import review
 
 #: The corpus splits, in the order they were made (docs/review.md has their history).
-SPLITS: tuple[str, ...] = ("dev", "heldout", "heldout2")
+SPLITS: tuple[str, ...] = ("dev", "heldout", "heldout2", "frozen")
+#: Splits frozen before a change and held out of all tuning: measured only on request.
+FROZEN: tuple[str, ...] = ("frozen",)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.review.evaluate import SPLITS, auc, balanced_accuracy, load, measure
+from bot.review.evaluate import FROZEN, SPLITS, auc, balanced_accuracy, load, measure
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "outreach_corpus.jsonl"
 
@@ -40,7 +40,7 @@ def test_corpus_meets_targets() -> None:
     split stays below the balanced-accuracy target (0.80, reported as measured in
     docs/review.md); it is pinned as a floor so a change cannot make it silently worse.
     """
-    examples = load(CORPUS)
+    examples = [e for e in load(CORPUS) if e.split not in FROZEN]  # never looked at here
     dev, _ = measure(e for e in examples if e.split == "dev")
     assert dev.auc >= 0.90, dev
     assert dev.balanced_accuracy >= 0.85, dev
@@ -55,7 +55,7 @@ def test_corpus_meets_targets() -> None:
     assert heldout2.balanced_accuracy >= 0.85, heldout2
 
 
-@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("split", [s for s in SPLITS if s not in FROZEN])
 def test_each_split_is_reported(split: str) -> None:
     figs, _ = measure(e for e in load(CORPUS) if e.split == split)
     assert figs.n_good and figs.n_bad
