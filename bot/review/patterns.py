@@ -63,7 +63,9 @@ JOB_ASK = family(
     r"\bpick your brain\b",
     r"\b(?:be my mentor|mentor me)\b",
     r"\b(?:get|land|help me (?:get|find|land)) (?:me )?(?:a |an )?(?:job|interview|position|internship)\b",
-    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview'),
+    # asking a stranger to hand over one of their contacts
+    r"\b(?:introduce me to|put me in touch with|connect me (?:with|to)|make an introduction to) (?!you\b)",
+    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview', 'introduc', 'in touch', 'connect me'),
 )
 
 # Saying you are job hunting (or attaching a CV) without asking: off-putting to a stranger
@@ -247,6 +249,34 @@ FOLLOWUP_REFERENCE = family(
     r"\bmaking sure (?:this|it|my \w+) (?:came|got|went) through\b",
     r"\b(?:my|this|the) (?:email|e-mail|message|note) (?:got|may have got|might have got|was) (?:lost|buried)\b",
     r"\b(?:did you|have you had a chance to) (?:get|receive|see|read)\b",
+)
+
+# A follow-up that says so: the draft is at least the second attempt, whatever the member said.
+FOLLOWUP_CUE = family(
+    r"\bfollow(?:ing)?[- ]?up (?:on|about|regarding) (?:my|our) ",
+    r"\b(?:just|quickly|briefly) (?:following|follow(?:ing)?[- ]?up|checking in)\b",
+    r"\bmy (?:earlier|previous|last|prior|original) (?:message|note|email|e-mail|request|invitation|inmail)s?\b",
+    r"\b(?:circling|coming) back (?:on|to) (?:my|this|our)\b",
+    r"\b(?:bumping|resurfacing) (?:this|my)\b",
+    r"\b(?:did you|have you had a chance to) (?:get|receive|see|read) my\b",
+    r"\bmaking sure (?:this|it|my \w+) (?:came|got|went) through\b",
+    r"\breaching out (?:again|once more)\b",
+    needles=("follow", "just", "quickly", "briefly", "my ", "back", "bump", "resurfac", "did you", "have you", "making sure", "again", "once more"),
+)
+
+# A draft that says it is a third attempt (or later): "following up again", "my last two
+# messages", "I've emailed you three times". The lesson allows two attempts.
+THIRD_ATTEMPT = family(
+    r"\bfollow(?:ing)?[- ]?up (?:once )?again\b",
+    r"\b(?:one more|another|a second|my second|a final|my final|a third|my third) (?:follow[- ]?up|reminder|nudge)\b",
+    r"\b(?:second|2nd|third|3rd|fourth|4th) (?:follow[- ]?up|attempt to reach|time (?:i(?:'m| am) )?(?:reaching out|writing|emailing|messaging))\b",
+    r"\bmy (?:last|previous|earlier|prior) (?:two|2|three|3|few|couple of|several|many) (?:messages|emails|e-mails|notes|inmails|attempts|requests|follow[- ]?ups)\b",
+    r"\bmy (?:previous|earlier|prior|last) (?:messages|emails|e-mails|notes|inmails|follow[- ]?ups)\b",
+    r"\b(?:both|all|either) of my (?:previous |earlier |last |prior )?(?:messages|emails|e-mails|notes|inmails)\b",
+    r"\bi(?:'ve| have) (?:reached out|written|emailed|e-mailed|messaged|contacted|tried to reach)(?: to)?(?: you)? (?:twice|two times|three times|several times|a few times|multiple times|many times|\d+ times)\b",
+    r"\b(?:reaching out|writing)(?: to you)? (?:for the|a) (?:third|3rd|fourth|final|last) time\b",
+    r"\bthis is my (?:third|3rd|fourth|4th|final|last) (?:attempt|try|email|e-mail|message|note)\b",
+    needles=("follow", "again", "reminder", "nudge", "second", "2nd", "third", "3rd", "fourth", "4th", "my ", "of my", "twice", "times", "final", "last time"),
 )
 
 # Words that turn a job ask into "I am NOT asking for a job".

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.review import patterns as P
 from bot.review.model import Finding, ReviewSettings, Severity, Stats
@@ -63,6 +64,27 @@ class Context:
         found = self.all(pattern)
         return found[0] if found else None
 
+    @cached_property
+    def warned(self) -> tuple[tuple[int, int], ...]:
+        """Sentences that carry one of the lesson's warnings (personal social accounts, the
+        default invite). Nothing in them counts in the draft's favour: following someone on
+        Instagram is not research, whatever the research patterns would say."""
+        hits = [s for p in (P.PERSONAL_SOCIAL, P.DEFAULT_INVITE) for s, _ in self.all(p)]
+        return tuple((x.start, x.end) for x in self.sentences
+                     if any(x.start <= h < x.end for h in hits))
+
+    def is_warned(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.warned)
+
+    def rewardable(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        """`all(pattern)` outside the warned sentences: the matches a good finding may use."""
+        found = self.all(pattern)
+        return [m for m in found if not self.is_warned(m[0])] if self.warned else found
+
+    def first_rewardable(self, pattern: re.Pattern[str]) -> tuple[int, int] | None:
+        found = self.rewardable(pattern)
+        return found[0] if found else None
+
 
 Rule = Callable[[Context], Iterable[Finding]]
 
@@ -77,10 +99,11 @@ def _when_found(
 ) -> Rule:
     """A rule that reports the first `matches` matches of `pattern`; `{quote}` in `message` is
     the match (its whole clause when `clause`). Most rules are this shape, so they are written
-    as data."""
+    as data. A good finding never rests on a warned sentence (`Context.warned`)."""
 
     def check(ctx: Context) -> Iterable[Finding]:
-        for found in ctx.all(pattern)[:matches]:
+        spans = ctx.rewardable(pattern) if severity == "good" else ctx.all(pattern)
+        for found in spans[:matches]:
             span = _clause(ctx, found) if clause else found
             yield _f(rule, severity, span, message.format(quote=_quote(ctx, span)), hint)
 
@@ -123,7 +146,7 @@ def _job_search(ctx: Context) -> list[tuple[int, int]]:
 
 
 def ask_small(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.SMALL_ASK)
+    span = ctx.first_rewardable(P.SMALL_ASK)
     if span and not _job_asks(ctx):
         span = _clause(ctx, span)
         yield _f("ask.small", "good", span,
@@ -135,8 +158,8 @@ def ask_too_big(ctx: Context) -> Iterable[Finding]:
     asks = _job_asks(ctx)
     for span in asks[:3]:
         yield _f("ask.too_big", "problem", span,
-                 f"“{_quote(ctx, span)}” asks a stranger for a job, a referral, a CV read or open"
-                 " time — too big for a first message.",
+                 f"“{_quote(ctx, span)}” asks a stranger for a job, a referral, a CV read, an"
+                 " introduction to their contacts or open time — too big for a first message.",
                  "Ask for something small and specific instead: their advice on one question, or"
                  " 15 minutes about how they moved into their role.")
     if asks:
@@ -244,9 +267,9 @@ research_value = _when_found(
 def research_missing(ctx: Context) -> Iterable[Finding]:
     if ctx.followup:
         return
-    if any(ctx.first(p) for p in (P.RESEARCH, P.COMMON_GROUND, P.VALUE)):
+    if any(ctx.first_rewardable(p) for p in (P.RESEARCH, P.COMMON_GROUND, P.VALUE)):
         return
-    mutual = ctx.first(P.MUTUAL)
+    mutual = ctx.first_rewardable(P.MUTUAL)
     if (mutual and _names_someone(ctx, mutual)) or _specific_detail(ctx):
         return  # a named warm path, or a concrete detail about them, is research too
     yield _f("research.missing", "warning", ctx.body_span,
@@ -282,6 +305,8 @@ def _specific_detail(ctx: Context) -> tuple[int, int] | None:
     for sent in ctx.sentences:
         if sent.end <= ctx.body_start or any(sent.start <= p < sent.end for p, _ in pitches):
             continue  # the subject line; a sales pitch's numbers are about the product
+        if ctx.is_warned(sent.start):
+            continue
         low = ctx.norm[sent.start : sent.end]
         you = len(_SECOND_PERSON_RE.findall(low))
         if not you or len(_FIRST_PERSON_RE.findall(low)) > you:
@@ -315,7 +340,7 @@ def research_detail(ctx: Context) -> Iterable[Finding]:
 
 
 def path_mutual(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.MUTUAL)
+    span = ctx.first_rewardable(P.MUTUAL)
     if span is None:
         return
     if _names_someone(ctx, span):
@@ -399,7 +424,7 @@ warn_pitch = _when_found(
 
 
 def warn_flattery(ctx: Context) -> Iterable[Finding]:
-    if ctx.first(P.RESEARCH):
+    if ctx.first_rewardable(P.RESEARCH):
         return
     span = ctx.first(P.FLATTERY)
     if span:
@@ -447,12 +472,19 @@ def warn_self_focus(ctx: Context) -> Iterable[Finding]:
 
 
 def attempt_third(ctx: Context) -> Iterable[Finding]:
-    if ctx.attempt >= 3:
-        yield _f("attempt.third", "problem", ctx.body_span,
-                 f"This would be attempt {ctx.attempt}. The lesson allows two: the message and one"
-                 " follow-up.",
-                 "Don't send it. Reach this person another way (a mutual connection, a comment on"
-                 " their work) or move on to someone else.")
+    said = ctx.first(P.THIRD_ATTEMPT)
+    if said is None and ctx.attempt < 3:
+        return
+    if said is not None:
+        said = _clause(ctx, said)
+        message = (f"“{_quote(ctx, said)}” says this is at least the third attempt. The lesson"
+                   " allows two: the message and one follow-up.")
+    else:
+        message = (f"This would be attempt {ctx.attempt}. The lesson allows two: the message and"
+                   " one follow-up.")
+    yield _f("attempt.third", "problem", said or ctx.body_span, message,
+             "Don't send it. Reach this person another way (a mutual connection, a comment on"
+             " their work) or move on to someone else.")
 
 
 def attempt_followup_reference(ctx: Context) -> Iterable[Finding]:
