@@ -140,7 +140,7 @@ def breakdown(rows: Sequence[Scored]) -> dict[str, Figures]:
         ("all", lambda e: True),
         ("real (known outcome)", lambda e: e.real),
         ("examples", lambda e: not e.real),
-        *[(f"channel {c}", lambda e, c=c: e.channel == c)  # type: ignore[misc]
+        *[(f"channel {c}", lambda e, c=c: e.channel == c)
           for c in ("linkedin_note", "linkedin_message", "email")],
     ]
     return {name: figures([r for r in rows if keep(r.example)]) for name, keep in groups}
@@ -195,8 +195,8 @@ def _report(title: str, rows: Sequence[Scored], as_json: bool, verbose: bool) ->
     for name, f in table.items():
         sys.stdout.write(
             f"  {name:<24} n={f.n:<3} (good {f.n_good:>3}, bad {f.n_bad:>3})  AUC {f.auc:.3f}  "
-            f"balanced accuracy {f.balanced_accuracy:.3f}   baselines: words {f.auc_word_count:.3f},"
-            f" you/your {f.auc_you_count:.3f}\n")
+            f"balanced accuracy {f.balanced_accuracy:.3f}   baselines: words "
+            f"{f.auc_word_count:.3f}, you/your {f.auc_you_count:.3f}\n")
 
 
 def main(argv: list[str] | None = None) -> int:

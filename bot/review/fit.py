@@ -108,7 +108,7 @@ def _sign(feature: str) -> int:
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     """Gaussian elimination with partial pivoting (the matrix is small and positive definite)."""
     n = len(b)
-    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    m = [[*row, b[i]] for i, row in enumerate(a)]
     for col in range(n):
         piv = max(range(col, n), key=lambda r: abs(m[r][col]))
         m[col], m[piv] = m[piv], m[col]
@@ -217,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     if args.check:
         same = out.exists() and out.read_text(encoding="utf-8") == text
-        sys.stdout.write("weights.json matches the corpus\n" if same
-                         else "weights.json differs from a fresh fit: run python -m bot.review.fit\n")
+        sys.stdout.write("weights.json matches the corpus\n" if same else
+                         "weights.json differs from a fresh fit: run python -m bot.review.fit\n")
         return 0 if same else 1
     out.write_text(text, encoding="utf-8")
     sys.stdout.write(f"wrote {out}: {len(result.logits)} features, base "
