@@ -65,21 +65,25 @@ class Context:
         return found[0] if found else None
 
     @cached_property
-    def warned(self) -> tuple[tuple[int, int], ...]:
-        """Sentences that carry one of the lesson's warnings (personal social accounts, the
-        default invite). Nothing in them counts in the draft's favour: following someone on
-        Instagram is not research, whatever the research patterns would say."""
+    def unrewardable(self) -> tuple[tuple[int, int], ...]:
+        """Spans no good finding may rest on: the sentences that carry one of the lesson's
+        warnings (personal social accounts, the default invite: following someone on Instagram
+        is not research, whatever the research patterns say), and template blanks (a
+        "[topic]" or "___" is not a detail about anyone)."""
         hits = [s for p in (P.PERSONAL_SOCIAL, P.DEFAULT_INVITE) for s, _ in self.all(p)]
-        return tuple((x.start, x.end) for x in self.sentences
-                     if any(x.start <= h < x.end for h in hits))
+        warned = [(x.start, x.end) for x in self.sentences
+                  if any(x.start <= h < x.end for h in hits)]
+        return (*warned, *placeholders(self))
 
-    def is_warned(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.warned)
+    def is_unrewardable(self, start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in self.unrewardable)
 
     def rewardable(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-        """`all(pattern)` outside the warned sentences: the matches a good finding may use."""
+        """`all(pattern)` clear of the unrewardable spans: the matches a good finding may use."""
         found = self.all(pattern)
-        return [m for m in found if not self.is_warned(m[0])] if self.warned else found
+        if not self.unrewardable:
+            return found
+        return [m for m in found if not self.is_unrewardable(*m)]
 
     def first_rewardable(self, pattern: re.Pattern[str]) -> tuple[int, int] | None:
         found = self.rewardable(pattern)
@@ -305,8 +309,6 @@ def _specific_detail(ctx: Context) -> tuple[int, int] | None:
     for sent in ctx.sentences:
         if sent.end <= ctx.body_start or any(sent.start <= p < sent.end for p, _ in pitches):
             continue  # the subject line; a sales pitch's numbers are about the product
-        if ctx.is_warned(sent.start):
-            continue
         low = ctx.norm[sent.start : sent.end]
         you = len(_SECOND_PERSON_RE.findall(low))
         if not you or len(_FIRST_PERSON_RE.findall(low)) > you:
@@ -316,13 +318,16 @@ def _specific_detail(ctx: Context) -> tuple[int, int] | None:
         skip = g.end() if g else 0
         for m in _NAME_RE.finditer(body, skip):
             word = m.group(0).rstrip(".,'")
-            if m.start() == skip or word in _NOT_DETAILS or len(word) < 2:
+            span = sent.start + m.start(), sent.start + m.start() + len(word)
+            if (m.start() == skip or word in _NOT_DETAILS or len(word) < 2
+                    or ctx.is_unrewardable(*span)):
                 continue
-            return sent.start + m.start(), sent.start + m.start() + len(word)
+            return span
         for rx in (_NUMBER_RE, _QUOTED_RE):
-            q = rx.search(body, skip)
-            if q:
-                return sent.start + q.start(), sent.start + q.end()
+            for q in rx.finditer(body, skip):
+                span = sent.start + q.start(), sent.start + q.end()
+                if not ctx.is_unrewardable(*span):
+                    return span
     return None
 
 
@@ -390,15 +395,19 @@ def _is_placeholder(s: str) -> bool:
 _PLACEHOLDER_NEEDLES = ("[", "{", "<", "___", "(", " here")
 
 
-def warn_placeholder(ctx: Context) -> Iterable[Finding]:
+def placeholders(ctx: Context) -> list[tuple[int, int]]:
+    """Template blanks left in the draft: "[Name]", "{company}", "___", "(company name)"."""
     if not any(n in ctx.norm for n in _PLACEHOLDER_NEEDLES):
-        return
-    for s, e in ctx.all(P.PLACEHOLDER)[:5]:
-        if _is_placeholder(ctx.text[s:e]):
-            yield _f("warn.placeholder", "problem", (s, e),
-                     f"Template placeholder left in: “{_quote(ctx, (s, e))}”.",
-                     "Fill it in with the real detail — a leftover placeholder tells them the"
-                     " message was mass-sent.")
+        return []
+    return [(s, e) for s, e in ctx.all(P.PLACEHOLDER) if _is_placeholder(ctx.text[s:e])]
+
+
+def warn_placeholder(ctx: Context) -> Iterable[Finding]:
+    for span in placeholders(ctx)[:5]:
+        yield _f("warn.placeholder", "problem", span,
+                 f"Template placeholder left in: “{_quote(ctx, span)}”.",
+                 "Fill it in with the real detail — a leftover placeholder tells them the"
+                 " message was mass-sent.")
 
 
 warn_personal_social = _when_found(
