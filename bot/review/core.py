@@ -98,9 +98,9 @@ def review(
 def _attempt_said(low: str) -> int:
     """Which attempt the draft itself says it is: 3 for "following up again", 2 for "following
     up on my note", else 1. A member's attempt field can only be raised by it, never lowered."""
-    if P.THIRD_ATTEMPT.search(low):
+    if P.found_in(P.THIRD_ATTEMPT, low):
         return 3
-    return 2 if P.FOLLOWUP_CUE.search(low) else 1
+    return 2 if P.found_in(P.FOLLOWUP_CUE, low) else 1
 
 
 __all__ = ["Review", "ReviewSettings", "Stats", "review"]

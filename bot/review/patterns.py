@@ -261,7 +261,7 @@ FOLLOWUP_CUE = family(
     r"\b(?:did you|have you had a chance to) (?:get|receive|see|read) my\b",
     r"\bmaking sure (?:this|it|my \w+) (?:came|got|went) through\b",
     r"\breaching out (?:again|once more)\b",
-    needles=("follow", "just", "quickly", "briefly", "my ", "back", "bump", "resurfac", "did you", "have you", "making sure", "again", "once more"),
+    needles=("follow", "just", "quickly", "briefly", "my earlier", "my previous", "my last", "my prior", "my original", "circling back", "coming back", "bump", "resurfac", "did you", "have you", "making sure", "again", "once more"),
 )
 
 # A draft that says it is a third attempt (or later): "following up again", "my last two
@@ -276,7 +276,7 @@ THIRD_ATTEMPT = family(
     r"\bi(?:'ve| have) (?:reached out|written|emailed|e-mailed|messaged|contacted|tried to reach)(?: to)?(?: you)? (?:twice|two times|three times|several times|a few times|multiple times|many times|\d+ times)\b",
     r"\b(?:reaching out|writing)(?: to you)? (?:for the|a) (?:third|3rd|fourth|final|last) time\b",
     r"\bthis is my (?:third|3rd|fourth|4th|final|last) (?:attempt|try|email|e-mail|message|note)\b",
-    needles=("follow", "again", "reminder", "nudge", "second", "2nd", "third", "3rd", "fourth", "4th", "my ", "of my", "twice", "times", "final", "last time"),
+    needles=("follow", "again", "reminder", "nudge", "second", "2nd", "third", "3rd", "fourth", "4th", "my last", "my previous", "my earlier", "my prior", "of my", "twice", "times", "final", "last time"),
 )
 
 # Words that turn a job ask into "I am NOT asking for a job".
@@ -284,6 +284,14 @@ NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b")
 
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "i'm", "i've", "i'd", "i'll"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "you're", "you've", "you'd"})
+
+
+def found_in(pattern: re.Pattern[str], text: str) -> bool:
+    """`pattern.search(text)`, skipped when none of the family's needles occurs."""
+    needles = NEEDLES.get(pattern)
+    if needles and not any(n in text for n in needles):
+        return False
+    return pattern.search(text) is not None
 
 
 def spans(pattern: re.Pattern[str], text: str) -> Iterable[tuple[int, int]]:

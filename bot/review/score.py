@@ -11,7 +11,6 @@ The points and cut-offs come from `weights.json` (`python -m bot.review.fit`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from bot.review.model import Finding, ReviewSettings, Verdict
 from bot.review.weights import Weights
@@ -62,13 +61,13 @@ def assign_points(findings: Sequence[Finding], weights: Weights) -> tuple[tuple[
     raw = weights.base
     for f in findings:
         feat = feature_of(f.rule, f.severity)
-        if feat is None:
-            out.append(replace(f, points=0, must_fix=True))
-            continue
-        points = 0 if feat in seen else weights.points(feat)
-        seen.add(feat)
+        points = 0 if feat is None or feat in seen else weights.points(feat)
+        if feat is not None:
+            seen.add(feat)
         raw += points
-        out.append(replace(f, points=points))
+        # The constructor, not dataclasses.replace: this runs for every finding of every review.
+        out.append(Finding(f.rule, f.severity, f.start, f.end, f.message, f.hint, points,
+                           feat is None))
     return tuple(out), raw
 
 

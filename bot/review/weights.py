@@ -27,13 +27,18 @@ class Weights:
     logits: Mapping[str, float] = field(default_factory=dict)
     likely_at: int = 60
     maybe_at: int = 40
+    # Looked up for every finding of every review: computed once.
+    _points: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_points", {f: to_points(w) for f, w in self.logits.items()})
 
     @property
     def base(self) -> int:
         return to_points(self.intercept) + 50
 
     def points(self, feature: str) -> int:
-        return to_points(self.logits.get(feature, 0.0))
+        return self._points.get(feature, 0)
 
 
 def to_points(logit: float) -> int:
