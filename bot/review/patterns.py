@@ -109,7 +109,8 @@ RESEARCH = family(
     r"\bfollowing [\w&.-]+'s (?:work|approach|research|writing|progress)\b",
     r"\bcongrat(?:s|ulations)\s+on\b",
     r"\byour (?:recent |current )?(?:work|role|experience|career|path|journey|background|move|transition|switch|research) (?:at|in|on|with|as|from|into)\b",
-    r"\bi (?:saw|noticed|read|learned|see) (?:that |how )?you(?:'ve| have| are|'re)?\s+(?:recently\s+|just\s+)?\w+",
+    # (not "I see you looked at my profile": a profile view is no research, it is the pretext)
+    r"\bi (?:saw|noticed|read|learned|see) (?:that |how )?you(?:'ve| have| are|'re)?\s+(?:recently\s+|just\s+)?(?!(?:looked|viewed|visited|checked|stopped|came across)\b)\w+",
     r"\byou (?:wrote|said|mentioned|shared|spoke|presented|posted|built|led|founded|moved|switched|transitioned|launched|published|made the)\b",
     r"\b(?:at|during|in) your (?:talk|session|keynote|panel|presentation|workshop|lecture|webinar)\b",
 )
@@ -191,6 +192,7 @@ GENERIC = family(
     r"\bto whom it may concern\b",
     r"\b(?:i )?(?:came across|found|stumbled upon|was (?:browsing|looking at)) your (?:linkedin )?profile\b(?! (?:by|while|through|when|via|after|in the|on the))",
     r"\byour profile (?:caught|came up|popped up|appeared)\b",
+    r"\byou (?:recently |just )?(?:looked at|viewed|visited|checked out|stopped by) my (?:linkedin )?profile\b",
     r"\b(?:grow|expand|build|broaden|extend|activate|strengthen|widen) my (?:professional |linkedin )?network\b",
     r"\blike-?minded (?:professionals|people|individuals)\b",
     r"\ballow me to introduce myself\b",

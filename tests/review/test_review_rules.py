@@ -113,6 +113,9 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
      "Hi Dana, we help companies scale revenue with our platform. Free demo this week?",
      GOOD_NOTE, {}),
     ("warn.generic", "warning",
+     "Hi Sam, I see you looked at my profile. Could I ask you one question?",
+     "Hi Sam, I see you moved to the data team. Could I ask you one question?", {}),
+    ("warn.generic", "warning",
      "Hi Sam, I came across your profile. Could I ask you one question?",
      "Hi Sam, I came across your profile while researching data teams in Leeds. Could I ask"
      " you one question?", {}),
