@@ -154,7 +154,7 @@ class RunSummary:
 
 
 class ExampleLike(Protocol):
-    """What a summary needs from an example; `bot.lesson.Example` fits."""
+    """What a summary needs from an example; `bot.lessons.Example` fits."""
 
     @property
     def number(self) -> int: ...

@@ -23,7 +23,7 @@ from bot.charts import tally_chart_png
 from bot.client import CohortBot
 from bot.clock import to_ms
 from bot.errors import UserError
-from bot.lesson import Lesson, LessonCatalog, load_lessons, replace_example, save_lesson
+from bot.lessons import Lesson, LessonCatalog, load_lessons, replace_example, save_lesson
 from bot.scheduler import next_cron_time
 from cogs._checks import is_moderator, missing_permissions, require_moderator
 from cogs._ui import NO_PINGS, send_ephemeral

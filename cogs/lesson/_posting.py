@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
-from bot.lesson import Lesson
+from bot.lessons import Lesson
 from cogs.lesson._render import example_embed, prompt_embed, thread_name
 from storage.lesson_runs import RunExampleRow
 

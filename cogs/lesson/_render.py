@@ -7,7 +7,7 @@ from pathlib import Path
 import discord
 
 from bot.critiques import RunSummary
-from bot.lesson import Example, Lesson, image_location
+from bot.lessons import Example, Lesson, image_location
 
 PROMPT_COLOUR = 0x5865F2
 EXAMPLE_COLOUR = 0x2B2D31

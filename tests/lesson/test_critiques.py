@@ -23,7 +23,7 @@ from bot.critiques import (
     validate_critique,
 )
 from bot.errors import UserError
-from bot.lesson import load_lesson
+from bot.lessons import load_lesson
 
 SHIPPED = Path(__file__).resolve().parents[2] / "lessons" / "networking-with-professionals.toml"
 

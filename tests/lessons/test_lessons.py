@@ -1,4 +1,5 @@
-"""Lesson files: the shipped pack, malformed files reported (never raised), edits saved back."""
+"""Lesson files (bot/lessons/): the shipped pack, malformed files reported (never raised),
+edits saved back."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import UserError
-from bot.lesson import (
+from bot.lessons import (
     MAX_EXAMPLE_TEXT,
     MAX_EXAMPLES,
     Example,
