@@ -96,7 +96,7 @@ async def _run(quick: bool) -> list[Metric]:
     with tempfile.TemporaryDirectory() as tmp:
         async with demo_world(Path(tmp), validate=False, check_violations=False) as world:
             sandbox, bot = world.sandbox, world.bot
-            cog: Any = bot.get_cog("LessonCog")
+            cog: Any = bot.get_cog("RunsCog")
             await cog.post_run(cog.get_lesson(None), bot.get_channel(world.lessons.id),
                                posted_by=None)
             await sandbox.settle()

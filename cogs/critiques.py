@@ -21,10 +21,10 @@ from bot.clock import to_ms
 from bot.critiques import MAX_DOESNT, MAX_WORKS, validate_critique
 from bot.errors import UserError
 from cogs._ui import NO_PINGS, CohortModal, CohortView, guarded
-from storage import critiques as store
-from storage import lesson_runs as runs
+from storage import critiques as critiques_store
+from storage import runs as runs_store
 from storage.critiques import CritiqueRow
-from storage.lesson_runs import RunExampleRow, RunRow
+from storage.runs import RunExampleRow, RunRow
 
 log = logging.getLogger(__name__)
 
@@ -127,12 +127,12 @@ class CritiquesCog(commands.Cog):
         self.bot.remove_dynamic_items(CritiqueButton)
 
     async def open_example(self, run_id: int, example_no: int) -> tuple[RunRow, RunExampleRow]:
-        run = await runs.get_run(self.bot.db, run_id)
+        run = await runs_store.get_run(self.bot.db, run_id)
         if run is None or run.status == "posting":
             raise UserError("This lesson run no longer exists.")
         if run.status == "closed":
             raise UserError(f"Run #{run.id} is closed: critiques are no longer collected.")
-        example = next((e for e in await runs.run_examples(self.bot.db, run.id)
+        example = next((e for e in await runs_store.run_examples(self.bot.db, run.id)
                         if e.example_no == example_no), None)
         if example is None:
             raise UserError(f"Run #{run.id} has no example {example_no}.")
@@ -140,7 +140,7 @@ class CritiquesCog(commands.Cog):
 
     async def modal_for(self, user: discord.abc.User, run: RunRow,
                         example: RunExampleRow) -> CritiqueModal:
-        existing = next((c for c in await store.critiques_for_run(self.bot.db, run.id)
+        existing = next((c for c in await critiques_store.critiques_for_run(self.bot.db, run.id)
                          if c.example_no == example.example_no and c.author_id == user.id), None)
         return CritiqueModal(self, run, example, existing)
 
@@ -148,7 +148,7 @@ class CritiquesCog(commands.Cog):
                       critique: Any) -> bool:
         """Store the critique, then post (or edit) its embed in the example's thread."""
         thread = await self._thread(example)
-        saved = await store.save_critique(
+        saved = await critiques_store.save_critique(
             self.bot.db, run_id=run.id, example_no=example.example_no, author_id=user.id,
             author_name=user.display_name, works=critique.works, doesnt=critique.doesnt,
             likely=str(critique.likely), now_ms=to_ms(self.bot.clock.now()),
@@ -170,7 +170,7 @@ class CritiquesCog(commands.Cog):
             message = await thread.send(embed=embed, allowed_mentions=NO_PINGS)
         except discord.NotFound:
             raise UserError(self._thread_gone(example, saved=True)) from None
-        await store.set_critique_message(self.bot.db, saved.id, message.id)
+        await critiques_store.set_critique_message(self.bot.db, saved.id, message.id)
         return saved.created
 
     async def _thread(self, example: RunExampleRow) -> discord.Thread:
@@ -206,15 +206,15 @@ class CritiquesCog(commands.Cog):
         run: app_commands.Range[int, 1] | None = None,
     ) -> None:
         assert interaction.guild is not None
-        found = await runs.example_for_thread(self.bot.db, interaction.channel_id or 0)
+        found = await runs_store.example_for_thread(self.bot.db, interaction.channel_id or 0)
         if found is not None and example is None and run is None:
             chosen_run, chosen = await self.open_example(found[0].id, found[1].example_no)
         else:
             if example is None:
                 raise UserError("Which example? Give `example`, or run /critique inside an "
                                 "example's thread.")
-            latest = (await runs.get_run(self.bot.db, run) if run
-                      else await runs.latest_run(self.bot.db, interaction.guild.id,
+            latest = (await runs_store.get_run(self.bot.db, run) if run
+                      else await runs_store.latest_run(self.bot.db, interaction.guild.id,
                                                  open_only=True))
             if latest is None or latest.guild_id != interaction.guild.id:
                 raise UserError("There is no open lesson run here to critique.")
@@ -235,13 +235,13 @@ class CritiquesCog(commands.Cog):
     async def _vote(self, payload: discord.RawReactionActionEvent, *, add: bool) -> None:
         if str(payload.emoji) != VOTE_EMOJI or payload.user_id == self.bot.user.id:  # type: ignore[union-attr]
             return
-        critique = await store.critique_for_message(self.bot.db, payload.message_id)
+        critique = await critiques_store.critique_for_message(self.bot.db, payload.message_id)
         if critique is None or critique.author_id == payload.user_id:
             return  # not a critique, or its author liking their own
         if add:
-            await store.add_vote(self.bot.db, critique.id, payload.user_id)
+            await critiques_store.add_vote(self.bot.db, critique.id, payload.user_id)
         else:
-            await store.remove_vote(self.bot.db, critique.id, payload.user_id)
+            await critiques_store.remove_vote(self.bot.db, critique.id, payload.user_id)
 
 
 def _cog(interaction: discord.Interaction) -> CritiquesCog:

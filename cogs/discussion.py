@@ -14,8 +14,8 @@ from discord.ext import commands
 from bot.client import CohortBot
 from bot.clock import to_ms
 from bot.discussion import GroupWriter
-from storage import discussion as store
-from storage import lesson_runs as runs
+from storage import discussion as discussion_store
+from storage import runs as runs_store
 from storage.discussion import AttachmentRow, DiscussionRow
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class DiscussionCog(commands.Cog):
         self.writer: GroupWriter[DiscussionRow] = GroupWriter(self._save)
 
     async def _save(self, rows: Sequence[DiscussionRow]) -> None:
-        await store.save_messages(self.bot.db, rows)
+        await discussion_store.save_messages(self.bot.db, rows)
 
     async def cog_load(self) -> None:
         await self.refresh_threads()
@@ -59,7 +59,7 @@ class DiscussionCog(commands.Cog):
         await self.writer.close()
 
     async def refresh_threads(self) -> None:
-        self.threads = await runs.open_thread_ids(self.bot.db)
+        self.threads = await runs_store.open_thread_ids(self.bot.db)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -79,14 +79,14 @@ class DiscussionCog(commands.Cog):
         await self.writer.flush()  # the message itself may still be waiting in the queue
         edited = payload.data.get("edited_timestamp")
         when = discord.utils.parse_time(edited) if edited else self.bot.clock.now()
-        await store.edit_message(self.bot.db, payload.message_id, content, to_ms(when))
+        await discussion_store.edit_message(self.bot.db, payload.message_id, content, to_ms(when))
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if not self.enabled or payload.channel_id not in self.threads:
             return
         await self.writer.flush()
-        await store.delete_message(self.bot.db, payload.message_id,
+        await discussion_store.delete_message(self.bot.db, payload.message_id,
                                    to_ms(self.bot.clock.now()))
 
     @commands.Cog.listener()
@@ -112,7 +112,7 @@ class DiscussionCog(commands.Cog):
         channel = self.bot.get_channel(thread_id) or await self.bot.fetch_channel(thread_id)
         if not isinstance(channel, discord.Thread):
             return 0
-        cursor = await store.backfill_cursor(self.bot.db, thread_id)
+        cursor = await discussion_store.backfill_cursor(self.bot.db, thread_id)
         after = discord.Object(id=cursor) if cursor else None
         stored, last_seen = 0, None
         failures = self.writer.failed_groups
@@ -126,7 +126,7 @@ class DiscussionCog(commands.Cog):
                 stored += 1
         await self.writer.flush()
         if last_seen is not None and self.writer.failed_groups == failures:
-            await store.advance_cursor(self.bot.db, thread_id, last_seen)
+            await discussion_store.advance_cursor(self.bot.db, thread_id, last_seen)
         return stored
 
 

@@ -19,17 +19,19 @@ from bot.clock import from_ms, to_ms
 from bot.errors import UserError
 from bot.review import (
     MIN_DRAFT_WORDS,
+    Draft,
+    DraftBook,
     Review,
     ReviewSettings,
     is_reviewable,
+    parse_channel,
     review,
 )
 from cogs._ui import NO_PINGS, explain, send_ephemeral
-from cogs.review._drafts import Draft, DraftBook
 from cogs.review._render import CHANNEL_NAMES, all_findings_text, review_embed
-from cogs.review._views import DraftButton, DraftModal, SentModal, parse_channel, review_view
-from storage import outreaches
-from storage import reviews as usage
+from cogs.review._views import DraftButton, DraftModal, SentModal, review_view
+from storage import outreaches as outreaches_store
+from storage import review as review_store
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ class ReviewCog(commands.Cog):
                         settings=self.settings)
         now = self.bot.clock.now()
         limit = self.bot.config.review.rate_limit_per_hour
-        again_ms = await usage.take_review_slot(
+        again_ms = await review_store.take_review_slot(
             self.bot.db, user_id, to_ms(now), int(RATE_WINDOW.total_seconds() * 1000), limit
         )
         if again_ms is not None:
@@ -199,7 +201,7 @@ class ReviewCog(commands.Cog):
         if keep not in ("yes", "y", "no", "n"):
             raise UserError("Answer yes or no to keeping the draft.")
         keep_draft = keep.startswith("y")
-        await outreaches.log_outreach(
+        await outreaches_store.log_outreach(
             self.bot.db, user_id=interaction.user.id, recipient=recipient, channel=channel,
             draft=draft.text if keep_draft else None, sent_at=to_ms(sent_at), now_ms=to_ms(now),
         )

@@ -9,27 +9,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import discord
 
 from bot.errors import UserError
-from bot.review import CHANNELS
+from bot.review import parse_channel
 from cogs._ui import CohortModal, CohortView, guarded
 
 if TYPE_CHECKING:
+    from bot.review import Draft
     from cogs.review._cog import ReviewCog
-    from cogs.review._drafts import Draft
-
-
-def parse_channel(value: str | None) -> str | None:
-    """What a member typed for the channel -> a channel id, None for 'detect'."""
-    if value is None or not value.strip():
-        return None
-    key = value.strip().lower().replace(" ", "_").replace("-", "_")
-    aliases = {"note": "linkedin_note", "connection_note": "linkedin_note",
-               "message": "linkedin_message", "linkedin": "linkedin_message", "mail": "email",
-               "e_mail": "email"}
-    key = aliases.get(key, key)
-    if key not in CHANNELS:
-        raise UserError(f"Unknown channel `{value.strip()[:40]}`: use linkedin_note, "
-                        "linkedin_message or email (or leave it blank to detect).")
-    return key
 
 
 class DraftButton(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from cogs.lesson._render import EMBED_TOTAL, fit_embed
+from cogs.runs._render import EMBED_TOTAL, fit_embed
 
 
 def test_a_long_summary_is_shortened_to_fit() -> None:

@@ -58,7 +58,7 @@ def test_sql_lives_only_in_storage() -> None:
 
 def test_every_cog_module_is_an_extension_with_setup() -> None:
     names = extension_names()
-    assert {"cogs.help", "cogs.lesson", "cogs.critiques", "cogs.review", "cogs.members",
+    assert {"cogs.help", "cogs.runs", "cogs.critiques", "cogs.review", "cogs.privacy",
             "cogs.discussion", "cogs.admin"} <= set(names)
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from storage import critiques as critique_store
-from storage import discussion, lesson_runs
+from storage import critiques as critiques_store
+from storage import discussion as discussion_store
+from storage import runs as runs_store
 from tests.e2e.conftest import CohortWorld
 
 
@@ -43,9 +44,9 @@ async def test_post_creates_prompt_examples_and_threads(world: CohortWorld) -> N
     threads = world.sandbox.threads(world.lessons)
     assert [t.name for t in threads] == [f"Outreach {i} — critiques" for i in (1, 2, 3)]
     assert examples[0].components[0]["components"][0]["custom_id"] == f"cohort:critique:{run_id}:1"
-    run = await lesson_runs.get_run(world.bot.db, run_id)
+    run = await runs_store.get_run(world.bot.db, run_id)
     assert run is not None and run.status == "open"
-    stored = await lesson_runs.run_examples(world.bot.db, run_id)
+    stored = await runs_store.run_examples(world.bot.db, run_id)
     assert [e.thread_id for e in stored] == [t.id for t in threads]
 
 
@@ -76,7 +77,7 @@ async def test_critique_modal_posts_embed_stores_and_resubmission_edits(
     assert "Updated your critique" in again.followups[-1].content
     (posted,) = world.posts(thread)  # edited, not a second post
     assert "Still no ask" in str(posted.embeds[0])
-    rows = await critique_store.critiques_for_run(world.bot.db, run_id)
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
     assert [(r.author_id, r.likely, r.doesnt) for r in rows] == [
         (world.ada.id, "unsure", "Still no ask")]
 
@@ -104,7 +105,7 @@ async def test_bad_critiques_are_refused_and_nothing_is_stored(
     result = await critique(world, world.ben, first, works, doesnt, likely)
     assert result.ephemeral
     assert expected in result.response.content.lower() or expected in result.response.content
-    assert await critique_store.critiques_for_run(world.bot.db, run_id) == []
+    assert await critiques_store.critiques_for_run(world.bot.db, run_id) == []
 
 
 async def test_critique_command_inside_a_thread_picks_its_example(world: CohortWorld) -> None:
@@ -114,7 +115,7 @@ async def test_critique_command_inside_a_thread_picks_its_example(world: CohortW
     assert opened.modal is not None and "Outreach 2" in opened.modal["title"]
     await world.cy.submit_modal(opened, {"works": "Names a shared group", "doesnt": "",
                                          "likely": "yes"})
-    rows = await critique_store.critiques_for_run(world.bot.db, run_id)
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
     assert [(r.example_no, r.author_id) for r in rows] == [(2, world.cy.id)]
 
 
@@ -128,10 +129,10 @@ async def test_votes_count_thumbs_up_but_not_your_own(world: CohortWorld) -> Non
     await world.cy.react(posted, "👍")
     await world.ada.react(posted, "👍")  # the author's own like does not count
     await world.cy.react(posted, "🎉")  # other emoji are not votes
-    rows = await critique_store.critiques_for_run(world.bot.db, run_id)
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
     assert rows[0].votes == 2
     await world.cy.unreact(posted, "👍")
-    rows = await critique_store.critiques_for_run(world.bot.db, run_id)
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
     assert rows[0].votes == 1
 
 
@@ -144,7 +145,7 @@ async def test_thread_messages_are_captured_edited_and_deleted(world: CohortWorl
     await world.ada.edit(first, "I think the ask is far too vague")
     await world.ben.delete(reply)
     await world.bot.get_cog("DiscussionCog").writer.flush()  # type: ignore[union-attr]
-    rows = await discussion.thread_messages(world.bot.db, thread.id)
+    rows = await discussion_store.thread_messages(world.bot.db, thread.id)
     assert [r.content for r in rows] == ["I think the ask is far too vague", None]
     assert rows[0].edited_at is not None
     assert rows[1].reply_to_id == first.id and rows[1].deleted_at is not None
@@ -155,7 +156,7 @@ async def test_bot_messages_and_other_channels_are_not_captured(world: CohortWor
     await post(world)
     await world.ada.say(world.lessons, "general chatter, not in a run thread")
     await world.bot.get_cog("DiscussionCog").writer.flush()  # type: ignore[union-attr]
-    assert await discussion.count_messages(world.bot.db) == 0
+    assert await discussion_store.count_messages(world.bot.db) == 0
 
 
 async def test_messages_posted_while_the_bot_was_down_are_backfilled(
@@ -168,7 +169,7 @@ async def test_messages_posted_while_the_bot_was_down_are_backfilled(
     for i in range(130):  # more than one history page
         await world.ben.say(thread, f"while down {i}", settle=False)
     await world.start_bot()
-    rows = await discussion.thread_messages(world.bot.db, thread.id)
+    rows = await discussion_store.thread_messages(world.bot.db, thread.id)
     assert len(rows) == 131
     assert rows[-1].content == "while down 129"
     # Backfilling again stores nothing twice.
@@ -210,7 +211,7 @@ async def test_close_locks_threads_and_posts_the_final_summary(world: CohortWorl
     assert all(t.locked and t.archived for t in world.sandbox.threads(world.lessons))
     final = world.posts(world.lessons)[-1]
     assert "final summary" in final.embeds[0]["title"]
-    run = await lesson_runs.get_run(world.bot.db, run_id)
+    run = await runs_store.get_run(world.bot.db, run_id)
     assert run is not None and run.status == "closed"
     late = await world.ben.click(first, first.components[0]["components"][0]["custom_id"])
     assert "closed" in late.response.content
@@ -247,7 +248,7 @@ async def test_missing_permission_is_explained_and_nothing_is_stored(
     result = await world.mod.slash("lesson post", channel=world.lessons)
     text = (result.followups or [result.response])[-1].content
     assert "missing" in text and "Send Messages" in text
-    assert await lesson_runs.latest_run(world.bot.db, world.guild.handle.id) is None
+    assert await runs_store.latest_run(world.bot.db, world.guild.handle.id) is None
 
 
 async def test_deleted_thread_gives_a_clear_message(world: CohortWorld) -> None:
@@ -291,17 +292,17 @@ async def test_scheduled_posting_posts_once_even_across_a_restart(
 
     await world.clock.advance(timedelta(hours=1))
     await world.sandbox.settle()
-    runs = await lesson_runs.runs_in_guild(world.bot.db, world.guild.handle.id)
+    runs = await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)
     assert len(runs) == 1 and runs[0].occurrence is not None
     # A restart within the scheduled minute must not post the same occurrence again.
     await world.restart(config)
     await world.sandbox.settle()
-    runs = await lesson_runs.runs_in_guild(world.bot.db, world.guild.handle.id)
+    runs = await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)
     assert len(runs) == 1
     # The next week's occurrence is posted.
     await world.clock.advance(timedelta(days=7))
     await world.sandbox.settle()
-    assert len(await lesson_runs.runs_in_guild(world.bot.db, world.guild.handle.id)) == 2
+    assert len(await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)) == 2
 
 
 async def test_a_malformed_lesson_file_is_reported_and_the_rest_still_work(
@@ -331,7 +332,7 @@ async def test_attachments_and_replies_are_captured(world: CohortWorld) -> None:
     await world.ada.say(thread, "Nice", reply_to=first,
                         attachments=[("annotated.png", b"\x89PNG" + b"\0" * 100)])
     await world.bot.get_cog("DiscussionCog").writer.flush()  # type: ignore[union-attr]
-    rows = await discussion.thread_messages(world.bot.db, thread.id)
+    rows = await discussion_store.thread_messages(world.bot.db, thread.id)
     assert rows[1].reply_to_id == first.id
     (attachment,) = rows[1].attachments
     assert (attachment.filename, attachment.size) == ("annotated.png", 104)
@@ -347,7 +348,7 @@ async def test_post_with_a_missing_configured_channel_asks_for_one(world: Cohort
     await world.restart(config)
     result = await world.mod.slash("lesson post", channel=world.lessons)
     assert "pick a channel in the command" in result.response.content
-    assert await lesson_runs.latest_run(world.bot.db, world.guild.handle.id) is None
+    assert await runs_store.latest_run(world.bot.db, world.guild.handle.id) is None
 
 
 async def test_two_members_critiquing_the_same_example_at_once(world: CohortWorld) -> None:
@@ -358,7 +359,7 @@ async def test_two_members_critiquing_the_same_example_at_once(world: CohortWorl
     ben_form = await world.ben.click(first, custom_id)
     await world.ada.submit_modal(ada_form, {"works": "a", "doesnt": "b", "likely": "no"})
     await world.ben.submit_modal(ben_form, {"works": "c", "doesnt": "d", "likely": "yes"})
-    rows = await critique_store.critiques_for_run(world.bot.db, run_id)
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
     assert sorted((r.author_id, r.works) for r in rows) == sorted(
         [(world.ada.id, "a"), (world.ben.id, "c")])
 
@@ -375,7 +376,7 @@ async def test_a_scheduled_post_missed_while_down_is_made_at_start_up(
     await world.stop_bot()
     await world.clock.advance(timedelta(minutes=90))  # down across 10:00
     await world.start_bot()
-    runs = await lesson_runs.runs_in_guild(world.bot.db, world.guild.handle.id)
+    runs = await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)
     assert len(runs) == 1 and runs[0].occurrence is not None
     assert "10:00" in runs[0].occurrence
 
@@ -414,18 +415,18 @@ async def test_forget_me_removes_critique_posts_of_a_closed_run(world: CohortWor
 
 
 async def test_forget_me_is_not_undone_by_the_next_backfill(world: CohortWorld) -> None:
-    from storage import members
+    from storage import privacy as privacy_store
 
     await post(world)
     thread = world.sandbox.threads(world.lessons)[0]
     await world.ada.say(thread, "my first thought")
     await world.ben.say(thread, "a reply")
     await world.ada.say(thread, "my second thought")
-    await world.bot.get_cog("MembersCog").forget(world.ada.id)  # type: ignore[union-attr]
+    await world.bot.get_cog("PrivacyCog").forget(world.ada.id)  # type: ignore[union-attr]
     await world.restart()
-    counts = await members.stored_counts(world.bot.db, world.ada.id)
+    counts = await privacy_store.stored_counts(world.bot.db, world.ada.id)
     assert counts["discussion_messages"] == 0
-    rows = await discussion.thread_messages(world.bot.db, thread.id)
+    rows = await discussion_store.thread_messages(world.bot.db, thread.id)
     assert [r.content for r in rows] == ["a reply"]
 
 
@@ -451,7 +452,7 @@ async def test_a_group_that_failed_to_commit_is_recovered_by_the_backfill(
     await writer.flush()
     assert failed == [1]
     await world.restart()
-    rows = await discussion.thread_messages(world.bot.db, thread.id)
+    rows = await discussion_store.thread_messages(world.bot.db, thread.id)
     assert [r.content for r in rows] == ["lost in a failed commit", "stored fine"]
 
 
@@ -484,21 +485,21 @@ async def test_a_posting_cut_short_by_a_crash_is_removed_at_start_up(
     # What a crash mid-posting leaves: a run still 'posting', and the parts already on Discord.
     channel = world.bot.get_channel(world.lessons.id)
     assert channel is not None
-    run_id = await lesson_runs.create_run(
+    run_id = await runs_store.create_run(
         world.bot.db, guild_id=world.guild.handle.id, channel_id=world.lessons.id,
         lesson_key="networking-with-professionals", posted_by=None, now_ms=0)
     assert run_id is not None
     prompt = await channel.send("prompt of an unfinished run")  # type: ignore[union-attr]
     thread = await prompt.create_thread(name="Outreach 1 — critiques")
-    await lesson_runs.record_part(world.bot.db, run_id, channel.id, prompt.id, is_thread=False)
-    await lesson_runs.record_part(world.bot.db, run_id, channel.id, thread.id, is_thread=True)
+    await runs_store.record_part(world.bot.db, run_id, channel.id, prompt.id, is_thread=False)
+    await runs_store.record_part(world.bot.db, run_id, channel.id, thread.id, is_thread=True)
     await world.sandbox.settle()
     assert len(world.posts(world.lessons)) == 1
 
     await world.restart()
     assert world.posts(world.lessons) == []
     assert world.sandbox.threads(world.lessons) == []
-    assert await lesson_runs.get_run(world.bot.db, run_id) is None
+    assert await runs_store.get_run(world.bot.db, run_id) is None
     assert await post(world) == run_id + 1  # and the next posting works as usual
 
 
@@ -511,4 +512,4 @@ async def test_a_refused_posting_removes_what_it_posted(world: CohortWorld) -> N
     result = await world.mod.slash("lesson post", channel=world.lessons)
     assert "I removed what I had posted" in result.followups[-1].content
     assert world.posts(world.lessons) == []
-    assert await lesson_runs.latest_run(world.bot.db, world.guild.handle.id) is None
+    assert await runs_store.latest_run(world.bot.db, world.guild.handle.id) is None

@@ -6,7 +6,8 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from storage import members, outreaches
+from storage import outreaches as outreaches_store
+from storage import privacy as privacy_store
 from tests.e2e.conftest import CohortWorld
 
 WEAK = (
@@ -79,13 +80,13 @@ async def test_i_sent_it_records_the_outreach_without_the_draft_unless_asked(
     done = await world.ada.submit_modal(opened, {"recipient": "Dana Lee", "channel": "email",
                                                  "sent_on": "", "keep": "no"})
     assert "Logged" in done.response.content and "Dana Lee" in done.response.content
-    (row,) = await outreaches.outreaches_for(world.bot.db, world.ada.id)
+    (row,) = await outreaches_store.outreaches_for(world.bot.db, world.ada.id)
     assert (row.recipient, row.channel, row.draft) == ("Dana Lee", "email", None)
 
     opened = await world.ada.click(reply, button(reply, "sent"))
     await world.ada.submit_modal(opened, {"recipient": "Sam", "channel": "linkedin_message",
                                           "sent_on": "2026-01-02", "keep": "yes"})
-    rows = await outreaches.outreaches_for(world.bot.db, world.ada.id)
+    rows = await outreaches_store.outreaches_for(world.bot.db, world.ada.id)
     assert rows[-1].draft == STRONG
 
 
@@ -101,7 +102,7 @@ async def test_i_sent_it_refuses_bad_answers(world: CohortWorld) -> None:
         opened = await world.ada.click(reply, button(reply, "sent"))
         result = await world.ada.submit_modal(opened, values)
         assert expected in result.response.content
-    assert await outreaches.outreaches_for(world.bot.db, world.ada.id) == []
+    assert await outreaches_store.outreaches_for(world.bot.db, world.ada.id) == []
 
 
 async def test_forget_this_draft_removes_the_review(world: CohortWorld) -> None:
@@ -188,12 +189,12 @@ async def test_forget_me_deletes_everything_after_confirmation(world: CohortWorl
     assert asked.ephemeral and "outreaches" in asked.response.content
     cancel = await world.ada.click(asked.response, _component(asked.response, "Cancel"))
     assert "nothing was deleted" in cancel.updated_message.content
-    assert (await members.stored_counts(world.bot.db, world.ada.id))["outreaches"] == 1
+    assert (await privacy_store.stored_counts(world.bot.db, world.ada.id))["outreaches"] == 1
 
     asked = await world.ada.slash("forget-me")
     done = await world.ada.click(asked.response, _component(asked.response, "Delete everything"))
     assert done.acknowledged
-    counts = await members.stored_counts(world.bot.db, world.ada.id)
+    counts = await privacy_store.stored_counts(world.bot.db, world.ada.id)
     assert sum(counts.values()) == 0
     late = await world.ada.click(reply, button(reply, "sent"))
     assert "no longer hold" in late.response.content
@@ -232,8 +233,8 @@ async def test_two_members_filling_the_same_form_do_not_cross(world: CohortWorld
     done = await world.ben.submit_modal(ben_form, {"recipient": "Sam", "channel": "email",
                                                    "sent_on": "", "keep": "yes"})
     assert "Logged" in done.response.content
-    (ada_row,) = await outreaches.outreaches_for(world.bot.db, world.ada.id)
-    (ben_row,) = await outreaches.outreaches_for(world.bot.db, world.ben.id)
+    (ada_row,) = await outreaches_store.outreaches_for(world.bot.db, world.ada.id)
+    (ben_row,) = await outreaches_store.outreaches_for(world.bot.db, world.ben.id)
     assert (ada_row.recipient, ada_row.draft) == ("Dana", STRONG)
     assert (ben_row.recipient, ben_row.draft) == ("Sam", WEAK)
 

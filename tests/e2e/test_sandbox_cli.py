@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, ReviewSettings
+from bot.config import Config, ReviewLimits
 from bot.sandbox import Sandbox, render
 from bot.sandbox.demo import demo_config
 from bot.sandbox.repl import run_script
@@ -192,7 +192,7 @@ def test_render_markup_and_sizes() -> None:
 
 def test_a_config_keeps_its_settings_but_takes_the_demo_ids(tmp_path: Path) -> None:
     guild = Sandbox(validate=False).cohort_guild()
-    base = Config(review=ReviewSettings(rate_limit_per_hour=2))
+    base = Config(review=ReviewLimits(rate_limit_per_hour=2))
     config = demo_config(guild, tmp_path, base=base, database=tmp_path / "kept.db")
     assert config.review.rate_limit_per_hour == 2
     assert config.discord.guild_ids == (guild.handle.id,)
@@ -403,7 +403,7 @@ async def test_bot_errors_violations_and_not_settling_fail_the_command(
             assert "✗ OpenAPI violation: request POST /channels/1/messages: bad body" in out
 
             # The cog module the bot loaded (extensions are loaded afresh per bot).
-            help_cog = sys.modules[type(world.bot.get_cog("Help")).__module__]
+            help_cog = sys.modules[type(world.bot.get_cog("HelpCog")).__module__]
 
             def broken(*args: object, **kwargs: object) -> None:
                 raise RuntimeError("kaboom")

@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from bot.lessons import Lesson
-from cogs.lesson._render import example_embed, prompt_embed, thread_name
-from storage.lesson_runs import RunExampleRow
+from cogs.runs._render import example_embed, prompt_embed, thread_name
+from storage.runs import RunExampleRow
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.client import CohortBot
 from cogs._ui import CohortView, send_ephemeral
-from storage import members
+from storage import privacy as privacy_store
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ LABELS = {
 
 
 class ForgetView(CohortView):
-    def __init__(self, cog: MembersCog, user_id: int) -> None:
+    def __init__(self, cog: PrivacyCog, user_id: int) -> None:
         super().__init__(timeout=300)
         self.cog, self.user_id = cog, user_id
 
@@ -49,7 +49,7 @@ class ForgetView(CohortView):
         self.stop()
 
 
-class MembersCog(commands.Cog):
+class PrivacyCog(commands.Cog):
     def __init__(self, bot: CohortBot) -> None:
         self.bot = bot
 
@@ -57,7 +57,7 @@ class MembersCog(commands.Cog):
                           description="Delete everything this bot stores about you")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     async def forget_me(self, interaction: discord.Interaction) -> None:
-        counts = await members.stored_counts(self.bot.db, interaction.user.id)
+        counts = await privacy_store.stored_counts(self.bot.db, interaction.user.id)
         held = [f"• {n} {LABELS[k]}" for k, n in counts.items() if n]
         if not held:
             await send_ephemeral(interaction, "I store nothing about you. Drafts you DM me are "
@@ -71,7 +71,7 @@ class MembersCog(commands.Cog):
         capture = self.bot.get_cog("DiscussionCog")
         if capture is not None:
             await capture.writer.flush()  # type: ignore[attr-defined]  # queued rows go first
-        gone = await members.forget_member(self.bot.db, user_id)
+        gone = await privacy_store.forget_member(self.bot.db, user_id)
         review = self.bot.get_cog("ReviewCog")
         if review is not None:
             review.drafts.forget_user(user_id)  # type: ignore[attr-defined]
@@ -133,4 +133,4 @@ class MembersCog(commands.Cog):
 
 
 async def setup(bot: CohortBot) -> None:
-    await bot.add_cog(MembersCog(bot))
+    await bot.add_cog(PrivacyCog(bot))

@@ -27,11 +27,11 @@ from bot.lessons import Lesson, LessonCatalog, load_lessons, replace_example, sa
 from bot.scheduler import next_cron_time
 from cogs._checks import is_moderator, missing_permissions, require_moderator
 from cogs._ui import NO_PINGS, send_ephemeral
-from cogs.lesson._posting import POSTABLE, post_messages, undo
-from cogs.lesson._render import summary_embed
-from cogs.lesson._summary import run_summary
-from storage import lesson_runs as runs
-from storage.lesson_runs import RunRow
+from cogs.runs._posting import POSTABLE, post_messages, undo
+from cogs.runs._render import summary_embed
+from cogs.runs._summary import run_summary
+from storage import runs as runs_store
+from storage.runs import RunRow
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
                "image/webp": ".webp"}
 
 
-class LessonCog(commands.Cog):
+class RunsCog(commands.Cog):
     lesson = app_commands.Group(
         name="lesson", description="The lesson's evaluation prompt and critique threads",
         guild_only=True,
@@ -134,7 +134,7 @@ class LessonCog(commands.Cog):
         if missing:
             raise UserError(f"I can't post in {channel.mention}: I'm missing "
                             f"{', '.join(missing)}.")
-        run_id = await runs.create_run(
+        run_id = await runs_store.create_run(
             self.bot.db, guild_id=channel.guild.id, channel_id=channel.id,
             lesson_key=lesson.key, posted_by=posted_by, now_ms=to_ms(self.bot.clock.now()),
             occurrence=occurrence,
@@ -146,7 +146,7 @@ class LessonCog(commands.Cog):
             is_thread = isinstance(part, discord.Thread)
             channel_id = (part.parent_id if isinstance(part, discord.Thread)
                           else part.channel.id) or channel.id
-            await runs.record_part(self.bot.db, run_id, channel_id, part.id,
+            await runs_store.record_part(self.bot.db, run_id, channel_id, part.id,
                                    is_thread=is_thread)
 
         try:
@@ -158,21 +158,21 @@ class LessonCog(commands.Cog):
         except Exception:
             await self._discard(run_id)
             raise
-        await runs.record_posting(self.bot.db, run_id, prompt_id, examples)
+        await runs_store.record_posting(self.bot.db, run_id, prompt_id, examples)
         await self._discussion_changed()
         return run_id
 
     async def _discard(self, run_id: int) -> None:
         """Take an unfinished posting off Discord, then out of the database."""
-        await undo(self.bot, await runs.posting_parts(self.bot.db, run_id))
-        await runs.discard_run(self.bot.db, run_id)
+        await undo(self.bot, await runs_store.posting_parts(self.bot.db, run_id))
+        await runs_store.discard_run(self.bot.db, run_id)
 
     async def _clean_up_unfinished(self) -> None:
         """Postings cut short by a crash or a shutdown: their messages go, then their rows,
         so their scheduled occurrence can be posted properly. Runs after READY (it needs the
         HTTP session, not the cache)."""
         await self.bot.wait_until_ready()
-        for run in await runs.stale_postings(self.bot.db):
+        for run in await runs_store.stale_postings(self.bot.db):
             log.warning("removing run #%d, whose posting did not finish", run.id)
             await self._discard(run.id)
         if self.bot.config.lesson.post_schedule:
@@ -226,14 +226,14 @@ class LessonCog(commands.Cog):
         self, guild_id: int, run_id: int | None, *, open_only: bool = False
     ) -> RunRow:
         if run_id is None:
-            run = await runs.latest_run(self.bot.db, guild_id, open_only=open_only)
+            run = await runs_store.latest_run(self.bot.db, guild_id, open_only=open_only)
             if run is None and open_only:
                 raise UserError("There is no open lesson run here to close.")
             if run is None:
                 raise UserError("No lesson has been posted here yet: a moderator can start one "
                                 "with `/lesson post`.")
             return run
-        run = await runs.get_run(self.bot.db, run_id)
+        run = await runs_store.get_run(self.bot.db, run_id)
         if run is None or run.guild_id != guild_id or run.status == "posting":
             raise UserError(f"There is no run #{run_id} in this server.")
         return run
@@ -292,7 +292,7 @@ class LessonCog(commands.Cog):
         else:
             notes.append("The run's channel is gone or is a forum; the summary was not posted "
                          "there (use `/lesson summary share:true`).")
-        for example in await runs.run_examples(self.bot.db, run.id):
+        for example in await runs_store.run_examples(self.bot.db, run.id):
             if example.thread_id is None:
                 continue
             thread = guild.get_thread(example.thread_id)
@@ -312,7 +312,7 @@ class LessonCog(commands.Cog):
                 continue
             if thread is None:
                 notes.append(f"The thread of {example.title} was deleted; nothing to lock.")
-        await runs.close_run(self.bot.db, run.id, to_ms(self.bot.clock.now()))
+        await runs_store.close_run(self.bot.db, run.id, to_ms(self.bot.clock.now()))
         await self._discussion_changed()
         return notes
 

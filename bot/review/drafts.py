@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.review import Review
+from bot.review.model import Review
 
 KEEP_FOR = timedelta(hours=24)
 MAX_DRAFTS = 5000  # a bound on memory, whatever happens

@@ -8,17 +8,17 @@ import discord
 from bot.client import CohortBot
 from bot.critiques import CritiqueRecord, Likely, RunSummary, summarize
 from cogs._checks import is_moderator
-from storage import critiques as critique_store
-from storage import lesson_runs as runs
-from storage.lesson_runs import RunRow
+from storage import critiques as critiques_store
+from storage import runs as runs_store
+from storage.runs import RunRow
 
 
 async def run_summary(
     bot: CohortBot, guild: discord.Guild, run: RunRow
 ) -> tuple[RunSummary, dict[int, str]]:
     """The summary, and display names by member id (stored names for those who left)."""
-    examples = await runs.run_examples(bot.db, run.id)
-    rows = await critique_store.critiques_for_run(bot.db, run.id)
+    examples = await runs_store.run_examples(bot.db, run.id)
+    rows = await critiques_store.critiques_for_run(bot.db, run.id)
     records = [
         CritiqueRecord(r.id, r.example_no, r.author_id, r.works, r.doesnt,
                        Likely(r.likely), r.votes, r.created_at)
