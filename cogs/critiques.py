@@ -20,11 +20,11 @@ from bot.client import CohortBot
 from bot.clock import to_ms
 from bot.critiques import MAX_DOESNT, MAX_WORKS, validate_critique
 from bot.errors import UserError
+from bot.runs import Run, RunExample, RunStatus
 from cogs._ui import NO_PINGS, CohortModal, CohortView, guarded
 from storage import critiques as critiques_store
 from storage import runs as runs_store
 from storage.critiques import CritiqueRow
-from storage.runs import RunExampleRow, RunRow
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class CritiqueModal(CohortModal):
         placeholder="yes, no or unsure",
     )
 
-    def __init__(self, cog: CritiquesCog, run: RunRow, example: RunExampleRow,
+    def __init__(self, cog: CritiquesCog, run: Run, example: RunExample,
                  existing: CritiqueRow | None) -> None:
         super().__init__(title=f"Critique: {example.title}"[:45],
                          custom_id=f"cohort:critique-modal:{run.id}:{example.example_no}")
@@ -92,7 +92,7 @@ class CritiqueModal(CohortModal):
         if existing is not None:  # resubmitting edits: start from what they wrote
             self.works.default = existing.works
             self.doesnt.default = existing.doesnt
-            self.likely.default = existing.likely
+            self.likely.default = existing.likely.value
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         critique = validate_critique(self.works.value, self.doesnt.value, self.likely.value)
@@ -126,11 +126,11 @@ class CritiquesCog(commands.Cog):
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(CritiqueButton)
 
-    async def open_example(self, run_id: int, example_no: int) -> tuple[RunRow, RunExampleRow]:
+    async def open_example(self, run_id: int, example_no: int) -> tuple[Run, RunExample]:
         run = await runs_store.get_run(self.bot.db, run_id)
-        if run is None or run.status == "posting":
+        if run is None or run.status is RunStatus.POSTING:
             raise UserError("This lesson run no longer exists.")
-        if run.status == "closed":
+        if run.status is RunStatus.CLOSED:
             raise UserError(f"Run #{run.id} is closed: critiques are no longer collected.")
         example = next((e for e in await runs_store.run_examples(self.bot.db, run.id)
                         if e.example_no == example_no), None)
@@ -138,21 +138,23 @@ class CritiquesCog(commands.Cog):
             raise UserError(f"Run #{run.id} has no example {example_no}.")
         return run, example
 
-    async def modal_for(self, user: discord.abc.User, run: RunRow,
-                        example: RunExampleRow) -> CritiqueModal:
+    async def modal_for(self, user: discord.abc.User, run: Run,
+                        example: RunExample) -> CritiqueModal:
         existing = next((c for c in await critiques_store.critiques_for_run(self.bot.db, run.id)
                          if c.example_no == example.example_no and c.author_id == user.id), None)
         return CritiqueModal(self, run, example, existing)
 
-    async def publish(self, user: discord.abc.User, run: RunRow, example: RunExampleRow,
+    async def publish(self, user: discord.abc.User, run: Run, example: RunExample,
                       critique: Any) -> bool:
         """Store the critique, then post (or edit) its embed in the example's thread."""
         thread = await self._thread(example)
         saved = await critiques_store.save_critique(
             self.bot.db, run_id=run.id, example_no=example.example_no, author_id=user.id,
             author_name=user.display_name, works=critique.works, doesnt=critique.doesnt,
-            likely=str(critique.likely), now_ms=to_ms(self.bot.clock.now()),
+            likely=critique.likely, now_ms=to_ms(self.bot.clock.now()),
         )
+        # No post yet means this is the critique's first appearance in the thread.
+        created = saved.message_id is None
         embed = critique_embed(user, example.title, critique.works, critique.doesnt,
                                str(critique.likely))
         try:
@@ -164,16 +166,16 @@ class CritiquesCog(commands.Cog):
                 try:
                     await thread.get_partial_message(saved.message_id).edit(
                         embed=embed, allowed_mentions=NO_PINGS)
-                    return saved.created
+                    return created
                 except discord.NotFound:
                     pass  # the old post was deleted: post it again
             message = await thread.send(embed=embed, allowed_mentions=NO_PINGS)
         except discord.NotFound:
             raise UserError(self._thread_gone(example, saved=True)) from None
         await critiques_store.set_critique_message(self.bot.db, saved.id, message.id)
-        return saved.created
+        return created
 
-    async def _thread(self, example: RunExampleRow) -> discord.Thread:
+    async def _thread(self, example: RunExample) -> discord.Thread:
         thread = self.bot.get_channel(example.thread_id or 0)
         if thread is None and example.thread_id:
             try:
@@ -188,7 +190,7 @@ class CritiquesCog(commands.Cog):
         return thread
 
     @staticmethod
-    def _thread_gone(example: RunExampleRow, *, saved: bool = False) -> str:
+    def _thread_gone(example: RunExample, *, saved: bool = False) -> str:
         if saved:
             return (f"The thread of {example.title} was deleted, so I couldn't post your "
                     "critique there; it is saved and counts in the run's summary.")

@@ -1,41 +1,25 @@
-"""Lesson runs and their examples' messages and threads."""
+"""Lesson runs, their examples' messages and threads, and the parts of unfinished postings."""
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Iterable
 
+from bot.runs import PostingPart, Run, RunExample, RunStatus
 from storage.db import Database, as_row
 
 
-@dataclass(frozen=True)
-class RunRow:
-    id: int
-    guild_id: int
-    channel_id: int
-    lesson_key: str
-    prompt_message_id: int | None
-    status: str
-    occurrence: str | None
-    created_at: int
-    closed_at: int | None
+def _run(row: sqlite3.Row) -> Run:
+    return Run(
+        id=row["id"], guild_id=row["guild_id"], channel_id=row["channel_id"],
+        lesson_key=row["lesson_key"], prompt_message_id=row["prompt_message_id"],
+        status=RunStatus(row["status"]), occurrence=row["occurrence"],
+        created_at=row["created_at"], closed_at=row["closed_at"],
+    )
 
 
-@dataclass(frozen=True)
-class RunExampleRow:
-    run_id: int
-    example_no: int
-    title: str
-    message_id: int | None
-    thread_id: int | None
-
-
-def _run(row: sqlite3.Row) -> RunRow:
-    return as_row(RunRow, row)
-
-
-def _example(row: sqlite3.Row) -> RunExampleRow:
-    return as_row(RunExampleRow, row)
+def _example(row: sqlite3.Row) -> RunExample:
+    return as_row(RunExample, row)
 
 
 async def create_run(
@@ -65,7 +49,7 @@ async def record_posting(
     db: Database,
     run_id: int,
     prompt_message_id: int | None,
-    examples: list[RunExampleRow],
+    examples: Iterable[RunExample],
 ) -> None:
     """Everything the posting created, stored at once; the run becomes 'open'."""
     async with db.transaction() as tx:
@@ -92,14 +76,14 @@ async def record_part(
     )
 
 
-async def posting_parts(db: Database, run_id: int) -> list[tuple[int, int, bool]]:
-    """(channel id, object id, is thread) of what an unfinished posting created, newest first."""
+async def posting_parts(db: Database, run_id: int) -> list[PostingPart]:
+    """What an unfinished posting created, newest first."""
     rows = await db.fetchall(
         "SELECT channel_id, object_id, is_thread FROM posting_parts WHERE run_id = ?"
         " ORDER BY object_id DESC, is_thread DESC",  # a thread before its starter message
         (run_id,),
     )
-    return [(r[0], r[1], bool(r[2])) for r in rows]
+    return [PostingPart(r[0], r[1], bool(r[2])) for r in rows]
 
 
 async def discard_run(db: Database, run_id: int) -> None:
@@ -118,12 +102,12 @@ async def close_run(db: Database, run_id: int, now_ms: int) -> bool:
     )
 
 
-async def get_run(db: Database, run_id: int) -> RunRow | None:
+async def get_run(db: Database, run_id: int) -> Run | None:
     row = await db.fetchone("SELECT * FROM lesson_runs WHERE id = ?", (run_id,))
     return _run(row) if row else None
 
 
-async def latest_run(db: Database, guild_id: int, *, open_only: bool = False) -> RunRow | None:
+async def latest_run(db: Database, guild_id: int, *, open_only: bool = False) -> Run | None:
     status = "AND status = 'open'" if open_only else "AND status != 'posting'"
     row = await db.fetchone(
         f"SELECT * FROM lesson_runs WHERE guild_id = ? {status} ORDER BY id DESC LIMIT 1",
@@ -132,7 +116,7 @@ async def latest_run(db: Database, guild_id: int, *, open_only: bool = False) ->
     return _run(row) if row else None
 
 
-async def runs_in_guild(db: Database, guild_id: int, limit: int = 25) -> list[RunRow]:
+async def runs_in_guild(db: Database, guild_id: int, limit: int = 25) -> list[Run]:
     rows = await db.fetchall(
         "SELECT * FROM lesson_runs WHERE guild_id = ? AND status != 'posting'"
         " ORDER BY id DESC LIMIT ?",
@@ -141,14 +125,14 @@ async def runs_in_guild(db: Database, guild_id: int, limit: int = 25) -> list[Ru
     return [_run(r) for r in rows]
 
 
-async def run_examples(db: Database, run_id: int) -> list[RunExampleRow]:
+async def run_examples(db: Database, run_id: int) -> list[RunExample]:
     rows = await db.fetchall(
         "SELECT * FROM run_examples WHERE run_id = ? ORDER BY example_no", (run_id,)
     )
     return [_example(r) for r in rows]
 
 
-async def example_for_thread(db: Database, thread_id: int) -> tuple[RunRow, RunExampleRow] | None:
+async def example_for_thread(db: Database, thread_id: int) -> tuple[Run, RunExample] | None:
     row = await db.fetchone("SELECT * FROM run_examples WHERE thread_id = ?", (thread_id,))
     if row is None:
         return None
@@ -164,6 +148,6 @@ async def open_thread_ids(db: Database) -> set[int]:
     return {r[0] for r in rows}
 
 
-async def stale_postings(db: Database) -> list[RunRow]:
+async def stale_postings(db: Database) -> list[Run]:
     rows = await db.fetchall("SELECT * FROM lesson_runs WHERE status = 'posting'")
     return [_run(r) for r in rows]

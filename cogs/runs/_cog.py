@@ -24,6 +24,7 @@ from bot.client import CohortBot
 from bot.clock import to_ms
 from bot.errors import UserError
 from bot.lessons import Lesson, LessonCatalog, load_lessons, replace_example, save_lesson
+from bot.runs import Run, RunStatus
 from bot.scheduler import next_cron_time
 from cogs._checks import is_moderator, missing_permissions, require_moderator
 from cogs._ui import NO_PINGS, send_ephemeral
@@ -31,7 +32,6 @@ from cogs.runs._posting import POSTABLE, post_messages, undo
 from cogs.runs._render import summary_embed
 from cogs.runs._summary import run_summary
 from storage import runs as runs_store
-from storage.runs import RunRow
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ class RunsCog(commands.Cog):
 
     async def resolve_run(
         self, guild_id: int, run_id: int | None, *, open_only: bool = False
-    ) -> RunRow:
+    ) -> Run:
         if run_id is None:
             run = await runs_store.latest_run(self.bot.db, guild_id, open_only=open_only)
             if run is None and open_only:
@@ -234,7 +234,7 @@ class RunsCog(commands.Cog):
                                 "with `/lesson post`.")
             return run
         run = await runs_store.get_run(self.bot.db, run_id)
-        if run is None or run.guild_id != guild_id or run.status == "posting":
+        if run is None or run.guild_id != guild_id or run.status is RunStatus.POSTING:
             raise UserError(f"There is no run #{run_id} in this server.")
         return run
 
@@ -272,7 +272,7 @@ class RunsCog(commands.Cog):
         # once must not post two final summaries.
         async with self._close_lock:
             chosen = await self.resolve_run(interaction.guild.id, run, open_only=True)
-            if chosen.status != "open":
+            if chosen.status is not RunStatus.OPEN:
                 raise UserError(f"Run #{chosen.id} is already closed.")
             notes = await self.close_run(interaction.guild, chosen)
         await interaction.followup.send(
@@ -280,7 +280,7 @@ class RunsCog(commands.Cog):
             + ("".join(f"\n• {n}" for n in notes)), ephemeral=True,
         )
 
-    async def close_run(self, guild: discord.Guild, run: RunRow) -> list[str]:
+    async def close_run(self, guild: discord.Guild, run: Run) -> list[str]:
         notes: list[str] = []
         summary, names = await run_summary(self.bot, guild, run)
         channel = guild.get_channel(run.channel_id)

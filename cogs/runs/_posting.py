@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from bot.lessons import Lesson
+from bot.runs import PostingPart, RunExample
 from cogs.runs._render import example_embed, prompt_embed, thread_name
-from storage.runs import RunExampleRow
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ Created = Callable[[discord.Message | discord.Thread], Awaitable[None]]
 
 async def post_messages(
     lesson: Lesson, channel: POSTABLE, run_id: int, created: Created,
-) -> tuple[int | None, list[RunExampleRow]]:
+) -> tuple[int | None, list[RunExample]]:
     """Post the run; `created` hears of every message and thread as soon as it exists, so a
     failure half-way can be undone. Returns the prompt message id (None in a forum) and the
     examples."""
@@ -40,7 +40,7 @@ async def post_messages(
                 file=file or discord.utils.MISSING,
             )
             await created(posted.thread)
-            rows.append(RunExampleRow(run_id, example.number, example.title,
+            rows.append(RunExample(run_id, example.number, example.title,
                                       posted.message.id, posted.thread.id))
         return None, rows
     prompt = await channel.send(embed=prompt_embed(lesson, run_id))
@@ -55,22 +55,22 @@ async def post_messages(
         thread = await message.create_thread(name=thread_name(example),
                                              auto_archive_duration=10080)
         await created(thread)
-        rows.append(RunExampleRow(run_id, example.number, example.title, message.id,
+        rows.append(RunExample(run_id, example.number, example.title, message.id,
                                   thread.id))
     return prompt.id, rows
 
-async def undo(client: discord.Client, parts: list[tuple[int, int, bool]]) -> None:
-    """Delete what a failed posting created, newest first (best effort). `parts` are
-    (channel id, object id, is thread), as storage keeps them, so a posting cut short by a
-    crash is removed the same way at the next start."""
-    for channel_id, object_id, is_thread in parts:
+async def undo(client: discord.Client, parts: list[PostingPart]) -> None:
+    """Delete what a failed posting created, newest first (best effort). `parts` are as
+    storage keeps them, so a posting cut short by a crash is removed the same way at the next
+    start."""
+    for part in parts:
         try:
-            if is_thread:
-                await client.http.delete_channel(object_id)
+            if part.is_thread:
+                await client.http.delete_channel(part.object_id)
             else:
-                await client.get_partial_messageable(channel_id).get_partial_message(
-                    object_id).delete()
+                await client.get_partial_messageable(part.channel_id).get_partial_message(
+                    part.object_id).delete()
         except discord.NotFound:
             pass
         except discord.HTTPException:
-            log.warning("could not remove %s after a failed posting", object_id)
+            log.warning("could not remove %s after a failed posting", part.object_id)

@@ -6,22 +6,22 @@ from __future__ import annotations
 import discord
 
 from bot.client import CohortBot
-from bot.critiques import CritiqueRecord, Likely, RunSummary, summarize
+from bot.critiques import CritiqueRecord, RunSummary, summarize
+from bot.runs import Run
 from cogs._checks import is_moderator
 from storage import critiques as critiques_store
 from storage import runs as runs_store
-from storage.runs import RunRow
 
 
 async def run_summary(
-    bot: CohortBot, guild: discord.Guild, run: RunRow
+    bot: CohortBot, guild: discord.Guild, run: Run
 ) -> tuple[RunSummary, dict[int, str]]:
     """The summary, and display names by member id (stored names for those who left)."""
     examples = await runs_store.run_examples(bot.db, run.id)
     rows = await critiques_store.critiques_for_run(bot.db, run.id)
     records = [
         CritiqueRecord(r.id, r.example_no, r.author_id, r.works, r.doesnt,
-                       Likely(r.likely), r.votes, r.created_at)
+                       r.likely, r.votes, r.created_at)
         for r in rows
     ]
     cohort = [m for m in guild.members
