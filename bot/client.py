@@ -1,9 +1,10 @@
 """CohortBot: the discord.py client and the composition root.
 
-Dependencies (config, clock, storage, scheduler, lessons) are handed in or built here and hang
-off the bot, so cogs reach them as `self.bot.db`, `self.bot.clock`, ...; nothing imports a
-global. `setup_hook` opens storage, starts the scheduler, loads every cog in `cogs/` and syncs
-the application commands to the configured guilds.
+Config and clock are handed in; storage, the scheduler and the services are built here, once,
+and hang off the bot: cogs reach a feature's service as `self.bot.services.<feature>` and
+never look each other up. `setup_hook` opens storage, starts the scheduler, builds the
+services with their Discord ports, loads every cog in `cogs/` and syncs the application
+commands to the configured guilds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.scheduler import Scheduler
+from bot.services import Ports, Services
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,7 @@ class CohortBot(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.scheduler = Scheduler(self.clock)
         self._db: Database | None = None
+        self._services: Services | None = None
 
     @property
     def db(self) -> Database:
@@ -74,15 +77,46 @@ class CohortBot(commands.Bot):
             raise RuntimeError("storage is opened in setup_hook; the bot has not started")
         return self._db
 
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the services are built in setup_hook; the bot has not started")
+        return self._services
+
     async def setup_hook(self) -> None:
+        await self.assemble()
+        await self.sync_commands()
+
+    async def assemble(self) -> None:
+        """Everything but talking to Discord: storage, the scheduler, the services, the cogs."""
         from cogs._ui import on_app_command_error
 
         self._db = await Database.open(self.config.storage.database)
         self.scheduler.start()
+        self._services = Services.build(self.config, self._db, self.clock, self.scheduler,
+                                        self._ports())
+        await self._services.start()
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         for name in extension_names():
             await self.load_extension(name)
-        await self.sync_commands()
+
+    def _ports(self) -> Ports:
+        # Imported at every start, not at the top: discord.py drops an extension's modules
+        # from sys.modules when it unloads it, so a second bot in one process (the tests, the
+        # sandbox's restarts) must take the Discord side from the modules its cogs load.
+        from cogs.critiques._port import DiscordCritiques
+        from cogs.critiques._views import critique_view
+        from cogs.discussion._port import DiscordHistory
+        from cogs.privacy._port import DiscordPosts
+        from cogs.runs._port import DiscordRuns
+
+        return Ports(
+            # The critique button sits under each example, so runs post it for critiques.
+            runs=DiscordRuns(self, self.config, example_view=critique_view),
+            critiques=DiscordCritiques(self),
+            discussion=DiscordHistory(self),
+            privacy=DiscordPosts(self),
+        )
 
     async def sync_commands(self) -> None:
         """Guild-only commands to each configured guild (they appear there at once); the rest,
@@ -102,8 +136,9 @@ class CohortBot(commands.Bot):
             log.info("synced %d commands to guild %s", len(synced), guild_id)
 
     async def close(self) -> None:
-        # Cogs first (they cancel their own work), then the scheduler, then the database:
-        # an unclosed aiosqlite connection keeps its thread alive and hangs the process.
+        # Cogs first (they cancel their own work), then the scheduler, the services (what
+        # they still queue is written), then the database: an unclosed aiosqlite connection
+        # keeps its thread alive and hangs the process.
         for name in list(self.extensions):
             try:
                 await self.unload_extension(name)
@@ -111,6 +146,9 @@ class CohortBot(commands.Bot):
                 log.exception("unloading %s failed", name)
         await super().close()
         await self.scheduler.shutdown()
+        if self._services is not None:
+            await self._services.close()
+            self._services = None
         if self._db is not None:
             await self._db.close()
             self._db = None

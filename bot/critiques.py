@@ -37,6 +37,15 @@ class Likely(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Author:
+    """Who wrote a critique, as it is shown with it."""
+
+    id: int
+    name: str
+    avatar_url: str
+
+
+@dataclass(frozen=True, slots=True)
 class CritiqueInput:
     """A validated critique, ready to store: texts stripped, at least one of them non-empty."""
 

@@ -46,6 +46,11 @@ class RunExample:
     message_id: int | None
     thread_id: int | None
 
+    @property
+    def number(self) -> int:
+        """Its 1-based number, as members see it (what `bot.critiques.summarize` reads)."""
+        return self.example_no
+
 
 @dataclass(frozen=True, slots=True)
 class PostingPart:

@@ -2,40 +2,54 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 
 from storage.db import Database
 from storage.discussion import ADVANCE_ALL_CURSORS
 
 
 @dataclass(frozen=True)
-class Forgotten:
+class MemberRecords:
+    """How many rows of each kind the bot holds about one member."""
+
     outreaches: int
     followups: int
-    reviews: int
+    reviews: int  # review_usage timestamps, for the hourly limit
     critiques: int
     votes: int
     discussion_messages: int
+
+    @property
+    def total(self) -> int:
+        return sum(astuple(self))
+
+    def counts(self) -> list[tuple[str, int]]:
+        """(field name, count) of every kind, in the order above."""
+        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    records: MemberRecords  # what was deleted
     # The bot's own posts that carried the member's critiques: (thread id, message id), so the
     # Discord side can delete them too.
     critique_posts: tuple[tuple[int, int], ...]
 
-    @property
-    def total(self) -> int:
-        return (self.outreaches + self.followups + self.reviews + self.critiques + self.votes
-                + self.discussion_messages)
+
+_COUNTS = (
+    "SELECT"
+    " (SELECT COUNT(*) FROM outreaches WHERE user_id = ?),"
+    " (SELECT COUNT(*) FROM followups WHERE user_id = ?),"
+    " (SELECT COUNT(*) FROM review_usage WHERE user_id = ?),"
+    " (SELECT COUNT(*) FROM critiques WHERE author_id = ?),"
+    " (SELECT COUNT(*) FROM critique_votes WHERE voter_id = ?),"
+    " (SELECT COUNT(*) FROM discussion_messages WHERE author_id = ?)"
+)
 
 
-async def stored_counts(db: Database, user_id: int) -> dict[str, int]:
-    queries = {
-        "outreaches": "SELECT COUNT(*) FROM outreaches WHERE user_id = ?",
-        "followups": "SELECT COUNT(*) FROM followups WHERE user_id = ?",
-        "reviews": "SELECT COUNT(*) FROM review_usage WHERE user_id = ?",
-        "critiques": "SELECT COUNT(*) FROM critiques WHERE author_id = ?",
-        "votes": "SELECT COUNT(*) FROM critique_votes WHERE voter_id = ?",
-        "discussion_messages": "SELECT COUNT(*) FROM discussion_messages WHERE author_id = ?",
-    }
-    return {name: int(await db.fetchval(sql, (user_id,)) or 0) for name, sql in queries.items()}
+async def stored_counts(db: Database, user_id: int) -> MemberRecords:
+    (row,) = await db.fetchall(_COUNTS, (user_id,) * len(fields(MemberRecords)))
+    return MemberRecords(*(int(n) for n in row))
 
 
 async def forget_member(db: Database, user_id: int) -> Forgotten:
@@ -59,7 +73,7 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
             "DELETE FROM discussion_messages WHERE author_id = ?", (user_id,)
         )
     return Forgotten(
-        outreaches=outreaches, followups=followups, reviews=reviews, critiques=critiques,
-        votes=votes, discussion_messages=messages,
+        MemberRecords(outreaches=outreaches, followups=followups, reviews=reviews,
+                      critiques=critiques, votes=votes, discussion_messages=messages),
         critique_posts=tuple((r[0], r[1]) for r in posts),
     )

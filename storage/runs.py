@@ -65,14 +65,12 @@ async def record_posting(
         await tx.execute("DELETE FROM posting_parts WHERE run_id = ?", (run_id,))
 
 
-async def record_part(
-    db: Database, run_id: int, channel_id: int, object_id: int, *, is_thread: bool
-) -> None:
+async def record_part(db: Database, run_id: int, part: PostingPart) -> None:
     """One message or thread a posting has created (so a crash can be cleaned up)."""
     await db.execute(
         "INSERT OR IGNORE INTO posting_parts (run_id, channel_id, object_id, is_thread)"
         " VALUES (?, ?, ?, ?)",
-        (run_id, channel_id, object_id, int(is_thread)),
+        (run_id, part.channel_id, part.object_id, int(part.is_thread)),
     )
 
 

@@ -14,12 +14,20 @@ by the functions that say so (`load_lesson`, `load_lessons`, `save_lesson`).
     files.py    reading lesson files and directories; saving an edit atomically
 """
 
-from bot.lessons.files import MAX_FILE_BYTES, load_lesson, load_lessons, save_lesson
+from bot.lessons.files import (
+    MAX_FILE_BYTES,
+    load_lesson,
+    load_lessons,
+    save_example_image,
+    save_lesson,
+)
 from bot.lessons.model import (
+    IMAGE_TYPES,
     KEY_PATTERN,
     MAX_EXAMPLE_TEXT,
     MAX_EXAMPLES,
     MAX_IMAGE,
+    MAX_IMAGE_BYTES,
     MAX_KEY,
     MAX_PROMPT,
     MAX_QUALITY,
@@ -33,17 +41,20 @@ from bot.lessons.model import (
     LessonProblem,
     image_location,
     image_problem,
+    image_suffix,
     replace_example,
 )
 from bot.lessons.parse import parse_lesson
 from bot.lessons.writer import dump_lesson
 
 __all__ = [
+    "IMAGE_TYPES",
     "KEY_PATTERN",
     "MAX_EXAMPLES",
     "MAX_EXAMPLE_TEXT",
     "MAX_FILE_BYTES",
     "MAX_IMAGE",
+    "MAX_IMAGE_BYTES",
     "MAX_KEY",
     "MAX_PROMPT",
     "MAX_QUALITY",
@@ -58,9 +69,11 @@ __all__ = [
     "dump_lesson",
     "image_location",
     "image_problem",
+    "image_suffix",
     "load_lesson",
     "load_lessons",
     "parse_lesson",
     "replace_example",
+    "save_example_image",
     "save_lesson",
 ]

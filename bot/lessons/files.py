@@ -1,5 +1,5 @@
 """The only file I/O of lessons: reading lesson files and the lessons directory, and saving a
-moderator's edit back atomically."""
+moderator's edits back (the lesson atomically, a new example image beside it)."""
 
 from __future__ import annotations
 
@@ -95,3 +95,14 @@ def save_lesson(lesson: Lesson, path: str | os.PathLike[str]) -> None:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def save_example_image(folder: Path, lesson_key: str, number: int, suffix: str,
+                       data: bytes) -> str:
+    """Write an example's new image under `folder` (the lesson file's directory); returns its
+    path relative to it, as the lesson file names it."""
+    relative = f"images/{lesson_key}-example-{number}{suffix}"
+    target = folder / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return relative

@@ -4,6 +4,7 @@ example's image exists."""
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -28,6 +29,10 @@ MAX_EXAMPLES = 10
 # The key goes into custom_ids (100 chars total) and database rows: short, lowercase, stable.
 MAX_KEY = 64
 KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# An example's new image, as a moderator uploads it: what Discord shows inline, at most 8 MiB.
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
+IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
+               "image/webp": ".webp"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,3 +185,18 @@ def replace_example(
     examples = list(lesson.examples)
     examples[number - 1] = replace(current, **changes)
     return replace(lesson, examples=tuple(examples))
+
+
+def image_suffix(content_type: str | None, filename: str, size: int) -> str:
+    """The file suffix for an uploaded example image, or `UserError` saying why it can't be
+    one. `content_type` is what Discord says the file is; without it, the name decides."""
+    kind = (content_type or "").split(";")[0]
+    if not kind:
+        kind = mimetypes.guess_type(filename)[0] or ""
+    suffix = IMAGE_TYPES.get(kind)
+    if suffix is None:
+        raise UserError("The image must be a PNG, JPEG, GIF or WebP file.")
+    if size > MAX_IMAGE_BYTES:
+        raise UserError(f"The image is {size // 1024} KiB; the limit is "
+                        f"{MAX_IMAGE_BYTES // (1024 * 1024)} MiB.")
+    return suffix

@@ -1,4 +1,5 @@
-"""The lesson feature: posting the evaluation prompt and examples, summaries, closing."""
+"""Lesson runs: posting the evaluation prompt and examples, summaries, closing, and the
+lesson content commands of the /lesson group."""
 
 from bot.client import CohortBot
 from cogs.runs._cog import RunsCog

@@ -1,13 +1,17 @@
-"""Embeds and files for the lesson feature (Discord objects only; no decisions here)."""
+"""Embeds and files for lesson runs (Discord objects only; no decisions here)."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Mapping
 from pathlib import Path
 
 import discord
 
+from bot.charts import tally_chart_png
 from bot.critiques import RunSummary
 from bot.lessons import Example, Lesson, image_location
+from bot.services.runs import RunReport
 
 PROMPT_COLOUR = 0x5865F2
 EXAMPLE_COLOUR = 0x2B2D31
@@ -53,7 +57,7 @@ def example_embed(
 
 
 def summary_embed(
-    title: str, summary: RunSummary, names: dict[int, str], *, show_missing: bool
+    title: str, summary: RunSummary, names: Mapping[int, str], *, show_missing: bool
 ) -> discord.Embed:
     embed = discord.Embed(title=title, colour=PROMPT_COLOUR)
     embed.description = (
@@ -79,6 +83,17 @@ def summary_embed(
         )
     embed.set_image(url="attachment://tally.png")
     return fit_embed(embed)
+
+
+def summary_message(
+    report: RunReport, *, final: bool, show_missing: bool
+) -> tuple[discord.Embed, discord.File]:
+    """The summary embed and its tally chart (`show_missing`: who has not critiqued yet, for
+    a moderator's eyes only)."""
+    title = f"Run #{report.run.id} — {'final summary' if final else 'summary'}"
+    embed = summary_embed(title, report.summary, report.names, show_missing=show_missing)
+    chart = discord.File(io.BytesIO(tally_chart_png(report.summary)), filename="tally.png")
+    return embed, chart
 
 
 EMBED_TOTAL = 6000  # Discord's limit on all of an embed's text together

@@ -65,22 +65,17 @@ def test_every_cog_module_is_an_extension_with_setup() -> None:
 async def test_no_command_name_shadows_another(tmp_path: Path) -> None:
     from bot.client import CohortBot
     from bot.config import Config, LessonSettings, StorageSettings
-    from storage import Database
 
     bot = CohortBot(Config(storage=StorageSettings(database=tmp_path / "c.db"),
                            lesson=LessonSettings(directory=ROOT / "lessons")))
-    bot._db = await Database.open(tmp_path / "c.db")  # what setup_hook would open
+    await bot.assemble()  # setup_hook without talking to Discord
     try:
-        for name in extension_names():
-            await bot.load_extension(name)
         seen: dict[str, str] = {}
         for command in bot.tree.walk_commands():
             assert command.qualified_name not in seen, command.qualified_name
             seen[command.qualified_name] = command.description
         assert len(seen) >= 10
     finally:
-        for name in list(bot.extensions):
-            await bot.unload_extension(name)
         await bot.close()
 
 

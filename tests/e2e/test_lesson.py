@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot.runs import PostingPart
 from storage import critiques as critiques_store
 from storage import discussion as discussion_store
 from storage import runs as runs_store
@@ -144,7 +145,7 @@ async def test_thread_messages_are_captured_edited_and_deleted(world: CohortWorl
                                 attachments=[("notes.txt", b"hello")])
     await world.ada.edit(first, "I think the ask is far too vague")
     await world.ben.delete(reply)
-    await world.bot.get_cog("DiscussionCog").writer.flush()  # type: ignore[union-attr]
+    await world.bot.services.discussion.flush()
     rows = await discussion_store.thread_messages(world.bot.db, thread.id)
     assert [r.content for r in rows] == ["I think the ask is far too vague", None]
     assert rows[0].edited_at is not None
@@ -155,7 +156,7 @@ async def test_thread_messages_are_captured_edited_and_deleted(world: CohortWorl
 async def test_bot_messages_and_other_channels_are_not_captured(world: CohortWorld) -> None:
     await post(world)
     await world.ada.say(world.lessons, "general chatter, not in a run thread")
-    await world.bot.get_cog("DiscussionCog").writer.flush()  # type: ignore[union-attr]
+    await world.bot.services.discussion.flush()
     assert await discussion_store.count_messages(world.bot.db) == 0
 
 
@@ -173,7 +174,7 @@ async def test_messages_posted_while_the_bot_was_down_are_backfilled(
     assert len(rows) == 131
     assert rows[-1].content == "while down 129"
     # Backfilling again stores nothing twice.
-    assert await world.bot.get_cog("DiscussionCog").backfill() == 0  # type: ignore[union-attr]
+    assert await world.bot.services.discussion.backfill() == 0
 
 
 async def test_summary_tallies_and_lists_who_has_not_critiqued(world: CohortWorld) -> None:
@@ -331,7 +332,7 @@ async def test_attachments_and_replies_are_captured(world: CohortWorld) -> None:
     first = await world.cy.say(thread, "See my annotated version")
     await world.ada.say(thread, "Nice", reply_to=first,
                         attachments=[("annotated.png", b"\x89PNG" + b"\0" * 100)])
-    await world.bot.get_cog("DiscussionCog").writer.flush()  # type: ignore[union-attr]
+    await world.bot.services.discussion.flush()
     rows = await discussion_store.thread_messages(world.bot.db, thread.id)
     assert rows[1].reply_to_id == first.id
     (attachment,) = rows[1].attachments
@@ -422,10 +423,10 @@ async def test_forget_me_is_not_undone_by_the_next_backfill(world: CohortWorld) 
     await world.ada.say(thread, "my first thought")
     await world.ben.say(thread, "a reply")
     await world.ada.say(thread, "my second thought")
-    await world.bot.get_cog("PrivacyCog").forget(world.ada.id)  # type: ignore[union-attr]
+    await world.bot.services.privacy.forget(world.ada.id)
     await world.restart()
     counts = await privacy_store.stored_counts(world.bot.db, world.ada.id)
-    assert counts["discussion_messages"] == 0
+    assert counts.discussion_messages == 0
     rows = await discussion_store.thread_messages(world.bot.db, thread.id)
     assert [r.content for r in rows] == ["a reply"]
 
@@ -435,21 +436,21 @@ async def test_a_group_that_failed_to_commit_is_recovered_by_the_backfill(
 ) -> None:
     await post(world)
     thread = world.sandbox.threads(world.lessons)[0]
-    writer = world.bot.get_cog("DiscussionCog").writer  # type: ignore[union-attr]
-    real_save = writer._save
+    capture = world.bot.services.discussion
+    real_save = discussion_store.save_messages
     failed = []
 
-    async def failing_once(rows: Any) -> None:
+    async def failing_once(db: Any, rows: Any) -> None:
         if not failed:
             failed.append(len(rows))
             raise OSError("disk full")
-        await real_save(rows)
+        await real_save(db, rows)
 
-    monkeypatch.setattr(writer, "_save", failing_once)
+    monkeypatch.setattr(discussion_store, "save_messages", failing_once)
     await world.ada.say(thread, "lost in a failed commit")
-    await writer.flush()
+    await capture.flush()
     await world.ben.say(thread, "stored fine")
-    await writer.flush()
+    await capture.flush()
     assert failed == [1]
     await world.restart()
     rows = await discussion_store.thread_messages(world.bot.db, thread.id)
@@ -491,8 +492,8 @@ async def test_a_posting_cut_short_by_a_crash_is_removed_at_start_up(
     assert run_id is not None
     prompt = await channel.send("prompt of an unfinished run")  # type: ignore[union-attr]
     thread = await prompt.create_thread(name="Outreach 1 — critiques")
-    await runs_store.record_part(world.bot.db, run_id, channel.id, prompt.id, is_thread=False)
-    await runs_store.record_part(world.bot.db, run_id, channel.id, thread.id, is_thread=True)
+    await runs_store.record_part(world.bot.db, run_id, PostingPart(channel.id, prompt.id, False))
+    await runs_store.record_part(world.bot.db, run_id, PostingPart(channel.id, thread.id, True))
     await world.sandbox.settle()
     assert len(world.posts(world.lessons)) == 1
 

@@ -6,6 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
+from bot.errors import UserError
 from storage import outreaches as outreaches_store
 from storage import privacy as privacy_store
 from tests.e2e.conftest import CohortWorld
@@ -111,8 +114,8 @@ async def test_forget_this_draft_removes_the_review(world: CohortWorld) -> None:
     result = await world.ada.click(reply, button(reply, "forget"))
     assert result.updated_message is not None
     assert result.updated_message.embeds == [] and "Forgotten" in result.updated_message.content
-    cog: Any = world.bot.get_cog("ReviewCog")
-    assert cog.drafts.get(reply.id, world.ada.id, world.clock.now()) is None
+    with pytest.raises(UserError, match="no longer hold"):
+        world.bot.services.review.draft(reply.id, world.ada.id)
 
 
 async def test_buttons_after_a_restart_say_the_draft_is_gone(world: CohortWorld) -> None:
@@ -189,13 +192,13 @@ async def test_forget_me_deletes_everything_after_confirmation(world: CohortWorl
     assert asked.ephemeral and "outreaches" in asked.response.content
     cancel = await world.ada.click(asked.response, _component(asked.response, "Cancel"))
     assert "nothing was deleted" in cancel.updated_message.content
-    assert (await privacy_store.stored_counts(world.bot.db, world.ada.id))["outreaches"] == 1
+    assert (await privacy_store.stored_counts(world.bot.db, world.ada.id)).outreaches == 1
 
     asked = await world.ada.slash("forget-me")
     done = await world.ada.click(asked.response, _component(asked.response, "Delete everything"))
     assert done.acknowledged
     counts = await privacy_store.stored_counts(world.bot.db, world.ada.id)
-    assert sum(counts.values()) == 0
+    assert counts.total == 0
     late = await world.ada.click(reply, button(reply, "sent"))
     assert "no longer hold" in late.response.content
 

@@ -403,7 +403,7 @@ async def test_bot_errors_violations_and_not_settling_fail_the_command(
             assert "✗ OpenAPI violation: request POST /channels/1/messages: bad body" in out
 
             # The cog module the bot loaded (extensions are loaded afresh per bot).
-            help_cog = sys.modules[type(world.bot.get_cog("HelpCog")).__module__]
+            help_cog = world.bot.extensions["cogs.help"]
 
             def broken(*args: object, **kwargs: object) -> None:
                 raise RuntimeError("kaboom")
