@@ -99,6 +99,32 @@ async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
         await db.close()
 
 
+async def test_a_write_through_the_database_inside_a_transaction_fails_at_once(
+    tmp_path: Path,
+) -> None:
+    db = await Database.open(tmp_path / "c.db")
+    insert = ("INSERT INTO outreaches (user_id, recipient, channel, sent_at, created_at) "
+              "VALUES (1, 'x', 'email', 1, 1)")
+    try:
+        async with db.transaction() as tx:
+            # Without the guard these would wait for ever for the lock this code holds (also
+            # from a task it waits on: wait_for runs its own); the timeout only keeps such a
+            # regression from hanging the suite.
+            with pytest.raises(RuntimeError, match="nested transaction"):
+                await asyncio.wait_for(db.execute(insert), timeout=30)
+            with pytest.raises(RuntimeError, match="nested transaction"):
+                await db.execute(insert)
+            with pytest.raises(RuntimeError, match="nested transaction"):
+                async with db.transaction():
+                    pass
+            await tx.execute(insert)  # the transaction itself carries on
+        assert await db.fetchval("SELECT COUNT(*) FROM outreaches") == 1
+        await db.execute(insert)  # and once it has ended, the database writes again
+        assert await db.fetchval("SELECT COUNT(*) FROM outreaches") == 2
+    finally:
+        await db.close()
+
+
 async def test_concurrent_transactions_do_not_interleave(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "c.db")
 
