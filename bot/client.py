@@ -9,6 +9,8 @@ commands to the configured guilds.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import pkgutil
 from typing import Any
@@ -17,11 +19,12 @@ import discord
 from discord.ext import commands
 
 import cogs
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, SystemClock, to_ms
 from bot.config import Config
 from bot.scheduler import Scheduler
 from bot.services import Ports, Services
 from storage import Database
+from storage import commands as commands_store
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,12 @@ def cohort_intents() -> discord.Intents:
     intents.message_content = True
     intents.members = True
     return intents
+
+
+def command_digest(payload: list[dict[str, Any]]) -> str:
+    """A hash of command definitions as discord.py sends them, independent of their order."""
+    ordered = sorted(payload, key=lambda command: (command.get("type", 1), command["name"]))
+    return hashlib.sha256(json.dumps(ordered, sort_keys=True).encode()).hexdigest()
 
 
 def extension_names() -> list[str]:
@@ -129,11 +138,31 @@ class CohortBot(commands.Bot):
                 if command.guild_only:
                     self.tree.remove_command(command.name)
                     self.tree.add_command(command, guilds=guilds)
-        synced = await self.tree.sync()
-        log.info("synced %d global commands", len(synced))
+        await self._sync_if_changed(None)
         for guild_id in guild_ids:
-            synced = await self.tree.sync(guild=discord.Object(id=guild_id))
-            log.info("synced %d commands to guild %s", len(synced), guild_id)
+            await self._sync_if_changed(discord.Object(id=guild_id))
+
+    async def _sync_if_changed(self, guild: discord.Object | None) -> None:
+        """Sync one scope's commands, unless these very definitions were synced before and
+        Discord still has them: Discord limits command creates per day, and a restart with
+        unchanged commands needs none."""
+        where = f"to guild {guild.id}" if guild else "globally"
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+        digest = command_digest(payload)
+        app_id = self.application_id or 0
+        scope = guild.id if guild else commands_store.GLOBAL_SCOPE
+        if await commands_store.synced_hash(self.db, app_id, scope) == digest:
+            # Discord keeps what was synced, unless someone deleted it (or this is a new
+            # sandbox world for a database that is kept): a read is cheap and creates nothing.
+            registered = {(c.name, c.type.value)
+                          for c in await self.tree.fetch_commands(guild=guild)}
+            if registered == {(c["name"], c.get("type", 1)) for c in payload}:
+                log.info("%d commands unchanged %s: not synced", len(payload), where)
+                return
+        synced = await self.tree.sync(guild=guild)
+        await commands_store.record_sync(self.db, app_id, scope, digest,
+                                         to_ms(self.clock.now()))
+        log.info("synced %d commands %s", len(synced), where)
 
     async def close(self) -> None:
         # Cogs first (they cancel their own work), then the scheduler, the services (what

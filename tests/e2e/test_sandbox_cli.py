@@ -266,6 +266,12 @@ async def test_db_option_keeps_the_run(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         (runs,) = conn.execute("SELECT COUNT(*) FROM lesson_runs").fetchone()
     assert runs == 1
+    # A new sandbox world with the kept database: its commands work there too.
+    code = await run_script("as mod /lesson post\n", write=out.append, db=db)
+    assert code == 0, out
+    with sqlite3.connect(db) as conn:
+        (runs,) = conn.execute("SELECT COUNT(*) FROM lesson_runs").fetchone()
+    assert runs == 2
 
 
 # --- the command line, in a subprocess -----------------------------------------------------------
