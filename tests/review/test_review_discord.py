@@ -1,73 +1,58 @@
-"""Draft review by DM and /review, its buttons, the rate limit, and /forget-me."""
+"""Draft review end to end: a DM or /review gets a review with its buttons (All findings,
+Revise, I sent it, Forget), refusals with clear messages, and the hourly limit."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
 from bot.errors import UserError
 from storage import outreaches as outreaches_store
-from storage import privacy as privacy_store
-from tests.e2e.conftest import CohortWorld
-
-WEAK = (
-    "Hi, I came across your profile and would love to connect. I'm looking for a job in "
-    "data science, can you refer me to your company? Let me know when you're free to chat."
+from tests.world import (
+    STRONG_DRAFT,
+    WEAK_DRAFT,
+    CohortWorld,
+    draft_button,
+    fields,
+    modal_values,
+    review_of,
 )
-STRONG = (
-    "Hi Dana, Priya Shah from our Data Guild suggested I reach out. I read your post on "
-    "moving churn models to survival analysis and tried the approach in my capstone. Could I "
-    "ask one question about how you chose the censoring window? Happy to share my results."
-)
-
-
-def review_of(world: CohortWorld, member: Any) -> Any:
-    replies = [m for m in world.sandbox.dm_messages(member) if m.author_id != member.id]
-    return replies[-1]
-
-
-def button(message: Any, action: str) -> str:
-    for row in message.components:
-        for comp in row["components"]:
-            if comp.get("custom_id") == f"cohort:draft:{action}":
-                return str(comp["custom_id"])
-    raise AssertionError(f"no {action} button on {message}")
 
 
 async def test_a_dm_draft_gets_a_review_with_buttons(world: CohortWorld) -> None:
-    await world.ada.dm(WEAK)
+    await world.ada.dm(WEAK_DRAFT)
     reply = review_of(world, world.ada)
     embed = reply.embeds[0]
     assert "Unlikely" in embed["title"] or "Maybe" in embed["title"]
     assert "/100" in embed["title"]
-    assert "Fix these first" in str(embed)
+    assert "Fix these first" in fields(embed)
     assert reply.allowed_mentions == {"parse": []}
     labels = [c["label"] for row in reply.components for c in row["components"]]
     assert labels == ["All findings", "Revise", "I sent it", "Forget this draft"]
 
-    await world.ben.dm(STRONG)
+    await world.ben.dm(STRONG_DRAFT)
     strong = review_of(world, world.ben).embeds[0]
     assert int(strong["title"].split("— ")[1].split("/")[0]) > int(
         embed["title"].split("— ")[1].split("/")[0])
 
 
 async def test_all_findings_lists_every_finding_privately(world: CohortWorld) -> None:
-    await world.ada.dm(WEAK)
+    await world.ada.dm(WEAK_DRAFT)
     reply = review_of(world, world.ada)
-    result = await world.ada.click(reply, button(reply, "all"))
+    result = await world.ada.click(reply, draft_button(reply, "all"))
     assert result.ephemeral
     assert "findings" in result.response.content
 
 
 async def test_revise_opens_the_draft_and_updates_the_review(world: CohortWorld) -> None:
-    await world.ada.dm(WEAK)
+    await world.ada.dm(WEAK_DRAFT)
     reply = review_of(world, world.ada)
-    opened = await world.ada.click(reply, button(reply, "revise"))
-    assert opened.modal is not None and WEAK[:40] in str(opened.modal)
-    revised = await world.ada.submit_modal(opened, {"draft": STRONG, "channel": "",
+    opened = await world.ada.click(reply, draft_button(reply, "revise"))
+    assert opened.modal is not None
+    assert modal_values(opened.modal)["draft"] == WEAK_DRAFT
+    revised = await world.ada.submit_modal(opened, {"draft": STRONG_DRAFT, "channel": "",
                                                     "attempt": "1"})
     assert revised.updated_message is not None
     assert revised.updated_message.id == reply.id
@@ -77,24 +62,24 @@ async def test_revise_opens_the_draft_and_updates_the_review(world: CohortWorld)
 async def test_i_sent_it_records_the_outreach_without_the_draft_unless_asked(
     world: CohortWorld,
 ) -> None:
-    await world.ada.dm(STRONG)
+    await world.ada.dm(STRONG_DRAFT)
     reply = review_of(world, world.ada)
-    opened = await world.ada.click(reply, button(reply, "sent"))
+    opened = await world.ada.click(reply, draft_button(reply, "sent"))
     done = await world.ada.submit_modal(opened, {"recipient": "Dana Lee", "channel": "email",
                                                  "sent_on": "", "keep": "no"})
     assert "Logged" in done.response.content and "Dana Lee" in done.response.content
     (row,) = await outreaches_store.outreaches_for(world.bot.db, world.ada.id)
     assert (row.recipient, row.channel, row.draft) == ("Dana Lee", "email", None)
 
-    opened = await world.ada.click(reply, button(reply, "sent"))
+    opened = await world.ada.click(reply, draft_button(reply, "sent"))
     await world.ada.submit_modal(opened, {"recipient": "Sam", "channel": "linkedin_message",
                                           "sent_on": "2026-01-02", "keep": "yes"})
     rows = await outreaches_store.outreaches_for(world.bot.db, world.ada.id)
-    assert rows[-1].draft == STRONG
+    assert rows[-1].draft == STRONG_DRAFT
 
 
 async def test_i_sent_it_refuses_bad_answers(world: CohortWorld) -> None:
-    await world.ada.dm(STRONG)
+    await world.ada.dm(STRONG_DRAFT)
     reply = review_of(world, world.ada)
     for values, expected in [
         ({"recipient": "Dana", "channel": "fax", "sent_on": "", "keep": "no"}, "Unknown channel"),
@@ -102,16 +87,16 @@ async def test_i_sent_it_refuses_bad_answers(world: CohortWorld) -> None:
          "YYYY-MM-DD"),
         ({"recipient": "Dana", "channel": "email", "sent_on": "", "keep": "maybe"}, "yes or no"),
     ]:
-        opened = await world.ada.click(reply, button(reply, "sent"))
+        opened = await world.ada.click(reply, draft_button(reply, "sent"))
         result = await world.ada.submit_modal(opened, values)
         assert expected in result.response.content
     assert await outreaches_store.outreaches_for(world.bot.db, world.ada.id) == []
 
 
 async def test_forget_this_draft_removes_the_review(world: CohortWorld) -> None:
-    await world.ada.dm(WEAK)
+    await world.ada.dm(WEAK_DRAFT)
     reply = review_of(world, world.ada)
-    result = await world.ada.click(reply, button(reply, "forget"))
+    result = await world.ada.click(reply, draft_button(reply, "forget"))
     assert result.updated_message is not None
     assert result.updated_message.embeds == [] and "Forgotten" in result.updated_message.content
     with pytest.raises(UserError, match="no longer hold"):
@@ -119,10 +104,10 @@ async def test_forget_this_draft_removes_the_review(world: CohortWorld) -> None:
 
 
 async def test_buttons_after_a_restart_say_the_draft_is_gone(world: CohortWorld) -> None:
-    await world.ada.dm(WEAK)
+    await world.ada.dm(WEAK_DRAFT)
     reply = review_of(world, world.ada)
     await world.restart()
-    result = await world.ada.click(reply, button(reply, "revise"))
+    result = await world.ada.click(reply, draft_button(reply, "revise"))
     assert result.ephemeral and "no longer hold" in result.response.content
 
 
@@ -136,7 +121,7 @@ async def test_greetings_files_empty_and_long_text_get_clear_messages(
     # Discord caps a member's message at 2,000 characters; longer drafts come as a file.
     await world.ada.dm("", attachments=[("long.txt", ("word " * 900).encode())])
     assert "4,000" in review_of(world, world.ada).content
-    await world.ada.dm("", attachments=[("draft.txt", STRONG.encode())])
+    await world.ada.dm("", attachments=[("draft.txt", STRONG_DRAFT.encode())])
     assert review_of(world, world.ada).embeds, "a .txt draft is reviewed"
     await world.ada.dm("", attachments=[("draft.txt", b"\xff\xfe\x00bad")])
     assert "UTF-8" in review_of(world, world.ada).content
@@ -145,7 +130,7 @@ async def test_greetings_files_empty_and_long_text_get_clear_messages(
 async def test_review_command_in_the_server_is_private(world: CohortWorld) -> None:
     opened = await world.ada.slash("review", channel=world.lessons)
     assert opened.modal is not None
-    result = await world.ada.submit_modal(opened, {"draft": WEAK, "channel": "linkedin_note",
+    result = await world.ada.submit_modal(opened, {"draft": WEAK_DRAFT, "channel": "linkedin_note",
                                                    "attempt": "1"})
     assert result.ephemeral and result.response.embeds
     assert "LinkedIn connection note" in result.response.embeds[0]["description"]
@@ -154,7 +139,7 @@ async def test_review_command_in_the_server_is_private(world: CohortWorld) -> No
 
 async def test_review_command_rejects_unknown_channel(world: CohortWorld) -> None:
     opened = await world.ada.slash("review", channel=world.lessons)
-    result = await world.ada.submit_modal(opened, {"draft": WEAK, "channel": "pigeon",
+    result = await world.ada.submit_modal(opened, {"draft": WEAK_DRAFT, "channel": "pigeon",
                                                    "attempt": ""})
     assert "Unknown channel" in result.response.content
 
@@ -166,59 +151,27 @@ async def test_followup_review_counts_the_attempt(world: CohortWorld) -> None:
                  "analysis. Totally understand if you're busy. Thanks!",
         "channel": "linkedin_message", "attempt": "3"})
     assert "attempt 3" in result.response.embeds[0]["description"]
-    assert "third" in str(result.response.embeds[0]).lower() or \
-        "attempt" in str(result.response.embeds[0]).lower()
+    findings = " ".join(fields(result.response.embeds[0]).values()).lower()
+    assert "third" in findings or "attempt" in findings
 
 
 async def test_rate_limit_says_when_to_try_again(world: CohortWorld) -> None:
     config = replace(world.config, review=replace(world.config.review, rate_limit_per_hour=2))
     await world.restart(config)
-    await world.ada.dm(WEAK)
-    await world.ada.dm(STRONG)
-    await world.ada.dm(WEAK)
+    await world.ada.dm(WEAK_DRAFT)
+    await world.ada.dm(STRONG_DRAFT)
+    await world.ada.dm(WEAK_DRAFT)
     assert "Try again" in review_of(world, world.ada).content
     await world.clock.advance(timedelta(minutes=61))
-    await world.ada.dm(WEAK)
+    await world.ada.dm(WEAK_DRAFT)
     assert review_of(world, world.ada).embeds
-
-
-async def test_forget_me_deletes_everything_after_confirmation(world: CohortWorld) -> None:
-    await world.ada.dm(STRONG)
-    reply = review_of(world, world.ada)
-    opened = await world.ada.click(reply, button(reply, "sent"))
-    await world.ada.submit_modal(opened, {"recipient": "Dana", "channel": "email",
-                                          "sent_on": "", "keep": "yes"})
-    asked = await world.ada.slash("forget-me")
-    assert asked.ephemeral and "outreaches" in asked.response.content
-    cancel = await world.ada.click(asked.response, _component(asked.response, "Cancel"))
-    assert "nothing was deleted" in cancel.updated_message.content
-    assert (await privacy_store.stored_counts(world.bot.db, world.ada.id)).outreaches == 1
-
-    asked = await world.ada.slash("forget-me")
-    done = await world.ada.click(asked.response, _component(asked.response, "Delete everything"))
-    assert done.acknowledged
-    counts = await privacy_store.stored_counts(world.bot.db, world.ada.id)
-    assert counts.total == 0
-    late = await world.ada.click(reply, button(reply, "sent"))
-    assert "no longer hold" in late.response.content
-
-    again = await world.ada.slash("forget-me")
-    assert "store nothing" in again.response.content
-
-
-def _component(message: Any, label: str) -> str:
-    for row in message.components:
-        for comp in row["components"]:
-            if comp.get("label") == label:
-                return str(comp["custom_id"])
-    raise AssertionError(label)
 
 
 async def test_review_command_in_a_dm(world: CohortWorld) -> None:
     dm = world.sandbox.world.dm_channel(world.ben.id)
     opened = await world.ben.slash("review", channel=dm)
     assert opened.modal is not None
-    result = await world.ben.submit_modal(opened, {"draft": STRONG, "channel": "",
+    result = await world.ben.submit_modal(opened, {"draft": STRONG_DRAFT, "channel": "",
                                                    "attempt": "1"})
     assert result.response.embeds and "Likely" in result.response.embeds[0]["title"]
     labels = [c["label"] for row in result.response.components for c in row["components"]]
@@ -226,11 +179,11 @@ async def test_review_command_in_a_dm(world: CohortWorld) -> None:
 
 
 async def test_two_members_filling_the_same_form_do_not_cross(world: CohortWorld) -> None:
-    await world.ada.dm(STRONG)
-    await world.ben.dm(WEAK)
+    await world.ada.dm(STRONG_DRAFT)
+    await world.ben.dm(WEAK_DRAFT)
     ada_review, ben_review = review_of(world, world.ada), review_of(world, world.ben)
-    ada_form = await world.ada.click(ada_review, button(ada_review, "sent"))
-    ben_form = await world.ben.click(ben_review, button(ben_review, "sent"))
+    ada_form = await world.ada.click(ada_review, draft_button(ada_review, "sent"))
+    ben_form = await world.ben.click(ben_review, draft_button(ben_review, "sent"))
     await world.ada.submit_modal(ada_form, {"recipient": "Dana", "channel": "email",
                                             "sent_on": "", "keep": "yes"})
     done = await world.ben.submit_modal(ben_form, {"recipient": "Sam", "channel": "email",
@@ -238,15 +191,15 @@ async def test_two_members_filling_the_same_form_do_not_cross(world: CohortWorld
     assert "Logged" in done.response.content
     (ada_row,) = await outreaches_store.outreaches_for(world.bot.db, world.ada.id)
     (ben_row,) = await outreaches_store.outreaches_for(world.bot.db, world.ben.id)
-    assert (ada_row.recipient, ada_row.draft) == ("Dana", STRONG)
-    assert (ben_row.recipient, ben_row.draft) == ("Sam", WEAK)
+    assert (ada_row.recipient, ada_row.draft) == ("Dana", STRONG_DRAFT)
+    assert (ben_row.recipient, ben_row.draft) == ("Sam", WEAK_DRAFT)
 
 
 async def test_rate_limit_holds_under_concurrent_dms(world: CohortWorld) -> None:
     config = replace(world.config, review=replace(world.config.review, rate_limit_per_hour=1))
     await world.restart(config)
     for _ in range(4):
-        await world.ada.dm(STRONG, settle=False)
+        await world.ada.dm(STRONG_DRAFT, settle=False)
     await world.sandbox.settle()
     replies = [m for m in world.sandbox.dm_messages(world.ada) if m.author_id != world.ada.id]
     assert sum(1 for m in replies if m.embeds) == 1

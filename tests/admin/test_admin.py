@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tests.e2e.conftest import CohortWorld
+from tests.world import CohortWorld
 
 
 async def test_joining_a_server_says_hello_and_what_to_do(world: CohortWorld) -> None:
@@ -14,7 +14,7 @@ async def test_joining_a_server_says_hello_and_what_to_do(world: CohortWorld) ->
     world.sandbox.add_bot_to(guild)
     await world.sandbox.settle()
     (hello,) = world.posts(general)
-    text = str(hello.embeds[0])
+    text = hello.embeds[0]["description"]
     assert "/lesson post" in text and "/help" in text
     assert "Send Messages in Threads" in text  # what it needs in the lesson channel
 
@@ -26,7 +26,7 @@ async def test_start_up_reports_a_lesson_channel_it_cannot_post_in(world: Cohort
     await world.restart()
     notices = world.posts(general)
     assert notices, "the moderators were told"
-    text = str(notices[-1].embeds[0])
+    text = notices[-1].embeds[0]["description"]
     assert "missing" in text and "Send Messages" in text
 
 
@@ -35,8 +35,8 @@ async def test_start_up_reports_a_lesson_channel_that_does_not_exist(world: Coho
                                                    lesson_channel_id=999999999999999999))
     await world.restart(config)
     notices = world.posts(world.lessons)
-    assert "doesn't exist here" in str(notices[-1].embeds[0])
-    assert "lesson_channel_id" in str(notices[-1].embeds[0])
+    text = notices[-1].embeds[0]["description"]
+    assert "doesn't exist here" in text and "lesson_channel_id" in text
 
 
 async def test_a_healthy_set_up_posts_nothing(world: CohortWorld) -> None:
