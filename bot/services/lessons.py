@@ -68,14 +68,13 @@ class LessonsService:
         _source(lesson)
 
     async def replace_example(self, key: str, number: int, *, text: str | None,
-                              image: ExampleImage | None) -> Lesson:
+                              image: ExampleImage | None) -> None:
         """Replace example `number`'s text and/or image, save the lesson file, reload."""
         # Two moderators editing at once must not lose a change: each edit starts from the
         # lesson as the previous one saved it.
         async with self._edit_lock:
             lesson = self.get(key)
             self._loaded(await asyncio.to_thread(self._edit, lesson, number, text, image))
-        return self.get(key)
 
     def _edit(self, lesson: Lesson, number: int, text: str | None,
               image: ExampleImage | None) -> LessonCatalog:
