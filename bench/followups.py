@@ -2,7 +2,7 @@
 
 Metrics (each side measured in a fresh subprocess, so its peak RSS is its own):
 
-- `reconcile_s`: `FollowupService.start()` on a database holding N pending reminders, a few
+- `reconcile_s`: `FollowupsService.start()` on a database holding N pending reminders, a few
   thousand of them overdue (the bot was down), until every due one is delivered (through a
   port that Discord-free accepts each DM at once) and every one due within the next slice is
   scheduled in APScheduler. Baseline: reading the same N pending reminder rows with no
@@ -28,13 +28,14 @@ from pathlib import Path
 
 from bench.metric import Metric
 from bot.clock import ManualClock, to_ms
-from bot.config import FollowupSettings, ReviewSettings
+from bot.config import FollowupSettings, ReviewLimits
 from bot.followups import Recipient
 from bot.scheduler import Scheduler
-from bot.services.followups import SLICE, FollowupService, ReminderMessage
+from bot.services.followups import SLICE, FollowupsService, ReminderMessage
+from bot.services.review import ReviewService
 from bot.services.settings import SettingsService
 from storage import Database
-from storage import followups as store
+from storage import followups as followups_store
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 MEMBERS = 5_000
@@ -51,12 +52,12 @@ async def seed(path: Path, pending: int, overdue: int) -> None:
         else:
             due = NOW + timedelta(minutes=rng.randrange(1, 14 * 24 * 60))
         sent = due - timedelta(days=7)
-        items.append(store.Planned(
+        items.append(followups_store.Planned(
             user_id=10**17 + i % MEMBERS, recipient=Recipient(f"Person {i}", "", "", f"p{i}"),
             channel="email", sent_at=to_ms(sent), due_at=to_ms(due), zone="UTC"))
     db = await Database.open(path)
     try:
-        await store.insert_planned(db, items, to_ms(NOW))
+        await followups_store.insert_planned(db, items, to_ms(NOW))
     finally:
         await db.close()
 
@@ -85,8 +86,9 @@ async def reconcile(path: Path) -> dict[str, float]:
     scheduler = Scheduler(clock)
     scheduler.start()
     port = InstantDiscord()
-    service = FollowupService(db, clock, scheduler, FollowupSettings(), ReviewSettings(),
-                              SettingsService(db, clock, "UTC"), port)
+    service = FollowupsService(db, clock, scheduler, FollowupSettings(),
+                               ReviewService(db, clock, ReviewLimits()),
+                               SettingsService(db, clock, "UTC"), port)
     began = time.perf_counter()
     await service.start()
     elapsed = time.perf_counter() - began
@@ -101,7 +103,7 @@ async def read(path: Path) -> dict[str, float]:
     db = await Database.open(path)
     began = time.perf_counter()
     rows, cursor = 0, (-(2**62), 0)
-    while page := await store.due_page(db, to_ms(NOW + timedelta(days=30)), cursor, 500):
+    while page := await followups_store.due_page(db, to_ms(NOW + timedelta(days=30)), cursor, 500):
         cursor = (page[-1].due_at, page[-1].id)
         rows += len(page)
     elapsed = time.perf_counter() - began

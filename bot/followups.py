@@ -4,7 +4,8 @@ A cold outreach gets at most two attempts: the message and ONE follow-up, 1–2 
 there was no reply. This module says:
 
 - the states of an outreach (awaiting -> reminded -> followed up / replied / dropped, or
-  expired when the window ends) and of its one reminder;
+  expired when the window ends) and of its one reminder, and both as stored (`Outreach`,
+  `Reminder`), with the cohort's `Totals`;
 - when the reminder is due: `window_days` (7–14) after attempt 1, moved into the member's
   friendly local hours (never in the middle of their night), never after the window's end,
   14 days after attempt 1;
@@ -60,6 +61,69 @@ class ReminderStatus(StrEnum):
 NOTICE_STATUSES = frozenset(
     {ReminderStatus.UNDELIVERABLE, ReminderStatus.FAILED, ReminderStatus.EXPIRED}
 )
+
+
+# --- records, as stored -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outreach:
+    """One cold attempt (and at most one follow-up) to one person, as stored. Times are UTC
+    epoch milliseconds."""
+
+    id: int
+    user_id: int
+    recipient: str
+    channel: str
+    draft: str | None
+    note: str | None
+    sent_at: int
+    attempts: int
+    followed_up_at: int | None
+    status: OutreachStatus
+    closed_at: int | None
+    source_message_id: int | None
+    created_at: int
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """An outreach's one reminder as stored, with what its message needs to know about the
+    outreach."""
+
+    id: int
+    outreach_id: int
+    user_id: int
+    due_at: int
+    timezone: str | None
+    status: ReminderStatus
+    delivery: int
+    history_floor: int | None
+    claimed_at: int | None
+    tries: int
+    sent_at: int | None
+    message_id: int | None
+    notified_at: int | None
+    recipient: str
+    channel: str
+    draft: str | None
+    outreach_sent_at: int
+    attempts: int
+    outreach_status: OutreachStatus
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The cohort's numbers for /outreach stats: counts only, nobody's name in them."""
+
+    logged: int
+    replied_after_first: int
+    followed_up: int
+    replied_after_followup: int
+    dropped: int
+    expired: int
+    reminders_sent: int
+    undeliverable: int
 
 
 # --- friendly hours ---------------------------------------------------------------------------

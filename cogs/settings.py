@@ -9,9 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from bot.clock import at_and_in
 from bot.settings import resolve_zone, zone_choices, zone_label
 from cogs._ui import send_ephemeral
-from cogs.followups._render import at_and_in
 
 RESET = "cohort"  # the value that goes back to the cohort's timezone
 
@@ -24,6 +24,7 @@ class SettingsCog(commands.Cog):
 
     def __init__(self, bot: CohortBot) -> None:
         self.bot = bot
+        self.followups = bot.services.followups
 
     @settings.command(name="timezone",
                       description="Your timezone: reminders come at a friendly hour there")
@@ -32,7 +33,7 @@ class SettingsCog(commands.Cog):
     async def timezone(self, interaction: discord.Interaction,
                        zone: app_commands.Range[str, 1, 64] | None = None) -> None:
         user_id = interaction.user.id
-        service = self.bot.member_settings
+        service = self.bot.services.settings
         now = self.bot.clock.now()
         hours = self.bot.config.followups.friendly_hours
         if zone is None:
@@ -46,7 +47,7 @@ class SettingsCog(commands.Cog):
             return
         chosen = None if zone.strip().lower() == RESET else resolve_zone(zone, now)
         await service.set_zone(user_id, chosen)
-        moved = await self.bot.followups.timezone_changed(user_id)
+        moved = await self.followups.timezone_changed(user_id)
         name = chosen or service.cohort_zone
         local = now.astimezone(ZoneInfo(name))
         text = (f"🕘 Your timezone is now **{zone_label(name, now)}**"
@@ -62,7 +63,7 @@ class SettingsCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         now = self.bot.clock.now()
-        service = self.bot.member_settings
+        service = self.bot.services.settings
         own = await service.own_zone(interaction.user.id)
         first = tuple(z for z in (own, service.cohort_zone) if z)
         names = zone_choices(current, now, first)

@@ -16,70 +16,17 @@ from typing import Any
 from bot.followups import (
     NOTICE_STATUSES,
     OPEN,
+    Outreach,
     OutreachStatus,
     Recipient,
+    Reminder,
     ReminderStatus,
+    Totals,
 )
 from storage.db import Database, Transaction
 
 DAY_MS = 86_400_000
 WINDOW_END_MS = 14 * DAY_MS  # bot.followups.WINDOW_END, in the database's unit
-
-
-@dataclass(frozen=True)
-class OutreachRow:
-    id: int
-    user_id: int
-    recipient: str
-    channel: str
-    draft: str | None
-    note: str | None
-    sent_at: int
-    attempts: int
-    followed_up_at: int | None
-    status: OutreachStatus
-    closed_at: int | None
-    source_message_id: int | None
-    created_at: int
-
-
-@dataclass(frozen=True)
-class ReminderRow:
-    """A reminder with what its message needs to know about the outreach."""
-
-    id: int
-    outreach_id: int
-    user_id: int
-    due_at: int
-    timezone: str | None
-    status: ReminderStatus
-    delivery: int
-    history_floor: int | None
-    claimed_at: int | None
-    tries: int
-    sent_at: int | None
-    message_id: int | None
-    notified_at: int | None
-    recipient: str
-    channel: str
-    draft: str | None
-    outreach_sent_at: int
-    attempts: int
-    outreach_status: OutreachStatus
-
-
-@dataclass(frozen=True)
-class Totals:
-    """The cohort's numbers for /outreach stats: counts only, nobody's name in them."""
-
-    logged: int
-    replied_after_first: int
-    followed_up: int
-    replied_after_followup: int
-    dropped: int
-    expired: int
-    reminders_sent: int
-    undeliverable: int
 
 
 _OUTREACH_COLUMNS = (
@@ -95,17 +42,17 @@ _REMINDERS = "followups f JOIN outreaches o ON o.id = f.outreach_id"
 _SELECT_REMINDER = f"SELECT {_REMINDER_COLUMNS} FROM {_REMINDERS}"
 
 
-def _outreach(row: sqlite3.Row) -> OutreachRow:
+def _outreach(row: sqlite3.Row) -> Outreach:
     values = list(row)
     values[9] = OutreachStatus(values[9])
-    return OutreachRow(*values)
+    return Outreach(*values)
 
 
-def _reminder(row: Sequence[Any]) -> ReminderRow:
+def _reminder(row: Sequence[Any]) -> Reminder:
     values = list(row)
     values[5] = ReminderStatus(values[5])
     values[18] = OutreachStatus(values[18])
-    return ReminderRow(*values)
+    return Reminder(*values)
 
 
 def _marks(values: Iterable[object]) -> str:
@@ -148,7 +95,7 @@ async def insert_outreach(
     return outreach_id, reminder_id
 
 
-async def outreach(db: Database, outreach_id: int) -> OutreachRow | None:
+async def outreach(db: Database, outreach_id: int) -> Outreach | None:
     rows = await db.fetchall(f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE id = ?",
                              (outreach_id,))
     return _outreach(rows[0]) if rows else None
@@ -184,7 +131,7 @@ async def insert_planned(db: Database, items: Iterable[Planned], now: int) -> No
             )
 
 
-async def logged_from(db: Database, source_message_id: int) -> OutreachRow | None:
+async def logged_from(db: Database, source_message_id: int) -> Outreach | None:
     rows = await db.fetchall(
         f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE source_message_id = ?",
         (source_message_id,),
@@ -192,7 +139,7 @@ async def logged_from(db: Database, source_message_id: int) -> OutreachRow | Non
     return _outreach(rows[0]) if rows else None
 
 
-async def candidates(db: Database, user_id: int, recipient: Recipient) -> list[OutreachRow]:
+async def candidates(db: Database, user_id: int, recipient: Recipient) -> list[Outreach]:
     """The member's outreaches sharing any key with `recipient` (the domain decides which
     are the same person), newest first."""
     rows = await db.fetchall(
@@ -255,14 +202,14 @@ async def _cancel_pending(tx: Transaction, outreach_id: int) -> None:
 # --- reading --------------------------------------------------------------------------------------
 
 
-async def reminder(db: Database, followup_id: int) -> ReminderRow | None:
+async def reminder(db: Database, followup_id: int) -> Reminder | None:
     rows = await db.fetchall(f"{_SELECT_REMINDER} WHERE f.id = ?", (followup_id,))
     return _reminder(rows[0]) if rows else None
 
 
 async def member_log(
     db: Database, user_id: int
-) -> list[tuple[OutreachRow, ReminderRow | None]]:
+) -> list[tuple[Outreach, Reminder | None]]:
     """The member's outreaches, newest first, each with its reminder."""
     outreaches = await db.fetchall(
         f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE user_id = ?"
@@ -276,7 +223,7 @@ async def member_log(
     return [(o, reminders.get(o.id)) for o in map(_outreach, outreaches)]
 
 
-async def pending_of(db: Database, user_id: int) -> list[ReminderRow]:
+async def pending_of(db: Database, user_id: int) -> list[Reminder]:
     rows = await db.fetchall(
         f"{_SELECT_REMINDER} WHERE f.user_id = ? AND f.status = 'pending'", (user_id,)
     )
@@ -284,7 +231,7 @@ async def pending_of(db: Database, user_id: int) -> list[ReminderRow]:
 
 
 async def due_page(db: Database, before: int, cursor: tuple[int, int],
-                   limit: int) -> list[ReminderRow]:
+                   limit: int) -> list[Reminder]:
     """Pending reminders due at or before `before`, after `cursor` = (due_at, id), in due
     order: a keyset page, so rows delivered meanwhile never shift the next page."""
     rows = await db.fetchall(
@@ -295,7 +242,7 @@ async def due_page(db: Database, before: int, cursor: tuple[int, int],
     return [_reminder(r) for r in rows]
 
 
-async def sending(db: Database, claimed_before: int) -> list[ReminderRow]:
+async def sending(db: Database, claimed_before: int) -> list[Reminder]:
     """Reminders claimed before `claimed_before` and never marked: their delivery was cut
     short (a crash, a kill, a lost connection)."""
     rows = await db.fetchall(
@@ -304,7 +251,7 @@ async def sending(db: Database, claimed_before: int) -> list[ReminderRow]:
     return [_reminder(r) for r in rows]
 
 
-async def unplanned(db: Database, cohort_zone: str) -> list[tuple[ReminderRow, str]]:
+async def unplanned(db: Database, cohort_zone: str) -> list[tuple[Reminder, str]]:
     """Pending reminders planned in another zone than the member's (they changed it and the
     move was cut short, or the cohort's changed), or never planned (logged before reminders
     existed), with the zone they belong in."""
@@ -318,7 +265,7 @@ async def unplanned(db: Database, cohort_zone: str) -> list[tuple[ReminderRow, s
     return [(_reminder(tuple(r)[:-1]), r[-1]) for r in rows]
 
 
-async def notices(db: Database, user_id: int) -> list[ReminderRow]:
+async def notices(db: Database, user_id: int) -> list[Reminder]:
     """Reminders that never reached the member and that they have not been told about."""
     statuses = sorted(NOTICE_STATUSES)
     rows = await db.fetchall(
@@ -361,7 +308,7 @@ async def totals(db: Database) -> Totals:
 
 
 async def claim(db: Database, followup_ids: list[int], now: int,
-                token: str) -> list[ReminderRow]:
+                token: str) -> list[Reminder]:
     """Take the pending, due reminders among `followup_ids` for delivery, in one transaction.
     Each row is won by exactly one caller, whichever process or connection it is in: the
     UPDATE only matches while the row is still pending (and due: a job planned before a snooze

@@ -15,8 +15,10 @@ history after the floor is read for a bot message whose buttons carry this remin
 delivery number (found: mark it sent; not found: send it). Discord's nonce de-duplication only
 lasts minutes, the history does not expire.
 
-Discord is reached through `ReminderPort` (implemented by the follow-ups cog), so nothing here
-imports discord. Refusals a member should read are `UserError`s.
+Discord is reached through `FollowupsPort` (implemented in cogs/followups/_port.py), so
+nothing here imports discord. Refusals a member should read are `UserError`s. "I sent it"
+under a review logs its outreach here like `/outreach log`; the review of a follow-up draft
+goes through the review service, so it counts against the same hourly limit as any review.
 """
 
 from __future__ import annotations
@@ -31,16 +33,19 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, from_ms, to_ms
-from bot.config import FollowupSettings, ReviewSettings
+from bot.clock import Clock, at_and_in, from_ms, to_ms
+from bot.config import FollowupSettings
 from bot.errors import UserError
 from bot.followups import (
     MAX_ATTEMPTS,
     OPEN,
     THIRD_ATTEMPT,
+    Outreach,
     OutreachStatus,
     Recipient,
+    Reminder,
     ReminderStatus,
+    Totals,
     actions_for,
     first_due,
     fit,
@@ -54,14 +59,13 @@ from bot.followups import (
     snoozed_until,
     window_end,
 )
-from bot.review import Review, is_reviewable, review
-from bot.review import ReviewSettings as ReviewerSettings
+from bot.review import Review
 from bot.scheduler import Scheduler
+from bot.services.ports import Refused
+from bot.services.review import ReviewService
 from bot.services.settings import SettingsService
-from storage import followups as store
-from storage import reviews as review_usage
-from storage.db import Database
-from storage.followups import OutreachRow, ReminderRow, Totals
+from storage import Database
+from storage import followups as followups_store
 
 log = logging.getLogger(__name__)
 
@@ -71,11 +75,13 @@ STUCK_AFTER = timedelta(minutes=10)  # a claim older than this, not in flight he
 MAX_TRIES = 5  # failed sends of one delivery before giving up (retried at each sweep)
 PAGE = 500  # rows read per query while sweeping
 CONCURRENT_SENDS = 4  # Discord's rate limits decide the pace anyway
-REVIEW_WINDOW = timedelta(hours=1)  # the review feature's hourly limit, shared with /review
 
 
-class DmClosed(Exception):
-    """The member does not accept DMs from the bot (Discord error 50007)."""
+class DmClosed(Refused):
+    """The member does not accept DMs from the bot (Discord error 50007): never retried."""
+
+    def __init__(self) -> None:
+        super().__init__("the member's DMs are closed to the bot")
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ class ReminderMessage:
     undelivered: ReminderStatus | None = None  # for a notice: why the DM never came
 
 
-class ReminderPort(Protocol):
+class FollowupsPort(Protocol):
     """What the service needs Discord to do."""
 
     async def history_floor(self, user_id: int) -> int:
@@ -119,7 +125,7 @@ class Logged:
     """What logging an attempt did."""
 
     kind: Literal["first", "followup", "already"]
-    outreach: OutreachRow
+    outreach: Outreach
     due: datetime | None = None  # when the reminder comes (first attempts)
     early: bool = False  # a follow-up sent before the window_days the lesson suggests
 
@@ -134,14 +140,14 @@ class Acted:
     until: datetime | None = None  # a snooze: when the reminder comes again
 
 
-class FollowupService:
+class FollowupsService:
     def __init__(
         self, db: Database, clock: Clock, scheduler: Scheduler, config: FollowupSettings,
-        review_config: ReviewSettings, settings: SettingsService, port: ReminderPort,
+        review: ReviewService, settings: SettingsService, port: FollowupsPort,
     ) -> None:
         self._db, self._clock, self._scheduler = db, clock, scheduler
-        self._config, self._review_config = config, review_config
-        self._settings = settings
+        self._config = config
+        self._review, self._settings = review, settings
         self.port = port
         self._jobs: dict[int, tuple[int, int]] = {}  # reminder id -> (member, outreach)
         self._inflight: set[int] = set()  # reminders this process is delivering right now
@@ -165,7 +171,7 @@ class FollowupService:
         await self._adopt_unkeyed()
         # We hold the database's lock: no other process delivers, every claim is stale.
         await self._recover(claimed_before=self._started_at + timedelta(milliseconds=1))
-        for row, zone in await store.unplanned(self._db, self._settings.cohort_zone):
+        for row, zone in await followups_store.unplanned(self._db, self._settings.cohort_zone):
             await self._replan(row, zone)
         await self.sweep()
         self._scheduler.every("fu:sweep", SWEEP_EVERY, self.sweep)
@@ -183,12 +189,12 @@ class FollowupService:
     async def sweep(self) -> None:
         """Close ended windows, recover stuck claims, deliver what is due, load the slice."""
         now = self._now()
-        for followup_id in await store.expire_windows(self._db, to_ms(now)):
+        for followup_id in await followups_store.expire_windows(self._db, to_ms(now)):
             self._unschedule(followup_id)
         await self._recover(claimed_before=now - STUCK_AFTER)
         horizon = now + SLICE
         cursor = (-(2**62), 0)
-        while page := await store.due_page(self._db, to_ms(horizon), cursor, PAGE):
+        while page := await followups_store.due_page(self._db, to_ms(horizon), cursor, PAGE):
             cursor = (page[-1].due_at, page[-1].id)
             due_now = []
             for row in page:
@@ -201,7 +207,7 @@ class FollowupService:
             if due_now:
                 await self._deliver(due_now)
 
-    def _deliver_at(self, row: ReminderRow, now: datetime) -> datetime | None:
+    def _deliver_at(self, row: Reminder, now: datetime) -> datetime | None:
         """When a pending reminder goes out: at its time, or, if that has passed (the bot was
         down, or Discord failed), at once; at night for the member, at their next friendly
         hour if that is still inside the window."""
@@ -249,8 +255,8 @@ class FollowupService:
         downtime costs a few transactions per page, not a few per reminder."""
         now = self._now()
         self._claims += 1
-        rows = await store.claim(self._db, followup_ids, to_ms(now),
-                                 f"{self._process}:{self._claims}")
+        rows = await followups_store.claim(self._db, followup_ids, to_ms(now),
+                                           f"{self._process}:{self._claims}")
         # The rest were delivered, decided, moved later (their new job delivers them), or
         # claimed by another process.
         self._inflight.update(r.id for r in rows)
@@ -259,7 +265,7 @@ class FollowupService:
             for row in rows:
                 end = window_end(from_ms(row.outreach_sent_at))
                 if now > end or row.outreach_status not in OPEN:
-                    await store.close_sending(
+                    await followups_store.close_sending(
                         self._db, row.id,
                         ReminderStatus.EXPIRED if now > end else ReminderStatus.CANCELLED)
                     continue
@@ -268,18 +274,18 @@ class FollowupService:
                     floors[row.id] = floor
             if not floors:
                 return
-            await store.set_floors(self._db, floors)
+            await followups_store.set_floors(self._db, floors)
             ready = [r for r in rows if r.id in floors]
             sent = await asyncio.gather(*(self._send(r, floors[r.id], now) for r in ready))
             delivered = {r.id: message_id for r, message_id in zip(ready, sent, strict=True)
                          if message_id is not None}
             if delivered:
-                await store.mark_sent(self._db, delivered, to_ms(self._now()))
+                await followups_store.mark_sent(self._db, delivered, to_ms(self._now()))
                 log.info("delivered %d reminder(s)", len(delivered))
         finally:
             self._inflight.difference_update(r.id for r in rows)
 
-    async def _floor(self, row: ReminderRow) -> int | None:
+    async def _floor(self, row: Reminder) -> int | None:
         """The DM's newest message id before the send; None if the DM cannot be read."""
         try:
             return await self.port.history_floor(row.user_id)
@@ -290,7 +296,7 @@ class FollowupService:
             await self._failed_try(row)
         return None
 
-    async def _send(self, row: ReminderRow, floor: int, now: datetime) -> int | None:
+    async def _send(self, row: Reminder, floor: int, now: datetime) -> int | None:
         """The delivered message's id, or None when it did not (surely) go out."""
         async with self._sends:
             try:
@@ -305,7 +311,7 @@ class FollowupService:
                 await self._settle(row, floor, failed=True)
         return None
 
-    async def _settle(self, row: ReminderRow, floor: int, *, failed: bool) -> None:
+    async def _settle(self, row: Reminder, floor: int, *, failed: bool) -> None:
         """A claimed reminder whose send may or may not have gone out: the DM's history after
         `floor` decides. When the history cannot be read either, the row stays `sending` and
         a later sweep looks again; it is never sent blind."""
@@ -316,39 +322,39 @@ class FollowupService:
                         row.id, exc_info=True)
             return
         if found is not None:
-            await store.mark_sent(self._db, {row.id: found}, to_ms(self._now()))
+            await followups_store.mark_sent(self._db, {row.id: found}, to_ms(self._now()))
             log.info("reminder %d had gone out; marked sent", row.id)
         elif failed:
             await self._failed_try(row)
         else:
-            await store.release(self._db, row.id, failed=False)
+            await followups_store.release(self._db, row.id, failed=False)
             log.info("reminder %d had not gone out; it will be sent", row.id)
 
-    async def _undeliverable(self, row: ReminderRow) -> None:
+    async def _undeliverable(self, row: Reminder) -> None:
         # Never retried, never posted anywhere public: the member hears of it privately the
         # next time they use a command.
-        await store.close_sending(self._db, row.id, ReminderStatus.UNDELIVERABLE)
+        await followups_store.close_sending(self._db, row.id, ReminderStatus.UNDELIVERABLE)
         log.info("reminder %d: the member's DMs are closed; marked undeliverable", row.id)
 
-    async def _failed_try(self, row: ReminderRow) -> None:
+    async def _failed_try(self, row: Reminder) -> None:
         if row.tries + 1 >= MAX_TRIES:
-            await store.close_sending(self._db, row.id, ReminderStatus.FAILED)
+            await followups_store.close_sending(self._db, row.id, ReminderStatus.FAILED)
             log.warning("reminder %d: gave up after %d failed sends", row.id, MAX_TRIES)
         else:
-            await store.release(self._db, row.id, failed=True)  # the next sweep retries
+            await followups_store.release(self._db, row.id, failed=True)  # the next sweep retries
 
     async def _recover(self, claimed_before: datetime) -> None:
         """Claims older than `claimed_before` that no delivery here is working on."""
-        for row in await store.sending(self._db, to_ms(claimed_before)):
+        for row in await followups_store.sending(self._db, to_ms(claimed_before)):
             if row.id in self._inflight:
                 continue
             if row.history_floor is None:
                 # Cut short before the send started: nothing went out.
-                await store.release(self._db, row.id, failed=False)
+                await followups_store.release(self._db, row.id, failed=False)
             else:
                 await self._settle(row, row.history_floor, failed=False)
 
-    def _message(self, row: ReminderRow, now: datetime,
+    def _message(self, row: Reminder, now: datetime,
                  undelivered: ReminderStatus | None = None) -> ReminderMessage:
         sent = from_ms(row.outreach_sent_at)
         end = window_end(sent)
@@ -386,7 +392,7 @@ class FollowupService:
         when = parse_sent_on(sent_on, now, ZoneInfo(zone))
         who = parse_recipient(recipient)
         if source_message_id is not None:
-            done = await store.logged_from(self._db, source_message_id)
+            done = await followups_store.logged_from(self._db, source_message_id)
             if done is not None:
                 return Logged("already", done)
         if attempt > MAX_ATTEMPTS:
@@ -404,14 +410,14 @@ class FollowupService:
                             self._config.friendly_hours)
         status = (OutreachStatus.FOLLOWED_UP if attempt > 1 else
                   OutreachStatus.AWAITING if due is not None else OutreachStatus.EXPIRED)
-        ids = await store.insert_outreach(
+        ids = await followups_store.insert_outreach(
             self._db, user_id=user_id, recipient=who, channel=channel, draft=draft, note=note,
             sent_at=to_ms(when), attempts=attempt, status=status,
             source_message_id=source_message_id, now=to_ms(now),
             reminder=(to_ms(due), zone) if due is not None else None,
         )
         if ids is None:  # the same review, logged by a concurrent press
-            done = await store.logged_from(self._db, source_message_id or 0)
+            done = await followups_store.logged_from(self._db, source_message_id or 0)
             if done is None:
                 raise RuntimeError("an outreach vanished while it was being logged")
             return Logged("already", done)
@@ -420,15 +426,15 @@ class FollowupService:
             self._plan(followup_id, user_id, outreach_id, due)
         return Logged("first", await self._outreach(outreach_id), due=due)
 
-    async def _earlier_attempts(self, user_id: int, who: Recipient) -> list[OutreachRow]:
+    async def _earlier_attempts(self, user_id: int, who: Recipient) -> list[Outreach]:
         """Earlier outreaches to the same person that still count: a reply turned the cold
         outreach into a conversation, so a new one later starts afresh."""
-        rows = await store.candidates(self._db, user_id, who)
-        keys = await store.keys_of(self._db, [o.id for o in rows]) if rows else {}
+        rows = await followups_store.candidates(self._db, user_id, who)
+        keys = await followups_store.keys_of(self._db, [o.id for o in rows]) if rows else {}
         return [o for o in rows if o.status is not OutreachStatus.REPLIED
                 and o.id in keys and same_person(keys[o.id], who)]
 
-    async def _log_followup(self, first: OutreachRow, when: datetime, now: datetime,
+    async def _log_followup(self, first: Outreach, when: datetime, now: datetime,
                             who: str) -> Logged:
         sent = from_ms(first.sent_at)
         refusal = follow_up_refusal(first.attempts, first.status, sent, when, who)
@@ -437,26 +443,27 @@ class FollowupService:
         if when < sent:
             raise UserError(f"That date is before your first message to {who} "
                             f"({sent:%Y-%m-%d}); a follow-up comes after it.")
-        if not await store.record_second_attempt(self._db, first.id, to_ms(when), to_ms(now)):
+        if not await followups_store.record_second_attempt(self._db, first.id, to_ms(when),
+                                                           to_ms(now)):
             raise UserError(THIRD_ATTEMPT.format(who=who))
         self._unschedule_outreach(first.id)
         early = when - sent < timedelta(days=self._config.window_days)
         return Logged("followup", await self._outreach(first.id), early=early)
 
-    async def _outreach(self, outreach_id: int) -> OutreachRow:
-        row = await store.outreach(self._db, outreach_id)
+    async def _outreach(self, outreach_id: int) -> Outreach:
+        row = await followups_store.outreach(self._db, outreach_id)
         if row is None:
             raise UserError("That outreach is gone (deleted with /forget-me?).")
         return row
 
-    async def logged_from(self, source_message_id: int) -> OutreachRow | None:
+    async def logged_from(self, source_message_id: int) -> Outreach | None:
         """The outreach already logged from this review, if any."""
-        return await store.logged_from(self._db, source_message_id)
+        return await followups_store.logged_from(self._db, source_message_id)
 
     # --- the buttons under a reminder ------------------------------------------------------
 
-    async def _own(self, user_id: int, followup_id: int) -> ReminderRow:
-        row = await store.reminder(self._db, followup_id)
+    async def _own(self, user_id: int, followup_id: int) -> Reminder:
+        row = await followups_store.reminder(self._db, followup_id)
         if row is None or row.user_id != user_id:
             raise UserError("I no longer have that outreach (it may have been deleted with "
                             "/forget-me). `/outreach list` shows what I have.")
@@ -476,15 +483,17 @@ class FollowupService:
             refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now, who)
             if refusal:
                 raise UserError(refusal)
-            if not await store.record_second_attempt(self._db, row.outreach_id, to_ms(now),
-                                                     to_ms(now)):
+            if not await followups_store.record_second_attempt(
+                self._db, row.outreach_id, to_ms(now), to_ms(now)
+            ):
                 raise UserError(THIRD_ATTEMPT.format(who=who))
             self._unschedule(followup_id)
             return Acted("followed_up", who,
                          actions_for(OutreachStatus.FOLLOWED_UP, MAX_ATTEMPTS, now, end))
         if action == "drop":
-            if not await store.set_status(self._db, row.outreach_id, OutreachStatus.DROPPED,
-                                          OPEN, to_ms(now)):
+            if not await followups_store.set_status(
+                self._db, row.outreach_id, OutreachStatus.DROPPED, OPEN, to_ms(now)
+            ):
                 raise UserError(self._already(row))
             self._unschedule(followup_id)
             return Acted("dropped", who,
@@ -495,16 +504,16 @@ class FollowupService:
                         "where your outreach stands.")
 
     async def _replied(self, outreach_id: int, who: str, now: datetime) -> None:
-        if not await store.set_status(
+        if not await followups_store.set_status(
             self._db, outreach_id, OutreachStatus.REPLIED,
             [s for s in OutreachStatus if s is not OutreachStatus.REPLIED], to_ms(now),
         ):
             raise UserError(f"Already noted: {who} replied.")
         self._unschedule_outreach(outreach_id)
 
-    async def awaiting_reply(self, user_id: int) -> list[OutreachRow]:
+    async def awaiting_reply(self, user_id: int) -> list[Outreach]:
         """The member's outreaches that have not been answered yet, newest first."""
-        return [o for o, _ in await store.member_log(self._db, user_id)
+        return [o for o, _ in await followups_store.member_log(self._db, user_id)
                 if o.status is not OutreachStatus.REPLIED]
 
     async def mark_replied(self, user_id: int, recipient: str) -> str:
@@ -518,7 +527,7 @@ class FollowupService:
         await self._replied(earlier[0].id, earlier[0].recipient, self._now())
         return earlier[0].recipient
 
-    def _already(self, row: ReminderRow) -> str:
+    def _already(self, row: Reminder) -> str:
         return {
             OutreachStatus.FOLLOWED_UP: f"You already logged your follow-up to {row.recipient}.",
             OutreachStatus.REPLIED: f"{row.recipient} already replied.",
@@ -527,7 +536,7 @@ class FollowupService:
             OutreachStatus.EXPIRED: f"The follow-up window for {row.recipient} has closed.",
         }.get(row.outreach_status, "That's already done.")
 
-    async def _snooze(self, row: ReminderRow, days: int, now: datetime,
+    async def _snooze(self, row: Reminder, days: int, now: datetime,
                       end: datetime) -> Acted:
         if row.outreach_status not in OPEN:
             raise UserError(self._already(row))
@@ -535,16 +544,16 @@ class FollowupService:
         until = snoozed_until(days, now, end, zone, self._config.friendly_hours)
         if until is None:
             raise UserError(f"Your window for a follow-up to {row.recipient} ends "
-                            f"{_discord_time(end)}: no room to snooze {days} day(s). Send it "
+                            f"{at_and_in(end)}: no room to snooze {days} day(s). Send it "
                             "now, or let it go.")
-        if not await store.snooze(self._db, row.id, to_ms(until)):
+        if not await followups_store.snooze(self._db, row.id, to_ms(until)):
             raise UserError("That reminder is being sent right now; try again in a moment.")
         self._plan(row.id, row.user_id, row.outreach_id, until)
         actions = tuple(a for a in actions_for(row.outreach_status, row.attempts, now, end)
                         if not a.startswith("snooze"))
         return Acted("snoozed", row.recipient, actions, until=until)
 
-    async def follow_up_target(self, user_id: int, followup_id: int) -> ReminderRow:
+    async def follow_up_target(self, user_id: int, followup_id: int) -> Reminder:
         """The outreach a follow-up would go to, if one may still be sent."""
         row = await self._own(user_id, followup_id)
         refusal = follow_up_refusal(row.attempts, row.outreach_status,
@@ -557,37 +566,26 @@ class FollowupService:
         """The reviewer in follow-up mode (attempt 2) on a draft of the one follow-up; it
         counts against the member's hourly review limit like any review."""
         row = await self.follow_up_target(user_id, followup_id)
-        ok, reason = is_reviewable(text)
-        if not ok:
-            raise UserError(reason)
-        limit = self._review_config.rate_limit_per_hour
-        again = await review_usage.take_review_slot(
-            self._db, user_id, to_ms(self._now()), int(REVIEW_WINDOW.total_seconds() * 1000),
-            limit)
-        if again is not None:
-            raise UserError(f"You've had {limit} reviews in the last hour. Try again "
-                            f"{_discord_time(from_ms(again))}.")
-        return review(text, channel=row.channel, followup=True, attempt=2,
-                      settings=ReviewerSettings(
-                          linkedin_note_limit=self._review_config.linkedin_note_limit))
+        draft = await self._review.review(user_id, text, channel=row.channel, attempt=2)
+        return draft.result
 
     # --- the member's log, notices, stats ---------------------------------------------------
 
-    async def log_of(self, user_id: int) -> list[tuple[OutreachRow, ReminderRow | None]]:
-        return await store.member_log(self._db, user_id)
+    async def log_of(self, user_id: int) -> list[tuple[Outreach, Reminder | None]]:
+        return await followups_store.member_log(self._db, user_id)
 
     async def notices_for(self, user_id: int) -> list[ReminderMessage]:
         """Reminders that never reached the member (DMs closed, Discord failing, the window
         ended while the bot was down) and that they have not been told about."""
         now = self._now()
         return [self._message(r, now, undelivered=r.status)
-                for r in await store.notices(self._db, user_id)]
+                for r in await followups_store.notices(self._db, user_id)]
 
     async def notice_told(self, followup_id: int) -> None:
-        await store.mark_notified(self._db, [followup_id], to_ms(self._now()))
+        await followups_store.mark_notified(self._db, [followup_id], to_ms(self._now()))
 
     async def totals(self) -> Totals:
-        return await store.totals(self._db)
+        return await followups_store.totals(self._db)
 
     # --- timezone, forget-me ----------------------------------------------------------------
 
@@ -596,13 +594,13 @@ class FollowupService:
         its friendly hours). Returns the new times."""
         zone = await self._settings.zone_of(user_id)
         moved = []
-        for row in await store.pending_of(self._db, user_id):
+        for row in await followups_store.pending_of(self._db, user_id):
             at = await self._replan(row, zone)
             if at is not None:
                 moved.append(at)
         return moved
 
-    async def _replan(self, row: ReminderRow, zone: str) -> datetime | None:
+    async def _replan(self, row: Reminder, zone: str) -> datetime | None:
         now = self._now()
         sent = from_ms(row.outreach_sent_at)
         hours = self._config.friendly_hours
@@ -611,7 +609,7 @@ class FollowupService:
         else:
             due = moved_to_zone(from_ms(row.due_at), ZoneInfo(row.timezone), ZoneInfo(zone),
                                 now, window_end(sent), hours)
-        if not await store.move(self._db, row.id, to_ms(due) if due else None, zone):
+        if not await followups_store.move(self._db, row.id, to_ms(due) if due else None, zone):
             return None
         if due is None:
             self._unschedule(row.id)
@@ -627,13 +625,8 @@ class FollowupService:
 
     async def _adopt_unkeyed(self) -> None:
         """Outreach logged before recipients were keyed gets its keys, once."""
-        rows = await store.without_keys(self._db)
+        rows = await followups_store.without_keys(self._db)
         if rows:
-            await store.set_keys(self._db, [(i, parse_recipient(text or "?"))
-                                            for i, text in rows])
+            await followups_store.set_keys(self._db, [(i, parse_recipient(text or "?"))
+                                                      for i, text in rows])
 
-
-def _discord_time(when: datetime) -> str:
-    """A Discord timestamp: every reader sees it in their own local time."""
-    stamp = int(when.timestamp())
-    return f"<t:{stamp}:F> (<t:{stamp}:R>)"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.clock import Clock, to_ms
-from storage import settings as store
-from storage.db import Database
+from storage import Database
+from storage import settings as settings_store
 
 
 class SettingsService:
@@ -14,7 +14,7 @@ class SettingsService:
 
     async def own_zone(self, user_id: int) -> str | None:
         """The zone the member set, None if they never did."""
-        return await store.timezone_of(self._db, user_id)
+        return await settings_store.timezone_of(self._db, user_id)
 
     async def zone_of(self, user_id: int) -> str:
         """The zone that applies to the member: theirs, else the cohort's."""
@@ -23,4 +23,4 @@ class SettingsService:
     async def set_zone(self, user_id: int, zone: str | None) -> None:
         """Set the member's zone (a name from `bot.settings.resolve_zone`); None = the
         cohort's again."""
-        await store.set_timezone(self._db, user_id, zone, to_ms(self._clock.now()))
+        await settings_store.set_timezone(self._db, user_id, zone, to_ms(self._clock.now()))

@@ -12,11 +12,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from bot.review import CHANNEL_NAMES
 from bot.services.followups import Acted
 from cogs._checks import require_moderator
 from cogs._ui import NO_PINGS, send_ephemeral
 from cogs.followups._render import (
-    CHANNEL_NAMES,
     acted_text,
     log_embed,
     logged_text,
@@ -40,6 +40,7 @@ class FollowupsCog(commands.Cog):
 
     def __init__(self, bot: CohortBot) -> None:
         self.bot = bot
+        self.followups = bot.services.followups
         self._start: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
@@ -51,7 +52,7 @@ class FollowupsCog(commands.Cog):
         if self._start is None:
             return
         if self._start.done():
-            await self.bot.followups.stop()
+            await self.followups.stop()
         else:
             self._start.cancel()  # stopped before READY: nothing was started
 
@@ -59,7 +60,7 @@ class FollowupsCog(commands.Cog):
         # After READY: overdue reminders go out at once, and sending needs the connection.
         await self.bot.wait_until_ready()
         try:
-            await self.bot.followups.start()
+            await self.followups.start()
         except Exception:
             log.exception("follow-up reminders could not start; they are NOT being sent")
 
@@ -78,14 +79,14 @@ class FollowupsCog(commands.Cog):
         channel: app_commands.Choice[str], sent_on: app_commands.Range[str, 1, 30] | None = None,
         note: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
-        done = await self.bot.followups.log_attempt(
+        done = await self.followups.log_attempt(
             user_id=interaction.user.id, recipient=who, channel=channel.value, sent_on=sent_on,
             note=note)
         await send_ephemeral(interaction, logged_text(done))
 
     @outreach.command(name="list", description="Your outreaches, their state and reminders")
     async def list_command(self, interaction: discord.Interaction) -> None:
-        entries = await self.bot.followups.log_of(interaction.user.id)
+        entries = await self.followups.log_of(interaction.user.id)
         if not entries:
             await send_ephemeral(interaction, "You haven't logged any outreach yet. Press “I "
                                  "sent it” under a draft review, or use `/outreach log`.")
@@ -96,14 +97,14 @@ class FollowupsCog(commands.Cog):
     @app_commands.describe(who="Whose reply (start typing their name)")
     async def replied_command(self, interaction: discord.Interaction,
                               who: app_commands.Range[str, 1, 200]) -> None:
-        name = await self.bot.followups.mark_replied(interaction.user.id, who)
+        name = await self.followups.mark_replied(interaction.user.id, who)
         await send_ephemeral(interaction, acted_text(Acted("replied", name, ())))
 
     @replied_command.autocomplete("who")
     async def replied_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        entries = await self.bot.followups.awaiting_reply(interaction.user.id)
+        entries = await self.followups.awaiting_reply(interaction.user.id)
         typed = current.casefold()
         return [app_commands.Choice(name=o.recipient[:100], value=o.recipient[:100])
                 for o in entries if typed in o.recipient.casefold()][:25]
@@ -112,7 +113,7 @@ class FollowupsCog(commands.Cog):
                       extras={"moderator": True})
     async def stats_command(self, interaction: discord.Interaction) -> None:
         require_moderator(interaction, self.bot.config)
-        await send_ephemeral(interaction, "", embed=totals_embed(await self.bot.followups.totals()))
+        await send_ephemeral(interaction, "", embed=totals_embed(await self.followups.totals()))
 
     # --- reminders that never arrived -------------------------------------------------------
 
@@ -128,11 +129,10 @@ class FollowupsCog(commands.Cog):
             discord.InteractionResponseType.deferred_channel_message,
         ):
             return  # a modal, or no answer: nothing to add a message to
-        service = self.bot.followups
-        for notice in await service.notices_for(interaction.user.id):
+        for notice in await self.followups.notices_for(interaction.user.id):
             await interaction.followup.send(
                 embed=reminder_embed(notice), ephemeral=True, allowed_mentions=NO_PINGS,
                 view=followup_view(notice.followup_id, notice.delivery, notice.actions))
-            await service.notice_told(notice.followup_id)
+            await self.followups.notice_told(notice.followup_id)
             log.info("told member %s about reminder %d", interaction.user.id,
                      notice.followup_id)

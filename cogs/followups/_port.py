@@ -1,4 +1,4 @@
-"""The Discord side of delivering reminders (`bot.services.followups.ReminderPort`)."""
+"""The Discord side of delivering reminders (`bot.services.followups.FollowupsPort`)."""
 
 from __future__ import annotations
 

@@ -10,23 +10,27 @@ from datetime import datetime
 
 import discord
 
-from bot.clock import from_ms
-from bot.followups import MAX_ATTEMPTS, OutreachStatus, ReminderStatus, window_end
+from bot.clock import at_and_in, from_ms, timestamp_markup
+from bot.followups import (
+    MAX_ATTEMPTS,
+    Outreach,
+    OutreachStatus,
+    Reminder,
+    ReminderStatus,
+    Totals,
+    window_end,
+)
+from bot.review import CHANNEL_NAMES
 from bot.services.followups import Acted, Logged, ReminderMessage
-from cogs.review._render import CHANNEL_NAMES
-from storage.followups import OutreachRow, ReminderRow, Totals
 
 COLOUR = 0x5865F2
 LIST_LIMIT = 15
 FIELD_LIMIT = 1024
 
 
-def when(moment: datetime, style: str = "F") -> str:
-    return discord.utils.format_dt(moment, style)  # type: ignore[arg-type]
-
-
-def at_and_in(moment: datetime) -> str:
-    return f"{when(moment)} ({when(moment, 'R')})"
+def day(moment: datetime) -> str:
+    """The date alone, as the reader's Discord shows it."""
+    return timestamp_markup(moment, "D")
 
 
 def who(text: str) -> str:
@@ -61,13 +65,14 @@ def reminder_embed(message: ReminderMessage) -> discord.Embed:
         lines.append(UNDELIVERED[message.undelivered] + "\n")
     lines.append(
         f"No reply yet from **{who(message.recipient)}** to your "
-        f"{channel_name(message.channel)} of {when(message.sent_at, 'D')}? The lesson allows "
+        f"{channel_name(message.channel)} of {day(message.sent_at)}? The lesson allows "
         "**one** follow-up, 1–2 weeks after the first message, and that is the last attempt."
     )
     if message.undelivered is not ReminderStatus.EXPIRED:
         lines.append(f"Your window for it ends {at_and_in(message.window_end)}.")
     if message.late_since is not None:
-        lines.append(f"\n⌛ This reminder is late: it was due {when(message.late_since)}. "
+        due = timestamp_markup(message.late_since, "F")
+        lines.append(f"\n⌛ This reminder is late: it was due {due}. "
                      f"{message.late_reason or ''}".rstrip())
     embed = discord.Embed(title=title, description="\n".join(lines), colour=COLOUR)
     if message.first_message:
@@ -99,7 +104,7 @@ def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
     name, sent = who(o.recipient), from_ms(o.sent_at)
     if done.kind == "already":
         return (f"You already logged this one: your {channel_name(o.channel)} to **{name}**, "
-                f"sent {when(sent, 'D')}. `/outreach list` shows where it stands.")
+                f"sent {day(sent)}. `/outreach list` shows where it stands.")
     if done.kind == "followup":
         text = (f"📨 Logged as your follow-up to **{name}** (attempt {MAX_ATTEMPTS} of "
                 f"{MAX_ATTEMPTS}): that's the last attempt the lesson allows. If they reply, "
@@ -110,18 +115,18 @@ def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
         return text
     draft = {True: " (draft kept with the record)", False: " (draft not stored)", None: ""}
     text = (f"📨 Logged: your {channel_name(o.channel)} to **{name}**, sent "
-            f"{when(sent, 'D')}{draft[kept_draft]}.")
+            f"{day(sent)}{draft[kept_draft]}.")
     if done.due is not None:
         text += (f"\n⏰ If there's no reply, I'll remind you {at_and_in(done.due)}: the lesson "
                  "allows one follow-up, and that is the last attempt. The window for it ends "
-                 f"{when(window_end(sent), 'D')}.")
+                 f"{day(window_end(sent))}.")
     elif o.attempts == 1:
-        text += (f"\nIts window for a follow-up closed on {when(window_end(sent), 'D')} "
+        text += (f"\nIts window for a follow-up closed on {day(window_end(sent))} "
                  "(two weeks after sending), so there's no reminder.")
     return text
 
 
-def _state(o: OutreachRow, r: ReminderRow | None) -> str:
+def _state(o: Outreach, r: Reminder | None) -> str:
     end = window_end(from_ms(o.sent_at))
     due = from_ms(r.due_at) if r else None
     if o.status is OutreachStatus.REPLIED:
@@ -133,7 +138,7 @@ def _state(o: OutreachRow, r: ReminderRow | None) -> str:
     if o.status is OutreachStatus.EXPIRED:
         note = (" (I was offline when its reminder was due)"
                 if r and r.status is ReminderStatus.EXPIRED else "")
-        return f"closed quietly: the window ended {when(end, 'D')} with no reply{note}"
+        return f"closed quietly: the window ended {day(end)} with no reply{note}"
     if r is None or due is None:
         return f"window ends {at_and_in(end)}"
     if r.status is ReminderStatus.PENDING:
@@ -148,14 +153,14 @@ def _state(o: OutreachRow, r: ReminderRow | None) -> str:
     return f"reminded; follow-up window ends {at_and_in(end)}"
 
 
-def log_embed(entries: list[tuple[OutreachRow, ReminderRow | None]]) -> discord.Embed:
+def log_embed(entries: list[tuple[Outreach, Reminder | None]]) -> discord.Embed:
     open_first = sorted(entries, key=lambda e: e[0].status not in (
         OutreachStatus.AWAITING, OutreachStatus.REMINDED))
     lines = []
     for o, r in open_first[:LIST_LIMIT]:
         sent = from_ms(o.sent_at)
         line = (f"**{who(_clip(o.recipient, 80))}** · {channel_name(o.channel)} · sent "
-                f"{when(sent, 'D')} · attempt {o.attempts} of {MAX_ATTEMPTS}\n↳ {_state(o, r)}")
+                f"{day(sent)} · attempt {o.attempts} of {MAX_ATTEMPTS}\n↳ {_state(o, r)}")
         if o.note:
             line += f"\n↳ note: {who(_clip(o.note, 100))}"
         lines.append(line)

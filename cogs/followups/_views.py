@@ -9,17 +9,23 @@ interrupted by a crash is found in the DM's history.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import discord
 
-from bot.client import CohortBot
 from bot.errors import UserError
-from bot.services.followups import FollowupService, Logged
-from cogs._ui import NO_PINGS, CohortModal, CohortView, guarded, send_ephemeral
+from bot.review import Draft, parse_channel
+from bot.services.followups import Logged
+from cogs._ui import (
+    NO_PINGS,
+    CohortModal,
+    CohortView,
+    cohort_bot,
+    guarded,
+    send_ephemeral,
+    services_of,
+)
 from cogs.followups._render import acted_text, logged_text
-from cogs.review._render import review_embed
-from cogs.review._views import parse_channel
 
 PREFIX = "cohort:fu"
 ACTIONS = ("replied", "review", "sent", "drop", "snooze1", "snooze3")
@@ -36,10 +42,6 @@ def carries(message: discord.Message, followup_id: int, delivery: int) -> bool:
     wanted = {custom_id(a, followup_id, delivery) for a in FollowupButton.LOOK}
     return any(getattr(child, "custom_id", None) in wanted
                for row in message.components for child in getattr(row, "children", ()))
-
-
-def services(interaction: discord.Interaction) -> FollowupService:
-    return cast(CohortBot, interaction.client).followups
 
 
 class FollowupButton(
@@ -81,10 +83,10 @@ def followup_view(followup_id: int, delivery: int, actions: tuple[str, ...]) -> 
 
 
 async def on_button(interaction: discord.Interaction, button: FollowupButton) -> None:
-    service = services(interaction)
+    service = services_of(interaction).followups
     if button.action == "review":
         row = await service.follow_up_target(interaction.user.id, button.followup_id)
-        limit = cast(CohortBot, interaction.client).config.review.max_chars
+        limit = cohort_bot(interaction).config.review.max_chars
         await interaction.response.send_modal(FollowupReviewModal(
             button.followup_id, button.delivery, row.recipient, limit))
         return
@@ -112,9 +114,10 @@ class FollowupReviewModal(CohortModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         text = self.draft.value
-        result = await services(interaction).review_followup(
+        result = await services_of(interaction).followups.review_followup(
             interaction.user.id, self.followup_id, text)
-        embed = review_embed(text, result)
+        # Shown as the review feature shows any review (handed over by bot/client.py).
+        embed = cohort_bot(interaction).handovers.review_embed(text, result)
         # Not the review feature's footer: no "All findings" here, and nothing is kept.
         embed.set_footer(text="Your follow-up draft stays private: I don't store it. Revise "
                               "it with “Review my follow-up” on the reminder.")
@@ -144,33 +147,32 @@ class SentModal(CohortModal):
         default="no",
     )
 
-    def __init__(self, text: str, reviewed_channel: str, attempt: int, message_id: int) -> None:
+    def __init__(self, draft: Draft, message_id: int) -> None:
         super().__init__(title="Log this outreach as sent", custom_id="cohort:draft-sent")
-        self.text, self.reviewed_channel = text, reviewed_channel
-        self.attempt, self.message_id = attempt, message_id
-        self.channel.default = reviewed_channel
+        self.draft_, self.message_id = draft, message_id
+        self.channel.default = draft.result.channel
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        channel = parse_channel(self.channel.value) or self.reviewed_channel
+        channel = parse_channel(self.channel.value) or self.draft_.result.channel
         keep = self.keep.value.strip().lower()
         if keep not in ("yes", "y", "no", "n"):
             raise UserError("Answer yes or no to keeping the draft.")
         kept = keep.startswith("y")
-        done = await services(interaction).log_attempt(
+        done = await services_of(interaction).followups.log_attempt(
             user_id=interaction.user.id, recipient=self.recipient.value, channel=channel,
-            sent_on=self.sent_on.value, draft=self.text if kept else None,
-            source_message_id=self.message_id, attempt=self.attempt,
+            sent_on=self.sent_on.value, draft=self.draft_.text if kept else None,
+            source_message_id=self.message_id, attempt=self.draft_.attempt,
         )
         await send_ephemeral(interaction, logged_text(done, kept if done.kind != "already"
                                                       else None))
 
 
-async def open_sent_form(interaction: discord.Interaction, text: str, reviewed_channel: str,
-                         attempt: int, message_id: int) -> None:
-    """'I sent it' under a review (the review feature hands over here): one outreach per
-    review, however often the button is pressed."""
-    done = await services(interaction).logged_from(message_id)
+async def open_sent_form(interaction: discord.Interaction, draft: Draft,
+                         message_id: int) -> None:
+    """'I sent it' under a review (the review feature hands over here, through bot/client.py):
+    one outreach per review, however often the button is pressed."""
+    done = await services_of(interaction).followups.logged_from(message_id)
     if done is not None:
         await send_ephemeral(interaction, logged_text(Logged("already", done)))
         return
-    await interaction.response.send_modal(SentModal(text, reviewed_channel, attempt, message_id))
+    await interaction.response.send_modal(SentModal(draft, message_id))

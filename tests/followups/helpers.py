@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.e2e.conftest import CohortWorld
+from tests.world import CohortWorld
 
 REMINDER_TITLE = "Time for your one follow-up?"
 
@@ -18,14 +18,6 @@ def reminders(world: CohortWorld, member: Any) -> list[Any]:
 
 def labels(message: Any) -> list[str]:
     return [c["label"] for row in message.components for c in row["components"]]
-
-
-def button(message: Any, label: str) -> str:
-    for row in message.components:
-        for comp in row["components"]:
-            if comp.get("label") == label:
-                return str(comp["custom_id"])
-    raise AssertionError(f"no {label!r} button on {message}: {labels(message)}")
 
 
 def stamp(when: datetime, style: str = "F") -> str:

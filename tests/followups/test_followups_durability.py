@@ -14,10 +14,10 @@ import pytest
 from bot.clock import to_ms
 from bot.sandbox.errors import DiscordError
 from storage import Database
-from storage import followups as store
+from storage import followups as followups_store
 from storage.lock import DatabaseInUse
-from tests.e2e.conftest import CohortWorld
-from tests.followups.helpers import CrashingPort, button, reminders, stamp, text_of
+from tests.followups.helpers import CrashingPort, reminders, stamp, text_of
+from tests.world import CohortWorld, component
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 DUE = START + timedelta(days=7)
@@ -28,7 +28,7 @@ async def log_dana(world: CohortWorld) -> None:
 
 
 async def status(world: CohortWorld) -> str:
-    ((_, reminder),) = await store.member_log(world.bot.db, world.ada.id)
+    ((_, reminder),) = await followups_store.member_log(world.bot.db, world.ada.id)
     assert reminder is not None
     return reminder.status.value
 
@@ -80,7 +80,7 @@ async def test_a_delivery_cut_short_is_delivered_exactly_once(
     """The bot dies after claiming and noting the history floor, before Discord takes the
     message ("before") or after Discord took it but before the row says so ("after")."""
     await log_dana(world)
-    world.bot.followups.port = CrashingPort(world.bot.followups.port, when=when)
+    world.bot.services.followups.port = CrashingPort(world.bot.services.followups.port, when=when)
     await world.clock.set(DUE)
     assert await status(world) == "sending"
     assert len(reminders(world, world.ada)) == (1 if when == "after" else 0)
@@ -141,7 +141,7 @@ async def test_dms_closed_the_reminder_is_undeliverable_and_told_privately(
         "description"]
     (notice,) = listed.followups
     assert notice.ephemeral and "your DMs are closed to me" in str(notice.embeds[0])
-    done = await dee.click(notice, button(notice, "I sent my follow-up"))
+    done = await dee.click(notice, component(notice, "I sent my follow-up"))
     assert "second and last attempt" in done.updated_message.content
     later = await dee.slash("help", channel=world.lessons)
     assert later.followups == []  # told once

@@ -1,40 +1,22 @@
 """The outreach log end to end: /outreach log|list|replied|stats, "I sent it" under a review,
-/settings timezone with autocomplete, and /forget-me."""
+and /forget-me."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from storage import followups as store
-from storage import members
-from tests.e2e.conftest import CohortWorld
-from tests.followups.helpers import button, reminders, stamp, text_of
-
-STRONG = (
-    "Hi Dana, Priya Shah from our Data Guild suggested I reach out. I read your post on "
-    "moving churn models to survival analysis and tried the approach in my capstone. Could I "
-    "ask one question about how you chose the censoring window? Happy to share my results."
-)
-WEAK = (
-    "Hi, I came across your profile and would love to connect. I'm looking for a job in "
-    "data science, can you refer me to your company? Let me know when you're free to chat."
-)
-
-
-def review_of(world: CohortWorld, member: Any) -> Any:
-    return [m for m in world.sandbox.dm_messages(member) if m.author_id != member.id][-1]
-
-
-def sent_button(message: Any) -> str:
-    return button(message, "I sent it")
+from storage import followups as followups_store
+from storage import privacy as privacy_store
+from tests.followups.helpers import reminders, stamp, text_of
+from tests.world import STRONG_DRAFT, WEAK_DRAFT, CohortWorld, component, draft_button, review_of
 
 
 async def log_review(world: CohortWorld, draft: str, **answers: str) -> tuple[Any, Any]:
     """ada DMs a draft and logs it as sent from its review: (the review, the answer)."""
     await world.ada.dm(draft)
     reply = review_of(world, world.ada)
-    opened = await world.ada.click(reply, sent_button(reply))
+    opened = await world.ada.click(reply, draft_button(reply, "sent"))
     values = {"recipient": "Dana", "channel": "email", "sent_on": "", "keep": "no", **answers}
     return reply, await world.ada.submit_modal(opened, values)
 
@@ -65,7 +47,7 @@ async def test_log_refuses_a_future_date_and_gibberish(world: CohortWorld) -> No
     garbled = await world.ada.slash("outreach log", {"who": "Dana", "channel": "email",
                                                      "sent_on": "last tuesday"})
     assert "YYYY-MM-DD" in garbled.response.content
-    assert await store.member_log(world.bot.db, world.ada.id) == []
+    assert await followups_store.member_log(world.bot.db, world.ada.id) == []
 
 
 async def test_a_date_past_the_window_is_logged_without_a_reminder(world: CohortWorld) -> None:
@@ -109,31 +91,31 @@ async def test_stats_are_totals_for_moderators_only(world: CohortWorld) -> None:
 async def test_i_sent_it_logs_one_outreach_however_often_it_is_pressed(
     world: CohortWorld,
 ) -> None:
-    reply, done = await log_review(world, STRONG, recipient="Dana Lee")
+    reply, done = await log_review(world, STRONG_DRAFT, recipient="Dana Lee")
     assert "Logged" in done.response.content and "draft not stored" in done.response.content
-    again = await world.ada.click(reply, sent_button(reply))
+    again = await world.ada.click(reply, draft_button(reply, "sent"))
     assert again.modal is None and "already logged" in again.response.content
-    ((row, reminder),) = await store.member_log(world.bot.db, world.ada.id)
+    ((row, reminder),) = await followups_store.member_log(world.bot.db, world.ada.id)
     assert (row.recipient, row.channel, row.draft) == ("Dana Lee", "email", None)
     assert reminder is not None and reminder.status.value == "pending"
 
 
 async def test_two_forms_open_on_one_review_log_one_outreach(world: CohortWorld) -> None:
-    await world.ada.dm(STRONG)
+    await world.ada.dm(STRONG_DRAFT)
     reply = review_of(world, world.ada)
-    first = await world.ada.click(reply, sent_button(reply))
-    second = await world.ada.click(reply, sent_button(reply))  # e.g. on a second device
+    first = await world.ada.click(reply, draft_button(reply, "sent"))
+    second = await world.ada.click(reply, draft_button(reply, "sent"))  # e.g. on a second device
     await world.ada.submit_modal(first, {"recipient": "Dana", "channel": "email",
                                          "sent_on": "", "keep": "yes"})
     late = await world.ada.submit_modal(second, {"recipient": "Sam", "channel": "email",
                                                  "sent_on": "", "keep": "no"})
     assert "already logged" in late.response.content
-    ((row, _),) = await store.member_log(world.bot.db, world.ada.id)
-    assert (row.recipient, row.draft) == ("Dana", STRONG)
+    ((row, _),) = await followups_store.member_log(world.bot.db, world.ada.id)
+    assert (row.recipient, row.draft) == ("Dana", STRONG_DRAFT)
 
 
 async def test_i_sent_it_refuses_bad_answers_and_a_third_attempt(world: CohortWorld) -> None:
-    await world.ada.dm(STRONG)
+    await world.ada.dm(STRONG_DRAFT)
     reply = review_of(world, world.ada)
     for values, expected in [
         ({"recipient": "Dana", "channel": "fax", "sent_on": "", "keep": "no"}, "Unknown channel"),
@@ -143,13 +125,13 @@ async def test_i_sent_it_refuses_bad_answers_and_a_third_attempt(world: CohortWo
         ({"recipient": "Dana", "channel": "email", "sent_on": "2027-01-01", "keep": "no"},
          "in the future"),
     ]:
-        opened = await world.ada.click(reply, sent_button(reply))
+        opened = await world.ada.click(reply, draft_button(reply, "sent"))
         result = await world.ada.submit_modal(opened, values)
         assert expected in result.response.content
-    assert await store.member_log(world.bot.db, world.ada.id) == []
+    assert await followups_store.member_log(world.bot.db, world.ada.id) == []
     for _ in range(2):
         await world.ada.slash("outreach log", {"who": "dana", "channel": "email"})
-    opened = await world.ada.click(reply, sent_button(reply))
+    opened = await world.ada.click(reply, draft_button(reply, "sent"))
     third = await world.ada.submit_modal(opened, {"recipient": "Dana", "channel": "email",
                                                   "sent_on": "", "keep": "no"})
     assert "third attempt" in third.response.content
@@ -166,62 +148,38 @@ async def test_a_reviewed_follow_up_logged_as_sent_is_the_second_attempt(
                  "analysis post; I'd still love to hear how you chose the window. Thanks!",
         "channel": "email", "attempt": "2"})
     review = reviewed.response
-    opened = await world.ada.click(review, sent_button(review))
+    opened = await world.ada.click(review, draft_button(review, "sent"))
     done = await world.ada.submit_modal(opened, {"recipient": "Dana", "channel": "email",
                                                  "sent_on": "", "keep": "no"})
     assert "follow-up to **Dana** (attempt 2 of 2)" in done.response.content
 
 
 async def test_two_members_filling_the_same_form_do_not_cross(world: CohortWorld) -> None:
-    await world.ada.dm(STRONG)
-    await world.ben.dm(WEAK)
+    await world.ada.dm(STRONG_DRAFT)
+    await world.ben.dm(WEAK_DRAFT)
     ada_review, ben_review = review_of(world, world.ada), review_of(world, world.ben)
-    ada_form = await world.ada.click(ada_review, sent_button(ada_review))
-    ben_form = await world.ben.click(ben_review, sent_button(ben_review))
+    ada_form = await world.ada.click(ada_review, draft_button(ada_review, "sent"))
+    ben_form = await world.ben.click(ben_review, draft_button(ben_review, "sent"))
     await world.ada.submit_modal(ada_form, {"recipient": "Dana", "channel": "email",
                                             "sent_on": "", "keep": "yes"})
     done = await world.ben.submit_modal(ben_form, {"recipient": "Sam", "channel": "email",
                                                    "sent_on": "", "keep": "yes"})
     assert "Logged" in done.response.content
-    ((ada_row, _),) = await store.member_log(world.bot.db, world.ada.id)
-    ((ben_row, _),) = await store.member_log(world.bot.db, world.ben.id)
-    assert (ada_row.recipient, ada_row.draft) == ("Dana", STRONG)
-    assert (ben_row.recipient, ben_row.draft) == ("Sam", WEAK)
+    ((ada_row, _),) = await followups_store.member_log(world.bot.db, world.ada.id)
+    ((ben_row, _),) = await followups_store.member_log(world.bot.db, world.ben.id)
+    assert (ada_row.recipient, ada_row.draft) == ("Dana", STRONG_DRAFT)
+    assert (ben_row.recipient, ben_row.draft) == ("Sam", WEAK_DRAFT)
 
 
 async def test_the_kept_draft_is_in_the_reminder(world: CohortWorld) -> None:
-    await log_review(world, STRONG, keep="yes")
+    await log_review(world, STRONG_DRAFT, keep="yes")
     await world.clock.advance(timedelta(days=7))
     (reminder,) = reminders(world, world.ada)
-    assert STRONG[:60] in str(reminder.embeds[0]) and reminder.allowed_mentions == {"parse": []}
-
-
-# --- /settings timezone ------------------------------------------------------------------------
-
-
-async def test_timezone_autocomplete_and_refusals(world: CohortWorld) -> None:
-    typed = await world.ada.autocomplete("settings timezone", "zone", {"zone": "new y"})
-    assert typed.callback_type == 8
-    first = (typed.choices or [])[0]
-    assert first["value"] == "America/New_York" and "UTC-05:00" in first["name"]
-    empty = await world.ada.autocomplete("settings timezone", "zone")
-    assert 0 < len(empty.choices or []) <= 25
-    for bad, expected in [("America", "a region, not a timezone"),
-                          ("Mars/Olympus_Mons", "not a timezone I know")]:
-        refused = await world.ada.slash("settings timezone", {"zone": bad})
-        assert refused.ephemeral and expected in refused.response.content
-    shown = await world.ada.slash("settings timezone")
-    assert "the cohort's" in shown.response.content
-    await world.ada.slash("settings timezone", {"zone": "europe/berlin"})
-    shown = await world.ada.slash("settings timezone")
-    assert "Europe/Berlin" in shown.response.content and "yours" in shown.response.content
+    assert STRONG_DRAFT[:60] in str(reminder.embeds[0])
+    assert reminder.allowed_mentions == {"parse": []}
 
 
 # --- /forget-me --------------------------------------------------------------------------------
-
-
-def _component(message: Any, label: str) -> str:
-    return button(message, label)
 
 
 async def test_forget_me_removes_outreaches_reminders_settings_and_jobs(
@@ -233,8 +191,8 @@ async def test_forget_me_removes_outreaches_reminders_settings_and_jobs(
     assert len(world.bot.scheduler.job_ids("fu:")) == 2  # the sweep and Dana's reminder
     asked = await world.ada.slash("forget-me")
     assert "settings (your timezone)" in asked.response.content
-    await world.ada.click(asked.response, _component(asked.response, "Delete everything"))
-    assert sum((await members.stored_counts(world.bot.db, world.ada.id)).values()) == 0
+    await world.ada.click(asked.response, component(asked.response, "Delete everything"))
+    assert (await privacy_store.stored_counts(world.bot.db, world.ada.id)).total == 0
     assert world.bot.scheduler.job_ids("fu:") == ["fu:sweep"]
     await world.clock.advance(timedelta(days=3))
     assert reminders(world, world.ada) == []

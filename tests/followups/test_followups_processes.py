@@ -22,7 +22,7 @@ import pytest
 from bot.clock import to_ms
 from bot.followups import OutreachStatus, Recipient
 from storage import Database
-from storage import followups as store
+from storage import followups as followups_store
 from storage.lock import DatabaseInUse, DatabaseLock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,14 +40,14 @@ sys.stdin.read()
 CLAIM = """
 import asyncio, json, sys
 from storage import Database
-from storage import followups as store
+from storage import followups as followups_store
 
 async def main():
     db = await Database.open(sys.argv[1])
     ids = json.loads(sys.argv[2])
     print("ready", flush=True)
     sys.stdin.readline()  # both start together
-    won = [i for i in ids if await store.claim(db, [i], 10**13, f"{sys.argv[3]}:{i}")]
+    won = [i for i in ids if await followups_store.claim(db, [i], 10**13, f"{sys.argv[3]}:{i}")]
     await db.close()
     print(json.dumps(won), flush=True)
 
@@ -94,7 +94,7 @@ async def _due_reminders(path: Path, count: int) -> list[int]:
     db = await Database.open(path)
     ids = []
     for i in range(count):
-        done = await store.insert_outreach(
+        done = await followups_store.insert_outreach(
             db, user_id=i, recipient=Recipient(f"P{i}", "", "", f"p{i}"), channel="email",
             draft=None, note=None, sent_at=SENT, attempts=1, status=OutreachStatus.AWAITING,
             source_message_id=None, now=SENT, reminder=(SENT, "UTC"))

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from storage import followups as store
-from tests.e2e.conftest import CohortWorld
-from tests.followups.helpers import button, labels, reminders, stamp, text_of
+from storage import followups as followups_store
+from tests.followups.helpers import labels, reminders, stamp, text_of
+from tests.world import CohortWorld, component
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # the world's clock: Monday 09:00 UTC
 FOLLOW_UP = ("Hi Dana, following up on my note about your survival analysis post. I tried "
@@ -59,7 +59,7 @@ async def test_the_reminder_fires_once_at_a_friendly_hour_in_the_members_timezon
 
 async def test_they_replied(world: CohortWorld) -> None:
     reminder = await a_week_later(world)
-    done = await world.ada.click(reminder, button(reminder, "They replied"))
+    done = await world.ada.click(reminder, component(reminder, "They replied"))
     assert done.callback_type == 7  # the reminder itself is updated
     assert "replied" in done.updated_message.content and done.updated_message.components == []
     assert "they replied" in text_of(await world.ada.slash("outreach list"))
@@ -69,7 +69,7 @@ async def test_they_replied(world: CohortWorld) -> None:
 
 async def test_not_following_up(world: CohortWorld) -> None:
     reminder = await a_week_later(world)
-    done = await world.ada.click(reminder, button(reminder, "Not following up"))
+    done = await world.ada.click(reminder, component(reminder, "Not following up"))
     assert "no follow-up to Dana Lee" in done.updated_message.content
     assert "Snooze 1 day" not in labels(done.updated_message)
     assert "not following up" in text_of(await world.ada.slash("outreach list"))
@@ -79,13 +79,13 @@ async def test_not_following_up(world: CohortWorld) -> None:
 
 async def test_i_sent_my_follow_up(world: CohortWorld) -> None:
     reminder = await a_week_later(world)
-    done = await world.ada.click(reminder, button(reminder, "I sent my follow-up"))
+    done = await world.ada.click(reminder, component(reminder, "I sent my follow-up"))
     assert "second and last attempt" in done.updated_message.content
     assert labels(done.updated_message) == ["They replied"]
     listed = text_of(await world.ada.slash("outreach list"))
     assert "attempt 2 of 2" in listed and "followed up" in listed
     # A reply after the follow-up still counts, for the cohort's reply rate.
-    await world.ada.click(reminder, button(reminder, "They replied"))
+    await world.ada.click(reminder, component(reminder, "They replied"))
     stats = text_of(await world.mod.slash("outreach stats"))
     assert "Replies after the follow-up: **1 of 1 (100%)**" in stats
 
@@ -98,28 +98,28 @@ async def test_a_third_attempt_is_refused_everywhere(world: CohortWorld) -> None
     assert "third attempt" in third.response.content and "two at most" in third.response.content
     # The reminder's buttons, after the window too.
     await world.clock.advance(timedelta(days=8))
-    pressed = await world.ada.click(reminder, button(reminder, "I sent my follow-up"))
+    pressed = await world.ada.click(reminder, component(reminder, "I sent my follow-up"))
     assert pressed.ephemeral and "third attempt" in pressed.response.content
-    review = await world.ada.click(reminder, button(reminder, "Review my follow-up"))
+    review = await world.ada.click(reminder, component(reminder, "Review my follow-up"))
     assert review.modal is None and "third attempt" in review.response.content
-    rows = await store.member_log(world.bot.db, world.ada.id)
+    rows = await followups_store.member_log(world.bot.db, world.ada.id)
     assert [(o.attempts, o.status.value) for o, _ in rows] == [(2, "followed_up")]
 
 
 async def test_review_my_follow_up_then_log_it(world: CohortWorld) -> None:
     reminder = await a_week_later(world)
-    opened = await world.ada.click(reminder, button(reminder, "Review my follow-up"))
+    opened = await world.ada.click(reminder, component(reminder, "Review my follow-up"))
     assert opened.modal is not None and "Review my follow-up" in opened.modal["title"]
     reviewed = await world.ada.submit_modal(opened, {"draft": FOLLOW_UP})
     review = reviewed.response
     assert review.embeds and "follow-up (attempt 2)" in review.embeds[0]["description"]
     assert "/100" in review.embeds[0]["title"]
     assert labels(review) == ["I sent my follow-up"]
-    done = await world.ada.click(review, button(review, "I sent my follow-up"))
+    done = await world.ada.click(review, component(review, "I sent my follow-up"))
     assert "second and last attempt" in done.updated_message.content
-    (row, _), = await store.member_log(world.bot.db, world.ada.id)
+    (row, _), = await followups_store.member_log(world.bot.db, world.ada.id)
     assert row.attempts == 2
-    late = await world.ada.click(reminder, button(reminder, "Review my follow-up"))
+    late = await world.ada.click(reminder, component(reminder, "Review my follow-up"))
     assert late.modal is None and "third attempt" in late.response.content
 
 
@@ -127,7 +127,7 @@ async def test_snooze_moves_the_one_reminder_and_stays_inside_the_window(
     world: CohortWorld,
 ) -> None:
     first = await a_week_later(world)
-    snoozed = await world.ada.click(first, button(first, "Snooze 3 days"))
+    snoozed = await world.ada.click(first, component(first, "Snooze 3 days"))
     again_at = START + timedelta(days=10)
     assert stamp(again_at) in snoozed.updated_message.content
     assert "Snooze 1 day" not in labels(snoozed.updated_message)
@@ -137,7 +137,7 @@ async def test_snooze_moves_the_one_reminder_and_stays_inside_the_window(
     await world.clock.advance(timedelta(minutes=1))
     second = reminders(world, world.ada)[-1]
     assert len(reminders(world, world.ada)) == 2
-    await world.ada.click(second, button(second, "Snooze 3 days"))
+    await world.ada.click(second, component(second, "Snooze 3 days"))
     await world.clock.advance(timedelta(days=3))
     third = reminders(world, world.ada)[-1]
     # Day 13: three more days would pass the window's end (day 14); one still fits.
@@ -149,14 +149,14 @@ async def test_snooze_moves_the_one_reminder_and_stays_inside_the_window(
 async def test_buttons_survive_a_restart(world: CohortWorld) -> None:
     reminder = await a_week_later(world)
     await world.restart()
-    snoozed = await world.ada.click(reminder, button(reminder, "Snooze 1 day"))
+    snoozed = await world.ada.click(reminder, component(reminder, "Snooze 1 day"))
     assert "Snoozed" in snoozed.updated_message.content
     await world.restart()
     await world.clock.advance(timedelta(days=1))
     second = reminders(world, world.ada)[-1]
     assert len(reminders(world, world.ada)) == 2
     await world.restart()
-    done = await world.ada.click(second, button(second, "They replied"))
+    done = await world.ada.click(second, component(second, "They replied"))
     assert "replied" in done.updated_message.content
 
 

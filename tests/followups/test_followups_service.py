@@ -1,4 +1,4 @@
-"""FollowupService on a real SQLite file, the real APScheduler and a ManualClock, with a fake
+"""FollowupsService on a real SQLite file, the real APScheduler and a ManualClock, with a fake
 Discord behind its port: delivery exactly once at every crash point, restarts, DMs closed,
 Discord failing, two connections on one database, memory holding only the next slice.
 
@@ -19,17 +19,21 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock, to_ms
-from bot.config import FollowupSettings, ReviewSettings
+from bot.config import FollowupSettings, ReviewLimits
 from bot.errors import UserError
 from bot.followups import OutreachStatus, ReminderStatus
 from bot.scheduler import Scheduler
-from bot.services.followups import SLICE, DmClosed, FollowupService, ReminderMessage
+from bot.services.followups import SLICE, DmClosed, FollowupsService, ReminderMessage
+from bot.services.review import ReviewService
 from bot.services.settings import SettingsService
 from storage import Database
-from storage import followups as store
+from storage import followups as followups_store
+from storage.db import MIGRATIONS
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday; the cohort's zone is UTC here
 WEEK = timedelta(days=7)
+# The schema just before this feature's migration: outreach logged without reminders.
+BEFORE_FOLLOWUPS = next(n for n, name, _ in MIGRATIONS if name.endswith("_followups.sql")) - 1
 
 
 class Crash(BaseException):
@@ -109,7 +113,7 @@ class Bot:
 
     db: Database
     scheduler: Scheduler
-    service: FollowupService
+    service: FollowupsService
     port: FakePort
 
     async def stop(self) -> None:
@@ -131,9 +135,9 @@ class World:
         scheduler.start()
         port = FakePort(self.discord)
         settings = SettingsService(db, self.clock, "UTC")
-        service = FollowupService(db, self.clock, scheduler,
-                                  FollowupSettings(window_days=window_days), ReviewSettings(),
-                                  settings, port)
+        service = FollowupsService(db, self.clock, scheduler,
+                                   FollowupSettings(window_days=window_days),
+                                   ReviewService(db, self.clock, ReviewLimits()), settings, port)
         bot = Bot(db, scheduler, service, port)
         self.bots.append(bot)
         if begin:
@@ -160,8 +164,8 @@ async def log(bot: Bot, who: str = "Dana Lee", user: int = 1, **kw: object) -> i
     return done.outreach.id
 
 
-async def reminder_of(bot: Bot, user: int = 1) -> store.ReminderRow:
-    ((_, row),) = [e for e in await store.member_log(bot.db, user)][:1]
+async def reminder_of(bot: Bot, user: int = 1) -> followups_store.Reminder:
+    ((_, row),) = [e for e in await followups_store.member_log(bot.db, user)][:1]
     assert row is not None
     return row
 
@@ -504,7 +508,7 @@ async def test_forgetting_a_member_drops_their_jobs(world: World) -> None:
 
 async def test_outreach_logged_before_reminders_gets_one(world: World) -> None:
     db = await Database.open(world.path, migrate=False)
-    await db.migrate(4)
+    await db.migrate(BEFORE_FOLLOWUPS)
     await db.execute("INSERT INTO outreaches (user_id, recipient, channel, sent_at, created_at)"
                      " VALUES (1, 'José Núñez', 'email', ?, ?)", (to_ms(START), to_ms(START)))
     await db.close()
