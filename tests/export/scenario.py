@@ -1,0 +1,120 @@
+"""A lesson run with everything an export must handle, played through the sandbox Discord:
+critiques (one edited), votes, thread messages with replies, an edit, a deletion, a file,
+hostile text, a DM draft kept by its author, and a member who then used /forget-me.
+
+The marker strings are what the tests look for (or must never find) in every export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tests.e2e.conftest import CohortWorld
+
+HOSTILE = (
+    "<script>document.body.setAttribute('data-pwned','1')</script> "
+    "<img src=x onerror=\"document.body.setAttribute('data-pwned','2')\"> "
+    "[click me](javascript:alert(1)) ![pixel](http://127.0.0.1:9/pixel.png) "
+    "\u202egnp.exe ends here"
+)
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+EDITED = "EDITED-VERSION of my reply"
+FIRST_VERSION = "FIRST-VERSION of my reply"
+DELETED = "DELETED-MESSAGE I regret"
+FORGOTTEN_MESSAGE = "CY-FORGOTTEN-MESSAGE nothing in it is about the person"
+FORGOTTEN_CRITIQUE = "CY-FORGOTTEN-CRITIQUE a clear goal"
+DM_DRAFT = (
+    "Hi Dana, DM-DRAFT-SECRET Priya Shah from our Data Guild suggested I reach out. I read "
+    "your post on churn models and tried the approach in my capstone. Could I ask one "
+    "question about the censoring window? Happy to share my results."
+)
+ADA_WORKS = "Polite and short"
+ADA_DOESNT = "-1 for asking a stranger for a job"  # a CSV formula start, in a critique
+BEN_WORKS = "<b>Warm intro</b> & a real post"
+
+
+@dataclass
+class Scenario:
+    run_id: int
+    threads: list[Any]
+    ada_critique_post: Any
+    reply_to_forgotten: Any
+    edited: Any
+
+
+def example_messages(world: CohortWorld) -> list[Any]:
+    return [m for m in world.posts(world.lessons) if m.thread_id]
+
+
+async def post(world: CohortWorld) -> int:
+    result = await world.mod.slash("lesson post", channel=world.lessons)
+    text = result.followups[-1].content
+    assert "Posted run #" in text, text
+    return int(text.split("#")[1].split()[0])
+
+
+async def critique(member: Any, example: Any, works: str, doesnt: str, likely: str) -> None:
+    opened = await member.click(example, example.components[0]["components"][0]["custom_id"])
+    assert opened.modal is not None, opened
+    done = await member.submit_modal(opened, {"works": works, "doesnt": doesnt,
+                                              "likely": likely})
+    assert "critique" in done.followups[-1].content, done
+
+
+async def keep_a_dm_draft(world: CohortWorld) -> None:
+    await world.ada.dm(DM_DRAFT)
+    review = [m for m in world.sandbox.dm_messages(world.ada) if m.author_id != world.ada.id][-1]
+    opened = await world.ada.click(review, "cohort:draft:sent")
+    done = await world.ada.submit_modal(opened, {"recipient": "Dana", "channel": "email",
+                                                 "sent_on": "", "keep": "yes"})
+    assert "Logged" in (done.followups[-1].content if done.followups else done.response.content)
+
+
+async def forget(member: Any) -> None:
+    asked = await member.slash("forget-me")
+    delete = next(c["custom_id"] for row in asked.response.components
+                  for c in row["components"] if c.get("label") == "Delete everything")
+    done = await member.click(asked.response, delete)
+    assert "Done: deleted" in done.updated_message.content
+
+
+async def play(world: CohortWorld) -> Scenario:
+    run_id = await post(world)
+    first, second, third = example_messages(world)
+    threads = world.sandbox.threads(world.lessons)
+    await critique(world.ada, first, "Polite", "Vague", "unsure")
+    await critique(world.ada, first, ADA_WORKS, ADA_DOESNT, "no")  # edits her critique
+    await critique(world.ben, third, BEN_WORKS, "", "yes")
+    await critique(world.cy, first, FORGOTTEN_CRITIQUE, "", "yes")
+    ada_post, cy_post = world.posts(threads[0])
+    await world.ben.react(ada_post, "👍")
+    await world.cy.react(ada_post, "👍")  # goes with cy's /forget-me
+    await world.ada.react(cy_post, "👍")
+
+    t1 = threads[0]
+    opening = await world.ben.say(t1, "The ask is far too big for a first message")
+    forgotten = await world.cy.say(t1, FORGOTTEN_MESSAGE)
+    reply_to_forgotten = await world.ada.say(t1, "Agreed, and it is all about the sender",
+                                             reply_to=forgotten)
+    await world.ada.say(t1, HOSTILE, attachments=[("notes\u202etxt.exe", b"a file")])
+    edited = await world.ben.say(t1, FIRST_VERSION, reply_to=opening)
+    await world.ben.edit(edited, EDITED)
+    regret = await world.ada.say(t1, DELETED)
+    await world.ada.delete(regret)
+    await world.ben.say(t1, FORMULA)
+    await world.ben.say(threads[1], "Quiet here: nobody critiqued example 2 yet")
+    await keep_a_dm_draft(world)
+    await forget(world.cy)
+    return Scenario(run_id, threads, ada_post, reply_to_forgotten, edited)
+
+
+NEVER = (FORGOTTEN_MESSAGE, FORGOTTEN_CRITIQUE, DELETED, FIRST_VERSION, "DM-DRAFT-SECRET")
+
+
+async def export(world: CohortWorld, member: Any, **options: Any) -> Any:
+    return await member.slash("export", options, channel=world.lessons)
+
+
+def files_of(result: Any) -> list[Any]:
+    return [a for message in result.followups for a in message.attachments]
