@@ -23,6 +23,7 @@ from bot.charts import tally_chart_png
 from bot.client import CohortBot
 from bot.clock import to_ms
 from bot.errors import UserError
+from bot.export.verdicts import summary_comparisons
 from bot.lesson import Lesson, LessonCatalog, load_lessons, replace_example, save_lesson
 from bot.scheduler import next_cron_time
 from cogs._checks import is_moderator, missing_permissions, require_moderator
@@ -254,7 +255,9 @@ class LessonCog(commands.Cog):
         chosen = await self.resolve_run(interaction.guild.id, run)
         summary, names = await run_summary(self.bot, interaction.guild, chosen)
         embed = summary_embed(f"Run #{chosen.id} — summary", summary, names,
-                              show_missing=moderator and not share)
+                              show_missing=moderator and not share, comparisons=(
+                                  summary_comparisons(self.catalog.get(chosen.lesson_key),
+                                                      summary)))
         chart = discord.File(io.BytesIO(tally_chart_png(summary)), filename="tally.png")
         await interaction.followup.send(embed=embed, file=chart, ephemeral=not share,
                                         allowed_mentions=NO_PINGS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import discord
@@ -53,7 +54,8 @@ def example_embed(
 
 
 def summary_embed(
-    title: str, summary: RunSummary, names: dict[int, str], *, show_missing: bool
+    title: str, summary: RunSummary, names: dict[int, str], *, show_missing: bool,
+    comparisons: Mapping[int, str] | None = None,
 ) -> discord.Embed:
     embed = discord.Embed(title=title, colour=PROMPT_COLOUR)
     embed.description = (
@@ -66,6 +68,8 @@ def summary_embed(
             f"{ex.critique_count} critique(s) — yes {ex.tally.yes} · no {ex.tally.no} · "
             f"unsure {ex.tally.unsure}"
         ]
+        if comparisons and ex.example_no in comparisons:  # the reviewer beside the tally
+            lines.append(comparisons[ex.example_no])
         for top in ex.top_critiques:
             who = names.get(top.author_id, f"member {top.author_id}")
             lines.append(f"👍 {top.votes} · {who}: {top.excerpt}")
