@@ -13,12 +13,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from html import escape
 
 from bot.critiques import Likely, Tally
 from bot.export.model import Critique, Document, ExampleSection, Message, RunSection
-from bot.export.text import excerpt, safe_url, visible
+from bot.export.text import excerpt, plural, safe_url, visible
 from bot.export.times import Calendar, short_local
 from bot.export.verdicts import comparison_line
 
@@ -72,6 +73,15 @@ def t(text: str) -> str:
     return escape(visible(text), quote=True)
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+
+
+def lesson_text(text: str) -> str:
+    """The lesson's own text (moderators write it in Discord's markdown): escaped like member
+    text, then its **bold** shown bold. Member text keeps its asterisks: it shows what was typed."""
+    return _BOLD.sub(r"<strong>\1</strong>", t(text))
+
+
 def render(doc: Document) -> Iterator[str]:
     cal = doc.calendar
     title = doc.runs[0].title if len(doc.runs) == 1 else "Lesson runs"
@@ -100,18 +110,19 @@ def _run(doc: Document, cal: Calendar, run: RunSection) -> Iterator[str]:
     closed = f" · closed {_time(cal, run.closed_ms)}" if run.closed_ms is not None else ""
     yield (f'<header id="{a}"><h1>{t(run.title)}</h1>\n<p class="meta">Posted '
            f"{_time(cal, run.created_ms)}{closed} · {escape(run.status)} · "
-           f"{counts.critiques} critiques, {counts.messages} thread messages, "
-           f"{counts.votes} votes, {counts.participants} members taking part</p></header>\n")
+           f"{plural(counts.critiques, 'critique')}, "
+           f"{plural(counts.messages, 'thread message')}, {plural(counts.votes, 'vote')}, "
+           f"{plural(counts.participants, 'member')} taking part</p></header>\n")
     yield ('<nav class="toc"><h2>Contents</h2>\n<ol>\n'
            f'<li><a href="#{a}-prompt">The prompt</a></li>\n')
     for e in run.examples:
         yield (f'<li><a href="#{a}-example-{e.number}">Example {e.number}: {t(e.title)}</a> '
-               f'<span class="small">{len(e.critiques)} critiques · {e.message_count} '
-               "messages</span></li>\n")
+               f'<span class="small">{plural(len(e.critiques), "critique")} · '
+               f'{plural(e.message_count, "message")}</span></li>\n')
     yield (f'<li><a href="#{a}-participation">Participation</a></li>\n</ol>\n'
            f"{_overview_chart(run)}</nav>\n")
     yield f'<section id="{a}-prompt"><h2>The prompt</h2>\n'
-    yield (f'<blockquote class="text">{t(run.prompt)}</blockquote>' if run.prompt else
+    yield (f'<blockquote class="text">{lesson_text(run.prompt)}</blockquote>' if run.prompt else
            f"<p>The lesson <code>{t(run.lesson_key)}</code> is not loaded; its prompt is not "
            "available.</p>")
     yield "</section>\n"
@@ -123,8 +134,8 @@ def _run(doc: Document, cal: Calendar, run: RunSection) -> Iterator[str]:
 def _example(cal: Calendar, a: str, e: ExampleSection) -> Iterator[str]:
     yield (f'<section class="example" id="{a}-example-{e.number}">\n'
            f"<h2>Example {e.number}: {t(e.title)}</h2>\n")
-    yield (f'<blockquote class="text">{t(e.text)}</blockquote>\n' if e.text is not None else
-           "<p>The example's text is not loaded.</p>\n")
+    yield (f'<blockquote class="text">{lesson_text(e.text)}</blockquote>\n'
+           if e.text is not None else "<p>The example's text is not loaded.</p>\n")
     yield (f'<div class="verdict"><p>{t(comparison_line(e.tally, e.reviewer))}</p>'
            f"{_tally_chart(e.tally)}</div>\n<h3>Critiques ({len(e.critiques)})</h3>\n")
     for c in e.critiques:
@@ -141,7 +152,7 @@ def _critique(cal: Calendar, a: str, c: Critique) -> str:
     edited = (f" · edited {_time(cal, c.updated_ms)}" if c.updated_ms != c.created_ms else "")
     return (f'<article class="critique" id="{a}-critique-{c.id}"><div>'
             f'<span class="author" dir="auto">{t(c.author_name)}</span> · '
-            f"{_time(cal, c.created_ms)}{edited} · 👍 {c.votes}</div>\n<dl>"
+            f"{_time(cal, c.created_ms)}{edited} · {plural(c.votes, 'vote')}</div>\n<dl>"
             f'<dt>What works</dt><dd class="text" dir="auto">{t(c.works) or "—"}</dd>'
             f'<dt>What doesn\'t</dt><dd class="text" dir="auto">{t(c.doesnt) or "—"}</dd>'
             f'<dt>Likely to get a response?</dt><dd class="likely-{c.likely}">{c.likely}</dd>'
@@ -171,7 +182,7 @@ def _message(cal: Calendar, a: str, m: Message) -> str:
             name = t(f.filename)
             link = (f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{name}</a>'
                     if url else name)
-            parts.append(f"<li>📎 {link} <span class=\"small\">{f.size:,} bytes</span></li>")
+            parts.append(f"<li>{link} <span class=\"small\">{plural(f.size, 'byte')}</span></li>")
         parts.append("</ul>")
     if m.reactions:
         parts.append('<div class="small">' + " ".join(

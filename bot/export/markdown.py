@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from bot.export.model import Critique, Document, ExampleSection, Message, RunSection
-from bot.export.text import excerpt, safe_url, visible
+from bot.export.text import excerpt, plural, safe_url, visible
 from bot.export.times import Calendar, short_local
 from bot.export.verdicts import comparison_line
 
@@ -55,13 +55,14 @@ def _run(doc: Document, cal: Calendar, run: RunSection) -> Iterator[str]:
     yield (f"# {md(run.title)}\n\n"
            f"Exported {_when(cal, doc.generated_ms)} ({doc.timezone}) · posted "
            f"{_when(cal, run.created_ms)}{closed} · {run.status}  \n"
-           f"{counts.critiques} critiques, {counts.messages} thread messages, "
-           f"{counts.votes} votes, {counts.participants} members taking part  \n"
+           f"{plural(counts.critiques, 'critique')}, "
+           f"{plural(counts.messages, 'thread message')}, {plural(counts.votes, 'vote')}, "
+           f"{plural(counts.participants, 'member')} taking part  \n"
            f"Scope: {_scope(doc)}\n\n## Contents\n\n")
     yield f"- [The prompt](#{anchor}-prompt)\n"
     for e in run.examples:
         yield (f"- [Example {e.number}: {md(e.title)}](#{anchor}-example-{e.number}) — "
-               f"{len(e.critiques)} critiques, {e.message_count} messages\n")
+               f"{plural(len(e.critiques), 'critique')}, {plural(e.message_count, 'message')}\n")
     yield f"- [Participation](#{anchor}-participation)\n\n"
     yield f'<a id="{anchor}-prompt"></a>\n\n## The prompt\n\n'
     yield (quote(run.prompt) if run.prompt else
@@ -130,8 +131,8 @@ def _message(cal: Calendar, anchor: str, m: Message) -> str:
     for a in m.attachments:
         url = safe_url(a.url)
         name = md(a.filename)
-        lines.append(f"📎 [{name}](<{url}>) · {a.size:,} bytes" if url else
-                     f"📎 {name} · {a.size:,} bytes")
+        lines.append(f"📎 [{name}](<{url}>) · {plural(a.size, 'byte')}" if url else
+                     f"📎 {name} · {plural(a.size, 'byte')}")
     if m.reactions:
         lines.append(" ".join(f"{md(r.emoji)} {r.total}" for r in m.reactions))
     if m.critique_id is not None:

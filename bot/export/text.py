@@ -29,6 +29,10 @@ def excerpt(text: str, limit: int = 120) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def safe_url(url: str) -> str | None:
     """`url` if it is an http(s) link (attachments come from Discord's CDN); None otherwise."""
     if url.startswith(("https://", "http://")) and not _WHITESPACE.search(url):
