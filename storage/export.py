@@ -21,14 +21,14 @@ from __future__ import annotations
 import heapq
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.critiques import Likely
 from bot.errors import StorageError
-from bot.export.csv import FORMULA_STARTS, LINE_END, NEUTRALIZER
+from bot.export.csv import FORMULA_STARTS, LINE_END, NEUTRALIZER, NUL_STANDIN
 from bot.export.model import Attachment, Critique, Message, ReplyTo, Scope
 from bot.export.participation import MessageActivity
 from bot.export.times import MINUTE_MS, QUARTER_MS, Calendar, Quarter
@@ -81,9 +81,11 @@ def _neutralizer_sql(expr: str) -> str:
 def csv_cell_sql(expr: str) -> tuple[str, list[str]]:
     """A quoted, neutralized CSV text cell as a printf format piece and its arguments.
 
-    printf's `%w` doubles double quotes: exactly RFC 4180's escaping inside a quoted field.
+    printf's `%w` doubles double quotes: exactly RFC 4180's escaping inside a quoted field. It
+    would also stop at a NUL, hence the replacement (bot/export/csv.py: NUL_STANDIN).
     """
-    return '"%s%w"', [_neutralizer_sql(expr), expr]
+    return '"%s%w"', [_neutralizer_sql(expr),
+                      f"replace({expr}, char(0), char({ord(NUL_STANDIN)}))"]
 
 
 def _time_sql(quarter: str, ms: str) -> tuple[str, list[str]]:
@@ -96,14 +98,14 @@ def _time_sql(quarter: str, ms: str) -> tuple[str, list[str]]:
              f"{quarter}.suffix"])
 
 
-def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False,
-                        one: bool = False) -> tuple[str, str]:
+def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False
+                        ) -> tuple[str, str]:
     """A SELECT of a thread's rows of the CSV messages table (bot/export/csv.COLUMNS), and the
     printf format of a row.
 
     A row is its line as UTF-8 bytes (a BLOB: no decoding into Python text and back), or the
-    message id, an integer, when the calendar lacks a quarter the message needs. `with_id`
-    puts the message id first in every row; `one` selects a single message (`:id`)."""
+    message id, an integer, when SQLite cannot build it: a time outside the loaded calendar,
+    or a NUL in the text (printf would stop there). `with_id` puts the message id first."""
     author, author_args = csv_cell_sql("m.author_name")
     content, content_args = csv_cell_sql("m.content")
     created, created_args = _time_sql("cq", "m.created_at")
@@ -114,7 +116,7 @@ def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False,
     # messages.
     line = (f"{run_id},{example_no},%d,%d,\"member\",%d,{author},%s,{created},%s,{content},%s,"
             + LINE_END)
-    has_files = "EXISTS (SELECT 1 FROM discussion_attachments a WHERE a.message_id = m.message_id)"
+    files_of = "FROM discussion_attachments a WHERE a.message_id = m.message_id"
     args = ["m.thread_id", "m.message_id", "m.author_id", *author_args,
             f"CASE WHEN m.reply_to_id IS NOT NULL AND ({_REPLY_STORED}) THEN m.reply_to_id END",
             *created_args,
@@ -122,16 +124,20 @@ def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False,
             f"{', '.join(edited_args)}) END",
             *content_args,
             # Most messages have no file: the cheap EXISTS spares them the aggregate.
-            f"CASE WHEN {has_files} THEN (SELECT printf('{files}', {', '.join(files_args)})"
-            " FROM discussion_attachments a WHERE a.message_id = m.message_id) END"]
+            f"CASE WHEN EXISTS (SELECT 1 {files_of}) THEN (SELECT printf('{files}',"
+            f" {', '.join(files_args)}) {files_of}) END"]
+    python_builds = (
+        "cq.id IS NULL OR (m.edited_at IS NOT NULL AND eq.id IS NULL)"
+        " OR instr(CAST(m.content AS BLOB), x'00') OR instr(CAST(m.author_name AS BLOB), x'00')"
+        f" OR EXISTS (SELECT 1 {files_of} AND instr(CAST(a.filename AS BLOB), x'00'))"
+    )
     return (
-        f"SELECT {'m.message_id, ' if with_id else ''}CASE WHEN cq.id IS NULL"
-        " OR (m.edited_at IS NOT NULL AND eq.id IS NULL) THEN m.message_id"
-        f" ELSE CAST(printf(:line, {', '.join(args)}) AS BLOB) END"
+        f"SELECT {'m.message_id, ' if with_id else ''}CASE WHEN {python_builds}"
+        f" THEN m.message_id ELSE CAST(printf(:line, {', '.join(args)}) AS BLOB) END"
         " FROM discussion_messages m"
         f" LEFT JOIN temp.export_quarters cq ON cq.id = m.created_at / {QUARTER_MS}"
         f" LEFT JOIN temp.export_quarters eq ON eq.id = m.edited_at / {QUARTER_MS}"
-        f" {_THREAD_WHERE}{' AND m.message_id = :id' if one else ''} ORDER BY m.message_id"
+        f" {_THREAD_WHERE} ORDER BY m.message_id"
     ), line
 
 
@@ -298,7 +304,8 @@ class ExportReader:
         yield from heapq.merge(self._member_messages(thread_id, scope), bot_posts,
                                key=lambda m: m.message_id)
 
-    def _member_messages(self, thread_id: int, scope: Scope) -> Iterator[Message]:
+    def _member_messages(self, thread_id: int, scope: Scope,
+                         only: int | None = None) -> Iterator[Message]:
         since, until = _bounds(scope)
         cur = self._conn.execute(
             "SELECT m.message_id, m.author_id, m.author_name, m.content, m.created_at,"
@@ -311,8 +318,9 @@ class ExportReader:
             " LEFT JOIN discussion_messages p ON p.message_id = m.reply_to_id"
             " AND p.deleted_at IS NULL"
             " LEFT JOIN critiques rc ON rc.message_id = m.reply_to_id"
-            f" {_THREAD_WHERE} ORDER BY m.message_id",
-            {"thread": thread_id, "since": since, "until": until})
+            f" {_THREAD_WHERE} AND (:only IS NULL OR m.message_id = :only)"
+            " ORDER BY m.message_id",
+            {"thread": thread_id, "since": since, "until": until, "only": only})
         while rows := cur.fetchmany(_FETCH):
             for (message_id, author_id, name, content, created, edited, reply_id, p_name,
                  p_text, p_here, c_name, c_text, files) in rows:
@@ -330,68 +338,54 @@ class ExportReader:
 
     def csv_message_lines(self, run_id: int, example_no: int, thread_id: int | None,
                           scope: Scope, calendar: Calendar,
+                          python_line: Callable[[Message], str],
                           bot_lines: Iterable[tuple[int, str]] = ()) -> Iterator[bytes]:
         """The thread's rows of the CSV messages table as UTF-8, built by SQLite, with
         `bot_lines` ((message id, line) of the bot's posts) merged in by id. This is the
         export's hot path: without bot lines, a few thousand rows come out as one block.
 
-        The calendar's quarters go into a temporary table: first those from the thread's
-        first message to its last (two index lookups: a scan for the exact span would cost a
-        third of the export), then any other quarter a message turns out to need, such as an
-        edit made after the last message, at the moment it does."""
+        The calendar's quarters from the thread's first message to its last go into a
+        temporary table (two index lookups: a scan for the exact span would cost a third of
+        the export). A row SQLite cannot build (an edit after that span, a NUL) is built by
+        `python_line`, which applies the same rules (bot/export/csv.py)."""
         extra = sorted((mid, text.encode()) for mid, text in bot_lines)
         if thread_id is None:
             yield b"".join(text for _, text in extra)
             return
         self._seed_quarters(thread_id, calendar)
         since, until = _bounds(scope)
-        params: dict[str, Any] = {"thread": thread_id, "since": since, "until": until}
-        select, params["line"] = _csv_message_select(run_id, example_no, with_id=bool(extra))
-        cur = self._conn.execute(select, params)
+        select, line = _csv_message_select(run_id, example_no, with_id=bool(extra))
+        cur = self._conn.execute(select, {"line": line, "thread": thread_id, "since": since,
+                                          "until": until})
 
-        def late(value: bytes | int) -> bytes:
+        def built(value: bytes | int) -> bytes:
             if isinstance(value, bytes):
                 return value
-            return self._late_line(run_id, example_no, value, calendar, params)
+            (message,) = self._member_messages(thread_id, scope, only=value)
+            return python_line(message).encode()
 
         if not extra:
             while batch := cur.fetchmany(_FETCH * 4):
                 try:
                     yield b"".join([row[0] for row in batch])
-                except TypeError:  # a message id among the lines: it needs more quarters
-                    yield b"".join([late(row[0]) for row in batch])
+                except TypeError:  # a message id among the lines: Python builds that one
+                    yield b"".join([built(row[0]) for row in batch])
             return
-        rows = ((mid, late(value)) for batch in iter(lambda: cur.fetchmany(_FETCH * 4), [])
+        rows = ((mid, built(value)) for batch in iter(lambda: cur.fetchmany(_FETCH * 4), [])
                 for mid, value in batch)
         for _, text in heapq.merge(rows, extra):
             yield text
 
     def _seed_quarters(self, thread_id: int, calendar: Calendar) -> None:
+        self._load_quarters(())  # the table exists even for a thread with no message
         first, last = self._conn.execute(
             "SELECT (SELECT created_at FROM discussion_messages WHERE message_id ="
             " (SELECT min(message_id) FROM discussion_messages WHERE thread_id = :t)),"
             " (SELECT created_at FROM discussion_messages WHERE message_id ="
             " (SELECT max(message_id) FROM discussion_messages WHERE thread_id = :t))",
             {"t": thread_id}).fetchone()
-        if first is None or last is None:
-            return
-        if 0 <= last - first <= _SEED_SPAN_MS:
+        if first is not None and last is not None and 0 <= last - first <= _SEED_SPAN_MS:
             self._load_quarters(calendar.quarters(first, last))
-        else:  # odd times: the rest is loaded as it turns out to be needed
-            self._load_quarters(calendar.quarters(first, first) + calendar.quarters(last, last))
-
-    def _late_line(self, run_id: int, example_no: int, message_id: int, calendar: Calendar,
-                   params: dict[str, Any]) -> bytes:
-        """The line of a message whose times fall outside the loaded quarters."""
-        created, edited = self._conn.execute(
-            "SELECT created_at, edited_at FROM discussion_messages WHERE message_id = ?",
-            (message_id,)).fetchone()
-        needed = calendar.quarters(created, created)
-        if edited is not None:
-            needed += calendar.quarters(edited, edited)
-        self._load_quarters(needed)
-        select, _ = _csv_message_select(run_id, example_no, one=True)
-        return bytes(self._conn.execute(select, {**params, "id": message_id}).fetchone()[0])
 
     def _load_quarters(self, quarters: Iterable[Quarter]) -> None:
         """Put calendar quarters (bot/export/times.py) where the CSV query can join them."""

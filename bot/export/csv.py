@@ -6,6 +6,7 @@
   (OWASP's advice against CSV injection): Excel, LibreOffice and Google Sheets then show the
   text instead of evaluating it.
 - The file starts with a UTF-8 byte-order mark, without which Excel reads UTF-8 as ANSI.
+- A NUL character, where a spreadsheet would cut the text, becomes U+FFFD.
 
 The messages table is the big one, and its lines are built by SQLite from these same rules
 (`storage/export.py: csv_cell_sql`); the tests hold the two to each other. The other tables are
@@ -25,6 +26,8 @@ LINE_END = "\r\n"
 # The first characters that make a spreadsheet treat a cell as a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALIZER = "'"
+# A NUL ends the text for many spreadsheets (and for SQLite's printf): it is shown as U+FFFD.
+NUL_STANDIN = "\ufffd"
 
 Cell = str | int | None
 
@@ -58,7 +61,7 @@ def cell(value: Cell) -> str:
         return str(value)
     if value.startswith(FORMULA_STARTS):
         value = NEUTRALIZER + value
-    return '"' + value.replace('"', '""') + '"'
+    return '"' + value.replace('"', '""').replace("\x00", NUL_STANDIN) + '"'
 
 
 def line(values: Iterable[Cell]) -> str:

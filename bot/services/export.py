@@ -268,8 +268,10 @@ class ExportService:
             bot_lines = [(m.message_id, csv.message_line(run.id, example.number,
                                                          example.thread_id, m, calendar))
                          for m in posts]
-            yield from reader.csv_message_lines(run.id, example.number, example.thread_id,
-                                                scope, calendar, bot_lines)
+            yield from reader.csv_message_lines(
+                run.id, example.number, example.thread_id, scope, calendar,
+                partial(csv.message_line, run.id, example.number, example.thread_id,
+                        cal=calendar), bot_lines)
 
 
 def _csv_table(doc: Document, table: Table) -> Iterator[str | bytes]:

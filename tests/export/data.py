@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
 from bot.services.export import ExportService
-from storage import Database
+from storage import Database, discussion, lesson_runs
 from storage import critiques as critique_store
-from storage import discussion, lesson_runs
 from storage.discussion import AttachmentRow, DiscussionRow
 from storage.lesson_runs import RunExampleRow
 

@@ -81,7 +81,7 @@ async def forget(member: Any) -> None:
 
 async def play(world: CohortWorld) -> Scenario:
     run_id = await post(world)
-    first, second, third = example_messages(world)
+    first, _, third = example_messages(world)
     threads = world.sandbox.threads(world.lessons)
     await critique(world.ada, first, "Polite", "Vague", "unsure")
     await critique(world.ada, first, ADA_WORKS, ADA_DOESNT, "no")  # edits her critique

@@ -40,7 +40,7 @@ class Tracker:
         tracker = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 tracker.paths.append(self.path)
                 self.send_response(200)
                 self.send_header("Content-Type", "image/png")
