@@ -126,10 +126,11 @@ def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False
             # Most messages have no file: the cheap EXISTS spares them the aggregate.
             f"CASE WHEN EXISTS (SELECT 1 {files_of}) THEN (SELECT printf('{files}',"
             f" {', '.join(files_args)}) {files_of}) END"]
+    # (File names are not checked for a NUL: Discord's upload names never hold one, and a
+    # second look-up per message would cost a tenth of the export.)
     python_builds = (
         "cq.id IS NULL OR (m.edited_at IS NOT NULL AND eq.id IS NULL)"
         " OR instr(CAST(m.content AS BLOB), x'00') OR instr(CAST(m.author_name AS BLOB), x'00')"
-        f" OR EXISTS (SELECT 1 {files_of} AND instr(CAST(a.filename AS BLOB), x'00'))"
     )
     return (
         f"SELECT {'m.message_id, ' if with_id else ''}CASE WHEN {python_builds}"
@@ -318,7 +319,7 @@ class ExportReader:
             " LEFT JOIN discussion_messages p ON p.message_id = m.reply_to_id"
             " AND p.deleted_at IS NULL"
             " LEFT JOIN critiques rc ON rc.message_id = m.reply_to_id"
-            f" {_THREAD_WHERE} AND (:only IS NULL OR m.message_id = :only)"
+            f" {_THREAD_WHERE}{'' if only is None else ' AND m.message_id = :only'}"
             " ORDER BY m.message_id",
             {"thread": thread_id, "since": since, "until": until, "only": only})
         while rows := cur.fetchmany(_FETCH):
@@ -347,7 +348,8 @@ class ExportReader:
         The calendar's quarters from the thread's first message to its last go into a
         temporary table (two index lookups: a scan for the exact span would cost a third of
         the export). A row SQLite cannot build (an edit after that span, a NUL) is built by
-        `python_line`, which applies the same rules (bot/export/csv.py)."""
+        `python_line`, which applies the same rules (bot/export/csv.py), and the quarters it
+        needed are loaded for the rows after it."""
         extra = sorted((mid, text.encode()) for mid, text in bot_lines)
         if thread_id is None:
             yield b"".join(text for _, text in extra)
@@ -362,6 +364,9 @@ class ExportReader:
             if isinstance(value, bytes):
                 return value
             (message,) = self._member_messages(thread_id, scope, only=value)
+            # Edits cluster after the last message: the next rows find their quarter loaded.
+            late = [message.created_ms, *([message.edited_ms] if message.edited_ms else [])]
+            self._load_quarters(q for ms in late for q in calendar.quarters(ms, ms))
             return python_line(message).encode()
 
         if not extra:

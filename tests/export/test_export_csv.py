@@ -62,7 +62,9 @@ MESSAGES = st.lists(
         after_ms=st.integers(0, 90 * 24 * 3600 * 1000), example=st.integers(1, 3),
         edited_after_ms=st.none() | st.integers(0, 2 * 365 * 24 * 3600 * 1000),
         deleted=st.booleans(),
-        files=st.lists(st.tuples(TEXT.filter(bool), st.integers(0, 10**9),
+        # Discord's upload names never hold a NUL (storage/export.py does not look for one).
+        files=st.lists(st.tuples(TEXT.filter(lambda v: v and "\x00" not in v),
+                                 st.integers(0, 10**9),
                                  st.just("https://cdn.example/a")), max_size=2),
     ),
     min_size=1, max_size=12,
@@ -104,8 +106,7 @@ async def test_the_sqlite_rows_equal_the_rules_applied_to_each_message(
                 # edit outside the span of the thread's messages).
                 span = (messages[0].created_ms, messages[-1].created_ms) if messages else None
                 for m in by_python:
-                    assert "\x00" in m.content + m.author_name + "".join(
-                        a.filename for a in m.attachments) or (
+                    assert "\x00" in m.content + m.author_name or (
                         span and m.edited_ms is not None
                         and not span[0] <= m.edited_ms <= span[1] + 900_000)
 
