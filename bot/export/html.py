@@ -19,7 +19,7 @@ from html import escape
 
 from bot.critiques import Likely, Tally
 from bot.export.model import Critique, Document, ExampleSection, Message, RunSection
-from bot.export.text import excerpt, plural, safe_url, visible
+from bot.export.text import discussion_size, excerpt, plural, safe_url, visible
 from bot.export.times import Calendar, short_local
 from bot.export.verdicts import comparison_line
 
@@ -142,7 +142,8 @@ def _example(cal: Calendar, a: str, e: ExampleSection) -> Iterator[str]:
         yield _critique(cal, a, c)
     if not e.critiques:
         yield '<p class="small">None.</p>\n'
-    yield f'<h3>Discussion ({e.message_count} messages)</h3>\n<ol class="conversation">\n'
+    size = discussion_size(e.message_count, e.bot_message_count)
+    yield f'<h3>Discussion ({size})</h3>\n<ol class="conversation">\n'
     for message in e.messages():
         yield _message(cal, a, message)
     yield "</ol>\n</section>\n"

@@ -88,6 +88,7 @@ def _run(cal: Calendar, run: RunSection) -> dict[str, Any]:
         "closed_at": _time(cal, run.closed_ms),
         "counts": {
             "examples": counts.examples, "messages": counts.messages,
+            "bot_messages": counts.bot_messages,
             "critiques": counts.critiques, "votes": counts.votes,
             "attachments": counts.attachments, "participants": counts.participants,
         },
@@ -112,6 +113,7 @@ def _example(cal: Calendar, example: ExampleSection) -> dict[str, Any]:
         "comparison": comparison_line(example.tally, reviewer),
         "critiques": [_critique(cal, c) for c in example.critiques],
         "message_count": example.message_count,
+        "bot_message_count": example.bot_message_count,
         "attachment_count": example.attachment_count,
     }
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from bot.export.model import Critique, Document, ExampleSection, Message, RunSection
-from bot.export.text import excerpt, plural, safe_url, visible
+from bot.export.text import discussion_size, excerpt, plural, safe_url, visible
 from bot.export.times import Calendar, short_local
 from bot.export.verdicts import comparison_line
 
@@ -98,7 +98,7 @@ def _example(cal: Calendar, anchor: str, e: ExampleSection) -> Iterator[str]:
         yield _critique(cal, anchor, c)
     if not e.critiques:
         yield "*(none)*\n\n"
-    yield f"### Discussion ({e.message_count} messages)\n\n"
+    yield f"### Discussion ({discussion_size(e.message_count, e.bot_message_count)})\n\n"
     any_message = False
     for message in e.messages():
         any_message = True
@@ -127,17 +127,19 @@ def _message(cal: Calendar, anchor: str, m: Message) -> str:
                     else f"↪ {target}")
     elif m.reply_missing:
         head.append("↪ a message that is no longer stored")
-    lines = [" · ".join(head), quote(m.content)]
+    extras = []
     for a in m.attachments:
         url = safe_url(a.url)
         name = md(a.filename)
-        lines.append(f"📎 [{name}](<{url}>) · {plural(a.size, 'byte')}" if url else
-                     f"📎 {name} · {plural(a.size, 'byte')}")
+        extras.append(f"📎 [{name}](<{url}>) · {plural(a.size, 'byte')}" if url else
+                      f"📎 {name} · {plural(a.size, 'byte')}")
     if m.reactions:
-        lines.append(" ".join(f"{md(r.emoji)} {r.total}" for r in m.reactions))
+        extras.append(" ".join(f"{md(r.emoji)} {r.total}" for r in m.reactions))
     if m.critique_id is not None:
-        lines.append(f"[the critique](#{anchor}-critique-{m.critique_id})")
-    return "\n".join(lines) + "\n\n"
+        extras.append(f"[the critique](#{anchor}-critique-{m.critique_id})")
+    # A blank line ends the quote: a line right after it would be read as part of it.
+    tail = "  \n".join(extras)
+    return f"{' · '.join(head)}\n{quote(m.content)}\n\n" + (f"{tail}\n\n" if tail else "")
 
 
 def _participation(cal: Calendar, anchor: str, run: RunSection) -> Iterator[str]:

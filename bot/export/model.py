@@ -129,9 +129,11 @@ class ExampleSection:
     title: str
     text: str | None  # None when the run's lesson file is no longer loaded
     thread_id: int | None
-    # Counted only when the output shows them: a lone CSV messages or critiques table does not.
+    # Members' messages and their files, as stored; counted only when the output shows them
+    # (a lone CSV messages or critiques table does not).
     message_count: int
     attachment_count: int
+    bot_message_count: int  # the bot's posts among the messages (include_bot_messages)
     critiques: tuple[Critique, ...]
     tally: Tally
     reviewer: ReviewerView | None
@@ -142,6 +144,7 @@ class ExampleSection:
 class Counts:
     examples: int
     messages: int
+    bot_messages: int
     critiques: int
     votes: int
     attachments: int
@@ -173,6 +176,7 @@ class RunSection:
         return Counts(
             examples=len(self.examples),
             messages=sum(e.message_count for e in self.examples),
+            bot_messages=sum(e.bot_message_count for e in self.examples),
             critiques=sum(len(e.critiques) for e in self.examples),
             votes=sum(c.votes for e in self.examples for c in e.critiques),
             attachments=sum(e.attachment_count for e in self.examples),

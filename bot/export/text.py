@@ -33,6 +33,12 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
+def discussion_size(messages: int, bot_posts: int) -> str:
+    """"12 messages", or "12 messages and 3 bot posts"."""
+    size = plural(messages, "message")
+    return size + f" and {plural(bot_posts, 'bot post')}" if bot_posts else size
+
+
 def safe_url(url: str) -> str | None:
     """`url` if it is an http(s) link (attachments come from Discord's CDN); None otherwise."""
     if url.startswith(("https://", "http://")) and not _WHITESPACE.search(url):

@@ -43,6 +43,14 @@ def utc_datetime(ms: int) -> datetime:
     return _EPOCH + timedelta(milliseconds=ms)
 
 
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+
+def snowflake_ms(snowflake: int) -> int:
+    """When a Discord id was made: its top bits are milliseconds since Discord's epoch."""
+    return (snowflake >> 22) + DISCORD_EPOCH_MS
+
+
 def offset_suffix(offset: timedelta) -> str:
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"

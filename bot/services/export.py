@@ -35,7 +35,7 @@ from bot.export.model import (
     critique_post_text,
 )
 from bot.export.participation import participants
-from bot.export.times import Calendar, short_local
+from bot.export.times import Calendar, short_local, snowflake_ms
 from bot.export.verdicts import reviewer_view
 from bot.lesson import LessonCatalog, load_lessons
 from storage.export import ExampleRecord, ExportReader, RunRecord, ThreadStats
@@ -241,18 +241,20 @@ class ExportService:
         posts = self._bot_posts(critiques, request) if scope.include_bot_messages else []
         return ExampleSection(
             example.number, example.title, text, example.thread_id,
-            stats.messages + len(posts), stats.attachments, tuple(critiques),
+            stats.messages, stats.attachments, len(posts), tuple(critiques),
             Tally.of(c.likely for c in critiques), reviewer_view(text) if text else None,
             partial(reader.messages, example.thread_id, scope, posts),
         )
 
     @staticmethod
     def _bot_posts(critiques: Iterable[Critique], request: ExportRequest) -> list[Message]:
-        """The bot's post of each critique, as a message of its thread."""
+        """The bot's post of each critique, as a message of its thread (posted when its id
+        says; edited when the critique was)."""
         author_id, author_name = request.bot_author
         return sorted(
             (Message(c.message_id, "bot", author_id, author_name, critique_post_text(c),
-                     c.created_ms, c.updated_ms if c.updated_ms != c.created_ms else None,
+                     snowflake_ms(c.message_id),
+                     c.updated_ms if c.updated_ms != c.created_ms else None,
                      None, reactions=(Reaction(VOTE_EMOJI, c.votes),) if c.votes else (),
                      critique_id=c.id)
              for c in critiques if c.message_id is not None),

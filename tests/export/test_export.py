@@ -139,8 +139,9 @@ async def test_json_scope_filters_by_example_and_dates(world: CohortWorld) -> No
     assert example["number"] == 3 and example["critiques"][0]["works"] == BEN_WORKS
     later = await export(world, world.mod, format="json", since="2026-01-06")
     doc = json.loads(files_of(later)[0].data)
-    assert doc["runs"][0]["counts"] == {"examples": 3, "messages": 0, "critiques": 0,
-                                        "votes": 0, "attachments": 0, "participants": 0}
+    assert doc["runs"][0]["counts"] == {"examples": 3, "messages": 0, "bot_messages": 0,
+                                        "critiques": 0, "votes": 0, "attachments": 0,
+                                        "participants": 0}
     assert doc["scope"]["since"]["utc"] == "2026-01-06T00:00:00.000Z"
     assert played.run_id == doc["runs"][0]["id"]
 
@@ -157,6 +158,8 @@ async def test_bot_messages_join_the_conversation_on_request(world: CohortWorld)
     assert bots[0]["reactions"] == [{"emoji": "👍", "count": 1}]
     ids = [int(m["id"]) for m in first["messages"]]
     assert ids == sorted(ids)  # in the thread's order
+    assert len(ids) == first["message_count"] + first["bot_message_count"]
+    assert doc["runs"][0]["counts"]["bot_messages"] == 2
     csv_result = await export(world, world.mod, format="csv", table="messages",
                               bot_messages=True)
     (file,) = files_of(csv_result)
