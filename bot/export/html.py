@@ -106,13 +106,10 @@ def _time(cal: Calendar, ms: int) -> str:
 
 def _run(doc: Document, cal: Calendar, run: RunSection) -> Iterator[str]:
     a = f"run-{run.id}"
-    counts = run.counts
     closed = f" · closed {_time(cal, run.closed_ms)}" if run.closed_ms is not None else ""
     yield (f'<header id="{a}"><h1>{t(run.title)}</h1>\n<p class="meta">Posted '
            f"{_time(cal, run.created_ms)}{closed} · {escape(run.status)} · "
-           f"{plural(counts.critiques, 'critique')}, "
-           f"{plural(counts.messages, 'thread message')}, {plural(counts.votes, 'vote')}, "
-           f"{plural(counts.participants, 'member')} taking part</p></header>\n")
+           f"{run.counts.describe()}</p></header>\n")
     yield ('<nav class="toc"><h2>Contents</h2>\n<ol>\n'
            f'<li><a href="#{a}-prompt">The prompt</a></li>\n')
     for e in run.examples:

@@ -50,14 +50,11 @@ def _when(cal: Calendar, ms: int) -> str:
 
 def _run(doc: Document, cal: Calendar, run: RunSection) -> Iterator[str]:
     anchor = f"run-{run.id}"
-    counts = run.counts
     closed = f" · closed {_when(cal, run.closed_ms)}" if run.closed_ms is not None else ""
     yield (f"# {md(run.title)}\n\n"
            f"Exported {_when(cal, doc.generated_ms)} ({doc.timezone}) · posted "
            f"{_when(cal, run.created_ms)}{closed} · {run.status}  \n"
-           f"{plural(counts.critiques, 'critique')}, "
-           f"{plural(counts.messages, 'thread message')}, {plural(counts.votes, 'vote')}, "
-           f"{plural(counts.participants, 'member')} taking part  \n"
+           f"{run.counts.describe()}  \n"
            f"Scope: {_scope(doc)}\n\n## Contents\n\n")
     yield f"- [The prompt](#{anchor}-prompt)\n"
     for e in run.examples:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from bot.critiques import Likely, Tally
+from bot.export.text import plural
 from bot.export.times import Calendar
 from bot.export.verdicts import ReviewerView
 
@@ -149,6 +150,12 @@ class Counts:
     votes: int
     attachments: int
     participants: int
+
+    def describe(self) -> str:
+        """"4 critiques, 5 thread messages, 1 vote, 2 members taking part"."""
+        return (f"{plural(self.critiques, 'critique')}, "
+                f"{plural(self.messages, 'thread message')}, {plural(self.votes, 'vote')}, "
+                f"{plural(self.participants, 'member')} taking part")
 
 
 @dataclass(frozen=True)
