@@ -19,7 +19,14 @@ from html import escape
 
 from bot.critiques import Likely, Tally
 from bot.export.model import Critique, Document, ExampleSection, Message, RunSection
-from bot.export.text import discussion_size, excerpt, plural, safe_url, visible
+from bot.export.text import (
+    PARTICIPATION_HEADINGS,
+    discussion_size,
+    excerpt,
+    plural,
+    safe_url,
+    visible,
+)
 from bot.export.times import Calendar, short_local
 from bot.export.verdicts import comparison_line
 
@@ -192,10 +199,9 @@ def _message(cal: Calendar, a: str, m: Message) -> str:
 
 
 def _participation(cal: Calendar, a: str, run: RunSection) -> Iterator[str]:
+    headings = "".join(f"<th>{h}</th>" for h in PARTICIPATION_HEADINGS)
     yield (f'<section id="{a}-participation"><h2>Participation</h2>\n<table>\n<thead><tr>'
-           "<th>Member</th><th>Critiques</th><th>Thread messages</th><th>Votes given</th>"
-           "<th>Votes received</th><th>First activity</th><th>Last activity</th></tr></thead>"
-           "\n<tbody>\n")
+           f"{headings}</tr></thead>\n<tbody>\n")
     for p in run.participants:
         first = _time(cal, p.first_ms) if p.first_ms is not None else "—"
         last = _time(cal, p.last_ms) if p.last_ms is not None else "—"

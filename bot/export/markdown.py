@@ -13,7 +13,14 @@ import re
 from collections.abc import Iterator
 
 from bot.export.model import Critique, Document, ExampleSection, Message, RunSection
-from bot.export.text import discussion_size, excerpt, plural, safe_url, visible
+from bot.export.text import (
+    PARTICIPATION_HEADINGS,
+    discussion_size,
+    excerpt,
+    plural,
+    safe_url,
+    visible,
+)
 from bot.export.times import Calendar, short_local
 from bot.export.verdicts import comparison_line
 
@@ -141,8 +148,8 @@ def _message(cal: Calendar, anchor: str, m: Message) -> str:
 
 def _participation(cal: Calendar, anchor: str, run: RunSection) -> Iterator[str]:
     yield (f'<a id="{anchor}-participation"></a>\n\n## Participation\n\n'
-           "| Member | Critiques | Thread messages | Votes given | Votes received | "
-           "First activity | Last activity |\n| --- | ---: | ---: | ---: | ---: | --- | --- |\n")
+           f"| {' | '.join(PARTICIPATION_HEADINGS)} |\n"
+           "| --- | ---: | ---: | ---: | ---: | --- | --- |\n")
     for p in run.participants:
         first = _when(cal, p.first_ms) if p.first_ms is not None else "—"
         last = _when(cal, p.last_ms) if p.last_ms is not None else "—"

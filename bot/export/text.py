@@ -29,6 +29,11 @@ def excerpt(text: str, limit: int = 120) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
+# The participation table's columns, as people read them (HTML and Markdown).
+PARTICIPATION_HEADINGS = ("Member", "Critiques", "Thread messages", "Votes given",
+                          "Votes received", "First activity", "Last activity")
+
+
 def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 

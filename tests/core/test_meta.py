@@ -43,7 +43,7 @@ def test_discord_is_imported_only_by_the_adapters() -> None:
 def test_the_domain_imports_neither_discord_nor_aiosqlite() -> None:
     domain = [ROOT / "bot" / name for name in
               ("lesson.py", "critiques.py", "charts.py", "discussion.py", "clock.py")]
-    domain += python_files("bot/review")
+    domain += python_files("bot/review") + python_files("bot/export")
     for path in domain:
         assert not {"discord", "aiosqlite", "storage"} & imports_of(path), path
 
