@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -109,11 +110,12 @@ SAME_ROWS = (
 def _ours(db: Path, out: Path) -> float:
     from bot.clock import SystemClock
     from bot.export.model import Format, Table
+    from bot.lessons import load_lessons
     from bot.services.export import ExportRequest, ExportService
 
+    lessons = Path(__file__).resolve().parents[1] / "lessons"
     service = ExportService(db, timezone=ZoneInfo("Europe/Berlin"),
-                            lessons=Path(__file__).resolve().parents[1] / "lessons",
-                            clock=SystemClock())
+                            lessons=partial(load_lessons, lessons), clock=SystemClock())
     began = time.perf_counter()
     with out.open("wb") as stream:
         service.write(ExportRequest(Format.CSV, table=Table.MESSAGES), stream)

@@ -174,11 +174,13 @@ def _backup(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     import os
     from datetime import UTC, datetime
+    from functools import partial
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from bot.clock import ManualClock, SystemClock
     from bot.export.model import Format, Table
     from bot.export.times import parse_bound
+    from bot.lessons import load_lessons
     from bot.services.export import ExportRequest, ExportService
 
     config_path = args.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
@@ -205,7 +207,7 @@ def _export(args: argparse.Namespace) -> int:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     clock = ManualClock(datetime.fromtimestamp(int(epoch), UTC)) if epoch else SystemClock()
     service = ExportService(args.db or config.storage.database, timezone=tz,
-                            lessons=config.lesson.directory, clock=clock)
+                            lessons=partial(load_lessons, config.lesson.directory), clock=clock)
     if args.out == "-":
         result = service.write(request, sys.stdout.buffer)
         sys.stdout.buffer.flush()
@@ -213,13 +215,13 @@ def _export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.is_dir():
         raise UserError(f"--out {out} is a directory; give a file name.")
-    partial = out.with_name(out.name + ".partial")  # a failed export leaves no half file
+    unfinished = out.with_name(out.name + ".partial")  # a failed export leaves no half file
     try:
-        with partial.open("wb") as stream:
+        with unfinished.open("wb") as stream:
             result = service.write(request, stream)
-        partial.replace(out)
+        unfinished.replace(out)
     finally:
-        partial.unlink(missing_ok=True)
+        unfinished.unlink(missing_ok=True)
     runs = ", ".join(f"#{r}" for r in result.run_ids)
     print(f"exported run {runs} to {out}", file=sys.stderr)
     return 0

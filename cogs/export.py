@@ -35,19 +35,10 @@ FILES_PER_MESSAGE = 10  # Discord's limit on attachments in one message
 class ExportCog(commands.Cog):
     def __init__(self, bot: CohortBot) -> None:
         self.bot = bot
-        self.service: ExportService | None = None
 
-    async def cog_load(self) -> None:
-        # The lead wires this into `bot.services.export` once that exists; until then the
-        # cog builds its own from what hangs off the bot.
-        config = self.bot.config
-        self.service = ExportService(self.bot.db.path, timezone=config.cohort.tz,
-                                     lessons=config.lesson.directory, clock=self.bot.clock)
-
-    def _service(self) -> ExportService:
-        if self.service is None:
-            raise RuntimeError("the export cog is not loaded")
-        return self.service
+    @property
+    def service(self) -> ExportService:
+        return self.bot.services.export
 
     async def run_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -61,7 +52,7 @@ class ExportCog(commands.Cog):
 
         return [
             app_commands.Choice(name=label[:100], value=run_id)
-            for run_id, label in await self._service().run_choices(interaction.guild.id)
+            for run_id, label in await self.service.run_choices(interaction.guild.id)
             if wanted(run_id, label)
         ][:25]
 
@@ -109,7 +100,7 @@ class ExportCog(commands.Cog):
         )
         limit = interaction.filesize_limit
         with tempfile.TemporaryDirectory(prefix="cohortbot-export-") as folder:
-            files = await self._service().export_files(request, limit=limit,
+            files = await self.service.export_files(request, limit=limit,
                                                        workdir=Path(folder))
             await self._send(interaction, files, limit)
 

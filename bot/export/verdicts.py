@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.critiques import Likely, RunSummary, Tally
-from bot.lesson import Lesson
+from bot.lessons import Lesson
 from bot.review import review
 
 # The reviewer's verdict in the cohort's words: "likely" to get a response is a yes.

@@ -63,7 +63,9 @@ JOB_ASK = family(
     r"\bpick your brain\b",
     r"\b(?:be my mentor|mentor me)\b",
     r"\b(?:get|land|help me (?:get|find|land)) (?:me )?(?:a |an )?(?:job|interview|position|internship)\b",
-    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview'),
+    # asking a stranger to hand over one of their contacts
+    r"\b(?:introduce me to|put me in touch with|connect me (?:with|to)|make an introduction to) (?!you\b)",
+    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview', 'introduc', 'in touch', 'connect me'),
 )
 
 # Saying you are job hunting (or attaching a CV) without asking: off-putting to a stranger
@@ -107,7 +109,8 @@ RESEARCH = family(
     r"\bfollowing [\w&.-]+'s (?:work|approach|research|writing|progress)\b",
     r"\bcongrat(?:s|ulations)\s+on\b",
     r"\byour (?:recent |current )?(?:work|role|experience|career|path|journey|background|move|transition|switch|research) (?:at|in|on|with|as|from|into)\b",
-    r"\bi (?:saw|noticed|read|learned|see) (?:that |how )?you(?:'ve| have| are|'re)?\s+(?:recently\s+|just\s+)?\w+",
+    # (not "I see you looked at my profile": a profile view is no research, it is the pretext)
+    r"\bi (?:saw|noticed|read|learned|see) (?:that |how )?you(?:'ve| have| are|'re)?\s+(?:recently\s+|just\s+)?(?!(?:looked|viewed|visited|checked|stopped|came across)\b)\w+",
     r"\byou (?:wrote|said|mentioned|shared|spoke|presented|posted|built|led|founded|moved|switched|transitioned|launched|published|made the)\b",
     r"\b(?:at|during|in) your (?:talk|session|keynote|panel|presentation|workshop|lecture|webinar)\b",
 )
@@ -189,6 +192,7 @@ GENERIC = family(
     r"\bto whom it may concern\b",
     r"\b(?:i )?(?:came across|found|stumbled upon|was (?:browsing|looking at)) your (?:linkedin )?profile\b(?! (?:by|while|through|when|via|after|in the|on the))",
     r"\byour profile (?:caught|came up|popped up|appeared)\b",
+    r"\byou (?:recently |just )?(?:looked at|viewed|visited|checked out|stopped by) my (?:linkedin )?profile\b",
     r"\b(?:grow|expand|build|broaden|extend|activate|strengthen|widen) my (?:professional |linkedin )?network\b",
     r"\blike-?minded (?:professionals|people|individuals)\b",
     r"\ballow me to introduce myself\b",
@@ -249,11 +253,47 @@ FOLLOWUP_REFERENCE = family(
     r"\b(?:did you|have you had a chance to) (?:get|receive|see|read)\b",
 )
 
+# A follow-up that says so: the draft is at least the second attempt, whatever the member said.
+FOLLOWUP_CUE = family(
+    r"\bfollow(?:ing)?[- ]?up (?:on|about|regarding) (?:my|our) ",
+    r"\b(?:just|quickly|briefly) (?:following|follow(?:ing)?[- ]?up|checking in)\b",
+    r"\bmy (?:earlier|previous|last|prior|original) (?:message|note|email|e-mail|request|invitation|inmail)s?\b",
+    r"\b(?:circling|coming) back (?:on|to) (?:my|this|our)\b",
+    r"\b(?:bumping|resurfacing) (?:this|my)\b",
+    r"\b(?:did you|have you had a chance to) (?:get|receive|see|read) my\b",
+    r"\bmaking sure (?:this|it|my \w+) (?:came|got|went) through\b",
+    r"\breaching out (?:again|once more)\b",
+    needles=("follow", "just", "quickly", "briefly", "my earlier", "my previous", "my last", "my prior", "my original", "circling back", "coming back", "bump", "resurfac", "did you", "have you", "making sure", "again", "once more"),
+)
+
+# A draft that says it is a third attempt (or later): "following up again", "my last two
+# messages", "I've emailed you three times". The lesson allows two attempts.
+THIRD_ATTEMPT = family(
+    r"\bfollow(?:ing)?[- ]?up (?:once )?again\b",
+    r"\b(?:one more|another|a second|my second|a final|my final|a third|my third) (?:follow[- ]?up|reminder|nudge)\b",
+    r"\b(?:second|2nd|third|3rd|fourth|4th) (?:follow[- ]?up|attempt to reach|time (?:i(?:'m| am) )?(?:reaching out|writing|emailing|messaging))\b",
+    r"\bmy (?:last|previous|earlier|prior) (?:two|2|three|3|few|couple of|several|many) (?:messages|emails|e-mails|notes|inmails|attempts|requests|follow[- ]?ups)\b",
+    r"\bmy (?:previous|earlier|prior|last) (?:messages|emails|e-mails|notes|inmails|follow[- ]?ups)\b",
+    r"\b(?:both|all|either) of my (?:previous |earlier |last |prior )?(?:messages|emails|e-mails|notes|inmails)\b",
+    r"\bi(?:'ve| have) (?:reached out|written|emailed|e-mailed|messaged|contacted|tried to reach)(?: to)?(?: you)? (?:twice|two times|three times|several times|a few times|multiple times|many times|\d+ times)\b",
+    r"\b(?:reaching out|writing)(?: to you)? (?:for the|a) (?:third|3rd|fourth|final|last) time\b",
+    r"\bthis is my (?:third|3rd|fourth|4th|final|last) (?:attempt|try|email|e-mail|message|note)\b",
+    needles=("follow", "again", "reminder", "nudge", "second", "2nd", "third", "3rd", "fourth", "4th", "my last", "my previous", "my earlier", "my prior", "of my", "twice", "times", "final", "last time"),
+)
+
 # Words that turn a job ask into "I am NOT asking for a job".
 NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b")
 
 FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "i'm", "i've", "i'd", "i'll"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "you're", "you've", "you'd"})
+
+
+def found_in(pattern: re.Pattern[str], text: str) -> bool:
+    """`pattern.search(text)`, skipped when none of the family's needles occurs."""
+    needles = NEEDLES.get(pattern)
+    if needles and not any(n in text for n in needles):
+        return False
+    return pattern.search(text) is not None
 
 
 def spans(pattern: re.Pattern[str], text: str) -> Iterable[tuple[int, int]]:

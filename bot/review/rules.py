@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.review import patterns as P
 from bot.review.model import Finding, ReviewSettings, Severity, Stats
@@ -63,6 +64,31 @@ class Context:
         found = self.all(pattern)
         return found[0] if found else None
 
+    @cached_property
+    def unrewardable(self) -> tuple[tuple[int, int], ...]:
+        """Spans no good finding may rest on: the sentences that carry one of the lesson's
+        warnings (personal social accounts, the default invite: following someone on Instagram
+        is not research, whatever the research patterns say), and template blanks (a
+        "[topic]" or "___" is not a detail about anyone)."""
+        hits = [s for p in (P.PERSONAL_SOCIAL, P.DEFAULT_INVITE) for s, _ in self.all(p)]
+        warned = [(x.start, x.end) for x in self.sentences
+                  if any(x.start <= h < x.end for h in hits)]
+        return (*warned, *placeholders(self))
+
+    def is_unrewardable(self, start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in self.unrewardable)
+
+    def rewardable(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        """`all(pattern)` clear of the unrewardable spans: the matches a good finding may use."""
+        found = self.all(pattern)
+        if not self.unrewardable:
+            return found
+        return [m for m in found if not self.is_unrewardable(*m)]
+
+    def first_rewardable(self, pattern: re.Pattern[str]) -> tuple[int, int] | None:
+        found = self.rewardable(pattern)
+        return found[0] if found else None
+
 
 Rule = Callable[[Context], Iterable[Finding]]
 
@@ -77,10 +103,11 @@ def _when_found(
 ) -> Rule:
     """A rule that reports the first `matches` matches of `pattern`; `{quote}` in `message` is
     the match (its whole clause when `clause`). Most rules are this shape, so they are written
-    as data."""
+    as data. A good finding never rests on a warned sentence (`Context.warned`)."""
 
     def check(ctx: Context) -> Iterable[Finding]:
-        for found in ctx.all(pattern)[:matches]:
+        spans = ctx.rewardable(pattern) if severity == "good" else ctx.all(pattern)
+        for found in spans[:matches]:
             span = _clause(ctx, found) if clause else found
             yield _f(rule, severity, span, message.format(quote=_quote(ctx, span)), hint)
 
@@ -123,7 +150,7 @@ def _job_search(ctx: Context) -> list[tuple[int, int]]:
 
 
 def ask_small(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.SMALL_ASK)
+    span = ctx.first_rewardable(P.SMALL_ASK)
     if span and not _job_asks(ctx):
         span = _clause(ctx, span)
         yield _f("ask.small", "good", span,
@@ -135,8 +162,8 @@ def ask_too_big(ctx: Context) -> Iterable[Finding]:
     asks = _job_asks(ctx)
     for span in asks[:3]:
         yield _f("ask.too_big", "problem", span,
-                 f"“{_quote(ctx, span)}” asks a stranger for a job, a referral, a CV read or open"
-                 " time — too big for a first message.",
+                 f"“{_quote(ctx, span)}” asks a stranger for a job, a referral, a CV read, an"
+                 " introduction to their contacts or open time — too big for a first message.",
                  "Ask for something small and specific instead: their advice on one question, or"
                  " 15 minutes about how they moved into their role.")
     if asks:
@@ -244,9 +271,9 @@ research_value = _when_found(
 def research_missing(ctx: Context) -> Iterable[Finding]:
     if ctx.followup:
         return
-    if any(ctx.first(p) for p in (P.RESEARCH, P.COMMON_GROUND, P.VALUE)):
+    if any(ctx.first_rewardable(p) for p in (P.RESEARCH, P.COMMON_GROUND, P.VALUE)):
         return
-    mutual = ctx.first(P.MUTUAL)
+    mutual = ctx.first_rewardable(P.MUTUAL)
     if (mutual and _names_someone(ctx, mutual)) or _specific_detail(ctx):
         return  # a named warm path, or a concrete detail about them, is research too
     yield _f("research.missing", "warning", ctx.body_span,
@@ -291,13 +318,16 @@ def _specific_detail(ctx: Context) -> tuple[int, int] | None:
         skip = g.end() if g else 0
         for m in _NAME_RE.finditer(body, skip):
             word = m.group(0).rstrip(".,'")
-            if m.start() == skip or word in _NOT_DETAILS or len(word) < 2:
+            span = sent.start + m.start(), sent.start + m.start() + len(word)
+            if (m.start() == skip or word in _NOT_DETAILS or len(word) < 2
+                    or ctx.is_unrewardable(*span)):
                 continue
-            return sent.start + m.start(), sent.start + m.start() + len(word)
+            return span
         for rx in (_NUMBER_RE, _QUOTED_RE):
-            q = rx.search(body, skip)
-            if q:
-                return sent.start + q.start(), sent.start + q.end()
+            for q in rx.finditer(body, skip):
+                span = sent.start + q.start(), sent.start + q.end()
+                if not ctx.is_unrewardable(*span):
+                    return span
     return None
 
 
@@ -315,7 +345,7 @@ def research_detail(ctx: Context) -> Iterable[Finding]:
 
 
 def path_mutual(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.MUTUAL)
+    span = ctx.first_rewardable(P.MUTUAL)
     if span is None:
         return
     if _names_someone(ctx, span):
@@ -365,15 +395,19 @@ def _is_placeholder(s: str) -> bool:
 _PLACEHOLDER_NEEDLES = ("[", "{", "<", "___", "(", " here")
 
 
-def warn_placeholder(ctx: Context) -> Iterable[Finding]:
+def placeholders(ctx: Context) -> list[tuple[int, int]]:
+    """Template blanks left in the draft: "[Name]", "{company}", "___", "(company name)"."""
     if not any(n in ctx.norm for n in _PLACEHOLDER_NEEDLES):
-        return
-    for s, e in ctx.all(P.PLACEHOLDER)[:5]:
-        if _is_placeholder(ctx.text[s:e]):
-            yield _f("warn.placeholder", "problem", (s, e),
-                     f"Template placeholder left in: “{_quote(ctx, (s, e))}”.",
-                     "Fill it in with the real detail — a leftover placeholder tells them the"
-                     " message was mass-sent.")
+        return []
+    return [(s, e) for s, e in ctx.all(P.PLACEHOLDER) if _is_placeholder(ctx.text[s:e])]
+
+
+def warn_placeholder(ctx: Context) -> Iterable[Finding]:
+    for span in placeholders(ctx)[:5]:
+        yield _f("warn.placeholder", "problem", span,
+                 f"Template placeholder left in: “{_quote(ctx, span)}”.",
+                 "Fill it in with the real detail — a leftover placeholder tells them the"
+                 " message was mass-sent.")
 
 
 warn_personal_social = _when_found(
@@ -399,7 +433,7 @@ warn_pitch = _when_found(
 
 
 def warn_flattery(ctx: Context) -> Iterable[Finding]:
-    if ctx.first(P.RESEARCH):
+    if ctx.first_rewardable(P.RESEARCH):
         return
     span = ctx.first(P.FLATTERY)
     if span:
@@ -447,12 +481,19 @@ def warn_self_focus(ctx: Context) -> Iterable[Finding]:
 
 
 def attempt_third(ctx: Context) -> Iterable[Finding]:
-    if ctx.attempt >= 3:
-        yield _f("attempt.third", "problem", ctx.body_span,
-                 f"This would be attempt {ctx.attempt}. The lesson allows two: the message and one"
-                 " follow-up.",
-                 "Don't send it. Reach this person another way (a mutual connection, a comment on"
-                 " their work) or move on to someone else.")
+    said = ctx.first(P.THIRD_ATTEMPT)
+    if said is None and ctx.attempt < 3:
+        return
+    if said is not None:
+        said = _clause(ctx, said)
+        message = (f"“{_quote(ctx, said)}” says this is at least the third attempt. The lesson"
+                   " allows two: the message and one follow-up.")
+    else:
+        message = (f"This would be attempt {ctx.attempt}. The lesson allows two: the message and"
+                   " one follow-up.")
+    yield _f("attempt.third", "problem", said or ctx.body_span, message,
+             "Don't send it. Reach this person another way (a mutual connection, a comment on"
+             " their work) or move on to someone else.")
 
 
 def attempt_followup_reference(ctx: Context) -> Iterable[Finding]:

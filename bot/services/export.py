@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -37,7 +37,7 @@ from bot.export.model import (
 from bot.export.participation import participants
 from bot.export.times import Calendar, short_local, snowflake_ms
 from bot.export.verdicts import reviewer_view
-from bot.lesson import LessonCatalog, load_lessons
+from bot.lessons import LessonCatalog
 from storage.export import ExampleRecord, ExportReader, RunRecord, ThreadStats
 
 # Parts beyond this are refused: each is one more message in the moderator's DM-like answer,
@@ -83,10 +83,13 @@ class ExportFiles:
 
 
 class ExportService:
-    """Exports from the database file at `database` (the bot's own, or a backup)."""
+    """Exports from the database file at `database` (the bot's own, or a backup).
 
-    def __init__(self, database: Path, *, timezone: ZoneInfo, lessons: Path,
-                 clock: Clock) -> None:
+    `lessons` gives the lesson catalog (the prompt, the examples' text): the bot's loaded one,
+    or the lesson directory read by the command line."""
+
+    def __init__(self, database: Path, *, timezone: ZoneInfo,
+                 lessons: Callable[[], LessonCatalog], clock: Clock) -> None:
         self.database = database
         self.timezone = timezone
         self.lessons = lessons
@@ -101,7 +104,7 @@ class ExportService:
             with ExportReader.open(self.database) as reader:
                 return reader.runs(guild_id=guild_id, limit=limit)
 
-        titles = {lesson.key: lesson.title for lesson in load_lessons(self.lessons).lessons}
+        titles = {lesson.key: lesson.title for lesson in self.lessons().lessons}
         calendar = Calendar(self.timezone)
         return [
             (run.id, f"#{run.id} · {titles.get(run.lesson_key, run.lesson_key)} · posted "
@@ -178,7 +181,7 @@ class ExportService:
         runs = self._runs(reader, request)
         scope = Scope(tuple(r.id for r in runs), request.example, request.since_ms,
                       request.until_ms, request.include_bot_messages)
-        catalog = load_lessons(self.lessons)
+        catalog = self.lessons()
         calendar = Calendar(self.timezone)
         sections = tuple(
             self._run_section(reader, run, scope, catalog, calendar, request) for run in runs)

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
+from bot.critiques import Likely
+from bot.discussion import AttachmentRow, DiscussionRow
+from bot.lessons import load_lessons
+from bot.runs import RunExample
 from bot.services.export import ExportService
-from storage import Database, discussion, lesson_runs
-from storage import critiques as critique_store
-from storage.discussion import AttachmentRow, DiscussionRow
-from storage.lesson_runs import RunExampleRow
+from storage import Database
+from storage import critiques as critiques_store
+from storage import discussion as discussion_store
+from storage import runs as runs_store
 
 ROOT = Path(__file__).resolve().parents[2]
 GUILD, CHANNEL = 900, 901
@@ -49,12 +54,12 @@ async def store_run(path: Path, said: Sequence[Said], *, critiques: Sequence[tup
     Returns the run id and the message ids, in the order of `said`."""
     db = await Database.open(path)
     try:
-        run_id = await lesson_runs.create_run(
+        run_id = await runs_store.create_run(
             db, guild_id=GUILD, channel_id=CHANNEL, lesson_key="networking-with-professionals",
             posted_by=1, now_ms=START_MS)
         assert run_id is not None
-        await lesson_runs.record_posting(db, run_id, 5000, [
-            RunExampleRow(run_id, n, f"Outreach {n}", 5000 + n, THREADS[n - 1]) for n in (1, 2, 3)
+        await runs_store.record_posting(db, run_id, 5000, [
+            RunExample(run_id, n, f"Outreach {n}", 5000 + n, THREADS[n - 1]) for n in (1, 2, 3)
         ])
         ids = [message_id(i, s.after_ms) for i, s in enumerate(said)]
         rows = [
@@ -67,22 +72,23 @@ async def store_run(path: Path, said: Sequence[Said], *, critiques: Sequence[tup
             )
             for i, s in enumerate(said)
         ]
-        await discussion.save_messages(db, rows)
+        await discussion_store.save_messages(db, rows)
         for i, s in enumerate(said):
             if s.deleted:
-                await discussion.delete_message(db, ids[i], START_MS + s.after_ms + 1)
+                await discussion_store.delete_message(db, ids[i], START_MS + s.after_ms + 1)
         for n, (example, author_id, name, works, doesnt, likely, voters) in enumerate(critiques):
-            saved = await critique_store.save_critique(
+            saved = await critiques_store.save_critique(
                 db, run_id=run_id, example_no=example, author_id=author_id, author_name=name,
-                works=works, doesnt=doesnt, likely=likely, now_ms=START_MS + 1000 * n)
-            await critique_store.set_critique_message(db, saved.id, message_id(900 + n, 1000 * n))
+                works=works, doesnt=doesnt, likely=Likely(likely), now_ms=START_MS + 1000 * n)
+            await critiques_store.set_critique_message(db, saved.id,
+                                                       message_id(900 + n, 1000 * n))
             for voter in voters:
-                await critique_store.add_vote(db, saved.id, voter)
+                await critiques_store.add_vote(db, saved.id, voter)
     finally:
         await db.close()
     return run_id, ids
 
 
 def service(path: Path, timezone: str = "Europe/Berlin") -> ExportService:
-    return ExportService(path, timezone=ZoneInfo(timezone), lessons=ROOT / "lessons",
-                         clock=ManualClock())
+    return ExportService(path, timezone=ZoneInfo(timezone),
+                         lessons=partial(load_lessons, ROOT / "lessons"), clock=ManualClock())

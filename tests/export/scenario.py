@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tests.e2e.conftest import CohortWorld
+from tests.world import (
+    CohortWorld,
+    component,
+    critique,
+    draft_button,
+    example_messages,
+    post,
+    review_of,
+)
 
 HOSTILE = (
     "<script>document.body.setAttribute('data-pwned','1')</script> "
@@ -43,29 +51,10 @@ class Scenario:
     edited: Any
 
 
-def example_messages(world: CohortWorld) -> list[Any]:
-    return [m for m in world.posts(world.lessons) if m.thread_id]
-
-
-async def post(world: CohortWorld) -> int:
-    result = await world.mod.slash("lesson post", channel=world.lessons)
-    text = result.followups[-1].content
-    assert "Posted run #" in text, text
-    return int(text.split("#")[1].split()[0])
-
-
-async def critique(member: Any, example: Any, works: str, doesnt: str, likely: str) -> None:
-    opened = await member.click(example, example.components[0]["components"][0]["custom_id"])
-    assert opened.modal is not None, opened
-    done = await member.submit_modal(opened, {"works": works, "doesnt": doesnt,
-                                              "likely": likely})
-    assert "critique" in done.followups[-1].content, done
-
-
 async def keep_a_dm_draft(world: CohortWorld) -> None:
     await world.ada.dm(DM_DRAFT)
-    review = [m for m in world.sandbox.dm_messages(world.ada) if m.author_id != world.ada.id][-1]
-    opened = await world.ada.click(review, "cohort:draft:sent")
+    review = review_of(world, world.ada)
+    opened = await world.ada.click(review, draft_button(review, "sent"))
     done = await world.ada.submit_modal(opened, {"recipient": "Dana", "channel": "email",
                                                  "sent_on": "", "keep": "yes"})
     assert "Logged" in (done.followups[-1].content if done.followups else done.response.content)
@@ -73,9 +62,7 @@ async def keep_a_dm_draft(world: CohortWorld) -> None:
 
 async def forget(member: Any) -> None:
     asked = await member.slash("forget-me")
-    delete = next(c["custom_id"] for row in asked.response.components
-                  for c in row["components"] if c.get("label") == "Delete everything")
-    done = await member.click(asked.response, delete)
+    done = await member.click(asked.response, component(asked.response, "Delete everything"))
     assert "Done: deleted" in done.updated_message.content
 
 
@@ -83,10 +70,10 @@ async def play(world: CohortWorld) -> Scenario:
     run_id = await post(world)
     first, _, third = example_messages(world)
     threads = world.sandbox.threads(world.lessons)
-    await critique(world.ada, first, "Polite", "Vague", "unsure")
-    await critique(world.ada, first, ADA_WORKS, ADA_DOESNT, "no")  # edits her critique
-    await critique(world.ben, third, BEN_WORKS, "", "yes")
-    await critique(world.cy, first, FORGOTTEN_CRITIQUE, "", "yes")
+    await critique(world, world.ada, first, "Polite", "Vague", "unsure")
+    await critique(world, world.ada, first, ADA_WORKS, ADA_DOESNT, "no")  # edits her critique
+    await critique(world, world.ben, third, BEN_WORKS, "", "yes")
+    await critique(world, world.cy, first, FORGOTTEN_CRITIQUE, "", "yes")
     ada_post, cy_post = world.posts(threads[0])
     await world.ben.react(ada_post, "👍")
     await world.cy.react(ada_post, "👍")  # goes with cy's /forget-me

@@ -13,7 +13,6 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.e2e.conftest import CohortWorld
 from tests.export.scenario import (
     ADA_DOESNT,
     BEN_WORKS,
@@ -24,8 +23,8 @@ from tests.export.scenario import (
     export,
     files_of,
     play,
-    post,
 )
+from tests.world import CohortWorld, post
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "docs" / "export-schema.json").read_text(encoding="utf-8"))

@@ -97,6 +97,9 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("warn.personal_social", "problem",
      "Hi Priya, I saw your vacation photos on Instagram! Could I ask you one question?",
      GOOD_NOTE, {}),
+    ("warn.personal_social", "problem",
+     "Hi Priya, I followed you on Instagram and liked your photos. Could I ask one question?",
+     "Hi Priya, I followed your posts on LinkedIn about hiring. Could I ask one question?", {}),
     ("warn.generic", "warning",
      "Dear Sir/Madam, I hope this email finds you well. I came across your profile.",
      GOOD_NOTE, {}),
@@ -109,6 +112,9 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("warn.pitch", "warning",
      "Hi Dana, we help companies scale revenue with our platform. Free demo this week?",
      GOOD_NOTE, {}),
+    ("warn.generic", "warning",
+     "Hi Sam, I see you looked at my profile. Could I ask you one question?",
+     "Hi Sam, I see you moved to the data team. Could I ask you one question?", {}),
     ("warn.generic", "warning",
      "Hi Sam, I came across your profile. Could I ask you one question?",
      "Hi Sam, I came across your profile while researching data teams in Leeds. Could I ask"
@@ -132,9 +138,24 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
      "I am a student. I have done my degree. I think I am a great fit and I want my next role."
      " My skills are strong and I know I can do it.",
      GOOD_NOTE, {}),
-    ("attempt.third", "problem", "Hi Sam, following up again on my note.",
-     "Hi Sam, following up on my note from last week about your talk.",
+    ("attempt.third", "problem", "Hi Sam, just checking whether you had a moment for my question.",
+     "Hi Sam, just checking whether you had a moment for my question.",
      {"attempt": 3, "quiet": {"attempt": 2}}),
+    # The draft says it is a third attempt: flagged whatever the attempt field says.
+    ("attempt.third", "problem", "Hi Sam, following up again on my note about your talk.",
+     "Hi Sam, following up on my note from last week about your talk.", {}),
+    ("attempt.third", "problem",
+     "Hi Sam, I know my last two messages may have been buried. Could I ask one question?",
+     "Hi Sam, I know my last message may have been buried. Could I ask one question?", {}),
+    ("attempt.third", "problem",
+     "Hi Sam, I've emailed you three times now about the internship.",
+     "Hi Sam, I've emailed your team about the internship.", {"attempt": 1}),
+    ("attempt.third", "problem",
+     "Dear Dr. Lee, this is my final attempt to reach you about the lab position.",
+     "Dear Dr. Lee, I am writing about the lab position you posted.", {}),
+    ("ask.too_big", "problem",
+     "Hi Ana, I see you know the CTO at Stripe. Could you introduce me to her?",
+     "Hi Ana, Priya introduced me to your work on payments. Could I ask one question?", {}),
     ("attempt.followup_reference", "good",
      "Hi Sam, following up on my note from last week about your talk. No worries if not!",
      GOOD_NOTE, {"followup": True}),
@@ -148,6 +169,8 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("form.note_length", "problem", "I read your post on onboarding metrics. " * 9, GOOD_NOTE,
      {"channel": "linkedin_note"}),
     ("form.length", "warning", LONG_EMAIL, GOOD_NOTE, {"channel": "email"}),
+    ("form.length", "tip", "Subject: Your onboarding talk\n\n" + GOOD_NOTE, LONG_EMAIL,
+     {"channel": "email"}),
     ("form.subject", "tip", "Subject: Hi\n\n" + GOOD_NOTE,
      "Subject: Your onboarding talk\n\n" + GOOD_NOTE, {"channel": "email"}),
     ("form.questions", "warning",
@@ -191,11 +214,13 @@ def test_rule_fires_and_stays_quiet(
 
 
 def test_every_rule_id_is_pinned() -> None:
-    from bot.review.score import WEIGHTS
+    from bot.review.fit import PRIOR
+    from bot.review.score import FAULT_GROUPS, MUST_FIX
 
     pinned = {(c[0], c[1]) for c in CASES}
-    weighted = {k for k, w in WEIGHTS.items() if w} | {("path.mutual", "tip")}
-    missing = weighted - pinned - {("form.length", "problem")}
+    known = {(k.split(":")[0], k.split(":")[1]) for k in PRIOR if not k.startswith("group:")}
+    known |= set().union(*FAULT_GROUPS.values()) | {(rule, "problem") for rule in MUST_FIX}
+    missing = known - pinned - {("form.length", "problem")}
     assert not missing, f"rules without a table case: {sorted(missing)}"
 
 
@@ -268,7 +293,9 @@ def test_to_dict_shapes() -> None:
     d = review(GOOD_NOTE).to_dict()
     assert {"score", "verdict", "channel", "channel_detected", "findings", "stats"} <= set(d)
     f = d["findings"][0]  # type: ignore[index]
-    assert set(f) == {"rule", "severity", "start", "end", "message", "hint"}
+    assert set(f) == {"rule", "severity", "start", "end", "message", "hint", "points",
+                      "must_fix"}
+    assert {"ready", "must_fix", "probability", "likelihood", "base"} <= set(d)
 
 
 def test_good_and_bad_drafts_land_on_the_right_side() -> None:
