@@ -17,6 +17,7 @@ from bot.config import Config
 from bot.scheduler import Scheduler
 from bot.services.critiques import CritiquesPort, CritiquesService
 from bot.services.discussion import DiscussionPort, DiscussionService
+from bot.services.export import ExportService
 from bot.services.lessons import LessonsService
 from bot.services.privacy import PrivacyPort, PrivacyService
 from bot.services.review import ReviewService
@@ -42,6 +43,7 @@ class Services:
     discussion: DiscussionService
     review: ReviewService
     privacy: PrivacyService
+    export: ExportService
 
     @classmethod
     def build(cls, config: Config, db: Database, clock: Clock, scheduler: Scheduler,
@@ -57,6 +59,10 @@ class Services:
             discussion=discussion,
             review=review,
             privacy=PrivacyService(db, discussion, review, ports.privacy),
+            # Its own read-only connection to the same file (a snapshot per export), and the
+            # lessons as loaded.
+            export=ExportService(db.path, timezone=config.cohort.tz,
+                                 lessons=lambda: lessons.catalog, clock=clock),
         )
 
     async def start(self) -> None:
