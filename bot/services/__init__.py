@@ -17,6 +17,7 @@ from bot.config import Config
 from bot.scheduler import Scheduler
 from bot.services.critiques import CritiquesPort, CritiquesService
 from bot.services.discussion import DiscussionPort, DiscussionService
+from bot.services.export import ExportService
 from bot.services.followups import FollowupsPort, FollowupsService
 from bot.services.lessons import LessonsService
 from bot.services.privacy import PrivacyPort, PrivacyService
@@ -47,6 +48,7 @@ class Services:
     settings: SettingsService
     followups: FollowupsService
     privacy: PrivacyService
+    export: ExportService
 
     @classmethod
     def build(cls, config: Config, db: Database, clock: Clock, scheduler: Scheduler,
@@ -67,6 +69,10 @@ class Services:
             settings=settings,
             followups=followups,
             privacy=PrivacyService(db, discussion, review, followups, ports.privacy),
+            # Its own read-only connection to the same file (a snapshot per export), and the
+            # lessons as loaded.
+            export=ExportService(db.path, timezone=config.cohort.tz,
+                                 lessons=lambda: lessons.catalog, clock=clock),
         )
 
     async def start(self) -> None:

@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.client import CohortBot
 from bot.errors import UserError
+from bot.export.verdicts import summary_comparisons
 from bot.lessons import image_suffix
 from bot.services.lessons import ExampleImage
 from cogs._checks import is_moderator, require_moderator
@@ -109,8 +110,10 @@ class RunsCog(commands.Cog):
                             "leave `share` off to see it yourself.")
         await interaction.response.defer(ephemeral=not share, thinking=True)
         report = await self.runs.report(await self.runs.resolve(interaction.guild.id, run))
-        embed, chart = summary_message(report, final=False,
-                                       show_missing=moderator and not share)
+        lesson = self.bot.services.lessons.catalog.get(report.run.lesson_key)
+        embed, chart = summary_message(
+            report, final=False, show_missing=moderator and not share,
+            comparisons=summary_comparisons(lesson, report.summary))
         await interaction.followup.send(embed=embed, file=chart, ephemeral=not share,
                                         allowed_mentions=NO_PINGS)
 
