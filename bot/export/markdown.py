@@ -27,13 +27,21 @@ from bot.export.verdicts import comparison_line
 _INLINE = re.compile(r"([\\`*_\[\]<>&~|])")
 # A line that CommonMark would start a block with: heading, quote, list item, fence, setext or
 # thematic break, or a table row (up to three spaces of indent keep it a block start).
-_BLOCK_START = re.compile(r"^( {0,3})([#>+\-=*]|\d+[.)]|`|~)", re.MULTILINE)
+_BLOCK_START = re.compile(r"^( {0,3})(?:([#>+\-=*`~])|(\d+)([.)]))", re.MULTILINE)
 BAR = "█"
 
 
 def md(text: str) -> str:
     escaped = _INLINE.sub(r"\\\1", visible(text))
-    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return _BLOCK_START.sub(_escape_block_start, escaped)
+
+
+def _escape_block_start(m: re.Match[str]) -> str:
+    indent, marker, digits, delimiter = m.groups()
+    if marker is not None:
+        return f"{indent}\\{marker}"
+    # A digit is no escapable character (`\1` shows the backslash): escape the `.`/`)` instead.
+    return f"{indent}{digits}\\{delimiter}"
 
 
 def quote(text: str) -> str:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import commonmark
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.critiques import Likely, Tally
@@ -92,6 +92,8 @@ _TAGS = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
 
 
 @given(st.text(st.characters(exclude_categories=("Cs",)), max_size=200))
+@example("0)")  # an ordered-list start: `\0)` would show the backslash
+@example("12. done\n3) next")
 def test_markdown_of_any_text_renders_as_that_text_and_nothing_else(text: str) -> None:
     rendered = commonmark.commonmark(quote(text))
     tags = {m.group(2) for m in _TAGS.finditer(rendered)}
