@@ -33,8 +33,9 @@ from bot.review.text import WORD_RE, lowered
 CORPUS_PATH = Path(__file__).resolve().parents[2] / "tests" / "data" / "outreach_corpus.jsonl"
 
 #: The corpus splits, in the order they were made (docs/review.md has their history).
-SPLITS: tuple[str, ...] = ("dev", "heldout", "heldout2", "frozen")
+SPLITS: tuple[str, ...] = ("dev", "heldout", "heldout2", "heldout3", "frozen")
 #: Splits frozen before a change and held out of all fitting and tuning: measured on request.
+#: (`heldout3` was the frozen split of batch 4; its errors were read, so it joined the pool.)
 FROZEN: tuple[str, ...] = ("frozen",)
 
 
