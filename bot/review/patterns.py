@@ -34,12 +34,17 @@ def family(*patterns: str, needles: tuple[str, ...] = ()) -> re.Pattern[str]:
 
 _I = r"(?:i|we)(?:'d|'ll| would| will| could| can)?"
 _GAP = r"[^.?!\n]{0,40}?"  # a short, bounded stretch inside one sentence
-_WORK = (
-    r"(?:article|post|blog(?: post)?|talk|keynote|presentation|panel|podcast|episode|interview|"
-    r"paper|book|newsletter|thread|comment|project|research|video|webinar|session|piece|essay|"
-    r"launch|announcement|promotion|move|transition|switch|career change|journey|repo|library|"
-    r"study|report|slides|tweet|lecture|workshop|course|case study|write-?up|story)s?"
+#: The kinds of work a reference can point at ("your post", "your talk"): naming the kind says
+#: nothing yet about which one, so these words alone never make a reference specific.
+WORK_NOUNS: tuple[str, ...] = (
+    "article", "post", "blog post", "blog", "talk", "keynote", "presentation", "panel",
+    "podcast", "episode", "interview", "paper", "book", "newsletter", "thread", "comment",
+    "project", "research", "video", "webinar", "session", "piece", "essay", "launch",
+    "announcement", "promotion", "move", "transition", "switch", "career change", "journey",
+    "repo", "library", "study", "report", "slides", "tweet", "lecture", "workshop", "course",
+    "case study", "write-up", "writeup", "story",
 )
+_WORK = "(?:" + "|".join(w.replace("-", "-?") for w in WORK_NOUNS if w != "writeup") + ")s?"
 
 # --- goal and target -------------------------------------------------------------------
 

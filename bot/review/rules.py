@@ -284,7 +284,9 @@ _VAGUE_TEXT = """
     follow admire admired noticed notice see learned congrats congratulations said mentioned
     wrote shared spoke presented posted everything anything something word words single every
     way lot lots"""
-_VAGUE_WORDS = frozenset(_VAGUE_TEXT.split())
+_VAGUE_WORDS = frozenset(_VAGUE_TEXT.split()) | {
+    f"{word}{plural}" for noun in P.WORK_NOUNS for word in noun.split() for plural in ("", "s")
+}
 
 
 def _is_specific(ctx: Context, span: tuple[int, int]) -> bool:

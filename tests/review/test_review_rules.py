@@ -189,6 +189,11 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("research.generic", "tip",
      "Hi Ana, I read your most recent article. Could I ask you one question?",
      "Hi Ana, I read your article on onboarding emails. Could I ask you one question?", {}),
+    # Naming the kind of work ("your research", "your project") is not saying which one.
+    ("research.generic", "tip",
+     "Dear Dr. Lee, I am interested in learning more about your research. Are you taking students?",
+     "Dear Dr. Lee, I read your research on soil carbon in peat bogs. Are you taking students?",
+     {}),
     ("research.specific", "good",
      "Hi Sam, I came across your profile while researching data teams in Leeds. Could I ask"
      " one question?",
