@@ -162,14 +162,14 @@ MUTUAL = family(
 # A prior meeting or conversation: the reader is not a stranger (Step 3: a warm connection).
 PRIOR_CONTACT = family(
     r"\b(?:great|good|nice|lovely|a pleasure|wonderful) (?:meeting|to meet|talking|to talk|speaking|to speak|chatting|to chat) (?:with )?(?:you|each of you)\b",
-    r"\b(?:it was|was) (?:great|good|nice|a pleasure|wonderful) (?:to )?(?:meet|meeting|see|seeing|talk|talking) (?:with )?(?:you|each of you)\b",
+    r"\b(?:it was|was) (?:great|good|nice|a pleasure|wonderful) (?:to )?(?:meet|meeting|talk|talking) (?:with )?(?:you|each of you)\b",
     r"\bwe (?:met|spoke|talked|chatted) (?:at|in|on|during|last|yesterday|earlier|briefly|a few)\b",
     r"\b(?:met|meeting) (?:with )?you (?:at|in|on|during|last|yesterday|earlier|a few)\b",
     r"\b(?:our|the) (?:recent |earlier |brief )?(?:conversations?|chat|call|meeting|discussions?|interview) (?:last|yesterday|on|at|about|earlier)\b|\bbased on our (?:conversations?|discussions?|chat|call)\b",
     r"\b(?:thanks|thank you) (?:again |so much )?for (?:meeting|talking|speaking|chatting|the (?:chat|call|conversation|meeting|interview))\b",
     r"\bas we (?:discussed|talked about|spoke about)\b|\bwhen we (?:spoke|talked|met)\b",
     r"\b(?:we|i) (?:used to )?work(?:ed)? (?:together|with you)\b",
-    needles=("meet", "met", "see", "talk", "speak", "spoke", "chat", "conversation", "call", "discuss", "interview", "thank", "work"),
+    needles=("meet", "met you", "met with", "we met", "talking", "to talk", "talk with", "talk you", "talked", "speak", "spoke", "chat", "conversation", "discussion", "our call", "the call", "recent call", "earlier call", "brief call", "interview", "discuss", "work together", "worked together", "work with you", "worked with you"),
 )
 
 # --- the lesson's warnings -------------------------------------------------------------

@@ -78,6 +78,11 @@ class Context:
         return (*warned, *placeholders(self))
 
     @cached_property
+    def blanks(self) -> list[tuple[int, int]]:
+        """The template blanks (`placeholders`), found once per draft."""
+        return _find_blanks(self)
+
+    @cached_property
     def research(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """(specific, generic) references to their work, clear of the unrewardable spans."""
         specific: list[tuple[int, int]] = []
@@ -476,6 +481,10 @@ _PLACEHOLDER_NEEDLES = ("[", "{", "<", "___", "(", " here")
 
 def placeholders(ctx: Context) -> list[tuple[int, int]]:
     """Template blanks left in the draft: "[Name]", "{company}", "___", "(company name)"."""
+    return ctx.blanks
+
+
+def _find_blanks(ctx: Context) -> list[tuple[int, int]]:
     if not any(n in ctx.norm for n in _PLACEHOLDER_NEEDLES):
         return []
     return [(s, e) for s, e in ctx.all(P.PLACEHOLDER) if _is_placeholder(ctx.text[s:e])]

@@ -170,7 +170,9 @@ NEEDLE_PHRASES = [
     "my last two messages", "my previous emails", "both of my messages",
     "I've emailed you three times", "writing for the third time", "this is my final attempt",
     "great meeting you", "we met at", "met you at", "based on our conversations",
-    "thanks for the chat", "it was nice to see you", "as we discussed", "we worked together",
+    "thanks for the chat", "it was nice to meet you", "as we discussed", "we worked together",
+    "it was great talk with you", "thanks for the call", "based on our call", "we spoke last",
+    "when we talked", "nice chatting with you", "our recent discussion about",
     "I'd be happy to send", "we would be glad to fund",
 ]
 
