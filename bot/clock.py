@@ -73,3 +73,9 @@ def to_ms(when: datetime) -> int:
 
 def from_ms(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def timestamp_markup(when: datetime, style: str = "f") -> str:
+    """`<t:…:style>`: a time that every member's Discord shows in their own timezone (style
+    "R" is relative, "D" a date, "F" a full date and time)."""
+    return f"<t:{int(when.timestamp())}:{style}>"

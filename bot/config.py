@@ -48,7 +48,10 @@ class FollowupSettings:
 
 
 @dataclass(frozen=True)
-class ReviewSettings:
+class ReviewLimits:
+    """The [review] section: what the bot accepts from members. The reviewer's own thresholds
+    are `bot.review.ReviewSettings` (the note limit is handed on to it)."""
+
     max_chars: int = 4000
     rate_limit_per_hour: int = 30
     linkedin_note_limit: int = 300
@@ -67,7 +70,7 @@ class Config:
     cohort: CohortSettings = field(default_factory=CohortSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
     followups: FollowupSettings = field(default_factory=FollowupSettings)
-    review: ReviewSettings = field(default_factory=ReviewSettings)
+    review: ReviewLimits = field(default_factory=ReviewLimits)
     lesson: LessonSettings = field(default_factory=LessonSettings)
     source: Path | None = None
 
@@ -208,7 +211,7 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
         table = data.get(section, {})
         return table.get(key, default)
 
-    d, r, les = DiscordSettings(), ReviewSettings(), LessonSettings()
+    d, r, les = DiscordSettings(), ReviewLimits(), LessonSettings()
     base = source.parent if source else Path.cwd()
     schedule = get("lesson", "post_schedule", None)
     return Config(
@@ -222,7 +225,7 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
             database=_resolve(base, get("storage", "database", str(StorageSettings.database)))
         ),
         followups=FollowupSettings(window_days=get("followups", "window_days", 7)),
-        review=ReviewSettings(
+        review=ReviewLimits(
             max_chars=get("review", "max_chars", r.max_chars),
             rate_limit_per_hour=get("review", "rate_limit_per_hour", r.rate_limit_per_hour),
             linkedin_note_limit=get("review", "linkedin_note_limit", r.linkedin_note_limit),

@@ -36,7 +36,7 @@ def visible_commands(
     return sorted(seen.items())
 
 
-class Help(commands.Cog):
+class HelpCog(commands.Cog):
     def __init__(self, bot: CohortBot) -> None:
         self.bot = bot
 
@@ -57,4 +57,4 @@ class Help(commands.Cog):
 
 
 async def setup(bot: CohortBot) -> None:
-    await bot.add_cog(Help(bot))
+    await bot.add_cog(HelpCog(bot))

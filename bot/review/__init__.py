@@ -9,8 +9,9 @@ Imports neither discord nor aiosqlite. Thresholds and their sources: docs/review
 
 from __future__ import annotations
 
-from bot.review.channel import detect_channel
+from bot.review.channel import detect_channel, parse_channel
 from bot.review.core import review
+from bot.review.drafts import Draft, DraftBook
 from bot.review.model import (
     CHANNELS,
     MAX_DRAFT_CHARS,
@@ -27,6 +28,8 @@ __all__ = [
     "CHANNELS",
     "MAX_DRAFT_CHARS",
     "MIN_DRAFT_WORDS",
+    "Draft",
+    "DraftBook",
     "Finding",
     "Review",
     "ReviewSettings",
@@ -35,5 +38,6 @@ __all__ = [
     "Verdict",
     "detect_channel",
     "is_reviewable",
+    "parse_channel",
     "review",
 ]

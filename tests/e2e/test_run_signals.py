@@ -14,6 +14,9 @@ from bot.__main__ import _serve
 from bot.sandbox import Sandbox
 from bot.sandbox.demo import demo_config
 
+# The sandbox validates every request against Discord's OpenAPI spec: load it once, up front.
+pytestmark = pytest.mark.usefixtures("openapi_spec")
+
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 async def test_a_signal_stops_the_running_bot_cleanly(tmp_path: Path, signum: int) -> None:
