@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.config import Config, load_config, load_token, summary
 from bot.errors import ConfigError, StorageError, UserError
+from storage.lock import DatabaseInUse
 
 DEFAULT_CONFIG = Path("config.toml")
 EXIT_USAGE = 2  # bad config or arguments: the operator must change something
@@ -105,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
             return sandbox_main(script=args.script, db=args.db, config_path=args.config)
     except ConfigError as exc:
         print(f"config error:\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DatabaseInUse as exc:
+        print(f"cohortbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except StorageError as exc:
         print(f"database error: {exc}", file=sys.stderr)

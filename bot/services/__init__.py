@@ -18,10 +18,12 @@ from bot.scheduler import Scheduler
 from bot.services.critiques import CritiquesPort, CritiquesService
 from bot.services.discussion import DiscussionPort, DiscussionService
 from bot.services.export import ExportService
+from bot.services.followups import FollowupsPort, FollowupsService
 from bot.services.lessons import LessonsService
 from bot.services.privacy import PrivacyPort, PrivacyService
 from bot.services.review import ReviewService
 from bot.services.runs import RunSchedule, RunsPort, RunsService
+from bot.services.settings import SettingsService
 from storage import Database
 
 
@@ -33,6 +35,7 @@ class Ports:
     critiques: CritiquesPort
     discussion: DiscussionPort
     privacy: PrivacyPort
+    followups: FollowupsPort
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Services:
     critiques: CritiquesService
     discussion: DiscussionService
     review: ReviewService
+    settings: SettingsService
+    followups: FollowupsService
     privacy: PrivacyService
     export: ExportService
 
@@ -51,6 +56,9 @@ class Services:
         lessons = LessonsService(config.lesson)
         discussion = DiscussionService(db, clock, ports.discussion)
         review = ReviewService(db, clock, config.review)
+        settings = SettingsService(db, clock, config.cohort.timezone)
+        followups = FollowupsService(db, clock, scheduler, config.followups, review, settings,
+                                    ports.followups)
         return cls(
             lessons=lessons,
             runs=RunsService(db, clock, scheduler, RunSchedule.of(config), lessons, discussion,
@@ -58,7 +66,9 @@ class Services:
             critiques=CritiquesService(db, clock, ports.critiques),
             discussion=discussion,
             review=review,
-            privacy=PrivacyService(db, discussion, review, ports.privacy),
+            settings=settings,
+            followups=followups,
+            privacy=PrivacyService(db, discussion, review, followups, ports.privacy),
             # Its own read-only connection to the same file (a snapshot per export), and the
             # lessons as loaded.
             export=ExportService(db.path, timezone=config.cohort.tz,

@@ -1,5 +1,6 @@
 """/forget-me: everything the bot stores about a member, and deleting it all (the rows in one
-transaction, the drafts in memory, and the bot's posts of their critiques on Discord)."""
+transaction, the drafts in memory, the jobs of their reminders, and the bot's posts of their
+critiques on Discord)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.services.discussion import DiscussionService
+from bot.services.followups import FollowupsService
 from bot.services.review import ReviewService
 from storage import Database
 from storage import privacy as privacy_store
@@ -36,8 +38,9 @@ class Forgetting:
 
 class PrivacyService:
     def __init__(self, db: Database, discussion: DiscussionService, review: ReviewService,
-                 port: PrivacyPort) -> None:
+                 followups: FollowupsService, port: PrivacyPort) -> None:
         self.db, self.discussion, self.review, self.port = db, discussion, review, port
+        self.followups = followups
 
     async def stored(self, user_id: int) -> MemberRecords:
         return await privacy_store.stored_counts(self.db, user_id)
@@ -46,6 +49,7 @@ class PrivacyService:
         await self.discussion.flush()  # queued rows go first, or they would outlive this
         gone = await privacy_store.forget_member(self.db, user_id)
         self.review.forget_member(user_id)
+        self.followups.forget_member(user_id)  # their reminders' jobs go with the rows
         by_thread: dict[int, list[int]] = {}
         for thread_id, message_id in gone.critique_posts:
             by_thread.setdefault(thread_id, []).append(message_id)

@@ -15,6 +15,7 @@ from cogs._ui import CohortView, send_ephemeral
 LABELS = {
     "outreaches": "logged outreaches",
     "followups": "follow-up reminders",
+    "settings": "settings (your timezone)",
     "reviews": "review counts (for the hourly limit)",
     "critiques": "critiques",
     "votes": "votes",

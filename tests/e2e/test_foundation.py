@@ -24,7 +24,8 @@ async def test_bot_starts_syncs_commands_and_opens_storage(world: CohortWorld) -
     # Guild-only commands go to the configured guild (instant there); the ones members use in
     # DMs must be global, since a guild command does not exist in a DM.
     assert {c["name"] for c in guild_sync.json} == {"lesson", "critique", "export"}
-    assert {c["name"] for c in global_sync.json} == {"help", "review", "forget-me"}
+    assert {c["name"] for c in global_sync.json} == {"help", "review", "forget-me", "outreach",
+                                                     "settings"}
 
 
 def command_puts(world: CohortWorld, since: int = 0) -> list[str]:
