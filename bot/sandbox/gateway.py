@@ -27,6 +27,8 @@ DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION, HELLO, HEARTB
 )
 HEARTBEAT_INTERVAL_MS = 41_250
 MESSAGE_CONTENT_INTENT = 1 << 15
+GUILD_MESSAGE_REACTIONS_INTENT = 1 << 10
+DIRECT_MESSAGE_REACTIONS_INTENT = 1 << 13
 _CONTENT_FIELDS = {"content": "", "embeds": [], "attachments": [], "components": []}
 
 
@@ -75,11 +77,22 @@ class Gateway:
         async with self._send_lock:
             if self.session_id is None:
                 return  # no session yet: the coming READY/GUILD_CREATE carry the state
+            if not self._intended(event, data):
+                return
             self.seq += 1
             frame = {"op": DISPATCH, "t": event, "s": self.seq, "d": self._redact(event, data)}
             self._log.append((self.seq, frame))
             if self.connected:
                 await self._send(frame)
+
+    def _intended(self, event: str, data: dict[str, Any]) -> bool:
+        """Reaction events go only to a session that asked for them: the guild or the direct
+        message reactions intent (the others the sandbox sends regardless)."""
+        if not event.startswith("MESSAGE_REACTION_"):
+            return True
+        needed = (GUILD_MESSAGE_REACTIONS_INTENT if "guild_id" in data
+                  else DIRECT_MESSAGE_REACTIONS_INTENT)
+        return bool(self.intents & needed)
 
     def _redact(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
         """Without the privileged MESSAGE_CONTENT intent, Discord blanks content, embeds,

@@ -184,6 +184,14 @@ class MemberHandle:
         if settle:
             await self._sb.settle()
 
+    async def clear_reactions(self, message: Message, emoji: str | None = None, *,
+                              settle: bool = True) -> None:
+        """A moderator removes all reactions from a message, or all of one emoji."""
+        await self._sb._flush_announcements()
+        await self._sb.server.actions.clear_reactions(message, self.user.id, emoji)
+        if settle:
+            await self._sb.settle()
+
     # -- interactions ----------------------------------------------------------------------
     async def slash(
         self, name: str, options: Mapping[str, Any] | None = None, *,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import discord
+import pytest
 from discord.ext import commands
 
 from bot.sandbox import Sandbox
+from bot.sandbox.errors import DiscordError
 from bot.sandbox.guilds import GuildHandle
 
 from .plain_bot import PlainBot
@@ -35,6 +37,16 @@ class Recorder(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         self.events.append(("unreact", str(payload.emoji)))
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_clear_emoji(
+        self, payload: discord.RawReactionClearEmojiEvent
+    ) -> None:
+        self.events.append(("clear emoji", str(payload.emoji)))
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
+        self.events.append(("clear", payload.message_id))
 
 
 async def recorder(sb: Sandbox) -> Recorder:
@@ -66,6 +78,58 @@ async def test_member_messages_reach_the_bot(sandbox: Sandbox) -> None:
     assert reply.reference.message_id == first.id
     dm = rec.events[5][1]
     assert isinstance(dm, discord.Message) and isinstance(dm.channel, discord.DMChannel)
+
+
+BLOB = "blob:880000000000000001"  # a custom emoji, as the sandbox writes one: "name:id"
+
+
+async def test_reactions_in_a_thread_reach_the_bot_and_its_history(sandbox: Sandbox) -> None:
+    rec = await recorder(sandbox)
+    ada, ben, mod = sandbox.member("ada"), sandbox.member("ben"), sandbox.member("mod")
+    note = await ada.say("lessons", "my note")
+    thread = await ada.start_thread("lessons", "about my note", message=note)
+    first = await ada.say(thread, "inside the thread")
+    await ben.react(first, "👍")
+    await mod.react(first, "👍")
+    await ben.react(first, BLOB)
+    await ben.unreact(first, "👍")
+
+    assert sandbox.client is not None
+    live = sandbox.client.get_channel(thread.id)
+    assert isinstance(live, discord.Thread)
+    (fetched,) = [m async for m in live.history(limit=5) if m.id == first.id]
+    shown = {str(r.emoji): r.count for r in fetched.reactions}
+    assert shown == {"👍": 1, "<:blob:880000000000000001>": 1}
+    custom = next(r.emoji for r in fetched.reactions if not isinstance(r.emoji, str))
+    assert isinstance(custom, discord.PartialEmoji) and custom.id == 880000000000000001
+
+    with pytest.raises(DiscordError) as refused:
+        await ben.clear_reactions(first)  # needs Manage Messages
+    assert refused.value.code == 50013
+    await mod.clear_reactions(first, BLOB)
+    await mod.clear_reactions(first)
+    await mod.clear_reactions(first)  # nothing left: no event
+    assert sandbox.reactions(first) == {}
+    assert [e for e in rec.events if e[0] != "message"] == [
+        ("react", "👍"), ("react", "👍"), ("react", "<:blob:880000000000000001>"),
+        ("unreact", "👍"), ("clear emoji", "<:blob:880000000000000001>"), ("clear", first.id),
+    ]
+
+
+async def test_reaction_events_need_the_intent() -> None:
+    class NoReactions(PlainBot):
+        def __init__(self) -> None:
+            super().__init__()
+            self._connection._intents.guild_reactions = False
+
+    async with Sandbox(NoReactions) as sb:
+        cohort = sb.cohort_guild()
+        await sb.settle()
+        rec = await recorder(sb)
+        note = await cohort.ada.say(cohort.lessons, "react to me")
+        await cohort.ben.react(note, "👍")
+        await cohort.mod.clear_reactions(note)
+        assert [kind for kind, _ in rec.events] == ["message"]
 
 
 async def test_select_menu(sandbox: Sandbox) -> None:
