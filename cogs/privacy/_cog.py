@@ -20,6 +20,7 @@ LABELS = {
     "critiques": "critiques",
     "votes": "votes",
     "discussion_messages": "captured thread messages",
+    "reactions": "reactions on thread messages",
 }
 
 
