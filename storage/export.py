@@ -109,6 +109,7 @@ _HAS_REACTIONS = "m.reactions > 0"
 _REACTIONS = (
     "(SELECT * FROM discussion_reactions r WHERE r.message_id = m.message_id ORDER BY r.emoji) r"
 )
+# A reactor whose name was not stored is "member <id>" (bot/export/participation.py: name_of).
 _REACTORS = (
     "(SELECT u.user_id, coalesce(u.user_name, 'member ' || u.user_id) AS name"
     " FROM discussion_reactors u WHERE u.message_id = r.message_id AND u.emoji = r.emoji"

@@ -35,7 +35,7 @@ from bot.export.model import (
     Table,
     critique_post_text,
 )
-from bot.export.participation import participants
+from bot.export.participation import name_of, participants
 from bot.export.times import Calendar, short_local, snowflake_ms
 from bot.export.verdicts import reviewer_view
 from bot.lessons import LessonCatalog
@@ -267,7 +267,7 @@ class ExportService:
                      snowflake_ms(c.message_id),
                      c.updated_ms if c.updated_ms != c.created_ms else None,
                      None, reactions=(Reaction(VOTE_EMOJI, c.votes, users=tuple(
-                         Reactor(v, names.get(v, f"member {v}")) for v in c.voter_ids)),)
+                         Reactor(v, name_of(v, names)) for v in c.voter_ids)),)
                      if c.votes else (),
                      critique_id=c.id)
              for c in critiques if c.message_id is not None),

@@ -3,6 +3,8 @@ take it back, a moderator clears them, the bot is down meanwhile, a member uses 
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.discussion import MessageReaction
 from storage import discussion as discussion_store
 from tests.world import CohortWorld, component, example_messages, post
@@ -11,14 +13,19 @@ BLOB = "blob:880000000000000001"  # a custom emoji (the sandbox's "name:id")
 BLOB_KEY = "880000000000000001"
 
 
+async def run_thread(world: CohortWorld) -> Any:
+    """A posted run's first example thread."""
+    await post(world)
+    return world.sandbox.threads(world.lessons)[0]
+
+
 async def reactions(world: CohortWorld, thread_id: int) -> dict[int, list[MessageReaction]]:
     await world.bot.services.discussion.flush()
     return await discussion_store.thread_reactions(world.bot.db, thread_id)
 
 
 async def test_members_reactions_are_captured_live(world: CohortWorld) -> None:
-    await post(world)
-    thread = world.sandbox.threads(world.lessons)[0]
+    thread = await run_thread(world)
     note = await world.ada.say(thread, "The ask is far too big")
     await world.ben.react(note, "👍")
     await world.cy.react(note, "👍")
@@ -51,8 +58,7 @@ async def test_reactions_elsewhere_are_not_captured(world: CohortWorld) -> None:
 async def test_after_downtime_history_gives_the_counts_and_live_events_the_names(
     world: CohortWorld,
 ) -> None:
-    await post(world)
-    thread = world.sandbox.threads(world.lessons)[0]
+    thread = await run_thread(world)
     kept = await world.ada.say(thread, "first")
     dropped = await world.ada.say(thread, "second")
     await world.ben.react(kept, "👍")
@@ -80,8 +86,7 @@ async def test_after_downtime_history_gives_the_counts_and_live_events_the_names
 
 
 async def test_a_deleted_message_takes_its_reactions_along(world: CohortWorld) -> None:
-    await post(world)
-    thread = world.sandbox.threads(world.lessons)[0]
+    thread = await run_thread(world)
     note = await world.ada.say(thread, "I regret this")
     await world.ben.react(note, "👍")
     await world.ada.delete(note)
@@ -91,8 +96,7 @@ async def test_a_deleted_message_takes_its_reactions_along(world: CohortWorld) -
 async def test_forget_me_takes_the_members_reactions_out_and_they_stay_out(
     world: CohortWorld,
 ) -> None:
-    await post(world)
-    thread = world.sandbox.threads(world.lessons)[0]
+    thread = await run_thread(world)
     note = await world.ada.say(thread, "a thought")
     own = await world.cy.say(thread, "cy's own message")
     await world.cy.react(note, "👍")

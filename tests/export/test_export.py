@@ -130,6 +130,10 @@ async def test_a_played_run_exports_whole_and_nothing_private(
         assert by_id[str(played.opening.id)]["reactions"] == [{
             "emoji": "👍", "emoji_id": None, "count": 1,
             "users": [{"id": str(world.ada.id), "name": names["ada"]}]}]
+        # Reactions are not votes: ada's 👍 on a thread message counts for nothing there
+        # (her one vote was on cy's critique, gone with cy's /forget-me).
+        ada = next(p for p in run["participation"] if p["member"]["id"] == str(world.ada.id))
+        assert ada["votes_given"] == 0
         tally = run["examples"][0]["tally"]
         assert tally == {"yes": 0, "no": 1, "unsure": 0}
         assert "lesson's rules say" in run["examples"][0]["comparison"]
