@@ -10,7 +10,7 @@ point its cursor has read up to, and live capture never moves that cursor.
 Reactions on captured messages travel the same queue, so each lands after its message. Live
 events say who reacted; the history the backfill reads says only how many (per emoji), so
 after downtime the counts are Discord's and the names are those the bot saw react
-(storage/migrations/0007_discussion_reactions.sql has the rules that keep the two consistent).
+(storage/migrations/0008_discussion_reactions.sql has the rules that keep the two consistent).
 """
 
 from __future__ import annotations

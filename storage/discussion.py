@@ -31,7 +31,7 @@ _SAVE_MESSAGES = (
 
 
 # Reaction changes go into a view whose triggers apply each row in turn, in the group's order
-# (storage/migrations/0007_discussion_reactions.sql): still one statement per group.
+# (storage/migrations/0008_discussion_reactions.sql): still one statement per group.
 _APPLY_REACTIONS = (
     "INSERT INTO discussion_reaction_changes (kind, message_id, emoji, name, user_id,"
     " user_name, counts)"

@@ -102,9 +102,10 @@ def _time_sql(quarter: str, ms: str) -> tuple[str, list[str]]:
 # A message's reactions in emoji order (the table's own: no sort), each with the members known to
 # have reacted in id order: the JSON and the CSV paths read them alike, so SQLite's CSV cell and
 # Python's (Reaction.describe) agree. `m.reactions` (the message's total) and `r.named` are
-# running counts the database keeps (storage/migrations/0007), so the many messages without a
-# reaction, and reactions nobody is named for, cost no look-up. A custom emoji is stored by
-# its id, which differs from its name. None of it in a database from before reactions.
+# running counts the database keeps (storage/migrations/0008_discussion_reactions.sql), so
+# the many messages without a reaction, and reactions nobody is named for, cost no look-up. A
+# custom emoji is stored by its id, which differs from its name. None of it in a database
+# from before reactions.
 _HAS_REACTIONS = "m.reactions > 0"
 _REACTIONS = (
     "(SELECT * FROM discussion_reactions r WHERE r.message_id = m.message_id ORDER BY r.emoji) r"

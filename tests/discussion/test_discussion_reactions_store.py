@@ -163,7 +163,8 @@ CHANGES = st.one_of(
 
 
 def model(changes: Sequence[Change]) -> dict[int, list[MessageReaction]]:
-    """The rules of storage/migrations/0007, one change at a time, in plain Python."""
+    """The rules of storage/migrations/0008_discussion_reactions.sql, one change at a time,
+    in plain Python."""
     state: dict[tuple[int, str], tuple[str, int, set[int]]] = {}
     for c in changes:
         if isinstance(c, DiscussionRow):
