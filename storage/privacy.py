@@ -72,6 +72,9 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         messages = await tx.execute(
             "DELETE FROM discussion_messages WHERE author_id = ?", (user_id,)
         )
+    # The rows are zeroed in their pages (secure_delete); the WAL still holds the pages as
+    # they were until it is copied back and emptied.
+    await db.checkpoint()
     return Forgotten(
         MemberRecords(outreaches=outreaches, followups=followups, reviews=reviews,
                       critiques=critiques, votes=votes, discussion_messages=messages),

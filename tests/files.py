@@ -1,0 +1,68 @@
+"""Hostile files for the tests: a file or folder made read-only (for root too), and running the
+command line in this process with its output captured."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import stat
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """`path` (a file or a folder) cannot be written while the block runs.
+
+    File modes do not stop root, which runs these tests in containers; the immutable
+    attribute does. Without either, the test is skipped rather than passing vacuously.
+    """
+    if os.geteuid() == 0:
+        chattr = shutil.which("chattr")
+        if chattr is None or subprocess.run([chattr, "+i", str(path)],
+                                            capture_output=True).returncode != 0:
+            pytest.skip("running as root without chattr +i: cannot make a file read-only")
+        try:
+            yield
+        finally:
+            subprocess.run([chattr, "-i", str(path)], check=True)
+        return
+    mode = path.stat().st_mode
+    path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        yield
+    finally:
+        path.chmod(mode)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*argv: str) -> Outcome:
+    """`cohortbot ARGV` in this process (fast enough for property tests); an exception
+    escaping `main` fails the test with its traceback, which is the point."""
+    from bot.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return Outcome(code, out.getvalue(), err.getvalue())
+
+
+def assert_clear_refusal(outcome: Outcome) -> None:
+    """Success, or one clear message on stderr with exit status 2 (never a traceback)."""
+    if outcome.code == 0:
+        return
+    assert outcome.code == 2, outcome
+    assert outcome.stderr.strip(), outcome
+    assert "Traceback" not in outcome.stderr, outcome
