@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
@@ -23,6 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock, ManualClock
+from bot.cron import parse_crontab
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,9 @@ JobFunc = Callable[..., Awaitable[Any]]
 
 
 def next_cron_time(cron: str, tz: tzinfo, after: datetime) -> datetime:
-    """The first occurrence of a crontab expression strictly after `after` (UTC result)."""
-    trigger = CronTrigger.from_crontab(cron, timezone=tz)
+    """The first occurrence of a crontab expression strictly after `after` (UTC result), as
+    cron reads it (`bot/cron.py`; APScheduler's own parser numbers weekdays differently)."""
+    trigger = CronTrigger(**asdict(parse_crontab(cron)), timezone=tz)
     # APScheduler includes `after` itself when it matches; nudge past it.
     probe = after.astimezone(tz)
     fire = trigger.get_next_fire_time(None, probe)
