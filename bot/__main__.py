@@ -1,4 +1,10 @@
-"""`cohortbot` / `python -m bot`: run, sandbox, review, check-config, backup."""
+"""`cohortbot` / `python -m bot`: run, sandbox, review, check-config, backup.
+
+Whatever the operator hands in (arguments, the config, the token file, the database, a
+sandbox script) is checked before anything starts: exit 0, or one message on stderr and exit
+status 2 (exit 1 is a run that failed on its own: Discord refused the token, a script's
+expectation did not hold).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,12 @@ from pathlib import Path
 
 from bot.config import Config, load_config, load_token, summary
 from bot.errors import ConfigError, StorageError
+from bot.lessons import LessonCatalog, load_lessons
+from bot.textfile import UnreadableFile, read_text
+from storage.db import backup_file, check_database
 
 DEFAULT_CONFIG = Path("config.toml")
-EXIT_USAGE = 2  # bad config or arguments: the operator must change something
+EXIT_USAGE = 2  # bad config, arguments or files: the operator must change something
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,25 +72,49 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("discord").setLevel(logging.INFO if args.verbose else logging.WARNING)
     try:
         if args.command == "check-config":
-            config = load_config(args.path)
-            print(summary(config))
-            print("config OK")
-            return 0
+            return _check_config(args.path)
         if args.command == "run":
             return _run(args.config)
         if args.command == "backup":
             return _backup(args)
         if args.command == "sandbox":
-            from bot.sandbox.repl import main as sandbox_main
-
-            return sandbox_main(script=args.script, db=args.db, config_path=args.config)
+            return _sandbox(args)
     except ConfigError as exc:
         print(f"config error:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
     except StorageError as exc:
         print(f"database error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     raise AssertionError(f"unhandled command {args.command}")  # argparse guarantees one
+
+
+def _check_config(path: Path) -> int:
+    config = load_config(path)
+    catalog = load_lessons(config.lesson.directory)
+    errors, skipped = lesson_problems(config, catalog)
+    if errors:
+        raise ConfigError("\n".join(errors))
+    print(summary(config))
+    for problem in skipped:
+        print(f"lesson file skipped (the bot starts without it): {problem}")
+    print("config OK" + (f" ({len(skipped)} lesson file(s) skipped)" if skipped else ""))
+    return 0
+
+
+def lesson_problems(config: Config, catalog: LessonCatalog) -> tuple[list[str], list[str]]:
+    """What is wrong with the lessons the config names: errors (no lessons folder, no default
+    lesson), and the files the bot would skip."""
+    where = str(config.source or "<config>")
+    settings = config.lesson
+    if not settings.directory.is_dir():
+        return [f"{where}: key 'lesson.directory': {settings.directory} is not a folder; create "
+                "it with the lesson files, or point lesson.directory at it"], []
+    errors = []
+    if catalog.get(settings.default) is None:
+        known = ", ".join(catalog.keys()) or "none loaded"
+        errors.append(f"{where}: key 'lesson.default': no lesson {settings.default!r} in "
+                      f"{settings.directory} (lessons there: {known})")
+    return errors, [str(problem) for problem in catalog.problems]
 
 
 def _run(config_path: Path) -> int:
@@ -92,12 +125,40 @@ def _run(config_path: Path) -> int:
             "Discord, or try the bot locally with `make demo`.",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_USAGE
     config = load_config(config_path)
+    # Before logging in: a database the bot cannot use is said at once, in words, rather
+    # than after connecting to Discord.
+    asyncio.run(check_database(config.storage.database))
     return asyncio.run(_serve(config, token))
 
 
+def _sandbox(args: argparse.Namespace) -> int:
+    """Check what the sandbox is handed before it starts a world (that takes seconds)."""
+    from bot.sandbox.repl import MAX_SCRIPT_BYTES
+    from bot.sandbox.repl import main as sandbox_main
+    from bot.sandbox.script import parse_script
+
+    if args.config is not None:
+        load_config(args.config)
+    if args.db is not None:
+        asyncio.run(check_database(args.db))
+    if args.script is not None:
+        try:
+            text = read_text(args.script, limit=MAX_SCRIPT_BYTES)
+        except UnreadableFile as exc:
+            print(f"cohortbot sandbox: {args.script}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        _, errors = parse_script(text)
+        for error in errors:
+            print(f"✗ {args.script}:{error.line}: {error.message}", file=sys.stderr)
+        if errors:
+            return EXIT_USAGE
+    return sandbox_main(script=args.script, db=args.db, config_path=args.config)
+
+
 async def _serve(config: Config, token: str) -> int:
+    import aiohttp
     import discord
 
     from bot.client import CohortBot
@@ -128,12 +189,14 @@ async def _serve(config: Config, token: str) -> int:
         print("cohortbot: enable the Message Content and Server Members intents in the "
               "Developer Portal (Bot -> Privileged Gateway Intents).", file=sys.stderr)
         return 1
+    except (OSError, aiohttp.ClientError) as exc:
+        print(f"cohortbot: cannot reach Discord ({exc}); check the network and try again.",
+              file=sys.stderr)
+        return 1
     return 0
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from storage.db import backup_file
-
     database = args.database or load_config(args.config).storage.database
     asyncio.run(backup_file(Path(database), args.dest))
     print(f"backed up {database} -> {args.dest}")

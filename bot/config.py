@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.cron import EXAMPLE as CRON_EXAMPLE
 from bot.cron import parse_crontab
 from bot.errors import ConfigError
-from bot.textfile import UnreadableFile, parse_toml, read_text
+from bot.textfile import MissingFile, UnreadableFile, parse_toml, read_text
 
 FOLLOWUP_WINDOW_DAYS = (7, 14)  # the lesson: one follow-up "within 1-2 weeks"
 
@@ -266,7 +266,8 @@ def load_config(path: Path) -> Config:
     try:
         data = parse_toml(read_text(path, limit=MAX_CONFIG_BYTES))
     except UnreadableFile as exc:
-        hint = "; copy config.example.toml to it and edit it" if not path.exists() else ""
+        hint = "; copy config.example.toml to it and edit it" if isinstance(
+            exc, MissingFile) else ""
         raise ConfigError(f"{path}: {exc}{hint}") from None
     return parse_config(data, source=path.resolve())
 

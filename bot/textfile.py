@@ -19,6 +19,10 @@ class UnreadableFile(Exception):
     """Why a file cannot be read as text; the message names no path (callers add it)."""
 
 
+class MissingFile(UnreadableFile):
+    """There is no such file (the caller may say how to create it)."""
+
+
 def read_text(path: str | os.PathLike[str], *, limit: int) -> str:
     """The file's text; `UnreadableFile` if it is not a readable UTF-8 text file of at most
     `limit` bytes."""
@@ -31,7 +35,7 @@ def read_text(path: str | os.PathLike[str], *, limit: int) -> str:
             # /dev/zero is never read to its end.
             raw = handle.read(limit + 1)
     except FileNotFoundError:
-        raise UnreadableFile("no such file") from None
+        raise MissingFile("no such file") from None
     except OSError as exc:
         raise UnreadableFile(f"cannot read it: {exc.strerror or exc}") from None
     if len(raw) > limit:

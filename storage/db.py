@@ -10,8 +10,10 @@ at once instead of waiting for itself forever.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
+import stat
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -256,9 +258,27 @@ class Transaction:
         return rows[0][0] if rows else None
 
 
+async def check_database(path: Path) -> None:
+    """Open the database as the bot would, and close it: `StorageError` if it is unusable.
+    Creates and migrates it when it does not exist yet, as the bot's start would."""
+    await (await Database.open(path)).close()
+
+
+def _kind(path: Path) -> str:
+    """"file", "folder", "missing" or "other" (a device, a socket); `StorageError` when the
+    path itself is unusable (a name too long, a folder on the way the bot may not enter)."""
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except OSError as exc:
+        raise StorageError(f"{path}: {exc.strerror or exc}") from None
+    return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "other"
+
+
 def _prepare_folder(path: Path) -> None:
     """Create the database's folder; `StorageError` when the path cannot hold a file."""
-    if path.is_dir():
+    if _kind(path) == "folder":
         raise StorageError(f"{path}: is a folder; the database is a file inside one: give its "
                            f"name too, e.g. {path / 'cohort.db'}")
     try:
@@ -313,10 +333,14 @@ async def backup_file(source: Path, dest: Path) -> None:
     """
 
     def run() -> None:
-        if not source.is_file():
-            what = "a folder" if source.is_dir() else "no database there"
-            raise StorageError(f"{source}: {what} to back up; give the database file")
-        target = dest / source.name if dest.is_dir() else dest
+        kind = _kind(source)
+        if kind != "file":
+            what = {"folder": "is a folder", "missing": "no database there"}.get(
+                kind, "not a regular file")
+            raise StorageError(f"{source}: {what}; give the database file to back up")
+        target = dest / source.name if _kind(dest) == "folder" else dest
+        if _kind(target) == "folder":
+            raise StorageError(f"{target}: is a folder; give the backup's file name")
         if target.resolve() == source.resolve():
             raise StorageError("the backup destination is the database itself; pick another path")
         try:
@@ -366,7 +390,8 @@ def _copy(src: sqlite3.Connection, source: Path, target: Path) -> None:
         raise StorageError(f"{target}: cannot write the backup there "
                            f"({exc.strerror or exc}); pick another path") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def _is_source_fault(exc: sqlite3.Error) -> bool:

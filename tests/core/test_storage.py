@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.errors import StorageError
 from storage import SCHEMA_VERSION, Database
@@ -304,3 +306,43 @@ async def test_forgotten_member_text_does_not_linger_in_the_files(tmp_path: Path
         assert f"{marker}-6".encode() in path.read_bytes()
     finally:
         await db.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=5000) | st.sampled_from(["truncated", "garbled", "newer"]),
+       cut=st.integers(min_value=0, max_value=20000))
+def test_any_file_opens_as_a_database_or_is_a_storage_error(data: bytes | str,
+                                                            cut: int) -> None:
+    import tempfile
+
+    async def attempt(path: Path) -> None:
+        try:
+            db = await Database.open(path)
+        except StorageError as refused:
+            assert str(path) in str(refused)
+            return
+        try:
+            assert await db.user_version() == SCHEMA_VERSION
+            await db.execute("INSERT INTO review_usage (user_id, reviewed_at) VALUES (1, 1)")
+        finally:
+            await db.close()
+
+    async def main() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "cohort.db"
+            if isinstance(data, str):
+                await (await Database.open(path)).close()
+                whole = path.read_bytes()
+                if data == "truncated":
+                    path.write_bytes(whole[:cut % len(whole)])
+                elif data == "garbled":
+                    start = cut % len(whole)
+                    path.write_bytes(whole[:start] + b"\xa5" * 512 + whole[start + 512:])
+                else:
+                    with sqlite3.connect(path) as conn:
+                        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1 + cut}")
+            else:
+                path.write_bytes(data)
+            await attempt(path)
+
+    asyncio.run(main())

@@ -402,3 +402,48 @@ def test_dump_round_trip_property(
     text = dump_lesson(lesson)
     tomllib.loads(text)  # valid TOML on its own, not just to our reader
     assert parse_lesson(text, Path("lesson.toml")) == lesson
+
+
+LESSON_VALUES = st.one_of(
+    st.text(max_size=50).map(lambda t: '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'),
+    st.integers().map(str),
+    st.sampled_from(["9" * 5000, "[" * 3000 + "]" * 3000, "true", "[]", "{}", '"images/x.png"',
+                     '"../outside.png"', '"images/link.png"', '"https://e.com/a b.png"']),
+)
+
+
+@st.composite
+def hostile_lesson_bytes(draw: st.DrawFn) -> bytes:
+    lines = [f"{key} = {draw(LESSON_VALUES)}" for key in draw(
+        st.lists(st.sampled_from(["key", "title", "prompt", "recap", "extra"]), max_size=5))]
+    for _ in range(draw(st.integers(0, 3))):
+        lines.append("[[examples]]")
+        lines.extend(f"{key} = {draw(LESSON_VALUES)}" for key in draw(st.lists(
+            st.sampled_from(["title", "text", "image", "sample", "quality", "imgae"]),
+            max_size=5)))
+    text = "\n".join(lines).encode("utf-8", "surrogatepass")
+    return draw(st.sampled_from([b"", b"\xef\xbb\xbf"])) + text
+
+
+@settings(max_examples=80, deadline=None)
+@given(files=st.lists(hostile_lesson_bytes() | st.binary(max_size=300), min_size=1, max_size=3))
+def test_any_lesson_folder_loads_what_it_can_and_names_the_rest(files: list[bytes]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "lessons"
+        (folder / "images").mkdir(parents=True)
+        (folder / "images" / "x.png").write_bytes(b"png")
+        (Path(tmp) / "outside.png").write_bytes(b"not the lesson's")
+        (folder / "images" / "link.png").symlink_to(Path(tmp) / "outside.png")
+        for index, data in enumerate(files):
+            (folder / f"{index}.toml").write_bytes(data)
+        catalog = load_lessons(folder)  # never raises
+        named = {p.file.name for p in catalog.problems}
+        for lesson in catalog.lessons:
+            assert lesson.source is not None and lesson.source.name not in named
+            for example in lesson.examples:
+                where = image_location(lesson, example)
+                assert where is None or isinstance(where, str) or where.resolve(
+                ).is_relative_to(folder.resolve())
+        assert len(catalog.lessons) + len(catalog.problems) == len(files)
