@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.client import CohortBot
 from bot.errors import UserError
 from bot.review import MIN_DRAFT_WORDS
+from bot.textfile import UnreadableFile, decode_text
 from cogs._ui import NO_PINGS, explain
 from cogs.review._render import review_embed
 from cogs.review._views import DraftButton, DraftModal, answer_draft, review_view
@@ -73,12 +74,11 @@ class ReviewCog(commands.Cog):
         if file.size > MAX_TXT_BYTES:
             raise UserError(f"`{file.filename[:60]}` is {file.size // 1024} KiB; a draft fits "
                             "in far less. Send the draft itself.")
-        data = await file.read()
         try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UserError(f"`{file.filename[:60]}` is not UTF-8 text; save it as UTF-8 "
-                            "and send it again.") from None
+            return decode_text(await file.read())
+        except UnreadableFile as exc:
+            raise UserError(f"`{file.filename[:60]}` {exc}; send the draft as plain text "
+                            "(UTF-8) again.") from None
 
     @app_commands.command(name="review", description="Review an outreach draft (privately)")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)

@@ -127,6 +127,13 @@ async def test_greetings_files_empty_and_long_text_get_clear_messages(
     assert "UTF-8" in review_of(world, world.ada).content
 
 
+async def test_a_binary_file_named_txt_is_refused_not_reviewed(world: CohortWorld) -> None:
+    words = " ".join(["outreach"] * 20).encode()
+    await world.ada.dm("", attachments=[("draft.txt", b"\x7fELF\x02\x01\x00\x00" + words)])
+    answer = review_of(world, world.ada)
+    assert not answer.embeds and "binary" in answer.content
+
+
 async def test_review_command_in_the_server_is_private(world: CohortWorld) -> None:
     opened = await world.ada.slash("review", channel=world.lessons)
     assert opened.modal is not None
