@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from bot.config import Config, load_config, load_token, summary
 from bot.errors import ConfigError, StorageError
 from bot.lessons import LessonCatalog, load_lessons
+from bot.logs import configure as configure_logging
 from bot.textfile import UnreadableFile, read_text
 from storage.db import backup_file, check_database
 
@@ -65,11 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return review_main(argv[1:])
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-    )
-    logging.getLogger("discord").setLevel(logging.INFO if args.verbose else logging.WARNING)
+    configure_logging(verbose=args.verbose)
     try:
         if args.command == "check-config":
             return _check_config(args.path)

@@ -52,5 +52,5 @@ class PrivacyService:
         removed = 0
         for thread_id, message_ids in by_thread.items():
             removed += await self.port.delete_posts(thread_id, message_ids)
-        log.info("forgot member %s: %d rows", user_id, gone.records.total)
+        log.info("forgot a member: %d rows", gone.records.total)  # no id: they asked to go
         return Forgetting(gone.records.total, removed, len(gone.critique_posts) - removed)
