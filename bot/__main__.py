@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Config, load_config, load_token, summary
+from bot.display import plural
 from bot.errors import ConfigError, StorageError
 from bot.lessons import LessonCatalog, load_lessons
 from bot.logs import configure as configure_logging
@@ -93,7 +94,7 @@ def _check_config(path: Path) -> int:
     print(summary(config))
     for problem in skipped:
         print(f"lesson file skipped (the bot starts without it): {problem}")
-    print("config OK" + (f" ({len(skipped)} lesson file(s) skipped)" if skipped else ""))
+    print("config OK" + (f" ({plural(len(skipped), 'lesson file')} skipped)" if skipped else ""))
     return 0
 
 

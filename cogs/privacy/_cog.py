@@ -9,26 +9,35 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from bot.display import plural
 from bot.services.privacy import Forgetting, PrivacyService
 from cogs._ui import CohortView, send_ephemeral
 
+# What each kind of record is called: one of them, several of them.
 LABELS = {
-    "outreaches": "logged outreaches",
-    "followups": "follow-up reminders",
-    "reviews": "review counts (for the hourly limit)",
-    "critiques": "critiques",
-    "votes": "votes",
-    "discussion_messages": "captured thread messages",
+    "outreaches": ("logged outreach", "logged outreaches"),
+    "followups": ("follow-up reminder", "follow-up reminders"),
+    "reviews": ("recent review (counted for the hourly limit)",
+                "recent reviews (counted for the hourly limit)"),
+    "critiques": ("critique", "critiques"),
+    "votes": ("vote", "votes"),
+    "discussion_messages": ("captured thread message", "captured thread messages"),
 }
 
 
+def held(kind: str, count: int) -> str:
+    one, many = LABELS[kind]
+    return plural(count, one, many)
+
+
 def forgetting_text(done: Forgetting) -> str:
-    text = (f"Done: deleted {done.records} record(s) about you"
-            + (f" and {done.removed_posts} critique post(s)" if done.removed_posts else "")
+    text = (f"Done: deleted {plural(done.records, 'record')} about you"
+            + (f" and {plural(done.removed_posts, 'critique post')}" if done.removed_posts
+               else "")
             + ". I keep nothing else.")
     if done.kept_posts:
-        text += (f" {done.kept_posts} critique post(s) in the lesson threads could not be "
-                 "removed; a moderator can delete them.")
+        text += (f" {plural(done.kept_posts, 'critique post')} in the lesson threads could not "
+                 "be removed; a moderator can delete them.")
     return text
 
 
@@ -64,11 +73,11 @@ class PrivacyCog(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     async def forget_me(self, interaction: discord.Interaction) -> None:
         records = await self.privacy.stored(interaction.user.id)
-        held = [f"• {n} {LABELS[kind]}" for kind, n in records.counts() if n]
-        if not held:
+        lines = [f"• {held(kind, n)}" for kind, n in records.counts() if n]
+        if not lines:
             await send_ephemeral(interaction, "I store nothing about you. Drafts you DM me are "
                                  "never written to disk unless you log them as sent.")
             return
-        text = ("This deletes, for good:\n" + "\n".join(held) + "\nYour critiques' posts in "
+        text = ("This deletes, for good:\n" + "\n".join(lines) + "\nYour critiques' posts in "
                 "the lesson threads are removed too. Drafts in memory are forgotten.")
         await send_ephemeral(interaction, text, view=ForgetView(self.privacy, interaction.user.id))

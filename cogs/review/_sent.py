@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 import discord
 
 from bot.clock import to_ms
+from bot.display import member_text
 from bot.errors import UserError
 from bot.review import Draft, parse_channel
 from cogs._ui import CohortModal, cohort_bot, send_ephemeral
@@ -92,7 +93,8 @@ async def log_sent(interaction: discord.Interaction, form: SentForm, draft: Draf
     window = bot.config.followups.window_days
     await send_ephemeral(
         interaction,
-        f"📨 Logged: your {CHANNEL_NAMES.get(channel, channel)} to **{recipient}**, sent "
+        f"📨 Logged: your {CHANNEL_NAMES.get(channel, channel)} to "
+        f"**{member_text(recipient)}**, sent "
         f"{discord.utils.format_dt(sent_at, 'D')}"
         + (" (draft kept with the record)." if keep_draft else " (draft not stored).")
         + f"\nThe lesson allows one follow-up, {window}–14 days later, if there's no reply "

@@ -137,3 +137,20 @@ async def test_a_thread_that_archived_itself_still_takes_critiques_and_closes(
     closed = await world.mod.slash("lesson close", channel=world.lessons)
     assert "Closed run" in closed.followups[-1].content
     assert thread.locked and thread.archived
+
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: the rest of the line would render reversed
+
+
+async def test_member_text_cannot_reverse_the_bots_lines(world: CohortWorld) -> None:
+    await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, f"Good hook {RLO}(stniop)", f"No ask{RLO}", "no")
+    (posted,) = world.posts(world.sandbox.threads(world.lessons)[0])
+    await world.ben.react(posted, "👍")
+    assert all(RLO not in value for value in fields(posted.embeds[0]).values())
+    shared = await world.mod.slash("lesson summary", {"share": True}, channel=world.lessons)
+    embed = shared.followups[-1].embeds[0]
+    lines = "\n".join(fields(embed).values())
+    assert RLO not in lines
+    assert "\u2068Works: Good hook (stniop) / Doesn't: No ask\u2069" in lines, lines

@@ -24,7 +24,7 @@ async def test_forget_me_deletes_everything_after_confirmation(world: CohortWorl
     await world.ada.submit_modal(opened, {"recipient": "Dana", "channel": "email",
                                           "sent_on": "", "keep": "yes"})
     asked = await world.ada.slash("forget-me")
-    assert asked.ephemeral and "outreaches" in asked.response.content
+    assert asked.ephemeral and "1 logged outreach" in asked.response.content
     cancel = await world.ada.click(asked.response, component(asked.response, "Cancel"))
     assert "nothing was deleted" in cancel.updated_message.content
     assert (await privacy_store.stored_counts(world.bot.db, world.ada.id)).outreaches == 1
@@ -66,3 +66,18 @@ async def test_forget_me_is_not_undone_by_the_next_backfill(world: CohortWorld) 
     assert counts.discussion_messages == 0
     rows = await discussion_store.thread_messages(world.bot.db, thread.id)
     assert [r.content for r in rows] == ["a reply"]
+
+
+async def test_forget_me_counts_in_words(world: CohortWorld) -> None:
+    await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, "Polite", "Vague", "no")
+    await critique(world, world.ben, first, "Short", "Generic", "yes")
+    ben_post = world.posts(world.sandbox.threads(world.lessons)[0])[-1]
+    await world.ada.react(ben_post, "👍")
+    asked = await world.ada.slash("forget-me")
+    listing = asked.response.content
+    assert "• 1 critique\n" in listing and "• 1 vote\n" in listing, listing
+    done = await world.ada.click(asked.response, component(asked.response, "Delete everything"))
+    text = world.sandbox.world.messages[asked.response.id].content
+    assert "2 records" in text and "1 critique post" in text and "(s)" not in text, text

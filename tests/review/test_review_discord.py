@@ -127,6 +127,13 @@ async def test_greetings_files_empty_and_long_text_get_clear_messages(
     assert "UTF-8" in review_of(world, world.ada).content
 
 
+async def test_a_draft_cannot_reverse_the_review_lines_that_quote_it(world: CohortWorld) -> None:
+    await world.ada.dm(WEAK_DRAFT.replace("Hi, I came", "Hi, \u202eI came"))
+    embed = review_of(world, world.ada).embeds[0]
+    shown = "\n".join([embed["description"], *fields(embed).values()])
+    assert "\u202e" not in shown and "\u2068" in shown, shown
+
+
 async def test_a_binary_file_named_txt_is_refused_not_reviewed(world: CohortWorld) -> None:
     words = " ".join(["outreach"] * 20).encode()
     await world.ada.dm("", attachments=[("draft.txt", b"\x7fELF\x02\x01\x00\x00" + words)])
@@ -171,6 +178,21 @@ async def test_rate_limit_says_when_to_try_again(world: CohortWorld) -> None:
     assert "Try again" in review_of(world, world.ada).content
     await world.clock.advance(timedelta(minutes=61))
     await world.ada.dm(WEAK_DRAFT)
+    assert review_of(world, world.ada).embeds
+
+
+async def test_the_rate_limit_counts_and_times_in_words(world: CohortWorld) -> None:
+    config = replace(world.config, review=replace(world.config.review, rate_limit_per_hour=1))
+    await world.restart(config)
+    await world.ada.dm(WEAK_DRAFT)
+    await world.clock.advance(timedelta(minutes=59, seconds=59))
+    await world.ada.dm(STRONG_DRAFT)
+    answer = review_of(world, world.ada).content
+    assert "You've had 1 review in the last hour" in answer, answer
+    assert "Try again in 1 second" in answer and "1 seconds" not in answer, answer
+    assert "min" not in answer, answer  # no "about 1 min" beside "1 second"
+    await world.clock.advance(timedelta(seconds=1))
+    await world.ada.dm(STRONG_DRAFT)
     assert review_of(world, world.ada).embeds
 
 

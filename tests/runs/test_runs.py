@@ -57,7 +57,7 @@ async def test_summary_tallies_and_lists_who_has_not_critiqued(world: CohortWorl
     summary = await world.ada.slash("lesson summary", channel=world.lessons)
     assert summary.followups[-1].ephemeral
     embed = summary.followups[-1].embeds[0]
-    assert "3 critique(s) from 2 member(s)" in embed["description"]
+    assert "3 critiques from 2 members" in embed["description"]
     assert NOT_CRITIQUED not in fields(embed)  # members don't see who hasn't
     assert summary.followups[-1].attachments[0].filename == "tally.png"
 
