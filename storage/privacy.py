@@ -34,6 +34,8 @@ class Forgotten:
     # The bot's own posts that carried the member's critiques: (thread id, message id), so the
     # Discord side can delete them too.
     critique_posts: tuple[tuple[int, int], ...]
+    # Runs whose summaries counted the member's critiques or votes: posted ones are redone.
+    runs: tuple[int, ...] = ()
 
 
 _COUNTS = (
@@ -64,6 +66,12 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
             " WHERE c.author_id = ? AND c.message_id IS NOT NULL",
             (user_id,),
         )
+        runs = await tx.fetchall(
+            "SELECT run_id FROM critiques WHERE author_id = ? UNION SELECT c.run_id"
+            " FROM critique_votes v JOIN critiques c ON c.id = v.critique_id"
+            " WHERE v.voter_id = ?",
+            (user_id, user_id),
+        )
         followups = await tx.execute("DELETE FROM followups WHERE user_id = ?", (user_id,))
         outreaches = await tx.execute("DELETE FROM outreaches WHERE user_id = ?", (user_id,))
         reviews = await tx.execute("DELETE FROM review_usage WHERE user_id = ?", (user_id,))
@@ -79,4 +87,5 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         MemberRecords(outreaches=outreaches, followups=followups, reviews=reviews,
                       critiques=critiques, votes=votes, discussion_messages=messages),
         critique_posts=tuple((r[0], r[1]) for r in posts),
+        runs=tuple(sorted(r[0] for r in runs)),
     )

@@ -49,14 +49,15 @@ class Services:
         lessons = LessonsService(config.lesson)
         discussion = DiscussionService(db, clock, ports.discussion)
         review = ReviewService(db, clock, config.review)
+        runs = RunsService(db, clock, scheduler, RunSchedule.of(config), lessons, discussion,
+                           ports.runs)
         return cls(
             lessons=lessons,
-            runs=RunsService(db, clock, scheduler, RunSchedule.of(config), lessons, discussion,
-                             ports.runs),
+            runs=runs,
             critiques=CritiquesService(db, clock, ports.critiques),
             discussion=discussion,
             review=review,
-            privacy=PrivacyService(db, discussion, review, ports.privacy),
+            privacy=PrivacyService(db, discussion, review, runs, ports.privacy),
         )
 
     async def start(self) -> None:

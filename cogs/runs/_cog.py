@@ -111,8 +111,10 @@ class RunsCog(commands.Cog):
         report = await self.runs.report(await self.runs.resolve(interaction.guild.id, run))
         embed, chart = summary_message(report, final=False,
                                        show_missing=moderator and not share)
-        await interaction.followup.send(embed=embed, file=chart, ephemeral=not share,
-                                        allowed_mentions=NO_PINGS)
+        sent = await interaction.followup.send(embed=embed, file=chart, ephemeral=not share,
+                                               allowed_mentions=NO_PINGS, wait=True)
+        if share:  # it quotes critiques for everyone to read: /forget-me redoes it
+            await self.runs.shared(report.run.id, sent.channel.id, sent.id)
 
     @lesson.command(name="close", description="Lock the run's threads and post the final summary",
                     extras={"moderator": True})
@@ -123,9 +125,10 @@ class RunsCog(commands.Cog):
         require_moderator(interaction, self.bot.config)
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        closed, notes = await self.runs.close(interaction.guild.id, run)
+        closed, final, notes = await self.runs.close(interaction.guild.id, run)
+        where = f", final summary posted in <#{final.channel_id}>" if final else ""
         await interaction.followup.send(
-            f"Closed run #{closed.id}: threads locked and archived, final summary posted."
+            f"Closed run #{closed.id}: threads locked and archived{where}."
             + ("".join(f"\n• {n}" for n in notes)), ephemeral=True,
         )
 
