@@ -13,6 +13,8 @@ import hashlib
 import json
 import logging
 import pkgutil
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -22,10 +24,12 @@ import cogs
 from bot.clock import Clock, SystemClock, to_ms
 from bot.config import Config
 from bot.logs import keep_member_content_out
+from bot.review import Draft, Review
 from bot.scheduler import Scheduler
 from bot.services import Ports, Services
 from storage import Database
 from storage import commands as commands_store
+from storage.lock import DatabaseLock
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,17 @@ def extension_names() -> list[str]:
     )
 
 
+@dataclass(frozen=True)
+class Handovers:
+    """Where one feature's Discord side hands over to another's. Wired here, as the runs port
+    is handed the critique button, so that no cog imports another feature's cogs."""
+
+    # "I sent it" under a review (the review message's id): the follow-ups' form that logs it.
+    draft_sent: Callable[[discord.Interaction, Draft, int], Awaitable[None]]
+    # A follow-up draft's review, shown as the review feature shows any review.
+    review_embed: Callable[[str, Review], discord.Embed]
+
+
 class CohortBot(commands.Bot):
     def __init__(
         self,
@@ -81,6 +96,8 @@ class CohortBot(commands.Bot):
         self.scheduler = Scheduler(self.clock)
         self._db: Database | None = None
         self._services: Services | None = None
+        self._handovers: Handovers | None = None
+        self._lock: DatabaseLock | None = None
 
     @property
     def db(self) -> Database:
@@ -93,6 +110,18 @@ class CohortBot(commands.Bot):
         if self._services is None:
             raise RuntimeError("the services are built in setup_hook; the bot has not started")
         return self._services
+
+    @property
+    def handovers(self) -> Handovers:
+        if self._handovers is None:
+            raise RuntimeError("the hand-overs are wired in setup_hook; the bot has not started")
+        return self._handovers
+
+    async def login(self, token: str) -> None:
+        # Before anything else: a second process on this database must not even connect
+        # (it would deliver every reminder and answer every command a second time).
+        self._lock = DatabaseLock.acquire(self.config.storage.database)
+        await super().login(token)
 
     async def setup_hook(self) -> None:
         await self.assemble()
@@ -107,6 +136,7 @@ class CohortBot(commands.Bot):
         self._services = Services.build(self.config, self._db, self.clock, self.scheduler,
                                         self._ports())
         await self._services.start()
+        self._handovers = self._wire_handovers()
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         for name in extension_names():
             await self.load_extension(name)
@@ -118,6 +148,7 @@ class CohortBot(commands.Bot):
         from cogs.critiques._port import DiscordCritiques
         from cogs.critiques._views import critique_view
         from cogs.discussion._port import DiscordHistory
+        from cogs.followups._port import DiscordReminders
         from cogs.privacy._port import DiscordPosts
         from cogs.runs._port import DiscordRuns
 
@@ -127,7 +158,15 @@ class CohortBot(commands.Bot):
             critiques=DiscordCritiques(self),
             discussion=DiscordHistory(self),
             privacy=DiscordPosts(self),
+            followups=DiscordReminders(self),
         )
+
+    def _wire_handovers(self) -> Handovers:
+        # Imported at every start, like the ports (see `_ports`).
+        from cogs.followups._views import open_sent_form
+        from cogs.review._render import review_embed
+
+        return Handovers(draft_sent=open_sent_form, review_embed=review_embed)
 
     async def sync_commands(self) -> None:
         """Guild-only commands to each configured guild (they appear there at once); the rest,
@@ -183,3 +222,6 @@ class CohortBot(commands.Bot):
         if self._db is not None:
             await self._db.close()
             self._db = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None

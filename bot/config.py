@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.cron import EXAMPLE as CRON_EXAMPLE
 from bot.cron import parse_crontab
 from bot.errors import ConfigError
+from bot.followups import DEFAULT_HOURS, FriendlyHours
 from bot.textfile import MissingFile, UnreadableFile, parse_toml, read_text
 
 FOLLOWUP_WINDOW_DAYS = (7, 14)  # the lesson: one follow-up "within 1-2 weeks"
@@ -48,6 +49,8 @@ class StorageSettings:
 @dataclass(frozen=True)
 class FollowupSettings:
     window_days: int = 7
+    # Local hours, in each member's timezone, a reminder may arrive in.
+    friendly_hours: FriendlyHours = DEFAULT_HOURS
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,16 @@ def _timezone(value: Any) -> str | None:
     return None
 
 
+def _hours(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return 'a range of local hours such as "09:00-19:00"'
+    try:
+        FriendlyHours.parse(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _cron(value: Any) -> str | None:
     expected = f"a 5-field cron expression such as {CRON_EXAMPLE}"
     if not isinstance(value, str):
@@ -160,7 +173,7 @@ _SCHEMA: dict[str, dict[str, Check]] = {
     },
     "cohort": {"timezone": _timezone},
     "storage": {"database": _text},
-    "followups": {"window_days": _int_range(*FOLLOWUP_WINDOW_DAYS)},
+    "followups": {"window_days": _int_range(*FOLLOWUP_WINDOW_DAYS), "friendly_hours": _hours},
     "review": {
         "max_chars": _int_range(100, 4000),
         "rate_limit_per_hour": _int_range(1, 1000),
@@ -237,7 +250,11 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
         storage=StorageSettings(
             database=_resolve(base, get("storage", "database", str(StorageSettings.database)))
         ),
-        followups=FollowupSettings(window_days=get("followups", "window_days", 7)),
+        followups=FollowupSettings(
+            window_days=get("followups", "window_days", 7),
+            friendly_hours=FriendlyHours.parse(
+                get("followups", "friendly_hours", str(DEFAULT_HOURS))),
+        ),
         review=ReviewLimits(
             max_chars=get("review", "max_chars", r.max_chars),
             rate_limit_per_hour=get("review", "rate_limit_per_hour", r.rate_limit_per_hour),
@@ -312,7 +329,8 @@ def summary(config: Config) -> str:
         + (", ".join(map(str, d.moderator_role_ids)) or "none (Manage Server permission only)"),
         f"timezone: {config.cohort.timezone}",
         f"database: {config.storage.database}",
-        f"follow-up window: {config.followups.window_days} days",
+        f"follow-up window: {config.followups.window_days} days, reminders between "
+        f"{config.followups.friendly_hours} in each member's timezone",
         f"reviews: up to {config.review.max_chars} characters, "
         f"{config.review.rate_limit_per_hour} an hour per member, "
         f"LinkedIn note limit {config.review.linkedin_note_limit}",

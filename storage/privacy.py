@@ -14,6 +14,7 @@ class MemberRecords:
 
     outreaches: int
     followups: int
+    settings: int  # member_settings (the timezone)
     reviews: int  # review_usage timestamps, for the hourly limit
     critiques: int
     votes: int
@@ -42,6 +43,7 @@ _COUNTS = (
     "SELECT"
     " (SELECT COUNT(*) FROM outreaches WHERE user_id = ?),"
     " (SELECT COUNT(*) FROM followups WHERE user_id = ?),"
+    " (SELECT COUNT(*) FROM member_settings WHERE user_id = ?),"
     " (SELECT COUNT(*) FROM review_usage WHERE user_id = ?),"
     " (SELECT COUNT(*) FROM critiques WHERE author_id = ?),"
     " (SELECT COUNT(*) FROM critique_votes WHERE voter_id = ?),"
@@ -74,6 +76,7 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         )
         followups = await tx.execute("DELETE FROM followups WHERE user_id = ?", (user_id,))
         outreaches = await tx.execute("DELETE FROM outreaches WHERE user_id = ?", (user_id,))
+        settings = await tx.execute("DELETE FROM member_settings WHERE user_id = ?", (user_id,))
         reviews = await tx.execute("DELETE FROM review_usage WHERE user_id = ?", (user_id,))
         votes = await tx.execute("DELETE FROM critique_votes WHERE voter_id = ?", (user_id,))
         critiques = await tx.execute("DELETE FROM critiques WHERE author_id = ?", (user_id,))
@@ -84,8 +87,9 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
     # they were until it is copied back and emptied.
     await db.checkpoint()
     return Forgotten(
-        MemberRecords(outreaches=outreaches, followups=followups, reviews=reviews,
-                      critiques=critiques, votes=votes, discussion_messages=messages),
+        MemberRecords(outreaches=outreaches, followups=followups, settings=settings,
+                      reviews=reviews, critiques=critiques, votes=votes,
+                      discussion_messages=messages),
         critique_posts=tuple((r[0], r[1]) for r in posts),
         runs=tuple(sorted(r[0] for r in runs)),
     )

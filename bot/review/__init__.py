@@ -13,6 +13,7 @@ from bot.review.channel import detect_channel, parse_channel
 from bot.review.core import review
 from bot.review.drafts import Draft, DraftBook
 from bot.review.model import (
+    CHANNEL_NAMES,
     CHANNELS,
     MAX_DRAFT_CHARS,
     Finding,
@@ -26,6 +27,7 @@ from bot.review.reviewable import MIN_DRAFT_WORDS, is_reviewable
 
 __all__ = [
     "CHANNELS",
+    "CHANNEL_NAMES",
     "MAX_DRAFT_CHARS",
     "MIN_DRAFT_WORDS",
     "Draft",

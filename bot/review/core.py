@@ -88,7 +88,7 @@ def review(
     for rule in RULES:
         found.extend(rule(ctx))
     found.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start, f.end, f.rule))
-    scored, raw = assign_points(found, WEIGHTS)
+    scored, raw = assign_points(found, WEIGHTS, settings.likely_at)
     value = clamp(raw)
     return Review(value, verdict(value, settings), chan, detected, scored, stats, followup,
                   attempt, base=WEIGHTS.base, probability=probability(raw),

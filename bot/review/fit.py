@@ -43,6 +43,8 @@ PRIOR: dict[str, float] = {
     "ask.vague:warning": -0.8,
     "ask.missing:tip": -0.4,
     "research.missing:warning": -1.2,
+    "research.generic:tip": -0.4,
+    "path.prior_contact:good": 0.8,
     "warn.default_invite:problem": -3.6,
     # The lesson's "Beware!" about personal accounts weighs like the default invite: a draft
     # that mentions following someone on Instagram should not read as likely.
@@ -61,7 +63,7 @@ PRIOR: dict[str, float] = {
     "form.questions:tip": -0.24,
     "path.mutual:tip": 0.0,
 }
-PRIOR_SD = 1.0
+PRIOR_SD = 0.75
 INTERCEPT_SD = 2.0
 OUTCOME_WEIGHT = 2.0
 MAYBE_RECALL = 0.9

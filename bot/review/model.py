@@ -15,6 +15,12 @@ SEVERITY_ORDER: dict[str, int] = {"problem": 0, "warning": 1, "tip": 2, "good": 
 
 #: Channels the reviewer knows; `None` means "detect it".
 CHANNELS: tuple[str, ...] = ("linkedin_note", "linkedin_message", "email")
+#: Each channel as members read it (the review, the outreach log).
+CHANNEL_NAMES: dict[str, str] = {
+    "linkedin_note": "LinkedIn connection note",
+    "linkedin_message": "LinkedIn message",
+    "email": "email",
+}
 
 #: The longest draft the bot accepts (characters). Longer text is refused, not truncated.
 MAX_DRAFT_CHARS = 4000

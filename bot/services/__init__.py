@@ -17,10 +17,13 @@ from bot.config import Config
 from bot.scheduler import Scheduler
 from bot.services.critiques import CritiquesPort, CritiquesService
 from bot.services.discussion import DiscussionPort, DiscussionService
+from bot.services.export import ExportService
+from bot.services.followups import FollowupsPort, FollowupsService
 from bot.services.lessons import LessonsService
 from bot.services.privacy import PrivacyPort, PrivacyService
 from bot.services.review import ReviewService
 from bot.services.runs import RunSchedule, RunsPort, RunsService
+from bot.services.settings import SettingsService
 from storage import Database
 
 
@@ -32,6 +35,7 @@ class Ports:
     critiques: CritiquesPort
     discussion: DiscussionPort
     privacy: PrivacyPort
+    followups: FollowupsPort
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,10 @@ class Services:
     critiques: CritiquesService
     discussion: DiscussionService
     review: ReviewService
+    settings: SettingsService
+    followups: FollowupsService
     privacy: PrivacyService
+    export: ExportService
 
     @classmethod
     def build(cls, config: Config, db: Database, clock: Clock, scheduler: Scheduler,
@@ -51,13 +58,22 @@ class Services:
         review = ReviewService(db, clock, config.review)
         runs = RunsService(db, clock, scheduler, RunSchedule.of(config), lessons, discussion,
                            ports.runs)
+        settings = SettingsService(db, clock, config.cohort.timezone)
+        followups = FollowupsService(db, clock, scheduler, config.followups, review, settings,
+                                    ports.followups)
         return cls(
             lessons=lessons,
             runs=runs,
             critiques=CritiquesService(db, clock, ports.critiques),
             discussion=discussion,
             review=review,
-            privacy=PrivacyService(db, discussion, review, runs, ports.privacy),
+            settings=settings,
+            followups=followups,
+            privacy=PrivacyService(db, discussion, review, followups, runs, ports.privacy),
+            # Its own read-only connection to the same file (a snapshot per export), and the
+            # lessons as loaded.
+            export=ExportService(db.path, timezone=config.cohort.tz,
+                                 lessons=lambda: lessons.catalog, clock=clock),
         )
 
     async def start(self) -> None:

@@ -1,8 +1,8 @@
 """/forget-me: everything the bot stores about a member, and deleting it all: the rows in one
-transaction, the drafts in memory, the bot's posts of their critiques and its replies in
-their DMs on Discord, and the summaries already posted redone without their critiques and
-votes. What the member wrote in the lesson threads themselves stays on Discord: a bot cannot
-delete other people's messages."""
+transaction, the drafts in memory, the jobs of their reminders, the bot's posts of their
+critiques and its replies in their DMs on Discord, and the summaries already posted redone
+without their critiques and votes. What the member wrote in the lesson threads themselves
+stays on Discord: a bot cannot delete other people's messages."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.services.discussion import DiscussionService
+from bot.services.followups import FollowupsService
 from bot.services.review import ReviewService
 from bot.services.runs import RunsService
 from storage import Database
@@ -48,9 +49,9 @@ class Forgetting:
 
 class PrivacyService:
     def __init__(self, db: Database, discussion: DiscussionService, review: ReviewService,
-                 runs: RunsService, port: PrivacyPort) -> None:
-        self.db, self.discussion, self.review, self.runs = db, discussion, review, runs
-        self.port = port
+                 followups: FollowupsService, runs: RunsService, port: PrivacyPort) -> None:
+        self.db, self.discussion, self.review, self.port = db, discussion, review, port
+        self.followups, self.runs = followups, runs
 
     async def stored(self, user_id: int) -> MemberRecords:
         return await privacy_store.stored_counts(self.db, user_id)
@@ -59,6 +60,7 @@ class PrivacyService:
         await self.discussion.flush()  # queued rows go first, or they would outlive this
         gone = await privacy_store.forget_member(self.db, user_id)
         self.review.forget_member(user_id)
+        self.followups.forget_member(user_id)  # their reminders' jobs go with the rows
         by_thread: dict[int, list[int]] = {}
         for thread_id, message_id in gone.critique_posts:
             by_thread.setdefault(thread_id, []).append(message_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import Enum
 from typing import Protocol
@@ -21,6 +21,7 @@ from bot.clock import Clock, to_ms
 from bot.config import Config
 from bot.critiques import CritiqueRecord, RunSummary, summarize
 from bot.errors import UserError
+from bot.export.verdicts import summary_comparisons
 from bot.lessons import Lesson
 from bot.runs import Posting, PostingPart, Run, RunStatus, SummaryPost, occurrence_key
 from bot.scheduler import Scheduler, next_cron_time
@@ -61,6 +62,9 @@ class RunReport:
     run: Run
     summary: RunSummary
     names: Mapping[int, str]
+    # The reviewer's line beside each example's tally (by example number), as /lesson summary
+    # shows it.
+    comparisons: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -253,7 +257,8 @@ class RunsService:
         summary = summarize(examples, records, members=cohort.members)
         names = dict(cohort.names)
         names.update({r.author_id: r.author_name for r in rows if r.author_id not in names})
-        return RunReport(run, summary, names)
+        comparisons = summary_comparisons(self.lessons.catalog.get(run.lesson_key), summary)
+        return RunReport(run, summary, names, comparisons)
 
     async def shared(self, run_id: int, channel_id: int, message_id: int) -> None:
         """A moderator posted the summary for everyone: remembered, for /forget-me."""

@@ -25,6 +25,7 @@ from cogs._ui import CohortView, guarded, send_ephemeral, services_of
 LABELS = {
     "outreaches": ("logged outreach", "logged outreaches"),
     "followups": ("follow-up reminder", "follow-up reminders"),
+    "settings": ("setting (your timezone)", "settings (your timezone)"),
     "reviews": ("recent review (counted for the hourly limit)",
                 "recent reviews (counted for the hourly limit)"),
     "critiques": ("critique", "critiques"),

@@ -1,8 +1,9 @@
 """Draft review by DM and /review.
 
 A DM with a draft gets the review as an embed with four buttons (cogs/review/_views.py): All
-findings, Revise (a modal holding the draft), I sent it (logs the outreach), Forget this
-draft. The draft itself is held in memory by the review service, under the review message.
+findings, Revise (a modal holding the draft), I sent it (hands over to the follow-ups
+feature, which logs the outreach), Forget this draft. The draft itself is held in memory by
+the review service, under the review message.
 """
 
 from __future__ import annotations

@@ -6,17 +6,12 @@ from __future__ import annotations
 import discord
 
 from bot.display import member_text, plural
-from bot.review import Finding, Review
+from bot.review import CHANNEL_NAMES, Finding, Review
 
 VERDICT_LOOK = {
     "likely": ("✅ Likely to get a response", 0x57F287),
     "maybe": ("🤔 Maybe gets a response", 0xFEE75C),
     "unlikely": ("❌ Unlikely to get a response", 0xED4245),
-}
-CHANNEL_NAMES = {
-    "linkedin_note": "LinkedIn connection note",
-    "linkedin_message": "LinkedIn message",
-    "email": "email",
 }
 TOP_PROBLEMS = 3
 QUOTE_LIMIT = 80

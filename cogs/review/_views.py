@@ -13,9 +13,8 @@ import discord
 
 from bot.errors import UserError
 from bot.review import Draft, parse_channel
-from cogs._ui import NO_PINGS, CohortModal, CohortView, guarded, services_of
+from cogs._ui import NO_PINGS, CohortModal, CohortView, cohort_bot, guarded, services_of
 from cogs.review._render import all_findings_text, review_embed
-from cogs.review._sent import SentModal, log_sent
 
 
 class DraftButton(
@@ -67,7 +66,8 @@ async def on_button(interaction: discord.Interaction, action: str) -> None:
             review.limits.max_chars, answer_draft, title="Revise your draft", previous=draft,
             message_id=message_id))
     elif action == "sent":
-        await interaction.response.send_modal(SentModal(draft, log_sent))
+        # Logging the outreach is the follow-ups feature's (handed over by bot/client.py).
+        await cohort_bot(interaction).handovers.draft_sent(interaction, draft, message_id)
     elif action == "forget":
         review.forget(message_id)
         # The review quotes the draft, so it goes too.

@@ -58,7 +58,8 @@ def example_embed(
 
 
 def summary_embed(
-    title: str, summary: RunSummary, names: Mapping[int, str], *, show_missing: bool
+    title: str, summary: RunSummary, names: Mapping[int, str], *, show_missing: bool,
+    comparisons: Mapping[int, str] | None = None,
 ) -> discord.Embed:
     embed = discord.Embed(title=title, colour=PROMPT_COLOUR)
     embed.description = (
@@ -72,6 +73,8 @@ def summary_embed(
             f"{plural(ex.critique_count, 'critique')} — yes {ex.tally.yes} · no {ex.tally.no} · "
             f"unsure {ex.tally.unsure}"
         ]
+        if comparisons and ex.example_no in comparisons:  # the reviewer beside the tally
+            lines.append(comparisons[ex.example_no])
         for top in ex.top_critiques:
             who = member_text(names.get(top.author_id, f"member {top.author_id}"))
             lines.append(f"👍 {top.votes} · {who}: {member_text(top.excerpt)}")
@@ -88,12 +91,14 @@ def summary_embed(
 
 
 def summary_message(
-    report: RunReport, *, final: bool, show_missing: bool
+    report: RunReport, *, final: bool, show_missing: bool,
+    comparisons: Mapping[int, str] | None = None,
 ) -> tuple[discord.Embed, discord.File]:
     """The summary embed and its tally chart (`show_missing`: who has not critiqued yet, for
-    a moderator's eyes only)."""
+    a moderator's eyes only; `comparisons`: the reviewer's line beside each example's tally)."""
     title = f"Run #{report.run.id} — {'final summary' if final else 'summary'}"
-    embed = summary_embed(title, report.summary, report.names, show_missing=show_missing)
+    embed = summary_embed(title, report.summary, report.names, show_missing=show_missing,
+                          comparisons=comparisons)
     chart = discord.File(io.BytesIO(tally_chart_png(report.summary)), filename="tally.png")
     return embed, chart
 

@@ -30,7 +30,7 @@ def test_sql_lives_only_in_storage() -> None:
 def test_every_cog_module_is_an_extension_with_setup() -> None:
     names = extension_names()
     assert {"cogs.help", "cogs.runs", "cogs.critiques", "cogs.review", "cogs.privacy",
-            "cogs.discussion", "cogs.admin"} <= set(names)
+            "cogs.discussion", "cogs.admin", "cogs.followups", "cogs.settings"} <= set(names)
 
 
 async def test_no_command_name_shadows_another(tmp_path: Path) -> None:

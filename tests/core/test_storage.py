@@ -128,8 +128,8 @@ async def test_concurrent_transactions_do_not_interleave(db: Database) -> None:
             )
             await asyncio.sleep(0)  # give another coroutine the chance to interleave
             await tx.execute(
-                "INSERT INTO followups (outreach_id, user_id, due_at, nonce) VALUES (?,?,?,?)",
-                (oid, i, 5, f"n{i}"),
+                "INSERT INTO followups (outreach_id, user_id, due_at) VALUES (?,?,?)",
+                (oid, i, 5),
             )
 
     await asyncio.gather(*(log_outreach(i) for i in range(50)))

@@ -23,8 +23,9 @@ async def test_bot_starts_syncs_commands_and_opens_storage(world: CohortWorld) -
                       if r.path.endswith("/commands") and "/guilds/" not in r.path]
     # Guild-only commands go to the configured guild (instant there); the ones members use in
     # DMs must be global, since a guild command does not exist in a DM.
-    assert {c["name"] for c in guild_sync.json} == {"lesson", "critique"}
-    assert {c["name"] for c in global_sync.json} == {"help", "review", "forget-me"}
+    assert {c["name"] for c in guild_sync.json} == {"lesson", "critique", "export"}
+    assert {c["name"] for c in global_sync.json} == {"help", "review", "forget-me", "outreach",
+                                                     "settings"}
 
 
 def command_puts(world: CohortWorld, since: int = 0) -> list[str]:
@@ -64,11 +65,11 @@ async def test_help_lists_member_commands_only_for_members(world: CohortWorld) -
     assert member.ephemeral
     text = fields(member.response.embeds[0])["Commands for you"]
     assert "/review" in text and "/critique" in text
-    assert "/lesson post" not in text
+    assert "/lesson post" not in text and "/export" not in text
 
     moderator = await world.mod.slash("help", channel=world.lessons)
     text = fields(moderator.response.embeds[0])["Commands for you (moderator)"]
-    assert "/lesson post" in text and "/lesson close" in text
+    assert "/lesson post" in text and "/lesson close" in text and "/export" in text
 
 
 async def test_user_error_becomes_an_ephemeral_message(world: CohortWorld) -> None:

@@ -1,5 +1,7 @@
 """Draft review end to end: a DM or /review gets a review with its buttons (All findings,
-Revise, I sent it, Forget), refusals with clear messages, and the hourly limit."""
+Revise, I sent it, Forget), refusals with clear messages, and the hourly limit.
+
+What "I sent it" logs is the follow-ups feature's: tests/followups/."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from datetime import timedelta
 import pytest
 
 from bot.errors import UserError
-from storage import outreaches as outreaches_store
 from tests.world import (
     STRONG_DRAFT,
     WEAK_DRAFT,
@@ -57,40 +58,6 @@ async def test_revise_opens_the_draft_and_updates_the_review(world: CohortWorld)
     assert revised.updated_message is not None
     assert revised.updated_message.id == reply.id
     assert "Likely" in revised.updated_message.embeds[0]["title"]
-
-
-async def test_i_sent_it_records_the_outreach_without_the_draft_unless_asked(
-    world: CohortWorld,
-) -> None:
-    await world.ada.dm(STRONG_DRAFT)
-    reply = review_of(world, world.ada)
-    opened = await world.ada.click(reply, draft_button(reply, "sent"))
-    done = await world.ada.submit_modal(opened, {"recipient": "Dana Lee", "channel": "email",
-                                                 "sent_on": "", "keep": "no"})
-    assert "Logged" in done.response.content and "Dana Lee" in done.response.content
-    (row,) = await outreaches_store.outreaches_for(world.bot.db, world.ada.id)
-    assert (row.recipient, row.channel, row.draft) == ("Dana Lee", "email", None)
-
-    opened = await world.ada.click(reply, draft_button(reply, "sent"))
-    await world.ada.submit_modal(opened, {"recipient": "Sam", "channel": "linkedin_message",
-                                          "sent_on": "2026-01-02", "keep": "yes"})
-    rows = await outreaches_store.outreaches_for(world.bot.db, world.ada.id)
-    assert rows[-1].draft == STRONG_DRAFT
-
-
-async def test_i_sent_it_refuses_bad_answers(world: CohortWorld) -> None:
-    await world.ada.dm(STRONG_DRAFT)
-    reply = review_of(world, world.ada)
-    for values, expected in [
-        ({"recipient": "Dana", "channel": "fax", "sent_on": "", "keep": "no"}, "Unknown channel"),
-        ({"recipient": "Dana", "channel": "email", "sent_on": "yesterday", "keep": "no"},
-         "YYYY-MM-DD"),
-        ({"recipient": "Dana", "channel": "email", "sent_on": "", "keep": "maybe"}, "yes or no"),
-    ]:
-        opened = await world.ada.click(reply, draft_button(reply, "sent"))
-        result = await world.ada.submit_modal(opened, values)
-        assert expected in result.response.content
-    assert await outreaches_store.outreaches_for(world.bot.db, world.ada.id) == []
 
 
 async def test_forget_this_draft_removes_the_review(world: CohortWorld) -> None:
@@ -205,23 +172,6 @@ async def test_review_command_in_a_dm(world: CohortWorld) -> None:
     assert result.response.embeds and "Likely" in result.response.embeds[0]["title"]
     labels = [c["label"] for row in result.response.components for c in row["components"]]
     assert "Revise" in labels
-
-
-async def test_two_members_filling_the_same_form_do_not_cross(world: CohortWorld) -> None:
-    await world.ada.dm(STRONG_DRAFT)
-    await world.ben.dm(WEAK_DRAFT)
-    ada_review, ben_review = review_of(world, world.ada), review_of(world, world.ben)
-    ada_form = await world.ada.click(ada_review, draft_button(ada_review, "sent"))
-    ben_form = await world.ben.click(ben_review, draft_button(ben_review, "sent"))
-    await world.ada.submit_modal(ada_form, {"recipient": "Dana", "channel": "email",
-                                            "sent_on": "", "keep": "yes"})
-    done = await world.ben.submit_modal(ben_form, {"recipient": "Sam", "channel": "email",
-                                                   "sent_on": "", "keep": "yes"})
-    assert "Logged" in done.response.content
-    (ada_row,) = await outreaches_store.outreaches_for(world.bot.db, world.ada.id)
-    (ben_row,) = await outreaches_store.outreaches_for(world.bot.db, world.ben.id)
-    assert (ada_row.recipient, ada_row.draft) == ("Dana", STRONG_DRAFT)
-    assert (ben_row.recipient, ben_row.draft) == ("Sam", WEAK_DRAFT)
 
 
 async def test_rate_limit_holds_under_concurrent_dms(world: CohortWorld) -> None:

@@ -96,8 +96,8 @@ def test_a_third_attempt_is_flagged_but_not_scored(text: str, channel: str) -> N
     assert any(f.rule == "attempt.third" and f.must_fix for f in said.findings)
 
 
-INSTAGRAM = " I followed you on Instagram and liked your photos."
-LINKEDIN = " I followed you on LinkedIn and liked your photos."
+INSTAGRAM = " I followed you on Instagram and liked your posts."
+LINKEDIN = " I followed you on LinkedIn and liked your posts."
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -159,7 +159,8 @@ NEEDLE_PHRASES = [
     "members of the Leeds data group", "I'm also in the PyData community", "happy to share",
     "I can send you", "in return", "might be useful to you", "thought you'd enjoy",
     "if it helps", "I'd like to add you to my professional network", "as a person I trust",
-    "I'd like to connect with you on LinkedIn", "Instagram", "your personal account",
+    "I'd like to connect with you on LinkedIn", "your Instagram", "on Facebook",
+    "liked your photos", "your TikTok account", "your personal account",
     "your vacation photos", "your kids", "ASAP", "urgently", "as soon as possible",
     "reply by Friday", "get back to me soon", "I need an answer", "don't miss",
     "last chance", "act now", "you must reply", "introduce me to her", "put me in touch with Sam",
@@ -168,6 +169,11 @@ NEEDLE_PHRASES = [
     "reaching out again", "following up again", "another reminder", "second follow-up",
     "my last two messages", "my previous emails", "both of my messages",
     "I've emailed you three times", "writing for the third time", "this is my final attempt",
+    "great meeting you", "we met at", "met you at", "based on our conversations",
+    "thanks for the chat", "it was nice to meet you", "as we discussed", "we worked together",
+    "it was great talk with you", "thanks for the call", "based on our call", "we spoke last",
+    "when we talked", "nice chatting with you", "our recent discussion about",
+    "I'd be happy to send", "we would be glad to fund",
 ]
 
 

@@ -185,6 +185,55 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
      "Hello Tom, I read your article on pricing pages. I'm wondering if you have 15 minutes to"
      " talk about it.",
      {"channel": "linkedin_message"}),
+    # A reference to their work counts as research only when it says which one or what was in it.
+    ("research.generic", "tip",
+     "Hi Ana, I read your most recent article. Could I ask you one question?",
+     "Hi Ana, I read your article on onboarding emails. Could I ask you one question?", {}),
+    # Naming the kind of work ("your research", "your project") is not saying which one.
+    ("research.generic", "tip",
+     "Dear Dr. Lee, I am interested in learning more about your research. Are you taking students?",
+     "Dear Dr. Lee, I read your research on soil carbon in peat bogs. Are you taking students?",
+     {}),
+    ("research.specific", "good",
+     "Hi Sam, I came across your profile while researching data teams in Leeds. Could I ask"
+     " one question?",
+     "Hi Sam, I came across your profile. Could I ask one question?", {}),
+    # "you mentioned you were open to…" is a pretext, not research.
+    ("warn.generic", "warning",
+     "Hello, you mentioned you were open to new ventures. Can we talk this week?",
+     "Hello, you mentioned in your talk at PyCon that testing saved you. Can I ask how?", {}),
+    ("research.specific", "good",
+     "Hello, you mentioned in your talk at PyCon that testing saved you. Can I ask how?",
+     "Hello, you mentioned you were open to new ventures. Can we talk this week?", {}),
+    ("path.prior_contact", "good",
+     "Hi Dev, it was great meeting you at the PyData meetup. Could I ask one question?",
+     GOOD_NOTE, {}),
+    # A job ask to someone you have met is mentioned, not a stranger's too-big ask.
+    ("ask.too_big", "warning",
+     "Hi Dev, thanks again for the interview last week. Could you refer me for the analyst role?",
+     "Hi Dev, I read your post on hiring. Could you refer me for the analyst role?", {}),
+    ("research.common_ground", "good",
+     "I noticed we're both in the digital marketing field. I'd love to connect!",
+     "I noticed you work in the digital marketing field. I'd love to connect!",
+     {"channel": "linkedin_note"}),
+    ("warn.pitch", "warning",
+     "Hi Sam, are you looking for a secondary income or open to new business ideas?",
+     GOOD_NOTE, {}),
+    ("warn.pitch", "warning",
+     "Hi Sam, we work with top creative talent globally. Let's talk?",
+     "Hi Sam, I work with a small data team in Leeds. Could I ask one question?", {}),
+    # The lesson's warning is about their personal accounts, not a company's name.
+    ("warn.personal_social", "problem",
+     "Hi Dana, I saw your beach photos on your Facebook page. Could I ask one question?",
+     "Hi Tony, if there are reports that Facebook can generate for you, we'd be happy to do it.",
+     {}),
+    ("research.value", "good",
+     "Hi Tony, if there are reports that Facebook can generate for you, we'd be happy to do it.",
+     "Hi Tony, let me know if I can help out at all.", {}),
+    # "We/our" is the sender's side: a sentence about the sender's company is not about them.
+    ("research.detail", "good",
+     "Hi Dev, your team in London shipped the new search. How did you start?",
+     "Hi Dev, we are in London and our team would love to work with you.", {}),
     ("form.reading_grade", "warning",
      "Notwithstanding considerable organizational transformation, your multidisciplinary"
      " infrastructure modernization initiative demonstrated extraordinarily sophisticated"
