@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import shutil
 import stat
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from bot.logs import CONTENT_LOGGERS
 
 
 @contextlib.contextmanager
@@ -54,9 +57,25 @@ def run_cli(*argv: str) -> Outcome:
     from bot.__main__ import main
 
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), _logging_as_it_was():
         code = main(list(argv))
     return Outcome(code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def _logging_as_it_was() -> Iterator[None]:
+    """`main` configures logging for a process (a root handler, discord.py's level); the
+    tests after this one must find it as they left it."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    levels = {name: logging.getLogger(name).level for name in CONTENT_LOGGERS}
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        for name, saved in levels.items():
+            logging.getLogger(name).setLevel(saved)
 
 
 def assert_clear_refusal(outcome: Outcome) -> None:

@@ -56,5 +56,5 @@ async def test_mistakes_are_explained_and_leave_no_file(tmp_path: Path) -> None:
     assert stdout_zip.returncode == 2 and "needs --table" in stdout_zip.stderr
     missing = cohortbot("export", "--db", str(tmp_path / "none.db"), "--format", "json",
                         "--out", "-")
-    assert missing.returncode == 1 and "no database there" in missing.stderr
+    assert missing.returncode == 2 and "no database there" in missing.stderr
     assert io.StringIO(missing.stdout).read() == ""

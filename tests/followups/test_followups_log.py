@@ -190,7 +190,7 @@ async def test_forget_me_removes_outreaches_reminders_settings_and_jobs(
                                            "sent_on": "2025-12-29"})  # due within hours
     assert len(world.bot.scheduler.job_ids("fu:")) == 2  # the sweep and Dana's reminder
     asked = await world.ada.slash("forget-me")
-    assert "settings (your timezone)" in asked.response.content
+    assert "1 setting (your timezone)" in asked.response.content
     await world.ada.click(asked.response, component(asked.response, "Delete everything"))
     assert (await privacy_store.stored_counts(world.bot.db, world.ada.id)).total == 0
     assert world.bot.scheduler.job_ids("fu:") == ["fu:sweep"]
