@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import sys
 from pathlib import Path
 
-from bot.config import Config, load_config, load_token, summary
+from bot.config import Config, config_zone, load_config, load_token, summary
 from bot.display import plural
 from bot.errors import ConfigError, StorageError, UserError
 from bot.lessons import LessonCatalog, load_lessons
@@ -70,9 +71,9 @@ def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     export.add_argument("--db", type=Path, help="database file or backup (default: the config's)")
     export.add_argument("--format", required=True, choices=[f.value for f in Format])
     export.add_argument("--out", required=True, help="file to write, or - for standard output")
-    export.add_argument("--run", type=int, action="append", metavar="ID",
+    export.add_argument("--run", type=_number, action="append", metavar="ID",
                         help="run number; repeat for several (default: the latest run)")
-    export.add_argument("--example", type=int, metavar="N", help="only this example")
+    export.add_argument("--example", type=_number, metavar="N", help="only this example")
     export.add_argument("--since", metavar="DATE", help="from this date (YYYY-MM-DD) or time")
     export.add_argument("--until", metavar="DATE", help="up to and including this date")
     export.add_argument("--include-bot-messages", action="store_true",
@@ -83,6 +84,17 @@ def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                         help="config for the timezone, lessons and database (default: "
                         "config.toml if there is one)")
     export.add_argument("--timezone", help="IANA timezone (default: the config's cohort one)")
+
+
+def _number(text: str) -> int:
+    """A run or example number: what SQLite can hold, so a typo is a usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text} is not a run or example number (1 or more)")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,7 +251,7 @@ def _export(args: argparse.Namespace) -> int:
     import os
     from datetime import UTC, datetime
     from functools import partial
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from zoneinfo import ZoneInfo
 
     from bot.clock import ManualClock, SystemClock
     from bot.export.model import Format, Table
@@ -249,11 +261,7 @@ def _export(args: argparse.Namespace) -> int:
 
     config_path = args.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     config = load_config(config_path) if config_path else Config()
-    try:
-        tz = ZoneInfo(args.timezone) if args.timezone else config.cohort.tz
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"--timezone: “{args.timezone}” is not an IANA timezone name such "
-                        "as Europe/Berlin.") from None
+    tz = ZoneInfo(config_zone(args.timezone)) if args.timezone else config.cohort.tz
     fmt, table = Format(args.format), Table(args.table) if args.table else None
     if table is not None and fmt is not Format.CSV:
         raise UserError("--table is for --format csv.")
@@ -277,15 +285,21 @@ def _export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         return 0
     out = Path(args.out)
-    if out.is_dir():
-        raise UserError(f"--out {out} is a directory; give a file name.")
     unfinished = out.with_name(out.name + ".partial")  # a failed export leaves no half file
     try:
-        with unfinished.open("wb") as stream:
-            result = service.write(request, stream)
-        unfinished.replace(out)
-    finally:
-        unfinished.unlink(missing_ok=True)
+        if out.is_dir():
+            raise UserError(f"--out {out} is a directory; give a file name.")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with unfinished.open("wb") as stream:
+                result = service.write(request, stream)
+            unfinished.replace(out)
+        finally:
+            with contextlib.suppress(OSError):
+                unfinished.unlink(missing_ok=True)
+    except OSError as exc:
+        raise UserError(f"--out {out}: cannot write the export there "
+                        f"({exc.strerror or exc}); pick another path.") from None
     runs = ", ".join(f"#{r}" for r in result.run_ids)
     print(f"exported run {runs} to {out}", file=sys.stderr)
     return 0

@@ -14,12 +14,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from bot.clock import SystemClock
 from bot.cron import EXAMPLE as CRON_EXAMPLE
 from bot.cron import parse_crontab
-from bot.errors import ConfigError
+from bot.errors import ConfigError, UserError
 from bot.followups import DEFAULT_HOURS, FriendlyHours
+from bot.settings import resolve_zone
 from bot.textfile import MissingFile, UnreadableFile, parse_toml, read_text
 
 FOLLOWUP_WINDOW_DAYS = (7, 14)  # the lesson: one follow-up "within 1-2 weeks"
@@ -135,10 +137,16 @@ def _timezone(value: Any) -> str | None:
     if not isinstance(value, str):
         return "an IANA timezone name such as \"Europe/Berlin\""
     try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "an IANA timezone name such as \"Europe/Berlin\""
+        config_zone(value)
+    except UserError as exc:
+        return f"an IANA timezone name: {exc.message}"
     return None
+
+
+def config_zone(value: str) -> str:
+    """A zone named in a config or on the command line, spelled canonically; `UserError`
+    with suggestions for a region ("America"), a folder or any other name that is no zone."""
+    return resolve_zone(value, SystemClock().now(), how="Write the zone's full name")
 
 
 def _hours(value: Any) -> str | None:
@@ -246,7 +254,7 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
             lesson_channel_id=get("discord", "lesson_channel_id", d.lesson_channel_id),
             moderator_role_ids=tuple(get("discord", "moderator_role_ids", [])),
         ),
-        cohort=CohortSettings(timezone=get("cohort", "timezone", "UTC")),
+        cohort=CohortSettings(timezone=config_zone(get("cohort", "timezone", "UTC"))),
         storage=StorageSettings(
             database=_resolve(base, get("storage", "database", str(StorageSettings.database)))
         ),

@@ -53,12 +53,16 @@ class Outcome:
 
 def run_cli(*argv: str) -> Outcome:
     """`cohortbot ARGV` in this process (fast enough for property tests); an exception
-    escaping `main` fails the test with its traceback, which is the point."""
+    escaping `main` (other than argparse's exit) fails the test with its traceback, which is
+    the point."""
     from bot.__main__ import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), _logging_as_it_was():
-        code = main(list(argv))
+        try:
+            code = main(list(argv))
+        except SystemExit as exit_:  # argparse's usage error: its line, then exit 2
+            code = exit_.code if isinstance(exit_.code, int) else 2
     return Outcome(code, out.getvalue(), err.getvalue())
 
 

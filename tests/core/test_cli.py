@@ -126,3 +126,17 @@ def test_sandbox_refuses_a_binary_script_and_a_folder_as_database(tmp_path: Path
     script.write_text("as ada juggle 3\n")
     outcome = run_cli("sandbox", "--script", str(script))
     assert outcome.code == 2 and f"{script}:1: unknown action 'juggle'" in outcome.stderr
+
+
+def test_a_region_as_timezone_is_refused_by_every_command(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[cohort]\ntimezone = "America"\n')
+    shutil.copytree(ROOT / "lessons", tmp_path / "lessons")
+    for argv in (("check-config", str(config)),
+                 ("sandbox", "--config", str(config), "--script", str(config)),
+                 ("export", "--config", str(config), "--format", "json", "--out", "-"),
+                 ("export", "--timezone", "America", "--format", "json", "--out", "-",
+                  "--db", str(tmp_path / "c.db"))):
+        outcome = run_cli(*argv)
+        assert outcome.code == 2, (argv, outcome)
+        assert "region, not a timezone" in outcome.stderr, (argv, outcome)

@@ -236,3 +236,27 @@ def test_sandbox_over_hostile_scripts_and_databases(script: bytes, script_kind: 
             assert "✗" in outcome.stdout and "Traceback" not in outcome.stdout + outcome.stderr
             return
         assert_clear_refusal(outcome)
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(database=DATABASE_BYTES, database_kind=PLACES, out_kind=PLACES,
+       fmt=st.sampled_from(["csv", "json", "markdown", "html"]),
+       flags=st.lists(st.sampled_from([
+           ["--since", "2026-13-40"], ["--until", "yesterday"], ["--since", "2026-11-01"],
+           ["--run", "0"], ["--run", "99999999999999999999"], ["--example", "-3"],
+           ["--timezone", "America"], ["--timezone", "a" * 300], ["--timezone", "Europe/Oslo"],
+           ["--table", "messages"], ["--include-bot-messages"]]), max_size=3))
+def test_export_over_hostile_databases_outputs_and_options(
+    database: bytes | str, database_kind: str, out_kind: str, fmt: str, flags: list[list[str]],
+) -> None:
+    with scratch() as root:
+        db = database_at(root / "data", database_kind, database)
+        out = place(root / "exports", out_kind, b"an older export", "run.out")
+        argv = ["export", "--db", str(db), "--format", fmt, "--out", str(out)]
+        outcome = run_cli(*argv, *(word for flag in flags for word in flag))
+        event(f"exit {outcome.code}")
+        assert_clear_refusal(outcome)
+        assert not list(root.rglob("*.partial"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,26 @@ def test_a_token_file_that_is_binary_or_a_folder_is_a_config_error(tmp_path: Pat
         load_token({"DISCORD_TOKEN_FILE": str(secret)})
     with pytest.raises(ConfigError, match=r"DISCORD_TOKEN.*not look like a bot token"):
         load_token({"DISCORD_TOKEN": "tökén"})
+
+
+@pytest.mark.parametrize(("zone", "words"), [
+    ("America", "is a region, not a timezone"),
+    ("Etc", "is a region, not a timezone"),
+    ("a" * 300, "not a timezone I know"),
+    ("Europe/", "not a timezone I know"),
+    ("UTC\u0000", "not a timezone I know"),
+])
+def test_a_timezone_that_is_no_zone_is_a_config_error_with_suggestions(
+    tmp_path: Path, zone: str, words: str,
+) -> None:
+    path = write(tmp_path, f"[cohort]\ntimezone = {json.dumps(zone)}\n")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    message = str(refused.value)
+    assert "cohort.timezone" in message and words in message, message
+    assert "/" in message.split(words, 1)[1]  # a suggestion such as America/New_York
+
+
+def test_a_timezone_is_kept_in_its_canonical_spelling(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[cohort]\ntimezone = "europe/berlin"\n'))
+    assert config.cohort.timezone == "Europe/Berlin" and config.cohort.tz.key == "Europe/Berlin"
