@@ -261,7 +261,10 @@ def _export(args: argparse.Namespace) -> int:
 
     config_path = args.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     config = load_config(config_path) if config_path else Config()
-    tz = ZoneInfo(config_zone(args.timezone)) if args.timezone else config.cohort.tz
+    try:
+        tz = ZoneInfo(config_zone(args.timezone)) if args.timezone else config.cohort.tz
+    except UserError as exc:
+        raise UserError(f"--timezone: {exc.message}") from None
     fmt, table = Format(args.format), Table(args.table) if args.table else None
     if table is not None and fmt is not Format.CSV:
         raise UserError("--table is for --format csv.")
