@@ -66,7 +66,8 @@ def review_embed(text: str, result: Review) -> discord.Embed:
     embed.description = (
         f"{readiness(result)}\n"
         f"Chance of a response: **{result.likelihood}** messages like this one got a reply.\n"
-        f"Reviewed as a **{channel}** ({how}){attempt}.\n"
+        f"Reviewed as {'an' if channel[:1] in 'aeiou' else 'a'} **{channel}** ({how})"
+        f"{attempt}.\n"
         f"{plural(s.characters, 'character')} · {plural(s.words, 'word')} · "
         f"{plural(s.questions, 'question')} · reading grade {s.reading_grade:.0f}"
     )
