@@ -12,13 +12,12 @@ import re
 import reprlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock
-from bot.cron import EXAMPLE as CRON_EXAMPLE
-from bot.cron import parse_crontab
 from bot.errors import ConfigError, UserError
 from bot.followups import DEFAULT_HOURS, FriendlyHours
 from bot.settings import resolve_zone
@@ -160,15 +159,19 @@ def _hours(value: Any) -> str | None:
 
 
 def _cron(value: Any) -> str | None:
-    expected = f"a 5-field cron expression such as {CRON_EXAMPLE}"
+    expected = 'a 5-field cron expression such as "0 9 * * MON" (minute hour day month weekday)'
     if not isinstance(value, str):
         return expected
     if not value.strip():
         return None  # empty string: scheduled posting off
+    from bot.scheduler import cron_trigger
+
     try:
-        parse_crontab(value)
+        trigger = cron_trigger(value, UTC)
     except ValueError as exc:
-        return f"{expected}; {exc}"
+        return f"{expected}: {exc}"
+    if trigger.get_next_fire_time(None, SystemClock().now()) is None:
+        return f"{expected}, one that fires (this one never does, e.g. 30 February)"
     return None
 
 

@@ -1,11 +1,11 @@
-"""The crontab expressions a moderator may write in the config: the standard five fields, read
-as cron reads them, or a `ValueError` saying what is wrong.
+"""Standard five-field cron expressions, read the way crontab(5) reads them.
 
-APScheduler's own parser is not the judge: it takes extensions (`MON#1`, `L`, `5L`), lets a
-dangling `MON-` through as plain Monday, counts weekdays from Monday = 0 where cron says
-Sunday = 0, and fires when the day of the month AND the weekday match where cron fires when
-either does. So the expression is checked and expanded here into explicit values that mean
-the same thing to APScheduler as to cron.
+APScheduler 3's `CronTrigger.from_crontab` is not crontab: it counts a numeric weekday from
+0 = Monday (so "0 10 * * 1" fired on Tuesdays), accepts neither 7 for Sunday nor crontab's "day
+of month OR day of week" rule, and lets through fragments such as "MON-" or "MON#1" that mean
+something else than the moderator wrote. So the expression is parsed here, strictly, into
+fields APScheduler reads the same way; anything outside crontab's grammar is refused with the
+field that is wrong.
 """
 
 from __future__ import annotations
@@ -13,13 +13,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # cron: Sunday is 0 (and 7)
-# APScheduler's weekday names, which it numbers from Monday.
-_APS_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_ITEM = re.compile(r"(?P<range>\*|[0-9a-z]+(?:-[0-9a-z]+)?)(?:/(?P<step>[0-9]+))?")
-_LONGEST_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February 29 in leap years
-EXAMPLE = '"0 9 * * MON" (minute hour day-of-month month weekday)'
+_ITEM = re.compile(
+    r"^(?:\*|(?P<lo>[0-9]+|[a-z]{3})(?:-(?P<hi>[0-9]+|[a-z]{3}))?)(?:/(?P<step>[0-9]+))?$")
+
+
+class CronError(ValueError):
+    """The expression is not a five-field crontab line; the message names the field."""
+
+
+@dataclass(frozen=True)
+class CronFields:
+    """APScheduler CronTrigger arguments. `day_of_week` uses APScheduler's names, so its
+    numbering never matters. When both days are restricted, crontab fires when EITHER matches:
+    `either_day` says so, and the trigger is built as two triggers joined by OR."""
+
+    minute: str
+    hour: str
+    day: str
+    month: str
+    day_of_week: str
+    either_day: bool
 
 
 @dataclass(frozen=True)
@@ -27,84 +42,69 @@ class _Field:
     name: str
     low: int
     high: int
-    names: tuple[str, ...] = ()  # names for low, low+1, ...
-
-    def value(self, token: str) -> int:
-        if token.isdigit():
-            number = int(token)
-        elif token in self.names:
-            number = self.low + self.names.index(token)
-        else:
-            kind = f"a number or a name ({', '.join(self.names)})" if self.names else "a number"
-            raise ValueError(f"{self.name} {token!r} is not {kind}")
-        if not self.low <= number <= self.high:
-            raise ValueError(f"{self.name} {number} is outside {self.low}-{self.high}")
-        return number
-
-    def expand(self, text: str) -> frozenset[int] | None:
-        """The values the field allows; None for `*` (every value)."""
-        if text == "*":
-            return None
-        values: set[int] = set()
-        for item in text.split(","):
-            match = _ITEM.fullmatch(item)
-            if match is None:
-                raise ValueError(f"{self.name} {item!r} is not a value, a range a-b, or */n "
-                                 "(cron extensions such as L, W, # and ? are not supported)")
-            first, last = self.low, self.high
-            if match["range"] != "*":
-                start, _, end = match["range"].partition("-")
-                first = self.value(start)
-                last = self.value(end) if end else (self.high if match["step"] else first)
-                if self.name == "weekday" and end and last == 0:
-                    last = 7  # "SAT-SUN": Sunday is also 7, at the end of the week
-            step = int(match["step"] or 1)
-            if step < 1 or first > last:
-                raise ValueError(f"{self.name} {item!r} is an empty range")
-            values.update(range(first, last + 1, step))
-        return frozenset(values)
+    names: tuple[str, ...] = ()
+    names_from: int = 0  # the number of the first name (jan = 1, sun = 0)
 
 
-_FIELDS = (
-    _Field("minute", 0, 59),
-    _Field("hour", 0, 23),
-    _Field("day of the month", 1, 31),
-    _Field("month", 1, 12, _MONTHS),
-    _Field("weekday", 0, 7, (*_WEEKDAYS, "sun")),
-)
+_MINUTE = _Field("minute", 0, 59)
+_HOUR = _Field("hour", 0, 23)
+_DAY = _Field("day of month", 1, 31)
+_MONTH = _Field("month", 1, 12, _MONTHS, 1)
+_WEEKDAY = _Field("day of week", 0, 7, _DAYS, 0)  # 0 and 7 are both Sunday
 
 
-@dataclass(frozen=True)
-class CronSpec:
-    """A checked crontab expression, as APScheduler's CronTrigger arguments."""
-
-    minute: str
-    hour: str
-    day: str
-    month: str
-    day_of_week: str
-
-
-def parse_crontab(expression: str) -> CronSpec:
-    """`expression` as standard cron means it; `ValueError` naming the field that is wrong."""
-    parts = expression.lower().split()
+def parse_cron(expression: str) -> CronFields:
+    parts = expression.split()
     if len(parts) != 5:
-        raise ValueError(f"it has {len(parts)} fields")
-    minute, hour, day, month, weekday = (
-        field.expand(part) for field, part in zip(_FIELDS, parts, strict=True))
-    if day is not None and weekday is not None:
-        raise ValueError("give a day of the month or a weekday, not both (cron would post on "
-                         "either one, which is rarely what is meant)")
-    if weekday is None and not any(d <= _LONGEST_MONTH[m - 1] for d in day or range(1, 32)
-                                   for m in month or range(1, 13)):
-        raise ValueError("no month has that day, so it never does (e.g. 30 February)")
-    weekdays = None if weekday is None else sorted(
-        {_APS_WEEKDAYS.index(_WEEKDAYS[d % 7]) for d in weekday})
-    return CronSpec(
-        minute=_listed(minute), hour=_listed(hour), day=_listed(day), month=_listed(month),
-        day_of_week="*" if weekdays is None else ",".join(_APS_WEEKDAYS[d] for d in weekdays),
-    )
+        raise CronError(
+            f"a cron expression has 5 fields (minute hour day month weekday), this one has "
+            f"{len(parts)}"
+        )
+    minute, hour, day, month, weekday = (p.lower() for p in parts)
+    values = [_values(spec, field) for spec, field in zip(
+        (minute, hour, day, month, weekday), (_MINUTE, _HOUR, _DAY, _MONTH, _WEEKDAY),
+        strict=True)]
+    minutes, hours, days, months, weekdays = (
+        "*" if spec == "*" else ",".join(str(v) for v in sorted(found))
+        for spec, found in zip((minute, hour, day, month, weekday), values, strict=True))
+    if weekday != "*":
+        weekdays = ",".join(_DAYS[d] for d in sorted({d % 7 for d in values[4]}))
+    return CronFields(minutes, hours, days, months, weekdays,
+                      either_day=day != "*" and weekday != "*")
 
 
-def _listed(values: frozenset[int] | None) -> str:
-    return "*" if values is None else ",".join(map(str, sorted(values)))
+def _values(spec: str, field: _Field) -> set[int]:
+    """Every value the field matches, crontab's way; CronError on anything else."""
+    found: set[int] = set()
+    for item in spec.split(","):
+        match = _ITEM.match(item)
+        if match is None:
+            raise CronError(f"the {field.name} field has {item!r}, which is not a value, a "
+                            "range (a-b), a list (a,b) or a step (*/n)")
+        lo, hi, step = match["lo"], match["hi"], match["step"]
+        if lo is None:
+            first, last = field.low, field.high if field is not _WEEKDAY else 6
+        else:
+            first = _number(lo, field)
+            last = _number(hi, field) if hi is not None else (
+                field.high if step is not None else first)
+        if first > last:
+            raise CronError(f"the {field.name} field's range {item!r} runs backwards")
+        stride = int(step) if step is not None else 1
+        if stride < 1:
+            raise CronError(f"the {field.name} field's step in {item!r} must be at least 1")
+        found.update(range(first, last + 1, stride))
+    return found
+
+
+def _number(token: str, field: _Field) -> int:
+    if token.isdigit():
+        value = int(token)
+        if not field.low <= value <= field.high:
+            raise CronError(f"the {field.name} field allows {field.low}-{field.high}, "
+                            f"not {value}")
+        return value
+    if token in field.names:
+        return field.names.index(token) + field.names_from
+    allowed = f" or names such as {field.names[0]}" if field.names else ""
+    raise CronError(f"the {field.name} field has {token!r}: use numbers{allowed}")

@@ -1,65 +1,85 @@
-"""Crontab expressions (bot/cron.py): read as cron reads them, whatever APScheduler would make
-of them, and anything else refused with the field named."""
+"""Cron expressions read as crontab(5) reads them, not as APScheduler's from_crontab."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.cron import parse_crontab
-from bot.scheduler import next_cron_time
+from bot.config import ConfigError, parse_config
+from bot.cron import CronError, parse_cron
+from bot.scheduler import cron_trigger, next_cron_time
 
-MONDAY = datetime(2026, 11, 23, 12, tzinfo=UTC)  # a Monday, after 09:00
-
-
-@pytest.mark.parametrize(("cron", "weekday"), [
-    ("0 9 * * 1", "Monday"),  # APScheduler alone: Tuesday
-    ("0 9 * * 2", "Tuesday"),
-    ("0 9 * * 0", "Sunday"),
-    ("0 9 * * 7", "Sunday"),
-    ("0 9 * * SUN", "Sunday"),
-    ("0 9 * * sat-sun", "Saturday"),
-    ("0 9 * * 1-5", "Tuesday"),
-    ("0 9 * * */3", "Wednesday"),  # 0, 3, 6: Sunday, Wednesday, Saturday
-])
-def test_weekdays_count_from_sunday_as_in_cron(cron: str, weekday: str) -> None:
-    assert f"{next_cron_time(cron, UTC, MONDAY):%A}" == weekday
+BERLIN = ZoneInfo("Europe/Berlin")
+TUESDAY_NOON = datetime(2026, 12, 1, 12, tzinfo=UTC)  # 13:00 in Berlin
 
 
-def test_numbers_mean_what_cron_means() -> None:
-    assert next_cron_time("0 9 * * 1", UTC, MONDAY) == datetime(2026, 11, 30, 9, tzinfo=UTC)
-    assert next_cron_time("30 8 1,15 * *", UTC, MONDAY) == datetime(2026, 12, 1, 8, 30,
-                                                                     tzinfo=UTC)
-    assert next_cron_time("*/20 13 * * *", UTC, MONDAY) == datetime(2026, 11, 23, 13,
-                                                                    tzinfo=UTC)
-    assert next_cron_time("0 9 29 2 *", UTC, MONDAY) == datetime(2028, 2, 29, 9, tzinfo=UTC)
+@pytest.mark.parametrize(
+    ("cron", "expected"),
+    [
+        ("0 10 * * 1", "Mon 2026-12-07 10:00"),  # 1 is Monday (from_crontab said Tuesday)
+        ("0 10 * * 0", "Sun 2026-12-06 10:00"),
+        ("0 10 * * 7", "Sun 2026-12-06 10:00"),  # 7 is Sunday too
+        ("0 10 * * MON", "Mon 2026-12-07 10:00"),
+        ("0 10 * * mon-fri", "Wed 2026-12-02 10:00"),
+        ("0 10 * * 1-5", "Wed 2026-12-02 10:00"),
+        ("0 10 * * */2", "Thu 2026-12-03 10:00"),  # Sunday, Tuesday, Thursday, Saturday
+        ("0 10 * * 2,4", "Thu 2026-12-03 10:00"),
+        ("*/15 9-17 * * 1-5", "Tue 2026-12-01 13:15"),
+        ("30 8 15 * *", "Tue 2026-12-15 08:30"),
+        ("0 9 * JAN *", "Fri 2027-01-01 09:00"),
+        # Both days restricted: the 1st of the month OR any Monday, as crontab has it.
+        ("0 10 1 * 1", "Mon 2026-12-07 10:00"),
+        ("0 10 2 * 5", "Wed 2026-12-02 10:00"),
+    ],
+)
+def test_next_time_is_crontabs(cron: str, expected: str) -> None:
+    fire = next_cron_time(cron, BERLIN, TUESDAY_NOON).astimezone(BERLIN)
+    assert fire.strftime("%a %Y-%m-%d %H:%M") == expected
 
 
-@pytest.mark.parametrize(("cron", "words"), [
-    ("0 9 * * MON#1", "weekday 'mon#1'"),
-    ("0 9 * * MON-", "weekday 'mon-'"),
-    ("0 9 L * *", "day of the month 'l'"),
-    ("0 9 * * 8", "weekday 8 is outside 0-7"),
-    ("0 9 1 * MON", "not both"),
-    ("0 9 31 4,6 *", "never does"),
-    ("0 9 * *", "4 fields"),
-    ("0 9-5 * * *", "empty range"),
-])
-def test_what_cron_does_not_mean_is_refused_by_field(cron: str, words: str) -> None:
-    with pytest.raises(ValueError, match=words):
-        parse_crontab(cron)
+@pytest.mark.parametrize(
+    ("cron", "says"),
+    [
+        ("0 9 * * MON#1", "day of week field has 'mon#1'"),
+        ("0 9 * * MON-", "day of week field has 'mon-'"),
+        ("0 9 * * 8", "allows 0-7, not 8"),
+        ("0 9 * * L", "day of week field has 'l'"),
+        ("60 9 * * *", "minute field allows 0-59, not 60"),
+        ("0 24 * * *", "hour field allows 0-23"),
+        ("0 9 0 * *", "day of month field allows 1-31, not 0"),
+        ("0 9 * 13 *", "month field allows 1-12"),
+        ("0 9 * * fri-mon", "runs backwards"),
+        ("0 9 * * */0", "at least 1"),
+        ("0 9 * * FOO", "use numbers or names such as sun"),
+        ("0 9 * *", "has 4"),
+        ("0 9 * * * *", "has 6"),
+        ("@daily", "has 1"),
+    ],
+)
+def test_outside_crontabs_grammar_is_refused_naming_the_field(cron: str, says: str) -> None:
+    with pytest.raises(CronError, match=says.replace("(", r"\(")):
+        parse_cron(cron)
 
 
-CRON_ALPHABET = st.sampled_from([*"0123456789*/,-#?LW ", "MON", "sun", "jan", "  "])
+def test_a_config_with_such_a_schedule_names_the_key_and_the_field() -> None:
+    with pytest.raises(ConfigError) as refused:
+        parse_config({"lesson": {"post_schedule": "0 9 * * MON#1"}})
+    assert "lesson.post_schedule" in str(refused.value)
+    assert "day of week field has 'mon#1'" in str(refused.value)
 
 
-@given(st.lists(CRON_ALPHABET, max_size=30).map("".join) | st.text(max_size=40))
-def test_any_text_is_a_schedule_that_fires_or_a_value_error(text: str) -> None:
+_CRONLIKE = st.from_regex(r"\A([0-9*,/a-zA-Z#-]{1,8} ){4}[0-9*,/a-zA-Z#-]{1,8}\Z")
+
+
+@given(st.text(max_size=40) | _CRONLIKE)
+def test_any_text_parses_into_a_trigger_or_is_refused_naming_a_field(text: str) -> None:
     try:
-        parse_crontab(text)
-    except ValueError:
+        parse_cron(text)
+    except CronError as refused:
+        assert "field" in str(refused)
         return
-    assert next_cron_time(text, UTC, MONDAY) > MONDAY
+    assert cron_trigger(text, BERLIN) is not None  # what parses, APScheduler takes as it is
