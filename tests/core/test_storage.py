@@ -346,3 +346,11 @@ def test_any_file_opens_as_a_database_or_is_a_storage_error(data: bytes | str,
             await attempt(path)
 
     asyncio.run(main())
+
+
+def test_a_lock_file_the_bot_cannot_write_is_a_storage_error(tmp_path: Path) -> None:
+    from storage.lock import DatabaseLock
+
+    (tmp_path / "cohort.db.lock").write_text("")
+    with read_only(tmp_path / "cohort.db.lock"), pytest.raises(StorageError, match="lock file"):
+        DatabaseLock.acquire(tmp_path / "cohort.db")
