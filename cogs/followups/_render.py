@@ -12,7 +12,7 @@ from datetime import datetime
 import discord
 
 from bot.clock import at_and_in, from_ms, timestamp_markup
-from bot.display import member_text
+from bot.display import member_text, plural
 from bot.followups import (
     MAX_ATTEMPTS,
     Outreach,
@@ -169,7 +169,7 @@ def log_embed(entries: list[tuple[Outreach, Reminder | None]]) -> discord.Embed:
             line += f"\n↳ note: {who(_clip(o.note, 100))}"
         lines.append(line)
     if len(entries) > LIST_LIMIT:
-        lines.append(f"…and {len(entries) - LIST_LIMIT} older one(s).")
+        lines.append(f"…and {plural(len(entries) - LIST_LIMIT, 'older one')}.")
     embed = discord.Embed(title="Your outreach log", description="\n\n".join(lines)[:4000],
                           colour=COLOUR)
     embed.set_footer(text="Only you see this. The lesson: two attempts at most, the message "

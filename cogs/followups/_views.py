@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import discord
 
+from bot.display import member_text
 from bot.review import Draft
 from bot.services.followups import Logged
 from cogs._ui import (
@@ -109,7 +110,7 @@ class FollowupReviewModal(CohortModal):
     )
 
     def __init__(self, followup_id: int, delivery: int, recipient: str, max_chars: int) -> None:
-        super().__init__(title=f"Review my follow-up to {recipient}"[:45],
+        super().__init__(title=f"Review my follow-up to {member_text(recipient)}"[:45],
                          custom_id="cohort:fu-review")
         self.followup_id, self.delivery = followup_id, delivery
         self.draft.max_length = max_chars

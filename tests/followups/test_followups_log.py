@@ -200,3 +200,14 @@ async def test_forget_me_removes_outreaches_reminders_settings_and_jobs(
     assert world.bot.scheduler.job_ids("fu:") == ["fu:sweep"]
     await world.clock.advance(timedelta(days=3))
     assert reminders(world, world.ada) == []
+
+
+async def test_a_recipient_cannot_reverse_the_bots_lines(world: CohortWorld) -> None:
+    await world.ada.dm(STRONG_DRAFT)
+    reply = review_of(world, world.ada)
+    opened = await world.ada.click(reply, draft_button(reply, "sent"))
+    logged = await world.ada.submit_modal(opened, {"recipient": "Dana \u202eLee",
+                                                   "channel": "email"})
+    listing = await world.ada.slash("outreach list")
+    for text in (logged.response.content, listing.response.embeds[0]["description"]):
+        assert "\u202e" not in text and "\u2068Dana Lee\u2069" in text, text
