@@ -103,7 +103,8 @@ async def test_forget_me_takes_the_members_reactions_out_and_they_stay_out(
     await world.ben.react(note, "👍")
     await world.ben.react(own, "🎉")
     asked = await world.cy.slash("forget-me")
-    assert "1 reactions on thread messages" in asked.response.content  # the 👍 on ada's
+    assert "1 reaction on a thread message" in asked.response.content  # the 👍 on ada's
+    assert "your reactions there" in asked.response.content  # stay on Discord, it says
     done = await world.cy.click(asked.response, component(asked.response, "Delete everything"))
     assert "Done: deleted" in done.updated_message.content
     expected = {note.id: [MessageReaction("👍", "👍", 1, (world.ben.id,))]}
