@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "backup":
             return _backup(args)
         if args.command == "sandbox":
-            from bot.sandbox.repl import main as sandbox_main
+            from bot.demo.terminal import main as sandbox_main
 
             return sandbox_main(script=args.script, db=args.db, config_path=args.config)
     except ConfigError as exc:

@@ -6,15 +6,14 @@ Discord's OpenAPI spec (`openapi.py`), injects faults on demand (`faults.py`) an
 act as guild members and read what the bot did.
 """
 
-from bot.sandbox.connect import point_client_at
-from bot.sandbox.guilds import CohortGuild, GuildHandle
-from bot.sandbox.harness import BotErrors, Sandbox, SettleTimeout, SpecViolations
-from bot.sandbox.members import InteractionResult, MemberHandle
-from bot.sandbox.openapi import SpecNotFound
+from localdiscord.connect import point_client_at
+from localdiscord.guilds import GuildHandle
+from localdiscord.harness import BotErrors, Sandbox, SettleTimeout, SpecViolations
+from localdiscord.members import InteractionResult, MemberHandle
+from localdiscord.openapi import SpecNotFound
 
 __all__ = [
     "BotErrors",
-    "CohortGuild",
     "GuildHandle",
     "InteractionResult",
     "MemberHandle",

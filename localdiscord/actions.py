@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.sandbox import errors, limits, payloads
-from bot.sandbox.gateway import Gateway
-from bot.sandbox.state import (
+from localdiscord import errors, limits, payloads
+from localdiscord.gateway import Gateway
+from localdiscord.state import (
     DM,
     GUILD_CATEGORY,
     GUILD_FORUM,

@@ -8,10 +8,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import errors
-from bot.sandbox.actions import Actions, UploadedFile
-from bot.sandbox.interactions import InteractionStore
-from bot.sandbox.state import Channel, Message, World
+from localdiscord import errors
+from localdiscord.actions import Actions, UploadedFile
+from localdiscord.interactions import InteractionStore
+from localdiscord.state import Channel, Message, World
 
 # Per-request values the middleware parses for the handlers.
 JSON_KEY = web.RequestKey("sandbox_json", object)

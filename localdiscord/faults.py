@@ -12,7 +12,7 @@ import fnmatch
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.errors import DiscordError
+from localdiscord.errors import DiscordError
 
 
 @dataclass

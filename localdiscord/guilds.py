@@ -10,19 +10,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 
-from bot.sandbox.state import GUILD_FORUM, GUILD_TEXT, Channel, Guild, Overwrite, Role, next_id
+from localdiscord.state import GUILD_FORUM, GUILD_TEXT, Channel, Guild, Overwrite, Role, next_id
 
 if TYPE_CHECKING:
-    from bot.sandbox.harness import Sandbox
-    from bot.sandbox.members import MemberHandle
-
-# Moderation-ish permissions: manage messages, manage threads, kick, moderate members.
-MODERATOR_PERMISSIONS = (1 << 13) | (1 << 34) | (1 << 1) | (1 << 40)
-# The permissions the bot's invite link asks for (README.md, "Invite the bot"): View Channel,
-# Send Messages, Send Messages in Threads, Create Public Threads, Manage Threads, Embed Links,
-# Attach Files, Read Message History, Add Reactions. Discord gives them to the bot's own role.
-BOT_INVITE_PERMISSIONS = 326417632320
-
+    from localdiscord.harness import Sandbox
+    from localdiscord.members import MemberHandle
 
 class GuildHandle:
     def __init__(self, sandbox: Sandbox, guild: Guild) -> None:
@@ -68,7 +60,7 @@ class GuildHandle:
     def add_member(
         self, name: str, *, roles: Iterable[Role] = (), bot: bool = False, dms_closed: bool = False
     ) -> MemberHandle:
-        from bot.sandbox.members import MemberHandle
+        from localdiscord.members import MemberHandle
 
         world = self._sb.world
         user = world.add_user(name, bot=bot, dms_closed=dms_closed)
@@ -90,28 +82,10 @@ class GuildHandle:
         raise KeyError(f"no role {name!r} in guild {self.guild.name!r}")
 
     def member(self, name: str) -> MemberHandle:
-        from bot.sandbox.members import MemberHandle
+        from localdiscord.members import MemberHandle
 
         for uid in self.guild.members:
             user = self._sb.world.users[uid]
             if user.username == name:
                 return MemberHandle(self._sb, user, self.guild)
         raise KeyError(f"no member {name!r} in guild {self.guild.name!r}")
-
-
-class CohortGuild:
-    """The demo cohort: #lessons, a #critiques forum, a Moderator role, mod, ada, ben and cy."""
-
-    def __init__(self, sandbox: Sandbox, name: str = "Cohort") -> None:
-        self.handle = sandbox.create_guild(name)
-        self.lessons = self.handle.add_text_channel("lessons")
-        self.critiques = self.handle.add_forum_channel("critiques")
-        self.moderator_role = self.handle.add_role("Moderator", MODERATOR_PERMISSIONS)
-        # The role Discord creates for a bot invited with BOT_INVITE_PERMISSIONS.
-        self.bot_role = self.handle.add_role(sandbox.world.bot.username, BOT_INVITE_PERMISSIONS)
-        self.bot_role.bot_id = sandbox.world.bot.id  # managed by Discord, like a real bot role
-        self.handle.guild.members[sandbox.world.bot.id] = [self.bot_role.id]
-        self.mod = self.handle.add_member("mod", roles=[self.moderator_role])
-        self.ada = self.handle.add_member("ada")
-        self.ben = self.handle.add_member("ben")
-        self.cy = self.handle.add_member("cy")

@@ -21,15 +21,15 @@ from typing import Any
 
 import discord
 
-from bot.sandbox import payloads
-from bot.sandbox.connect import point_client_at, restore_discord
-from bot.sandbox.faults import Faults
-from bot.sandbox.gateway import Gateway
-from bot.sandbox.guilds import CohortGuild, GuildHandle
-from bot.sandbox.members import MemberHandle
-from bot.sandbox.openapi import SpecValidator, require_spec
-from bot.sandbox.server import LoggedRequest, SandboxServer, Violation
-from bot.sandbox.state import (
+from localdiscord import payloads
+from localdiscord.connect import point_client_at, restore_discord
+from localdiscord.faults import Faults
+from localdiscord.gateway import Gateway
+from localdiscord.guilds import GuildHandle
+from localdiscord.members import MemberHandle
+from localdiscord.openapi import SpecValidator, require_spec
+from localdiscord.server import LoggedRequest, SandboxServer, Violation
+from localdiscord.state import (
     SEND_MESSAGES,
     SEND_MESSAGES_IN_THREADS,
     Attachment,
@@ -237,10 +237,6 @@ class Sandbox:
         g = guild.guild if isinstance(guild, GuildHandle) else guild
         g.bot_joined = True
         self._announce(lambda: self.server.actions.join_guild(g))
-
-    def cohort_guild(self, name: str = "Cohort") -> CohortGuild:
-        """The demo cohort: #lessons, #critiques forum, Moderator role, mod/ada/ben/cy."""
-        return CohortGuild(self, name)
 
     def member(self, name: str) -> MemberHandle:
         for guild in self.world.guilds.values():

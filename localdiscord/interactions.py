@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.sandbox.state import next_id
+from localdiscord.state import next_id
 
 DEFAULT_TIMEOUT = 3.0
 TOKEN_LIFETIME = timedelta(minutes=15)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.errors import empty_message, invalid_form, too_large
+from localdiscord.errors import empty_message, invalid_form, too_large
 
 CONTENT = 2000
 EMBEDS = 10

@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox import limits, payloads
-from bot.sandbox.actions import UploadedFile
-from bot.sandbox.interactions import (
+from localdiscord import limits, payloads
+from localdiscord.actions import UploadedFile
+from localdiscord.interactions import (
     APPLICATION_COMMAND,
     APPLICATION_COMMAND_AUTOCOMPLETE,
     MESSAGE_COMPONENT,
     MODAL_SUBMIT,
     InteractionRecord,
 )
-from bot.sandbox.state import DM, Channel, Guild, Message, User
+from localdiscord.state import DM, Channel, Guild, Message, User
 
 if TYPE_CHECKING:
-    from bot.sandbox.harness import Sandbox
+    from localdiscord.harness import Sandbox
 
 # Option types inferred from Python values when the command is not known.
 _PY_OPTION_TYPES = ((bool, 5), (int, 4), (float, 10), (str, 3))

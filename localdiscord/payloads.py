@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.state import (
+from localdiscord.state import (
     DM,
     GUILD_FORUM,
     Attachment,

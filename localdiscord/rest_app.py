@@ -6,9 +6,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import errors, payloads
-from bot.sandbox.context import JSON_KEY, Context, reply
-from bot.sandbox.state import Command, next_id
+from localdiscord import errors, payloads
+from localdiscord.context import JSON_KEY, Context, reply
+from localdiscord.state import Command, next_id
 
 
 def routes(ctx: Context) -> list[web.RouteDef]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.sandbox import errors, payloads
-from bot.sandbox.context import Context, body, files, reply
-from bot.sandbox.state import GUILD_FORUM, READ_MESSAGE_HISTORY
+from localdiscord import errors, payloads
+from localdiscord.context import Context, body, files, reply
+from localdiscord.state import GUILD_FORUM, READ_MESSAGE_HISTORY
 
 
 def routes(ctx: Context) -> list[web.RouteDef]:

@@ -12,17 +12,17 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import errors, limits, payloads
-from bot.sandbox.actions import LOADING
-from bot.sandbox.context import Context, body, files, reply
-from bot.sandbox.interactions import (
+from localdiscord import errors, limits, payloads
+from localdiscord.actions import LOADING
+from localdiscord.context import Context, body, files, reply
+from localdiscord.interactions import (
     APPLICATION_COMMAND,
     APPLICATION_COMMAND_AUTOCOMPLETE,
     MESSAGE_COMPONENT,
     MODAL_SUBMIT,
     InteractionRecord,
 )
-from bot.sandbox.state import Message
+from localdiscord.state import Message
 
 MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, CHOICES, MODAL = 4, 5, 6, 7, 8, 9
 MAX_CHOICES = 25

@@ -22,14 +22,14 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.sandbox import errors, payloads, rest_app, rest_channels, rest_interactions
-from bot.sandbox.actions import Actions, UploadedFile
-from bot.sandbox.context import FILES_KEY, JSON_KEY, Context, reply
-from bot.sandbox.faults import Faults
-from bot.sandbox.gateway import Gateway
-from bot.sandbox.interactions import InteractionStore
-from bot.sandbox.openapi import API_PREFIX, SpecValidator
-from bot.sandbox.state import World
+from localdiscord import errors, payloads, rest_app, rest_channels, rest_interactions
+from localdiscord.actions import Actions, UploadedFile
+from localdiscord.context import FILES_KEY, JSON_KEY, Context, reply
+from localdiscord.faults import Faults
+from localdiscord.gateway import Gateway
+from localdiscord.interactions import InteractionStore
+from localdiscord.openapi import API_PREFIX, SpecValidator
+from localdiscord.state import World
 
 log = logging.getLogger(__name__)
 

@@ -28,16 +28,16 @@ from types import FrameType
 from typing import Any
 
 from bot.config import Config, load_config
-from bot.sandbox.demo import demo_world
-from bot.sandbox.openapi import spec_available
-from bot.sandbox.script import (
+from bot.demo.world import demo_world
+from localdiscord.openapi import spec_available
+from localdiscord.script.language import (
     Command,
     ParseError,
     join_heredoc,
     parse_line,
     parse_script,
 )
-from bot.sandbox.session import CommandFailed, QuitRequested, Session, startup_errors
+from localdiscord.script.session import CommandFailed, QuitRequested, Session, startup_errors
 
 Writer = Callable[[str], None]
 SHUTDOWN_TIMEOUT = 30.0

@@ -23,8 +23,8 @@ from typing import Any
 from bot.client import CohortBot
 from bot.clock import ManualClock
 from bot.config import Config, DiscordSettings, LessonSettings, StorageSettings
-from bot.sandbox.guilds import CohortGuild
-from bot.sandbox.harness import Sandbox
+from bot.demo.guild import CohortGuild
+from localdiscord.harness import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "lessons"
@@ -110,7 +110,7 @@ async def demo_world(
     """
     clock = clock or ManualClock()
     sandbox = Sandbox(now=clock.now, validate=validate, fail_on_bot_errors=fail_on_bot_errors)
-    guild = sandbox.cohort_guild()
+    guild = CohortGuild(sandbox)
     config = demo_config(guild, workdir, base=base_config, database=database)
     world = DemoWorld(sandbox, guild, config, clock)
     await sandbox.start()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.sandbox.state import Message
+from localdiscord.state import Message
 
 BAR = "│ "
 EMBED_BAR = "┃ "

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config, parse_config
+from bot.demo.world import DemoWorld
 from bot.errors import ConfigError
-from bot.sandbox import render
-from bot.sandbox.demo import DemoWorld
-from bot.sandbox.errors import DiscordError
-from bot.sandbox.harness import SettleTimeout
-from bot.sandbox.members import InteractionResult, MemberHandle
-from bot.sandbox.script import (
+from localdiscord.errors import DiscordError
+from localdiscord.harness import SettleTimeout
+from localdiscord.members import InteractionResult, MemberHandle
+from localdiscord.script import render
+from localdiscord.script.language import (
     Action,
     ChannelRef,
     Click,
@@ -50,7 +50,7 @@ from bot.sandbox.script import (
     _Scanner,
     parse_channel,
 )
-from bot.sandbox.state import DM, GUILD_FORUM, Channel, Message
+from localdiscord.state import DM, GUILD_FORUM, Channel, Message
 
 Writer = Callable[[str], None]
 

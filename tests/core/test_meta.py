@@ -12,7 +12,7 @@ from bot.client import extension_names
 from cogs._checks import CHANNEL_PERMISSIONS
 
 ROOT = Path(__file__).resolve().parents[2]
-DISCORD_ALLOWED = ("cogs/", "bot/client.py", "bot/sandbox/", "bot/__main__.py")
+DISCORD_ALLOWED = ("cogs/", "bot/client.py", "bot/__main__.py")
 SQL = re.compile(r"\b(SELECT .* FROM|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE TABLE)\b")
 
 

@@ -11,9 +11,9 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.config import Config
-from bot.sandbox.demo import DemoWorld, demo_config, demo_world
-from bot.sandbox.guilds import CohortGuild
-from bot.sandbox.openapi import load_spec
+from bot.demo.guild import CohortGuild
+from bot.demo.world import DemoWorld, demo_config, demo_world
+from localdiscord.openapi import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, ReviewSettings
-from bot.sandbox import Sandbox, render
-from bot.sandbox.demo import demo_config
-from bot.sandbox.repl import run_script
-from bot.sandbox.script import (
+from bot.demo.guild import CohortGuild
+from bot.demo.terminal import run_script
+from bot.demo.world import demo_config
+from localdiscord import Sandbox
+from localdiscord.script import render
+from localdiscord.script.language import (
     ChannelRef,
     Click,
     Clock,
@@ -191,7 +193,7 @@ def test_render_markup_and_sizes() -> None:
 
 
 def test_a_config_keeps_its_settings_but_takes_the_demo_ids(tmp_path: Path) -> None:
-    guild = Sandbox(validate=False).cohort_guild()
+    guild = CohortGuild(Sandbox(validate=False))
     base = Config(review=ReviewSettings(rate_limit_per_hour=2))
     config = demo_config(guild, tmp_path, base=base, database=tmp_path / "kept.db")
     assert config.review.rate_limit_per_hour == 2
@@ -383,9 +385,9 @@ async def test_show_restart_and_the_current_member() -> None:
 async def test_bot_errors_violations_and_not_settling_fail_the_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.sandbox.demo import demo_world
-    from bot.sandbox.server import Violation
-    from bot.sandbox.session import CommandFailed, Session
+    from bot.demo.world import demo_world
+    from localdiscord.script.session import CommandFailed, Session
+    from localdiscord.server import Violation
 
     out: list[str] = []
     async with demo_world(tmp_path, check_violations=False) as world:

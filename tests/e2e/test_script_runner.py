@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox import demo, repl
-from bot.sandbox import session as session_module
-from bot.sandbox.server import Violation
+from bot.demo import terminal
+from bot.demo import world as demo
+from localdiscord.script import session as session_module
+from localdiscord.server import Violation
 
 
 def fake_violation() -> Violation:
@@ -24,7 +25,7 @@ def fake_violation() -> Violation:
 
 async def run(script: str) -> tuple[int, str]:
     out: list[str] = []
-    code = await repl.run_script(script, write=out.append, name="s")
+    code = await terminal.run_script(script, write=out.append, name="s")
     return code, "\n".join(out)
 
 

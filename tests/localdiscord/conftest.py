@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.sandbox import Sandbox
-from bot.sandbox.guilds import CohortGuild
-from bot.sandbox.openapi import load_spec
+from bot.demo.guild import CohortGuild
+from localdiscord import Sandbox
+from localdiscord.openapi import load_spec
 
 from .plain_bot import PlainBot
 
@@ -23,7 +23,7 @@ def openapi_spec() -> object:
 def setup() -> tuple[Sandbox, CohortGuild]:
     """A sandbox (not started yet) with the demo cohort guild built in it."""
     sb = Sandbox(PlainBot)
-    return sb, sb.cohort_guild()
+    return sb, CohortGuild(sb)
 
 
 @pytest.fixture

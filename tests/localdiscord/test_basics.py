@@ -5,8 +5,8 @@ import asyncio
 import discord
 import pytest
 
-from bot.sandbox import Sandbox, SettleTimeout
-from bot.sandbox.guilds import CohortGuild
+from bot.demo.guild import CohortGuild
+from localdiscord import Sandbox, SettleTimeout
 
 from .plain_bot import PlainBot
 
@@ -56,7 +56,7 @@ async def test_restart_logs_a_new_client_in(sandbox: Sandbox) -> None:
 
 async def test_exit_leaves_no_tasks_behind() -> None:
     async with Sandbox(PlainBot) as sb:
-        cohort = sb.cohort_guild()
+        cohort = CohortGuild(sb)
         await cohort.ada.say(cohort.lessons, "ping")
         await cohort.ada.slash("confirm", channel=cohort.lessons)
     await asyncio.sleep(0)  # let cancelled callbacks run

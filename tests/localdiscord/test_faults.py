@@ -10,8 +10,9 @@ import discord
 import pytest
 from discord.http import Route
 
-from bot.sandbox import Sandbox
-from bot.sandbox.errors import unknown_channel
+from bot.demo.guild import CohortGuild
+from localdiscord import Sandbox
+from localdiscord.errors import unknown_channel
 
 from .plain_bot import PlainBot
 
@@ -97,7 +98,7 @@ async def test_request_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     log = tmp_path / "requests.jsonl"
     monkeypatch.setenv("COHORTBOT_SANDBOX_REQUEST_LOG", str(log))
     sb = Sandbox(PlainBot)
-    sb.cohort_guild()
+    CohortGuild(sb)
     async with sb:
         await lessons(sb).send("logged", file=discord.File(__file__, filename="a.py"))
     lines = [json.loads(line) for line in log.read_text().splitlines()]

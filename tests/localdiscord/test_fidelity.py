@@ -20,10 +20,10 @@ import pytest
 from discord.ext import commands, tasks
 
 from bot.clock import ManualClock
-from bot.sandbox import Sandbox, errors
-from bot.sandbox.errors import DiscordError
-from bot.sandbox.guilds import BOT_INVITE_PERMISSIONS, MODERATOR_PERMISSIONS, CohortGuild
-from bot.sandbox.state import (
+from bot.demo.guild import BOT_INVITE_PERMISSIONS, MODERATOR_PERMISSIONS, CohortGuild
+from localdiscord import Sandbox, errors
+from localdiscord.errors import DiscordError
+from localdiscord.state import (
     DEFAULT_EVERYONE,
     MANAGE_MESSAGES,
     MANAGE_THREADS,
@@ -317,7 +317,7 @@ async def test_message_bodies_discord_refuses(sandbox: Sandbox, cohort: CohortGu
 async def test_interaction_token_lives_15_minutes() -> None:
     clock = ManualClock()
     sb = Sandbox(PlainBot, now=clock.now)
-    cohort = sb.cohort_guild()
+    cohort = CohortGuild(sb)
     async with sb:
         answered = await cohort.ada.slash("echo", {"text": "hi"}, channel="lessons")
         unanswered = await cohort.ada.slash("ignore", channel="lessons", settle=False)
@@ -374,7 +374,7 @@ async def test_request_log_has_status_files_and_invalid_json(
     log = tmp_path / "requests.jsonl"
     monkeypatch.setenv("COHORTBOT_SANDBOX_REQUEST_LOG", str(log))
     sb = Sandbox(PlainBot)
-    cohort = sb.cohort_guild()
+    cohort = CohortGuild(sb)
     async with sb:
         status, _ = await raw(sb, "POST", f"/channels/{cohort.lessons.id}/messages",
                               data=b"{not json")
@@ -414,7 +414,7 @@ class LoopBot(PlainBot):
 async def test_settle_waits_for_a_tasks_loop_iteration_not_its_sleep() -> None:
     assert isinstance(LoopBot(), commands.Bot)
     sb = Sandbox(LoopBot, settle_timeout=5)
-    cohort = sb.cohort_guild()
+    cohort = CohortGuild(sb)
     async with sb:
         await cohort.ada.say(cohort.lessons, "go")  # settles: must include the iteration
         assert [m.content for m in sb.bot_messages(cohort.lessons)] == ["from the loop"]

@@ -6,7 +6,8 @@ import discord
 import pytest
 from discord.http import Route
 
-from bot.sandbox import Sandbox
+from bot.demo.guild import CohortGuild
+from localdiscord import Sandbox
 
 from .plain_bot import PlainBot, ProbeCog
 
@@ -185,7 +186,7 @@ async def test_unsynced_commands_are_found_in_the_tree() -> None:
                 self.tree.add_command(cmd, override=True)
 
     async with Sandbox(NoSync) as sb:
-        cohort = sb.cohort_guild()
+        cohort = CohortGuild(sb)
         await sb.settle()
         assert sb.world.commands == {}
         result = await cohort.ada.slash("lesson post", {"title": "T"}, channel=cohort.lessons)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox import limits
-from bot.sandbox.errors import DiscordError
+from localdiscord import limits
+from localdiscord.errors import DiscordError
 
 
 def code_of(fn, *args, **kw) -> int | None:  # type: ignore[no-untyped-def]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import discord
 from discord.ext import commands
 
-from bot.sandbox import Sandbox
-from bot.sandbox.guilds import GuildHandle
+from bot.demo.guild import CohortGuild
+from localdiscord import Sandbox
+from localdiscord.guilds import GuildHandle
 
 from .plain_bot import PlainBot
 
@@ -116,7 +117,7 @@ async def test_content_needs_the_intent() -> None:
             self._connection._intents.message_content = False
 
     async with Sandbox(NoContent) as sb:
-        cohort = sb.cohort_guild()
+        cohort = CohortGuild(sb)
         await sb.settle()
         await cohort.ada.say(cohort.lessons, "secret")
         await cohort.ada.say(cohort.lessons, f"<@{sb.world.bot.id}> hello")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import Sandbox
-from bot.sandbox.openapi import (
+from localdiscord import Sandbox
+from localdiscord.openapi import (
     NO_SPEC_ENV,
     SpecNotFound,
     SpecValidator,

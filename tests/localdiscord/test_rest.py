@@ -7,8 +7,8 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.sandbox import Sandbox
-from bot.sandbox.guilds import GuildHandle
+from localdiscord import Sandbox
+from localdiscord.guilds import GuildHandle
 
 from .plain_bot import PlainBot
 
