@@ -54,6 +54,9 @@ class Actions:
         self._base_url = base_url
         self.upload_limit = limits.UPLOAD_LIMIT
 
+    def _record(self, kind: str, id: int) -> None:
+        self.world.journal.record(kind, id)
+
     def message_payload(self, msg: Message, *, gateway: bool = False) -> dict[str, Any]:
         return payloads.message(self.world, msg, self._base_url(), gateway=gateway)
 
@@ -123,9 +126,11 @@ class Actions:
             webhook_id=self.world.application_id if interaction else None,
             interaction=interaction,
         )
+        self._record("message", msg.id)
         if channel.is_thread and channel.archived and not msg.ephemeral:
             # A message in an archived (unlocked, or by Manage Threads) thread unarchives it.
             channel.archived = False
+            self._record("thread", channel.id)
             await self.gateway.dispatch("THREAD_UPDATE", payloads.thread(self.world, channel))
         if not msg.ephemeral:
             await self.gateway.dispatch("MESSAGE_CREATE", self.message_payload(msg, gateway=True))
@@ -175,6 +180,7 @@ class Actions:
             msg.allowed_mentions = body["allowed_mentions"]
         msg.flags &= ~LOADING
         msg.edited_at = self.world.now()
+        self._record("message", msg.id)
         if not msg.ephemeral:
             await self.gateway.dispatch("MESSAGE_UPDATE", self.message_payload(msg, gateway=True))
         return msg
@@ -191,6 +197,7 @@ class Actions:
 
     async def delete_message(self, msg: Message) -> None:
         msg.deleted = True
+        self._record("message", msg.id)
         if msg.ephemeral:
             return
         data: dict[str, Any] = {"id": str(msg.id), "channel_id": str(msg.channel_id)}
@@ -230,6 +237,7 @@ class Actions:
         )
         if from_message is not None:
             from_message.thread_id = thread.id
+        self._record("thread", thread.id)
         data = payloads.thread(self.world, thread)
         data["newly_created"] = True
         await self.gateway.dispatch("THREAD_CREATE", data)
@@ -244,6 +252,7 @@ class Actions:
                 allowed_mentions=starter.get("allowed_mentions"),
             )
             self._rekey(first, thread.id)
+            self._record("message", first.id)
             await self.gateway.dispatch("MESSAGE_CREATE", self.message_payload(first, gateway=True))
         return thread, first
 
@@ -261,8 +270,10 @@ class Actions:
             if not self.world.can(thread, actor_id, MANAGE_THREADS):
                 raise errors.missing_permissions()
         del self.world.channels[thread.id]
+        self._record("thread", thread.id)
         for mid in thread.message_ids:
             self.world.messages[mid].deleted = True
+            self._record("message", mid)
         await self.gateway.dispatch("THREAD_DELETE", {
             "id": str(thread.id), "guild_id": str(thread.guild_id),
             "parent_id": str(thread.parent_id), "type": thread.type,
@@ -293,6 +304,7 @@ class Actions:
             thread.locked = bool(changes["locked"])
         if "auto_archive_duration" in changes:
             thread.auto_archive_duration = int(changes["auto_archive_duration"])
+        self._record("thread", thread.id)
         await self.gateway.dispatch("THREAD_UPDATE", payloads.thread(self.world, thread))
         return thread
 
@@ -312,6 +324,7 @@ class Actions:
             reaction.user_ids.remove(user_id)
             if not reaction.user_ids:
                 msg.reactions.remove(reaction)
+        self._record("reaction", msg.id)
         channel = self.world.channels[msg.channel_id]
         data: dict[str, Any] = {
             "user_id": str(user_id),
@@ -340,11 +353,13 @@ class Actions:
         await self.gateway.dispatch("GUILD_CREATE", data)
 
     async def channel_changed(self, channel: Channel) -> None:
+        self._record("channel", channel.id)
         guild = self.world.guild_of(channel)
         if guild is not None and guild.bot_joined:
             await self.gateway.dispatch("CHANNEL_UPDATE", payloads.channel(self.world, channel))
 
     async def channel_created(self, channel: Channel) -> None:
+        self._record("channel", channel.id)
         guild = self.world.guild_of(channel)
         if guild is not None and guild.bot_joined:
             await self.gateway.dispatch("CHANNEL_CREATE", payloads.channel(self.world, channel))

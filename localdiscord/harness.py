@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -22,34 +21,37 @@ from typing import Any
 import discord
 
 from localdiscord import payloads
+from localdiscord.acting import Acting
+from localdiscord.app import LocalDiscord
+from localdiscord.clock import Clock
 from localdiscord.connect import point_client_at, restore_discord
 from localdiscord.faults import Faults
 from localdiscord.gateway import Gateway
 from localdiscord.guilds import GuildHandle
 from localdiscord.members import MemberHandle
-from localdiscord.openapi import SpecValidator, require_spec
-from localdiscord.server import LoggedRequest, SandboxServer, Violation
+from localdiscord.ratelimits import RateLimits
+from localdiscord.server import LoggedRequest, Violation
+from localdiscord.settle import (
+    ANNOUNCE_PREFIX,
+    DEFAULT_SETTLE_PREFIXES,
+    DiscordSide,
+    Settler,
+    SettleTimeout,
+)
 from localdiscord.state import (
     SEND_MESSAGES,
     SEND_MESSAGES_IN_THREADS,
-    Attachment,
     Channel,
     Guild,
     Message,
     Overwrite,
-    World,
-    next_id,
 )
 
 log = logging.getLogger(__name__)
 
-# Tasks that belong to the bot's reaction to an event: discord.py's event handlers, app command
-# and view/modal dispatch, discord.ext.tasks loops (while an iteration runs, not while they
-# sleep until the next one), and the project's own named tasks.
-DEFAULT_SETTLE_PREFIXES = (
-    "discord.py:", "CommandTree-invoker", "discord-ui-", "discord-ext-tasks", "cohortbot:",
-)
-_ANNOUNCE_PREFIX = "sandbox-announce"
+# The harness's rate limits: Discord's buckets and headers, with windows 100 times shorter so
+# a suite meets them without waiting seconds (the process runs them at full length).
+HARNESS_RATE_LIMIT_SCALE = 0.01
 
 __all__ = [
     "DEFAULT_SETTLE_PREFIXES",
@@ -58,10 +60,6 @@ __all__ = [
     "SettleTimeout",
     "SpecViolations",
 ]
-
-
-class SettleTimeout(AssertionError):
-    """The bot kept working (tasks, REST requests, undelivered events) past the timeout."""
 
 
 class SpecViolations(AssertionError):
@@ -84,17 +82,6 @@ class _ErrorCollector(logging.Handler):
         self.records.append(record)
 
 
-def _sleeping_loop(task: asyncio.Task[Any]) -> bool:
-    """A `discord.ext.tasks.Loop` task parked on its sleep until the next iteration: idle.
-    (Its coroutine is `Loop._loop`; the sleep is the future of `Loop._handle`.)"""
-    coro: Any = task.get_coro()
-    frame = getattr(coro, "cr_frame", None)
-    loop_obj = frame.f_locals.get("self") if frame is not None else None
-    handle = getattr(loop_obj, "_handle", None)
-    future = getattr(handle, "future", None)
-    return future is not None and not future.done() and getattr(task, "_fut_waiter", None) is future
-
-
 class Sandbox:
     def __init__(
         self,
@@ -107,23 +94,26 @@ class Sandbox:
         settle_prefixes: Sequence[str] = DEFAULT_SETTLE_PREFIXES,
         settle_timeout: float = 10.0,
         ready_timeout: float = 10.0,
-        now: Callable[[], datetime] | None = None,
+        clock: Clock | None = None,
         bot_name: str = "CohortBot",
         fail_on_bot_errors: bool = False,
+        rate_limits: RateLimits | None = None,
     ) -> None:
-        self.world = World(bot_name, now=now)
-        if token:
-            self.world.token = token
-        # validate=True without the spec file is an error (SpecNotFound), not a silent skip,
-        # unless $COHORTBOT_SANDBOX_NO_SPEC=1.
-        api = require_spec(spec_path) if validate else None
-        self.server = SandboxServer(self.world, SpecValidator(api))
-        self.server.interactions.timeout = interaction_timeout
+        """`clock`: the world's time (pass the bot's manual clock, so that moving it moves
+        both); `rate_limits`: Discord's buckets with shortened windows by default."""
+        self.local = LocalDiscord(
+            clock=clock, bot_name=bot_name, token=token, validate=validate,
+            spec_path=spec_path, interaction_timeout=interaction_timeout,
+            rate_limits=rate_limits or RateLimits(scale=HARNESS_RATE_LIMIT_SCALE),
+        )
+        self.world = self.local.world
+        self.server = self.local.server
+        self.acting: Acting = self.local.acting
         self._factory = client_factory
         self.client: discord.Client | None = None
         self._client_task: asyncio.Task[None] | None = None
-        self.settle_prefixes = tuple(settle_prefixes)
-        self.settle_timeout = settle_timeout
+        self._settler = Settler(self._side, lambda: self.client, prefixes=settle_prefixes,
+                                timeout=settle_timeout)
         self.ready_timeout = ready_timeout
         self._announcements: set[asyncio.Task[None]] = set()
         self._running = False
@@ -152,7 +142,7 @@ class Sandbox:
 
     async def start(self) -> None:
         logging.getLogger("discord").addHandler(self._errors)
-        await self.server.start()
+        await self.local.start()
         self._running = True
         point_client_at(self.server.api_url, self.server.gateway.url)
         if self._factory is not None:
@@ -198,7 +188,7 @@ class Sandbox:
         await self.stop_client()
         for task in self._announcements:
             task.cancel()
-        await self.server.stop()
+        await self.local.stop()
         restore_discord()
         logging.getLogger("discord").removeHandler(self._errors)
         self._running = False
@@ -258,11 +248,11 @@ class Sandbox:
 
     def _announce(self, make: Callable[[], Awaitable[None]]) -> None:
         """Tell the connected bot about a change (skipped before login: READY carries it)."""
-        if not self._running or self.server.gateway.session_id is None:
+        if not self._running:
             return
         coro: Any = make()
         task: asyncio.Task[None] = asyncio.get_running_loop().create_task(
-            coro, name=_ANNOUNCE_PREFIX
+            coro, name=ANNOUNCE_PREFIX
         )
         self._announcements.add(task)
         task.add_done_callback(self._announcements.discard)
@@ -273,18 +263,11 @@ class Sandbox:
         while self._announcements:
             await asyncio.gather(*self._announcements, return_exceptions=True)
 
-    def _loose_attachment(self, filename: str, data: bytes) -> Attachment:
-        """An uploaded file not in any message (an attachment slash-command option)."""
-        att = Attachment(next_id(), filename, data)
-        self.world.loose_attachments[att.id] = att
-        return att
-
     def _command_definition(self, name: str, guild_id: int | None) -> dict[str, Any]:
         """The synced command (guild first, then global), else the client's tree, else {}."""
-        for scope in (guild_id, None):
-            for cmd in self.world.commands.values():
-                if cmd.name == name and cmd.guild_id == scope:
-                    return {**cmd.payload, "id": cmd.id, "guild_id": cmd.guild_id}
+        synced = self.acting.synced_command(name, guild_id)
+        if synced:
+            return synced
         tree = getattr(self.client, "tree", None)
         if tree is not None:
             for scope_obj in ([discord.Object(guild_id)] if guild_id else []) + [None]:
@@ -354,52 +337,18 @@ class Sandbox:
         self.server.interactions.timeout = value
 
     # -- waiting without sleeping ----------------------------------------------------------------
-    def _watched_tasks(self) -> list[asyncio.Task[Any]]:
-        me = asyncio.current_task()
-        prefixes = (*self.settle_prefixes, _ANNOUNCE_PREFIX)
-        return [
-            t for t in asyncio.all_tasks()
-            if t is not me and not t.done() and t.get_name().startswith(prefixes)
-            and not _sleeping_loop(t)
-        ]
+    async def _side(self) -> DiscordSide:
+        return DiscordSide.from_status(self.local.status())
 
-    def _busy_reason(self) -> str | None:
-        tasks = self._watched_tasks()
-        if tasks:
-            return "tasks: " + ", ".join(sorted({t.get_name() for t in tasks}))
-        if self.server.in_flight:
-            return f"{self.server.in_flight} REST request(s) in flight"
-        client, gw = self.client, self.server.gateway
-        if client is None or client.is_closed():
-            return None
-        if not gw.connected:
-            # Reconnecting (unless a test holds the gateway shut on purpose).
-            return "gateway reconnecting" if gw.accepting else None
-        ws = client.ws
-        if ws is not None and (ws.sequence or 0) < gw.sent_seq:
-            return f"bot has read up to event {ws.sequence}, sent {gw.sent_seq}"
-        return None
+    @property
+    def settle_timeout(self) -> float:
+        return self._settler.timeout
+
+    @settle_timeout.setter
+    def settle_timeout(self, value: float) -> None:
+        self._settler.timeout = value
 
     async def settle(self, within: float | None = None) -> None:
         """Return once the bot has finished reacting: no watched task running, no request in
         flight, every sent event read; checked until it stays so for a few loop turns."""
-        limit = self.settle_timeout if within is None else within
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + limit
-        quiet = 0
-        reason: str | None = None
-        while quiet < 4:
-            if loop.time() > deadline:
-                raise SettleTimeout(f"the bot did not settle within {limit} s: {reason}")
-            reason = self._busy_reason()
-            if reason is None:
-                quiet += 1
-                # Let sockets deliver: a sent frame/response needs a loop turn or two to land.
-                await asyncio.sleep(0 if quiet < 3 else 0.002)
-                continue
-            quiet = 0
-            tasks = self._watched_tasks()
-            if tasks:
-                await asyncio.wait(tasks, timeout=max(0.0, min(0.05, deadline - loop.time())))
-            else:
-                await asyncio.sleep(0.001)
+        await self._settler.settle(within)

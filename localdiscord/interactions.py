@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from localdiscord.state import next_id
+from localdiscord.state import Journal, next_id
 
 DEFAULT_TIMEOUT = 3.0
 TOKEN_LIFETIME = timedelta(minutes=15)
@@ -44,6 +44,7 @@ class InteractionRecord:
     late_callbacks: int = 0  # callbacks that came after the deadline (answered 10062)
     ended: asyncio.Event = field(default_factory=asyncio.Event)  # acked or failed
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # world time
+    on_change: Callable[[], None] = lambda: None  # the world's journal hears of it
     _timer: asyncio.TimerHandle | None = None
 
     @property
@@ -55,23 +56,30 @@ class InteractionRecord:
         if self._timer is not None:
             self._timer.cancel()
         self.ended.set()
+        self.on_change()
 
     def expire(self) -> None:
         if not self.acknowledged:
             self.failed = True
             self.ended.set()
+            self.on_change()
 
 
 class InteractionStore:
-    def __init__(self, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, now: Callable[[], datetime] | None = None,
+                 journal: Journal | None = None) -> None:
         self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
+        self._journal = journal
         self.timeout = DEFAULT_TIMEOUT
         self._by_id: dict[int, InteractionRecord] = {}
         self._by_token: dict[str, InteractionRecord] = {}
 
     def new(self, **kw: Any) -> InteractionRecord:
         iid = next_id()
-        rec = InteractionRecord(iid, f"sandbox-token-{iid}", created_at=self.now(), **kw)
+        rec = InteractionRecord(iid, f"localdiscord-token-{iid}", created_at=self.now(), **kw)
+        if self._journal is not None:
+            journal = self._journal
+            rec.on_change = lambda: journal.record("interaction", iid)
         self._by_id[iid] = rec
         self._by_token[rec.token] = rec
         return rec
@@ -92,6 +100,9 @@ class InteractionStore:
 
     def by_token(self, token: str) -> InteractionRecord | None:
         return self._by_token.get(token)
+
+    def all(self) -> list[InteractionRecord]:
+        return list(self._by_id.values())
 
     def close(self) -> None:
         for rec in self._by_id.values():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from localdiscord.gateway.intents import APPLICATION_FLAG, PRIVILEGED_NAMES
 from localdiscord.state import (
     DM,
     GUILD_FORUM,
@@ -34,6 +35,16 @@ def user(u: User) -> dict[str, Any]:
         "primary_guild": None,
         "bot": u.bot,
     }
+
+
+def own_user(world: World) -> dict[str, Any]:
+    """The bot's own user (`GET /users/@me`, READY): with Discord's private fields."""
+    return {**user(world.bot), "mfa_enabled": False, "verified": True, "email": None,
+            "locale": "en-US"}
+
+
+def application_flags(world: World) -> int:
+    return sum(APPLICATION_FLAG[PRIVILEGED_NAMES[name]] for name in world.privileged_intents)
 
 
 def role(r: Role) -> dict[str, Any]:
@@ -326,8 +337,8 @@ def application(world: World) -> dict[str, Any]:
         "bot_public": False,
         "bot_require_code_grant": False,
         "verify_key": "0" * 64,
-        "flags": 0,
-        "flags_new": "0",
+        "flags": application_flags(world),
+        "flags_new": str(application_flags(world)),
         "redirect_uris": [],
         "interactions_endpoint_url": None,
         "role_connections_verification_url": None,

@@ -112,20 +112,20 @@ def routes(ctx: Context) -> list[web.RouteDef]:
             [command_payload(c) for c in world.commands.values() if c.guild_id == scope]
         )
 
-    app = "/applications/{application_id}"
+    app = "/applications/{application_id:[0-9]+}"
     return [
         web.get("/users/@me", me),
         web.get("/oauth2/applications/@me", application),
         web.get("/applications/@me", application),
         web.get("/gateway", gateway_bot),
         web.get("/gateway/bot", gateway_bot),
-        web.get("/guilds/{guild_id}", get_guild),
-        web.get("/guilds/{guild_id}/roles", roles),
-        web.get("/guilds/{guild_id}/channels", channels),
-        web.get("/guilds/{guild_id}/members", members),
-        web.get("/guilds/{guild_id}/members/{user_id}", member),
+        web.get("/guilds/{guild_id:[0-9]+}", get_guild),
+        web.get("/guilds/{guild_id:[0-9]+}/roles", roles),
+        web.get("/guilds/{guild_id:[0-9]+}/channels", channels),
+        web.get("/guilds/{guild_id:[0-9]+}/members", members),
+        web.get("/guilds/{guild_id:[0-9]+}/members/{user_id:[0-9]+}", member),
         web.put(app + "/commands", put_commands),
         web.get(app + "/commands", get_commands),
-        web.put(app + "/guilds/{guild_id}/commands", put_commands),
-        web.get(app + "/guilds/{guild_id}/commands", get_commands),
+        web.put(app + "/guilds/{guild_id:[0-9]+}/commands", put_commands),
+        web.get(app + "/guilds/{guild_id:[0-9]+}/commands", get_commands),
     ]

@@ -144,8 +144,8 @@ def routes(ctx: Context) -> list[web.RouteDef]:
             raise errors.cannot_dm()  # no DM with itself or another bot
         return reply(payloads.channel(world, world.dm_channel(recipient)))
 
-    ch = "/channels/{channel_id}"
-    msg = ch + "/messages/{message_id}"
+    ch = "/channels/{channel_id:[0-9]+}"
+    msg = ch + "/messages/{message_id:[0-9]+}"
     return [
         web.get(ch, get_channel),
         web.patch(ch, patch_channel),

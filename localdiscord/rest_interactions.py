@@ -187,14 +187,14 @@ def routes(ctx: Context) -> list[web.RouteDef]:
         await actions.delete_message(followup(record(request), request))
         return reply()
 
-    hook = "/webhooks/{application_id}/{token}"
+    hook = "/webhooks/{application_id:[0-9]+}/{token}"
     return [
-        web.post("/interactions/{interaction_id}/{token}/callback", callback),
+        web.post("/interactions/{interaction_id:[0-9]+}/{token}/callback", callback),
         web.get(hook + "/messages/@original", get_original),
         web.patch(hook + "/messages/@original", edit_original),
         web.delete(hook + "/messages/@original", delete_original),
         web.post(hook, send_followup),
-        web.get(hook + "/messages/{message_id}", get_followup),
-        web.patch(hook + "/messages/{message_id}", edit_followup),
-        web.delete(hook + "/messages/{message_id}", delete_followup),
+        web.get(hook + "/messages/{message_id:[0-9]+}", get_followup),
+        web.patch(hook + "/messages/{message_id:[0-9]+}", edit_followup),
+        web.delete(hook + "/messages/{message_id:[0-9]+}", delete_followup),
     ]

@@ -2,22 +2,26 @@
 
 Every REST request passes one middleware that, in order: parses the body (JSON, or multipart
 `payload_json` + `files[n]`; invalid JSON is answered 400 50109), validates it against the
-OpenAPI spec (a violation is always recorded, even when the request then gets a 401 or a
-fault), checks the bot token (401), fires any pending fault, answers a violation 400, runs the
-handler, and validates the answer against the spec's response schema. Every request, the
-invalid-JSON ones too, is kept in `requests` and, once answered, appended to the request log
-($COHORTBOT_SANDBOX_REQUEST_LOG) as one JSON line {"method", "path", "query", "json", "status",
-"files": [{"name", "size"}]}.
-It also counts requests in flight, so the harness can tell when the bot is idle.
+OpenAPI spec (a violation is always recorded, even when the request then gets a 401, a 429 or
+a fault), checks the bot token (401), counts it against its rate-limit bucket (429 when
+over), fires any pending fault, answers a violation 400, runs the handler, and validates the
+answer against the spec's response schema. A route Discord has but the local Discord lacks is
+answered 404 and recorded in `unsupported`. Every request, the invalid-JSON ones too, is kept
+in `requests` and, once answered, appended to the request log (`request_log`, or
+$COHORTBOT_SANDBOX_REQUEST_LOG) as one JSON line {"method", "path", "query", "json",
+"status", "files": [{"name", "size"}]}. It also counts requests in flight, so a harness can
+tell when the bot is idle.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiohttp import BodyPartReader, web
@@ -25,20 +29,22 @@ from aiohttp import BodyPartReader, web
 from localdiscord import errors, payloads, rest_app, rest_channels, rest_interactions
 from localdiscord.actions import Actions, UploadedFile
 from localdiscord.context import FILES_KEY, JSON_KEY, Context, reply
-from localdiscord.faults import Faults
-from localdiscord.gateway import Gateway
+from localdiscord.faults import Fault, Faults
+from localdiscord.gateway import Gateway, Session
 from localdiscord.interactions import InteractionStore
 from localdiscord.openapi import API_PREFIX, SpecValidator
+from localdiscord.ratelimits import RateLimits
 from localdiscord.state import World
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+REQUEST_LOG_ENV = "COHORTBOT_SANDBOX_REQUEST_LOG"
 
 
 @dataclass
 class Violation:
-    """A request (or a sandbox answer) that Discord's OpenAPI spec rejects."""
+    """A request (or a local Discord answer) that Discord's OpenAPI spec rejects."""
 
     kind: str  # "request" or "response"
     method: str
@@ -60,24 +66,41 @@ class LoggedRequest:
     files: list[UploadedFile]
     status: int = 0
 
+    def line(self) -> dict[str, Any]:
+        """The request log's JSON line."""
+        return {"method": self.method, "path": self.path, "query": self.query,
+                "json": self.json, "status": self.status,
+                "files": [{"name": f.filename, "size": len(f.data)} for f in self.files]}
+
 
 class SandboxServer:
-    def __init__(self, world: World, validator: SpecValidator) -> None:
+    def __init__(
+        self, world: World, validator: SpecValidator, *, rate_limits: RateLimits | None = None,
+        request_log: Path | None = None,
+    ) -> None:
         self.world = world
         self.validator = validator
         self.faults = Faults()
-        self.interactions = InteractionStore(now=lambda: world.now())
-        self.gateway = Gateway(token=world.token, on_identify=self._identify_events)
+        self.rate_limits = rate_limits or RateLimits()
+        self.interactions = InteractionStore(now=lambda: world.now(), journal=world.journal)
+        self.gateway = Gateway(
+            token=lambda: world.token, ready=self._ready_events, members=self._members,
+            application_flags=lambda: payloads.application_flags(world),
+        )
         self.gateway.bot_user_id = world.bot.id
         self.actions = Actions(world, self.gateway, lambda: self.base_url)
         self.ctx = Context(world, self.actions, self.interactions)
         self.violations: list[Violation] = []
         self.requests: list[LoggedRequest] = []
         self.in_flight = 0
-        self.unsupported: list[tuple[str, str]] = []  # (method, path) the bot used, we lack
+        # What a client used that Discord has and the local Discord lacks ("GET /x", or a
+        # gateway feature such as "encoding=etf").
+        self.unsupported: list[str] = self.gateway.unsupported
         self.base_url = ""
         self._runner: web.AppRunner | None = None
-        self._log_path = os.environ.get("COHORTBOT_SANDBOX_REQUEST_LOG")
+        log_path = request_log or os.environ.get(REQUEST_LOG_ENV)
+        self._log_path = Path(log_path) if log_path else None
+        self.extra_routes: list[web.RouteDef] = []  # the control API mounts itself here
 
     # -- lifecycle -------------------------------------------------------------------------
     def make_app(self) -> web.Application:
@@ -90,6 +113,7 @@ class SandboxServer:
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway/", self.gateway.handle)
         app.router.add_get("/attachments/{attachment_id}/{filename}", self._attachment)
+        app.add_routes(self.extra_routes)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -105,6 +129,7 @@ class SandboxServer:
 
     async def stop(self) -> None:
         self.interactions.close()
+        self.faults.release()
         await self.gateway.close_all()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -115,20 +140,34 @@ class SandboxServer:
         return self.base_url + API_PREFIX
 
     # -- gateway session start --------------------------------------------------------------
-    def _identify_events(self) -> list[tuple[str, dict[str, Any]]]:
-        joined = [g for g in self.world.guilds.values() if g.bot_joined]
+    def _ready_events(self, session: Session) -> list[tuple[str, dict[str, Any]]]:
+        shard_id, count = session.shard
+        joined = [g for g in self.world.guilds.values()
+                  if g.bot_joined and (g.id >> 22) % count == shard_id]
         ready = {
             "v": 10,
-            "user": payloads.user(self.world.bot),
+            "user": payloads.own_user(self.world),
             "guilds": [{"id": str(g.id), "unavailable": True} for g in joined],
             "private_channels": [],
             "relationships": [],
             "presences": [],
-            "application": {"id": str(self.world.application_id), "flags": 0},
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": ["local"],
+            "session_type": "normal",
+            "user_settings": {},
+            "application": {"id": str(self.world.application_id),
+                            "flags": payloads.application_flags(self.world)},
+            "_trace": ["localdiscord"],
         }
         events: list[tuple[str, dict[str, Any]]] = [("READY", ready)]
         events += [("GUILD_CREATE", payloads.guild_create(self.world, g)) for g in joined]
         return events
+
+    def _members(self, guild_id: int) -> list[dict[str, Any]]:
+        guild = self.world.guilds.get(guild_id)
+        if guild is None or not guild.bot_joined:
+            return []
+        return [payloads.member(self.world, guild, uid) for uid in guild.members]
 
     # -- the middleware ---------------------------------------------------------------------
     @web.middleware
@@ -137,7 +176,9 @@ class SandboxServer:
             return await handler(request)
         self.in_flight += 1
         try:
-            return await self._handle_rest(request, handler)
+            response = await self._handle_rest(request, handler)
+            response.headers.setdefault("Via", "1.1 google")  # as Discord's answers carry
+            return response
         finally:
             self.in_flight -= 1
 
@@ -169,7 +210,7 @@ class SandboxServer:
         request[JSON_KEY], request[FILES_KEY] = body, files
         entry.json, entry.files = body, files
 
-        # Validate first, so a request answered 401 or with a fault is still checked.
+        # Validate first, so a request answered 401, 429 or with a fault is still checked.
         headers = dict(request.headers)
         full_path = API_PREFIX + api_path
         problem = self.validator.validate_request(method, full_path, query, headers, body)
@@ -183,31 +224,53 @@ class SandboxServer:
         if not token_in_url and auth != f"Bot {self.world.token}":
             return reply({"message": "401: Unauthorized", "code": 0}, 401)
 
+        template, params = _route(request)
+        verdict = self.rate_limits.check(method, template, params) if template else None
+        if verdict is not None and not verdict.allowed:
+            self.rate_limits.limited.append((method, api_path))
+            return _with_headers(reply(verdict.body(), 429), verdict.headers)
+        rate_headers = verdict.headers if verdict is not None else {}
+
         fault = self.faults.take(method, api_path)
-        if fault is not None:
-            resp = reply(fault.body, fault.status)
-            resp.headers.update(fault.headers)
-            return resp
+        if fault is not None and fault.kind == "answer":
+            return _with_headers(reply(fault.body, fault.status), fault.headers)
 
         if problem is not None:
             return reply(
-                {"code": 50035, "message": "Invalid Form Body (sandbox: does not match "
+                {"code": 50035, "message": "Invalid Form Body (local Discord: does not match "
                  "Discord's OpenAPI spec)", "errors": {"_errors": [{"code": "OPENAPI",
                  "message": problem[:2000]}]}},
                 400,
             )
+        response, implemented = await self._handle(request, handler, fault)
+        if implemented:
+            self._check_response(method, full_path, query, headers, body, response)
+        return _with_headers(response, rate_headers)
 
+    async def _handle(
+        self, request: web.Request, handler: Handler, fault: Fault | None
+    ) -> tuple[web.StreamResponse, bool]:
+        """The handler's answer, and False if the local Discord lacks the route."""
+        method = request.method
+        api_path = request.raw_path.split("?", 1)[0][len(API_PREFIX):]
+        if fault is not None and fault.kind == "latency":
+            await asyncio.sleep(fault.seconds)
+        if fault is not None and fault.kind == "hold" and not fault.after:
+            await self.faults.wait_released(fault, method, api_path, handled=False)
+        implemented = True
         try:
             response = await handler(request)
         except errors.DiscordError as exc:
             response = reply(exc.body(), exc.status)
-        except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as exc:
-            # In Discord's API (the spec accepted it) but not in the sandbox: say so loudly.
-            log.warning("the sandbox does not implement %s %s", method, api_path)
-            self.unsupported.append((method, api_path))
-            response = reply({"message": f"{exc.status}: {exc.reason}", "code": 0}, exc.status)
-        self._check_response(method, full_path, query, headers, body, response)
-        return response
+        except (web.HTTPNotFound, web.HTTPMethodNotAllowed):
+            # In Discord's API (the spec accepted it) but not here: say so loudly.
+            self.gateway.report_unsupported(f"{method} {api_path}")
+            response = reply({"message": "404: Not Found (not implemented by the local "
+                              "Discord)", "code": 0}, 404)
+            implemented = False
+        if fault is not None and fault.kind == "hold" and fault.after:
+            await self.faults.wait_released(fault, method, api_path, handled=True)
+        return response, implemented
 
     def _check_response(
         self, method: str, full_path: str, query: dict[str, str], headers: dict[str, str],
@@ -222,18 +285,14 @@ class SandboxServer:
         if problem is not None:
             api_path = full_path[len(API_PREFIX):]
             self.violations.append(Violation("response", method, api_path, query, data, problem))
-            log.error("sandbox answer violates the spec: %s %s: %s", method, api_path, problem)
+            log.error("local Discord answer violates the spec: %s %s: %s", method, api_path,
+                      problem)
 
     def _append_log(self, entry: LoggedRequest) -> None:
-        if not self._log_path:
+        if self._log_path is None:
             return
-        line = {
-            "method": entry.method, "path": entry.path, "query": entry.query, "json": entry.json,
-            "status": entry.status,
-            "files": [{"name": f.filename, "size": len(f.data)} for f in entry.files],
-        }
-        with open(self._log_path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(line) + "\n")
+        with self._log_path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry.line()) + "\n")
 
     async def _attachment(self, request: web.Request) -> web.Response:
         """The CDN: attachment URLs in messages point here (discord.py's Attachment.read())."""
@@ -242,6 +301,24 @@ class SandboxServer:
             raise web.HTTPNotFound()
         ctype = att.content_type or "application/octet-stream"
         return web.Response(body=att.data, content_type=ctype)
+
+
+def _route(request: web.Request) -> tuple[str | None, dict[str, str]]:
+    """The matched route's template without the API prefix (None if no route matched), and
+    its parameters."""
+    route = request.match_info.route
+    resource = getattr(route, "resource", None)
+    if resource is None or not request.match_info:
+        return None, {}
+    template = resource.canonical
+    if template.startswith(API_PREFIX):
+        template = template[len(API_PREFIX):]
+    return template, dict(request.match_info)
+
+
+def _with_headers(response: web.StreamResponse, headers: dict[str, str]) -> web.StreamResponse:
+    response.headers.update(headers)
+    return response
 
 
 async def _read_body(request: web.Request) -> tuple[Any, list[UploadedFile]]:

@@ -6,6 +6,8 @@ Plain dataclasses keyed by snowflake. The JSON shapes Discord sends are built in
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -168,8 +170,43 @@ class Command:
         return str(self.payload["name"])
 
 
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    kind: str  # "message", "thread", "channel", "interaction" or "request"
+    id: int
+
+
+class Journal:
+    """Every change to the world, numbered: what a transcript shows after a command, and
+    what a client far away waits on (`wait`) instead of polling."""
+
+    def __init__(self) -> None:
+        self.changes: list[Change] = []
+        self._event = asyncio.Event()
+
+    @property
+    def cursor(self) -> int:
+        return len(self.changes)
+
+    def record(self, kind: str, id: int) -> None:
+        self.changes.append(Change(len(self.changes) + 1, kind, id))
+        self._event.set()
+        self._event = asyncio.Event()
+
+    def since(self, cursor: int) -> list[Change]:
+        return self.changes[cursor:]
+
+    async def wait(self, cursor: int, within: float) -> None:
+        """Return once there is a change after `cursor`, or after `within` seconds."""
+        if self.cursor > cursor:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._event.wait(), within)
+
+
 class World:
-    """Everything the local Discord knows. One instance per sandbox."""
+    """Everything the local Discord knows. One instance per local Discord."""
 
     def __init__(
         self, bot_name: str = "CohortBot", now: Callable[[], datetime] | None = None
@@ -183,10 +220,14 @@ class World:
         self.commands: dict[int, Command] = {}
         # Files uploaded outside any message (attachment options of slash commands).
         self.loose_attachments: dict[int, Attachment] = {}
+        self.journal = Journal()
         self.application_id = next_id()
         self.owner = self.add_user("owner")
         self.bot = self.add_user(bot_name, bot=True)
-        self.token = "sandbox-bot-token"
+        self.token = "localdiscord-bot-token"
+        # Privileged intents enabled for the application (the Developer Portal's switches);
+        # an IDENTIFY asking for one that is off is closed with 4014.
+        self.privileged_intents: set[str] = {"members", "message_content", "presences"}
 
     def add_user(self, name: str, *, bot: bool = False, dms_closed: bool = False) -> User:
         user = User(next_id(), name, bot=bot, dms_closed=dms_closed)

@@ -109,7 +109,7 @@ async def demo_world(
     and `BotErrors` if `fail_on_bot_errors` and discord.py logged an error.
     """
     clock = clock or ManualClock()
-    sandbox = Sandbox(now=clock.now, validate=validate, fail_on_bot_errors=fail_on_bot_errors)
+    sandbox = Sandbox(clock=clock, validate=validate, fail_on_bot_errors=fail_on_bot_errors)
     guild = CohortGuild(sandbox)
     config = demo_config(guild, workdir, base=base_config, database=database)
     world = DemoWorld(sandbox, guild, config, clock)

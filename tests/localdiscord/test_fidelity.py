@@ -316,7 +316,7 @@ async def test_message_bodies_discord_refuses(sandbox: Sandbox, cohort: CohortGu
 
 async def test_interaction_token_lives_15_minutes() -> None:
     clock = ManualClock()
-    sb = Sandbox(PlainBot, now=clock.now)
+    sb = Sandbox(PlainBot, clock=clock)
     cohort = CohortGuild(sb)
     async with sb:
         answered = await cohort.ada.slash("echo", {"text": "hi"}, channel="lessons")

@@ -1,0 +1,76 @@
+"""The world clock: the time of the local Discord (timestamps, interaction token lifetimes).
+
+A local Discord takes any clock with `now()`. To move it through the control API the clock
+must also be movable (`advance`, `set`): in a test that runs the bot in the same process, pass
+the bot's own manual clock, so that moving one moves both. Run as its own process, the local
+Discord keeps a `WorldClock` that stands still until moved (from 2026-01-05 09:00 UTC by
+default); bot processes follow it (`localdiscord.control.clock_follow`) and every move waits
+until each follower has taken it, so a move returns once both sides are at the new time and
+whatever became due on the bot's side has run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Protocol, runtime_checkable
+
+DEFAULT_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+@runtime_checkable
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+@runtime_checkable
+class MovableClock(Protocol):
+    def now(self) -> datetime: ...
+
+    async def advance(self, delta: timedelta) -> datetime: ...
+
+    async def set(self, when: datetime) -> datetime: ...
+
+
+class RealClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+Listener = Callable[[datetime], Awaitable[None]]
+
+
+class WorldClock:
+    """Stands still until moved; forward only. Listeners run (and are awaited) on each move."""
+
+    def __init__(self, start: datetime = DEFAULT_START) -> None:
+        if start.tzinfo is None:
+            raise ValueError("the world clock needs a timezone-aware start")
+        self._now = start.astimezone(UTC)
+        self._listeners: list[Listener] = []
+        self._lock = asyncio.Lock()  # one move at a time: followers see them in order
+
+    def now(self) -> datetime:
+        return self._now
+
+    def on_move(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def off_move(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    async def advance(self, delta: timedelta) -> datetime:
+        return await self.set(self._now + delta)
+
+    async def set(self, when: datetime) -> datetime:
+        if when.tzinfo is None:
+            raise ValueError("the world clock needs a timezone-aware time")
+        async with self._lock:
+            when = when.astimezone(UTC)
+            if when < self._now:
+                raise ValueError(f"time only moves forward; it is {self._now.isoformat()}")
+            self._now = when
+            await asyncio.gather(*(listener(when) for listener in list(self._listeners)))
+        return self._now
