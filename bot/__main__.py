@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Config, load_config, load_token, summary
 from bot.errors import ConfigError, StorageError
+
+if TYPE_CHECKING:
+    from bot.demo.connect import LocalDiscordTarget
 
 DEFAULT_CONFIG = Path("config.toml")
 EXIT_USAGE = 2  # bad config or arguments: the operator must change something
@@ -25,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)")
+    run = sub.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN), or on a "
+                         "local Discord named by $COHORTBOT_LOCAL_DISCORD")
     run.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="default: config.toml")
 
     sandbox = sub.add_parser(
@@ -34,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--script", type=Path, help="run commands from FILE, print a transcript")
     sandbox.add_argument("--db", type=Path, help="keep the bot's database here")
     sandbox.add_argument("--config", type=Path, help="bot config to use (ids come from the demo)")
+    sandbox.add_argument("--serve", action="store_true",
+                         help="run only the demo's local Discord, as its own process")
+    sandbox.add_argument("--port", type=int, default=0, help="with --serve: default any free")
+    sandbox.add_argument("--info", type=Path,
+                         help="with --serve: write the info JSON (URLs, token, ids) to FILE")
 
     review = sub.add_parser("review", help="review an outreach draft offline", add_help=False)
     review.add_argument("args", nargs=argparse.REMAINDER)
@@ -71,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args.config)
         if args.command == "backup":
             return _backup(args)
+        if args.command == "sandbox" and args.serve:
+            from bot.demo.serve import main as serve_main
+
+            return serve_main(port=args.port, info=args.info)
         if args.command == "sandbox":
             from bot.demo.terminal import main as sandbox_main
 
@@ -85,7 +100,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(config_path: Path) -> int:
-    token = load_token()
+    from bot.demo.connect import target_from_env
+
+    local = target_from_env(dict(os.environ))
+    token = local.token if local is not None else load_token()
     if not token:
         print(
             "cohortbot: no bot token: set DISCORD_TOKEN (or DISCORD_TOKEN_FILE) to run on "
@@ -94,15 +112,18 @@ def _run(config_path: Path) -> int:
         )
         return 1
     config = load_config(config_path)
-    return asyncio.run(_serve(config, token))
+    if local is not None:
+        config = local.configure(config)
+    return asyncio.run(_serve(config, token, local))
 
 
-async def _serve(config: Config, token: str) -> int:
+async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = None) -> int:
     import discord
 
     from bot.client import CohortBot
 
-    bot = CohortBot(config)
+    clock, follower = await local.attach() if local is not None else (None, None)
+    bot = CohortBot(config, clock=clock)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -114,6 +135,8 @@ async def _serve(config: Config, token: str) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.remove_signal_handler(sig)  # a second Ctrl-C during shutdown ends it the hard way
     await bot.close()
+    if follower is not None:
+        follower.cancel()
     if not runner.done():
         runner.cancel()
     try:

@@ -140,9 +140,9 @@ class Sandbox:
             text = "\n".join(self._errors.format(r) for r in self.bot_errors)
             raise BotErrors(f"{len(self.bot_errors)} error(s) logged by discord.py:\n{text}")
 
-    async def start(self) -> None:
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         logging.getLogger("discord").addHandler(self._errors)
-        await self.local.start()
+        await self.local.start(host, port)
         self._running = True
         point_client_at(self.server.api_url, self.server.gateway.url)
         if self._factory is not None:
