@@ -54,7 +54,7 @@ class Actions:
         self._base_url = base_url
         self.upload_limit = limits.UPLOAD_LIMIT
 
-    def _record(self, kind: str, id: int) -> None:
+    def _record(self, kind: str, id: int, details: dict[str, Any] | None = None) -> None:
         self.world.journal.record(kind, id)
 
     def message_payload(self, msg: Message, *, gateway: bool = False) -> dict[str, Any]:
@@ -126,11 +126,11 @@ class Actions:
             webhook_id=self.world.application_id if interaction else None,
             interaction=interaction,
         )
-        self._record("message", msg.id)
+        self._record("message_created", msg.id)
         if channel.is_thread and channel.archived and not msg.ephemeral:
             # A message in an archived (unlocked, or by Manage Threads) thread unarchives it.
             channel.archived = False
-            self._record("thread", channel.id)
+            self._record("thread_updated", channel.id, {"archived": False})
             await self.gateway.dispatch("THREAD_UPDATE", payloads.thread(self.world, channel))
         if not msg.ephemeral:
             await self.gateway.dispatch("MESSAGE_CREATE", self.message_payload(msg, gateway=True))
@@ -180,7 +180,7 @@ class Actions:
             msg.allowed_mentions = body["allowed_mentions"]
         msg.flags &= ~LOADING
         msg.edited_at = self.world.now()
-        self._record("message", msg.id)
+        self._record("message_updated", msg.id)
         if not msg.ephemeral:
             await self.gateway.dispatch("MESSAGE_UPDATE", self.message_payload(msg, gateway=True))
         return msg
@@ -197,7 +197,7 @@ class Actions:
 
     async def delete_message(self, msg: Message) -> None:
         msg.deleted = True
-        self._record("message", msg.id)
+        self._record("message_deleted", msg.id)
         if msg.ephemeral:
             return
         data: dict[str, Any] = {"id": str(msg.id), "channel_id": str(msg.channel_id)}
@@ -237,7 +237,7 @@ class Actions:
         )
         if from_message is not None:
             from_message.thread_id = thread.id
-        self._record("thread", thread.id)
+        self._record("thread_created", thread.id)
         data = payloads.thread(self.world, thread)
         data["newly_created"] = True
         await self.gateway.dispatch("THREAD_CREATE", data)
@@ -252,7 +252,7 @@ class Actions:
                 allowed_mentions=starter.get("allowed_mentions"),
             )
             self._rekey(first, thread.id)
-            self._record("message", first.id)
+            self._record("message_created", first.id)
             await self.gateway.dispatch("MESSAGE_CREATE", self.message_payload(first, gateway=True))
         return thread, first
 
@@ -270,10 +270,10 @@ class Actions:
             if not self.world.can(thread, actor_id, MANAGE_THREADS):
                 raise errors.missing_permissions()
         del self.world.channels[thread.id]
-        self._record("thread", thread.id)
+        self._record("thread_deleted", thread.id)
         for mid in thread.message_ids:
             self.world.messages[mid].deleted = True
-            self._record("message", mid)
+            self._record("message_deleted", mid)
         await self.gateway.dispatch("THREAD_DELETE", {
             "id": str(thread.id), "guild_id": str(thread.guild_id),
             "parent_id": str(thread.parent_id), "type": thread.type,
@@ -296,6 +296,7 @@ class Actions:
                 raise errors.missing_permissions()
             if thread.archived and changes.get("archived") is not False:
                 raise errors.archived_thread()
+        before = {"name": thread.name, "archived": thread.archived, "locked": thread.locked}
         if "name" in changes:
             thread.name = changes["name"]
         if "archived" in changes:
@@ -304,7 +305,9 @@ class Actions:
             thread.locked = bool(changes["locked"])
         if "auto_archive_duration" in changes:
             thread.auto_archive_duration = int(changes["auto_archive_duration"])
-        self._record("thread", thread.id)
+        after = {"name": thread.name, "archived": thread.archived, "locked": thread.locked}
+        self._record("thread_updated", thread.id,
+                     {k: v for k, v in after.items() if before[k] != v})
         await self.gateway.dispatch("THREAD_UPDATE", payloads.thread(self.world, thread))
         return thread
 

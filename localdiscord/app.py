@@ -43,6 +43,7 @@ class LocalDiscord:
         self.server = SandboxServer(self.world, SpecValidator(api), rate_limits=rate_limits,
                                     request_log=request_log)
         self.server.interactions.timeout = interaction_timeout
+        self._settings = self._current_settings()
         self.acting = Acting(self.server)
         self.control = ControlAPI(self)
         self.server.extra_routes.extend(self.control.routes(CONTROL_PREFIX))
@@ -53,6 +54,22 @@ class LocalDiscord:
     async def stop(self) -> None:
         await self.control.close()
         await self.server.stop()
+
+    def _current_settings(self) -> tuple[float, bool, float, int]:
+        server = self.server
+        return (server.interactions.timeout, server.rate_limits.enabled,
+                server.rate_limits.scale, server.gateway.heartbeat_interval_ms)
+
+    async def reset(self) -> None:
+        """Start over: an empty world (the same bot and token), no sessions, requests,
+        violations, faults or interactions, the settings and the world clock as at start."""
+        await self.server.reset()
+        self.world.reset()
+        server = self.server
+        (server.interactions.timeout, server.rate_limits.enabled, server.rate_limits.scale,
+         server.gateway.heartbeat_interval_ms) = self._settings
+        if isinstance(self.clock, WorldClock):
+            self.clock.reset()
 
     @property
     def api_url(self) -> str:
@@ -82,6 +99,7 @@ class LocalDiscord:
             "application_id": str(world.application_id),
             "bot": {"id": str(world.bot.id), "username": world.bot.username},
             "now": self.clock.now().isoformat(),
+            "openapi_validation": self.server.validator.enabled,
             "pid": os.getpid(),
             "guilds": [_guild_info(world, g.id) for g in world.guilds.values()],
         }

@@ -47,12 +47,17 @@ class WorldClock:
     def __init__(self, start: datetime = DEFAULT_START) -> None:
         if start.tzinfo is None:
             raise ValueError("the world clock needs a timezone-aware start")
-        self._now = start.astimezone(UTC)
+        self.start = start.astimezone(UTC)
+        self._now = self.start
         self._listeners: list[Listener] = []
         self._lock = asyncio.Lock()  # one move at a time: followers see them in order
 
     def now(self) -> datetime:
         return self._now
+
+    def reset(self) -> None:
+        """Back to the start (only when starting the world over)."""
+        self._now = self.start
 
     def on_move(self, listener: Listener) -> None:
         self._listeners.append(listener)

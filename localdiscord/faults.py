@@ -126,6 +126,11 @@ class Faults:
     def clear(self) -> None:
         self._pending.clear()
 
+    def reset(self) -> None:
+        self.clear()
+        self.fired.clear()
+        self.release()
+
     # -- held answers ------------------------------------------------------------------------
     async def wait_released(self, fault: Fault, method: str, path: str, *,
                             handled: bool) -> None:

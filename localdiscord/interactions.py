@@ -101,10 +101,12 @@ class InteractionStore:
     def by_token(self, token: str) -> InteractionRecord | None:
         return self._by_token.get(token)
 
-    def all(self) -> list[InteractionRecord]:
-        return list(self._by_id.values())
-
     def close(self) -> None:
         for rec in self._by_id.values():
             if rec._timer is not None:
                 rec._timer.cancel()
+
+    def reset(self) -> None:
+        self.close()
+        self._by_id.clear()
+        self._by_token.clear()

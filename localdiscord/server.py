@@ -26,7 +26,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from localdiscord import errors, payloads, rest_app, rest_channels, rest_interactions
+from localdiscord import errors, limits, payloads, rest_app, rest_channels, rest_interactions
 from localdiscord.actions import Actions, UploadedFile
 from localdiscord.context import FILES_KEY, JSON_KEY, Context, reply
 from localdiscord.faults import Fault, Faults
@@ -134,6 +134,17 @@ class SandboxServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def reset(self) -> None:
+        """Forget every request, violation, fault, interaction and session (the world is
+        reset by its owner)."""
+        self.faults.reset()
+        self.rate_limits.reset()
+        self.interactions.reset()
+        await self.gateway.reset()
+        self.violations.clear()
+        self.requests.clear()
+        self.actions.upload_limit = limits.UPLOAD_LIMIT
 
     @property
     def api_url(self) -> str:

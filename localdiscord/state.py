@@ -43,6 +43,7 @@ SEND_MESSAGES_IN_THREADS = 1 << 38
 # Mention @everyone, which cohort guilds take away. No Manage * permission at all.
 DEFAULT_EVERYONE = 1071698660929 & ~MENTION_EVERYONE
 EPHEMERAL = 1 << 6
+PRIVILEGED_INTENTS = ("members", "message_content", "presences")
 
 # Snowflakes: start above Discord's epoch-era ids so they look real and stay unique.
 _ids = itertools.count(1_200_000_000_000_000_000)
@@ -173,8 +174,11 @@ class Command:
 @dataclass(frozen=True)
 class Change:
     seq: int
-    kind: str  # "message", "thread", "channel", "interaction" or "request"
+    # message_created, message_updated, message_deleted, thread_created, thread_updated,
+    # thread_deleted, reaction, channel or interaction
+    kind: str
     id: int
+    details: dict[str, Any] | None = None  # for thread_updated: the fields that changed
 
 
 class Journal:
@@ -189,8 +193,8 @@ class Journal:
     def cursor(self) -> int:
         return len(self.changes)
 
-    def record(self, kind: str, id: int) -> None:
-        self.changes.append(Change(len(self.changes) + 1, kind, id))
+    def record(self, kind: str, id: int, details: dict[str, Any] | None = None) -> None:
+        self.changes.append(Change(len(self.changes) + 1, kind, id, details))
         self._event.set()
         self._event = asyncio.Event()
 
@@ -227,7 +231,15 @@ class World:
         self.token = "localdiscord-bot-token"
         # Privileged intents enabled for the application (the Developer Portal's switches);
         # an IDENTIFY asking for one that is off is closed with 4014.
-        self.privileged_intents: set[str] = {"members", "message_content", "presences"}
+        self.privileged_intents: set[str] = set(PRIVILEGED_INTENTS)
+
+    def reset(self) -> None:
+        """Back to an empty world: the same application, bot, owner and token, nothing else."""
+        self.users = {self.owner.id: self.owner, self.bot.id: self.bot}
+        self.guilds, self.channels, self.messages, self.commands = {}, {}, {}, {}
+        self.loose_attachments = {}
+        self.journal.changes.clear()
+        self.privileged_intents = set(PRIVILEGED_INTENTS)
 
     def add_user(self, name: str, *, bot: bool = False, dms_closed: bool = False) -> User:
         user = User(next_id(), name, bot=bot, dms_closed=dms_closed)

@@ -1,13 +1,15 @@
 """`cohortbot sandbox`: try the bot with no Discord account.
 
-The demo cohort (bot/sandbox/demo.py) with the real bot connected, and either an interactive
+The demo cohort (bot/demo/world.py) with the real bot connected, and either an interactive
 terminal where a person acts as any member, or `--script FILE` that runs the same commands
 and prints the transcript (exit 1 at the first command that fails, naming its line). The
-command language is in bot/sandbox/script.py and docs/sandbox.md.
+command language is localdiscord/script/ (docs/sandbox.md); its session is a client of the
+local Discord's control API like any other, with this demo's bot as its `BotSide`.
 
 The terminal reads with plain `input()` in the main thread (readline when available) while
-the sandbox and the bot run on an event loop in a second thread, so Ctrl-C, Ctrl-D, `quit`
-and SIGTERM all end the same way: bot closed (scheduler stopped, database closed), exit 0.
+the local Discord and the bot run on an event loop in a second thread, so Ctrl-C, Ctrl-D,
+`quit` and SIGTERM all end the same way: bot closed (scheduler stopped, database closed),
+exit 0.
 """
 
 from __future__ import annotations
@@ -28,16 +30,18 @@ from types import FrameType
 from typing import Any
 
 from bot.config import Config, load_config
-from bot.demo.world import demo_world
+from bot.demo.world import DemoBotSide, DemoWorld, demo_world
+from localdiscord.control.client import Control
 from localdiscord.openapi import spec_available
 from localdiscord.script.language import (
-    Command,
     ParseError,
     join_heredoc,
     parse_line,
     parse_script,
 )
-from localdiscord.script.session import CommandFailed, QuitRequested, Session, startup_errors
+from localdiscord.script.names import CommandFailed
+from localdiscord.script.runner import run_commands
+from localdiscord.script.session import QuitRequested, Session, startup_errors
 
 Writer = Callable[[str], None]
 SHUTDOWN_TIMEOUT = 30.0
@@ -93,10 +97,31 @@ def _quiet_logging() -> Iterator[None]:
             handler.setLevel(level)
 
 
-def echo(command: Command) -> str:
-    lines = (command.source or type(command).__name__).splitlines()
-    head = f"\n{command.line:>3}> {lines[0]}" if command.line else f"\n> {lines[0]}"
-    return "\n".join([head, *(f"   | {line}" for line in lines[1:])])
+def banner(world: DemoWorld, session: Session) -> str:
+    g = world.guild
+    return (
+        f'Cohort sandbox: the guild "{g.handle.name}" with #{g.lessons.name} and a '
+        f"#{g.critiques.name} forum; members mod (Moderator), ada, ben, cy; the bot "
+        f"{world.sandbox.world.bot.username} is online.\n"
+        f"{session.validation()}\n"
+        f"Clock: {session.clock_text()}. Type `help` for the commands, `quit` to leave."
+    )
+
+
+async def open_demo_session(stack: AsyncExitStack, workdir: Path, write: Writer, *,
+                            db: Path | None, base_config: Config | None) -> Session:
+    """The demo world with the bot logged in, and a session on it (start-up errors kept
+    for the session to report); all of it closes with `stack`. Writes the banner."""
+    with startup_errors() as early:  # errors the bot logs while it starts
+        world = await stack.enter_async_context(demo_world(
+            workdir, base_config=base_config, database=db, check_violations=False,
+            validate=spec_available()))
+    control = Control.in_process(world.sandbox.local)
+    stack.push_async_callback(control.close)
+    session = stack.enter_context(Session(control, DemoBotSide(world), write, startup=early))
+    await session.open()
+    write(banner(world, session))
+    return session
 
 
 async def run_script(text: str, *, write: Writer, db: Path | None = None,
@@ -111,50 +136,12 @@ async def run_script(text: str, *, write: Writer, db: Path | None = None,
         return 1
     with tempfile.TemporaryDirectory(prefix="cohortbot-sandbox-") as tmp:
         async with AsyncExitStack() as stack:
-            with startup_errors() as early:  # errors the bot logs while it starts
-                world = await stack.enter_async_context(demo_world(
-                    Path(tmp), base_config=base_config, database=db, check_violations=False,
-                    validate=spec_available()))
-            session = stack.enter_context(Session(world, write, startup=early))
-            write(session.banner())
-            # Start-up (login, command sync) is checked like a command.
-            if problems := session.problems():
-                write(f"✗ {name}: the bot's start-up: {'; '.join(problems)}")
-                return 1
-            checks = 0
-            for command in commands:
-                write(echo(command))
-                try:
-                    await session.execute(command)
-                except QuitRequested:
-                    break
-                except CommandFailed as exc:
-                    write(f"✗ {name}:{command.line}: {exc}")
-                    return 1
-                except Exception as exc:  # a bug in the sandbox: still name the line
-                    logging.getLogger(__name__).debug("internal error", exc_info=True)
-                    write(f"✗ {name}:{command.line}: internal error: "
-                          f"{type(exc).__name__}: {exc}")
-                    return 1
-                checks += command.source.startswith("expect")
-            # Shut the bot down while the session still watches its log, then report
-            # whatever is left (errors after the last command, at close, violations).
-            await world.stop_bot()
-            if problems := session.problems():
-                write(f"✗ {name}: after the last command: {'; '.join(problems)}")
-                return 1
-            count = len(session.sandbox.violations)
-            if not session.validating:
-                checked = "requests not validated (no OpenAPI spec)"
-            elif count:
-                checked = f"{count} OpenAPI violation(s)"
-            else:
-                checked = "no OpenAPI violations"
-            write(f"\n✓ {name}: {len(commands)} command(s) ran, {checks} expectation(s) "
-                  f"held, {checked}")
-    if db is not None:
+            session = await open_demo_session(stack, Path(tmp), write, db=db,
+                                              base_config=base_config)
+            code = await run_commands(session, commands, write=write, name=name)
+    if db is not None and code == 0:
         write(f"The bot's database is kept at {db}")
-    return 0
+    return code
 
 
 class _Stop(Exception):
@@ -187,13 +174,8 @@ class Terminal:
             self.pending = None
 
     async def _start(self, workdir: Path) -> Session:
-        with startup_errors() as early:
-            world = await self.stack.enter_async_context(demo_world(
-                workdir, base_config=self.base_config, database=self.db,
-                check_violations=False, validate=spec_available()))
-        session = Session(world, _print, startup=early)
-        self.stack.enter_context(session)
-        return session
+        return await open_demo_session(self.stack, workdir, _print, db=self.db,
+                                       base_config=self.base_config)
 
     def run(self) -> int:
         previous = signal.signal(signal.SIGTERM, _raise_stop)
@@ -206,8 +188,7 @@ class Terminal:
             try:
                 print("Starting the sandbox Discord and the bot…", flush=True)
                 self.session = self._call(self._start(Path(tmp)))
-                print(self.session.banner(), flush=True)
-                self.session.problems()  # shows start-up errors and violations, if any
+                self._call(self.session.problems())  # start-up errors and violations
                 self._loop_commands()
             except (KeyboardInterrupt, _Stop):
                 print("\n(stopping)", flush=True)

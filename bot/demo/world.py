@@ -1,6 +1,6 @@
-"""The demo cohort world: the sandbox Discord, the cohort guild, the bot's config and clock.
+"""The demo cohort world: the local Discord, the cohort guild, the bot's config and clock.
 
-Used by `cohortbot sandbox` (through `bot/sandbox/repl.py`) and by the end-to-end tests
+Used by `cohortbot sandbox` (through `bot/demo/terminal.py`) and by the end-to-end tests
 (`tests/e2e/conftest.py`), so a person trying the bot and the tests see the same world:
 
     async with demo_world(workdir) as world:      # the real CohortBot, logged in
@@ -24,7 +24,9 @@ from bot.client import CohortBot
 from bot.clock import ManualClock
 from bot.config import Config, DiscordSettings, LessonSettings, StorageSettings
 from bot.demo.guild import CohortGuild
+from bot.demo.settings import with_settings
 from localdiscord.harness import Sandbox
+from localdiscord.script.names import CommandFailed
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "lessons"
@@ -94,6 +96,37 @@ class DemoWorld:
     async def restart(self, config: Config | None = None) -> CohortBot:
         await self.stop_bot()
         return await self.start_bot(config)
+
+    @property
+    def running(self) -> bool:
+        client = self.sandbox.client
+        return client is not None and not client.is_closed()
+
+
+class DemoBotSide:
+    """The demo bot as the command language's session sees it (`stop`, `start`, `restart`)."""
+
+    def __init__(self, world: DemoWorld) -> None:
+        self.world = world
+
+    async def settle(self) -> None:
+        await self.world.sandbox.settle()
+
+    async def stop(self) -> None:
+        if not self.world.running:
+            raise CommandFailed("the bot is not running; `start` starts it")
+        await self.world.stop_bot()
+
+    async def start(self) -> None:
+        if self.world.running:
+            raise CommandFailed("the bot is already running; `restart` restarts it")
+        await self.world.start_bot()
+
+    async def restart(self, settings: tuple[tuple[str, str], ...]) -> None:
+        await self.world.restart(with_settings(self.world.config, settings))
+
+    async def close(self) -> None:
+        await self.world.stop_bot()
 
 
 @asynccontextmanager

@@ -252,10 +252,16 @@ class ControlAPI:
         await self.server.actions.channel_created(channel)
         return views.channel(self.world, channel)
 
-    async def add_role(self, guild: Any, name: str, permissions: Any = 0) -> dict[str, Any]:
+    async def add_role(self, guild: Any, name: str, permissions: Any = 0,
+                       bot: Any = False) -> dict[str, Any]:
+        """A role; with `bot`, the one Discord creates for the bot when it is invited with
+        these permissions (managed, tagged with the bot's id, given to the bot)."""
         g = self._guild(guild)
         role = Role(next_id(), str(name), int(permissions), position=len(g.roles))
         g.roles[role.id] = role
+        if flag(bot):
+            role.bot_id = self.world.bot.id
+            g.members.setdefault(self.world.bot.id, []).append(role.id)
         await self.server.actions.role_created(g, role.id)
         return {"id": str(role.id), "name": role.name, "permissions": str(role.permissions)}
 
@@ -325,11 +331,14 @@ class ControlAPI:
         return {"enabled": sorted(self.world.privileged_intents)}
 
     async def settings(self, interaction_timeout: Any = None, rate_limits: Any = None,
-                       rate_limit_scale: Any = None,
-                       heartbeat_interval_ms: Any = None) -> dict[str, Any]:
+                       rate_limit_scale: Any = None, heartbeat_interval_ms: Any = None,
+                       upload_limit: Any = None) -> dict[str, Any]:
         """The local Discord's own knobs: the 3 s interaction deadline, the rate limits (on,
-        and the scale of their windows), the heartbeat interval HELLO announces."""
+        and the scale of their windows), the heartbeat interval HELLO announces, the upload
+        limit per request (bytes)."""
         server = self.server
+        if upload_limit is not None:
+            server.actions.upload_limit = int(upload_limit)
         if interaction_timeout is not None:
             server.interactions.timeout = float(interaction_timeout)
         if rate_limits is not None:
@@ -341,7 +350,13 @@ class ControlAPI:
         return {"interaction_timeout": server.interactions.timeout,
                 "rate_limits": server.rate_limits.enabled,
                 "rate_limit_scale": server.rate_limits.scale,
-                "heartbeat_interval_ms": server.gateway.heartbeat_interval_ms}
+                "heartbeat_interval_ms": server.gateway.heartbeat_interval_ms,
+                "upload_limit": server.actions.upload_limit}
+
+    async def reset(self) -> dict[str, Any]:
+        """Start over with an empty world (the same bot, token and application)."""
+        await self.local.reset()
+        return self.local.info()
 
     # -- acting as a member ----------------------------------------------------------------
     async def say(self, member: Any, channel: Any, content: str = "", reply_to: Any = None,
@@ -515,14 +530,15 @@ class ControlAPI:
         changed = journal.since(cursor)
         messages, threads = {}, {}
         for change in changed:
-            if change.kind == "message" and change.id in self.world.messages:
+            if change.kind.startswith("message_") and change.id in self.world.messages:
                 messages[str(change.id)] = self._msg(self.world.messages[change.id])
-            elif change.kind == "thread":
+            elif change.kind.startswith("thread_"):
                 thread = self.world.channels.get(change.id)
                 threads[str(change.id)] = (views.channel(self.world, thread) if thread
                                            else {"id": str(change.id), "deleted": True})
         return {"cursor": journal.cursor,
-                "changes": [{"seq": c.seq, "kind": c.kind, "id": str(c.id)} for c in changed],
+                "changes": [{"seq": c.seq, "kind": c.kind, "id": str(c.id),
+                             "details": c.details} for c in changed],
                 "messages": messages, "threads": threads}
 
     # -- faults ----------------------------------------------------------------------------

@@ -37,6 +37,7 @@ ROUTES: tuple[Route, ...] = (
     Route("close_dms", "PUT", "/members/{member}/dms"),
     Route("privileged_intents", "PUT", "/application/intents"),
     Route("settings", "PATCH", "/settings"),
+    Route("reset", "POST", "/reset"),
     # acting as a member
     Route("say", "POST", "/members/{member}/messages"),
     Route("dm", "POST", "/members/{member}/dm"),

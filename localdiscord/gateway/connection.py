@@ -76,8 +76,6 @@ class Connection:
                     await self._on_payload(msg.data)
                 except Refused as refused:
                     await self.close(refused.code, refused.reason)
-                    if refused.code in (4007, 4009):
-                        self.gateway.end(self.session)
         finally:
             watchdog.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -89,8 +87,8 @@ class Connection:
             try:
                 await asyncio.wait_for(self._beat.wait(), timeout=interval * HEARTBEAT_GRACE)
             except TimeoutError:
+                self.gateway.end(self.session)  # first: closing ends this task
                 await self.close(4009, "Session timed out.")
-                self.gateway.end(self.session)
                 return
 
     def _count(self) -> None:

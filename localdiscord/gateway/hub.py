@@ -30,6 +30,10 @@ from localdiscord.gateway.session import Session
 log = logging.getLogger(__name__)
 
 HEARTBEAT_INTERVAL_MS = 41_250
+# A disconnected session may be resumed this long (real seconds); then it ends. Discord keeps
+# sessions resumable for a few minutes; clients that shut down often close with 4000 (as
+# discord.py does), not 1000, so this is how their sessions go away.
+RESUME_WINDOW = 120.0
 Events = list[tuple[str, dict[str, Any]]]
 
 
@@ -45,6 +49,7 @@ class Gateway:
         self._members = members  # a guild's member payloads, for op 8
         self._application_flags = application_flags
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.resume_window = RESUME_WINDOW
         self.url = ""  # set by the server once it knows its port
         self.bot_user_id = 0  # the bot's own messages keep their content
         self.sessions: dict[str, Session] = {}
@@ -93,6 +98,7 @@ class Gateway:
 
     def end(self, session: Session | None) -> None:
         if session is not None:
+            session.keep()
             session.ended = True
             session.log.clear()
             self.sessions.pop(session.id, None)
@@ -143,10 +149,12 @@ class Gateway:
             return
         seq = d.get("seq") or 0
         if not isinstance(seq, int) or seq > session.seq:
+            self.end(session)  # Discord: reconnect and start a new session
             raise Refused(4007, "Invalid seq.")
         async with self._lock:
             old = session.connection
             session.connection, conn.session = conn, session
+            session.keep()
             if old is not None and old is not conn:
                 await old.close(4000, "Resumed elsewhere.")
             self.resumes += 1
@@ -216,6 +224,15 @@ class Gateway:
         for conn in list(self.connections):
             await conn.close(1001, "local Discord shutting down")
 
+    async def reset(self) -> None:
+        """No connection, no session, counters at zero."""
+        await self.close_all()
+        for session in self.sessions.values():
+            session.keep()
+        self.sessions.clear()
+        self.unsupported.clear()
+        self.identifies = self.resumes = self.replayed = 0
+
     # -- the websocket handler ---------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True, max_msg_size=4 * 1024 * 1024)
@@ -248,6 +265,13 @@ class Gateway:
         session.connection = None
         # A client that closes with 1000/1001 ends its session (Discord: not resumable).
         if not conn.closed_by_server and conn.ws.close_code in (1000, 1001):
+            self.end(session)
+            return
+        session.expiry = asyncio.get_running_loop().call_later(
+            self.resume_window, self._expire, session)
+
+    def _expire(self, session: Session) -> None:
+        if not session.connected:
             self.end(session)
 
 

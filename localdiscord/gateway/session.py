@@ -9,6 +9,7 @@ open for one token at once, as on Discord: each gets every event it asked for.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,13 @@ class Session:
     log: list[dict[str, Any]] = field(default_factory=list)
     connection: Connection | None = None
     ended: bool = False
+    expiry: asyncio.TimerHandle | None = None  # ends the session unless it resumes first
+
+    def keep(self) -> None:
+        """Resumed: no longer about to expire."""
+        if self.expiry is not None:
+            self.expiry.cancel()
+            self.expiry = None
 
     @property
     def connected(self) -> bool:

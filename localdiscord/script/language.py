@@ -1,9 +1,10 @@
-"""The sandbox's command language: one line -> one command (pure: no Discord, no I/O).
+"""The local Discord's command language: one line -> one command (pure: no Discord, no I/O).
 
     as ada say #lessons Hello          as mod /lesson summary share:true
     as ada click "Revise"              as ada modal works="Short" likely=no
     as ben react 👍 on thread "Outreach 1 — critiques":1
     clock +7d                          expect reply contains "Likely"
+    stop                               start
 
 The full language is in docs/sandbox.md. `parse_script` turns a file into commands (with
 their line numbers, heredocs joined); `parse_line` parses one line for the terminal.
@@ -167,6 +168,13 @@ class Restart(Command):
 
 
 @dataclass(frozen=True)
+class Lifecycle(Command):
+    """`stop` or `start` the bot; members go on acting while it is down."""
+
+    action: str  # "stop" or "start"
+
+
+@dataclass(frozen=True)
 class Help(Command):
     pass
 
@@ -178,8 +186,8 @@ class Quit(Command):
 
 EXPECTATIONS = (
     "reply-contains", "reply-lacks", "no-reply", "ephemeral", "public", "modal", "button",
-    "file", "messages", "bot-messages", "threads", "channel-contains", "locked", "archived",
-    "no-violations",
+    "file", "messages", "bot-messages", "threads", "channel-contains", "channel-lacks",
+    "locked", "archived", "no-violations",
 )
 
 # --- the scanner -----------------------------------------------------------------------------
@@ -337,7 +345,7 @@ def parse_channel_with_member(scan: _Scanner) -> ChannelRef:
     if ref.kind == "dm" and ref.name is None:
         nxt = scan.peek()
         if nxt is not None and re.fullmatch(r"[\w.-]+", nxt) and nxt not in (
-                "has", "contains", "is"):
+                "has", "contains", "lacks", "is"):
             scan.next()
             return ChannelRef("dm", nxt)
     return ref
@@ -388,7 +396,8 @@ def parse_when(text: str) -> datetime:
 _MEMBER_NAME = re.compile(r"[\w.-]+")
 ACTIONS = ("say", "reply", "dm", "upload", "click", "modal", "react", "unreact", "edit",
            "delete")
-TOP_LEVEL = ("as", "clock", "show", "expect", "restart", "help", "quit", "exit")
+TOP_LEVEL = ("as", "clock", "show", "expect", "restart", "stop", "start", "help", "quit",
+             "exit")
 
 
 def parse_line(text: str, line: int = 0) -> Command | None:
@@ -429,9 +438,11 @@ def parse_line(text: str, line: int = 0) -> Command | None:
                                  f"review.rate_limit_per_hour=2, found {key!r}")
             settings.append((key, value))
         return Restart(settings=tuple(settings), **meta)
-    if word in ("help", "quit", "exit"):
+    if word in ("help", "quit", "exit", "stop", "start"):
         if not scan.at_end():
             raise ParseError(f"`{word}` takes nothing after it")
+        if word in ("stop", "start"):
+            return Lifecycle(word, **meta)
         return Help(**meta) if word == "help" else Quit(**meta)
     raise ParseError(f"unknown command {word!r}; commands: {', '.join(TOP_LEVEL)}, or an "
                      f"action ({', '.join(ACTIONS)}, /command) after `as NAME`. Try `help`.")
@@ -575,10 +586,10 @@ def _expect(scan: _Scanner, meta: dict[str, Any]) -> Expect:
             raise ParseError(f"`expect {token}` needs a name, e.g. expect {token} \"...\"")
         return made(token, text=text)
     channel = parse_channel_with_member(scan)
-    verb = scan.expect("has, contains or is")
-    if verb == "contains":
-        return made("channel-contains", channel=channel,
-                    text=_need_text(scan, "expect ... contains"))
+    verb = scan.expect("has, contains, lacks or is")
+    if verb in ("contains", "lacks"):
+        return made(f"channel-{verb}", channel=channel,
+                    text=_need_text(scan, f"expect ... {verb}"))
     if verb == "is":
         state = scan.expect("locked or archived")
         _done(scan)
@@ -597,7 +608,7 @@ def _expect(scan: _Scanner, meta: dict[str, Any]) -> Expect:
         if kind is None:
             raise ParseError("expected `has N messages`, `has N bot messages` or `has N threads`")
         return made(kind, channel=channel, number=int(number))
-    raise ParseError(f"expected has, contains or is after {channel}, found {verb!r}")
+    raise ParseError(f"expected has, contains, lacks or is after {channel}, found {verb!r}")
 
 
 # --- scripts ---------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""Messages, embeds, buttons, modals and files as readable text (the sandbox terminal).
+"""Messages, embeds, buttons, modals and files as readable text (the terminal, scripts).
 
-Pure functions from the sandbox's state to lines of text. Discord markup a person would see
-rendered is rendered: `<@id>` -> @ada, `<#id>` -> #lessons, `<t:1767603600:R>` -> "in 1 hour".
+Pure functions from Discord's message JSON (as the control API gives it) to lines of text.
+Discord markup a person would see rendered is rendered: `<@id>` -> @ada, `<#id>` ->
+#lessons, `<t:1767603600:R>` -> "in 1 hour".
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from localdiscord.state import Message
 
 BAR = "│ "
 EMBED_BAR = "┃ "
@@ -83,19 +82,22 @@ def size(n: int) -> str:
 
 # --- messages ---------------------------------------------------------------------------------
 
+Message = dict[str, Any]  # Discord's message object
+
+
 def message_lines(message: Message, names: Names) -> list[str]:
     """The body of a message: content, embeds, components, files, reactions."""
     lines: list[str] = []
-    if message.content:
-        lines.extend(markup(message.content, names).splitlines() or [""])
-    for embed in message.embeds:
+    if message.get("content"):
+        lines.extend(markup(message["content"], names).splitlines() or [""])
+    for embed in message.get("embeds") or []:
         lines.extend(embed_lines(embed, names))
-    lines.extend(component_lines(message.components))
-    for att in message.attachments:
-        lines.append(f"📎 {att.filename} ({size(len(att.data))})")
-    if message.reactions:
-        lines.append("   ".join(f"{r.emoji} {len(r.user_ids)}" for r in message.reactions
-                                if r.user_ids))
+    lines.extend(component_lines(message.get("components") or []))
+    for att in message.get("attachments") or []:
+        lines.append(f"📎 {att['filename']} ({size(int(att['size']))})")
+    reactions = [r for r in message.get("reactions") or [] if r.get("count")]
+    if reactions:
+        lines.append("   ".join(f"{emoji(r['emoji'])} {r['count']}" for r in reactions))
     if not lines:
         lines.append("(empty message)")
     return lines
@@ -154,10 +156,19 @@ def component_text(comp: dict[str, Any]) -> str:
     return f"<component type {kind}>"
 
 
+def emoji(data: dict[str, Any]) -> str:
+    """A reaction's emoji as written: 👍, or name:id for a custom one."""
+    return f"{data['name']}:{data['id']}" if data.get("id") else str(data.get("name"))
+
+
+def ephemeral(message: Message) -> bool:
+    return bool(int(message.get("flags") or 0) & 64)
+
+
 def buttons(message: Message) -> list[dict[str, Any]]:
     """Every button and select on a message, in order."""
     found: list[dict[str, Any]] = []
-    stack = list(reversed(message.components))
+    stack = list(reversed(message.get("components") or []))
     while stack:
         comp = stack.pop()
         if comp.get("type") in (2, 3, 5, 6, 7, 8):

@@ -27,6 +27,7 @@ from localdiscord.script.language import (
     Dm,
     Edit,
     Expect,
+    Lifecycle,
     MessageRef,
     ModalAnswer,
     ParseError,
@@ -113,6 +114,10 @@ LESSONS = ChannelRef("channel", "lessons")
         ("expect #lessons has 3 threads", Expect("threads", number=3, channel=LESSONS)),
         ('expect #lessons contains "final summary"',
          Expect("channel-contains", "final summary", channel=LESSONS)),
+        ('expect dm ada lacks "error"',
+         Expect("channel-lacks", "error", channel=ChannelRef("dm", "ada"))),
+        ("stop", Lifecycle("stop")),
+        ("start", Lifecycle("start")),
         ('expect thread "Outreach 1" is locked', Expect("locked", channel=ChannelRef(
             "thread", "Outreach 1"))),
         ("  # a comment", None),
@@ -385,13 +390,16 @@ async def test_show_restart_and_the_current_member() -> None:
 async def test_bot_errors_violations_and_not_settling_fail_the_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.demo.world import demo_world
+    from bot.demo.world import DemoBotSide, demo_world
+    from localdiscord.control.client import Control
     from localdiscord.script.session import CommandFailed, Session
     from localdiscord.server import Violation
 
     out: list[str] = []
     async with demo_world(tmp_path, check_violations=False) as world:
-        with Session(world, out.append) as session:
+        control = Control.in_process(world.sandbox.local)
+        with Session(control, DemoBotSide(world), out.append) as session:
+            await session.open()
 
             async def run(line: str) -> None:
                 command = parse_line(line, 1)

@@ -1,16 +1,20 @@
-"""Fixtures for the sandbox conformance suite: the plain test bot in the demo cohort guild."""
+"""Fixtures for the conformance suite: a local Discord with the plain bot, in this process
+and (the `process` runs) as its own process; the harness runs of `test_harness.py`."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from bot.demo.guild import CohortGuild
 from localdiscord import Sandbox
+from localdiscord.control.client import Control
 from localdiscord.openapi import load_spec
 
+from .live import LiveDiscord, LocalProcess, in_process
 from .plain_bot import PlainBot
+
+MODES = ["in-process", pytest.param("process", marks=pytest.mark.process)]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -19,20 +23,48 @@ def openapi_spec() -> object:
     return load_spec()
 
 
+@pytest.fixture(scope="session")
+def local_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalProcess]:
+    process = LocalProcess(tmp_path_factory.mktemp("localdiscord"))
+    yield process
+    process.stop()
+
+
+@pytest.fixture(params=MODES)
+async def live(request: pytest.FixtureRequest) -> AsyncIterator[LiveDiscord]:
+    """The test guild built, no bot yet (`await live.start_bot(...)`)."""
+    if request.param == "process":
+        process: LocalProcess = request.getfixturevalue("local_process")
+        control, local = Control.connect(process.info["control_url"]), None
+        await control.reset()
+    else:
+        control, local = await in_process()
+    world = LiveDiscord(control, mode=request.param, local=local)
+    await world.build()
+    try:
+        yield world
+        left = await world.finish()
+        assert left == [], f"OpenAPI violations: {left}"
+    finally:
+        await world.stop_bot()
+        await control.close()
+        if local is not None:
+            await local.stop()
+
+
 @pytest.fixture
-def setup() -> tuple[Sandbox, CohortGuild]:
-    """A sandbox (not started yet) with the demo cohort guild built in it."""
+async def ld(live: LiveDiscord) -> LiveDiscord:
+    """The test guild with the plain bot logged in."""
+    await live.start_bot()
+    return live
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    """The in-process harness (for what only it offers), with the plain bot and a guild."""
     sb = Sandbox(PlainBot)
-    return sb, CohortGuild(sb)
-
-
-@pytest.fixture
-async def sandbox(setup: tuple[Sandbox, CohortGuild]) -> AsyncIterator[Sandbox]:
-    sb, _ = setup
+    guild = sb.create_guild("Guild")
+    guild.add_text_channel("lessons")
+    guild.add_member("ada")
     async with sb:
         yield sb
-
-
-@pytest.fixture
-def cohort(setup: tuple[Sandbox, CohortGuild], sandbox: Sandbox) -> CohortGuild:
-    return setup[1]

@@ -1,3 +1,5 @@
+"""Logging in, the guild cache, a message and its answer, settling, restarting the bot."""
+
 from __future__ import annotations
 
 import asyncio
@@ -5,60 +7,53 @@ import asyncio
 import discord
 import pytest
 
-from bot.demo.guild import CohortGuild
-from localdiscord import Sandbox, SettleTimeout
+from localdiscord.settle import SettleTimeout
 
+from .live import LiveDiscord
 from .plain_bot import PlainBot
 
 
-async def test_login_and_guild_cache(sandbox: Sandbox) -> None:
-    client = sandbox.client
+async def test_login_and_guild_cache(ld: LiveDiscord) -> None:
+    client = ld.client
     assert client is not None and client.user is not None
-    assert client.user.id == sandbox.world.bot.id
+    assert client.user.id == ld.id("bot")
     (guild,) = client.guilds
-    assert guild.name == "Cohort"
+    assert guild.name == "Guild"
     assert {c.name for c in guild.channels} >= {"lessons", "critiques"}
     assert {m.name for m in guild.members} >= {"mod", "ada", "ben", "cy"}
     assert guild.chunked
     assert discord.utils.get(guild.roles, name="Moderator") is not None
 
 
-async def test_message_roundtrip(sandbox: Sandbox, cohort: CohortGuild) -> None:
-    await cohort.ada.say(cohort.lessons, "ping")
-    (reply,) = sandbox.bot_messages(cohort.lessons)
-    assert reply.content == "pong"
-    assert reply.allowed_mentions == {"parse": []}
+async def test_message_roundtrip(ld: LiveDiscord) -> None:
+    await ld.ada.say("lessons", "ping")
+    (reply,) = await ld.bot_messages("lessons")
+    assert reply["content"] == "pong"
+    sent = [r for r in await ld.control.requests() if r["method"] == "POST"
+            and r["path"].endswith("/messages")]
+    assert sent[-1]["json"]["allowed_mentions"] == {"parse": []}
 
 
-async def test_settle_times_out_with_the_reason(sandbox: Sandbox) -> None:
+async def test_settle_times_out_with_the_reason(ld: LiveDiscord) -> None:
     gate = asyncio.Event()
 
     async def stuck(message: discord.Message) -> None:
         await gate.wait()
 
-    assert sandbox.client is not None
-    sandbox.client.add_listener(stuck, "on_message")
-    await sandbox.member("ada").say("lessons", "hi", settle=False)
+    assert ld.client is not None
+    ld.client.add_listener(stuck, "on_message")
+    await ld.ada.say("lessons", "hi", settle=False)
     with pytest.raises(SettleTimeout, match=r"discord\.py: on_message"):
-        await sandbox.settle(within=0.1)
+        await ld.settle(within=0.2)
     gate.set()
-    await sandbox.settle()
+    await ld.settle()
 
 
-async def test_restart_logs_a_new_client_in(sandbox: Sandbox) -> None:
-    await sandbox.stop_client()
-    assert sandbox.client is not None and sandbox.client.is_closed()
-    await sandbox.start_client(PlainBot())
-    assert sandbox.gateway.identifies == 2
-    await sandbox.member("ada").say("lessons", "ping")
-    assert sandbox.bot_messages("lessons")[-1].content == "pong"
-
-
-async def test_exit_leaves_no_tasks_behind() -> None:
-    async with Sandbox(PlainBot) as sb:
-        cohort = CohortGuild(sb)
-        await cohort.ada.say(cohort.lessons, "ping")
-        await cohort.ada.slash("confirm", channel=cohort.lessons)
-    await asyncio.sleep(0)  # let cancelled callbacks run
-    leftover = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-    assert leftover == []
+async def test_restart_logs_a_new_client_in(ld: LiveDiscord) -> None:
+    await ld.stop_bot()
+    status = await ld.control.status()
+    assert not any(s["connected"] for s in status["gateway"]["sessions"])
+    await ld.start_bot(PlainBot)
+    assert (await ld.control.status())["gateway"]["identifies"] == 2
+    await ld.ada.say("lessons", "ping")
+    assert (await ld.bot_messages("lessons"))[-1]["content"] == "pong"

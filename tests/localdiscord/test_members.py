@@ -5,10 +5,7 @@ from __future__ import annotations
 import discord
 from discord.ext import commands
 
-from bot.demo.guild import CohortGuild
-from localdiscord import Sandbox
-from localdiscord.guilds import GuildHandle
-
+from .live import LiveDiscord
 from .plain_bot import PlainBot
 
 
@@ -38,23 +35,23 @@ class Recorder(commands.Cog):
         self.events.append(("unreact", str(payload.emoji)))
 
 
-async def recorder(sb: Sandbox) -> Recorder:
-    assert sb.client is not None and isinstance(sb.client, commands.Bot)
+async def recorder(ld: LiveDiscord) -> Recorder:
+    assert ld.client is not None and isinstance(ld.client, commands.Bot)
     cog = Recorder()
-    await sb.client.add_cog(cog)
+    await ld.client.add_cog(cog)
     return cog
 
 
-async def test_member_messages_reach_the_bot(sandbox: Sandbox) -> None:
-    rec = await recorder(sandbox)
-    ada, ben = sandbox.member("ada"), sandbox.member("ben")
-    first = await ada.say("lessons", "my outreach note", attachments=[("note.png", b"\x89PNG")])
-    await ben.say("lessons", "nice", reply_to=first)
-    await ada.edit(first, "my outreach note (v2)")
-    await ben.react(first, "👍")
-    await ben.unreact(first, "👍")
-    await ada.dm("can you review this?")
-    await ada.delete(first)
+async def test_member_messages_reach_the_bot(ld: LiveDiscord) -> None:
+    rec = await recorder(ld)
+    png = {"filename": "note.png", "base64": "iVBORw=="}  # the PNG signature's first bytes
+    first = await ld.ada.say("lessons", "my outreach note", attachments=[png])
+    await ld.ben.say("lessons", "nice", reply_to=first["id"])
+    await ld.ada.edit(first, "my outreach note (v2)")
+    await ld.ben.react(first, "👍")
+    await ld.ben.unreact(first, "👍")
+    await ld.ada.dm("can you review this?")
+    await ld.ada.delete(first)
 
     kinds = [k for k, _ in rec.events]
     assert kinds == ["message", "message", "edit", "react", "unreact", "message", "delete"]
@@ -64,12 +61,12 @@ async def test_member_messages_reach_the_bot(sandbox: Sandbox) -> None:
     assert await msg.attachments[0].read() == b"\x89PNG"
     reply = rec.events[1][1]
     assert isinstance(reply, discord.Message) and reply.reference is not None
-    assert reply.reference.message_id == first.id
+    assert reply.reference.message_id == int(first["id"])
     dm = rec.events[5][1]
     assert isinstance(dm, discord.Message) and isinstance(dm.channel, discord.DMChannel)
 
 
-async def test_select_menu(sandbox: Sandbox) -> None:
+async def test_select_menu(ld: LiveDiscord) -> None:
     picked: list[str] = []
 
     class Pick(discord.ui.View):
@@ -81,57 +78,54 @@ async def test_select_menu(sandbox: Sandbox) -> None:
             picked.extend(select.values)
             await interaction.response.defer()
 
-    assert sandbox.client is not None
-    channel = sandbox.client.get_channel(sandbox.channel("lessons").id)
-    assert isinstance(channel, discord.TextChannel)
-    sent = await channel.send("choose", view=Pick())
-    stored = sandbox.world.messages[sent.id]
-    result = await sandbox.member("cy").select(stored, "pick", ["B"])
-    assert picked == ["B"] and result.callback_type == 6
+    sent = await ld.channel("lessons").send("choose", view=Pick())
+    result = await ld.cy.select(sent.id, "pick", ["B"])
+    assert picked == ["B"] and result["callback_type"] == 6
 
 
-async def test_member_threads_and_forum_posts(sandbox: Sandbox) -> None:
+async def test_member_threads_and_forum_posts(ld: LiveDiscord) -> None:
     created: list[discord.Thread] = []
-    assert sandbox.client is not None
+    assert ld.client is not None
 
     async def on_thread_create(thread: discord.Thread) -> None:
         created.append(thread)
 
-    sandbox.client.add_listener(on_thread_create, "on_thread_create")
-    ada = sandbox.member("ada")
-    note = await ada.say("lessons", "my note")
-    thread = await ada.start_thread("lessons", "about my note", message=note)
-    post = await ada.start_thread("critiques", "Example B", content="Is this effective?")
-    assert [t.id for t in created] == [thread.id, post.id]
+    ld.client.add_listener(on_thread_create, "on_thread_create")
+    note = await ld.ada.say("lessons", "my note")
+    thread = await ld.ada.start_thread("lessons", "about my note", message=note)
+    post = await ld.ada.start_thread("critiques", "Example B", content="Is this effective?")
+    assert [t.id for t in created] == [int(thread["id"]), int(post["id"])]
     assert created[1].parent is not None and created[1].parent.name == "critiques"
-    assert sandbox.messages(post)[0].content == "Is this effective?"
-    await ada.say(thread, "inside the thread")
-    cog = sandbox.client.get_cog("ProbeCog")
-    assert cog.seen[-1].channel.id == thread.id  # type: ignore[attr-defined]
+    assert (await ld.messages(post["id"]))[0]["content"] == "Is this effective?"
+    await ld.ada.say(thread["id"], "inside the thread")
+    cog = ld.client.get_cog("ProbeCog")
+    assert cog.seen[-1].channel.id == int(thread["id"])  # type: ignore[attr-defined]
 
 
-async def test_content_needs_the_intent() -> None:
-    class NoContent(PlainBot):
-        def __init__(self) -> None:
-            super().__init__()
-            self._connection._intents.message_content = False
+class NoContent(PlainBot):
+    """Asks for no MESSAGE_CONTENT intent."""
 
-    async with Sandbox(NoContent) as sb:
-        cohort = CohortGuild(sb)
-        await sb.settle()
-        await cohort.ada.say(cohort.lessons, "secret")
-        await cohort.ada.say(cohort.lessons, f"<@{sb.world.bot.id}> hello")
-        await cohort.ada.dm("dm text")
-        assert sb.client is not None
-        cog = sb.client.get_cog("ProbeCog")
-        seen = [m.content for m in cog.seen]  # type: ignore[attr-defined]
-        assert seen == ["", f"<@{sb.world.bot.id}> hello", "dm text"]
+    def __init__(self) -> None:
+        super().__init__()
+        self._connection._intents.message_content = False
 
 
-async def test_new_channel_reaches_the_bot_before_messages_in_it(sandbox: Sandbox) -> None:
-    guild = sandbox.member("ada").guild
-    assert guild is not None
-    handle = GuildHandle(sandbox, guild)
-    fresh = handle.add_text_channel("fresh")  # no settle between building and acting
-    await sandbox.member("ada").say(fresh, "ping")
-    assert sandbox.bot_messages(fresh)[-1].content == "pong"
+async def test_content_needs_the_intent(live: LiveDiscord) -> None:
+    await live.start_bot(NoContent)
+    bot = live.id("bot")
+    await live.ada.say("lessons", "secret")
+    await live.ada.say("lessons", f"<@{bot}> hello")
+    await live.ada.dm("dm text")
+    assert live.client is not None
+    cog = live.client.get_cog("ProbeCog")
+    seen = [m.content for m in cog.seen]  # type: ignore[attr-defined]
+    assert seen == ["", f"<@{bot}> hello", "dm text"]
+
+
+async def test_a_new_channel_and_member_reach_the_bot(ld: LiveDiscord) -> None:
+    fresh = await ld.control.add_channel(guild="Guild", name="fresh")
+    dee = await ld.control.add_member(guild="Guild", name="dee")
+    await ld.member("dee").say(fresh["id"], "ping")
+    assert (await ld.bot_messages(fresh["id"]))[-1]["content"] == "pong"
+    assert ld.client is not None
+    assert ld.client.guilds[0].get_member(int(dee["id"])) is not None  # GUILD_MEMBER_ADD
