@@ -11,9 +11,9 @@ import discord
 import pytest
 from discord.http import Route
 
-THIS_FILE = Path(__file__).read_bytes()
-
 from .live import LiveDiscord
+
+THIS_FILE = Path(__file__).read_bytes()
 
 
 def lessons(ld: LiveDiscord) -> discord.TextChannel:
