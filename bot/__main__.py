@@ -122,8 +122,8 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
 
     from bot.client import CohortBot
 
-    clock, follower = await local.attach() if local is not None else (None, None)
-    bot = CohortBot(config, clock=clock)
+    clock, follower, options = await local.attach() if local is not None else (None, None, {})
+    bot = CohortBot(config, clock=clock, **options)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -88,6 +88,7 @@ class SandboxServer:
             application_flags=lambda: payloads.application_flags(world),
         )
         self.gateway.bot_user_id = world.bot.id
+        self.gateway.on_session_change = lambda: world.journal.record("session", 0)
         self.actions = Actions(world, self.gateway, lambda: self.base_url)
         self.ctx = Context(world, self.actions, self.interactions)
         self.violations: list[Violation] = []
@@ -208,6 +209,7 @@ class SandboxServer:
             raise
         finally:
             self._append_log(entry)  # after handling, so the line has the status
+            self.world.journal.record("request", len(self.requests) - 1)
 
     async def _answer(
         self, request: web.Request, handler: Handler, entry: LoggedRequest

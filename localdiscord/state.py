@@ -175,7 +175,8 @@ class Command:
 class Change:
     seq: int
     # message_created, message_updated, message_deleted, thread_created, thread_updated,
-    # thread_deleted, reaction, channel or interaction
+    # thread_deleted, reaction, channel, interaction, session (the bot's gateway session
+    # started, resumed, lost its connection or ended) or request (a REST request answered)
     kind: str
     id: int
     details: dict[str, Any] | None = None  # for thread_updated: the fields that changed

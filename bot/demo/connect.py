@@ -31,6 +31,7 @@ from bot.errors import ConfigError
 
 ENV = "COHORTBOT_LOCAL_DISCORD"
 FIRST_MOVE_TIMEOUT = 10.0
+GUILD_READY_TIMEOUT = 0.1
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,9 @@ class LocalDiscordTarget:
         )
         return replace(config, discord=discord)
 
-    async def attach(self) -> tuple[ManualClock, asyncio.Task[None]]:
+    async def attach(self) -> tuple[ManualClock, asyncio.Task[None], dict[str, Any]]:
         """Point discord.py at the local Discord and follow its world clock: the bot's clock,
-        and the task that keeps it in step (cancel it at shutdown)."""
+        the task that keeps it in step (cancel it at shutdown), and the client's options."""
         from localdiscord.connect import point_client_at
         from localdiscord.control.follow import follow_clock
 
@@ -91,7 +92,9 @@ class LocalDiscordTarget:
         waiting.cancel()
         if follower.done():
             follower.result()  # the connection failed: say why
-        return clock, follower
+        # The local Discord sends every GUILD_CREATE at once after READY: discord.py need not
+        # wait its default 2 s for more before on_ready (a test waiting for the bot would).
+        return clock, follower, {"guild_ready_timeout": GUILD_READY_TIMEOUT}
 
 
 def target_from_env(environ: dict[str, str]) -> LocalDiscordTarget | None:

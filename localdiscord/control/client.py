@@ -15,6 +15,7 @@ gives the member routes with positional arguments in their natural order.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
@@ -121,6 +122,35 @@ class Control:
 
     def member(self, name: str) -> Member:
         return Member(self, name)
+
+    async def wait_until(self, condition: Callable[[], Awaitable[bool]],
+                         within: float = 30.0) -> bool:
+        """Wait, without polling, until `condition()` holds: it is checked again after each
+        change the local Discord records (messages, threads, interactions, the bot's
+        session, its requests). False if `within` seconds pass first."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        cursor = (await self.status())["journal"]
+        while not await condition():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            cursor = (await self.changes(since=cursor, wait=min(remaining, 5.0)))["cursor"]
+        return True
+
+    async def quiet(self, period: float = 0.5, within: float = 30.0) -> bool:
+        """Wait until nothing has changed for `period` seconds and no request is in flight:
+        how a client in another process tells that a bot it cannot see into is idle, when
+        it cannot name what it waits for. False if `within` seconds pass first."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        cursor = (await self.status())["journal"]
+        while loop.time() < deadline:
+            after = (await self.changes(since=cursor, wait=period))["cursor"]
+            if after == cursor and (await self.status())["in_flight"] == 0:
+                return True
+            cursor = after
+        return False
 
 
 class Member:

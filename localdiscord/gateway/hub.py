@@ -50,6 +50,9 @@ class Gateway:
         self._application_flags = application_flags
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.resume_window = RESUME_WINDOW
+        # Told of every session that starts, resumes, loses its connection or ends (the
+        # world's journal, so that far-away clients can wait for a bot to connect).
+        self.on_session_change: Callable[[], None] = lambda: None
         self.url = ""  # set by the server once it knows its port
         self.bot_user_id = 0  # the bot's own messages keep their content
         self.sessions: dict[str, Session] = {}
@@ -102,6 +105,7 @@ class Gateway:
             session.ended = True
             session.log.clear()
             self.sessions.pop(session.id, None)
+            self.on_session_change()
 
     # -- events -----------------------------------------------------------------------------
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
@@ -139,6 +143,7 @@ class Gateway:
                         data["shard"] = list(shard)
                 data = intents_.redact(event, data, session.intents, self.bot_user_id)
                 await self._send(session, session.next_frame(event, data))
+        self.on_session_change()
 
     async def resume(self, conn: Connection, d: dict[str, Any]) -> None:
         if d.get("token") != self._token():
@@ -162,6 +167,7 @@ class Gateway:
                 self.replayed += 1
                 await self._send(session, frame)
             await self._send(session, session.next_frame("RESUMED", {}))
+        self.on_session_change()
 
     async def request_members(self, conn: Connection, d: dict[str, Any]) -> None:
         """op 8: the guild's members, filtered by `query` (a name prefix) or `user_ids`."""
@@ -263,6 +269,7 @@ class Gateway:
         if session is None or session.connection is not conn:
             return
         session.connection = None
+        self.on_session_change()
         # A client that closes with 1000/1001 ends its session (Discord: not resumable).
         if not conn.closed_by_server and conn.ws.close_code in (1000, 1001):
             self.end(session)
