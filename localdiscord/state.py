@@ -7,8 +7,10 @@ Plain dataclasses keyed by snowflake. The JSON shapes Discord sends are built in
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import itertools
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -51,6 +53,13 @@ _ids = itertools.count(1_200_000_000_000_000_000)
 
 def next_id() -> int:
     return next(_ids)
+
+
+def bot_token(bot_id: int) -> str:
+    """A token shaped like Discord's: the bot's id in base64, a timestamp part and an HMAC
+    part (libraries such as hikari read the bot's id out of the first part)."""
+    first = base64.b64encode(str(bot_id).encode()).decode().rstrip("=")
+    return f"{first}.localD.{secrets.token_urlsafe(29)[:38]}"
 
 
 def iso(when: datetime) -> str:
@@ -229,7 +238,7 @@ class World:
         self.application_id = next_id()
         self.owner = self.add_user("owner")
         self.bot = self.add_user(bot_name, bot=True)
-        self.token = "localdiscord-bot-token"
+        self.token = bot_token(self.bot.id)
         # Privileged intents enabled for the application (the Developer Portal's switches);
         # an IDENTIFY asking for one that is off is closed with 4014.
         self.privileged_intents: set[str] = set(PRIVILEGED_INTENTS)

@@ -88,7 +88,9 @@ class Gateway:
     def status(self) -> dict[str, Any]:
         return {
             "sessions": [s.status() for s in self.live],
-            "connections": len(self.connections),
+            "connections": [{"compress": c.encoder.compress,
+                             "session": c.session.id if c.session else None}
+                            for c in self.connections],
             "accepting": self.accepting,
             "identifies": self.identifies,
             "resumes": self.resumes,
