@@ -160,74 +160,57 @@ class Member:
         self.control = control
         self.name = name
 
+    async def _call(self, operation: str, **args: Any) -> Any:
+        return await self.control.call(operation, member=self.name, **args)
+
     async def say(self, channel: Any, content: str = "", **kw: Any) -> dict[str, Any]:
         """Post (`reply_to=`, `attachments=[{filename, content}]`, `embeds=`)."""
-        result: dict[str, Any] = await self.control.call(
-            "say", member=self.name, channel=channel, content=content, **kw)
-        return result
+        return await self._call("say", channel=channel, content=content, **kw)
 
     async def dm(self, content: str = "", **kw: Any) -> dict[str, Any]:
-        result: dict[str, Any] = await self.control.call("dm", member=self.name,
-                                                         content=content, **kw)
-        return result
+        return await self._call("dm", content=content, **kw)
 
     async def edit(self, message: Any, content: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self.control.call(
-            "edit", member=self.name, message=_id(message), content=content)
-        return result
+        return await self._call("edit", message=_id(message), content=content)
 
     async def delete(self, message: Any) -> None:
-        await self.control.call("delete", member=self.name, message=_id(message))
+        await self._call("delete", message=_id(message))
 
     async def react(self, message: Any, emoji: str) -> None:
-        await self.control.call("react", member=self.name, message=_id(message), emoji=emoji)
+        await self._call("react", message=_id(message), emoji=emoji)
 
     async def unreact(self, message: Any, emoji: str) -> None:
-        await self.control.call("unreact", member=self.name, message=_id(message),
-                                emoji=emoji)
+        await self._call("unreact", message=_id(message), emoji=emoji)
 
     async def start_thread(self, channel: Any, name: str, **kw: Any) -> dict[str, Any]:
         """A thread (`message=` to start it from a message; `content=` for a forum post)."""
         if "message" in kw:
             kw["message"] = _id(kw["message"])
-        result: dict[str, Any] = await self.control.call(
-            "start_thread", member=self.name, channel=channel, name=name, **kw)
-        return result
+        return await self._call("start_thread", channel=channel, name=name, **kw)
 
     async def slash(self, command: str, options: dict[str, Any] | None = None,
                     **kw: Any) -> dict[str, Any]:
         """A slash command (`channel=`, `dm=True`); the interaction as the local Discord saw
         it: `callback_type`, `response`, `followups`, `modal`, `failed`..."""
-        result: dict[str, Any] = await self.control.call(
-            "slash", member=self.name, command=command, options=options, **kw)
-        return result
+        return await self._call("slash", command=command, options=options, **kw)
 
     async def autocomplete(self, command: str, focused: str,
                            options: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
-        result: dict[str, Any] = await self.control.call(
-            "autocomplete", member=self.name, command=command, focused=focused,
-            options=options, **kw)
-        return result
+        return await self._call("autocomplete", command=command, focused=focused,
+                                options=options, **kw)
 
     async def click(self, message: Any, custom_id: str) -> dict[str, Any]:
-        result: dict[str, Any] = await self.control.call(
-            "click", member=self.name, message=_id(message), custom_id=custom_id)
-        return result
+        return await self._call("click", message=_id(message), custom_id=custom_id)
 
     async def select(self, message: Any, custom_id: str, values: list[str]) -> dict[str, Any]:
-        result: dict[str, Any] = await self.control.call(
-            "select", member=self.name, message=_id(message), custom_id=custom_id,
-            values=values)
-        return result
+        return await self._call("select", message=_id(message), custom_id=custom_id,
+                                values=values)
 
     async def submit_modal(self, interaction: Any, values: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = await self.control.call(
-            "submit_modal", member=self.name, interaction=_id(interaction), values=values)
-        return result
+        return await self._call("submit_modal", interaction=_id(interaction), values=values)
 
     async def dms(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = await self.control.call("dms", member=self.name)
-        return result
+        return await self._call("dms")
 
 
 def _id(ref: Any) -> Any:

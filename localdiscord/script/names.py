@@ -151,9 +151,8 @@ class Lookup:
     # -- messages --------------------------------------------------------------------------
     async def messages(self, place: Place) -> list[dict[str, Any]]:
         """The messages everyone there sees (no ephemeral ones), oldest first."""
-        result: list[dict[str, Any]] = await self.control.messages(channel=place.ref,
+        return await self.control.messages(channel=place.ref,
                                                                    ephemeral=False)
-        return result
 
     async def bot_messages(self, place: Place) -> list[dict[str, Any]]:
         return [m for m in await self.messages(place) if int(m["author"]["id"]) == self.bot_id]

@@ -245,9 +245,7 @@ class Session:
             await self.bot.settle()
             if interaction is None:
                 return None
-            answered: dict[str, Any] = await self.control.interaction(
-                interaction=interaction["id"])
-            return answered
+            return await self.control.interaction(interaction=interaction["id"])
         if isinstance(command, Clock):
             await self._clock(command)
         elif isinstance(command, Restart):
@@ -350,9 +348,8 @@ class Session:
         definition = await self._definition(command.path[0], dm=in_dm)
         specs = leaf_options(definition, command.path)
         options = await typed_options(command.path, specs, command.options, self.lookup, member)
-        result: dict[str, Any] = await self.control.member(member).slash(
+        return await self.control.member(member).slash(
             " ".join(command.path), options, channel=place.ref if place else None, dm=in_dm)
-        return result
 
     async def _definition(self, name: str, *, dm: bool) -> dict[str, Any]:
         commands = await self.control.commands()
@@ -399,9 +396,7 @@ class Session:
             raise CommandFailed(f'the button "{command.target}" is disabled')
         if comp.get("style") == render.LINK_STYLE:
             raise CommandFailed(f'"{command.target}" is a link: {comp.get("url")}')
-        result: dict[str, Any] = await self.control.member(member).click(
-            message, str(comp["custom_id"]))
-        return result
+        return await self.control.member(member).click(message, str(comp["custom_id"]))
 
     async def _newest_shown_with(
         self, find: Callable[[dict[str, Any]], dict[str, Any] | None], member: str,
@@ -450,8 +445,7 @@ class Session:
                 raise CommandFailed(f"Discord would not submit the modal: {label!r} needs "
                                     f"at least {comp['min_length']} characters")
         del self.modals[member]
-        result: dict[str, Any] = await self.control.member(member).submit_modal(opened, values)
-        return result
+        return await self.control.member(member).submit_modal(opened, values)
 
     async def _clock(self, command: Clock) -> None:
         if command.delta is not None:

@@ -138,8 +138,7 @@ class LiveDiscord:
         """Stop the bot; the OpenAPI violations nobody claimed."""
         await self.stop_bot()
         restore_discord()
-        left: list[dict[str, Any]] = await self.control.violations()
-        return left
+        return await self.control.violations()
 
     # -- waiting ---------------------------------------------------------------------------
     async def _side(self) -> DiscordSide:
@@ -193,17 +192,15 @@ class LiveDiscord:
 
     # -- reading -----------------------------------------------------------------------------
     async def messages(self, channel: Any, *, ephemeral: bool = True) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = await self.control.messages(channel=channel,
+        return await self.control.messages(channel=channel,
                                                                    ephemeral=ephemeral)
-        return result
 
     async def bot_messages(self, channel: Any) -> list[dict[str, Any]]:
         bot = self.info["bot"]["id"]
         return [m for m in await self.messages(channel) if m["author"]["id"] == bot]
 
     async def threads(self, channel: Any) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = await self.control.threads(channel=channel)
-        return result
+        return await self.control.threads(channel=channel)
 
     async def raw(
         self, method: str, path: str, body: Any = None, *, auth: bool = True,
