@@ -1,9 +1,12 @@
-"""A local Discord that the unmodified discord.py client logs into.
+"""A local Discord that unmodified Discord client libraries log into (docs/localdiscord.md).
 
-`Sandbox` (in `harness.py`) is the entry point for tests: it runs the REST + gateway server
-from `server.py` over the in-memory world of `state.py`, validates every REST request against
-Discord's OpenAPI spec (`openapi.py`), injects faults on demand (`faults.py`) and lets a test
-act as guild members and read what the bot did.
+`LocalDiscord` (`app.py`) is the Discord: the REST + gateway server of `server.py` and
+`gateway/` over the in-memory world of `state.py`, every REST request validated against
+Discord's OpenAPI spec (`openapi.py`), faults on demand (`faults.py`), and the control API
+(`control/`) through which tests and people act in the world. `python -m localdiscord` runs
+one as its own process. `Sandbox` (`harness.py`) is the in-process harness for tests of a
+discord.py bot: a LocalDiscord, the bot logged in, members to act as, and `settle()`.
+Nothing here imports the cohort bot.
 """
 
 from localdiscord.connect import point_client_at

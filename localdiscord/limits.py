@@ -1,8 +1,9 @@
 """Discord's size limits on messages, embeds, components and modals.
 
 The OpenAPI spec catches some of these (maxLength), but not the cross-field ones (6,000
-characters over all embeds, 5 buttons per row, text inputs only in modals), so the sandbox
-checks them itself and answers like Discord: 400 50035 Invalid Form Body with a per-field tree.
+characters over all embeds, 5 buttons per row, text inputs only in modals), so the local
+Discord checks them itself and answers like Discord: 400 50035 Invalid Form Body with a
+per-field tree.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Validation of REST traffic against Discord's official OpenAPI spec.
 
-The spec is an oracle nobody on this project wrote: a request the bot sends to the sandbox must
-be one real Discord would accept, and the sandbox's own answers must match Discord's response
-schemas. Loading the spec takes seconds, so it is loaded once per process (`load_spec`).
+The spec is an oracle nobody on this project wrote: a request the bot sends to the local
+Discord must be one real Discord would accept, and the local Discord's own answers must match
+Discord's response schemas. Loading the spec takes seconds, so it is loaded once per process
+(`load_spec`).
 
 One deliberate allowance (see the spec's README): Discord accepts JSON integers for snowflakes,
 and discord.py sends some (`recipient_id`, ids in `*_ids` lists), while the spec types

@@ -1,7 +1,7 @@
 """JSON payloads in Discord's shapes, built from `state.World`.
 
-Field sets follow the `*Response` schemas of Discord's OpenAPI spec (the sandbox's REST answers
-are validated against them) and what discord.py's parsers read from gateway events.
+Field sets follow the `*Response` schemas of Discord's OpenAPI spec (the local Discord's REST
+answers are validated against them) and what discord.py's parsers read from gateway events.
 """
 
 from __future__ import annotations

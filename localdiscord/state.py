@@ -25,7 +25,7 @@ PRIVATE_THREAD = 12
 GUILD_FORUM = 15
 THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)
 
-# Permission bits the sandbox checks itself (Discord's numbers).
+# Permission bits the local Discord checks itself (Discord's numbers).
 ADD_REACTIONS = 1 << 6
 ADMINISTRATOR = 1 << 3
 VIEW_CHANNEL = 1 << 10

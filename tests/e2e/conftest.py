@@ -17,7 +17,7 @@ from localdiscord.openapi import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# The world the tests act in is the one `cohortbot sandbox` shows (bot/sandbox/demo.py).
+# The world the tests act in is the one `cohortbot sandbox` shows (bot/demo/world.py).
 CohortWorld = DemoWorld
 
 
