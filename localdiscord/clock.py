@@ -33,11 +33,6 @@ class MovableClock(Protocol):
     async def set(self, when: datetime) -> datetime: ...
 
 
-class RealClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
 Listener = Callable[[datetime], Awaitable[None]]
 
 

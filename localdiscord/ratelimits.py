@@ -84,12 +84,10 @@ class RateLimits:
         self._clock = clock
         self._buckets: dict[tuple[str, str], _Window] = {}
         self._global = _Window(GLOBAL_PER_SECOND, 1.0 * scale)
-        self.limited: list[tuple[str, str]] = []  # (method, path) answered 429
 
     def reset(self) -> None:
         self._buckets.clear()
         self._global = _Window(GLOBAL_PER_SECOND, 1.0 * self.scale)
-        self.limited.clear()
 
     def check(self, method: str, template: str, params: dict[str, str]) -> Verdict | None:
         """Count one request; None when rate limits are off."""

@@ -240,7 +240,6 @@ class SandboxServer:
         template, params = _route(request)
         verdict = self.rate_limits.check(method, template, params) if template else None
         if verdict is not None and not verdict.allowed:
-            self.rate_limits.limited.append((method, api_path))
             return _with_headers(reply(verdict.body(), 429), verdict.headers)
         rate_headers = verdict.headers if verdict is not None else {}
 

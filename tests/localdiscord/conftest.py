@@ -39,7 +39,7 @@ async def live(request: pytest.FixtureRequest) -> AsyncIterator[LiveDiscord]:
         await control.reset()
     else:
         control, local = await in_process()
-    world = LiveDiscord(control, mode=request.param, local=local)
+    world = LiveDiscord(control)
     await world.build()
     try:
         yield world

@@ -88,10 +88,8 @@ class SettlingMember:
 
 
 class LiveDiscord:
-    def __init__(self, control: Control, *, mode: str, local: LocalDiscord | None) -> None:
+    def __init__(self, control: Control) -> None:
         self.control = control
-        self.mode = mode
-        self.local = local  # in-process only
         self.info: dict[str, Any] = {}
         self.client: discord.Client | None = None
         self._client_task: asyncio.Task[None] | None = None
@@ -161,9 +159,6 @@ class LiveDiscord:
             if name in g[table]:
                 return int(g[table][name])
         raise KeyError(name)
-
-    async def refresh(self) -> None:
-        self.info = await self.control.info()
 
     def member(self, name: str) -> SettlingMember:
         return SettlingMember(self, self.control.member(name))
