@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from localdiscord.control.api import ControlError
+from localdiscord.control.base import ControlError
 from localdiscord.control.routes import BY_NAME, Route
 from localdiscord.errors import DiscordError
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from localdiscord.control.api import ControlError
+from localdiscord.control.base import ControlError
 from localdiscord.control.client import Control
 from localdiscord.script.language import ChannelRef, MessageRef, _Scanner, parse_channel
 from localdiscord.script.render import ephemeral

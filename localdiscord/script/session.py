@@ -18,10 +18,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from localdiscord.control.api import ControlError
+from localdiscord.control.base import ControlError
 from localdiscord.control.client import Control
 from localdiscord.errors import DiscordError
-from localdiscord.script import expectations, render
+from localdiscord.script import expectations, looking, render
 from localdiscord.script.language import (
     Action,
     Click,
@@ -462,55 +462,10 @@ class Session:
     async def show(self, command: Show) -> None:
         if command.what == "clock":
             self.write(f"🕒 {self.clock_text()}")
-        elif command.what == "violations":
-            found = await self.control.violations()
-            self.write("\n".join(f"{v['kind']} {v['method']} {v['path']}: {v['error']}"
-                                 for v in found) or "no violations")
         elif command.what == "last":
             self.write(self.last_reply.text or "(nothing yet)")
-        elif command.what == "members":
-            self.write("\n".join(self._member_line(m) for m in self.lookup.guild["members"]))
-        elif command.what == "channels":
-            lines = []
-            for place in self.lookup.channels_of():
-                kind = "forum" if place.is_forum else "text"
-                count = len(await self.lookup.messages(place))
-                lines.append(f"{place.label} ({kind}): {count} message(s), "
-                             f"{len(self.lookup.channels_of(place))} thread(s)")
-            self.write("\n".join(lines))
-        elif command.what == "threads":
-            self.write(await self._threads_text(command.channel))
         else:
-            assert command.channel is not None
-            place = await self.lookup.place(command.channel, self.current)
-            messages = await self.lookup.messages(place)
-            lines = [f"{place.label}: {len(messages)} message(s)"]
-            for msg in messages:
-                edited = msg["edited_timestamp"] is not None and "webhook_id" not in msg
-                lines.extend(await self.shower.message(msg, edited=edited))
-            if not place.is_thread and self.lookup.channels_of(place):
-                lines.append(await self._threads_text(command.channel))
-            self.write("\n".join(lines))
-
-    def _member_line(self, member: dict[str, Any]) -> str:
-        user = member["user"]
-        roles = [self.lookup.role_name(int(r)) for r in member["roles"]]
-        kind = " (bot)" if user["bot"] else " (server owner)" if (
-            user["id"] == self.lookup.guild["owner_id"]) else ""
-        return f"{user['username']}{kind}" + (f": {', '.join(roles)}" if roles else "")
-
-    async def _threads_text(self, ref: Any) -> str:
-        parents = ([await self.lookup.place(ref, self.current)] if ref
-                   else self.lookup.channels_of())
-        lines = []
-        for parent in parents:
-            for thread in self.lookup.channels_of(parent):
-                state = (await self.control.channel(channel=thread.ref))["thread_metadata"]
-                flags = [f for f in ("locked", "archived") if state[f]]
-                count = len(await self.lookup.messages(thread))
-                lines.append(f"🧵 {thread.label} in {parent.label}: {count} message(s)"
-                             + (f" ({', '.join(flags)})" if flags else ""))
-        return "\n".join(lines) or "no threads"
+            self.write(await looking.show(command, self.lookup, self.shower, self.current))
 
     # -- expect ------------------------------------------------------------------------------
     async def expect(self, command: Expect) -> None:

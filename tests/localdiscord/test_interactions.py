@@ -8,7 +8,7 @@ import discord
 import pytest
 from discord.http import Route
 
-from localdiscord.control.api import ControlError
+from localdiscord.control.base import ControlError
 
 from .live import LiveDiscord, ephemeral
 
