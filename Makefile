@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test test-slow demo run lint typecheck bench clean
+.PHONY: test test-slow demo run lint typecheck bench clean export-example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ run: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The example exports in docs/ (docs/export.md): the demo run that docs/export-example.sandbox
+# plays, exported by `cohortbot export` (tests/export/example.py; its test keeps them current).
+export-example: $(STAMP)
+	$(BIN)/python -m tests.export.example docs
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -10,7 +10,7 @@ import sys
 from bench.metric import Metric
 
 # Module names under bench/; each has run(quick: bool) -> list[Metric].
-BENCHMARKS = ["review", "ingest"]
+BENCHMARKS = ["review", "ingest", "followups", "export"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,10 +6,10 @@ Metrics:
   fed through discord.py's own gateway parser (`ConnectionState.parse_message_create`, what the
   websocket calls for each event), and the time until every listener has run and every message
   is committed to SQLite is measured. Baseline: the same bot with capture switched off
-  (`DiscussionCog.enabled = False`), same run. Target: ratio >= 0.8.
+  (`bot.services.discussion.enabled = False`), same run. Target: ratio >= 0.8.
 - `backfill_ratio`: M messages already in a thread (posted while the bot was "down") are read
-  through the sandbox's history API and stored by `DiscussionCog.backfill()`. Baseline: reading
-  the same history without storing it, same run. Target: ratio >= 0.8.
+  through the sandbox's history API and stored by `bot.services.discussion.backfill()`.
+  Baseline: reading the same history without storing it, same run. Target: ratio >= 0.8.
 
 The sandbox runs without OpenAPI validation here: this measures the bot, not the validator.
 """
@@ -49,8 +49,8 @@ def _payloads(sandbox: Any, thread: Any, count: int, start: int) -> list[dict[st
 
 async def _burst(sandbox: Any, bot: Any, thread: Any, count: int, *, capture: bool,
                  start: int) -> float:
-    cog = bot.get_cog("DiscussionCog")
-    cog.enabled = capture
+    capture_service = bot.services.discussion
+    capture_service.enabled = capture
     payloads = _payloads(sandbox, thread, count, start)
     parse = bot._connection.parse_message_create
     began = time.perf_counter()
@@ -59,16 +59,15 @@ async def _burst(sandbox: Any, bot: Any, thread: Any, count: int, *, capture: bo
         if i % 500 == 499:
             await asyncio.sleep(0)  # the websocket yields between frames too
     await sandbox.settle(within=600)
-    await cog.writer.flush()
+    await capture_service.flush()
     elapsed = time.perf_counter() - began
-    cog.enabled = True
+    capture_service.enabled = True
     return count / elapsed
 
 
 async def _backfill(sandbox: Any, bot: Any, thread: Any, count: int) -> tuple[float, float]:
     import discord
 
-    cog = bot.get_cog("DiscussionCog")
     author = next(u for u in sandbox.world.users.values() if u.username == "ada")
     channel = sandbox.world.channels[thread.id]
     for i in range(count):
@@ -82,7 +81,7 @@ async def _backfill(sandbox: Any, bot: Any, thread: Any, count: int) -> tuple[fl
     baseline = seen / (time.perf_counter() - began)
 
     began = time.perf_counter()
-    stored = await cog.backfill()
+    stored = await bot.services.discussion.backfill()
     measured = stored / (time.perf_counter() - began)
     assert stored >= count, (stored, count)
     return measured, baseline
@@ -96,9 +95,9 @@ async def _run(quick: bool) -> list[Metric]:
     with tempfile.TemporaryDirectory() as tmp:
         async with demo_world(Path(tmp), validate=False, check_violations=False) as world:
             sandbox, bot = world.sandbox, world.bot
-            cog: Any = bot.get_cog("LessonCog")
-            await cog.post_run(cog.get_lesson(None), bot.get_channel(world.lessons.id),
-                               posted_by=None)
+            services = bot.services
+            await services.runs.post(services.lessons.get(None), world.lessons.id,
+                                     posted_by=None)
             await sandbox.settle()
             # The burst uses made-up message ids, so the backfill gets a thread of its own.
             thread, backfill_thread, _ = sandbox.threads(world.lessons)

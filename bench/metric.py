@@ -16,6 +16,8 @@ class Metric:
     # Target on `ratio` (value / baseline) or None; `higher_is_better` says which way it points.
     target: float | None = None
     higher_is_better: bool = True
+    # An absolute bound on `value` itself (e.g. at most 5 s), in the same direction.
+    limit: float | None = None
 
     @property
     def ratio(self) -> float:
@@ -23,9 +25,14 @@ class Metric:
 
     @property
     def met(self) -> bool | None:
-        if self.target is None:
-            return None
-        return self.ratio >= self.target if self.higher_is_better else self.ratio <= self.target
+        checks = []
+        if self.target is not None:
+            checks.append(self.ratio >= self.target if self.higher_is_better
+                          else self.ratio <= self.target)
+        if self.limit is not None:
+            checks.append(self.value >= self.limit if self.higher_is_better
+                          else self.value <= self.limit)
+        return all(checks) if checks else None
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)

@@ -1,4 +1,4 @@
-"""`cohortbot` / `python -m bot`: run, sandbox, review, check-config, backup."""
+"""`cohortbot` / `python -m bot`: run, sandbox, review, export, check-config, backup."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Config, load_config, load_token, summary
-from bot.errors import ConfigError, StorageError
+from bot.errors import ConfigError, StorageError, UserError
+from storage.lock import DatabaseInUse
 
 if TYPE_CHECKING:
     from bot.demo.connect import LocalDiscordTarget
@@ -56,7 +57,33 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("dest", type=Path)
     backup.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     backup.add_argument("--database", type=Path, help="the database file (overrides the config)")
+    _export_parser(sub)
     return parser
+
+
+def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from bot.export.model import Format, Table
+
+    export = sub.add_parser(
+        "export", help="export a lesson run's discussion as CSV, JSON, Markdown or HTML",
+        description="Export a lesson run from the database (or a backup of it), even while "
+        "the bot runs. Dates are in the cohort's timezone; --until includes that whole day.")
+    export.add_argument("--db", type=Path, help="database file or backup (default: the config's)")
+    export.add_argument("--format", required=True, choices=[f.value for f in Format])
+    export.add_argument("--out", required=True, help="file to write, or - for standard output")
+    export.add_argument("--run", type=int, action="append", metavar="ID",
+                        help="run number; repeat for several (default: the latest run)")
+    export.add_argument("--example", type=int, metavar="N", help="only this example")
+    export.add_argument("--since", metavar="DATE", help="from this date (YYYY-MM-DD) or time")
+    export.add_argument("--until", metavar="DATE", help="up to and including this date")
+    export.add_argument("--include-bot-messages", action="store_true",
+                        help="put the bot's posts of the critiques in the conversations")
+    export.add_argument("--table", choices=[t.value for t in Table],
+                        help="CSV: this table alone (default: all tables in a zip)")
+    export.add_argument("--config", type=Path,
+                        help="config for the timezone, lessons and database (default: "
+                        "config.toml if there is one)")
+    export.add_argument("--timezone", help="IANA timezone (default: the config's cohort one)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args.config)
         if args.command == "backup":
             return _backup(args)
+        if args.command == "export":
+            return _export(args)
         if args.command == "sandbox" and args.serve:
             from bot.demo.serve import main as serve_main
 
@@ -93,9 +122,15 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"config error:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
+    except DatabaseInUse as exc:
+        print(f"cohortbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except StorageError as exc:
         print(f"database error: {exc}", file=sys.stderr)
         return 1
+    except UserError as exc:
+        print(f"cohortbot {args.command}: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
     raise AssertionError(f"unhandled command {args.command}")  # argparse guarantees one
 
 
@@ -160,6 +195,61 @@ def _backup(args: argparse.Namespace) -> int:
     database = args.database or load_config(args.config).storage.database
     asyncio.run(backup_file(Path(database), args.dest))
     print(f"backed up {database} -> {args.dest}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+    from functools import partial
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from bot.clock import ManualClock, SystemClock
+    from bot.export.model import Format, Table
+    from bot.export.times import parse_bound
+    from bot.lessons import load_lessons
+    from bot.services.export import ExportRequest, ExportService
+
+    config_path = args.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    config = load_config(config_path) if config_path else Config()
+    try:
+        tz = ZoneInfo(args.timezone) if args.timezone else config.cohort.tz
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError(f"--timezone: “{args.timezone}” is not an IANA timezone name such "
+                        "as Europe/Berlin.") from None
+    fmt, table = Format(args.format), Table(args.table) if args.table else None
+    if table is not None and fmt is not Format.CSV:
+        raise UserError("--table is for --format csv.")
+    if args.out == "-" and fmt is Format.CSV and table is None:
+        raise UserError("CSV to standard output needs --table (messages, critiques, "
+                        "participation or examples); a file gets all tables in a zip.")
+    request = ExportRequest(
+        fmt, runs=tuple(args.run or ()), example=args.example,
+        since_ms=parse_bound(args.since, tz, end=False, name="--since") if args.since else None,
+        until_ms=parse_bound(args.until, tz, end=True, name="--until") if args.until else None,
+        include_bot_messages=args.include_bot_messages, table=table,
+    )
+    # SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes the "exported at" time, so
+    # the example in docs/ is regenerated byte for byte.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    clock = ManualClock(datetime.fromtimestamp(int(epoch), UTC)) if epoch else SystemClock()
+    service = ExportService(args.db or config.storage.database, timezone=tz,
+                            lessons=partial(load_lessons, config.lesson.directory), clock=clock)
+    if args.out == "-":
+        result = service.write(request, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return 0
+    out = Path(args.out)
+    if out.is_dir():
+        raise UserError(f"--out {out} is a directory; give a file name.")
+    unfinished = out.with_name(out.name + ".partial")  # a failed export leaves no half file
+    try:
+        with unfinished.open("wb") as stream:
+            result = service.write(request, stream)
+        unfinished.replace(out)
+    finally:
+        unfinished.unlink(missing_ok=True)
+    runs = ", ".join(f"#{r}" for r in result.run_ids)
+    print(f"exported run {runs} to {out}", file=sys.stderr)
     return 0
 
 

@@ -1,25 +1,34 @@
 """CohortBot: the discord.py client and the composition root.
 
-Dependencies (config, clock, storage, scheduler, lessons) are handed in or built here and hang
-off the bot, so cogs reach them as `self.bot.db`, `self.bot.clock`, ...; nothing imports a
-global. `setup_hook` opens storage, starts the scheduler, loads every cog in `cogs/` and syncs
-the application commands to the configured guilds.
+Config and clock are handed in; storage, the scheduler and the services are built here, once,
+and hang off the bot: cogs reach a feature's service as `self.bot.services.<feature>` and
+never look each other up. `setup_hook` opens storage, starts the scheduler, builds the
+services with their Discord ports, loads every cog in `cogs/` and syncs the application
+commands to the configured guilds.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import pkgutil
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import discord
 from discord.ext import commands
 
 import cogs
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, SystemClock, to_ms
 from bot.config import Config
+from bot.review import Draft, Review
 from bot.scheduler import Scheduler
+from bot.services import Ports, Services
 from storage import Database
+from storage import commands as commands_store
+from storage.lock import DatabaseLock
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +51,12 @@ def cohort_intents() -> discord.Intents:
     return intents
 
 
+def command_digest(payload: list[dict[str, Any]]) -> str:
+    """A hash of command definitions as discord.py sends them, independent of their order."""
+    ordered = sorted(payload, key=lambda command: (command.get("type", 1), command["name"]))
+    return hashlib.sha256(json.dumps(ordered, sort_keys=True).encode()).hexdigest()
+
+
 def extension_names() -> list[str]:
     """Every cog module or package in cogs/ (names starting with _ are shared helpers)."""
     return sorted(
@@ -49,6 +64,17 @@ def extension_names() -> list[str]:
         for info in pkgutil.iter_modules(cogs.__path__)
         if not info.name.startswith("_")
     )
+
+
+@dataclass(frozen=True)
+class Handovers:
+    """Where one feature's Discord side hands over to another's. Wired here, as the runs port
+    is handed the critique button, so that no cog imports another feature's cogs."""
+
+    # "I sent it" under a review (the review message's id): the follow-ups' form that logs it.
+    draft_sent: Callable[[discord.Interaction, Draft, int], Awaitable[None]]
+    # A follow-up draft's review, shown as the review feature shows any review.
+    review_embed: Callable[[str, Review], discord.Embed]
 
 
 class CohortBot(commands.Bot):
@@ -67,6 +93,9 @@ class CohortBot(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.scheduler = Scheduler(self.clock)
         self._db: Database | None = None
+        self._services: Services | None = None
+        self._handovers: Handovers | None = None
+        self._lock: DatabaseLock | None = None
 
     @property
     def db(self) -> Database:
@@ -74,15 +103,68 @@ class CohortBot(commands.Bot):
             raise RuntimeError("storage is opened in setup_hook; the bot has not started")
         return self._db
 
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the services are built in setup_hook; the bot has not started")
+        return self._services
+
+    @property
+    def handovers(self) -> Handovers:
+        if self._handovers is None:
+            raise RuntimeError("the hand-overs are wired in setup_hook; the bot has not started")
+        return self._handovers
+
+    async def login(self, token: str) -> None:
+        # Before anything else: a second process on this database must not even connect
+        # (it would deliver every reminder and answer every command a second time).
+        self._lock = DatabaseLock.acquire(self.config.storage.database)
+        await super().login(token)
+
     async def setup_hook(self) -> None:
+        await self.assemble()
+        await self.sync_commands()
+
+    async def assemble(self) -> None:
+        """Everything but talking to Discord: storage, the scheduler, the services, the cogs."""
         from cogs._ui import on_app_command_error
 
         self._db = await Database.open(self.config.storage.database)
         self.scheduler.start()
+        self._services = Services.build(self.config, self._db, self.clock, self.scheduler,
+                                        self._ports())
+        await self._services.start()
+        self._handovers = self._wire_handovers()
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         for name in extension_names():
             await self.load_extension(name)
-        await self.sync_commands()
+
+    def _ports(self) -> Ports:
+        # Imported at every start, not at the top: discord.py drops an extension's modules
+        # from sys.modules when it unloads it, so a second bot in one process (the tests, the
+        # sandbox's restarts) must take the Discord side from the modules its cogs load.
+        from cogs.critiques._port import DiscordCritiques
+        from cogs.critiques._views import critique_view
+        from cogs.discussion._port import DiscordHistory
+        from cogs.followups._port import DiscordReminders
+        from cogs.privacy._port import DiscordPosts
+        from cogs.runs._port import DiscordRuns
+
+        return Ports(
+            # The critique button sits under each example, so runs post it for critiques.
+            runs=DiscordRuns(self, self.config, example_view=critique_view),
+            critiques=DiscordCritiques(self),
+            discussion=DiscordHistory(self),
+            privacy=DiscordPosts(self),
+            followups=DiscordReminders(self),
+        )
+
+    def _wire_handovers(self) -> Handovers:
+        # Imported at every start, like the ports (see `_ports`).
+        from cogs.followups._views import open_sent_form
+        from cogs.review._render import review_embed
+
+        return Handovers(draft_sent=open_sent_form, review_embed=review_embed)
 
     async def sync_commands(self) -> None:
         """Guild-only commands to each configured guild (they appear there at once); the rest,
@@ -95,15 +177,36 @@ class CohortBot(commands.Bot):
                 if command.guild_only:
                     self.tree.remove_command(command.name)
                     self.tree.add_command(command, guilds=guilds)
-        synced = await self.tree.sync()
-        log.info("synced %d global commands", len(synced))
+        await self._sync_if_changed(None)
         for guild_id in guild_ids:
-            synced = await self.tree.sync(guild=discord.Object(id=guild_id))
-            log.info("synced %d commands to guild %s", len(synced), guild_id)
+            await self._sync_if_changed(discord.Object(id=guild_id))
+
+    async def _sync_if_changed(self, guild: discord.Object | None) -> None:
+        """Sync one scope's commands, unless these very definitions were synced before and
+        Discord still has them: Discord limits command creates per day, and a restart with
+        unchanged commands needs none."""
+        where = f"to guild {guild.id}" if guild else "globally"
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+        digest = command_digest(payload)
+        app_id = self.application_id or 0
+        scope = guild.id if guild else commands_store.GLOBAL_SCOPE
+        if await commands_store.synced_hash(self.db, app_id, scope) == digest:
+            # Discord keeps what was synced, unless someone deleted it (or this is a new
+            # sandbox world for a database that is kept): a read is cheap and creates nothing.
+            registered = {(c.name, c.type.value)
+                          for c in await self.tree.fetch_commands(guild=guild)}
+            if registered == {(c["name"], c.get("type", 1)) for c in payload}:
+                log.info("%d commands unchanged %s: not synced", len(payload), where)
+                return
+        synced = await self.tree.sync(guild=guild)
+        await commands_store.record_sync(self.db, app_id, scope, digest,
+                                         to_ms(self.clock.now()))
+        log.info("synced %d commands %s", len(synced), where)
 
     async def close(self) -> None:
-        # Cogs first (they cancel their own work), then the scheduler, then the database:
-        # an unclosed aiosqlite connection keeps its thread alive and hangs the process.
+        # Cogs first (they cancel their own work), then the scheduler, the services (what
+        # they still queue is written), then the database: an unclosed aiosqlite connection
+        # keeps its thread alive and hangs the process.
         for name in list(self.extensions):
             try:
                 await self.unload_extension(name)
@@ -111,6 +214,12 @@ class CohortBot(commands.Bot):
                 log.exception("unloading %s failed", name)
         await super().close()
         await self.scheduler.shutdown()
+        if self._services is not None:
+            await self._services.close()
+            self._services = None
         if self._db is not None:
             await self._db.close()
             self._db = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+Wake = Callable[[], datetime | None]  # when a clock listener next has work
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -27,8 +29,11 @@ class SystemClock:
 class ManualClock:
     """A clock that stands still until `advance` or `set` moves it.
 
-    Listeners (the scheduler's reconciler, the sandbox) are told after each move so that work
-    that became due runs at once.
+    Listeners (the scheduler, the sandbox) are told after each move so that work that became
+    due runs at once. A listener may also say when it next has work (`wake`): a move then
+    stops at each of those times on its way, as real time would pass through them, so a job
+    that schedules more work (a sweep loading the next hours) runs at its own time and what
+    it schedules runs at its own time too, not all at the end of a jump.
     """
 
     def __init__(self, start: datetime | None = None) -> None:
@@ -36,17 +41,16 @@ class ManualClock:
         if start.tzinfo is None:
             raise ValueError("ManualClock needs a timezone-aware start time")
         self._now = start.astimezone(UTC)
-        self._listeners: list[Callable[[datetime], object]] = []
+        self._listeners: dict[Callable[[datetime], object], Wake | None] = {}
 
     def now(self) -> datetime:
         return self._now
 
-    def on_move(self, listener: Callable[[datetime], object]) -> None:
-        self._listeners.append(listener)
+    def on_move(self, listener: Callable[[datetime], object], *, wake: Wake | None = None) -> None:
+        self._listeners[listener] = wake
 
     def off_move(self, listener: Callable[[datetime], object]) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        self._listeners.pop(listener, None)
 
     async def advance(self, delta: timedelta) -> datetime:
         if delta < timedelta(0):
@@ -56,12 +60,24 @@ class ManualClock:
     async def set(self, when: datetime) -> datetime:
         if when.tzinfo is None:
             raise ValueError("ManualClock.set needs a timezone-aware time")
-        self._now = when.astimezone(UTC)
+        target = when.astimezone(UTC)
+        while (stop := self._next_stop(target)) is not None:
+            self._now = stop
+            await self._notify()
+        self._now = target
+        await self._notify()
+        return self._now
+
+    def _next_stop(self, target: datetime) -> datetime | None:
+        wanted = [t for wake in self._listeners.values() if wake is not None
+                  and (t := wake()) is not None and self._now < t < target]
+        return min(wanted, default=None)
+
+    async def _notify(self) -> None:
         for listener in list(self._listeners):
             result = listener(self._now)
             if asyncio.iscoroutine(result):
                 await result
-        return self._now
 
 
 def to_ms(when: datetime) -> int:
@@ -73,3 +89,15 @@ def to_ms(when: datetime) -> int:
 
 def from_ms(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def timestamp_markup(when: datetime, style: str = "f") -> str:
+    """`<t:…:style>`: a time that every member's Discord shows in their own timezone (style
+    "R" is relative, "D" a date, "F" a full date and time)."""
+    return f"<t:{int(when.timestamp())}:{style}>"
+
+
+def at_and_in(when: datetime) -> str:
+    """`<t:…:F> (<t:…:R>)`: the full date and time, and how far off it is, each as the
+    reader's own Discord shows it."""
+    return f"{timestamp_markup(when, 'F')} ({timestamp_markup(when, 'R')})"

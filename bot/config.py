@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import ConfigError
+from bot.followups import DEFAULT_HOURS, FriendlyHours
 
 FOLLOWUP_WINDOW_DAYS = (7, 14)  # the lesson: one follow-up "within 1-2 weeks"
 
@@ -45,10 +46,15 @@ class StorageSettings:
 @dataclass(frozen=True)
 class FollowupSettings:
     window_days: int = 7
+    # Local hours, in each member's timezone, a reminder may arrive in.
+    friendly_hours: FriendlyHours = DEFAULT_HOURS
 
 
 @dataclass(frozen=True)
-class ReviewSettings:
+class ReviewLimits:
+    """The [review] section: what the bot accepts from members. The reviewer's own thresholds
+    are `bot.review.ReviewSettings` (the note limit is handed on to it)."""
+
     max_chars: int = 4000
     rate_limit_per_hour: int = 30
     linkedin_note_limit: int = 300
@@ -67,7 +73,7 @@ class Config:
     cohort: CohortSettings = field(default_factory=CohortSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
     followups: FollowupSettings = field(default_factory=FollowupSettings)
-    review: ReviewSettings = field(default_factory=ReviewSettings)
+    review: ReviewLimits = field(default_factory=ReviewLimits)
     lesson: LessonSettings = field(default_factory=LessonSettings)
     source: Path | None = None
 
@@ -118,6 +124,16 @@ def _timezone(value: Any) -> str | None:
     return None
 
 
+def _hours(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return 'a range of local hours such as "09:00-19:00"'
+    try:
+        FriendlyHours.parse(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _cron(value: Any) -> str | None:
     expected = 'a 5-field cron expression such as "0 9 * * MON" (minute hour day month weekday)'
     if not isinstance(value, str):
@@ -144,7 +160,7 @@ _SCHEMA: dict[str, dict[str, Check]] = {
     },
     "cohort": {"timezone": _timezone},
     "storage": {"database": _text},
-    "followups": {"window_days": _int_range(*FOLLOWUP_WINDOW_DAYS)},
+    "followups": {"window_days": _int_range(*FOLLOWUP_WINDOW_DAYS), "friendly_hours": _hours},
     "review": {
         "max_chars": _int_range(100, 4000),
         "rate_limit_per_hour": _int_range(1, 1000),
@@ -208,7 +224,7 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
         table = data.get(section, {})
         return table.get(key, default)
 
-    d, r, les = DiscordSettings(), ReviewSettings(), LessonSettings()
+    d, r, les = DiscordSettings(), ReviewLimits(), LessonSettings()
     base = source.parent if source else Path.cwd()
     schedule = get("lesson", "post_schedule", None)
     return Config(
@@ -221,8 +237,12 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
         storage=StorageSettings(
             database=_resolve(base, get("storage", "database", str(StorageSettings.database)))
         ),
-        followups=FollowupSettings(window_days=get("followups", "window_days", 7)),
-        review=ReviewSettings(
+        followups=FollowupSettings(
+            window_days=get("followups", "window_days", 7),
+            friendly_hours=FriendlyHours.parse(
+                get("followups", "friendly_hours", str(DEFAULT_HOURS))),
+        ),
+        review=ReviewLimits(
             max_chars=get("review", "max_chars", r.max_chars),
             rate_limit_per_hour=get("review", "rate_limit_per_hour", r.rate_limit_per_hour),
             linkedin_note_limit=get("review", "linkedin_note_limit", r.linkedin_note_limit),
@@ -291,7 +311,8 @@ def summary(config: Config) -> str:
         + (", ".join(map(str, d.moderator_role_ids)) or "none (Manage Server permission only)"),
         f"timezone: {config.cohort.timezone}",
         f"database: {config.storage.database}",
-        f"follow-up window: {config.followups.window_days} days",
+        f"follow-up window: {config.followups.window_days} days, reminders between "
+        f"{config.followups.friendly_hours} in each member's timezone",
         f"reviews: up to {config.review.max_chars} characters, "
         f"{config.review.rate_limit_per_hour} an hour per member, "
         f"LinkedIn note limit {config.review.linkedin_note_limit}",

@@ -37,6 +37,15 @@ class Likely(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Author:
+    """Who wrote a critique, as it is shown with it."""
+
+    id: int
+    name: str
+    avatar_url: str
+
+
+@dataclass(frozen=True, slots=True)
 class CritiqueInput:
     """A validated critique, ready to store: texts stripped, at least one of them non-empty."""
 
@@ -154,7 +163,7 @@ class RunSummary:
 
 
 class ExampleLike(Protocol):
-    """What a summary needs from an example; `bot.lesson.Example` fits."""
+    """What a summary needs from an example; `bot.lessons.Example` fits."""
 
     @property
     def number(self) -> int: ...

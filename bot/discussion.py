@@ -1,4 +1,5 @@
-"""Capturing the discussion in a run's threads, in small groups.
+"""Capturing the discussion in a run's threads, in small groups: the captured message, and the
+writer that stores them.
 
 Discord can deliver thousands of messages a second; SQLite with synchronous=FULL commits a few
 thousand single-row transactions a second. So captured messages wait in a short queue and are
@@ -12,11 +13,37 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 log = logging.getLogger(__name__)
 
 Row = TypeVar("Row")
+
+
+class AttachmentRow(NamedTuple):
+    """A file attached to a captured message (its link; the bot keeps no copy)."""
+
+    attachment_id: int
+    filename: str
+    url: str
+    size: int
+
+
+# NamedTuples, not dataclasses: capture builds one per message at burst rates, and a tuple is
+# both the cheapest to build and already the JSON array `save_messages` sends to SQLite.
+class DiscussionRow(NamedTuple):
+    """A member's message in a run's thread, as captured. Times are UTC epoch milliseconds."""
+
+    message_id: int
+    thread_id: int
+    author_id: int
+    author_name: str
+    content: str | None
+    reply_to_id: int | None
+    created_at: int
+    edited_at: int | None = None
+    deleted_at: int | None = None
+    attachments: tuple[AttachmentRow, ...] = ()
 
 
 class GroupWriter(Generic[Row]):

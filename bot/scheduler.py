@@ -3,8 +3,13 @@
 The database is the source of truth for due work; this module only holds in-memory jobs for
 it (APScheduler 3's memory job store: its SQLAlchemy store blocks the event loop and pickles
 callables). Jobs are given in the bot's clock time. With the real clock that is plain
-APScheduler. With a ManualClock (tests, the sandbox) time moves in jumps, so on every move the
-jobs whose clock time has come are told to run now: still executed by APScheduler itself.
+APScheduler. With a ManualClock (tests, the sandbox) time moves in jumps: the clock stops at
+each job's time on the way (`next_due`), and there the jobs whose time has come are told to
+run now, still executed by APScheduler itself; a move returns once they (and any due work
+they scheduled) have finished.
+
+Memory holds only work due soon: a feature with many rows of future work keeps them in the
+database and loads the next slice of hours with a periodic sweep (`every`).
 
 `misfire_grace_time=None` everywhere: APScheduler's default of one second would silently drop
 a job that came due while the bot was busy or down.
@@ -49,8 +54,9 @@ class Scheduler:
         self._due: dict[str, datetime] = {}  # job id -> clock time it is due
         # Jobs a clock move made due, and the futures that `_on_clock_move` awaits for them.
         self._waiting: dict[str, asyncio.Future[None]] = {}
+        self._repeating: dict[str, object] = {}  # job id -> token of its current `every`
         if isinstance(clock, ManualClock):
-            clock.on_move(self._on_clock_move)
+            clock.on_move(self._on_clock_move, wake=self.next_due)
 
     def start(self) -> None:
         self._aps.start()
@@ -80,8 +86,35 @@ class Scheduler:
             misfire_grace_time=None,
         )
 
+    def every(self, job_id: str, interval: timedelta, func: JobFunc) -> None:
+        """Run `func()` every `interval` of clock time, the first time one interval from now.
+        Each run arms the next one when it finishes, so runs never overlap."""
+
+        token = object()
+        self._repeating[job_id] = token
+
+        async def run_and_rearm() -> None:
+            try:
+                await func()
+            finally:
+                # Not if it was cancelled (or replaced) while it ran.
+                if self.running and self._repeating.get(job_id) is token:
+                    self.at(job_id, self.clock.now() + interval, run_and_rearm)
+
+        self.at(job_id, self.clock.now() + interval, run_and_rearm)
+
+    def job_ids(self, prefix: str = "") -> list[str]:
+        """The ids of the jobs held in memory (for diagnostics, tests and benchmarks)."""
+        return [job.id for job in self._aps.get_jobs() if job.id.startswith(prefix)]
+
+    def next_due(self) -> datetime | None:
+        """The clock time of the next job, if any."""
+        return min((when for job_id, when in self._due.items()
+                    if self._aps.get_job(job_id) is not None), default=None)
+
     def cancel(self, job_id: str) -> bool:
         self._due.pop(job_id, None)
+        self._repeating.pop(job_id, None)
         try:
             self._aps.remove_job(job_id)
         except JobLookupError:
@@ -113,15 +146,18 @@ class Scheduler:
         return run
 
     async def _on_clock_move(self, now: datetime) -> None:
-        """Run every job whose clock time has come, and return once they have finished."""
+        """Run every job whose clock time has come, and return once they have finished,
+        including due jobs that those jobs added."""
         loop = asyncio.get_running_loop()
-        waiters = []
-        for job_id, when in list(self._due.items()):
-            job = self._aps.get_job(job_id)
-            if when <= now and job is not None:
-                waiter = self._waiting.setdefault(job_id, loop.create_future())
-                waiters.append(waiter)
-                job.modify(next_run_time=datetime.now(UTC))
-        if waiters:
+        while True:
+            waiters = []
+            for job_id, when in list(self._due.items()):
+                job = self._aps.get_job(job_id)
+                if when <= now and job is not None:
+                    waiter = self._waiting.setdefault(job_id, loop.create_future())
+                    waiters.append(waiter)
+                    job.modify(next_run_time=datetime.now(UTC))
+            if not waiters:
+                return
             self._aps.wakeup()
             await asyncio.gather(*waiters)

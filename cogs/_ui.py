@@ -15,11 +15,26 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.client import CohortBot
 from bot.errors import UserError
+from bot.services import Services
 
 log = logging.getLogger("cohortbot.errors")
 
 NO_PINGS = discord.AllowedMentions.none()
+
+
+def cohort_bot(interaction: discord.Interaction) -> CohortBot:
+    """The bot an interaction came to, for code discord.py calls outside a cog (DynamicItems,
+    modals): it reaches the services and the config from here."""
+    client = interaction.client
+    if not isinstance(client, CohortBot):
+        raise TypeError(f"{type(client).__name__} is not the cohort bot")
+    return client
+
+
+def services_of(interaction: discord.Interaction) -> Services:
+    return cohort_bot(interaction).services
 
 
 async def send_ephemeral(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:

@@ -48,7 +48,7 @@ def notice_channel(guild: discord.Guild) -> discord.TextChannel | None:
     return None
 
 
-class Admin(commands.Cog):
+class AdminCog(commands.Cog):
     def __init__(self, bot: CohortBot) -> None:
         self.bot = bot
         self._checked: set[int] = set()
@@ -94,4 +94,4 @@ class Admin(commands.Cog):
 
 
 async def setup(bot: CohortBot) -> None:
-    await bot.add_cog(Admin(bot))
+    await bot.add_cog(AdminCog(bot))

@@ -15,8 +15,10 @@ ABOUT = (
     "for your critiques.\n"
     "• DM me a draft of a cold outreach (LinkedIn note or message, or an email) and I review it "
     "against the lesson's rules, privately.\n"
-    "• Press “I sent it” under a review to log the outreach; the lesson allows one follow-up, "
-    "1–2 weeks later, if there's no reply.\n"
+    "• Press “I sent it” under a review (or use `/outreach log`) to log an outreach. The "
+    "lesson allows one follow-up, 1–2 weeks later, if there's no reply: I DM you a reminder "
+    "when it's due, at a friendly hour in your timezone (`/settings timezone`), and I refuse "
+    "a third attempt.\n"
     "Drafts you DM me stay private; `/forget-me` deletes everything I store about you."
 )
 
@@ -36,7 +38,7 @@ def visible_commands(
     return sorted(seen.items())
 
 
-class Help(commands.Cog):
+class HelpCog(commands.Cog):
     def __init__(self, bot: CohortBot) -> None:
         self.bot = bot
 
@@ -57,4 +59,4 @@ class Help(commands.Cog):
 
 
 async def setup(bot: CohortBot) -> None:
-    await bot.add_cog(Help(bot))
+    await bot.add_cog(HelpCog(bot))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
-from storage.db import Database, as_row
+from bot.critiques import Likely
+from storage.db import Database
 
 
 @dataclass(frozen=True)
@@ -16,18 +18,46 @@ class CritiqueRow:
     author_name: str
     works: str
     doesnt: str
-    likely: str
+    likely: Likely
     message_id: int | None
     created_at: int
     updated_at: int
-    votes: int = 0
+    votes: int
+
+
+def _critique(row: sqlite3.Row) -> CritiqueRow:
+    return CritiqueRow(
+        id=row["id"], run_id=row["run_id"], example_no=row["example_no"],
+        author_id=row["author_id"], author_name=row["author_name"], works=row["works"],
+        doesnt=row["doesnt"], likely=Likely(row["likely"]), message_id=row["message_id"],
+        created_at=row["created_at"], updated_at=row["updated_at"],
+        votes=row["votes"],
+    )
+
+
+# Critiques with their current vote counts.
+_CRITIQUES = (
+    "SELECT c.*, (SELECT COUNT(*) FROM critique_votes v WHERE v.critique_id = c.id) AS votes"
+    " FROM critiques c"
+)
 
 
 @dataclass(frozen=True)
 class SavedCritique:
     id: int
-    created: bool  # False: the member's earlier critique was edited
-    message_id: int | None  # the bot's embed for it, when one was posted before
+    message_id: int | None  # the bot's embed for it; None until one has been posted
+
+
+# One statement: the member's critique of this example is inserted, or edited in place (the
+# UNIQUE key is one critique per member per example).
+_SAVE_CRITIQUE = (
+    "INSERT INTO critiques (run_id, example_no, author_id, author_name, works, doesnt, likely,"
+    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (run_id, example_no, author_id) DO UPDATE SET works = excluded.works,"
+    " doesnt = excluded.doesnt, likely = excluded.likely, author_name = excluded.author_name,"
+    " updated_at = excluded.updated_at"
+    " RETURNING id, message_id"
+)
 
 
 async def save_critique(
@@ -39,29 +69,15 @@ async def save_critique(
     author_name: str,
     works: str,
     doesnt: str,
-    likely: str,
+    likely: Likely,
     now_ms: int,
 ) -> SavedCritique:
     """Insert, or edit the member's existing critique of this example."""
+    params = (run_id, example_no, author_id, author_name, works, doesnt, likely.value, now_ms,
+              now_ms)
     async with db.transaction() as tx:
-        rows = await tx.fetchall(
-            "SELECT id, message_id FROM critiques"
-            " WHERE run_id = ? AND example_no = ? AND author_id = ?",
-            (run_id, example_no, author_id),
-        )
-        if rows:
-            await tx.execute(
-                "UPDATE critiques SET works = ?, doesnt = ?, likely = ?, author_name = ?,"
-                " updated_at = ? WHERE id = ?",
-                (works, doesnt, likely, author_name, now_ms, rows[0]["id"]),
-            )
-            return SavedCritique(rows[0]["id"], False, rows[0]["message_id"])
-        critique_id = await tx.insert(
-            "INSERT INTO critiques (run_id, example_no, author_id, author_name, works, doesnt,"
-            " likely, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (run_id, example_no, author_id, author_name, works, doesnt, likely, now_ms, now_ms),
-        )
-        return SavedCritique(critique_id, True, None)
+        (row,) = await tx.fetchall(_SAVE_CRITIQUE, params)
+    return SavedCritique(row["id"], row["message_id"])
 
 
 async def set_critique_message(db: Database, critique_id: int, message_id: int) -> None:
@@ -69,8 +85,8 @@ async def set_critique_message(db: Database, critique_id: int, message_id: int) 
 
 
 async def critique_for_message(db: Database, message_id: int) -> CritiqueRow | None:
-    row = await db.fetchone("SELECT * FROM critiques WHERE message_id = ?", (message_id,))
-    return as_row(CritiqueRow, row) if row else None
+    row = await db.fetchone(f"{_CRITIQUES} WHERE c.message_id = ?", (message_id,))
+    return _critique(row) if row else None
 
 
 async def add_vote(db: Database, critique_id: int, voter_id: int) -> None:
@@ -89,9 +105,8 @@ async def remove_vote(db: Database, critique_id: int, voter_id: int) -> None:
 
 async def critiques_for_run(db: Database, run_id: int) -> list[CritiqueRow]:
     rows = await db.fetchall(
-        "SELECT c.*, (SELECT COUNT(*) FROM critique_votes v WHERE v.critique_id = c.id) AS votes"
-        " FROM critiques c WHERE c.run_id = ? ORDER BY c.example_no, c.created_at, c.id",
+        f"{_CRITIQUES} WHERE c.run_id = ? ORDER BY c.example_no, c.created_at, c.id",
         (run_id,),
     )
-    return [as_row(CritiqueRow, r) for r in rows]
+    return [_critique(r) for r in rows]
 

@@ -2,7 +2,9 @@
 
 One long-lived aiosqlite connection serves the whole bot. Coroutines share it, so every
 multi-statement write goes through `transaction()`, which holds an asyncio.Lock: without it two
-coroutines could interleave statements inside each other's BEGIN/COMMIT.
+coroutines could interleave statements inside each other's BEGIN/COMMIT. The lock is not
+reentrant, so a write through the database inside a transaction of the same task is refused
+at once instead of waiting for itself forever.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,6 +47,11 @@ def _migrations() -> list[tuple[int, str, str]]:
 MIGRATIONS = _migrations()
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# The transaction the running code is inside of. A context variable rather than the current
+# task: tasks started inside a transaction (asyncio.wait_for, gather) inherit it, and waiting on
+# one of them that writes through the database would deadlock just the same.
+_transaction: ContextVar[object | None] = ContextVar("storage_transaction", default=None)
+
 
 class Database:
     """Open with `await Database.open(path)`; close with `await db.close()`."""
@@ -52,6 +60,7 @@ class Database:
         self._conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._active: object | None = None  # the transaction under way, if any
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
@@ -138,16 +147,31 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """BEGIN IMMEDIATE ... COMMIT under the write lock; ROLLBACK on any error."""
+        """BEGIN IMMEDIATE ... COMMIT under the write lock; ROLLBACK on any error.
+
+        Inside the block, write through the `Transaction` it gives: `db.execute()` or another
+        `transaction()` there would wait for the lock this task already holds, so they raise.
+        """
+        if self._active is not None and _transaction.get() is self._active:
+            raise RuntimeError(
+                "nested transaction: inside `async with db.transaction() as tx`, write with "
+                "tx.execute()/tx.insert(), not db.execute() or another transaction()"
+            )
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            self._active = active = object()
+            entered = _transaction.set(active)
             try:
-                yield Transaction(self._conn)
-            except BaseException:
-                await self._conn.rollback()
-                raise
-            else:
-                await self._conn.commit()
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield Transaction(self._conn)
+                except BaseException:
+                    await self._conn.rollback()
+                    raise
+                else:
+                    await self._conn.commit()
+            finally:
+                _transaction.reset(entered)
+                self._active = None
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """One write statement in its own transaction. Returns the affected row count."""

@@ -4,32 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import NamedTuple
 
+from bot.discussion import AttachmentRow, DiscussionRow
 from storage.db import Database
-
-
-class AttachmentRow(NamedTuple):
-    attachment_id: int
-    filename: str
-    url: str
-    size: int
-
-
-# NamedTuples, not dataclasses: capture builds one per message at burst rates, and a tuple is
-# both the cheapest to build and already the JSON array `save_messages` sends to SQLite.
-class DiscussionRow(NamedTuple):
-    message_id: int
-    thread_id: int
-    author_id: int
-    author_name: str
-    content: str | None
-    reply_to_id: int | None
-    created_at: int
-    edited_at: int | None = None
-    deleted_at: int | None = None
-    attachments: tuple[AttachmentRow, ...] = ()
-
 
 # One statement for a whole group: the rows travel as one JSON array and SQLite unpacks them
 # with json_each. With executemany, the sqlite3 module drops and retakes the GIL for every row,

@@ -9,9 +9,11 @@ Imports neither discord nor aiosqlite. Thresholds and their sources: docs/review
 
 from __future__ import annotations
 
-from bot.review.channel import detect_channel
+from bot.review.channel import detect_channel, parse_channel
 from bot.review.core import review
+from bot.review.drafts import Draft, DraftBook
 from bot.review.model import (
+    CHANNEL_NAMES,
     CHANNELS,
     MAX_DRAFT_CHARS,
     Finding,
@@ -25,8 +27,11 @@ from bot.review.reviewable import MIN_DRAFT_WORDS, is_reviewable
 
 __all__ = [
     "CHANNELS",
+    "CHANNEL_NAMES",
     "MAX_DRAFT_CHARS",
     "MIN_DRAFT_WORDS",
+    "Draft",
+    "DraftBook",
     "Finding",
     "Review",
     "ReviewSettings",
@@ -35,5 +40,6 @@ __all__ = [
     "Verdict",
     "detect_channel",
     "is_reviewable",
+    "parse_channel",
     "review",
 ]

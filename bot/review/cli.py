@@ -1,8 +1,9 @@
 """`cohortbot review [--channel C] [--followup] [--attempt N] [--json] [FILE|-]`.
 
-Reads the draft from FILE, or stdin when FILE is `-` or missing, and prints a readable report,
-or one JSON object with `--json`. Exit 0 on a review; 2 with one line on stderr for an empty
-draft, one over the length limit, an unreadable file or an unknown channel.
+Reads the draft from FILE, or stdin when FILE is `-` or missing, and prints a readable report
+(ready to send?, how likely a response is, the must-fix items first, then every finding with
+its points), or one JSON object with `--json`. Exit 0 on a review; 2 with one line on stderr
+for an empty draft, one over the length limit, an unreadable file or an unknown channel.
 """
 
 from __future__ import annotations
@@ -37,28 +38,50 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+_VERDICT = {"likely": "Likely", "maybe": "Maybe", "unlikely": "Unlikely"}
+
+
+def headline(r: Review) -> tuple[str, str]:
+    """The two answers in words: ready to send?, and how likely a response is."""
+    ready = ("Ready to send: yes" if r.ready else
+             f"Ready to send: no — fix {len(r.must_fix)} item{'s' if len(r.must_fix) != 1 else ''}"
+             " first")
+    odds = (f"{_VERDICT[r.verdict]} to get a response: {r.likelihood} messages like this got"
+            f" one (score {r.score}/100)")
+    return ready, odds
+
+
 def render(r: Review, text: str, width: int = 88) -> str:
     s = r.stats
     lines = [
-        f"Score {r.score}/100 — {r.verdict} to get a response",
+        *headline(r),
         f"Channel: {r.channel}{' (detected)' if r.channel_detected else ''}"
-        + (f", follow-up (attempt {r.attempt})" if r.followup else ""),
+        + (f", follow-up (attempt {r.attempt}{', from the text' if r.attempt_detected else ''})"
+           if r.followup else ""),
         f"{s.characters} characters, {s.words} words, {s.sentences} sentences, "
         f"{s.questions} questions, reading grade {s.reading_grade:.1f}",
-        "",
+        f"Score: base {r.base}"
+        + "".join(f" {f.points:+d}" for f in r.findings if f.points) + f" = {r.score}",
     ]
     if not r.findings:
-        lines.append("No findings.")
-    for f in r.findings:
-        quote = " ".join(text[f.start : f.end].split())
-        if len(quote) > 70:
-            quote = quote[:69] + "…"
-        lines.append(f"{_MARK[f.severity]} {f.severity.upper():<8} {f.rule}  [{f.start}:{f.end}]")
-        for part in (f.message, f"→ {f.hint}"):
-            lines.extend(textwrap.wrap(part, width, initial_indent="    ",
-                                       subsequent_indent="      "))
-        if quote and quote not in f.message:
-            lines.append(f"    “{quote}”")
+        lines += ["", "No findings."]
+    groups = (("Must fix before sending", [f for f in r.findings if f.must_fix]),
+              ("Findings", [f for f in r.findings if not f.must_fix]))
+    for title, found in groups:
+        if found:
+            lines += ["", f"{title}:"]
+        for f in found:
+            quote = " ".join(text[f.start : f.end].split())
+            if len(quote) > 70:
+                quote = quote[:69] + "…"
+            points = f" {f.points:+d}" if f.points else ""
+            lines.append(f"{_MARK[f.severity]} {f.severity.upper():<8} {f.rule}{points}"
+                         f"  [{f.start}:{f.end}]")
+            for part in (f.message, f"→ {f.hint}"):
+                lines.extend(textwrap.wrap(part, width, initial_indent="    ",
+                                           subsequent_indent="      "))
+            if quote and quote not in f.message:
+                lines.append(f"    “{quote}”")
     return "\n".join(lines) + "\n"
 
 

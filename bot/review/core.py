@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.review import patterns as P
 from bot.review.channel import detect_channel
 from bot.review.model import (
     CHANNELS,
@@ -12,8 +13,9 @@ from bot.review.model import (
     Stats,
 )
 from bot.review.rules import RULES, Context
-from bot.review.score import score, verdict
+from bot.review.score import assign_points, clamp, verdict
 from bot.review.text import WORD_RE, compute_stats, lowered, sentences, subject_line
+from bot.review.weights import WEIGHTS, probability
 
 _DEFAULT_SETTINGS = ReviewSettings()
 
@@ -41,15 +43,19 @@ def review(
         raise ValueError(f"attempt must be 1 or more, got {attempt}")
     detected = channel is None
     chan = detect_channel(text, settings) if channel is None else channel
+    low = lowered(text)
+    said = _attempt_said(low)
+    attempt_detected = said > attempt
+    attempt = max(attempt, said)
     followup = followup or attempt >= 2
     if followup:
         attempt = max(attempt, 2)  # a follow-up is at least the second attempt
     sents = sentences(text)
-    low = lowered(text)
     words = WORD_RE.findall(low)
     stats = compute_stats(text, sents, words)
     if stats.words == 0:
-        return Review(0, "unlikely", chan, detected, (), stats, followup, attempt)
+        return Review(0, "unlikely", chan, detected, (), stats, followup, attempt,
+                      base=0, probability=probability(0), attempt_detected=attempt_detected)
 
     subj = subject_line(text) if chan == "email" else None
     body_start = len(text) - len(text.lstrip())
@@ -82,9 +88,19 @@ def review(
     for rule in RULES:
         found.extend(rule(ctx))
     found.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start, f.end, f.rule))
-    value = score(found)
-    return Review(value, verdict(value, settings), chan, detected, tuple(found), stats,
-                  followup, attempt)
+    scored, raw = assign_points(found, WEIGHTS, settings.likely_at)
+    value = clamp(raw)
+    return Review(value, verdict(value, settings), chan, detected, scored, stats, followup,
+                  attempt, base=WEIGHTS.base, probability=probability(raw),
+                  attempt_detected=attempt_detected)
+
+
+def _attempt_said(low: str) -> int:
+    """Which attempt the draft itself says it is: 3 for "following up again", 2 for "following
+    up on my note", else 1. A member's attempt field can only be raised by it, never lowered."""
+    if P.found_in(P.THIRD_ATTEMPT, low):
+        return 3
+    return 2 if P.found_in(P.FOLLOWUP_CUE, low) else 1
 
 
 __all__ = ["Review", "ReviewSettings", "Stats", "review"]

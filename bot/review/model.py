@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from bot.review.weights import WEIGHTS
+
 Severity = Literal["problem", "warning", "tip", "good"]
 Verdict = Literal["likely", "maybe", "unlikely"]
 
@@ -13,6 +15,12 @@ SEVERITY_ORDER: dict[str, int] = {"problem": 0, "warning": 1, "tip": 2, "good": 
 
 #: Channels the reviewer knows; `None` means "detect it".
 CHANNELS: tuple[str, ...] = ("linkedin_note", "linkedin_message", "email")
+#: Each channel as members read it (the review, the outreach log).
+CHANNEL_NAMES: dict[str, str] = {
+    "linkedin_note": "LinkedIn connection note",
+    "linkedin_message": "LinkedIn message",
+    "email": "email",
+}
 
 #: The longest draft the bot accepts (characters). Longer text is refused, not truncated.
 MAX_DRAFT_CHARS = 4000
@@ -38,9 +46,9 @@ class ReviewSettings:
     max_reading_grade: float = 10.0
     #: A follow-up should be short.
     followup_max_words: int = 100
-    #: Score cut-offs for the verdict.
-    likely_at: int = 60
-    maybe_at: int = 40
+    #: Score cut-offs for the verdict; the defaults are fitted from the corpus (`weights.json`).
+    likely_at: int = WEIGHTS.likely_at
+    maybe_at: int = WEIGHTS.maybe_at
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,13 @@ class Finding:
     end: int
     message: str
     hint: str
+    #: What this finding adds to (or takes from) the score; the score is `Review.base` plus the
+    #: points of every finding, clamped to 0-100. 0 for must-fix items and for a finding whose
+    #: fault is already counted by another one (see `score.FAULT_GROUPS`).
+    points: int = 0
+    #: Blocks "ready to send" (a left-in placeholder, a note over the limit, a third attempt);
+    #: says nothing about whether the message works once fixed, so it carries no points.
+    must_fix: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -70,6 +85,9 @@ class Stats:
 
 @dataclass(frozen=True)
 class Review:
+    """Two answers: `ready` (no must-fix item left) and `verdict`/`probability` (how likely a
+    response is, calibrated on the corpus). `score` is `base` plus every finding's points."""
+
     score: int
     verdict: Verdict
     channel: str
@@ -78,15 +96,40 @@ class Review:
     stats: Stats
     followup: bool = False
     attempt: int = 1
+    #: The score of a draft with no findings at all (the fitted intercept).
+    base: int = 50
+    #: Share of corpus messages with these findings that got a response (0-1).
+    probability: float = 0.5
+    #: True when the text itself says which attempt this is ("following up again").
+    attempt_detected: bool = False
+
+    @property
+    def must_fix(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.must_fix)
+
+    @property
+    def ready(self) -> bool:
+        return not self.must_fix
+
+    @property
+    def likelihood(self) -> str:
+        """The probability in words: "about 7 in 10"."""
+        return f"about {min(9, max(1, round(self.probability * 10)))} in 10"
 
     def to_dict(self) -> dict[str, object]:
         return {
             "score": self.score,
             "verdict": self.verdict,
+            "probability": round(self.probability, 3),
+            "likelihood": self.likelihood,
+            "ready": self.ready,
+            "must_fix": [f.rule for f in self.must_fix],
+            "base": self.base,
             "channel": self.channel,
             "channel_detected": self.channel_detected,
             "followup": self.followup,
             "attempt": self.attempt,
+            "attempt_detected": self.attempt_detected,
             "findings": [f.to_dict() for f in self.findings],
             "stats": self.stats.to_dict(),
         }

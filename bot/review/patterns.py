@@ -34,12 +34,17 @@ def family(*patterns: str, needles: tuple[str, ...] = ()) -> re.Pattern[str]:
 
 _I = r"(?:i|we)(?:'d|'ll| would| will| could| can)?"
 _GAP = r"[^.?!\n]{0,40}?"  # a short, bounded stretch inside one sentence
-_WORK = (
-    r"(?:article|post|blog(?: post)?|talk|keynote|presentation|panel|podcast|episode|interview|"
-    r"paper|book|newsletter|thread|comment|project|research|video|webinar|session|piece|essay|"
-    r"launch|announcement|promotion|move|transition|switch|career change|journey|repo|library|"
-    r"study|report|slides|tweet|lecture|workshop|course|case study|write-?up|story)s?"
+#: The kinds of work a reference can point at ("your post", "your talk"): naming the kind says
+#: nothing yet about which one, so these words alone never make a reference specific.
+WORK_NOUNS: tuple[str, ...] = (
+    "article", "post", "blog post", "blog", "talk", "keynote", "presentation", "panel",
+    "podcast", "episode", "interview", "paper", "book", "newsletter", "thread", "comment",
+    "project", "research", "video", "webinar", "session", "piece", "essay", "launch",
+    "announcement", "promotion", "move", "transition", "switch", "career change", "journey",
+    "repo", "library", "study", "report", "slides", "tweet", "lecture", "workshop", "course",
+    "case study", "write-up", "writeup", "story",
 )
+_WORK = "(?:" + "|".join(w.replace("-", "-?") for w in WORK_NOUNS if w != "writeup") + ")s?"
 
 # --- goal and target -------------------------------------------------------------------
 
@@ -63,7 +68,9 @@ JOB_ASK = family(
     r"\bpick your brain\b",
     r"\b(?:be my mentor|mentor me)\b",
     r"\b(?:get|land|help me (?:get|find|land)) (?:me )?(?:a |an )?(?:job|interview|position|internship)\b",
-    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview'),
+    # asking a stranger to hand over one of their contacts
+    r"\b(?:introduce me to|put me in touch with|connect me (?:with|to)|make an introduction to) (?!you\b)",
+    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview', 'introduc', 'in touch', 'connect me'),
 )
 
 # Saying you are job hunting (or attaching a CV) without asking: off-putting to a stranger
@@ -107,13 +114,18 @@ RESEARCH = family(
     r"\bfollowing [\w&.-]+'s (?:work|approach|research|writing|progress)\b",
     r"\bcongrat(?:s|ulations)\s+on\b",
     r"\byour (?:recent |current )?(?:work|role|experience|career|path|journey|background|move|transition|switch|research) (?:at|in|on|with|as|from|into)\b",
-    r"\bi (?:saw|noticed|read|learned|see) (?:that |how )?you(?:'ve| have| are|'re)?\s+(?:recently\s+|just\s+)?\w+",
-    r"\byou (?:wrote|said|mentioned|shared|spoke|presented|posted|built|led|founded|moved|switched|transitioned|launched|published|made the)\b",
+    # (not "I see you looked at my profile": a profile view is no research, it is the pretext)
+    r"\bi (?:saw|noticed|read|learned|see) (?:that |how )?you(?:'ve| have| are|'re)?\s+(?:recently\s+|just\s+)?(?!(?:looked|viewed|visited|checked|stopped|came across)\b)\w+",
+    r"\byou (?:built|led|founded|moved|switched|transitioned|launched|published|made the)\b",
+    # "you said / wrote / mentioned" is research when it says where: in a post, on a podcast, at a talk
+    rf"\byou (?:wrote|said|mentioned|shared|spoke|presented|posted)\b(?! (?:that )?you(?:'re| are| were)? (?:open|interested|looking))[^.?!\n]{{0,40}}?\b(?:in|on|at|during) (?:your|the|a|an|this|that|last|yesterday's|today's) [^.?!\n]{{0,20}}?\b{_WORK}\b",
     r"\b(?:at|during|in) your (?:talk|session|keynote|panel|presentation|workshop|lecture|webinar)\b",
+    # why them: how the sender found them ("while researching data teams in Leeds")
+    r"\b(?:found|came across|discovered|saw) (?:you|your (?:profile|name|work|page))(?: on linkedin)? (?:while|when|by|after) (?:researching|searching|looking|reading|exploring)\b",
 )
 
 COMMON_GROUND = family(
-    r"\bwe (?:both|also)\b",
+    r"\bwe(?:'re| are|'ve| have)? (?:both|also)\b",
     r"\bfellow\s+[\w-]+",
     r"\b(?:i|i'm|i am) also (?:a |an )?(?:studied|went to|graduated|attended|work|worked|from|in\b|a\b|an\b|[\w-]+ (?:grad|graduate|alum\w*|student|major))",
     r"\bi(?: also)? (?:work|worked|studied|live|grew up|am|'m) [^.?!\n]{1,40}? (?:too|as well)\b",
@@ -130,7 +142,9 @@ VALUE = family(
     r"\b(?:might|may|could) be (?:useful|helpful|of (?:use|interest)) (?:to|for) you\b",
     r"\bthought you(?:'d| would| might) (?:find|enjoy|like|be interested)\b",
     r"\bif (?:it|this|that) (?:helps|would help|is useful)\b",
-    needles=('happy to', 'send', 'share', 'in return', 'useful', 'helpful', 'of use', 'of interest', 'thought you', 'help'),
+    # a concrete offer ("we'd be happy to fund", "I'd be glad to send"), not "let me know if I can help"
+    r"\b(?:i|we)(?:'d| would)? be (?:happy|glad|delighted) to (?:do|share|send|introduce|look|fund|pass|connect you|write|review)\b",
+    needles=('happy to', 'glad to', 'delighted to', 'send', 'share', 'in return', 'useful', 'helpful', 'of use', 'of interest', 'thought you', 'help'),
 )
 
 # --- the path --------------------------------------------------------------------------
@@ -143,6 +157,19 @@ MUTUAL = family(
     r"\b(?:introduced (?:me|us)|(?:gave|passed|shared|forwarded) me your (?:name|email|contact|details))\b",
     r"\b(?:members? of|(?:we're|we are|i'm|i am) (?:both )?(?:also )?in) (?:the )?[\w' &-]{1,30} (?:group|community|association|club|society|slack|discord|network|chapter|cohort)\b",
     needles=('suggested', 'recommended', 'told me', 'mentioned', 'thought', 'referred', 'connected', 'mutual', 'introduced', 'me your', 'group', 'communit', 'association', 'club', 'societ', 'slack', 'discord', 'network', 'chapter', 'cohort'),
+)
+
+# A prior meeting or conversation: the reader is not a stranger (Step 3: a warm connection).
+PRIOR_CONTACT = family(
+    r"\b(?:great|good|nice|lovely|a pleasure|wonderful) (?:meeting|to meet|talking|to talk|speaking|to speak|chatting|to chat) (?:with )?(?:you|each of you)\b",
+    r"\b(?:it was|was) (?:great|good|nice|a pleasure|wonderful) (?:to )?(?:meet|meeting|talk|talking) (?:with )?(?:you|each of you)\b",
+    r"\bwe (?:met|spoke|talked|chatted) (?:at|in|on|during|last|yesterday|earlier|briefly|a few)\b",
+    r"\b(?:met|meeting) (?:with )?you (?:at|in|on|during|last|yesterday|earlier|a few)\b",
+    r"\b(?:our|the) (?:recent |earlier |brief )?(?:conversations?|chat|call|meeting|discussions?|interview) (?:last|yesterday|on|at|about|earlier)\b|\bbased on our (?:conversations?|discussions?|chat|call)\b",
+    r"\b(?:thanks|thank you) (?:again |so much )?for (?:meeting|talking|speaking|chatting|the (?:chat|call|conversation|meeting|interview))\b",
+    r"\bas we (?:discussed|talked about|spoke about)\b|\bwhen we (?:spoke|talked|met)\b",
+    r"\b(?:we|i) (?:used to )?work(?:ed)? (?:together|with you)\b",
+    needles=("meet", "met you", "met with", "we met", "talking", "to talk", "talk with", "talk you", "talked", "speak", "spoke", "chat", "conversation", "discussion", "our call", "the call", "recent call", "earlier call", "brief call", "interview", "discuss", "work together", "worked together", "work with you", "worked with you"),
 )
 
 # --- the lesson's warnings -------------------------------------------------------------
@@ -167,13 +194,24 @@ PLACEHOLDER = family(
     r"\b(?:insert|your) (?:name|company|title) here\b",
 )
 
-PERSONAL_SOCIAL = family(
-    r"\b(?:instagram|insta|facebook|tiktok|tik tok|snapchat|onlyfans|tinder|bumble)\b",
+_SOCIAL = r"(?:instagram|insta|facebook|fb|tiktok|tik tok|snapchat|onlyfans|tinder|bumble)"
+# Two families, so that the platform one (the common case for the warning) is skipped outright
+# on the many drafts that name no platform.
+PERSONAL_PLATFORM = family(
+    rf"\b(?:your|ur|his|her|their) {_SOCIAL}\b",
+    rf"\b(?:on|via|through|from|in) (?:your |his |her |their )?{_SOCIAL}\b",
+    rf"\b(?:follow(?:ed|ing|s)?|friend(?:ed|ing)?|add(?:ed|ing)?|found|find|saw|seen|dm(?:'d|ed)?|messag(?:ed|ing)|stalk\w*) (?:you|him|her|them)? ?(?:on|via|through|in) {_SOCIAL}\b",
+    rf"\b{_SOCIAL} (?:account|page|profile|photos?|pics?|stories|story|posts?|reels?|feed)\b",
+    needles=('insta', 'facebook', 'fb', 'tik', 'snapchat', 'onlyfans', 'tinder', 'bumble'),
+)
+PERSONAL_LIFE = family(
     r"\byour (?:personal|private) (?:account|page|profile|feed)\b",
     r"\byour (?:vacation|holiday|family|wedding|beach|weekend|baby|kids'?) (?:photos?|pics?|pictures?|posts?)\b",
+    r"\b(?:lik(?:e|ed|es|ing)|lov(?:e|ed|es|ing)|saw|seen|comment(?:ed|ing)? on) (?:all |some |a few )?(?:of )?your (?:\w+ )?(?:photos|pics|pictures|selfies|stories)\b",
     r"\b(?:your|ur) (?:wife|husband|girlfriend|boyfriend|kids|children|daughter|son)\b",
-    needles=('insta', 'facebook', 'tik', 'snapchat', 'onlyfans', 'tinder', 'bumble', 'personal', 'private', 'photo', 'pic', 'post', 'wife', 'husband', 'friend', 'kids', 'children', 'daughter', 'son'),
+    needles=('personal', 'private', 'photo', 'pic', 'post', 'selfie', 'stor', 'wife', 'husband', 'friend', 'kids', 'children', 'daughter', 'son'),
 )
+PERSONAL_SOCIAL = (PERSONAL_PLATFORM, PERSONAL_LIFE)
 
 FLATTERY = family(
     r"\b(?:huge|big|biggest|great) (?:fan|admirer)\b",
@@ -189,6 +227,8 @@ GENERIC = family(
     r"\bto whom it may concern\b",
     r"\b(?:i )?(?:came across|found|stumbled upon|was (?:browsing|looking at)) your (?:linkedin )?profile\b(?! (?:by|while|through|when|via|after|in the|on the))",
     r"\byour profile (?:caught|came up|popped up|appeared)\b",
+    r"\byou (?:recently |just )?(?:looked at|viewed|visited|checked out|stopped by) my (?:linkedin )?profile\b",
+    r"\byou (?:mentioned|said|stated|indicated|noted) (?:that )?you(?:'re| are| were)? (?:open|interested|looking) (?:to|in|for)\b",
     r"\b(?:grow|expand|build|broaden|extend|activate|strengthen|widen) my (?:professional |linkedin )?network\b",
     r"\blike-?minded (?:professionals|people|individuals)\b",
     r"\ballow me to introduce myself\b",
@@ -208,6 +248,11 @@ PITCH = family(
     r"\b(?:the )?person responsible for (?:lead|marketing|sales|purchasing|procurement|buying|partnerships|vendor)\w*",
     r"\b(?:book|schedule) a (?:demo|call|meeting) (?:with me|here|using)\b",
     r"\bfree (?:trial|consultation|audit|demo)\b",
+    r"\b(?:secondary|second|extra|additional|passive|residual) (?:income|stream of income|revenue stream)\b",
+    r"\bbusiness (?:opportunit(?:y|ies)|ideas?|ventures?|deals?) (?:for you|with (?:me|us))\b|\bnew business ideas\b",
+    r"\b(?:we|i) (?:work|partner) with (?:\w+ ){0,3}(?:companies|businesses|brands|clients|talent|agencies|firms|teams)\b",
+    r"\bour (?:clients|customers|partners) (?:include|are|have|see|get)\b",
+    r"\b(?:i|we) (?:developed|created|built|designed) (?:a|an|our) (?:\w+ )?(?:method|system|tool|process|program|solution) that\b",
 )
 
 PRESSURE = family(
@@ -249,11 +294,49 @@ FOLLOWUP_REFERENCE = family(
     r"\b(?:did you|have you had a chance to) (?:get|receive|see|read)\b",
 )
 
+# A follow-up that says so: the draft is at least the second attempt, whatever the member said.
+FOLLOWUP_CUE = family(
+    r"\bfollow(?:ing)?[- ]?up (?:on|about|regarding) (?:my|our) ",
+    r"\b(?:just|quickly|briefly) (?:following|follow(?:ing)?[- ]?up|checking in)\b",
+    r"\bmy (?:earlier|previous|last|prior|original) (?:message|note|email|e-mail|request|invitation|inmail)s?\b",
+    r"\b(?:circling|coming) back (?:on|to) (?:my|this|our)\b",
+    r"\b(?:bumping|resurfacing) (?:this|my)\b",
+    r"\b(?:did you|have you had a chance to) (?:get|receive|see|read) my\b",
+    r"\bmaking sure (?:this|it|my \w+) (?:came|got|went) through\b",
+    r"\breaching out (?:again|once more)\b",
+    needles=("follow", "just", "quickly", "briefly", "my earlier", "my previous", "my last", "my prior", "my original", "circling back", "coming back", "bump", "resurfac", "did you", "have you", "making sure", "again", "once more"),
+)
+
+# A draft that says it is a third attempt (or later): "following up again", "my last two
+# messages", "I've emailed you three times". The lesson allows two attempts.
+THIRD_ATTEMPT = family(
+    r"\bfollow(?:ing)?[- ]?up (?:once )?again\b",
+    r"\b(?:one more|another|a second|my second|a final|my final|a third|my third) (?:follow[- ]?up|reminder|nudge)\b",
+    r"\b(?:second|2nd|third|3rd|fourth|4th) (?:follow[- ]?up|attempt to reach|time (?:i(?:'m| am) )?(?:reaching out|writing|emailing|messaging))\b",
+    r"\bmy (?:last|previous|earlier|prior) (?:two|2|three|3|few|couple of|several|many) (?:messages|emails|e-mails|notes|inmails|attempts|requests|follow[- ]?ups)\b",
+    r"\bmy (?:previous|earlier|prior|last) (?:messages|emails|e-mails|notes|inmails|follow[- ]?ups)\b",
+    r"\b(?:both|all|either) of my (?:previous |earlier |last |prior )?(?:messages|emails|e-mails|notes|inmails)\b",
+    r"\bi(?:'ve| have) (?:reached out|written|emailed|e-mailed|messaged|contacted|tried to reach)(?: to)?(?: you)? (?:twice|two times|three times|several times|a few times|multiple times|many times|\d+ times)\b",
+    r"\b(?:reaching out|writing)(?: to you)? (?:for the|a) (?:third|3rd|fourth|final|last) time\b",
+    r"\bthis is my (?:third|3rd|fourth|4th|final|last) (?:attempt|try|email|e-mail|message|note)\b",
+    needles=("follow", "again", "reminder", "nudge", "second", "2nd", "third", "3rd", "fourth", "4th", "my last", "my previous", "my earlier", "my prior", "of my", "twice", "times", "final", "last time"),
+)
+
 # Words that turn a job ask into "I am NOT asking for a job".
 NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b")
 
-FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "i'm", "i've", "i'd", "i'll"})
+# The sender's side counts "we/our": a company writing about itself is not writing about them.
+FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "i'm", "i've", "i'd", "i'll",
+                          "we", "us", "our", "ours", "we're", "we've", "we'd", "we'll"})
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "you're", "you've", "you'd"})
+
+
+def found_in(pattern: re.Pattern[str], text: str) -> bool:
+    """`pattern.search(text)`, skipped when none of the family's needles occurs."""
+    needles = NEEDLES.get(pattern)
+    if needles and not any(n in text for n in needles):
+        return False
+    return pattern.search(text) is not None
 
 
 def spans(pattern: re.Pattern[str], text: str) -> Iterable[tuple[int, int]]:

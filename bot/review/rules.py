@@ -4,9 +4,10 @@ Each rule takes the `Context` of one draft and returns its findings. Rule ids ar
 (the Discord side and the tests use them). Rubric areas, from the lesson:
 
 - goal and target: `ask.small` (good), `ask.too_big`, `ask.vague`, `ask.missing`
-- research: `research.specific` (good), `research.detail` (good), `research.common_ground`
-  (good), `research.value` (good), `research.missing`
-- the path: `path.mutual` (good)
+- research: `research.specific` (good), `research.generic` (a mention with nothing specific),
+  `research.detail` (good), `research.common_ground` (good), `research.value` (good),
+  `research.missing`
+- the path: `path.mutual` (good), `path.prior_contact` (good)
 - warnings: `warn.default_invite`, `warn.placeholder`, `warn.personal_social`, `warn.generic`,
   `warn.pitch`, `warn.flattery`, `warn.pressure`, `warn.guilt`, `warn.caps`, `warn.self_focus`
 - attempts: `attempt.third`, `attempt.followup_reference`, `attempt.followup_length`
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.review import patterns as P
 from bot.review.model import Finding, ReviewSettings, Severity, Stats
@@ -63,6 +65,46 @@ class Context:
         found = self.all(pattern)
         return found[0] if found else None
 
+    @cached_property
+    def unrewardable(self) -> tuple[tuple[int, int], ...]:
+        """Spans no good finding may rest on: the sentences that carry one of the lesson's
+        warnings (personal social accounts, the default invite: following someone on Instagram
+        is not research, whatever the research patterns say) or a sales pitch (a pitch's
+        "I noticed your company is growing" is the pretext, not research), and template blanks
+        (a "[topic]" or "___" is not a detail about anyone)."""
+        hits = [s for p in (*P.PERSONAL_SOCIAL, P.DEFAULT_INVITE, P.PITCH) for s, _ in self.all(p)]
+        warned = [(x.start, x.end) for x in self.sentences
+                  if any(x.start <= h < x.end for h in hits)]
+        return (*warned, *placeholders(self))
+
+    @cached_property
+    def blanks(self) -> list[tuple[int, int]]:
+        """The template blanks (`placeholders`), found once per draft."""
+        return _find_blanks(self)
+
+    @cached_property
+    def research(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """(specific, generic) references to their work, clear of the unrewardable spans."""
+        specific: list[tuple[int, int]] = []
+        generic: list[tuple[int, int]] = []
+        for span in self.rewardable(P.RESEARCH):
+            (specific if _is_specific(self, span) else generic).append(span)
+        return specific, generic
+
+    def is_unrewardable(self, start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in self.unrewardable)
+
+    def rewardable(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        """`all(pattern)` clear of the unrewardable spans: the matches a good finding may use."""
+        found = self.all(pattern)
+        if not self.unrewardable:
+            return found
+        return [m for m in found if not self.is_unrewardable(*m)]
+
+    def first_rewardable(self, pattern: re.Pattern[str]) -> tuple[int, int] | None:
+        found = self.rewardable(pattern)
+        return found[0] if found else None
+
 
 Rule = Callable[[Context], Iterable[Finding]]
 
@@ -71,16 +113,24 @@ def _f(rule: str, sev: Severity, span: tuple[int, int], message: str, hint: str)
     return Finding(rule, sev, span[0], span[1], message, hint)
 
 
+def _at_clause(ctx: Context, rule: str, sev: Severity, span: tuple[int, int], message: str,
+               hint: str) -> Finding:
+    """A finding on `span` widened to its clause; `{quote}` in `message` is that clause."""
+    span = _clause(ctx, span)
+    return _f(rule, sev, span, message.format(quote=_quote(ctx, span)), hint)
+
+
 def _when_found(
     rule: str, severity: Severity, pattern: re.Pattern[str], message: str, hint: str,
     *, clause: bool = False, matches: int = 1,
 ) -> Rule:
     """A rule that reports the first `matches` matches of `pattern`; `{quote}` in `message` is
     the match (its whole clause when `clause`). Most rules are this shape, so they are written
-    as data."""
+    as data. A good finding never rests on a warned sentence (`Context.warned`)."""
 
     def check(ctx: Context) -> Iterable[Finding]:
-        for found in ctx.all(pattern)[:matches]:
+        spans = ctx.rewardable(pattern) if severity == "good" else ctx.all(pattern)
+        for found in spans[:matches]:
             span = _clause(ctx, found) if clause else found
             yield _f(rule, severity, span, message.format(quote=_quote(ctx, span)), hint)
 
@@ -123,7 +173,7 @@ def _job_search(ctx: Context) -> list[tuple[int, int]]:
 
 
 def ask_small(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.SMALL_ASK)
+    span = ctx.first_rewardable(P.SMALL_ASK)
     if span and not _job_asks(ctx):
         span = _clause(ctx, span)
         yield _f("ask.small", "good", span,
@@ -133,22 +183,30 @@ def ask_small(ctx: Context) -> Iterable[Finding]:
 
 def ask_too_big(ctx: Context) -> Iterable[Finding]:
     asks = _job_asks(ctx)
+    if asks and ctx.first(P.PRIOR_CONTACT):
+        # The lesson's objection is to asking a stranger; someone you met or interviewed with
+        # can say yes to a job ask, so it is only mentioned, like a job search.
+        yield _at_clause(ctx, "ask.too_big", "warning", asks[0],
+                         "“{quote}” asks for a job or a referral; to someone you have met that"
+                         " can work, but make it easy to say no.",
+                         "Keep the ask specific (the role, the team) and give them a way out:"
+                         " “if it's not the right time, I'd value your advice instead”.")
+        return
     for span in asks[:3]:
         yield _f("ask.too_big", "problem", span,
-                 f"“{_quote(ctx, span)}” asks a stranger for a job, a referral, a CV read or open"
-                 " time — too big for a first message.",
+                 f"“{_quote(ctx, span)}” asks a stranger for a job, a referral, a CV read, an"
+                 " introduction to their contacts or open time — too big for a first message.",
                  "Ask for something small and specific instead: their advice on one question, or"
                  " 15 minutes about how they moved into their role.")
     if asks:
         return
     search = _job_search(ctx)
     if search:
-        span = _clause(ctx, search[0])
-        yield _f("ask.too_big", "warning", span,
-                 f"“{_quote(ctx, span)}” puts your job search up front; a stranger reads it as"
-                 " “find me a job”.",
-                 "Lead with why them and one small question; your job search can come up in the"
-                 " conversation, and no CV until they ask for it.")
+        yield _at_clause(ctx, "ask.too_big", "warning", search[0],
+                         "“{quote}” puts your job search up front; a stranger reads it as “find"
+                         " me a job”.",
+                         "Lead with why them and one small question; your job search can come up"
+                         " in the conversation, and no CV until they ask for it.")
 
 
 def ask_vague(ctx: Context) -> Iterable[Finding]:
@@ -217,12 +275,52 @@ def _names_someone(ctx: Context, span: tuple[int, int]) -> bool:
 # --- research ----------------------------------------------------------------------------
 
 
-research_specific = _when_found(
-    "research.specific", "good", P.RESEARCH,
-    "Points at something specific about them: “{quote}”.",
-    "Say in one line what you took from it: that is what makes it believable.",
-    clause=True,
-)
+#: Words that say nothing about which piece of work or what was in it: "your work", "your post",
+#: "your amazing profile". A reference made only of these could be pasted into any message.
+_VAGUE_TEXT = """
+    a an the this that these those your you you're you've my me i i'm i've i'd we our his her
+    their its it it's and or but so to of on in at for with from about into by as be is are was
+    were been being have has had do did does just really very so too all any some much many more
+    most recent recently latest new last great amazing awesome impressive incredible inspiring
+    interesting fascinating excellent wonderful good nice cool fantastic brilliant
+    work works working profile page content posts post articles article blog blogs stuff thing
+    things experience experiences background career journey path achievements accomplishments
+    read reading saw seen watched watching heard listened enjoyed loved love following followed
+    follow admire admired noticed notice see learned congrats congratulations said mentioned
+    wrote shared spoke presented posted everything anything something word words single every
+    way lot lots"""
+_VAGUE_WORDS = frozenset(_VAGUE_TEXT.split()) | {
+    f"{word}{plural}" for noun in P.WORK_NOUNS for word in noun.split() for plural in ("", "s")
+}
+
+
+def _is_specific(ctx: Context, span: tuple[int, int]) -> bool:
+    """Does this reference to their work say which one or what was in it? It does with a
+    proper name, a number, a quoted title, or a content word beyond the generic vocabulary
+    ("your post on onboarding metrics", "your talk at PyCon", "your move to Stripe")."""
+    start, end = _clause(ctx, span)
+    blanks = placeholders(ctx)  # "[topic]" is a blank, not a topic
+    for m in WORD_RE.finditer(ctx.norm, start, end):
+        word = m.group(0)
+        if (word not in _VAGUE_WORDS and (len(word) >= 3 or word.isdigit())
+                and not any(b0 <= m.start() < b1 for b0, b1 in blanks)):
+            return True
+    return bool(_QUOTED_RE.search(ctx.text, start, end))
+
+
+def research_specific(ctx: Context) -> Iterable[Finding]:
+    specific, generic = ctx.research
+    if specific:
+        yield _at_clause(ctx, "research.specific", "good", specific[0],
+                         "Points at something specific about them: “{quote}”.",
+                         "Say in one line what you took from it: that is what makes it"
+                         " believable.")
+    elif generic:
+        yield _at_clause(ctx, "research.generic", "tip", generic[0],
+                         "“{quote}” mentions their work but not which piece or what was in it:"
+                         " any sender could write it to anyone.",
+                         "Name the post, talk or project and the one thing you took from it:"
+                         " “your post on onboarding metrics made me rethink our trial length”.")
 
 
 research_common_ground = _when_found(
@@ -244,9 +342,9 @@ research_value = _when_found(
 def research_missing(ctx: Context) -> Iterable[Finding]:
     if ctx.followup:
         return
-    if any(ctx.first(p) for p in (P.RESEARCH, P.COMMON_GROUND, P.VALUE)):
-        return
-    mutual = ctx.first(P.MUTUAL)
+    if any(ctx.first_rewardable(p) for p in (P.RESEARCH, P.COMMON_GROUND, P.VALUE)):
+        return  # specific research, or research.generic says what is missing
+    mutual = ctx.first_rewardable(P.MUTUAL)
     if (mutual and _names_someone(ctx, mutual)) or _specific_detail(ctx):
         return  # a named warm path, or a concrete detail about them, is research too
     yield _f("research.missing", "warning", ctx.body_span,
@@ -256,7 +354,7 @@ def research_missing(ctx: Context) -> Iterable[Finding]:
 
 
 _SECOND_PERSON_RE = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b")
-_FIRST_PERSON_RE = re.compile(r"\b(?:i|me|my|mine|i'm|i've|i'd|i'll)\b")
+_FIRST_PERSON_RE = re.compile(r"\b(?:" + "|".join(sorted(P.FIRST_PERSON)) + r")\b")
 #: A number, but not the size of the ask ("15 minutes") or a phone number.
 _NUMBER_RE = re.compile(r"(?<![\d-])\d[\d,.%]*(?![\d-]|\s*(?:min|minute|hour|hr|sec|second)s?\b)")
 _QUOTED_RE = re.compile(r"[\"“][^\"“”\n]{3,80}[\"”]")
@@ -272,6 +370,10 @@ _NOT_DETAILS = _NOT_NAMES | frozenset(
         "Mrs.", "Dr.", "Prof", "Prof.", "OK", "Hope", "Im", "Id",
     }
 )
+
+
+#: Stand-ins a source or a template puts for a real name ("XYZ event", "ABC Corp"): no detail.
+_ANONYMISED = re.compile(r"X{2,}|XYZ|ABC|[A-Z]\.?")
 
 
 def _specific_detail(ctx: Context) -> tuple[int, int] | None:
@@ -291,13 +393,16 @@ def _specific_detail(ctx: Context) -> tuple[int, int] | None:
         skip = g.end() if g else 0
         for m in _NAME_RE.finditer(body, skip):
             word = m.group(0).rstrip(".,'")
-            if m.start() == skip or word in _NOT_DETAILS or len(word) < 2:
+            span = sent.start + m.start(), sent.start + m.start() + len(word)
+            if (m.start() == skip or word in _NOT_DETAILS or len(word) < 2
+                    or _ANONYMISED.fullmatch(word) or ctx.is_unrewardable(*span)):
                 continue
-            return sent.start + m.start(), sent.start + m.start() + len(word)
+            return span
         for rx in (_NUMBER_RE, _QUOTED_RE):
-            q = rx.search(body, skip)
-            if q:
-                return sent.start + q.start(), sent.start + q.end()
+            for q in rx.finditer(body, skip):
+                span = sent.start + q.start(), sent.start + q.end()
+                if not ctx.is_unrewardable(*span):
+                    return span
     return None
 
 
@@ -315,7 +420,7 @@ def research_detail(ctx: Context) -> Iterable[Finding]:
 
 
 def path_mutual(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first(P.MUTUAL)
+    span = ctx.first_rewardable(P.MUTUAL)
     if span is None:
         return
     if _names_someone(ctx, span):
@@ -329,6 +434,15 @@ def path_mutual(ctx: Context) -> Iterable[Finding]:
                  f"“{_quote(ctx, span)}” points at a mutual connection without naming them.",
                  "Name the person (or group) who sent you: a name they know is what makes the"
                  " introduction warm.")
+
+
+def path_prior_contact(ctx: Context) -> Iterable[Finding]:
+    span = ctx.first_rewardable(P.PRIOR_CONTACT)
+    if span:
+        yield _at_clause(ctx, "path.prior_contact", "good", span,
+                         "Reminds them you have met or talked: “{quote}”. A reader who knows you"
+                         " is not a cold contact.",
+                         "Say where and what about in the first line, so they place you at once.")
 
 
 # --- the lesson's warnings ---------------------------------------------------------------
@@ -365,22 +479,33 @@ def _is_placeholder(s: str) -> bool:
 _PLACEHOLDER_NEEDLES = ("[", "{", "<", "___", "(", " here")
 
 
-def warn_placeholder(ctx: Context) -> Iterable[Finding]:
+def placeholders(ctx: Context) -> list[tuple[int, int]]:
+    """Template blanks left in the draft: "[Name]", "{company}", "___", "(company name)"."""
+    return ctx.blanks
+
+
+def _find_blanks(ctx: Context) -> list[tuple[int, int]]:
     if not any(n in ctx.norm for n in _PLACEHOLDER_NEEDLES):
-        return
-    for s, e in ctx.all(P.PLACEHOLDER)[:5]:
-        if _is_placeholder(ctx.text[s:e]):
-            yield _f("warn.placeholder", "problem", (s, e),
-                     f"Template placeholder left in: “{_quote(ctx, (s, e))}”.",
-                     "Fill it in with the real detail — a leftover placeholder tells them the"
-                     " message was mass-sent.")
+        return []
+    return [(s, e) for s, e in ctx.all(P.PLACEHOLDER) if _is_placeholder(ctx.text[s:e])]
 
 
-warn_personal_social = _when_found(
-    "warn.personal_social", "problem", P.PERSONAL_SOCIAL,
-    "“{quote}” refers to their personal life or personal social accounts.",
-    "Stay on professional ground: their published work, talks, or career path.",
-)
+def warn_placeholder(ctx: Context) -> Iterable[Finding]:
+    for span in placeholders(ctx)[:5]:
+        yield _f("warn.placeholder", "problem", span,
+                 f"Template placeholder left in: “{_quote(ctx, span)}”.",
+                 "Fill it in with the real detail — a leftover placeholder tells them the"
+                 " message was mass-sent.")
+
+
+def warn_personal_social(ctx: Context) -> Iterable[Finding]:
+    found = [m for p in P.PERSONAL_SOCIAL for m in ctx.all(p)]
+    if found:
+        span = min(found)
+        yield _f("warn.personal_social", "problem", span,
+                 f"“{_quote(ctx, span)}” refers to their personal life or personal social"
+                 " accounts.",
+                 "Stay on professional ground: their published work, talks, or career path.")
 
 
 warn_generic = _when_found(
@@ -399,8 +524,8 @@ warn_pitch = _when_found(
 
 
 def warn_flattery(ctx: Context) -> Iterable[Finding]:
-    if ctx.first(P.RESEARCH):
-        return
+    if ctx.research[0]:
+        return  # the praise is backed by something specific
     span = ctx.first(P.FLATTERY)
     if span:
         yield _f("warn.flattery", "warning", span,
@@ -424,7 +549,10 @@ warn_guilt = _when_found(
 
 
 def warn_caps(ctx: Context) -> Iterable[Finding]:
+    blanks = placeholders(ctx)
     for m in P.CAPS_RUN.finditer(ctx.text):
+        if any(b0 <= m.start() < b1 for b0, b1 in blanks):
+            continue  # a blank ("[REDACTED]", "[NAME]") is a template's or a source's, not shouting
         if max(len(w) for w in m.group(0).split()) >= 4:
             yield _f("warn.caps", "warning", (m.start(), m.end()),
                      f"“{_quote(ctx, (m.start(), m.end()))}” is in ALL CAPS, which reads as"
@@ -447,12 +575,19 @@ def warn_self_focus(ctx: Context) -> Iterable[Finding]:
 
 
 def attempt_third(ctx: Context) -> Iterable[Finding]:
-    if ctx.attempt >= 3:
-        yield _f("attempt.third", "problem", ctx.body_span,
-                 f"This would be attempt {ctx.attempt}. The lesson allows two: the message and one"
-                 " follow-up.",
-                 "Don't send it. Reach this person another way (a mutual connection, a comment on"
-                 " their work) or move on to someone else.")
+    said = ctx.first(P.THIRD_ATTEMPT)
+    if said is None and ctx.attempt < 3:
+        return
+    if said is not None:
+        said = _clause(ctx, said)
+        message = (f"“{_quote(ctx, said)}” says this is at least the third attempt. The lesson"
+                   " allows two: the message and one follow-up.")
+    else:
+        message = (f"This would be attempt {ctx.attempt}. The lesson allows two: the message and"
+                   " one follow-up.")
+    yield _f("attempt.third", "problem", said or ctx.body_span, message,
+             "Don't send it. Reach this person another way (a mutual connection, a comment on"
+             " their work) or move on to someone else.")
 
 
 def attempt_followup_reference(ctx: Context) -> Iterable[Finding]:
@@ -561,6 +696,7 @@ RULES: tuple[Rule, ...] = (
     research_detail,
     research_missing,
     path_mutual,
+    path_prior_contact,
     warn_default_invite,
     warn_placeholder,
     warn_personal_social,

@@ -1,20 +1,16 @@
-"""The review as Discord shows it: an embed with the verdict, score and top problems."""
+"""The review as Discord shows it: ready to send?, the chance of a response in words, then the
+must-fix items first, the weaknesses that cost the most points, and what is already good."""
 
 from __future__ import annotations
 
 import discord
 
-from bot.review import Finding, Review
+from bot.review import CHANNEL_NAMES, Finding, Review
 
 VERDICT_LOOK = {
     "likely": ("✅ Likely to get a response", 0x57F287),
     "maybe": ("🤔 Maybe gets a response", 0xFEE75C),
     "unlikely": ("❌ Unlikely to get a response", 0xED4245),
-}
-CHANNEL_NAMES = {
-    "linkedin_note": "LinkedIn connection note",
-    "linkedin_message": "LinkedIn message",
-    "email": "email",
 }
 TOP_PROBLEMS = 3
 QUOTE_LIMIT = 80
@@ -29,13 +25,34 @@ def quote(text: str, finding: Finding) -> str:
     return f"“{span}”"
 
 
+def points_label(finding: Finding) -> str:
+    """The finding's share of the score, e.g. " (−17 points)"; blank when it carries none."""
+    if not finding.points:
+        return ""
+    sign = "+" if finding.points > 0 else "−"
+    return f" ({sign}{abs(finding.points)} point{'s' if abs(finding.points) != 1 else ''})"
+
+
 def finding_line(text: str, finding: Finding) -> str:
-    icon = {"problem": "🔴", "warning": "🟠", "tip": "🔵", "good": "🟢"}[finding.severity]
+    icon = "🚫" if finding.must_fix else {
+        "problem": "🔴", "warning": "🟠", "tip": "🔵", "good": "🟢"}[finding.severity]
     quoted = quote(text, finding)
     if quoted and quoted in finding.message:
         quoted = ""  # the message already quotes it
-    head = f"{icon} **{finding.message}**" + (f" {quoted}" if quoted else "")
+    head = (f"{icon} **{finding.message}**" + (f" {quoted}" if quoted else "")
+            + points_label(finding))
     return f"{head}\n↳ {finding.hint}" if finding.hint else head
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def readiness(result: Review) -> str:
+    if result.ready:
+        return "**Ready to send: yes** — nothing must be fixed first."
+    return (f"**Ready to send: no** — fix the {_plural(len(result.must_fix), 'item')} marked 🚫"
+            " first.")
 
 
 def review_embed(text: str, result: Review) -> discord.Embed:
@@ -44,23 +61,37 @@ def review_embed(text: str, result: Review) -> discord.Embed:
     how = "detected" if result.channel_detected else "as you said"
     s = result.stats
     embed = discord.Embed(title=f"{title} — {result.score}/100", colour=colour)
+    attempt = ""
+    if result.followup:
+        said = ", as the draft says" if result.attempt_detected else ""
+        attempt = f", follow-up (attempt {result.attempt}{said})"
     embed.description = (
-        f"Reviewed as a **{channel}** ({how})"
-        + (f", follow-up (attempt {result.attempt})" if result.followup else "")
-        + f".\n{s.characters} characters · {s.words} words · {s.questions} question(s) · "
-        f"reading grade {s.reading_grade:.0f}"
+        f"{readiness(result)}\n"
+        f"Chance of a response: **{result.likelihood}** messages like this one got a reply.\n"
+        f"Reviewed as a **{channel}** ({how}){attempt}.\n"
+        f"{_plural(s.characters, 'character')} · {_plural(s.words, 'word')} · "
+        f"{_plural(s.questions, 'question')} · reading grade {s.reading_grade:.0f}"
     )
-    problems = [f for f in result.findings if f.severity in ("problem", "warning")]
+    must = list(result.must_fix)
+    problems = [f for f in result.findings
+                if f.severity in ("problem", "warning") and not f.must_fix]
+    problems.sort(key=lambda f: f.points)  # the costliest first
     good = [f for f in result.findings if f.severity == "good"]
+    if must:
+        embed.add_field(name="Must fix before sending", value="\n".join(
+            finding_line(text, f) for f in must)[:1024], inline=False)
     if problems:
         value = "\n".join(finding_line(text, f) for f in problems[:TOP_PROBLEMS])
-        embed.add_field(name="Fix these first", value=value[:1024], inline=False)
+        embed.add_field(name="Fix these first to raise the odds", value=value[:1024],
+                        inline=False)
     if good:
         embed.add_field(name="Already good", value="\n".join(
-            f"🟢 {f.message}" for f in good[:3])[:1024], inline=False)
-    more = len(result.findings) - min(len(problems), TOP_PROBLEMS) - min(len(good), 3)
-    footer = f"{more} more finding(s): press “All findings”. " if more > 0 else ""
-    embed.set_footer(text=footer + "Your draft stays private: I keep it only if you log it.")
+            f"🟢 {f.message}{points_label(f)}" for f in good[:3])[:1024], inline=False)
+    more = (len(result.findings) - len(must) - min(len(problems), TOP_PROBLEMS)
+            - min(len(good), 3))
+    footer = f"{_plural(more, 'more finding')}: press “All findings”. " if more > 0 else ""
+    embed.set_footer(text=footer + f"Score: base {result.base} plus each finding's points. "
+                     "Your draft stays private: I keep it only if you log it.")
     return embed
 
 

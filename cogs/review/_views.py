@@ -1,35 +1,20 @@
-"""The review's buttons and forms: DynamicItem buttons under each review, the draft modal
-(/review and Revise) and the "I sent it" modal. They hand the work to `ReviewCog`."""
+"""The review's buttons and draft form, and what they do: DynamicItem buttons under each
+review (All findings, Revise, I sent it, Forget this draft), found again by the review
+message's id, and the draft modal of /review and Revise."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import discord
 
 from bot.errors import UserError
-from bot.review import CHANNELS
-from cogs._ui import CohortModal, CohortView, guarded
-
-if TYPE_CHECKING:
-    from cogs.review._cog import ReviewCog
-    from cogs.review._drafts import Draft
-
-
-def parse_channel(value: str | None) -> str | None:
-    """What a member typed for the channel -> a channel id, None for 'detect'."""
-    if value is None or not value.strip():
-        return None
-    key = value.strip().lower().replace(" ", "_").replace("-", "_")
-    aliases = {"note": "linkedin_note", "connection_note": "linkedin_note",
-               "message": "linkedin_message", "linkedin": "linkedin_message", "mail": "email",
-               "e_mail": "email"}
-    key = aliases.get(key, key)
-    if key not in CHANNELS:
-        raise UserError(f"Unknown channel `{value.strip()[:40]}`: use linkedin_note, "
-                        "linkedin_message or email (or leave it blank to detect).")
-    return key
+from bot.review import Draft, parse_channel
+from cogs._ui import NO_PINGS, CohortModal, CohortView, cohort_bot, guarded, services_of
+from cogs.review._render import all_findings_text, review_embed
 
 
 class DraftButton(
@@ -55,8 +40,7 @@ class DraftButton(
         return cls(match["action"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: ReviewCog = interaction.client.get_cog("ReviewCog")  # type: ignore[attr-defined]
-        await guarded(interaction, cog.on_button(interaction, self.action))
+        await guarded(interaction, on_button(interaction, self.action))
 
 
 def review_view() -> discord.ui.View:
@@ -64,6 +48,44 @@ def review_view() -> discord.ui.View:
     for action in DraftButton.LOOK:
         view.add_item(DraftButton(action))
     return view
+
+
+async def on_button(interaction: discord.Interaction, action: str) -> None:
+    assert interaction.message is not None  # component interactions come with their message
+    message_id = interaction.message.id
+    review = services_of(interaction).review
+    draft = review.draft(message_id, interaction.user.id)
+    if action == "all":
+        chunks = all_findings_text(draft.text, draft.result)
+        await interaction.response.send_message(chunks[0], ephemeral=True,
+                                                allowed_mentions=NO_PINGS)
+        for chunk in chunks[1:]:
+            await interaction.followup.send(chunk, ephemeral=True, allowed_mentions=NO_PINGS)
+    elif action == "revise":
+        await interaction.response.send_modal(DraftModal(
+            review.limits.max_chars, answer_draft, title="Revise your draft", previous=draft,
+            message_id=message_id))
+    elif action == "sent":
+        # Logging the outreach is the follow-ups feature's (handed over by bot/client.py).
+        await cohort_bot(interaction).handovers.draft_sent(interaction, draft, message_id)
+    elif action == "forget":
+        review.forget(message_id)
+        # The review quotes the draft, so it goes too.
+        await interaction.response.edit_message(
+            content="🗑️ Forgotten: I no longer hold this draft.", embed=None, view=None)
+
+
+@dataclass(frozen=True)
+class DraftForm:
+    """The draft modal, checked: the text, the channel (None: detect it), the attempt."""
+
+    text: str
+    channel: str | None
+    attempt: int
+    replaces: int | None  # the review message Revise was pressed under
+
+
+Submitted = Callable[[discord.Interaction, DraftForm], Awaitable[None]]
 
 
 class DraftModal(CohortModal):
@@ -85,11 +107,11 @@ class DraftModal(CohortModal):
         placeholder="1",
     )
 
-    def __init__(self, cog: ReviewCog, *, title: str, previous: Draft | None = None,
-                 message_id: int | None = None) -> None:
+    def __init__(self, max_chars: int, on_submit: Submitted, *, title: str,
+                 previous: Draft | None = None, message_id: int | None = None) -> None:
         super().__init__(title=title, custom_id="cohort:draft-modal")
-        self.cog, self.previous, self.message_id = cog, previous, message_id
-        self.draft.max_length = cog.bot.config.review.max_chars
+        self._submitted, self.message_id = on_submit, message_id
+        self.draft.max_length = max_chars
         if previous is not None:
             self.draft.default = previous.text
             self.channel.default = previous.channel or ""
@@ -100,38 +122,22 @@ class DraftModal(CohortModal):
         attempt_text = self.attempt.value.strip() or "1"
         if not attempt_text.isdigit() or not 1 <= int(attempt_text) <= 9:
             raise UserError("Attempt is a number: 1 for the first message, 2 for the follow-up.")
-        attempt = int(attempt_text)
-        await self.cog.answer_review(
-            interaction, self.draft.value, channel=channel, attempt=attempt,
-            replace_message_id=self.message_id,
-        )
+        await self._submitted(interaction, DraftForm(self.draft.value, channel,
+                                                     int(attempt_text), self.message_id))
 
 
-class SentModal(CohortModal):
-    """'I sent it': who, how, when, and whether to keep the draft with the record."""
-
-    recipient: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
-        custom_id="recipient",
-        label="Who did you send it to?", max_length=100, placeholder="e.g. Dana Lee, Acme",
-    )
-    channel: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
-        custom_id="channel",
-        label="Channel", max_length=20,
-        placeholder="linkedin_note, linkedin_message or email",
-    )
-    sent_on: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
-        custom_id="sent_on",
-        label="Sent on (YYYY-MM-DD, blank = today)", required=False, max_length=10,
-    )
-    keep: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
-        custom_id="keep",
-        label="Keep the draft with the record? yes / no", max_length=3, default="no",
-    )
-
-    def __init__(self, cog: ReviewCog, draft: Draft, message_id: int) -> None:
-        super().__init__(title="Log this outreach as sent", custom_id="cohort:draft-sent")
-        self.cog, self.draft_, self.message_id = cog, draft, message_id
-        self.channel.default = draft.result.channel
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.cog.log_sent(interaction, self, self.draft_)
+async def answer_draft(interaction: discord.Interaction, form: DraftForm) -> None:
+    """Review a draft from the form; Revise edits the review it was pressed under."""
+    review = services_of(interaction).review
+    draft = await review.review(interaction.user.id, form.text, channel=form.channel,
+                                attempt=form.attempt)
+    embed = review_embed(form.text, draft.result)
+    if form.replaces is not None and interaction.message is not None:
+        await interaction.response.edit_message(embed=embed, view=review_view())
+        review.keep(interaction.message.id, draft)
+        return
+    private = interaction.guild is not None
+    await interaction.response.send_message(embed=embed, view=review_view(),
+                                            ephemeral=private, allowed_mentions=NO_PINGS)
+    message = await interaction.original_response()
+    review.keep(message.id, draft)

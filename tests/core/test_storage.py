@@ -12,18 +12,14 @@ from bot.errors import StorageError
 from storage import SCHEMA_VERSION, Database
 
 
-async def test_fresh_database_gets_every_migration_and_pragmas(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "c.db")
-    try:
-        assert await db.user_version() == SCHEMA_VERSION
-        assert await db.fetchval("PRAGMA journal_mode") == "wal"
-        assert await db.fetchval("PRAGMA foreign_keys") == 1
-        assert await db.fetchval("PRAGMA synchronous") == 2  # FULL
-        assert await db.fetchval("PRAGMA busy_timeout") == 5000
-        tables = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master")}
-        assert {"lesson_runs", "critiques", "outreaches", "followups"} <= tables
-    finally:
-        await db.close()
+async def test_fresh_database_gets_every_migration_and_pragmas(db: Database) -> None:
+    assert await db.user_version() == SCHEMA_VERSION
+    assert await db.fetchval("PRAGMA journal_mode") == "wal"
+    assert await db.fetchval("PRAGMA foreign_keys") == 1
+    assert await db.fetchval("PRAGMA synchronous") == 2  # FULL
+    assert await db.fetchval("PRAGMA busy_timeout") == 5000
+    tables = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master")}
+    assert {"lesson_runs", "critiques", "outreaches", "followups"} <= tables
 
 
 async def test_upgrade_keeps_data_from_an_older_version(tmp_path: Path) -> None:
@@ -84,24 +80,40 @@ async def test_a_failed_migration_rolls_back(
         await db.close()
 
 
-async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "c.db")
-    try:
-        with pytest.raises(RuntimeError):
-            async with db.transaction() as tx:
-                await tx.execute(
-                    "INSERT INTO outreaches (user_id, recipient, channel, sent_at, created_at) "
-                    "VALUES (1, 'x', 'email', 1, 1)"
-                )
-                raise RuntimeError("boom")
-        assert await db.fetchval("SELECT COUNT(*) FROM outreaches") == 0
-    finally:
-        await db.close()
+async def test_transaction_rolls_back_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO outreaches (user_id, recipient, channel, sent_at, created_at) "
+                "VALUES (1, 'x', 'email', 1, 1)"
+            )
+            raise RuntimeError("boom")
+    assert await db.fetchval("SELECT COUNT(*) FROM outreaches") == 0
 
 
-async def test_concurrent_transactions_do_not_interleave(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "c.db")
+async def test_a_write_through_the_database_inside_a_transaction_fails_at_once(
+    db: Database,
+) -> None:
+    insert = ("INSERT INTO outreaches (user_id, recipient, channel, sent_at, created_at) "
+              "VALUES (1, 'x', 'email', 1, 1)")
+    async with db.transaction() as tx:
+        # Without the guard these would wait for ever for the lock this code holds (also
+        # from a task it waits on: wait_for runs its own); the timeout only keeps such a
+        # regression from hanging the suite.
+        with pytest.raises(RuntimeError, match="nested transaction"):
+            await asyncio.wait_for(db.execute(insert), timeout=30)
+        with pytest.raises(RuntimeError, match="nested transaction"):
+            await db.execute(insert)
+        with pytest.raises(RuntimeError, match="nested transaction"):
+            async with db.transaction():
+                pass
+        await tx.execute(insert)  # the transaction itself carries on
+    assert await db.fetchval("SELECT COUNT(*) FROM outreaches") == 1
+    await db.execute(insert)  # and once it has ended, the database writes again
+    assert await db.fetchval("SELECT COUNT(*) FROM outreaches") == 2
 
+
+async def test_concurrent_transactions_do_not_interleave(db: Database) -> None:
     async def log_outreach(i: int) -> None:
         async with db.transaction() as tx:
             oid = await tx.insert(
@@ -111,19 +123,15 @@ async def test_concurrent_transactions_do_not_interleave(tmp_path: Path) -> None
             )
             await asyncio.sleep(0)  # give another coroutine the chance to interleave
             await tx.execute(
-                "INSERT INTO followups (outreach_id, user_id, due_at, nonce) VALUES (?,?,?,?)",
-                (oid, i, 5, f"n{i}"),
+                "INSERT INTO followups (outreach_id, user_id, due_at) VALUES (?,?,?)",
+                (oid, i, 5),
             )
 
-    try:
-        await asyncio.gather(*(log_outreach(i) for i in range(50)))
-        assert await db.fetchval("SELECT COUNT(*) FROM followups") == 50
-    finally:
-        await db.close()
+    await asyncio.gather(*(log_outreach(i) for i in range(50)))
+    assert await db.fetchval("SELECT COUNT(*) FROM followups") == 50
 
 
-async def test_backup_while_writing(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "live.db")
+async def test_backup_while_writing(db: Database, tmp_path: Path) -> None:
     stop = asyncio.Event()
     warmed_up = asyncio.Event()
     written = 0
@@ -145,7 +153,6 @@ async def test_backup_while_writing(tmp_path: Path) -> None:
     finally:
         stop.set()
         await task
-        await db.close()
     with sqlite3.connect(tmp_path / "copy.db") as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -153,10 +160,6 @@ async def test_backup_while_writing(tmp_path: Path) -> None:
     assert 200 <= rows <= written
 
 
-async def test_backup_refuses_to_overwrite_its_source(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "live.db")
-    try:
-        with pytest.raises(StorageError, match="the database itself"):
-            await db.backup(tmp_path / "live.db")
-    finally:
-        await db.close()
+async def test_backup_refuses_to_overwrite_its_source(db: Database) -> None:
+    with pytest.raises(StorageError, match="the database itself"):
+        await db.backup(db.path)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from dataclasses import replace
 
 import pytest
 
 from bot.errors import UserError
-from tests.e2e.conftest import CohortWorld
+from tests.world import CohortWorld, fields
 
 
 async def test_bot_starts_syncs_commands_and_opens_storage(world: CohortWorld) -> None:
@@ -22,20 +23,53 @@ async def test_bot_starts_syncs_commands_and_opens_storage(world: CohortWorld) -
                       if r.path.endswith("/commands") and "/guilds/" not in r.path]
     # Guild-only commands go to the configured guild (instant there); the ones members use in
     # DMs must be global, since a guild command does not exist in a DM.
-    assert {c["name"] for c in guild_sync.json} == {"lesson", "critique"}
-    assert {c["name"] for c in global_sync.json} == {"help", "review", "forget-me"}
+    assert {c["name"] for c in guild_sync.json} == {"lesson", "critique", "export"}
+    assert {c["name"] for c in global_sync.json} == {"help", "review", "forget-me", "outreach",
+                                                     "settings"}
+
+
+def command_puts(world: CohortWorld, since: int = 0) -> list[str]:
+    return [r.path for r in world.sandbox.requests[since:]
+            if r.method == "PUT" and r.path.endswith("/commands")]
+
+
+async def test_a_restart_with_unchanged_commands_does_not_sync_them(world: CohortWorld) -> None:
+    before = len(world.sandbox.requests)
+    await world.restart()
+    assert command_puts(world, before) == []
+    result = await world.ada.slash("help", channel=world.lessons)  # still there on Discord
+    assert result.ephemeral and result.response.embeds
+
+
+async def test_changed_commands_are_synced_again(world: CohortWorld) -> None:
+    before = len(world.sandbox.requests)
+    # Without guilds every command is global: the global definitions changed, so they sync.
+    await world.restart(replace(world.config, discord=replace(world.config.discord,
+                                                              guild_ids=())))
+    (put,) = command_puts(world, before)
+    assert "/guilds/" not in put
+    global_names = {c.name for c in world.sandbox.world.commands.values() if c.guild_id is None}
+    assert {"lesson", "critique", "help"} <= global_names
+
+
+async def test_commands_deleted_on_discord_are_synced_again(world: CohortWorld) -> None:
+    world.sandbox.world.commands.clear()  # e.g. a moderator removed the integration's commands
+    before = len(world.sandbox.requests)
+    await world.restart()
+    assert len(command_puts(world, before)) == 2  # the global scope and the guild
+    assert {c.name for c in world.sandbox.world.commands.values()} >= {"lesson", "help"}
 
 
 async def test_help_lists_member_commands_only_for_members(world: CohortWorld) -> None:
     member = await world.ada.slash("help", channel=world.lessons)
     assert member.ephemeral
-    text = str(member.response.embeds[0])
+    text = fields(member.response.embeds[0])["Commands for you"]
     assert "/review" in text and "/critique" in text
-    assert "/lesson post" not in text
+    assert "/lesson post" not in text and "/export" not in text
 
     moderator = await world.mod.slash("help", channel=world.lessons)
-    text = str(moderator.response.embeds[0])
-    assert "/lesson post" in text and "/lesson close" in text
+    text = fields(moderator.response.embeds[0])["Commands for you (moderator)"]
+    assert "/lesson post" in text and "/lesson close" in text and "/export" in text
 
 
 async def test_user_error_becomes_an_ephemeral_message(world: CohortWorld) -> None:

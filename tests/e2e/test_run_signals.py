@@ -15,6 +15,9 @@ from bot.demo.guild import CohortGuild
 from bot.demo.world import demo_config
 from localdiscord import Sandbox
 
+# The sandbox validates every request against Discord's OpenAPI spec: load it once, up front.
+pytestmark = pytest.mark.usefixtures("openapi_spec")
+
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 async def test_a_signal_stops_the_running_bot_cleanly(tmp_path: Path, signum: int) -> None:

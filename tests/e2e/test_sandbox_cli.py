@@ -1,4 +1,5 @@
-"""`cohortbot sandbox`: the command language, scripts, the database option, the terminal."""
+"""`cohortbot sandbox`: scripts, the database option, the terminal (its command language is
+tested in tests/demo/test_script.py)."""
 
 from __future__ import annotations
 
@@ -8,204 +9,17 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.config import Config, ReviewSettings
-from bot.demo.guild import CohortGuild
 from bot.demo.terminal import run_script
-from bot.demo.world import demo_config
-from localdiscord import Sandbox
-from localdiscord.script import render
-from localdiscord.script.language import (
-    ChannelRef,
-    Click,
-    Clock,
-    Delete,
-    Dm,
-    Edit,
-    Expect,
-    Lifecycle,
-    MessageRef,
-    ModalAnswer,
-    ParseError,
-    React,
-    Restart,
-    Say,
-    Show,
-    Slash,
-    Upload,
-    UseMember,
-    parse_duration,
-    parse_line,
-    parse_script,
-)
+from localdiscord.script.language import parse_line
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "docs" / "demo.sandbox"
-THREAD = ChannelRef("thread", "Outreach 1 — critiques")
-LESSONS = ChannelRef("channel", "lessons")
-
-# --- the parser ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("as ada say #lessons Hello, it's me", Say("ada", LESSONS, "Hello, it's me")),
-        ('as ada say thread:"Outreach 1 — critiques" I think…', Say("ada", THREAD, "I think…")),
-        ('as ada say thread "Outreach 1 — critiques" "  spaced  "',
-         Say("ada", THREAD, "  spaced  ")),
-        ("as ben reply #lessons:2 Agreed",
-         Say("ben", LESSONS, "Agreed", reply_to=MessageRef(LESSONS, 2))),
-        ('as cy reply thread "Outreach 1 — critiques":ben:-1 Yes',
-         Say("cy", THREAD, "Yes", reply_to=MessageRef(THREAD, -1, author="ben"))),
-        ("as cy react 👍 on #lessons:last", React("cy", "👍", MessageRef(LESSONS, -1))),
-        ('as cy react 👍 on thread:"A: b":3',
-         React("cy", "👍", MessageRef(ChannelRef("thread", "A: b"), 3))),
-        ("as ada dm Hi Dana", Dm("ada", "Hi Dana")),
-        ("dm Hi Dana", Dm(None, "Hi Dana")),
-        ("as ada upload dm draft.txt Hi Dana",
-         Upload("ada", ChannelRef("dm"), "draft.txt", "Hi Dana")),
-        ("as mod /lesson post", Slash("mod", ("lesson", "post"))),
-        ("as mod /lesson summary share:true in #lessons",
-         Slash("mod", ("lesson", "summary"), (("share", "true"),), LESSONS)),
-        ('as cy /critique example=2 in thread "Outreach 1 — critiques"',
-         Slash("cy", ("critique",), (("example", "2"),), THREAD)),
-        ("as ada /forget-me in dm", Slash("ada", ("forget-me",), (), ChannelRef("dm"))),
-        ('as ada click "Critique this example" on #lessons:2',
-         Click("ada", "Critique this example", MessageRef(LESSONS, 2))),
-        ("click Revise", Click(None, "Revise")),
-        ("as ada click cohort:draft:all on dm:-1",
-         Click("ada", "cohort:draft:all", MessageRef(ChannelRef("dm"), -1))),
-        ('as ada modal works="Short, \\"polite\\"" doesnt="" likely=no',
-         ModalAnswer("ada", (("works", 'Short, "polite"'), ("doesnt", ""), ("likely", "no")))),
-        ('as ada modal "Who did you send it to?"=Dana',
-         ModalAnswer("ada", (("Who did you send it to?", "Dana"),))),
-        ('as ben react 👍 on thread "Outreach 1 — critiques":1',
-         React("ben", "👍", MessageRef(THREAD, 1))),
-        ("as ben unreact 👍", React("ben", "👍", MessageRef(), add=False)),
-        ("as ada edit last New words", Edit("ada", MessageRef(), "New words")),
-        ("as ada delete #lessons:first", Delete("ada", MessageRef(LESSONS, 1))),
-        ("as ada", UseMember("ada")),
-        ("restart", Restart()),
-        ("restart review.rate_limit_per_hour=2",
-         Restart(settings=(("review.rate_limit_per_hour", "2"),))),
-        ("clock +7d", Clock(delta=timedelta(days=7))),
-        ("clock 2026-01-12T10:00", Clock(when=datetime(2026, 1, 12, 10, 0, tzinfo=UTC))),
-        ("clock", Clock()),
-        ("show #lessons", Show("channel", LESSONS)),
-        ("show dm ada", Show("channel", ChannelRef("dm", "ada"))),
-        ("show threads", Show("threads")),
-        ('expect reply contains "Likely"', Expect("reply-contains", "Likely")),
-        ("expect reply lacks Not critiqued", Expect("reply-lacks", "Not critiqued")),
-        ("expect ephemeral", Expect("ephemeral")),
-        ("expect no reply", Expect("no-reply")),
-        ("expect no violations", Expect("no-violations")),
-        ('expect modal "Outreach 1"', Expect("modal", "Outreach 1")),
-        ('expect file "tally.png"', Expect("file", "tally.png")),
-        ('expect thread "Outreach 1 — critiques" has 2 messages',
-         Expect("messages", number=2, channel=THREAD)),
-        ("expect #lessons has 4 bot messages", Expect("bot-messages", number=4, channel=LESSONS)),
-        ("expect dm ada has 1 message", Expect("messages", number=1,
-                                               channel=ChannelRef("dm", "ada"))),
-        ("expect #lessons has 3 threads", Expect("threads", number=3, channel=LESSONS)),
-        ('expect #lessons contains "final summary"',
-         Expect("channel-contains", "final summary", channel=LESSONS)),
-        ('expect dm ada lacks "error"',
-         Expect("channel-lacks", "error", channel=ChannelRef("dm", "ada"))),
-        ("stop", Lifecycle("stop")),
-        ("start", Lifecycle("start")),
-        ('expect thread "Outreach 1" is locked', Expect("locked", channel=ChannelRef(
-            "thread", "Outreach 1"))),
-        ("  # a comment", None),
-        ("", None),
-    ],
-)
-def test_parse_line(line: str, expected: object) -> None:
-    assert parse_line(line, 1) == expected
-
-
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("dance", "unknown command 'dance'"),
-        ("as ada fly", "unknown action 'fly'"),
-        ("as ada say lessons hi", "expected a channel"),
-        ("as ada dm", "needs text"),
-        ('as ada click "Revise', "unclosed quote"),
-        ("as ada click Revise at last", "expected `on <message>`"),
-        ("as ada modal works", "expected name=value"),
-        ("clock +7 days", "expected a duration"),
-        ("clock tomorrow", "expected a time"),
-        ("expect reply has x", "expected `reply contains TEXT`"),
-        ("expect #lessons has many messages", "expected a number"),
-        ("expect #lessons has 2 cats", "has N messages"),
-        ("as ada react 👍 on #lessons:0", "positions count from 1"),
-        ("help me", "takes nothing"),
-        ("restart limit=2", "expected section.key=value"),
-    ],
-)
-def test_parse_errors_say_what_was_expected(line: str, message: str) -> None:
-    with pytest.raises(ParseError, match=message.replace("(", r"\(").replace("`", ".")):
-        parse_line(line, 1)
-
-
-def test_script_joins_heredocs_and_reports_every_bad_line() -> None:
-    text = "\n".join([
-        "# the demo",
-        "as ada dm <<<",
-        "Hi Dana,",
-        '  a "quoted" line',
-        ">>>",
-        "as ada modal draft=<<<",
-        "two",
-        "lines",
-        ">>>",
-        "oops",
-        "as ada dm <<<",
-        "never closed",
-    ])
-    commands, errors = parse_script(text)
-    assert commands[0] == Dm("ada", 'Hi Dana,\n  a "quoted" line')
-    assert commands[0].line == 2 and commands[0].source.splitlines()[-1] == ">>>"
-    assert commands[1] == ModalAnswer("ada", (("draft", "two\nlines"),))
-    assert [(e.line, e.message.split()[0]) for e in errors] == [(10, "unknown"), (11, "`<<<`")]
-
-
-@pytest.mark.parametrize(("text", "delta"), [
-    ("+7d", timedelta(days=7)), ("+1d12h", timedelta(days=1, hours=12)),
-    ("+90m", timedelta(minutes=90)), ("+2w", timedelta(weeks=2)), ("+30s", timedelta(seconds=30)),
-])
-def test_durations(text: str, delta: timedelta) -> None:
-    assert parse_duration(text) == delta
-
-
-def test_render_markup_and_sizes() -> None:
-    now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-    names = render.Names(user=lambda i: {1: "ada"}.get(i, "?"), channel=lambda i: "#lessons",
-                         role=lambda i: "Moderator", now=lambda: now)
-    epoch = int((now + timedelta(hours=1)).timestamp())
-    text = render.markup(f"<@1> in <#2> for <@&3>: again <t:{epoch}:R>, <t:{epoch}:D>", names)
-    assert text == "@ada in #lessons for @Moderator: again in 1 hour, 05 January 2026"
-    assert render.size(13_312) == "13.0 KB" and render.size(10) == "10 B"
-    buttons = [{"type": 1, "components": [
-        {"type": 2, "style": 1, "label": "Revise", "custom_id": "x", "emoji": {"name": "✏️"}},
-        {"type": 2, "style": 5, "label": "Docs", "url": "https://example.com"}]}]
-    assert render.component_lines(buttons) == ["[✏️ Revise] [Docs → https://example.com]"]
-
-
-def test_a_config_keeps_its_settings_but_takes_the_demo_ids(tmp_path: Path) -> None:
-    guild = CohortGuild(Sandbox(validate=False))
-    base = Config(review=ReviewSettings(rate_limit_per_hour=2))
-    config = demo_config(guild, tmp_path, base=base, database=tmp_path / "kept.db")
-    assert config.review.rate_limit_per_hour == 2
-    assert config.discord.guild_ids == (guild.handle.id,)
-    assert config.discord.lesson_channel_id == guild.lessons.id
-    assert config.discord.moderator_role_ids == (guild.moderator_role.id,)
-    assert config.storage.database == tmp_path / "kept.db"
+# The sandbox validates every request against Discord's OpenAPI spec: load it once, up front.
+pytestmark = pytest.mark.usefixtures("openapi_spec")
 
 
 # --- scripts, in-process --------------------------------------------------------------------------
@@ -273,6 +87,12 @@ async def test_db_option_keeps_the_run(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         (runs,) = conn.execute("SELECT COUNT(*) FROM lesson_runs").fetchone()
     assert runs == 1
+    # A new sandbox world with the kept database: its commands work there too.
+    code = await run_script("as mod /lesson post\n", write=out.append, db=db)
+    assert code == 0, out
+    with sqlite3.connect(db) as conn:
+        (runs,) = conn.execute("SELECT COUNT(*) FROM lesson_runs").fetchone()
+    assert runs == 2
 
 
 # --- the command line, in a subprocess -----------------------------------------------------------
@@ -413,7 +233,7 @@ async def test_bot_errors_violations_and_not_settling_fail_the_command(
             assert "✗ OpenAPI violation: request POST /channels/1/messages: bad body" in out
 
             # The cog module the bot loaded (extensions are loaded afresh per bot).
-            help_cog = sys.modules[type(world.bot.get_cog("Help")).__module__]
+            help_cog = world.bot.extensions["cogs.help"]
 
             def broken(*args: object, **kwargs: object) -> None:
                 raise RuntimeError("kaboom")

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from bench.review import ADVERSARIAL_UNITS
 from bot.review import CHANNELS, is_reviewable, review
+from bot.review.score import clamp
 from bot.review.text import lowered
 
 WORDS = [
@@ -44,6 +45,75 @@ def test_review_is_well_formed(text: str, kw: dict[str, object]) -> None:
         assert f.message and f.hint
         keys.append((order[f.severity], f.start))
     assert keys == sorted(keys)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drafts, kwargs)
+def test_every_point_traces_to_a_finding(text: str, kw: dict[str, object]) -> None:
+    """The score is the base plus the findings' points (clamped); must-fix items carry none;
+    a good finding only adds and a fault only takes away; one rule counts once."""
+    r = review(text, **kw)  # type: ignore[arg-type]
+    if not r.stats.words:
+        return
+    assert r.score == clamp(r.base + sum(f.points for f in r.findings))
+    counted: set[tuple[str, str]] = set()
+    for f in r.findings:
+        if f.must_fix:
+            assert f.points == 0, f
+        assert f.points >= 0 if f.severity == "good" else f.points <= 0, f
+        if f.points:
+            assert (f.rule, f.severity) not in counted, f
+            counted.add((f.rule, f.severity))
+    assert r.ready == (not any(f.must_fix for f in r.findings))
+    assert 0.0 < r.probability < 1.0 and r.likelihood.startswith("about ")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drafts, st.sampled_from(CHANNELS), st.sampled_from(["{}", "[your company]", "___"]))
+def test_a_must_fix_item_never_raises_the_score(text: str, channel: str, blank: str) -> None:
+    """A left-in blank makes the draft not ready and costs nothing: the same draft without it
+    scores the same or better. The blanks add no words, so nothing else changes."""
+    blank = blank if blank != "[your company]" else "[ ]"
+    with_blank = review(text + " " + blank, channel=channel)
+    without = review(text, channel=channel)
+    assert with_blank.score <= without.score or not without.stats.words
+    assert not with_blank.ready or not with_blank.stats.words
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drafts, st.sampled_from(CHANNELS))
+def test_a_third_attempt_is_flagged_but_not_scored(text: str, channel: str) -> None:
+    """Attempt 3 (from the field or from the text) blocks "ready" and changes nothing else."""
+    second = review(text, channel=channel, attempt=2)
+    third = review(text, channel=channel, attempt=3)
+    if not second.stats.words:
+        return
+    assert third.score == second.score
+    assert not third.ready and any(f.rule == "attempt.third" for f in third.must_fix)
+    said = review(text + " Following up again, since my last two messages got no reply.",
+                  channel=channel, attempt=1)
+    assert said.attempt >= 3 and said.attempt_detected
+    assert any(f.rule == "attempt.third" and f.must_fix for f in said.findings)
+
+
+INSTAGRAM = " I followed you on Instagram and liked your posts."
+LINKEDIN = " I followed you on LinkedIn and liked your posts."
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drafts, st.sampled_from(CHANNELS))
+def test_the_lessons_warning_is_never_rewarded(text: str, channel: str) -> None:
+    """Following someone on their personal accounts is the lesson's warning, never research:
+    no good finding rests on that sentence, and it scores below the same draft that says
+    LinkedIn instead (same words, same syllables)."""
+    insta = review(text + INSTAGRAM, channel=channel)
+    start = len(text) + 1
+    assert any(f.rule == "warn.personal_social" for f in insta.findings)
+    assert not [f for f in insta.findings if f.severity == "good" and f.end > start], insta
+    linked = review(text + LINKEDIN, channel=channel)
+    already = any(f.rule == "warn.personal_social" for f in linked.findings)
+    assert insta.score <= linked.score
+    assert insta.score < linked.score or linked.score == 0 or already
 
 
 @settings(max_examples=100, deadline=None)
@@ -89,10 +159,21 @@ NEEDLE_PHRASES = [
     "members of the Leeds data group", "I'm also in the PyData community", "happy to share",
     "I can send you", "in return", "might be useful to you", "thought you'd enjoy",
     "if it helps", "I'd like to add you to my professional network", "as a person I trust",
-    "I'd like to connect with you on LinkedIn", "Instagram", "your personal account",
+    "I'd like to connect with you on LinkedIn", "your Instagram", "on Facebook",
+    "liked your photos", "your TikTok account", "your personal account",
     "your vacation photos", "your kids", "ASAP", "urgently", "as soon as possible",
     "reply by Friday", "get back to me soon", "I need an answer", "don't miss",
-    "last chance", "act now", "you must reply",
+    "last chance", "act now", "you must reply", "introduce me to her", "put me in touch with Sam",
+    "connect me with your CTO", "following up on my note", "just checking in", "my earlier email",
+    "circling back on my", "bumping this", "did you get my", "making sure this came through",
+    "reaching out again", "following up again", "another reminder", "second follow-up",
+    "my last two messages", "my previous emails", "both of my messages",
+    "I've emailed you three times", "writing for the third time", "this is my final attempt",
+    "great meeting you", "we met at", "met you at", "based on our conversations",
+    "thanks for the chat", "it was nice to meet you", "as we discussed", "we worked together",
+    "it was great talk with you", "thanks for the call", "based on our call", "we spoke last",
+    "when we talked", "nice chatting with you", "our recent discussion about",
+    "I'd be happy to send", "we would be glad to fund",
 ]
 
 

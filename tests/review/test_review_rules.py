@@ -97,6 +97,9 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("warn.personal_social", "problem",
      "Hi Priya, I saw your vacation photos on Instagram! Could I ask you one question?",
      GOOD_NOTE, {}),
+    ("warn.personal_social", "problem",
+     "Hi Priya, I followed you on Instagram and liked your photos. Could I ask one question?",
+     "Hi Priya, I followed your posts on LinkedIn about hiring. Could I ask one question?", {}),
     ("warn.generic", "warning",
      "Dear Sir/Madam, I hope this email finds you well. I came across your profile.",
      GOOD_NOTE, {}),
@@ -109,6 +112,9 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("warn.pitch", "warning",
      "Hi Dana, we help companies scale revenue with our platform. Free demo this week?",
      GOOD_NOTE, {}),
+    ("warn.generic", "warning",
+     "Hi Sam, I see you looked at my profile. Could I ask you one question?",
+     "Hi Sam, I see you moved to the data team. Could I ask you one question?", {}),
     ("warn.generic", "warning",
      "Hi Sam, I came across your profile. Could I ask you one question?",
      "Hi Sam, I came across your profile while researching data teams in Leeds. Could I ask"
@@ -132,9 +138,24 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
      "I am a student. I have done my degree. I think I am a great fit and I want my next role."
      " My skills are strong and I know I can do it.",
      GOOD_NOTE, {}),
-    ("attempt.third", "problem", "Hi Sam, following up again on my note.",
-     "Hi Sam, following up on my note from last week about your talk.",
+    ("attempt.third", "problem", "Hi Sam, just checking whether you had a moment for my question.",
+     "Hi Sam, just checking whether you had a moment for my question.",
      {"attempt": 3, "quiet": {"attempt": 2}}),
+    # The draft says it is a third attempt: flagged whatever the attempt field says.
+    ("attempt.third", "problem", "Hi Sam, following up again on my note about your talk.",
+     "Hi Sam, following up on my note from last week about your talk.", {}),
+    ("attempt.third", "problem",
+     "Hi Sam, I know my last two messages may have been buried. Could I ask one question?",
+     "Hi Sam, I know my last message may have been buried. Could I ask one question?", {}),
+    ("attempt.third", "problem",
+     "Hi Sam, I've emailed you three times now about the internship.",
+     "Hi Sam, I've emailed your team about the internship.", {"attempt": 1}),
+    ("attempt.third", "problem",
+     "Dear Dr. Lee, this is my final attempt to reach you about the lab position.",
+     "Dear Dr. Lee, I am writing about the lab position you posted.", {}),
+    ("ask.too_big", "problem",
+     "Hi Ana, I see you know the CTO at Stripe. Could you introduce me to her?",
+     "Hi Ana, Priya introduced me to your work on payments. Could I ask one question?", {}),
     ("attempt.followup_reference", "good",
      "Hi Sam, following up on my note from last week about your talk. No worries if not!",
      GOOD_NOTE, {"followup": True}),
@@ -148,6 +169,8 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("form.note_length", "problem", "I read your post on onboarding metrics. " * 9, GOOD_NOTE,
      {"channel": "linkedin_note"}),
     ("form.length", "warning", LONG_EMAIL, GOOD_NOTE, {"channel": "email"}),
+    ("form.length", "tip", "Subject: Your onboarding talk\n\n" + GOOD_NOTE, LONG_EMAIL,
+     {"channel": "email"}),
     ("form.subject", "tip", "Subject: Hi\n\n" + GOOD_NOTE,
      "Subject: Your onboarding talk\n\n" + GOOD_NOTE, {"channel": "email"}),
     ("form.questions", "warning",
@@ -162,6 +185,55 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
      "Hello Tom, I read your article on pricing pages. I'm wondering if you have 15 minutes to"
      " talk about it.",
      {"channel": "linkedin_message"}),
+    # A reference to their work counts as research only when it says which one or what was in it.
+    ("research.generic", "tip",
+     "Hi Ana, I read your most recent article. Could I ask you one question?",
+     "Hi Ana, I read your article on onboarding emails. Could I ask you one question?", {}),
+    # Naming the kind of work ("your research", "your project") is not saying which one.
+    ("research.generic", "tip",
+     "Dear Dr. Lee, I am interested in learning more about your research. Are you taking students?",
+     "Dear Dr. Lee, I read your research on soil carbon in peat bogs. Are you taking students?",
+     {}),
+    ("research.specific", "good",
+     "Hi Sam, I came across your profile while researching data teams in Leeds. Could I ask"
+     " one question?",
+     "Hi Sam, I came across your profile. Could I ask one question?", {}),
+    # "you mentioned you were open to…" is a pretext, not research.
+    ("warn.generic", "warning",
+     "Hello, you mentioned you were open to new ventures. Can we talk this week?",
+     "Hello, you mentioned in your talk at PyCon that testing saved you. Can I ask how?", {}),
+    ("research.specific", "good",
+     "Hello, you mentioned in your talk at PyCon that testing saved you. Can I ask how?",
+     "Hello, you mentioned you were open to new ventures. Can we talk this week?", {}),
+    ("path.prior_contact", "good",
+     "Hi Dev, it was great meeting you at the PyData meetup. Could I ask one question?",
+     GOOD_NOTE, {}),
+    # A job ask to someone you have met is mentioned, not a stranger's too-big ask.
+    ("ask.too_big", "warning",
+     "Hi Dev, thanks again for the interview last week. Could you refer me for the analyst role?",
+     "Hi Dev, I read your post on hiring. Could you refer me for the analyst role?", {}),
+    ("research.common_ground", "good",
+     "I noticed we're both in the digital marketing field. I'd love to connect!",
+     "I noticed you work in the digital marketing field. I'd love to connect!",
+     {"channel": "linkedin_note"}),
+    ("warn.pitch", "warning",
+     "Hi Sam, are you looking for a secondary income or open to new business ideas?",
+     GOOD_NOTE, {}),
+    ("warn.pitch", "warning",
+     "Hi Sam, we work with top creative talent globally. Let's talk?",
+     "Hi Sam, I work with a small data team in Leeds. Could I ask one question?", {}),
+    # The lesson's warning is about their personal accounts, not a company's name.
+    ("warn.personal_social", "problem",
+     "Hi Dana, I saw your beach photos on your Facebook page. Could I ask one question?",
+     "Hi Tony, if there are reports that Facebook can generate for you, we'd be happy to do it.",
+     {}),
+    ("research.value", "good",
+     "Hi Tony, if there are reports that Facebook can generate for you, we'd be happy to do it.",
+     "Hi Tony, let me know if I can help out at all.", {}),
+    # "We/our" is the sender's side: a sentence about the sender's company is not about them.
+    ("research.detail", "good",
+     "Hi Dev, your team in London shipped the new search. How did you start?",
+     "Hi Dev, we are in London and our team would love to work with you.", {}),
     ("form.reading_grade", "warning",
      "Notwithstanding considerable organizational transformation, your multidisciplinary"
      " infrastructure modernization initiative demonstrated extraordinarily sophisticated"
@@ -191,11 +263,13 @@ def test_rule_fires_and_stays_quiet(
 
 
 def test_every_rule_id_is_pinned() -> None:
-    from bot.review.score import WEIGHTS
+    from bot.review.fit import PRIOR
+    from bot.review.score import FAULT_GROUPS, MUST_FIX
 
     pinned = {(c[0], c[1]) for c in CASES}
-    weighted = {k for k, w in WEIGHTS.items() if w} | {("path.mutual", "tip")}
-    missing = weighted - pinned - {("form.length", "problem")}
+    known = {(k.split(":")[0], k.split(":")[1]) for k in PRIOR if not k.startswith("group:")}
+    known |= set().union(*FAULT_GROUPS.values()) | {(rule, "problem") for rule in MUST_FIX}
+    missing = known - pinned - {("form.length", "problem")}
     assert not missing, f"rules without a table case: {sorted(missing)}"
 
 
@@ -268,7 +342,9 @@ def test_to_dict_shapes() -> None:
     d = review(GOOD_NOTE).to_dict()
     assert {"score", "verdict", "channel", "channel_detected", "findings", "stats"} <= set(d)
     f = d["findings"][0]  # type: ignore[index]
-    assert set(f) == {"rule", "severity", "start", "end", "message", "hint"}
+    assert set(f) == {"rule", "severity", "start", "end", "message", "hint", "points",
+                      "must_fix"}
+    assert {"ready", "must_fix", "probability", "likelihood", "base"} <= set(d)
 
 
 def test_good_and_bad_drafts_land_on_the_right_side() -> None:

@@ -1,0 +1,217 @@
+"""The document an export renders: runs, their examples, critiques, messages and participation.
+
+Plain data. Everything but the messages is small (a few rows per member and example) and is
+held here whole; the messages can be a million, so each example holds a function that streams
+them from storage when a renderer gets there, and never a list. Times are UTC epoch
+milliseconds; `Document.calendar` formats them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
+
+from bot.critiques import Likely, Tally
+from bot.export.text import plural
+from bot.export.times import Calendar
+from bot.export.verdicts import ReviewerView
+
+SCHEMA_VERSION = 1
+
+
+class Format(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+    @property
+    def extension(self) -> str:
+        return {"csv": "csv", "json": "json", "markdown": "md", "html": "html"}[self.value]
+
+
+class Table(StrEnum):
+    """The CSV export's tables: one file each."""
+
+    MESSAGES = "messages"
+    CRITIQUES = "critiques"
+    PARTICIPATION = "participation"
+    EXAMPLES = "examples"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What goes into an export. `until_ms` is exclusive; None bounds are open."""
+
+    run_ids: tuple[int, ...]
+    example: int | None = None
+    since_ms: int | None = None
+    until_ms: int | None = None
+    # The bot's own posts in the threads (the critiques as it posted them) among the messages.
+    include_bot_messages: bool = False
+
+
+class Attachment(NamedTuple):
+    id: int
+    filename: str
+    size: int
+    url: str
+
+
+class Reaction(NamedTuple):
+    emoji: str
+    total: int
+
+
+class ReplyTo(NamedTuple):
+    """What a message answers, when that is still stored."""
+
+    message_id: int
+    author_name: str
+    excerpt: str
+    # False when it is outside this export (another example, or outside the date range).
+    in_export: bool
+
+
+class Message(NamedTuple):
+    """One message of a thread's conversation. A NamedTuple: a million of them stream by."""
+
+    message_id: int
+    kind: str  # "member", or "bot" for the bot's post of a critique
+    author_id: int | None
+    author_name: str
+    content: str
+    created_ms: int
+    edited_ms: int | None
+    reply_to: ReplyTo | None
+    # It answers a message no longer stored: deleted, or its author used /forget-me.
+    reply_missing: bool = False
+    attachments: tuple[Attachment, ...] = ()
+    reactions: tuple[Reaction, ...] = ()
+    critique_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Critique:
+    id: int
+    example_no: int
+    author_id: int
+    author_name: str
+    works: str
+    doesnt: str
+    likely: Likely
+    voter_ids: tuple[int, ...]
+    message_id: int | None
+    created_ms: int
+    updated_ms: int
+
+    @property
+    def votes(self) -> int:
+        return len(self.voter_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    member_id: int
+    name: str
+    critiques: int = 0
+    messages: int = 0
+    votes_given: int = 0
+    votes_received: int = 0
+    first_ms: int | None = None
+    last_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class ExampleSection:
+    number: int
+    title: str
+    text: str | None  # None when the run's lesson file is no longer loaded
+    thread_id: int | None
+    # Members' messages and their files, as stored; counted only when the output shows them
+    # (a lone CSV messages or critiques table does not).
+    message_count: int
+    attachment_count: int
+    bot_message_count: int  # the bot's posts among the messages (include_bot_messages)
+    critiques: tuple[Critique, ...]
+    tally: Tally
+    reviewer: ReviewerView | None
+    messages: Callable[[], Iterator[Message]]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    examples: int
+    messages: int
+    bot_messages: int
+    critiques: int
+    votes: int
+    attachments: int
+    participants: int
+
+    def describe(self) -> str:
+        """"4 critiques, 5 thread messages, 1 vote, 2 members taking part"."""
+        return (f"{plural(self.critiques, 'critique')}, "
+                f"{plural(self.messages, 'thread message')}, {plural(self.votes, 'vote')}, "
+                f"{plural(self.participants, 'member')} taking part")
+
+
+@dataclass(frozen=True)
+class RunSection:
+    id: int
+    guild_id: int
+    channel_id: int
+    lesson_key: str
+    lesson_title: str | None
+    prompt: str | None
+    status: str
+    created_ms: int
+    closed_ms: int | None
+    examples: tuple[ExampleSection, ...]
+    participants: tuple[Participant, ...]
+    # The messages table as CSV lines, built (and UTF-8 encoded) by SQLite: bot/export/csv.py.
+    csv_message_lines: Callable[[], Iterator[bytes]]
+
+    @property
+    def title(self) -> str:
+        return f"Run #{self.id} — {self.lesson_title or self.lesson_key}"
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(
+            examples=len(self.examples),
+            messages=sum(e.message_count for e in self.examples),
+            bot_messages=sum(e.bot_message_count for e in self.examples),
+            critiques=sum(len(e.critiques) for e in self.examples),
+            votes=sum(c.votes for e in self.examples for c in e.critiques),
+            attachments=sum(e.attachment_count for e in self.examples),
+            participants=len(self.participants),
+        )
+
+    @property
+    def tally(self) -> Tally:
+        return Tally(sum(e.tally.yes for e in self.examples),
+                     sum(e.tally.no for e in self.examples),
+                     sum(e.tally.unsure for e in self.examples))
+
+
+@dataclass(frozen=True)
+class Document:
+    generated_ms: int
+    calendar: Calendar
+    scope: Scope
+    runs: tuple[RunSection, ...]
+
+    @property
+    def timezone(self) -> str:
+        return self.calendar.tz.key
+
+
+def critique_post_text(critique: Critique) -> str:
+    """What the bot's post of a critique says, as a message of the conversation."""
+    return (f"Critique by {critique.author_name}\n"
+            f"What works: {critique.works or '—'}\n"
+            f"What doesn't: {critique.doesnt or '—'}\n"
+            f"Likely to get a response? {critique.likely}")

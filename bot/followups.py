@@ -1,0 +1,421 @@
+"""The lesson's rules for a cold outreach and its one follow-up. Pure: no I/O, no Discord.
+
+A cold outreach gets at most two attempts: the message and ONE follow-up, 1–2 weeks later, if
+there was no reply. This module says:
+
+- the states of an outreach (awaiting -> reminded -> followed up / replied / dropped, or
+  expired when the window ends) and of its one reminder, and both as stored (`Outreach`,
+  `Reminder`), with the cohort's `Totals`;
+- when the reminder is due: `window_days` (7–14) after attempt 1, moved into the member's
+  friendly local hours (never in the middle of their night), never after the window's end,
+  14 days after attempt 1;
+- snoozing (a day or three, inside the window) and moving a reminder to a new timezone;
+- who counts as "the same person" (same email, same profile URL, or failing those the same
+  name, case- and accent-insensitively) and when another attempt is refused;
+- reading the date a member typed for "sent on".
+
+Times are timezone-aware datetimes; zones are `zoneinfo.ZoneInfo`. Local wall times that do
+not exist (a DST gap) or exist twice (the hour repeated in autumn) are resolved explicitly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+
+from bot.errors import UserError
+
+WINDOW_END = timedelta(days=14)  # the lesson: the follow-up comes "within 1-2 weeks"
+MAX_ATTEMPTS = 2  # the message and one follow-up
+SNOOZE_DAYS = (1, 3)
+LATE_AFTER = timedelta(minutes=15)  # a reminder this much past its time says it is late
+MAX_AGE = timedelta(days=366)  # "sent on" further back than this is refused
+
+
+class OutreachStatus(StrEnum):
+    AWAITING = "awaiting"  # attempt 1 sent; the reminder has not come yet
+    REMINDED = "reminded"  # the reminder came; the member has not decided
+    FOLLOWED_UP = "followed_up"  # attempt 2 sent: the last one
+    REPLIED = "replied"
+    DROPPED = "dropped"  # "Not following up"
+    EXPIRED = "expired"  # the window ended with no reply and no follow-up
+
+
+OPEN = frozenset({OutreachStatus.AWAITING, OutreachStatus.REMINDED})
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"  # due at `due_at`
+    SENDING = "sending"  # claimed by the process delivering it
+    SENT = "sent"
+    CANCELLED = "cancelled"  # the outreach was decided before the reminder came
+    UNDELIVERABLE = "undeliverable"  # the member's DMs are closed to the bot
+    FAILED = "failed"  # Discord kept failing; given up
+    EXPIRED = "expired"  # the window ended before it could be delivered
+
+
+# Reminders the member hears about the next time they use the bot (they never got the DM).
+NOTICE_STATUSES = frozenset(
+    {ReminderStatus.UNDELIVERABLE, ReminderStatus.FAILED, ReminderStatus.EXPIRED}
+)
+
+
+# --- records, as stored -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outreach:
+    """One cold attempt (and at most one follow-up) to one person, as stored. Times are UTC
+    epoch milliseconds."""
+
+    id: int
+    user_id: int
+    recipient: str
+    channel: str
+    draft: str | None
+    note: str | None
+    sent_at: int
+    attempts: int
+    followed_up_at: int | None
+    status: OutreachStatus
+    closed_at: int | None
+    source_message_id: int | None
+    created_at: int
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """An outreach's one reminder as stored, with what its message needs to know about the
+    outreach."""
+
+    id: int
+    outreach_id: int
+    user_id: int
+    due_at: int
+    timezone: str | None
+    status: ReminderStatus
+    delivery: int
+    history_floor: int | None
+    claimed_at: int | None
+    tries: int
+    sent_at: int | None
+    message_id: int | None
+    notified_at: int | None
+    recipient: str
+    channel: str
+    draft: str | None
+    outreach_sent_at: int
+    attempts: int
+    outreach_status: OutreachStatus
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The cohort's numbers for /outreach stats: counts only, nobody's name in them."""
+
+    logged: int
+    replied_after_first: int
+    followed_up: int
+    replied_after_followup: int
+    dropped: int
+    expired: int
+    reminders_sent: int
+    undeliverable: int
+
+
+# --- friendly hours ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FriendlyHours:
+    """The local hours a reminder may arrive in, both ends included."""
+
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError("friendly hours end after they start, e.g. 09:00-19:00")
+
+    @classmethod
+    def parse(cls, text: str) -> FriendlyHours:
+        """"09:00-19:00" -> FriendlyHours. Raises ValueError with what is expected."""
+        match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", text)
+        if not match:
+            raise ValueError('a range of local hours such as "09:00-19:00"')
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+            raise ValueError('hours from 00:00 to 23:59, such as "09:00-19:00"')
+        start, end = time(h1, m1), time(h2, m2)
+        if (h2 * 60 + m2) - (h1 * 60 + m1) < 60:
+            raise ValueError('a range at least an hour long that ends after it starts, such '
+                             'as "09:00-19:00"')
+        return cls(start, end)
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+DEFAULT_HOURS = FriendlyHours(time(9), time(19))
+
+
+def _instant(day: date, wall: time, tz: tzinfo, *, latest: bool) -> datetime:
+    """The earliest (or latest) instant whose local wall time on `day` is at or after (at or
+    before) `wall`. An ambiguous wall time (autumn's repeated hour) gives its first (last)
+    occurrence; one in a DST gap gives the end (start) of the gap."""
+    candidates = []
+    for fold in (0, 1):
+        local = datetime.combine(day, wall, tzinfo=tz).replace(fold=fold)
+        utc = local.astimezone(UTC)
+        if utc.astimezone(tz).replace(tzinfo=None) == local.replace(tzinfo=None, fold=0):
+            candidates.append(utc)
+    if candidates:
+        return max(candidates) if latest else min(candidates)
+    # A gap: fold=0 and fold=1 land on either side of the transition; find it.
+    a, b = sorted(
+        datetime.combine(day, wall, tzinfo=tz).replace(fold=f).astimezone(UTC) for f in (0, 1)
+    )
+    naive = datetime.combine(day, wall)
+    while b - a > timedelta(seconds=1):
+        mid = a + (b - a) / 2
+        if mid.astimezone(tz).replace(tzinfo=None) < naive:
+            a = mid
+        else:
+            b = mid
+    transition = b.replace(microsecond=0)
+    return transition - timedelta(seconds=1) if latest else transition
+
+
+def is_friendly(when: datetime, tz: tzinfo, hours: FriendlyHours) -> bool:
+    wall = when.astimezone(tz).time().replace(tzinfo=None)
+    return hours.start <= wall <= hours.end
+
+
+def next_friendly(when: datetime, tz: tzinfo, hours: FriendlyHours) -> datetime:
+    """The first friendly instant at or after `when`."""
+    if is_friendly(when, tz, hours):
+        return when
+    local = when.astimezone(tz)
+    day = local.date() if local.time() < hours.start else local.date() + timedelta(days=1)
+    # The start of that day's hours; if a DST gap swallows the whole range, the next day's.
+    for offset in range(3):
+        candidate = _instant(day + timedelta(days=offset), hours.start, tz, latest=False)
+        if candidate >= when and is_friendly(candidate, tz, hours):
+            return candidate
+    raise ValueError(f"no friendly hour {hours} after {when.isoformat()} in {tz}")
+
+
+def last_friendly(when: datetime, tz: tzinfo, hours: FriendlyHours) -> datetime:
+    """The last friendly instant at or before `when`."""
+    if is_friendly(when, tz, hours):
+        return when
+    local = when.astimezone(tz)
+    day = local.date() if local.time() > hours.end else local.date() - timedelta(days=1)
+    for offset in range(3):
+        candidate = _instant(day - timedelta(days=offset), hours.end, tz, latest=True)
+        if candidate <= when and is_friendly(candidate, tz, hours):
+            return candidate
+    raise ValueError(f"no friendly hour {hours} before {when.isoformat()} in {tz}")
+
+
+# --- when the reminder comes ------------------------------------------------------------------
+
+
+def window_end(sent_at: datetime) -> datetime:
+    """The last moment a follow-up is still "within 1-2 weeks" of attempt 1."""
+    return sent_at + WINDOW_END
+
+
+def fit(wish: datetime, now: datetime, end: datetime, tz: tzinfo,
+        hours: FriendlyHours) -> datetime | None:
+    """When a reminder wished for `wish` arrives: the first friendly instant from
+    max(wish, now) on; if that falls after the window's `end`, the last friendly instant
+    before the wish instead (not earlier than now: then it comes at once, the last chance).
+    None once the window has ended (its last instant, `end`, is still inside)."""
+    if now > end:
+        return None
+    start = max(wish, now)
+    candidate = next_friendly(start, tz, hours)
+    if candidate <= end:
+        return candidate
+    return max(last_friendly(min(start, end), tz, hours), now)
+
+
+def first_due(sent_at: datetime, window_days: int, now: datetime, tz: tzinfo,
+              hours: FriendlyHours) -> datetime | None:
+    """The reminder for an outreach sent at `sent_at`; None if its window has ended."""
+    return fit(sent_at + timedelta(days=window_days), now, window_end(sent_at), tz, hours)
+
+
+def snooze_options(now: datetime, end: datetime) -> tuple[int, ...]:
+    """The snoozes (in days) that still fit in the window."""
+    return tuple(days for days in SNOOZE_DAYS if now + timedelta(days=days) <= end)
+
+
+def snoozed_until(days: int, now: datetime, end: datetime, tz: tzinfo,
+                  hours: FriendlyHours) -> datetime | None:
+    """The reminder moved `days` on, at a friendly hour, inside the window; None if that
+    snooze no longer fits."""
+    if days not in snooze_options(now, end):
+        return None
+    return fit(now + timedelta(days=days), now, end, tz, hours)
+
+
+def moved_to_zone(due: datetime, old: tzinfo, new: tzinfo, now: datetime, end: datetime,
+                  hours: FriendlyHours) -> datetime | None:
+    """A reminder planned for a local wall time in `old` comes at that wall time in `new`
+    (the member meant "Tuesday 9:30 my time"), moved into the friendly hours there."""
+    wall = due.astimezone(old)
+    again = _instant(wall.date(), wall.time().replace(tzinfo=None), new, latest=False)
+    return fit(again, now, end, new, hours)
+
+
+def is_late(due: datetime, now: datetime) -> bool:
+    return now - due > LATE_AFTER
+
+
+# --- who is "the same person" ------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?:[\w-]+\.)*linkedin\.com/\S+", re.IGNORECASE)
+_EDGE_PUNCTUATION = "<>()[]{}\"'“”‘’,;:|/-–— "
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who an outreach went to, as typed, with the keys that identify them ("" = none)."""
+
+    text: str
+    email: str
+    url: str
+    name: str
+
+
+def fold_name(text: str) -> str:
+    """Case- and accent-insensitive: "José  Núñez" -> "jose nunez"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def _url_key(raw: str) -> str:
+    url = raw.rstrip(".,;:)>]").lower()
+    url = re.sub(r"^https?://", "", url)
+    url = re.sub(r"^(www\.|[a-z]{2}\.)(?=linkedin\.com)", "", url)
+    url = url.removeprefix("www.")
+    url = re.split(r"[?#]", url, maxsplit=1)[0]
+    return url.rstrip("/")
+
+
+def parse_recipient(text: str) -> Recipient:
+    """Split what a member typed ("Dana Lee <dana@acme.com>", a profile URL, a name) into
+    the keys used to recognize the same person later."""
+    shown = " ".join(text.split())
+    if not shown:
+        raise UserError("Say who you sent it to: a name, an email or a profile URL.")
+    emails = _EMAIL.findall(shown)
+    rest = _EMAIL.sub(" ", shown)
+    urls = _URL.findall(rest)
+    rest = _URL.sub(" ", rest)
+    name = fold_name(rest).strip(_EDGE_PUNCTUATION)
+    return Recipient(
+        text=shown,
+        email=emails[0].casefold() if emails else "",
+        url=_url_key(urls[0]) if urls else "",
+        name=" ".join(name.split()),
+    )
+
+
+def same_person(a: Recipient, b: Recipient) -> bool:
+    """Same email or same profile URL; failing those (neither is known for both), the same
+    name. Two different emails, or two different URLs, are two different people."""
+    if (a.email and a.email == b.email) or (a.url and a.url == b.url):
+        return True
+    if (a.email and b.email) or (a.url and b.url):
+        return False
+    return bool(a.name) and a.name == b.name
+
+
+# --- attempts -----------------------------------------------------------------------------------
+
+THIRD_ATTEMPT = (
+    "That would be a third attempt to {who}. The lesson allows two at most: your message and "
+    "one follow-up. A third message is the spamming that makes people less likely to ever "
+    "answer; let this one go and put the effort into a new connection."
+)
+
+
+def follow_up_refusal(attempts: int, status: OutreachStatus, sent_at: datetime,
+                      now: datetime, who: str) -> str | None:
+    """Why a follow-up to this outreach may not be sent (or logged) now; None if it may."""
+    if attempts >= MAX_ATTEMPTS:
+        return THIRD_ATTEMPT.format(who=who)
+    if status is OutreachStatus.REPLIED:
+        return (f"{who} already replied, so there's nothing to follow up: answer them in your "
+                "conversation.")
+    end = window_end(sent_at)
+    if now > end:
+        return (f"The window for a follow-up to {who} closed on {end:%Y-%m-%d} (two weeks "
+                "after your first message). The lesson allows one follow-up within 1–2 weeks; "
+                "after that, let it go.")
+    return None
+
+
+def actions_for(status: OutreachStatus, attempts: int, now: datetime,
+                end: datetime) -> tuple[str, ...]:
+    """The buttons that still make sense under a reminder, in order."""
+    if status is OutreachStatus.REPLIED:
+        return ()
+    actions = ["replied"]
+    can_follow = attempts < MAX_ATTEMPTS and now <= end and status in (
+        OPEN | {OutreachStatus.DROPPED})
+    if can_follow:
+        actions += ["review", "sent"]
+    if status in OPEN and now <= end:
+        actions.append("drop")
+        actions += [f"snooze{days}" for days in snooze_options(now, end)]
+    return tuple(actions)
+
+
+# --- "sent on" ---------------------------------------------------------------------------------
+
+_DAYS_AGO = re.compile(r"(\d{1,3})\s*days?\s+ago")
+
+
+def parse_sent_on(text: str | None, now: datetime, tz: tzinfo) -> datetime:
+    """What a member typed for when they sent it -> when. Blank or "today" is now; a past day
+    (YYYY-MM-DD, "yesterday", "3 days ago") is noon that day in their timezone, so the day they
+    mean is the day stored wherever UTC is. A day in the future, or over a year ago, is refused.
+    """
+    value = (text or "").strip().lower()
+    today = now.astimezone(tz).date()
+    if value in ("", "today", "now"):
+        return now
+    if value == "yesterday":
+        day = today - timedelta(days=1)
+    elif match := _DAYS_AGO.fullmatch(value):
+        day = today - timedelta(days=int(match[1]))
+    else:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise UserError("Write the date as YYYY-MM-DD (e.g. 2026-11-25), or “today”, "
+                            "“yesterday”, “3 days ago”.") from None
+    if day > today:
+        raise UserError("That date is in the future; log the outreach once it's sent.")
+    if day == today:
+        return now
+    when = min(datetime.combine(day, time(12), tzinfo=tz), now)
+    if now - when > MAX_AGE:
+        raise UserError("That's more than a year ago: too long for a follow-up. Log outreach "
+                        "from the last year.")
+    return when.astimezone(UTC)
+
+
+def nonce(followup_id: int, delivery: int) -> str:
+    """Fixed per delivery of a reminder, so a retried send within Discord's window is one
+    message (Discord keeps nonces for a few minutes only; the DM history covers the rest)."""
+    return f"fu{followup_id}.{delivery}"

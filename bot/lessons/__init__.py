@@ -1,0 +1,79 @@
+"""Lesson content as data: the model, a forgiving loader, and a writer for moderators' edits.
+
+A lesson pack is one TOML file in `lessons/` (format: `lessons/README.md`). Loading is strict
+about the content, because what it holds ends up in Discord embeds with hard limits, but
+forgiving about failure: `load_lessons` reports a broken file as a `LessonProblem` and keeps
+the others, so one typo in one pack never stops the bot from starting.
+
+Pure domain: no discord, no aiosqlite. Files are read and written only in `files.py`, and only
+by the functions that say so (`load_lesson`, `load_lessons`, `save_lesson`).
+
+    model.py    Lesson, Example, LessonCatalog, LessonProblem/LessonError, limits, edits
+    parse.py    TOML text -> a validated Lesson
+    writer.py   a Lesson -> TOML text
+    files.py    reading lesson files and directories; saving an edit atomically
+"""
+
+from bot.lessons.files import (
+    MAX_FILE_BYTES,
+    load_lesson,
+    load_lessons,
+    save_example_image,
+    save_lesson,
+)
+from bot.lessons.model import (
+    IMAGE_TYPES,
+    KEY_PATTERN,
+    MAX_EXAMPLE_TEXT,
+    MAX_EXAMPLES,
+    MAX_IMAGE,
+    MAX_IMAGE_BYTES,
+    MAX_KEY,
+    MAX_PROMPT,
+    MAX_QUALITY,
+    MAX_RECAP,
+    MAX_TITLE,
+    MIN_EXAMPLES,
+    Example,
+    Lesson,
+    LessonCatalog,
+    LessonError,
+    LessonProblem,
+    image_location,
+    image_problem,
+    image_suffix,
+    replace_example,
+)
+from bot.lessons.parse import parse_lesson
+from bot.lessons.writer import dump_lesson
+
+__all__ = [
+    "IMAGE_TYPES",
+    "KEY_PATTERN",
+    "MAX_EXAMPLES",
+    "MAX_EXAMPLE_TEXT",
+    "MAX_FILE_BYTES",
+    "MAX_IMAGE",
+    "MAX_IMAGE_BYTES",
+    "MAX_KEY",
+    "MAX_PROMPT",
+    "MAX_QUALITY",
+    "MAX_RECAP",
+    "MAX_TITLE",
+    "MIN_EXAMPLES",
+    "Example",
+    "Lesson",
+    "LessonCatalog",
+    "LessonError",
+    "LessonProblem",
+    "dump_lesson",
+    "image_location",
+    "image_problem",
+    "image_suffix",
+    "load_lesson",
+    "load_lessons",
+    "parse_lesson",
+    "replace_example",
+    "save_example_image",
+    "save_lesson",
+]

@@ -1,0 +1,108 @@
+"""The only file I/O of lessons: reading lesson files and the lessons directory, and saving a
+moderator's edits back (the lesson atomically, a new example image beside it)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from bot.lessons.model import Lesson, LessonCatalog, LessonError, LessonProblem
+from bot.lessons.parse import parse_lesson
+from bot.lessons.writer import dump_lesson
+
+# A lesson file is a few kilobytes; refusing big files keeps a misplaced dump from being parsed.
+MAX_FILE_BYTES = 256 * 1024
+
+
+def load_lesson(path: str | os.PathLike[str]) -> Lesson:
+    """Read and validate one lesson file; `LessonError` (with a `LessonProblem`) if unusable."""
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LessonError(
+                LessonProblem(file, "", f"file is {size} bytes; at most {MAX_FILE_BYTES} expected")
+            )
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise LessonError(LessonProblem(file, "", f"cannot read: {exc.strerror or exc}")) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LessonError(LessonProblem(file, "", f"not UTF-8 text ({exc.reason})")) from exc
+    return parse_lesson(text, file)
+
+
+def load_lessons(directory: str | os.PathLike[str]) -> LessonCatalog:
+    """Load every `*.toml` file in `directory` (not recursive), in file-name order.
+
+    Never raises for bad content: each unusable file becomes a `LessonProblem` and the rest
+    still load. When two files share a `key`, the first by file name wins and the other is
+    reported, so which lesson the bot serves never depends on directory listing order.
+    """
+    folder = Path(directory)
+    if not folder.is_dir():
+        return LessonCatalog((), (LessonProblem(folder, "", "lesson directory not found"),))
+    lessons: list[Lesson] = []
+    problems: list[LessonProblem] = []
+    first_file: dict[str, Path] = {}
+    for file in sorted(folder.glob("*.toml")):
+        try:
+            lesson = load_lesson(file)
+        except LessonError as exc:
+            problems.append(exc.problem)
+            continue
+        if lesson.key in first_file:
+            problems.append(
+                LessonProblem(
+                    file,
+                    "key",
+                    f"duplicate lesson key {lesson.key!r}, already used by "
+                    f"{first_file[lesson.key].name}",
+                )
+            )
+            continue
+        first_file[lesson.key] = file
+        lessons.append(lesson)
+    return LessonCatalog(tuple(lessons), tuple(problems))
+
+
+def save_lesson(lesson: Lesson, path: str | os.PathLike[str]) -> None:
+    """Write `lesson` to `path` atomically: a reader sees the old file or the new, never half.
+
+    The text is parsed back before anything touches the disk, so a writer bug can never leave
+    a lesson file that the next start-up would refuse.
+    """
+    target = Path(path)
+    text = dump_lesson(lesson)
+    parse_lesson(text, target)
+    # Same directory, so os.replace is a rename on one file system; the ".tmp" suffix keeps a
+    # temp file left by a crash out of load_lessons' "*.toml".
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        # mkstemp creates the file owner-only; keep the permissions the lesson file had.
+        try:
+            os.chmod(temp_name, stat.S_IMODE(target.stat().st_mode))
+        except FileNotFoundError:
+            os.chmod(temp_name, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def save_example_image(folder: Path, lesson_key: str, number: int, suffix: str,
+                       data: bytes) -> str:
+    """Write an example's new image under `folder` (the lesson file's directory); returns its
+    path relative to it, as the lesson file names it."""
+    relative = f"images/{lesson_key}-example-{number}{suffix}"
+    target = folder / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return relative

@@ -1,0 +1,202 @@
+"""The lesson content model: lessons, their examples, the limits they must fit, and why a lesson
+file was not loaded. Pure data: no discord, no aiosqlite, no files beyond checking that an
+example's image exists."""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from bot.errors import UserError
+
+# Discord's embed limits are the real bounds: a title is at most 256 characters and a
+# description at most 4,096. The prompt, the recap and an example's text are each sent as a
+# description, so 4,000 leaves room for the bot to add a line of its own (a footer, a hint).
+MAX_TITLE = 256
+MAX_PROMPT = 4000
+MAX_RECAP = 4000
+MAX_EXAMPLE_TEXT = 4000
+MAX_QUALITY = 1000
+# Discord's URL limit for an embed image is 2,048; paths are kept to the same bound.
+MAX_IMAGE = 2048
+# Examples end up as one thread each and in select menus (25 options at most); ten keeps the
+# exercise readable and the summary chart legible.
+MIN_EXAMPLES = 1
+MAX_EXAMPLES = 10
+# The key goes into custom_ids (100 chars total) and database rows: short, lowercase, stable.
+MAX_KEY = 64
+KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# An example's new image, as a moderator uploads it: what Discord shows inline, at most 8 MiB.
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
+IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
+               "image/webp": ".webp"}
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One outreach note to critique. `number` is its 1-based position, as members see it."""
+
+    number: int
+    title: str
+    text: str
+    # As written in the file: a path relative to the lesson file's directory, or an http(s) URL.
+    image: str | None = None
+    # True for notes written for the bot rather than real ones; cogs say so in the embed.
+    sample: bool = False
+    # For samples: what the note is meant to illustrate (moderators' eyes; not shown to members).
+    quality: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    key: str
+    title: str
+    prompt: str
+    recap: str
+    examples: tuple[Example, ...]
+    # Where the lesson was loaded from: relative image paths resolve against its directory and
+    # moderators' edits are saved back to it. Not part of a lesson's identity.
+    source: Path | None = field(default=None, compare=False)
+
+    def example(self, number: int) -> Example:
+        """The example with that 1-based number; `UserError` if there is none."""
+        if not 1 <= number <= len(self.examples):
+            raise UserError(
+                f"“{self.title}” has examples 1–{len(self.examples)}; there is no example {number}."
+            )
+        return self.examples[number - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class LessonProblem:
+    """Why one lesson file was not loaded: which file, which key in it, and what is wrong.
+
+    `key` is a dotted path into the file (`examples[2].text`); it is "" when the problem is
+    the file as a whole (unreadable, not TOML).
+    """
+
+    file: Path
+    key: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.key}" if self.key else str(self.file)
+        return f"{where}: {self.reason}"
+
+
+class LessonError(Exception):
+    """A lesson file cannot be used; carries the `LessonProblem` that says why."""
+
+    def __init__(self, problem: LessonProblem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class LessonCatalog:
+    """The lessons that loaded and the problems with the files that did not."""
+
+    lessons: tuple[Lesson, ...]
+    problems: tuple[LessonProblem, ...] = ()
+
+    def get(self, key: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.key == key), None)
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(lesson.key for lesson in self.lessons)
+
+
+def image_problem(image: str, base_dir: Path | None) -> str | None:
+    """Why `image` cannot be used, or None if it can.
+
+    An image is an http(s) URL or a path relative to the lesson's directory. Absolute paths and
+    `..` are refused so a lesson file can never make the bot upload files from elsewhere on disk.
+    With `base_dir` None (a lesson not tied to a file) a path cannot be checked and is refused.
+    """
+    if image.startswith(("https://", "http://")):
+        if any(ch.isspace() for ch in image) or len(image.split("://", 1)[1]) == 0:
+            return f"not a usable URL: {image!r}"
+        return None
+    if "://" in image:
+        return f"only http(s) URLs or relative paths are allowed, found {image!r}"
+    posix = PurePosixPath(image.replace("\\", "/"))
+    if posix.is_absolute() or ".." in posix.parts or Path(image).is_absolute():
+        return f"expected a path inside the lessons directory, found {image!r}"
+    if base_dir is None:
+        return f"cannot check the path {image!r} of a lesson that has no file"
+    if not (base_dir / posix).is_file():
+        return f"image file not found: {base_dir / posix}"
+    return None
+
+
+def image_location(lesson: Lesson, example: Example) -> str | Path | None:
+    """Where to get the example's image: a URL (str), a local file (Path), or None."""
+    if example.image is None:
+        return None
+    if example.image.startswith(("https://", "http://")):
+        return example.image
+    base = lesson.source.parent if lesson.source is not None else Path()
+    return base / PurePosixPath(example.image.replace("\\", "/"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Moderators' edits
+
+
+def replace_example(
+    lesson: Lesson, number: int, text: str | None = None, image: str | None = None
+) -> Lesson:
+    """A copy of `lesson` with example `number`'s text and/or image replaced.
+
+    `None` keeps the current value; `image=""` removes the image. Replacing the text turns a
+    sample into a real example (`sample=False`, the quality note dropped), because the note
+    described the sample text that is now gone. Bad input raises `UserError`: this is called
+    with what a moderator typed.
+    """
+    current = lesson.example(number)
+    changes: dict[str, Any] = {}
+    if text is not None:
+        cleaned = text.strip()
+        if not cleaned:
+            raise UserError("The new example text is empty.")
+        if len(cleaned) > MAX_EXAMPLE_TEXT:
+            raise UserError(
+                f"The new example text is {len(cleaned)} characters; "
+                f"at most {MAX_EXAMPLE_TEXT} fit in a Discord embed."
+            )
+        changes.update(text=cleaned, sample=False, quality=None)
+    if image is not None:
+        cleaned_image = image.strip()
+        if not cleaned_image:
+            changes["image"] = None
+        else:
+            if len(cleaned_image) > MAX_IMAGE:
+                raise UserError(f"The image link is longer than {MAX_IMAGE} characters.")
+            base = lesson.source.parent if lesson.source is not None else None
+            reason = image_problem(cleaned_image, base)
+            if reason:
+                raise UserError(f"That image can't be used: {reason}.")
+            changes["image"] = cleaned_image
+    if not changes:
+        return lesson
+    examples = list(lesson.examples)
+    examples[number - 1] = replace(current, **changes)
+    return replace(lesson, examples=tuple(examples))
+
+
+def image_suffix(content_type: str | None, filename: str, size: int) -> str:
+    """The file suffix for an uploaded example image, or `UserError` saying why it can't be
+    one. `content_type` is what Discord says the file is; without it, the name decides."""
+    kind = (content_type or "").split(";")[0]
+    if not kind:
+        kind = mimetypes.guess_type(filename)[0] or ""
+    suffix = IMAGE_TYPES.get(kind)
+    if suffix is None:
+        raise UserError("The image must be a PNG, JPEG, GIF or WebP file.")
+    if size > MAX_IMAGE_BYTES:
+        raise UserError(f"The image is {size // 1024} KiB; the limit is "
+                        f"{MAX_IMAGE_BYTES // (1024 * 1024)} MiB.")
+    return suffix

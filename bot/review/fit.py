@@ -1,0 +1,233 @@
+"""Fit the score to the corpus: logistic regression over the rule findings.
+
+    python -m bot.review.fit [CORPUS] [--check]      # writes bot/review/weights.json
+
+Each draft becomes a set of features (`score.features`: one per rule and severity, fault groups
+counted once, must-fix items left out) and its label (good = got a response). The weights are
+the maximum a-posteriori fit of a logistic regression, pure Python (Newton's method), with:
+
+- a Gaussian prior per weight centred on the lesson's hand-set weight (`PRIOR`), so a rule the
+  corpus rarely shows keeps the lesson's say, and a frequent one follows the data;
+- the sign of each weight bound by its severity (a good finding can only add, a problem,
+  warning or tip can only take away), so no finding a member reads as a fault raises the score;
+- real messages with a known outcome weighted `OUTCOME_WEIGHT` times a guide's example.
+
+The verdict cut-offs are then chosen on the fitted scores: `likely` where balanced accuracy
+(likely vs good) is highest, `maybe` where at least `MAYBE_RECALL` of the good drafts still
+reach it. Only the non-frozen splits are used (`evaluate.FROZEN` stays held out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.review.weights import SCALE, WEIGHTS_PATH, to_points
+
+#: The lesson's weight for each feature, in log-odds (the earlier hand-set points / SCALE).
+PRIOR: dict[str, float] = {
+    "path.mutual:good": 1.2,
+    "research.specific:good": 1.2,
+    "research.detail:good": 0.64,
+    "research.common_ground:good": 0.8,
+    "research.value:good": 0.8,
+    "ask.small:good": 0.8,
+    "attempt.followup_reference:good": 0.8,
+    "group:about_you": -1.2,
+    "ask.too_big:problem": -1.6,
+    "ask.vague:warning": -0.8,
+    "ask.missing:tip": -0.4,
+    "research.missing:warning": -1.2,
+    "research.generic:tip": -0.4,
+    "path.prior_contact:good": 0.8,
+    "warn.default_invite:problem": -3.6,
+    # The lesson's "Beware!" about personal accounts weighs like the default invite: a draft
+    # that mentions following someone on Instagram should not read as likely.
+    "warn.personal_social:problem": -3.6,
+    "warn.generic:warning": -0.8,
+    "warn.pitch:warning": -1.2,
+    "warn.flattery:warning": -0.64,
+    "warn.pressure:problem": -1.6,
+    "warn.guilt:problem": -2.0,
+    "warn.caps:warning": -0.8,
+    "attempt.followup_reference:warning": -0.8,
+    "attempt.followup_length:warning": -0.64,
+    "form.length:tip": 0.0,
+    "form.subject:tip": -0.16,
+    "form.questions:warning": -0.48,
+    "form.questions:tip": -0.24,
+    "path.mutual:tip": 0.0,
+}
+PRIOR_SD = 0.75
+INTERCEPT_SD = 2.0
+OUTCOME_WEIGHT = 2.0
+MAYBE_RECALL = 0.9
+
+
+@dataclass(frozen=True)
+class Sample:
+    features: frozenset[str]
+    good: bool
+    weight: float
+
+
+@dataclass(frozen=True)
+class Fit:
+    intercept: float
+    logits: dict[str, float]
+    likely_at: int
+    maybe_at: int
+
+    def raw_score(self, features: frozenset[str]) -> int:
+        """The unclamped score the reviewer gives a draft with these features."""
+        return 50 + to_points(self.intercept) + sum(to_points(self.logits.get(f, 0.0))
+                                                     for f in features)
+
+    def to_json(self, n: int, sources: int) -> str:
+        data = {
+            "fitted_by": "python -m bot.review.fit",
+            "trained_on": {"messages": n, "sources": sources},
+            "scale": SCALE,
+            "intercept": round(self.intercept, 6),
+            "logits": {k: round(v, 6) for k, v in sorted(self.logits.items())},
+            "points": {k: to_points(v) for k, v in sorted(self.logits.items())},
+            "likely_at": self.likely_at,
+            "maybe_at": self.maybe_at,
+        }
+        return json.dumps(data, indent=2) + "\n"
+
+
+def _sign(feature: str) -> int:
+    """+1: the weight may only be >= 0 (a good finding); -1: only <= 0."""
+    return 1 if feature.endswith(":good") else -1
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (the matrix is small and positive definite)."""
+    n = len(b)
+    m = [[*row, b[i]] for i, row in enumerate(a)]
+    for col in range(n):
+        piv = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[piv] = m[piv], m[col]
+        for r in range(col + 1, n):
+            factor = m[r][col] / m[col][col]
+            if factor:
+                for c in range(col, n + 1):
+                    m[r][c] -= factor * m[col][c]
+    x = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
+    return x
+
+
+def _map_fit(samples: Sequence[Sample], free: list[str], fixed: dict[str, float]
+             ) -> tuple[float, dict[str, float]]:
+    """Newton's method on the penalised log-likelihood over the `free` features; the others
+    are held at their `fixed` values."""
+    names = ["(intercept)", *free]
+    mean = [0.0] + [PRIOR.get(f, 0.0) for f in free]
+    prec = [1.0 / INTERCEPT_SD**2] + [1.0 / PRIOR_SD**2] * len(free)
+    w = mean[:]
+    index = {f: i + 1 for i, f in enumerate(free)}
+    rows = [([0] + [index[f] for f in s.features if f in index],
+             sum(fixed.get(f, 0.0) for f in s.features), s.good, s.weight) for s in samples]
+    for _ in range(100):
+        grad = [p * (wi - mi) for wi, mi, p in zip(w, mean, prec, strict=True)]
+        hess = [[0.0] * len(names) for _ in names]
+        for i, p in enumerate(prec):
+            hess[i][i] = p
+        for cols, offset, good, weight in rows:
+            z = offset + sum(w[c] for c in cols)
+            prob = 1.0 / (1.0 + math.exp(-z))
+            g = weight * (prob - (1.0 if good else 0.0))
+            h = weight * prob * (1.0 - prob)
+            for c in cols:
+                grad[c] += g
+                for d in cols:
+                    hess[c][d] += h
+        step = _solve(hess, grad)
+        w = [wi - si for wi, si in zip(w, step, strict=True)]
+        if max(abs(si) for si in step) < 1e-10:
+            break
+    return w[0], {f: w[index[f]] for f in free}
+
+
+def fit_weights(samples: Sequence[Sample]) -> tuple[float, dict[str, float]]:
+    """MAP weights with each sign bound by severity (an active set: a weight that wants the
+    wrong sign is pinned at 0 and the rest refitted, until none does)."""
+    features = sorted(set(PRIOR) | {f for s in samples for f in s.features})
+    pinned: set[str] = set()
+    while True:
+        free = [f for f in features if f not in pinned]
+        intercept, logits = _map_fit(samples, free, {})
+        wrong = [f for f in free if _sign(f) * logits[f] < 0]
+        if not wrong:
+            break
+        pinned.add(min(wrong, key=lambda f: _sign(f) * logits[f]))  # the worst one first
+    logits.update({f: 0.0 for f in pinned})
+    return intercept, logits
+
+
+def _balanced_accuracy(samples: Sequence[Sample], scores: Sequence[int], at: int) -> float:
+    pos = sum(s.weight for s in samples if s.good)
+    neg = sum(s.weight for s in samples if not s.good)
+    tp = sum(s.weight for s, v in zip(samples, scores, strict=True) if s.good and v >= at)
+    tn = sum(s.weight for s, v in zip(samples, scores, strict=True) if not s.good and v < at)
+    return (tp / pos + tn / neg) / 2 if pos and neg else 0.0
+
+
+def cut_offs(samples: Sequence[Sample], scores: Sequence[int]) -> tuple[int, int]:
+    """(likely_at, maybe_at) chosen on the fitted scores (ties: the one nearest 50)."""
+    likely = max(range(1, 100),
+                 key=lambda t: (round(_balanced_accuracy(samples, scores, t), 9), -abs(t - 50)))
+    pos = sum(s.weight for s in samples if s.good)
+    maybe = 1
+    for t in range(likely - 5, 0, -1):
+        reached = sum(s.weight for s, v in zip(samples, scores, strict=True)
+                      if s.good and v >= t)
+        if pos and reached / pos >= MAYBE_RECALL:
+            maybe = t
+            break
+    return likely, maybe
+
+
+def fit(samples: Sequence[Sample]) -> Fit:
+    intercept, logits = fit_weights(samples)
+    partial = Fit(intercept, logits, 0, 0)
+    likely, maybe = cut_offs(samples, [partial.raw_score(s.features) for s in samples])
+    return Fit(intercept, logits, likely, maybe)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bot.review.evaluate import CORPUS_PATH, FROZEN, load, samples
+
+    ap = argparse.ArgumentParser(prog="python -m bot.review.fit", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", nargs="?", default=str(CORPUS_PATH))
+    ap.add_argument("--out", default=str(WEIGHTS_PATH))
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 if the file differs from a fresh fit, write nothing")
+    args = ap.parse_args(argv)
+    pool = [e for e in load(args.corpus) if e.split not in FROZEN]
+    result = fit(samples(pool))
+    text = result.to_json(len(pool), len({e.source_id for e in pool}))
+    out = Path(args.out)
+    if args.check:
+        same = out.exists() and out.read_text(encoding="utf-8") == text
+        sys.stdout.write("weights.json matches the corpus\n" if same else
+                         "weights.json differs from a fresh fit: run python -m bot.review.fit\n")
+        return 0 if same else 1
+    out.write_text(text, encoding="utf-8")
+    sys.stdout.write(f"wrote {out}: {len(result.logits)} features, base "
+                     f"{50 + to_points(result.intercept)}, likely >= {result.likely_at}, "
+                     f"maybe >= {result.maybe_at}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

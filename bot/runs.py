@@ -1,0 +1,75 @@
+"""Lesson runs: one posting of a lesson's evaluation prompt and examples, the critiques it
+collects while open, and its closing. The lifecycle and its records as plain data; no discord,
+no storage.
+
+    posting --(every message and thread created)--> open --(/lesson close)--> closed
+       \\--(Discord refused half-way, or the bot died)--> removed, as if never posted
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class RunStatus(StrEnum):
+    # The bot is still creating the run's messages and threads; nobody sees such a run, and a
+    # crash leaves one behind that start-up removes.
+    POSTING = "posting"
+    OPEN = "open"  # critiques are collected
+    CLOSED = "closed"  # threads locked, final summary posted
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A run as stored. Times are UTC epoch milliseconds."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    lesson_key: str
+    prompt_message_id: int | None  # None in a forum, where each example is a post of its own
+    status: RunStatus
+    occurrence: str | None  # scheduled runs: see `occurrence_key`
+    created_at: int
+    closed_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunExample:
+    """An example as posted in a run: its title then, its message and critique thread."""
+
+    run_id: int
+    example_no: int
+    title: str
+    message_id: int | None
+    thread_id: int | None
+
+    @property
+    def number(self) -> int:
+        """Its 1-based number, as members see it (what `bot.critiques.summarize` reads)."""
+        return self.example_no
+
+
+@dataclass(frozen=True, slots=True)
+class PostingPart:
+    """A message or thread an unfinished posting has created: what to remove if it fails."""
+
+    channel_id: int
+    object_id: int
+    is_thread: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """What a finished posting put on Discord."""
+
+    prompt_message_id: int | None
+    examples: tuple[RunExample, ...]
+
+
+def occurrence_key(lesson_key: str, when: datetime) -> str:
+    """The key of a scheduled posting (`<lesson>@<ISO minute>`): the database keeps it UNIQUE,
+    so an occurrence is posted once even across a restart at the scheduled minute."""
+    return f"{lesson_key}@{when.isoformat(timespec='minutes')}"

@@ -1,0 +1,119 @@
+"""Structured critiques: which example a critique is for, storing it (one per member per
+example; sending again edits it), posting it in the example's thread, and the votes on it."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Protocol
+
+from bot.clock import Clock, to_ms
+from bot.critiques import Author, CritiqueInput
+from bot.errors import UserError
+from bot.runs import Run, RunExample, RunStatus
+from bot.services.ports import Gone
+from storage import Database
+from storage import critiques as critiques_store
+from storage import runs as runs_store
+
+
+class ThreadState(Enum):
+    OPEN = "open"  # takes critiques (an archived thread is opened again to post)
+    LOCKED = "locked"  # the run is closed
+    GONE = "gone"  # deleted, or the bot can no longer see it
+
+
+class CritiquesPort(Protocol):
+    """What Discord does for critiques (cogs/critiques/_port.py)."""
+
+    async def thread_state(self, example: RunExample) -> ThreadState: ...
+
+    async def post(self, example: RunExample, previous: int | None, author: Author,
+                   critique: CritiqueInput) -> int | None:
+        """Post the critique in the example's thread, or edit its earlier post `previous`.
+        Returns the new message's id; None when the earlier post was edited in place.
+        `Gone` if the thread was deleted."""
+        ...
+
+
+class CritiquesService:
+    def __init__(self, db: Database, clock: Clock, port: CritiquesPort) -> None:
+        self.db, self.clock, self.port = db, clock, port
+
+    async def open_example(self, run_id: int, example_no: int) -> tuple[Run, RunExample]:
+        """The run and example a critique is for; `UserError` unless it takes critiques."""
+        run = await runs_store.get_run(self.db, run_id)
+        if run is None or run.status is RunStatus.POSTING:
+            raise UserError("This lesson run no longer exists.")
+        if run.status is RunStatus.CLOSED:
+            raise UserError(f"Run #{run.id} is closed: critiques are no longer collected.")
+        example = next((e for e in await runs_store.run_examples(self.db, run.id)
+                        if e.example_no == example_no), None)
+        if example is None:
+            raise UserError(f"Run #{run.id} has no example {example_no}.")
+        return run, example
+
+    async def choose(self, guild_id: int, channel_id: int, example_no: int | None,
+                     run_id: int | None) -> tuple[Run, RunExample]:
+        """/critique's example: inside an example's thread, that one; else `example_no` of
+        run `run_id`, or of the latest open run."""
+        found = await runs_store.example_for_thread(self.db, channel_id)
+        if found is not None and example_no is None and run_id is None:
+            return await self.open_example(found[0].id, found[1].example_no)
+        if example_no is None:
+            raise UserError("Which example? Give `example`, or run /critique inside an "
+                            "example's thread.")
+        latest = (await runs_store.get_run(self.db, run_id) if run_id
+                  else await runs_store.latest_run(self.db, guild_id, open_only=True))
+        if latest is None or latest.guild_id != guild_id:
+            raise UserError("There is no open lesson run here to critique.")
+        return await self.open_example(latest.id, example_no)
+
+    async def existing(self, run: Run, example: RunExample, author_id: int
+                       ) -> CritiqueInput | None:
+        """The member's earlier critique of this example (sending again edits it)."""
+        for row in await critiques_store.critiques_for_run(self.db, run.id):
+            if row.example_no == example.example_no and row.author_id == author_id:
+                return CritiqueInput(row.works, row.doesnt, row.likely)
+        return None
+
+    async def publish(self, author: Author, run: Run, example: RunExample,
+                      critique: CritiqueInput) -> bool:
+        """Store the critique, then post (or edit) it in the example's thread. True when this
+        is its first post there."""
+        state = await self.port.thread_state(example)
+        if state is ThreadState.GONE:
+            raise UserError(_thread_gone(example))
+        if state is ThreadState.LOCKED:
+            raise UserError(f"The thread of {example.title} is locked: this run is closed, so "
+                            "critiques are no longer collected.")
+        saved = await critiques_store.save_critique(
+            self.db, run_id=run.id, example_no=example.example_no, author_id=author.id,
+            author_name=author.name, works=critique.works, doesnt=critique.doesnt,
+            likely=critique.likely, now_ms=to_ms(self.clock.now()),
+        )
+        try:
+            posted = await self.port.post(example, saved.message_id, author, critique)
+        except Gone:
+            raise UserError(_thread_gone(example, saved=True)) from None
+        if posted is not None:
+            await critiques_store.set_critique_message(self.db, saved.id, posted)
+        return saved.message_id is None
+
+    async def vote(self, message_id: int, voter_id: int, *, add: bool) -> None:
+        """A 👍 on a critique's post counts as a vote, except its author's own."""
+        critique = await critiques_store.critique_for_message(self.db, message_id)
+        if critique is None or critique.author_id == voter_id:
+            return  # not a critique, or its author liking their own
+        if add:
+            await critiques_store.add_vote(self.db, critique.id, voter_id)
+        else:
+            await critiques_store.remove_vote(self.db, critique.id, voter_id)
+
+
+def _thread_gone(example: RunExample, *, saved: bool = False) -> str:
+    if saved:
+        return (f"The thread of {example.title} was deleted, so I couldn't post your "
+                "critique there; it is saved and counts in the run's summary.")
+    return (f"The thread of {example.title} was deleted, so your critique was not saved. "
+            "Copy your text if you want to keep it, and ask a moderator to post the "
+            "lesson again.")

@@ -1,0 +1,103 @@
+"""Capture of the discussion in open runs' threads: live messages, edits and deletes, and the
+backfill that reads back what was said while the bot was away.
+
+Live capture queues rows in a `GroupWriter` (bot/discussion.py says why); the backfill reads
+each open thread from its cursor through the same writer and moves the cursor only past
+groups that were committed, so a lost group is read again at the next (re)connect.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from bot.clock import Clock, to_ms
+from bot.discussion import DiscussionRow, GroupWriter
+from bot.services.ports import Gone, Refused
+from storage import Database
+from storage import discussion as discussion_store
+from storage import runs as runs_store
+
+log = logging.getLogger(__name__)
+
+
+class DiscussionPort(Protocol):
+    """What Discord does for capture (cogs/discussion/_port.py)."""
+
+    def history(self, thread_id: int,
+                after: int | None) -> AsyncIterator[tuple[int, DiscussionRow | None]]:
+        """The thread's messages after message id `after` (None: all), oldest first, as
+        (message id, its row; None for a bot's message, which is not stored). Raises `Gone`
+        for a deleted thread and `Refused` for one the bot may not read."""
+        ...
+
+
+class DiscussionService:
+    def __init__(self, db: Database, clock: Clock, port: DiscussionPort) -> None:
+        self.db, self.clock, self.port = db, clock, port
+        self.enabled = True  # the ingest benchmark compares with capture off
+        self.threads: set[int] = set()
+        self.writer: GroupWriter[DiscussionRow] = GroupWriter(self._save)
+
+    async def _save(self, rows: Sequence[DiscussionRow]) -> None:
+        await discussion_store.save_messages(self.db, rows)
+
+    async def refresh_threads(self) -> None:
+        """Which threads belong to open runs now (runs call this when they open or close)."""
+        self.threads = await runs_store.open_thread_ids(self.db)
+
+    def captures(self, channel_id: int) -> bool:
+        return self.enabled and channel_id in self.threads
+
+    def capture(self, row: DiscussionRow) -> None:
+        self.writer.add(row)
+
+    async def edit(self, message_id: int, content: str, edited_at: datetime | None) -> None:
+        await self.writer.flush()  # the message itself may still be waiting in the queue
+        when = edited_at or self.clock.now()
+        await discussion_store.edit_message(self.db, message_id, content, to_ms(when))
+
+    async def delete(self, message_id: int) -> None:
+        await self.writer.flush()
+        await discussion_store.delete_message(self.db, message_id, to_ms(self.clock.now()))
+
+    async def flush(self) -> None:
+        """Write what is queued (before reading the rows, or deleting a member's)."""
+        await self.writer.flush()
+
+    async def close(self) -> None:
+        await self.writer.close()
+
+    async def backfill(self) -> int:
+        """Read every open thread from the last stored message on. Returns messages stored."""
+        await self.refresh_threads()
+        total = 0
+        for thread_id in sorted(self.threads):
+            try:
+                total += await self._backfill_thread(thread_id)
+            except Gone:
+                log.warning("thread %s is gone; nothing to backfill", thread_id)
+            except Refused:
+                log.warning("no access to thread %s; cannot backfill it", thread_id)
+        if total:
+            log.info("backfilled %d messages", total)
+        return total
+
+    async def _backfill_thread(self, thread_id: int) -> int:
+        cursor = await discussion_store.backfill_cursor(self.db, thread_id)
+        stored, last_seen = 0, None
+        failures = self.writer.failed_groups
+        # Through the same group writer as live capture: the next history page is fetched
+        # while the previous group commits. Messages captured live since the last backfill
+        # are read again (the message id is the key, so that is harmless).
+        async for message_id, row in self.port.history(thread_id, cursor):
+            last_seen = message_id
+            if row is not None:
+                self.writer.add(row)
+                stored += 1
+        await self.writer.flush()
+        if last_seen is not None and self.writer.failed_groups == failures:
+            await discussion_store.advance_cursor(self.db, thread_id, last_seen)
+        return stored

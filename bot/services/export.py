@@ -1,0 +1,332 @@
+"""The export service: a run's whole discussion, from storage, as one file or a few that fit.
+
+`write` streams an export to any binary stream (the CLI's file or stdout); `export_files`
+writes it into a directory and makes it fit Discord's upload limit: the file itself if it
+fits, else zipped, else the zip cut into numbered parts (`.zip.001`, `.002`, ...) that each
+fit, which `cat` or 7-Zip puts back together. Everything runs in a worker thread over a
+read-only snapshot (storage/export.py), so a big export never blocks the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import IO
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock, to_ms
+from bot.critiques import Tally
+from bot.errors import UserError
+from bot.export import csv, render
+from bot.export.model import (
+    Critique,
+    Document,
+    ExampleSection,
+    Format,
+    Message,
+    Reaction,
+    RunSection,
+    Scope,
+    Table,
+    critique_post_text,
+)
+from bot.export.participation import participants
+from bot.export.times import Calendar, short_local, snowflake_ms
+from bot.export.verdicts import reviewer_view
+from bot.lessons import LessonCatalog
+from storage.export import ExampleRecord, ExportReader, RunRecord, ThreadStats
+
+# Parts beyond this are refused: each is one more message in the moderator's DM-like answer,
+# and a 15-minute interaction token does not last for hundreds of uploads.
+MAX_PARTS = 10
+VOTE_EMOJI = "👍"
+_WRITE_CHUNK = 1 << 16
+_COPY_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    format: Format
+    runs: tuple[int, ...] = ()  # empty: the latest run
+    guild_id: int | None = None  # only runs of this server (the bot); None: any (the CLI)
+    example: int | None = None
+    since_ms: int | None = None
+    until_ms: int | None = None
+    include_bot_messages: bool = False
+    table: Table | None = None  # CSV: one table alone instead of all of them in a zip
+    # Display names from the server, for voters who never wrote anything the bot stored.
+    names: Mapping[int, str] = field(default_factory=dict)
+    bot_author: tuple[int | None, str] = (None, "cohortbot")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    run_ids: tuple[int, ...]
+    # False for a lone CSV table that does not count them (the counts below are then 0).
+    counted: bool
+    messages: int
+    critiques: int
+    participants: int
+
+
+@dataclass(frozen=True)
+class ExportFiles:
+    paths: tuple[Path, ...]
+    result: ExportResult
+    size: int  # bytes of the export as written, before any zipping to fit
+    zipped_to_fit: bool
+    split: bool
+
+
+class ExportService:
+    """Exports from the database file at `database` (the bot's own, or a backup).
+
+    `lessons` gives the lesson catalog (the prompt, the examples' text): the bot's loaded one,
+    or the lesson directory read by the command line."""
+
+    def __init__(self, database: Path, *, timezone: ZoneInfo,
+                 lessons: Callable[[], LessonCatalog], clock: Clock) -> None:
+        self.database = database
+        self.timezone = timezone
+        self.lessons = lessons
+        self.clock = clock
+
+    # --- choosing a run -------------------------------------------------------------------
+
+    async def run_choices(self, guild_id: int, limit: int = 25) -> list[tuple[int, str]]:
+        """(run id, label) of the server's runs, newest first, for autocomplete:
+        "#3 · Networking with Professionals · posted 2026-01-05 10:00 · closed"."""
+        def read() -> list[RunRecord]:
+            with ExportReader.open(self.database) as reader:
+                return reader.runs(guild_id=guild_id, limit=limit)
+
+        titles = {lesson.key: lesson.title for lesson in self.lessons().lessons}
+        calendar = Calendar(self.timezone)
+        return [
+            (run.id, f"#{run.id} · {titles.get(run.lesson_key, run.lesson_key)} · posted "
+                     f"{short_local(calendar.local(run.created_at))} · {run.status}")
+            for run in await asyncio.to_thread(read)
+        ]
+
+    # --- writing --------------------------------------------------------------------------
+
+    def write(self, request: ExportRequest, out: IO[bytes]) -> ExportResult:
+        """Stream the export to `out`: one document, one CSV table, or a zip of all tables."""
+        with ExportReader.open(self.database) as reader:
+            doc = self._document(reader, request)
+            if request.format is not Format.CSV:
+                _write_text(render(doc, request.format), out)
+            elif request.table is not None:
+                _write_text(_csv_table(doc, request.table), out)
+            else:
+                with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+                    for table in Table:
+                        with archive.open(f"{table}.csv", "w") as member:
+                            _write_text(_csv_table(doc, table), member)
+            counts = [run.counts for run in doc.runs]
+            return ExportResult(
+                tuple(run.id for run in doc.runs),
+                request.format is not Format.CSV or request.table is None,
+                sum(c.messages for c in counts), sum(c.critiques for c in counts),
+                sum(c.participants for c in counts))
+
+    async def export_files(self, request: ExportRequest, *, limit: int,
+                           workdir: Path) -> ExportFiles:
+        """Write the export under `workdir` as files of at most `limit` bytes each."""
+        return await asyncio.to_thread(self._export_files, request, limit, workdir)
+
+    def _export_files(self, request: ExportRequest, limit: int, workdir: Path) -> ExportFiles:
+        written = workdir / "export.partial"
+        with written.open("wb") as out:
+            result = self.write(request, out)
+        path = written.rename(workdir / self.file_name(request, result.run_ids))
+        size = path.stat().st_size
+        if size <= limit:
+            return ExportFiles((path,), result, size, zipped_to_fit=False, split=False)
+        zipped = path.suffix != ".zip"  # the CSV tables come zipped already
+        if zipped:
+            archive = path.with_name(path.name + ".zip")
+            with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+                z.write(path, path.name)
+            path.unlink()
+            path = archive
+        zip_size = path.stat().st_size
+        if zip_size <= limit:
+            return ExportFiles((path,), result, size, zipped, split=False)
+        parts = -(-zip_size // limit)
+        if parts > MAX_PARTS:
+            raise UserError(
+                f"This export is {_mb(zip_size)} zipped: {parts} parts of {_mb(limit)}, more "
+                f"than the {MAX_PARTS} I send. Narrow it (an example, `since`/`until`), or "
+                "run `cohortbot export` where the bot runs for the whole file."
+            )
+        return ExportFiles(tuple(_split(path, limit)), result, size, zipped, split=True)
+
+    @staticmethod
+    def file_name(request: ExportRequest, run_ids: Iterable[int]) -> str:
+        stem = "cohort-run-" + "-".join(str(i) for i in run_ids)
+        if request.example is not None:
+            stem += f"-example-{request.example}"
+        if request.format is not Format.CSV:
+            return f"{stem}.{request.format.extension}"
+        return f"{stem}-{request.table}.csv" if request.table else f"{stem}-csv.zip"
+
+    # --- the document ---------------------------------------------------------------------
+
+    def _document(self, reader: ExportReader, request: ExportRequest) -> Document:
+        runs = self._runs(reader, request)
+        scope = Scope(tuple(r.id for r in runs), request.example, request.since_ms,
+                      request.until_ms, request.include_bot_messages)
+        catalog = self.lessons()
+        calendar = Calendar(self.timezone)
+        sections = tuple(
+            self._run_section(reader, run, scope, catalog, calendar, request) for run in runs)
+        return Document(to_ms(self.clock.now()), calendar, scope, sections)
+
+    def _runs(self, reader: ExportReader, request: ExportRequest) -> list[RunRecord]:
+        if not request.runs:
+            latest = reader.runs(guild_id=request.guild_id, limit=1)
+            if not latest:
+                raise UserError("No lesson has been posted yet, so there is nothing to export.")
+            return latest
+        found = []
+        for run_id in request.runs:
+            rows = reader.runs(guild_id=request.guild_id, run_id=run_id, limit=1)
+            if not rows:
+                raise UserError(f"There is no run #{run_id}"
+                                + (" in this server." if request.guild_id else "."))
+            found.append(rows[0])
+        return found
+
+    def _run_section(
+        self, reader: ExportReader, run: RunRecord, scope: Scope, catalog: LessonCatalog,
+        calendar: Calendar, request: ExportRequest,
+    ) -> RunSection:
+        lesson = catalog.get(run.lesson_key)
+        examples = [e for e in reader.examples(run.id)
+                    if scope.example is None or e.number == scope.example]
+        if scope.example is not None and not examples:
+            raise UserError(f"Run #{run.id} has no example {scope.example}.")
+        critiques = reader.critiques(run.id, scope)
+        # Counting messages and people reads every message of the run: skipped for a lone CSV
+        # table that shows neither (the messages table is the export's hot path).
+        tables = set(Table) if request.format is not Format.CSV or request.table is None else {
+            request.table}
+        stats = {e.number: reader.thread_stats(e.thread_id, scope)
+                 if Table.EXAMPLES in tables else ThreadStats(0, 0) for e in examples}
+        sections = []
+        for example in examples:
+            text = None
+            if lesson is not None and example.number <= len(lesson.examples):
+                text = lesson.examples[example.number - 1].text
+            sections.append(self._example_section(
+                reader, example, stats[example.number], text,
+                [c for c in critiques if c.example_no == example.number], scope, request))
+        people = participants(
+            reader.message_activity([e.thread_id for e in examples if e.thread_id], scope),
+            critiques, request.names) if Table.PARTICIPATION in tables else ()
+        return RunSection(
+            run.id, run.guild_id, run.channel_id, run.lesson_key,
+            lesson.title if lesson else None, lesson.prompt if lesson else None, run.status,
+            run.created_at, run.closed_at, tuple(sections), people,
+            partial(self._csv_message_lines, reader, run, examples, critiques, scope, calendar,
+                    request),
+        )
+
+    def _example_section(
+        self, reader: ExportReader, example: ExampleRecord, stats: ThreadStats,
+        text: str | None, critiques: list[Critique], scope: Scope, request: ExportRequest,
+    ) -> ExampleSection:
+        posts = self._bot_posts(critiques, request) if scope.include_bot_messages else []
+        return ExampleSection(
+            example.number, example.title, text, example.thread_id,
+            stats.messages, stats.attachments, len(posts), tuple(critiques),
+            Tally.of(c.likely for c in critiques), reviewer_view(text) if text else None,
+            partial(reader.messages, example.thread_id, scope, posts),
+        )
+
+    @staticmethod
+    def _bot_posts(critiques: Iterable[Critique], request: ExportRequest) -> list[Message]:
+        """The bot's post of each critique, as a message of its thread (posted when its id
+        says; edited when the critique was)."""
+        author_id, author_name = request.bot_author
+        return sorted(
+            (Message(c.message_id, "bot", author_id, author_name, critique_post_text(c),
+                     snowflake_ms(c.message_id),
+                     c.updated_ms if c.updated_ms != c.created_ms else None,
+                     None, reactions=(Reaction(VOTE_EMOJI, c.votes),) if c.votes else (),
+                     critique_id=c.id)
+             for c in critiques if c.message_id is not None),
+            key=lambda m: m.message_id)
+
+    def _csv_message_lines(
+        self, reader: ExportReader, run: RunRecord, examples: list[ExampleRecord],
+        critiques: list[Critique], scope: Scope, calendar: Calendar, request: ExportRequest,
+    ) -> Iterator[bytes]:
+        for example in examples:
+            posts = self._bot_posts([c for c in critiques if c.example_no == example.number],
+                                    request) if scope.include_bot_messages else []
+            bot_lines = [(m.message_id, csv.message_line(run.id, example.number,
+                                                         example.thread_id, m, calendar))
+                         for m in posts]
+            yield from reader.csv_message_lines(
+                run.id, example.number, example.thread_id, scope, calendar,
+                partial(csv.message_line, run.id, example.number, example.thread_id,
+                        cal=calendar), bot_lines)
+
+
+def _csv_table(doc: Document, table: Table) -> Iterator[str | bytes]:
+    rows = {
+        Table.MESSAGES: lambda run: run.csv_message_lines(),
+        Table.CRITIQUES: lambda run: csv.critique_lines(doc, run),
+        Table.PARTICIPATION: lambda run: csv.participation_lines(doc, run),
+        Table.EXAMPLES: lambda run: csv.example_lines(doc, run),
+    }[table]
+    return csv.table(table, (line for run in doc.runs for line in rows(run)))
+
+
+def _write_text(chunks: Iterable[str | bytes], out: IO[bytes]) -> None:
+    """Write text as UTF-8 in blocks of about 64 KiB (a write per small chunk is slow); bytes
+    (CSV lines that SQLite built already encoded) go through as they are."""
+    pending: list[str] = []
+    size = 0
+    for chunk in chunks:
+        if isinstance(chunk, bytes):
+            out.write("".join(pending).encode("utf-8"))
+            pending.clear()
+            size = 0
+            out.write(chunk)
+            continue
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= _WRITE_CHUNK:
+            out.write("".join(pending).encode("utf-8"))
+            pending.clear()
+            size = 0
+    if pending:
+        out.write("".join(pending).encode("utf-8"))
+
+
+def _split(path: Path, limit: int) -> list[Path]:
+    """`path` cut into `<name>.001`, `<name>.002`, ... of `limit` bytes (the last smaller),
+    copied a block at a time: the limit can be hundreds of megabytes."""
+    parts = []
+    with path.open("rb") as source:
+        for number in range(1, -(-path.stat().st_size // limit) + 1):
+            part = path.with_name(f"{path.name}.{number:03d}")
+            with part.open("wb") as out:
+                left = limit
+                while left and (block := source.read(min(left, _COPY_BLOCK))):
+                    out.write(block)
+                    left -= len(block)
+            parts.append(part)
+    path.unlink()
+    return parts
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"

@@ -1,0 +1,632 @@
+"""The follow-ups feature: the outreach log and the one reminder each outreach gets.
+
+The database is the source of truth. APScheduler holds only the reminders due within the next
+`SLICE` hours; a sweep every `SWEEP_EVERY` loads the next slice, so memory stays flat however
+many reminders are pending. Delivering a reminder:
+
+1. claim the row (pending -> sending; exactly one process or coroutine wins);
+2. note the newest message id in the member's DM (the "floor");
+3. send the DM, with a nonce fixed per delivery;
+4. mark the row sent.
+
+A crash between any two steps is recovered at the next start, from Discord's own record: a
+row left in `sending` with no floor never reached step 3 (send it); with a floor, the DM's
+history after the floor is read for a bot message whose buttons carry this reminder's id and
+delivery number (found: mark it sent; not found: send it). Discord's nonce de-duplication only
+lasts minutes, the history does not expire.
+
+Discord is reached through `FollowupsPort` (implemented in cogs/followups/_port.py), so
+nothing here imports discord. Refusals a member should read are `UserError`s. "I sent it"
+under a review logs its outreach here like `/outreach log`; the review of a follow-up draft
+goes through the review service, so it counts against the same hourly limit as any review.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock, at_and_in, from_ms, to_ms
+from bot.config import FollowupSettings
+from bot.errors import UserError
+from bot.followups import (
+    MAX_ATTEMPTS,
+    OPEN,
+    THIRD_ATTEMPT,
+    Outreach,
+    OutreachStatus,
+    Recipient,
+    Reminder,
+    ReminderStatus,
+    Totals,
+    actions_for,
+    first_due,
+    fit,
+    follow_up_refusal,
+    is_late,
+    moved_to_zone,
+    nonce,
+    parse_recipient,
+    parse_sent_on,
+    same_person,
+    snoozed_until,
+    window_end,
+)
+from bot.review import Review
+from bot.scheduler import Scheduler
+from bot.services.ports import Refused
+from bot.services.review import ReviewService
+from bot.services.settings import SettingsService
+from storage import Database
+from storage import followups as followups_store
+
+log = logging.getLogger(__name__)
+
+SLICE = timedelta(hours=6)  # how far ahead reminders are held in memory
+SWEEP_EVERY = timedelta(hours=1)  # shorter than SLICE: every reminder is loaded in time
+STUCK_AFTER = timedelta(minutes=10)  # a claim older than this, not in flight here, was cut short
+MAX_TRIES = 5  # failed sends of one delivery before giving up (retried at each sweep)
+PAGE = 500  # rows read per query while sweeping
+CONCURRENT_SENDS = 4  # Discord's rate limits decide the pace anyway
+
+
+class DmClosed(Refused):
+    """The member does not accept DMs from the bot (Discord error 50007): never retried."""
+
+    def __init__(self) -> None:
+        super().__init__("the member's DMs are closed to the bot")
+
+
+@dataclass(frozen=True)
+class ReminderMessage:
+    """What the reminder DM (or the notice shown in its place) says and offers."""
+
+    followup_id: int
+    delivery: int
+    nonce: str
+    recipient: str
+    channel: str
+    first_message: str | None
+    sent_at: datetime
+    window_end: datetime
+    actions: tuple[str, ...]
+    late_since: datetime | None = None  # when it was due, if it comes late
+    late_reason: str | None = None
+    undelivered: ReminderStatus | None = None  # for a notice: why the DM never came
+
+
+class FollowupsPort(Protocol):
+    """What the service needs Discord to do."""
+
+    async def history_floor(self, user_id: int) -> int:
+        """The id of the newest message in the member's DM with the bot, 0 if there is none."""
+        ...
+
+    async def send(self, user_id: int, message: ReminderMessage) -> int:
+        """DM the reminder; returns the message id. Raises DmClosed when Discord says 50007."""
+        ...
+
+    async def find(self, user_id: int, followup_id: int, delivery: int,
+                   after: int) -> int | None:
+        """The id of the bot's message newer than `after` in the member's DM that carries this
+        delivery of this reminder, None if there is none."""
+        ...
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What logging an attempt did."""
+
+    kind: Literal["first", "followup", "already"]
+    outreach: Outreach
+    due: datetime | None = None  # when the reminder comes (first attempts)
+    early: bool = False  # a follow-up sent before the window_days the lesson suggests
+
+
+@dataclass(frozen=True)
+class Acted:
+    """What a button under a reminder did, and which buttons still make sense."""
+
+    outcome: Literal["replied", "followed_up", "dropped", "snoozed"]
+    recipient: str
+    actions: tuple[str, ...]
+    until: datetime | None = None  # a snooze: when the reminder comes again
+
+
+class FollowupsService:
+    def __init__(
+        self, db: Database, clock: Clock, scheduler: Scheduler, config: FollowupSettings,
+        review: ReviewService, settings: SettingsService, port: FollowupsPort,
+    ) -> None:
+        self._db, self._clock, self._scheduler = db, clock, scheduler
+        self._config = config
+        self._review, self._settings = review, settings
+        self.port = port
+        self._jobs: dict[int, tuple[int, int]] = {}  # reminder id -> (member, outreach)
+        self._inflight: set[int] = set()  # reminders this process is delivering right now
+        self._sends = asyncio.Semaphore(CONCURRENT_SENDS)
+        self._claims = 0  # numbers each claim, so it reads back exactly the rows it won
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._started_at: datetime | None = None
+        # Written on each claim, to tell which process claimed a row when reading the file.
+        self._process = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+    def _now(self) -> datetime:
+        return self._clock.now()
+
+    # --- start-up and the sweep -------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Reconcile with the database: finish deliveries cut short, plan what was never
+        planned, close windows that ended while the bot was down, deliver what is overdue
+        (saying it is late and why), load the next slice, and sweep every SWEEP_EVERY."""
+        self._started_at = self._now()
+        await self._adopt_unkeyed()
+        # We hold the database's lock: no other process delivers, every claim is stale.
+        await self._recover(claimed_before=self._started_at + timedelta(milliseconds=1))
+        for row, zone in await followups_store.unplanned(self._db, self._settings.cohort_zone):
+            await self._replan(row, zone)
+        await self.sweep()
+        self._scheduler.every("fu:sweep", SWEEP_EVERY, self.sweep)
+
+    async def stop(self) -> None:
+        """Forget the jobs in memory and cancel deliveries in flight. One cut short here is
+        finished at the next start, like one cut short by a crash."""
+        self._scheduler.cancel("fu:sweep")
+        for followup_id in list(self._jobs):
+            self._unschedule(followup_id)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def sweep(self) -> None:
+        """Close ended windows, recover stuck claims, deliver what is due, load the slice."""
+        now = self._now()
+        for followup_id in await followups_store.expire_windows(self._db, to_ms(now)):
+            self._unschedule(followup_id)
+        await self._recover(claimed_before=now - STUCK_AFTER)
+        horizon = now + SLICE
+        cursor = (-(2**62), 0)
+        while page := await followups_store.due_page(self._db, to_ms(horizon), cursor, PAGE):
+            cursor = (page[-1].due_at, page[-1].id)
+            due_now = []
+            for row in page:
+                at = self._deliver_at(row, now)
+                if at is not None and at <= now:
+                    due_now.append(row.id)
+                elif at is not None and at <= horizon and row.id not in self._jobs:
+                    self._schedule(row.id, row.user_id, row.outreach_id, at)
+            # A page at a time: a backlog of thousands never sits in memory at once.
+            if due_now:
+                await self._deliver(due_now)
+
+    def _deliver_at(self, row: Reminder, now: datetime) -> datetime | None:
+        """When a pending reminder goes out: at its time, or, if that has passed (the bot was
+        down, or Discord failed), at once; at night for the member, at their next friendly
+        hour if that is still inside the window."""
+        zone = ZoneInfo(row.timezone or self._settings.cohort_zone)
+        sent = from_ms(row.outreach_sent_at)
+        return fit(from_ms(row.due_at), now, window_end(sent), zone, self._config.friendly_hours)
+
+    def _schedule(self, followup_id: int, user_id: int, outreach_id: int,
+                  at: datetime) -> None:
+        self._jobs[followup_id] = (user_id, outreach_id)
+        self._scheduler.at(f"fu:{followup_id}", at, self.deliver, followup_id)
+
+    def _unschedule(self, followup_id: int) -> None:
+        self._jobs.pop(followup_id, None)
+        self._scheduler.cancel(f"fu:{followup_id}")
+
+    def _unschedule_outreach(self, outreach_id: int) -> None:
+        for followup_id, (_, owner) in list(self._jobs.items()):
+            if owner == outreach_id:
+                self._unschedule(followup_id)
+
+    def _plan(self, followup_id: int, user_id: int, outreach_id: int, at: datetime) -> None:
+        """Hold a (re)planned reminder in memory if it falls within the slice; one already
+        due is delivered at once, in a task of its own (the caller is answering a member)."""
+        self._unschedule(followup_id)
+        now = self._now()
+        if at <= now:
+            task = asyncio.create_task(self.deliver(followup_id),
+                                       name=f"cohortbot:followup:{followup_id}")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        elif at <= now + SLICE:
+            self._schedule(followup_id, user_id, outreach_id, at)
+
+    # --- delivering -----------------------------------------------------------------------
+
+    async def deliver(self, followup_id: int) -> None:
+        """Deliver one reminder (a job at its time), if this call wins its claim."""
+        self._jobs.pop(followup_id, None)
+        await self._deliver([followup_id])
+
+    async def _deliver(self, followup_ids: list[int]) -> None:
+        """Deliver the reminders among these that this call wins (see the module docstring).
+        The database steps are taken for all of them at once: a backlog of thousands after a
+        downtime costs a few transactions per page, not a few per reminder."""
+        now = self._now()
+        self._claims += 1
+        rows = await followups_store.claim(self._db, followup_ids, to_ms(now),
+                                           f"{self._process}:{self._claims}")
+        # The rest were delivered, decided, moved later (their new job delivers them), or
+        # claimed by another process.
+        self._inflight.update(r.id for r in rows)
+        try:
+            floors = {}
+            for row in rows:
+                end = window_end(from_ms(row.outreach_sent_at))
+                if now > end or row.outreach_status not in OPEN:
+                    await followups_store.close_sending(
+                        self._db, row.id,
+                        ReminderStatus.EXPIRED if now > end else ReminderStatus.CANCELLED)
+                    continue
+                floor = await self._floor(row)
+                if floor is not None:
+                    floors[row.id] = floor
+            if not floors:
+                return
+            await followups_store.set_floors(self._db, floors)
+            ready = [r for r in rows if r.id in floors]
+            sent = await asyncio.gather(*(self._send(r, floors[r.id], now) for r in ready))
+            delivered = {r.id: message_id for r, message_id in zip(ready, sent, strict=True)
+                         if message_id is not None}
+            if delivered:
+                await followups_store.mark_sent(self._db, delivered, to_ms(self._now()))
+                log.info("delivered %d reminder(s)", len(delivered))
+        finally:
+            self._inflight.difference_update(r.id for r in rows)
+
+    async def _floor(self, row: Reminder) -> int | None:
+        """The DM's newest message id before the send; None if the DM cannot be read."""
+        try:
+            return await self.port.history_floor(row.user_id)
+        except DmClosed:
+            await self._undeliverable(row)
+        except Exception:
+            log.warning("reminder %d: could not read the DM; will retry", row.id, exc_info=True)
+            await self._failed_try(row)
+        return None
+
+    async def _send(self, row: Reminder, floor: int, now: datetime) -> int | None:
+        """The delivered message's id, or None when it did not (surely) go out."""
+        async with self._sends:
+            try:
+                return await self.port.send(row.user_id, self._message(row, now))
+            except DmClosed:
+                await self._undeliverable(row)
+            except Exception:
+                # Discord may have taken the message before the error (a timeout, a 5xx
+                # after the write): its history says whether it went out.
+                log.warning("reminder %d: the send failed; checking the DM", row.id,
+                            exc_info=True)
+                await self._settle(row, floor, failed=True)
+        return None
+
+    async def _settle(self, row: Reminder, floor: int, *, failed: bool) -> None:
+        """A claimed reminder whose send may or may not have gone out: the DM's history after
+        `floor` decides. When the history cannot be read either, the row stays `sending` and
+        a later sweep looks again; it is never sent blind."""
+        try:
+            found = await self.port.find(row.user_id, row.id, row.delivery, floor)
+        except Exception:
+            log.warning("reminder %d: the DM history could not be read; will check again",
+                        row.id, exc_info=True)
+            return
+        if found is not None:
+            await followups_store.mark_sent(self._db, {row.id: found}, to_ms(self._now()))
+            log.info("reminder %d had gone out; marked sent", row.id)
+        elif failed:
+            await self._failed_try(row)
+        else:
+            await followups_store.release(self._db, row.id, failed=False)
+            log.info("reminder %d had not gone out; it will be sent", row.id)
+
+    async def _undeliverable(self, row: Reminder) -> None:
+        # Never retried, never posted anywhere public: the member hears of it privately the
+        # next time they use a command.
+        await followups_store.close_sending(self._db, row.id, ReminderStatus.UNDELIVERABLE)
+        log.info("reminder %d: the member's DMs are closed; marked undeliverable", row.id)
+
+    async def _failed_try(self, row: Reminder) -> None:
+        if row.tries + 1 >= MAX_TRIES:
+            await followups_store.close_sending(self._db, row.id, ReminderStatus.FAILED)
+            log.warning("reminder %d: gave up after %d failed sends", row.id, MAX_TRIES)
+        else:
+            await followups_store.release(self._db, row.id, failed=True)  # the next sweep retries
+
+    async def _recover(self, claimed_before: datetime) -> None:
+        """Claims older than `claimed_before` that no delivery here is working on."""
+        for row in await followups_store.sending(self._db, to_ms(claimed_before)):
+            if row.id in self._inflight:
+                continue
+            if row.history_floor is None:
+                # Cut short before the send started: nothing went out.
+                await followups_store.release(self._db, row.id, failed=False)
+            else:
+                await self._settle(row, row.history_floor, failed=False)
+
+    def _message(self, row: Reminder, now: datetime,
+                 undelivered: ReminderStatus | None = None) -> ReminderMessage:
+        sent = from_ms(row.outreach_sent_at)
+        end = window_end(sent)
+        due = from_ms(row.due_at)
+        late = undelivered is None and is_late(due, now)
+        reason = None
+        if late:
+            offline = self._started_at is not None and due < self._started_at
+            reason = ("I was offline when it was due." if offline else
+                      "Discord did not take it on time, so this is a retry.")
+        status = OutreachStatus.REMINDED if row.outreach_status in OPEN else row.outreach_status
+        return ReminderMessage(
+            followup_id=row.id, delivery=row.delivery, nonce=nonce(row.id, row.delivery),
+            recipient=row.recipient, channel=row.channel, first_message=row.draft,
+            sent_at=sent, window_end=end, actions=actions_for(status, row.attempts, now, end),
+            late_since=due if late else None, late_reason=reason, undelivered=undelivered,
+        )
+
+    # --- logging attempts -------------------------------------------------------------------
+
+    async def log_attempt(
+        self, *, user_id: int, recipient: str, channel: str, sent_on: str | None = None,
+        note: str | None = None, draft: str | None = None,
+        source_message_id: int | None = None, attempt: int = 1,
+    ) -> Logged:
+        """Record an attempt to someone: their first (a reminder is planned), or the one
+        follow-up to an earlier outreach to the same person; a third is refused.
+
+        `attempt` is what the member said of a reviewed draft (2 = a follow-up); the log
+        itself decides from the earlier attempts it knows. `source_message_id` (the review
+        "I sent it" was pressed under) logs one outreach however often it is pressed.
+        """
+        now = self._now()
+        zone = await self._settings.zone_of(user_id)
+        when = parse_sent_on(sent_on, now, ZoneInfo(zone))
+        who = parse_recipient(recipient)
+        if source_message_id is not None:
+            done = await followups_store.logged_from(self._db, source_message_id)
+            if done is not None:
+                return Logged("already", done)
+        if attempt > MAX_ATTEMPTS:
+            raise UserError(THIRD_ATTEMPT.format(who=who.text))
+        earlier = await self._earlier_attempts(user_id, who)
+        done = next((o for o in earlier if o.attempts >= MAX_ATTEMPTS), None)
+        if done is not None:
+            raise UserError(THIRD_ATTEMPT.format(who=done.recipient))
+        first = next((o for o in earlier if o.attempts == 1), None)
+        if first is not None:
+            return await self._log_followup(first, when, now, first.recipient)
+        due = None
+        if attempt == 1:
+            due = first_due(when, self._config.window_days, now, ZoneInfo(zone),
+                            self._config.friendly_hours)
+        status = (OutreachStatus.FOLLOWED_UP if attempt > 1 else
+                  OutreachStatus.AWAITING if due is not None else OutreachStatus.EXPIRED)
+        ids = await followups_store.insert_outreach(
+            self._db, user_id=user_id, recipient=who, channel=channel, draft=draft, note=note,
+            sent_at=to_ms(when), attempts=attempt, status=status,
+            source_message_id=source_message_id, now=to_ms(now),
+            reminder=(to_ms(due), zone) if due is not None else None,
+        )
+        if ids is None:  # the same review, logged by a concurrent press
+            done = await followups_store.logged_from(self._db, source_message_id or 0)
+            if done is None:
+                raise RuntimeError("an outreach vanished while it was being logged")
+            return Logged("already", done)
+        outreach_id, followup_id = ids
+        if followup_id is not None and due is not None:
+            self._plan(followup_id, user_id, outreach_id, due)
+        return Logged("first", await self._outreach(outreach_id), due=due)
+
+    async def _earlier_attempts(self, user_id: int, who: Recipient) -> list[Outreach]:
+        """Earlier outreaches to the same person that still count: a reply turned the cold
+        outreach into a conversation, so a new one later starts afresh."""
+        rows = await followups_store.candidates(self._db, user_id, who)
+        keys = await followups_store.keys_of(self._db, [o.id for o in rows]) if rows else {}
+        return [o for o in rows if o.status is not OutreachStatus.REPLIED
+                and o.id in keys and same_person(keys[o.id], who)]
+
+    async def _log_followup(self, first: Outreach, when: datetime, now: datetime,
+                            who: str) -> Logged:
+        sent = from_ms(first.sent_at)
+        refusal = follow_up_refusal(first.attempts, first.status, sent, when, who)
+        if refusal:
+            raise UserError(refusal)
+        if when < sent:
+            raise UserError(f"That date is before your first message to {who} "
+                            f"({sent:%Y-%m-%d}); a follow-up comes after it.")
+        if not await followups_store.record_second_attempt(self._db, first.id, to_ms(when),
+                                                           to_ms(now)):
+            raise UserError(THIRD_ATTEMPT.format(who=who))
+        self._unschedule_outreach(first.id)
+        early = when - sent < timedelta(days=self._config.window_days)
+        return Logged("followup", await self._outreach(first.id), early=early)
+
+    async def _outreach(self, outreach_id: int) -> Outreach:
+        row = await followups_store.outreach(self._db, outreach_id)
+        if row is None:
+            raise UserError("That outreach is gone (deleted with /forget-me?).")
+        return row
+
+    async def logged_from(self, source_message_id: int) -> Outreach | None:
+        """The outreach already logged from this review, if any."""
+        return await followups_store.logged_from(self._db, source_message_id)
+
+    # --- the buttons under a reminder ------------------------------------------------------
+
+    async def _own(self, user_id: int, followup_id: int) -> Reminder:
+        row = await followups_store.reminder(self._db, followup_id)
+        if row is None or row.user_id != user_id:
+            raise UserError("I no longer have that outreach (it may have been deleted with "
+                            "/forget-me). `/outreach list` shows what I have.")
+        return row
+
+    async def act(self, user_id: int, followup_id: int, action: str) -> Acted:
+        """"replied", "sent" (my follow-up), "drop" or "snooze<days>" on a reminder."""
+        row = await self._own(user_id, followup_id)
+        now = self._now()
+        sent = from_ms(row.outreach_sent_at)
+        end = window_end(sent)
+        who = row.recipient
+        if action == "replied":
+            await self._replied(row.outreach_id, who, now)
+            return Acted("replied", who, ())
+        if action == "sent":
+            refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now, who)
+            if refusal:
+                raise UserError(refusal)
+            if not await followups_store.record_second_attempt(
+                self._db, row.outreach_id, to_ms(now), to_ms(now)
+            ):
+                raise UserError(THIRD_ATTEMPT.format(who=who))
+            self._unschedule(followup_id)
+            return Acted("followed_up", who,
+                         actions_for(OutreachStatus.FOLLOWED_UP, MAX_ATTEMPTS, now, end))
+        if action == "drop":
+            if not await followups_store.set_status(
+                self._db, row.outreach_id, OutreachStatus.DROPPED, OPEN, to_ms(now)
+            ):
+                raise UserError(self._already(row))
+            self._unschedule(followup_id)
+            return Acted("dropped", who,
+                         actions_for(OutreachStatus.DROPPED, row.attempts, now, end))
+        if action.startswith("snooze") and action[6:].isdigit():
+            return await self._snooze(row, int(action[6:]), now, end)
+        raise UserError("That button is from an older version of me; `/outreach list` shows "
+                        "where your outreach stands.")
+
+    async def _replied(self, outreach_id: int, who: str, now: datetime) -> None:
+        if not await followups_store.set_status(
+            self._db, outreach_id, OutreachStatus.REPLIED,
+            [s for s in OutreachStatus if s is not OutreachStatus.REPLIED], to_ms(now),
+        ):
+            raise UserError(f"Already noted: {who} replied.")
+        self._unschedule_outreach(outreach_id)
+
+    async def awaiting_reply(self, user_id: int) -> list[Outreach]:
+        """The member's outreaches that have not been answered yet, newest first."""
+        return [o for o, _ in await followups_store.member_log(self._db, user_id)
+                if o.status is not OutreachStatus.REPLIED]
+
+    async def mark_replied(self, user_id: int, recipient: str) -> str:
+        """`/outreach replied`: the newest unanswered outreach to that person got a reply.
+        Returns their name as logged."""
+        who = parse_recipient(recipient)
+        earlier = await self._earlier_attempts(user_id, who)
+        if not earlier:
+            raise UserError(f"I have no unanswered outreach to {who.text} in your log; "
+                            "`/outreach list` shows what I have.")
+        await self._replied(earlier[0].id, earlier[0].recipient, self._now())
+        return earlier[0].recipient
+
+    def _already(self, row: Reminder) -> str:
+        return {
+            OutreachStatus.FOLLOWED_UP: f"You already logged your follow-up to {row.recipient}.",
+            OutreachStatus.REPLIED: f"{row.recipient} already replied.",
+            OutreachStatus.DROPPED: f"You already closed this one: no follow-up to "
+                                    f"{row.recipient}.",
+            OutreachStatus.EXPIRED: f"The follow-up window for {row.recipient} has closed.",
+        }.get(row.outreach_status, "That's already done.")
+
+    async def _snooze(self, row: Reminder, days: int, now: datetime,
+                      end: datetime) -> Acted:
+        if row.outreach_status not in OPEN:
+            raise UserError(self._already(row))
+        zone = ZoneInfo(row.timezone or await self._settings.zone_of(row.user_id))
+        until = snoozed_until(days, now, end, zone, self._config.friendly_hours)
+        if until is None:
+            raise UserError(f"Your window for a follow-up to {row.recipient} ends "
+                            f"{at_and_in(end)}: no room to snooze {days} day(s). Send it "
+                            "now, or let it go.")
+        if not await followups_store.snooze(self._db, row.id, to_ms(until)):
+            raise UserError("That reminder is being sent right now; try again in a moment.")
+        self._plan(row.id, row.user_id, row.outreach_id, until)
+        actions = tuple(a for a in actions_for(row.outreach_status, row.attempts, now, end)
+                        if not a.startswith("snooze"))
+        return Acted("snoozed", row.recipient, actions, until=until)
+
+    async def follow_up_target(self, user_id: int, followup_id: int) -> Reminder:
+        """The outreach a follow-up would go to, if one may still be sent."""
+        row = await self._own(user_id, followup_id)
+        refusal = follow_up_refusal(row.attempts, row.outreach_status,
+                                    from_ms(row.outreach_sent_at), self._now(), row.recipient)
+        if refusal:
+            raise UserError(refusal)
+        return row
+
+    async def review_followup(self, user_id: int, followup_id: int, text: str) -> Review:
+        """The reviewer in follow-up mode (attempt 2) on a draft of the one follow-up; it
+        counts against the member's hourly review limit like any review."""
+        row = await self.follow_up_target(user_id, followup_id)
+        draft = await self._review.review(user_id, text, channel=row.channel, attempt=2)
+        return draft.result
+
+    # --- the member's log, notices, stats ---------------------------------------------------
+
+    async def log_of(self, user_id: int) -> list[tuple[Outreach, Reminder | None]]:
+        return await followups_store.member_log(self._db, user_id)
+
+    async def notices_for(self, user_id: int) -> list[ReminderMessage]:
+        """Reminders that never reached the member (DMs closed, Discord failing, the window
+        ended while the bot was down) and that they have not been told about."""
+        now = self._now()
+        return [self._message(r, now, undelivered=r.status)
+                for r in await followups_store.notices(self._db, user_id)]
+
+    async def notice_told(self, followup_id: int) -> None:
+        await followups_store.mark_notified(self._db, [followup_id], to_ms(self._now()))
+
+    async def totals(self) -> Totals:
+        return await followups_store.totals(self._db)
+
+    # --- timezone, forget-me ----------------------------------------------------------------
+
+    async def timezone_changed(self, user_id: int) -> list[datetime]:
+        """Move the member's pending reminders to the same local time in their new zone (in
+        its friendly hours). Returns the new times."""
+        zone = await self._settings.zone_of(user_id)
+        moved = []
+        for row in await followups_store.pending_of(self._db, user_id):
+            at = await self._replan(row, zone)
+            if at is not None:
+                moved.append(at)
+        return moved
+
+    async def _replan(self, row: Reminder, zone: str) -> datetime | None:
+        now = self._now()
+        sent = from_ms(row.outreach_sent_at)
+        hours = self._config.friendly_hours
+        if row.timezone is None:  # logged before reminders existed: plan it from scratch
+            due = first_due(sent, self._config.window_days, now, ZoneInfo(zone), hours)
+        else:
+            due = moved_to_zone(from_ms(row.due_at), ZoneInfo(row.timezone), ZoneInfo(zone),
+                                now, window_end(sent), hours)
+        if not await followups_store.move(self._db, row.id, to_ms(due) if due else None, zone):
+            return None
+        if due is None:
+            self._unschedule(row.id)
+        else:
+            self._plan(row.id, row.user_id, row.outreach_id, due)
+        return due
+
+    def forget_member(self, user_id: int) -> None:
+        """Drop the member's jobs from memory (their rows were deleted by /forget-me)."""
+        for followup_id, (owner, _) in list(self._jobs.items()):
+            if owner == user_id:
+                self._unschedule(followup_id)
+
+    async def _adopt_unkeyed(self) -> None:
+        """Outreach logged before recipients were keyed gets its keys, once."""
+        rows = await followups_store.without_keys(self._db)
+        if rows:
+            await followups_store.set_keys(self._db, [(i, parse_recipient(text or "?"))
+                                                      for i, text in rows])
+

@@ -1,0 +1,94 @@
+"""Lesson content for the bot: the catalog loaded from the lessons directory, and moderators'
+edits saved back to the files.
+
+Files are read and written in a worker thread (`asyncio.to_thread`): a save ends with an
+fsync, and an image can be megabytes, and neither may stall the event loop that answers
+Discord within its 3 seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.config import LessonSettings
+from bot.errors import UserError
+from bot.lessons import (
+    Lesson,
+    LessonCatalog,
+    load_lessons,
+    replace_example,
+    save_example_image,
+    save_lesson,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExampleImage:
+    """A new image for an example, as uploaded: its file suffix (".png") and bytes."""
+
+    suffix: str
+    data: bytes
+
+
+class LessonsService:
+    def __init__(self, settings: LessonSettings) -> None:
+        self.settings = settings
+        self.catalog = LessonCatalog(())
+        self._edit_lock = asyncio.Lock()
+
+    async def reload(self) -> LessonCatalog:
+        self._loaded(await asyncio.to_thread(load_lessons, self.settings.directory))
+        return self.catalog
+
+    def _loaded(self, catalog: LessonCatalog) -> None:
+        self.catalog = catalog
+        for problem in catalog.problems:
+            log.warning("lesson file skipped: %s", problem)
+
+    def get(self, key: str | None) -> Lesson:
+        """The lesson `key` (the config's default when None); `UserError` if it is unknown."""
+        key = key or self.settings.default
+        lesson = self.catalog.get(key)
+        if lesson is None:
+            known = ", ".join(self.catalog.keys()) or "none loaded"
+            raise UserError(f"There is no lesson `{key}`. Lessons: {known}.")
+        return lesson
+
+    def check_edit(self, lesson: Lesson, number: int, *, text: str | None,
+                   has_image: bool) -> None:
+        """Refuse an edit that cannot work, before anything is uploaded or written."""
+        lesson.example(number)  # a clear error for a number the lesson does not have
+        if text is None and not has_image:
+            raise UserError("Give the new `text`, an `image`, or both.")
+        _source(lesson)
+
+    async def replace_example(self, key: str, number: int, *, text: str | None,
+                              image: ExampleImage | None) -> None:
+        """Replace example `number`'s text and/or image, save the lesson file, reload."""
+        # Two moderators editing at once must not lose a change: each edit starts from the
+        # lesson as the previous one saved it.
+        async with self._edit_lock:
+            lesson = self.get(key)
+            self._loaded(await asyncio.to_thread(self._edit, lesson, number, text, image))
+
+    def _edit(self, lesson: Lesson, number: int, text: str | None,
+              image: ExampleImage | None) -> LessonCatalog:
+        """In a worker thread: write the image, save the lesson, read the directory again."""
+        source = _source(lesson)
+        relative = None
+        if image is not None:
+            relative = save_example_image(source.parent, lesson.key, number, image.suffix,
+                                          image.data)
+        save_lesson(replace_example(lesson, number, text=text, image=relative), source)
+        return load_lessons(self.settings.directory)
+
+
+def _source(lesson: Lesson) -> Path:
+    if lesson.source is None:
+        raise UserError("This lesson has no file to save the change to.")
+    return lesson.source

@@ -1,0 +1,71 @@
+"""Draft review: checking what a member sent, the per-member hourly limit, and the drafts held
+in memory (never on disk) so the buttons under a review can find them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.clock import Clock, from_ms, timestamp_markup, to_ms
+from bot.config import ReviewLimits
+from bot.errors import UserError
+from bot.review import Draft, DraftBook, ReviewSettings, is_reviewable, review
+from storage import Database
+from storage import review as review_store
+
+RATE_WINDOW = timedelta(hours=1)
+
+
+class ReviewService:
+    def __init__(self, db: Database, clock: Clock, limits: ReviewLimits) -> None:
+        self.db, self.clock, self.limits = db, clock, limits
+        self.settings = ReviewSettings(linkedin_note_limit=limits.linkedin_note_limit)
+        self._drafts = DraftBook()
+
+    def check_text(self, text: str) -> None:
+        """`UserError` for a draft the bot will not review (too long, a greeting, ...)."""
+        limit = self.limits.max_chars
+        if len(text) > limit:
+            raise UserError(f"Your draft is {len(text):,} characters; I review up to "
+                            f"{limit:,}. Outreach works best short: trim it and send it again.")
+        ok, reason = is_reviewable(text)
+        if not ok:
+            raise UserError(reason)
+
+    async def review(self, user_id: int, text: str, *, channel: str | None,
+                     attempt: int) -> Draft:
+        """Review the member's draft (it counts against their hourly limit)."""
+        self.check_text(text)
+        # Review first (pure, microseconds): a draft the reviewer refuses costs no slot.
+        followup = attempt > 1
+        result = review(text, channel=channel, followup=followup, attempt=attempt,
+                        settings=self.settings)
+        now = self.clock.now()
+        limit = self.limits.rate_limit_per_hour
+        again_ms = await review_store.take_review_slot(
+            self.db, user_id, to_ms(now), int(RATE_WINDOW.total_seconds() * 1000), limit
+        )
+        if again_ms is not None:
+            again = from_ms(again_ms)
+            minutes = max(1, round((again - now).total_seconds() / 60))
+            raise UserError(f"You've had {limit} reviews in the last hour. Try again "
+                            f"{timestamp_markup(again, 'R')} (about {minutes} min).")
+        return Draft(user_id, text, result, channel, followup, attempt, now)
+
+    # --- drafts, by the bot's review message ----------------------------------------------------
+
+    def keep(self, message_id: int, draft: Draft) -> None:
+        self._drafts.put(message_id, draft)
+
+    def draft(self, message_id: int, user_id: int) -> Draft:
+        """The member's draft under this review; `UserError` once it is forgotten."""
+        draft = self._drafts.get(message_id, user_id, self.clock.now())
+        if draft is None:
+            raise UserError("I no longer hold that draft: I keep drafts in memory only (never "
+                            "on disk) and forget them after a day or a restart. Send it again.")
+        return draft
+
+    def forget(self, message_id: int) -> None:
+        self._drafts.forget(message_id)
+
+    def forget_member(self, user_id: int) -> int:
+        return self._drafts.forget_user(user_id)

@@ -1,0 +1,271 @@
+"""Lesson runs: posting a lesson's prompt and examples, the summary, closing, the cron schedule,
+and taking down postings that Discord refused or a crash cut short.
+
+A posting writes down each message and thread as soon as Discord has created it; if Discord
+refuses half-way, or the bot dies mid-posting, what was created is deleted (at once, or at the
+next start) before the run row is dropped, so no orphan example with a dead "Critique this
+example" button stays behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from enum import Enum
+from typing import Protocol
+
+from bot.clock import Clock, to_ms
+from bot.config import Config
+from bot.critiques import CritiqueRecord, RunSummary, summarize
+from bot.errors import UserError
+from bot.lessons import Lesson
+from bot.runs import Posting, PostingPart, Run, RunStatus, occurrence_key
+from bot.scheduler import Scheduler, next_cron_time
+from bot.services.discussion import DiscussionService
+from bot.services.lessons import LessonsService
+from bot.services.ports import Refused
+from storage import Database
+from storage import critiques as critiques_store
+from storage import runs as runs_store
+
+log = logging.getLogger(__name__)
+
+# A scheduled post missed while the bot was down is still made if the bot is back within this.
+MISSED_POST_GRACE = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class PostTarget:
+    """A text or forum channel a run can be posted in."""
+
+    guild_id: int
+    channel_id: int
+    missing: tuple[str, ...]  # permissions the bot lacks there, in Discord's words
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Who takes part in a guild's runs."""
+
+    members: tuple[int, ...]  # expected to critique: neither bots nor moderators
+    names: Mapping[int, str]  # display names of everyone in the guild
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """A run's summary and the names to show with it (stored names for members who left)."""
+
+    run: Run
+    summary: RunSummary
+    names: Mapping[int, str]
+
+
+class ThreadLock(Enum):
+    LOCKED = "locked"
+    GONE = "gone"  # deleted: nothing to lock
+    FORBIDDEN = "forbidden"  # the bot lacks Manage Threads
+
+
+PartCreated = Callable[[PostingPart], Awaitable[None]]
+
+
+class RunsPort(Protocol):
+    """What Discord does for lesson runs (cogs/runs/_port.py)."""
+
+    def target(self, channel_id: int) -> PostTarget | None:
+        """The channel, if it is a text or forum channel the bot can see."""
+        ...
+
+    async def post(self, lesson: Lesson, channel_id: int, run_id: int,
+                   created: PartCreated) -> Posting:
+        """The prompt and one message + thread per example (one forum post per example in a
+        forum). `created` hears of every part as soon as it exists. `Refused` if Discord
+        refuses a part."""
+        ...
+
+    async def remove(self, parts: Sequence[PostingPart]) -> None:
+        """Delete what a posting created, in the order given (best effort)."""
+        ...
+
+    async def post_summary(self, report: RunReport) -> bool:
+        """The final summary, in the run's channel; False when it is gone or a forum."""
+        ...
+
+    async def lock_thread(self, thread_id: int) -> ThreadLock:
+        """Lock and archive an example's thread (an archived one is opened first)."""
+        ...
+
+    def cohort(self, guild_id: int) -> Cohort: ...
+
+
+@dataclass(frozen=True)
+class RunSchedule:
+    """When and where runs are posted without a moderator: the config's cron."""
+
+    cron: str | None
+    tz: tzinfo
+    lesson_key: str
+    channel_id: int | None
+
+    @classmethod
+    def of(cls, config: Config) -> RunSchedule:
+        return cls(config.lesson.post_schedule, config.cohort.tz, config.lesson.default,
+                   config.discord.lesson_channel_id)
+
+
+class RunsService:
+    def __init__(self, db: Database, clock: Clock, scheduler: Scheduler, schedule: RunSchedule,
+                 lessons: LessonsService, discussion: DiscussionService, port: RunsPort) -> None:
+        self.db, self.clock, self.scheduler, self.schedule = db, clock, scheduler, schedule
+        self.lessons, self.discussion, self.port = lessons, discussion, port
+        self._close_lock = asyncio.Lock()
+
+    # --- posting ------------------------------------------------------------------------------
+
+    async def post(self, lesson: Lesson, channel_id: int, *, posted_by: int | None,
+                   occurrence: str | None = None) -> int:
+        """Post a run of `lesson`; returns its number. `UserError` when it cannot be made."""
+        target = self.port.target(channel_id)
+        if target is None:
+            raise UserError(f"<#{channel_id}> is gone or is not a text or forum channel.")
+        if target.missing:
+            raise UserError(f"I can't post in <#{channel_id}>: I'm missing "
+                            f"{', '.join(target.missing)}.")
+        run_id = await runs_store.create_run(
+            self.db, guild_id=target.guild_id, channel_id=channel_id, lesson_key=lesson.key,
+            posted_by=posted_by, now_ms=to_ms(self.clock.now()), occurrence=occurrence,
+        )
+        if run_id is None:
+            raise UserError("That scheduled posting was already made.")
+
+        async def created(part: PostingPart) -> None:
+            # Written down at once: if the bot dies mid-posting, start-up removes it.
+            await runs_store.record_part(self.db, run_id, part)
+
+        try:
+            posting = await self.port.post(lesson, channel_id, run_id, created)
+        except Refused as exc:
+            await self._discard(run_id)
+            raise UserError(f"Discord refused part of the posting ({exc.reason}); I removed "
+                            "what I had posted. Check my permissions and retry.") from exc
+        except Exception:
+            await self._discard(run_id)
+            raise
+        await runs_store.record_posting(self.db, run_id, posting.prompt_message_id,
+                                        posting.examples)
+        await self.discussion.refresh_threads()
+        return run_id
+
+    async def _discard(self, run_id: int) -> None:
+        """Take an unfinished posting off Discord, then out of the database."""
+        await self.port.remove(await runs_store.posting_parts(self.db, run_id))
+        await runs_store.discard_run(self.db, run_id)
+
+    async def resume(self) -> None:
+        """At start-up, once connected: remove postings cut short by a crash or a shutdown
+        (their messages go, then their rows, so their scheduled occurrence can be posted
+        properly), then schedule the next posting."""
+        for run in await runs_store.stale_postings(self.db):
+            log.warning("removing run #%d, whose posting did not finish", run.id)
+            await self._discard(run.id)
+        if self.schedule.cron:
+            await self._schedule_next(startup=True)
+
+    # --- scheduled posting --------------------------------------------------------------------
+
+    async def _schedule_next(self, *, startup: bool = False) -> None:
+        cron = self.schedule.cron
+        if cron is None:
+            return
+        now = self.clock.now()
+        if startup:
+            # Back within the grace after a scheduled minute we missed? Post it now (the
+            # occurrence key makes a second post of it impossible).
+            missed = next_cron_time(cron, self.schedule.tz, now - MISSED_POST_GRACE)
+            if missed <= now:
+                await self.post_scheduled(missed)
+        due = next_cron_time(cron, self.schedule.tz, now)
+        self.scheduler.at(f"lesson-post:{due.isoformat()}", due, self.post_scheduled, due)
+
+    async def post_scheduled(self, occurrence: datetime) -> None:
+        lesson = self.lessons.catalog.get(self.schedule.lesson_key)
+        channel_id = self.schedule.channel_id
+        key = occurrence_key(self.schedule.lesson_key, occurrence)
+        try:
+            if lesson is None:
+                log.error("scheduled posting: lesson %s is not loaded", self.schedule.lesson_key)
+            elif channel_id is None or self.port.target(channel_id) is None:
+                log.error("scheduled posting: lesson channel %s not found", channel_id)
+            else:
+                run_id = await self.post(lesson, channel_id, posted_by=None, occurrence=key)
+                log.info("scheduled posting %s made run #%d", key, run_id)
+        except UserError as exc:
+            log.info("scheduled posting %s skipped: %s", key, exc.message)
+        finally:
+            if self.clock.now() >= occurrence:
+                await self._schedule_next()
+
+    # --- summary and closing ------------------------------------------------------------------
+
+    async def resolve(self, guild_id: int, run_id: int | None, *,
+                      open_only: bool = False) -> Run:
+        """Run `run_id` of this guild, or its latest (open) run when None; else `UserError`."""
+        if run_id is None:
+            run = await runs_store.latest_run(self.db, guild_id, open_only=open_only)
+            if run is None and open_only:
+                raise UserError("There is no open lesson run here to close.")
+            if run is None:
+                raise UserError("No lesson has been posted here yet: a moderator can start one "
+                                "with `/lesson post`.")
+            return run
+        run = await runs_store.get_run(self.db, run_id)
+        if run is None or run.guild_id != guild_id or run.status is RunStatus.POSTING:
+            raise UserError(f"There is no run #{run_id} in this server.")
+        return run
+
+    async def report(self, run: Run) -> RunReport:
+        """Critiques per example, the tally, the most-voted critiques, who has not taken part."""
+        examples = await runs_store.run_examples(self.db, run.id)
+        rows = await critiques_store.critiques_for_run(self.db, run.id)
+        records = [
+            CritiqueRecord(r.id, r.example_no, r.author_id, r.works, r.doesnt, r.likely,
+                           r.votes, r.created_at)
+            for r in rows
+        ]
+        cohort = self.port.cohort(run.guild_id)
+        summary = summarize(examples, records, members=cohort.members)
+        names = dict(cohort.names)
+        names.update({r.author_id: r.author_name for r in rows if r.author_id not in names})
+        return RunReport(run, summary, names)
+
+    async def close(self, guild_id: int, run_id: int | None) -> tuple[Run, list[str]]:
+        """Post the final summary, lock the threads; returns the run and notes on what could
+        not be done."""
+        # One close at a time, and the status read again inside: two moderators closing at
+        # once must not post two final summaries.
+        async with self._close_lock:
+            run = await self.resolve(guild_id, run_id, open_only=True)
+            if run.status is not RunStatus.OPEN:
+                raise UserError(f"Run #{run.id} is already closed.")
+            return run, await self._close(run)
+
+    async def _close(self, run: Run) -> list[str]:
+        notes: list[str] = []
+        if not await self.port.post_summary(await self.report(run)):
+            notes.append("The run's channel is gone or is a forum; the summary was not posted "
+                         "there (use `/lesson summary share:true`).")
+        for example in await runs_store.run_examples(self.db, run.id):
+            if example.thread_id is None:
+                continue
+            lock = await self.port.lock_thread(example.thread_id)
+            if lock is ThreadLock.FORBIDDEN:
+                notes.append(f"I may not lock the thread of {example.title} (Manage Threads "
+                             "is missing); it stays open for posts.")
+            elif lock is ThreadLock.GONE:
+                notes.append(f"The thread of {example.title} was deleted; nothing to lock.")
+        await runs_store.close_run(self.db, run.id, to_ms(self.clock.now()))
+        await self.discussion.refresh_threads()
+        return notes

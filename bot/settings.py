@@ -1,0 +1,90 @@
+"""Per-member settings, pure: which timezone names exist and how a member finds theirs.
+
+A member's timezone is an IANA name ("Europe/Berlin"); until they set one, the cohort's
+applies. Region folders ("America") and other names that are not zones are refused with
+suggestions, never a traceback from zoneinfo.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.errors import UserError
+
+MAX_CHOICES = 25  # Discord shows at most 25 autocomplete choices
+# Shown first when the member has typed nothing yet, after their own and the cohort's zone.
+POPULAR = (
+    "UTC", "Europe/London", "Europe/Berlin", "Europe/Paris", "Africa/Lagos", "Africa/Nairobi",
+    "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney", "America/New_York",
+    "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Sao_Paulo",
+)
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    """Every IANA zone name, without the system database's posix/ and right/ copies."""
+    return frozenset(
+        name for name in available_timezones()
+        if ("/" in name or name == "UTC") and not name.startswith(("posix/", "right/"))
+    )
+
+
+@cache
+def _by_folded() -> dict[str, str]:
+    return {_fold(name): name for name in zone_names()}
+
+
+def _fold(text: str) -> str:
+    return "_".join(text.strip().lower().replace("/", " / ").split()).replace("_/_", "/")
+
+
+def utc_offset(zone: str, now: datetime) -> str:
+    offset = now.astimezone(ZoneInfo(zone)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def zone_label(zone: str, now: datetime) -> str:
+    """"Europe/Berlin (UTC+01:00)": the offset at `now`, so DST shows as it is today."""
+    return f"{zone} ({utc_offset(zone, now)})"
+
+
+def zone_choices(typed: str, now: datetime, first: tuple[str, ...] = ()) -> list[str]:
+    """Zone names for what a member has typed so far, best first: the name itself, then
+    cities starting with it ("new y" -> America/New_York), then names containing it."""
+    query = _fold(typed)[:64]
+    if not query:
+        ordered = [*first, *POPULAR]
+        return [z for i, z in enumerate(ordered) if z in zone_names()
+                and z not in ordered[:i]][:MAX_CHOICES]
+
+    def rank(name: str) -> tuple[int, str]:
+        folded = _fold(name)
+        city = folded.rsplit("/", 1)[-1]
+        if folded == query:
+            return 0, name
+        if city.startswith(query):
+            return 1, name
+        if folded.startswith(query):
+            return 2, name
+        return 3, name
+
+    found = [name for name in zone_names() if query in _fold(name)]
+    return sorted(found, key=rank)[:MAX_CHOICES]
+
+
+def resolve_zone(typed: str, now: datetime) -> str:
+    """The zone a member named, spelled canonically; a clear refusal otherwise."""
+    name = _by_folded().get(_fold(typed))
+    if name is not None:
+        return name
+    shown = typed.strip()[:60] or "that"
+    near = zone_choices(typed, now)[:3] or ["Europe/Berlin", "America/New_York"]
+    region = " is a region, not a timezone" if any(
+        z.startswith(typed.strip() + "/") for z in zone_names()) else " is not a timezone I know"
+    raise UserError(f"`{shown}`{region}. Pick one from the list as you type, e.g. "
+                    + ", ".join(f"`{z}`" for z in near) + ".")
+

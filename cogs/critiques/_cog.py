@@ -1,0 +1,51 @@
+"""/critique and the votes: a 👍 on a critique's post counts, its author's own does not."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import CohortBot
+from cogs.critiques._render import VOTE_EMOJI
+from cogs.critiques._views import CritiqueButton, open_form
+
+
+class CritiquesCog(commands.Cog):
+    def __init__(self, bot: CohortBot) -> None:
+        self.bot = bot
+        self.critiques = bot.services.critiques
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(CritiqueButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(CritiqueButton)
+
+    @app_commands.command(name="critique", description="Critique one of the lesson's examples")
+    @app_commands.describe(example="Example number (inside an example's thread: that one)",
+                           run="Run number (default: the latest open run)")
+    @app_commands.guild_only()
+    async def critique(
+        self, interaction: discord.Interaction,
+        example: app_commands.Range[int, 1, 10] | None = None,
+        run: app_commands.Range[int, 1] | None = None,
+    ) -> None:
+        assert interaction.guild is not None
+        chosen_run, chosen = await self.critiques.choose(
+            interaction.guild.id, interaction.channel_id or 0, example, run)
+        await open_form(interaction, chosen_run, chosen)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._vote(payload, add=True)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._vote(payload, add=False)
+
+    async def _vote(self, payload: discord.RawReactionActionEvent, *, add: bool) -> None:
+        me = self.bot.user
+        if str(payload.emoji) != VOTE_EMOJI or me is None or payload.user_id == me.id:
+            return
+        await self.critiques.vote(payload.message_id, payload.user_id, add=add)

@@ -1,0 +1,56 @@
+"""The Discord side of critiques (`CritiquesPort`): the example's thread, and the critique's
+post in it."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.critiques import Author, CritiqueInput
+from bot.runs import RunExample
+from bot.services.critiques import ThreadState
+from bot.services.ports import Gone
+from cogs._ui import NO_PINGS
+from cogs.critiques._render import critique_embed
+
+
+class DiscordCritiques:
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+
+    async def _thread(self, example: RunExample) -> discord.Thread | None:
+        thread = self.client.get_channel(example.thread_id or 0)
+        if thread is None and example.thread_id:
+            try:
+                thread = await self.client.fetch_channel(example.thread_id)
+            except (discord.NotFound, discord.Forbidden):
+                thread = None
+        return thread if isinstance(thread, discord.Thread) else None
+
+    async def thread_state(self, example: RunExample) -> ThreadState:
+        thread = await self._thread(example)
+        if thread is None:
+            return ThreadState.GONE
+        return ThreadState.LOCKED if thread.locked else ThreadState.OPEN
+
+    async def post(self, example: RunExample, previous: int | None, author: Author,
+                   critique: CritiqueInput) -> int | None:
+        thread = await self._thread(example)
+        if thread is None:
+            raise Gone
+        embed = critique_embed(author, example.title, critique)
+        try:
+            if thread.archived:
+                # Discord refuses changes in an archived thread (a quiet one archives itself
+                # after a week); a locked one was refused before the critique was saved.
+                await thread.edit(archived=False)
+            if previous is not None:
+                try:
+                    await thread.get_partial_message(previous).edit(
+                        embed=embed, allowed_mentions=NO_PINGS)
+                    return None
+                except discord.NotFound:
+                    pass  # the old post was deleted: post it again
+            message = await thread.send(embed=embed, allowed_mentions=NO_PINGS)
+        except discord.NotFound:
+            raise Gone from None
+        return message.id

@@ -1,0 +1,103 @@
+"""The critique form: the "Critique this example" button under each example (a DynamicItem
+whose custom_id carries the run and example, `cohort:critique:<run>:<example>`, so it keeps
+working after a restart without the bot remembering every message it posted) and the modal
+it opens. /critique opens the same modal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from bot.critiques import MAX_DOESNT, MAX_WORKS, Author, CritiqueInput, validate_critique
+from bot.runs import Run, RunExample
+from cogs._ui import CohortModal, CohortView, guarded, services_of
+
+
+class CritiqueButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"cohort:critique:(?P<run>\d+):(?P<example>\d+)",
+):
+    def __init__(self, run_id: int, example_no: int) -> None:
+        super().__init__(discord.ui.Button(
+            label="Critique this example", emoji="📝", style=discord.ButtonStyle.primary,
+            custom_id=f"cohort:critique:{run_id}:{example_no}",
+        ))
+        self.run_id = run_id
+        self.example_no = example_no
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> CritiqueButton:
+        return cls(int(match["run"]), int(match["example"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, self._open(interaction))
+
+    async def _open(self, interaction: discord.Interaction) -> None:
+        critiques = services_of(interaction).critiques
+        run, example = await critiques.open_example(self.run_id, self.example_no)
+        await open_form(interaction, run, example)
+
+
+def critique_view(run_id: int, example_no: int) -> discord.ui.View:
+    view = CohortView(timeout=None)
+    view.add_item(CritiqueButton(run_id, example_no))
+    return view
+
+
+Submitted = Callable[[discord.Interaction, CritiqueInput], Awaitable[None]]
+
+
+class CritiqueModal(CohortModal):
+    works: discord.ui.TextInput[CritiqueModal] = discord.ui.TextInput(
+        custom_id="works",
+        label="What works in this outreach?", style=discord.TextStyle.paragraph,
+        max_length=MAX_WORKS, required=False,
+    )
+    doesnt: discord.ui.TextInput[CritiqueModal] = discord.ui.TextInput(
+        custom_id="doesnt",
+        label="What doesn't work?", style=discord.TextStyle.paragraph,
+        max_length=MAX_DOESNT, required=False,
+    )
+    likely: discord.ui.TextInput[CritiqueModal] = discord.ui.TextInput(
+        custom_id="likely",
+        label="Likely to get a response? yes / no / unsure", max_length=6, min_length=2,
+        placeholder="yes, no or unsure",
+    )
+
+    def __init__(self, run: Run, example: RunExample, existing: CritiqueInput | None,
+                 on_submit: Submitted) -> None:
+        super().__init__(title=f"Critique: {example.title}"[:45],
+                         custom_id=f"cohort:critique-modal:{run.id}:{example.example_no}")
+        self._submitted = on_submit
+        if existing is not None:  # resubmitting edits: start from what they wrote
+            self.works.default = existing.works
+            self.doesnt.default = existing.doesnt
+            self.likely.default = existing.likely.value
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        critique = validate_critique(self.works.value, self.doesnt.value, self.likely.value)
+        await self._submitted(interaction, critique)
+
+
+async def open_form(interaction: discord.Interaction, run: Run, example: RunExample) -> None:
+    """The critique modal for this example, holding the member's earlier critique if any."""
+    critiques = services_of(interaction).critiques
+    existing = await critiques.existing(run, example, interaction.user.id)
+
+    async def publish(submitted: discord.Interaction, critique: CritiqueInput) -> None:
+        await submitted.response.defer(ephemeral=True, thinking=True)
+        user = submitted.user
+        author = Author(user.id, user.display_name, user.display_avatar.url)
+        created = await critiques.publish(author, run, example, critique)
+        verb = "Posted" if created else "Updated"
+        await submitted.followup.send(
+            f"{verb} your critique of **{example.title}** in <#{example.thread_id}>. "
+            "Submitting again edits it.", ephemeral=True,
+        )
+
+    await interaction.response.send_modal(CritiqueModal(run, example, existing, publish))

@@ -1,0 +1,53 @@
+"""The Discord side of capture (`DiscussionPort`): a message as a captured row, and a thread's
+history read from a cursor."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import discord
+
+from bot.clock import to_ms
+from bot.discussion import AttachmentRow, DiscussionRow
+from bot.services.ports import Gone, Refused
+
+DISCORD_EPOCH_MS = discord.utils.DISCORD_EPOCH
+
+
+def discussion_row(message: discord.Message) -> DiscussionRow:
+    reply_to = message.reference.message_id if message.reference else None
+    return DiscussionRow(
+        message_id=message.id,
+        thread_id=message.channel.id,
+        author_id=message.author.id,
+        author_name=message.author.display_name,
+        content=message.content,
+        reply_to_id=reply_to,
+        # The snowflake holds the creation time in ms; skipping the datetime round-trip matters
+        # at burst rates.
+        created_at=(message.id >> 22) + DISCORD_EPOCH_MS,
+        edited_at=to_ms(message.edited_at) if message.edited_at else None,
+        attachments=tuple(
+            AttachmentRow(a.id, a.filename, a.url, a.size) for a in message.attachments
+        ) if message.attachments else (),
+    )
+
+
+class DiscordHistory:
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+
+    async def history(self, thread_id: int,
+                      after: int | None) -> AsyncIterator[tuple[int, DiscussionRow | None]]:
+        try:
+            channel = (self.client.get_channel(thread_id)
+                       or await self.client.fetch_channel(thread_id))
+            if not isinstance(channel, discord.Thread):
+                return
+            start = discord.Object(id=after) if after else None
+            async for message in channel.history(limit=None, after=start, oldest_first=True):
+                yield message.id, None if message.author.bot else discussion_row(message)
+        except discord.NotFound:
+            raise Gone from None
+        except discord.Forbidden as exc:
+            raise Refused(exc.text or "Forbidden") from None

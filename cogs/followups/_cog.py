@@ -1,0 +1,138 @@
+"""/outreach log|list|replied|stats, the reminder's start-up, and notices of reminders that
+never reached a member (told privately the next time they use a command)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import CohortBot
+from bot.review import CHANNEL_NAMES
+from bot.services.followups import Acted
+from cogs._checks import require_moderator
+from cogs._ui import NO_PINGS, send_ephemeral
+from cogs.followups._render import (
+    acted_text,
+    log_embed,
+    logged_text,
+    reminder_embed,
+    totals_embed,
+)
+from cogs.followups._views import FollowupButton, followup_view
+
+log = logging.getLogger(__name__)
+
+EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
+CHANNEL_CHOICES = [app_commands.Choice(name=label, value=key)
+                   for key, label in CHANNEL_NAMES.items()]
+
+
+class FollowupsCog(commands.Cog):
+    outreach = app_commands.Group(
+        name="outreach", description="Your outreach log and its one follow-up",
+        allowed_contexts=EVERYWHERE,
+    )
+
+    def __init__(self, bot: CohortBot) -> None:
+        self.bot = bot
+        self.followups = bot.services.followups
+        self._start: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(FollowupButton)
+        self._start = asyncio.create_task(self._start_reminders(), name="cohortbot:followups")
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(FollowupButton)
+        if self._start is None:
+            return
+        if self._start.done():
+            await self.followups.stop()
+        else:
+            self._start.cancel()  # stopped before READY: nothing was started
+
+    async def _start_reminders(self) -> None:
+        # After READY: overdue reminders go out at once, and sending needs the connection.
+        await self.bot.wait_until_ready()
+        try:
+            await self.followups.start()
+        except Exception:
+            log.exception("follow-up reminders could not start; they are NOT being sent")
+
+    # --- commands ---------------------------------------------------------------------------
+
+    @outreach.command(name="log", description="Log an outreach you sent (or its one follow-up)")
+    @app_commands.describe(
+        who="Who you sent it to: a name, an email or a profile URL",
+        channel="How you sent it",
+        sent_on="When: YYYY-MM-DD, “yesterday”, “3 days ago” (default: now)",
+        note="A note for yourself (only you see it)",
+    )
+    @app_commands.choices(channel=CHANNEL_CHOICES)
+    async def log_command(
+        self, interaction: discord.Interaction, who: app_commands.Range[str, 1, 200],
+        channel: app_commands.Choice[str], sent_on: app_commands.Range[str, 1, 30] | None = None,
+        note: app_commands.Range[str, 1, 300] | None = None,
+    ) -> None:
+        done = await self.followups.log_attempt(
+            user_id=interaction.user.id, recipient=who, channel=channel.value, sent_on=sent_on,
+            note=note)
+        await send_ephemeral(interaction, logged_text(done))
+
+    @outreach.command(name="list", description="Your outreaches, their state and reminders")
+    async def list_command(self, interaction: discord.Interaction) -> None:
+        entries = await self.followups.log_of(interaction.user.id)
+        if not entries:
+            await send_ephemeral(interaction, "You haven't logged any outreach yet. Press “I "
+                                 "sent it” under a draft review, or use `/outreach log`.")
+            return
+        await send_ephemeral(interaction, "", embed=log_embed(entries))
+
+    @outreach.command(name="replied", description="They replied: note it (no follow-up needed)")
+    @app_commands.describe(who="Whose reply (start typing their name)")
+    async def replied_command(self, interaction: discord.Interaction,
+                              who: app_commands.Range[str, 1, 200]) -> None:
+        name = await self.followups.mark_replied(interaction.user.id, who)
+        await send_ephemeral(interaction, acted_text(Acted("replied", name, ())))
+
+    @replied_command.autocomplete("who")
+    async def replied_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        entries = await self.followups.awaiting_reply(interaction.user.id)
+        typed = current.casefold()
+        return [app_commands.Choice(name=o.recipient[:100], value=o.recipient[:100])
+                for o in entries if typed in o.recipient.casefold()][:25]
+
+    @outreach.command(name="stats", description="The cohort's outreach totals (moderators)",
+                      extras={"moderator": True})
+    async def stats_command(self, interaction: discord.Interaction) -> None:
+        require_moderator(interaction, self.bot.config)
+        await send_ephemeral(interaction, "", embed=totals_embed(await self.followups.totals()))
+
+    # --- reminders that never arrived -------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction,
+        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
+    ) -> None:
+        """A member whose reminder could not be DMed hears of it here, privately, with the
+        reminder's buttons: the next time they use any command."""
+        if not interaction.response.is_done() or interaction.response.type not in (
+            discord.InteractionResponseType.channel_message,
+            discord.InteractionResponseType.deferred_channel_message,
+        ):
+            return  # a modal, or no answer: nothing to add a message to
+        for notice in await self.followups.notices_for(interaction.user.id):
+            await interaction.followup.send(
+                embed=reminder_embed(notice), ephemeral=True, allowed_mentions=NO_PINGS,
+                view=followup_view(notice.followup_id, notice.delivery, notice.actions))
+            await self.followups.notice_told(notice.followup_id)
+            log.info("told member %s about reminder %d", interaction.user.id,
+                     notice.followup_id)

@@ -1,0 +1,193 @@
+"""How follow-ups look on Discord: the reminder, the notice in its place, the log, the totals.
+
+Times are Discord timestamps (`<t:…:F>`), so every reader sees their own local time. Recipient
+names, notes and drafts are member text: markdown is escaped and nothing pings.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+
+from bot.clock import at_and_in, from_ms, timestamp_markup
+from bot.followups import (
+    MAX_ATTEMPTS,
+    Outreach,
+    OutreachStatus,
+    Reminder,
+    ReminderStatus,
+    Totals,
+    window_end,
+)
+from bot.review import CHANNEL_NAMES
+from bot.services.followups import Acted, Logged, ReminderMessage
+
+COLOUR = 0x5865F2
+LIST_LIMIT = 15
+FIELD_LIMIT = 1024
+
+
+def day(moment: datetime) -> str:
+    """The date alone, as the reader's Discord shows it."""
+    return timestamp_markup(moment, "D")
+
+
+def who(text: str) -> str:
+    return discord.utils.escape_markdown(text)
+
+
+def channel_name(channel: str) -> str:
+    return CHANNEL_NAMES.get(channel, channel)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+UNDELIVERED = {
+    ReminderStatus.UNDELIVERABLE: (
+        "I couldn't DM you this reminder: your DMs are closed to me, so I won't try again. "
+        "To get reminders by DM, allow direct messages from this server's members "
+        "(Privacy Settings)."),
+    ReminderStatus.FAILED: "Discord kept refusing my DM, so this reminder never reached you.",
+    ReminderStatus.EXPIRED: (
+        "I was offline when this reminder was due, and the window for a follow-up closed "
+        "before I was back. Sorry: I've closed this outreach."),
+}
+
+
+def reminder_embed(message: ReminderMessage) -> discord.Embed:
+    title = ("📭 A reminder that never reached you" if message.undelivered
+             else "⏰ Time for your one follow-up?")
+    lines = []
+    if message.undelivered:
+        lines.append(UNDELIVERED[message.undelivered] + "\n")
+    lines.append(
+        f"No reply yet from **{who(message.recipient)}** to your "
+        f"{channel_name(message.channel)} of {day(message.sent_at)}? The lesson allows "
+        "**one** follow-up, 1–2 weeks after the first message, and that is the last attempt."
+    )
+    if message.undelivered is not ReminderStatus.EXPIRED:
+        lines.append(f"Your window for it ends {at_and_in(message.window_end)}.")
+    if message.late_since is not None:
+        due = timestamp_markup(message.late_since, "F")
+        lines.append(f"\n⌛ This reminder is late: it was due {due}. "
+                     f"{message.late_reason or ''}".rstrip())
+    embed = discord.Embed(title=title, description="\n".join(lines), colour=COLOUR)
+    if message.first_message:
+        embed.add_field(name="Your first message",
+                        value=_clip(message.first_message, FIELD_LIMIT), inline=False)
+    if "review" in message.actions:
+        embed.set_footer(text="“Review my follow-up” checks a draft against the lesson before "
+                              "you send it. Short, polite, one new reason to answer.")
+    return embed
+
+
+def acted_text(acted: Acted) -> str:
+    """The line put on top of a reminder after one of its buttons."""
+    name = who(acted.recipient)
+    if acted.outcome == "replied":
+        return (f"🎉 {name} replied: well done. No follow-up needed; I won't remind you about "
+                "this one again.")
+    if acted.outcome == "followed_up":
+        return (f"📨 Follow-up to {name} logged: that was the second and last attempt the "
+                "lesson allows. If they reply, press “They replied”.")
+    if acted.outcome == "dropped":
+        return f"Closed: no follow-up to {name}. I won't remind you again."
+    until = at_and_in(acted.until) if acted.until else "later"
+    return f"💤 Snoozed: I'll remind you again {until}."
+
+
+def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
+    o = done.outreach
+    name, sent = who(o.recipient), from_ms(o.sent_at)
+    if done.kind == "already":
+        return (f"You already logged this one: your {channel_name(o.channel)} to **{name}**, "
+                f"sent {day(sent)}. `/outreach list` shows where it stands.")
+    if done.kind == "followup":
+        text = (f"📨 Logged as your follow-up to **{name}** (attempt {MAX_ATTEMPTS} of "
+                f"{MAX_ATTEMPTS}): that's the last attempt the lesson allows. If they reply, "
+                "tell me with `/outreach replied`.")
+        if done.early:
+            text += ("\nThat came quickly: the lesson suggests waiting a week or two before "
+                     "following up.")
+        return text
+    draft = {True: " (draft kept with the record)", False: " (draft not stored)", None: ""}
+    text = (f"📨 Logged: your {channel_name(o.channel)} to **{name}**, sent "
+            f"{day(sent)}{draft[kept_draft]}.")
+    if done.due is not None:
+        text += (f"\n⏰ If there's no reply, I'll remind you {at_and_in(done.due)}: the lesson "
+                 "allows one follow-up, and that is the last attempt. The window for it ends "
+                 f"{day(window_end(sent))}.")
+    elif o.attempts == 1:
+        text += (f"\nIts window for a follow-up closed on {day(window_end(sent))} "
+                 "(two weeks after sending), so there's no reminder.")
+    return text
+
+
+def _state(o: Outreach, r: Reminder | None) -> str:
+    end = window_end(from_ms(o.sent_at))
+    due = from_ms(r.due_at) if r else None
+    if o.status is OutreachStatus.REPLIED:
+        return "🎉 they replied"
+    if o.status is OutreachStatus.FOLLOWED_UP:
+        return "📨 followed up: closed for good"
+    if o.status is OutreachStatus.DROPPED:
+        return "closed: not following up"
+    if o.status is OutreachStatus.EXPIRED:
+        note = (" (I was offline when its reminder was due)"
+                if r and r.status is ReminderStatus.EXPIRED else "")
+        return f"closed quietly: the window ended {day(end)} with no reply{note}"
+    if r is None or due is None:
+        return f"window ends {at_and_in(end)}"
+    if r.status is ReminderStatus.PENDING:
+        word = "💤 snoozed until" if r.delivery > 1 else "⏰ reminder"
+        return f"{word} {at_and_in(due)}"
+    if r.status is ReminderStatus.SENDING:
+        return "⏰ reminder on its way"
+    if r.status in (ReminderStatus.UNDELIVERABLE, ReminderStatus.FAILED):
+        why = "your DMs are closed to me" if r.status is ReminderStatus.UNDELIVERABLE else (
+            "Discord kept refusing my DM")
+        return f"📭 reminder undeliverable ({why}); follow-up window ends {at_and_in(end)}"
+    return f"reminded; follow-up window ends {at_and_in(end)}"
+
+
+def log_embed(entries: list[tuple[Outreach, Reminder | None]]) -> discord.Embed:
+    open_first = sorted(entries, key=lambda e: e[0].status not in (
+        OutreachStatus.AWAITING, OutreachStatus.REMINDED))
+    lines = []
+    for o, r in open_first[:LIST_LIMIT]:
+        sent = from_ms(o.sent_at)
+        line = (f"**{who(_clip(o.recipient, 80))}** · {channel_name(o.channel)} · sent "
+                f"{day(sent)} · attempt {o.attempts} of {MAX_ATTEMPTS}\n↳ {_state(o, r)}")
+        if o.note:
+            line += f"\n↳ note: {who(_clip(o.note, 100))}"
+        lines.append(line)
+    if len(entries) > LIST_LIMIT:
+        lines.append(f"…and {len(entries) - LIST_LIMIT} older one(s).")
+    embed = discord.Embed(title="Your outreach log", description="\n\n".join(lines)[:4000],
+                          colour=COLOUR)
+    embed.set_footer(text="Only you see this. The lesson: two attempts at most, the message "
+                          "and one follow-up 1–2 weeks later.")
+    return embed
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part} of {whole} ({100 * part / whole:.0f}%)" if whole else "none yet"
+
+
+def totals_embed(t: Totals) -> discord.Embed:
+    embed = discord.Embed(title="The cohort's outreach, in totals", colour=COLOUR)
+    embed.description = "\n".join([
+        f"Outreaches logged: **{t.logged}**",
+        f"Replies after the first message: **{_rate(t.replied_after_first, t.logged)}**",
+        f"Follow-ups sent: **{t.followed_up}**",
+        f"Replies after the follow-up: **{_rate(t.replied_after_followup, t.followed_up)}**",
+        f"Not followed up (dropped): **{t.dropped}**",
+        f"Closed by the window, unanswered: **{t.expired}**",
+        f"Reminders sent: **{t.reminders_sent}** · undeliverable (DMs closed): "
+        f"**{t.undeliverable}**",
+    ])
+    embed.set_footer(text="Totals only: no names, recipients or drafts.")
+    return embed

@@ -1,0 +1,178 @@
+"""The reminder's buttons and the follow-up forms.
+
+Every button is a DynamicItem whose custom_id carries the reminder's id and its delivery
+number (`cohort:fu:<action>:<id>:<delivery>`): the buttons work after any restart, and a
+fetched message still shows which delivery of which reminder it is, which is how a delivery
+interrupted by a crash is found in the DM's history.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+import discord
+
+from bot.errors import UserError
+from bot.review import Draft, parse_channel
+from bot.services.followups import Logged
+from cogs._ui import (
+    NO_PINGS,
+    CohortModal,
+    CohortView,
+    cohort_bot,
+    guarded,
+    send_ephemeral,
+    services_of,
+)
+from cogs.followups._render import acted_text, logged_text
+
+PREFIX = "cohort:fu"
+ACTIONS = ("replied", "review", "sent", "drop", "snooze1", "snooze3")
+CUSTOM_ID = re.compile(
+    rf"{PREFIX}:(?P<action>{'|'.join(ACTIONS)}):(?P<id>\d+):(?P<delivery>\d+)")
+
+
+def custom_id(action: str, followup_id: int, delivery: int) -> str:
+    return f"{PREFIX}:{action}:{followup_id}:{delivery}"
+
+
+def carries(message: discord.Message, followup_id: int, delivery: int) -> bool:
+    """Whether a message's buttons belong to this delivery of this reminder."""
+    wanted = {custom_id(a, followup_id, delivery) for a in FollowupButton.LOOK}
+    return any(getattr(child, "custom_id", None) in wanted
+               for row in message.components for child in getattr(row, "children", ()))
+
+
+class FollowupButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=CUSTOM_ID.pattern,
+):
+    LOOK: ClassVar[dict[str, tuple[str, discord.ButtonStyle, str, int]]] = {
+        "replied": ("They replied", discord.ButtonStyle.success, "🎉", 0),
+        "review": ("Review my follow-up", discord.ButtonStyle.primary, "✏️", 0),
+        "sent": ("I sent my follow-up", discord.ButtonStyle.primary, "📨", 0),
+        "drop": ("Not following up", discord.ButtonStyle.secondary, "🛑", 0),
+        "snooze1": ("Snooze 1 day", discord.ButtonStyle.secondary, "💤", 1),
+        "snooze3": ("Snooze 3 days", discord.ButtonStyle.secondary, "💤", 1),
+    }
+
+    def __init__(self, action: str, followup_id: int, delivery: int) -> None:
+        label, style, emoji, row = self.LOOK[action]
+        super().__init__(discord.ui.Button(
+            label=label, style=style, emoji=emoji, row=row,
+            custom_id=custom_id(action, followup_id, delivery)))
+        self.action, self.followup_id, self.delivery = action, followup_id, delivery
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> FollowupButton:
+        return cls(match["action"], int(match["id"]), int(match["delivery"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, on_button(interaction, self))
+
+
+def followup_view(followup_id: int, delivery: int, actions: tuple[str, ...]) -> CohortView:
+    view = CohortView(timeout=None)
+    for action in actions:
+        if action in FollowupButton.LOOK:
+            view.add_item(FollowupButton(action, followup_id, delivery))
+    return view
+
+
+async def on_button(interaction: discord.Interaction, button: FollowupButton) -> None:
+    service = services_of(interaction).followups
+    if button.action == "review":
+        row = await service.follow_up_target(interaction.user.id, button.followup_id)
+        limit = cohort_bot(interaction).config.review.max_chars
+        await interaction.response.send_modal(FollowupReviewModal(
+            button.followup_id, button.delivery, row.recipient, limit))
+        return
+    acted = await service.act(interaction.user.id, button.followup_id, button.action)
+    # The outcome on top of the reminder, and only the buttons that still make sense.
+    await interaction.response.edit_message(
+        content=acted_text(acted), view=followup_view(button.followup_id, button.delivery,
+                                               acted.actions),
+        allowed_mentions=NO_PINGS)
+
+
+class FollowupReviewModal(CohortModal):
+    """The draft of the one follow-up, reviewed in follow-up mode (attempt 2)."""
+
+    draft: discord.ui.TextInput[FollowupReviewModal] = discord.ui.TextInput(
+        custom_id="draft", label="Your follow-up draft", style=discord.TextStyle.paragraph,
+        max_length=4000, placeholder="Short, polite, one new reason to answer",
+    )
+
+    def __init__(self, followup_id: int, delivery: int, recipient: str, max_chars: int) -> None:
+        super().__init__(title=f"Review my follow-up to {recipient}"[:45],
+                         custom_id="cohort:fu-review")
+        self.followup_id, self.delivery = followup_id, delivery
+        self.draft.max_length = max_chars
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        text = self.draft.value
+        result = await services_of(interaction).followups.review_followup(
+            interaction.user.id, self.followup_id, text)
+        # Shown as the review feature shows any review (handed over by bot/client.py).
+        embed = cohort_bot(interaction).handovers.review_embed(text, result)
+        # Not the review feature's footer: no "All findings" here, and nothing is kept.
+        embed.set_footer(text="Your follow-up draft stays private: I don't store it. Revise "
+                              "it with “Review my follow-up” on the reminder.")
+        await interaction.response.send_message(
+            embed=embed,
+            view=followup_view(self.followup_id, self.delivery, ("sent",)),
+            ephemeral=interaction.guild is not None, allowed_mentions=NO_PINGS)
+
+
+class SentModal(CohortModal):
+    """'I sent it' under a review: who, how, when, and whether to keep the draft."""
+
+    recipient: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
+        custom_id="recipient", label="Who did you send it to?", max_length=200,
+        placeholder="A name, an email or a profile URL, e.g. Dana Lee",
+    )
+    channel: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
+        custom_id="channel", label="Channel", max_length=20,
+        placeholder="linkedin_note, linkedin_message or email",
+    )
+    sent_on: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
+        custom_id="sent_on", label="Sent on (YYYY-MM-DD, blank = today)", required=False,
+        max_length=20,
+    )
+    keep: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
+        custom_id="keep", label="Keep the draft with the record? yes / no", max_length=3,
+        default="no",
+    )
+
+    def __init__(self, draft: Draft, message_id: int) -> None:
+        super().__init__(title="Log this outreach as sent", custom_id="cohort:draft-sent")
+        self.draft_, self.message_id = draft, message_id
+        self.channel.default = draft.result.channel
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        channel = parse_channel(self.channel.value) or self.draft_.result.channel
+        keep = self.keep.value.strip().lower()
+        if keep not in ("yes", "y", "no", "n"):
+            raise UserError("Answer yes or no to keeping the draft.")
+        kept = keep.startswith("y")
+        done = await services_of(interaction).followups.log_attempt(
+            user_id=interaction.user.id, recipient=self.recipient.value, channel=channel,
+            sent_on=self.sent_on.value, draft=self.draft_.text if kept else None,
+            source_message_id=self.message_id, attempt=self.draft_.attempt,
+        )
+        await send_ephemeral(interaction, logged_text(done, kept if done.kind != "already"
+                                                      else None))
+
+
+async def open_sent_form(interaction: discord.Interaction, draft: Draft,
+                         message_id: int) -> None:
+    """'I sent it' under a review (the review feature hands over here, through bot/client.py):
+    one outreach per review, however often the button is pressed."""
+    done = await services_of(interaction).followups.logged_from(message_id)
+    if done is not None:
+        await send_ephemeral(interaction, logged_text(Logged("already", done)))
+        return
+    await interaction.response.send_modal(SentModal(draft, message_id))

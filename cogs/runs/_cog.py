@@ -1,0 +1,177 @@
+"""/lesson: post a lesson's evaluation prompt and examples, summarize, close, edit examples.
+
+Each command parses, checks the moderator, defers, calls the runs (or lessons) service and
+renders what it returns; what a posting, a summary or a close does is in
+bot/services/runs.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import CohortBot
+from bot.errors import UserError
+from bot.export.verdicts import summary_comparisons
+from bot.lessons import image_suffix
+from bot.services.lessons import ExampleImage
+from cogs._checks import is_moderator, require_moderator
+from cogs._ui import NO_PINGS, send_ephemeral
+from cogs.runs._port import POSTABLE
+from cogs.runs._render import summary_message
+
+
+class RunsCog(commands.Cog):
+    lesson = app_commands.Group(
+        name="lesson", description="The lesson's evaluation prompt and critique threads",
+        guild_only=True,
+    )
+
+    def __init__(self, bot: CohortBot) -> None:
+        self.bot = bot
+        self.runs = bot.services.runs
+        self.lessons = bot.services.lessons
+        self._resume: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        # After READY, not here: setup_hook runs before the gateway connects, and a missed
+        # scheduled occurrence can only be posted once the channel cache is filled.
+        self._resume = asyncio.create_task(self._resume_after_ready(), name="cohortbot:start-up")
+
+    async def cog_unload(self) -> None:
+        if self._resume is not None:
+            self._resume.cancel()
+
+    async def _resume_after_ready(self) -> None:
+        await self.bot.wait_until_ready()
+        await self.runs.resume()
+
+    async def lesson_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=lesson.title[:100], value=lesson.key)
+            for lesson in self.lessons.catalog.lessons
+            if current.lower() in lesson.key or current.lower() in lesson.title.lower()
+        ][:25]
+
+    # --- posting ----------------------------------------------------------------------------
+
+    @lesson.command(name="post", description="Post the evaluation prompt and its examples",
+                    extras={"moderator": True})
+    @app_commands.describe(lesson="Which lesson (default: the config's)",
+                           channel="Where to post (default: the config's lesson channel)")
+    @app_commands.autocomplete(lesson=lesson_autocomplete)
+    async def post(
+        self,
+        interaction: discord.Interaction,
+        lesson: str | None = None,
+        channel: discord.TextChannel | discord.ForumChannel | None = None,
+    ) -> None:
+        member = require_moderator(interaction, self.bot.config)
+        chosen = self.lessons.get(lesson)
+        assert interaction.guild is not None  # guild_only group
+        target = channel or self._configured_channel(interaction.guild)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        run_id = await self.runs.post(chosen, target.id, posted_by=member.id)
+        await interaction.followup.send(
+            f"Posted run #{run_id} of **{chosen.title}** in {target.mention}: "
+            f"{len(chosen.examples)} examples, each with its critique thread.",
+            ephemeral=True,
+        )
+
+    def _configured_channel(self, guild: discord.Guild) -> POSTABLE:
+        channel_id = self.bot.config.discord.lesson_channel_id
+        if not channel_id:
+            raise UserError("No channel given and no `lesson_channel_id` in the config: "
+                            "pick a channel in the command.")
+        channel = guild.get_channel(channel_id)
+        if not isinstance(channel, POSTABLE):
+            raise UserError(f"The configured lesson channel (id {channel_id}) is gone or is "
+                            "not a text or forum channel; pick a channel in the command.")
+        return channel
+
+    # --- summary and closing ----------------------------------------------------------------
+
+    @lesson.command(name="summary", description="Critiques per example, the tally and top votes")
+    @app_commands.describe(run="Run number (default: the latest)",
+                           share="Moderators: post it in this channel for everyone")
+    async def summary(
+        self, interaction: discord.Interaction, run: app_commands.Range[int, 1] | None = None,
+        share: bool = False,
+    ) -> None:
+        assert interaction.guild is not None
+        moderator = is_moderator(interaction.user, self.bot.config)
+        if share and not moderator:
+            raise UserError("Only moderators can post the summary for everyone; "
+                            "leave `share` off to see it yourself.")
+        await interaction.response.defer(ephemeral=not share, thinking=True)
+        report = await self.runs.report(await self.runs.resolve(interaction.guild.id, run))
+        lesson = self.bot.services.lessons.catalog.get(report.run.lesson_key)
+        embed, chart = summary_message(
+            report, final=False, show_missing=moderator and not share,
+            comparisons=summary_comparisons(lesson, report.summary))
+        await interaction.followup.send(embed=embed, file=chart, ephemeral=not share,
+                                        allowed_mentions=NO_PINGS)
+
+    @lesson.command(name="close", description="Lock the run's threads and post the final summary",
+                    extras={"moderator": True})
+    @app_commands.describe(run="Run number (default: the latest open run)")
+    async def close(
+        self, interaction: discord.Interaction, run: app_commands.Range[int, 1] | None = None
+    ) -> None:
+        require_moderator(interaction, self.bot.config)
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        closed, notes = await self.runs.close(interaction.guild.id, run)
+        await interaction.followup.send(
+            f"Closed run #{closed.id}: threads locked and archived, final summary posted."
+            + ("".join(f"\n• {n}" for n in notes)), ephemeral=True,
+        )
+
+    # --- lesson content -----------------------------------------------------------------------
+
+    @lesson.command(name="recap", description="The lesson's rules, in short")
+    @app_commands.autocomplete(lesson=lesson_autocomplete)
+    async def recap(self, interaction: discord.Interaction, lesson: str | None = None) -> None:
+        chosen = self.lessons.get(lesson)
+        embed = discord.Embed(title=f"{chosen.title} — the rules", description=chosen.recap)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @lesson.command(name="list", description="The lessons I know, and files I could not load")
+    async def list_lessons(self, interaction: discord.Interaction) -> None:
+        catalog = self.lessons.catalog
+        lines = [f"• `{les.key}` — {les.title} ({len(les.examples)} examples)"
+                 for les in catalog.lessons] or ["No lessons loaded."]
+        if is_moderator(interaction.user, self.bot.config) and catalog.problems:
+            lines.append("\n**Files I skipped:**")
+            lines.extend(f"• {problem}" for problem in catalog.problems)
+        await send_ephemeral(interaction, "\n".join(lines)[:2000])
+
+    @lesson.command(name="example", description="Replace an example's text or image",
+                    extras={"moderator": True})
+    @app_commands.describe(number="Example number", text="New text of the outreach note",
+                           image="A screenshot of the outreach (PNG, JPEG, GIF, WebP)",
+                           lesson="Which lesson (default: the config's)")
+    @app_commands.autocomplete(lesson=lesson_autocomplete)
+    async def example(
+        self, interaction: discord.Interaction, number: app_commands.Range[int, 1, 10],
+        text: app_commands.Range[str, 1, 4000] | None = None,
+        image: discord.Attachment | None = None, lesson: str | None = None,
+    ) -> None:
+        require_moderator(interaction, self.bot.config)
+        chosen = self.lessons.get(lesson)
+        self.lessons.check_edit(chosen, number, text=text, has_image=image is not None)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        upload = None
+        if image is not None:
+            suffix = image_suffix(image.content_type, image.filename, image.size)
+            upload = ExampleImage(suffix, await image.read())
+        await self.lessons.replace_example(chosen.key, number, text=text, image=upload)
+        await interaction.followup.send(
+            f"Updated example {number} of **{chosen.title}**; the next `/lesson post` uses it.",
+            ephemeral=True,
+        )

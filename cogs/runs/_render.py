@@ -1,0 +1,121 @@
+"""Embeds and files for lesson runs (Discord objects only; no decisions here)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from pathlib import Path
+
+import discord
+
+from bot.charts import tally_chart_png
+from bot.critiques import RunSummary
+from bot.lessons import Example, Lesson, image_location
+from bot.services.runs import RunReport
+
+PROMPT_COLOUR = 0x5865F2
+EXAMPLE_COLOUR = 0x2B2D31
+
+
+def thread_name(example: Example) -> str:
+    return f"{example.title} — critiques"[:100]
+
+
+def prompt_embed(lesson: Lesson, run_id: int) -> discord.Embed:
+    embed = discord.Embed(title=f"{lesson.title}: evaluate a cold outreach",
+                          description=lesson.prompt[:4096], colour=PROMPT_COLOUR)
+    embed.add_field(
+        name="How to take part",
+        value="Open an example's thread below and say what you think, or press "
+        "**Critique this example** for a structured critique. 👍 the critiques you agree with.",
+        inline=False,
+    )
+    embed.set_footer(text=f"Run #{run_id} · /lesson recap shows the lesson's rules")
+    return embed
+
+
+def example_embed(
+    lesson: Lesson, example: Example, run_id: int, *, with_prompt: bool = False
+) -> tuple[discord.Embed, discord.File | None]:
+    description = example.text
+    if with_prompt:  # forum posts stand alone, so each carries the question
+        description = f"{example.text}\n\n**The question**\n{lesson.prompt}"
+    embed = discord.Embed(title=example.title, description=description[:4096],
+                          colour=EXAMPLE_COLOUR)
+    if example.sample:
+        embed.set_author(name="Sample outreach written for this course")
+    embed.set_footer(text=f"Run #{run_id} · example {example.number} of {len(lesson.examples)}")
+    file = None
+    where = image_location(lesson, example)
+    if isinstance(where, str):
+        embed.set_image(url=where)
+    elif isinstance(where, Path):
+        name = f"example-{example.number}{where.suffix.lower()}"
+        file = discord.File(where, filename=name)
+        embed.set_image(url=f"attachment://{name}")
+    return embed, file
+
+
+def summary_embed(
+    title: str, summary: RunSummary, names: Mapping[int, str], *, show_missing: bool,
+    comparisons: Mapping[int, str] | None = None,
+) -> discord.Embed:
+    embed = discord.Embed(title=title, colour=PROMPT_COLOUR)
+    embed.description = (
+        f"{summary.total_critiques} critique(s) from {summary.critic_count} member(s). "
+        f"Likely to get a response? yes {summary.tally.yes} · no {summary.tally.no} · "
+        f"unsure {summary.tally.unsure}"
+    )
+    for ex in summary.examples:
+        lines = [
+            f"{ex.critique_count} critique(s) — yes {ex.tally.yes} · no {ex.tally.no} · "
+            f"unsure {ex.tally.unsure}"
+        ]
+        if comparisons and ex.example_no in comparisons:  # the reviewer beside the tally
+            lines.append(comparisons[ex.example_no])
+        for top in ex.top_critiques:
+            who = names.get(top.author_id, f"member {top.author_id}")
+            lines.append(f"👍 {top.votes} · {who}: {top.excerpt}")
+        embed.add_field(name=ex.title[:256], value="\n".join(lines)[:1024], inline=False)
+    if show_missing and summary.not_critiqued is not None:
+        missing = [names.get(uid, str(uid)) for uid in summary.not_critiqued]
+        embed.add_field(
+            name="Not critiqued yet (moderators only)",
+            value=(", ".join(missing) or "everyone has taken part 🎉")[:1024],
+            inline=False,
+        )
+    embed.set_image(url="attachment://tally.png")
+    return fit_embed(embed)
+
+
+def summary_message(
+    report: RunReport, *, final: bool, show_missing: bool,
+    comparisons: Mapping[int, str] | None = None,
+) -> tuple[discord.Embed, discord.File]:
+    """The summary embed and its tally chart (`show_missing`: who has not critiqued yet, for
+    a moderator's eyes only; `comparisons`: the reviewer's line beside each example's tally)."""
+    title = f"Run #{report.run.id} — {'final summary' if final else 'summary'}"
+    embed = summary_embed(title, report.summary, report.names, show_missing=show_missing,
+                          comparisons=comparisons)
+    chart = discord.File(io.BytesIO(tally_chart_png(report.summary)), filename="tally.png")
+    return embed, chart
+
+
+EMBED_TOTAL = 6000  # Discord's limit on all of an embed's text together
+
+
+def fit_embed(embed: discord.Embed) -> discord.Embed:
+    """Shorten the longest field values until the embed fits Discord's 6,000 characters.
+
+    Many examples with long titles and full critique excerpts can pass it; the excerpts are
+    the part a reader can best do without, and they are the longest values.
+    """
+    while len(embed) > EMBED_TOTAL:
+        index, field = max(enumerate(embed.fields), key=lambda f: len(f[1].value or ""))
+        value = field.value or ""
+        cut = max(1, len(value) - (len(embed) - EMBED_TOTAL) - 1, len(value) * 3 // 4)
+        if cut >= len(value):
+            break  # nothing left to shorten
+        embed.set_field_at(index, name=field.name, value=value[: cut - 1] + "…",
+                           inline=field.inline)
+    return embed

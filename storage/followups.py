@@ -1,0 +1,437 @@
+"""The outreach log and its reminders: every SQL statement of the follow-ups feature.
+
+An outreach is one cold attempt (and at most one follow-up) to one person; each outreach has at
+most one reminder row, which is the source of truth for delivering it exactly once:
+pending -> sending (claimed by one process with a conditional UPDATE) -> sent. Times are UTC
+epoch milliseconds. Drafts and notes are member text: stored only here, never logged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.followups import (
+    NOTICE_STATUSES,
+    OPEN,
+    Outreach,
+    OutreachStatus,
+    Recipient,
+    Reminder,
+    ReminderStatus,
+    Totals,
+)
+from storage.db import Database, Transaction
+
+DAY_MS = 86_400_000
+WINDOW_END_MS = 14 * DAY_MS  # bot.followups.WINDOW_END, in the database's unit
+
+
+_OUTREACH_COLUMNS = (
+    "id, user_id, recipient, channel, draft, note, sent_at, attempts, followed_up_at, status, "
+    "closed_at, source_message_id, created_at"
+)
+_REMINDER_COLUMNS = (
+    "f.id, f.outreach_id, f.user_id, f.due_at, f.timezone, f.status, f.delivery,"
+    " f.history_floor, f.claimed_at, f.tries, f.sent_at, f.message_id, f.notified_at,"
+    " o.recipient, o.channel, o.draft, o.sent_at, o.attempts, o.status"
+)
+_REMINDERS = "followups f JOIN outreaches o ON o.id = f.outreach_id"
+_SELECT_REMINDER = f"SELECT {_REMINDER_COLUMNS} FROM {_REMINDERS}"
+
+
+def _outreach(row: sqlite3.Row) -> Outreach:
+    values = list(row)
+    values[9] = OutreachStatus(values[9])
+    return Outreach(*values)
+
+
+def _reminder(row: Sequence[Any]) -> Reminder:
+    values = list(row)
+    values[5] = ReminderStatus(values[5])
+    values[18] = OutreachStatus(values[18])
+    return Reminder(*values)
+
+
+def _marks(values: Iterable[object]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+# --- logging attempts ---------------------------------------------------------------------------
+
+
+async def insert_outreach(
+    db: Database, *, user_id: int, recipient: Recipient, channel: str, draft: str | None,
+    note: str | None, sent_at: int, attempts: int, status: OutreachStatus,
+    source_message_id: int | None, now: int, reminder: tuple[int, str] | None,
+) -> tuple[int, int | None] | None:
+    """A new outreach and, if `reminder` = (due_at, zone) is given, its reminder.
+
+    Returns (outreach id, reminder id), or None when `source_message_id` was logged already
+    (the check and the insert share one transaction, so two presses log one outreach)."""
+    async with db.transaction() as tx:
+        if source_message_id is not None and await tx.fetchval(
+            "SELECT 1 FROM outreaches WHERE source_message_id = ?", (source_message_id,)
+        ):
+            return None
+        outreach_id = await tx.insert(
+            "INSERT INTO outreaches (user_id, recipient, recipient_email, recipient_url,"
+            " recipient_name, channel, draft, note, sent_at, attempts, followed_up_at, status,"
+            " closed_at, source_message_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (user_id, recipient.text, recipient.email, recipient.url, recipient.name, channel,
+             draft, note, sent_at, attempts, sent_at if attempts > 1 else None, status,
+             None if status in OPEN else now, source_message_id, now),
+        )
+        reminder_id = None
+        if reminder is not None:
+            reminder_id = await tx.insert(
+                "INSERT INTO followups (outreach_id, user_id, due_at, timezone)"
+                " VALUES (?, ?, ?, ?)",
+                (outreach_id, user_id, reminder[0], reminder[1]),
+            )
+    return outreach_id, reminder_id
+
+
+async def outreach(db: Database, outreach_id: int) -> Outreach | None:
+    rows = await db.fetchall(f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE id = ?",
+                             (outreach_id,))
+    return _outreach(rows[0]) if rows else None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An outreach awaiting its reminder, for `insert_planned`."""
+
+    user_id: int
+    recipient: Recipient
+    channel: str
+    sent_at: int
+    due_at: int
+    zone: str
+
+
+async def insert_planned(db: Database, items: Iterable[Planned], now: int) -> None:
+    """Many outreaches with their pending reminders in one transaction (an import; the
+    benchmark's 100,000 reminders)."""
+    async with db.transaction() as tx:
+        for item in items:
+            outreach_id = await tx.insert(
+                "INSERT INTO outreaches (user_id, recipient, recipient_email, recipient_url,"
+                " recipient_name, channel, sent_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (item.user_id, item.recipient.text, item.recipient.email, item.recipient.url,
+                 item.recipient.name, item.channel, item.sent_at, now),
+            )
+            await tx.execute(
+                "INSERT INTO followups (outreach_id, user_id, due_at, timezone)"
+                " VALUES (?, ?, ?, ?)",
+                (outreach_id, item.user_id, item.due_at, item.zone),
+            )
+
+
+async def logged_from(db: Database, source_message_id: int) -> Outreach | None:
+    rows = await db.fetchall(
+        f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE source_message_id = ?",
+        (source_message_id,),
+    )
+    return _outreach(rows[0]) if rows else None
+
+
+async def candidates(db: Database, user_id: int, recipient: Recipient) -> list[Outreach]:
+    """The member's outreaches sharing any key with `recipient` (the domain decides which
+    are the same person), newest first."""
+    rows = await db.fetchall(
+        f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE user_id = ? AND ("
+        " (? != '' AND recipient_email = ?) OR (? != '' AND recipient_url = ?)"
+        " OR (? != '' AND recipient_name = ?)) ORDER BY sent_at DESC, id DESC",
+        (user_id, recipient.email, recipient.email, recipient.url, recipient.url,
+         recipient.name, recipient.name),
+    )
+    return [_outreach(r) for r in rows]
+
+
+async def keys_of(db: Database, outreach_ids: list[int]) -> dict[int, Recipient]:
+    rows = await db.fetchall(
+        "SELECT id, recipient, recipient_email, recipient_url, recipient_name FROM outreaches"
+        f" WHERE id IN ({_marks(outreach_ids)})",
+        outreach_ids,
+    )
+    return {r[0]: Recipient(r[1], r[2] or "", r[3] or "", r[4] or "") for r in rows}
+
+
+async def record_second_attempt(db: Database, outreach_id: int, at: int, now: int) -> bool:
+    """Attempt 2 on an outreach that has only attempt 1; its pending reminder is cancelled.
+    False if another action got there first."""
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            "UPDATE outreaches SET attempts = 2, followed_up_at = ?, status = 'followed_up',"
+            " closed_at = ? WHERE id = ? AND attempts = 1 AND status != 'replied'",
+            (at, now, outreach_id),
+        )
+        if changed:
+            await _cancel_pending(tx, outreach_id)
+    return changed == 1
+
+
+async def set_status(db: Database, outreach_id: int, status: OutreachStatus,
+                     allowed_from: Iterable[OutreachStatus], now: int) -> bool:
+    """Move an outreach to `status` if it is in one of `allowed_from`; a pending reminder is
+    cancelled. False if it was not (another press, another device)."""
+    sources = list(allowed_from)
+    async with db.transaction() as tx:
+        changed = await tx.execute(
+            f"UPDATE outreaches SET status = ?, closed_at = ? WHERE id = ? AND status IN"
+            f" ({_marks(sources)})",
+            (status, now, outreach_id, *sources),
+        )
+        if changed:
+            await _cancel_pending(tx, outreach_id)
+    return changed == 1
+
+
+async def _cancel_pending(tx: Transaction, outreach_id: int) -> None:
+    await tx.execute(
+        "UPDATE followups SET status = 'cancelled' WHERE outreach_id = ? AND status IN"
+        " ('pending', 'undeliverable', 'failed')",
+        (outreach_id,),
+    )
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+async def reminder(db: Database, followup_id: int) -> Reminder | None:
+    rows = await db.fetchall(f"{_SELECT_REMINDER} WHERE f.id = ?", (followup_id,))
+    return _reminder(rows[0]) if rows else None
+
+
+async def member_log(
+    db: Database, user_id: int
+) -> list[tuple[Outreach, Reminder | None]]:
+    """The member's outreaches, newest first, each with its reminder."""
+    outreaches = await db.fetchall(
+        f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE user_id = ?"
+        " ORDER BY sent_at DESC, id DESC",
+        (user_id,),
+    )
+    reminders = {
+        r.outreach_id: r for r in map(_reminder, await db.fetchall(
+            f"{_SELECT_REMINDER} WHERE f.user_id = ?", (user_id,)))
+    }
+    return [(o, reminders.get(o.id)) for o in map(_outreach, outreaches)]
+
+
+async def pending_of(db: Database, user_id: int) -> list[Reminder]:
+    rows = await db.fetchall(
+        f"{_SELECT_REMINDER} WHERE f.user_id = ? AND f.status = 'pending'", (user_id,)
+    )
+    return [_reminder(r) for r in rows]
+
+
+async def due_page(db: Database, before: int, cursor: tuple[int, int],
+                   limit: int) -> list[Reminder]:
+    """Pending reminders due at or before `before`, after `cursor` = (due_at, id), in due
+    order: a keyset page, so rows delivered meanwhile never shift the next page."""
+    rows = await db.fetchall(
+        f"{_SELECT_REMINDER} WHERE f.status = 'pending' AND f.due_at <= ?"
+        " AND (f.due_at, f.id) > (?, ?) ORDER BY f.due_at, f.id LIMIT ?",
+        (before, cursor[0], cursor[1], limit),
+    )
+    return [_reminder(r) for r in rows]
+
+
+async def sending(db: Database, claimed_before: int) -> list[Reminder]:
+    """Reminders claimed before `claimed_before` and never marked: their delivery was cut
+    short (a crash, a kill, a lost connection)."""
+    rows = await db.fetchall(
+        f"{_SELECT_REMINDER} WHERE f.status = 'sending' AND f.claimed_at < ?", (claimed_before,)
+    )
+    return [_reminder(r) for r in rows]
+
+
+async def unplanned(db: Database, cohort_zone: str) -> list[tuple[Reminder, str]]:
+    """Pending reminders planned in another zone than the member's (they changed it and the
+    move was cut short, or the cohort's changed), or never planned (logged before reminders
+    existed), with the zone they belong in."""
+    rows = await db.fetchall(
+        f"SELECT {_REMINDER_COLUMNS}, COALESCE(s.timezone, ?) FROM {_REMINDERS}"
+        " LEFT JOIN member_settings s ON s.user_id = f.user_id"
+        " WHERE f.status = 'pending' AND (f.timezone IS NULL"
+        " OR f.timezone != COALESCE(s.timezone, ?))",
+        (cohort_zone, cohort_zone),
+    )
+    return [(_reminder(tuple(r)[:-1]), r[-1]) for r in rows]
+
+
+async def notices(db: Database, user_id: int) -> list[Reminder]:
+    """Reminders that never reached the member and that they have not been told about."""
+    statuses = sorted(NOTICE_STATUSES)
+    rows = await db.fetchall(
+        f"{_SELECT_REMINDER} WHERE f.user_id = ? AND f.notified_at IS NULL"
+        f" AND f.status IN ({_marks(statuses)}) ORDER BY f.id",
+        (user_id, *statuses),
+    )
+    return [_reminder(r) for r in rows]
+
+
+async def mark_notified(db: Database, followup_ids: list[int], now: int) -> None:
+    """The member was shown these reminders in place of the DM: they count as reminded."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            f"UPDATE followups SET notified_at = ? WHERE id IN ({_marks(followup_ids)})",
+            (now, *followup_ids),
+        )
+        await tx.execute(
+            "UPDATE outreaches SET status = 'reminded' WHERE status = 'awaiting' AND id IN"
+            f" (SELECT outreach_id FROM followups WHERE id IN ({_marks(followup_ids)}))",
+            followup_ids,
+        )
+
+
+async def totals(db: Database) -> Totals:
+    (o,) = await db.fetchall(
+        "SELECT COUNT(*), COALESCE(SUM(status = 'replied' AND attempts = 1), 0),"
+        " COALESCE(SUM(attempts = 2), 0), COALESCE(SUM(status = 'replied' AND attempts = 2), 0),"
+        " COALESCE(SUM(status = 'dropped'), 0), COALESCE(SUM(status = 'expired'), 0)"
+        " FROM outreaches"
+    )
+    (f,) = await db.fetchall(
+        "SELECT COALESCE(SUM(sent_at IS NOT NULL), 0),"
+        " COALESCE(SUM(status = 'undeliverable'), 0) FROM followups"
+    )
+    return Totals(*o, *f)
+
+
+# --- delivering -----------------------------------------------------------------------------------
+
+
+async def claim(db: Database, followup_ids: list[int], now: int,
+                token: str) -> list[Reminder]:
+    """Take the pending, due reminders among `followup_ids` for delivery, in one transaction.
+    Each row is won by exactly one caller, whichever process or connection it is in: the
+    UPDATE only matches while the row is still pending (and due: a job planned before a snooze
+    finds nothing to do). `token` is unique to this call, so the rows it won are read back."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE followups SET status = 'sending', claimed_at = ?, claimed_by = ?,"
+            f" history_floor = NULL WHERE id IN ({_marks(followup_ids)})"
+            " AND status = 'pending' AND due_at <= ?",
+            (now, token, *followup_ids, now),
+        )
+        rows = await tx.fetchall(
+            f"{_SELECT_REMINDER} WHERE f.claimed_by = ? AND f.status = 'sending'", (token,))
+    return [_reminder(r) for r in rows]
+
+
+async def set_floors(db: Database, floors: dict[int, int]) -> None:
+    """Before the sends: the newest message id in each member's DM (see history_floor)."""
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "UPDATE followups SET history_floor = ? WHERE id = ? AND status = 'sending'",
+            [(floor, followup_id) for followup_id, floor in floors.items()],
+        )
+
+
+async def mark_sent(db: Database, sent: dict[int, int], now: int) -> None:
+    """Reminder id -> the id of the DM that delivered it; their outreaches count as
+    reminded."""
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "UPDATE followups SET status = 'sent', sent_at = ?, message_id = ?, tries = 0"
+            " WHERE id = ? AND status = 'sending'",
+            [(now, message_id, followup_id) for followup_id, message_id in sent.items()],
+        )
+        await tx.execute(
+            "UPDATE outreaches SET status = 'reminded' WHERE status = 'awaiting' AND id IN"
+            f" (SELECT outreach_id FROM followups WHERE id IN ({_marks(sent)}))",
+            list(sent),
+        )
+
+
+async def release(db: Database, followup_id: int, *, failed: bool) -> int:
+    """Back to pending after a send that did not (or may not have) gone out; returns the
+    tries so far."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE followups SET status = 'pending', history_floor = NULL, claimed_at = NULL,"
+            " tries = tries + ? WHERE id = ? AND status = 'sending'",
+            (1 if failed else 0, followup_id),
+        )
+        return int(await tx.fetchval("SELECT tries FROM followups WHERE id = ?",
+                                     (followup_id,)) or 0)
+
+
+async def close_sending(db: Database, followup_id: int, status: ReminderStatus) -> None:
+    """A claimed reminder that will not be sent: undeliverable, failed or expired."""
+    await db.execute(
+        "UPDATE followups SET status = ? WHERE id = ? AND status = 'sending'",
+        (status, followup_id),
+    )
+
+
+async def expire_windows(db: Database, now: int) -> list[int]:
+    """Outreaches whose window has ended unanswered close quietly; a reminder that never
+    went out closes with them (the member is told later). Returns those reminders' ids."""
+    cutoff = now - WINDOW_END_MS
+    open_states = sorted(OPEN)
+    async with db.transaction() as tx:
+        rows = await tx.fetchall(
+            "SELECT f.id FROM followups f JOIN outreaches o ON o.id = f.outreach_id"
+            " WHERE f.status = 'pending' AND o.sent_at < ?",
+            (cutoff,),
+        )
+        expired = [r[0] for r in rows]
+        if expired:
+            await tx.execute(
+                f"UPDATE followups SET status = 'expired' WHERE id IN ({_marks(expired)})",
+                expired,
+            )
+        await tx.execute(
+            f"UPDATE outreaches SET status = 'expired', closed_at = ? WHERE sent_at < ?"
+            f" AND status IN ({_marks(open_states)})",
+            (now, cutoff, *open_states),
+        )
+    return expired
+
+
+async def move(db: Database, followup_id: int, due_at: int | None, zone: str) -> bool:
+    """A pending reminder planned again (new zone); None = its window has ended."""
+    if due_at is None:
+        return await db.execute(
+            "UPDATE followups SET status = 'expired', timezone = ? WHERE id = ?"
+            " AND status = 'pending'",
+            (zone, followup_id),
+        ) == 1
+    return await db.execute(
+        "UPDATE followups SET due_at = ?, timezone = ? WHERE id = ? AND status = 'pending'",
+        (due_at, zone, followup_id),
+    ) == 1
+
+
+async def snooze(db: Database, followup_id: int, due_at: int) -> bool:
+    """The same reminder again later, as a new delivery (its own nonce and message)."""
+    return await db.execute(
+        "UPDATE followups SET due_at = ?, status = 'pending', delivery = delivery + 1,"
+        " history_floor = NULL, claimed_at = NULL, tries = 0, notified_at = NULL"
+        " WHERE id = ? AND status IN ('sent', 'pending', 'undeliverable', 'failed')",
+        (due_at, followup_id),
+    ) == 1
+
+
+# --- rows logged before reminders existed ---------------------------------------------------------
+
+
+async def without_keys(db: Database) -> list[tuple[int, str]]:
+    rows = await db.fetchall("SELECT id, recipient FROM outreaches WHERE recipient_name IS NULL")
+    return [(r[0], r[1]) for r in rows]
+
+
+async def set_keys(db: Database, keys: list[tuple[int, Recipient]]) -> None:
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "UPDATE outreaches SET recipient_email = ?, recipient_url = ?, recipient_name = ?"
+            " WHERE id = ?",
+            [(r.email, r.url, r.name, outreach_id) for outreach_id, r in keys],
+        )

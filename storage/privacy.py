@@ -1,0 +1,83 @@
+"""Everything stored about one member, for /forget-me."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass, fields
+
+from storage.db import Database
+from storage.discussion import ADVANCE_ALL_CURSORS
+
+
+@dataclass(frozen=True)
+class MemberRecords:
+    """How many rows of each kind the bot holds about one member."""
+
+    outreaches: int
+    followups: int
+    settings: int  # member_settings (the timezone)
+    reviews: int  # review_usage timestamps, for the hourly limit
+    critiques: int
+    votes: int
+    discussion_messages: int
+
+    @property
+    def total(self) -> int:
+        return sum(astuple(self))
+
+    def counts(self) -> list[tuple[str, int]]:
+        """(field name, count) of every kind, in the order above."""
+        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    records: MemberRecords  # what was deleted
+    # The bot's own posts that carried the member's critiques: (thread id, message id), so the
+    # Discord side can delete them too.
+    critique_posts: tuple[tuple[int, int], ...]
+
+
+_COUNTS = (
+    "SELECT"
+    " (SELECT COUNT(*) FROM outreaches WHERE user_id = ?),"
+    " (SELECT COUNT(*) FROM followups WHERE user_id = ?),"
+    " (SELECT COUNT(*) FROM member_settings WHERE user_id = ?),"
+    " (SELECT COUNT(*) FROM review_usage WHERE user_id = ?),"
+    " (SELECT COUNT(*) FROM critiques WHERE author_id = ?),"
+    " (SELECT COUNT(*) FROM critique_votes WHERE voter_id = ?),"
+    " (SELECT COUNT(*) FROM discussion_messages WHERE author_id = ?)"
+)
+
+
+async def stored_counts(db: Database, user_id: int) -> MemberRecords:
+    (row,) = await db.fetchall(_COUNTS, (user_id,) * len(fields(MemberRecords)))
+    return MemberRecords(*(int(n) for n in row))
+
+
+async def forget_member(db: Database, user_id: int) -> Forgotten:
+    """Delete every row about the member, in one transaction."""
+    async with db.transaction() as tx:
+        # First move every backfill cursor past what is stored, so the next start does not
+        # read the member's old messages back in from Discord's history.
+        await tx.execute(ADVANCE_ALL_CURSORS)
+        posts = await tx.fetchall(
+            "SELECT e.thread_id, c.message_id FROM critiques c JOIN run_examples e"
+            " ON e.run_id = c.run_id AND e.example_no = c.example_no"
+            " WHERE c.author_id = ? AND c.message_id IS NOT NULL",
+            (user_id,),
+        )
+        followups = await tx.execute("DELETE FROM followups WHERE user_id = ?", (user_id,))
+        outreaches = await tx.execute("DELETE FROM outreaches WHERE user_id = ?", (user_id,))
+        settings = await tx.execute("DELETE FROM member_settings WHERE user_id = ?", (user_id,))
+        reviews = await tx.execute("DELETE FROM review_usage WHERE user_id = ?", (user_id,))
+        votes = await tx.execute("DELETE FROM critique_votes WHERE voter_id = ?", (user_id,))
+        critiques = await tx.execute("DELETE FROM critiques WHERE author_id = ?", (user_id,))
+        messages = await tx.execute(
+            "DELETE FROM discussion_messages WHERE author_id = ?", (user_id,)
+        )
+    return Forgotten(
+        MemberRecords(outreaches=outreaches, followups=followups, settings=settings,
+                      reviews=reviews, critiques=critiques, votes=votes,
+                      discussion_messages=messages),
+        critique_posts=tuple((r[0], r[1]) for r in posts),
+    )

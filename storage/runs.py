@@ -1,0 +1,151 @@
+"""Lesson runs, their examples' messages and threads, and the parts of unfinished postings."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from bot.runs import PostingPart, Run, RunExample, RunStatus
+from storage.db import Database, as_row
+
+
+def _run(row: sqlite3.Row) -> Run:
+    return Run(
+        id=row["id"], guild_id=row["guild_id"], channel_id=row["channel_id"],
+        lesson_key=row["lesson_key"], prompt_message_id=row["prompt_message_id"],
+        status=RunStatus(row["status"]), occurrence=row["occurrence"],
+        created_at=row["created_at"], closed_at=row["closed_at"],
+    )
+
+
+def _example(row: sqlite3.Row) -> RunExample:
+    return as_row(RunExample, row)
+
+
+async def create_run(
+    db: Database,
+    *,
+    guild_id: int,
+    channel_id: int,
+    lesson_key: str,
+    posted_by: int | None,
+    now_ms: int,
+    occurrence: str | None = None,
+) -> int | None:
+    """A new run in 'posting' state. None when this scheduled occurrence already has a run."""
+    async with db.transaction() as tx:
+        if occurrence is not None and await tx.fetchval(
+            "SELECT id FROM lesson_runs WHERE occurrence = ?", (occurrence,)
+        ):
+            return None
+        return await tx.insert(
+            "INSERT INTO lesson_runs (guild_id, channel_id, lesson_key, posted_by, occurrence,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (guild_id, channel_id, lesson_key, posted_by, occurrence, now_ms),
+        )
+
+
+async def record_posting(
+    db: Database,
+    run_id: int,
+    prompt_message_id: int | None,
+    examples: Iterable[RunExample],
+) -> None:
+    """Everything the posting created, stored at once; the run becomes 'open'."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE lesson_runs SET prompt_message_id = ?, status = 'open' WHERE id = ?",
+            (prompt_message_id, run_id),
+        )
+        await tx.executemany(
+            "INSERT INTO run_examples (run_id, example_no, title, message_id, thread_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(run_id, e.example_no, e.title, e.message_id, e.thread_id) for e in examples],
+        )
+        await tx.execute("DELETE FROM posting_parts WHERE run_id = ?", (run_id,))
+
+
+async def record_part(db: Database, run_id: int, part: PostingPart) -> None:
+    """One message or thread a posting has created (so a crash can be cleaned up)."""
+    await db.execute(
+        "INSERT OR IGNORE INTO posting_parts (run_id, channel_id, object_id, is_thread)"
+        " VALUES (?, ?, ?, ?)",
+        (run_id, part.channel_id, part.object_id, int(part.is_thread)),
+    )
+
+
+async def posting_parts(db: Database, run_id: int) -> list[PostingPart]:
+    """What an unfinished posting created, newest first."""
+    rows = await db.fetchall(
+        "SELECT channel_id, object_id, is_thread FROM posting_parts WHERE run_id = ?"
+        " ORDER BY object_id DESC, is_thread DESC",  # a thread before its starter message
+        (run_id,),
+    )
+    return [PostingPart(r[0], r[1], bool(r[2])) for r in rows]
+
+
+async def discard_run(db: Database, run_id: int) -> None:
+    """Forget a run whose posting failed half-way (nothing half-done stays behind)."""
+    await db.execute("DELETE FROM lesson_runs WHERE id = ? AND status = 'posting'", (run_id,))
+
+
+async def close_run(db: Database, run_id: int, now_ms: int) -> bool:
+    return (
+        await db.execute(
+            "UPDATE lesson_runs SET status = 'closed', closed_at = ?"
+            " WHERE id = ? AND status = 'open'",
+            (now_ms, run_id),
+        )
+        == 1
+    )
+
+
+async def get_run(db: Database, run_id: int) -> Run | None:
+    row = await db.fetchone("SELECT * FROM lesson_runs WHERE id = ?", (run_id,))
+    return _run(row) if row else None
+
+
+async def latest_run(db: Database, guild_id: int, *, open_only: bool = False) -> Run | None:
+    status = "AND status = 'open'" if open_only else "AND status != 'posting'"
+    row = await db.fetchone(
+        f"SELECT * FROM lesson_runs WHERE guild_id = ? {status} ORDER BY id DESC LIMIT 1",
+        (guild_id,),
+    )
+    return _run(row) if row else None
+
+
+async def runs_in_guild(db: Database, guild_id: int, limit: int = 25) -> list[Run]:
+    rows = await db.fetchall(
+        "SELECT * FROM lesson_runs WHERE guild_id = ? AND status != 'posting'"
+        " ORDER BY id DESC LIMIT ?",
+        (guild_id, limit),
+    )
+    return [_run(r) for r in rows]
+
+
+async def run_examples(db: Database, run_id: int) -> list[RunExample]:
+    rows = await db.fetchall(
+        "SELECT * FROM run_examples WHERE run_id = ? ORDER BY example_no", (run_id,)
+    )
+    return [_example(r) for r in rows]
+
+
+async def example_for_thread(db: Database, thread_id: int) -> tuple[Run, RunExample] | None:
+    row = await db.fetchone("SELECT * FROM run_examples WHERE thread_id = ?", (thread_id,))
+    if row is None:
+        return None
+    run = await get_run(db, row["run_id"])
+    return (run, _example(row)) if run else None
+
+
+async def open_thread_ids(db: Database) -> set[int]:
+    rows = await db.fetchall(
+        "SELECT e.thread_id FROM run_examples e JOIN lesson_runs r ON r.id = e.run_id"
+        " WHERE r.status = 'open' AND e.thread_id IS NOT NULL"
+    )
+    return {r[0] for r in rows}
+
+
+async def stale_postings(db: Database) -> list[Run]:
+    rows = await db.fetchall("SELECT * FROM lesson_runs WHERE status = 'posting'")
+    return [_run(r) for r in rows]

@@ -1,0 +1,139 @@
+"""Structured critiques end to end: the button and its form, /critique, editing by sending
+again, refusals, votes, and threads that were deleted or archived themselves."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage import critiques as critiques_store
+from tests.world import (
+    CohortWorld,
+    critique,
+    example_messages,
+    fields,
+    modal_values,
+    post,
+)
+
+
+async def test_critique_modal_posts_embed_stores_and_resubmission_edits(
+    world: CohortWorld,
+) -> None:
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    done = await critique(world, world.ada, first, "Short and polite", "No concrete ask", "no")
+    assert done.ephemeral and "Posted your critique" in done.followups[-1].content
+    thread = world.sandbox.threads(world.lessons)[0]
+    (posted,) = world.posts(thread)
+    assert fields(posted.embeds[0])["What doesn't"] == "No concrete ask"
+    assert posted.embeds[0]["author"]["name"].lower() == "ada"
+    assert posted.allowed_mentions == {"parse": []}
+
+    again = await critique(world, world.ada, first, "Short", "Still no ask", "unsure")
+    assert "Updated your critique" in again.followups[-1].content
+    (posted,) = world.posts(thread)  # edited, not a second post
+    assert fields(posted.embeds[0])["What doesn't"] == "Still no ask"
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert [(r.author_id, r.likely, r.doesnt) for r in rows] == [
+        (world.ada.id, "unsure", "Still no ask")]
+
+
+async def test_resubmit_prefills_the_modal(world: CohortWorld) -> None:
+    await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, "Good hook", "Long", "yes")
+    opened = await world.ada.click(first, first.components[0]["components"][0]["custom_id"])
+    assert opened.modal is not None
+    assert modal_values(opened.modal)["works"] == "Good hook"
+
+
+@pytest.mark.parametrize(
+    ("works", "doesnt", "likely", "expected"),
+    [
+        ("", "  ", "yes", "empty"),
+        ("fine", "fine", "perhaps", "use one of yes, no, unsure"),
+    ],
+)
+async def test_bad_critiques_are_refused_and_nothing_is_stored(
+    world: CohortWorld, works: str, doesnt: str, likely: str, expected: str
+) -> None:
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    result = await critique(world, world.ben, first, works, doesnt, likely)
+    assert result.ephemeral
+    assert expected in result.response.content.lower() or expected in result.response.content
+    assert await critiques_store.critiques_for_run(world.bot.db, run_id) == []
+
+
+async def test_critique_command_inside_a_thread_picks_its_example(world: CohortWorld) -> None:
+    run_id = await post(world)
+    thread = world.sandbox.threads(world.lessons)[1]
+    opened = await world.cy.slash("critique", channel=thread)
+    assert opened.modal is not None and "Outreach 2" in opened.modal["title"]
+    await world.cy.submit_modal(opened, {"works": "Names a shared group", "doesnt": "",
+                                         "likely": "yes"})
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert [(r.example_no, r.author_id) for r in rows] == [(2, world.cy.id)]
+
+
+async def test_votes_count_thumbs_up_but_not_your_own(world: CohortWorld) -> None:
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, "Polite", "Generic", "no")
+    thread = world.sandbox.threads(world.lessons)[0]
+    (posted,) = world.posts(thread)
+    await world.ben.react(posted, "👍")
+    await world.cy.react(posted, "👍")
+    await world.ada.react(posted, "👍")  # the author's own like does not count
+    await world.cy.react(posted, "🎉")  # other emoji are not votes
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert rows[0].votes == 2
+    await world.cy.unreact(posted, "👍")
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert rows[0].votes == 1
+
+
+async def test_deleted_thread_gives_a_clear_message(world: CohortWorld) -> None:
+    await post(world)
+    first = example_messages(world)[0]
+    thread = world.sandbox.threads(world.lessons)[0]
+    # Deleted behind the bot's back: its cache still has the thread, Discord answers 404.
+    del world.sandbox.world.channels[thread.id]
+    result = await critique(world, world.ada, first, "ok", "not ok", "no")
+    assert "deleted" in (result.followups or [result.response])[-1].content
+
+
+async def test_two_members_critiquing_the_same_example_at_once(world: CohortWorld) -> None:
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    custom_id = first.components[0]["components"][0]["custom_id"]
+    ada_form = await world.ada.click(first, custom_id)
+    ben_form = await world.ben.click(first, custom_id)
+    await world.ada.submit_modal(ada_form, {"works": "a", "doesnt": "b", "likely": "no"})
+    await world.ben.submit_modal(ben_form, {"works": "c", "doesnt": "d", "likely": "yes"})
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert sorted((r.author_id, r.works) for r in rows) == sorted(
+        [(world.ada.id, "a"), (world.ben.id, "c")])
+
+
+async def test_a_thread_that_archived_itself_still_takes_critiques_and_closes(
+    world: CohortWorld,
+) -> None:
+    await post(world)
+    first = example_messages(world)[0]
+    thread = world.sandbox.threads(world.lessons)[0]
+    # Discord archives a quiet thread by itself after its auto-archive duration.
+    await world.sandbox.server.actions.update_thread(thread, {"archived": True})
+    await world.sandbox.settle()
+    done = await critique(world, world.ada, first, "Polite", "Vague", "no")
+    assert "Posted your critique" in done.followups[-1].content
+    assert len(world.posts(thread)) == 1
+    await world.sandbox.server.actions.update_thread(thread, {"archived": True})
+    await world.sandbox.settle()
+    again = await critique(world, world.ada, first, "Polite", "Too vague", "no")
+    assert "Updated" in again.followups[-1].content
+    await world.sandbox.server.actions.update_thread(thread, {"archived": True})
+    await world.sandbox.settle()
+    closed = await world.mod.slash("lesson close", channel=world.lessons)
+    assert "Closed run" in closed.followups[-1].content
+    assert thread.locked and thread.archived

@@ -1,0 +1,95 @@
+"""Capture end to end: messages in open runs' threads stored, edited and deleted, attachments
+and replies, what is not captured, and the backfill after downtime or a failed commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from storage import discussion as discussion_store
+from tests.world import (
+    CohortWorld,
+    post,
+)
+
+
+async def test_thread_messages_are_captured_edited_and_deleted(world: CohortWorld) -> None:
+    await post(world)
+    thread = world.sandbox.threads(world.lessons)[0]
+    first = await world.ada.say(thread, "I think the ask is too vague")
+    reply = await world.ben.say(thread, "Agreed @everyone", reply_to=first,
+                                attachments=[("notes.txt", b"hello")])
+    await world.ada.edit(first, "I think the ask is far too vague")
+    await world.ben.delete(reply)
+    await world.bot.services.discussion.flush()
+    rows = await discussion_store.thread_messages(world.bot.db, thread.id)
+    assert [r.content for r in rows] == ["I think the ask is far too vague", None]
+    assert rows[0].edited_at is not None
+    assert rows[1].reply_to_id == first.id and rows[1].deleted_at is not None
+    assert rows[1].attachments == ()
+
+
+async def test_bot_messages_and_other_channels_are_not_captured(world: CohortWorld) -> None:
+    await post(world)
+    await world.ada.say(world.lessons, "general chatter, not in a run thread")
+    await world.bot.services.discussion.flush()
+    assert await discussion_store.count_messages(world.bot.db) == 0
+
+
+async def test_attachments_and_replies_are_captured(world: CohortWorld) -> None:
+    await post(world)
+    thread = world.sandbox.threads(world.lessons)[2]
+    first = await world.cy.say(thread, "See my annotated version")
+    await world.ada.say(thread, "Nice", reply_to=first,
+                        attachments=[("annotated.png", b"\x89PNG" + b"\0" * 100)])
+    await world.bot.services.discussion.flush()
+    rows = await discussion_store.thread_messages(world.bot.db, thread.id)
+    assert rows[1].reply_to_id == first.id
+    (attachment,) = rows[1].attachments
+    assert (attachment.filename, attachment.size) == ("annotated.png", 104)
+    assert attachment.url.startswith("http")
+    assert rows[0].author_name.lower() == "cy"
+
+
+async def test_messages_posted_while_the_bot_was_down_are_backfilled(
+    world: CohortWorld,
+) -> None:
+    await post(world)
+    thread = world.sandbox.threads(world.lessons)[0]
+    await world.ada.say(thread, "before the restart")
+    await world.stop_bot()
+    for i in range(130):  # more than one history page
+        await world.ben.say(thread, f"while down {i}", settle=False)
+    await world.start_bot()
+    rows = await discussion_store.thread_messages(world.bot.db, thread.id)
+    assert len(rows) == 131
+    assert rows[-1].content == "while down 129"
+    # Backfilling again stores nothing twice.
+    assert await world.bot.services.discussion.backfill() == 0
+
+
+async def test_a_group_that_failed_to_commit_is_recovered_by_the_backfill(
+    world: CohortWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await post(world)
+    thread = world.sandbox.threads(world.lessons)[0]
+    capture = world.bot.services.discussion
+    real_save = discussion_store.save_messages
+    failed = []
+
+    async def failing_once(db: Any, rows: Any) -> None:
+        if not failed:
+            failed.append(len(rows))
+            raise OSError("disk full")
+        await real_save(db, rows)
+
+    monkeypatch.setattr(discussion_store, "save_messages", failing_once)
+    await world.ada.say(thread, "lost in a failed commit")
+    await capture.flush()
+    await world.ben.say(thread, "stored fine")
+    await capture.flush()
+    assert failed == [1]
+    await world.restart()
+    rows = await discussion_store.thread_messages(world.bot.db, thread.id)
+    assert [r.content for r in rows] == ["lost in a failed commit", "stored fine"]

@@ -1,0 +1,94 @@
+"""A run written straight through the storage layer (no Discord): for the tests that need a
+real database with exactly the messages they name, and fast."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.clock import ManualClock
+from bot.critiques import Likely
+from bot.discussion import AttachmentRow, DiscussionRow
+from bot.lessons import load_lessons
+from bot.runs import RunExample
+from bot.services.export import ExportService
+from storage import Database
+from storage import critiques as critiques_store
+from storage import discussion as discussion_store
+from storage import runs as runs_store
+
+ROOT = Path(__file__).resolve().parents[2]
+GUILD, CHANNEL = 900, 901
+START_MS = 1_767_603_600_000  # 2026-01-05 09:00 UTC
+THREADS = (1001, 1002, 1003)
+
+
+@dataclass
+class Said:
+    """A thread message to store: who, what, and its place in time (ms after START_MS)."""
+
+    author_id: int
+    author_name: str
+    content: str
+    after_ms: int = 0
+    example: int = 1
+    reply_to: int | None = None  # the index in the list of an earlier message
+    edited_after_ms: int | None = None
+    deleted: bool = False
+    files: Sequence[tuple[str, int, str]] = field(default_factory=tuple)
+
+
+def message_id(index: int, after_ms: int) -> int:
+    # A real snowflake shape: the time in the high bits, so ids sort like the messages.
+    return ((START_MS + after_ms - 1_420_070_400_000) << 22) + index
+
+
+async def store_run(path: Path, said: Sequence[Said], *, critiques: Sequence[tuple] = ()
+                    ) -> tuple[int, list[int]]:
+    """A posted run with three examples (the lesson's) and `said` in their threads.
+
+    `critiques`: (example, author_id, author_name, works, doesnt, likely, voter ids).
+    Returns the run id and the message ids, in the order of `said`."""
+    db = await Database.open(path)
+    try:
+        run_id = await runs_store.create_run(
+            db, guild_id=GUILD, channel_id=CHANNEL, lesson_key="networking-with-professionals",
+            posted_by=1, now_ms=START_MS)
+        assert run_id is not None
+        await runs_store.record_posting(db, run_id, 5000, [
+            RunExample(run_id, n, f"Outreach {n}", 5000 + n, THREADS[n - 1]) for n in (1, 2, 3)
+        ])
+        ids = [message_id(i, s.after_ms) for i, s in enumerate(said)]
+        rows = [
+            DiscussionRow(
+                ids[i], THREADS[s.example - 1], s.author_id, s.author_name, s.content,
+                ids[s.reply_to] if s.reply_to is not None else None, START_MS + s.after_ms,
+                START_MS + s.edited_after_ms if s.edited_after_ms is not None else None,
+                attachments=tuple(AttachmentRow(ids[i] + 7 + k, name, url, size)
+                                  for k, (name, size, url) in enumerate(s.files)),
+            )
+            for i, s in enumerate(said)
+        ]
+        await discussion_store.save_messages(db, rows)
+        for i, s in enumerate(said):
+            if s.deleted:
+                await discussion_store.delete_message(db, ids[i], START_MS + s.after_ms + 1)
+        for n, (example, author_id, name, works, doesnt, likely, voters) in enumerate(critiques):
+            saved = await critiques_store.save_critique(
+                db, run_id=run_id, example_no=example, author_id=author_id, author_name=name,
+                works=works, doesnt=doesnt, likely=Likely(likely), now_ms=START_MS + 1000 * n)
+            await critiques_store.set_critique_message(db, saved.id,
+                                                       message_id(900 + n, 1000 * n))
+            for voter in voters:
+                await critiques_store.add_vote(db, saved.id, voter)
+    finally:
+        await db.close()
+    return run_id, ids
+
+
+def service(path: Path, timezone: str = "Europe/Berlin") -> ExportService:
+    return ExportService(path, timezone=ZoneInfo(timezone),
+                         lessons=partial(load_lessons, ROOT / "lessons"), clock=ManualClock())

@@ -1,0 +1,56 @@
+"""Reading reminders in the sandbox and pressing their buttons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tests.world import CohortWorld
+
+REMINDER_TITLE = "Time for your one follow-up?"
+
+
+def reminders(world: CohortWorld, member: Any) -> list[Any]:
+    """The reminder DMs the member received, oldest first."""
+    return [m for m in world.sandbox.dm_messages(member)
+            if m.embeds and REMINDER_TITLE in m.embeds[0].get("title", "")]
+
+
+def labels(message: Any) -> list[str]:
+    return [c["label"] for row in message.components for c in row["components"]]
+
+
+def stamp(when: datetime, style: str = "F") -> str:
+    """A Discord timestamp as the bot writes it."""
+    return f"<t:{int(when.astimezone(UTC).timestamp())}:{style}>"
+
+
+def text_of(result: Any) -> str:
+    """Everything the bot answered to an interaction: response and followups."""
+    messages = [m for m in (result.response, *result.followups) if m is not None]
+    return "\n".join(m.content + "".join(str(e) for e in m.embeds) for m in messages)
+
+
+class Crash(BaseException):
+    """The bot process dies here: nothing in the bot catches a BaseException."""
+
+
+class CrashingPort:
+    """The bot's real Discord port, dying before or after Discord takes the reminder."""
+
+    def __init__(self, real: Any, *, when: str) -> None:
+        self.real, self.when = real, when
+
+    async def history_floor(self, user_id: int) -> int:
+        return int(await self.real.history_floor(user_id))
+
+    async def send(self, user_id: int, message: Any) -> int:
+        if self.when == "before":
+            raise Crash
+        message_id = int(await self.real.send(user_id, message))
+        raise Crash(f"after Discord accepted message {message_id}")
+
+    async def find(self, user_id: int, followup_id: int, delivery: int,
+                   after: int) -> int | None:
+        found = await self.real.find(user_id, followup_id, delivery, after)
+        return None if found is None else int(found)

@@ -1,0 +1,198 @@
+"""The outreach log end to end: /outreach log|list|replied|stats, "I sent it" under a review,
+and /forget-me."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from storage import followups as followups_store
+from storage import privacy as privacy_store
+from tests.followups.helpers import reminders, stamp, text_of
+from tests.world import STRONG_DRAFT, WEAK_DRAFT, CohortWorld, component, draft_button, review_of
+
+
+async def log_review(world: CohortWorld, draft: str, **answers: str) -> tuple[Any, Any]:
+    """ada DMs a draft and logs it as sent from its review: (the review, the answer)."""
+    await world.ada.dm(draft)
+    reply = review_of(world, world.ada)
+    opened = await world.ada.click(reply, draft_button(reply, "sent"))
+    values = {"recipient": "Dana", "channel": "email", "sent_on": "", "keep": "no", **answers}
+    return reply, await world.ada.submit_modal(opened, values)
+
+
+# --- /outreach log and list --------------------------------------------------------------------
+
+
+async def test_log_then_list_shows_state_and_when_the_reminder_comes(world: CohortWorld) -> None:
+    logged = await world.ada.slash("outreach log", {
+        "who": "Dana Lee <dana@acme.com>", "channel": "linkedin_message",
+        "sent_on": "2026-01-02", "note": "met at the meetup"})
+    assert logged.ephemeral and "LinkedIn message" in logged.response.content
+    due = datetime(2026, 1, 9, 12, 0, tzinfo=UTC)  # noon on the day sent, a week on
+    assert stamp(due) in logged.response.content
+    listed = await world.ada.slash("outreach list")
+    assert listed.ephemeral
+    text = text_of(listed)
+    assert "Dana Lee" in text and "attempt 1 of 2" in text and "met at the meetup" in text
+    assert f"⏰ reminder {stamp(due)} ({stamp(due, 'R')})" in text
+    others = text_of(await world.ben.slash("outreach list"))
+    assert "Dana" not in others and "haven't logged any outreach" in others
+
+
+async def test_log_refuses_a_future_date_and_gibberish(world: CohortWorld) -> None:
+    future = await world.ada.slash("outreach log", {"who": "Dana", "channel": "email",
+                                                    "sent_on": "2026-02-01"})
+    assert "in the future" in future.response.content
+    garbled = await world.ada.slash("outreach log", {"who": "Dana", "channel": "email",
+                                                     "sent_on": "last tuesday"})
+    assert "YYYY-MM-DD" in garbled.response.content
+    assert await followups_store.member_log(world.bot.db, world.ada.id) == []
+
+
+async def test_a_date_past_the_window_is_logged_without_a_reminder(world: CohortWorld) -> None:
+    logged = await world.ada.slash("outreach log", {"who": "Dana", "channel": "email",
+                                                    "sent_on": "2025-12-01"})
+    assert "no reminder" in logged.response.content
+    assert "closed quietly" in text_of(await world.ada.slash("outreach list"))
+
+
+async def test_outreach_replied_closes_it(world: CohortWorld) -> None:
+    await world.ada.slash("outreach log", {"who": "José Núñez", "channel": "email"})
+    typed = await world.ada.autocomplete("outreach replied", "who", {"who": "jos"})
+    assert [c["value"] for c in typed.choices or []] == ["José Núñez"]
+    done = await world.ada.slash("outreach replied", {"who": "jose nunez"})
+    assert "replied" in done.response.content
+    await world.clock.advance(timedelta(days=8))
+    assert reminders(world, world.ada) == []
+    unknown = await world.ada.slash("outreach replied", {"who": "Nobody"})
+    assert "no unanswered outreach" in unknown.response.content
+
+
+async def test_stats_are_totals_for_moderators_only(world: CohortWorld) -> None:
+    await world.ada.slash("outreach log", {"who": "Dana Secret", "channel": "email"})
+    await world.ben.slash("outreach log", {"who": "Sam Hidden", "channel": "email"})
+    await world.ben.slash("outreach replied", {"who": "Sam Hidden"})
+    refused = await world.ada.slash("outreach stats")
+    assert refused.ephemeral and "Only moderators" in refused.response.content
+    stats = await world.mod.slash("outreach stats")
+    text = text_of(stats)
+    assert stats.ephemeral and "Outreaches logged: **2**" in text
+    assert "Replies after the first message: **1 of 2 (50%)**" in text
+    assert "Secret" not in text and "Hidden" not in text
+    help_text = text_of(await world.ada.slash("help"))
+    assert "/outreach log" in help_text and "/outreach stats" not in help_text
+    assert "/outreach stats" in text_of(await world.mod.slash("help"))
+
+
+# --- "I sent it" under a review --------------------------------------------------------------
+
+
+async def test_i_sent_it_logs_one_outreach_however_often_it_is_pressed(
+    world: CohortWorld,
+) -> None:
+    reply, done = await log_review(world, STRONG_DRAFT, recipient="Dana Lee")
+    assert "Logged" in done.response.content and "draft not stored" in done.response.content
+    again = await world.ada.click(reply, draft_button(reply, "sent"))
+    assert again.modal is None and "already logged" in again.response.content
+    ((row, reminder),) = await followups_store.member_log(world.bot.db, world.ada.id)
+    assert (row.recipient, row.channel, row.draft) == ("Dana Lee", "email", None)
+    assert reminder is not None and reminder.status.value == "pending"
+
+
+async def test_two_forms_open_on_one_review_log_one_outreach(world: CohortWorld) -> None:
+    await world.ada.dm(STRONG_DRAFT)
+    reply = review_of(world, world.ada)
+    first = await world.ada.click(reply, draft_button(reply, "sent"))
+    second = await world.ada.click(reply, draft_button(reply, "sent"))  # e.g. on a second device
+    await world.ada.submit_modal(first, {"recipient": "Dana", "channel": "email",
+                                         "sent_on": "", "keep": "yes"})
+    late = await world.ada.submit_modal(second, {"recipient": "Sam", "channel": "email",
+                                                 "sent_on": "", "keep": "no"})
+    assert "already logged" in late.response.content
+    ((row, _),) = await followups_store.member_log(world.bot.db, world.ada.id)
+    assert (row.recipient, row.draft) == ("Dana", STRONG_DRAFT)
+
+
+async def test_i_sent_it_refuses_bad_answers_and_a_third_attempt(world: CohortWorld) -> None:
+    await world.ada.dm(STRONG_DRAFT)
+    reply = review_of(world, world.ada)
+    for values, expected in [
+        ({"recipient": "Dana", "channel": "fax", "sent_on": "", "keep": "no"}, "Unknown channel"),
+        ({"recipient": "Dana", "channel": "email", "sent_on": "yesterday-ish", "keep": "no"},
+         "YYYY-MM-DD"),
+        ({"recipient": "Dana", "channel": "email", "sent_on": "", "keep": "maybe"}, "yes or no"),
+        ({"recipient": "Dana", "channel": "email", "sent_on": "2027-01-01", "keep": "no"},
+         "in the future"),
+    ]:
+        opened = await world.ada.click(reply, draft_button(reply, "sent"))
+        result = await world.ada.submit_modal(opened, values)
+        assert expected in result.response.content
+    assert await followups_store.member_log(world.bot.db, world.ada.id) == []
+    for _ in range(2):
+        await world.ada.slash("outreach log", {"who": "dana", "channel": "email"})
+    opened = await world.ada.click(reply, draft_button(reply, "sent"))
+    third = await world.ada.submit_modal(opened, {"recipient": "Dana", "channel": "email",
+                                                  "sent_on": "", "keep": "no"})
+    assert "third attempt" in third.response.content
+
+
+async def test_a_reviewed_follow_up_logged_as_sent_is_the_second_attempt(
+    world: CohortWorld,
+) -> None:
+    await world.ada.slash("outreach log", {"who": "Dana", "channel": "email",
+                                           "sent_on": "2025-12-26"})
+    opened = await world.ada.slash("review")
+    reviewed = await world.ada.submit_modal(opened, {
+        "draft": "Hi Dana, following up on my note from last week about your survival "
+                 "analysis post; I'd still love to hear how you chose the window. Thanks!",
+        "channel": "email", "attempt": "2"})
+    review = reviewed.response
+    opened = await world.ada.click(review, draft_button(review, "sent"))
+    done = await world.ada.submit_modal(opened, {"recipient": "Dana", "channel": "email",
+                                                 "sent_on": "", "keep": "no"})
+    assert "follow-up to **Dana** (attempt 2 of 2)" in done.response.content
+
+
+async def test_two_members_filling_the_same_form_do_not_cross(world: CohortWorld) -> None:
+    await world.ada.dm(STRONG_DRAFT)
+    await world.ben.dm(WEAK_DRAFT)
+    ada_review, ben_review = review_of(world, world.ada), review_of(world, world.ben)
+    ada_form = await world.ada.click(ada_review, draft_button(ada_review, "sent"))
+    ben_form = await world.ben.click(ben_review, draft_button(ben_review, "sent"))
+    await world.ada.submit_modal(ada_form, {"recipient": "Dana", "channel": "email",
+                                            "sent_on": "", "keep": "yes"})
+    done = await world.ben.submit_modal(ben_form, {"recipient": "Sam", "channel": "email",
+                                                   "sent_on": "", "keep": "yes"})
+    assert "Logged" in done.response.content
+    ((ada_row, _),) = await followups_store.member_log(world.bot.db, world.ada.id)
+    ((ben_row, _),) = await followups_store.member_log(world.bot.db, world.ben.id)
+    assert (ada_row.recipient, ada_row.draft) == ("Dana", STRONG_DRAFT)
+    assert (ben_row.recipient, ben_row.draft) == ("Sam", WEAK_DRAFT)
+
+
+async def test_the_kept_draft_is_in_the_reminder(world: CohortWorld) -> None:
+    await log_review(world, STRONG_DRAFT, keep="yes")
+    await world.clock.advance(timedelta(days=7))
+    (reminder,) = reminders(world, world.ada)
+    assert STRONG_DRAFT[:60] in str(reminder.embeds[0])
+    assert reminder.allowed_mentions == {"parse": []}
+
+
+# --- /forget-me --------------------------------------------------------------------------------
+
+
+async def test_forget_me_removes_outreaches_reminders_settings_and_jobs(
+    world: CohortWorld,
+) -> None:
+    await world.ada.slash("settings timezone", {"zone": "Europe/Berlin"})
+    await world.ada.slash("outreach log", {"who": "Dana", "channel": "email",
+                                           "sent_on": "2025-12-29"})  # due within hours
+    assert len(world.bot.scheduler.job_ids("fu:")) == 2  # the sweep and Dana's reminder
+    asked = await world.ada.slash("forget-me")
+    assert "settings (your timezone)" in asked.response.content
+    await world.ada.click(asked.response, component(asked.response, "Delete everything"))
+    assert (await privacy_store.stored_counts(world.bot.db, world.ada.id)).total == 0
+    assert world.bot.scheduler.job_ids("fu:") == ["fu:sweep"]
+    await world.clock.advance(timedelta(days=3))
+    assert reminders(world, world.ada) == []

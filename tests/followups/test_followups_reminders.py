@@ -1,0 +1,173 @@
+"""The reminder end to end: the real bot in the local Discord, the clock moved, never slept.
+
+It fires once at a friendly hour in the member's timezone, each button does what it says
+(also after a restart), a snooze stays inside the window, a new timezone moves it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from storage import followups as followups_store
+from tests.followups.helpers import labels, reminders, stamp, text_of
+from tests.world import CohortWorld, component
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # the world's clock: Monday 09:00 UTC
+FOLLOW_UP = ("Hi Dana, following up on my note about your survival analysis post. I tried "
+             "the censoring window you described and it helped; could I ask one question "
+             "about how you validated it? Totally fine if now is busy.")
+
+
+async def log_dana(world: CohortWorld) -> str:
+    result = await world.ada.slash("outreach log", {"who": "Dana Lee", "channel": "email"})
+    assert result.ephemeral
+    return text_of(result)
+
+
+async def a_week_later(world: CohortWorld) -> Any:
+    """ada logs her email to Dana; a week later, the reminder."""
+    await log_dana(world)
+    await world.clock.advance(timedelta(days=7))
+    (reminder,) = reminders(world, world.ada)
+    return reminder
+
+
+async def test_the_reminder_fires_once_at_a_friendly_hour_in_the_members_timezone(
+    world: CohortWorld,
+) -> None:
+    await world.ada.slash("settings timezone", {"zone": "America/New_York"})
+    logged = await log_dana(world)
+    # Sent at 04:00 in New York: a week later at 04:00 is night there, so 09:00 instead.
+    due = datetime(2026, 1, 12, 14, 0, tzinfo=UTC)
+    assert f"remind you {stamp(due)} ({stamp(due, 'R')})" in logged
+    await world.clock.set(due - timedelta(minutes=1))
+    assert reminders(world, world.ada) == []
+    await world.clock.advance(timedelta(minutes=2))
+    (reminder,) = reminders(world, world.ada)
+    text = str(reminder.embeds[0])
+    assert "Dana Lee" in text and "**one** follow-up" in text
+    assert stamp(START + timedelta(days=14)) in text  # when the window ends
+    assert "late" not in text
+    assert labels(reminder) == ["They replied", "Review my follow-up", "I sent my follow-up",
+                                "Not following up", "Snooze 1 day", "Snooze 3 days"]
+    await world.clock.advance(timedelta(days=9))
+    assert len(reminders(world, world.ada)) == 1  # one reminder, never a drip
+    listed = text_of(await world.ada.slash("outreach list"))
+    assert "closed quietly: the window ended" in listed
+
+
+async def test_they_replied(world: CohortWorld) -> None:
+    reminder = await a_week_later(world)
+    done = await world.ada.click(reminder, component(reminder, "They replied"))
+    assert done.callback_type == 7  # the reminder itself is updated
+    assert "replied" in done.updated_message.content and done.updated_message.components == []
+    assert "they replied" in text_of(await world.ada.slash("outreach list"))
+    stats = text_of(await world.mod.slash("outreach stats"))
+    assert "Replies after the first message: **1 of 1 (100%)**" in stats
+
+
+async def test_not_following_up(world: CohortWorld) -> None:
+    reminder = await a_week_later(world)
+    done = await world.ada.click(reminder, component(reminder, "Not following up"))
+    assert "no follow-up to Dana Lee" in done.updated_message.content
+    assert "Snooze 1 day" not in labels(done.updated_message)
+    assert "not following up" in text_of(await world.ada.slash("outreach list"))
+    await world.clock.advance(timedelta(days=7))
+    assert len(reminders(world, world.ada)) == 1
+
+
+async def test_i_sent_my_follow_up(world: CohortWorld) -> None:
+    reminder = await a_week_later(world)
+    done = await world.ada.click(reminder, component(reminder, "I sent my follow-up"))
+    assert "second and last attempt" in done.updated_message.content
+    assert labels(done.updated_message) == ["They replied"]
+    listed = text_of(await world.ada.slash("outreach list"))
+    assert "attempt 2 of 2" in listed and "followed up" in listed
+    # A reply after the follow-up still counts, for the cohort's reply rate.
+    await world.ada.click(reminder, component(reminder, "They replied"))
+    stats = text_of(await world.mod.slash("outreach stats"))
+    assert "Replies after the follow-up: **1 of 1 (100%)**" in stats
+
+
+async def test_a_third_attempt_is_refused_everywhere(world: CohortWorld) -> None:
+    reminder = await a_week_later(world)
+    second = await world.ada.slash("outreach log", {"who": "dana lee", "channel": "email"})
+    assert "follow-up to **Dana Lee** (attempt 2 of 2)" in second.response.content
+    third = await world.ada.slash("outreach log", {"who": "DANA LEE", "channel": "email"})
+    assert "third attempt" in third.response.content and "two at most" in third.response.content
+    # The reminder's buttons, after the window too.
+    await world.clock.advance(timedelta(days=8))
+    pressed = await world.ada.click(reminder, component(reminder, "I sent my follow-up"))
+    assert pressed.ephemeral and "third attempt" in pressed.response.content
+    review = await world.ada.click(reminder, component(reminder, "Review my follow-up"))
+    assert review.modal is None and "third attempt" in review.response.content
+    rows = await followups_store.member_log(world.bot.db, world.ada.id)
+    assert [(o.attempts, o.status.value) for o, _ in rows] == [(2, "followed_up")]
+
+
+async def test_review_my_follow_up_then_log_it(world: CohortWorld) -> None:
+    reminder = await a_week_later(world)
+    opened = await world.ada.click(reminder, component(reminder, "Review my follow-up"))
+    assert opened.modal is not None and "Review my follow-up" in opened.modal["title"]
+    reviewed = await world.ada.submit_modal(opened, {"draft": FOLLOW_UP})
+    review = reviewed.response
+    assert review.embeds and "follow-up (attempt 2)" in review.embeds[0]["description"]
+    assert "/100" in review.embeds[0]["title"]
+    assert labels(review) == ["I sent my follow-up"]
+    done = await world.ada.click(review, component(review, "I sent my follow-up"))
+    assert "second and last attempt" in done.updated_message.content
+    (row, _), = await followups_store.member_log(world.bot.db, world.ada.id)
+    assert row.attempts == 2
+    late = await world.ada.click(reminder, component(reminder, "Review my follow-up"))
+    assert late.modal is None and "third attempt" in late.response.content
+
+
+async def test_snooze_moves_the_one_reminder_and_stays_inside_the_window(
+    world: CohortWorld,
+) -> None:
+    first = await a_week_later(world)
+    snoozed = await world.ada.click(first, component(first, "Snooze 3 days"))
+    again_at = START + timedelta(days=10)
+    assert stamp(again_at) in snoozed.updated_message.content
+    assert "Snooze 1 day" not in labels(snoozed.updated_message)
+    assert f"snoozed until {stamp(again_at)}" in text_of(await world.ada.slash("outreach list"))
+    await world.clock.set(again_at - timedelta(minutes=1))
+    assert len(reminders(world, world.ada)) == 1
+    await world.clock.advance(timedelta(minutes=1))
+    second = reminders(world, world.ada)[-1]
+    assert len(reminders(world, world.ada)) == 2
+    await world.ada.click(second, component(second, "Snooze 3 days"))
+    await world.clock.advance(timedelta(days=3))
+    third = reminders(world, world.ada)[-1]
+    # Day 13: three more days would pass the window's end (day 14); one still fits.
+    assert "Snooze 3 days" not in labels(third) and "Snooze 1 day" in labels(third)
+    rows = await world.bot.db.fetchval("SELECT COUNT(*) FROM followups")
+    assert rows == 1  # one reminder row, moved, never added
+
+
+async def test_buttons_survive_a_restart(world: CohortWorld) -> None:
+    reminder = await a_week_later(world)
+    await world.restart()
+    snoozed = await world.ada.click(reminder, component(reminder, "Snooze 1 day"))
+    assert "Snoozed" in snoozed.updated_message.content
+    await world.restart()
+    await world.clock.advance(timedelta(days=1))
+    second = reminders(world, world.ada)[-1]
+    assert len(reminders(world, world.ada)) == 2
+    await world.restart()
+    done = await world.ada.click(second, component(second, "They replied"))
+    assert "replied" in done.updated_message.content
+
+
+async def test_a_new_timezone_after_logging_moves_the_reminder(world: CohortWorld) -> None:
+    logged = await log_dana(world)  # the cohort's zone (UTC): due Monday 09:00 UTC
+    assert stamp(START + timedelta(days=7)) in logged
+    changed = await world.ada.slash("settings timezone", {"zone": "Asia/Tokyo"})
+    due = datetime(2026, 1, 12, 0, 0, tzinfo=UTC)  # Monday 09:00 in Tokyo
+    assert "moved 1 pending reminder" in changed.response.content
+    assert stamp(due) in changed.response.content
+    await world.clock.set(due - timedelta(minutes=1))
+    assert reminders(world, world.ada) == []
+    await world.clock.advance(timedelta(minutes=1))
+    assert len(reminders(world, world.ada)) == 1

@@ -1,0 +1,368 @@
+"""bot/followups.py: the time rules, the two-attempt cap, who is the same person, "sent on".
+
+Table-driven for the cases a member meets, property-based (hypothesis) for the time rules
+across zones with DST (gaps and repeated hours, at 02:00 and at midnight, 30- and 45-minute
+offsets) and for text input.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.errors import UserError
+from bot.followups import (
+    DEFAULT_HOURS,
+    THIRD_ATTEMPT,
+    FriendlyHours,
+    OutreachStatus,
+    actions_for,
+    first_due,
+    fit,
+    fold_name,
+    follow_up_refusal,
+    is_friendly,
+    is_late,
+    last_friendly,
+    moved_to_zone,
+    next_friendly,
+    parse_recipient,
+    parse_sent_on,
+    same_person,
+    snooze_options,
+    snoozed_until,
+    window_end,
+)
+
+BERLIN, NEW_YORK, TOKYO = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York"), ZoneInfo(
+    "Asia/Tokyo")
+# DST at 02:00 (Berlin, New York), at midnight (Havana, Santiago), a 30-minute shift
+# (Lord Howe), odd offsets (Kolkata +05:30, Chatham +12:45), the south (Sydney), none (UTC).
+ZONES = [ZoneInfo(z) for z in (
+    "UTC", "Europe/Berlin", "America/New_York", "America/Havana", "America/Santiago",
+    "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Chatham", "Australia/Sydney",
+    "America/Los_Angeles", "Asia/Tokyo",
+)]
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+def local(tz: ZoneInfo, *args: int) -> datetime:
+    return datetime(*args, tzinfo=tz)  # type: ignore[misc]
+
+
+# --- friendly hours --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "hours"), [
+    ("09:00-19:00", FriendlyHours(time(9), time(19))),
+    ("8:30 - 20:15", FriendlyHours(time(8, 30), time(20, 15))),
+    ("00:00-23:59", FriendlyHours(time(0), time(23, 59))),
+])
+def test_friendly_hours_parse(text: str, hours: FriendlyHours) -> None:
+    assert FriendlyHours.parse(text) == hours
+    assert FriendlyHours.parse(str(hours)) == hours
+
+
+@pytest.mark.parametrize("text", ["9-19", "19:00-09:00", "09:00-09:30", "25:00-26:00",
+                                  "09:60-19:00", "", "nine to seven"])
+def test_friendly_hours_refuse_what_is_not_a_range(text: str) -> None:
+    with pytest.raises(ValueError, match="09:00-19:00"):
+        FriendlyHours.parse(text)
+
+
+# --- when the reminder comes ------------------------------------------------------------------
+
+MONDAY = utc(2026, 1, 5, 9)  # the clock's start in the tests
+
+
+@pytest.mark.parametrize(("sent", "days", "now", "tz", "expected"), [
+    # A week later at the same time of day, when that is friendly.
+    (local(BERLIN, 2026, 1, 5, 11), 7, MONDAY, BERLIN, local(BERLIN, 2026, 1, 12, 11)),
+    # Sent late at night: not at 22:30 a week later, but the next morning.
+    (local(BERLIN, 2026, 1, 5, 22, 30), 7, MONDAY, BERLIN, local(BERLIN, 2026, 1, 13, 9)),
+    # Sent early: the same day once the friendly hours start.
+    (local(BERLIN, 2026, 1, 5, 6), 7, MONDAY, BERLIN, local(BERLIN, 2026, 1, 12, 9)),
+    # 14 days, sent at night: the next morning is past the window, so the evening before.
+    (local(BERLIN, 2026, 1, 5, 22), 14, MONDAY, BERLIN, local(BERLIN, 2026, 1, 19, 19)),
+    # The same instant, read in each member's own zone.
+    (utc(2026, 1, 5, 9), 7, MONDAY, NEW_YORK, local(NEW_YORK, 2026, 1, 12, 9)),
+    (utc(2026, 1, 5, 9), 7, MONDAY, TOKYO, local(TOKYO, 2026, 1, 12, 18)),
+    # Logged 10 days after sending, at 03:00 for the member: their next morning.
+    (utc(2026, 1, 1, 2), 7, utc(2026, 1, 11, 2), BERLIN, local(BERLIN, 2026, 1, 11, 9)),
+    # Logged with the window ending before the member's morning: at once (the last chance).
+    (utc(2026, 1, 1, 4), 7, utc(2026, 1, 15, 1), BERLIN, utc(2026, 1, 15, 1)),
+    # Logged after the window ended: no reminder.
+    (utc(2026, 1, 1, 9), 7, utc(2026, 1, 16, 9), BERLIN, None),
+])
+def test_first_due(sent: datetime, days: int, now: datetime, tz: ZoneInfo,
+                   expected: datetime | None) -> None:
+    assert first_due(sent, days, now, tz, DEFAULT_HOURS) == expected
+
+
+@pytest.mark.parametrize(("when", "tz", "hours", "expected"), [
+    # Berlin springs forward at 02:00 on 2026-03-29; 02:30 does not exist that day.
+    (local(BERLIN, 2026, 3, 29, 1), BERLIN, "02:30-19:00", utc(2026, 3, 29, 1)),  # = 03:00 CEST
+    # Berlin falls back on 2026-10-25: 02:30 happens twice; the first one counts.
+    (local(BERLIN, 2026, 10, 25, 0), BERLIN, "02:30-19:00", utc(2026, 10, 25, 0, 30)),
+    # Havana springs forward at midnight on 2026-03-08: the day starts at 01:00.
+    (local(ZoneInfo("America/Havana"), 2026, 3, 7, 23), ZoneInfo("America/Havana"),
+     "00:30-19:00", utc(2026, 3, 8, 5)),
+])
+def test_next_friendly_across_dst(when: datetime, tz: ZoneInfo, hours: str,
+                                  expected: datetime) -> None:
+    result = next_friendly(when, tz, FriendlyHours.parse(hours))
+    assert result == expected
+    assert is_friendly(result, tz, FriendlyHours.parse(hours))
+
+
+def test_last_friendly_inside_a_gap_is_just_before_it() -> None:
+    hours = FriendlyHours.parse("00:00-02:30")
+    result = last_friendly(local(BERLIN, 2026, 3, 29, 5), BERLIN, hours)
+    assert result.astimezone(BERLIN).time() < time(2) and result == utc(2026, 3, 29, 0, 59, 59)
+
+
+zones = st.sampled_from(ZONES)
+# hypothesis takes naive bounds and attaches the zone itself.
+instants = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31),  # noqa: DTZ001
+                        timezones=st.just(UTC))
+
+
+@st.composite
+def friendly_hours(draw: st.DrawFn) -> FriendlyHours:
+    start = draw(st.integers(0, 22 * 60))
+    end = draw(st.integers(start + 60, 23 * 60 + 59))
+    return FriendlyHours(time(start // 60, start % 60), time(end // 60, end % 60))
+
+
+def _no_friendly_between(start: datetime, end: datetime, tz: ZoneInfo,
+                         hours: FriendlyHours) -> bool:
+    return start > end or next_friendly(start, tz, hours) > end
+
+
+@settings(max_examples=300, deadline=None)
+@given(sent=instants, days=st.integers(7, 14), later=st.integers(0, 16 * 24 * 60),
+       tz=zones, hours=friendly_hours())
+def test_the_reminder_is_friendly_inside_the_window_and_as_early_as_allowed(
+    sent: datetime, days: int, later: int, tz: ZoneInfo, hours: FriendlyHours,
+) -> None:
+    now = sent + timedelta(minutes=later)
+    end = window_end(sent)
+    due = first_due(sent, days, now, tz, hours)
+    if now > end:
+        assert due is None
+        return
+    assert due is not None
+    assert now <= due <= end
+    wish = max(sent + timedelta(days=days), now)
+    if is_friendly(due, tz, hours):
+        # The first friendly moment after the wish, or (none left in the window) the last
+        # one before it: never a friendly moment skipped on the way.
+        if due >= wish:
+            assert _no_friendly_between(wish, due - timedelta(seconds=1), tz, hours)
+        else:
+            assert _no_friendly_between(wish, end, tz, hours)
+    else:
+        # At night only when no friendly moment is left in the window: at once.
+        assert due == now and _no_friendly_between(now, end, tz, hours)
+
+
+@settings(max_examples=200, deadline=None)
+@given(when=instants, tz=zones, hours=friendly_hours())
+def test_next_and_last_friendly_are_friendly_and_on_the_right_side(
+    when: datetime, tz: ZoneInfo, hours: FriendlyHours,
+) -> None:
+    after, before = next_friendly(when, tz, hours), last_friendly(when, tz, hours)
+    assert before <= when <= after
+    assert is_friendly(after, tz, hours) and is_friendly(before, tz, hours)
+    assert after - when < timedelta(days=2) and when - before < timedelta(days=2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(sent=instants, later=st.integers(0, 15 * 24 * 60), days=st.sampled_from([1, 3]),
+       tz=zones, hours=friendly_hours())
+def test_a_snooze_stays_inside_the_window(sent: datetime, later: int, days: int, tz: ZoneInfo,
+                                          hours: FriendlyHours) -> None:
+    now = sent + timedelta(minutes=later)
+    end = window_end(sent)
+    until = snoozed_until(days, now, end, tz, hours)
+    if now + timedelta(days=days) > end:
+        assert until is None and days not in snooze_options(now, end)
+        return
+    assert until is not None
+    assert now <= until <= end
+    assert is_friendly(until, tz, hours) or until == now
+
+
+@settings(max_examples=200, deadline=None)
+@given(sent=instants, later=st.integers(0, 13 * 24 * 60), old=zones, new=zones,
+       hours=friendly_hours())
+def test_a_new_timezone_moves_the_reminder_to_a_friendly_hour_there(
+    sent: datetime, later: int, old: ZoneInfo, new: ZoneInfo, hours: FriendlyHours,
+) -> None:
+    planned_at = sent + timedelta(minutes=later // 2)
+    due = first_due(sent, 7, planned_at, old, hours)
+    assert due is not None
+    now = sent + timedelta(minutes=later)
+    end = window_end(sent)
+    moved = moved_to_zone(due, old, new, now, end, hours)
+    assert moved is not None and now <= moved <= end
+    assert is_friendly(moved, new, hours) or moved == now
+
+
+def test_a_new_timezone_keeps_the_local_time_of_day() -> None:
+    due = local(BERLIN, 2026, 1, 12, 9, 30)
+    moved = moved_to_zone(due, BERLIN, NEW_YORK, MONDAY, window_end(MONDAY), DEFAULT_HOURS)
+    assert moved == local(NEW_YORK, 2026, 1, 12, 9, 30)
+
+
+def test_fit_is_none_once_the_window_has_ended() -> None:
+    end = window_end(MONDAY)
+    assert fit(end, end, end, BERLIN, DEFAULT_HOURS) == end  # its last instant is inside
+    assert fit(end, end + timedelta(seconds=1), end, BERLIN, DEFAULT_HOURS) is None
+
+
+@pytest.mark.parametrize(("left", "options"), [
+    (timedelta(days=5), (1, 3)), (timedelta(days=3), (1, 3)), (timedelta(days=2), (1,)),
+    (timedelta(hours=23), ()),
+])
+def test_snooze_options_fit_the_window(left: timedelta, options: tuple[int, ...]) -> None:
+    assert snooze_options(MONDAY, MONDAY + left) == options
+
+
+def test_late_means_more_than_a_quarter_of_an_hour() -> None:
+    assert not is_late(MONDAY, MONDAY + timedelta(minutes=15))
+    assert is_late(MONDAY, MONDAY + timedelta(minutes=16))
+
+
+# --- attempts ---------------------------------------------------------------------------------
+
+AWAITING, REMINDED = OutreachStatus.AWAITING, OutreachStatus.REMINDED
+
+
+@pytest.mark.parametrize(("attempts", "status", "days_after", "refused"), [
+    (1, REMINDED, 8, None),
+    (1, OutreachStatus.DROPPED, 8, None),  # changed their mind, still inside the window
+    (2, OutreachStatus.FOLLOWED_UP, 8, "third attempt"),
+    (1, OutreachStatus.REPLIED, 8, "already replied"),
+    (1, REMINDED, 15, "window for a follow-up to Dana closed"),
+    (2, OutreachStatus.FOLLOWED_UP, 20, "third attempt"),
+])
+def test_follow_up_refusal(attempts: int, status: OutreachStatus, days_after: int,
+                           refused: str | None) -> None:
+    reason = follow_up_refusal(attempts, status, MONDAY, MONDAY + timedelta(days=days_after),
+                               "Dana")
+    assert (reason is None) if refused is None else (refused in str(reason))
+
+
+def test_the_third_attempt_refusal_gives_the_lessons_reason() -> None:
+    text = THIRD_ATTEMPT.format(who="Dana")
+    assert "two at most" in text and "one follow-up" in text and "spamming" in text
+
+
+@pytest.mark.parametrize(("status", "attempts", "days", "actions"), [
+    (REMINDED, 1, 8, ("replied", "review", "sent", "drop", "snooze1", "snooze3")),
+    (REMINDED, 1, 12, ("replied", "review", "sent", "drop", "snooze1")),
+    (REMINDED, 1, 13.5, ("replied", "review", "sent", "drop")),
+    (OutreachStatus.FOLLOWED_UP, 2, 9, ("replied",)),
+    (OutreachStatus.DROPPED, 1, 9, ("replied", "review", "sent")),
+    (OutreachStatus.EXPIRED, 1, 15, ("replied",)),
+    (OutreachStatus.REPLIED, 1, 9, ()),
+])
+def test_buttons_offered(status: OutreachStatus, attempts: int, days: float,
+                         actions: tuple[str, ...]) -> None:
+    now = MONDAY + timedelta(days=days)
+    assert actions_for(status, attempts, now, window_end(MONDAY)) == actions
+
+
+# --- the same person -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("Dana Lee", "dana lee", True),
+    ("José Núñez", "JOSE NUNEZ", True),
+    ("  Dana   Lee ", "Dana Lee", True),
+    ("Dana Lee", "Dana Leeds", False),
+    ("dana@acme.com", "Dana.Lee <DANA@ACME.COM>", True),
+    ("Dana Lee <dana@acme.com>", "Dana Lee", True),  # no email on one side: the name decides
+    ("Dana Lee <dana@acme.com>", "Dana Lee <dana@globex.com>", False),  # two different people
+    ("https://www.linkedin.com/in/danalee/", "linkedin.com/in/DanaLee?trk=x", True),
+    ("https://uk.linkedin.com/in/danalee", "Dana — https://linkedin.com/in/danalee/", True),
+    ("https://linkedin.com/in/danalee", "https://linkedin.com/in/danlee", False),
+    ("dana@acme.com", "sam@acme.com", False),
+    ("dana@acme.com", "https://linkedin.com/in/dana", False),  # nothing shared, no names
+])
+def test_same_person(a: str, b: str, same: bool) -> None:
+    left, right = parse_recipient(a), parse_recipient(b)
+    assert same_person(left, right) is same
+    assert same_person(right, left) is same
+
+
+def test_a_blank_recipient_is_refused() -> None:
+    with pytest.raises(UserError, match="who you sent it to"):
+        parse_recipient("   ")
+
+
+letters = st.text(alphabet="abcdefgjklmnopsz éèêáàñçöüøåßÉÑ-'", min_size=1, max_size=30)
+
+
+@given(name=letters.filter(lambda t: t.strip(" -'")))
+def test_names_match_whatever_the_case_and_accents(name: str) -> None:
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name)
+                   if not unicodedata.combining(c))
+    assert fold_name(bare.upper()) == fold_name(name)
+    assert same_person(parse_recipient(name), parse_recipient(bare.upper()))
+
+
+@given(text=st.text(min_size=1, max_size=200).filter(str.strip))
+def test_any_recipient_text_parses_to_normalized_keys(text: str) -> None:
+    who = parse_recipient(text)
+    assert who.text == " ".join(text.split())
+    assert who.email == who.email.casefold() and who.url == who.url.lower()
+    assert same_person(who, who) is bool(who.email or who.url or who.name)
+
+
+# --- "sent on" ---------------------------------------------------------------------------------
+
+NOW = utc(2026, 1, 12, 23, 30)  # already Tuesday the 13th in Tokyo
+
+
+@pytest.mark.parametrize(("typed", "tz", "expected"), [
+    ("", BERLIN, NOW),
+    ("today", BERLIN, NOW),
+    ("yesterday", BERLIN, local(BERLIN, 2026, 1, 12, 12)),  # Berlin is past midnight: the 13th
+    ("3 days ago", UTC, utc(2026, 1, 9, 12)),
+    ("2026-01-02", BERLIN, local(BERLIN, 2026, 1, 2, 12)),
+    ("2026-01-13", TOKYO, NOW),  # today in Tokyo
+    ("2026-01-12", NEW_YORK, NOW),  # today in New York
+])
+def test_parse_sent_on(typed: str, tz: ZoneInfo, expected: datetime) -> None:
+    assert parse_sent_on(typed, NOW, tz) == expected
+
+
+@pytest.mark.parametrize(("typed", "tz", "message"), [
+    ("2026-01-13", NEW_YORK, "in the future"),
+    ("2026-01-14", TOKYO, "in the future"),
+    ("tomorrow", BERLIN, "YYYY-MM-DD"),
+    ("12/01/2026", BERLIN, "YYYY-MM-DD"),
+    ("2024-06-01", BERLIN, "more than a year ago"),
+])
+def test_parse_sent_on_refuses(typed: str, tz: ZoneInfo, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        parse_sent_on(typed, NOW, tz)
+
+
+@given(typed=st.text(max_size=40), tz=zones)
+def test_any_sent_on_text_is_a_past_time_or_a_clear_refusal(typed: str, tz: ZoneInfo) -> None:
+    try:
+        when = parse_sent_on(typed, NOW, tz)
+    except UserError as refusal:
+        assert refusal.message
+    else:
+        assert NOW - timedelta(days=367) <= when <= NOW

@@ -1,0 +1,521 @@
+"""FollowupsService on a real SQLite file, the real APScheduler and a ManualClock, with a fake
+Discord behind its port: delivery exactly once at every crash point, restarts, DMs closed,
+Discord failing, two connections on one database, memory holding only the next slice.
+
+A crash is `Crash`, a BaseException nothing in the bot catches: it stops the delivery where
+it is, as a killed process would; the "restart" is a new service, scheduler and connection on
+the same file (the old ones are dropped, not closed cleanly first where that matters).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock, to_ms
+from bot.config import FollowupSettings, ReviewLimits
+from bot.errors import UserError
+from bot.followups import OutreachStatus, ReminderStatus
+from bot.scheduler import Scheduler
+from bot.services.followups import SLICE, DmClosed, FollowupsService, ReminderMessage
+from bot.services.review import ReviewService
+from bot.services.settings import SettingsService
+from storage import Database
+from storage import followups as followups_store
+from storage.db import MIGRATIONS
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday; the cohort's zone is UTC here
+WEEK = timedelta(days=7)
+# The schema just before this feature's migration: outreach logged without reminders.
+BEFORE_FOLLOWUPS = next(n for n, name, _ in MIGRATIONS if name.endswith("_followups.sql")) - 1
+
+
+class Crash(BaseException):
+    """The process dies here."""
+
+
+@dataclass
+class FakeDiscord:
+    """Each member's DM as Discord keeps it: message ids in order, with what they carry."""
+
+    inbox: dict[int, list[tuple[int, ReminderMessage]]] = field(default_factory=dict)
+    closed: set[int] = field(default_factory=set)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+
+    def sent(self, user_id: int) -> list[ReminderMessage]:
+        return [m for _, m in self.inbox.get(user_id, [])]
+
+    def total(self) -> int:
+        return sum(len(v) for v in self.inbox.values())
+
+
+@dataclass
+class FakePort:
+    discord: FakeDiscord
+    before_send: Callable[[], None] | None = None  # runs before Discord takes the message
+    after_send: Callable[[], None] | None = None  # runs after Discord took it
+    on_floor: Callable[[], None] | None = None
+    on_find: Callable[[], None] | None = None
+    sends: int = 0
+
+    async def history_floor(self, user_id: int) -> int:
+        if self.on_floor:
+            self.on_floor()
+        messages = self.discord.inbox.get(user_id, [])
+        return messages[-1][0] if messages else 0
+
+    async def send(self, user_id: int, message: ReminderMessage) -> int:
+        self.sends += 1
+        if self.before_send:
+            self.before_send()
+        if user_id in self.discord.closed:
+            raise DmClosed
+        message_id = next(self.discord.ids)
+        self.discord.inbox.setdefault(user_id, []).append((message_id, message))
+        if self.after_send:
+            self.after_send()
+        return message_id
+
+    async def find(self, user_id: int, followup_id: int, delivery: int,
+                   after: int) -> int | None:
+        if self.on_find:
+            self.on_find()
+        for message_id, m in self.discord.inbox.get(user_id, []):
+            if message_id > after and (m.followup_id, m.delivery) == (followup_id, delivery):
+                return message_id
+        return None
+
+
+async def settle() -> None:
+    """Wait for the deliveries started in tasks of their own (a reminder already due when it
+    is logged goes out at once)."""
+    while tasks := [t for t in asyncio.all_tasks() if t.get_name().startswith("cohortbot:")]:
+        await asyncio.gather(*tasks)
+
+
+def crash() -> None:
+    raise Crash
+
+
+def discord_error() -> None:
+    raise ConnectionResetError("Discord went away mid-request")
+
+
+@dataclass
+class Bot:
+    """One bot process's follow-ups: connection, scheduler, service."""
+
+    db: Database
+    scheduler: Scheduler
+    service: FollowupsService
+    port: FakePort
+
+    async def stop(self) -> None:
+        await self.service.stop()
+        await self.scheduler.shutdown()
+        await self.db.close()
+
+
+class World:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.clock = ManualClock(START)
+        self.discord = FakeDiscord()
+        self.bots: list[Bot] = []
+
+    async def start(self, *, window_days: int = 7, begin: bool = True) -> Bot:
+        db = await Database.open(self.path)
+        scheduler = Scheduler(self.clock)
+        scheduler.start()
+        port = FakePort(self.discord)
+        settings = SettingsService(db, self.clock, "UTC")
+        service = FollowupsService(db, self.clock, scheduler,
+                                   FollowupSettings(window_days=window_days),
+                                   ReviewService(db, self.clock, ReviewLimits()), settings, port)
+        bot = Bot(db, scheduler, service, port)
+        self.bots.append(bot)
+        if begin:
+            await service.start()
+        return bot
+
+    async def restart(self, old: Bot) -> Bot:
+        await old.stop()
+        self.bots.remove(old)
+        return await self.start()
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    w = World(tmp_path / "cohort.db")
+    yield w
+    for bot in w.bots:
+        await bot.stop()
+
+
+async def log(bot: Bot, who: str = "Dana Lee", user: int = 1, **kw: object) -> int:
+    done = await bot.service.log_attempt(user_id=user, recipient=who, channel="email",
+                                         **kw)  # type: ignore[arg-type]
+    return done.outreach.id
+
+
+async def reminder_of(bot: Bot, user: int = 1) -> followups_store.Reminder:
+    ((_, row),) = [e for e in await followups_store.member_log(bot.db, user)][:1]
+    assert row is not None
+    return row
+
+
+# --- on time ----------------------------------------------------------------------------------
+
+
+async def test_the_reminder_fires_once_at_its_time(world: World) -> None:
+    bot = await world.start()
+    await log(bot)
+    due = START + WEEK  # Monday 09:00: friendly in UTC
+    await world.clock.set(due - timedelta(minutes=1))
+    assert world.discord.sent(1) == []
+    await world.clock.set(due + timedelta(minutes=1))
+    (message,) = world.discord.sent(1)
+    assert message.late_since is None and message.recipient == "Dana Lee"
+    assert "snooze3" in message.actions and message.window_end == START + timedelta(days=14)
+    row = await reminder_of(bot)
+    assert row.status is ReminderStatus.SENT and row.sent_at == to_ms(due)
+    assert row.outreach_status is OutreachStatus.REMINDED
+    await world.clock.advance(timedelta(days=10))
+    assert len(world.discord.sent(1)) == 1  # never a drip
+
+
+async def test_memory_holds_only_the_next_slice(world: World) -> None:
+    bot = await world.start()
+    # 600 outreaches sent over the last 13 days: their reminders are spread over two weeks.
+    for i in range(600):
+        sent = START - timedelta(minutes=i * 31)
+        await log(bot, f"Person {i}", user=i % 40,
+                  sent_on=None if i == 0 else f"{sent.date().isoformat()}")
+    await settle()
+    pending = await bot.db.fetchval("SELECT COUNT(*) FROM followups WHERE status = 'pending'")
+    in_memory = len(bot.scheduler.job_ids("fu:")) - 1  # minus the sweep
+    due_soon = await bot.db.fetchval(
+        "SELECT COUNT(*) FROM followups WHERE status = 'pending' AND due_at <= ?",
+        (to_ms(START + SLICE),))
+    assert in_memory == due_soon < pending
+    # A day later every one that came due was delivered; memory still holds one slice.
+    await world.clock.advance(timedelta(days=1))
+    assert len(bot.scheduler.job_ids("fu:")) - 1 <= await bot.db.fetchval(
+        "SELECT COUNT(*) FROM followups WHERE status = 'pending' AND due_at <= ?",
+        (to_ms(world.clock.now() + SLICE),))
+    delivered = await bot.db.fetchval("SELECT COUNT(*) FROM followups WHERE status = 'sent'")
+    assert delivered == world.discord.total() > 0
+    assert all(m.late_since is None for v in world.discord.inbox.values() for _, m in v)
+
+
+async def test_a_night_reminder_waits_for_the_morning(world: World) -> None:
+    bot = await world.start()
+    await bot.service._settings.set_zone(1, "America/New_York")
+    await log(bot, sent_on="2026-01-04")  # noon in New York on Sunday
+    await world.clock.set(datetime(2026, 1, 11, 16, 59, tzinfo=UTC))  # 11:59 in New York
+    assert world.discord.sent(1) == []
+    await world.clock.advance(timedelta(minutes=2))
+    assert len(world.discord.sent(1)) == 1
+
+
+# --- restarts -----------------------------------------------------------------------------------
+
+
+async def test_restart_before_the_due_time_delivers_on_time(world: World) -> None:
+    bot = await world.start()
+    await log(bot)
+    await world.clock.advance(timedelta(days=3))
+    bot = await world.restart(bot)
+    await world.clock.advance(timedelta(days=4, minutes=1))
+    (message,) = world.discord.sent(1)
+    assert message.late_since is None
+
+
+async def test_restart_after_the_due_time_delivers_at_once_saying_it_is_late(
+    world: World,
+) -> None:
+    bot = await world.start()
+    await log(bot)
+    await bot.stop()
+    world.bots.remove(bot)
+    await world.clock.advance(timedelta(days=8))  # the bot was down across the due time
+    bot = await world.start()
+    (message,) = world.discord.sent(1)
+    assert message.late_since == START + WEEK
+    assert message.late_reason is not None and "offline" in message.late_reason
+    await world.clock.advance(timedelta(days=2))
+    assert len(world.discord.sent(1)) == 1
+
+
+async def test_restart_after_the_window_closes_it_with_a_note(world: World) -> None:
+    bot = await world.start()
+    await log(bot)
+    await bot.stop()
+    world.bots.remove(bot)
+    await world.clock.advance(timedelta(days=15))
+    bot = await world.start()
+    assert world.discord.sent(1) == []
+    row = await reminder_of(bot)
+    assert row.status is ReminderStatus.EXPIRED
+    assert row.outreach_status is OutreachStatus.EXPIRED
+    (notice,) = await bot.service.notices_for(1)
+    assert notice.undelivered is ReminderStatus.EXPIRED and notice.actions == ("replied",)
+    await bot.service.notice_told(notice.followup_id)
+    assert await bot.service.notices_for(1) == []
+
+
+@pytest.mark.parametrize("hours_down", [0, 6])
+@pytest.mark.parametrize(("point", "already_sent"), [
+    ("on_floor", False),  # claimed, the floor not read yet: the send never started
+    ("before_send", False),  # the floor stored, Discord never got the message
+    ("after_send", True),  # Discord took it, the row never said so
+])
+async def test_a_crash_at_each_point_of_a_delivery_delivers_it_once(
+    world: World, point: str, already_sent: bool, hours_down: int,
+) -> None:
+    bot = await world.start()
+    await log(bot)
+    setattr(bot.port, point, crash)
+    await world.clock.set(START + WEEK)
+    assert (await reminder_of(bot)).status is ReminderStatus.SENDING  # the process "died"
+    assert len(world.discord.sent(1)) == (1 if already_sent else 0)
+    await world.clock.advance(timedelta(hours=hours_down))
+    bot = await world.restart(bot)
+    assert len(world.discord.sent(1)) == 1
+    row = await reminder_of(bot)
+    assert row.status is ReminderStatus.SENT and row.message_id == 1000
+    await world.clock.advance(timedelta(days=3))
+    assert len(world.discord.sent(1)) == 1
+
+
+async def test_a_snoozed_delivery_is_not_mistaken_for_the_first_one(world: World) -> None:
+    bot = await world.start()
+    await log(bot)
+    await world.clock.set(START + WEEK)
+    (first,) = world.discord.sent(1)
+    await bot.service.act(1, first.followup_id, "snooze1")
+    bot.port.after_send = crash
+    await world.clock.advance(timedelta(days=1))
+    bot = await world.restart(bot)  # history holds delivery 1 only, then delivery 2
+    assert [m.delivery for m in world.discord.sent(1)] == [1, 2]
+    assert (await reminder_of(bot)).status is ReminderStatus.SENT
+
+
+async def test_an_error_after_discord_took_it_is_checked_in_the_history(world: World) -> None:
+    bot = await world.start()
+    await log(bot)
+    bot.port.after_send = discord_error
+    await world.clock.set(START + WEEK)
+    assert len(world.discord.sent(1)) == 1
+    assert (await reminder_of(bot)).status is ReminderStatus.SENT
+
+
+async def test_discord_failing_is_retried_at_each_sweep_then_given_up(world: World) -> None:
+    bot = await world.start()
+    await log(bot)
+    bot.port.before_send = discord_error
+    await world.clock.set(START + WEEK)
+    await world.clock.advance(timedelta(hours=2))
+    assert bot.port.sends == 3  # at its time, then once per hourly sweep
+    bot.port.before_send = None
+    await world.clock.advance(timedelta(hours=1))
+    (message,) = world.discord.sent(1)
+    assert message.late_reason is not None and "retry" in message.late_reason
+
+    await log(bot, "Sam", user=2)
+    bot.port.before_send = discord_error
+    await world.clock.advance(WEEK + timedelta(hours=10))
+    row = await reminder_of(bot, user=2)
+    assert row.status is ReminderStatus.FAILED and bot.port.sends == 4 + 5
+    (notice,) = await bot.service.notices_for(2)
+    assert notice.undelivered is ReminderStatus.FAILED
+
+
+async def test_history_unreadable_at_recovery_is_looked_at_again_later(world: World) -> None:
+    bot = await world.start()
+    await log(bot)
+    bot.port.after_send = crash
+    await world.clock.set(START + WEEK)
+    await bot.stop()
+    world.bots.remove(bot)
+    bot = await world.start(begin=False)
+    bot.port.on_find = discord_error
+    await bot.service.start()
+    assert (await reminder_of(bot)).status is ReminderStatus.SENDING  # never sent blind
+    bot.port.on_find = None
+    await world.clock.advance(timedelta(minutes=70))  # a sweep after STUCK_AFTER
+    assert (await reminder_of(bot)).status is ReminderStatus.SENT
+    assert len(world.discord.sent(1)) == 1
+
+
+# --- DMs closed -------------------------------------------------------------------------------
+
+
+async def test_dms_closed_marks_it_undeliverable_and_never_retries(world: World) -> None:
+    bot = await world.start()
+    world.discord.closed.add(1)
+    await log(bot)
+    await world.clock.set(START + WEEK)
+    await world.clock.advance(timedelta(days=2))
+    bot = await world.restart(bot)
+    await world.clock.advance(timedelta(days=2))
+    assert bot.port.sends == 0 and world.discord.sent(1) == []
+    row = await reminder_of(bot)
+    assert row.status is ReminderStatus.UNDELIVERABLE
+    (notice,) = await bot.service.notices_for(1)
+    assert notice.undelivered is ReminderStatus.UNDELIVERABLE and "sent" in notice.actions
+    await bot.service.notice_told(notice.followup_id)
+    assert await bot.service.notices_for(1) == []
+    assert (await reminder_of(bot)).outreach_status is OutreachStatus.REMINDED
+
+
+# --- two processes on one database --------------------------------------------------------------
+
+
+async def test_two_connections_claim_each_reminder_once(world: World) -> None:
+    first = await world.start(begin=False)
+    second = await world.start(begin=False)  # a second process, without the lock
+    for i in range(60):
+        await log(first, f"Person {i}", user=i)
+    await world.clock.set(START + WEEK + timedelta(minutes=1))  # both schedulers fire
+    await asyncio.gather(first.service.sweep(), second.service.sweep())
+    assert world.discord.total() == 60
+    assert sorted(m.followup_id for v in world.discord.inbox.values() for _, m in v) == sorted(
+        set(m.followup_id for v in world.discord.inbox.values() for _, m in v))
+    assert first.port.sends + second.port.sends == 60
+
+
+# --- logging ----------------------------------------------------------------------------------
+
+
+async def test_the_second_log_is_the_follow_up_and_a_third_is_refused(world: World) -> None:
+    bot = await world.start()
+    first = await bot.service.log_attempt(user_id=1, recipient="Dana Lee <dana@acme.com>",
+                                          channel="email")
+    assert first.kind == "first" and first.due == START + WEEK
+    await world.clock.advance(timedelta(days=8))
+    second = await bot.service.log_attempt(user_id=1, recipient="DANA@ACME.COM",
+                                           channel="email")
+    assert second.kind == "followup" and second.outreach.id == first.outreach.id
+    assert second.outreach.attempts == 2 and not second.early
+    with pytest.raises(UserError, match="third attempt"):
+        await bot.service.log_attempt(user_id=1, recipient="dana lee", channel="email")
+    # Another member's Dana is theirs.
+    assert (await bot.service.log_attempt(user_id=2, recipient="Dana Lee",
+                                          channel="email")).kind == "first"
+
+
+async def test_a_reply_ends_the_cold_outreach(world: World) -> None:
+    bot = await world.start()
+    await log(bot)
+    assert await bot.service.mark_replied(1, "dana lee") == "Dana Lee"
+    assert bot.scheduler.job_ids("fu:") == ["fu:sweep"] or (
+        await reminder_of(bot)).status is ReminderStatus.CANCELLED
+    # A later message to someone who answered starts a new outreach, not a third attempt.
+    assert (await bot.service.log_attempt(user_id=1, recipient="Dana Lee",
+                                          channel="email")).kind == "first"
+
+
+async def test_one_outreach_per_review_however_often_it_is_pressed(world: World) -> None:
+    bot = await world.start()
+    results = await asyncio.gather(*(
+        bot.service.log_attempt(user_id=1, recipient="Dana", channel="email",
+                                source_message_id=555) for _ in range(3)))
+    assert sorted(r.kind for r in results) == ["already", "already", "first"]
+    assert await bot.db.fetchval("SELECT COUNT(*) FROM outreaches") == 1
+
+
+async def test_a_logged_date_after_the_window_gets_no_reminder(world: World) -> None:
+    bot = await world.start()
+    done = await bot.service.log_attempt(user_id=1, recipient="Dana", channel="email",
+                                         sent_on="2025-12-01")
+    assert done.due is None and done.outreach.status is OutreachStatus.EXPIRED
+    assert await bot.db.fetchval("SELECT COUNT(*) FROM followups") == 0
+
+
+async def test_a_follow_up_after_the_window_is_refused(world: World) -> None:
+    bot = await world.start()
+    await log(bot)
+    await world.clock.advance(timedelta(days=15))
+    with pytest.raises(UserError, match="closed on"):
+        await log(bot)
+    row = await reminder_of(bot)
+    with pytest.raises(UserError, match="closed on"):
+        await bot.service.act(1, row.id, "sent")
+
+
+# --- snooze and timezone ----------------------------------------------------------------------
+
+
+async def test_snooze_moves_the_one_reminder_and_stays_inside_the_window(world: World) -> None:
+    bot = await world.start()
+    await log(bot)
+    await world.clock.set(START + WEEK)
+    row = await reminder_of(bot)
+    acted = await bot.service.act(1, row.id, "snooze3")
+    assert acted.until == START + timedelta(days=10)
+    await world.clock.set(START + timedelta(days=10))
+    await bot.service.act(1, row.id, "snooze3")
+    await world.clock.set(START + timedelta(days=13))
+    with pytest.raises(UserError, match="no room to snooze 3"):
+        await bot.service.act(1, row.id, "snooze3")
+    acted = await bot.service.act(1, row.id, "snooze1")
+    assert acted.until is not None and acted.until <= START + timedelta(days=14)
+    await world.clock.set(START + timedelta(days=14))
+    assert [m.delivery for m in world.discord.sent(1)] == [1, 2, 3, 4]
+    assert await bot.db.fetchval("SELECT COUNT(*) FROM followups") == 1
+
+
+async def test_a_new_timezone_moves_pending_reminders(world: World) -> None:
+    bot = await world.start()
+    await log(bot)  # due Monday 09:00 UTC
+    await bot.service._settings.set_zone(1, "Asia/Tokyo")
+    (moved,) = await bot.service.timezone_changed(1)
+    assert moved == datetime(2026, 1, 12, 0, 0, tzinfo=UTC)  # Monday 09:00 in Tokyo
+    await world.clock.set(moved - timedelta(minutes=1))
+    assert world.discord.sent(1) == []
+    await world.clock.set(moved)
+    assert len(world.discord.sent(1)) == 1
+
+
+async def test_a_timezone_move_cut_short_is_finished_at_start_up(world: World) -> None:
+    bot = await world.start()
+    await log(bot)
+    await bot.service._settings.set_zone(1, "America/Los_Angeles")  # crash before the move
+    bot = await world.restart(bot)
+    row = await reminder_of(bot)
+    assert row.timezone == "America/Los_Angeles"
+    assert row.due_at == to_ms(datetime(2026, 1, 12, 17, 0, tzinfo=UTC))  # 09:00 there
+
+
+async def test_forgetting_a_member_drops_their_jobs(world: World) -> None:
+    bot = await world.start()
+    await log(bot, sent_on="2025-12-29")  # due at noon today: within the slice
+    await log(bot, "Sam", user=2, sent_on="2025-12-29")
+    assert len(bot.scheduler.job_ids("fu:")) == 3  # the sweep and the two reminders
+    bot.service.forget_member(1)
+    assert len(bot.scheduler.job_ids("fu:")) == 2
+
+
+# --- a database from before reminders -----------------------------------------------------------
+
+
+async def test_outreach_logged_before_reminders_gets_one(world: World) -> None:
+    db = await Database.open(world.path, migrate=False)
+    await db.migrate(BEFORE_FOLLOWUPS)
+    await db.execute("INSERT INTO outreaches (user_id, recipient, channel, sent_at, created_at)"
+                     " VALUES (1, 'José Núñez', 'email', ?, ?)", (to_ms(START), to_ms(START)))
+    await db.close()
+    bot = await world.start()
+    row = await reminder_of(bot)
+    assert row.due_at == to_ms(START + WEEK) and row.timezone == "UTC"
+    with pytest.raises(UserError, match="third attempt"):
+        await log(bot, "jose nunez", attempt=3)
+    assert (await bot.service.log_attempt(user_id=1, recipient="JOSE NUNEZ",
+                                          channel="email")).kind == "followup"

@@ -1,0 +1,46 @@
+"""Lesson content through /lesson: replacing an example, a broken lesson file reported while
+the rest still work, an unknown lesson."""
+
+from __future__ import annotations
+
+from tests.world import (
+    CohortWorld,
+    example_messages,
+    post,
+)
+
+
+async def test_moderator_replaces_an_example_text_and_image(world: CohortWorld) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    result = await world.mod.slash(
+        "lesson example",
+        {"number": 2, "text": "Hi Sam, loved your talk on data contracts.",
+         "image": ("shot.png", png)},
+        channel=world.lessons,
+    )
+    assert "Updated example 2" in result.followups[-1].content, result
+    await post(world)
+    second = example_messages(world)[1]
+    assert second.embeds[0]["description"].startswith("Hi Sam")
+    assert second.embeds[0]["image"]["url"] == "attachment://example-2.png"
+    assert second.attachments and second.attachments[0].filename == "example-2.png"
+
+
+async def test_a_malformed_lesson_file_is_reported_and_the_rest_still_work(
+    world: CohortWorld,
+) -> None:
+    (world.config.lesson.directory / "broken.toml").write_text('key = "broken"\ntitle = 3\n')
+    await world.restart()
+    listing = await world.mod.slash("lesson list", channel=world.lessons)
+    text = listing.response.content
+    assert "networking-with-professionals" in text
+    assert "broken.toml" in text and "title" in text
+    member_view = await world.ada.slash("lesson list", channel=world.lessons)
+    assert "broken.toml" not in member_view.response.content
+    assert await post(world) == 1
+
+
+async def test_unknown_lesson_gets_a_clear_message(world: CohortWorld) -> None:
+    result = await world.mod.slash("lesson post", {"lesson": "no-such-lesson"},
+                                   channel=world.lessons)
+    assert "There is no lesson `no-such-lesson`" in result.response.content

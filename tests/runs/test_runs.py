@@ -1,0 +1,224 @@
+"""Lesson runs end to end: posting (text channel and forum), the summary, closing, the
+cron schedule, and postings that a refusal or a crash cut short."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.runs import PostingPart
+from storage import runs as runs_store
+from tests.world import (
+    CohortWorld,
+    critique,
+    example_messages,
+    fields,
+    post,
+)
+
+NOT_CRITIQUED = "Not critiqued yet (moderators only)"  # the summary field moderators see
+
+
+async def test_post_creates_prompt_examples_and_threads(world: CohortWorld) -> None:
+    run_id = await post(world)
+    messages = world.posts(world.lessons)
+    prompt = messages[0]
+    assert "evaluate" in prompt.embeds[0]["title"].lower()
+    assert "likely to get a response" in prompt.embeds[0]["description"]
+    examples = example_messages(world)
+    assert [m.embeds[0]["title"] for m in examples] == ["Outreach 1", "Outreach 2", "Outreach 3"]
+    threads = world.sandbox.threads(world.lessons)
+    assert [t.name for t in threads] == [f"Outreach {i} — critiques" for i in (1, 2, 3)]
+    assert examples[0].components[0]["components"][0]["custom_id"] == f"cohort:critique:{run_id}:1"
+    run = await runs_store.get_run(world.bot.db, run_id)
+    assert run is not None and run.status == "open"
+    stored = await runs_store.run_examples(world.bot.db, run_id)
+    assert [e.thread_id for e in stored] == [t.id for t in threads]
+
+
+async def test_post_in_a_forum_makes_one_post_per_example(world: CohortWorld) -> None:
+    forum = world.guild.critiques
+    await post(world, channel=forum)
+    posts = world.sandbox.threads(forum)
+    assert len(posts) == 3
+    first = world.sandbox.messages(posts[0])[0]
+    assert "The question" in first.embeds[0]["description"]
+
+
+async def test_summary_tallies_and_lists_who_has_not_critiqued(world: CohortWorld) -> None:
+    await post(world)
+    first, second, _ = example_messages(world)
+    await critique(world, world.ada, first, "Polite", "Vague", "no")
+    await critique(world, world.ben, first, "Short", "Asks for a job", "no")
+    await critique(world, world.ben, second, "Specific", "", "yes")
+    summary = await world.ada.slash("lesson summary", channel=world.lessons)
+    assert summary.followups[-1].ephemeral
+    embed = summary.followups[-1].embeds[0]
+    assert "3 critique(s) from 2 member(s)" in embed["description"]
+    assert NOT_CRITIQUED not in fields(embed)  # members don't see who hasn't
+    assert summary.followups[-1].attachments[0].filename == "tally.png"
+
+    moderator = await world.mod.slash("lesson summary", channel=world.lessons)
+    missing = fields(moderator.followups[-1].embeds[0])[NOT_CRITIQUED]
+    assert "Cy" in missing and "Ada" not in missing
+
+    refused = await world.ada.slash("lesson summary", {"share": True}, channel=world.lessons)
+    assert "Only moderators" in refused.response.content
+
+    shared = await world.mod.slash("lesson summary", {"share": True}, channel=world.lessons)
+    assert not shared.followups[-1].ephemeral
+    assert NOT_CRITIQUED not in fields(shared.followups[-1].embeds[0])
+
+
+async def test_close_locks_threads_and_posts_the_final_summary(world: CohortWorld) -> None:
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, "Polite", "Vague", "no")
+    result = await world.mod.slash("lesson close", channel=world.lessons)
+    assert "Closed run" in result.followups[-1].content
+    assert all(t.locked and t.archived for t in world.sandbox.threads(world.lessons))
+    final = world.posts(world.lessons)[-1]
+    assert "final summary" in final.embeds[0]["title"]
+    run = await runs_store.get_run(world.bot.db, run_id)
+    assert run is not None and run.status == "closed"
+    late = await world.ben.click(first, first.components[0]["components"][0]["custom_id"])
+    assert "closed" in late.response.content
+    again = await world.mod.slash("lesson close", {"run": run_id}, channel=world.lessons)
+    assert "already closed" in again.followups[-1].content
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("lesson post", {}),
+        ("lesson close", {}),
+        ("lesson example", {"number": 1, "text": "A new example text for the lesson"}),
+    ],
+)
+async def test_non_moderators_are_refused_every_moderator_command(
+    world: CohortWorld, command: str, options: dict[str, Any]
+) -> None:
+    await post(world)
+    before = len(world.sandbox.requests)
+    result = await world.ada.slash(command, options, channel=world.lessons)
+    assert result.ephemeral
+    assert "Only moderators" in result.response.content
+    changed = [r for r in world.sandbox.requests[before:]
+               if "/interactions/" not in r.path and "/webhooks/" not in r.path]
+    assert changed == []
+
+
+async def test_missing_permission_is_explained_and_nothing_is_stored(
+    world: CohortWorld,
+) -> None:
+    world.sandbox.deny_send(world.lessons)
+    await world.sandbox.settle()
+    result = await world.mod.slash("lesson post", channel=world.lessons)
+    text = (result.followups or [result.response])[-1].content
+    assert "missing" in text and "Send Messages" in text
+    assert await runs_store.latest_run(world.bot.db, world.guild.handle.id) is None
+
+
+async def test_post_with_a_missing_configured_channel_asks_for_one(world: CohortWorld) -> None:
+    config = replace(world.config, discord=replace(world.config.discord,
+                                                   lesson_channel_id=999999999999999999))
+    await world.restart(config)
+    result = await world.mod.slash("lesson post", channel=world.lessons)
+    assert "pick a channel in the command" in result.response.content
+    assert await runs_store.latest_run(world.bot.db, world.guild.handle.id) is None
+
+
+async def test_two_moderators_closing_at_once_post_one_summary(world: CohortWorld) -> None:
+    from bot.demo.guild import MODERATOR_PERMISSIONS
+
+    await post(world)
+    second_mod = world.guild.handle.add_member("mod2", roles=[world.guild.moderator_role])
+    await world.sandbox.settle()
+    assert MODERATOR_PERMISSIONS
+    first = await world.mod.slash("lesson close", channel=world.lessons, settle=False)
+    second = await second_mod.slash("lesson close", channel=world.lessons, settle=False)
+    await world.sandbox.settle()
+    finals = [m for m in world.posts(world.lessons) if m.embeds
+              and "final summary" in m.embeds[0].get("title", "")]
+    assert len(finals) == 1
+    answers = [r.followups[-1].content for r in (first, second)]
+    assert sum("Closed run" in a for a in answers) == 1
+    assert sum("no open lesson run" in a or "already closed" in a for a in answers) == 1
+
+
+async def test_scheduled_posting_posts_once_even_across_a_restart(
+    world: CohortWorld,
+) -> None:
+    from bot.config import LessonSettings
+
+    config = replace(world.config, lesson=replace(world.config.lesson,
+                                                  post_schedule="0 10 * * MON"))
+    assert isinstance(config.lesson, LessonSettings)
+    await world.restart(config)  # the clock starts on Monday 2026-01-05 09:00 UTC
+
+    await world.clock.advance(timedelta(hours=1))
+    await world.sandbox.settle()
+    runs = await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)
+    assert len(runs) == 1 and runs[0].occurrence is not None
+    # A restart within the scheduled minute must not post the same occurrence again.
+    await world.restart(config)
+    await world.sandbox.settle()
+    runs = await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)
+    assert len(runs) == 1
+    # The next week's occurrence is posted.
+    await world.clock.advance(timedelta(days=7))
+    await world.sandbox.settle()
+    assert len(await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)) == 2
+
+
+async def test_a_scheduled_post_missed_while_down_is_made_at_start_up(
+    world: CohortWorld,
+) -> None:
+    config = replace(world.config, lesson=replace(world.config.lesson,
+                                                  post_schedule="0 10 * * MON"))
+    await world.restart(config)  # Monday 09:00 UTC: the next occurrence is 10:00
+    await world.stop_bot()
+    await world.clock.advance(timedelta(minutes=90))  # down across 10:00
+    await world.start_bot()
+    runs = await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)
+    assert len(runs) == 1 and runs[0].occurrence is not None
+    assert "10:00" in runs[0].occurrence
+
+
+async def test_a_posting_cut_short_by_a_crash_is_removed_at_start_up(
+    world: CohortWorld,
+) -> None:
+    # What a crash mid-posting leaves: a run still 'posting', and the parts already on Discord.
+    channel = world.bot.get_channel(world.lessons.id)
+    assert channel is not None
+    run_id = await runs_store.create_run(
+        world.bot.db, guild_id=world.guild.handle.id, channel_id=world.lessons.id,
+        lesson_key="networking-with-professionals", posted_by=None, now_ms=0)
+    assert run_id is not None
+    prompt = await channel.send("prompt of an unfinished run")  # type: ignore[union-attr]
+    thread = await prompt.create_thread(name="Outreach 1 — critiques")
+    await runs_store.record_part(world.bot.db, run_id, PostingPart(channel.id, prompt.id, False))
+    await runs_store.record_part(world.bot.db, run_id, PostingPart(channel.id, thread.id, True))
+    await world.sandbox.settle()
+    assert len(world.posts(world.lessons)) == 1
+
+    await world.restart()
+    assert world.posts(world.lessons) == []
+    assert world.sandbox.threads(world.lessons) == []
+    assert await runs_store.get_run(world.bot.db, run_id) is None
+    assert await post(world) == run_id + 1  # and the next posting works as usual
+
+
+async def test_a_refused_posting_removes_what_it_posted(world: CohortWorld) -> None:
+    from localdiscord import errors as sandbox_errors
+
+    # Discord refuses the first thread: the prompt and the example already posted must go.
+    world.sandbox.faults.error("POST /channels/*/messages/*/threads",
+                               sandbox_errors.missing_permissions())
+    result = await world.mod.slash("lesson post", channel=world.lessons)
+    assert "I removed what I had posted" in result.followups[-1].content
+    assert world.posts(world.lessons) == []
+    assert await runs_store.latest_run(world.bot.db, world.guild.handle.id) is None

@@ -1,0 +1,83 @@
+"""The end-to-end world and what members and moderators do in it, shared by the feature tests.
+
+The world is the one `cohortbot sandbox` shows (bot/demo/world.py): the sandbox Discord, the
+demo cohort guild (#lessons, a #critiques forum, mod, ada, ben, cy) and the real CohortBot.
+The `world` fixture is in tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.demo.world import DemoWorld
+
+CohortWorld = DemoWorld
+
+
+def fields(embed: dict[str, Any]) -> dict[str, str]:
+    """An embed's fields as name -> value."""
+    return {f["name"]: f["value"] for f in embed.get("fields", [])}
+
+
+def modal_values(modal: dict[str, Any]) -> dict[str, str]:
+    """What a modal's text inputs hold when it opens, by custom_id."""
+    return {c["custom_id"]: c.get("value", "") for row in modal["components"]
+            for c in row["components"]}
+
+
+def example_messages(world: CohortWorld) -> list[Any]:
+    return [m for m in world.posts(world.lessons) if m.thread_id]
+
+
+async def post(world: CohortWorld, **options: Any) -> int:
+    """A moderator posts a run of the default lesson; returns the run number."""
+    result = await world.mod.slash("lesson post", options, channel=world.lessons)
+    assert result.ephemeral and result.followups, result
+    text = result.followups[-1].content
+    assert "Posted run #" in text, text
+    return int(text.split("#")[1].split()[0])
+
+
+async def critique(world: CohortWorld, member: Any, message: Any, works: str, doesnt: str,
+                   likely: str) -> Any:
+    """`member` presses "Critique this example" under `message` and sends the form."""
+    opened = await member.click(message, message.components[0]["components"][0]["custom_id"])
+    assert opened.modal is not None, opened
+    return await member.submit_modal(opened, {"works": works, "doesnt": doesnt,
+                                              "likely": likely})
+
+
+def component(message: Any, label: str) -> str:
+    """The custom_id of the button labelled `label` on `message`."""
+    for row in message.components:
+        for comp in row["components"]:
+            if comp.get("label") == label:
+                return str(comp["custom_id"])
+    raise AssertionError(f"no {label!r} button on {message}")
+
+
+# Two drafts for the review: one the lesson's rules find weak, one they find strong.
+WEAK_DRAFT = (
+    "Hi, I came across your profile and would love to connect. I'm looking for a job in "
+    "data science, can you refer me to your company? Let me know when you're free to chat."
+)
+STRONG_DRAFT = (
+    "Hi Dana, Priya Shah from our Data Guild suggested I reach out. I read your post on "
+    "moving churn models to survival analysis and tried the approach in my capstone. Could I "
+    "ask one question about how you chose the censoring window? Happy to share my results."
+)
+
+
+def review_of(world: CohortWorld, member: Any) -> Any:
+    """The bot's latest DM to `member` (a review, or why there is none)."""
+    replies = [m for m in world.sandbox.dm_messages(member) if m.author_id != member.id]
+    return replies[-1]
+
+
+def draft_button(message: Any, action: str) -> str:
+    """The custom_id of a review's button: all, revise, sent or forget."""
+    for row in message.components:
+        for comp in row["components"]:
+            if comp.get("custom_id") == f"cohort:draft:{action}":
+                return str(comp["custom_id"])
+    raise AssertionError(f"no {action} button on {message}")
