@@ -22,7 +22,7 @@ from localdiscord.interactions import (
     MODAL_SUBMIT,
     InteractionRecord,
 )
-from localdiscord.state import DM, GUILD_TEXT, Attachment, Channel, Guild, Message, Role, next_id
+from localdiscord.state import DM, GUILD_TEXT, Attachment, Channel, Guild, Message, Role
 
 if TYPE_CHECKING:
     from localdiscord.server import SandboxServer
@@ -167,7 +167,7 @@ class Acting:
             return {"name": key, "type": ROLE, "value": str(role.id)}
         if type_ == ATTACHMENT:
             filename, blob = value
-            att = Attachment(next_id(), filename, blob)
+            att = Attachment(world.new_id(), filename, blob)
             world.loose_attachments[att.id] = att  # an upload that is in no message
             resolved.setdefault("attachments", {})[str(att.id)] = payloads.attachment(
                 att, self.server.base_url

@@ -29,7 +29,6 @@ from localdiscord.state import (
     Message,
     Reaction,
     World,
-    next_id,
 )
 
 # Discord dedupes `enforce_nonce` sends within a few minutes.
@@ -118,7 +117,7 @@ class Actions:
             content=body.get("content") or "",
             embeds=_embeds(body.get("embeds")),
             components=_components(body.get("components")),
-            attachments=_attachments(body.get("attachments"), files, []),
+            attachments=_attachments(self.world, body.get("attachments"), files, []),
             flags=(int(body.get("flags") or 0) & SETTABLE_FLAGS) | extra_flags,
             nonce=body.get("nonce"),
             reference_id=int(ref) if ref else None,
@@ -163,7 +162,7 @@ class Actions:
             _components(body["components"]) if "components" in body else msg.components
         )
         attachments = (
-            _attachments(body.get("attachments"), files, msg.attachments)
+            _attachments(self.world, body.get("attachments"), files, msg.attachments)
             if "attachments" in body or files else msg.attachments
         )
         result = {
@@ -248,7 +247,7 @@ class Actions:
                 thread, owner_id, content=starter.get("content") or "",
                 embeds=_embeds(starter.get("embeds")),
                 components=_components(starter.get("components")),
-                attachments=_attachments(starter.get("attachments"), files or [], []),
+                attachments=_attachments(self.world, starter.get("attachments"), files or [], []),
                 allowed_mentions=starter.get("allowed_mentions"),
             )
             self._rekey(first, thread.id)
@@ -413,7 +412,7 @@ def _components(raw: Any) -> list[dict[str, Any]]:
 
 
 def _attachments(
-    raw: Any, files: list[UploadedFile], existing: list[Attachment]
+    world: World, raw: Any, files: list[UploadedFile], existing: list[Attachment]
 ) -> list[Attachment]:
     """Match `attachments[]` entries to uploaded `files[n]` (by id == n) and kept attachments."""
     by_index = {f.index: f for f in files}
@@ -433,7 +432,7 @@ def _attachments(
             f = by_index[aid]
             out.append(
                 Attachment(
-                    next_id(), entry.get("filename") or f.filename, f.data,
+                    world.new_id(), entry.get("filename") or f.filename, f.data,
                     content_type=f.content_type, description=entry.get("description"),
                 )
             )

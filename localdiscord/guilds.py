@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 
-from localdiscord.state import GUILD_FORUM, GUILD_TEXT, Channel, Guild, Overwrite, Role, next_id
+from localdiscord.state import GUILD_FORUM, GUILD_TEXT, Channel, Guild, Overwrite, Role
 
 if TYPE_CHECKING:
     from localdiscord.harness import Sandbox
@@ -52,8 +52,7 @@ class GuildHandle:
         return channel
 
     def add_role(self, name: str, permissions: int = 0) -> Role:
-        role = Role(next_id(), name, permissions, position=len(self.guild.roles))
-        self.guild.roles[role.id] = role
+        role = self._sb.world.add_role(self.guild, name, permissions)
         self._announce(lambda: self._sb.server.actions.role_created(self.guild, role.id))
         return role
 

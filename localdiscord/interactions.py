@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from localdiscord.state import Journal, next_id
+from localdiscord.state import World
 
 DEFAULT_TIMEOUT = 3.0
 TOKEN_LIFETIME = timedelta(minutes=15)
@@ -66,20 +66,19 @@ class InteractionRecord:
 
 
 class InteractionStore:
-    def __init__(self, now: Callable[[], datetime] | None = None,
-                 journal: Journal | None = None) -> None:
-        self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
-        self._journal = journal
+    def __init__(self, world: World) -> None:
+        self.now = world.now
+        self._new_id = world.new_id
+        self._journal = world.journal
         self.timeout = DEFAULT_TIMEOUT
         self._by_id: dict[int, InteractionRecord] = {}
         self._by_token: dict[str, InteractionRecord] = {}
 
     def new(self, **kw: Any) -> InteractionRecord:
-        iid = next_id()
+        iid = self._new_id()
         rec = InteractionRecord(iid, f"localdiscord-token-{iid}", created_at=self.now(), **kw)
-        if self._journal is not None:
-            journal = self._journal
-            rec.on_change = lambda: journal.record("interaction", iid)
+        journal = self._journal
+        rec.on_change = lambda: journal.record("interaction", iid)
         self._by_id[iid] = rec
         self._by_token[rec.token] = rec
         return rec

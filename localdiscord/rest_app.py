@@ -8,7 +8,7 @@ from aiohttp import web
 
 from localdiscord import errors, payloads
 from localdiscord.context import JSON_KEY, Context, reply
-from localdiscord.state import Command, next_id
+from localdiscord.state import Command
 
 
 def routes(ctx: Context) -> list[web.RouteDef]:
@@ -101,7 +101,7 @@ def routes(ctx: Context) -> list[web.RouteDef]:
         out = []
         for item in new:
             prev = old.get(item.get("name"))
-            cmd = Command(prev.id if prev else next_id(), scope, dict(item))
+            cmd = Command(prev.id if prev else world.new_id(), scope, dict(item))
             world.commands[cmd.id] = cmd
             out.append(command_payload(cmd))
         return reply(out)

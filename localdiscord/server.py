@@ -82,7 +82,7 @@ class SandboxServer:
         self.validator = validator
         self.faults = Faults()
         self.rate_limits = rate_limits or RateLimits()
-        self.interactions = InteractionStore(now=lambda: world.now(), journal=world.journal)
+        self.interactions = InteractionStore(world)
         self.gateway = Gateway(
             token=lambda: world.token, ready=self._ready_events, members=self._members,
             application_flags=lambda: payloads.application_flags(world),

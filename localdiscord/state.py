@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import itertools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from localdiscord.snowflakes import Snowflakes
 
 # Channel types (Discord's numbers).
 GUILD_TEXT = 0
@@ -46,14 +47,6 @@ SEND_MESSAGES_IN_THREADS = 1 << 38
 DEFAULT_EVERYONE = 1071698660929 & ~MENTION_EVERYONE
 EPHEMERAL = 1 << 6
 PRIVILEGED_INTENTS = ("members", "message_content", "presences")
-
-# Snowflakes: start above Discord's epoch-era ids so they look real and stay unique.
-_ids = itertools.count(1_200_000_000_000_000_000)
-
-
-def next_id() -> int:
-    return next(_ids)
-
 
 def bot_token(bot_id: int) -> str:
     """A token shaped like Discord's: the bot's id in base64, a timestamp part and an HMAC
@@ -225,8 +218,9 @@ class World:
     def __init__(
         self, bot_name: str = "CohortBot", now: Callable[[], datetime] | None = None
     ) -> None:
-        # Timestamps come from `now` so a test's ManualClock can drive them.
+        # Timestamps and ids come from `now` so a test's ManualClock can drive them.
         self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
+        self.new_id = Snowflakes(self.now)
         self.users: dict[int, User] = {}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
@@ -235,7 +229,7 @@ class World:
         # Files uploaded outside any message (attachment options of slash commands).
         self.loose_attachments: dict[int, Attachment] = {}
         self.journal = Journal()
-        self.application_id = next_id()
+        self.application_id = self.new_id()
         self.owner = self.add_user("owner")
         self.bot = self.add_user(bot_name, bot=True)
         self.token = bot_token(self.bot.id)
@@ -244,7 +238,10 @@ class World:
         self.privileged_intents: set[str] = set(PRIVILEGED_INTENTS)
 
     def reset(self) -> None:
-        """Back to an empty world: the same application, bot, owner and token, nothing else."""
+        """Back to an empty world: the same application, bot, owner and token, nothing else.
+        Its ids start over from the world clock, under a worker of their own (the clock may
+        be back at its start: the ids made before stay unique)."""
+        self.new_id.start_over()
         self.users = {self.owner.id: self.owner, self.bot.id: self.bot}
         self.guilds, self.channels, self.messages, self.commands = {}, {}, {}, {}
         self.loose_attachments = {}
@@ -252,13 +249,13 @@ class World:
         self.privileged_intents = set(PRIVILEGED_INTENTS)
 
     def add_user(self, name: str, *, bot: bool = False, dms_closed: bool = False) -> User:
-        user = User(next_id(), name, bot=bot, dms_closed=dms_closed)
+        user = User(self.new_id(), name, bot=bot, dms_closed=dms_closed)
         self.users[user.id] = user
         return user
 
     # -- guilds ----------------------------------------------------------------------------
     def add_guild(self, name: str, *, bot_joined: bool = True) -> Guild:
-        guild = Guild(next_id(), name, owner_id=self.owner.id, bot_joined=bot_joined)
+        guild = Guild(self.new_id(), name, owner_id=self.owner.id, bot_joined=bot_joined)
         # The @everyone role's id equals the guild id.
         guild.roles[guild.id] = Role(guild.id, "@everyone", DEFAULT_EVERYONE)
         guild.members[self.owner.id] = []
@@ -266,8 +263,13 @@ class World:
         self.guilds[guild.id] = guild
         return guild
 
+    def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
+        role = Role(self.new_id(), name, permissions, position=len(guild.roles))
+        guild.roles[role.id] = role
+        return role
+
     def add_channel(self, guild: Guild, name: str, type_: int = GUILD_TEXT, **kw: Any) -> Channel:
-        channel = Channel(next_id(), type_, name, guild_id=guild.id, **kw)
+        channel = Channel(self.new_id(), type_, name, guild_id=guild.id, **kw)
         channel.position = len(guild.channel_ids)
         self.channels[channel.id] = channel
         guild.channel_ids.append(channel.id)
@@ -280,7 +282,7 @@ class World:
         """A thread; one started from a message takes the message's id, as on Discord."""
         assert parent.guild_id is not None
         thread = Channel(
-            id or next_id(), type_, name, guild_id=parent.guild_id, parent_id=parent.id,
+            id or self.new_id(), type_, name, guild_id=parent.guild_id, parent_id=parent.id,
             owner_id=owner_id, created_at=self.now(), **kw,
         )
         thread.thread_members.add(owner_id)
@@ -293,7 +295,7 @@ class World:
         for channel in self.channels.values():
             if channel.type == DM and channel.recipients == [user_id]:
                 return channel
-        channel = Channel(next_id(), DM, "", recipients=[user_id])
+        channel = Channel(self.new_id(), DM, "", recipients=[user_id])
         self.channels[channel.id] = channel
         return channel
 
@@ -325,7 +327,7 @@ class World:
 
     def add_message(self, channel: Channel, author_id: int, **kw: Any) -> Message:
         kw.setdefault("created_at", self.now())
-        msg = Message(next_id(), channel.id, author_id, **kw)
+        msg = Message(self.new_id(), channel.id, author_id, **kw)
         self.messages[msg.id] = msg
         channel.message_ids.append(msg.id)
         return msg

@@ -15,8 +15,6 @@ from localdiscord.state import (
     GUILD_TEXT,
     Guild,
     Overwrite,
-    Role,
-    next_id,
 )
 
 CHANNEL_TYPES = {"text": GUILD_TEXT, "forum": GUILD_FORUM, "category": GUILD_CATEGORY}
@@ -80,8 +78,7 @@ class WorldOperations(Operations):
         """A role; with `bot`, the one Discord creates for the bot when it is invited with
         these permissions (managed, tagged with the bot's id, given to the bot)."""
         g = self._guild(guild)
-        role = Role(next_id(), str(name), int(permissions), position=len(g.roles))
-        g.roles[role.id] = role
+        role = self.world.add_role(g, str(name), int(permissions))
         if flag(bot):
             role.bot_id = self.world.bot.id
             g.members.setdefault(self.world.bot.id, []).append(role.id)
