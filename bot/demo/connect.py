@@ -8,7 +8,9 @@ Set `COHORTBOT_LOCAL_DISCORD` to the info file a local Discord wrote (`cohortbot
   (DISCORD_TOKEN is not needed and not used);
 - follows the local Discord's world clock: its own clock is a manual one, moved with every
   move of the world clock, and each move counts as done once the bot's due work has run
-  (so a test moves time for both sides with one call to the control API);
+  (so a test moves time for both sides with one call to the control API); a move stops at
+  each of the bot's jobs on its way, on both sides, so the world dates what a job does at
+  the job's time;
 - takes the guild, the `#lessons` channel and the `Moderator` role from the local world when
   its config names no guild (a config written for the demo world needs no ids).
 
@@ -83,7 +85,8 @@ class LocalDiscordTarget:
         clock = ManualClock(datetime.fromisoformat(self.info["now"]))
         first = asyncio.Event()
         follower = asyncio.create_task(
-            follow_clock(self.info["control_url"], clock.set, on_first=first.set),
+            follow_clock(self.info["control_url"], clock.set, next_wake=clock.next_wake,
+                         on_first=first.set),
             name="local-discord-clock",
         )
         waiting = asyncio.create_task(first.wait())

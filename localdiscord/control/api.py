@@ -48,11 +48,13 @@ class _Follower:
     def __init__(self, ws: web.WebSocketResponse) -> None:
         self.ws = ws
         self.acked = 0
+        self.next_wake: datetime | None = None  # as of its latest answer
         self._changed = asyncio.Condition()
 
-    async def ack(self, move: int) -> None:
+    async def ack(self, move: int, next_wake: datetime | None) -> None:
         async with self._changed:
-            self.acked = max(self.acked, move)
+            if move > self.acked:
+                self.acked, self.next_wake = move, next_wake
             self._changed.notify_all()
 
     async def wait_ack(self, move: int) -> bool:
@@ -73,7 +75,7 @@ class ControlAPI(WorldOperations, MemberOperations, ReadOperations, FaultOperati
         self._followers: set[_Follower] = set()
         self._moves = 0
         if isinstance(local.clock, WorldClock):
-            local.clock.on_move(self._push_move)
+            local.clock.on_move(self._push_move, wake=self._next_wake)
 
     # -- plumbing ---------------------------------------------------------------------------
     def routes(self, prefix: str) -> list[web.RouteDef]:
@@ -124,8 +126,10 @@ class ControlAPI(WorldOperations, MemberOperations, ReadOperations, FaultOperati
 
     # -- the world clock's followers -----------------------------------------------------------
     async def _follow(self, request: web.Request) -> web.WebSocketResponse:
-        """A websocket that sends each move of the world clock as {"move", "now"} and waits
-        for {"ack": move} before the move counts as done."""
+        """A websocket that sends each move of the world clock as {"move": n, "now"} and
+        waits for {"ack": n} before the move counts as done; before a move it asks
+        {"ask": n} where the follower next has work. Each answer says it:
+        {"ack": n, "next": ISO or null}."""
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         follower = _Follower(ws)
@@ -136,22 +140,37 @@ class ControlAPI(WorldOperations, MemberOperations, ReadOperations, FaultOperati
                 if msg.type == WSMsgType.TEXT:
                     data = json.loads(msg.data)
                     if isinstance(data, dict) and isinstance(data.get("ack"), int):
-                        await follower.ack(data["ack"])
+                        wake = data.get("next")
+                        await follower.ack(data["ack"], datetime.fromisoformat(wake)
+                                           if isinstance(wake, str) else None)
         finally:
             self._followers.discard(follower)
         return ws
 
     async def _push_move(self, now: datetime) -> None:
+        await self._round("move", now=now.isoformat())
+
+    async def _next_wake(self) -> datetime | None:
+        answered = await self._round("ask")
+        return min((f.next_wake for f in answered if f.next_wake is not None), default=None)
+
+    async def _round(self, kind: str, **fields: Any) -> list[_Follower]:
+        """Send every follower {kind: n, **fields}; the followers that answered in time."""
         self._moves += 1
-        move = self._moves
-        followers = list(self._followers)
+        number = self._moves
+        followers = [f for f in self._followers if not f.ws.closed]
         for follower in followers:
-            if not follower.ws.closed:
-                await follower.ws.send_json({"move": move, "now": now.isoformat()})
+            await follower.ws.send_json({kind: number, **fields})
+        answered = []
         for follower in followers:
-            if not follower.ws.closed and not await follower.wait_ack(move):
-                log.warning("a clock follower did not take move %d within %s s", move,
+            if follower.ws.closed:
+                continue
+            if await follower.wait_ack(number):
+                answered.append(follower)
+            else:
+                log.warning("a clock follower did not answer %s %d within %s s", kind, number,
                             FOLLOW_ACK_TIMEOUT)
+        return answered
 
 
 def _json(data: Any, status: int = 200) -> web.Response:

@@ -77,16 +77,19 @@ async def test_moving_the_world_clock_moves_the_bots_clock(
     tmp_path: Path, discord: DemoDiscord,
 ) -> None:
     """One control call moves both: the bot's scheduled post (Mondays 10:00) has been made
-    by the time `move_clock` returns."""
+    by the time `move_clock` returns, and a move past it stops there on both sides, as time
+    would pass through it, so the post is dated 10:00 by the world too."""
     bot = BotProcess(tmp_path, discord, lesson='post_schedule = "0 10 * * MON"\n', ids=True)
     bot.start()
     try:
         assert await bot_ready(discord, bot), bot.logged()
         control = discord.control
         assert await control.messages(channel="lessons") == []
-        moved = await control.move_clock(advance=3600)
-        assert moved["now"] == "2026-01-05T10:00:00+00:00"
-        assert len(await examples(control)) == 3, bot.logged()
+        moved = await control.move_clock(advance=2 * 24 * 3600)
+        assert moved["now"] == "2026-01-07T09:00:00+00:00"
+        posted = await examples(control)
+        assert len(posted) == 3, bot.logged()
+        assert {m["timestamp"] for m in posted} == {"2026-01-05T10:00:00+00:00"}
     finally:
         assert bot.stop() == 0, bot.logged()
 
