@@ -1,10 +1,13 @@
 """The real `cohortbot run` in one process and the demo's local Discord in another, driven
 through the control API only: a lesson post, a critique, a DM review, the world clock
-moving both sides, and a bot killed (kill -9) in the middle of a posting."""
+moving both sides (a scheduled post, a follow-up reminder), and a bot killed (kill -9) in
+the middle of a posting."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +93,32 @@ async def test_moving_the_world_clock_moves_the_bots_clock(
         posted = await examples(control)
         assert len(posted) == 3, bot.logged()
         assert {m["timestamp"] for m in posted} == {"2026-01-05T10:00:00+00:00"}
+    finally:
+        assert bot.stop() == 0, bot.logged()
+
+
+async def test_a_follow_up_reminder_comes_at_its_time_across_processes(
+    tmp_path: Path, discord: DemoDiscord,
+) -> None:
+    """The reminders are loaded by an hourly sweep (a periodic job): a move of nine days
+    stops at every sweep and at the reminder on both sides, so the DM comes when the bot
+    said it would and the world dates it then."""
+    bot = BotProcess(tmp_path, discord, ids=True)
+    bot.start()
+    try:
+        assert await bot_ready(discord, bot), bot.logged()
+        control = discord.control
+        logged = await control.member("ada").slash(
+            "outreach log", {"who": "Dana Lee", "channel": "email"}, dm=True)
+        logged = await control.interaction(interaction=logged["id"], wait="final")
+        text = str(logged["response"]) + str(logged["followups"])
+        due = int(re.search(r"remind you <t:(\d+):F>", text).group(1))  # type: ignore[union-attr]
+        await control.move_clock(advance=9 * 24 * 3600)
+        reminders = [m for m in await control.dms(member="ada") if m["embeds"]
+                     and "follow-up" in m["embeds"][0].get("title", "")]
+        assert len(reminders) == 1, bot.logged()
+        assert datetime.fromisoformat(reminders[0]["timestamp"]) == datetime.fromtimestamp(
+            due, UTC)
     finally:
         assert bot.stop() == 0, bot.logged()
 
