@@ -140,12 +140,12 @@ def _cron(value: Any) -> str | None:
         return expected
     if not value.strip():
         return None  # empty string: scheduled posting off
-    from apscheduler.triggers.cron import CronTrigger
+    from bot.scheduler import cron_trigger
 
     try:
-        trigger = CronTrigger.from_crontab(value)
-    except ValueError:
-        return expected
+        trigger = cron_trigger(value, UTC)
+    except ValueError as exc:
+        return f"{expected}: {exc}"
     if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
         return f"{expected}, one that fires (this one never does, e.g. 30 February)"
     return None
