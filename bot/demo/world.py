@@ -1,7 +1,7 @@
 """The demo cohort world: the local Discord, the cohort guild, the bot's config and clock.
 
 Used by `cohortbot sandbox` (through `bot/demo/terminal.py`) and by the end-to-end tests
-(`tests/e2e/conftest.py`), so a person trying the bot and the tests see the same world:
+(`tests/conftest.py`), so a person trying the bot and the tests see the same world:
 
     async with demo_world(workdir) as world:      # the real CohortBot, logged in
         await world.ada.dm("Hi Dana, ...")
