@@ -192,8 +192,10 @@ class Acting:
         self, user_id: int, source: InteractionRecord | None, spec: dict[str, Any],
         values: Mapping[str, Any], channel: Channel,
     ) -> InteractionRecord:
-        """Fill in the bot's modal (`values`: input custom_id -> text, or a list for a
-        select) and submit it; `source` is the interaction that opened it."""
+        """Fill in the bot's modal (`values`: text input custom_id -> text; a select's -> the
+        values picked, or one value as a string; a select left out keeps its defaults) and
+        submit it; `source` is the interaction that opened it. A select answered with what
+        is not one of its options is a ValueError: no client would submit it."""
         components = []
         known: set[str] = set()
         for top in spec.get("components") or []:
@@ -205,7 +207,7 @@ class Acting:
                     answers.append({"type": 4, "custom_id": cid, "value": values.get(cid, "")})
                 else:
                     answers.append({"type": comp["type"], "custom_id": cid,
-                                    "values": list(values.get(cid, []))})
+                                    "values": limits.picked(comp, values.get(cid))})
             if top.get("type") == 18:
                 components.append({"type": 18, "component": answers[0]})
             else:

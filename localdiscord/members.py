@@ -9,7 +9,7 @@ world's live state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from localdiscord.interactions import InteractionRecord
@@ -212,10 +212,12 @@ class MemberHandle:
         return await self._result(rec, settle)
 
     async def submit_modal(
-        self, modal: InteractionResult | dict[str, Any], values: Mapping[str, str], *,
-        settle: bool = True,
+        self, modal: InteractionResult | dict[str, Any],
+        values: Mapping[str, str | Sequence[str]], *, settle: bool = True,
     ) -> InteractionResult:
-        """Fill in the bot's modal (`values`: text input custom_id -> text) and submit it."""
+        """Fill in the bot's modal (`values`: text input custom_id -> text; a select's -> the
+        values picked, or one value as a string; a select left out keeps its defaults) and
+        submit it."""
         source = modal.record if isinstance(modal, InteractionResult) else None
         spec = modal.modal if isinstance(modal, InteractionResult) else modal
         if spec is None:

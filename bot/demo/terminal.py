@@ -31,6 +31,7 @@ from typing import Any
 
 from bot.config import Config, load_config
 from bot.demo.world import DemoBotSide, DemoWorld, demo_world
+from bot.textfile import UnreadableFile, read_text
 from localdiscord.control.client import Control
 from localdiscord.openapi import spec_available
 from localdiscord.script.language import (
@@ -45,6 +46,7 @@ from localdiscord.script.session import QuitRequested, Session, startup_errors
 
 Writer = Callable[[str], None]
 SHUTDOWN_TIMEOUT = 30.0
+MAX_SCRIPT_BYTES = 1024 * 1024
 
 
 def main(script: Path | None = None, db: Path | None = None,
@@ -55,10 +57,9 @@ def main(script: Path | None = None, db: Path | None = None,
     with _quiet_logging():
         if script is not None:
             try:
-                text = script.read_text(encoding="utf-8")
-            except OSError as exc:
-                print(f"cohortbot sandbox: cannot read {script}: {exc.strerror}",
-                      file=sys.stderr)
+                text = read_text(script, limit=MAX_SCRIPT_BYTES)
+            except UnreadableFile as exc:
+                print(f"cohortbot sandbox: {script}: {exc}", file=sys.stderr)
                 return 2
             # SIGTERM stops a script like Ctrl-C does: the bot is closed on the way out.
             previous = signal.signal(signal.SIGTERM, signal.default_int_handler)

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from localdiscord import limits
 from localdiscord.control.base import ControlError
 from localdiscord.control.client import Control
 from localdiscord.errors import DiscordError
@@ -426,7 +427,10 @@ class Session:
         if opened is None:
             raise CommandFailed(f"{member} has no modal open (a button or command opens one)")
         inputs = render.modal_inputs(opened["modal"])
-        values = {str(c.get("custom_id")): str(c.get("value") or "") for c in inputs}
+        # A select is answered with one of its options' values (`likely=no`); untouched, it
+        # keeps the options the bot marked default, as a client shows them.
+        values = {str(c.get("custom_id")): str(c.get("value") or "") if c.get("type") == 4
+                  else (limits.preselected(c) or [""])[0] for c in inputs}
         for key, value in command.values:
             comp = _match_input(inputs, key)
             if comp is None:
@@ -435,6 +439,14 @@ class Session:
             values[str(comp["custom_id"])] = value
         for comp in inputs:
             value, label = values[str(comp["custom_id"])], comp.get("label")
+            if comp.get("type") != 4:
+                try:
+                    limits.picked(comp, [value] if value else [])
+                except ValueError:
+                    options = ", ".join(str(o.get("value")) for o in comp.get("options") or [])
+                    raise CommandFailed(f"Discord would not submit the modal: {label!r} is a "
+                                        f"choice of {options}") from None
+                continue
             if comp.get("required", True) and not value.strip():
                 raise CommandFailed(f"Discord would not submit the modal: {label!r} "
                                     "is required")
@@ -445,7 +457,12 @@ class Session:
                 raise CommandFailed(f"Discord would not submit the modal: {label!r} needs "
                                     f"at least {comp['min_length']} characters")
         del self.modals[member]
-        return await self.control.member(member).submit_modal(opened, values)
+        answers: dict[str, str | list[str]] = {}
+        for comp in inputs:
+            cid = str(comp["custom_id"])
+            answers[cid] = values[cid] if comp.get("type") == 4 else [values[cid]] if values[
+                cid] else []
+        return await self.control.member(member).submit_modal(opened, answers)
 
     async def _clock(self, command: Clock) -> None:
         if command.delta is not None:
