@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Config, config_zone, load_config, load_token, summary
 from bot.display import plural
@@ -27,6 +27,7 @@ from storage.db import backup_file, check_database
 from storage.lock import DatabaseInUse
 
 if TYPE_CHECKING:
+    from bot.clock import ManualClock
     from bot.demo.connect import LocalDiscordTarget
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -226,8 +227,19 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
     import discord
 
     from bot.client import CohortBot
+    from bot.demo.connect import ENV as LOCAL_ENV
 
-    clock, follower, options = await local.attach() if local is not None else (None, None, {})
+    clock: ManualClock | None = None
+    follower: asyncio.Task[None] | None = None
+    options: dict[str, Any] = {}
+    if local is not None:
+        try:
+            clock, follower, options = await local.attach()
+        except (OSError, aiohttp.ClientError) as exc:
+            print(f"cohortbot: cannot reach the local Discord at {local.info['control_url']} "
+                  f"({exc}); start it, or unset {LOCAL_ENV} to run on Discord.",
+                  file=sys.stderr)
+            return 1
     bot = CohortBot(config, clock=clock, **options)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -15,6 +15,7 @@ from bot.demo.guild import CohortGuild
 from bot.demo.world import demo_config
 from bot.errors import ConfigError
 from localdiscord import Sandbox
+from localdiscord.connect import restore_discord
 
 
 def test_without_the_variable_the_bot_goes_to_discord() -> None:
@@ -60,3 +61,21 @@ async def test_privileged_intents_switched_off_stop_the_bot_with_the_fix(
     async with sandbox:
         assert await _serve(config, sandbox.world.token) == 1
     assert "Privileged Gateway Intents" in capsys.readouterr().err
+
+
+async def test_a_local_discord_that_is_gone_is_said_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    sandbox = Sandbox(validate=False)
+    config = demo_config(CohortGuild(sandbox), tmp_path)
+    async with sandbox:
+        info = sandbox.local.info()
+    # The info names a local Discord that has stopped: nothing listens at its URLs.
+    target = LocalDiscordTarget(info)
+    try:
+        assert await _serve(config, target.token, target) == 1
+    finally:
+        restore_discord()  # attaching pointed discord.py at it
+    err = capsys.readouterr().err
+    assert "cannot reach the local Discord" in err and info["control_url"] in err
+    assert "Traceback" not in err
