@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--config", type=Path, help="bot config to use (ids come from the demo)")
     sandbox.add_argument("--serve", action="store_true",
                          help="run only the demo's local Discord, as its own process")
-    sandbox.add_argument("--port", type=int, default=0, help="with --serve: default any free")
+    sandbox.add_argument("--port", type=_port, default=0, help="with --serve: default any free")
     sandbox.add_argument("--info", type=Path,
                          help="with --serve: write the info JSON (URLs, token, ids) to FILE")
 
@@ -71,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--database", type=Path, help="the database file (overrides the config)")
     _export_parser(sub)
     return parser
+
+
+def _port(text: str) -> int:
+    from localdiscord.process import port_number  # only when --port is given: it is heavy
+
+    return port_number(text)
 
 
 def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

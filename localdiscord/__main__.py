@@ -25,15 +25,18 @@ from typing import Any
 
 from localdiscord.app import LocalDiscord
 from localdiscord.clock import DEFAULT_START, WorldClock
+from localdiscord.control.base import ControlError
 from localdiscord.openapi import spec_available
-from localdiscord.process import serve
+from localdiscord.process import CannotServe, port_number, serve
 from localdiscord.ratelimits import RateLimits
+
+WORLD_LISTS = ("roles", "channels", "members")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="localdiscord", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="default: any free port")
+    parser.add_argument("--port", type=port_number, default=0, help="default: any free port")
     parser.add_argument("--info", type=Path, help="write the info JSON to FILE too")
     parser.add_argument("--world", type=Path, help="build the world from a JSON file")
     parser.add_argument("--clock", type=datetime.fromisoformat, default=DEFAULT_START,
@@ -46,8 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def build_world(local: LocalDiscord, spec: dict[str, Any]) -> None:
-    """Guilds, channels, roles and members, through the control API's own operations."""
+async def build_world(local: LocalDiscord, spec: dict[str, Any], source: Path) -> None:
+    """Guilds, channels, roles and members, through the control API's own operations; what
+    the file `source` gets wrong (a missing name, an unknown role or type) is CannotServe."""
+    try:
+        await _build(local, spec)
+    except (ControlError, LookupError, ValueError, TypeError) as exc:
+        raise CannotServe(f"--world {source}: {exc}") from None
+
+
+async def _build(local: LocalDiscord, spec: dict[str, Any]) -> None:
     api = local.control
     for guild in spec.get("guilds") or []:
         await api.add_guild(guild["name"])
@@ -65,7 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
                         stream=sys.stderr)
-    spec = json.loads(args.world.read_text(encoding="utf-8")) if args.world else {}
+    try:
+        return _run(args)
+    except CannotServe as exc:  # said in one line, exit 2: the person must change something
+        print(f"localdiscord: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    spec = read_world(args.world) if args.world else {}
     start_time = args.clock if args.clock.tzinfo else args.clock.replace(
         tzinfo=DEFAULT_START.tzinfo)
     local = LocalDiscord(
@@ -76,10 +95,37 @@ def main(argv: list[str] | None = None) -> int:
 
     async def start() -> LocalDiscord:
         await local.start(args.host, args.port)
-        await build_world(local, spec)
+        if args.world:
+            await build_world(local, spec, args.world)
         return local
 
     return serve(start, local.stop, info=args.info)
+
+
+def read_world(path: Path) -> dict[str, Any]:
+    """The --world file: a JSON object, its guilds a list of objects holding lists of objects
+    (what each object must hold, building the world says)."""
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CannotServe(f"--world {path}: cannot read it ({exc.strerror or exc})") from None
+    except ValueError as exc:  # not UTF-8, or not JSON
+        raise CannotServe(f"--world {path}: not a JSON file ({exc})") from None
+    if not _world_shaped(spec):
+        raise CannotServe(f"--world {path}: expected {{\"bot\": \"Name\", \"guilds\": "
+                          "[{\"name\": ..., \"channels\": [{...}], \"roles\": [...], "
+                          "\"members\": [...]}]} (docs/localdiscord.md)")
+    return spec
+
+
+def _world_shaped(spec: Any) -> bool:
+    if not isinstance(spec, dict) or not isinstance(spec.get("bot", ""), str):
+        return False
+    guilds = spec.get("guilds") or []
+    return isinstance(guilds, list) and all(
+        isinstance(g, dict) and all(isinstance(g.get(key) or [], list) and all(
+            isinstance(item, dict) for item in g.get(key) or []) for key in WORLD_LISTS)
+        for g in guilds)
 
 
 if __name__ == "__main__":

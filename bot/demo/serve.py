@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.demo.guild import CohortGuild
+from bot.errors import UserError
 from localdiscord import Sandbox
 from localdiscord.app import LocalDiscord
 from localdiscord.openapi import spec_available
-from localdiscord.process import serve
+from localdiscord.process import CannotServe, serve
 from localdiscord.ratelimits import RateLimits
 
 
@@ -25,4 +26,7 @@ def main(port: int = 0, info: Path | None = None) -> int:
         await sandbox.start(port=port)
         return sandbox.local
 
-    return serve(start, sandbox.stop, info=info)
+    try:
+        return serve(start, sandbox.stop, info=info)
+    except CannotServe as exc:
+        raise UserError(str(exc)) from None
