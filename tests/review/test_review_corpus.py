@@ -45,8 +45,10 @@ def test_corpus_shape() -> None:
         assert r["channel"] in {"linkedin_note", "linkedin_message", "email"}, r["id"]
         assert r["text"].strip(), r["id"]
     assert len({r["id"] for r in ROWS}) == len(ROWS)
-    labels = Counter(r["label"] for r in ROWS)
-    assert abs(labels["good"] - labels["bad"]) <= 0.1 * len(ROWS)
+    # The fit's pool is kept near balance (the calibration assumes it); the frozen split is
+    # measured as it was collected.
+    labels = Counter(e.good for e in POOL)
+    assert abs(labels[True] - labels[False]) <= 0.1 * len(POOL)
 
 
 def test_each_batch_comes_from_new_sources() -> None:
