@@ -237,23 +237,50 @@ GENERIC = family(
     r"\b(?:synerg\w*|exciting opportunity|great opportunity|win-win)\b",
 )
 
-# Selling: the sender's product or services, claims about helping "companies like yours",
-# prospecting for "the person responsible for" a budget.
-PITCH = family(
-    r"\bour (?:services|products?|platform|solutions?|software|agency|offering|program(?:me)?)\b",
+# A pitch: the sender sells something the reader did not ask for. Four kinds, each written as
+# the sender's side of a sale, so a job seeker's "I'm looking for a role" or "my company" alone
+# is not one: the offer (a product or service: "our platform", "we provide a … service", "my
+# client"), a job offered to the reader (a recruiter's "you'd be a great fit", "are you open to
+# a new role"), a story or a link pitched to a writer ("a story idea", "your readers might
+# enjoy"), and income schemes. A pitch earns no good finding: its details are about the product.
+PITCH_OFFER = family(
+    r"\bour (?:services|products?|platform|solutions?|software|agency|offering|program(?:me)?|tool|app|technology|badge|clients (?:include|are|have|see|get)|customers (?:include|are)|partners include)\b",
     r"\bmy (?:services|agency|offering|consultancy|products?|platform|solutions?)\b(?! (?:management|manager|design|engineering|development|team|role|internship|course|class|skills|experience))",
-    r"\b(?:we (?:help|helped|enable|specialize in|offer|provide)|i (?:help|specialize in|offer|provide)) (?:companies|businesses|teams|organi[sz]ations|brands|clients|leaders|professionals|founders|firms|agencies)\b",
+    r"\b(?:my|our) clients?\b(?! of mine)",
+    r"\b(?:we|i) (?:help|helped|enable|specialize in|offer|provide|sell|deliver|work with|partner with) (?:\w+ ){0,3}?(?:companies|businesses|teams|organi[sz]ations|brands|clients|leaders|professionals|founders|firms|agencies|startups|projects|talent)\b",
+    r"\bwe (?:provide|offer|sell|deliver|build|make) (?:a |an |the )?(?:[\w-]+ ){0,3}(?:service|product|platform|solution|software|tool|app|program|package|system)s?\b",
     r"\b(?:companies|businesses|teams|organi[sz]ations|brands|firms) like yours\b",
     r"\b(?:take a look at|check out|have a look at|review) (?:my|our) (?:work|product|website|site|platform|plan|deck|proposal|services|offer)\b",
     r"\b(?:the )?person responsible for (?:lead|marketing|sales|purchasing|procurement|buying|partnerships|vendor)\w*",
     r"\b(?:book|schedule) a (?:demo|call|meeting) (?:with me|here|using)\b",
-    r"\bfree (?:trial|consultation|audit|demo)\b",
-    r"\b(?:secondary|second|extra|additional|passive|residual) (?:income|stream of income|revenue stream)\b",
-    r"\bbusiness (?:opportunit(?:y|ies)|ideas?|ventures?|deals?) (?:for you|with (?:me|us))\b|\bnew business ideas\b",
-    r"\b(?:we|i) (?:work|partner) with (?:\w+ ){0,3}(?:companies|businesses|brands|clients|talent|agencies|firms|teams)\b",
-    r"\bour (?:clients|customers|partners) (?:include|are|have|see|get)\b",
+    r"\b(?:free|complimentary) (?:trial|consultation|audit|demo|quote|license|licence|assessment|sample|estimate)s?\b",
+    r"\b(?:unsubscribe|opt[- ]out|remove you from (?:our|this|my) (?:list|mailing))\b",
     r"\b(?:i|we) (?:developed|created|built|designed) (?:a|an|our) (?:\w+ )?(?:method|system|tool|process|program|solution) that\b",
 )
+PITCH_JOB = family(
+    r"\b(?:roles?|positions?|openings?|opportunit(?:y|ies)|vacanc(?:y|ies)|internships?|jobs?) (?:we have|at our|with our|here at|on our team|in our team|i(?:'m| am) (?:recruiting|hiring) for)\b",
+    r"\b(?:are|were|would|will) you (?:be )?(?:currently |still |also )?(?:looking for|open to|interested in|considering|on) (?:a |an |any |new |the |this |these )*(?:new )?(?:roles?|positions?|opportunit(?:y|ies)|jobs?|challenges?|career move|internships?|job market)\b",
+    r"\bif you(?:'re| are) (?:currently )?(?:looking for|open to|interested in) (?:a |an |new )*(?:roles?|positions?|opportunit(?:y|ies)|jobs?|challenges?)\b",
+    r"\byou(?:'d| would| may| might| could)? be (?:a )?(?:good|great|perfect|strong|ideal|excellent) (?:fit|match|candidate)\b",
+    r"\bwe(?:'re| are) (?:currently |always )?(?:hiring|seeking|recruiting)\b",
+    r"\bi(?:'m| am) (?:currently )?(?:seeking|looking for|looking to hire|recruiting|hiring) (?:a |an )(?:[\w-]+ ){0,3}?(?:developer|engineer|designer|candidate|programmer|architect|analyst|consultant|scientist|manager)s?\b(?! (?:role|position|job))",
+    r"\b(?:our|my) client (?:is|are) (?:looking|seeking|hiring|recruiting)\b",
+    r"\brelocation (?:assistance|package|is required|is provided)\b|\bcompetitive (?:salary|compensation|pay)\b",
+)
+PITCH_MEDIA = family(
+    r"\b(?:story|segment|article|column) (?:ideas?|pitch(?:es)?|angles?)\b|\bpossible story\b",
+    r"\b(?:interview(?:ing)?|speak(?:ing)? with|talk(?:ing)? to) (?:him|her|them|our (?:founder|ceo|expert|client)|my client)\b",
+    r"\byour (?:readers|audience|listeners|viewers|subscribers) (?:might|may|would|will) (?:enjoy|like|love|find|be interested)\b",
+    r"\b(?:sponsored posts?|backlinks?|link exchange|press release)\b|\b(?:could|can) link to on your\b",
+    r"\b(?:is|are) available (?:for (?:an )?interviews?|to (?:discuss|comment|speak|talk))\b|\bable to discuss this\b",
+)
+PITCH_SCHEME = family(
+    r"\b(?:secondary|second|extra|additional|passive|residual) (?:income|stream of income|revenue stream)\b",
+    r"\bbusiness (?:opportunit(?:y|ies)|ideas?|ventures?|deals?) (?:for you|with (?:me|us))\b|\bnew business ideas\b",
+    r"\b(?:mlm|multi-level marketing|network marketing|downline|financial freedom|pay you|earn (?:extra |more )?(?:money|income|cash))\b",
+)
+#: The four kinds, in the order the finding names them.
+PITCH = (PITCH_OFFER, PITCH_JOB, PITCH_MEDIA, PITCH_SCHEME)
 
 PRESSURE = family(
     r"\b(?:asap|urgent(?:ly)?|immediately|right away)\b",

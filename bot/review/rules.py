@@ -69,13 +69,20 @@ class Context:
     def unrewardable(self) -> tuple[tuple[int, int], ...]:
         """Spans no good finding may rest on: the sentences that carry one of the lesson's
         warnings (personal social accounts, the default invite: following someone on Instagram
-        is not research, whatever the research patterns say) or a sales pitch (a pitch's
-        "I noticed your company is growing" is the pretext, not research), and template blanks
-        (a "[topic]" or "___" is not a detail about anyone)."""
-        hits = [s for p in (*P.PERSONAL_SOCIAL, P.DEFAULT_INVITE, P.PITCH) for s, _ in self.all(p)]
+        is not research, whatever the research patterns say), the clauses that pitch (the
+        pitch's own words are about the product; "Saw your post on ramp time, we work with…"
+        still read the post), and template blanks (a "[topic]" or "___" is not a detail about
+        anyone)."""
+        hits = [s for p in (*P.PERSONAL_SOCIAL, P.DEFAULT_INVITE) for s, _ in self.all(p)]
         warned = [(x.start, x.end) for x in self.sentences
                   if any(x.start <= h < x.end for h in hits)]
-        return (*warned, *placeholders(self))
+        pitched = [_clause_around(self.text, s) for s, _, _ in self.pitches]
+        return (*warned, *pitched, *placeholders(self))
+
+    @cached_property
+    def pitches(self) -> list[tuple[int, int, int]]:
+        """Every pitch, as (start, end, kind): kind is its index in `patterns.PITCH`."""
+        return sorted((s, e, k) for k, p in enumerate(P.PITCH) for s, e in self.all(p))
 
     @cached_property
     def blanks(self) -> list[tuple[int, int]]:
@@ -139,6 +146,13 @@ def _when_found(
 
 
 _CLAUSE_END = re.compile(r"[.,;:!?\n]")
+
+
+def _clause_around(text: str, pos: int) -> tuple[int, int]:
+    """The clause holding `pos`: from the last clause mark before it to the next one."""
+    before = max(text.rfind(c, 0, pos) for c in ".,;:!?\n") + 1
+    m = _CLAUSE_END.search(text, pos)
+    return before, m.start() if m else len(text)
 
 
 def _clause(ctx: Context, span: tuple[int, int], limit: int = 80) -> tuple[int, int]:
@@ -294,18 +308,49 @@ _VAGUE_WORDS = frozenset(_VAGUE_TEXT.split()) | {
 }
 
 
+#: Words that introduce what a piece of work was about or where it was: "your post *on*
+#: onboarding", "your move *from* teaching", "your talk *at* PyCon".
+_TOPIC_PREPS = frozenset(
+    {"on", "about", "regarding", "around", "covering", "into", "from", "to", "at", "with",
+     "for", "in"}
+)
+
+
 def _is_specific(ctx: Context, span: tuple[int, int]) -> bool:
     """Does this reference to their work say which one or what was in it? It does with a
-    proper name, a number, a quoted title, or a content word beyond the generic vocabulary
-    ("your post on onboarding metrics", "your talk at PyCon", "your move to Stripe")."""
+    proper name, a number or a quoted title in its clause ("your talk at PyCon", "your 2023
+    paper", "your post “Hiring in the open”"), or with a topic right after the reference: a
+    preposition and a word beyond the generic vocabulary ("your post on onboarding metrics",
+    "your move from teaching to data"). A content word elsewhere in the clause does not make
+    it specific: "your current research work matches my interests" names no piece of work."""
     start, end = _clause(ctx, span)
     blanks = placeholders(ctx)  # "[topic]" is a blank, not a topic
-    for m in WORD_RE.finditer(ctx.norm, start, end):
-        word = m.group(0)
-        if (word not in _VAGUE_WORDS and (len(word) >= 3 or word.isdigit())
-                and not any(b0 <= m.start() < b1 for b0, b1 in blanks)):
+
+    def blank(pos: int) -> bool:
+        return any(b0 <= pos < b1 for b0, b1 in blanks)
+
+    sent = _sentence_of(ctx, start)
+    first = sent.start if sent else start
+    for m in _NAME_RE.finditer(ctx.text, start, end):
+        word = m.group(0).rstrip(".,'")
+        if (m.start() != first and word not in _NOT_DETAILS and len(word) >= 2
+                and not _ANONYMISED.fullmatch(word) and not blank(m.start())):
             return True
-    return bool(_QUOTED_RE.search(ctx.text, start, end))
+    for rx in (_NUMBER_RE, _QUOTED_RE):
+        q = rx.search(ctx.text, start, end)
+        if q and not blank(q.start()):
+            return True
+    words = [m for m in WORD_RE.finditer(ctx.norm, span[0], end) if not blank(m.start())]
+    inside = [m for m in words if m.start() < span[1]]
+    after = [m.group(0) for m in words if m.start() >= span[1]]
+    if inside and inside[-1].group(0) in _TOPIC_PREPS:
+        after = [inside[-1].group(0), *after]
+    for i, word in enumerate(after[:3]):
+        if word in _TOPIC_PREPS:
+            topic = [w for w in after[i + 1 : i + 5] if w not in _VAGUE_WORDS]
+            if topic and (len(topic[0]) >= 3 or topic[0].isdigit()):
+                return True
+    return False
 
 
 def research_specific(ctx: Context) -> Iterable[Finding]:
@@ -378,12 +423,21 @@ _ANONYMISED = re.compile(r"X{2,}|XYZ|ABC|[A-Z]\.?")
 
 def _specific_detail(ctx: Context) -> tuple[int, int] | None:
     """The first concrete detail (a proper name, a number, a quoted title) in a sentence that
-    is about them (it says "you"/"your" at least as often as "I"/"my"); greetings,
-    sentence-initial words, the subject line and sales-pitch sentences do not count."""
-    pitches = ctx.all(P.PITCH)
+    is about them (it says "you"/"your" at least as often as "I"/"my"), and in a clause of it
+    that is not the sender's ("I work at Acme (#1 in the world), reviewed your profile": Acme
+    is the sender's); greetings, sentence-initial words and the subject line do not count, and
+    nothing counts in a draft that pitches: its names and numbers are the product's."""
+    if ctx.pitches:
+        return None
+
+    def senders(pos: int) -> bool:
+        c0, c1 = _clause_around(ctx.text, pos)
+        clause = ctx.norm[c0:c1]
+        return len(_FIRST_PERSON_RE.findall(clause)) > len(_SECOND_PERSON_RE.findall(clause))
+
     for sent in ctx.sentences:
-        if sent.end <= ctx.body_start or any(sent.start <= p < sent.end for p, _ in pitches):
-            continue  # the subject line; a sales pitch's numbers are about the product
+        if sent.end <= ctx.body_start:
+            continue  # the subject line
         low = ctx.norm[sent.start : sent.end]
         you = len(_SECOND_PERSON_RE.findall(low))
         if not you or len(_FIRST_PERSON_RE.findall(low)) > you:
@@ -395,13 +449,14 @@ def _specific_detail(ctx: Context) -> tuple[int, int] | None:
             word = m.group(0).rstrip(".,'")
             span = sent.start + m.start(), sent.start + m.start() + len(word)
             if (m.start() == skip or word in _NOT_DETAILS or len(word) < 2
-                    or _ANONYMISED.fullmatch(word) or ctx.is_unrewardable(*span)):
+                    or _ANONYMISED.fullmatch(word) or ctx.is_unrewardable(*span)
+                    or senders(span[0])):
                 continue
             return span
         for rx in (_NUMBER_RE, _QUOTED_RE):
             for q in rx.finditer(body, skip):
                 span = sent.start + q.start(), sent.start + q.end()
-                if not ctx.is_unrewardable(*span):
+                if not ctx.is_unrewardable(*span) and not senders(span[0]):
                     return span
     return None
 
@@ -516,11 +571,24 @@ warn_generic = _when_found(
 )
 
 
-warn_pitch = _when_found(
-    "warn.pitch", "warning", P.PITCH,
-    "“{quote}” reads as a sales pitch, not a request for advice.",
-    "Drop the pitch; a first message is about them and one small question.",
+#: What each kind of pitch (`patterns.PITCH`, in order) sells, for the finding's message.
+_PITCH_KINDS = (
+    "sells a product or a service",
+    "offers the reader a job, as a recruiter would",
+    "pitches a story or a link to a writer",
+    "offers an income scheme",
 )
+
+
+def warn_pitch(ctx: Context) -> Iterable[Finding]:
+    if ctx.pitches:
+        start, end, kind = ctx.pitches[0]
+        yield _f("warn.pitch", "warning", (start, end),
+                 f"“{_quote(ctx, (start, end))}” {_PITCH_KINDS[kind]}: a pitch to someone who"
+                 " did not ask for it, not a request for their advice.",
+                 "Drop the pitch. If you want their view, ask one question about their work;"
+                 " if you are selling, say why it fits them in one line, from something they"
+                 " did or said.")
 
 
 def warn_flattery(ctx: Context) -> Iterable[Finding]:

@@ -135,3 +135,23 @@ def test_example_weighting_prefers_real_outcomes() -> None:
                     "example", "t")
     w = [s.weight for s in samples([real, guide])]
     assert w[0] > w[1]
+
+
+def test_likely_needs_a_sign_that_it_works() -> None:
+    """A draft with no findings scores the base, which is below `likely`: the verdict rests on
+    what the draft does well, not on the faults the rules happen to miss."""
+    model = fit(samples(POOL))
+    assert model.raw_score(frozenset()) < model.likely_at
+    assert weights.WEIGHTS.base < weights.WEIGHTS.likely_at
+
+
+def test_rare_features_keep_the_lesson_weight() -> None:
+    """Fewer than MIN_EVIDENCE drafts are too few to move a weight: it stays at the prior."""
+    from bot.review.fit import MIN_EVIDENCE, PRIOR, Sample
+
+    rare = "warn.guilt:problem"
+    data = [Sample(frozenset({"ask.small:good"}), i % 2 == 0, 1.0) for i in range(20)]
+    data += [Sample(frozenset({rare}), True, 1.0)] * (MIN_EVIDENCE - 1)
+    assert fit(data).logits[rare] == PRIOR[rare]
+    data += [Sample(frozenset({rare}), True, 1.0)] * 5
+    assert fit(data).logits[rare] != PRIOR[rare]
