@@ -18,6 +18,7 @@ Each rule takes the `Context` of one draft and returns its findings. Rule ids ar
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -42,7 +43,7 @@ class Context:
     subject: tuple[int, int, str] | None
     body_words: int
     words: tuple[str, ...] = ()  # lowercased word tokens
-    _cache: dict[re.Pattern[str], list[tuple[int, int]]] = field(
+    _cache: dict[int, list[tuple[int, int]]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -52,13 +53,14 @@ class Context:
 
     def all(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         """Every non-empty match of `pattern` (cached: each family scans the text once)."""
-        found = self._cache.get(pattern)
+        key = id(pattern)  # not the pattern: hashing a compiled pattern hashes all its code
+        found = self._cache.get(key)
         if found is None:
-            needles = P.NEEDLES.get(pattern)
+            needles = P.NEEDLES.get(key)
             if needles and not any(n in self.norm for n in needles):
-                found = self._cache[pattern] = []
+                found = self._cache[key] = []
             else:
-                found = self._cache[pattern] = list(P.spans(pattern, self.norm))
+                found = self._cache[key] = list(P.spans(pattern, self.norm))
         return found
 
     def first(self, pattern: re.Pattern[str]) -> tuple[int, int] | None:
@@ -76,13 +78,37 @@ class Context:
         hits = [s for p in (*P.PERSONAL_SOCIAL, P.DEFAULT_INVITE) for s, _ in self.all(p)]
         warned = [(x.start, x.end) for x in self.sentences
                   if any(x.start <= h < x.end for h in hits)]
-        pitched = [_clause_around(self.text, s) for s, _, _ in self.pitches]
+        pitched = [self.clause_around(s) for s, _, _ in self.pitches]
         return (*warned, *pitched, *placeholders(self))
+
+    @cached_property
+    def _clause_marks(self) -> list[int]:
+        return [m.start() for m in _CLAUSE_END.finditer(self.text)]
+
+    def clause_around(self, pos: int) -> tuple[int, int]:
+        """The clause holding `pos`: from the last clause mark before it to the next one."""
+        marks = self._clause_marks
+        i = bisect_left(marks, pos)
+        return (marks[i - 1] + 1 if i else 0), (marks[i] if i < len(marks) else len(self.text))
+
+    @cached_property
+    def _person_offsets(self) -> tuple[list[int], list[int]]:
+        you: list[int] = []
+        me: list[int] = []
+        for m in _PERSON_RE.finditer(" " + self.norm):  # " ": see _PERSON_RE
+            (you if m.group(1) else me).append(m.start())
+        return you, me
+
+    def persons(self, start: int, end: int) -> tuple[int, int]:
+        """How often `norm[start:end]` says "you/your…" and "I/my/we/our…"."""
+        you, me = self._person_offsets
+        return (bisect_left(you, end) - bisect_left(you, start),
+                bisect_left(me, end) - bisect_left(me, start))
 
     @cached_property
     def pitches(self) -> list[tuple[int, int, int]]:
         """Every pitch, as (start, end, kind): kind is its index in `patterns.PITCH`."""
-        return sorted((s, e, k) for k, p in enumerate(P.PITCH) for s, e in self.all(p))
+        return list(P.kinds(P.PITCH, self.norm))
 
     @cached_property
     def blanks(self) -> list[tuple[int, int]]:
@@ -146,13 +172,6 @@ def _when_found(
 
 
 _CLAUSE_END = re.compile(r"[.,;:!?\n]")
-
-
-def _clause_around(text: str, pos: int) -> tuple[int, int]:
-    """The clause holding `pos`: from the last clause mark before it to the next one."""
-    before = max(text.rfind(c, 0, pos) for c in ".,;:!?\n") + 1
-    m = _CLAUSE_END.search(text, pos)
-    return before, m.start() if m else len(text)
 
 
 def _clause(ctx: Context, span: tuple[int, int], limit: int = 80) -> tuple[int, int]:
@@ -398,8 +417,13 @@ def research_missing(ctx: Context) -> Iterable[Finding]:
              " took from it, a career move you want to ask about, or what you have in common.")
 
 
-_SECOND_PERSON_RE = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b")
-_FIRST_PERSON_RE = re.compile(r"\b(?:" + "|".join(sorted(P.FIRST_PERSON)) + r")\b")
+#: "you/your…" (group 1) or "I/my/we/our…" (group 2), found in one scan of the draft. It
+#: runs on the draft with a space in front, its leading `\W` standing for a `\b` (as the
+#: families do, see `patterns`): so a match's start in that text is the word's offset.
+_PERSON_RE = re.compile(
+    r"\W(?:(you|your|yours|you're|you've|you'd|you'll)|("
+    + "|".join(sorted(P.FIRST_PERSON, key=lambda w: (-len(w), w))) + r"))\b"
+)
 #: A number, but not the size of the ask ("15 minutes") or a phone number.
 _NUMBER_RE = re.compile(r"(?<![\d-])\d[\d,.%]*(?![\d-]|\s*(?:min|minute|hour|hr|sec|second)s?\b)")
 _QUOTED_RE = re.compile(r"[\"“][^\"“”\n]{3,80}[\"”]")
@@ -431,16 +455,15 @@ def _specific_detail(ctx: Context) -> tuple[int, int] | None:
         return None
 
     def senders(pos: int) -> bool:
-        c0, c1 = _clause_around(ctx.text, pos)
-        clause = ctx.norm[c0:c1]
-        return len(_FIRST_PERSON_RE.findall(clause)) > len(_SECOND_PERSON_RE.findall(clause))
+        c0, c1 = ctx.clause_around(pos)
+        you, me = ctx.persons(c0, c1)
+        return me > you
 
     for sent in ctx.sentences:
         if sent.end <= ctx.body_start:
             continue  # the subject line
-        low = ctx.norm[sent.start : sent.end]
-        you = len(_SECOND_PERSON_RE.findall(low))
-        if not you or len(_FIRST_PERSON_RE.findall(low)) > you:
+        you, me = ctx.persons(sent.start, sent.end)
+        if not you or me > you:
             continue  # not about them, or mostly about the sender
         body = sent.text
         g = _GREETING_RE.match(body)
@@ -616,14 +639,19 @@ warn_guilt = _when_found(
 )
 
 
+_TWO_CAPITALS = re.compile(r"[A-Z][A-Z]")  # what any ALL-CAPS run starts with: a cheap pre-check
+
+
 def warn_caps(ctx: Context) -> Iterable[Finding]:
+    if not _TWO_CAPITALS.search(ctx.text):
+        return
     blanks = placeholders(ctx)
-    for m in P.CAPS_RUN.finditer(ctx.text):
-        if any(b0 <= m.start() < b1 for b0, b1 in blanks):
+    for start, end in P.spans(P.CAPS_RUN, ctx.text):
+        if any(b0 <= start < b1 for b0, b1 in blanks):
             continue  # a blank ("[REDACTED]", "[NAME]") is a template's or a source's, not shouting
-        if max(len(w) for w in m.group(0).split()) >= 4:
-            yield _f("warn.caps", "warning", (m.start(), m.end()),
-                     f"“{_quote(ctx, (m.start(), m.end()))}” is in ALL CAPS, which reads as"
+        if max(len(w) for w in ctx.text[start:end].split()) >= 4:
+            yield _f("warn.caps", "warning", (start, end),
+                     f"“{_quote(ctx, (start, end))}” is in ALL CAPS, which reads as"
                      " shouting.",
                      "Use normal capitalisation; if something matters, say why in words.")
             return
