@@ -1,12 +1,14 @@
 """Measure the reviewer on drafts it was not fitted on.
 
-    python -m bot.review.evaluate cv [--folds 5] [--json] [-v]   # k-fold over sources
     python -m bot.review.evaluate batches [--json] [-v]          # leave one collection batch out
+    python -m bot.review.evaluate cv [--folds 5] [--json] [-v]   # k-fold over sources
     python -m bot.review.evaluate frozen [--json] [-v]           # the frozen split
 
-`cv`: the non-frozen corpus is cut into k folds by source (all messages of one source in one
-fold); for each fold the weights and cut-offs are fitted on the other folds (`fit.fit`) and the
-fold is scored with them. `frozen`: the shipped weights (fitted on every non-frozen message)
+`batches`: the figure the pool is tuned on. Each collection batch (one round, one searcher, one
+kind of page) is held out in turn; the weights and cut-offs are fitted on the others
+(`fit.fit`) and the batch is scored with them: nearer to "unseen" than `cv`, which cuts the
+non-frozen corpus into k folds by source (all messages of one source in one fold). Both are
+optimistic, since the rules were written looking at every batch of the pool. `frozen`: the shipped weights (fitted on every non-frozen message)
 score the split frozen before any change. Each report gives, for all drafts, per channel and
 for real messages with a known outcome alone: AUC of the score (probability that a random good
 draft outscores a random bad one, ties half) and balanced accuracy of `verdict == "likely"` as
