@@ -1,20 +1,31 @@
-"""`cohortbot` / `python -m bot`: run, sandbox, review, export, check-config, backup."""
+"""`cohortbot` / `python -m bot`: run, sandbox, review, export, check-config, backup.
+
+Whatever the operator hands in (arguments, the config, the token file, the database, a
+sandbox script) is checked before anything starts: exit 0, or one message on stderr and exit
+status 2 (exit 1 is a run that failed on its own: Discord refused the token, a script's
+expectation did not hold).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import contextlib
 import signal
 import sys
 from pathlib import Path
 
-from bot.config import Config, load_config, load_token, summary
+from bot.config import Config, config_zone, load_config, load_token, summary
+from bot.display import plural
 from bot.errors import ConfigError, StorageError, UserError
+from bot.lessons import LessonCatalog, load_lessons
+from bot.logs import configure as configure_logging
+from bot.textfile import UnreadableFile, read_text
+from storage.db import backup_file, check_database
 from storage.lock import DatabaseInUse
 
 DEFAULT_CONFIG = Path("config.toml")
-EXIT_USAGE = 2  # bad config or arguments: the operator must change something
+EXIT_USAGE = 2  # bad config, arguments or files: the operator must change something
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,9 +71,9 @@ def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     export.add_argument("--db", type=Path, help="database file or backup (default: the config's)")
     export.add_argument("--format", required=True, choices=[f.value for f in Format])
     export.add_argument("--out", required=True, help="file to write, or - for standard output")
-    export.add_argument("--run", type=int, action="append", metavar="ID",
+    export.add_argument("--run", type=_number, action="append", metavar="ID",
                         help="run number; repeat for several (default: the latest run)")
-    export.add_argument("--example", type=int, metavar="N", help="only this example")
+    export.add_argument("--example", type=_number, metavar="N", help="only this example")
     export.add_argument("--since", metavar="DATE", help="from this date (YYYY-MM-DD) or time")
     export.add_argument("--until", metavar="DATE", help="up to and including this date")
     export.add_argument("--include-bot-messages", action="store_true",
@@ -75,6 +86,17 @@ def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     export.add_argument("--timezone", help="IANA timezone (default: the config's cohort one)")
 
 
+def _number(text: str) -> int:
+    """A run or example number: what SQLite can hold, so a typo is a usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text} is not a run or example number (1 or more)")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # `review` passes everything after it to the reviewer's own parser (it has its own --help).
@@ -83,17 +105,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return review_main(argv[1:])
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-    )
-    logging.getLogger("discord").setLevel(logging.INFO if args.verbose else logging.WARNING)
+    configure_logging(verbose=args.verbose)
     try:
         if args.command == "check-config":
-            config = load_config(args.path)
-            print(summary(config))
-            print("config OK")
-            return 0
+            return _check_config(args.path)
         if args.command == "run":
             return _run(args.config)
         if args.command == "backup":
@@ -101,9 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             return _export(args)
         if args.command == "sandbox":
-            from bot.sandbox.repl import main as sandbox_main
-
-            return sandbox_main(script=args.script, db=args.db, config_path=args.config)
+            return _sandbox(args)
     except ConfigError as exc:
         print(f"config error:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -112,11 +125,40 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except StorageError as exc:
         print(f"database error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
     except UserError as exc:
         print(f"cohortbot {args.command}: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     raise AssertionError(f"unhandled command {args.command}")  # argparse guarantees one
+
+
+def _check_config(path: Path) -> int:
+    config = load_config(path)
+    catalog = load_lessons(config.lesson.directory)
+    errors, skipped = lesson_problems(config, catalog)
+    if errors:
+        raise ConfigError("\n".join(errors))
+    print(summary(config))
+    for problem in skipped:
+        print(f"lesson file skipped (the bot starts without it): {problem}")
+    print("config OK" + (f" ({plural(len(skipped), 'lesson file')} skipped)" if skipped else ""))
+    return 0
+
+
+def lesson_problems(config: Config, catalog: LessonCatalog) -> tuple[list[str], list[str]]:
+    """What is wrong with the lessons the config names: errors (no lessons folder, no default
+    lesson), and the files the bot would skip."""
+    where = str(config.source or "<config>")
+    settings = config.lesson
+    if not settings.directory.is_dir():
+        return [f"{where}: key 'lesson.directory': {settings.directory} is not a folder; create "
+                "it with the lesson files, or point lesson.directory at it"], []
+    errors = []
+    if catalog.get(settings.default) is None:
+        known = ", ".join(catalog.keys()) or "none loaded"
+        errors.append(f"{where}: key 'lesson.default': no lesson {settings.default!r} in "
+                      f"{settings.directory} (lessons there: {known})")
+    return errors, [str(problem) for problem in catalog.problems]
 
 
 def _run(config_path: Path) -> int:
@@ -127,12 +169,40 @@ def _run(config_path: Path) -> int:
             "Discord, or try the bot locally with `make demo`.",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_USAGE
     config = load_config(config_path)
+    # Before logging in: a database the bot cannot use is said at once, in words, rather
+    # than after connecting to Discord.
+    asyncio.run(check_database(config.storage.database))
     return asyncio.run(_serve(config, token))
 
 
+def _sandbox(args: argparse.Namespace) -> int:
+    """Check what the sandbox is handed before it starts a world (that takes seconds)."""
+    from bot.sandbox.repl import MAX_SCRIPT_BYTES
+    from bot.sandbox.repl import main as sandbox_main
+    from bot.sandbox.script import parse_script
+
+    if args.config is not None:
+        load_config(args.config)
+    if args.db is not None:
+        asyncio.run(check_database(args.db))
+    if args.script is not None:
+        try:
+            text = read_text(args.script, limit=MAX_SCRIPT_BYTES)
+        except UnreadableFile as exc:
+            print(f"cohortbot sandbox: {args.script}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        _, errors = parse_script(text)
+        for error in errors:
+            print(f"✗ {args.script}:{error.line}: {error.message}", file=sys.stderr)
+        if errors:
+            return EXIT_USAGE
+    return sandbox_main(script=args.script, db=args.db, config_path=args.config)
+
+
 async def _serve(config: Config, token: str) -> int:
+    import aiohttp
     import discord
 
     from bot.client import CohortBot
@@ -163,12 +233,14 @@ async def _serve(config: Config, token: str) -> int:
         print("cohortbot: enable the Message Content and Server Members intents in the "
               "Developer Portal (Bot -> Privileged Gateway Intents).", file=sys.stderr)
         return 1
+    except (OSError, aiohttp.ClientError) as exc:
+        print(f"cohortbot: cannot reach Discord ({exc}); check the network and try again.",
+              file=sys.stderr)
+        return 1
     return 0
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from storage.db import backup_file
-
     database = args.database or load_config(args.config).storage.database
     asyncio.run(backup_file(Path(database), args.dest))
     print(f"backed up {database} -> {args.dest}")
@@ -179,7 +251,7 @@ def _export(args: argparse.Namespace) -> int:
     import os
     from datetime import UTC, datetime
     from functools import partial
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from zoneinfo import ZoneInfo
 
     from bot.clock import ManualClock, SystemClock
     from bot.export.model import Format, Table
@@ -190,10 +262,9 @@ def _export(args: argparse.Namespace) -> int:
     config_path = args.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     config = load_config(config_path) if config_path else Config()
     try:
-        tz = ZoneInfo(args.timezone) if args.timezone else config.cohort.tz
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"--timezone: “{args.timezone}” is not an IANA timezone name such "
-                        "as Europe/Berlin.") from None
+        tz = ZoneInfo(config_zone(args.timezone)) if args.timezone else config.cohort.tz
+    except UserError as exc:
+        raise UserError(f"--timezone: {exc.message}") from None
     fmt, table = Format(args.format), Table(args.table) if args.table else None
     if table is not None and fmt is not Format.CSV:
         raise UserError("--table is for --format csv.")
@@ -217,15 +288,21 @@ def _export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         return 0
     out = Path(args.out)
-    if out.is_dir():
-        raise UserError(f"--out {out} is a directory; give a file name.")
     unfinished = out.with_name(out.name + ".partial")  # a failed export leaves no half file
     try:
-        with unfinished.open("wb") as stream:
-            result = service.write(request, stream)
-        unfinished.replace(out)
-    finally:
-        unfinished.unlink(missing_ok=True)
+        if out.is_dir():
+            raise UserError(f"--out {out} is a directory; give a file name.")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with unfinished.open("wb") as stream:
+                result = service.write(request, stream)
+            unfinished.replace(out)
+        finally:
+            with contextlib.suppress(OSError):
+                unfinished.unlink(missing_ok=True)
+    except OSError as exc:
+        raise UserError(f"--out {out}: cannot write the export there "
+                        f"({exc.strerror or exc}); pick another path.") from None
     runs = ", ".join(f"#{r}" for r in result.run_ids)
     print(f"exported run {runs} to {out}", file=sys.stderr)
     return 0

@@ -14,6 +14,7 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.critiques import Likely, RunSummary
+from bot.display import plural
 
 WIDTH = 800
 HEIGHT = 400
@@ -86,16 +87,12 @@ def _subtitle(summary: RunSummary) -> str:
         # Plain punctuation only: the bundled font has no em dash.
         return "No critiques yet: pick an example and post yours in its thread."
     tally = summary.tally
-    critiques = _plural(summary.total_critiques, "critique")
-    members = _plural(summary.critic_count, "member")
+    critiques = plural(summary.total_critiques, "critique")
+    members = plural(summary.critic_count, "member")
     return (
         f"{critiques} from {members}  ·  "
         f"yes {tally.yes}  ·  no {tally.no}  ·  unsure {tally.unsure}"
     )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _draw_legend(draw: ImageDraw.ImageDraw) -> None:
@@ -172,7 +169,7 @@ def _draw_groups(
         label, label_font = _example_label(draw, example.example_no, example.title, room)
         width = draw.textlength(label, font=label_font)
         draw.text((centre - width / 2, bottom + 8), label, font=label_font, fill=_INK)
-        count_label = _plural(example.critique_count, "critique")
+        count_label = plural(example.critique_count, "critique")
         if draw.textlength(count_label, font=count_font) > room:
             count_label = str(example.critique_count)
         width = draw.textlength(count_label, font=count_font)

@@ -23,6 +23,7 @@ from discord.ext import commands
 import cogs
 from bot.clock import Clock, SystemClock, to_ms
 from bot.config import Config
+from bot.logs import keep_member_content_out
 from bot.review import Draft, Review
 from bot.scheduler import Scheduler
 from bot.services import Ports, Services
@@ -85,6 +86,7 @@ class CohortBot(commands.Bot):
         clock: Clock | None = None,
         **options: Any,
     ) -> None:
+        keep_member_content_out()  # whoever runs the bot, its logs hold no member text
         options.setdefault("intents", cohort_intents())
         # Nothing the bot sends pings anyone unless a call says so explicitly.
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())

@@ -8,16 +8,20 @@ a typo must not silently fall back to a default.
 from __future__ import annotations
 
 import os
-import tomllib
+import re
+import reprlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from bot.errors import ConfigError
+from bot.clock import SystemClock
+from bot.errors import ConfigError, UserError
 from bot.followups import DEFAULT_HOURS, FriendlyHours
+from bot.settings import resolve_zone
+from bot.textfile import MissingFile, UnreadableFile, parse_toml, read_text
 
 FOLLOWUP_WINDOW_DAYS = (7, 14)  # the lesson: one follow-up "within 1-2 weeks"
 
@@ -85,8 +89,22 @@ Check = Callable[[Any], str | None]  # returns what was expected when the value 
 
 def _describe(value: Any) -> str:
     kind = type(value).__name__
-    text = repr(value)
+    text = _SHORT_REPR.repr(value)
     return f"{kind} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+class _ShortRepr(reprlib.Repr):
+    """repr for error messages: bounded depth, and no int-to-text of thousands of digits
+    (Python refuses those, and a config may hold one)."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 128:
+            return f"<a number of {x.bit_length()} bits>"
+        return repr(x)
+
+
+_SHORT_REPR = _ShortRepr()
+_SHORT_REPR.maxlevel = 3
 
 
 def _int_range(low: int, high: int) -> Check:
@@ -118,10 +136,16 @@ def _timezone(value: Any) -> str | None:
     if not isinstance(value, str):
         return "an IANA timezone name such as \"Europe/Berlin\""
     try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "an IANA timezone name such as \"Europe/Berlin\""
+        config_zone(value)
+    except UserError as exc:
+        return f"an IANA timezone name: {exc.message}"
     return None
+
+
+def config_zone(value: str) -> str:
+    """A zone named in a config or on the command line, spelled canonically; `UserError`
+    with suggestions for a region ("America"), a folder or any other name that is no zone."""
+    return resolve_zone(value, SystemClock().now(), how="Write the zone's full name")
 
 
 def _hours(value: Any) -> str | None:
@@ -140,13 +164,13 @@ def _cron(value: Any) -> str | None:
         return expected
     if not value.strip():
         return None  # empty string: scheduled posting off
-    from apscheduler.triggers.cron import CronTrigger
+    from bot.scheduler import cron_trigger
 
     try:
-        trigger = CronTrigger.from_crontab(value)
-    except ValueError:
-        return expected
-    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+        trigger = cron_trigger(value, UTC)
+    except ValueError as exc:
+        return f"{expected}: {exc}"
+    if trigger.get_next_fire_time(None, SystemClock().now()) is None:
         return f"{expected}, one that fires (this one never does, e.g. 30 February)"
     return None
 
@@ -233,7 +257,7 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
             lesson_channel_id=get("discord", "lesson_channel_id", d.lesson_channel_id),
             moderator_role_ids=tuple(get("discord", "moderator_role_ids", [])),
         ),
-        cohort=CohortSettings(timezone=get("cohort", "timezone", "UTC")),
+        cohort=CohortSettings(timezone=config_zone(get("cohort", "timezone", "UTC"))),
         storage=StorageSettings(
             database=_resolve(base, get("storage", "database", str(StorageSettings.database)))
         ),
@@ -261,22 +285,18 @@ def _resolve(base: Path, value: str) -> Path:
     return path if path.is_absolute() else base / path
 
 
+MAX_CONFIG_BYTES = 256 * 1024  # a config is a page of text; more is some other file
+_TOKEN = re.compile(r"[\x21-\x7e]+")  # a bot token is one word of printable ASCII
+
+
 def load_config(path: Path) -> Config:
     """Read and validate a config file. Relative paths in it are relative to the file."""
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: no such file; copy config.example.toml to {path} and edit it"
-        ) from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read it: {exc.strerror}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        data = parse_toml(read_text(path, limit=MAX_CONFIG_BYTES))
+    except UnreadableFile as exc:
+        hint = "; copy config.example.toml to it and edit it" if isinstance(
+            exc, MissingFile) else ""
+        raise ConfigError(f"{path}: {exc}{hint}") from None
     return parse_config(data, source=path.resolve())
 
 
@@ -285,19 +305,28 @@ def load_token(environ: Mapping[str, str] | None = None) -> str | None:
     env = os.environ if environ is None else environ
     token = env.get("DISCORD_TOKEN", "").strip()
     if token:
-        return token
+        return _checked_token(token, "DISCORD_TOKEN")
     token_file = env.get("DISCORD_TOKEN_FILE", "").strip()
-    if token_file:
-        try:
-            token = Path(token_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(
-                f"DISCORD_TOKEN_FILE={token_file}: cannot read it: {exc.strerror}"
-            ) from None
-        if not token:
-            raise ConfigError(f"DISCORD_TOKEN_FILE={token_file}: the file is empty")
-        return token
-    return None
+    if not token_file:
+        return None
+    where = f"DISCORD_TOKEN_FILE={token_file}"
+    try:
+        token = read_text(token_file, limit=4096).strip()
+    except UnreadableFile as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    if not token:
+        raise ConfigError(f"{where}: the file is empty")
+    return _checked_token(token, where)
+
+
+def _checked_token(token: str, where: str) -> str:
+    # Caught here, not by Discord: a token with a space, a line break or a non-ASCII letter
+    # cannot even be sent as an HTTP header.
+    if not _TOKEN.fullmatch(token):
+        raise ConfigError(f"{where}: this does not look like a bot token (one word of letters, "
+                          "digits and punctuation); copy it again from the Developer Portal "
+                          "(Bot -> Reset Token)")
+    return token
 
 
 def summary(config: Config) -> str:

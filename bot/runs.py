@@ -69,6 +69,16 @@ class Posting:
     examples: tuple[RunExample, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SummaryPost:
+    """A summary the bot posted for everyone: where it is, and whether it is the final one."""
+
+    run_id: int
+    channel_id: int  # the channel, or the thread (a forum post) it is in
+    message_id: int
+    final: bool
+
+
 def occurrence_key(lesson_key: str, when: datetime) -> str:
     """The key of a scheduled posting (`<lesson>@<ISO minute>`): the database keeps it UNIQUE,
     so an occurrence is posted once even across a restart at the scheduled minute."""

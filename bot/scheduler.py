@@ -25,18 +25,35 @@ from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock, ManualClock
+from bot.cron import parse_cron
 
 log = logging.getLogger(__name__)
 
 JobFunc = Callable[..., Awaitable[Any]]
 
 
+def cron_trigger(cron: str, tz: tzinfo) -> BaseTrigger:
+    """A crontab(5) expression as an APScheduler trigger (`bot/cron.py` says why not
+    `CronTrigger.from_crontab`). Raises `CronError` (a ValueError) naming the wrong field."""
+    fields = parse_cron(cron)
+
+    def trigger(day: str, day_of_week: str) -> CronTrigger:
+        return CronTrigger(minute=fields.minute, hour=fields.hour, day=day, month=fields.month,
+                           day_of_week=day_of_week, timezone=tz)
+
+    if fields.either_day:  # crontab: the day of month OR the day of week
+        return OrTrigger([trigger(fields.day, "*"), trigger("*", fields.day_of_week)])
+    return trigger(fields.day, fields.day_of_week)
+
+
 def next_cron_time(cron: str, tz: tzinfo, after: datetime) -> datetime:
     """The first occurrence of a crontab expression strictly after `after` (UTC result)."""
-    trigger = CronTrigger.from_crontab(cron, timezone=tz)
+    trigger = cron_trigger(cron, tz)
     # APScheduler includes `after` itself when it matches; nudge past it.
     probe = after.astimezone(tz)
     fire = trigger.get_next_fire_time(None, probe)

@@ -76,8 +76,10 @@ def zone_choices(typed: str, now: datetime, first: tuple[str, ...] = ()) -> list
     return sorted(found, key=rank)[:MAX_CHOICES]
 
 
-def resolve_zone(typed: str, now: datetime) -> str:
-    """The zone a member named, spelled canonically; a clear refusal otherwise."""
+def resolve_zone(typed: str, now: datetime, *,
+                 how: str = "Pick one from the list as you type") -> str:
+    """The zone a member named, spelled canonically; a clear refusal otherwise (`how` says
+    how to give a better one: a member picks from the autocomplete, a config names it)."""
     name = _by_folded().get(_fold(typed))
     if name is not None:
         return name
@@ -85,6 +87,6 @@ def resolve_zone(typed: str, now: datetime) -> str:
     near = zone_choices(typed, now)[:3] or ["Europe/Berlin", "America/New_York"]
     region = " is a region, not a timezone" if any(
         z.startswith(typed.strip() + "/") for z in zone_names()) else " is not a timezone I know"
-    raise UserError(f"`{shown}`{region}. Pick one from the list as you type, e.g. "
+    raise UserError(f"`{shown}`{region}. {how}, e.g. "
                     + ", ".join(f"`{z}`" for z in near) + ".")
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable
-from typing import Any
+from collections.abc import Awaitable, Sequence
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 
 from bot.client import CohortBot
 from bot.errors import UserError
+from bot.review import CHANNEL_NAMES
 from bot.services import Services
 
 log = logging.getLogger("cohortbot.errors")
@@ -44,10 +45,6 @@ async def send_ephemeral(interaction: discord.Interaction, content: str, **kwarg
         await interaction.followup.send(content, ephemeral=True, **kwargs)
     else:
         await interaction.response.send_message(content, ephemeral=True, **kwargs)
-
-
-async def send_denial(interaction: discord.Interaction, message: str) -> None:
-    await send_ephemeral(interaction, f"⚠️ {message}")
 
 
 def _unwrap(error: BaseException) -> BaseException:
@@ -85,10 +82,11 @@ def explain(error: BaseException, where: str) -> str:
     return message
 
 
-async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+async def report_error(interaction: discord.Interaction, error: BaseException,
+                       **kwargs: Any) -> None:
     message = explain(error, _describe(interaction))
     try:
-        await send_denial(interaction, message)
+        await send_ephemeral(interaction, f"⚠️ {message}", **kwargs)
     except discord.HTTPException:
         log.warning("could not tell the member about an error in %s", _describe(interaction))
 
@@ -126,19 +124,77 @@ class CohortView(discord.ui.View):
 
 
 class CohortModal(discord.ui.Modal):
-    """A modal whose errors go to the one handler, with a custom_id of its own.
+    """A modal whose errors go to the one handler, with a custom_id of its own, and whose
+    refusals lose nothing the member typed.
 
     discord.py keeps open modals in one table keyed by custom_id alone, across members: two
     members opening the same form with a fixed id would swap each other's answers (one
     member's private draft could land in the other's record). A random suffix keeps every
     open modal apart.
+
+    A `UserError` from the form (a critique with nothing in it, the hourly review limit)
+    comes with an "Edit and send again" button that opens the form again holding what was
+    sent. The answers stay in this object, in memory, only as long as that button works.
     """
 
     def __init__(self, *, title: str, custom_id: str) -> None:
         super().__init__(title=title, custom_id=f"{custom_id}:{secrets.token_hex(6)}")
 
+    def field(self, text: str, item: FormItem, description: str | None = None) -> FormItem:
+        """Add `item` (a text input or a select) under its label; returns it, to read later."""
+        self.add_item(discord.ui.Label(text=text, component=item, description=description))
+        return item
+
+    def keep_answers(self) -> None:
+        """Show what was submitted when the form opens again."""
+        for item in self.walk_children():
+            if isinstance(item, discord.ui.TextInput):
+                item.default = item.value
+            elif isinstance(item, discord.ui.Select):
+                chosen = set(item.values)
+                for option in item.options:
+                    option.default = option.value in chosen
+
     # discord.py's Modal narrows BaseView.on_error (no `item`); mypy sees that as an override.
     async def on_error(  # type: ignore[override]
         self, interaction: discord.Interaction, error: Exception
     ) -> None:
-        await report_error(interaction, error)
+        if isinstance(_unwrap(error), UserError):
+            self.keep_answers()
+            await report_error(interaction, error, view=SendAgain(self))
+        else:
+            await report_error(interaction, error)
+
+
+FormItem = TypeVar("FormItem", bound=discord.ui.Item[Any])
+# How an outreach goes out, as a select offers it: ("LinkedIn message", "linkedin_message").
+CHANNEL_CHOICES = tuple((name[:1].upper() + name[1:], key) for key, name in CHANNEL_NAMES.items())
+
+
+def choice(custom_id: str, options: Sequence[tuple[str, str]], *, default: str | None = None,
+           required: bool = True) -> discord.ui.Select[Any]:
+    """A one-answer select for a modal: (label, value) options, `default` chosen at first."""
+    return discord.ui.Select(custom_id=custom_id, required=required, min_values=int(required),
+                             max_values=1, options=[
+                                 discord.SelectOption(label=label, value=value,
+                                                      default=value == default)
+                                 for label, value in options])
+
+
+def chosen(select: discord.ui.Select[Any]) -> str | None:
+    """The answer picked in a one-answer select (None when it was left empty)."""
+    return str(select.values[0]) if select.values else None
+
+
+class SendAgain(CohortView):
+    """Under a refused form: open it again with the member's answers in it."""
+
+    def __init__(self, form: CohortModal) -> None:
+        super().__init__(timeout=15 * 60)  # as long as the interaction's own token lives
+        self.form = form
+
+    @discord.ui.button(label="Edit and send again", style=discord.ButtonStyle.primary,
+                       emoji="✏️")
+    async def again(self, interaction: discord.Interaction,
+                    _: discord.ui.Button[SendAgain]) -> None:
+        await interaction.response.send_modal(self.form)

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.client import CohortBot
 from bot.clock import at_and_in
+from bot.display import plural
 from bot.settings import resolve_zone, zone_choices, zone_label
 from cogs._ui import send_ephemeral
 
@@ -54,8 +55,8 @@ class SettingsCog(commands.Cog):
                 + ("" if chosen else " (the cohort's)")
                 + f"; it's {local:%H:%M} there. Reminders come between {hours} your time.")
         if moved:
-            text += (f"\nI moved {len(moved)} pending reminder(s) to your new zone; the next "
-                     f"comes {at_and_in(min(moved))}.")
+            text += (f"\nI moved {plural(len(moved), 'pending reminder')} to your new zone; "
+                     f"the next comes {at_and_in(min(moved))}.")
         await send_ephemeral(interaction, text)
 
     @timezone.autocomplete("zone")

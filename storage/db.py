@@ -10,8 +10,10 @@ at once instead of waiting for itself forever.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
+import stat
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -64,15 +66,28 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
+        """Open (or create) the database, check it, and migrate it.
+
+        Every way a file can be unusable is a `StorageError` saying what is wrong and what
+        to do: a folder or a path under a file, a folder or a file the bot may not write, a
+        file that is no database, damaged pages, a newer schema. Checked before the first
+        write, so a refused file is left as it was.
+        """
         path = Path(path)
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so the sqlite3 module never
-        # opens a hidden transaction behind our back.
-        conn = await aiosqlite.connect(path, isolation_level=None)
+            _prepare_folder(path)
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so the sqlite3 module
+            # never opens a hidden transaction behind our back.
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise unusable(path, exc) from None
         db = cls(conn, path)
         try:
             await db._check_and_prepare(migrate)
+        except sqlite3.Error as exc:
+            await conn.close()
+            raise unusable(path, exc) from None
         except BaseException:
             await conn.close()
             raise
@@ -81,25 +96,41 @@ class Database:
     async def _check_and_prepare(self, migrate: bool) -> None:
         # Read the version before anything writes: a newer database must not be touched at
         # all, and even `PRAGMA journal_mode=WAL` writes to the file header.
-        try:
-            version = await self.user_version()
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(
-                f"{self.path}: this is not a usable SQLite database ({exc}). Restore it from a "
-                "backup (cohortbot backup makes them) or move it aside to start afresh."
-            ) from None
+        version = await self.user_version()
         if version > SCHEMA_VERSION:
             raise StorageError(
                 f"{self.path}: the database is at schema version {version}, newer than this "
                 f"bot understands ({SCHEMA_VERSION}). It was written by a newer cohortbot; "
                 "upgrade the bot, or restore a backup made by this version. Nothing was changed."
             )
+        # A damaged page found now costs a restore from last night's backup; found by the
+        # first write that touches it, it costs whatever was written in between.
+        problems = [row[0] for row in await self.fetchall("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise StorageError(
+                f"{self.path}: the database is damaged ({problems[0]}). Restore it from a "
+                "backup (cohortbot backup makes them) or move it aside to start afresh; "
+                "nothing was changed."
+            )
         await self._conn.execute("PRAGMA journal_mode=WAL")
         await self._conn.execute("PRAGMA foreign_keys=ON")
         await self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         await self._conn.execute("PRAGMA synchronous=FULL")
+        # Deleted rows are overwritten with zeros, not left in free pages: /forget-me must
+        # not leave a member's text readable in the file (however SQLite was compiled).
+        await self._conn.execute("PRAGMA secure_delete=ON")
+        await self._probe_write(version)
         if migrate:
             await self.migrate()
+
+    async def _probe_write(self, version: int) -> None:
+        """Fail now, not at the first member's action, if the file or its folder is
+        read-only: SQLite opens such a file without complaint and refuses every write."""
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            await self._conn.execute(f"PRAGMA user_version={version}")
+        finally:
+            await self._conn.rollback()
 
     async def user_version(self) -> int:
         async with self._conn.execute("PRAGMA user_version") as cur:
@@ -130,6 +161,20 @@ class Database:
     async def close(self) -> None:
         await self._conn.close()
 
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file and empty it: after deleting a member's rows,
+        the WAL still holds the pages as they were before."""
+        self._refuse_nesting()
+        async with self._write_lock:
+            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _refuse_nesting(self) -> None:
+        if self._active is not None and _transaction.get() is self._active:
+            raise RuntimeError(
+                "nested transaction: inside `async with db.transaction() as tx`, write with "
+                "tx.execute()/tx.insert(), not db.execute() or another transaction()"
+            )
+
     # --- queries --------------------------------------------------------------------------
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
@@ -152,11 +197,7 @@ class Database:
         Inside the block, write through the `Transaction` it gives: `db.execute()` or another
         `transaction()` there would wait for the lock this task already holds, so they raise.
         """
-        if self._active is not None and _transaction.get() is self._active:
-            raise RuntimeError(
-                "nested transaction: inside `async with db.transaction() as tx`, write with "
-                "tx.execute()/tx.insert(), not db.execute() or another transaction()"
-            )
+        self._refuse_nesting()
         async with self._write_lock:
             self._active = active = object()
             entered = _transaction.set(active)
@@ -217,40 +258,141 @@ class Transaction:
         return rows[0][0] if rows else None
 
 
+async def check_database(path: Path) -> None:
+    """Open the database as the bot would, and close it: `StorageError` if it is unusable.
+    Creates and migrates it when it does not exist yet, as the bot's start would."""
+    await (await Database.open(path)).close()
+
+
+def _kind(path: Path) -> str:
+    """"file", "folder", "missing" or "other" (a device, a socket); `StorageError` when the
+    path itself is unusable (a name too long, a folder on the way the bot may not enter)."""
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except OSError as exc:
+        raise StorageError(f"{path}: {exc.strerror or exc}") from None
+    return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "other"
+
+
+def _prepare_folder(path: Path) -> None:
+    """Create the database's folder; `StorageError` when the path cannot hold a file."""
+    if _kind(path) == "folder":
+        raise StorageError(f"{path}: is a folder; the database is a file inside one: give its "
+                           f"name too, e.g. {path / 'cohort.db'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
+        raise StorageError(f"{path}: {blocker} is a file, not a folder; put the database "
+                           "somewhere else") from None
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot create its folder {path.parent}: "
+                           f"{exc.strerror or exc}") from None
+
+
+def unusable(path: Path, exc: sqlite3.Error) -> StorageError:
+    """What SQLite's refusal to use `path` means for the person who has to fix it."""
+    code = getattr(exc, "sqlite_errorname", "")
+    folder = path.parent
+    if code.startswith("SQLITE_READONLY"):
+        return StorageError(
+            f"{path}: the database is read-only, and the bot writes to it. Give the bot's user "
+            f"write permission to the file and to its folder {folder} (chown/chmod), or set "
+            "another path ([storage] database in the config, or --db)."
+        )
+    if code.startswith("SQLITE_CANTOPEN"):
+        return StorageError(
+            f"{path}: SQLite cannot open or create it. The bot's user must be able to read "
+            f"and write the file and to create files in its folder {folder} (SQLite keeps "
+            f"{path.name}-wal and {path.name}-shm beside it); check the folder's owner and "
+            "permissions, and that the file system is not mounted read-only."
+        )
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return StorageError(f"{path}: another program holds the database locked ({exc}); "
+                            "stop it, or wait for it to finish, and start again.")
+    if code.startswith("SQLITE_FULL"):
+        return StorageError(f"{path}: the disk is full; free some space and start again.")
+    if code.startswith("SQLITE_IOERR"):
+        return StorageError(f"{path}: the disk reported an error reading or writing it ({exc});"
+                            " check the disk, then restore a backup if the file is damaged.")
+    return StorageError(
+        f"{path}: this is not a usable SQLite database: it is damaged, or some other kind of "
+        f"file ({exc}). Restore it from a backup (cohortbot backup makes them) or move it "
+        "aside to start afresh; nothing was changed."
+    )
+
+
 async def backup_file(source: Path, dest: Path) -> None:
-    """Copy `source` to `dest` with the backup API, in pages, from a thread.
+    """Copy `source` to `dest` with the backup API, in pages, from a thread. A `dest` that
+    is a folder gets the copy inside it, under the source's name.
 
     Works while another connection (the running bot) writes: the backup restarts pages that
     changed under it, and WAL mode lets it read without blocking the writer.
     """
 
     def run() -> None:
-        if not source.exists():
-            raise StorageError(f"{source}: no database there to back up")
-        if dest.resolve() == source.resolve():
+        kind = _kind(source)
+        if kind != "file":
+            what = {"folder": "is a folder", "missing": "no database there"}.get(
+                kind, "not a regular file")
+            raise StorageError(f"{source}: {what}; give the database file to back up")
+        target = dest / source.name if _kind(dest) == "folder" else dest
+        if _kind(target) == "folder":
+            raise StorageError(f"{target}: is a folder; give the backup's file name")
+        if target.resolve() == source.resolve():
             raise StorageError("the backup destination is the database itself; pick another path")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            version = src.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StorageError(
-                    f"{source}: schema version {version} is newer than this bot "
-                    f"({SCHEMA_VERSION}); back it up with the newer cohortbot"
-                )
-            tmp = dest.with_name(dest.name + ".partial")
-            out = sqlite3.connect(tmp)
-            try:
-                src.backup(out, pages=256)
-                check = out.execute("PRAGMA integrity_check").fetchone()[0]
-                if check != "ok":
-                    raise StorageError(f"backup failed its integrity check: {check}")
-            finally:
-                out.close()
-            tmp.replace(dest)
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(f"{source}: cannot back it up: {exc}") from None
+            # As a URI, so that mode=ro holds: the path is escaped, or a '#' or '?' in it
+            # would end the path and make SQLite create an empty database there.
+            src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True,
+                                  timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as exc:
+            raise unusable(source, exc) from None
+        try:
+            _copy(src, source, target)
         finally:
             src.close()
 
     await asyncio.to_thread(run)
+
+
+def _copy(src: sqlite3.Connection, source: Path, target: Path) -> None:
+    try:
+        version = src.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise unusable(source, exc) from None
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"{source}: schema version {version} is newer than this bot "
+            f"({SCHEMA_VERSION}); back it up with the newer cohortbot"
+        )
+    tmp = target.with_name(target.name + ".partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        out = sqlite3.connect(tmp)
+        try:
+            src.backup(out, pages=256)
+            check = out.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            out.close()
+        if check != "ok":
+            raise StorageError(f"{source}: the copy failed its integrity check ({check}); "
+                               "the database itself may be damaged")
+        tmp.replace(target)
+    except sqlite3.Error as exc:
+        problem = unusable(source, exc) if _is_source_fault(exc) else StorageError(
+            f"{target}: cannot write the backup there ({exc}); pick a folder the bot's user "
+            "may write to")
+        raise problem from None
+    except OSError as exc:
+        raise StorageError(f"{target}: cannot write the backup there "
+                           f"({exc.strerror or exc}); pick another path") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def _is_source_fault(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT"))

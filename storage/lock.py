@@ -31,8 +31,14 @@ class DatabaseLock:
         if str(database) == ":memory:":
             return None
         path = database.with_name(database.name + ".lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StorageError(
+                f"{path}: cannot open the database's lock file ({exc.strerror or exc}); the "
+                f"bot's user must be able to create and write files in {path.parent}."
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

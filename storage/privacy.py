@@ -35,6 +35,8 @@ class Forgotten:
     # The bot's own posts that carried the member's critiques: (thread id, message id), so the
     # Discord side can delete them too.
     critique_posts: tuple[tuple[int, int], ...]
+    # Runs whose summaries counted the member's critiques or votes: posted ones are redone.
+    runs: tuple[int, ...] = ()
 
 
 _COUNTS = (
@@ -66,6 +68,12 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
             " WHERE c.author_id = ? AND c.message_id IS NOT NULL",
             (user_id,),
         )
+        runs = await tx.fetchall(
+            "SELECT run_id FROM critiques WHERE author_id = ? UNION SELECT c.run_id"
+            " FROM critique_votes v JOIN critiques c ON c.id = v.critique_id"
+            " WHERE v.voter_id = ?",
+            (user_id, user_id),
+        )
         followups = await tx.execute("DELETE FROM followups WHERE user_id = ?", (user_id,))
         outreaches = await tx.execute("DELETE FROM outreaches WHERE user_id = ?", (user_id,))
         settings = await tx.execute("DELETE FROM member_settings WHERE user_id = ?", (user_id,))
@@ -75,9 +83,13 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         messages = await tx.execute(
             "DELETE FROM discussion_messages WHERE author_id = ?", (user_id,)
         )
+    # The rows are zeroed in their pages (secure_delete); the WAL still holds the pages as
+    # they were until it is copied back and emptied.
+    await db.checkpoint()
     return Forgotten(
         MemberRecords(outreaches=outreaches, followups=followups, settings=settings,
                       reviews=reviews, critiques=critiques, votes=votes,
                       discussion_messages=messages),
         critique_posts=tuple((r[0], r[1]) for r in posts),
+        runs=tuple(sorted(r[0] for r in runs)),
     )

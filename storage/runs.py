@@ -1,11 +1,12 @@
-"""Lesson runs, their examples' messages and threads, and the parts of unfinished postings."""
+"""Lesson runs, their examples' messages and threads, the parts of unfinished postings, and
+the summaries posted for everyone."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
 
-from bot.runs import PostingPart, Run, RunExample, RunStatus
+from bot.runs import PostingPart, Run, RunExample, RunStatus, SummaryPost
 from storage.db import Database, as_row
 
 
@@ -149,3 +150,27 @@ async def open_thread_ids(db: Database) -> set[int]:
 async def stale_postings(db: Database) -> list[Run]:
     rows = await db.fetchall("SELECT * FROM lesson_runs WHERE status = 'posting'")
     return [_run(r) for r in rows]
+
+
+async def record_summary_post(db: Database, post: SummaryPost, now_ms: int) -> None:
+    await db.execute(
+        "INSERT OR REPLACE INTO summary_posts (message_id, run_id, channel_id, final, posted_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (post.message_id, post.run_id, post.channel_id, int(post.final), now_ms),
+    )
+
+
+async def summary_posts(db: Database, run_ids: Iterable[int]) -> list[SummaryPost]:
+    """The summaries posted for these runs, oldest first."""
+    ids = sorted(set(run_ids))
+    rows = await db.fetchall(
+        "SELECT run_id, channel_id, message_id, final FROM summary_posts"
+        f" WHERE run_id IN ({', '.join('?' * len(ids))}) ORDER BY message_id",
+        ids,
+    )
+    return [SummaryPost(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+async def drop_summary_post(db: Database, message_id: int) -> None:
+    """A summary that is gone from Discord (deleted, or its channel is)."""
+    await db.execute("DELETE FROM summary_posts WHERE message_id = ?", (message_id,))

@@ -20,9 +20,17 @@ def fields(embed: dict[str, Any]) -> dict[str, str]:
 
 
 def modal_values(modal: dict[str, Any]) -> dict[str, str]:
-    """What a modal's text inputs hold when it opens, by custom_id."""
-    return {c["custom_id"]: c.get("value", "") for row in modal["components"]
-            for c in row["components"]}
+    """What a modal's inputs hold when it opens, by custom_id: a text input's text, a
+    select's default option ("" when none is)."""
+    values = {}
+    for top in modal["components"]:
+        for comp in [top["component"]] if top["type"] == 18 else top["components"]:
+            if comp["type"] == 4:
+                values[comp["custom_id"]] = comp.get("value", "")
+            else:
+                values[comp["custom_id"]] = next(
+                    (o["value"] for o in comp.get("options", []) if o.get("default")), "")
+    return values
 
 
 def example_messages(world: CohortWorld) -> list[Any]:

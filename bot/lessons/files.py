@@ -8,9 +8,11 @@ import stat
 import tempfile
 from pathlib import Path
 
+from bot.errors import UserError
 from bot.lessons.model import Lesson, LessonCatalog, LessonError, LessonProblem
 from bot.lessons.parse import parse_lesson
 from bot.lessons.writer import dump_lesson
+from bot.textfile import UnreadableFile, read_text
 
 # A lesson file is a few kilobytes; refusing big files keeps a misplaced dump from being parsed.
 MAX_FILE_BYTES = 256 * 1024
@@ -20,18 +22,9 @@ def load_lesson(path: str | os.PathLike[str]) -> Lesson:
     """Read and validate one lesson file; `LessonError` (with a `LessonProblem`) if unusable."""
     file = Path(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LessonError(
-                LessonProblem(file, "", f"file is {size} bytes; at most {MAX_FILE_BYTES} expected")
-            )
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise LessonError(LessonProblem(file, "", f"cannot read: {exc.strerror or exc}")) from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise LessonError(LessonProblem(file, "", f"not UTF-8 text ({exc.reason})")) from exc
+        text = read_text(file, limit=MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        raise LessonError(LessonProblem(file, "", f"cannot read: {exc}")) from None
     return parse_lesson(text, file)
 
 
@@ -100,9 +93,25 @@ def save_lesson(lesson: Lesson, path: str | os.PathLike[str]) -> None:
 def save_example_image(folder: Path, lesson_key: str, number: int, suffix: str,
                        data: bytes) -> str:
     """Write an example's new image under `folder` (the lesson file's directory); returns its
-    path relative to it, as the lesson file names it."""
+    path relative to it, as the lesson file names it.
+
+    Written to a temporary file and renamed over the old one: a symbolic link left at the
+    image's name is replaced, never written through to wherever it points.
+    """
     relative = f"images/{lesson_key}-example-{number}{suffix}"
     target = folder / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    if not target.parent.resolve().is_relative_to(folder.resolve()):
+        raise UserError(f"The lesson's images folder ({target.parent}) leads outside the "
+                        "lesson's folder; a moderator with access to the server must fix it.")
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                     suffix=".tmp")
+    try:
+        os.chmod(temp_name, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
     return relative

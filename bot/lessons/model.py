@@ -129,16 +129,22 @@ def image_problem(image: str, base_dir: Path | None) -> str | None:
         return f"cannot check the path {image!r} of a lesson that has no file"
     if not (base_dir / posix).is_file():
         return f"image file not found: {base_dir / posix}"
+    # A symbolic link on the way (images/ itself, or the file) could lead anywhere on disk.
+    if not (base_dir / posix).resolve().is_relative_to(base_dir.resolve()):
+        return f"the image {image!r} leads outside the lesson's folder (a symbolic link?)"
     return None
 
 
 def image_location(lesson: Lesson, example: Example) -> str | Path | None:
-    """Where to get the example's image: a URL (str), a local file (Path), or None."""
+    """Where to get the example's image: a URL (str), a local file (Path), or None (none, or
+    the file is no longer usable: checked again, as it may have changed since loading)."""
     if example.image is None:
         return None
     if example.image.startswith(("https://", "http://")):
         return example.image
-    base = lesson.source.parent if lesson.source is not None else Path()
+    base = lesson.source.parent if lesson.source is not None else None
+    if base is None or image_problem(example.image, base) is not None:
+        return None
     return base / PurePosixPath(example.image.replace("\\", "/"))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from bot.lessons.model import (
     LessonProblem,
     image_problem,
 )
+from bot.textfile import UnreadableFile, parse_toml
 
 # Builds the error for a key path and a reason; bound to the file being read.
 _ProblemFactory = Callable[[str, str], "LessonError"]
@@ -35,9 +35,9 @@ _EXAMPLE_KEYS = ("title", "text", "image", "sample", "quality")
 def parse_lesson(text: str, file: Path) -> Lesson:
     """Validate TOML text as a lesson. `file` names it in problems and anchors image paths."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise LessonError(LessonProblem(file, "", f"not valid TOML: {exc}")) from exc
+        data = parse_toml(text)
+    except UnreadableFile as exc:
+        raise LessonError(LessonProblem(file, "", str(exc))) from None
     return _lesson_from_data(data, file)
 
 

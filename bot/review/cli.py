@@ -14,6 +14,7 @@ import sys
 import textwrap
 from typing import NoReturn, TextIO
 
+from bot.display import plural
 from bot.review.core import review
 from bot.review.model import CHANNELS, MAX_DRAFT_CHARS, Review
 
@@ -44,8 +45,7 @@ _VERDICT = {"likely": "Likely", "maybe": "Maybe", "unlikely": "Unlikely"}
 def headline(r: Review) -> tuple[str, str]:
     """The two answers in words: ready to send?, and how likely a response is."""
     ready = ("Ready to send: yes" if r.ready else
-             f"Ready to send: no — fix {len(r.must_fix)} item{'s' if len(r.must_fix) != 1 else ''}"
-             " first")
+             f"Ready to send: no — fix {plural(len(r.must_fix), 'item')} first")
     odds = (f"{_VERDICT[r.verdict]} to get a response: {r.likelihood} messages like this got"
             f" one (score {r.score}/100)")
     return ready, odds
@@ -58,8 +58,9 @@ def render(r: Review, text: str, width: int = 88) -> str:
         f"Channel: {r.channel}{' (detected)' if r.channel_detected else ''}"
         + (f", follow-up (attempt {r.attempt}{', from the text' if r.attempt_detected else ''})"
            if r.followup else ""),
-        f"{s.characters} characters, {s.words} words, {s.sentences} sentences, "
-        f"{s.questions} questions, reading grade {s.reading_grade:.1f}",
+        f"{plural(s.characters, 'character')}, {plural(s.words, 'word')}, "
+        f"{plural(s.sentences, 'sentence')}, {plural(s.questions, 'question')}, "
+        f"reading grade {s.reading_grade:.1f}",
         f"Score: base {r.base}"
         + "".join(f" {f.points:+d}" for f in r.findings if f.points) + f" = {r.score}",
     ]

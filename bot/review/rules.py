@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from bot.display import member_text, plural
 from bot.review import patterns as P
 from bot.review.model import Finding, ReviewSettings, Severity, Stats
 from bot.review.text import WORD_RE, Sentence
@@ -184,7 +185,8 @@ def _clause(ctx: Context, span: tuple[int, int], limit: int = 80) -> tuple[int, 
 
 def _quote(ctx: Context, span: tuple[int, int], limit: int = 60) -> str:
     q = " ".join(ctx.text[span[0] : span[1]].split())
-    return q if len(q) <= limit else q[: limit - 1] + "…"
+    # Isolated: the quote sits inside the reviewer's own sentence (bot/display.py).
+    return member_text(q if len(q) <= limit else q[: limit - 1] + "…")
 
 
 # --- goal and target ---------------------------------------------------------------------
@@ -662,7 +664,8 @@ def warn_self_focus(ctx: Context) -> Iterable[Finding]:
     you = sum(1 for w in ctx.words if w in P.SECOND_PERSON)
     if me >= 6 and me >= 3 * you:
         yield _f("warn.self_focus", "warning", ctx.body_span,
-                 f"The draft is about you (“I/me/my” {me} times, “you/your” {you} times).",
+                 f"The draft is about you (“I/me/my” {plural(me, 'time')}, “you/your” "
+                 f"{plural(you, 'time')}).",
                  "Turn it around: lead with them and what you want to learn from them; keep your"
                  " background to one line.")
 

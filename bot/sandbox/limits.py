@@ -7,6 +7,7 @@ checks them itself and answers like Discord: 400 50035 Invalid Form Body with a 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.sandbox.errors import empty_message, invalid_form, too_large
@@ -203,6 +204,33 @@ def check_choices(choices: Any, limit: int) -> list[dict[str, Any]]:
     if errors:
         raise invalid_form(errors)
     return list(choices)
+
+
+def picked(select: dict[str, Any], answer: str | Sequence[str] | None) -> list[str]:
+    """What a member's client submits for a select in a modal: the options picked (`answer`:
+    their values, or one value as a string; None keeps the options marked default). A
+    client offers nothing else, so a value that is not an option, or a count outside
+    min/max_values, is the test's mistake: `ValueError`."""
+    options = [o.get("value") for o in select.get("options") or []]
+    if answer is None:
+        chosen = preselected(select)
+    else:
+        chosen = [answer] if isinstance(answer, str) else list(answer)
+    if select.get("type", 3) == 3 and any(value not in options for value in chosen):
+        raise ValueError(f"select {select.get('custom_id')!r} has no option "
+                         f"{[v for v in chosen if v not in options]}; its options: {options}")
+    low, high = select.get("min_values", 1), select.get("max_values", 1)
+    if select.get("required", True) is False:
+        low = 0
+    if not low <= len(chosen) <= high:
+        raise ValueError(f"select {select.get('custom_id')!r} takes {low} to {high} values, "
+                         f"not {len(chosen)}")
+    return chosen
+
+
+def preselected(select: dict[str, Any]) -> list[str]:
+    """The values of a select's options the bot marked default (what a client shows chosen)."""
+    return [o["value"] for o in select.get("options") or [] if o.get("default")]
 
 
 def modal_inputs(top: dict[str, Any]) -> list[dict[str, Any]]:

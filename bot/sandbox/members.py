@@ -7,7 +7,7 @@ Each action changes the world, sends the bot the gateway event Discord would sen
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.sandbox import limits, payloads
@@ -291,10 +291,13 @@ class MemberHandle:
         return await self._interact(MESSAGE_COMPONENT, ch, data, message, settle)
 
     async def submit_modal(
-        self, modal: InteractionResult | dict[str, Any], values: Mapping[str, str], *,
+        self, modal: InteractionResult | dict[str, Any],
+        values: Mapping[str, str | Sequence[str]], *,
         settle: bool = True,
     ) -> InteractionResult:
-        """Fill in the bot's modal (`values`: text input custom_id -> text) and submit it."""
+        """Fill in the bot's modal (`values`: text input custom_id -> text; a select's -> the
+        values picked, or one value as a string; a select left out keeps its defaults) and
+        submit it."""
         source = modal.record if isinstance(modal, InteractionResult) else None
         spec = modal.modal if isinstance(modal, InteractionResult) else modal
         if spec is None:
@@ -310,7 +313,7 @@ class MemberHandle:
                     answers.append({"type": 4, "custom_id": cid, "value": values.get(cid, "")})
                 else:
                     answers.append({"type": comp["type"], "custom_id": cid,
-                                    "values": list(values.get(cid, []))})
+                                    "values": limits.picked(comp, values.get(cid))})
             if top.get("type") == 18:
                 components.append({"type": 18, "component": answers[0]})
             else:

@@ -181,7 +181,7 @@ def modal_inputs(modal: dict[str, Any]) -> list[dict[str, Any]]:
     for top in modal.get("components") or []:
         if top.get("type") == 18 and isinstance(top.get("component"), dict):
             inner = dict(top["component"])
-            inner.setdefault("label", top.get("label"))
+            inner["label"] = inner.get("label") or top.get("label")  # a label's input has none
             found.append(inner)
             continue
         for comp in top.get("components") or []:
@@ -193,6 +193,14 @@ def modal_lines(modal: dict[str, Any], member: str) -> list[str]:
     inputs = modal_inputs(modal)
     body = []
     for comp in inputs:
+        if comp.get("type") == 3:  # a select: answered with one of its values
+            values = [str(o.get("value")) for o in comp.get("options") or []]
+            body.append(f"☰ {comp.get('custom_id')}: {comp.get('label', '')} "
+                        f"(one of: {', '.join(values)})")
+            picked = [str(o.get("value")) for o in comp.get("options") or [] if o.get("default")]
+            if picked:
+                body.append(f"    chosen: {', '.join(picked)}")
+            continue
         rules = ["required" if comp.get("required", True) else "optional"]
         if comp.get("style") == 2:
             rules.append("several lines")

@@ -38,9 +38,11 @@ from bot.sandbox.script import (
     parse_script,
 )
 from bot.sandbox.session import CommandFailed, QuitRequested, Session, startup_errors
+from bot.textfile import UnreadableFile, read_text
 
 Writer = Callable[[str], None]
 SHUTDOWN_TIMEOUT = 30.0
+MAX_SCRIPT_BYTES = 1024 * 1024
 
 
 def main(script: Path | None = None, db: Path | None = None,
@@ -51,10 +53,9 @@ def main(script: Path | None = None, db: Path | None = None,
     with _quiet_logging():
         if script is not None:
             try:
-                text = script.read_text(encoding="utf-8")
-            except OSError as exc:
-                print(f"cohortbot sandbox: cannot read {script}: {exc.strerror}",
-                      file=sys.stderr)
+                text = read_text(script, limit=MAX_SCRIPT_BYTES)
+            except UnreadableFile as exc:
+                print(f"cohortbot sandbox: {script}: {exc}", file=sys.stderr)
                 return 2
             # SIGTERM stops a script like Ctrl-C does: the bot is closed on the way out.
             previous = signal.signal(signal.SIGTERM, signal.default_int_handler)

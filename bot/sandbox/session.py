@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.config import Config, parse_config
 from bot.errors import ConfigError
-from bot.sandbox import render
+from bot.sandbox import limits, render
 from bot.sandbox.demo import DemoWorld
 from bot.sandbox.errors import DiscordError
 from bot.sandbox.harness import SettleTimeout
@@ -451,7 +451,10 @@ class Session:
             raise CommandFailed(f"{member.name} has no modal open (a button or command opens "
                                 "one)")
         inputs = render.modal_inputs(opened.modal)
-        values = {str(c.get("custom_id")): str(c.get("value") or "") for c in inputs}
+        # A select is answered with one of its options' values (`likely=no`); untouched, it
+        # keeps the options the bot marked default, as a client shows them.
+        values = {str(c.get("custom_id")): str(c.get("value") or "") if c.get("type") == 4
+                  else (limits.preselected(c) or [""])[0] for c in inputs}
         for key, value in command.values:
             comp = _match_input(inputs, key)
             if comp is None:
@@ -460,6 +463,14 @@ class Session:
             values[str(comp["custom_id"])] = value
         for comp in inputs:
             value, label = values[str(comp["custom_id"])], comp.get("label")
+            if comp.get("type") != 4:
+                try:
+                    limits.picked(comp, [value] if value else [])
+                except ValueError:
+                    options = ", ".join(str(o.get("value")) for o in comp.get("options") or [])
+                    raise CommandFailed(f"Discord would not submit the modal: {label!r} is a "
+                                        f"choice of {options}") from None
+                continue
             if comp.get("required", True) and not value.strip():
                 raise CommandFailed(f"Discord would not submit the modal: {label!r} "
                                     "is required")
@@ -470,7 +481,12 @@ class Session:
                 raise CommandFailed(f"Discord would not submit the modal: {label!r} needs "
                                     f"at least {comp['min_length']} characters")
         del self.modals[member.name]
-        return await member.submit_modal(opened, values)
+        answers: dict[str, str | list[str]] = {}
+        for comp in inputs:
+            cid = str(comp["custom_id"])
+            answers[cid] = values[cid] if comp.get("type") == 4 else [values[cid]] if values[
+                cid] else []
+        return await member.submit_modal(opened, answers)
 
     async def _clock(self, command: Clock) -> None:
         clock = self.world.clock

@@ -56,19 +56,20 @@ class Services:
         lessons = LessonsService(config.lesson)
         discussion = DiscussionService(db, clock, ports.discussion)
         review = ReviewService(db, clock, config.review)
+        runs = RunsService(db, clock, scheduler, RunSchedule.of(config), lessons, discussion,
+                           ports.runs)
         settings = SettingsService(db, clock, config.cohort.timezone)
         followups = FollowupsService(db, clock, scheduler, config.followups, review, settings,
                                     ports.followups)
         return cls(
             lessons=lessons,
-            runs=RunsService(db, clock, scheduler, RunSchedule.of(config), lessons, discussion,
-                             ports.runs),
+            runs=runs,
             critiques=CritiquesService(db, clock, ports.critiques),
             discussion=discussion,
             review=review,
             settings=settings,
             followups=followups,
-            privacy=PrivacyService(db, discussion, review, followups, ports.privacy),
+            privacy=PrivacyService(db, discussion, review, followups, runs, ports.privacy),
             # Its own read-only connection to the same file (a snapshot per export), and the
             # lessons as loaded.
             export=ExportService(db.path, timezone=config.cohort.tz,

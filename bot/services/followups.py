@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, at_and_in, from_ms, to_ms
 from bot.config import FollowupSettings
+from bot.display import member_text, plural
 from bot.errors import UserError
 from bot.followups import (
     MAX_ATTEMPTS,
@@ -400,7 +401,7 @@ class FollowupsService:
         earlier = await self._earlier_attempts(user_id, who)
         done = next((o for o in earlier if o.attempts >= MAX_ATTEMPTS), None)
         if done is not None:
-            raise UserError(THIRD_ATTEMPT.format(who=done.recipient))
+            raise UserError(THIRD_ATTEMPT.format(who=member_text(done.recipient)))
         first = next((o for o in earlier if o.attempts == 1), None)
         if first is not None:
             return await self._log_followup(first, when, now, first.recipient)
@@ -522,18 +523,19 @@ class FollowupsService:
         who = parse_recipient(recipient)
         earlier = await self._earlier_attempts(user_id, who)
         if not earlier:
-            raise UserError(f"I have no unanswered outreach to {who.text} in your log; "
+            raise UserError(f"I have no unanswered outreach to {member_text(who.text)} in your "
+                            "log; "
                             "`/outreach list` shows what I have.")
         await self._replied(earlier[0].id, earlier[0].recipient, self._now())
         return earlier[0].recipient
 
     def _already(self, row: Reminder) -> str:
+        name = member_text(row.recipient)
         return {
-            OutreachStatus.FOLLOWED_UP: f"You already logged your follow-up to {row.recipient}.",
-            OutreachStatus.REPLIED: f"{row.recipient} already replied.",
-            OutreachStatus.DROPPED: f"You already closed this one: no follow-up to "
-                                    f"{row.recipient}.",
-            OutreachStatus.EXPIRED: f"The follow-up window for {row.recipient} has closed.",
+            OutreachStatus.FOLLOWED_UP: f"You already logged your follow-up to {name}.",
+            OutreachStatus.REPLIED: f"{name} already replied.",
+            OutreachStatus.DROPPED: f"You already closed this one: no follow-up to {name}.",
+            OutreachStatus.EXPIRED: f"The follow-up window for {name} has closed.",
         }.get(row.outreach_status, "That's already done.")
 
     async def _snooze(self, row: Reminder, days: int, now: datetime,
@@ -543,9 +545,9 @@ class FollowupsService:
         zone = ZoneInfo(row.timezone or await self._settings.zone_of(row.user_id))
         until = snoozed_until(days, now, end, zone, self._config.friendly_hours)
         if until is None:
-            raise UserError(f"Your window for a follow-up to {row.recipient} ends "
-                            f"{at_and_in(end)}: no room to snooze {days} day(s). Send it "
-                            "now, or let it go.")
+            raise UserError(f"Your window for a follow-up to {member_text(row.recipient)} ends "
+                            f"{at_and_in(end)}: no room to snooze {plural(days, 'day')}. Send "
+                            "it now, or let it go.")
         if not await followups_store.snooze(self._db, row.id, to_ms(until)):
             raise UserError("That reminder is being sent right now; try again in a moment.")
         self._plan(row.id, row.user_id, row.outreach_id, until)

@@ -81,10 +81,15 @@ class LessonsService:
         """In a worker thread: write the image, save the lesson, read the directory again."""
         source = _source(lesson)
         relative = None
-        if image is not None:
-            relative = save_example_image(source.parent, lesson.key, number, image.suffix,
-                                          image.data)
-        save_lesson(replace_example(lesson, number, text=text, image=relative), source)
+        try:
+            if image is not None:
+                relative = save_example_image(source.parent, lesson.key, number, image.suffix,
+                                              image.data)
+            save_lesson(replace_example(lesson, number, text=text, image=relative), source)
+        except OSError as exc:
+            raise UserError(f"I could not save the change to {source}: "
+                            f"{exc.strerror or exc}. The bot's user must be able to write "
+                            f"in {source.parent}; the lesson is unchanged.") from None
         return load_lessons(self.settings.directory)
 
 

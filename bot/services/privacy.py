@@ -1,6 +1,8 @@
-"""/forget-me: everything the bot stores about a member, and deleting it all (the rows in one
-transaction, the drafts in memory, the jobs of their reminders, and the bot's posts of their
-critiques on Discord)."""
+"""/forget-me: everything the bot stores about a member, and deleting it all: the rows in one
+transaction, the drafts in memory, the jobs of their reminders, the bot's posts of their
+critiques and its replies in their DMs on Discord, and the summaries already posted redone
+without their critiques and votes. What the member wrote in the lesson threads themselves
+stays on Discord: a bot cannot delete other people's messages."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Protocol
 from bot.services.discussion import DiscussionService
 from bot.services.followups import FollowupsService
 from bot.services.review import ReviewService
+from bot.services.runs import RunsService
 from storage import Database
 from storage import privacy as privacy_store
 from storage.privacy import MemberRecords
@@ -26,6 +29,11 @@ class PrivacyPort(Protocol):
         """Delete the bot's posts in a thread, archived or not; returns how many are gone."""
         ...
 
+    async def delete_dm_replies(self, user_id: int) -> int:
+        """Delete the bot's own messages in its DM with the member (its reviews quote their
+        drafts); returns how many."""
+        ...
+
 
 @dataclass(frozen=True)
 class Forgetting:
@@ -34,13 +42,16 @@ class Forgetting:
     records: int  # rows deleted
     removed_posts: int  # critique posts deleted on Discord
     kept_posts: int  # critique posts Discord would not let the bot delete
+    dm_replies: int  # the bot's messages deleted from the member's DMs
+    summaries: int  # posted summaries redone without the member
+    kept_summaries: int  # posted summaries Discord would not let the bot edit
 
 
 class PrivacyService:
     def __init__(self, db: Database, discussion: DiscussionService, review: ReviewService,
-                 followups: FollowupsService, port: PrivacyPort) -> None:
+                 followups: FollowupsService, runs: RunsService, port: PrivacyPort) -> None:
         self.db, self.discussion, self.review, self.port = db, discussion, review, port
-        self.followups = followups
+        self.followups, self.runs = followups, runs
 
     async def stored(self, user_id: int) -> MemberRecords:
         return await privacy_store.stored_counts(self.db, user_id)
@@ -56,5 +67,8 @@ class PrivacyService:
         removed = 0
         for thread_id, message_ids in by_thread.items():
             removed += await self.port.delete_posts(thread_id, message_ids)
-        log.info("forgot member %s: %d rows", user_id, gone.records.total)
-        return Forgetting(gone.records.total, removed, len(gone.critique_posts) - removed)
+        summaries = await self.runs.refresh_summaries(gone.runs)
+        replies = await self.port.delete_dm_replies(user_id)
+        log.info("forgot a member: %d rows", gone.records.total)  # no id: they asked to go
+        return Forgetting(gone.records.total, removed, len(gone.critique_posts) - removed,
+                          replies, summaries.done, summaries.refused)

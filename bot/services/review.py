@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.clock import Clock, from_ms, timestamp_markup, to_ms
 from bot.config import ReviewLimits
+from bot.display import duration, plural
 from bot.errors import UserError
 from bot.review import Draft, DraftBook, ReviewSettings, is_reviewable, review
 from storage import Database
@@ -46,9 +47,8 @@ class ReviewService:
         )
         if again_ms is not None:
             again = from_ms(again_ms)
-            minutes = max(1, round((again - now).total_seconds() / 60))
-            raise UserError(f"You've had {limit} reviews in the last hour. Try again "
-                            f"{timestamp_markup(again, 'R')} (about {minutes} min).")
+            raise UserError(f"You've had {plural(limit, 'review')} in the last hour. Try again "
+                            f"in {duration(again - now)} (at {timestamp_markup(again, 't')}).")
         return Draft(user_id, text, result, channel, followup, attempt, now)
 
     # --- drafts, by the bot's review message ----------------------------------------------------

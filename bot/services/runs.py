@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import Enum
 from typing import Protocol
@@ -21,12 +21,13 @@ from bot.clock import Clock, to_ms
 from bot.config import Config
 from bot.critiques import CritiqueRecord, RunSummary, summarize
 from bot.errors import UserError
+from bot.export.verdicts import summary_comparisons
 from bot.lessons import Lesson
-from bot.runs import Posting, PostingPart, Run, RunStatus, occurrence_key
+from bot.runs import Posting, PostingPart, Run, RunStatus, SummaryPost, occurrence_key
 from bot.scheduler import Scheduler, next_cron_time
 from bot.services.discussion import DiscussionService
 from bot.services.lessons import LessonsService
-from bot.services.ports import Refused
+from bot.services.ports import Gone, Refused
 from storage import Database
 from storage import critiques as critiques_store
 from storage import runs as runs_store
@@ -61,6 +62,17 @@ class RunReport:
     run: Run
     summary: RunSummary
     names: Mapping[int, str]
+    # The reviewer's line beside each example's tally (by example number), as /lesson summary
+    # shows it.
+    comparisons: Mapping[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """Posted summaries redone, and those Discord would not let the bot edit."""
+
+    done: int
+    refused: int
 
 
 class ThreadLock(Enum):
@@ -90,8 +102,14 @@ class RunsPort(Protocol):
         """Delete what a posting created, in the order given (best effort)."""
         ...
 
-    async def post_summary(self, report: RunReport) -> bool:
-        """The final summary, in the run's channel; False when it is gone or a forum."""
+    async def post_summary(self, report: RunReport) -> SummaryPost | None:
+        """The final summary, in the run's channel (a post of its own in a forum); None when
+        the channel is gone or Discord refuses."""
+        ...
+
+    async def edit_summary(self, post: SummaryPost, report: RunReport) -> None:
+        """Show `report` in a summary posted earlier (in a thread archived since, too).
+        `Gone` when the message or its channel is; `Refused` if Discord will not."""
         ...
 
     async def lock_thread(self, thread_id: int) -> ThreadLock:
@@ -239,24 +257,55 @@ class RunsService:
         summary = summarize(examples, records, members=cohort.members)
         names = dict(cohort.names)
         names.update({r.author_id: r.author_name for r in rows if r.author_id not in names})
-        return RunReport(run, summary, names)
+        comparisons = summary_comparisons(self.lessons.catalog.get(run.lesson_key), summary)
+        return RunReport(run, summary, names, comparisons)
 
-    async def close(self, guild_id: int, run_id: int | None) -> tuple[Run, list[str]]:
-        """Post the final summary, lock the threads; returns the run and notes on what could
-        not be done."""
+    async def shared(self, run_id: int, channel_id: int, message_id: int) -> None:
+        """A moderator posted the summary for everyone: remembered, for /forget-me."""
+        await runs_store.record_summary_post(
+            self.db, SummaryPost(run_id, channel_id, message_id, final=False),
+            to_ms(self.clock.now()))
+
+    async def refresh_summaries(self, run_ids: Sequence[int]) -> Refreshed:
+        """Show these runs' posted summaries as they are now (after /forget-me deleted a
+        member's critiques and votes)."""
+        done = refused = 0
+        for post in await runs_store.summary_posts(self.db, run_ids):
+            run = await runs_store.get_run(self.db, post.run_id)
+            try:
+                if run is None:
+                    raise Gone
+                await self.port.edit_summary(post, await self.report(run))
+                done += 1
+            except Gone:  # deleted on Discord: nothing left that quotes anyone
+                await runs_store.drop_summary_post(self.db, post.message_id)
+            except Refused as exc:
+                log.warning("summary %d of run #%d not redone: %s", post.message_id,
+                            post.run_id, exc.reason)
+                refused += 1
+        return Refreshed(done, refused)
+
+    async def close(self, guild_id: int, run_id: int | None
+                    ) -> tuple[Run, SummaryPost | None, list[str]]:
+        """Post the final summary, lock the threads; returns the run, where the summary is,
+        and notes on what could not be done."""
         # One close at a time, and the status read again inside: two moderators closing at
         # once must not post two final summaries.
         async with self._close_lock:
             run = await self.resolve(guild_id, run_id, open_only=True)
             if run.status is not RunStatus.OPEN:
                 raise UserError(f"Run #{run.id} is already closed.")
-            return run, await self._close(run)
+            return run, *(await self._close(run))
 
-    async def _close(self, run: Run) -> list[str]:
+    async def _close(self, run: Run) -> tuple[SummaryPost | None, list[str]]:
         notes: list[str] = []
-        if not await self.port.post_summary(await self.report(run)):
-            notes.append("The run's channel is gone or is a forum; the summary was not posted "
-                         "there (use `/lesson summary share:true`).")
+        final = await self.port.post_summary(await self.report(run))
+        if final is None:
+            notes.append(f"I could not post the final summary in <#{run.channel_id}> (it is "
+                         "gone, or I may not post there); `/lesson summary share:true` posts "
+                         "it where you are.")
+        else:
+            await runs_store.record_summary_post(self.db, final, to_ms(self.clock.now()))
         for example in await runs_store.run_examples(self.db, run.id):
             if example.thread_id is None:
                 continue
@@ -268,4 +317,4 @@ class RunsService:
                 notes.append(f"The thread of {example.title} was deleted; nothing to lock.")
         await runs_store.close_run(self.db, run.id, to_ms(self.clock.now()))
         await self.discussion.refresh_threads()
-        return notes
+        return final, notes

@@ -11,9 +11,9 @@ from typing import Any
 
 import discord
 
-from bot.critiques import MAX_DOESNT, MAX_WORKS, Author, CritiqueInput, validate_critique
+from bot.critiques import MAX_DOESNT, MAX_WORKS, Author, CritiqueInput, Likely, validate_critique
 from bot.runs import Run, RunExample
-from cogs._ui import CohortModal, CohortView, guarded, services_of
+from cogs._ui import CohortModal, CohortView, choice, chosen, guarded, services_of
 
 
 class CritiqueButton(
@@ -52,35 +52,35 @@ def critique_view(run_id: int, example_no: int) -> discord.ui.View:
 Submitted = Callable[[discord.Interaction, CritiqueInput], Awaitable[None]]
 
 
+# The answers to "likely to get a response?", as the select offers them.
+LIKELY_CHOICES = (("Yes", Likely.YES.value), ("No", Likely.NO.value),
+                  ("Unsure", Likely.UNSURE.value))
+
+
 class CritiqueModal(CohortModal):
-    works: discord.ui.TextInput[CritiqueModal] = discord.ui.TextInput(
-        custom_id="works",
-        label="What works in this outreach?", style=discord.TextStyle.paragraph,
-        max_length=MAX_WORKS, required=False,
-    )
-    doesnt: discord.ui.TextInput[CritiqueModal] = discord.ui.TextInput(
-        custom_id="doesnt",
-        label="What doesn't work?", style=discord.TextStyle.paragraph,
-        max_length=MAX_DOESNT, required=False,
-    )
-    likely: discord.ui.TextInput[CritiqueModal] = discord.ui.TextInput(
-        custom_id="likely",
-        label="Likely to get a response? yes / no / unsure", max_length=6, min_length=2,
-        placeholder="yes, no or unsure",
-    )
+    """What works, what doesn't (free text), and the answer picked from yes / no / unsure:
+    a select, so no typing (a mobile keyboard's "unsure ") can miss the three words."""
 
     def __init__(self, run: Run, example: RunExample, existing: CritiqueInput | None,
                  on_submit: Submitted) -> None:
         super().__init__(title=f"Critique: {example.title}"[:45],
                          custom_id=f"cohort:critique-modal:{run.id}:{example.example_no}")
         self._submitted = on_submit
-        if existing is not None:  # resubmitting edits: start from what they wrote
-            self.works.default = existing.works
-            self.doesnt.default = existing.doesnt
-            self.likely.default = existing.likely.value
+        # Resubmitting edits the critique: the form starts from what they wrote.
+        self.works: discord.ui.TextInput[CritiqueModal] = self.field(
+            "What works in this outreach?", discord.ui.TextInput(
+                custom_id="works", style=discord.TextStyle.paragraph, max_length=MAX_WORKS,
+                required=False, default=existing.works if existing else None))
+        self.doesnt: discord.ui.TextInput[CritiqueModal] = self.field(
+            "What doesn't work?", discord.ui.TextInput(
+                custom_id="doesnt", style=discord.TextStyle.paragraph, max_length=MAX_DOESNT,
+                required=False, default=existing.doesnt if existing else None))
+        self.likely = self.field("Likely to get a response?", choice(
+            "likely", LIKELY_CHOICES, default=existing.likely.value if existing else None))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        critique = validate_critique(self.works.value, self.doesnt.value, self.likely.value)
+        critique = validate_critique(self.works.value, self.doesnt.value,
+                                     chosen(self.likely) or "")
         await self._submitted(interaction, critique)
 
 

@@ -1,7 +1,8 @@
 """How follow-ups look on Discord: the reminder, the notice in its place, the log, the totals.
 
 Times are Discord timestamps (`<t:…:F>`), so every reader sees their own local time. Recipient
-names, notes and drafts are member text: markdown is escaped and nothing pings.
+names, notes and drafts are member text: markdown is escaped, direction isolated
+(bot/display.py) and nothing pings.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import datetime
 import discord
 
 from bot.clock import at_and_in, from_ms, timestamp_markup
+from bot.display import member_text, plural
 from bot.followups import (
     MAX_ATTEMPTS,
     Outreach,
@@ -34,7 +36,8 @@ def day(moment: datetime) -> str:
 
 
 def who(text: str) -> str:
-    return discord.utils.escape_markdown(text)
+    """Member text inside the bot's line: no markdown, no change of direction."""
+    return discord.utils.escape_markdown(member_text(text))
 
 
 def channel_name(channel: str) -> str:
@@ -77,7 +80,8 @@ def reminder_embed(message: ReminderMessage) -> discord.Embed:
     embed = discord.Embed(title=title, description="\n".join(lines), colour=COLOUR)
     if message.first_message:
         embed.add_field(name="Your first message",
-                        value=_clip(message.first_message, FIELD_LIMIT), inline=False)
+                        value=_clip(member_text(message.first_message), FIELD_LIMIT),
+                        inline=False)
     if "review" in message.actions:
         embed.set_footer(text="“Review my follow-up” checks a draft against the lesson before "
                               "you send it. Short, polite, one new reason to answer.")
@@ -165,7 +169,7 @@ def log_embed(entries: list[tuple[Outreach, Reminder | None]]) -> discord.Embed:
             line += f"\n↳ note: {who(_clip(o.note, 100))}"
         lines.append(line)
     if len(entries) > LIST_LIMIT:
-        lines.append(f"…and {len(entries) - LIST_LIMIT} older one(s).")
+        lines.append(f"…and {plural(len(entries) - LIST_LIMIT, 'older one')}.")
     embed = discord.Embed(title="Your outreach log", description="\n\n".join(lines)[:4000],
                           colour=COLOUR)
     embed.set_footer(text="Only you see this. The lesson: two attempts at most, the message "

@@ -13,13 +13,16 @@ from typing import Any, ClassVar
 
 import discord
 
-from bot.errors import UserError
-from bot.review import Draft, parse_channel
+from bot.display import member_text
+from bot.review import Draft
 from bot.services.followups import Logged
 from cogs._ui import (
+    CHANNEL_CHOICES,
     NO_PINGS,
     CohortModal,
     CohortView,
+    choice,
+    chosen,
     cohort_bot,
     guarded,
     send_ephemeral,
@@ -107,7 +110,7 @@ class FollowupReviewModal(CohortModal):
     )
 
     def __init__(self, followup_id: int, delivery: int, recipient: str, max_chars: int) -> None:
-        super().__init__(title=f"Review my follow-up to {recipient}"[:45],
+        super().__init__(title=f"Review my follow-up to {member_text(recipient)}"[:45],
                          custom_id="cohort:fu-review")
         self.followup_id, self.delivery = followup_id, delivery
         self.draft.max_length = max_chars
@@ -127,37 +130,32 @@ class FollowupReviewModal(CohortModal):
             ephemeral=interaction.guild is not None, allowed_mentions=NO_PINGS)
 
 
+# Picked, not typed: whether the draft is kept with the record.
+KEEP_CHOICES = (("No: keep only who, how and when", "no"),
+                ("Yes: keep the draft with the record", "yes"))
+
+
 class SentModal(CohortModal):
     """'I sent it' under a review: who, how, when, and whether to keep the draft."""
-
-    recipient: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
-        custom_id="recipient", label="Who did you send it to?", max_length=200,
-        placeholder="A name, an email or a profile URL, e.g. Dana Lee",
-    )
-    channel: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
-        custom_id="channel", label="Channel", max_length=20,
-        placeholder="linkedin_note, linkedin_message or email",
-    )
-    sent_on: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
-        custom_id="sent_on", label="Sent on (YYYY-MM-DD, blank = today)", required=False,
-        max_length=20,
-    )
-    keep: discord.ui.TextInput[SentModal] = discord.ui.TextInput(
-        custom_id="keep", label="Keep the draft with the record? yes / no", max_length=3,
-        default="no",
-    )
 
     def __init__(self, draft: Draft, message_id: int) -> None:
         super().__init__(title="Log this outreach as sent", custom_id="cohort:draft-sent")
         self.draft_, self.message_id = draft, message_id
-        self.channel.default = draft.result.channel
+        self.recipient: discord.ui.TextInput[SentModal] = self.field(
+            "Who did you send it to?", discord.ui.TextInput(
+                custom_id="recipient", max_length=200,
+                placeholder="A name, an email or a profile URL, e.g. Dana Lee"))
+        self.channel = self.field("Channel", choice(
+            "channel", CHANNEL_CHOICES, default=draft.result.channel))
+        self.sent_on: discord.ui.TextInput[SentModal] = self.field(
+            "Sent on (YYYY-MM-DD, blank = today)", discord.ui.TextInput(
+                custom_id="sent_on", required=False, max_length=20))
+        self.keep = self.field("Keep the draft with the record?", choice(
+            "keep", KEEP_CHOICES, default="no"))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        channel = parse_channel(self.channel.value) or self.draft_.result.channel
-        keep = self.keep.value.strip().lower()
-        if keep not in ("yes", "y", "no", "n"):
-            raise UserError("Answer yes or no to keeping the draft.")
-        kept = keep.startswith("y")
+        channel = chosen(self.channel) or self.draft_.result.channel
+        kept = chosen(self.keep) == "yes"
         done = await services_of(interaction).followups.log_attempt(
             user_id=interaction.user.id, recipient=self.recipient.value, channel=channel,
             sent_on=self.sent_on.value, draft=self.draft_.text if kept else None,

@@ -1,7 +1,14 @@
-"""/forget-me: what the bot holds about the member, a confirmation, then everything deleted."""
+"""/forget-me: what the bot holds about the member, a confirmation, then everything deleted.
+
+The confirmation's buttons are DynamicItems whose custom_id carries the member's id
+(`cohort:forget:<member>:<confirm|cancel>`), so they work after a restart: a member who
+clicks "Delete everything" the next morning gets their data deleted, not "This interaction
+failed".
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import discord
@@ -9,50 +16,89 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
-from bot.services.privacy import Forgetting, PrivacyService
-from cogs._ui import CohortView, send_ephemeral
+from bot.display import plural
+from bot.errors import UserError
+from bot.services.privacy import Forgetting
+from cogs._ui import CohortView, guarded, send_ephemeral, services_of
 
+# What each kind of record is called: one of them, several of them.
 LABELS = {
-    "outreaches": "logged outreaches",
-    "followups": "follow-up reminders",
-    "settings": "settings (your timezone)",
-    "reviews": "review counts (for the hourly limit)",
-    "critiques": "critiques",
-    "votes": "votes",
-    "discussion_messages": "captured thread messages",
+    "outreaches": ("logged outreach", "logged outreaches"),
+    "followups": ("follow-up reminder", "follow-up reminders"),
+    "settings": ("setting (your timezone)", "settings (your timezone)"),
+    "reviews": ("recent review (counted for the hourly limit)",
+                "recent reviews (counted for the hourly limit)"),
+    "critiques": ("critique", "critiques"),
+    "votes": ("vote", "votes"),
+    "discussion_messages": ("captured thread message", "captured thread messages"),
 }
+STAYS = ("What stays on Discord: the messages you wrote yourself in the lesson threads. A bot "
+         "cannot delete other people's messages: delete them yourself, or ask a moderator.")
+
+
+def held(kind: str, count: int) -> str:
+    one, many = LABELS[kind]
+    return plural(count, one, many)
 
 
 def forgetting_text(done: Forgetting) -> str:
-    text = (f"Done: deleted {done.records} record(s) about you"
-            + (f" and {done.removed_posts} critique post(s)" if done.removed_posts else "")
-            + ". I keep nothing else.")
+    also = [plural(done.removed_posts, "critique post")] if done.removed_posts else []
+    if done.dm_replies:
+        also.append(f"{plural(done.dm_replies, 'reply', 'replies')} in our DMs")
+    text = (f"Done: deleted {plural(done.records, 'record')} about you"
+            + "".join(f", {part}" for part in also) + ". I keep nothing else.")
+    if done.summaries:
+        text += (f" I redid {plural(done.summaries, 'posted summary', 'posted summaries')} "
+                 "without your critiques and votes.")
     if done.kept_posts:
-        text += (f" {done.kept_posts} critique post(s) in the lesson threads could not be "
-                 "removed; a moderator can delete them.")
-    return text
+        text += (f" {plural(done.kept_posts, 'critique post')} in the lesson threads could not "
+                 "be removed; a moderator can delete them.")
+    if done.kept_summaries:
+        text += (f" {plural(done.kept_summaries, 'posted summary', 'posted summaries')} could "
+                 "not be redone; a moderator can delete them.")
+    return f"{text}\n{STAYS}"
 
 
-class ForgetView(CohortView):
-    def __init__(self, privacy: PrivacyService, user_id: int) -> None:
-        super().__init__(timeout=300)
-        self.privacy, self.user_id = privacy, user_id
+class ForgetButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"cohort:forget:(?P<member>\d+):(?P<action>confirm|cancel)",
+):
+    def __init__(self, member_id: int, action: str) -> None:
+        confirm = action == "confirm"
+        super().__init__(discord.ui.Button(
+            label="Delete everything" if confirm else "Cancel", emoji="🗑️" if confirm else None,
+            style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
+            custom_id=f"cohort:forget:{member_id}:{action}",
+        ))
+        self.member_id, self.action = member_id, action
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.user_id
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ForgetButton:
+        return cls(int(match["member"]), match["action"])
 
-    @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger, emoji="🗑️")
-    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, self._answer(interaction))
+
+    async def _answer(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.member_id:
+            raise UserError("This confirmation is only for the member who asked to be "
+                            "forgotten; use /forget-me for your own data.")
+        if self.action == "cancel":
+            await interaction.response.edit_message(content="Cancelled: nothing was deleted.",
+                                                    view=None)
+            return
         await interaction.response.edit_message(content="Deleting…", view=None)
-        done = await self.privacy.forget(self.user_id)
+        done = await services_of(interaction).privacy.forget(self.member_id)
         await interaction.edit_original_response(content=forgetting_text(done))
-        self.stop()
 
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        await interaction.response.edit_message(content="Cancelled: nothing was deleted.",
-                                                view=None)
-        self.stop()
+
+def confirmation(member_id: int) -> discord.ui.View:
+    view = CohortView(timeout=None)
+    for action in ("confirm", "cancel"):
+        view.add_item(ForgetButton(member_id, action))
+    return view
 
 
 class PrivacyCog(commands.Cog):
@@ -60,16 +106,24 @@ class PrivacyCog(commands.Cog):
         self.bot = bot
         self.privacy = bot.services.privacy
 
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ForgetButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ForgetButton)
+
     @app_commands.command(name="forget-me",
                           description="Delete everything this bot stores about you")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     async def forget_me(self, interaction: discord.Interaction) -> None:
         records = await self.privacy.stored(interaction.user.id)
-        held = [f"• {n} {LABELS[kind]}" for kind, n in records.counts() if n]
-        if not held:
+        lines = [f"• {held(kind, n)}" for kind, n in records.counts() if n]
+        if not lines:
             await send_ephemeral(interaction, "I store nothing about you. Drafts you DM me are "
-                                 "never written to disk unless you log them as sent.")
+                                 "never written to disk unless you log them as sent.\n" + STAYS)
             return
-        text = ("This deletes, for good:\n" + "\n".join(held) + "\nYour critiques' posts in "
-                "the lesson threads are removed too. Drafts in memory are forgotten.")
-        await send_ephemeral(interaction, text, view=ForgetView(self.privacy, interaction.user.id))
+        text = ("This deletes, for good:\n" + "\n".join(lines) + "\nYour critiques' posts in "
+                "the lesson threads go too, and my replies in our DMs; summaries already "
+                "posted are redone without your critiques and votes. Drafts in memory are "
+                f"forgotten.\n{STAYS}")
+        await send_ephemeral(interaction, text, view=confirmation(interaction.user.id))

@@ -13,8 +13,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from bot.display import member_text
 from bot.errors import UserError
 from bot.review import MIN_DRAFT_WORDS
+from bot.textfile import UnreadableFile, decode_text
 from cogs._ui import NO_PINGS, explain
 from cogs.review._render import review_embed
 from cogs.review._views import DraftButton, DraftModal, answer_draft, review_view
@@ -66,20 +68,20 @@ class ReviewCog(commands.Cog):
         if len(message.attachments) > 1:
             raise UserError("Send one draft at a time: one message, or one `.txt` file.")
         file = message.attachments[0]
+        name = member_text(file.filename[:60])
         is_text = file.filename.lower().endswith(".txt") or (
             (file.content_type or "").startswith("text/plain"))
         if not is_text:
-            raise UserError(f"I can't review `{file.filename[:60]}`: I read plain text. Paste "
+            raise UserError(f"I can't review `{name}`: I read plain text. Paste "
                             "the draft into the message, or attach it as a `.txt` file.")
         if file.size > MAX_TXT_BYTES:
-            raise UserError(f"`{file.filename[:60]}` is {file.size // 1024} KiB; a draft fits "
+            raise UserError(f"`{name}` is {file.size // 1024} KiB; a draft fits "
                             "in far less. Send the draft itself.")
-        data = await file.read()
         try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UserError(f"`{file.filename[:60]}` is not UTF-8 text; save it as UTF-8 "
-                            "and send it again.") from None
+            return decode_text(await file.read())
+        except UnreadableFile as exc:
+            raise UserError(f"`{name}` {exc}; send the draft as plain text "
+                            "(UTF-8) again.") from None
 
     @app_commands.command(name="review", description="Review an outreach draft (privately)")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)

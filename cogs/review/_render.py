@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.display import member_text, plural
 from bot.review import CHANNEL_NAMES, Finding, Review
 
 VERDICT_LOOK = {
@@ -22,7 +23,7 @@ def quote(text: str, finding: Finding) -> str:
         return ""
     if len(span) > QUOTE_LIMIT:
         span = span[: QUOTE_LIMIT - 1] + "…"
-    return f"“{span}”"
+    return f"“{member_text(span)}”"
 
 
 def points_label(finding: Finding) -> str:
@@ -30,7 +31,7 @@ def points_label(finding: Finding) -> str:
     if not finding.points:
         return ""
     sign = "+" if finding.points > 0 else "−"
-    return f" ({sign}{abs(finding.points)} point{'s' if abs(finding.points) != 1 else ''})"
+    return f" ({sign}{plural(abs(finding.points), 'point')})"
 
 
 def finding_line(text: str, finding: Finding) -> str:
@@ -39,19 +40,16 @@ def finding_line(text: str, finding: Finding) -> str:
     quoted = quote(text, finding)
     if quoted and quoted in finding.message:
         quoted = ""  # the message already quotes it
+    # The message may quote the draft too: the reviewer isolates its quotes (rules._quote).
     head = (f"{icon} **{finding.message}**" + (f" {quoted}" if quoted else "")
             + points_label(finding))
     return f"{head}\n↳ {finding.hint}" if finding.hint else head
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def readiness(result: Review) -> str:
     if result.ready:
         return "**Ready to send: yes** — nothing must be fixed first."
-    return (f"**Ready to send: no** — fix the {_plural(len(result.must_fix), 'item')} marked 🚫"
+    return (f"**Ready to send: no** — fix the {plural(len(result.must_fix), 'item')} marked 🚫"
             " first.")
 
 
@@ -68,9 +66,10 @@ def review_embed(text: str, result: Review) -> discord.Embed:
     embed.description = (
         f"{readiness(result)}\n"
         f"Chance of a response: **{result.likelihood}** messages like this one got a reply.\n"
-        f"Reviewed as a **{channel}** ({how}){attempt}.\n"
-        f"{_plural(s.characters, 'character')} · {_plural(s.words, 'word')} · "
-        f"{_plural(s.questions, 'question')} · reading grade {s.reading_grade:.0f}"
+        f"Reviewed as {'an' if channel[:1] in 'aeiou' else 'a'} **{channel}** ({how})"
+        f"{attempt}.\n"
+        f"{plural(s.characters, 'character')} · {plural(s.words, 'word')} · "
+        f"{plural(s.questions, 'question')} · reading grade {s.reading_grade:.0f}"
     )
     must = list(result.must_fix)
     problems = [f for f in result.findings
@@ -89,7 +88,7 @@ def review_embed(text: str, result: Review) -> discord.Embed:
             f"🟢 {f.message}{points_label(f)}" for f in good[:3])[:1024], inline=False)
     more = (len(result.findings) - len(must) - min(len(problems), TOP_PROBLEMS)
             - min(len(good), 3))
-    footer = f"{_plural(more, 'more finding')}: press “All findings”. " if more > 0 else ""
+    footer = f"{plural(more, 'more finding')}: press “All findings”. " if more > 0 else ""
     embed.set_footer(text=footer + f"Score: base {result.base} plus each finding's points. "
                      "Your draft stays private: I keep it only if you log it.")
     return embed

@@ -11,9 +11,18 @@ from typing import Any, ClassVar
 
 import discord
 
-from bot.errors import UserError
-from bot.review import Draft, parse_channel
-from cogs._ui import NO_PINGS, CohortModal, CohortView, cohort_bot, guarded, services_of
+from bot.review import Draft
+from cogs._ui import (
+    CHANNEL_CHOICES,
+    NO_PINGS,
+    CohortModal,
+    CohortView,
+    choice,
+    chosen,
+    cohort_bot,
+    guarded,
+    services_of,
+)
 from cogs.review._render import all_findings_text, review_embed
 
 
@@ -88,42 +97,37 @@ class DraftForm:
 Submitted = Callable[[discord.Interaction, DraftForm], Awaitable[None]]
 
 
+DETECT = "detect"
+# The channel and the attempt are picked, not typed: nothing to misspell.
+DRAFT_CHANNEL_CHOICES = (("Detect it from the draft", DETECT), *CHANNEL_CHOICES)
+ATTEMPT_CHOICES = (("1: the first message", "1"), ("2: the one follow-up", "2"),
+                   ("3 or more (the lesson says stop at 2)", "3"))
+
+
 class DraftModal(CohortModal):
     """/review's form, and Revise's (holding the current draft)."""
-
-    draft: discord.ui.TextInput[DraftModal] = discord.ui.TextInput(
-        custom_id="draft",
-        label="Your draft", style=discord.TextStyle.paragraph, max_length=4000,
-        placeholder="Paste the note, message or email you plan to send",
-    )
-    channel: discord.ui.TextInput[DraftModal] = discord.ui.TextInput(
-        custom_id="channel",
-        label="Channel", required=False, max_length=20,
-        placeholder="linkedin_note, linkedin_message or email (blank: I detect it)",
-    )
-    attempt: discord.ui.TextInput[DraftModal] = discord.ui.TextInput(
-        custom_id="attempt",
-        label="Attempt: 1 = first message, 2 = follow-up", required=False, max_length=1,
-        placeholder="1",
-    )
 
     def __init__(self, max_chars: int, on_submit: Submitted, *, title: str,
                  previous: Draft | None = None, message_id: int | None = None) -> None:
         super().__init__(title=title, custom_id="cohort:draft-modal")
         self._submitted, self.message_id = on_submit, message_id
-        self.draft.max_length = max_chars
-        if previous is not None:
-            self.draft.default = previous.text
-            self.channel.default = previous.channel or ""
-            self.attempt.default = str(previous.attempt)
+        self.draft: discord.ui.TextInput[DraftModal] = self.field(
+            "Your draft", discord.ui.TextInput(
+                custom_id="draft", style=discord.TextStyle.paragraph, max_length=max_chars,
+                placeholder="Paste the note, message or email you plan to send",
+                default=previous.text if previous else None))
+        self.channel = self.field("Channel", choice(
+            "channel", DRAFT_CHANNEL_CHOICES,
+            default=previous.channel if previous and previous.channel else DETECT))
+        self.attempt = self.field("Attempt", choice(
+            "attempt", ATTEMPT_CHOICES,
+            default=str(min(previous.attempt, 3)) if previous else "1"))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        channel = parse_channel(self.channel.value)
-        attempt_text = self.attempt.value.strip() or "1"
-        if not attempt_text.isdigit() or not 1 <= int(attempt_text) <= 9:
-            raise UserError("Attempt is a number: 1 for the first message, 2 for the follow-up.")
-        await self._submitted(interaction, DraftForm(self.draft.value, channel,
-                                                     int(attempt_text), self.message_id))
+        channel = chosen(self.channel)
+        await self._submitted(interaction, DraftForm(
+            self.draft.value, None if channel in (None, DETECT) else channel,
+            int(chosen(self.attempt) or 1), self.message_id))
 
 
 async def answer_draft(interaction: discord.Interaction, form: DraftForm) -> None:

@@ -15,7 +15,6 @@ from discord.ext import commands
 
 from bot.client import CohortBot
 from bot.errors import UserError
-from bot.export.verdicts import summary_comparisons
 from bot.lessons import image_suffix
 from bot.services.lessons import ExampleImage
 from cogs._checks import is_moderator, require_moderator
@@ -110,12 +109,13 @@ class RunsCog(commands.Cog):
                             "leave `share` off to see it yourself.")
         await interaction.response.defer(ephemeral=not share, thinking=True)
         report = await self.runs.report(await self.runs.resolve(interaction.guild.id, run))
-        lesson = self.bot.services.lessons.catalog.get(report.run.lesson_key)
-        embed, chart = summary_message(
-            report, final=False, show_missing=moderator and not share,
-            comparisons=summary_comparisons(lesson, report.summary))
-        await interaction.followup.send(embed=embed, file=chart, ephemeral=not share,
-                                        allowed_mentions=NO_PINGS)
+        embed, chart = summary_message(report, final=False,
+                                       show_missing=moderator and not share,
+                                       comparisons=report.comparisons)
+        sent = await interaction.followup.send(embed=embed, file=chart, ephemeral=not share,
+                                               allowed_mentions=NO_PINGS, wait=True)
+        if share:  # it quotes critiques for everyone to read: /forget-me redoes it
+            await self.runs.shared(report.run.id, sent.channel.id, sent.id)
 
     @lesson.command(name="close", description="Lock the run's threads and post the final summary",
                     extras={"moderator": True})
@@ -126,9 +126,10 @@ class RunsCog(commands.Cog):
         require_moderator(interaction, self.bot.config)
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        closed, notes = await self.runs.close(interaction.guild.id, run)
+        closed, final, notes = await self.runs.close(interaction.guild.id, run)
+        where = f", final summary posted in <#{final.channel_id}>" if final else ""
         await interaction.followup.send(
-            f"Closed run #{closed.id}: threads locked and archived, final summary posted."
+            f"Closed run #{closed.id}: threads locked and archived{where}."
             + ("".join(f"\n• {n}" for n in notes)), ephemeral=True,
         )
 

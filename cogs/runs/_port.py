@@ -11,10 +11,11 @@ import discord
 
 from bot.config import Config
 from bot.lessons import Lesson
-from bot.runs import Posting, PostingPart, RunExample
-from bot.services.ports import Refused
+from bot.runs import Posting, PostingPart, RunExample, SummaryPost
+from bot.services.ports import Gone, Refused
 from bot.services.runs import Cohort, PartCreated, PostTarget, RunReport, ThreadLock
 from cogs._checks import is_moderator, missing_permissions
+from cogs._threads import ArchivedThreads
 from cogs._ui import NO_PINGS
 from cogs.runs._render import example_embed, prompt_embed, summary_message, thread_name
 
@@ -96,13 +97,41 @@ class DiscordRuns:
             except discord.HTTPException:
                 log.warning("could not remove %s after a failed posting", part.object_id)
 
-    async def post_summary(self, report: RunReport) -> bool:
-        channel = self.client.get_channel(report.run.channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            return False
+    async def post_summary(self, report: RunReport) -> SummaryPost | None:
+        run = report.run
+        channel = self.client.get_channel(run.channel_id)
         embed, chart = summary_message(report, final=True, show_missing=False)
-        await channel.send(embed=embed, file=chart, allowed_mentions=NO_PINGS)
-        return True
+        try:
+            if isinstance(channel, discord.TextChannel):
+                message = await channel.send(embed=embed, file=chart, allowed_mentions=NO_PINGS)
+                return SummaryPost(run.id, channel.id, message.id, final=True)
+            if isinstance(channel, discord.ForumChannel):
+                # A forum takes posts, not messages: the summary is a post of its own.
+                posted = await channel.create_thread(
+                    name=f"Run #{run.id} — final summary", embed=embed, file=chart,
+                    allowed_mentions=NO_PINGS)
+                return SummaryPost(run.id, posted.thread.id, posted.message.id, final=True)
+        except discord.HTTPException as exc:
+            log.warning("the final summary of run #%d was not posted: %s", run.id, exc)
+        return None
+
+    async def edit_summary(self, post: SummaryPost, report: RunReport) -> None:
+        message = self.client.get_partial_messageable(post.channel_id).get_partial_message(
+            post.message_id)
+
+        async def redo() -> None:  # a new chart file for each attempt: a file is read once
+            embed, chart = summary_message(
+                report, final=post.final, show_missing=False,
+                comparisons=None if post.final else report.comparisons)  # as first posted
+            await message.edit(embed=embed, attachments=[chart], allowed_mentions=NO_PINGS)
+
+        try:
+            async with ArchivedThreads(self.client) as threads:
+                await threads.change(post.channel_id, redo)
+        except discord.NotFound:
+            raise Gone from None
+        except discord.HTTPException as exc:
+            raise Refused(exc.text or str(exc.status)) from exc
 
     async def lock_thread(self, thread_id: int) -> ThreadLock:
         thread = self.client.get_channel(thread_id)

@@ -10,6 +10,7 @@ import discord
 
 from bot.charts import tally_chart_png
 from bot.critiques import RunSummary
+from bot.display import member_text, plural
 from bot.lessons import Example, Lesson, image_location
 from bot.services.runs import RunReport
 
@@ -62,23 +63,24 @@ def summary_embed(
 ) -> discord.Embed:
     embed = discord.Embed(title=title, colour=PROMPT_COLOUR)
     embed.description = (
-        f"{summary.total_critiques} critique(s) from {summary.critic_count} member(s). "
+        f"{plural(summary.total_critiques, 'critique')} from "
+        f"{plural(summary.critic_count, 'member')}. "
         f"Likely to get a response? yes {summary.tally.yes} · no {summary.tally.no} · "
         f"unsure {summary.tally.unsure}"
     )
     for ex in summary.examples:
         lines = [
-            f"{ex.critique_count} critique(s) — yes {ex.tally.yes} · no {ex.tally.no} · "
+            f"{plural(ex.critique_count, 'critique')} — yes {ex.tally.yes} · no {ex.tally.no} · "
             f"unsure {ex.tally.unsure}"
         ]
         if comparisons and ex.example_no in comparisons:  # the reviewer beside the tally
             lines.append(comparisons[ex.example_no])
         for top in ex.top_critiques:
-            who = names.get(top.author_id, f"member {top.author_id}")
-            lines.append(f"👍 {top.votes} · {who}: {top.excerpt}")
+            who = member_text(names.get(top.author_id, f"member {top.author_id}"))
+            lines.append(f"👍 {top.votes} · {who}: {member_text(top.excerpt)}")
         embed.add_field(name=ex.title[:256], value="\n".join(lines)[:1024], inline=False)
     if show_missing and summary.not_critiqued is not None:
-        missing = [names.get(uid, str(uid)) for uid in summary.not_critiqued]
+        missing = [member_text(names.get(uid, str(uid))) for uid in summary.not_critiqued]
         embed.add_field(
             name="Not critiqued yet (moderators only)",
             value=(", ".join(missing) or "everyone has taken part 🎉")[:1024],

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests.files import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,7 +60,7 @@ def test_check_config_refuses_bad_files_with_status_2(tmp_path: Path) -> None:
 
 def test_backup_of_a_missing_database_is_a_clear_error(tmp_path: Path) -> None:
     result = cohortbot("backup", str(tmp_path / "b.db"), "--database", str(tmp_path / "no.db"))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "no database there" in result.stderr
 
 
@@ -74,3 +77,66 @@ def test_backup_command_copies_the_database(tmp_path: Path) -> None:
     result = cohortbot("backup", str(tmp_path / "copy.db"), "--database", str(tmp_path / "live.db"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "copy.db").stat().st_size > 0
+
+
+def test_check_config_refuses_a_missing_lesson_folder_or_default_lesson(tmp_path: Path) -> None:
+    (tmp_path / "no-folder.toml").write_text('[lesson]\ndirectory = "nowhere"\n')
+    outcome = run_cli("check-config", str(tmp_path / "no-folder.toml"))
+    assert outcome.code == 2, outcome
+    assert "lesson.directory" in outcome.stderr and "nowhere" in outcome.stderr
+    assert "config OK" not in outcome.stdout
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "lessons" / "other.toml").write_text((ROOT / "lessons" / (
+        "networking-with-professionals.toml")).read_text().replace(
+        'key = "networking-with-professionals"', 'key = "other"'))
+    (tmp_path / "no-default.toml").write_text('[lesson]\ndirectory = "lessons"\n')
+    outcome = run_cli("check-config", str(tmp_path / "no-default.toml"))
+    assert outcome.code == 2, outcome
+    assert "lesson.default" in outcome.stderr and "networking-with-professionals" in outcome.stderr
+    assert "other" in outcome.stderr  # the lessons it does have
+
+
+def test_check_config_names_lesson_files_the_bot_would_skip(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "lessons", tmp_path / "lessons")
+    (tmp_path / "lessons" / "broken.toml").write_text("key = 3\n")
+    (tmp_path / "config.toml").write_text('[lesson]\ndirectory = "lessons"\n')
+    outcome = run_cli("check-config", str(tmp_path / "config.toml"))
+    assert outcome.code == 0, outcome
+    assert "broken.toml" in outcome.stdout and "skipped" in outcome.stdout
+    assert "config OK" in outcome.stdout
+
+
+def test_storage_problems_exit_with_status_2_and_one_message(tmp_path: Path) -> None:
+    (tmp_path / "folder.db").mkdir()
+    for argv in (("backup", str(tmp_path / "b.db"), "--database", str(tmp_path / "no.db")),
+                 ("backup", str(tmp_path / "b.db"), "--database", str(tmp_path / "folder.db"))):
+        outcome = run_cli(*argv)
+        assert outcome.code == 2, outcome
+        assert len(outcome.stderr.strip().splitlines()) == 1, outcome
+
+
+def test_sandbox_refuses_a_binary_script_and_a_folder_as_database(tmp_path: Path) -> None:
+    script = tmp_path / "s.sandbox"
+    script.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00")
+    outcome = run_cli("sandbox", "--script", str(script))
+    assert outcome.code == 2 and "binary" in outcome.stderr and str(script) in outcome.stderr
+    script.write_text("as ada /help\n")
+    outcome = run_cli("sandbox", "--script", str(script), "--db", str(tmp_path))
+    assert outcome.code == 2 and "is a folder" in outcome.stderr, outcome
+    script.write_text("as ada juggle 3\n")
+    outcome = run_cli("sandbox", "--script", str(script))
+    assert outcome.code == 2 and f"{script}:1: unknown action 'juggle'" in outcome.stderr
+
+
+def test_a_region_as_timezone_is_refused_by_every_command(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[cohort]\ntimezone = "America"\n')
+    shutil.copytree(ROOT / "lessons", tmp_path / "lessons")
+    for argv in (("check-config", str(config)),
+                 ("sandbox", "--config", str(config), "--script", str(config)),
+                 ("export", "--config", str(config), "--format", "json", "--out", "-"),
+                 ("export", "--timezone", "America", "--format", "json", "--out", "-",
+                  "--db", str(tmp_path / "c.db"))):
+        outcome = run_cli(*argv)
+        assert outcome.code == 2, (argv, outcome)
+        assert "region, not a timezone" in outcome.stderr, (argv, outcome)

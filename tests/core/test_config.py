@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,68 @@ def test_token_comes_from_environment_or_file(tmp_path: Path) -> None:
     secret.write_text("")
     with pytest.raises(ConfigError, match="empty"):
         load_token({"DISCORD_TOKEN_FILE": str(secret)})
+
+
+def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf[followups]\nwindow_days = 10\n")  # Notepad's UTF-8
+    assert load_config(path).followups.window_days == 10
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("[cohort]\ntimezone = " + "[" * 3000 + "]" * 3000, "nested too deeply"),
+    ("[followups]\nwindow_days = " + "9" * 5000, "number too long"),
+    ("[followups]\nwindow_days = 0x" + "f" * 5000, "followups.window_days"),
+])
+def test_hostile_toml_is_a_config_error(tmp_path: Path, text: str, words: str) -> None:
+    with pytest.raises(ConfigError, match=words):
+        load_config(write(tmp_path, text))
+
+
+@pytest.mark.parametrize("cron", [
+    "0 9 * * MON#1", "0 9 * * MON-", "0 9 L * *", "0 9 * * 5L", "0 9 ? * MON", "0 9 1W * *",
+    "0 9 * * 8", "60 9 * * *", "0 24 * * *", "0 9 0 * *", "0 9 * 13 *", "*/0 9 * * *",
+    "0 9 * * FRI-MON", "0 9-5 * * *", "0 9 * * MONDAY", "@weekly", "0 9 * * * *",
+    "0,,5 9 * * *", "0 9 * * -1",
+])
+def test_cron_beyond_the_standard_five_fields_is_refused(tmp_path: Path, cron: str) -> None:
+    path = write(tmp_path, f'[discord]\nlesson_channel_id = 5\n[lesson]\npost_schedule = "{cron}"')
+    with pytest.raises(ConfigError, match=r"lesson\.post_schedule"):
+        load_config(path)
+
+
+def test_a_token_file_that_is_binary_or_a_folder_is_a_config_error(tmp_path: Path) -> None:
+    secret = tmp_path / "token"
+    secret.write_bytes(b"\xff\xfe\x00t\x00o\x00k")
+    with pytest.raises(ConfigError, match=r"DISCORD_TOKEN_FILE.*UTF-8"):
+        load_token({"DISCORD_TOKEN_FILE": str(secret)})
+    with pytest.raises(ConfigError, match="folder"):
+        load_token({"DISCORD_TOKEN_FILE": str(tmp_path)})
+    secret.write_text("two words\n")
+    with pytest.raises(ConfigError, match="not look like a bot token"):
+        load_token({"DISCORD_TOKEN_FILE": str(secret)})
+    with pytest.raises(ConfigError, match=r"DISCORD_TOKEN.*not look like a bot token"):
+        load_token({"DISCORD_TOKEN": "tökén"})
+
+
+@pytest.mark.parametrize(("zone", "words"), [
+    ("America", "is a region, not a timezone"),
+    ("Etc", "is a region, not a timezone"),
+    ("a" * 300, "not a timezone I know"),
+    ("Europe/", "not a timezone I know"),
+    ("UTC\u0000", "not a timezone I know"),
+])
+def test_a_timezone_that_is_no_zone_is_a_config_error_with_suggestions(
+    tmp_path: Path, zone: str, words: str,
+) -> None:
+    path = write(tmp_path, f"[cohort]\ntimezone = {json.dumps(zone)}\n")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    message = str(refused.value)
+    assert "cohort.timezone" in message and words in message, message
+    assert "/" in message.split(words, 1)[1]  # a suggestion such as America/New_York
+
+
+def test_a_timezone_is_kept_in_its_canonical_spelling(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[cohort]\ntimezone = "europe/berlin"\n'))
+    assert config.cohort.timezone == "Europe/Berlin" and config.cohort.tz.key == "Europe/Berlin"

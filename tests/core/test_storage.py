@@ -7,9 +7,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.errors import StorageError
 from storage import SCHEMA_VERSION, Database
+from storage.db import backup_file
+from storage.privacy import forget_member
+from tests.files import read_only
 
 
 async def test_fresh_database_gets_every_migration_and_pragmas(db: Database) -> None:
@@ -163,3 +168,189 @@ async def test_backup_while_writing(db: Database, tmp_path: Path) -> None:
 async def test_backup_refuses_to_overwrite_its_source(db: Database) -> None:
     with pytest.raises(StorageError, match="the database itself"):
         await db.backup(db.path)
+
+
+# --- hostile files: a clear StorageError saying what is wrong and what to do ----------------
+
+
+@pytest.mark.parametrize("name", ["we#ird.db", "what?.db", "100%.db", "a%23b.db", "sp ace.db"])
+async def test_backup_copies_a_database_whose_path_needs_escaping(tmp_path: Path,
+                                                                   name: str) -> None:
+    folder = tmp_path / "odd#folder?"
+    folder.mkdir()
+    source = folder / name
+    db = await Database.open(source)
+    await db.execute("INSERT INTO review_usage (user_id, reviewed_at) VALUES (7, 1)")
+    await db.close()
+    await backup_file(source, tmp_path / "copy.db")
+    with sqlite3.connect(tmp_path / "copy.db") as copy:
+        assert copy.execute("SELECT user_id FROM review_usage").fetchall() == [(7,)]
+    # SQLite cut an unescaped URI at the '#' and created an empty database there.
+    assert not (tmp_path / "odd").exists()
+
+
+async def test_backup_into_a_folder_writes_the_copy_inside_it(db: Database,
+                                                              tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    await db.backup(folder)
+    assert [p.name for p in folder.iterdir()] == [db.path.name]
+    with sqlite3.connect(folder / db.path.name) as copy:
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+async def test_a_backup_that_cannot_be_written_leaves_nothing_behind(db: Database,
+                                                                    tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    with read_only(folder), pytest.raises(StorageError, match="cannot write the backup"):
+        await db.backup(folder / "copy.db")
+    assert list(folder.iterdir()) == []
+
+
+async def test_a_backup_of_something_that_is_no_database_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "junk.db").write_bytes(b"\0" * 3000)
+    with pytest.raises(StorageError, match="not a usable SQLite database"):
+        await backup_file(tmp_path / "junk.db", tmp_path / "copy.db")
+    assert not list(tmp_path.glob("copy.db*"))
+
+
+async def test_a_read_only_database_is_refused_at_open(tmp_path: Path) -> None:
+    path = tmp_path / "ro.db"
+    await (await Database.open(path)).close()
+    with read_only(path), pytest.raises(StorageError, match="read-only") as refused:
+        await Database.open(path)
+    assert "write permission" in str(refused.value)
+
+
+async def test_a_read_only_folder_is_named_and_the_file_not_blamed(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    await (await Database.open(folder / "cohort.db")).close()
+    with read_only(folder), pytest.raises(StorageError) as refused:
+        await Database.open(folder / "cohort.db")
+    message = str(refused.value)
+    assert "folder" in message and str(folder) in message
+    assert "not a usable" not in message and "damaged" not in message
+
+
+async def test_a_new_database_in_a_read_only_folder_is_refused(tmp_path: Path) -> None:
+    with read_only(tmp_path), pytest.raises(StorageError, match="folder"):
+        await Database.open(tmp_path / "new.db")
+
+
+async def test_a_database_path_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="is a folder"):
+        await Database.open(tmp_path)
+
+
+async def test_a_database_path_under_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("x")
+    with pytest.raises(StorageError, match="not a folder"):
+        await Database.open(tmp_path / "plain" / "cohort.db")
+
+
+async def test_a_truncated_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "cut.db"
+    await (await Database.open(path)).close()
+    path.write_bytes(path.read_bytes()[:50])
+    with pytest.raises(StorageError, match="not a usable SQLite database"):
+        await Database.open(path)
+
+
+async def test_corrupt_pages_are_found_before_anything_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "bad.db"
+    db = await Database.open(path)
+    async with db.transaction() as tx:
+        for i in range(2000):
+            await tx.execute("INSERT INTO review_usage (user_id, reviewed_at) VALUES (?, ?)",
+                             (i, i))
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")  # everything in the main file
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name='review_usage'"
+                            ).fetchone()[0]
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page_size
+    data[start:start + page_size] = b"\xff" * page_size  # the table's root page, garbled
+    path.write_bytes(bytes(data))
+    with pytest.raises(StorageError, match="damaged") as refused:
+        await Database.open(path)
+    assert "backup" in str(refused.value)
+    assert path.read_bytes() == bytes(data)
+
+
+async def test_forgotten_member_text_does_not_linger_in_the_files(tmp_path: Path) -> None:
+    """SQLite leaves deleted rows in free pages unless secure_delete is on, and old page
+    versions in the WAL until it is reset: /forget-me must leave neither."""
+    marker = "zebra-umbrella-critique-7f3a"
+    path = tmp_path / "c.db"
+    db = await Database.open(path)
+    try:
+        await db.execute("INSERT INTO lesson_runs (id, guild_id, channel_id, lesson_key,"
+                         " created_at) VALUES (1, 1, 2, 'x', 1)")
+        await db.execute("INSERT INTO run_examples (run_id, example_no, title) VALUES (1, 1, 't')")
+        for author in (5, 6):  # the other member's critique keeps the page in use
+            await db.execute(
+                "INSERT INTO critiques (run_id, example_no, author_id, author_name, works,"
+                " doesnt, likely, created_at, updated_at) VALUES (1, 1, ?, 'ada', ?, '',"
+                " 'yes', 1, 1)", (author, f"{marker}-{author}" * 10))
+        await db.checkpoint()  # the text is in the main file now, not only in the WAL
+        assert f"{marker}-5".encode() in path.read_bytes()
+        await forget_member(db, 5)
+        assert await db.fetchval("SELECT COUNT(*) FROM critiques") == 1
+        # While the bot still runs: neither the database file nor its WAL holds the text.
+        for file in tmp_path.iterdir():
+            assert f"{marker}-5".encode() not in file.read_bytes(), file.name
+        assert f"{marker}-6".encode() in path.read_bytes()
+    finally:
+        await db.close()
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=5000) | st.sampled_from(["truncated", "garbled", "newer"]),
+       cut=st.integers(min_value=0, max_value=20000))
+def test_any_file_opens_as_a_database_or_is_a_storage_error(data: bytes | str,
+                                                            cut: int) -> None:
+    import tempfile
+
+    async def attempt(path: Path) -> None:
+        try:
+            db = await Database.open(path)
+        except StorageError as refused:
+            assert str(path) in str(refused)
+            return
+        try:
+            assert await db.user_version() == SCHEMA_VERSION
+            await db.execute("INSERT INTO review_usage (user_id, reviewed_at) VALUES (1, 1)")
+        finally:
+            await db.close()
+
+    async def main() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "cohort.db"
+            if isinstance(data, str):
+                await (await Database.open(path)).close()
+                whole = path.read_bytes()
+                if data == "truncated":
+                    path.write_bytes(whole[:cut % len(whole)])
+                elif data == "garbled":
+                    start = cut % len(whole)
+                    path.write_bytes(whole[:start] + b"\xa5" * 512 + whole[start + 512:])
+                else:
+                    with sqlite3.connect(path) as conn:
+                        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1 + cut}")
+            else:
+                path.write_bytes(data)
+            await attempt(path)
+
+    asyncio.run(main())
+
+
+def test_a_lock_file_the_bot_cannot_write_is_a_storage_error(tmp_path: Path) -> None:
+    from storage.lock import DatabaseLock
+
+    (tmp_path / "cohort.db.lock").write_text("")
+    with read_only(tmp_path / "cohort.db.lock"), pytest.raises(StorageError, match="lock file"):
+        DatabaseLock.acquire(tmp_path / "cohort.db")

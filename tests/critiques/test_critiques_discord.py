@@ -47,22 +47,32 @@ async def test_resubmit_prefills_the_modal(world: CohortWorld) -> None:
     assert modal_values(opened.modal)["works"] == "Good hook"
 
 
-@pytest.mark.parametrize(
-    ("works", "doesnt", "likely", "expected"),
-    [
-        ("", "  ", "yes", "empty"),
-        ("fine", "fine", "perhaps", "use one of yes, no, unsure"),
-    ],
-)
-async def test_bad_critiques_are_refused_and_nothing_is_stored(
-    world: CohortWorld, works: str, doesnt: str, likely: str, expected: str
-) -> None:
+async def test_the_answer_is_picked_not_typed(world: CohortWorld) -> None:
+    await post(world)
+    first = example_messages(world)[0]
+    opened = await world.ben.click(first, first.components[0]["components"][0]["custom_id"])
+    assert opened.modal is not None
+    (likely,) = [top for top in opened.modal["components"]
+                 if top["type"] == 18 and top["component"]["custom_id"] == "likely"]
+    assert likely["label"] == "Likely to get a response?"
+    assert [o["value"] for o in likely["component"]["options"]] == ["yes", "no", "unsure"]
+    with pytest.raises(ValueError, match="no option"):  # no client can send "unsure "
+        await world.ben.submit_modal(opened, {"works": "fine", "likely": "unsure "})
+
+
+async def test_a_refused_critique_keeps_what_was_sent(world: CohortWorld) -> None:
     run_id = await post(world)
     first = example_messages(world)[0]
-    result = await critique(world, world.ben, first, works, doesnt, likely)
-    assert result.ephemeral
-    assert expected in result.response.content.lower() or expected in result.response.content
+    result = await critique(world, world.ben, first, "", "  ", "unsure")
+    assert result.ephemeral and "empty" in result.response.content
     assert await critiques_store.critiques_for_run(world.bot.db, run_id) == []
+    again = await world.ben.click(result.response, result.response.components[0][
+        "components"][0]["custom_id"])
+    assert again.modal is not None and modal_values(again.modal)["likely"] == "unsure"
+    done = await world.ben.submit_modal(again, {"works": "Polite", "doesnt": "Vague"})
+    assert "Posted your critique" in done.followups[-1].content
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert [(r.works, r.likely) for r in rows] == [("Polite", "unsure")]
 
 
 async def test_critique_command_inside_a_thread_picks_its_example(world: CohortWorld) -> None:
@@ -137,3 +147,20 @@ async def test_a_thread_that_archived_itself_still_takes_critiques_and_closes(
     closed = await world.mod.slash("lesson close", channel=world.lessons)
     assert "Closed run" in closed.followups[-1].content
     assert thread.locked and thread.archived
+
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: the rest of the line would render reversed
+
+
+async def test_member_text_cannot_reverse_the_bots_lines(world: CohortWorld) -> None:
+    await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, f"Good hook {RLO}(stniop)", f"No ask{RLO}", "no")
+    (posted,) = world.posts(world.sandbox.threads(world.lessons)[0])
+    await world.ben.react(posted, "👍")
+    assert all(RLO not in value for value in fields(posted.embeds[0]).values())
+    shared = await world.mod.slash("lesson summary", {"share": True}, channel=world.lessons)
+    embed = shared.followups[-1].embeds[0]
+    lines = "\n".join(fields(embed).values())
+    assert RLO not in lines
+    assert "\u2068Works: Good hook (stniop) / Doesn't: No ask\u2069" in lines, lines

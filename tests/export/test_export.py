@@ -260,5 +260,5 @@ async def test_summary_shows_the_reviewer_beside_the_tally(world: CohortWorld) -
     result = await world.mod.slash("lesson summary", channel=world.lessons)
     fields = result.followups[-1].embeds[0]["fields"]
     first = fields[0]["value"].splitlines()
-    assert first[0].startswith("1 critique(s)")
+    assert first[0].startswith("1 critique —")
     assert first[1].startswith("The cohort said no (1 of 1); the lesson's rules say ")

@@ -44,7 +44,7 @@ async def test_mistakes_are_explained_and_leave_no_file(tmp_path: Path) -> None:
         (["--run", "9"], "There is no run #9"),
         (["--since", "yesterday"], "must be a date like"),
         (["--table", "messages"], "--table is for --format csv"),
-        (["--timezone", "Mars/Olympus"], "not an IANA timezone"),
+        (["--timezone", "Mars/Olympus"], "--timezone: `Mars/Olympus` is not a timezone I know"),
     ]
     for extra, expected in cases:
         done = cohortbot("export", "--db", str(db), "--format", "html", "--out", str(out),
@@ -56,5 +56,5 @@ async def test_mistakes_are_explained_and_leave_no_file(tmp_path: Path) -> None:
     assert stdout_zip.returncode == 2 and "needs --table" in stdout_zip.stderr
     missing = cohortbot("export", "--db", str(tmp_path / "none.db"), "--format", "json",
                         "--out", "-")
-    assert missing.returncode == 1 and "no database there" in missing.stderr
+    assert missing.returncode == 2 and "no database there" in missing.stderr
     assert io.StringIO(missing.stdout).read() == ""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from storage import followups as followups_store
 from storage import privacy as privacy_store
 from tests.followups.helpers import reminders, stamp, text_of
@@ -117,11 +119,13 @@ async def test_two_forms_open_on_one_review_log_one_outreach(world: CohortWorld)
 async def test_i_sent_it_refuses_bad_answers_and_a_third_attempt(world: CohortWorld) -> None:
     await world.ada.dm(STRONG_DRAFT)
     reply = review_of(world, world.ada)
+    opened = await world.ada.click(reply, draft_button(reply, "sent"))
+    for picked in ({"channel": "fax"}, {"keep": "maybe"}):  # a select offers no such answer
+        with pytest.raises(ValueError, match="no option"):
+            await world.ada.submit_modal(opened, {"recipient": "Dana", **picked})
     for values, expected in [
-        ({"recipient": "Dana", "channel": "fax", "sent_on": "", "keep": "no"}, "Unknown channel"),
         ({"recipient": "Dana", "channel": "email", "sent_on": "yesterday-ish", "keep": "no"},
          "YYYY-MM-DD"),
-        ({"recipient": "Dana", "channel": "email", "sent_on": "", "keep": "maybe"}, "yes or no"),
         ({"recipient": "Dana", "channel": "email", "sent_on": "2027-01-01", "keep": "no"},
          "in the future"),
     ]:
@@ -190,9 +194,20 @@ async def test_forget_me_removes_outreaches_reminders_settings_and_jobs(
                                            "sent_on": "2025-12-29"})  # due within hours
     assert len(world.bot.scheduler.job_ids("fu:")) == 2  # the sweep and Dana's reminder
     asked = await world.ada.slash("forget-me")
-    assert "settings (your timezone)" in asked.response.content
+    assert "1 setting (your timezone)" in asked.response.content
     await world.ada.click(asked.response, component(asked.response, "Delete everything"))
     assert (await privacy_store.stored_counts(world.bot.db, world.ada.id)).total == 0
     assert world.bot.scheduler.job_ids("fu:") == ["fu:sweep"]
     await world.clock.advance(timedelta(days=3))
     assert reminders(world, world.ada) == []
+
+
+async def test_a_recipient_cannot_reverse_the_bots_lines(world: CohortWorld) -> None:
+    await world.ada.dm(STRONG_DRAFT)
+    reply = review_of(world, world.ada)
+    opened = await world.ada.click(reply, draft_button(reply, "sent"))
+    logged = await world.ada.submit_modal(opened, {"recipient": "Dana \u202eLee",
+                                                   "channel": "email"})
+    listing = await world.ada.slash("outreach list")
+    for text in (logged.response.content, listing.response.embeds[0]["description"]):
+        assert "\u202e" not in text and "\u2068Dana Lee\u2069" in text, text

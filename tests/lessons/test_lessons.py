@@ -24,6 +24,7 @@ from bot.lessons import (
     load_lessons,
     parse_lesson,
     replace_example,
+    save_example_image,
     save_lesson,
 )
 
@@ -185,6 +186,73 @@ def test_missing_directory_and_unreadable_file_are_problems(tmp_path: Path) -> N
     assert "cannot read" in catalog.problems[0].reason
 
 
+@pytest.mark.parametrize(("extra", "words"), [
+    ("deep = " + "[" * 3000 + "]" * 3000, "nested too deeply"),
+    ("big = " + "9" * 5000, "number too long"),
+])
+def test_toml_beyond_pythons_limits_is_a_problem_not_a_crash(tmp_path: Path, extra: str,
+                                                             words: str) -> None:
+    (tmp_path / "hostile.toml").write_text(GOOD + extra + "\n", encoding="utf-8")
+    shutil.copy(SHIPPED, tmp_path / "ok.toml")
+    catalog = load_lessons(tmp_path)
+    assert catalog.keys() == ("networking-with-professionals",)
+    (problem,) = catalog.problems
+    assert problem.file.name == "hostile.toml" and words in problem.reason
+
+
+def test_a_lesson_saved_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    (tmp_path / "bom.toml").write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    assert load_lesson(tmp_path / "bom.toml").key == "k"
+
+
+def with_image(tmp_path: Path, image: str) -> Path:
+    lesson = tmp_path / "lessons" / "l.toml"
+    lesson.parent.mkdir()
+    lesson.write_text(GOOD.replace('text = "X"', f'text = "X"\nimage = "{image}"'), "utf-8")
+    return lesson
+
+
+@pytest.mark.parametrize("link", ["images/secret.png", "images", "up.png"])
+def test_an_image_that_leads_out_of_the_lesson_folder_is_refused(tmp_path: Path,
+                                                                  link: str) -> None:
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(b"\x89PNG not yours")
+    lesson = with_image(tmp_path, "images/secret.png" if link != "up.png" else "up.png")
+    target = {"images/secret.png": outside / "secret.png", "images": outside,
+              "up.png": outside / "secret.png"}[link]
+    if link != "images":
+        (lesson.parent / "images").mkdir()
+    (lesson.parent / link).symlink_to(target)
+    with pytest.raises(LessonError) as refused:
+        load_lesson(lesson)
+    assert refused.value.problem.key == "examples[1].image"
+    assert "outside" in refused.value.problem.reason
+
+
+def test_an_image_that_becomes_a_link_out_after_loading_is_not_uploaded(tmp_path: Path) -> None:
+    lesson_file = with_image(tmp_path, "images/note.png")
+    (lesson_file.parent / "images").mkdir()
+    (lesson_file.parent / "images" / "note.png").write_bytes(b"png")
+    lesson = load_lesson(lesson_file)
+    (tmp_path / "secret.png").write_bytes(b"not yours")
+    (lesson_file.parent / "images" / "note.png").unlink()
+    (lesson_file.parent / "images" / "note.png").symlink_to(tmp_path / "secret.png")
+    assert image_location(lesson, lesson.examples[0]) is None
+
+
+def test_a_new_image_replaces_a_link_instead_of_writing_through_it(tmp_path: Path) -> None:
+    folder = tmp_path / "lessons"
+    (folder / "images").mkdir(parents=True)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (folder / "images" / "k-example-1.png").symlink_to(victim)
+    relative = save_example_image(folder, "k", 1, ".png", b"new image")
+    assert victim.read_text() == "keep me"
+    assert not (folder / relative).is_symlink()
+    assert (folder / relative).read_bytes() == b"new image"
+
+
 def test_image_location_resolves_paths_and_urls() -> None:
     lesson = load_lesson(FIXTURES / "a-good.toml")
     first, second = lesson.examples
@@ -334,3 +402,48 @@ def test_dump_round_trip_property(
     text = dump_lesson(lesson)
     tomllib.loads(text)  # valid TOML on its own, not just to our reader
     assert parse_lesson(text, Path("lesson.toml")) == lesson
+
+
+LESSON_VALUES = st.one_of(
+    st.text(max_size=50).map(lambda t: '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'),
+    st.integers().map(str),
+    st.sampled_from(["9" * 5000, "[" * 3000 + "]" * 3000, "true", "[]", "{}", '"images/x.png"',
+                     '"../outside.png"', '"images/link.png"', '"https://e.com/a b.png"']),
+)
+
+
+@st.composite
+def hostile_lesson_bytes(draw: st.DrawFn) -> bytes:
+    lines = [f"{key} = {draw(LESSON_VALUES)}" for key in draw(
+        st.lists(st.sampled_from(["key", "title", "prompt", "recap", "extra"]), max_size=5))]
+    for _ in range(draw(st.integers(0, 3))):
+        lines.append("[[examples]]")
+        lines.extend(f"{key} = {draw(LESSON_VALUES)}" for key in draw(st.lists(
+            st.sampled_from(["title", "text", "image", "sample", "quality", "imgae"]),
+            max_size=5)))
+    text = "\n".join(lines).encode("utf-8", "surrogatepass")
+    return draw(st.sampled_from([b"", b"\xef\xbb\xbf"])) + text
+
+
+@settings(max_examples=80, deadline=None)
+@given(files=st.lists(hostile_lesson_bytes() | st.binary(max_size=300), min_size=1, max_size=3))
+def test_any_lesson_folder_loads_what_it_can_and_names_the_rest(files: list[bytes]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "lessons"
+        (folder / "images").mkdir(parents=True)
+        (folder / "images" / "x.png").write_bytes(b"png")
+        (Path(tmp) / "outside.png").write_bytes(b"not the lesson's")
+        (folder / "images" / "link.png").symlink_to(Path(tmp) / "outside.png")
+        for index, data in enumerate(files):
+            (folder / f"{index}.toml").write_bytes(data)
+        catalog = load_lessons(folder)  # never raises
+        named = {p.file.name for p in catalog.problems}
+        for lesson in catalog.lessons:
+            assert lesson.source is not None and lesson.source.name not in named
+            for example in lesson.examples:
+                where = image_location(lesson, example)
+                assert where is None or isinstance(where, str) or where.resolve(
+                ).is_relative_to(folder.resolve())
+        assert len(catalog.lessons) + len(catalog.problems) == len(files)

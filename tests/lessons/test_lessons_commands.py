@@ -3,6 +3,7 @@ the rest still work, an unknown lesson."""
 
 from __future__ import annotations
 
+from tests.files import read_only
 from tests.world import (
     CohortWorld,
     example_messages,
@@ -44,3 +45,18 @@ async def test_unknown_lesson_gets_a_clear_message(world: CohortWorld) -> None:
     result = await world.mod.slash("lesson post", {"lesson": "no-such-lesson"},
                                    channel=world.lessons)
     assert "There is no lesson `no-such-lesson`" in result.response.content
+
+
+async def test_a_lessons_folder_the_bot_cannot_write_gets_a_clear_message(
+    world: CohortWorld,
+) -> None:
+    folder = world.config.lesson.directory
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    with read_only(folder):
+        result = await world.mod.slash(
+            "lesson example", {"number": 1, "text": "Hi Sam, loved your talk."},
+            channel=world.lessons)
+    answer = result.followups[-1].content
+    assert "could not save" in answer and str(folder) in answer, answer
+    assert "error id" not in answer
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before

@@ -3,6 +3,8 @@ removed even from a closed run's archived threads, and not undone by the next ba
 
 from __future__ import annotations
 
+import pytest
+
 from storage import discussion as discussion_store
 from storage import privacy as privacy_store
 from tests.world import (
@@ -24,7 +26,7 @@ async def test_forget_me_deletes_everything_after_confirmation(world: CohortWorl
     await world.ada.submit_modal(opened, {"recipient": "Dana", "channel": "email",
                                           "sent_on": "", "keep": "yes"})
     asked = await world.ada.slash("forget-me")
-    assert asked.ephemeral and "outreaches" in asked.response.content
+    assert asked.ephemeral and "1 logged outreach" in asked.response.content
     cancel = await world.ada.click(asked.response, component(asked.response, "Cancel"))
     assert "nothing was deleted" in cancel.updated_message.content
     assert (await privacy_store.stored_counts(world.bot.db, world.ada.id)).outreaches == 1
@@ -66,3 +68,94 @@ async def test_forget_me_is_not_undone_by_the_next_backfill(world: CohortWorld) 
     assert counts.discussion_messages == 0
     rows = await discussion_store.thread_messages(world.bot.db, thread.id)
     assert [r.content for r in rows] == ["a reply"]
+
+
+async def test_forget_me_counts_in_words(world: CohortWorld) -> None:
+    await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, "Polite", "Vague", "no")
+    await critique(world, world.ben, first, "Short", "Generic", "yes")
+    ben_post = world.posts(world.sandbox.threads(world.lessons)[0])[-1]
+    await world.ada.react(ben_post, "👍")
+    asked = await world.ada.slash("forget-me")
+    listing = asked.response.content
+    assert "• 1 critique\n" in listing and "• 1 vote\n" in listing, listing
+    await world.ada.click(asked.response, component(asked.response, "Delete everything"))
+    text = world.sandbox.world.messages[asked.response.id].content
+    assert "2 records" in text and "1 critique post" in text and "(s)" not in text, text
+
+
+@pytest.mark.parametrize("where", ["lessons", "critiques"])
+async def test_forget_me_rerenders_the_summaries_already_posted(world: CohortWorld,
+                                                                where: str) -> None:
+    channel = world.lessons if where == "lessons" else world.guild.critiques
+    await post(world, channel=channel)
+    first = (example_messages(world) if where == "lessons"
+             else [world.sandbox.messages(t)[0] for t in world.sandbox.threads(channel)])[0]
+    await critique(world, world.ada, first, "Ada-noticed-the-hook", "Vague", "no")
+    await critique(world, world.ben, first, "Short", "Generic", "yes")
+    ada_post, ben_post = world.posts(world.sandbox.threads(channel)[0])[-2:]
+    await world.ben.react(ada_post, "👍")  # ada's critique is among the top ones
+    await world.ada.react(ben_post, "👍")  # and her vote counts for ben's
+    shared = await world.mod.slash("lesson summary", {"share": True}, channel=world.lessons)
+    await world.mod.slash("lesson close", channel=world.lessons)
+    summaries = [shared.followups[-1].id, *(
+        m.id for t in [world.lessons, *world.sandbox.threads(channel)] for m in world.posts(t)
+        if m.embeds and "final summary" in m.embeds[0].get("title", ""))]
+    assert len(summaries) == 2
+    before = [str(world.sandbox.world.messages[i].embeds) for i in summaries]
+    assert all("Ada-noticed-the-hook" in shown and "👍 1 · Ben" in shown for shown in before)
+
+    asked = await world.ada.slash("forget-me")
+    assert "stays on Discord" in asked.response.content
+    await world.ada.click(asked.response, component(asked.response, "Delete everything"))
+    done = world.sandbox.world.messages[asked.response.id].content
+    assert "2 posted summaries" in done and "stays on Discord" in done, done
+    for message_id in summaries:
+        embed = world.sandbox.world.messages[message_id].embeds[0]
+        shown = str(embed)
+        assert "Ada-noticed-the-hook" not in shown and "Ada" not in shown, shown
+        assert "1 critique from 1 member" in embed["description"]
+        # Ben's critique had one vote, ada's: with it gone, it is no top critique any more.
+        assert "👍" not in shown
+
+
+async def test_the_confirmation_still_works_after_a_restart(world: CohortWorld) -> None:
+    await post(world)
+    await critique(world, world.ada, example_messages(world)[0], "Polite", "Vague", "no")
+    asked = await world.ada.slash("forget-me")
+    await world.restart()
+    stranger = await world.ben.click(asked.response, component(asked.response,
+                                                              "Delete everything"))
+    assert "only for" in stranger.response.content.lower()
+    assert (await privacy_store.stored_counts(world.bot.db, world.ada.id)).critiques == 1
+    done = await world.ada.click(asked.response, component(asked.response, "Delete everything"))
+    assert done.acknowledged and not done.failed
+    assert (await privacy_store.stored_counts(world.bot.db, world.ada.id)).total == 0
+
+
+async def test_forget_me_deletes_my_replies_in_our_dms(world: CohortWorld) -> None:
+    await world.ada.dm(STRONG_DRAFT)
+    await world.ada.dm("hi")
+    assert [m for m in world.sandbox.dm_messages(world.ada) if m.author_id != world.ada.id]
+    asked = await world.ada.slash("forget-me", channel=world.lessons)
+    await world.ada.click(asked.response, component(asked.response, "Delete everything"))
+    left = [m for m in world.sandbox.dm_messages(world.ada)
+            if m.author_id != world.ada.id and not m.deleted]
+    assert left == []
+    done = world.sandbox.world.messages[asked.response.id].content
+    assert "2 replies in our DMs" in done, done
+
+
+async def test_a_summary_in_a_thread_archived_since_is_redone_too(world: CohortWorld) -> None:
+    await post(world)
+    await critique(world, world.ada, example_messages(world)[0], "Ada-was-here", "Vague", "no")
+    thread = world.sandbox.threads(world.lessons)[0]
+    shared = await world.mod.slash("lesson summary", {"share": True}, channel=thread)
+    await world.mod.slash("lesson close", channel=world.lessons)
+    await world.restart()  # archived threads are not in the cache any more
+    assert thread.archived and thread.locked
+    await world.bot.services.privacy.forget(world.ada.id)
+    embed = world.sandbox.world.messages[shared.followups[-1].id].embeds[0]
+    assert "0 critiques" in embed["description"]
+    assert thread.archived and thread.locked  # closed again as it was

@@ -53,7 +53,7 @@ async def test_revise_opens_the_draft_and_updates_the_review(world: CohortWorld)
     opened = await world.ada.click(reply, draft_button(reply, "revise"))
     assert opened.modal is not None
     assert modal_values(opened.modal)["draft"] == WEAK_DRAFT
-    revised = await world.ada.submit_modal(opened, {"draft": STRONG_DRAFT, "channel": "",
+    revised = await world.ada.submit_modal(opened, {"draft": STRONG_DRAFT, "channel": "detect",
                                                     "attempt": "1"})
     assert revised.updated_message is not None
     assert revised.updated_message.id == reply.id
@@ -94,6 +94,20 @@ async def test_greetings_files_empty_and_long_text_get_clear_messages(
     assert "UTF-8" in review_of(world, world.ada).content
 
 
+async def test_a_draft_cannot_reverse_the_review_lines_that_quote_it(world: CohortWorld) -> None:
+    await world.ada.dm(WEAK_DRAFT.replace("Hi, I came", "Hi, \u202eI came"))
+    embed = review_of(world, world.ada).embeds[0]
+    shown = "\n".join([embed["description"], *fields(embed).values()])
+    assert "\u202e" not in shown and "\u2068" in shown, shown
+
+
+async def test_a_binary_file_named_txt_is_refused_not_reviewed(world: CohortWorld) -> None:
+    words = " ".join(["outreach"] * 20).encode()
+    await world.ada.dm("", attachments=[("draft.txt", b"\x7fELF\x02\x01\x00\x00" + words)])
+    answer = review_of(world, world.ada)
+    assert not answer.embeds and "binary" in answer.content
+
+
 async def test_review_command_in_the_server_is_private(world: CohortWorld) -> None:
     opened = await world.ada.slash("review", channel=world.lessons)
     assert opened.modal is not None
@@ -104,11 +118,34 @@ async def test_review_command_in_the_server_is_private(world: CohortWorld) -> No
     assert not world.posts(world.lessons)  # nothing public
 
 
-async def test_review_command_rejects_unknown_channel(world: CohortWorld) -> None:
+async def test_review_command_offers_the_channels_and_attempts_to_pick(
+    world: CohortWorld,
+) -> None:
     opened = await world.ada.slash("review", channel=world.lessons)
-    result = await world.ada.submit_modal(opened, {"draft": WEAK_DRAFT, "channel": "pigeon",
-                                                   "attempt": ""})
-    assert "Unknown channel" in result.response.content
+    assert opened.modal is not None
+    picks = {top["component"]["custom_id"]: [o["value"] for o in top["component"]["options"]]
+             for top in opened.modal["components"] if top["component"]["type"] == 3}
+    assert picks == {"channel": ["detect", "linkedin_note", "linkedin_message", "email"],
+                     "attempt": ["1", "2", "3"]}
+    assert modal_values(opened.modal) == {"draft": "", "channel": "detect", "attempt": "1"}
+    with pytest.raises(ValueError, match="no option"):
+        await world.ada.submit_modal(opened, {"draft": WEAK_DRAFT, "channel": "pigeon"})
+    result = await world.ada.submit_modal(opened, {"draft": WEAK_DRAFT, "channel": "email"})
+    assert "as an **email** (as you said)" in result.response.embeds[0]["description"]
+
+
+async def test_a_refused_review_form_keeps_the_draft(world: CohortWorld) -> None:
+    config = replace(world.config, review=replace(world.config.review, rate_limit_per_hour=1))
+    await world.restart(config)
+    await world.ada.dm(WEAK_DRAFT)
+    opened = await world.ada.slash("review", channel=world.lessons)
+    refused = await world.ada.submit_modal(opened, {"draft": STRONG_DRAFT, "attempt": "2"})
+    assert "Try again in" in refused.response.content
+    again = await world.ada.click(refused.response, refused.response.components[0][
+        "components"][0]["custom_id"])
+    assert again.modal is not None
+    assert modal_values(again.modal) == {"draft": STRONG_DRAFT, "channel": "detect",
+                                         "attempt": "2"}
 
 
 async def test_followup_review_counts_the_attempt(world: CohortWorld) -> None:
@@ -134,12 +171,26 @@ async def test_rate_limit_says_when_to_try_again(world: CohortWorld) -> None:
     assert review_of(world, world.ada).embeds
 
 
+async def test_the_rate_limit_counts_and_times_in_words(world: CohortWorld) -> None:
+    config = replace(world.config, review=replace(world.config.review, rate_limit_per_hour=1))
+    await world.restart(config)
+    await world.ada.dm(WEAK_DRAFT)
+    await world.clock.advance(timedelta(minutes=59, seconds=59))
+    await world.ada.dm(STRONG_DRAFT)
+    answer = review_of(world, world.ada).content
+    assert "You've had 1 review in the last hour" in answer, answer
+    assert "Try again in 1 second" in answer and "1 seconds" not in answer, answer
+    assert "min" not in answer, answer  # no "about 1 min" beside "1 second"
+    await world.clock.advance(timedelta(seconds=1))
+    await world.ada.dm(STRONG_DRAFT)
+    assert review_of(world, world.ada).embeds
+
+
 async def test_review_command_in_a_dm(world: CohortWorld) -> None:
     dm = world.sandbox.world.dm_channel(world.ben.id)
     opened = await world.ben.slash("review", channel=dm)
     assert opened.modal is not None
-    result = await world.ben.submit_modal(opened, {"draft": STRONG_DRAFT, "channel": "",
-                                                   "attempt": "1"})
+    result = await world.ben.submit_modal(opened, {"draft": STRONG_DRAFT})
     assert result.response.embeds and "Likely" in result.response.embeds[0]["title"]
     labels = [c["label"] for row in result.response.components for c in row["components"]]
     assert "Revise" in labels

@@ -57,7 +57,7 @@ async def test_summary_tallies_and_lists_who_has_not_critiqued(world: CohortWorl
     summary = await world.ada.slash("lesson summary", channel=world.lessons)
     assert summary.followups[-1].ephemeral
     embed = summary.followups[-1].embeds[0]
-    assert "3 critique(s) from 2 member(s)" in embed["description"]
+    assert "3 critiques from 2 members" in embed["description"]
     assert NOT_CRITIQUED not in fields(embed)  # members don't see who hasn't
     assert summary.followups[-1].attachments[0].filename == "tally.png"
 
@@ -88,6 +88,37 @@ async def test_close_locks_threads_and_posts_the_final_summary(world: CohortWorl
     assert "closed" in late.response.content
     again = await world.mod.slash("lesson close", {"run": run_id}, channel=world.lessons)
     assert "already closed" in again.followups[-1].content
+
+
+async def test_closing_a_forum_run_posts_the_final_summary_as_a_forum_post(
+    world: CohortWorld,
+) -> None:
+    forum = world.guild.critiques
+    run_id = await post(world, channel=forum)
+    first = world.sandbox.messages(world.sandbox.threads(forum)[0])[0]
+    await critique(world, world.ada, first, "Polite", "Vague", "no")
+    result = await world.mod.slash("lesson close", channel=world.lessons)
+    answer = result.followups[-1].content
+    assert "not posted" not in answer, answer
+    summary_post = next(t for t in world.sandbox.threads(forum)
+                        if t.name == f"Run #{run_id} — final summary")
+    (final,) = world.sandbox.messages(summary_post)
+    assert "final summary" in final.embeds[0]["title"]
+    assert "1 critique from 1 member" in final.embeds[0]["description"]
+    assert final.attachments[0].filename == "tally.png"
+    assert f"<#{summary_post.id}>" in answer, answer
+    examples = [t for t in world.sandbox.threads(forum) if t.id != summary_post.id]
+    assert all(t.locked and t.archived for t in examples)
+
+
+async def test_a_final_summary_discord_refuses_is_said_not_claimed(world: CohortWorld) -> None:
+    await post(world)
+    world.sandbox.deny_send(world.lessons)
+    await world.sandbox.settle()
+    result = await world.mod.slash("lesson close", channel=world.lessons)
+    answer = result.followups[-1].content
+    assert "final summary posted" not in answer and "could not post the final summary" in answer
+    assert "/lesson summary share:true" in answer
 
 
 @pytest.mark.parametrize(

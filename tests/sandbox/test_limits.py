@@ -159,3 +159,20 @@ def test_an_edit_is_judged_on_the_resulting_message() -> None:
         limits.check_message, {"components": [{"type": 10, "content": "x"}]}, [], edit=True,
         result=v2_with_text,
     ) == 50035
+
+
+SELECT = {"type": 3, "custom_id": "likely", "min_values": 1, "max_values": 1,
+          "options": [{"label": "Yes", "value": "yes"}, {"label": "No", "value": "no",
+                                                           "default": True}]}
+
+
+def test_a_select_in_a_modal_is_answered_with_its_options_only() -> None:
+    assert limits.picked(SELECT, "yes") == ["yes"]
+    assert limits.picked(SELECT, ["yes"]) == ["yes"]
+    assert limits.picked(SELECT, None) == ["no"]  # untouched: what the bot marked default
+    with pytest.raises(ValueError, match="no option"):
+        limits.picked(SELECT, "maybe")
+    with pytest.raises(ValueError, match="1 to 1 values"):
+        limits.picked(SELECT, ["yes", "no"])
+    optional = {**SELECT, "required": False, "options": SELECT["options"][:1]}
+    assert limits.picked(optional, None) == []

@@ -1,0 +1,66 @@
+"""How the bot words what it shows: counts ("1 vote", "2 votes"), durations ("in 40 seconds"),
+and member text set inside the bot's own lines.
+
+Member text is isolated so that it cannot take over the line around it: an override such as
+U+202E (RIGHT-TO-LEFT OVERRIDE) in a critique would otherwise render the rest of the
+summary line backwards, "(stniop 71−)" for "(−17 points)". Explicit embeddings, overrides and
+isolates are removed from the member's text, and text that has right-to-left letters (or had
+controls) is wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE, which keeps an Arabic
+or Hebrew name from reordering the punctuation beside it. Plain left-to-right text is left
+exactly as it is.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import timedelta
+
+# LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI: each changes the direction of what follows.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+def member_text(text: str) -> str:
+    """`text` (a member's) made safe to set inside one of the bot's lines."""
+    cleaned = _BIDI_CONTROLS.sub("", text)
+    if cleaned == text and not any(unicodedata.bidirectional(ch) in ("R", "AL")
+                                   for ch in cleaned):
+        return text
+    return f"{_FSI}{cleaned}{_PDI}"
+
+
+_ES = ("s", "x", "z", "ch", "sh")
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """"1 critique", "2 critiques", "3 replies", "1,500 characters"; `many` for an irregular
+    plural ("people")."""
+    if count == 1:
+        return f"1 {noun}"
+    if many is None:
+        if noun.endswith(_ES):
+            many = noun + "es"
+        elif noun.endswith("y") and noun[-2:-1] not in "aeiou":
+            many = noun[:-1] + "ies"
+        else:
+            many = noun + "s"
+    return f"{count:,} {many}"
+
+
+def duration(delta: timedelta) -> str:
+    """A wait in words, rounded up so that "try again in …" is never too early: "1 second",
+    "40 seconds", "2 minutes", "1 hour 5 minutes", "1 day 3 hours"."""
+    seconds = max(1, math.ceil(delta.total_seconds()))
+    if seconds < 60:
+        return plural(seconds, "second")
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return plural(minutes, "minute")
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return plural(hours, "hour") + (f" {plural(minutes, 'minute')}" if minutes else "")
+    hours = math.ceil(seconds / 3600)  # a day or more: whole hours, rounded up
+    days, hours = divmod(hours, 24)
+    return plural(days, "day") + (f" {plural(hours, 'hour')}" if hours else "")
