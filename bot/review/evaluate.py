@@ -8,11 +8,13 @@
 kind of page) is held out in turn; the weights and cut-offs are fitted on the others
 (`fit.fit`) and the batch is scored with them: nearer to "unseen" than `cv`, which cuts the
 non-frozen corpus into k folds by source (all messages of one source in one fold). Both are
-optimistic, since the rules were written looking at every batch of the pool. `frozen`: the shipped weights (fitted on every non-frozen message)
-score the split frozen before any change. Each report gives, for all drafts, per channel and
-for real messages with a known outcome alone: AUC of the score (probability that a random good
-draft outscores a random bad one, ties half) and balanced accuracy of `verdict == "likely"` as
-the prediction of good, with two trivial baselines' AUC (word count; count of you/your).
+optimistic, since the rules were written looking at every batch of the pool. `frozen`: the
+shipped weights (fitted on every non-frozen message) score the split frozen before any change.
+
+Each report gives, for all drafts, per channel and for real messages with a known outcome
+alone: AUC of the score (probability that a random good draft outscores a random bad one, ties
+half) and balanced accuracy of `verdict == "likely"` as the prediction of good, with two
+trivial baselines' AUC (word count; count of you/your).
 
 Corpus lines (JSON): id, channel, text, label (good|bad), evidence (outcome|example),
 source_url, source_id, source_verdict, is_followup, split, batch.

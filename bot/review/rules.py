@@ -185,8 +185,11 @@ def _clause(ctx: Context, span: tuple[int, int], limit: int = 80) -> tuple[int, 
 
 def _quote(ctx: Context, span: tuple[int, int], limit: int = 60) -> str:
     q = " ".join(ctx.text[span[0] : span[1]].split())
-    # Isolated: the quote sits inside the reviewer's own sentence (bot/display.py).
-    return member_text(q if len(q) <= limit else q[: limit - 1] + "…")
+    q = q if len(q) <= limit else q[: limit - 1] + "…"
+    # Isolated: the quote sits inside the reviewer's own sentence (bot/display.py). ASCII has
+    # no bidirectional controls or right-to-left letters, so it is left as it is without the
+    # per-character check (a review quotes a dozen times).
+    return q if q.isascii() else member_text(q)
 
 
 # --- goal and target ---------------------------------------------------------------------
