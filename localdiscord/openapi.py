@@ -73,7 +73,7 @@ def default_spec_path() -> Path:
     env = os.environ.get("COHORTBOT_OPENAPI_SPEC")
     if env:
         return Path(env)
-    repo_root = Path(__file__).resolve().parents[2]
+    repo_root = Path(__file__).resolve().parents[1]  # <repo>/localdiscord/openapi.py
     return repo_root.parent / "shared" / "discord-api-spec" / "openapi.json"
 
 

@@ -12,6 +12,7 @@ from localdiscord.openapi import (
     SpecNotFound,
     SpecValidator,
     coerce_snowflakes,
+    default_spec_path,
     load_spec,
 )
 
@@ -102,3 +103,11 @@ def test_media_channel_type_gap_is_narrow() -> None:
     assert validator.validate_request("PUT", path, {}, AUTH, command([99])) is not None
     not_a_list = [{"name": "c", "description": "d", "type": 16}]
     assert validator.validate_request("PUT", path, {}, AUTH, not_a_list) is not None
+
+
+def test_the_spec_is_looked_for_beside_the_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`../shared` next to the repository, as CI lays it out (a worktree deeper down once
+    hid a wrong parent here)."""
+    monkeypatch.delenv("COHORTBOT_OPENAPI_SPEC", raising=False)
+    checkout = Path(__file__).resolve().parents[2]
+    assert default_spec_path() == checkout.parent / "shared" / "discord-api-spec" / "openapi.json"
