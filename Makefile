@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo run lint typecheck bench clean export-example
+.PHONY: test test-slow demo run lint typecheck bench clean export-example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ typecheck: $(STAMP)
 
 test: lint typecheck
 	$(BIN)/pytest -q
+
+# The slow process-level tests (pytest marker `slow`): a bot killed with kill -9 mid-posting,
+# and the smoke test of other Discord libraries, each in a virtualenv it installs itself.
+test-slow: $(STAMP)
+	$(BIN)/pytest -q -m slow
 
 demo: $(STAMP)
 	$(BIN)/cohortbot sandbox

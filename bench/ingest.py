@@ -121,7 +121,7 @@ async def _backfill(sandbox: Any, bot: Any, thread: Any, count: int) -> tuple[fl
 async def _run(quick: bool) -> list[Metric]:
     burst = 5_000 if quick else 20_000
     history = 5_000 if quick else 100_000
-    from bot.sandbox.demo import demo_world
+    from bot.demo.world import demo_world
 
     with tempfile.TemporaryDirectory() as tmp:
         async with demo_world(Path(tmp), validate=False, check_violations=False) as world:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Config, config_zone, load_config, load_token, summary
 from bot.display import plural
@@ -23,6 +25,10 @@ from bot.logs import configure as configure_logging
 from bot.textfile import UnreadableFile, read_text
 from storage.db import backup_file, check_database
 from storage.lock import DatabaseInUse
+
+if TYPE_CHECKING:
+    from bot.clock import ManualClock
+    from bot.demo.connect import LocalDiscordTarget
 
 DEFAULT_CONFIG = Path("config.toml")
 EXIT_USAGE = 2  # bad config, arguments or files: the operator must change something
@@ -37,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN)")
+    run = sub.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN), or on a "
+                         "local Discord named by $COHORTBOT_LOCAL_DISCORD")
     run.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="default: config.toml")
 
     sandbox = sub.add_parser(
@@ -46,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--script", type=Path, help="run commands from FILE, print a transcript")
     sandbox.add_argument("--db", type=Path, help="keep the bot's database here")
     sandbox.add_argument("--config", type=Path, help="bot config to use (ids come from the demo)")
+    sandbox.add_argument("--serve", action="store_true",
+                         help="run only the demo's local Discord, as its own process")
+    sandbox.add_argument("--port", type=_port, default=0, help="with --serve: default any free")
+    sandbox.add_argument("--info", type=Path,
+                         help="with --serve: write the info JSON (URLs, token, ids) to FILE")
 
     review = sub.add_parser("review", help="review an outreach draft offline", add_help=False)
     review.add_argument("args", nargs=argparse.REMAINDER)
@@ -59,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--database", type=Path, help="the database file (overrides the config)")
     _export_parser(sub)
     return parser
+
+
+def _port(text: str) -> int:
+    from localdiscord.process import port_number  # only when --port is given: it is heavy
+
+    return port_number(text)
 
 
 def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -115,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
             return _backup(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "sandbox" and args.serve:
+            from bot.demo.serve import main as serve_main
+
+            return serve_main(port=args.port, info=args.info)
         if args.command == "sandbox":
             return _sandbox(args)
     except ConfigError as exc:
@@ -162,7 +184,10 @@ def lesson_problems(config: Config, catalog: LessonCatalog) -> tuple[list[str], 
 
 
 def _run(config_path: Path) -> int:
-    token = load_token()
+    from bot.demo.connect import target_from_env
+
+    local = target_from_env(dict(os.environ))
+    token = local.token if local is not None else load_token()
     if not token:
         print(
             "cohortbot: no bot token: set DISCORD_TOKEN (or DISCORD_TOKEN_FILE) to run on "
@@ -171,17 +196,19 @@ def _run(config_path: Path) -> int:
         )
         return EXIT_USAGE
     config = load_config(config_path)
+    if local is not None:
+        config = local.configure(config)
     # Before logging in: a database the bot cannot use is said at once, in words, rather
     # than after connecting to Discord.
     asyncio.run(check_database(config.storage.database))
-    return asyncio.run(_serve(config, token))
+    return asyncio.run(_serve(config, token, local))
 
 
 def _sandbox(args: argparse.Namespace) -> int:
     """Check what the sandbox is handed before it starts a world (that takes seconds)."""
-    from bot.sandbox.repl import MAX_SCRIPT_BYTES
-    from bot.sandbox.repl import main as sandbox_main
-    from bot.sandbox.script import parse_script
+    from bot.demo.terminal import MAX_SCRIPT_BYTES
+    from bot.demo.terminal import main as sandbox_main
+    from localdiscord.script.language import parse_script
 
     if args.config is not None:
         load_config(args.config)
@@ -201,13 +228,25 @@ def _sandbox(args: argparse.Namespace) -> int:
     return sandbox_main(script=args.script, db=args.db, config_path=args.config)
 
 
-async def _serve(config: Config, token: str) -> int:
+async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = None) -> int:
     import aiohttp
     import discord
 
     from bot.client import CohortBot
+    from bot.demo.connect import ENV as LOCAL_ENV
 
-    bot = CohortBot(config)
+    clock: ManualClock | None = None
+    follower: asyncio.Task[None] | None = None
+    options: dict[str, Any] = {}
+    if local is not None:
+        try:
+            clock, follower, options = await local.attach()
+        except (OSError, aiohttp.ClientError) as exc:
+            print(f"cohortbot: cannot reach the local Discord at {local.info['control_url']} "
+                  f"({exc}); start it, or unset {LOCAL_ENV} to run on Discord.",
+                  file=sys.stderr)
+            return 1
+    bot = CohortBot(config, clock=clock, **options)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -219,6 +258,8 @@ async def _serve(config: Config, token: str) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.remove_signal_handler(sig)  # a second Ctrl-C during shutdown ends it the hard way
     await bot.close()
+    if follower is not None:
+        follower.cancel()
     if not runner.done():
         runner.cancel()
     try:
@@ -248,7 +289,6 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    import os
     from datetime import UTC, datetime
     from functools import partial
     from zoneinfo import ZoneInfo

@@ -68,10 +68,16 @@ class ManualClock:
         await self._notify()
         return self._now
 
-    def _next_stop(self, target: datetime) -> datetime | None:
+    def next_wake(self) -> datetime | None:
+        """The earliest time after now at which a listener has work (where a move stops
+        first; a local Discord's world clock followed by this one asks it, too)."""
         wanted = [t for wake in self._listeners.values() if wake is not None
-                  and (t := wake()) is not None and self._now < t < target]
+                  and (t := wake()) is not None and t > self._now]
         return min(wanted, default=None)
+
+    def _next_stop(self, target: datetime) -> datetime | None:
+        stop = self.next_wake()
+        return stop if stop is not None and stop < target else None
 
     async def _notify(self) -> None:
         for listener in list(self._listeners):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.sandbox.demo import demo_world
-from bot.sandbox.openapi import load_spec
+from bot.demo.world import demo_world
+from localdiscord.openapi import load_spec
 from storage import Database
 from tests.world import CohortWorld
 

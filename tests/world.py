@@ -1,6 +1,6 @@
 """The end-to-end world and what members and moderators do in it, shared by the feature tests.
 
-The world is the one `cohortbot sandbox` shows (bot/sandbox/demo.py): the sandbox Discord, the
+The world is the one `cohortbot sandbox` shows (bot/demo/world.py): the sandbox Discord, the
 demo cohort guild (#lessons, a #critiques forum, mod, ada, ben, cy) and the real CohortBot.
 The `world` fixture is in tests/conftest.py.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.demo import DemoWorld
+from bot.demo.world import DemoWorld
 
 CohortWorld = DemoWorld
 

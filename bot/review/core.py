@@ -79,9 +79,8 @@ def review(
         body_start=body_start,
         body_end=body_end,
         subject=subj,
-        body_words=(
-            len(words) if subj is None else len(WORD_RE.findall(text, body_start, body_end))
-        ),
+        # the body's words: all but the subject line's (nothing but spaces follows body_end)
+        body_words=len(words) - len(WORD_RE.findall(low, 0, body_start)),
         words=tuple(words),
     )
     found: list[Finding] = []

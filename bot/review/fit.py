@@ -23,6 +23,7 @@ import argparse
 import json
 import math
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +64,9 @@ PRIOR: dict[str, float] = {
     "form.questions:tip": -0.24,
     "path.mutual:tip": 0.0,
 }
-PRIOR_SD = 0.75
+PRIOR_SD = 0.5
+#: Fewer drafts than this showing a feature is too little to fit: it keeps the lesson's weight.
+MIN_EVIDENCE = 5
 INTERCEPT_SD = 2.0
 OUTCOME_WEIGHT = 2.0
 MAYBE_RECALL = 0.9
@@ -159,17 +162,19 @@ def _map_fit(samples: Sequence[Sample], free: list[str], fixed: dict[str, float]
 
 def fit_weights(samples: Sequence[Sample]) -> tuple[float, dict[str, float]]:
     """MAP weights with each sign bound by severity (an active set: a weight that wants the
-    wrong sign is pinned at 0 and the rest refitted, until none does)."""
-    features = sorted(set(PRIOR) | {f for s in samples for f in s.features})
-    pinned: set[str] = set()
+    wrong sign is pinned at 0 and the rest refitted, until none does). A feature the drafts
+    show fewer than `MIN_EVIDENCE` times is not fitted at all: it keeps the lesson's weight."""
+    seen = Counter(f for s in samples for f in s.features)
+    features = sorted(set(PRIOR) | set(seen))
+    fixed = {f: PRIOR.get(f, 0.0) for f in features if seen[f] < MIN_EVIDENCE}
     while True:
-        free = [f for f in features if f not in pinned]
-        intercept, logits = _map_fit(samples, free, {})
+        free = [f for f in features if f not in fixed]
+        intercept, logits = _map_fit(samples, free, fixed)
         wrong = [f for f in free if _sign(f) * logits[f] < 0]
         if not wrong:
             break
-        pinned.add(min(wrong, key=lambda f: _sign(f) * logits[f]))  # the worst one first
-    logits.update({f: 0.0 for f in pinned})
+        fixed[min(wrong, key=lambda f: _sign(f) * logits[f])] = 0.0  # the worst one first
+    logits.update(fixed)
     return intercept, logits
 
 
@@ -181,9 +186,13 @@ def _balanced_accuracy(samples: Sequence[Sample], scores: Sequence[int], at: int
     return (tp / pos + tn / neg) / 2 if pos and neg else 0.0
 
 
-def cut_offs(samples: Sequence[Sample], scores: Sequence[int]) -> tuple[int, int]:
-    """(likely_at, maybe_at) chosen on the fitted scores (ties: the one nearest 50)."""
-    likely = max(range(1, 100),
+def cut_offs(samples: Sequence[Sample], scores: Sequence[int], base: int = 0
+             ) -> tuple[int, int]:
+    """(likely_at, maybe_at) chosen on the fitted scores (ties: the one nearest 50). `likely`
+    sits above `base`, the score of a draft with no findings: a draft reads "likely" only on
+    a sign that it works (research, a small ask, a warm path, an offer), never for the mere
+    absence of the faults the rules know."""
+    likely = max(range(max(1, base + 1), 100),
                  key=lambda t: (round(_balanced_accuracy(samples, scores, t), 9), -abs(t - 50)))
     pos = sum(s.weight for s in samples if s.good)
     maybe = 1
@@ -199,7 +208,8 @@ def cut_offs(samples: Sequence[Sample], scores: Sequence[int]) -> tuple[int, int
 def fit(samples: Sequence[Sample]) -> Fit:
     intercept, logits = fit_weights(samples)
     partial = Fit(intercept, logits, 0, 0)
-    likely, maybe = cut_offs(samples, [partial.raw_score(s.features) for s in samples])
+    likely, maybe = cut_offs(samples, [partial.raw_score(s.features) for s in samples],
+                             base=partial.raw_score(frozenset()))
     return Fit(intercept, logits, likely, maybe)
 
 

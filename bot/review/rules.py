@@ -18,6 +18,7 @@ Each rule takes the `Context` of one draft and returns its findings. Rule ids ar
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,7 +44,7 @@ class Context:
     subject: tuple[int, int, str] | None
     body_words: int
     words: tuple[str, ...] = ()  # lowercased word tokens
-    _cache: dict[re.Pattern[str], list[tuple[int, int]]] = field(
+    _cache: dict[int, list[tuple[int, int]]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -53,13 +54,14 @@ class Context:
 
     def all(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         """Every non-empty match of `pattern` (cached: each family scans the text once)."""
-        found = self._cache.get(pattern)
+        key = id(pattern)  # not the pattern: hashing a compiled pattern hashes all its code
+        found = self._cache.get(key)
         if found is None:
-            needles = P.NEEDLES.get(pattern)
+            needles = P.NEEDLES.get(key)
             if needles and not any(n in self.norm for n in needles):
-                found = self._cache[pattern] = []
+                found = self._cache[key] = []
             else:
-                found = self._cache[pattern] = list(P.spans(pattern, self.norm))
+                found = self._cache[key] = list(P.spans(pattern, self.norm))
         return found
 
     def first(self, pattern: re.Pattern[str]) -> tuple[int, int] | None:
@@ -70,13 +72,44 @@ class Context:
     def unrewardable(self) -> tuple[tuple[int, int], ...]:
         """Spans no good finding may rest on: the sentences that carry one of the lesson's
         warnings (personal social accounts, the default invite: following someone on Instagram
-        is not research, whatever the research patterns say) or a sales pitch (a pitch's
-        "I noticed your company is growing" is the pretext, not research), and template blanks
-        (a "[topic]" or "___" is not a detail about anyone)."""
-        hits = [s for p in (*P.PERSONAL_SOCIAL, P.DEFAULT_INVITE, P.PITCH) for s, _ in self.all(p)]
+        is not research, whatever the research patterns say), the clauses that pitch (the
+        pitch's own words are about the product; "Saw your post on ramp time, we work with…"
+        still read the post), and template blanks (a "[topic]" or "___" is not a detail about
+        anyone)."""
+        hits = [s for p in (*P.PERSONAL_SOCIAL, P.DEFAULT_INVITE) for s, _ in self.all(p)]
         warned = [(x.start, x.end) for x in self.sentences
                   if any(x.start <= h < x.end for h in hits)]
-        return (*warned, *placeholders(self))
+        pitched = [self.clause_around(s) for s, _, _ in self.pitches]
+        return (*warned, *pitched, *placeholders(self))
+
+    @cached_property
+    def _clause_marks(self) -> list[int]:
+        return [m.start() for m in _CLAUSE_END.finditer(self.text)]
+
+    def clause_around(self, pos: int) -> tuple[int, int]:
+        """The clause holding `pos`: from the last clause mark before it to the next one."""
+        marks = self._clause_marks
+        i = bisect_left(marks, pos)
+        return (marks[i - 1] + 1 if i else 0), (marks[i] if i < len(marks) else len(self.text))
+
+    @cached_property
+    def _person_offsets(self) -> tuple[list[int], list[int]]:
+        you: list[int] = []
+        me: list[int] = []
+        for m in _PERSON_RE.finditer(" " + self.norm):  # " ": see _PERSON_RE
+            (you if m.group(1) else me).append(m.start())
+        return you, me
+
+    def persons(self, start: int, end: int) -> tuple[int, int]:
+        """How often `norm[start:end]` says "you/your…" and "I/my/we/our…"."""
+        you, me = self._person_offsets
+        return (bisect_left(you, end) - bisect_left(you, start),
+                bisect_left(me, end) - bisect_left(me, start))
+
+    @cached_property
+    def pitches(self) -> list[tuple[int, int, int]]:
+        """Every pitch, as (start, end, kind): kind is its index in `patterns.PITCH`."""
+        return list(P.kinds(P.PITCH, self.norm))
 
     @cached_property
     def blanks(self) -> list[tuple[int, int]]:
@@ -152,8 +185,11 @@ def _clause(ctx: Context, span: tuple[int, int], limit: int = 80) -> tuple[int, 
 
 def _quote(ctx: Context, span: tuple[int, int], limit: int = 60) -> str:
     q = " ".join(ctx.text[span[0] : span[1]].split())
-    # Isolated: the quote sits inside the reviewer's own sentence (bot/display.py).
-    return member_text(q if len(q) <= limit else q[: limit - 1] + "…")
+    q = q if len(q) <= limit else q[: limit - 1] + "…"
+    # Isolated: the quote sits inside the reviewer's own sentence (bot/display.py). ASCII has
+    # no bidirectional controls or right-to-left letters, so it is left as it is without the
+    # per-character check (a review quotes a dozen times).
+    return q if q.isascii() else member_text(q)
 
 
 # --- goal and target ---------------------------------------------------------------------
@@ -296,18 +332,49 @@ _VAGUE_WORDS = frozenset(_VAGUE_TEXT.split()) | {
 }
 
 
+#: Words that introduce what a piece of work was about or where it was: "your post *on*
+#: onboarding", "your move *from* teaching", "your talk *at* PyCon".
+_TOPIC_PREPS = frozenset(
+    {"on", "about", "regarding", "around", "covering", "into", "from", "to", "at", "with",
+     "for", "in"}
+)
+
+
 def _is_specific(ctx: Context, span: tuple[int, int]) -> bool:
     """Does this reference to their work say which one or what was in it? It does with a
-    proper name, a number, a quoted title, or a content word beyond the generic vocabulary
-    ("your post on onboarding metrics", "your talk at PyCon", "your move to Stripe")."""
+    proper name, a number or a quoted title in its clause ("your talk at PyCon", "your 2023
+    paper", "your post “Hiring in the open”"), or with a topic right after the reference: a
+    preposition and a word beyond the generic vocabulary ("your post on onboarding metrics",
+    "your move from teaching to data"). A content word elsewhere in the clause does not make
+    it specific: "your current research work matches my interests" names no piece of work."""
     start, end = _clause(ctx, span)
     blanks = placeholders(ctx)  # "[topic]" is a blank, not a topic
-    for m in WORD_RE.finditer(ctx.norm, start, end):
-        word = m.group(0)
-        if (word not in _VAGUE_WORDS and (len(word) >= 3 or word.isdigit())
-                and not any(b0 <= m.start() < b1 for b0, b1 in blanks)):
+
+    def blank(pos: int) -> bool:
+        return any(b0 <= pos < b1 for b0, b1 in blanks)
+
+    sent = _sentence_of(ctx, start)
+    first = sent.start if sent else start
+    for m in _NAME_RE.finditer(ctx.text, start, end):
+        word = m.group(0).rstrip(".,'")
+        if (m.start() != first and word not in _NOT_DETAILS and len(word) >= 2
+                and not _ANONYMISED.fullmatch(word) and not blank(m.start())):
             return True
-    return bool(_QUOTED_RE.search(ctx.text, start, end))
+    for rx in (_NUMBER_RE, _QUOTED_RE):
+        q = rx.search(ctx.text, start, end)
+        if q and not blank(q.start()):
+            return True
+    words = [m for m in WORD_RE.finditer(ctx.norm, span[0], end) if not blank(m.start())]
+    inside = [m for m in words if m.start() < span[1]]
+    after = [m.group(0) for m in words if m.start() >= span[1]]
+    if inside and inside[-1].group(0) in _TOPIC_PREPS:
+        after = [inside[-1].group(0), *after]
+    for i, word in enumerate(after[:3]):
+        if word in _TOPIC_PREPS:
+            topic = [w for w in after[i + 1 : i + 5] if w not in _VAGUE_WORDS]
+            if topic and (len(topic[0]) >= 3 or topic[0].isdigit()):
+                return True
+    return False
 
 
 def research_specific(ctx: Context) -> Iterable[Finding]:
@@ -355,8 +422,13 @@ def research_missing(ctx: Context) -> Iterable[Finding]:
              " took from it, a career move you want to ask about, or what you have in common.")
 
 
-_SECOND_PERSON_RE = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b")
-_FIRST_PERSON_RE = re.compile(r"\b(?:" + "|".join(sorted(P.FIRST_PERSON)) + r")\b")
+#: "you/your…" (group 1) or "I/my/we/our…" (group 2), found in one scan of the draft. It
+#: runs on the draft with a space in front, its leading `\W` standing for a `\b` (as the
+#: families do, see `patterns`): so a match's start in that text is the word's offset.
+_PERSON_RE = re.compile(
+    r"\W(?:(you|your|yours|you're|you've|you'd|you'll)|("
+    + "|".join(sorted(P.FIRST_PERSON, key=lambda w: (-len(w), w))) + r"))\b"
+)
 #: A number, but not the size of the ask ("15 minutes") or a phone number.
 _NUMBER_RE = re.compile(r"(?<![\d-])\d[\d,.%]*(?![\d-]|\s*(?:min|minute|hour|hr|sec|second)s?\b)")
 _QUOTED_RE = re.compile(r"[\"“][^\"“”\n]{3,80}[\"”]")
@@ -380,15 +452,23 @@ _ANONYMISED = re.compile(r"X{2,}|XYZ|ABC|[A-Z]\.?")
 
 def _specific_detail(ctx: Context) -> tuple[int, int] | None:
     """The first concrete detail (a proper name, a number, a quoted title) in a sentence that
-    is about them (it says "you"/"your" at least as often as "I"/"my"); greetings,
-    sentence-initial words, the subject line and sales-pitch sentences do not count."""
-    pitches = ctx.all(P.PITCH)
+    is about them (it says "you"/"your" at least as often as "I"/"my"), and in a clause of it
+    that is not the sender's ("I work at Acme (#1 in the world), reviewed your profile": Acme
+    is the sender's); greetings, sentence-initial words and the subject line do not count, and
+    nothing counts in a draft that pitches: its names and numbers are the product's."""
+    if ctx.pitches:
+        return None
+
+    def senders(pos: int) -> bool:
+        c0, c1 = ctx.clause_around(pos)
+        you, me = ctx.persons(c0, c1)
+        return me > you
+
     for sent in ctx.sentences:
-        if sent.end <= ctx.body_start or any(sent.start <= p < sent.end for p, _ in pitches):
-            continue  # the subject line; a sales pitch's numbers are about the product
-        low = ctx.norm[sent.start : sent.end]
-        you = len(_SECOND_PERSON_RE.findall(low))
-        if not you or len(_FIRST_PERSON_RE.findall(low)) > you:
+        if sent.end <= ctx.body_start:
+            continue  # the subject line
+        you, me = ctx.persons(sent.start, sent.end)
+        if not you or me > you:
             continue  # not about them, or mostly about the sender
         body = sent.text
         g = _GREETING_RE.match(body)
@@ -397,13 +477,14 @@ def _specific_detail(ctx: Context) -> tuple[int, int] | None:
             word = m.group(0).rstrip(".,'")
             span = sent.start + m.start(), sent.start + m.start() + len(word)
             if (m.start() == skip or word in _NOT_DETAILS or len(word) < 2
-                    or _ANONYMISED.fullmatch(word) or ctx.is_unrewardable(*span)):
+                    or _ANONYMISED.fullmatch(word) or ctx.is_unrewardable(*span)
+                    or senders(span[0])):
                 continue
             return span
         for rx in (_NUMBER_RE, _QUOTED_RE):
             for q in rx.finditer(body, skip):
                 span = sent.start + q.start(), sent.start + q.end()
-                if not ctx.is_unrewardable(*span):
+                if not ctx.is_unrewardable(*span) and not senders(span[0]):
                     return span
     return None
 
@@ -518,11 +599,24 @@ warn_generic = _when_found(
 )
 
 
-warn_pitch = _when_found(
-    "warn.pitch", "warning", P.PITCH,
-    "“{quote}” reads as a sales pitch, not a request for advice.",
-    "Drop the pitch; a first message is about them and one small question.",
+#: What each kind of pitch (`patterns.PITCH`, in order) sells, for the finding's message.
+_PITCH_KINDS = (
+    "sells a product or a service",
+    "offers the reader a job, as a recruiter would",
+    "pitches a story or a link to a writer",
+    "offers an income scheme",
 )
+
+
+def warn_pitch(ctx: Context) -> Iterable[Finding]:
+    if ctx.pitches:
+        start, end, kind = ctx.pitches[0]
+        yield _f("warn.pitch", "warning", (start, end),
+                 f"“{_quote(ctx, (start, end))}” {_PITCH_KINDS[kind]}: a pitch to someone who"
+                 " did not ask for it, not a request for their advice.",
+                 "Drop the pitch. If you want their view, ask one question about their work;"
+                 " if you are selling, say why it fits them in one line, from something they"
+                 " did or said.")
 
 
 def warn_flattery(ctx: Context) -> Iterable[Finding]:
@@ -550,14 +644,19 @@ warn_guilt = _when_found(
 )
 
 
+_TWO_CAPITALS = re.compile(r"[A-Z][A-Z]")  # what any ALL-CAPS run starts with: a cheap pre-check
+
+
 def warn_caps(ctx: Context) -> Iterable[Finding]:
+    if not _TWO_CAPITALS.search(ctx.text):
+        return
     blanks = placeholders(ctx)
-    for m in P.CAPS_RUN.finditer(ctx.text):
-        if any(b0 <= m.start() < b1 for b0, b1 in blanks):
+    for start, end in P.spans(P.CAPS_RUN, ctx.text):
+        if any(b0 <= start < b1 for b0, b1 in blanks):
             continue  # a blank ("[REDACTED]", "[NAME]") is a template's or a source's, not shouting
-        if max(len(w) for w in m.group(0).split()) >= 4:
-            yield _f("warn.caps", "warning", (m.start(), m.end()),
-                     f"“{_quote(ctx, (m.start(), m.end()))}” is in ALL CAPS, which reads as"
+        if max(len(w) for w in ctx.text[start:end].split()) >= 4:
+            yield _f("warn.caps", "warning", (start, end),
+                     f"“{_quote(ctx, (start, end))}” is in ALL CAPS, which reads as"
                      " shouting.",
                      "Use normal capitalisation; if something matters, say why in words.")
             return

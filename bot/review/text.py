@@ -7,7 +7,6 @@ nested quantifiers, so no input makes it backtrack catastrophically.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.review.model import Stats
@@ -31,6 +30,7 @@ WORD_RE = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 # A sentence ends at ., !, ? (possibly repeated) followed by whitespace or the end, or at
 # a line break. Lines such as "Hi Ana," count as their own sentence.
 _SENTENCE_END_RE = re.compile(r"[.!?]+(?=\s|$)|\n")
+_HAS_WORD_RE = re.compile(r"[^\W_]")  # a sentence needs a word: a letter or a digit
 _VOWEL_GROUPS_RE = re.compile(r"[aeiouy]+")
 _SUBJECT_RE = re.compile(r"^[ \t]*subject[ \t]*:[ \t]*([^\n]*)", re.IGNORECASE)
 
@@ -50,16 +50,29 @@ def lowered(text: str) -> str:
     return "".join(c if len(lc := c.lower()) != 1 else lc for c in norm)
 
 
-@dataclass(frozen=True)
 class Sentence:
-    start: int
-    end: int
-    text: str
-    words: int
+    """A sentence of a draft: its span and text (stripped). A plain class with slots, not a
+    dataclass: a review builds one per sentence, and this is the cheapest to build."""
+
+    __slots__ = ("_words", "end", "start", "text")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start, self.end, self.text = start, end, text
+        self._words = -1
+
+    @property
+    def words(self) -> int:
+        """Its word count (counted when asked: only the reading-grade rule needs it)."""
+        if self._words < 0:
+            self._words = len(WORD_RE.findall(self.text))
+        return self._words
 
     @property
     def is_question(self) -> bool:
-        return self.text.rstrip().endswith("?")
+        return self.text.endswith("?")
+
+    def __repr__(self) -> str:
+        return f"Sentence({self.start}, {self.end}, {self.text!r})"
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -76,19 +89,18 @@ def sentences(text: str) -> list[Sentence]:
 def _add_sentence(text: str, start: int, end: int, out: list[Sentence]) -> None:
     chunk = text[start:end]
     stripped = chunk.strip()
-    if not stripped:
+    if not stripped or not _HAS_WORD_RE.search(stripped):
         return
-    lead = len(chunk) - len(chunk.lstrip())
-    s = start + lead
-    e = s + len(stripped)
-    n = len(WORD_RE.findall(stripped))
-    if n:
-        out.append(Sentence(s, e, stripped, n))
+    s = start + len(chunk) - len(chunk.lstrip())
+    out.append(Sentence(s, s + len(stripped), stripped))
 
 
 @lru_cache(maxsize=8192)
 def syllables(word: str) -> int:
-    """Vowel groups, less a silent final "e"; at least 1. Cached: words repeat a lot."""
+    """Vowel groups, less a silent final "e"; at least 1 (and 1 for a word that is not ASCII,
+    which the heuristic cannot read). Cached: words repeat a lot."""
+    if not word.isascii():
+        return 1
     w = word.lower()
     n = len(_VOWEL_GROUPS_RE.findall(w))
     if n > 1 and w.endswith("e") and not w.endswith(("le", "ee", "ye")):
@@ -100,9 +112,7 @@ def reading_grade(words: list[str], n_sentences: int) -> float:
     """Flesch-Kincaid grade level, clamped to 0..18; 0.0 for empty text."""
     if not words or not n_sentences:
         return 0.0
-    syl = sum(syllables(w) for w in words if w.isascii()) + sum(
-        1 for w in words if not w.isascii()
-    )
+    syl = sum(map(syllables, words))
     grade = 0.39 * (len(words) / n_sentences) + 11.8 * (syl / len(words)) - 15.59
     return round(min(18.0, max(0.0, grade)), 1)
 

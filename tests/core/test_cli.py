@@ -128,6 +128,16 @@ def test_sandbox_refuses_a_binary_script_and_a_folder_as_database(tmp_path: Path
     assert outcome.code == 2 and f"{script}:1: unknown action 'juggle'" in outcome.stderr
 
 
+def test_sandbox_serve_refuses_an_info_path_and_a_port_it_cannot_use(tmp_path: Path) -> None:
+    outcome = run_cli("sandbox", "--serve", "--info", str(tmp_path))
+    assert outcome.code == 2 and "is a folder" in outcome.stderr, outcome
+    assert outcome.stderr.startswith("cohortbot sandbox: --info ")
+    outcome = run_cli("sandbox", "--serve", "--info", str(tmp_path / "none" / "info.json"))
+    assert outcome.code == 2 and "cannot write there" in outcome.stderr, outcome
+    outcome = run_cli("sandbox", "--serve", "--port", "65536")
+    assert outcome.code == 2 and "is not a port" in outcome.stderr, outcome
+
+
 def test_a_region_as_timezone_is_refused_by_every_command(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('[cohort]\ntimezone = "America"\n')

@@ -1,5 +1,5 @@
 """The layering rules of docs/architecture.md, checked over every import in the tree: at the
-top of a module, inside functions (lazy) and under `if TYPE_CHECKING:` alike.
+top of a module, inside functions (lazy), under `if TYPE_CHECKING:` and through importlib alike.
 
 A rule is one line: the modules it binds (a glob over dotted names), what they may not import
 (a module and everything under it), and why.
@@ -28,12 +28,14 @@ class Rule:
         return matches(module, self.binds) and not any(matches(module, u) for u in self.unless)
 
 
-# Not the domain, though under bot/: the composition root, the CLI, the services, the sandbox.
-NOT_DOMAIN = ("bot.client", "bot.__main__", "bot.services*", "bot.sandbox*")
+# Not the domain, though under bot/: the composition root, the CLI, the services, the demo
+# world (the cohort built in the local Discord, the terminal).
+NOT_DOMAIN = ("bot.client", "bot.__main__", "bot.services*", "bot.demo*")
+THE_BOT = ("bot", "cogs", "storage")
 
 RULES = (
     Rule("bot*", ("discord",), "discord is imported only by the Discord adapters",
-         unless=("bot.client", "bot.__main__", "bot.sandbox*")),
+         unless=("bot.client", "bot.__main__", "bot.demo*")),
     Rule("bot*", ("aiosqlite", "storage", "bot.services", "bot.client", "cogs"),
          "the domain takes plain data in and gives plain data out", unless=NOT_DOMAIN),
     Rule("bot.services*", ("discord", "aiosqlite", "cogs", "bot.client"),
@@ -41,6 +43,8 @@ RULES = (
     Rule("storage*", ("discord", "cogs", "bot.services", "bot.client"),
          "storage holds the SQL and knows neither Discord nor the services"),
     Rule("cogs*", ("aiosqlite", "storage"), "cogs call services; the SQL is behind them"),
+    Rule("localdiscord*", THE_BOT, "the local Discord stands on its own, for any bot"),
+    Rule("tests.localdiscord*", THE_BOT, "the conformance suite tests a plain client"),
 )
 
 
@@ -71,7 +75,8 @@ def modules() -> dict[str, Path]:
 
 
 def imports_in(source: str, module: str, *, is_package: bool = False) -> Iterator[str]:
-    """Every name imported anywhere in `source`: `from a import b` gives `a` and `a.b`."""
+    """Every name imported anywhere in `source`: `from a import b` gives `a` and `a.b`;
+    `importlib.import_module("a")` and `__import__("a")` with a literal name give `a`."""
     package = module if is_package else module.rpartition(".")[0]
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -83,6 +88,16 @@ def imports_in(source: str, module: str, *, is_package: bool = False) -> Iterato
                 base = ".".join([*anchor, base] if base else anchor)
             yield base
             yield from (f"{base}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Call) and is_dynamic_import(node.func) and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                yield first.value
+
+
+def is_dynamic_import(func: ast.expr) -> bool:
+    if isinstance(func, ast.Name):
+        return func.id in ("__import__", "import_module")
+    return isinstance(func, ast.Attribute) and func.attr == "import_module"
 
 
 def violations(rules: tuple[Rule, ...] = RULES) -> list[str]:
@@ -155,9 +170,11 @@ def test_the_walk_sees_lazy_type_checking_and_relative_imports() -> None:
         "    import discord.ext.commands",
         "from . import _render",
         "from .._ui import NO_PINGS",
+        "importlib.import_module('cogs.help')",
+        "__import__('bot.config')",
     ])
     found = set(imports_in(source, "cogs.runs._cog"))
     assert {"storage.db.Database", "discord.ext.commands", "cogs.runs._render",
-            "cogs._ui.NO_PINGS"} <= found
+            "cogs._ui.NO_PINGS", "cogs.help", "bot.config"} <= found
     assert Rule("cogs*", ("storage",), "x").applies_to("cogs.runs._cog")
     assert not Rule("bot*", ("discord",), "x", unless=("bot.client",)).applies_to("bot.client")

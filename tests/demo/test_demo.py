@@ -1,4 +1,4 @@
-"""The demo world's bot config (bot/sandbox/demo.py): a given config keeps its settings and takes
+"""The demo world's bot config (bot/demo/world.py): a given config keeps its settings and takes
 the demo's ids."""
 
 from __future__ import annotations
@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import Config, ReviewLimits
-from bot.sandbox import Sandbox
-from bot.sandbox.demo import demo_config
+from bot.demo.guild import CohortGuild
+from bot.demo.world import demo_config
+from localdiscord import Sandbox
 
 
 def test_a_config_keeps_its_settings_but_takes_the_demo_ids(tmp_path: Path) -> None:
-    guild = Sandbox(validate=False).cohort_guild()
+    guild = CohortGuild(Sandbox(validate=False))
     base = Config(review=ReviewLimits(rate_limit_per_hour=2))
     config = demo_config(guild, tmp_path, base=base, database=tmp_path / "kept.db")
     assert config.review.rate_limit_per_hour == 2

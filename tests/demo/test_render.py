@@ -1,10 +1,11 @@
-"""How the sandbox terminal shows Discord's markup, sizes and components (bot/sandbox/render.py)."""
+"""How the sandbox terminal shows Discord's markup, sizes and components
+(localdiscord/script/render.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.sandbox import render
+from localdiscord.script import render
 
 
 def test_render_markup_and_sizes() -> None:

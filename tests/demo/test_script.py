@@ -1,5 +1,5 @@
-"""The sandbox terminal's command language (bot/sandbox/script.py): lines and scripts parsed
-into commands, and every mistake named with what was expected."""
+"""The sandbox terminal's command language (localdiscord/script/language.py): lines and
+scripts parsed into commands, and every mistake named with what was expected."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.sandbox.script import (
+from localdiscord.script.language import (
     ChannelRef,
     Click,
     Clock,
@@ -15,6 +15,7 @@ from bot.sandbox.script import (
     Dm,
     Edit,
     Expect,
+    Lifecycle,
     MessageRef,
     ModalAnswer,
     ParseError,
@@ -32,7 +33,6 @@ from bot.sandbox.script import (
 
 THREAD = ChannelRef("thread", "Outreach 1 — critiques")
 LESSONS = ChannelRef("channel", "lessons")
-
 
 
 @pytest.mark.parametrize(
@@ -98,6 +98,10 @@ LESSONS = ChannelRef("channel", "lessons")
         ("expect #lessons has 3 threads", Expect("threads", number=3, channel=LESSONS)),
         ('expect #lessons contains "final summary"',
          Expect("channel-contains", "final summary", channel=LESSONS)),
+        ('expect dm ada lacks "error"',
+         Expect("channel-lacks", "error", channel=ChannelRef("dm", "ada"))),
+        ("stop", Lifecycle("stop")),
+        ("start", Lifecycle("start")),
         ('expect thread "Outreach 1" is locked', Expect("locked", channel=ChannelRef(
             "thread", "Outreach 1"))),
         ("  # a comment", None),

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import _serve
-from bot.sandbox import Sandbox
-from bot.sandbox.demo import demo_config
+from bot.demo.guild import CohortGuild
+from bot.demo.world import demo_config
+from localdiscord import Sandbox
 
 # The sandbox validates every request against Discord's OpenAPI spec: load it once, up front.
 pytestmark = pytest.mark.usefixtures("openapi_spec")
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("openapi_spec")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 async def test_a_signal_stops_the_running_bot_cleanly(tmp_path: Path, signum: int) -> None:
     sandbox = Sandbox()
-    guild = sandbox.cohort_guild()
+    guild = CohortGuild(sandbox)
     config = demo_config(guild, tmp_path)
     async with sandbox:
         serving = asyncio.create_task(_serve(config, sandbox.world.token))

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox.repl import run_script
-from bot.sandbox.script import parse_line
+from bot.demo.terminal import run_script
+from localdiscord.script.language import parse_line
+from localdiscord.snowflakes import WORKER_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "docs" / "demo.sandbox"
@@ -121,6 +122,25 @@ def test_cli_script_failure_exits_non_zero(tmp_path: Path) -> None:
     assert f"{script}:2: expectation failed" in done.stdout
 
 
+def test_a_kept_database_serves_a_new_process_s_world(tmp_path: Path) -> None:
+    # Each process builds the demo world at the same world time; its ids must not be the
+    # previous process's (the kept database holds those threads and messages). Each process
+    # draws its snowflake worker at random; fixed here, two of them, so the test is certain.
+    script = tmp_path / "post.sandbox"
+    script.write_text('as mod /lesson post\nexpect reply contains "Posted run"\n',
+                      encoding="utf-8")
+    for worker in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "sandbox", "--script", str(script),
+             "--db", str(tmp_path / "kept.db")], cwd=ROOT, capture_output=True, text=True,
+            timeout=180, env={**_env(), WORKER_ENV: worker},
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    with sqlite3.connect(tmp_path / "kept.db") as conn:
+        (runs,) = conn.execute("SELECT COUNT(*) FROM lesson_runs").fetchone()
+    assert runs == 2
+
+
 def test_interactive_mode_reads_stdin_until_eof(tmp_path: Path) -> None:
     typed = "\n".join([
         "help",
@@ -210,13 +230,16 @@ async def test_show_restart_and_the_current_member() -> None:
 async def test_bot_errors_violations_and_not_settling_fail_the_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.sandbox.demo import demo_world
-    from bot.sandbox.server import Violation
-    from bot.sandbox.session import CommandFailed, Session
+    from bot.demo.world import DemoBotSide, demo_world
+    from localdiscord.control.client import Control
+    from localdiscord.script.session import CommandFailed, Session
+    from localdiscord.server import Violation
 
     out: list[str] = []
     async with demo_world(tmp_path, check_violations=False) as world:
-        with Session(world, out.append) as session:
+        control = Control.in_process(world.sandbox.local)
+        with Session(control, DemoBotSide(world), out.append) as session:
+            await session.open()
 
             async def run(line: str) -> None:
                 command = parse_line(line, 1)

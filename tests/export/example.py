@@ -3,8 +3,9 @@ sandbox Discord, exported by `cohortbot export`, as an operator would.
 
     python -m tests.export.example docs      # what `make export-example` runs
 
-The time of the export and the cohort's timezone are fixed (SOURCE_DATE_EPOCH), so the same
-code writes the same bytes; test_export_example.py holds docs/ to that.
+The time of the export and the cohort's timezone are fixed (SOURCE_DATE_EPOCH), and so is
+the local Discord's snowflake worker (ids are otherwise drawn anew by each process), so the
+same code writes the same bytes; test_export_example.py holds docs/ to that.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from localdiscord.snowflakes import WORKER_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "docs" / "export-example.sandbox"
@@ -30,7 +33,7 @@ def cohortbot(*args: str, env: dict[str, str] | None = None) -> None:
 def write_examples(folder: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "demo.db"
-        cohortbot("sandbox", "--script", str(SCRIPT), "--db", str(db))
+        cohortbot("sandbox", "--script", str(SCRIPT), "--db", str(db), env={WORKER_ENV: "0"})
         for fmt, name in FILES.items():
             cohortbot("export", "--db", str(db), "--format", fmt, "--out", str(folder / name),
                       "--timezone", "Europe/Berlin", "--include-bot-messages",

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import to_ms
-from bot.sandbox.errors import DiscordError
+from localdiscord.errors import DiscordError
 from storage import Database
 from storage import followups as followups_store
 from storage.lock import DatabaseInUse

@@ -45,8 +45,10 @@ def test_corpus_shape() -> None:
         assert r["channel"] in {"linkedin_note", "linkedin_message", "email"}, r["id"]
         assert r["text"].strip(), r["id"]
     assert len({r["id"] for r in ROWS}) == len(ROWS)
-    labels = Counter(r["label"] for r in ROWS)
-    assert abs(labels["good"] - labels["bad"]) <= 0.1 * len(ROWS)
+    # The fit's pool is kept near balance (the calibration assumes it); the frozen split is
+    # measured as it was collected.
+    labels = Counter(e.good for e in POOL)
+    assert abs(labels[True] - labels[False]) <= 0.1 * len(POOL)
 
 
 def test_each_batch_comes_from_new_sources() -> None:
@@ -83,12 +85,17 @@ def test_folds_never_split_a_source() -> None:
     assert max(map(len, parts)) - min(map(len, parts)) <= 0.25 * len(POOL) / 5 + 3
 
 
-def test_cross_validation_meets_the_targets() -> None:
+@pytest.mark.parametrize("parts", ["batches", "sources"])
+def test_held_out_figures_meet_the_targets(parts: str) -> None:
     """Measured figures (docs/review.md), pinned as floors so a change cannot make them
-    silently worse. Fitted on four folds, scored on the fifth: never on drafts it was fit on."""
-    table = breakdown(cross_validate(POOL, 5))
+    silently worse: leave one collection batch out (the figure the pool is tuned on) and
+    5-fold over sources, each draft scored by weights fitted without it."""
+    rows = cross_validate(POOL, parts=batch_folds(POOL)) if parts == "batches" else (
+        cross_validate(POOL, 5))
+    table = breakdown(rows)
     assert table["all"].auc >= 0.90, table["all"]
     assert table["all"].balanced_accuracy >= 0.85, table["all"]
+    assert table["real (known outcome)"].auc >= 0.90, table["real (known outcome)"]
 
 
 @pytest.mark.parametrize("split", [s for s in SPLITS if s not in FROZEN])
@@ -133,3 +140,23 @@ def test_example_weighting_prefers_real_outcomes() -> None:
                     "example", "t")
     w = [s.weight for s in samples([real, guide])]
     assert w[0] > w[1]
+
+
+def test_likely_needs_a_sign_that_it_works() -> None:
+    """A draft with no findings scores the base, which is below `likely`: the verdict rests on
+    what the draft does well, not on the faults the rules happen to miss."""
+    model = fit(samples(POOL))
+    assert model.raw_score(frozenset()) < model.likely_at
+    assert weights.WEIGHTS.base < weights.WEIGHTS.likely_at
+
+
+def test_rare_features_keep_the_lesson_weight() -> None:
+    """Fewer than MIN_EVIDENCE drafts are too few to move a weight: it stays at the prior."""
+    from bot.review.fit import MIN_EVIDENCE, PRIOR, Sample
+
+    rare = "warn.guilt:problem"
+    data = [Sample(frozenset({"ask.small:good"}), i % 2 == 0, 1.0) for i in range(20)]
+    data += [Sample(frozenset({rare}), True, 1.0)] * (MIN_EVIDENCE - 1)
+    assert fit(data).logits[rare] == PRIOR[rare]
+    data += [Sample(frozenset({rare}), True, 1.0)] * 5
+    assert fit(data).logits[rare] != PRIOR[rare]

@@ -184,8 +184,9 @@ def test_needle_prechecks_never_hide_a_match(text: str) -> None:
     from bot.review import patterns as P
 
     norm = lowered(text)
-    for pattern, needles in P.NEEDLES.items():
-        if pattern.search(norm):
+    for pattern in P.FAMILIES:
+        needles = P.NEEDLES.get(id(pattern))
+        if needles and next(P.spans(pattern, norm), None):
             assert any(n in norm for n in needles), (pattern.pattern[:60], text)
 
 
@@ -194,4 +195,46 @@ def test_each_needle_phrase_matches_its_family() -> None:
 
     for phrase in NEEDLE_PHRASES:
         norm = lowered(phrase)
-        assert any(p.search(norm) for p in P.NEEDLES), phrase
+        assert any(next(P.spans(p, norm), None) for p in P.FAMILIES if id(p) in P.NEEDLES), phrase
+
+
+def _family_phrases() -> list[str]:
+    """Every corpus draft, and the table's phrases, as material for the property below."""
+    import json
+    from pathlib import Path
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "outreach_corpus.jsonl"
+    texts = [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines() if line]
+    return NEEDLE_PHRASES + texts + [t[i : i + 60] for t in texts for i in range(0, len(t), 60)]
+
+
+FAMILY_PHRASES = _family_phrases()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FAMILY_PHRASES + WORDS
+                                + ["-", "'", "_", "2nd", "your's", "ALL CAPS HERE", "SHOUTING"]),
+                max_size=10).map(lambda parts: "".join(p + " " * (i % 2) for i, p in
+                                                       enumerate(parts))))
+def test_fast_families_match_as_written(text: str) -> None:
+    """The families compiled for speed (a leading `\\W` for their `\\b`s) find exactly the
+    spans the patterns as written find, including matches that touch or follow each other."""
+    from bot.review import patterns as P
+
+    for t in (text, lowered(text)):  # CAPS_RUN runs on the draft as written
+        for fast, written in P.AS_WRITTEN:
+            expected = [(*m.span(), int(m.lastgroup[1:]) if m.lastgroup else 0)
+                        for m in written.finditer(t) if m.end() > m.start()]
+            assert list(P.kinds(fast, t)) == expected, (written.pattern[:60], text)
+
+
+def test_fast_families_match_as_written_on_the_corpus() -> None:
+    """The same, deterministically, on every draft of the corpus."""
+    from bot.review import patterns as P
+
+    for text in FAMILY_PHRASES:
+        for t in (text, lowered(text)):
+            for fast, written in P.AS_WRITTEN:
+                expected = [(*m.span(), int(m.lastgroup[1:]) if m.lastgroup else 0)
+                            for m in written.finditer(t) if m.end() > m.start()]
+                assert list(P.kinds(fast, t)) == expected, (written.pattern[:60], text)

@@ -234,6 +234,35 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("research.detail", "good",
      "Hi Dev, your team in London shipped the new search. How did you start?",
      "Hi Dev, we are in London and our team would love to work with you.", {}),
+    # A pitch is any of four kinds of selling; a job seeker's own search is not one.
+    ("warn.pitch", "warning",
+     "Hi Sam, are you currently open to new opportunities? You'd be a great fit for our team.",
+     "Hi Sam, I'm looking for a new role in data. Could I ask you one question about yours?", {}),
+    ("warn.pitch", "warning",
+     "Hi Sam, I thought your readers might enjoy a piece on sleep. Able to discuss this is our"
+     " founder.",
+     "Hi Sam, I enjoyed your piece on sleep. Could I ask you one question about it?", {}),
+    ("warn.pitch", "warning",
+     "Hi Sam, we provide a popular license scanning service for open source projects.",
+     "Hi Sam, I maintain a small open source project. Could I ask one question about yours?", {}),
+    # A reference counts as specific when it says which piece: a name, a number, a quoted title,
+    # or a topic right after it; another content word in the clause is not one.
+    ("research.generic", "tip",
+     "Dear Prof. Lee, your current research work matches my interests to a remarkable degree.",
+     "Dear Prof. Lee, your research on soil moisture matches my interests to a remarkable"
+     " degree.", {"channel": "email"}),
+    ("research.specific", "good",
+     "Hi Ana, I watched your webinar hosted by Jobscan last week. Could I ask one question?",
+     "Hi Ana, I watched your webinar last week and it was great. Could I ask one question?", {}),
+    # A proper name in the sender's own clause, or anywhere in a pitch, is not about them.
+    ("research.detail", "good",
+     "Hi Sam, you moved to the Leeds office last year. Could I ask one question?",
+     "Hi Sam, I work at Acme (the #1 fund in Leeds), reviewed your profile and would like to"
+     " talk to you.", {"channel": "linkedin_message"}),
+    ("research.detail", "good",
+     "Hi Sam, you are in Auckland, so could I ask one question about the team there?",
+     "Hi Sam, you are in Auckland, so this may not suit you: I'm seeking a developer with C#"
+     " skills for a Wellington role.", {"channel": "linkedin_message"}),
     ("form.reading_grade", "warning",
      "Notwithstanding considerable organizational transformation, your multidisciplinary"
      " infrastructure modernization initiative demonstrated extraordinarily sophisticated"

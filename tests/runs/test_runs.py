@@ -163,7 +163,7 @@ async def test_post_with_a_missing_configured_channel_asks_for_one(world: Cohort
 
 
 async def test_two_moderators_closing_at_once_post_one_summary(world: CohortWorld) -> None:
-    from bot.sandbox.guilds import MODERATOR_PERMISSIONS
+    from bot.demo.guild import MODERATOR_PERMISSIONS
 
     await post(world)
     second_mod = world.guild.handle.add_member("mod2", roles=[world.guild.moderator_role])
@@ -244,7 +244,7 @@ async def test_a_posting_cut_short_by_a_crash_is_removed_at_start_up(
 
 
 async def test_a_refused_posting_removes_what_it_posted(world: CohortWorld) -> None:
-    from bot.sandbox import errors as sandbox_errors
+    from localdiscord import errors as sandbox_errors
 
     # Discord refuses the first thread: the prompt and the example already posted must go.
     world.sandbox.faults.error("POST /channels/*/messages/*/threads",

@@ -1,0 +1,90 @@
+"""The world clock: the time of the local Discord (timestamps, interaction token lifetimes).
+
+A local Discord takes any clock with `now()`. To move it through the control API the clock
+must also be movable (`advance`, `set`): in a test that runs the bot in the same process, pass
+the bot's own manual clock, so that moving one moves both. Run as its own process, the local
+Discord keeps a `WorldClock` that stands still until moved (from 2026-01-05 09:00 UTC by
+default); bot processes follow it (`localdiscord.control.follow`) and every move waits
+until each follower has taken it, so a move returns once both sides are at the new time and
+whatever became due on the bot's side has run. A follower also says when it next has work:
+a move stops at each such time on its way, as real time would pass through it, so what the
+bot does at a job's time is dated then by the world too (not at the end of a jump).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Protocol, runtime_checkable
+
+DEFAULT_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+@runtime_checkable
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+@runtime_checkable
+class MovableClock(Protocol):
+    def now(self) -> datetime: ...
+
+    async def advance(self, delta: timedelta) -> datetime: ...
+
+    async def set(self, when: datetime) -> datetime: ...
+
+
+Listener = Callable[[datetime], Awaitable[None]]
+Wake = Callable[[], Awaitable[datetime | None]]  # when a listener next has work
+
+
+class WorldClock:
+    """Stands still until moved; forward only. Listeners run (and are awaited) on each move;
+    a move stops on its way at each time a listener's `wake` names."""
+
+    def __init__(self, start: datetime = DEFAULT_START) -> None:
+        if start.tzinfo is None:
+            raise ValueError("the world clock needs a timezone-aware start")
+        self.start = start.astimezone(UTC)
+        self._now = self.start
+        self._listeners: dict[Listener, Wake | None] = {}
+        self._lock = asyncio.Lock()  # one move at a time: followers see them in order
+
+    def now(self) -> datetime:
+        return self._now
+
+    def reset(self) -> None:
+        """Back to the start (only when starting the world over)."""
+        self._now = self.start
+
+    def on_move(self, listener: Listener, *, wake: Wake | None = None) -> None:
+        self._listeners[listener] = wake
+
+    def off_move(self, listener: Listener) -> None:
+        self._listeners.pop(listener, None)
+
+    async def advance(self, delta: timedelta) -> datetime:
+        return await self.set(self._now + delta)
+
+    async def set(self, when: datetime) -> datetime:
+        if when.tzinfo is None:
+            raise ValueError("the world clock needs a timezone-aware time")
+        async with self._lock:
+            target = when.astimezone(UTC)
+            if target < self._now:
+                raise ValueError(f"time only moves forward; it is {self._now.isoformat()}")
+            while (stop := await self._next_stop(target)) is not None:
+                await self._move(stop)
+            await self._move(target)
+        return self._now
+
+    async def _next_stop(self, target: datetime) -> datetime | None:
+        wakes = [wake() for wake in list(self._listeners.values()) if wake is not None]
+        wanted = [t for t in await asyncio.gather(*wakes)
+                  if t is not None and self._now < t < target]
+        return min(wanted, default=None)
+
+    async def _move(self, when: datetime) -> None:
+        self._now = when
+        await asyncio.gather(*(listener(when) for listener in list(self._listeners)))

@@ -1,0 +1,160 @@
+"""REST faults on demand: forced errors, 429s, server errors, latency, and held answers.
+
+A fault matches requests by a glob over "METHOD /path" (the path without /api/v10), e.g.
+"POST /channels/*/messages"; `None` matches every request. Each fault fires `times` times,
+then disappears; a request meets at most one fault (the oldest that matches).
+
+- `error`, `rate_limit`, `server_error`: the request is answered with that instead of being
+  handled (so nothing changes in the world).
+- `latency`: the request is handled after `seconds` (real time).
+- `hold`: the answer waits until the held request is released (`release`). With
+  `after=True` (the default) the request is handled first, so the world changed and only
+  the answer is kept back, as when Discord created a thread but the bot never heard of it;
+  with `after=False` it is held before anything happens. A client that dies meanwhile never
+  gets the answer.
+
+Gateway faults live on `Gateway` (drop, reconnect, invalidate, request_heartbeat).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fnmatch
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from localdiscord.errors import DiscordError
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Fault:
+    pattern: str | None
+    kind: str  # "answer", "latency" or "hold"
+    times: int = 1
+    status: int = 0
+    body: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    after: bool = True  # holds: handle first, hold the answer
+    id: int = field(default_factory=lambda: next(_ids))
+
+    def matches(self, method: str, path: str) -> bool:
+        return self.pattern is None or fnmatch.fnmatchcase(f"{method} {path}", self.pattern)
+
+    def describe(self) -> dict[str, Any]:
+        return {"id": self.id, "route": self.pattern, "kind": self.kind, "times": self.times,
+                "status": self.status or None, "seconds": self.seconds or None,
+                "after": self.after if self.kind == "hold" else None}
+
+
+@dataclass
+class Held:
+    """A request whose answer is held."""
+
+    fault_id: int
+    method: str
+    path: str
+    handled: bool  # the request was handled: the world changed, only the answer waits
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    id: int = field(default_factory=lambda: next(_ids))
+
+    def describe(self) -> dict[str, Any]:
+        return {"id": self.id, "fault": self.fault_id, "method": self.method,
+                "path": self.path, "handled": self.handled}
+
+
+class Faults:
+    def __init__(self) -> None:
+        self._pending: list[Fault] = []
+        self.fired: list[tuple[str, str, int]] = []  # (method, path, status or 0) per firing
+        self.held: dict[int, Held] = {}
+        self._held_changed = asyncio.Condition()
+
+    # -- adding faults -----------------------------------------------------------------------
+    def add(self, fault: Fault) -> Fault:
+        self._pending.append(fault)
+        return fault
+
+    def rate_limit(
+        self, route: str | None = None, *, retry_after: float = 0.01, is_global: bool = False,
+        times: int = 1,
+    ) -> Fault:
+        """A 429. discord.py only retries when the answer has a `Via` header and a JSON body
+        with `retry_after`; without them it assumes a Cloudflare ban and raises."""
+        body = {"message": "You are being rate limited.", "retry_after": retry_after,
+                "global": is_global, "code": 0}
+        headers = {"Retry-After": str(max(1, round(retry_after))),
+                   "X-RateLimit-Scope": "global" if is_global else "user"}
+        if is_global:
+            headers["X-RateLimit-Global"] = "true"
+        return self.add(Fault(route, "answer", times, 429, body, headers))
+
+    def server_error(self, route: str | None = None, *, status: int = 503,
+                     times: int = 1) -> Fault:
+        """5xx. discord.py retries 500/502/504/524 after 1, 3, 5... s; 503 raises at once."""
+        body = {"message": "Service Unavailable", "code": 0}
+        return self.add(Fault(route, "answer", times, status, body))
+
+    def error(self, route: str | None, error: DiscordError, *, times: int = 1) -> Fault:
+        """Answer matching requests with a Discord error (e.g. errors.unknown_message())."""
+        return self.add(Fault(route, "answer", times, error.status, error.body()))
+
+    def latency(self, route: str | None, seconds: float, *, times: int = 1) -> Fault:
+        return self.add(Fault(route, "latency", times, seconds=seconds))
+
+    def hold(self, route: str | None, *, after: bool = True, times: int = 1) -> Fault:
+        return self.add(Fault(route, "hold", times, after=after))
+
+    def take(self, method: str, path: str) -> Fault | None:
+        for fault in self._pending:
+            if fault.matches(method, path):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._pending.remove(fault)
+                self.fired.append((method, path, fault.status))
+                return fault
+        return None
+
+    @property
+    def pending(self) -> list[Fault]:
+        return list(self._pending)
+
+    def clear(self) -> None:
+        self._pending.clear()
+
+    def reset(self) -> None:
+        self.clear()
+        self.fired.clear()
+        self.release()
+
+    # -- held answers ------------------------------------------------------------------------
+    async def wait_released(self, fault: Fault, method: str, path: str, *,
+                            handled: bool) -> None:
+        """Park a request until its hold is released."""
+        held = Held(fault.id, method, path, handled)
+        async with self._held_changed:
+            self.held[held.id] = held
+            self._held_changed.notify_all()
+        try:
+            await held.released.wait()
+        finally:
+            self.held.pop(held.id, None)
+
+    async def wait_for_held(self, within: float) -> list[Held]:
+        """The held requests, once there is at least one (or [] after `within` s)."""
+        async with self._held_changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._held_changed.wait_for(lambda: bool(self.held)),
+                                       within)
+        return list(self.held.values())
+
+    def release(self, hold_id: int | None = None) -> int:
+        """Release one held request (by its id) or all; how many were released."""
+        chosen = [h for h in self.held.values() if hold_id in (None, h.id)]
+        for held in chosen:
+            held.released.set()
+        return len(chosen)
