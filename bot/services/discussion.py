@@ -1,9 +1,11 @@
-"""Capture of the discussion in open runs' threads: live messages, edits and deletes, and the
-backfill that reads back what was said while the bot was away.
+"""Capture of the discussion in open runs' threads: live messages, edits and deletes, the
+reactions on them, and the backfill that reads back what was said while the bot was away.
 
 Live capture queues rows in a `GroupWriter` (bot/discussion.py says why); the backfill reads
 each open thread from its cursor through the same writer and moves the cursor only past
-groups that were committed, so a lost group is read again at the next (re)connect.
+groups that were committed, so a lost group is read again at the next (re)connect. Reaction
+events queue in the same writer (a reaction lands after its message); the backfill brings
+each message's reaction counts as history shows them (bot/discussion.py says what is known).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.clock import Clock, to_ms
-from bot.discussion import DiscussionRow, GroupWriter
+from bot.discussion import DiscussionRow, GroupWriter, ReactionChange
 from bot.services.ports import Gone, Refused
 from storage import Database
 from storage import discussion as discussion_store
@@ -29,8 +31,9 @@ class DiscussionPort(Protocol):
     def history(self, thread_id: int,
                 after: int | None) -> AsyncIterator[tuple[int, DiscussionRow | None]]:
         """The thread's messages after message id `after` (None: all), oldest first, as
-        (message id, its row; None for a bot's message, which is not stored). Raises `Gone`
-        for a deleted thread and `Refused` for one the bot may not read."""
+        (message id, its row with its reactions; None for a bot's message, which is not
+        stored). Raises `Gone` for a deleted thread and `Refused` for one the bot may not
+        read."""
         ...
 
 
@@ -39,10 +42,10 @@ class DiscussionService:
         self.db, self.clock, self.port = db, clock, port
         self.enabled = True  # the ingest benchmark compares with capture off
         self.threads: set[int] = set()
-        self.writer: GroupWriter[DiscussionRow] = GroupWriter(self._save)
+        self.writer: GroupWriter[DiscussionRow | ReactionChange] = GroupWriter(self._save)
 
-    async def _save(self, rows: Sequence[DiscussionRow]) -> None:
-        await discussion_store.save_messages(self.db, rows)
+    async def _save(self, rows: Sequence[DiscussionRow | ReactionChange]) -> None:
+        await discussion_store.save_group(self.db, rows)
 
     async def refresh_threads(self) -> None:
         """Which threads belong to open runs now (runs call this when they open or close)."""
@@ -53,6 +56,11 @@ class DiscussionService:
 
     def capture(self, row: DiscussionRow) -> None:
         self.writer.add(row)
+
+    def react(self, change: ReactionChange) -> None:
+        """A reaction added, removed or cleared on a message in a captured thread (one that
+        is not stored, such as the bot's own post, is ignored when the group is written)."""
+        self.writer.add(change)
 
     async def edit(self, message_id: int, content: str, edited_at: datetime | None) -> None:
         await self.writer.flush()  # the message itself may still be waiting in the queue
