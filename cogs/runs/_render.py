@@ -10,7 +10,7 @@ import discord
 
 from bot.charts import tally_chart_png
 from bot.critiques import RunSummary
-from bot.display import member_text, plural
+from bot.display import markdown_text, plural
 from bot.lessons import Example, Lesson, image_location
 from bot.services.runs import RunReport
 
@@ -76,11 +76,11 @@ def summary_embed(
         if comparisons and ex.example_no in comparisons:  # the reviewer beside the tally
             lines.append(comparisons[ex.example_no])
         for top in ex.top_critiques:
-            who = member_text(names.get(top.author_id, f"member {top.author_id}"))
-            lines.append(f"👍 {top.votes} · {who}: {member_text(top.excerpt)}")
+            who = markdown_text(names.get(top.author_id, f"member {top.author_id}"))
+            lines.append(f"👍 {top.votes} · {who}: {markdown_text(top.excerpt)}")
         embed.add_field(name=ex.title[:256], value="\n".join(lines)[:1024], inline=False)
     if show_missing and summary.not_critiqued is not None:
-        missing = [member_text(names.get(uid, str(uid))) for uid in summary.not_critiqued]
+        missing = [markdown_text(names.get(uid, str(uid))) for uid in summary.not_critiqued]
         embed.add_field(
             name="Not critiqued yet (moderators only)",
             value=(", ".join(missing) or "everyone has taken part 🎉")[:1024],

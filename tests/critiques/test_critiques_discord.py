@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from storage import critiques as critiques_store
+from tests.core.test_display import discord_reads, markup_in
 from tests.world import (
     CohortWorld,
     critique,
@@ -164,3 +165,23 @@ async def test_member_text_cannot_reverse_the_bots_lines(world: CohortWorld) -> 
     lines = "\n".join(fields(embed).values())
     assert RLO not in lines
     assert "\u2068Works: Good hook (stniop) / Doesn't: No ask\u2069" in lines, lines
+
+
+PHISH = "[Verify your account here](https://evil.example/login) **URGENT** ||spoiler||"
+
+
+async def test_member_markdown_is_shown_as_typed_not_rendered(world: CohortWorld) -> None:
+    await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, PHISH, "```\nunclosed code block <@1>", "no")
+    (posted,) = world.posts(world.sandbox.threads(world.lessons)[0])
+    await world.ben.react(posted, "👍")
+    shared = await world.mod.slash("lesson summary", {"share": True}, channel=world.lessons)
+    post_fields = fields(posted.embeds[0])
+    for value in (post_fields["What works"], post_fields["What doesn't"]):
+        assert markup_in(discord_reads(value)[1]) == [], value
+    assert discord_reads(post_fields["What works"])[0] == PHISH
+    (line,) = [v for v in fields(shared.followups[-1].embeds[0]).values() if "👍 1" in v]
+    excerpt = line.split("👍 1 · ", 1)[1]
+    assert markup_in(discord_reads(excerpt)[1]) == [], excerpt
+    assert discord_reads(excerpt)[0].startswith("Ada: Works: [Verify your account here]")
