@@ -185,3 +185,27 @@ async def test_member_markdown_is_shown_as_typed_not_rendered(world: CohortWorld
     excerpt = line.split("👍 1 · ", 1)[1]
     assert markup_in(discord_reads(excerpt)[1]) == [], excerpt
     assert discord_reads(excerpt)[0].startswith("Ada: Works: [Verify your account here]")
+
+
+async def test_edit_and_send_again_after_it_went_through_edits_what_was_posted(
+    world: CohortWorld,
+) -> None:
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    refused = await critique(world, world.ben, first, " ", "", "no")
+    button = refused.response.components[0]["components"][0]["custom_id"]
+    opened = await world.ben.click(refused.response, button)
+    assert opened.modal is not None
+    done = await world.ben.submit_modal(opened, {"works": "Warm, but no clear ask"})
+    assert "Posted your critique" in done.followups[-1].content
+    # The old button, pressed again: the form as it was posted, and it goes through.
+    reopened = await world.ben.click(refused.response, button)
+    assert reopened.modal is not None and not reopened.failed
+    assert modal_values(reopened.modal) == {"works": "Warm, but no clear ask", "doesnt": "",
+                                            "likely": "no"}
+    edited = await world.ben.submit_modal(reopened, {"works": "Changed my mind: it is fine"})
+    assert not edited.failed and "Updated your critique" in edited.followups[-1].content
+    (posted,) = world.posts(world.sandbox.threads(world.lessons)[0])
+    assert fields(posted.embeds[0])["What works"] == "Changed my mind: it is fine"
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert [r.works for r in rows] == ["Changed my mind: it is fine"]
