@@ -3,12 +3,15 @@ again, refusals, votes, and threads that were deleted or archived themselves."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from storage import critiques as critiques_store
 from tests.core.test_display import discord_reads, markup_in
 from tests.world import (
     CohortWorld,
+    component,
     critique,
     example_messages,
     fields,
@@ -209,3 +212,25 @@ async def test_edit_and_send_again_after_it_went_through_edits_what_was_posted(
     assert fields(posted.embeds[0])["What works"] == "Changed my mind: it is fine"
     rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
     assert [r.works for r in rows] == ["Changed my mind: it is fine"]
+
+
+async def test_two_forms_sent_at_once_make_one_post_that_forget_me_deletes(
+    world: CohortWorld,
+) -> None:
+    run_id = await post(world)
+    second = example_messages(world)[1]
+    custom_id = second.components[0]["components"][0]["custom_id"]
+    a = await world.ben.click(second, custom_id)  # a double click, or two devices
+    b = await world.ben.click(second, custom_id)
+    await asyncio.gather(
+        world.ben.submit_modal(a, {"works": "first copy", "likely": "no"}, settle=False),
+        world.ben.submit_modal(b, {"works": "second copy", "likely": "yes"}, settle=False))
+    await world.sandbox.settle()
+    thread = world.sandbox.threads(world.lessons)[1]
+    (posted,) = world.posts(thread)
+    (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert row.message_id == posted.id  # the one post is the stored critique's, as it is
+    assert fields(posted.embeds[0])["What works"] == row.works
+    asked = await world.ben.slash("forget-me")
+    await world.ben.click(asked.response, component(asked.response, "Delete everything"))
+    assert world.posts(thread) == []
