@@ -131,6 +131,19 @@ async def run_examples(db: Database, run_id: int) -> list[RunExample]:
     return [_example(r) for r in rows]
 
 
+async def thread_authors(db: Database, run_id: int) -> dict[int, list[int]]:
+    """By example number: the author of each member message still standing in its thread."""
+    rows = await db.fetchall(
+        "SELECT e.example_no, m.author_id FROM discussion_messages m"
+        " JOIN run_examples e ON e.thread_id = m.thread_id"
+        " WHERE e.run_id = ? AND m.deleted_at IS NULL ORDER BY m.message_id", (run_id,)
+    )
+    authors: dict[int, list[int]] = {}
+    for r in rows:
+        authors.setdefault(r["example_no"], []).append(r["author_id"])
+    return authors
+
+
 async def example_for_thread(db: Database, thread_id: int) -> tuple[Run, RunExample] | None:
     row = await db.fetchone("SELECT * FROM run_examples WHERE thread_id = ?", (thread_id,))
     if row is None:

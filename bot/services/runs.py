@@ -254,7 +254,8 @@ class RunsService:
             for r in rows
         ]
         cohort = self.port.cohort(run.guild_id)
-        summary = summarize(examples, records, members=cohort.members)
+        summary = summarize(examples, records, members=cohort.members,
+                            thread_authors=await runs_store.thread_authors(self.db, run.id))
         names = dict(cohort.names)
         names.update({r.author_id: r.author_name for r in rows if r.author_id not in names})
         comparisons = summary_comparisons(self.lessons.catalog.get(run.lesson_key), summary)

@@ -61,17 +61,22 @@ def summary_embed(
     title: str, summary: RunSummary, names: Mapping[int, str], *, show_missing: bool,
     comparisons: Mapping[int, str] | None = None,
 ) -> discord.Embed:
-    embed = discord.Embed(title=title, colour=PROMPT_COLOUR)
-    embed.description = (
+    description = (
         f"{plural(summary.total_critiques, 'critique')} from "
         f"{plural(summary.critic_count, 'member')}. "
         f"Likely to get a response? yes {summary.tally.yes} · no {summary.tally.no} · "
         f"unsure {summary.tally.unsure}"
     )
+    if summary.thread_messages:  # critiques written in the threads, as the prompt invites
+        description += (f"\n{plural(summary.thread_messages, 'thread message')} from "
+                        f"{plural(summary.discussant_count, 'member')}")
+    embed = discord.Embed(title=title, description=description, colour=PROMPT_COLOUR)
     for ex in summary.examples:
         lines = [
             f"{plural(ex.critique_count, 'critique')} — yes {ex.tally.yes} · no {ex.tally.no} · "
             f"unsure {ex.tally.unsure}"
+            + (f" · {plural(ex.thread_messages, 'thread message')}" if ex.thread_messages
+               else "")
         ]
         if comparisons and ex.example_no in comparisons:  # the reviewer beside the tally
             lines.append(comparisons[ex.example_no])

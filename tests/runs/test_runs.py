@@ -253,3 +253,17 @@ async def test_a_refused_posting_removes_what_it_posted(world: CohortWorld) -> N
     assert "I removed what I had posted" in result.followups[-1].content
     assert world.posts(world.lessons) == []
     assert await runs_store.latest_run(world.bot.db, world.guild.handle.id) is None
+
+
+async def test_members_who_critiqued_in_the_thread_have_taken_part(world: CohortWorld) -> None:
+    await post(world)
+    first, second, _ = world.sandbox.threads(world.lessons)
+    await world.ben.say(first, "It asks for a job in the first line: no.")
+    await world.cy.say(second, "Specific and polite; likely yes.")
+    await world.cy.say(second, "And it names a shared group.")
+    moderator = await world.mod.slash("lesson summary", channel=world.lessons)
+    embed = moderator.followups[-1].embeds[0]
+    assert fields(embed)[NOT_CRITIQUED] == "Ada"
+    assert "3 thread messages from 2 members" in embed["description"], embed["description"]
+    assert "1 thread message" in fields(embed)["Outreach 1"]
+    assert "2 thread messages" in fields(embed)["Outreach 2"]
