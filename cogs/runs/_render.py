@@ -57,6 +57,12 @@ def example_embed(
     return embed, file
 
 
+# /forget-me leaves no record of who used it (that would be something stored about them), so
+# the list cannot tell them apart: the moderator is told, before chasing anyone.
+FORGOTTEN = ("\n-# Anyone who deleted their part with /forget-me is listed too (I keep no "
+             "trace of who did): ask, don't chase.")
+
+
 def summary_embed(
     title: str, summary: RunSummary, names: Mapping[int, str], *, show_missing: bool,
     comparisons: Mapping[int, str] | None = None,
@@ -86,11 +92,9 @@ def summary_embed(
         embed.add_field(name=ex.title[:256], value="\n".join(lines)[:1024], inline=False)
     if show_missing and summary.not_critiqued is not None:
         missing = [markdown_text(names.get(uid, str(uid))) for uid in summary.not_critiqued]
-        embed.add_field(
-            name="Not critiqued yet (moderators only)",
-            value=(", ".join(missing) or "everyone has taken part 🎉")[:1024],
-            inline=False,
-        )
+        value = (", ".join(missing)[:1024 - len(FORGOTTEN)] + FORGOTTEN if missing
+                 else "everyone has taken part 🎉")
+        embed.add_field(name="Not critiqued yet (moderators only)", value=value, inline=False)
     embed.set_image(url="attachment://tally.png")
     return fit_embed(embed)
 

@@ -13,6 +13,7 @@ from bot.runs import PostingPart
 from storage import runs as runs_store
 from tests.world import (
     CohortWorld,
+    component,
     critique,
     example_messages,
     fields,
@@ -263,7 +264,22 @@ async def test_members_who_critiqued_in_the_thread_have_taken_part(world: Cohort
     await world.cy.say(second, "And it names a shared group.")
     moderator = await world.mod.slash("lesson summary", channel=world.lessons)
     embed = moderator.followups[-1].embeds[0]
-    assert fields(embed)[NOT_CRITIQUED] == "Ada"
+    assert fields(embed)[NOT_CRITIQUED].startswith("Ada\n")
     assert "3 thread messages from 2 members" in embed["description"], embed["description"]
     assert "1 thread message" in fields(embed)["Outreach 1"]
     assert "2 thread messages" in fields(embed)["Outreach 2"]
+
+
+async def test_after_forget_me_the_moderator_is_told_not_to_chase(world: CohortWorld) -> None:
+    await post(world)
+    first, second, _ = example_messages(world)
+    await critique(world, world.ada, first, "Polite", "Vague", "no")
+    await critique(world, world.ben, first, "Short", "", "yes")
+    await critique(world, world.cy, second, "Specific", "", "yes")
+    summary = await world.mod.slash("lesson summary", channel=world.lessons)
+    assert fields(summary.followups[-1].embeds[0])[NOT_CRITIQUED] == "everyone has taken part 🎉"
+    asked = await world.ada.slash("forget-me")
+    await world.ada.click(asked.response, component(asked.response, "Delete everything"))
+    summary = await world.mod.slash("lesson summary", channel=world.lessons)
+    missing = fields(summary.followups[-1].embeds[0])[NOT_CRITIQUED]
+    assert missing.startswith("Ada\n") and "/forget-me" in missing and "don't chase" in missing
