@@ -115,6 +115,15 @@ async def latest_run(db: Database, guild_id: int, *, open_only: bool = False) ->
     return _run(row) if row else None
 
 
+async def unclosed_runs(db: Database, guild_id: int) -> list[Run]:
+    """The guild's runs that are open or still being posted, oldest first."""
+    rows = await db.fetchall(
+        "SELECT * FROM lesson_runs WHERE guild_id = ? AND status != 'closed' ORDER BY id",
+        (guild_id,),
+    )
+    return [_run(r) for r in rows]
+
+
 async def runs_in_guild(db: Database, guild_id: int, limit: int = 25) -> list[Run]:
     rows = await db.fetchall(
         "SELECT * FROM lesson_runs WHERE guild_id = ? AND status != 'posting'"

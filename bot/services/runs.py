@@ -177,6 +177,11 @@ class RunsService:
         await self.discussion.refresh_threads()
         return run_id
 
+    async def also_open(self, guild_id: int, run_id: int) -> list[Run]:
+        """The guild's other runs still open (or being posted: a double-submitted post)
+        beside `run_id`: each one's buttons still take critiques until it is closed."""
+        return [r for r in await runs_store.unclosed_runs(self.db, guild_id) if r.id != run_id]
+
     async def _discard(self, run_id: int) -> None:
         """Take an unfinished posting off Discord, then out of the database."""
         await self.port.remove(await runs_store.posting_parts(self.db, run_id))

@@ -3,6 +3,7 @@ cron schedule, and postings that a refusal or a crash cut short."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -283,3 +284,20 @@ async def test_after_forget_me_the_moderator_is_told_not_to_chase(world: CohortW
     summary = await world.mod.slash("lesson summary", channel=world.lessons)
     missing = fields(summary.followups[-1].embeds[0])[NOT_CRITIQUED]
     assert missing.startswith("Ada\n") and "/forget-me" in missing and "don't chase" in missing
+
+
+async def test_posting_while_a_run_is_open_says_so(world: CohortWorld) -> None:
+    first = await post(world)
+    result = await world.mod.slash("lesson post", channel=world.lessons)
+    text = result.followups[-1].content
+    assert f"Posted run #{first + 1}" in text
+    assert f"Run #{first} is still open" in text and f"/lesson close run:{first}" in text
+    await world.mod.slash("lesson close", {"run": first}, channel=world.lessons)
+    # A double-submitted post: each answer names the other run.
+    both = await asyncio.gather(*(world.mod.slash("lesson post", channel=world.lessons,
+                                                   settle=False) for _ in range(2)))
+    await world.sandbox.settle()
+    texts = [r.followups[-1].content for r in both]
+    assert all(f"Run #{first + 1} is still open" in t for t in texts), texts
+    assert all(t.count("is still open") == 2 for t in texts), texts
+    assert f"Run #{first} is" not in " ".join(texts)
