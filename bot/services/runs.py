@@ -151,7 +151,8 @@ class RunsService:
             raise UserError(f"<#{channel_id}> is gone or is not a text or forum channel.")
         if target.missing:
             raise UserError(f"I can't post in <#{channel_id}>: I'm missing "
-                            f"{', '.join(target.missing)}.")
+                            f"{', '.join(target.missing)}. Add them to my role or to that "
+                            "channel's permissions, then post again.")
         run_id = await runs_store.create_run(
             self.db, guild_id=target.guild_id, channel_id=channel_id, lesson_key=lesson.key,
             posted_by=posted_by, now_ms=to_ms(self.clock.now()), occurrence=occurrence,
