@@ -114,8 +114,7 @@ class RunsCog(commands.Cog):
         await interaction.response.defer(ephemeral=not share, thinking=True)
         report = await self.runs.report(await self.runs.resolve(interaction.guild.id, run))
         embed, chart = summary_message(report, final=False,
-                                       show_missing=moderator and not share,
-                                       comparisons=report.comparisons)
+                                       show_missing=moderator and not share)
         sent = await interaction.followup.send(embed=embed, file=chart, ephemeral=not share,
                                                allowed_mentions=NO_PINGS, wait=True)
         if share:  # it quotes critiques for everyone to read: /forget-me redoes it

@@ -101,13 +101,13 @@ def summary_embed(
 
 def summary_message(
     report: RunReport, *, final: bool, show_missing: bool,
-    comparisons: Mapping[int, str] | None = None,
 ) -> tuple[discord.Embed, discord.File]:
     """The summary embed and its tally chart (`show_missing`: who has not critiqued yet, for
-    a moderator's eyes only; `comparisons`: the reviewer's line beside each example's tally)."""
+    a moderator's eyes only). Every summary, the final one too, has the reviewer's line
+    beside each example's tally."""
     title = f"Run #{report.run.id} — {'final summary' if final else 'summary'}"
     embed = summary_embed(title, report.summary, report.names, show_missing=show_missing,
-                          comparisons=comparisons)
+                          comparisons=report.comparisons)
     chart = discord.File(io.BytesIO(tally_chart_png(report.summary)), filename="tally.png")
     return embed, chart
 

@@ -84,6 +84,10 @@ async def test_close_locks_threads_and_posts_the_final_summary(world: CohortWorl
     assert all(t.locked and t.archived for t in world.sandbox.threads(world.lessons))
     final = world.posts(world.lessons)[-1]
     assert "final summary" in final.embeds[0]["title"]
+    # The reviewer's line beside the tally, as in /lesson summary (docs/export.md).
+    tally, compared = fields(final.embeds[0])["Outreach 1"].splitlines()[:2]
+    assert tally.startswith("1 critique —")
+    assert compared.startswith("The cohort said no (1 of 1); the lesson's rules say "), compared
     run = await runs_store.get_run(world.bot.db, run_id)
     assert run is not None and run.status == "closed"
     late = await world.ben.click(first, first.components[0]["components"][0]["custom_id"])
