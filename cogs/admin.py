@@ -102,8 +102,11 @@ class AdminCog(commands.Cog):
                 continue  # on_ready fires again after reconnects; say it once
             self._checked.add(guild.id)
             problems = setup_problems(self.bot, guild)
-            if problems:
+            if await self.bot.services.runs.setup_notice_due(guild.id, problems):
                 await self.tell_moderators(guild, "I need a hand with my set-up", problems)
+            else:  # told at an earlier start: the log still has it
+                for line in problems:
+                    log.warning("guild %s: %s (told the moderators before)", guild.id, line)
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:

@@ -196,3 +196,21 @@ async def summary_posts(db: Database, run_ids: Iterable[int]) -> list[SummaryPos
 async def drop_summary_post(db: Database, message_id: int) -> None:
     """A summary that is gone from Discord (deleted, or its channel is)."""
     await db.execute("DELETE FROM summary_posts WHERE message_id = ?", (message_id,))
+
+
+async def setup_notice(db: Database, guild_id: int) -> str | None:
+    """The set-up notice last told in this guild, if its problems are not fixed yet."""
+    row = await db.fetchone("SELECT told FROM setup_notices WHERE guild_id = ?", (guild_id,))
+    return str(row["told"]) if row else None
+
+
+async def record_setup_notice(db: Database, guild_id: int, told: str | None,
+                              now_ms: int) -> None:
+    """Remember the notice told (None: the set-up is fine, nothing to remember)."""
+    if told is None:
+        await db.execute("DELETE FROM setup_notices WHERE guild_id = ?", (guild_id,))
+    else:
+        await db.execute(
+            "INSERT INTO setup_notices (guild_id, told, told_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (guild_id) DO UPDATE SET told = excluded.told,"
+            " told_at = excluded.told_at", (guild_id, told, now_ms))

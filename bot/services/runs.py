@@ -178,6 +178,15 @@ class RunsService:
         await self.discussion.refresh_threads()
         return run_id
 
+    async def setup_notice_due(self, guild_id: int, problems: Sequence[str]) -> bool:
+        """Whether to tell the moderators of these set-up problems at start-up: not when the
+        same were told at an earlier start (a restart is no news), nor when there are none."""
+        told = "\n".join(problems) or None
+        if told is not None and told == await runs_store.setup_notice(self.db, guild_id):
+            return False
+        await runs_store.record_setup_notice(self.db, guild_id, told, to_ms(self.clock.now()))
+        return told is not None
+
     async def also_open(self, guild_id: int, run_id: int) -> list[Run]:
         """The guild's other runs still open (or being posted: a double-submitted post)
         beside `run_id`: each one's buttons still take critiques until it is closed."""

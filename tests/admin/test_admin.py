@@ -33,6 +33,23 @@ async def test_start_up_tells_the_owner_privately_what_to_fix(world: CohortWorld
     assert "Attach Files" not in text  # withheld along with Send Messages, not denied
 
 
+async def test_a_restart_does_not_tell_the_same_problem_again(world: CohortWorld) -> None:
+    owner = world.sandbox.member("owner")
+    world.sandbox.deny_send(world.lessons)
+    await world.sandbox.settle()
+    await world.restart()
+    await world.restart()
+    assert len(world.sandbox.dm_messages(owner)) == 1
+    world.sandbox.deny_send(world.lessons, denied=False)  # fixed
+    await world.sandbox.settle()
+    await world.restart()
+    assert len(world.sandbox.dm_messages(owner)) == 1
+    world.sandbox.deny_send(world.lessons)  # and broken again: that is news
+    await world.sandbox.settle()
+    await world.restart()
+    assert len(world.sandbox.dm_messages(owner)) == 2
+
+
 async def test_start_up_reports_in_a_channel_only_moderators_see(world: CohortWorld) -> None:
     world.sandbox.deny_send(world.lessons)
     await world.sandbox.settle()
