@@ -24,7 +24,7 @@ from bot.lessons import LessonCatalog, load_lessons
 from bot.logs import configure as configure_logging
 from bot.textfile import UnreadableFile, read_text
 from storage.db import backup_file, check_database
-from storage.lock import DatabaseInUse
+from storage.lock import DatabaseInUse, DatabaseLock
 
 if TYPE_CHECKING:
     from bot.clock import ManualClock
@@ -214,6 +214,7 @@ def _sandbox(args: argparse.Namespace) -> int:
         load_config(args.config)
     if args.db is not None:
         asyncio.run(check_database(args.db))
+        _check_free(args.db)
     if args.script is not None:
         try:
             text = read_text(args.script, limit=MAX_SCRIPT_BYTES)
@@ -226,6 +227,14 @@ def _sandbox(args: argparse.Namespace) -> int:
         if errors:
             return EXIT_USAGE
     return sandbox_main(script=args.script, db=args.db, config_path=args.config)
+
+
+def _check_free(database: Path) -> None:
+    """DatabaseInUse now if another process holds the database: the sandbox's bot would
+    only find out at login, after the world started, as a timeout."""
+    lock = DatabaseLock.acquire(database)
+    if lock is not None:
+        lock.release()  # the sandbox's bot takes it again when it logs in
 
 
 async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = None) -> int:

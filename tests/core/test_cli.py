@@ -147,3 +147,22 @@ def test_a_region_as_timezone_is_refused_by_every_command(tmp_path: Path) -> Non
         outcome = run_cli(*argv)
         assert outcome.code == 2, (argv, outcome)
         assert "region, not a timezone" in outcome.stderr, (argv, outcome)
+
+
+def test_sandbox_on_a_database_another_bot_holds_is_refused_at_once(tmp_path: Path) -> None:
+    from storage.lock import DatabaseLock
+
+    script = tmp_path / "one.sandbox"
+    script.write_text("show clock\n")
+    database = tmp_path / "cohort.db"
+    held = DatabaseLock.acquire(database)  # a second open file: flock conflicts in-process too
+    assert held is not None
+    try:
+        outcome = run_cli("sandbox", "--db", str(database), "--script", str(script))
+    finally:
+        held.release()
+    assert outcome.code == 2, outcome
+    lines = outcome.stderr.strip().splitlines()
+    assert len(lines) == 1, outcome  # the words `cohortbot run` uses, and no world started
+    assert str(database) in lines[0] and f"(pid {os.getpid()})" in lines[0], outcome
+    assert outcome.stdout == ""
