@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from bot.config import Config, config_zone, load_config, load_token, summary
 from bot.display import plural
 from bot.errors import ConfigError, StorageError, UserError
-from bot.lessons import LessonCatalog, load_lessons
+from bot.lessons import load_lessons
 from bot.logs import configure as configure_logging
 from bot.textfile import UnreadableFile, read_text
 from storage.db import backup_file, check_database
@@ -156,10 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check_config(path: Path) -> int:
     config = load_config(path)
-    catalog = load_lessons(config.lesson.directory)
-    errors, skipped = lesson_problems(config, catalog)
-    if errors:
-        raise ConfigError("\n".join(errors))
+    skipped = require_lessons(config)
     print(summary(config))
     for problem in skipped:
         print(f"lesson file skipped (the bot starts without it): {problem}")
@@ -167,20 +164,24 @@ def _check_config(path: Path) -> int:
     return 0
 
 
-def lesson_problems(config: Config, catalog: LessonCatalog) -> tuple[list[str], list[str]]:
-    """What is wrong with the lessons the config names: errors (no lessons folder, no default
-    lesson), and the files the bot would skip."""
+def require_lessons(config: Config) -> list[str]:
+    """ConfigError when the bot would start with no lessons to post (no lessons folder, no
+    default lesson), which a moderator would meet only at `/lesson post`; else the lesson
+    files the bot would skip."""
     where = str(config.source or "<config>")
     settings = config.lesson
     if not settings.directory.is_dir():
-        return [f"{where}: key 'lesson.directory': {settings.directory} is not a folder; create "
-                "it with the lesson files, or point lesson.directory at it"], []
-    errors = []
+        raise ConfigError(
+            f"{where}: key 'lesson.directory': {settings.directory} is not a folder (a relative "
+            "directory is read from the config's folder); create it with the lesson files, or "
+            "set [lesson] directory = \"/path/to/lessons\" (the lessons that come with the "
+            "bot are in the checkout's lessons/ folder)")
+    catalog = load_lessons(settings.directory)
     if catalog.get(settings.default) is None:
         known = ", ".join(catalog.keys()) or "none loaded"
-        errors.append(f"{where}: key 'lesson.default': no lesson {settings.default!r} in "
-                      f"{settings.directory} (lessons there: {known})")
-    return errors, [str(problem) for problem in catalog.problems]
+        raise ConfigError(f"{where}: key 'lesson.default': no lesson {settings.default!r} in "
+                          f"{settings.directory} (lessons there: {known})")
+    return [str(problem) for problem in catalog.problems]
 
 
 def _run(config_path: Path) -> int:
@@ -196,6 +197,7 @@ def _run(config_path: Path) -> int:
         )
         return EXIT_USAGE
     config = load_config(config_path)
+    require_lessons(config)
     if local is not None:
         config = local.configure(config)
     # Before logging in: a database the bot cannot use is said at once, in words, rather
@@ -211,7 +213,7 @@ def _sandbox(args: argparse.Namespace) -> int:
     from localdiscord.script.language import parse_script
 
     if args.config is not None:
-        load_config(args.config)
+        require_lessons(load_config(args.config))
     if args.db is not None:
         asyncio.run(check_database(args.db))
         _check_free(args.db)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.files import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,3 +168,22 @@ def test_sandbox_on_a_database_another_bot_holds_is_refused_at_once(tmp_path: Pa
     assert len(lines) == 1, outcome  # the words `cohortbot run` uses, and no world started
     assert str(database) in lines[0] and f"(pid {os.getpid()})" in lines[0], outcome
     assert outcome.stdout == ""
+
+
+def test_run_and_sandbox_refuse_a_config_whose_lessons_are_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/localdiscord.md's recipe once wrote a config without [lesson] directory: the bot
+    started with no lessons, and the moderator met it only at /lesson post."""
+    monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")  # refused before any connection
+    config = tmp_path / "bot.toml"
+    config.write_text(f'[storage]\ndatabase = "{tmp_path / "cohort.db"}"\n')
+    script = tmp_path / "one.sandbox"
+    script.write_text("show clock\n")
+    for argv in (("run", "--config", str(config)),
+                 ("sandbox", "--config", str(config), "--script", str(script))):
+        outcome = run_cli(*argv)
+        assert outcome.code == 2, (argv, outcome)
+        assert "lesson.directory" in outcome.stderr and str(tmp_path / "lessons") in outcome.stderr
+        assert '[lesson] directory = "/path/to/lessons"' in outcome.stderr  # the fix
+    assert not (tmp_path / "cohort.db").exists()  # refused before the database was touched
