@@ -66,7 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", type=Path, default=DEFAULT_CONFIG)
 
     backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
-    backup.add_argument("dest", type=Path)
+    backup.add_argument("dest", type=Path, help="the backup's file, or a folder to put it in")
+    backup.add_argument("--force", action="store_true", help="replace a file already there")
     backup.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     backup.add_argument("--database", type=Path, help="the database file (overrides the config)")
     _export_parser(sub)
@@ -294,8 +295,8 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
 
 def _backup(args: argparse.Namespace) -> int:
     database = args.database or load_config(args.config).storage.database
-    asyncio.run(backup_file(Path(database), args.dest))
-    print(f"backed up {database} -> {args.dest}")
+    written = asyncio.run(backup_file(Path(database), args.dest, overwrite=args.force))
+    print(f"backed up {database} -> {written}")
     return 0
 
 
@@ -343,7 +344,9 @@ def _export(args: argparse.Namespace) -> int:
     try:
         if out.is_dir():
             raise UserError(f"--out {out} is a directory; give a file name.")
-        out.parent.mkdir(parents=True, exist_ok=True)
+        if not out.parent.exists():  # a typo in the path must not become a new folder
+            raise UserError(f"--out {out}: there is no folder {out.parent.absolute()}; create "
+                            "it first, or fix the path.")
         try:
             with unfinished.open("wb") as stream:
                 result = service.write(request, stream)

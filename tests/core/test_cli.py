@@ -187,3 +187,41 @@ def test_run_and_sandbox_refuse_a_config_whose_lessons_are_missing(
         assert "lesson.directory" in outcome.stderr and str(tmp_path / "lessons") in outcome.stderr
         assert '[lesson] directory = "/path/to/lessons"' in outcome.stderr  # the fix
     assert not (tmp_path / "cohort.db").exists()  # refused before the database was touched
+
+
+def test_backup_names_the_file_it_wrote_and_replaces_one_only_with_force(
+    tmp_path: Path,
+) -> None:
+    import asyncio
+
+    from storage import Database
+
+    async def make() -> None:
+        await (await Database.open(tmp_path / "live.db")).close()
+
+    asyncio.run(make())
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    argv = ("backup", str(folder), "--database", str(tmp_path / "live.db"))
+    outcome = run_cli(*argv)
+    assert outcome.code == 0, outcome
+    assert outcome.stdout.strip().endswith(f"-> {folder / 'live.db'}")  # the file, not the folder
+    (folder / "live.db").write_bytes(b"the only good backup")
+    for refused in (argv, ("backup", str(folder / "live.db"), "--database",
+                           str(tmp_path / "live.db"))):
+        outcome = run_cli(*refused)
+        assert outcome.code == 2, outcome
+        assert "already there" in outcome.stderr and "--force" in outcome.stderr, outcome
+        assert (folder / "live.db").read_bytes() == b"the only good backup"
+    outcome = run_cli(*argv, "--force")
+    assert outcome.code == 0, outcome
+    assert (folder / "live.db").read_bytes().startswith(b"SQLite format 3")
+
+
+def test_export_into_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "typo" / "run.html"
+    outcome = run_cli("export", "--db", str(tmp_path / "c.db"), "--format", "html",
+                      "--out", str(out))
+    assert outcome.code == 2, outcome
+    assert f"there is no folder {tmp_path / 'typo'}" in outcome.stderr, outcome
+    assert not (tmp_path / "typo").exists()
