@@ -214,7 +214,7 @@ def _sandbox(args: argparse.Namespace) -> int:
     from localdiscord.script.language import parse_script
 
     if args.config is not None:
-        require_lessons(load_config(args.config))
+        require_lessons(load_config(args.config, channel_supplied=True))  # the demo's ids
     if args.db is not None:
         asyncio.run(check_database(args.db))
         _check_free(args.db)

@@ -268,3 +268,26 @@ async def test_bot_errors_violations_and_not_settling_fail_the_command(
                 await run("as ada /help")
             world.sandbox.settle_timeout = 10
             await world.sandbox.settle()
+
+
+async def test_post_schedule_from_the_config_and_from_restart_posts_in_the_demo(
+    tmp_path: Path,
+) -> None:
+    """The schedule's "needs a channel" rule is met by the demo's #lessons: a config file
+    (`--config`) and `restart` may set post_schedule without a channel id of their own."""
+    from bot.config import load_config
+
+    config = tmp_path / "sched.toml"
+    config.write_text(f'[lesson]\npost_schedule = "0 10 * * MON"\n'
+                      f'directory = "{ROOT / "lessons"}"\n', encoding="utf-8")
+    base = load_config(config, channel_supplied=True)
+    out: list[str] = []
+    script = "\n".join([
+        "clock +1h5m",  # Monday 10:05: the config's schedule posted
+        "expect #lessons has 3 threads",
+        'restart lesson.post_schedule="0 9 * * TUE"',
+        "clock +1d",  # Tuesday 10:05: restart's schedule posted
+        "expect #lessons has 6 threads",
+    ])
+    code = await run_script(script, write=out.append, base_config=base, name="s")
+    assert code == 0, "\n".join(out)[-2000:]
