@@ -14,6 +14,8 @@ import contextlib
 import os
 import signal
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,12 +44,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # -v is accepted after the command too (`cohortbot sandbox -v`); SUPPRESS keeps a
+    # command without it from resetting the one given before.
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="debug logging")
+    command = partial(sub.add_parser, parents=[verbose])
 
-    run = sub.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN), or on a "
-                         "local Discord named by $COHORTBOT_LOCAL_DISCORD")
+    run = command("run", help="run the bot on Discord (needs DISCORD_TOKEN), or on a "
+                  "local Discord named by $COHORTBOT_LOCAL_DISCORD")
     run.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="default: config.toml")
 
-    sandbox = sub.add_parser(
+    sandbox = command(
         "sandbox", help="run the bot against a local sandbox Discord (no account needed)"
     )
     sandbox.add_argument("--script", type=Path, help="run commands from FILE, print a transcript")
@@ -62,15 +70,15 @@ def _parser() -> argparse.ArgumentParser:
     review = sub.add_parser("review", help="review an outreach draft offline", add_help=False)
     review.add_argument("args", nargs=argparse.REMAINDER)
 
-    check = sub.add_parser("check-config", help="validate a config file and summarize it")
+    check = command("check-config", help="validate a config file and summarize it")
     check.add_argument("path", nargs="?", type=Path, default=DEFAULT_CONFIG)
 
-    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
+    backup = command("backup", help="copy the database safely, even while the bot runs")
     backup.add_argument("dest", type=Path, help="the backup's file, or a folder to put it in")
     backup.add_argument("--force", action="store_true", help="replace a file already there")
     backup.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     backup.add_argument("--database", type=Path, help="the database file (overrides the config)")
-    _export_parser(sub)
+    _export_parser(command)
     return parser
 
 
@@ -80,10 +88,10 @@ def _port(text: str) -> int:
     return port_number(text)
 
 
-def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _export_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
     from bot.export.model import Format, Table
 
-    export = sub.add_parser(
+    export = command(
         "export", help="export a lesson run's discussion as CSV, JSON, Markdown or HTML",
         description="Export a lesson run from the database (or a backup of it), even while "
         "the bot runs. Dates are in the cohort's timezone; --until includes that whole day.")
@@ -302,7 +310,6 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
-    from functools import partial
     from zoneinfo import ZoneInfo
 
     from bot.clock import ManualClock, SystemClock

@@ -122,6 +122,23 @@ def test_cli_script_failure_exits_non_zero(tmp_path: Path) -> None:
     assert f"{script}:2: expectation failed" in done.stdout
 
 
+def test_verbose_after_the_command_logs_the_bot_without_the_libraries_noise(
+    tmp_path: Path,
+) -> None:
+    """`-v` after `sandbox` works as before it; the log is the bot's, not APScheduler's
+    "Looking for jobs to run" at every wake-up nor discord.py's voice warnings."""
+    script = tmp_path / "s.sandbox"
+    script.write_text("as mod /lesson post\nclock +8d\nas ada /help\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--script", str(script), "-v"], cwd=ROOT,
+        capture_output=True, text=True, timeout=120, env=_env(),
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert " DEBUG " in done.stderr and "storage.db: applied migration" in done.stderr
+    assert "Looking for jobs" not in done.stderr and "apscheduler" not in done.stderr
+    assert "voice will NOT be supported" not in done.stderr
+
+
 def test_a_kept_database_serves_a_new_process_s_world(tmp_path: Path) -> None:
     # Each process builds the demo world at the same world time; its ids must not be the
     # previous process's (the kept database holds those threads and messages). Each process
