@@ -296,7 +296,7 @@ def _prepare_folder(path: Path) -> None:
 def unusable(path: Path, exc: sqlite3.Error) -> StorageError:
     """What SQLite's refusal to use `path` means for the person who has to fix it."""
     code = getattr(exc, "sqlite_errorname", "")
-    folder = path.parent
+    folder = path.absolute().parent  # "its folder ." would name nothing
     if code.startswith("SQLITE_READONLY"):
         return StorageError(
             f"{path}: the database is read-only, and the bot writes to it. Give the bot's user "

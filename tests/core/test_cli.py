@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.files import run_cli
+from storage import Database
+from tests.files import read_only, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,6 +27,15 @@ def cohortbot(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
         env={**base, **(env or {})},
         timeout=60,
     )
+
+
+def new_database(path: Path) -> None:
+    """A database as the bot creates it (migrated), closed."""
+
+    async def create() -> None:
+        await (await Database.open(path)).close()
+
+    asyncio.run(create())
 
 
 def test_run_without_token_exits_at_once_with_one_line() -> None:
@@ -64,15 +75,7 @@ def test_backup_of_a_missing_database_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_backup_command_copies_the_database(tmp_path: Path) -> None:
-    import asyncio
-
-    from storage import Database
-
-    async def make() -> None:
-        db = await Database.open(tmp_path / "live.db")
-        await db.close()
-
-    asyncio.run(make())
+    new_database(tmp_path / "live.db")
     result = cohortbot("backup", str(tmp_path / "copy.db"), "--database", str(tmp_path / "live.db"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "copy.db").stat().st_size > 0
@@ -192,14 +195,7 @@ def test_run_and_sandbox_refuse_a_config_whose_lessons_are_missing(
 def test_backup_names_the_file_it_wrote_and_replaces_one_only_with_force(
     tmp_path: Path,
 ) -> None:
-    import asyncio
-
-    from storage import Database
-
-    async def make() -> None:
-        await (await Database.open(tmp_path / "live.db")).close()
-
-    asyncio.run(make())
+    new_database(tmp_path / "live.db")
     folder = tmp_path / "backups"
     folder.mkdir()
     argv = ("backup", str(folder), "--database", str(tmp_path / "live.db"))
@@ -225,3 +221,16 @@ def test_export_into_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> 
     assert outcome.code == 2, outcome
     assert f"there is no folder {tmp_path / 'typo'}" in outcome.stderr, outcome
     assert not (tmp_path / "typo").exists()
+
+
+def test_a_read_only_database_given_relative_names_its_real_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    new_database(tmp_path / "ro.db")
+    monkeypatch.chdir(tmp_path)
+    script = tmp_path / "one.sandbox"
+    script.write_text("show clock\n")
+    with read_only(tmp_path / "ro.db"):
+        outcome = run_cli("sandbox", "--db", "ro.db", "--script", str(script))
+    assert outcome.code == 2, outcome
+    assert "read-only" in outcome.stderr and f"its folder {tmp_path} " in outcome.stderr, outcome
