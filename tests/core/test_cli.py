@@ -234,3 +234,14 @@ def test_a_read_only_database_given_relative_names_its_real_folder(
         outcome = run_cli("sandbox", "--db", "ro.db", "--script", str(script))
     assert outcome.code == 2, outcome
     assert "read-only" in outcome.stderr and f"its folder {tmp_path} " in outcome.stderr, outcome
+
+
+def test_a_schedule_without_a_channel_is_refused_outside_the_sandbox(tmp_path: Path) -> None:
+    """The sandbox supplies its #lessons (tests/e2e/test_sandbox_cli.py); a real config must
+    name the channel the schedule posts in."""
+    config = tmp_path / "sched.toml"
+    config.write_text(f'[lesson]\npost_schedule = "0 10 * * MON"\n'
+                      f'directory = "{ROOT / "lessons"}"\n')
+    outcome = run_cli("check-config", str(config))
+    assert outcome.code == 2, outcome
+    assert "lesson.post_schedule" in outcome.stderr and "lesson_channel_id" in outcome.stderr
