@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check_config(path: Path) -> int:
     config = load_config(path)
-    skipped = require_lessons(config)
+    skipped = _require_lessons(config)
     print(summary(config))
     for problem in skipped:
         print(f"lesson file skipped (the bot starts without it): {problem}")
@@ -173,7 +173,7 @@ def _check_config(path: Path) -> int:
     return 0
 
 
-def require_lessons(config: Config) -> list[str]:
+def _require_lessons(config: Config) -> list[str]:
     """ConfigError when the bot would start with no lessons to post (no lessons folder, no
     default lesson), which a moderator would meet only at `/lesson post`; else the lesson
     files the bot would skip."""
@@ -206,7 +206,7 @@ def _run(config_path: Path) -> int:
         )
         return EXIT_USAGE
     config = load_config(config_path)
-    require_lessons(config)
+    _require_lessons(config)
     if local is not None:
         config = local.configure(config)
     # Before logging in: a database the bot cannot use is said at once, in words, rather
@@ -222,7 +222,7 @@ def _sandbox(args: argparse.Namespace) -> int:
     from localdiscord.script.language import parse_script
 
     if args.config is not None:
-        require_lessons(load_config(args.config, channel_supplied=True))  # the demo's ids
+        _require_lessons(load_config(args.config, channel_supplied=True))  # the demo's ids
     if args.db is not None:
         asyncio.run(check_database(args.db))
         _check_free(args.db)
