@@ -87,6 +87,11 @@ class Config:
 Check = Callable[[Any], str | None]  # returns what was expected when the value is wrong
 
 
+class _Said(str):
+    """A check's answer that is a whole sentence already (the timezone's, with suggestions):
+    shown as it is, not as "expected …, found …"."""
+
+
 def _describe(value: Any) -> str:
     kind = type(value).__name__
     text = _SHORT_REPR.repr(value)
@@ -138,7 +143,7 @@ def _timezone(value: Any) -> str | None:
     try:
         config_zone(value)
     except UserError as exc:
-        return f"an IANA timezone name: {exc.message}"
+        return _Said(exc.message)
     return None
 
 
@@ -231,7 +236,9 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None, *,
                 problems.append(f"{where}: unknown key '{section}.{key}'; known keys: {known}")
                 continue
             expected = check(value)
-            if expected:
+            if isinstance(expected, _Said):
+                problems.append(f"{where}: key '{section}.{key}': {expected}")
+            elif expected:
                 problems.append(
                     f"{where}: key '{section}.{key}': expected {expected}, found {_describe(value)}"
                 )

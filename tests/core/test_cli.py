@@ -245,3 +245,14 @@ def test_a_schedule_without_a_channel_is_refused_outside_the_sandbox(tmp_path: P
     outcome = run_cli("check-config", str(config))
     assert outcome.code == 2, outcome
     assert "lesson.post_schedule" in outcome.stderr and "lesson_channel_id" in outcome.stderr
+
+
+def test_an_unknown_timezone_is_said_in_one_sentence(tmp_path: Path) -> None:
+    config = tmp_path / "tz.toml"
+    config.write_text('[cohort]\ntimezone = "Mars/Base"\n')
+    outcome = run_cli("check-config", str(config))
+    assert outcome.code == 2, outcome
+    line = outcome.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"{config.resolve()}: key 'cohort.timezone': `Mars/Base` is not a "
+                           "timezone I know. Write the zone's full name"), line
+    assert "expected" not in line and "found str" not in line  # not pasted into the pattern
