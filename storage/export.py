@@ -200,6 +200,10 @@ def _reactions(packed: str) -> tuple[Reaction, ...]:
         for custom, name, total, users in json.loads(packed))
 
 
+class _CannotOpen(Exception):
+    """SQLite could not open the file or create its companions (SQLITE_CANTOPEN)."""
+
+
 class ExportReader:
     """A read-only snapshot: `with ExportReader.open(path) as reader: ...`."""
 
@@ -218,12 +222,36 @@ class ExportReader:
         if not path.is_file():
             raise StorageError(f"{path}: no database there")
         try:
-            conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise StorageError(f"{path}: cannot open it: {exc}") from None
+            return cls._connect(path, immutable=False)
+        except _CannotOpen:
+            pass
+        # Reading a database in WAL mode (a backup is one) makes SQLite create its `-shm` file
+        # beside it, which a read-only folder refuses. Without a `-shm` nobody has it open, and
+        # an empty or absent `-wal` holds no change the file lacks: it is read as immutable
+        # (no companion files, no locks). Otherwise changes would be missed: say so.
+        wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+        if shm.exists() or (wal.exists() and wal.stat().st_size > 0):
+            raise StorageError(
+                f"{path}: I cannot read it from here: SQLite must write its `{shm.name}` beside "
+                f"it (the latest changes are in `{wal.name}`), and I may not write that folder. "
+                f"Copy `{path.name}` together with `{wal.name}` to a folder you can write, or "
+                "export as the user the bot runs as.")
         try:
+            return cls._connect(path, immutable=True)
+        except _CannotOpen:
+            raise StorageError(f"{path}: I may not read this file (check its permissions, or "
+                               "copy it somewhere you can read)") from None
+
+    @classmethod
+    def _connect(cls, path: Path, *, immutable: bool) -> ExportReader:
+        """A read-only connection, its one snapshot begun; `immutable` promises SQLite that
+        nobody changes the file, so it needs neither locks nor companion files. Raises
+        `_CannotOpen` when SQLite cannot open the file or its companions."""
+        uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+        conn = None
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None, check_same_thread=False)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if not 1 <= version <= SCHEMA_VERSION:
                 raise StorageError(
@@ -235,11 +263,14 @@ class ExportReader:
             # One snapshot for the whole export: the first read fixes it.
             conn.execute("BEGIN")
             conn.execute("SELECT 1 FROM lesson_runs LIMIT 1").fetchall()
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StorageError(f"{path}: this is not a usable cohortbot database ({exc})") from None
-        except BaseException:
-            conn.close()
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_CANTOPEN:
+                raise _CannotOpen from None
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StorageError(
+                    f"{path}: this is not a usable cohortbot database ({exc})") from None
             raise
         return cls(conn, path)
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
-from tests.core.test_cli import cohortbot
+import pytest
+
+from storage.db import backup_file
+from tests.core.test_cli import ROOT, cohortbot
 from tests.export.data import Said, store_run
 
 
@@ -58,3 +66,57 @@ async def test_mistakes_are_explained_and_leave_no_file(tmp_path: Path) -> None:
                         "--out", "-")
     assert missing.returncode == 2 and "no database there" in missing.stderr
     assert io.StringIO(missing.stdout).read() == ""
+
+
+def read_only(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`cohortbot *args` with `folder` read-only to it: as the reviewer did, a read-only bind
+    mount (root ignores file modes) or, for any other user, the folder's mode."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            return cohortbot(*args)
+        finally:
+            folder.chmod(0o755)
+    if shutil.which("unshare") is None:
+        pytest.skip("running as root without unshare: no way to make a folder read-only")
+    script = 'mount --bind -o ro "$0" "$0" && exec "$@"'
+    done = subprocess.run(["unshare", "-m", "sh", "-c", script, str(folder), sys.executable,
+                           "-m", "bot", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60)
+    if "mount:" in done.stderr or "unshare:" in done.stderr:
+        pytest.skip(f"cannot make a read-only mount here: {done.stderr.strip()}")
+    return done
+
+
+async def test_a_backup_in_a_read_only_folder_exports(tmp_path: Path) -> None:
+    await store_run(tmp_path / "live.db", [Said(1, "Ada", "kept in the backup")])
+    folder = tmp_path / "backups"
+    await backup_file(tmp_path / "live.db", folder / "b.db")  # WAL mode, as backups are
+    done = read_only(folder, "export", "--db", str(folder / "b.db"), "--format", "json",
+                     "--out", str(tmp_path / "out.json"))
+    assert done.returncode == 0, done.stderr
+    doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert doc["runs"][0]["examples"][0]["messages"][0]["content"] == "kept in the backup"
+    assert sorted(p.name for p in folder.iterdir()) == ["b.db"]
+
+
+async def test_changes_it_cannot_read_from_a_read_only_folder_are_explained(
+    tmp_path: Path,
+) -> None:
+    """A copy of a live database with its `-wal` but no `-shm`: the file alone lacks the
+    latest changes, so reading it as it is would be wrong; the message says what to do."""
+    await store_run(tmp_path / "live.db", [Said(1, "Ada", "only in the wal")])
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    with sqlite3.connect(tmp_path / "live.db") as live:  # open: the wal is not checkpointed
+        live.execute("PRAGMA wal_autocheckpoint=0")
+        live.execute("UPDATE discussion_messages SET content = 'changed'")
+        live.commit()
+        for name in ("live.db", "live.db-wal"):
+            shutil.copyfile(tmp_path / name, folder / name)
+    assert (folder / "live.db-wal").stat().st_size > 0
+    done = read_only(folder, "export", "--db", str(folder / "live.db"), "--format", "json",
+                     "--out", "-")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "live.db-wal" in done.stderr and "to a folder you can write" in done.stderr
+    assert "not a usable" not in done.stderr and done.stdout == ""
