@@ -120,3 +120,48 @@ async def test_changes_it_cannot_read_from_a_read_only_folder_are_explained(
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "live.db-wal" in done.stderr and "to a folder you can write" in done.stderr
     assert "not a usable" not in done.stderr and done.stdout == ""
+
+
+def cohortbot_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`cohortbot *args` run from `folder`, outside the checkout (no config.toml, no lessons)."""
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
+                          cwd=folder, timeout=60)
+
+
+async def test_lessons_come_from_the_config_and_their_absence_is_said(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    await store_run(db, [Said(1, "Ada", "first")])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    bare = cohortbot_in(elsewhere, "export", "--db", str(db), "--format", "json", "--out", "-")
+    assert bare.returncode == 0, bare.stderr
+    assert json.loads(bare.stdout)["runs"][0]["lesson"]["prompt"] is None
+    assert "no lesson `networking-with-professionals`" in bare.stderr
+    assert f"{elsewhere / 'lessons'} (no such folder)" in bare.stderr
+    assert "--config" in bare.stderr and "--lessons DIR" in bare.stderr
+
+    # The config's lesson.directory is relative to the config file, as the bot reads it.
+    deployed = tmp_path / "deployed"
+    shutil.copytree(ROOT / "lessons", deployed / "content")
+    (deployed / "bot.toml").write_text('[lesson]\ndirectory = "content"\n', encoding="utf-8")
+    lessons = {}
+    for option in (["--config", str(deployed / "bot.toml")],
+                   ["--lessons", str(deployed / "content")]):
+        done = cohortbot_in(elsewhere, "export", "--db", str(db), "--format", "json",
+                            "--out", "-", *option)
+        assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+        (run,) = json.loads(done.stdout)["runs"]
+        assert run["lesson"]["title"] == "Networking with Professionals"
+        assert run["lesson"]["prompt"] and run["examples"][0]["text"]
+        lessons[option[0]] = run["lesson"]
+    assert lessons["--config"] == lessons["--lessons"]
+
+
+async def test_a_missing_out_folder_is_refused_not_made(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    await store_run(db, [Said(1, "Ada", "first")])
+    out = tmp_path / "typo" / "dir" / "x.html"
+    done = cohortbot("export", "--db", str(db), "--format", "html", "--out", str(out))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"there is no folder {out.parent}; create it first" in done.stderr
+    assert not (tmp_path / "typo").exists()
