@@ -31,6 +31,7 @@ from bot.errors import StorageError
 from bot.export.csv import FORMULA_STARTS, LINE_END, NEUTRALIZER, NUL_STANDIN
 from bot.export.model import Attachment, Critique, Message, Reaction, Reactor, ReplyTo, Scope
 from bot.export.participation import MessageActivity
+from bot.export.text import URL_KEPT
 from bot.export.times import MINUTE_MS, QUARTER_MS, Calendar, Quarter
 from storage.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION
 
@@ -168,6 +169,7 @@ def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False,
     python_builds = (
         "cq.id IS NULL OR (m.edited_at IS NOT NULL AND eq.id IS NULL)"
         " OR instr(CAST(m.content AS BLOB), x'00') OR instr(CAST(m.author_name AS BLOB), x'00')"
+        f" OR {_URL_REWRITTEN}"
     )
     return (
         f"SELECT {'m.message_id, ' if with_id else ''}CASE WHEN {python_builds}"
@@ -177,6 +179,17 @@ def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False,
         f" LEFT JOIN temp.export_quarters eq ON eq.id = m.edited_at / {QUARTER_MS}"
         f" {_THREAD_WHERE} ORDER BY m.message_id"
     ), line
+
+
+# Whether one of the message's files has a URL that `safe_url` would change (another scheme, a
+# character to percent-encode): Python writes that row. Discord's CDN URLs never do, so SQLite
+# writes every ordinary row; the look-up is the same index probe as the files cell's.
+_URL_KEPT_GLOB = "[^" + "".join(sorted(URL_KEPT - {"-"})) + "-]"
+_URL_REWRITTEN = (
+    "EXISTS (SELECT 1 FROM discussion_attachments a WHERE a.message_id = m.message_id AND"
+    " (NOT (a.url GLOB 'https://*' OR a.url GLOB 'http://*')"
+    f" OR a.url GLOB '*{_URL_KEPT_GLOB}*'))"
+)
 
 
 # Whether a replied-to message is still stored: a member message not deleted, or a critique's
