@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -165,3 +166,22 @@ async def test_a_missing_out_folder_is_refused_not_made(tmp_path: Path) -> None:
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"there is no folder {out.parent}; create it first" in done.stderr
     assert not (tmp_path / "typo").exists()
+
+
+async def test_a_closed_run_says_closed_once_with_its_time(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    run_id, _ = await store_run(db, [Said(1, "Ada", "first")])
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE lesson_runs SET status = 'closed', closed_at = created_at"
+                     " + 3600000 WHERE id = ?", (run_id,))
+    heads = {}
+    for fmt in ("markdown", "html"):
+        done = cohortbot("export", "--db", str(db), "--format", fmt, "--out", "-",
+                         "--timezone", "UTC")
+        assert done.returncode == 0, done.stderr
+        heads[fmt] = re.sub("<[^>]+>", "", next(  # the HTML's text, without its tags
+            line for line in done.stdout.splitlines()
+            if line.startswith(("Exported ", '<p class="meta">Posted'))))
+    assert "· closed 2026-01-05 10:00 ·" in heads["html"] and heads["html"].count("closed") == 1
+    assert heads["markdown"].count("closed") == 1
+    assert heads["markdown"].rstrip().endswith("· closed 2026-01-05 10:00")
