@@ -185,3 +185,52 @@ async def test_a_closed_run_says_closed_once_with_its_time(tmp_path: Path) -> No
     assert "· closed 2026-01-05 10:00 ·" in heads["html"] and heads["html"].count("closed") == 1
     assert heads["markdown"].count("closed") == 1
     assert heads["markdown"].rstrip().endswith("· closed 2026-01-05 10:00")
+
+
+def documented_exit_statuses() -> dict[str, int]:
+    """docs/export.md's table of exit statuses: {when: status}."""
+    doc = (ROOT / "docs" / "export.md").read_text(encoding="utf-8")
+    table = doc.split("| When | Exit status |\n| --- | --- |\n", 1)[1].split("\n\n", 1)[0]
+    rows = (line.strip("|").rsplit("|", 1) for line in table.splitlines())
+    return {when.strip(): int(status) for when, status in rows}
+
+
+async def test_every_exit_status_is_the_documented_one(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    await store_run(db, [Said(1, "Ada", "first")])
+    garbage, newer = tmp_path / "garbage.db", tmp_path / "newer.db"
+    garbage.write_bytes(b"not a database at all " * 300)
+    shutil.copyfile(db, newer)
+    with sqlite3.connect(newer) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    lessons = ["--lessons", str(ROOT / "lessons")]
+    cases = {
+        "the export is written": [*lessons],
+        "the export is written, but a lesson is missing from it (a warning says which)": [
+            "--lessons", str(tmp_path)],
+        "there is no database at `--db`": ["--db", str(tmp_path / "none.db")],
+        "`--db` is not a cohortbot database": ["--db", str(garbage)],
+        "the database is from a newer cohortbot": ["--db", str(newer)],
+        "an unknown `--run` or `--example`": ["--run", "4"],
+        "a `--since` or `--until` that is not a date": ["--until", "soon"],
+        "an unknown option, or a missing `--format` or `--out`": ["--colour"],
+        "`--out` is in a folder that does not exist": [
+            "--out", str(tmp_path / "missing" / "x.json")],
+    }
+    documented = documented_exit_statuses()
+    assert documented.keys() == cases.keys()
+    for when, extra in cases.items():
+        out = tmp_path / "x.json"
+        out.unlink(missing_ok=True)
+        # The last --db / --out given is the one argparse keeps.
+        done = cohortbot("export", "--db", str(db), "--format", "json", "--out", str(out),
+                         *extra)
+        assert done.returncode == documented[when], (when, done.stderr)
+        assert "Traceback" not in done.stderr
+        if done.returncode:
+            assert len(done.stderr.strip().splitlines()) == 1 or "usage:" in done.stderr, (
+                when, done.stderr)
+            assert not out.exists()
+        else:
+            assert json.loads(out.read_text(encoding="utf-8"))["runs"]
+            assert ("warning" in done.stderr) == ("missing" in when), (when, done.stderr)
