@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.display import file_size
+from bot.lessons import LessonCatalog
 from tests.export.scenario import export, files_of
 from tests.world import CohortWorld, critique, example_messages, post
 
@@ -51,3 +52,14 @@ async def test_a_tiny_upload_limit_is_said_in_bytes(world: CohortWorld) -> None:
 )
 def test_file_sizes_are_exact_below_a_kilobyte(size: int, words: str) -> None:
     assert file_size(size) == words
+
+
+async def test_a_lesson_no_longer_loaded_is_said(world: CohortWorld) -> None:
+    await one_of_everything(world)
+    world.bot.services.lessons.catalog = LessonCatalog(())  # as reloaded without its file
+    result = await export(world, world.mod, format="markdown")
+    (file,) = files_of(result)
+    assert "is not loaded" in file.data.decode("utf-8")  # the export's own placeholder
+    assert result.followups[0].content.endswith(
+        "The lesson `networking-with-professionals` is not loaded any more, so the prompt "
+        "and the examples' text are missing from it.")
