@@ -17,7 +17,7 @@ import pytest
 
 from storage.db import backup_file
 from tests.core.test_cli import ROOT, cohortbot
-from tests.export.data import Said, store_run
+from tests.export.data import BEFORE_REACTIONS, Said, store_run
 
 
 async def test_exports_to_a_file_and_to_standard_output(tmp_path: Path) -> None:
@@ -234,3 +234,20 @@ async def test_every_exit_status_is_the_documented_one(tmp_path: Path) -> None:
         else:
             assert json.loads(out.read_text(encoding="utf-8"))["runs"]
             assert ("warning" in done.stderr) == ("missing" in when), (when, done.stderr)
+
+
+async def test_an_older_database_is_read_as_it_is_never_upgraded(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    db = folder / "c.db"
+    await store_run(db, [Said(1, "Ada", "from an older bot")], schema=BEFORE_REACTIONS)
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")  # one file, to compare byte for byte
+    before = db.read_bytes()
+    done = read_only(folder, "export", "--db", str(db), "--format", "json", "--out", "-")
+    assert done.returncode == 0, done.stderr
+    (message,) = json.loads(done.stdout)["runs"][0]["examples"][0]["messages"]
+    assert message["content"] == "from an older bot"
+    assert db.read_bytes() == before and sorted(p.name for p in folder.iterdir()) == ["c.db"]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == BEFORE_REACTIONS
