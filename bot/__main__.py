@@ -344,12 +344,12 @@ def _export(args: argparse.Namespace) -> int:
 
 def _export_to_file(service: ExportService, request: ExportRequest, out: Path) -> ExportResult:
     unfinished = out.with_name(out.name + ".partial")  # a failed export leaves no half file
-    if out.is_dir():
-        raise UserError(f"--out {out} is a directory; give a file name.")
-    if not out.parent.is_dir():  # a typo in the path must not make folders
-        raise UserError(f"--out {out}: there is no folder {out.parent}; create it first, "
-                        "or pick another path.")
     try:
+        if out.is_dir():
+            raise UserError(f"--out {out} is a directory; give a file name.")
+        if not out.parent.is_dir():  # a typo in the path must not make folders
+            raise UserError(f"--out {out}: there is no folder {out.parent}; create it first, "
+                            "or pick another path.")
         try:
             with unfinished.open("wb") as stream:
                 result = service.write(request, stream)
