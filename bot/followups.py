@@ -110,6 +110,7 @@ class Reminder:
     outreach_sent_at: int
     attempts: int
     outreach_status: OutreachStatus
+    followed_up_at: int | None
 
 
 @dataclass(frozen=True)

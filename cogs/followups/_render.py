@@ -94,6 +94,8 @@ def acted_text(acted: Acted) -> str:
     if acted.outcome == "replied":
         return (f"🎉 {name} replied: well done. No follow-up needed; I won't remind you about "
                 "this one again.")
+    if acted.already:
+        return f"📨 {acted.already}"
     if acted.outcome == "followed_up":
         return (f"📨 Follow-up to {name} logged: that was the second and last attempt the "
                 "lesson allows. If they reply, press “They replied”.")

@@ -98,10 +98,11 @@ async def test_a_third_attempt_is_refused_everywhere(world: CohortWorld) -> None
     assert "third attempt" in third.response.content and "two at most" in third.response.content
     # The reminder's buttons, after the window too.
     await world.clock.advance(timedelta(days=8))
-    pressed = await world.ada.click(reminder, component(reminder, "I sent my follow-up"))
-    assert pressed.ephemeral and "third attempt" in pressed.response.content
+    # Its buttons: the follow-up they would log is the one logged already, not a third.
     review = await world.ada.click(reminder, component(reminder, "Review my follow-up"))
-    assert review.modal is None and "third attempt" in review.response.content
+    assert review.modal is None and "already logged your follow-up" in review.response.content
+    pressed = await world.ada.click(reminder, component(reminder, "I sent my follow-up"))
+    assert "already logged your follow-up" in pressed.updated_message.content
     rows = await followups_store.member_log(world.bot.db, world.ada.id)
     assert [(o.attempts, o.status.value) for o, _ in rows] == [(2, "followed_up")]
 
@@ -120,7 +121,7 @@ async def test_review_my_follow_up_then_log_it(world: CohortWorld) -> None:
     (row, _), = await followups_store.member_log(world.bot.db, world.ada.id)
     assert row.attempts == 2
     late = await world.ada.click(reminder, component(reminder, "Review my follow-up"))
-    assert late.modal is None and "third attempt" in late.response.content
+    assert late.modal is None and "already logged your follow-up" in late.response.content
 
 
 async def test_snooze_moves_the_one_reminder_and_stays_inside_the_window(
