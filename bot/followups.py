@@ -265,13 +265,16 @@ def snoozed_until(days: int, now: datetime, end: datetime, tz: tzinfo,
     return fit(now + timedelta(days=days), now, end, tz, hours)
 
 
-def moved_to_zone(due: datetime, old: tzinfo, new: tzinfo, now: datetime, end: datetime,
-                  hours: FriendlyHours) -> datetime | None:
+def moved_to_zone(due: datetime, old: tzinfo, new: tzinfo, now: datetime, sent_at: datetime,
+                  window_days: int, hours: FriendlyHours) -> datetime | None:
     """A reminder planned for a local wall time in `old` comes at that wall time in `new`
-    (the member meant "Tuesday 9:30 my time"), moved into the friendly hours there."""
+    (the member meant "Tuesday 9:30 my time"), moved into the friendly hours there. Never
+    before `window_days` after attempt 1: the same wall time further east is an earlier
+    instant, up to a day earlier, and the lesson's week must still have passed."""
     wall = due.astimezone(old)
     again = _instant(wall.date(), wall.time().replace(tzinfo=None), new, latest=False)
-    return fit(again, now, end, new, hours)
+    earliest = sent_at + timedelta(days=window_days)
+    return fit(max(again, earliest), now, window_end(sent_at), new, hours)
 
 
 def is_late(due: datetime, now: datetime) -> bool:

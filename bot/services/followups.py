@@ -142,6 +142,15 @@ class Acted:
     already: str | None = None  # a repeated press: what had already happened
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of `/outreach list`."""
+
+    outreach: Outreach
+    reminder: Reminder | None
+    comes_at: datetime | None  # a pending reminder: when it goes out; None once the window ends
+
+
 class FollowupsService:
     def __init__(
         self, db: Database, clock: Clock, scheduler: Scheduler, config: FollowupSettings,
@@ -594,8 +603,13 @@ class FollowupsService:
 
     # --- the member's log, notices, stats ---------------------------------------------------
 
-    async def log_of(self, user_id: int) -> list[tuple[Outreach, Reminder | None]]:
-        return await followups_store.member_log(self._db, user_id)
+    async def log_of(self, user_id: int) -> list[LogEntry]:
+        """The member's outreaches, newest first, each with its reminder and when that will
+        really come (a late one waits for the member's morning, not its `due_at`)."""
+        now = self._now()
+        return [LogEntry(o, r, self._deliver_at(r, now)
+                         if r is not None and r.status is ReminderStatus.PENDING else None)
+                for o, r in await followups_store.member_log(self._db, user_id)]
 
     async def notices_for(self, user_id: int) -> list[ReminderMessage]:
         """Reminders that never reached the member (DMs closed, Discord failing, the window
@@ -631,7 +645,7 @@ class FollowupsService:
             due = first_due(sent, self._config.window_days, now, ZoneInfo(zone), hours)
         else:
             due = moved_to_zone(from_ms(row.due_at), ZoneInfo(row.timezone), ZoneInfo(zone),
-                                now, window_end(sent), hours)
+                                now, sent, self._config.window_days, hours)
         if not await followups_store.move(self._db, row.id, to_ms(due) if due else None, zone):
             return None
         if due is None:

@@ -15,15 +15,13 @@ from bot.clock import at_and_in, from_ms, timestamp_markup
 from bot.display import member_text, plural
 from bot.followups import (
     MAX_ATTEMPTS,
-    Outreach,
     OutreachStatus,
-    Reminder,
     ReminderStatus,
     Totals,
     window_end,
 )
 from bot.review import CHANNEL_NAMES
-from bot.services.followups import Acted, Logged, ReminderMessage
+from bot.services.followups import Acted, LogEntry, Logged, ReminderMessage
 
 COLOUR = 0x5865F2
 LIST_LIMIT = 15
@@ -132,9 +130,9 @@ def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
     return text
 
 
-def _state(o: Outreach, r: Reminder | None) -> str:
+def _state(entry: LogEntry) -> str:
+    o, r, due = entry.outreach, entry.reminder, entry.comes_at
     end = window_end(from_ms(o.sent_at))
-    due = from_ms(r.due_at) if r else None
     if o.status is OutreachStatus.REPLIED:
         return "🎉 they replied"
     if o.status is OutreachStatus.FOLLOWED_UP:
@@ -145,9 +143,11 @@ def _state(o: Outreach, r: Reminder | None) -> str:
         note = (" (I was offline when its reminder was due)"
                 if r and r.status is ReminderStatus.EXPIRED else "")
         return f"closed quietly: the window ended {day(end)} with no reply{note}"
-    if r is None or due is None:
+    if r is None:
         return f"window ends {at_and_in(end)}"
     if r.status is ReminderStatus.PENDING:
+        if due is None:  # closed at the next sweep
+            return f"the window ended {day(end)} with no reply"
         word = "💤 snoozed until" if r.delivery > 1 else "⏰ reminder"
         return f"{word} {at_and_in(due)}"
     if r.status is ReminderStatus.SENDING:
@@ -159,14 +159,15 @@ def _state(o: Outreach, r: Reminder | None) -> str:
     return f"reminded; follow-up window ends {at_and_in(end)}"
 
 
-def log_embed(entries: list[tuple[Outreach, Reminder | None]]) -> discord.Embed:
-    open_first = sorted(entries, key=lambda e: e[0].status not in (
+def log_embed(entries: list[LogEntry]) -> discord.Embed:
+    open_first = sorted(entries, key=lambda e: e.outreach.status not in (
         OutreachStatus.AWAITING, OutreachStatus.REMINDED))
     lines = []
-    for o, r in open_first[:LIST_LIMIT]:
+    for entry in open_first[:LIST_LIMIT]:
+        o = entry.outreach
         sent = from_ms(o.sent_at)
         line = (f"**{who(_clip(o.recipient, 80))}** · {channel_name(o.channel)} · sent "
-                f"{day(sent)} · attempt {o.attempts} of {MAX_ATTEMPTS}\n↳ {_state(o, r)}")
+                f"{day(sent)} · attempt {o.attempts} of {MAX_ATTEMPTS}\n↳ {_state(entry)}")
         if o.note:
             line += f"\n↳ note: {who(_clip(o.note, 100))}"
         lines.append(line)

@@ -211,3 +211,19 @@ async def test_a_recipient_cannot_reverse_the_bots_lines(world: CohortWorld) -> 
     listing = await world.ada.slash("outreach list")
     for text in (logged.response.content, listing.response.embeds[0]["description"]):
         assert "\u202e" not in text and "\u2068Dana Lee\u2069" in text, text
+
+
+async def test_list_shows_when_a_late_reminder_will_really_come(world: CohortWorld) -> None:
+    await world.ben.slash("settings timezone", {"zone": "Asia/Tokyo"})
+    await world.ben.slash("outreach log", {"who": "Kim Park", "channel": "linkedin_note"})
+    await world.stop_bot()
+    # Due Mon 12 Jan 09:00 UTC; back Tue 23:00 in Tokyo: it waits for the morning there.
+    await world.clock.set(datetime(2026, 1, 13, 14, 0, tzinfo=UTC))
+    await world.start_bot()
+    assert reminders(world, world.ben) == []
+    morning = datetime(2026, 1, 14, 0, 0, tzinfo=UTC)  # Wed 09:00 in Tokyo
+    listed = text_of(await world.ben.slash("outreach list"))
+    assert f"⏰ reminder {stamp(morning)} ({stamp(morning, 'R')})" in listed
+    assert stamp(datetime(2026, 1, 12, 9, 0, tzinfo=UTC)) not in listed
+    await world.clock.set(morning)
+    assert len(reminders(world, world.ben)) == 1

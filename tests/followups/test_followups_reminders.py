@@ -164,11 +164,26 @@ async def test_buttons_survive_a_restart(world: CohortWorld) -> None:
 async def test_a_new_timezone_after_logging_moves_the_reminder(world: CohortWorld) -> None:
     logged = await log_dana(world)  # the cohort's zone (UTC): due Monday 09:00 UTC
     assert stamp(START + timedelta(days=7)) in logged
-    changed = await world.ada.slash("settings timezone", {"zone": "Asia/Tokyo"})
-    due = datetime(2026, 1, 12, 0, 0, tzinfo=UTC)  # Monday 09:00 in Tokyo
+    changed = await world.ada.slash("settings timezone", {"zone": "America/New_York"})
+    due = datetime(2026, 1, 12, 14, 0, tzinfo=UTC)  # Monday 09:00 in New York
     assert "moved 1 pending reminder" in changed.response.content
     assert stamp(due) in changed.response.content
     await world.clock.set(due - timedelta(minutes=1))
     assert reminders(world, world.ada) == []
     await world.clock.advance(timedelta(minutes=1))
+    assert len(reminders(world, world.ada)) == 1
+
+
+async def test_a_new_timezone_never_brings_the_reminder_before_a_week(
+    world: CohortWorld,
+) -> None:
+    await log_dana(world)  # Mon 05 Jan 09:00 UTC
+    await world.ada.slash("settings timezone", {"zone": "America/Los_Angeles"})
+    changed = await world.ada.slash("settings timezone", {"zone": "Pacific/Kiritimati"})
+    # As if Kiritimati had been set before logging: a week on is 23:00 there, so 09:00 next.
+    due = datetime(2026, 1, 12, 19, 0, tzinfo=UTC)
+    assert stamp(due) in changed.response.content
+    await world.clock.set(START + timedelta(days=7) - timedelta(minutes=1))
+    assert reminders(world, world.ada) == []
+    await world.clock.set(due)
     assert len(reminders(world, world.ada)) == 1

@@ -212,14 +212,15 @@ def test_a_new_timezone_moves_the_reminder_to_a_friendly_hour_there(
     assert due is not None
     now = sent + timedelta(minutes=later)
     end = window_end(sent)
-    moved = moved_to_zone(due, old, new, now, end, hours)
+    moved = moved_to_zone(due, old, new, now, sent, 7, hours)
     assert moved is not None and now <= moved <= end
+    assert moved >= sent + timedelta(days=7)  # the week has passed, whichever way it moved
     assert is_friendly(moved, new, hours) or moved == now
 
 
 def test_a_new_timezone_keeps_the_local_time_of_day() -> None:
     due = local(BERLIN, 2026, 1, 12, 9, 30)
-    moved = moved_to_zone(due, BERLIN, NEW_YORK, MONDAY, window_end(MONDAY), DEFAULT_HOURS)
+    moved = moved_to_zone(due, BERLIN, NEW_YORK, MONDAY, MONDAY, 7, DEFAULT_HOURS)
     assert moved == local(NEW_YORK, 2026, 1, 12, 9, 30)
 
 

@@ -477,7 +477,8 @@ async def test_a_new_timezone_moves_pending_reminders(world: World) -> None:
     await log(bot)  # due Monday 09:00 UTC
     await bot.service._settings.set_zone(1, "Asia/Tokyo")
     (moved,) = await bot.service.timezone_changed(1)
-    assert moved == datetime(2026, 1, 12, 0, 0, tzinfo=UTC)  # Monday 09:00 in Tokyo
+    # Monday 09:00 in Tokyo is 6 days 15 hours on: a week on instead, 18:00 in Tokyo.
+    assert moved == datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
     await world.clock.set(moved - timedelta(minutes=1))
     assert world.discord.sent(1) == []
     await world.clock.set(moved)
