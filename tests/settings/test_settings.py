@@ -4,7 +4,15 @@ pending reminders is tested with the reminders, in tests/followups/."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.settings import resolve_zone, zone_choices, zone_names
 from tests.world import CohortWorld
+
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 async def test_timezone_autocomplete_and_refusals(world: CohortWorld) -> None:
@@ -23,3 +31,32 @@ async def test_timezone_autocomplete_and_refusals(world: CohortWorld) -> None:
     await world.ada.slash("settings timezone", {"zone": "europe/berlin"})
     shown = await world.ada.slash("settings timezone")
     assert "Europe/Berlin" in shown.response.content and "yours" in shown.response.content
+
+
+async def test_autocomplete_keeps_answering_as_a_zone_is_typed(world: CohortWorld) -> None:
+    async def values(typed: str) -> list[str]:
+        result = await world.ada.autocomplete("settings timezone", "zone", {"zone": typed})
+        return [c["value"] for c in result.choices or []]
+
+    for typed in ("Europe", "Europe/", "europe / ", "America/"):
+        found = await values(typed)
+        assert found and all(z.startswith(typed.split("/")[0].strip().title()) for z in found)
+    assert await values("Europe/Lon") == ["Europe/London"]
+    assert (await values("America/"))[0] == "America/New_York"  # the popular ones first
+    assert (await values("EST"))[0] == "America/New_York"  # an abbreviation, its usual zone
+    assert (await values("pst"))[0] == "America/Los_Angeles"
+    refused = await world.ada.slash("settings timezone", {"zone": "America"})
+    assert "`America/New_York`" in refused.response.content
+
+
+@settings(max_examples=300, deadline=None)
+@given(zone=st.sampled_from(sorted(zone_names())), data=st.data())
+def test_every_prefix_of_a_zone_name_has_choices(zone: str, data: st.DataObject) -> None:
+    cut = data.draw(st.integers(1, len(zone)))
+    typed = zone[:cut]
+    if data.draw(st.booleans()):
+        typed = typed.lower().replace("_", " ")  # as a member types it
+    found = zone_choices(typed, NOW)
+    assert found, typed
+    if cut == len(zone):
+        assert found[0] == zone and resolve_zone(typed, NOW) == zone
