@@ -47,9 +47,17 @@ async def test_log_refuses_a_future_date_and_gibberish(world: CohortWorld) -> No
                                                     "sent_on": "2026-02-01"})
     assert "in the future" in future.response.content
     garbled = await world.ada.slash("outreach log", {"who": "Dana", "channel": "email",
-                                                     "sent_on": "last tuesday"})
-    assert "YYYY-MM-DD" in garbled.response.content
+                                                     "sent_on": "tomorrow"})
+    # Its example is a day that can be copied: yesterday in the world (Mon 5 Jan 2026).
+    assert "YYYY-MM-DD (e.g. 2026-01-04)" in garbled.response.content
     assert await followups_store.member_log(world.bot.db, world.ada.id) == []
+
+
+async def test_sent_on_reads_weeks_and_weekdays(world: CohortWorld) -> None:
+    logged = await world.ada.slash("outreach log", {"who": "Dana", "channel": "email",
+                                                    "sent_on": "last Tuesday"})
+    tuesday = datetime(2025, 12, 30, 12, 0, tzinfo=UTC)  # noon that day, in the cohort's UTC
+    assert stamp(tuesday, "D") in logged.response.content
 
 
 async def test_a_date_past_the_window_is_logged_without_a_reminder(world: CohortWorld) -> None:
