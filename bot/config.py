@@ -18,9 +18,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock
-from bot.errors import ConfigError, UserError
+from bot.errors import ConfigError
 from bot.followups import DEFAULT_HOURS, FriendlyHours
-from bot.settings import resolve_zone
+from bot.settings import is_region, known_zone, resolve_zone, suggestions
 from bot.textfile import MissingFile, UnreadableFile, parse_toml, read_text
 
 FOLLOWUP_WINDOW_DAYS = (7, 14)  # the lesson: one follow-up "within 1-2 weeks"
@@ -135,11 +135,12 @@ def _text(value: Any) -> str | None:
 def _timezone(value: Any) -> str | None:
     if not isinstance(value, str):
         return "an IANA timezone name such as \"Europe/Berlin\""
-    try:
-        config_zone(value)
-    except UserError as exc:
-        return f"an IANA timezone name: {exc.message}"
-    return None
+    if known_zone(value) is not None:
+        return None
+    # Fits "expected …, found …": the zones closest to what was written.
+    near = ", ".join(f'"{z}"' for z in suggestions(value, SystemClock().now()))
+    inside = " (a zone in that region, not the region)" if is_region(value) else ""
+    return f"an IANA timezone name{inside} such as {near}"
 
 
 def config_zone(value: str) -> str:

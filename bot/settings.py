@@ -100,17 +100,29 @@ def zone_choices(typed: str, now: datetime, first: tuple[str, ...] = ()) -> list
     return sorted(found, key=rank)[:MAX_CHOICES]
 
 
+def known_zone(typed: str) -> str | None:
+    """The zone `typed` names, spelled canonically ("europe/berlin" -> "Europe/Berlin")."""
+    return _by_folded().get(_fold(typed))
+
+
+def is_region(typed: str) -> bool:
+    """Whether `typed` is a folder of zones ("America"), not a zone."""
+    return any(z.startswith(typed.strip() + "/") for z in zone_names())
+
+
+def suggestions(typed: str, now: datetime) -> list[str]:
+    """A few zones to offer in place of a name that is none."""
+    return zone_choices(typed, now)[:3] or ["Europe/Berlin", "America/New_York"]
+
+
 def resolve_zone(typed: str, now: datetime, *,
                  how: str = "Pick one from the list as you type") -> str:
     """The zone a member named, spelled canonically; a clear refusal otherwise (`how` says
-    how to give a better one: a member picks from the autocomplete, a config names it)."""
-    name = _by_folded().get(_fold(typed))
+    how to give a better one: a member picks from the autocomplete, a command line names it)."""
+    name = known_zone(typed)
     if name is not None:
         return name
     shown = typed.strip()[:60] or "that"
-    near = zone_choices(typed, now)[:3] or ["Europe/Berlin", "America/New_York"]
-    region = " is a region, not a timezone" if any(
-        z.startswith(typed.strip() + "/") for z in zone_names()) else " is not a timezone I know"
+    region = " is a region, not a timezone" if is_region(typed) else " is not a timezone I know"
     raise UserError(f"`{shown}`{region}. {how}, e.g. "
-                    + ", ".join(f"`{z}`" for z in near) + ".")
-
+                    + ", ".join(f"`{z}`" for z in suggestions(typed, now)) + ".")

@@ -154,11 +154,11 @@ def test_a_token_file_that_is_binary_or_a_folder_is_a_config_error(tmp_path: Pat
 
 
 @pytest.mark.parametrize(("zone", "words"), [
-    ("America", "is a region, not a timezone"),
-    ("Etc", "is a region, not a timezone"),
-    ("a" * 300, "not a timezone I know"),
-    ("Europe/", "not a timezone I know"),
-    ("UTC\u0000", "not a timezone I know"),
+    ("America", "a zone in that region, not the region"),
+    ("Etc", "a zone in that region, not the region"),
+    ("a" * 300, "IANA timezone name such as"),
+    ("Europe/", "IANA timezone name such as"),
+    ("UTC\u0000", "IANA timezone name such as"),
 ])
 def test_a_timezone_that_is_no_zone_is_a_config_error_with_suggestions(
     tmp_path: Path, zone: str, words: str,

@@ -5,10 +5,14 @@ pending reminders is tested with the reminders, in tests/followups/."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.config import load_config
+from bot.errors import ConfigError
 from bot.settings import resolve_zone, zone_choices, zone_names
 from tests.world import CohortWorld
 
@@ -60,3 +64,19 @@ def test_every_prefix_of_a_zone_name_has_choices(zone: str, data: st.DataObject)
     assert found, typed
     if cut == len(zone):
         assert found[0] == zone and resolve_zone(typed, NOW) == zone
+
+
+@pytest.mark.parametrize(("zone", "expected"), [
+    ("Mars/Base", 'expected an IANA timezone name such as "Europe/Berlin"'),
+    ("America", 'expected an IANA timezone name (a zone in that region, not the region) such '
+                'as "America/New_York"'),
+])
+def test_a_config_timezone_error_reads_as_one_sentence(tmp_path: Path, zone: str,
+                                                       expected: str) -> None:
+    path = tmp_path / "bot.toml"
+    path.write_text(f'[cohort]\ntimezone = "{zone}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    message = str(refused.value)
+    assert f"key 'cohort.timezone': {expected}" in message
+    assert f"found str '{zone}'" in message and "I know" not in message and "`" not in message
