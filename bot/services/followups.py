@@ -486,9 +486,12 @@ class FollowupsService:
 
     async def _own(self, user_id: int, followup_id: int) -> Reminder:
         row = await followups_store.reminder(self._db, followup_id)
-        if row is None or row.user_id != user_id:
+        if row is None:
             raise UserError("I no longer have that outreach (it may have been deleted with "
                             "/forget-me). `/outreach list` shows what I have.")
+        if row.user_id != user_id:
+            raise UserError("That's another member's reminder: its buttons work only for "
+                            "them. `/outreach list` shows your own outreach.")
         return row
 
     async def act(self, user_id: int, followup_id: int, action: str) -> Acted:

@@ -58,9 +58,12 @@ UNDELIVERED = {
 }
 
 
+REMINDER_TITLE = "⏰ Time for your one follow-up?"
+NOTICE_TITLE = "📭 A reminder that never reached you"
+
+
 def reminder_embed(message: ReminderMessage) -> discord.Embed:
-    title = ("📭 A reminder that never reached you" if message.undelivered
-             else "⏰ Time for your one follow-up?")
+    title = NOTICE_TITLE if message.undelivered else REMINDER_TITLE
     lines = []
     if message.undelivered:
         lines.append(UNDELIVERED[message.undelivered] + "\n")
@@ -83,6 +86,27 @@ def reminder_embed(message: ReminderMessage) -> discord.Embed:
     if "review" in message.actions:
         embed.set_footer(text="“Review my follow-up” checks a draft against the lesson before "
                               "you send it. Short, polite, one new reason to answer.")
+    return embed
+
+
+SETTLED_TITLE = {
+    "replied": "🎉 {name} replied",
+    "followed_up": "📨 Follow-up to {name} sent",
+    "dropped": "🛑 No follow-up to {name}",
+}
+
+
+def settled_embed(shown: discord.Embed, acted: Acted) -> discord.Embed | None:
+    """The reminder `shown` once a button decided it: its question ("No reply yet…?") and
+    window no longer hold, so they go; the first message stays, for the record. None when
+    `shown` is no reminder (the review a follow-up was sent from), or a snooze left the
+    question open."""
+    if shown.title not in (REMINDER_TITLE, NOTICE_TITLE) or acted.outcome not in SETTLED_TITLE:
+        return None
+    title = SETTLED_TITLE[acted.outcome].format(name=member_text(acted.recipient))
+    embed = discord.Embed(title=_clip(title, 256), colour=COLOUR)
+    for field in shown.fields:
+        embed.add_field(name=field.name, value=field.value, inline=bool(field.inline))
     return embed
 
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from tests.world import CohortWorld
 
-REMINDER_TITLE = "Time for your one follow-up?"
-
 
 def reminders(world: CohortWorld, member: Any) -> list[Any]:
-    """The reminder DMs the member received, oldest first."""
+    """The reminder DMs the member received, oldest first, decided or not (each delivery is
+    sent with its nonce, "fu<id>.<delivery>")."""
     return [m for m in world.sandbox.dm_messages(member)
-            if m.embeds and REMINDER_TITLE in m.embeds[0].get("title", "")]
+            if m.embeds and re.fullmatch(r"fu\d+\.\d+", str(m.nonce or ""))]
 
 
 def labels(message: Any) -> list[str]:

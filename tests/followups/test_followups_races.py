@@ -73,3 +73,16 @@ async def test_i_sent_it_and_i_sent_my_follow_up_racing_log_one_follow_up(
     assert await world.bot.db.fetchval("SELECT COUNT(*) FROM outreaches") == 1
     assert await world.bot.db.fetchval("SELECT attempts FROM outreaches") == 2
     assert sum("third attempt" in text_of(r) for r in results) <= 1
+
+
+async def test_a_button_on_another_members_reminder_says_it_is_theirs(
+    world: CohortWorld,
+) -> None:
+    await world.ada.slash("outreach log", {"who": "Dana Lee", "channel": "email"})
+    await world.clock.advance(timedelta(days=7))
+    (reminder,) = reminders(world, world.ada)
+    for label in ("They replied", "Review my follow-up"):
+        pressed = await world.ben.click(reminder, component(reminder, label))
+        answer = text_of(pressed)
+        assert "another member's reminder" in answer and "forget-me" not in answer, label
+    assert labels(reminder)[0] == "They replied"  # untouched

@@ -187,3 +187,21 @@ async def test_a_new_timezone_never_brings_the_reminder_before_a_week(
     assert reminders(world, world.ada) == []
     await world.clock.set(due)
     assert len(reminders(world, world.ada)) == 1
+
+
+async def test_a_decided_reminder_drops_its_question_and_window(world: CohortWorld) -> None:
+    for label, title in [("They replied", "Dana Lee replied"),
+                         ("Not following up", "No follow-up to Dana Lee"),
+                         ("I sent my follow-up", "Follow-up to Dana Lee sent")]:
+        await world.ada.slash("outreach log", {"who": "Dana Lee", "channel": "email"})
+        await world.clock.advance(timedelta(days=7))
+        reminder = reminders(world, world.ada)[-1]
+        snoozed = await world.ada.click(reminder, component(reminder, "Snooze 1 day"))
+        assert "No reply yet" in str(snoozed.updated_message.embeds[0])  # still the question
+        await world.clock.advance(timedelta(days=1))
+        reminder = reminders(world, world.ada)[-1]
+        done = await world.ada.click(reminder, component(reminder, label))
+        (embed,) = done.updated_message.embeds
+        assert title in embed["title"], label
+        assert "No reply yet" not in str(embed) and "window for it ends" not in str(embed)
+        await world.ada.slash("outreach replied", {"who": "Dana Lee"})  # the next starts afresh
