@@ -159,6 +159,10 @@ class FriendlyHours:
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
+    def spoken(self) -> str:
+        """As a sentence says it: "09:00 and 19:00" (after "between")."""
+        return f"{self.start:%H:%M} and {self.end:%H:%M}"
+
 
 DEFAULT_HOURS = FriendlyHours(time(9), time(19))
 

@@ -122,7 +122,8 @@ class FollowupReviewModal(CohortModal):
         result = await services_of(interaction).followups.review_followup(
             interaction.user.id, self.followup_id, text)
         # Shown as the review feature shows any review (handed over by bot/client.py).
-        embed = cohort_bot(interaction).handovers.review_embed(text, result)
+        embed = cohort_bot(interaction).handovers.review_embed(text, result,
+                                                               "from your outreach log")
         # Not the review feature's footer: no "All findings" here, and nothing is kept.
         embed.set_footer(text="Your follow-up draft stays private: I don't store it. Revise "
                               "it with “Review my follow-up” on the reminder.")

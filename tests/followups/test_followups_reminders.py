@@ -114,6 +114,8 @@ async def test_review_my_follow_up_then_log_it(world: CohortWorld) -> None:
     reviewed = await world.ada.submit_modal(opened, {"draft": FOLLOW_UP})
     review = reviewed.response
     assert review.embeds and "follow-up (attempt 2)" in review.embeds[0]["description"]
+    # The channel is the logged one: the member said nothing in this form.
+    assert "Reviewed as an **email** (from your outreach log)" in review.embeds[0]["description"]
     assert "/100" in review.embeds[0]["title"]
     assert labels(review) == ["I sent my follow-up"]
     done = await world.ada.click(review, component(review, "I sent my follow-up"))

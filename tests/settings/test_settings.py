@@ -32,9 +32,11 @@ async def test_timezone_autocomplete_and_refusals(world: CohortWorld) -> None:
         assert refused.ephemeral and expected in refused.response.content
     shown = await world.ada.slash("settings timezone")
     assert "the cohort's" in shown.response.content
-    await world.ada.slash("settings timezone", {"zone": "europe/berlin"})
+    changed = await world.ada.slash("settings timezone", {"zone": "europe/berlin"})
+    assert "Reminders come between 09:00 and 19:00 your time" in changed.response.content
     shown = await world.ada.slash("settings timezone")
     assert "Europe/Berlin" in shown.response.content and "yours" in shown.response.content
+    assert "between 09:00 and 19:00 there" in shown.response.content
 
 
 async def test_autocomplete_keeps_answering_as_a_zone_is_typed(world: CohortWorld) -> None:
