@@ -7,30 +7,15 @@ It fires once at a friendly hour in the member's timezone, each button does what
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from storage import followups as followups_store
-from tests.followups.helpers import labels, reminders, stamp, text_of
+from tests.followups.helpers import a_week_later, labels, log_dana, reminders, stamp, text_of
 from tests.world import CohortWorld, component
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # the world's clock: Monday 09:00 UTC
 FOLLOW_UP = ("Hi Dana, following up on my note about your survival analysis post. I tried "
              "the censoring window you described and it helped; could I ask one question "
              "about how you validated it? Totally fine if now is busy.")
-
-
-async def log_dana(world: CohortWorld) -> str:
-    result = await world.ada.slash("outreach log", {"who": "Dana Lee", "channel": "email"})
-    assert result.ephemeral
-    return text_of(result)
-
-
-async def a_week_later(world: CohortWorld) -> Any:
-    """ada logs her email to Dana; a week later, the reminder."""
-    await log_dana(world)
-    await world.clock.advance(timedelta(days=7))
-    (reminder,) = reminders(world, world.ada)
-    return reminder
 
 
 async def test_the_reminder_fires_once_at_a_friendly_hour_in_the_members_timezone(
