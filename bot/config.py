@@ -139,8 +139,8 @@ def _timezone(value: Any) -> str | None:
         return None
     # Fits "expected …, found …": the zones closest to what was written.
     near = ", ".join(f'"{z}"' for z in suggestions(value, SystemClock().now()))
-    inside = " (a zone in that region, not the region)" if is_region(value) else ""
-    return f"an IANA timezone name{inside} such as {near}"
+    region = " (the value found is a region, not a timezone)" if is_region(value) else ""
+    return f"an IANA timezone name{region} such as {near}"
 
 
 def config_zone(value: str) -> str:

@@ -142,6 +142,14 @@ class Acted:
     already: str | None = None  # a repeated press: what had already happened
 
 
+def _still_counting(related: list[tuple[Outreach, Recipient]],
+                    who: Recipient) -> list[Outreach]:
+    """The earlier outreaches (with their keys) to the same person that still count: a reply
+    turned the cold outreach into a conversation, so a new one later starts afresh."""
+    return [o for o, keys in related
+            if o.status is not OutreachStatus.REPLIED and same_person(keys, who)]
+
+
 @dataclass(frozen=True)
 class LogEntry:
     """One line of `/outreach list`."""
@@ -412,8 +420,7 @@ class FollowupsService:
         def decide(related: list[tuple[Outreach, Recipient]]) -> (
                 followups_store.NewOutreach | followups_store.SecondAttempt):
             # Inside the storage transaction: no other attempt is recorded meanwhile.
-            earlier = [o for o, keys in related
-                       if o.status is not OutreachStatus.REPLIED and same_person(keys, who)]
+            earlier = _still_counting(related, who)
             done = next((o for o in earlier if o.attempts >= MAX_ATTEMPTS), None)
             if done is not None:
                 # A reviewed follow-up ("I sent it" under attempt 2) is that follow-up again.
@@ -447,10 +454,7 @@ class FollowupsService:
         return Logged("first", outreach, due=due)
 
     async def _earlier_attempts(self, user_id: int, who: Recipient) -> list[Outreach]:
-        """Earlier outreaches to the same person that still count: a reply turned the cold
-        outreach into a conversation, so a new one later starts afresh."""
-        return [o for o, keys in await followups_store.related(self._db, user_id, who)
-                if o.status is not OutreachStatus.REPLIED and same_person(keys, who)]
+        return _still_counting(await followups_store.related(self._db, user_id, who), who)
 
     @staticmethod
     def _check_followup(first: Outreach, when: datetime) -> None:

@@ -154,8 +154,8 @@ def test_a_token_file_that_is_binary_or_a_folder_is_a_config_error(tmp_path: Pat
 
 
 @pytest.mark.parametrize(("zone", "words"), [
-    ("America", "a zone in that region, not the region"),
-    ("Etc", "a zone in that region, not the region"),
+    ("America", "is a region, not a timezone"),
+    ("Etc", "is a region, not a timezone"),
     ("a" * 300, "IANA timezone name such as"),
     ("Europe/", "IANA timezone name such as"),
     ("UTC\u0000", "IANA timezone name such as"),

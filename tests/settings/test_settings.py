@@ -70,8 +70,8 @@ def test_every_prefix_of_a_zone_name_has_choices(zone: str, data: st.DataObject)
 
 @pytest.mark.parametrize(("zone", "expected"), [
     ("Mars/Base", 'expected an IANA timezone name such as "Europe/Berlin"'),
-    ("America", 'expected an IANA timezone name (a zone in that region, not the region) such '
-                'as "America/New_York"'),
+    ("America", 'expected an IANA timezone name (the value found is a region, not a timezone)'
+                ' such as "America/New_York", "America/Chicago", "America/Denver"'),
 ])
 def test_a_config_timezone_error_reads_as_one_sentence(tmp_path: Path, zone: str,
                                                        expected: str) -> None:
