@@ -22,7 +22,8 @@ def test_a_ready_draft_says_so_with_its_odds_in_words() -> None:
     e = review_embed(GOOD, r).to_dict()
     assert e["title"].startswith("✅ Likely") and e["title"].endswith(f"— {r.score}/100")
     assert "Ready to send: yes" in e["description"]
-    assert f"**{r.likelihood}** messages like this one got a reply" in e["description"]
+    assert f"Chance of a response: {r.likelihood} messages like this one got a reply" in (
+        e["description"])
     names = [f["name"] for f in e.get("fields", [])]
     assert "Must fix before sending" not in names and "Already good" in names
 
