@@ -94,6 +94,17 @@ async def test_greetings_files_empty_and_long_text_get_clear_messages(
     assert "UTF-8" in review_of(world, world.ada).content
 
 
+async def test_a_draft_in_german_is_refused_for_its_language(world: CohortWorld) -> None:
+    """Finding 18: it is an outreach message addressed to someone; only its language is wrong."""
+    await world.ada.dm("Hallo Frau Schmidt, ich habe Ihren Vortrag auf der PyCon über "
+                       "Datenqualität gesehen. Hätten Sie 15 Minuten für eine Frage zu Ihrem "
+                       "Wechsel in die Datenanalyse?")
+    answer = review_of(world, world.ada)
+    assert not answer.embeds
+    assert "English only" in answer.content and "German" in answer.content
+    assert "does not read like an outreach" not in answer.content
+
+
 async def test_a_draft_cannot_reverse_the_review_lines_that_quote_it(world: CohortWorld) -> None:
     await world.ada.dm(WEAK_DRAFT.replace("Hi, I came", "Hi, \u202eI came"))
     embed = review_of(world, world.ada).embeds[0]
