@@ -9,10 +9,11 @@ Each rule takes the `Context` of one draft and returns its findings. Rule ids ar
   `research.missing`
 - the path: `path.mutual` (good), `path.prior_contact` (good)
 - warnings: `warn.default_invite`, `warn.placeholder`, `warn.personal_social`, `warn.generic`,
-  `warn.pitch`, `warn.flattery`, `warn.pressure`, `warn.guilt`, `warn.caps`, `warn.self_focus`
+  `warn.pitch`, `warn.flattery`, `warn.pressure`, `warn.guilt`, `warn.caps`, `warn.tone`,
+  `warn.self_focus`
 - attempts: `attempt.third`, `attempt.followup_reference`, `attempt.followup_length`
 - the channel's form: `form.note_length`, `form.length`, `form.subject`, `form.questions`,
-  `form.reading_grade`
+  `form.reading_grade`, `form.repetition`
 """
 
 from __future__ import annotations
@@ -692,6 +693,31 @@ def warn_caps(ctx: Context) -> Iterable[Finding]:
             return
 
 
+#: Runs of exclamation marks ("!!!", "?!") and emoji (the pictographic blocks and dingbats).
+_EXCLAIM_RUN = re.compile(r"[!?]*![!?]+|\?+!")
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\u203C\u2049]")
+
+
+def warn_tone(ctx: Context) -> Iterable[Finding]:
+    """A text-message tone for a first message to a stranger: "!!!" or two emoji or more. One
+    emoji or one exclamation mark is left alone."""
+    # Most drafts have no "!" and are ASCII: skip the scans (a review runs ~20 rules).
+    runs = list(_EXCLAIM_RUN.finditer(ctx.text)) if "!" in ctx.text else []
+    emoji = [] if ctx.text.isascii() else list(_EMOJI.finditer(ctx.text))
+    if not runs and len(emoji) < 2:
+        return
+    marks = [f"“{m.group(0)}”" for m in runs[:1]]
+    if len(emoji) >= 2:
+        marks.append(plural(len(emoji), "emoji", "emoji"))
+    verb = "reads" if len(emoji) < 2 else "read"  # "“!!!” reads", "3 emoji read"
+    first = min([*runs, *(emoji if len(emoji) >= 2 else [])], key=lambda m: m.start())
+    yield _f("warn.tone", "warning", first.span(),
+             f"{' and '.join(marks)} {verb} like a text to a friend; to a stranger the tone is"
+             " casual or salesy.",
+             "Use full stops and one exclamation mark at most, and leave the emoji out: the line"
+             " about their work shows your enthusiasm better.")
+
+
 def warn_self_focus(ctx: Context) -> Iterable[Finding]:
     me = sum(1 for w in ctx.words if w in P.FIRST_PERSON)
     you = sum(1 for w in ctx.words if w in P.SECOND_PERSON)
@@ -817,6 +843,34 @@ def form_reading_grade(ctx: Context) -> Iterable[Finding]:
                  "Split long sentences and prefer short words; aim for grade 6-8.")
 
 
+#: A sentence this long or longer, said twice, is a paste error or a spammer's padding: no real
+#: message in the corpus repeats a sentence of even three words.
+REPEAT_MIN_WORDS = 4
+
+
+def form_repetition(ctx: Context) -> Iterable[Finding]:
+    seen: dict[str, list[Sentence]] = {}
+    for i, sent in enumerate(ctx.sentences):
+        # "Hi Dana, I read…" then "I read…": the greeting is not part of what is repeated.
+        g = _GREETING_RE.match(sent.text) if i == 0 else None
+        start = sent.start + g.end() if g else sent.start
+        seen.setdefault(ctx.norm[start:sent.end].strip(), []).append(sent)
+    # Words are counted only for the repeated ones: most drafts repeat nothing.
+    repeats = [same for said, same in seen.items()
+               if len(same) > 1 and len(said.split()) >= REPEAT_MIN_WORDS]
+    if not repeats:
+        return
+    same = max(repeats, key=len)
+    first = same[0]
+    yield _f("form.repetition", "problem", (same[1].start, same[-1].end),
+             f"The same sentence is here {plural(len(same), 'time')}: "
+             f"“{_quote(ctx, (first.start, first.end))}”"
+             + (f", and {plural(len(repeats) - 1, 'other sentence')} repeats too."
+                if len(repeats) > 1 else "."),
+             "Say it once. A message that repeats itself reads as a paste error or as spam,"
+             " whatever else it does well.")
+
+
 RULES: tuple[Rule, ...] = (
     ask_small,
     ask_too_big,
@@ -838,6 +892,7 @@ RULES: tuple[Rule, ...] = (
     warn_pressure,
     warn_guilt,
     warn_caps,
+    warn_tone,
     warn_self_focus,
     attempt_third,
     attempt_followup_reference,
@@ -847,4 +902,5 @@ RULES: tuple[Rule, ...] = (
     form_subject,
     form_questions,
     form_reading_grade,
+    form_repetition,
 )
