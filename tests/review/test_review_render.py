@@ -32,7 +32,9 @@ def test_a_third_attempt_in_a_dm_is_not_ready_and_listed_first() -> None:
     r = review(THIRD)  # what a DM gets: no attempt field, the text says it
     assert r.attempt == 3 and r.attempt_detected and not r.ready
     e = review_embed(THIRD, r).to_dict()
+    assert e["title"] == "🚫 Not ready to send — fix 1 item first"  # finding 17: not "✅ Likely"
     assert "Ready to send: no" in e["description"]
+    assert "Setting the must-fix items aside" in e["description"]
     assert "attempt 3, as the draft says" in e["description"]
     fields = e["fields"]
     assert fields[0]["name"] == "Must fix before sending"
