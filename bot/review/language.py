@@ -4,7 +4,8 @@ cues are English). Deliberately a cheap, explainable test, not a language model:
 - a draft written mostly in another script (Arabic, Cyrillic, Chinese…) with hardly any English
   function words is not English;
 - a draft in a Latin script is not English when another language's function words ("ich",
-  "Ihren", "für"; "votre", "pour"; "para", "una") clearly outnumber English ones.
+  "Ihren", "für"; "votre", "pour"; "para", "una") clearly outnumber English ones, or, in a
+  language without a list here, when a draft of a dozen words has almost no English ones.
 
 Names, accents and a quoted foreign title do not make an English draft foreign: they are not
 function words, and an English sentence carries several of those ("I", "your", "on", "could").
@@ -86,6 +87,12 @@ MIN_FOREIGN = 3
 #: than this, is not English.
 MIN_ENGLISH = 3
 
+#: Any other language: a draft of at least `MIN_WORDS_ANY` words of which fewer than
+#: `MIN_ENGLISH_SHARE` are English function words (no message in the corpus has under 0.16;
+#: Polish, Swedish or Turkish drafts have none at all).
+MIN_WORDS_ANY = 12
+MIN_ENGLISH_SHARE = 0.05
+
 _SCRIPT_NAMES = {"CJK": "Chinese or Japanese", "HIRAGANA": "Japanese", "KATAKANA": "Japanese",
                  "HANGUL": "Korean"}
 
@@ -113,7 +120,7 @@ def _main_other_script(letters: Iterable[str]) -> tuple[str | None, float]:
 
 def foreign_language(text: str) -> str | None:
     """None for a draft that reads as English; else what it reads as, in words ("German",
-    "Arabic script"), for the member to be told why it is not reviewed."""
+    "Arabic script", "another language"), for the member to be told why it is not reviewed."""
     words = WORD_RE.findall(lowered(text))
     english = sum(1 for w in words if w in ENGLISH)
     script, share = _main_other_script(c for c in text if c.isalpha())
@@ -125,4 +132,6 @@ def foreign_language(text: str) -> str | None:
     lang = max(counts, key=counts.__getitem__)
     if counts[lang] >= MIN_FOREIGN and counts[lang] > 2 * english:
         return lang
+    if len(words) >= MIN_WORDS_ANY and english < MIN_ENGLISH_SHARE * len(words):
+        return "another language"
     return None

@@ -71,6 +71,11 @@ FOREIGN = {
                       "هل لديك 15 دقيقة لسؤال واحد عن عملك؟"],
     "Cyrillic script": ["Здравствуйте, {}! Я прочитал вашу статью о качестве данных.",
                         "Можно задать вам один вопрос о вашей работе в команде?"],
+    "another language": [
+        "Dzień dobry Pani {}, widziałem Pani wystąpienie na PyCon o jakości danych.",
+        "Hej {}, jag såg ditt föredrag på PyCon om datakvalitet och dataanalys.",
+        "Merhaba {}, PyCon'daki veri kalitesi konuşmanızı izledim ve çok beğendim.",
+    ],
     "Chinese or Japanese script": ["你好{}，我看了你在PyCon上关于数据质量的演讲。",
                                    "能问你一个关于你的工作的问题吗？"],
 }
