@@ -38,8 +38,9 @@ def ready_answer(r: Review) -> tuple[str, str]:
 
 
 def odds(r: Review) -> str:
-    """The chance of a response in words; with must-fix items left it is only the rest's."""
-    said = f"{r.likelihood} messages like this one got a reply (score {r.score}/100)"
+    """The chance of a response in words; with must-fix items left it is only the rest's, and
+    it carries the score, which the headline then leaves out."""
+    said = f"{r.likelihood} messages like this one got a reply"
     if r.status == "must_fix":
-        return f"Setting the must-fix items aside: {said}."
+        return f"Setting the must-fix items aside: {said} (score {r.score}/100)."
     return f"Chance of a response: {said}."
