@@ -4,6 +4,8 @@ and in the CLI, for any draft: a green "Likely" never sits above "Ready to send:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,16 +15,20 @@ from cogs.review._render import review_embed
 
 #: Pieces that between them reach every status: the good parts of a draft, the faults that sink
 #: the score, and the must-fix items (a blank, a third attempt).
-PIECES = [
+GOOD = [
     "Hi Dana,", "I read your post on onboarding metrics at Acme.",
     "Could I ask you one question about how you chose them?", "Priya Shah suggested I write.",
     "Would you be open to a 15-minute call?", "We are both Leeds alumni.",
-    "are you hiring? send me a job pls I need one ASAP", "I'd like to add you to my network.",
+]
+PIECES = [
+    *GOOD, "are you hiring? send me a job pls I need one ASAP",
+    "I'd like to add you to my network.",
     "I followed you on Instagram.", "Hi [Name],", "your work on {topic}", "{{company}}",
     "I'm following up again on my last two messages.", "I hope this email finds you well.",
     "I am a data analyst and I have worked on many projects and I want a job.", "Thanks!",
 ]
-drafts = st.one_of(st.lists(st.sampled_from(PIECES), min_size=1, max_size=12).map(" ".join),
+drafts = st.one_of(st.lists(st.sampled_from(GOOD), min_size=1, max_size=6).map(" ".join),
+                   st.lists(st.sampled_from(PIECES), min_size=1, max_size=12).map(" ".join),
                    st.text(max_size=300))
 options = st.fixed_dictionaries({"channel": st.one_of(st.none(), st.sampled_from(CHANNELS)),
                                  "attempt": st.integers(min_value=1, max_value=3)})
@@ -73,3 +79,13 @@ def test_the_reviewers_three_cases_read_one_way() -> None:
     assert job.verdict == "unlikely" and not job.must_fix and not job.ready
     e = review_embed("", job).to_dict()
     assert e["title"].startswith("❌") and "Ready to send: no" in e["description"]
+
+
+def test_a_maybe_can_go_but_says_what_would_raise_the_odds() -> None:
+    # The maybe band is narrow (49-54 now), so the property rarely lands in it: set it here.
+    r = replace(review("Hi Dana, could I ask you one question about your work?"),
+                verdict="maybe", score=52)
+    e = review_embed("", r).to_dict()
+    assert e["title"] == "🤔 Maybe gets a response — 52/100"
+    assert e["description"].startswith("**Ready to send: yes** — nothing blocks it")
+    check_agrees(r, e["title"], e["description"].splitlines()[0])
