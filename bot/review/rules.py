@@ -855,9 +855,11 @@ def form_repetition(ctx: Context) -> Iterable[Finding]:
         g = _GREETING_RE.match(sent.text) if i == 0 else None
         start = sent.start + g.end() if g else sent.start
         seen.setdefault(ctx.norm[start:sent.end].strip(), []).append(sent)
+    # A follow-up may carry the first message below it, so one copy of a sentence is its own.
     # Words are counted only for the repeated ones: most drafts repeat nothing.
+    copies = 3 if ctx.followup else 2
     repeats = [same for said, same in seen.items()
-               if len(same) > 1 and len(said.split()) >= REPEAT_MIN_WORDS]
+               if len(same) >= copies and len(said.split()) >= REPEAT_MIN_WORDS]
     if not repeats:
         return
     same = max(repeats, key=len)

@@ -75,3 +75,12 @@ def test_shouting_marks_and_emoji_never_raise_the_score(sentences: list[str], ma
     [" Thanks!", " 🙂", " Thanks! 🙂"]))
 def test_one_exclamation_mark_or_one_emoji_is_fine(sentences: list[str], mark: str) -> None:
     assert not any(f.rule == "warn.tone" for f in review(" ".join(sentences) + mark).findings)
+
+
+def test_a_followup_may_carry_the_first_message_once() -> None:
+    first = "Hi Dana, I read your post on ramp time. Could I ask you one question about it?"
+    text = f"Following up on my note below in case it got buried.\n\n> {first}"
+    text = "Could I ask you one question about it? " + text
+    assert not any(f.rule == "form.repetition" for f in review(text, followup=True).findings)
+    thrice = " ".join(["Could I ask you one question about it?"] * 3)
+    assert any(f.rule == "form.repetition" for f in review(thrice, followup=True).must_fix)
