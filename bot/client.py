@@ -90,6 +90,9 @@ class CohortBot(commands.Bot):
         options.setdefault("intents", cohort_intents())
         # Nothing the bot sends pings anyone unless a call says so explicitly.
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        # The bot never joins voice: discord.py's warning that voice's libraries (PyNaCl,
+        # davey) are missing would tell its operator nothing.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(command_prefix=commands.when_mentioned, help_command=None, **options)
         self.config = config
         self.clock: Clock = clock or SystemClock()

@@ -87,6 +87,11 @@ class Config:
 Check = Callable[[Any], str | None]  # returns what was expected when the value is wrong
 
 
+class _Said(str):
+    """A check's answer that is a whole sentence already (the timezone's, with suggestions):
+    shown as it is, not as "expected …, found …"."""
+
+
 def _describe(value: Any) -> str:
     kind = type(value).__name__
     text = _SHORT_REPR.repr(value)
@@ -138,7 +143,7 @@ def _timezone(value: Any) -> str | None:
     try:
         config_zone(value)
     except UserError as exc:
-        return f"an IANA timezone name: {exc.message}"
+        return _Said(exc.message)
     return None
 
 
@@ -194,8 +199,11 @@ _SCHEMA: dict[str, dict[str, Check]] = {
 }
 
 
-def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
-    """Validate a parsed TOML document. Raises ConfigError listing every problem."""
+def parse_config(data: Mapping[str, Any], source: Path | None = None, *,
+                 channel_supplied: bool = False) -> Config:
+    """Validate a parsed TOML document. Raises ConfigError listing every problem.
+    `channel_supplied`: the caller puts in the lesson channel itself (the sandbox: its demo
+    #lessons), so a `post_schedule` needs none in the document."""
     where = str(source) if source else "<config>"
     problems: list[str] = []
     if "token" in data or any(
@@ -228,7 +236,9 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
                 problems.append(f"{where}: unknown key '{section}.{key}'; known keys: {known}")
                 continue
             expected = check(value)
-            if expected:
+            if isinstance(expected, _Said):
+                problems.append(f"{where}: key '{section}.{key}': {expected}")
+            elif expected:
                 problems.append(
                     f"{where}: key '{section}.{key}': expected {expected}, found {_describe(value)}"
                 )
@@ -236,7 +246,8 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
         data.get("lesson"), Mapping) else None
     channel_value = data.get("discord", {}).get("lesson_channel_id") if isinstance(
         data.get("discord"), Mapping) else None
-    if isinstance(schedule_value, str) and schedule_value.strip() and channel_value is None:
+    if (isinstance(schedule_value, str) and schedule_value.strip() and channel_value is None
+            and not channel_supplied):
         problems.append(
             f"{where}: key 'lesson.post_schedule': scheduled posting needs a channel to post "
             "in; set discord.lesson_channel_id too (or set post_schedule = \"\")"
@@ -289,15 +300,16 @@ MAX_CONFIG_BYTES = 256 * 1024  # a config is a page of text; more is some other 
 _TOKEN = re.compile(r"[\x21-\x7e]+")  # a bot token is one word of printable ASCII
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate a config file. Relative paths in it are relative to the file."""
+def load_config(path: Path, *, channel_supplied: bool = False) -> Config:
+    """Read and validate a config file. Relative paths in it are relative to the file.
+    `channel_supplied`: as for `parse_config`."""
     try:
         data = parse_toml(read_text(path, limit=MAX_CONFIG_BYTES))
     except UnreadableFile as exc:
         hint = "; copy config.example.toml to it and edit it" if isinstance(
             exc, MissingFile) else ""
         raise ConfigError(f"{path}: {exc}{hint}") from None
-    return parse_config(data, source=path.resolve())
+    return parse_config(data, source=path.resolve(), channel_supplied=channel_supplied)
 
 
 def load_token(environ: Mapping[str, str] | None = None) -> str | None:

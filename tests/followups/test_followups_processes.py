@@ -70,7 +70,8 @@ def test_a_second_bot_process_exits_2_naming_the_holder(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         config = tmp_path / "config.toml"
-        config.write_text(f'[storage]\ndatabase = "{database}"\n', encoding="utf-8")
+        config.write_text(f'[storage]\ndatabase = "{database}"\n'
+                          f'[lesson]\ndirectory = "{ROOT / "lessons"}"\n', encoding="utf-8")
         second = subprocess.run(
             [sys.executable, "-m", "bot", "run", "--config", str(config)], cwd=ROOT,
             capture_output=True, text=True, timeout=60,
