@@ -74,8 +74,9 @@ class Handovers:
 
     # "I sent it" under a review (the review message's id): the follow-ups' form that logs it.
     draft_sent: Callable[[discord.Interaction, Draft, int], Awaitable[None]]
-    # A follow-up draft's review, shown as the review feature shows any review.
-    review_embed: Callable[[str, Review], discord.Embed]
+    # A follow-up draft's review, shown as the review feature shows any review; the third
+    # argument says where its channel came from (the outreach log, not the member).
+    review_embed: Callable[[str, Review, str], discord.Embed]
 
 
 class CohortBot(commands.Bot):

@@ -18,9 +18,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock
-from bot.errors import ConfigError, UserError
+from bot.errors import ConfigError
 from bot.followups import DEFAULT_HOURS, FriendlyHours
-from bot.settings import resolve_zone
+from bot.settings import is_region, known_zone, resolve_zone, suggestions
 from bot.textfile import MissingFile, UnreadableFile, parse_toml, read_text
 
 FOLLOWUP_WINDOW_DAYS = (7, 14)  # the lesson: one follow-up "within 1-2 weeks"
@@ -87,11 +87,6 @@ class Config:
 Check = Callable[[Any], str | None]  # returns what was expected when the value is wrong
 
 
-class _Said(str):
-    """A check's answer that is a whole sentence already (the timezone's, with suggestions):
-    shown as it is, not as "expected …, found …"."""
-
-
 def _describe(value: Any) -> str:
     kind = type(value).__name__
     text = _SHORT_REPR.repr(value)
@@ -140,11 +135,12 @@ def _text(value: Any) -> str | None:
 def _timezone(value: Any) -> str | None:
     if not isinstance(value, str):
         return "an IANA timezone name such as \"Europe/Berlin\""
-    try:
-        config_zone(value)
-    except UserError as exc:
-        return _Said(exc.message)
-    return None
+    if known_zone(value) is not None:
+        return None
+    # Fits "expected …, found …": the zones closest to what was written.
+    near = ", ".join(f'"{z}"' for z in suggestions(value, SystemClock().now()))
+    region = " (the value found is a region, not a timezone)" if is_region(value) else ""
+    return f"an IANA timezone name{region} such as {near}"
 
 
 def config_zone(value: str) -> str:
@@ -236,9 +232,7 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None, *,
                 problems.append(f"{where}: unknown key '{section}.{key}'; known keys: {known}")
                 continue
             expected = check(value)
-            if isinstance(expected, _Said):
-                problems.append(f"{where}: key '{section}.{key}': {expected}")
-            elif expected:
+            if expected:
                 problems.append(
                     f"{where}: key '{section}.{key}': expected {expected}, found {_describe(value)}"
                 )

@@ -15,6 +15,7 @@ import textwrap
 from typing import NoReturn, TextIO
 
 from bot.display import plural
+from bot.review.answer import headline, odds, ready_answer
 from bot.review.core import review
 from bot.review.model import CHANNELS, MAX_DRAFT_CHARS, Review
 
@@ -39,22 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-_VERDICT = {"likely": "Likely", "maybe": "Maybe", "unlikely": "Unlikely"}
-
-
-def headline(r: Review) -> tuple[str, str]:
-    """The two answers in words: ready to send?, and how likely a response is."""
-    ready = ("Ready to send: yes" if r.ready else
-             f"Ready to send: no — fix {plural(len(r.must_fix), 'item')} first")
-    odds = (f"{_VERDICT[r.verdict]} to get a response: {r.likelihood} messages like this got"
-            f" one (score {r.score}/100)")
-    return ready, odds
+def answer(r: Review) -> tuple[str, str, str]:
+    """The headline, ready to send? and the chance of a response (`bot.review.answer`)."""
+    ready, why = ready_answer(r)
+    return headline(r), f"{ready} — {why}", odds(r)
 
 
 def render(r: Review, text: str, width: int = 88) -> str:
     s = r.stats
     lines = [
-        *headline(r),
+        *answer(r),
         f"Channel: {r.channel}{' (detected)' if r.channel_detected else ''}"
         + (f", follow-up (attempt {r.attempt}{', from the text' if r.attempt_detected else ''})"
            if r.followup else ""),

@@ -56,6 +56,9 @@ PRIOR: dict[str, float] = {
     "warn.pressure:problem": -1.6,
     "warn.guilt:problem": -2.0,
     "warn.caps:warning": -0.8,
+    # Not the lesson's: a mild hand-set weight for "!!!" and emoji (review finding 29). The pool
+    # has one such draft, too few to fit (`MIN_EVIDENCE`), so this is the weight it ships with.
+    "warn.tone:warning": -0.48,
     "attempt.followup_reference:warning": -0.8,
     "attempt.followup_length:warning": -0.64,
     "form.length:tip": 0.0,

@@ -9,6 +9,8 @@ from bot.review.weights import WEIGHTS
 
 Severity = Literal["problem", "warning", "tip", "good"]
 Verdict = Literal["likely", "maybe", "unlikely"]
+#: The one answer a member is shown: a must-fix item left outranks every verdict.
+Status = Literal["must_fix", "unlikely", "maybe", "likely"]
 
 #: Order findings are listed in (then by position in the draft).
 SEVERITY_ORDER: dict[str, int] = {"problem": 0, "warning": 1, "tip": 2, "good": 3}
@@ -85,8 +87,9 @@ class Stats:
 
 @dataclass(frozen=True)
 class Review:
-    """Two answers: `ready` (no must-fix item left) and `verdict`/`probability` (how likely a
-    response is, calibrated on the corpus). `score` is `base` plus every finding's points."""
+    """`verdict`/`probability`: how likely a response is, calibrated on the corpus; `score` is
+    `base` plus every finding's points. `status` folds that and the must-fix items into the one
+    answer a member reads, and `ready` follows from it, so the two can never disagree."""
 
     score: int
     verdict: Verdict
@@ -108,8 +111,15 @@ class Review:
         return tuple(f for f in self.findings if f.must_fix)
 
     @property
+    def status(self) -> Status:
+        """"must_fix" while any must-fix item is left, else the verdict."""
+        return "must_fix" if self.must_fix else self.verdict
+
+    @property
     def ready(self) -> bool:
-        return not self.must_fix
+        """Nothing must be fixed first and a reply is not unlikely: a draft scoring 0 is not
+        "ready to send" just because it has no template blank left in."""
+        return self.status in ("likely", "maybe")
 
     @property
     def likelihood(self) -> str:
@@ -122,6 +132,7 @@ class Review:
             "verdict": self.verdict,
             "probability": round(self.probability, 3),
             "likelihood": self.likelihood,
+            "status": self.status,
             "ready": self.ready,
             "must_fix": [f.rule for f in self.must_fix],
             "base": self.base,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.review.language import foreign_language
 from bot.review.model import MAX_DRAFT_CHARS
 from bot.review.text import WORD_RE, normalise, sentences
 
@@ -27,6 +28,15 @@ def is_reviewable(text: str) -> tuple[bool, str]:
         return False, (
             f"The draft is {len(text):,} characters; the limit is {MAX_DRAFT_CHARS:,}. "
             "Cold outreach works best short: cut it down and send it again."
+        )
+    # Before the word count: a draft in Chinese or Japanese has few "words" (no spaces), and
+    # telling its writer it is a one-liner would be false.
+    language = foreign_language(stripped)
+    if language is not None:
+        return False, (
+            f"I review drafts in English only, and this one looks like it is in {language}: "
+            "the lesson's rubric looks for English phrasing, so a score would mean nothing. "
+            "If you will send it in English, paste the English version."
         )
     words = WORD_RE.findall(stripped)
     if len(words) < MIN_DRAFT_WORDS:

@@ -9,10 +9,11 @@ Each rule takes the `Context` of one draft and returns its findings. Rule ids ar
   `research.missing`
 - the path: `path.mutual` (good), `path.prior_contact` (good)
 - warnings: `warn.default_invite`, `warn.placeholder`, `warn.personal_social`, `warn.generic`,
-  `warn.pitch`, `warn.flattery`, `warn.pressure`, `warn.guilt`, `warn.caps`, `warn.self_focus`
+  `warn.pitch`, `warn.flattery`, `warn.pressure`, `warn.guilt`, `warn.caps`, `warn.tone`,
+  `warn.self_focus`
 - attempts: `attempt.third`, `attempt.followup_reference`, `attempt.followup_length`
 - the channel's form: `form.note_length`, `form.length`, `form.subject`, `form.questions`,
-  `form.reading_grade`
+  `form.reading_grade`, `form.repetition`
 """
 
 from __future__ import annotations
@@ -147,10 +148,10 @@ def _f(rule: str, sev: Severity, span: tuple[int, int], message: str, hint: str)
     return Finding(rule, sev, span[0], span[1], message, hint)
 
 
-def _at_clause(ctx: Context, rule: str, sev: Severity, span: tuple[int, int], message: str,
+def _at_phrase(ctx: Context, rule: str, sev: Severity, span: tuple[int, int], message: str,
                hint: str) -> Finding:
-    """A finding on `span` widened to its clause; `{quote}` in `message` is that clause."""
-    span = _clause(ctx, span)
+    """A finding on `span` widened to its phrase; `{quote}` in `message` is that phrase."""
+    span = _phrase(ctx, span)
     return _f(rule, sev, span, message.format(quote=_quote(ctx, span)), hint)
 
 
@@ -159,13 +160,13 @@ def _when_found(
     *, clause: bool = False, matches: int = 1,
 ) -> Rule:
     """A rule that reports the first `matches` matches of `pattern`; `{quote}` in `message` is
-    the match (its whole clause when `clause`). Most rules are this shape, so they are written
+    the match (widened to its phrase when `clause`). Most rules are this shape, so they are written
     as data. A good finding never rests on a warned sentence (`Context.warned`)."""
 
     def check(ctx: Context) -> Iterable[Finding]:
         spans = ctx.rewardable(pattern) if severity == "good" else ctx.all(pattern)
         for found in spans[:matches]:
-            span = _clause(ctx, found) if clause else found
+            span = _phrase(ctx, found) if clause else found
             yield _f(rule, severity, span, message.format(quote=_quote(ctx, span)), hint)
 
     check.__name__ = rule.replace(".", "_")
@@ -178,6 +179,24 @@ _CLAUSE_END = re.compile(r"[.,;:!?\n]")
 def _clause(ctx: Context, span: tuple[int, int], limit: int = 80) -> tuple[int, int]:
     """Widen a match to the end of its clause (at most `limit` more characters)."""
     m = _CLAUSE_END.search(ctx.text, span[1], min(len(ctx.text), span[1] + limit))
+    end = m.start() if m else min(len(ctx.text), span[1] + limit)
+    end = len(ctx.text[:end].rstrip())
+    return (span[0], max(span[1], end))
+
+
+#: Where a quoted phrase stops, short of its clause's end: a conjunction or a new verb phrase
+#: ("…at Acme| and would love your advice"), a dash, an emoji or another symbol. A finding quotes
+#: what it found, not the next thing the draft says.
+_PHRASE_END = re.compile(
+    r"[.,;:!?\n()\[\]{}]|\s-+\s|[^\w\s'\"&%/#@$+\-]|\s(?:and|but|so|because|which|who|while|"
+    r"could|would|can|may|might|if|as|since|though|although|then|or)\b"
+)
+
+
+def _phrase(ctx: Context, span: tuple[int, int], limit: int = 80) -> tuple[int, int]:
+    """Widen a match to the end of its phrase (see `_PHRASE_END`): what a finding shows. The
+    rules' own logic reads the whole clause (`_clause`)."""
+    m = _PHRASE_END.search(ctx.norm, span[1], min(len(ctx.text), span[1] + limit))
     end = m.start() if m else min(len(ctx.text), span[1] + limit)
     end = len(ctx.text[:end].rstrip())
     return (span[0], max(span[1], end))
@@ -213,7 +232,7 @@ def _job_search(ctx: Context) -> list[tuple[int, int]]:
 def ask_small(ctx: Context) -> Iterable[Finding]:
     span = ctx.first_rewardable(P.SMALL_ASK)
     if span and not _job_asks(ctx):
-        span = _clause(ctx, span)
+        span = _phrase(ctx, span)
         yield _f("ask.small", "good", span,
                  f"A small, concrete ask a stranger can say yes to: “{_quote(ctx, span)}”.",
                  "Keep it this size: one question, or 15 minutes on one named topic.")
@@ -224,7 +243,7 @@ def ask_too_big(ctx: Context) -> Iterable[Finding]:
     if asks and ctx.first(P.PRIOR_CONTACT):
         # The lesson's objection is to asking a stranger; someone you met or interviewed with
         # can say yes to a job ask, so it is only mentioned, like a job search.
-        yield _at_clause(ctx, "ask.too_big", "warning", asks[0],
+        yield _at_phrase(ctx, "ask.too_big", "warning", asks[0],
                          "“{quote}” asks for a job or a referral; to someone you have met that"
                          " can work, but make it easy to say no.",
                          "Keep the ask specific (the role, the team) and give them a way out:"
@@ -240,7 +259,7 @@ def ask_too_big(ctx: Context) -> Iterable[Finding]:
         return
     search = _job_search(ctx)
     if search:
-        yield _at_clause(ctx, "ask.too_big", "warning", search[0],
+        yield _at_phrase(ctx, "ask.too_big", "warning", search[0],
                          "“{quote}” puts your job search up front; a stranger reads it as “find"
                          " me a job”.",
                          "Lead with why them and one small question; your job search can come up"
@@ -380,12 +399,12 @@ def _is_specific(ctx: Context, span: tuple[int, int]) -> bool:
 def research_specific(ctx: Context) -> Iterable[Finding]:
     specific, generic = ctx.research
     if specific:
-        yield _at_clause(ctx, "research.specific", "good", specific[0],
+        yield _at_phrase(ctx, "research.specific", "good", specific[0],
                          "Points at something specific about them: “{quote}”.",
                          "Say in one line what you took from it: that is what makes it"
                          " believable.")
     elif generic:
-        yield _at_clause(ctx, "research.generic", "tip", generic[0],
+        yield _at_phrase(ctx, "research.generic", "tip", generic[0],
                          "“{quote}” mentions their work but not which piece or what was in it:"
                          " any sender could write it to anyone.",
                          "Name the post, talk or project and the one thing you took from it:"
@@ -489,10 +508,22 @@ def _specific_detail(ctx: Context) -> tuple[int, int] | None:
     return None
 
 
+_NEXT_NAME_RE = re.compile(r"[ \t]+([A-Z][\w'&-]*[\w&])")
+
+
+def _name_run(ctx: Context, span: tuple[int, int]) -> tuple[int, int]:
+    """A detail that is a name, with the capitalised words that go on it ("Acme Health",
+    "Lisbon Data Summit"): the quote is the name, not the rest of the sentence."""
+    start, end = span
+    while (m := _NEXT_NAME_RE.match(ctx.text, end)) and m.group(1) not in _NOT_DETAILS:
+        end = m.end()
+    return start, end
+
+
 def research_detail(ctx: Context) -> Iterable[Finding]:
     span = _specific_detail(ctx)
     if span:
-        span = _clause(ctx, span)
+        span = _name_run(ctx, span)
         yield _f("research.detail", "good", span,
                  f"Names something concrete about them: “{_quote(ctx, span)}”. Specifics show it"
                  " was written for this person.",
@@ -507,7 +538,7 @@ def path_mutual(ctx: Context) -> Iterable[Finding]:
     if span is None:
         return
     if _names_someone(ctx, span):
-        span = _clause(ctx, span)
+        span = _phrase(ctx, span)
         yield _f("path.mutual", "good", span,
                  f"A warm path: “{_quote(ctx, span)}” — a named mutual connection or shared"
                  " group is the strongest opener.",
@@ -522,7 +553,7 @@ def path_mutual(ctx: Context) -> Iterable[Finding]:
 def path_prior_contact(ctx: Context) -> Iterable[Finding]:
     span = ctx.first_rewardable(P.PRIOR_CONTACT)
     if span:
-        yield _at_clause(ctx, "path.prior_contact", "good", span,
+        yield _at_phrase(ctx, "path.prior_contact", "good", span,
                          "Reminds them you have met or talked: “{quote}”. A reader who knows you"
                          " is not a cold contact.",
                          "Say where and what about in the first line, so they place you at once.")
@@ -662,6 +693,31 @@ def warn_caps(ctx: Context) -> Iterable[Finding]:
             return
 
 
+#: Runs of exclamation marks ("!!!", "?!") and emoji (the pictographic blocks and dingbats).
+_EXCLAIM_RUN = re.compile(r"[!?]*![!?]+|\?+!")
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\u203C\u2049]")
+
+
+def warn_tone(ctx: Context) -> Iterable[Finding]:
+    """A text-message tone for a first message to a stranger: "!!!" or two emoji or more. One
+    emoji or one exclamation mark is left alone."""
+    # Most drafts have no "!" and are ASCII: skip the scans (a review runs ~20 rules).
+    runs = list(_EXCLAIM_RUN.finditer(ctx.text)) if "!" in ctx.text else []
+    emoji = [] if ctx.text.isascii() else list(_EMOJI.finditer(ctx.text))
+    if not runs and len(emoji) < 2:
+        return
+    marks = [f"“{m.group(0)}”" for m in runs[:1]]
+    if len(emoji) >= 2:
+        marks.append(plural(len(emoji), "emoji", "emoji"))
+    verb = "reads" if len(emoji) < 2 else "read"  # "“!!!” reads", "3 emoji read"
+    first = min([*runs, *(emoji if len(emoji) >= 2 else [])], key=lambda m: m.start())
+    yield _f("warn.tone", "warning", first.span(),
+             f"{' and '.join(marks)} {verb} like a text to a friend; to a stranger the tone is"
+             " casual or salesy.",
+             "Use full stops and one exclamation mark at most, and leave the emoji out: the line"
+             " about their work shows your enthusiasm better.")
+
+
 def warn_self_focus(ctx: Context) -> Iterable[Finding]:
     me = sum(1 for w in ctx.words if w in P.FIRST_PERSON)
     you = sum(1 for w in ctx.words if w in P.SECOND_PERSON)
@@ -681,7 +737,7 @@ def attempt_third(ctx: Context) -> Iterable[Finding]:
     if said is None and ctx.attempt < 3:
         return
     if said is not None:
-        said = _clause(ctx, said)
+        said = _phrase(ctx, said)
         message = (f"“{_quote(ctx, said)}” says this is at least the third attempt. The lesson"
                    " allows two: the message and one follow-up.")
     else:
@@ -787,6 +843,36 @@ def form_reading_grade(ctx: Context) -> Iterable[Finding]:
                  "Split long sentences and prefer short words; aim for grade 6-8.")
 
 
+#: A sentence this long or longer, said twice, is a paste error or a spammer's padding: no real
+#: message in the corpus repeats a sentence of even three words.
+REPEAT_MIN_WORDS = 4
+
+
+def form_repetition(ctx: Context) -> Iterable[Finding]:
+    seen: dict[str, list[Sentence]] = {}
+    for i, sent in enumerate(ctx.sentences):
+        # "Hi Dana, I read…" then "I read…": the greeting is not part of what is repeated.
+        g = _GREETING_RE.match(sent.text) if i == 0 else None
+        start = sent.start + g.end() if g else sent.start
+        seen.setdefault(ctx.norm[start:sent.end].strip(), []).append(sent)
+    # A follow-up may carry the first message below it, so one copy of a sentence is its own.
+    # Words are counted only for the repeated ones: most drafts repeat nothing.
+    copies = 3 if ctx.followup else 2
+    repeats = [same for said, same in seen.items()
+               if len(same) >= copies and len(said.split()) >= REPEAT_MIN_WORDS]
+    if not repeats:
+        return
+    same = max(repeats, key=len)
+    first = same[0]
+    yield _f("form.repetition", "problem", (same[1].start, same[-1].end),
+             f"The same sentence is here {plural(len(same), 'time')}: "
+             f"“{_quote(ctx, (first.start, first.end))}”"
+             + (f", and {plural(len(repeats) - 1, 'other sentence')} repeats too."
+                if len(repeats) > 1 else "."),
+             "Say it once. A message that repeats itself reads as a paste error or as spam,"
+             " whatever else it does well.")
+
+
 RULES: tuple[Rule, ...] = (
     ask_small,
     ask_too_big,
@@ -808,6 +894,7 @@ RULES: tuple[Rule, ...] = (
     warn_pressure,
     warn_guilt,
     warn_caps,
+    warn_tone,
     warn_self_focus,
     attempt_third,
     attempt_followup_reference,
@@ -817,4 +904,5 @@ RULES: tuple[Rule, ...] = (
     form_subject,
     form_questions,
     form_reading_grade,
+    form_repetition,
 )

@@ -16,8 +16,9 @@ from bot.review.model import Finding, ReviewSettings, Verdict
 from bot.review.weights import Weights
 
 #: Findings that block "ready to send": a template blank left in, a note the channel would cut
-#: off, a third attempt (the lesson allows two).
-MUST_FIX: frozenset[str] = frozenset({"warn.placeholder", "form.note_length", "attempt.third"})
+#: off, a third attempt (the lesson allows two), a sentence pasted in again and again.
+MUST_FIX: frozenset[str] = frozenset(
+    {"warn.placeholder", "form.note_length", "attempt.third", "form.repetition"})
 
 #: Findings that are one fault under several names. A long email all about the sender and
 #: their job search is long, self-focused, hard to read and job-seeking at once; it is

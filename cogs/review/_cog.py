@@ -16,6 +16,7 @@ from bot.client import CohortBot
 from bot.display import member_text
 from bot.errors import UserError
 from bot.review import MIN_DRAFT_WORDS
+from bot.review.files import not_text
 from bot.textfile import UnreadableFile, decode_text
 from cogs._ui import NO_PINGS, explain
 from cogs.review._render import review_embed
@@ -25,8 +26,8 @@ MAX_TXT_BYTES = 64 * 1024
 HELP_TEXT = (
     "Hi! Send me a draft of a cold outreach — a LinkedIn connection note, a LinkedIn message "
     "or an email — and I'll review it against the lesson's rules and tell you whether it's "
-    "likely to get a response, and why. Paste the whole message, or attach it as a `.txt` "
-    "file. Drafts stay private. `/review` works too, and `/forget-me` deletes what I store."
+    "likely to get a response, and why. Paste the whole message, or attach it as a `.txt` or "
+    "`.md` file. Drafts stay private. `/review` works too, and `/forget-me` deletes what I store."
 )
 
 
@@ -66,22 +67,22 @@ class ReviewCog(commands.Cog):
         if not message.attachments:
             return message.content
         if len(message.attachments) > 1:
-            raise UserError("Send one draft at a time: one message, or one `.txt` file.")
+            raise UserError("Send one draft at a time: one message, or one `.txt` or `.md` file.")
         file = message.attachments[0]
         name = member_text(file.filename[:60])
-        is_text = file.filename.lower().endswith(".txt") or (
-            (file.content_type or "").startswith("text/plain"))
-        if not is_text:
-            raise UserError(f"I can't review `{name}`: I read plain text. Paste "
-                            "the draft into the message, or attach it as a `.txt` file.")
+        kind = not_text(file.filename, file.content_type)
+        if kind is not None:
+            raise UserError(f"I can't review `{name}`: it is {kind}, and I read text only. "
+                            "Paste the draft into the message, or attach it as a `.txt` or "
+                            "`.md` file.")
         if file.size > MAX_TXT_BYTES:
             raise UserError(f"`{name}` is {file.size // 1024} KiB; a draft fits "
                             "in far less. Send the draft itself.")
         try:
             return decode_text(await file.read())
         except UnreadableFile as exc:
-            raise UserError(f"`{name}` {exc}; send the draft as plain text "
-                            "(UTF-8) again.") from None
+            raise UserError(f"`{name}` {exc}; send the draft as a text file "
+                            "(UTF-8) again, or paste it into the message.") from None
 
     @app_commands.command(name="review", description="Review an outreach draft (privately)")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)

@@ -7,12 +7,10 @@ import discord
 
 from bot.display import member_text, plural
 from bot.review import CHANNEL_NAMES, Finding, Review
+from bot.review.answer import headline, odds, ready_answer
 
-VERDICT_LOOK = {
-    "likely": ("✅ Likely to get a response", 0x57F287),
-    "maybe": ("🤔 Maybe gets a response", 0xFEE75C),
-    "unlikely": ("❌ Unlikely to get a response", 0xED4245),
-}
+#: The embed's colour for each status (its words: `bot.review.answer`).
+COLOURS = {"likely": 0x57F287, "maybe": 0xFEE75C, "unlikely": 0xED4245, "must_fix": 0xE67E22}
 TOP_PROBLEMS = 3
 QUOTE_LIMIT = 80
 
@@ -46,26 +44,20 @@ def finding_line(text: str, finding: Finding) -> str:
     return f"{head}\n↳ {finding.hint}" if finding.hint else head
 
 
-def readiness(result: Review) -> str:
-    if result.ready:
-        return "**Ready to send: yes** — nothing must be fixed first."
-    return (f"**Ready to send: no** — fix the {plural(len(result.must_fix), 'item')} marked 🚫"
-            " first.")
-
-
-def review_embed(text: str, result: Review) -> discord.Embed:
-    title, colour = VERDICT_LOOK[result.verdict]
+def review_embed(text: str, result: Review, channel_from: str = "as you said") -> discord.Embed:
+    """`channel_from`: where a channel that was not detected came from."""
     channel = CHANNEL_NAMES.get(result.channel, result.channel)
-    how = "detected" if result.channel_detected else "as you said"
+    how = "detected" if result.channel_detected else channel_from
     s = result.stats
-    embed = discord.Embed(title=f"{title} — {result.score}/100", colour=colour)
+    embed = discord.Embed(title=headline(result), colour=COLOURS[result.status])
     attempt = ""
     if result.followup:
         said = ", as the draft says" if result.attempt_detected else ""
         attempt = f", follow-up (attempt {result.attempt}{said})"
+    ready, why = ready_answer(result)
     embed.description = (
-        f"{readiness(result)}\n"
-        f"Chance of a response: **{result.likelihood}** messages like this one got a reply.\n"
+        f"**{ready}** — {why}\n"
+        f"{odds(result)}\n"
         f"Reviewed as {'an' if channel[:1] in 'aeiou' else 'a'} **{channel}** ({how})"
         f"{attempt}.\n"
         f"{plural(s.characters, 'character')} · {plural(s.words, 'word')} · "

@@ -45,13 +45,13 @@ def test_json_answers_both_questions() -> None:
     its probability, and every finding's points add up to the score."""
     _, out, _ = run(["--json"], NOTE)
     d = json.loads(out)
-    assert d["ready"] is True and d["must_fix"] == []
+    assert d["ready"] is True and d["must_fix"] == [] and d["status"] == "likely"
     assert d["verdict"] == "likely" and 0.5 < d["probability"] < 1
     assert d["likelihood"].startswith("about ") and d["likelihood"].endswith(" in 10")
     assert d["score"] == max(0, min(100, d["base"] + sum(f["points"] for f in d["findings"])))
     _, out, _ = run(["--json"], "Hi [Name], following up again. " + NOTE)
     d = json.loads(out)
-    assert d["ready"] is False
+    assert d["ready"] is False and d["status"] == "must_fix"
     assert set(d["must_fix"]) == {"warn.placeholder", "attempt.third"}
     assert d["attempt"] == 3 and d["attempt_detected"] is True
     fixes = [f for f in d["findings"] if f["must_fix"]]
@@ -61,9 +61,10 @@ def test_json_answers_both_questions() -> None:
 def test_readable_report_lists_must_fix_items_first() -> None:
     code, out, _ = run(["--channel", "linkedin_note"], "Hi [Name], " + NOTE)
     assert code == 0
-    first, second = out.splitlines()[:2]
-    assert first.startswith("Ready to send: no")
-    assert "to get a response: about" in second and "/100" in second
+    head, ready, odds = out.splitlines()[:3]
+    assert head == "🚫 Not ready to send — fix 1 item first"
+    assert ready.startswith("Ready to send: no")
+    assert odds.startswith("Setting the must-fix items aside: about") and "/100" in odds
     assert out.index("Must fix before sending:") < out.index("Findings:")
     assert out.index("warn.placeholder") < out.index("research.specific")
     assert "Score: base " in out

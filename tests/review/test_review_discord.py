@@ -84,7 +84,8 @@ async def test_greetings_files_empty_and_long_text_get_clear_messages(
     await world.ada.dm("hi!")
     assert "Send me a draft" in review_of(world, world.ada).content
     await world.ada.dm("", attachments=[("cv.pdf", b"%PDF-1.4")])
-    assert "plain text" in review_of(world, world.ada).content
+    refused = review_of(world, world.ada).content
+    assert "`cv.pdf`: it is a PDF, and I read text only" in refused and "`.md`" in refused
     # Discord caps a member's message at 2,000 characters; longer drafts come as a file.
     await world.ada.dm("", attachments=[("long.txt", ("word " * 900).encode())])
     assert "4,000" in review_of(world, world.ada).content
@@ -92,6 +93,30 @@ async def test_greetings_files_empty_and_long_text_get_clear_messages(
     assert review_of(world, world.ada).embeds, "a .txt draft is reviewed"
     await world.ada.dm("", attachments=[("draft.txt", b"\xff\xfe\x00bad")])
     assert "UTF-8" in review_of(world, world.ada).content
+
+
+async def test_a_draft_in_german_is_refused_for_its_language(world: CohortWorld) -> None:
+    """Finding 18: it is an outreach message addressed to someone; only its language is wrong."""
+    await world.ada.dm("Hallo Frau Schmidt, ich habe Ihren Vortrag auf der PyCon über "
+                       "Datenqualität gesehen. Hätten Sie 15 Minuten für eine Frage zu Ihrem "
+                       "Wechsel in die Datenanalyse?")
+    answer = review_of(world, world.ada)
+    assert not answer.embeds
+    assert "English only" in answer.content and "German" in answer.content
+    assert "does not read like an outreach" not in answer.content
+
+
+@pytest.mark.parametrize("name", ["draft.md", "Draft.MARKDOWN", "draft.txt", "draft.text"])
+async def test_a_markdown_or_text_file_is_reviewed(world: CohortWorld, name: str) -> None:
+    """Finding 24: Markdown is plain text."""
+    await world.ada.dm("", attachments=[(name, f"# Draft\n\n{STRONG_DRAFT}\n".encode())])
+    assert review_of(world, world.ada).embeds, name
+
+
+async def test_a_word_document_is_refused_for_what_it_is(world: CohortWorld) -> None:
+    await world.ada.dm("", attachments=[("draft.docx", b"PK\x03\x04\x14\x00\x06\x00")])
+    answer = review_of(world, world.ada)
+    assert not answer.embeds and "it is a Word document, and I read text only" in answer.content
 
 
 async def test_a_draft_cannot_reverse_the_review_lines_that_quote_it(world: CohortWorld) -> None:

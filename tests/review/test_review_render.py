@@ -22,7 +22,8 @@ def test_a_ready_draft_says_so_with_its_odds_in_words() -> None:
     e = review_embed(GOOD, r).to_dict()
     assert e["title"].startswith("✅ Likely") and e["title"].endswith(f"— {r.score}/100")
     assert "Ready to send: yes" in e["description"]
-    assert f"**{r.likelihood}** messages like this one got a reply" in e["description"]
+    assert f"Chance of a response: {r.likelihood} messages like this one got a reply" in (
+        e["description"])
     names = [f["name"] for f in e.get("fields", [])]
     assert "Must fix before sending" not in names and "Already good" in names
 
@@ -31,7 +32,9 @@ def test_a_third_attempt_in_a_dm_is_not_ready_and_listed_first() -> None:
     r = review(THIRD)  # what a DM gets: no attempt field, the text says it
     assert r.attempt == 3 and r.attempt_detected and not r.ready
     e = review_embed(THIRD, r).to_dict()
+    assert e["title"] == "🚫 Not ready to send — fix 1 item first"  # finding 17: not "✅ Likely"
     assert "Ready to send: no" in e["description"]
+    assert "Setting the must-fix items aside" in e["description"]
     assert "attempt 3, as the draft says" in e["description"]
     fields = e["fields"]
     assert fields[0]["name"] == "Must fix before sending"

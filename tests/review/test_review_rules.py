@@ -134,6 +134,9 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("warn.caps", "warning",
      "Hi Sam, this is VERY IMPORTANT for my career. Could I ask one question?",
      "Hi Sam, I work on NASA and AWS projects at UCL. Could I ask one question?", {}),
+    ("warn.tone", "warning",
+     "hi sam!!! loved your talk 🎉 could I ask you one question 🙏",
+     "Hi Sam, I loved your talk! Could I ask you one question? 🙂", {}),
     ("warn.self_focus", "warning",
      "I am a student. I have done my degree. I think I am a great fit and I want my next role."
      " My skills are strong and I know I can do it.",
@@ -263,6 +266,10 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
      "Hi Sam, you are in Auckland, so could I ask one question about the team there?",
      "Hi Sam, you are in Auckland, so this may not suit you: I'm seeking a developer with C#"
      " skills for a Wellington role.", {"channel": "linkedin_message"}),
+    ("form.repetition", "problem",
+     "Hi Sam, I loved your talk on ramp time. I loved your talk on ramp time. Could I ask one"
+     " question?",
+     "Hi Sam, I loved your talk on ramp time. Could I ask one question about ramp time?", {}),
     ("form.reading_grade", "warning",
      "Notwithstanding considerable organizational transformation, your multidisciplinary"
      " infrastructure modernization initiative demonstrated extraordinarily sophisticated"

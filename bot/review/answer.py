@@ -1,0 +1,46 @@
+"""The review's answer in words, shared by Discord and the CLI: one headline and one "ready to
+send" line, both read off `Review.status`, so a green "Likely" can never sit above "Ready to
+send: no" (a third attempt) nor "Ready to send: yes" under a score of 0."""
+
+from __future__ import annotations
+
+from bot.display import plural
+from bot.review.model import Review, Status
+
+#: Each status as the headline shows it: its icon and its words.
+HEADLINES: dict[Status, str] = {
+    "must_fix": "🚫 Not ready to send",
+    "unlikely": "❌ Unlikely to get a response",
+    "maybe": "🤔 Maybe gets a response",
+    "likely": "✅ Likely to get a response",
+}
+
+
+def headline(r: Review) -> str:
+    """"✅ Likely to get a response — 78/100", or "🚫 Not ready to send — fix 2 items first"
+    (no score in that one: it is the fixed message's, and the draft is not that yet)."""
+    if r.status == "must_fix":
+        return f"{HEADLINES['must_fix']} — fix {plural(len(r.must_fix), 'item')} first"
+    return f"{HEADLINES[r.status]} — {r.score}/100"
+
+
+def ready_answer(r: Review) -> tuple[str, str]:
+    """("Ready to send: yes" or "…: no", why): the caller chooses how to set them off."""
+    if r.status == "must_fix":
+        return "Ready to send: no", (
+            f"fix the {plural(len(r.must_fix), 'must-fix item')} first.")
+    if r.status == "unlikely":
+        return "Ready to send: no", ("as it stands it is unlikely to get a reply; start with"
+                                     " the fixes below.")
+    if r.status == "maybe":
+        return "Ready to send: yes", "nothing blocks it, but the fixes below raise the odds."
+    return "Ready to send: yes", "nothing must be fixed first."
+
+
+def odds(r: Review) -> str:
+    """The chance of a response in words; with must-fix items left it is only the rest's, and
+    it carries the score, which the headline then leaves out."""
+    said = f"{r.likelihood} messages like this one got a reply"
+    if r.status == "must_fix":
+        return f"Setting the must-fix items aside: {said} (score {r.score}/100)."
+    return f"Chance of a response: {said}."
