@@ -12,7 +12,7 @@ from datetime import datetime
 import discord
 
 from bot.clock import at_and_in, from_ms, timestamp_markup
-from bot.display import markdown_text, plural
+from bot.display import markdown_text, member_text, plural
 from bot.followups import (
     MAX_ATTEMPTS,
     OutreachStatus,
