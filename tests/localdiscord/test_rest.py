@@ -279,6 +279,30 @@ async def test_a_full_bucket_is_answered_429_and_discord_py_waits_it_out(
     assert bot_posts == [429] + [200] * 6
 
 
+async def test_each_message_says_whom_it_would_notify(ld: LiveDiscord) -> None:
+    """`pings`: the content's mentions that allowed_mentions lets through (never embeds)."""
+    ada, mod = ld.id("ada"), ld.id("Moderator")
+    text = f"<@{ada}> <@&{mod}> @everyone"
+    path = f"/channels/{ld.id('lessons')}/messages"
+    asked = await ld.ben.say("lessons", "a question")
+    await ld.control.settings(rate_limits=False)  # seven posts in one channel's window
+    cases = [
+        ({}, [f"<@{ada}>", f"<@&{mod}>", "@everyone"]),  # Discord parses all by default
+        ({"allowed_mentions": {"parse": []}}, []),
+        ({"allowed_mentions": {"parse": [], "users": [str(ada)]}}, [f"<@{ada}>"]),
+        ({"allowed_mentions": {"parse": ["roles"]}}, [f"<@&{mod}>"]),
+        ({"message_reference": {"message_id": asked["id"]}},
+         [f"<@{ada}>", f"<@&{mod}>", "@everyone", f"<@{ld.id('ben')}> (replied to)"]),
+        ({"allowed_mentions": {"parse": [], "replied_user": False},
+          "message_reference": {"message_id": asked["id"]}}, []),
+        ({"embeds": [{"description": text}], "content": "no mention here"}, []),
+    ]
+    for extra, expected in cases:
+        status, sent = await ld.raw("POST", path, {"content": text, **extra})
+        assert status == 200, sent
+        assert (await ld.control.message(message=sent["id"]))["pings"] == expected, extra
+
+
 async def test_attachments_of_members_travel_as_base64_or_text(ld: LiveDiscord) -> None:
     blob = bytes(range(256))
     sent = await ld.ada.say("lessons", "files", attachments=[
