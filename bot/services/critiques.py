@@ -27,8 +27,13 @@ class CritiquesPort(Protocol):
 
     async def thread_state(self, example: RunExample) -> ThreadState: ...
 
+    async def find_post(self, example: RunExample, critique_id: int) -> int | None:
+        """The bot's post of this critique in the example's thread, if there is one (one the
+        bot made but never noted). `Gone` if the thread was deleted."""
+        ...
+
     async def post(self, example: RunExample, previous: int | None, author: Author,
-                   critique: CritiqueInput) -> int | None:
+                   critique: CritiqueInput, critique_id: int) -> int | None:
         """Post the critique in the example's thread, or edit its earlier post `previous`.
         Returns the new message's id; None when the earlier post was edited in place.
         `Gone` if the thread was deleted."""
@@ -92,12 +97,18 @@ class CritiquesService:
             likely=critique.likely, now_ms=to_ms(self.clock.now()),
         )
         try:
-            posted = await self.port.post(example, saved.message_id, author, critique)
+            previous = saved.message_id
+            if previous is None and saved.existed:
+                # Sent before, and the bot stopped between its post and noting it (a crash):
+                # that post is edited, not followed by a second one.
+                previous = await self.port.find_post(example, saved.id)
+            posted = await self.port.post(example, previous, author, critique, saved.id)
         except Gone:
             raise UserError(_thread_gone(example, saved=True)) from None
-        if posted is not None:
-            await critiques_store.set_critique_message(self.db, saved.id, posted)
-        return saved.message_id is None
+        noted = posted if posted is not None else previous  # a new post, or the one found
+        if noted is not None and noted != saved.message_id:
+            await critiques_store.set_critique_message(self.db, saved.id, noted)
+        return previous is None
 
     async def vote(self, message_id: int, voter_id: int, *, add: bool) -> None:
         """A 👍 on a critique's post counts as a vote, except its author's own."""

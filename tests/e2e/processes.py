@@ -96,10 +96,9 @@ class BotProcess:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-async def bot_ready(discord: DemoDiscord, bot: BotProcess) -> bool:
-    """Wait until the bot has a gateway session (it synced its commands before connecting)
-    and has gone quiet after it (its on_ready work: catch-ups, schedules); False if its
-    process ended first."""
+async def bot_connected(discord: DemoDiscord, bot: BotProcess) -> bool:
+    """Wait until the bot has a gateway session (it synced its commands before connecting);
+    False if its process ended first."""
     control = discord.control
 
     async def connected_or_gone() -> bool:
@@ -109,5 +108,11 @@ async def bot_ready(discord: DemoDiscord, bot: BotProcess) -> bool:
         return any(s["connected"] and s["seq"] >= 2 for s in sessions)  # READY, GUILD_CREATE
 
     connected = await control.wait_until(connected_or_gone, within=STARTUP)
-    alive = bot.proc is not None and bot.proc.poll() is None
-    return connected and alive and await control.quiet(period=1.0, within=STARTUP)
+    return connected and bot.proc is not None and bot.proc.poll() is None
+
+
+async def bot_ready(discord: DemoDiscord, bot: BotProcess) -> bool:
+    """Wait until the bot is connected and has gone quiet after it (its on_ready work:
+    catch-ups, schedules); False if its process ended first."""
+    return (await bot_connected(discord, bot)
+            and await discord.control.quiet(period=1.0, within=STARTUP))

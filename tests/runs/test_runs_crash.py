@@ -2,19 +2,17 @@
 thread, a forum post) but its answer never reached the bot. After the restart nothing of the
 run is left behind, and the moderator's deferred `/lesson post` gets its answer.
 
-The crash is the bot's command task cancelled while the held request is in flight: like a
-`kill -9`, nothing after that point runs (no clean-up, no answer), and the database keeps
-what was written before. `tests/e2e/test_processes.py` does the same with a real `kill -9`.
+The crash is the bot's command task cut short while the held request is in flight
+(`tests.world.cut_short`). `tests/e2e/test_processes.py` does the same with a real `kill -9`.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from localdiscord.members import InteractionResult
 from storage import runs as runs_store
-from tests.world import CohortWorld, post
+from tests.world import CohortWorld, cut_short, post
 
 LOADING = 128  # a deferred answer still "thinking"
 CUT_SHORT = "I restarted in the middle of posting run #1"
@@ -30,9 +28,7 @@ async def crash_while_held(world: CohortWorld, route: str, *, channel: object = 
     asked = await world.mod.slash("lesson post", channel=channel or world.lessons,
                                   settle=False)
     assert await world.sandbox.faults.wait_for_held(within=10)  # Discord has it, not the bot
-    for task in asyncio.all_tasks():
-        if task.get_name() == "CommandTree-invoker":
-            task.cancel()
+    assert cut_short("CommandTree-invoker")
     await world.stop_bot()
     world.sandbox.faults.release()
     if down_for:
