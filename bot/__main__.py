@@ -24,7 +24,7 @@ from bot.lessons import LessonCatalog, load_lessons
 from bot.logs import configure as configure_logging
 from bot.textfile import UnreadableFile, read_text
 from storage.db import backup_file, check_database
-from storage.lock import DatabaseInUse
+from storage.lock import DatabaseInUse, DatabaseLock
 
 if TYPE_CHECKING:
     from bot.clock import ManualClock
@@ -198,10 +198,17 @@ def _run(config_path: Path) -> int:
     config = load_config(config_path)
     if local is not None:
         config = local.configure(config)
-    # Before logging in: a database the bot cannot use is said at once, in words, rather
-    # than after connecting to Discord.
-    asyncio.run(check_database(config.storage.database))
-    return asyncio.run(_serve(config, token, local))
+    # The lock first: a second process on this database says which process holds it, and
+    # touches nothing (its checks below would probe a file in use, and could wait on the
+    # other's writes). Then, before logging in, a database the bot cannot use is said at
+    # once, in words, rather than after connecting to Discord.
+    lock = DatabaseLock.acquire(config.storage.database)
+    try:
+        asyncio.run(check_database(config.storage.database))
+        return asyncio.run(_serve(config, token, local, lock))
+    finally:
+        if lock is not None:
+            lock.release()  # the bot released it at close already; a no-op then
 
 
 def _sandbox(args: argparse.Namespace) -> int:
@@ -228,7 +235,8 @@ def _sandbox(args: argparse.Namespace) -> int:
     return sandbox_main(script=args.script, db=args.db, config_path=args.config)
 
 
-async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = None) -> int:
+async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = None,
+                 lock: DatabaseLock | None = None) -> int:
     import aiohttp
     import discord
 
@@ -246,7 +254,7 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
                   f"({exc}); start it, or unset {LOCAL_ENV} to run on Discord.",
                   file=sys.stderr)
             return 1
-    bot = CohortBot(config, clock=clock, **options)
+    bot = CohortBot(config, clock=clock, lock=lock, **options)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -51,11 +51,14 @@ class BotProcess:
     """`cohortbot run` on the local Discord, with its own database and lessons."""
 
     def __init__(self, workdir: Path, discord: DemoDiscord, *, lesson: str = "",
-                 ids: bool = False) -> None:
+                 ids: bool = False, name: str = "bot",
+                 program: tuple[str, ...] = ("-m", "bot")) -> None:
         """`lesson`: more [lesson] settings; `ids`: name the demo's ids in the config (else
-        it names none and the bot takes the local world's, bot/demo/connect.py)."""
+        it names none and the bot takes the local world's, bot/demo/connect.py); `name`:
+        its log's; `program`: what Python runs, given `run --config ...` (`-m bot`)."""
         self.workdir = workdir
-        self.log = workdir / "bot.log"
+        self.program = program
+        self.log = workdir / f"{name}.log"
         lessons = workdir / "lessons"
         if not lessons.exists():
             shutil.copytree(ROOT / "lessons", lessons)
@@ -75,7 +78,7 @@ class BotProcess:
     def start(self) -> None:
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run", "--config", str(self.config)],
+                [sys.executable, *self.program, "run", "--config", str(self.config)],
                 cwd=ROOT, stdout=log, stderr=log, env=self.env,
             )
 
