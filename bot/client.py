@@ -46,7 +46,7 @@ def cohort_intents() -> discord.Intents:
     intents.guilds = True  # channels, threads, roles
     intents.guild_messages = True  # critiques in threads
     intents.dm_messages = True  # drafts sent by DM
-    intents.guild_reactions = True  # thumbs-up votes on critiques
+    intents.guild_reactions = True  # thumbs-up votes on critiques, reactions in the threads
     intents.message_content = True
     intents.members = True
     return intents

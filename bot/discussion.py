@@ -1,11 +1,16 @@
-"""Capturing the discussion in a run's threads, in small groups: the captured message, and the
-writer that stores them.
+"""Capturing the discussion in a run's threads, in small groups: the captured message, the
+reactions on it, and the writer that stores them.
 
 Discord can deliver thousands of messages a second; SQLite with synchronous=FULL commits a few
 thousand single-row transactions a second. So captured messages wait in a short queue and are
 written in one transaction per group. The window is short (a few milliseconds), and nothing is
 lost if the bot dies inside it: the backfill at the next start re-reads the threads from the
 point its cursor has read up to, and live capture never moves that cursor.
+
+Reactions on captured messages travel the same queue, so each lands after its message. Live
+events say who reacted; the history the backfill reads says only how many (per emoji), so
+after downtime the counts are Discord's and the names are those the bot saw react
+(storage/migrations/0008_discussion_reactions.sql has the rules that keep the two consistent).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from enum import StrEnum
 from typing import Generic, NamedTuple, TypeVar
 
 log = logging.getLogger(__name__)
@@ -29,10 +35,21 @@ class AttachmentRow(NamedTuple):
     size: int
 
 
+class ReactionCount(NamedTuple):
+    """One emoji on a message as Discord's history shows it: how many, not who."""
+
+    emoji: str  # the unicode emoji, or a custom emoji's id (the key: a custom name can change)
+    name: str  # what it shows: the unicode emoji, or the custom emoji's name
+    total: int  # (not `count`: a tuple has a method of that name)
+
+
 # NamedTuples, not dataclasses: capture builds one per message at burst rates, and a tuple is
-# both the cheapest to build and already the JSON array `save_messages` sends to SQLite.
+# both the cheapest to build and already the JSON array `save_group` sends to SQLite.
 class DiscussionRow(NamedTuple):
-    """A member's message in a run's thread, as captured. Times are UTC epoch milliseconds."""
+    """A member's message in a run's thread, as captured. Times are UTC epoch milliseconds.
+
+    `reactions` is what the message's history showed (the backfill), or None for a live
+    message, which is new and has none yet (live reactions come as `ReactionChange`)."""
 
     message_id: int
     thread_id: int
@@ -44,6 +61,41 @@ class DiscussionRow(NamedTuple):
     edited_at: int | None = None
     deleted_at: int | None = None
     attachments: tuple[AttachmentRow, ...] = ()
+    reactions: tuple[ReactionCount, ...] | None = None
+
+
+class ReactionKind(StrEnum):
+    ADDED = "added"  # a member reacted
+    REMOVED = "removed"  # a member took their reaction back
+    CLEARED = "cleared"  # a moderator removed all reactions, or all of one emoji
+
+
+class ReactionChange(NamedTuple):
+    """A live reaction event on a message in a run's thread. Changes queue in the same group
+    writer as the messages, so a reaction is stored after the message it is on."""
+
+    kind: ReactionKind
+    message_id: int
+    emoji: str | None  # None for CLEARED of every emoji (see ReactionCount for the key)
+    name: str | None = None
+    user_id: int | None = None
+    user_name: str | None = None
+
+
+class MessageReaction(NamedTuple):
+    """One emoji on a stored message: Discord's count, and the members known to have reacted
+    (at most `total`; fewer when some reacted while the bot was away)."""
+
+    emoji: str
+    name: str
+    total: int
+    user_ids: tuple[int, ...]
+
+
+def reaction_key(name: str | None, custom_id: int | None) -> tuple[str, str]:
+    """(key, shown name) of an emoji (see ReactionCount): a custom emoji is known by its id."""
+    shown = name or "emoji"  # Discord sends no name for a custom emoji that was deleted
+    return (str(custom_id) if custom_id else shown), shown
 
 
 class GroupWriter(Generic[Row]):

@@ -84,6 +84,10 @@ class Acting:
     async def react(self, user_id: int, message: Message, emoji: str, *, add: bool) -> None:
         await self.actions.react(message, user_id, emoji, add=add)
 
+    async def clear_reactions(self, user_id: int, message: Message, emoji: str | None) -> None:
+        """A moderator removes all of a message's reactions, or all of one emoji."""
+        await self.actions.clear_reactions(message, user_id, emoji)
+
     # -- interactions ----------------------------------------------------------------------
     def synced_command(self, name: str, guild_id: int | None) -> dict[str, Any]:
         """The command the bot synced under `name` (the guild's first, then the global one),

@@ -345,6 +345,27 @@ class Actions:
         event = "MESSAGE_REACTION_ADD" if add else "MESSAGE_REACTION_REMOVE"
         await self.gateway.dispatch(event, data)
 
+    async def clear_reactions(self, msg: Message, actor_id: int, emoji: str | None) -> None:
+        """Remove every reaction on `msg`, or every one of `emoji`: Manage Messages (50013),
+        and never in a DM (50003). MESSAGE_REACTION_REMOVE_ALL / _REMOVE_EMOJI to the bot,
+        only when there was something to remove."""
+        channel = self.world.channels[msg.channel_id]
+        if channel.type == DM:
+            raise errors.cannot_act_on_dm()
+        if not self.world.can(channel, actor_id, MANAGE_MESSAGES):
+            raise errors.missing_permissions()
+        kept = [r for r in msg.reactions if emoji is not None and r.emoji != emoji]
+        if len(kept) == len(msg.reactions):
+            return
+        msg.reactions[:] = kept
+        data: dict[str, Any] = {"channel_id": str(msg.channel_id), "message_id": str(msg.id),
+                                "guild_id": str(channel.guild_id)}
+        if emoji is None:
+            await self.gateway.dispatch("MESSAGE_REACTION_REMOVE_ALL", data)
+        else:
+            await self.gateway.dispatch("MESSAGE_REACTION_REMOVE_EMOJI",
+                                        {**data, "emoji": payloads.emoji(emoji)})
+
     # -- guilds and channels ---------------------------------------------------------------
     async def join_guild(self, guild: Guild) -> None:
         guild.bot_joined = True

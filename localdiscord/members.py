@@ -162,6 +162,13 @@ class MemberHandle:
         await self._sb.acting.react(self.id, message, emoji, add=False)
         await self._done(settle)
 
+    async def clear_reactions(self, message: Message, emoji: str | None = None, *,
+                              settle: bool = True) -> None:
+        """A moderator removes all reactions from a message, or all of one emoji."""
+        await self._sb._flush_announcements()
+        await self._sb.acting.clear_reactions(self.id, message, emoji)
+        await self._done(settle)
+
     # -- interactions ----------------------------------------------------------------------
     async def slash(
         self, name: str, options: Mapping[str, Any] | None = None, *,

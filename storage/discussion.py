@@ -1,12 +1,18 @@
-"""Member messages in a run's threads (the discussion), and their attachments."""
+"""Member messages in a run's threads (the discussion), their attachments and reactions."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 
-from bot.discussion import AttachmentRow, DiscussionRow
-from storage.db import Database
+from bot.discussion import (
+    AttachmentRow,
+    DiscussionRow,
+    MessageReaction,
+    ReactionChange,
+    ReactionKind,
+)
+from storage.db import Database, Transaction
 
 # One statement for a whole group: the rows travel as one JSON array and SQLite unpacks them
 # with json_each. With executemany, the sqlite3 module drops and retakes the GIL for every row,
@@ -24,26 +30,72 @@ _SAVE_MESSAGES = (
 )
 
 
-async def save_messages(db: Database, rows: Sequence[DiscussionRow]) -> None:
-    """Upsert a group of messages in one transaction (idempotent: the message id is the key)."""
+# Reaction changes go into a view whose triggers apply each row in turn, in the group's order
+# (storage/migrations/0008_discussion_reactions.sql): still one statement per group.
+_APPLY_REACTIONS = (
+    "INSERT INTO discussion_reaction_changes (kind, message_id, emoji, name, user_id,"
+    " user_name, counts)"
+    " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,"
+    " value ->> 6 FROM json_each(?) ORDER BY key"
+)
+
+
+async def save_group(db: Database, rows: Sequence[DiscussionRow | ReactionChange]) -> None:
+    """Store a group of captured messages and reaction changes in one transaction.
+
+    Messages first (idempotent: the message id is the key), then the reaction changes in the
+    order they came: a backfilled message's reactions as history showed them, where they came
+    among the live events."""
     if not rows:
         return
+    messages: list[DiscussionRow] = []
+    changes: list[tuple[object, ...]] = []
+    live = False
+    for row in rows:
+        if isinstance(row, DiscussionRow):
+            messages.append(row)
+            if row.reactions is not None:
+                changes.append(("counted", row.message_id, None, None, None, None,
+                                row.reactions))
+        else:
+            changes.append(row)
+            live = True
+    unreacted: list[object] = []
+    if not live:
+        # Only counts read from history: their order does not matter, and the messages that
+        # history shows without a reaction (most of them) are cleared as one set (through the
+        # view, each costs about as much as storing the message itself).
+        unreacted = [c[1] for c in changes if not c[6]]
+        changes = [c for c in changes if c[6]]
+    async with db.transaction() as tx:
+        if messages:
+            await _save_messages(tx, messages)
+        if unreacted:
+            await tx.execute(_CLEAR_REACTIONS, (json.dumps(unreacted),))
+        if changes:
+            await tx.execute(_APPLY_REACTIONS, (json.dumps(changes),))
+
+
+_CLEAR_REACTIONS = (
+    "DELETE FROM discussion_reactions WHERE message_id IN (SELECT value FROM json_each(?))"
+)
+
+
+async def _save_messages(tx: Transaction, rows: Sequence[DiscussionRow]) -> None:
     # Field order = the column order the statement reads (value ->> 0 .. 7); the trailing
-    # attachments field is ignored there.
-    packed = json.dumps(rows)
+    # attachments and reactions fields are ignored there.
+    await tx.execute(_SAVE_MESSAGES, (json.dumps(rows),))
     attachments = [
         (r.message_id, a.attachment_id, a.filename, a.url, a.size)
         for r in rows
         for a in r.attachments
     ]
-    async with db.transaction() as tx:
-        await tx.execute(_SAVE_MESSAGES, (packed,))
-        if attachments:
-            await tx.executemany(
-                "INSERT OR IGNORE INTO discussion_attachments"
-                " (message_id, attachment_id, filename, url, size) VALUES (?, ?, ?, ?, ?)",
-                attachments,
-            )
+    if attachments:
+        await tx.executemany(
+            "INSERT OR IGNORE INTO discussion_attachments"
+            " (message_id, attachment_id, filename, url, size) VALUES (?, ?, ?, ?, ?)",
+            attachments,
+        )
 
 
 # The update-only twin of _SAVE_MESSAGES: what the backfill re-reads below its cursor may
@@ -79,6 +131,7 @@ async def delete_messages(db: Database, message_ids: Sequence[int], deleted_at: 
         for message_id in message_ids:
             await tx.execute(_DELETE, (deleted_at, message_id))
             await tx.execute(_DELETE_FILES, (message_id,))
+            await tx.execute(_DELETE_REACTIONS, (message_id,))
 
 
 async def edit_message(db: Database, message_id: int, content: str, edited_at: int) -> bool:
@@ -94,13 +147,16 @@ async def edit_message(db: Database, message_id: int, content: str, edited_at: i
 
 _DELETE = "UPDATE discussion_messages SET content = NULL, deleted_at = ? WHERE message_id = ?"
 _DELETE_FILES = "DELETE FROM discussion_attachments WHERE message_id = ?"
+_DELETE_REACTIONS = "DELETE FROM discussion_reactions WHERE message_id = ?"
 
 
 async def delete_message(db: Database, message_id: int, deleted_at: int) -> bool:
-    """The member deleted it on Discord: keep the row (order, replies) but drop the content."""
+    """The member deleted it on Discord: keep the row (order, replies) but drop the content,
+    the files and the reactions."""
     async with db.transaction() as tx:
         changed = await tx.execute(_DELETE, (deleted_at, message_id))
         await tx.execute(_DELETE_FILES, (message_id,))
+        await tx.execute(_DELETE_REACTIONS, (message_id,))
     return changed == 1
 
 
@@ -155,6 +211,34 @@ async def thread_messages(db: Database, thread_id: int) -> list[DiscussionRow]:
         )
         for r in rows
     ]
+
+
+async def thread_reactions(db: Database, thread_id: int) -> dict[int, list[MessageReaction]]:
+    """The reactions on the thread's stored messages, by message id, each emoji with the
+    members known to have reacted (in id order)."""
+    rows = await db.fetchall(
+        "SELECT r.message_id, r.emoji, r.name, r.count,"
+        " (SELECT group_concat(u.user_id) FROM (SELECT user_id FROM discussion_reactors"
+        "  WHERE message_id = r.message_id AND emoji = r.emoji ORDER BY user_id) u)"
+        " FROM discussion_reactions r JOIN discussion_messages m ON m.message_id = r.message_id"
+        " WHERE m.thread_id = ? ORDER BY r.message_id, r.emoji", (thread_id,))
+    found: dict[int, list[MessageReaction]] = {}
+    for message_id, emoji, name, count, users in rows:
+        found.setdefault(message_id, []).append(MessageReaction(
+            emoji, name, count, tuple(int(u) for u in users.split(",")) if users else ()))
+    return found
+
+
+async def forget_reactions(tx: Transaction, user_id: int) -> int:
+    """Take back every reaction the member is known to have made (for /forget-me): the counts
+    go down with the names. Returns how many."""
+    rows = await tx.fetchall(
+        "SELECT message_id, emoji FROM discussion_reactors WHERE user_id = ?", (user_id,))
+    if rows:
+        changes = [ReactionChange(ReactionKind.REMOVED, r[0], r[1], user_id=user_id)
+                   for r in rows]
+        await tx.execute(_APPLY_REACTIONS, (json.dumps(changes),))
+    return len(rows)
 
 
 async def count_messages(db: Database) -> int:

@@ -29,7 +29,7 @@ from typing import Any
 from bot.critiques import Likely
 from bot.errors import StorageError
 from bot.export.csv import FORMULA_STARTS, LINE_END, NEUTRALIZER, NUL_STANDIN
-from bot.export.model import Attachment, Critique, Message, ReplyTo, Scope
+from bot.export.model import Attachment, Critique, Message, Reaction, Reactor, ReplyTo, Scope
 from bot.export.participation import MessageActivity
 from bot.export.times import MINUTE_MS, QUARTER_MS, Calendar, Quarter
 from storage.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION
@@ -63,6 +63,7 @@ class ExampleRecord:
 class ThreadStats:
     messages: int
     attachments: int
+    reactions: int
 
 
 def _bounds(scope: Scope) -> tuple[int, int]:
@@ -98,10 +99,47 @@ def _time_sql(quarter: str, ms: str) -> tuple[str, list[str]]:
              f"{quarter}.suffix"])
 
 
-def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False
-                        ) -> tuple[str, str]:
+# A message's reactions in emoji order (the table's own: no sort), each with the members known to
+# have reacted in id order: the JSON and the CSV paths read them alike, so SQLite's CSV cell and
+# Python's (Reaction.describe) agree. `m.reactions` (the message's total) and `r.named` are
+# running counts the database keeps (storage/migrations/0008_discussion_reactions.sql), so
+# the many messages without a reaction, and reactions nobody is named for, cost no look-up. A
+# custom emoji is stored by its id, which differs from its name. None of it in a database
+# from before reactions.
+_HAS_REACTIONS = "m.reactions > 0"
+_REACTIONS = (
+    "(SELECT * FROM discussion_reactions r WHERE r.message_id = m.message_id ORDER BY r.emoji) r"
+)
+# A reactor whose name was not stored is "member <id>" (bot/export/participation.py: name_of).
+_REACTORS = (
+    "(SELECT u.user_id, coalesce(u.user_name, 'member ' || u.user_id) AS name"
+    " FROM discussion_reactors u WHERE u.message_id = r.message_id AND u.emoji = r.emoji"
+    " ORDER BY u.user_id) u"
+)
+_REACTIONS_JSON = (
+    f"CASE WHEN {_HAS_REACTIONS} THEN (SELECT json_group_array(json_array("
+    " CASE WHEN r.emoji <> r.name THEN r.emoji END, r.name, r.count,"
+    " CASE WHEN r.named THEN json((SELECT json_group_array(json_array(u.user_id, u.name))"
+    f" FROM {_REACTORS})) ELSE json_array() END)) FROM {_REACTIONS}) END"
+)
+# Reaction.describe, one per line: "👍 3 (Ada, Ben and 1 more)". It starts with an emoji or a
+# custom one's ':' (never like a formula) and Discord's names hold no NUL: a CSV cell needs
+# only the quoting (`%w`).
+_REACTIONS_CELL = (
+    f"CASE WHEN {_HAS_REACTIONS} THEN (SELECT printf('\"%w\"', group_concat("
+    "CASE WHEN r.emoji <> r.name THEN ':' || r.name || ':' ELSE r.name END || ' ' || r.count"
+    " || CASE WHEN r.named THEN ' (' || (SELECT group_concat(u.name, ', ') FROM"
+    f" {_REACTORS}) || CASE WHEN r.count > r.named THEN ' and ' || (r.count - r.named)"
+    " || ' more' ELSE '' END || ')' ELSE '' END, char(10))) FROM"
+    f" {_REACTIONS}) END"
+)
+
+
+def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False,
+                        reactions: bool = True) -> tuple[str, str]:
     """A SELECT of a thread's rows of the CSV messages table (bot/export/csv.COLUMNS), and the
-    printf format of a row.
+    printf format of a row. `reactions`: whether the database has them (one written before
+    reactions were captured has not).
 
     A row is its line as UTF-8 bytes (a BLOB: no decoding into Python text and back), or the
     message id, an integer, when SQLite cannot build it: a time outside the loaded calendar,
@@ -112,10 +150,8 @@ def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False
     edited, edited_args = _time_sql("eq", "m.edited_at")
     files, files_args = csv_cell_sql("group_concat(printf('%s (%d bytes) %s', a.filename,"
                                      " a.size, a.url), char(10))")
-    # The last cell, reactions, stays empty: the bot does not record reactions on thread
-    # messages.
     line = (f"{run_id},{example_no},%d,%d,\"member\",%d,{author},%s,{created},%s,{content},%s,"
-            + LINE_END)
+            "%s" + LINE_END)
     files_of = "FROM discussion_attachments a WHERE a.message_id = m.message_id"
     args = ["m.thread_id", "m.message_id", "m.author_id", *author_args,
             f"CASE WHEN m.reply_to_id IS NOT NULL AND ({_REPLY_STORED}) THEN m.reply_to_id END",
@@ -125,8 +161,9 @@ def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False
             *content_args,
             # Most messages have no file: the cheap EXISTS spares them the aggregate.
             f"CASE WHEN EXISTS (SELECT 1 {files_of}) THEN (SELECT printf('{files}',"
-            f" {', '.join(files_args)}) {files_of}) END"]
-    # (File names are not checked for a NUL: Discord's upload names never hold one, and a
+            f" {', '.join(files_args)}) {files_of}) END",
+            _REACTIONS_CELL if reactions else "NULL"]
+    # (File and member names are not checked for a NUL: Discord's never hold one, and a
     # second look-up per message would cost a tenth of the export.)
     python_builds = (
         "cq.id IS NULL OR (m.edited_at IS NOT NULL AND eq.id IS NULL)"
@@ -155,6 +192,14 @@ _THREAD_WHERE = (
 )
 
 
+def _reactions(packed: str) -> tuple[Reaction, ...]:
+    """The JSON `_REACTIONS_JSON` builds: [custom id or null, name, count, [[id, name]...]]."""
+    return tuple(
+        Reaction(name, total, int(custom) if custom is not None else None,
+                 tuple(Reactor(*u) for u in users))
+        for custom, name, total, users in json.loads(packed))
+
+
 class ExportReader:
     """A read-only snapshot: `with ExportReader.open(path) as reader: ...`."""
 
@@ -162,6 +207,10 @@ class ExportReader:
         self._conn = conn
         self.path = path
         self._calendar_ready = False
+        # A backup from before reactions were captured (an older schema) has none to read.
+        self._reactions = conn.execute(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+            " AND name = 'discussion_reactions'").fetchone()[0] == 1
 
     @classmethod
     def open(cls, path: Path | str) -> ExportReader:
@@ -237,17 +286,19 @@ class ExportReader:
     # --- sizes and participation ----------------------------------------------------------
 
     def thread_stats(self, thread_id: int | None, scope: Scope) -> ThreadStats:
-        """How many messages and files of the thread are exported (reads them all)."""
+        """How many messages, files and reactions of the thread are exported (reads them
+        all)."""
         if thread_id is None:
-            return ThreadStats(0, 0)
+            return ThreadStats(0, 0, 0)
         since, until = _bounds(scope)
         params = {"thread": thread_id, "since": since, "until": until}
-        count = self._conn.execute(
-            f"SELECT count(*) FROM discussion_messages m {_THREAD_WHERE}", params).fetchone()[0]
+        count, reactions = self._conn.execute(
+            f"SELECT count(*), {'sum(m.reactions)' if self._reactions else 0}"
+            f" FROM discussion_messages m {_THREAD_WHERE}", params).fetchone()
         files = self._conn.execute(
             "SELECT count(*) FROM discussion_attachments a JOIN discussion_messages m"
             f" ON m.message_id = a.message_id {_THREAD_WHERE}", params).fetchone()[0]
-        return ThreadStats(count, files)
+        return ThreadStats(count, files, reactions or 0)
 
     def message_activity(self, thread_ids: Iterable[int], scope: Scope) -> list[MessageActivity]:
         """Per author in these threads: the count, first and last activity, latest name."""
@@ -314,7 +365,8 @@ class ExportReader:
             " p.thread_id = m.thread_id AND p.created_at >= :since AND p.created_at < :until,"
             f" rc.author_name, substr(coalesce(nullif(rc.works, ''), rc.doesnt), 1, {_EXCERPT}),"
             " (SELECT json_group_array(json_array(a.attachment_id, a.filename, a.size, a.url))"
-            "  FROM discussion_attachments a WHERE a.message_id = m.message_id)"
+            "  FROM discussion_attachments a WHERE a.message_id = m.message_id),"
+            f" {_REACTIONS_JSON if self._reactions else 'NULL'}"
             " FROM discussion_messages m"
             " LEFT JOIN discussion_messages p ON p.message_id = m.reply_to_id"
             " AND p.deleted_at IS NULL"
@@ -324,7 +376,7 @@ class ExportReader:
             {"thread": thread_id, "since": since, "until": until, "only": only})
         while rows := cur.fetchmany(_FETCH):
             for (message_id, author_id, name, content, created, edited, reply_id, p_name,
-                 p_text, p_here, c_name, c_text, files) in rows:
+                 p_text, p_here, c_name, c_text, files, reactions) in rows:
                 reply = None
                 if p_name is not None:
                     reply = ReplyTo(reply_id, p_name, p_text or "", bool(p_here))
@@ -335,6 +387,7 @@ class ExportReader:
                     message_id, "member", author_id, name, content or "", created, edited,
                     reply, reply_id is not None and reply is None,
                     tuple(Attachment(*a) for a in json.loads(files)) if files != "[]" else (),
+                    _reactions(reactions) if reactions is not None else (),
                 )
 
     def csv_message_lines(self, run_id: int, example_no: int, thread_id: int | None,
@@ -356,7 +409,8 @@ class ExportReader:
             return
         self._seed_quarters(thread_id, calendar)
         since, until = _bounds(scope)
-        select, line = _csv_message_select(run_id, example_no, with_id=bool(extra))
+        select, line = _csv_message_select(run_id, example_no, with_id=bool(extra),
+                                           reactions=self._reactions)
         cur = self._conn.execute(select, {"line": line, "thread": thread_id, "since": since,
                                           "until": until})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import astuple, dataclass, fields
 
 from storage.db import Database
-from storage.discussion import ADVANCE_ALL_CURSORS
+from storage.discussion import ADVANCE_ALL_CURSORS, forget_reactions
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class MemberRecords:
     critiques: int
     votes: int
     discussion_messages: int
+    reactions: int  # on thread messages (the 👍 on critiques are the votes)
 
     @property
     def total(self) -> int:
@@ -47,7 +48,8 @@ _COUNTS = (
     " (SELECT COUNT(*) FROM review_usage WHERE user_id = ?),"
     " (SELECT COUNT(*) FROM critiques WHERE author_id = ?),"
     " (SELECT COUNT(*) FROM critique_votes WHERE voter_id = ?),"
-    " (SELECT COUNT(*) FROM discussion_messages WHERE author_id = ?)"
+    " (SELECT COUNT(*) FROM discussion_messages WHERE author_id = ?),"
+    " (SELECT COUNT(*) FROM discussion_reactors WHERE user_id = ?)"
 )
 
 
@@ -79,6 +81,8 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         settings = await tx.execute("DELETE FROM member_settings WHERE user_id = ?", (user_id,))
         reviews = await tx.execute("DELETE FROM review_usage WHERE user_id = ?", (user_id,))
         votes = await tx.execute("DELETE FROM critique_votes WHERE voter_id = ?", (user_id,))
+        # Before their messages go: the counts come down with every reaction of theirs.
+        reactions = await forget_reactions(tx, user_id)
         critiques = await tx.execute("DELETE FROM critiques WHERE author_id = ?", (user_id,))
         messages = await tx.execute(
             "DELETE FROM discussion_messages WHERE author_id = ?", (user_id,)
@@ -89,7 +93,7 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
     return Forgotten(
         MemberRecords(outreaches=outreaches, followups=followups, settings=settings,
                       reviews=reviews, critiques=critiques, votes=votes,
-                      discussion_messages=messages),
+                      discussion_messages=messages, reactions=reactions),
         critique_posts=tuple((r[0], r[1]) for r in posts),
         runs=tuple(sorted(r[0] for r in runs)),
     )

@@ -162,15 +162,30 @@ class Terminal:
         self.pending: concurrent.futures.Future[Any] | None = None
         self.tty = sys.stdin.isatty()
         self._typed: list[str] = []
+        # SIGTERM only sets `_stopping`; it raises _Stop itself only while the main thread
+        # sits in input(), the one wait that cannot poll. Raised anywhere else (inside a
+        # lock's acquire, a print, a future's bookkeeping) it could leave a lock held and
+        # the shutdown waiting on it.
+        self._stopping = False
+        self._in_input = False
 
     def _run_loop(self) -> None:
         asyncio.set_event_loop(self.loop)
         self.loop.run_forever()
 
-    def _call(self, coro: Any, timeout: float | None = None) -> Any:
+    def _on_sigterm(self, signum: int, frame: FrameType | None) -> None:
+        self._stopping = True
+        if self._in_input:
+            raise _Stop
+
+    def _call(self, coro: Any) -> Any:
         self.pending = asyncio.run_coroutine_threadsafe(coro, self.loop)
         try:
-            return self.pending.result(timeout)
+            while True:
+                if self._stopping:
+                    raise _Stop
+                with contextlib.suppress(concurrent.futures.TimeoutError):
+                    return self.pending.result(0.1)
         finally:
             self.pending = None
 
@@ -179,7 +194,7 @@ class Terminal:
                                        base_config=self.base_config)
 
     def run(self) -> int:
-        previous = signal.signal(signal.SIGTERM, _raise_stop)
+        previous = signal.signal(signal.SIGTERM, self._on_sigterm)
         if self.tty:
             with contextlib.suppress(ImportError):
                 import readline  # noqa: F401 - line editing and history for input()
@@ -205,7 +220,13 @@ class Terminal:
         return code
 
     def _read(self, prompt: str) -> str:
-        return input(prompt if self.tty else "")
+        if self._stopping:
+            raise _Stop
+        self._in_input = True
+        try:
+            return input(prompt if self.tty else "")
+        finally:
+            self._in_input = False
 
     def _loop_commands(self) -> None:
         assert self.session is not None
@@ -270,7 +291,3 @@ class Terminal:
         finally:
             signal.signal(signal.SIGINT, old_int)
             signal.signal(signal.SIGTERM, old_term)
-
-
-def _raise_stop(signum: int, frame: FrameType | None) -> None:
-    raise _Stop

@@ -87,7 +87,7 @@ def message_line(run_id: int, example_no: int, thread_id: int | None, m: Message
     edited = (cal.utc(m.edited_ms), cal.local(m.edited_ms)) if m.edited_ms is not None else (
         None, None)
     files = attachments_cell((a.filename, a.size, a.url) for a in m.attachments)
-    reactions = " ".join(f"{r.emoji} {r.total}" for r in m.reactions)
+    reactions = "\n".join(r.describe() for r in m.reactions)
     return line((
         run_id, example_no, thread_id, m.message_id, m.kind, m.author_id, m.author_name,
         m.reply_to.message_id if m.reply_to else None, cal.utc(m.created_ms),

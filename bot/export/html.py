@@ -190,8 +190,8 @@ def _message(cal: Calendar, a: str, m: Message) -> str:
             parts.append(f"<li>{link} <span class=\"small\">{plural(f.size, 'byte')}</span></li>")
         parts.append("</ul>")
     if m.reactions:
-        parts.append('<div class="small">' + " ".join(
-            f"{t(r.emoji)} {r.total}" for r in m.reactions) + "</div>")
+        parts.append('<div class="small reactions">' + " · ".join(
+            t(r.describe()) for r in m.reactions) + "</div>")
     if m.critique_id is not None:
         parts.append(f'<a class="small" href="#{a}-critique-{m.critique_id}">the critique</a>')
     parts.append("</li>\n")

@@ -1,4 +1,4 @@
-"""JSON, streamed: the shape `docs/export-schema.json` documents (schema version 1).
+"""JSON, streamed: the shape `docs/export-schema.json` documents (schema version 2).
 
 The document is written piece by piece: the small parts (run, example, critiques,
 participation) through `json.dumps`, and the messages one object per line as they come from
@@ -90,7 +90,8 @@ def _run(cal: Calendar, run: RunSection) -> dict[str, Any]:
             "examples": counts.examples, "messages": counts.messages,
             "bot_messages": counts.bot_messages,
             "critiques": counts.critiques, "votes": counts.votes,
-            "attachments": counts.attachments, "participants": counts.participants,
+            "attachments": counts.attachments, "reactions": counts.reactions,
+            "participants": counts.participants,
         },
         "tally": _tally(run.tally),
     }
@@ -115,6 +116,7 @@ def _example(cal: Calendar, example: ExampleSection) -> dict[str, Any]:
         "message_count": example.message_count,
         "bot_message_count": example.bot_message_count,
         "attachment_count": example.attachment_count,
+        "reaction_count": example.reaction_count,
     }
 
 
@@ -147,7 +149,10 @@ def _message(cal: Calendar, m: Message) -> dict[str, Any]:
         "reply_missing": m.reply_missing,
         "attachments": [{"id": str(a.id), "filename": a.filename, "size": a.size, "url": a.url}
                         for a in m.attachments],
-        "reactions": [{"emoji": r.emoji, "count": r.total} for r in m.reactions],
+        "reactions": [
+            {"emoji": r.emoji, "emoji_id": None if r.emoji_id is None else str(r.emoji_id),
+             "count": r.total, "users": [{"id": str(u.id), "name": u.name} for u in r.users]}
+            for r in m.reactions],
         "critique_id": m.critique_id,
     }
 

@@ -146,7 +146,7 @@ def _message(cal: Calendar, anchor: str, m: Message) -> str:
         extras.append(f"📎 [{name}](<{url}>) · {plural(a.size, 'byte')}" if url else
                       f"📎 {name} · {plural(a.size, 'byte')}")
     if m.reactions:
-        extras.append(" ".join(f"{md(r.emoji)} {r.total}" for r in m.reactions))
+        extras.append(" · ".join(md(r.describe()) for r in m.reactions))
     if m.critique_id is not None:
         extras.append(f"[the critique](#{anchor}-critique-{m.critique_id})")
     # A blank line ends the quote: a line right after it would be read as part of it.

@@ -18,7 +18,7 @@ from bot.export.text import plural
 from bot.export.times import Calendar
 from bot.export.verdicts import ReviewerView
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: reactions on members' messages (emoji_id, users, counts.reactions)
 
 
 class Format(StrEnum):
@@ -60,9 +60,29 @@ class Attachment(NamedTuple):
     url: str
 
 
+class Reactor(NamedTuple):
+    id: int
+    name: str
+
+
 class Reaction(NamedTuple):
-    emoji: str
+    """One emoji on a message: how many, and who where the bot knows (never all of them
+    after downtime, see bot/discussion.py; never a member who used /forget-me)."""
+
+    emoji: str  # the unicode emoji, or a custom emoji's name
     total: int
+    emoji_id: int | None = None  # a custom emoji's id
+    users: tuple[Reactor, ...] = ()  # at most `total`
+
+    def describe(self) -> str:
+        """"👍 3 (Ada, Ben and 1 more)", ":blob: 1", "🎉 2 (Ada, Cy)". storage/export.py
+        builds the same text in SQL for the CSV messages table."""
+        shown = f":{self.emoji}:" if self.emoji_id is not None else self.emoji
+        if not self.users:
+            return f"{shown} {self.total}"
+        unnamed = self.total - len(self.users)
+        more = f" and {unnamed} more" if unnamed > 0 else ""
+        return f"{shown} {self.total} ({', '.join(u.name for u in self.users)}{more})"
 
 
 class ReplyTo(NamedTuple):
@@ -134,6 +154,7 @@ class ExampleSection:
     # (a lone CSV messages or critiques table does not).
     message_count: int
     attachment_count: int
+    reaction_count: int  # on the members' messages (the bot's posts' 👍 are the votes)
     bot_message_count: int  # the bot's posts among the messages (include_bot_messages)
     critiques: tuple[Critique, ...]
     tally: Tally
@@ -149,12 +170,14 @@ class Counts:
     critiques: int
     votes: int
     attachments: int
+    reactions: int
     participants: int
 
     def describe(self) -> str:
-        """"4 critiques, 5 thread messages, 1 vote, 2 members taking part"."""
+        """"4 critiques, 5 thread messages, 3 reactions, 1 vote, 2 members taking part"."""
         return (f"{plural(self.critiques, 'critique')}, "
-                f"{plural(self.messages, 'thread message')}, {plural(self.votes, 'vote')}, "
+                f"{plural(self.messages, 'thread message')}, "
+                f"{plural(self.reactions, 'reaction')}, {plural(self.votes, 'vote')}, "
                 f"{plural(self.participants, 'member')} taking part")
 
 
@@ -187,6 +210,7 @@ class RunSection:
             critiques=sum(len(e.critiques) for e in self.examples),
             votes=sum(c.votes for e in self.examples for c in e.critiques),
             attachments=sum(e.attachment_count for e in self.examples),
+            reactions=sum(e.reaction_count for e in self.examples),
             participants=len(self.participants),
         )
 

@@ -21,6 +21,12 @@ class MessageActivity(NamedTuple):
     last_ms: int
 
 
+def name_of(member_id: int, names: Mapping[int, str]) -> str:
+    """A member's name from `names`, else "member <id>" (storage/export.py says the same for
+    a reactor whose name was not stored)."""
+    return names.get(member_id, f"member {member_id}")
+
+
 def participants(
     activity: Iterable[MessageActivity], critiques: Iterable[Critique],
     names: Mapping[int, str],
@@ -35,7 +41,7 @@ def participants(
     def get(member_id: int) -> Participant:
         found = table.get(member_id)
         if found is None:
-            found = Participant(member_id, names.get(member_id, f"member {member_id}"))
+            found = Participant(member_id, name_of(member_id, names))
         return found
 
     for a in activity:

@@ -1,12 +1,14 @@
-"""Capture of the discussion in open runs' threads: live messages, edits and deletes, and the
-backfill that reads back what was said while the bot was away.
+"""Capture of the discussion in open runs' threads: live messages, edits and deletes, the
+reactions on them, and the backfill that reads back what was said while the bot was away.
 
 Live capture queues rows in a `GroupWriter` (bot/discussion.py says why); the backfill reads
 each open thread whole: what follows its cursor goes through the same writer (the cursor
 moves only past groups that were committed, so a lost group is read again at the next
 (re)connect), and what precedes it only corrects the stored messages, so an edit or a delete
 made while the bot was away is in the database too. Nothing below the cursor is ever
-inserted: `/forget-me` moves it past a forgotten member's messages.
+inserted: `/forget-me` moves it past a forgotten member's messages. Reaction events queue in
+the same writer (a reaction lands after its message); the backfill brings each new message's
+reaction counts as history shows them (bot/discussion.py says what is known).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock, to_ms
-from bot.discussion import DiscussionRow, GroupWriter
+from bot.discussion import DiscussionRow, GroupWriter, ReactionChange
 from bot.export.times import first_snowflake_at
 from bot.services.ports import Gone, Refused
 from storage import Database
@@ -37,9 +39,9 @@ class DiscussionPort(Protocol):
     """What Discord does for capture (cogs/discussion/_port.py)."""
 
     def history(self, thread_id: int) -> AsyncIterator[tuple[int, DiscussionRow | None]]:
-        """The thread's messages, oldest first, as (message id, its row; None for a bot's
-        message, which is not stored). Raises `Gone` for a deleted thread and `Refused` for
-        one the bot may not read."""
+        """The thread's messages, oldest first, as (message id, its row with its reactions;
+        None for a bot's message, which is not stored). Raises `Gone` for a deleted thread
+        and `Refused` for one the bot may not read."""
         ...
 
 
@@ -48,10 +50,10 @@ class DiscussionService:
         self.db, self.clock, self.port = db, clock, port
         self.enabled = True  # the ingest benchmark compares with capture off
         self.threads: set[int] = set()
-        self.writer: GroupWriter[DiscussionRow] = GroupWriter(self._save)
+        self.writer: GroupWriter[DiscussionRow | ReactionChange] = GroupWriter(self._save)
 
-    async def _save(self, rows: Sequence[DiscussionRow]) -> None:
-        await discussion_store.save_messages(self.db, rows)
+    async def _save(self, rows: Sequence[DiscussionRow | ReactionChange]) -> None:
+        await discussion_store.save_group(self.db, rows)
 
     async def refresh_threads(self) -> None:
         """Which threads belong to open runs now (runs call this when they open or close)."""
@@ -62,6 +64,11 @@ class DiscussionService:
 
     def capture(self, row: DiscussionRow) -> None:
         self.writer.add(row)
+
+    def react(self, change: ReactionChange) -> None:
+        """A reaction added, removed or cleared on a message in a captured thread (one that
+        is not stored, such as the bot's own post, is ignored when the group is written)."""
+        self.writer.add(change)
 
     async def edit(self, message_id: int, content: str, edited_at: datetime | None) -> None:
         await self.writer.flush()  # the message itself may still be waiting in the queue

@@ -29,12 +29,13 @@ from bot.export.model import (
     Format,
     Message,
     Reaction,
+    Reactor,
     RunSection,
     Scope,
     Table,
     critique_post_text,
 )
-from bot.export.participation import participants
+from bot.export.participation import name_of, participants
 from bot.export.times import Calendar, short_local, snowflake_ms
 from bot.export.verdicts import reviewer_view
 from bot.lessons import LessonCatalog
@@ -217,7 +218,13 @@ class ExportService:
         tables = set(Table) if request.format is not Format.CSV or request.table is None else {
             request.table}
         stats = {e.number: reader.thread_stats(e.thread_id, scope)
-                 if Table.EXAMPLES in tables else ThreadStats(0, 0) for e in examples}
+                 if Table.EXAMPLES in tables else ThreadStats(0, 0, 0) for e in examples}
+        people = participants(
+            reader.message_activity([e.thread_id for e in examples if e.thread_id], scope),
+            critiques, request.names) if Table.PARTICIPATION in tables else ()
+        # Who voted, by name (the votes are the 👍 on the bot's posts of the critiques).
+        names = {**request.names, **{c.author_id: c.author_name for c in critiques},
+                 **{p.member_id: p.name for p in people}}
         sections = []
         for example in examples:
             text = None
@@ -225,40 +232,43 @@ class ExportService:
                 text = lesson.examples[example.number - 1].text
             sections.append(self._example_section(
                 reader, example, stats[example.number], text,
-                [c for c in critiques if c.example_no == example.number], scope, request))
-        people = participants(
-            reader.message_activity([e.thread_id for e in examples if e.thread_id], scope),
-            critiques, request.names) if Table.PARTICIPATION in tables else ()
+                [c for c in critiques if c.example_no == example.number], scope, request,
+                names))
         return RunSection(
             run.id, run.guild_id, run.channel_id, run.lesson_key,
             lesson.title if lesson else None, lesson.prompt if lesson else None, run.status,
             run.created_at, run.closed_at, tuple(sections), people,
             partial(self._csv_message_lines, reader, run, examples, critiques, scope, calendar,
-                    request),
+                    request, names),
         )
 
     def _example_section(
         self, reader: ExportReader, example: ExampleRecord, stats: ThreadStats,
         text: str | None, critiques: list[Critique], scope: Scope, request: ExportRequest,
+        names: Mapping[int, str],
     ) -> ExampleSection:
-        posts = self._bot_posts(critiques, request) if scope.include_bot_messages else []
+        posts = (self._bot_posts(critiques, request, names) if scope.include_bot_messages
+                 else [])
         return ExampleSection(
             example.number, example.title, text, example.thread_id,
-            stats.messages, stats.attachments, len(posts), tuple(critiques),
+            stats.messages, stats.attachments, stats.reactions, len(posts), tuple(critiques),
             Tally.of(c.likely for c in critiques), reviewer_view(text) if text else None,
             partial(reader.messages, example.thread_id, scope, posts),
         )
 
     @staticmethod
-    def _bot_posts(critiques: Iterable[Critique], request: ExportRequest) -> list[Message]:
+    def _bot_posts(critiques: Iterable[Critique], request: ExportRequest,
+                   names: Mapping[int, str]) -> list[Message]:
         """The bot's post of each critique, as a message of its thread (posted when its id
-        says; edited when the critique was)."""
+        says; edited when the critique was), its votes as its 👍."""
         author_id, author_name = request.bot_author
         return sorted(
             (Message(c.message_id, "bot", author_id, author_name, critique_post_text(c),
                      snowflake_ms(c.message_id),
                      c.updated_ms if c.updated_ms != c.created_ms else None,
-                     None, reactions=(Reaction(VOTE_EMOJI, c.votes),) if c.votes else (),
+                     None, reactions=(Reaction(VOTE_EMOJI, c.votes, users=tuple(
+                         Reactor(v, name_of(v, names)) for v in c.voter_ids)),)
+                     if c.votes else (),
                      critique_id=c.id)
              for c in critiques if c.message_id is not None),
             key=lambda m: m.message_id)
@@ -266,10 +276,11 @@ class ExportService:
     def _csv_message_lines(
         self, reader: ExportReader, run: RunRecord, examples: list[ExampleRecord],
         critiques: list[Critique], scope: Scope, calendar: Calendar, request: ExportRequest,
+        names: Mapping[int, str],
     ) -> Iterator[bytes]:
         for example in examples:
             posts = self._bot_posts([c for c in critiques if c.example_no == example.number],
-                                    request) if scope.include_bot_messages else []
+                                    request, names) if scope.include_bot_messages else []
             bot_lines = [(m.message_id, csv.message_line(run.id, example.number,
                                                          example.thread_id, m, calendar))
                          for m in posts]

@@ -1,5 +1,5 @@
-"""The gateway events capture listens to: new messages, edits and deletes in open runs'
-threads, and READY (after every (re)connect, the backfill)."""
+"""The gateway events capture listens to: new messages, edits, deletes and reactions in open
+runs' threads, and READY (after every (re)connect, the backfill)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import discord
 from discord.ext import commands
 
 from bot.client import CohortBot
-from cogs.discussion._port import discussion_row
+from cogs.discussion._port import ReactionEvent, discussion_row, reaction_change
 
 
 class DiscussionCog(commands.Cog):
@@ -38,6 +38,30 @@ class DiscussionCog(commands.Cog):
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if self.discussion.captures(payload.channel_id):
             await self.discussion.delete(payload.message_id)
+
+    # Reactions: every member's, on any message of the thread; those on messages that are not
+    # stored (the bot's own posts, whose 👍 are the critiques' votes) are dropped by storage.
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        self._react(payload)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        self._react(payload)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_clear_emoji(
+        self, payload: discord.RawReactionClearEmojiEvent
+    ) -> None:
+        self._react(payload)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
+        self._react(payload)
+
+    def _react(self, payload: ReactionEvent) -> None:
+        if self.discussion.captures(payload.channel_id):
+            self.discussion.react(reaction_change(payload))
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:

@@ -31,9 +31,11 @@ LABELS = {
     "critiques": ("critique", "critiques"),
     "votes": ("vote", "votes"),
     "discussion_messages": ("captured thread message", "captured thread messages"),
+    "reactions": ("reaction on a thread message", "reactions on thread messages"),
 }
-STAYS = ("What stays on Discord: the messages you wrote yourself in the lesson threads. A bot "
-         "cannot delete other people's messages: delete them yourself, or ask a moderator.")
+STAYS = ("What stays on Discord: the messages you wrote yourself in the lesson threads, and "
+         "your reactions there. A bot cannot delete other people's messages or reactions: "
+         "delete them yourself, or ask a moderator.")
 
 
 def held(kind: str, count: int) -> str:

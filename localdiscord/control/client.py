@@ -182,6 +182,10 @@ class Member:
     async def unreact(self, message: Any, emoji: str) -> None:
         await self._call("unreact", message=_id(message), emoji=emoji)
 
+    async def clear_reactions(self, message: Any, emoji: str | None = None) -> None:
+        """As a moderator: all of the message's reactions, or all of `emoji`."""
+        await self._call("clear_reactions", message=_id(message), emoji=emoji)
+
     async def start_thread(self, channel: Any, name: str, **kw: Any) -> dict[str, Any]:
         """A thread (`message=` to start it from a message; `content=` for a forum post)."""
         if "message" in kw:

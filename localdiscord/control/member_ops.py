@@ -44,6 +44,14 @@ class MemberOperations(Operations):
         await self.acting.react(user.id, self._live_message(message), emoji, add=False)
         return {}
 
+    async def clear_reactions(self, member: Any, message: Any,
+                              emoji: Any = None) -> dict[str, Any]:
+        """With Manage Messages: every reaction on the message, or every one of `emoji`."""
+        user, _ = self._member(member)
+        await self.acting.clear_reactions(user.id, self._live_message(message),
+                                          None if emoji is None else str(emoji))
+        return {}
+
     async def start_thread(self, member: Any, channel: Any, name: str, message: Any = None,
                            content: Any = None) -> dict[str, Any]:
         """A thread from `message`, a standalone thread, or (in a forum) a post."""

@@ -45,6 +45,7 @@ ROUTES: tuple[Route, ...] = (
     Route("delete", "DELETE", "/members/{member}/messages/{message}"),
     Route("react", "PUT", "/members/{member}/messages/{message}/reactions/{emoji}"),
     Route("unreact", "DELETE", "/members/{member}/messages/{message}/reactions/{emoji}"),
+    Route("clear_reactions", "DELETE", "/members/{member}/messages/{message}/reactions"),
     Route("start_thread", "POST", "/members/{member}/threads"),
     Route("slash", "POST", "/members/{member}/commands"),
     Route("autocomplete", "POST", "/members/{member}/autocomplete"),

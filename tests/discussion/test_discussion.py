@@ -97,7 +97,7 @@ async def test_a_group_that_failed_to_commit_is_recovered_by_the_backfill(
     await post(world)
     thread = world.sandbox.threads(world.lessons)[0]
     capture = world.bot.services.discussion
-    real_save = discussion_store.save_messages
+    real_save = discussion_store.save_group
     failed = []
 
     async def failing_once(db: Any, rows: Any) -> None:
@@ -106,7 +106,7 @@ async def test_a_group_that_failed_to_commit_is_recovered_by_the_backfill(
             raise OSError("disk full")
         await real_save(db, rows)
 
-    monkeypatch.setattr(discussion_store, "save_messages", failing_once)
+    monkeypatch.setattr(discussion_store, "save_group", failing_once)
     await world.ada.say(thread, "lost in a failed commit")
     await capture.flush()
     await world.ben.say(thread, "stored fine")

@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
 from bot.critiques import Likely
-from bot.discussion import AttachmentRow, DiscussionRow
+from bot.discussion import (
+    AttachmentRow,
+    DiscussionRow,
+    ReactionChange,
+    ReactionCount,
+    ReactionKind,
+)
 from bot.lessons import load_lessons
 from bot.runs import RunExample
 from bot.services.export import ExportService
@@ -24,6 +30,9 @@ ROOT = Path(__file__).resolve().parents[2]
 GUILD, CHANNEL = 900, 901
 START_MS = 1_767_603_600_000  # 2026-01-05 09:00 UTC
 THREADS = (1001, 1002, 1003)
+
+
+Reacted = tuple[str, str, int, Sequence[tuple[int, str]]]
 
 
 @dataclass
@@ -39,6 +48,8 @@ class Said:
     edited_after_ms: int | None = None
     deleted: bool = False
     files: Sequence[tuple[str, int, str]] = field(default_factory=tuple)
+    # (emoji key, name, count, (member id, name) of those known): see bot/discussion.py.
+    reactions: Sequence[Reacted] = field(default_factory=tuple)
 
 
 def message_id(index: int, after_ms: int) -> int:
@@ -46,14 +57,16 @@ def message_id(index: int, after_ms: int) -> int:
     return ((START_MS + after_ms - 1_420_070_400_000) << 22) + index
 
 
-async def store_run(path: Path, said: Sequence[Said], *, critiques: Sequence[tuple] = ()
-                    ) -> tuple[int, list[int]]:
-    """A posted run with three examples (the lesson's) and `said` in their threads.
+async def store_run(path: Path, said: Sequence[Said], *, critiques: Sequence[tuple] = (),
+                    schema: int | None = None) -> tuple[int, list[int]]:
+    """A posted run with three examples (the lesson's) and `said` in their threads, in a
+    database at the current schema or at version `schema`.
 
     `critiques`: (example, author_id, author_name, works, doesnt, likely, voter ids).
     Returns the run id and the message ids, in the order of `said`."""
-    db = await Database.open(path)
+    db = await Database.open(path, migrate=False)
     try:
+        await db.migrate(schema)
         run_id = await runs_store.create_run(
             db, guild_id=GUILD, channel_id=CHANNEL, lesson_key="networking-with-professionals",
             posted_by=1, now_ms=START_MS)
@@ -69,10 +82,17 @@ async def store_run(path: Path, said: Sequence[Said], *, critiques: Sequence[tup
                 START_MS + s.edited_after_ms if s.edited_after_ms is not None else None,
                 attachments=tuple(AttachmentRow(ids[i] + 7 + k, name, url, size)
                                   for k, (name, size, url) in enumerate(s.files)),
+                # The reactions the backfill counted, then the known members, seen live.
+                reactions=tuple(ReactionCount(key, name, total - len(users))
+                                for key, name, total, users in s.reactions
+                                if total > len(users)) if s.reactions else None,
             )
             for i, s in enumerate(said)
         ]
-        await discussion_store.save_messages(db, rows)
+        live = [ReactionChange(ReactionKind.ADDED, ids[i], key, name, user_id, user_name)
+                for i, s in enumerate(said) for key, name, _, users in s.reactions
+                for user_id, user_name in users]
+        await discussion_store.save_group(db, [*rows, *live])
         for i, s in enumerate(said):
             if s.deleted:
                 await discussion_store.delete_message(db, ids[i], START_MS + s.after_ms + 1)

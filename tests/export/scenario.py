@@ -1,6 +1,7 @@
 """A lesson run with everything an export must handle, played through the sandbox Discord:
 critiques (one edited), votes, thread messages with replies, an edit, a deletion, a file,
-hostile text, a DM draft kept by its author, and a member who then used /forget-me.
+reactions (a custom emoji too), hostile text, a DM draft kept by its author, and a member who
+then used /forget-me.
 
 The marker strings are what the tests look for (or must never find) in every export.
 """
@@ -40,6 +41,7 @@ DM_DRAFT = (
 ADA_WORKS = "Polite and short"
 ADA_DOESNT = "-1 for asking a stranger for a job"  # a CSV formula start, in a critique
 BEN_WORKS = "<b>Warm intro</b> & a real post"
+BLOB = "party_blob:880000000000000001"  # a custom emoji, as the sandbox writes one
 
 
 @dataclass
@@ -49,6 +51,8 @@ class Scenario:
     ada_critique_post: Any
     reply_to_forgotten: Any
     edited: Any
+    opening: Any  # 👍 by ada (and by cy, who is forgotten)
+    hostile: Any  # the custom emoji, by ben
 
 
 async def keep_a_dm_draft(world: CohortWorld) -> None:
@@ -84,16 +88,21 @@ async def play(world: CohortWorld) -> Scenario:
     forgotten = await world.cy.say(t1, FORGOTTEN_MESSAGE)
     reply_to_forgotten = await world.ada.say(t1, "Agreed, and it is all about the sender",
                                              reply_to=forgotten)
-    await world.ada.say(t1, HOSTILE, attachments=[("notes\u202etxt.exe", b"a file")])
+    hostile = await world.ada.say(t1, HOSTILE, attachments=[("notes\u202etxt.exe", b"a file")])
     edited = await world.ben.say(t1, FIRST_VERSION, reply_to=opening)
     await world.ben.edit(edited, EDITED)
     regret = await world.ada.say(t1, DELETED)
+    await world.ada.react(opening, "👍")
+    await world.cy.react(opening, "👍")  # goes with cy's /forget-me
+    await world.ben.react(hostile, BLOB)
+    await world.ada.react(forgotten, "🎉")  # goes with cy's message
+    await world.ben.react(regret, "👍")  # goes with the deleted message
     await world.ada.delete(regret)
     await world.ben.say(t1, FORMULA)
     await world.ben.say(threads[1], "Quiet here: nobody critiqued example 2 yet")
     await keep_a_dm_draft(world)
     await forget(world.cy)
-    return Scenario(run_id, threads, ada_post, reply_to_forgotten, edited)
+    return Scenario(run_id, threads, ada_post, reply_to_forgotten, edited, opening, hostile)
 
 
 NEVER = (FORGOTTEN_MESSAGE, FORGOTTEN_CRITIQUE, DELETED, FIRST_VERSION, "DM-DRAFT-SECRET")

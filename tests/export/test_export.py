@@ -57,6 +57,10 @@ async def db_counts(world: CohortWorld, run_id: int) -> dict[str, int]:
         "attachments": await db.fetchval(
             "SELECT count(*) FROM discussion_attachments a JOIN discussion_messages m"
             f" ON m.message_id = a.message_id WHERE m.thread_id IN ({threads})", (run_id,)),
+        "reactions": await db.fetchval(
+            "SELECT sum(r.count) FROM discussion_reactions r JOIN discussion_messages m"
+            f" ON m.message_id = r.message_id WHERE m.thread_id IN ({threads})"
+            " AND m.deleted_at IS NULL", (run_id,)),
     }
 
 
@@ -70,6 +74,7 @@ async def test_a_played_run_exports_whole_and_nothing_private(
     world: CohortWorld, fmt: str,
 ) -> None:
     played = await play(world)
+    names = {"ada": "Ada", "ben": "Ben"}  # display names (the sandbox's global names)
     result = await export(world, world.mod, format=fmt)
     assert result.callback_type == 5 and result.ephemeral  # deferred at once, privately
     (file,) = files_of(result)
@@ -89,6 +94,9 @@ async def test_a_played_run_exports_whole_and_nothing_private(
         critiques = tables["critiques.csv"]
         ada = next(c for c in critiques if c["author_name"].lower() == "ada")
         assert ada["doesnt"] == "'" + ADA_DOESNT and ada["votes"] == "1"
+        reacted = {m["message_id"]: m["reactions"] for m in messages if m["reactions"]}
+        assert reacted == {str(played.opening.id): f"👍 1 ({names['ada']})",
+                           str(played.hostile.id): f":party_blob: 1 ({names['ben']})"}
     else:
         text = file.data.decode("utf-8")
     assert_nothing_private(text)
@@ -105,6 +113,9 @@ async def test_a_played_run_exports_whole_and_nothing_private(
         assert run["counts"]["critiques"] == counts["critiques"] == 2
         assert run["counts"]["votes"] == counts["votes"] == 1
         assert run["counts"]["attachments"] == counts["attachments"] == 1
+        assert run["counts"]["reactions"] == counts["reactions"] == 2
+        assert sum(e["reaction_count"] for e in run["examples"]) == 2
+        assert sum(r["count"] for m in messages for r in m["reactions"]) == 2
         by_id = {m["id"]: m for m in messages}
         reply = by_id[str(played.reply_to_forgotten.id)]
         assert reply["reply_to"] is None and reply["reply_missing"]
@@ -113,6 +124,16 @@ async def test_a_played_run_exports_whole_and_nothing_private(
         assert edited["reply_to"]["in_export"]
         hostile = next(m for m in messages if m["content"] == HOSTILE)
         assert hostile["attachments"][0]["filename"] == "notes\u202etxt.exe"
+        assert hostile["reactions"] == [{
+            "emoji": "party_blob", "emoji_id": "880000000000000001", "count": 1,
+            "users": [{"id": str(world.ben.id), "name": names["ben"]}]}]
+        assert by_id[str(played.opening.id)]["reactions"] == [{
+            "emoji": "👍", "emoji_id": None, "count": 1,
+            "users": [{"id": str(world.ada.id), "name": names["ada"]}]}]
+        # Reactions are not votes: ada's 👍 on a thread message counts for nothing there
+        # (her one vote was on cy's critique, gone with cy's /forget-me).
+        ada = next(p for p in run["participation"] if p["member"]["id"] == str(world.ada.id))
+        assert ada["votes_given"] == 0
         tally = run["examples"][0]["tally"]
         assert tally == {"yes": 0, "no": 1, "unsure": 0}
         assert "lesson's rules say" in run["examples"][0]["comparison"]
@@ -122,11 +143,13 @@ async def test_a_played_run_exports_whole_and_nothing_private(
         assert "&lt;script&gt;" in text and "[U+202E]" in text
         assert 'href="javascript' not in text and 'src="' not in text
         assert "(edited" in text and "<svg" in text
+        assert f":party_blob: 1 ({names['ben']})" in text
     if fmt == "markdown":
         assert "\\<script\\>" in text and "\\!\\[pixel\\]" not in text
         assert "!\\[pixel\\]" in text  # no image syntax left: nothing is fetched
         assert "\\[click me\\]" in text and "\\[U+202E\\]" in text
         assert "| Member |" in text and "edited" in text
+        assert f":party\\_blob: 1 ({names['ben']})" in text
 
 
 async def test_json_scope_filters_by_example_and_dates(world: CohortWorld) -> None:
@@ -140,7 +163,7 @@ async def test_json_scope_filters_by_example_and_dates(world: CohortWorld) -> No
     doc = json.loads(files_of(later)[0].data)
     assert doc["runs"][0]["counts"] == {"examples": 3, "messages": 0, "bot_messages": 0,
                                         "critiques": 0, "votes": 0, "attachments": 0,
-                                        "participants": 0}
+                                        "reactions": 0, "participants": 0}
     assert doc["scope"]["since"]["utc"] == "2026-01-06T00:00:00.000Z"
     assert played.run_id == doc["runs"][0]["id"]
 
@@ -154,7 +177,9 @@ async def test_bot_messages_join_the_conversation_on_request(world: CohortWorld)
     bots = [m for m in first["messages"] if m["kind"] == "bot"]
     assert [m["id"] for m in bots] == [str(played.ada_critique_post.id)]
     assert bots[0]["author"]["id"] == str(world.bot.user.id)  # type: ignore[union-attr]
-    assert bots[0]["reactions"] == [{"emoji": "👍", "count": 1}]
+    assert bots[0]["reactions"] == [{  # the vote: ben's (cy's went with /forget-me)
+        "emoji": "👍", "emoji_id": None, "count": 1,
+        "users": [{"id": str(world.ben.id), "name": "Ben"}]}]
     ids = [int(m["id"]) for m in first["messages"]]
     assert ids == sorted(ids)  # in the thread's order
     assert len(ids) == first["message_count"] + first["bot_message_count"]

@@ -3,6 +3,7 @@ what it cannot read, and reads one consistent moment while the bot keeps writing
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sqlite3
@@ -11,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.errors import StorageError, UserError
-from bot.export.model import Format, Scope
+from bot.export.model import Format, Scope, Table
 from bot.services.export import ExportRequest
 from storage import SCHEMA_VERSION, Database
-from storage.db import backup_file
+from storage.db import MIGRATIONS, backup_file
 from storage.export import ExportReader
 from tests.export.data import THREADS, Said, service, store_run
 
@@ -36,6 +37,26 @@ async def test_a_backup_exports_and_stays_untouched(tmp_path: Path) -> None:
     # Reading a WAL database makes SQLite create its companions; nothing is written there.
     wal = folder / "b.db-wal"
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+# The schema just before reactions were captured.
+BEFORE_REACTIONS = next(
+    n for n, name, _ in MIGRATIONS if name.endswith("_discussion_reactions.sql")) - 1
+
+
+async def test_a_backup_from_before_reactions_exports_without_them(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    await store_run(path, [Said(1, "Ada", "said before reactions were kept")],
+                    schema=BEFORE_REACTIONS)
+    (run,) = export_json(path)["runs"]
+    assert run["counts"]["reactions"] == 0
+    (message,) = run["examples"][0]["messages"]
+    assert message["content"] == "said before reactions were kept"
+    assert message["reactions"] == []
+    out = io.BytesIO()
+    service(path).write(ExportRequest(Format.CSV, table=Table.MESSAGES), out)
+    (row,) = csv.DictReader(io.StringIO(out.getvalue().decode("utf-8-sig"), newline=""))
+    assert row["content"] == "said before reactions were kept" and row["reactions"] == ""
 
 
 async def test_the_export_never_writes_the_database(tmp_path: Path) -> None:

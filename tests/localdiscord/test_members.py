@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import discord
+import pytest
 from discord.ext import commands
+
+from localdiscord.errors import DiscordError
 
 from .live import LiveDiscord
 from .plain_bot import PlainBot
@@ -33,6 +36,16 @@ class Recorder(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         self.events.append(("unreact", str(payload.emoji)))
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_clear_emoji(
+        self, payload: discord.RawReactionClearEmojiEvent
+    ) -> None:
+        self.events.append(("clear emoji", str(payload.emoji)))
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
+        self.events.append(("clear", payload.message_id))
 
 
 async def recorder(ld: LiveDiscord) -> Recorder:
@@ -64,6 +77,60 @@ async def test_member_messages_reach_the_bot(ld: LiveDiscord) -> None:
     assert reply.reference.message_id == int(first["id"])
     dm = rec.events[5][1]
     assert isinstance(dm, discord.Message) and isinstance(dm.channel, discord.DMChannel)
+
+
+BLOB = "blob:880000000000000001"  # a custom emoji, as the local Discord writes one: "name:id"
+SHOWN = "<:blob:880000000000000001>"
+
+
+async def test_reactions_in_a_thread_reach_the_bot_and_its_history(ld: LiveDiscord) -> None:
+    rec = await recorder(ld)
+    note = await ld.ada.say("lessons", "my note")
+    thread = await ld.ada.start_thread("lessons", "about my note", message=note)
+    first = await ld.ada.say(thread["id"], "inside the thread")
+    await ld.ben.react(first, "👍")
+    await ld.mod.react(first, "👍")
+    await ld.ben.react(first, BLOB)
+    await ld.ben.unreact(first, "👍")
+
+    assert ld.client is not None
+    live = ld.client.get_channel(int(thread["id"]))
+    assert isinstance(live, discord.Thread)
+    (fetched,) = [m async for m in live.history(limit=5) if m.id == int(first["id"])]
+    assert {str(r.emoji): r.count for r in fetched.reactions} == {"👍": 1, SHOWN: 1}
+    custom = next(r.emoji for r in fetched.reactions if not isinstance(r.emoji, str))
+    assert isinstance(custom, discord.PartialEmoji) and custom.id == 880000000000000001
+
+    with pytest.raises(DiscordError) as refused:
+        await ld.ben.clear_reactions(first)  # needs Manage Messages
+    assert (refused.value.status, refused.value.code) == (403, 50013)
+    await ld.mod.clear_reactions(first, BLOB)
+    await ld.mod.clear_reactions(first)
+    await ld.mod.clear_reactions(first)  # nothing left: no event
+    assert (await ld.control.message(message=first["id"])).get("reactions", []) == []
+    assert [e for e in rec.events if e[0] != "message"] == [
+        ("react", "👍"), ("react", "👍"), ("react", SHOWN), ("unreact", "👍"),
+        ("clear emoji", SHOWN), ("clear", int(first["id"])),
+    ]
+
+
+class NoReactions(PlainBot):
+    """Asks for no GUILD_MESSAGE_REACTIONS intent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._connection._intents.guild_reactions = False
+
+
+async def test_reaction_events_need_the_intent(live: LiveDiscord) -> None:
+    await live.start_bot(NoReactions)
+    assert isinstance(live.client, commands.Bot)
+    rec = Recorder()
+    await live.client.add_cog(rec)
+    note = await live.ada.say("lessons", "react to me")
+    await live.ben.react(note, "👍")
+    await live.mod.clear_reactions(note)
+    assert [kind for kind, _ in rec.events] == ["message"]
 
 
 async def test_select_menu(ld: LiveDiscord) -> None:
