@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=_port, default=0, help="with --serve: default any free")
     sandbox.add_argument("--info", type=Path,
                          help="with --serve: write the info JSON (URLs, token, ids) to FILE")
+    sandbox.add_argument("--no-validate", action="store_true",
+                         help="with --serve: do not check requests against Discord's OpenAPI "
+                              "spec (benchmarks: they measure the bot, not the checks)")
 
     review = sub.add_parser("review", help="review an outreach draft offline", add_help=False)
     review.add_argument("args", nargs=argparse.REMAINDER)
@@ -136,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sandbox" and args.serve:
             from bot.demo.serve import main as serve_main
 
-            return serve_main(port=args.port, info=args.info)
+            return serve_main(port=args.port, info=args.info, validate=not args.no_validate)
         if args.command == "sandbox":
             return _sandbox(args)
     except ConfigError as exc:

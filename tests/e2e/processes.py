@@ -23,11 +23,13 @@ STARTUP = 60.0  # seconds a process has to come up on a loaded machine
 
 
 class DemoDiscord:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, validate: bool = True) -> None:
+        """`validate`: check every request against Discord's spec (off: benchmarks)."""
         self.info_path = workdir / "localdiscord.json"
         self.log = workdir / "localdiscord.log"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "sandbox", "--serve", "--info", str(self.info_path)],
+            [sys.executable, "-m", "bot", "sandbox", "--serve", "--info", str(self.info_path),
+             *(() if validate else ("--no-validate",))],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log.open("wb"), text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
