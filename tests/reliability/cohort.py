@@ -160,6 +160,8 @@ class Ledger:
     tried: set[tuple[int, int, str]] = field(default_factory=set)  # sent, never confirmed
     postings: list[str] = field(default_factory=list)  # /lesson post interaction ids
     failed_interactions: int = 0  # not acknowledged in time: the bot was down
+    unconfirmed: int = 0  # critique forms sent whose answer never said "posted"
+    summaries: list[str] = field(default_factory=list)  # /lesson summary interaction ids
 
 
 class Members:
@@ -252,7 +254,15 @@ class Members:
             self.ledger.critiques[key] = works
             self.ledger.tried.discard(key)
             return True
+        self.ledger.unconfirmed += 1
         return False
+
+    async def summary(self) -> None:
+        """A member's own /lesson summary (the check reads how it was answered)."""
+        with contextlib.suppress(DiscordError, ControlError):
+            asked = await self.control.member(self.rng.choice(self.cohort.members)).slash(
+                "lesson summary", channel="lessons")
+            self.ledger.summaries.append(asked["id"])
 
     @staticmethod
     def _mark(message: dict[str, Any]) -> tuple[int, int]:
@@ -268,17 +278,19 @@ class Members:
         return await self.control.interaction(interaction=asked["id"], wait="final",
                                               within=self.answer_within)
 
-    async def keep_acting(self, stop: asyncio.Event, *, pace: float = 0.2) -> None:
+    async def keep_acting(self, stop: asyncio.Event, *, pace: float = 0.2,
+                          interactions: bool = True) -> None:
         """Post, edit, delete and critique until `stop` is set, one act every `pace` s or so
-        (critiques in a loop of their own, since each waits for its answers)."""
+        (critiques in a loop of their own, since each waits for its answers; now and then a
+        /lesson summary among them). Without `interactions`, only the thread messages."""
         async def threads() -> None:
             while not stop.is_set():
                 await (self.post() if self.rng.random() < 0.75 else self.edit_or_delete())
                 await _pause(stop, self.rng.uniform(0.5, 1.5) * pace)
 
         async def critiques() -> None:
-            while not stop.is_set():
-                await self.critique()
+            while interactions and not stop.is_set():
+                await (self.summary() if self.rng.random() < 0.2 else self.critique())
                 await _pause(stop, self.rng.uniform(0.5, 1.5) * pace)
 
         await asyncio.gather(threads(), critiques())
@@ -290,10 +302,11 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
 
 
 async def acting(members: Members, body: Callable[[], Awaitable[None]],
-                 pace: float = 0.2) -> None:
+                 pace: float = 0.2, *, interactions: bool = True) -> None:
     """Run `body` while the members keep acting; they stop (and finish their act) after."""
     stop = asyncio.Event()
-    crowd = asyncio.create_task(members.keep_acting(stop, pace=pace))
+    crowd = asyncio.create_task(members.keep_acting(stop, pace=pace,
+                                                    interactions=interactions))
     try:
         await body()
     finally:
@@ -328,6 +341,7 @@ class Postings:
     removed: int  # cut short and taken down
     half_made: int  # anything else: a run missing parts, or parts of no open run
     left_thinking: int  # /lesson post answers still "thinking"
+    how: Counter[str]  # what each half-made one is
 
 
 async def check_postings(cohort: Cohort, db: Database, ledger: Ledger) -> Postings:
@@ -337,6 +351,7 @@ async def check_postings(cohort: Cohort, db: Database, ledger: Ledger) -> Postin
     threads = {int(t["id"]) for t in await cohort.control.threads(channel="lessons")}
     expected_posts: set[int] = set()
     expected_threads: set[int] = set()
+    how: Counter[str] = Counter()
     whole = 0
     for run in runs:
         examples = await runs_store.run_examples(db, run.id)
@@ -344,9 +359,19 @@ async def check_postings(cohort: Cohort, db: Database, ledger: Ledger) -> Postin
         mine = {e.thread_id for e in examples}
         expected_posts |= {p for p in parts if p is not None}
         expected_threads |= {t for t in mine if t is not None}
-        whole += len(examples) == 3 and parts <= on_discord and mine <= threads
-    half = len(runs) - whole + len(stale)
-    half += len(on_discord - expected_posts) + len(threads - expected_threads)
+        if len(examples) != 3:
+            how[f"{run.status} run with {len(examples)} examples"] += 1
+        elif not parts <= on_discord:
+            how[f"{run.status} run missing posts"] += 1
+        elif not mine <= threads:
+            how[f"{run.status} run missing threads"] += 1
+        else:
+            whole += 1
+    how["run still posting"] += len(stale)
+    how["post of no run"] += len(on_discord - expected_posts)
+    how["thread of no run"] += len(threads - expected_threads)
+    how = +how  # (drops the zero counts)
+    half = sum(how.values())
     thinking = 0
     removed = 0
     for asked in ledger.postings:
@@ -354,7 +379,7 @@ async def check_postings(cohort: Cohort, db: Database, ledger: Ledger) -> Postin
         thinking += answer is not None and bool(answer["flags"] & LOADING)
         removed += answer is not None and "I restarted in the middle of posting" in answer[
             "content"]
-    return Postings(whole, removed, half, thinking)
+    return Postings(whole, removed, half, thinking, how)
 
 
 @dataclass(frozen=True)
@@ -417,3 +442,19 @@ async def check_critiques(cohort: Cohort, db: Database, ledger: Ledger) -> Criti
                if text.get((run, example, ids[member])) != works)
     return Critiques(len(ledger.critiques), lost, sum(n - 1 for n in stored.values() if n > 1),
                      posts_doubled)
+
+
+@dataclass(frozen=True)
+class Summaries:
+    asked: int
+    answered: int  # with the summary embed and its chart
+
+
+async def check_summaries(cohort: Cohort, ledger: Ledger) -> Summaries:
+    answered = 0
+    for asked in ledger.summaries:
+        final = await cohort.control.interaction(interaction=asked, wait="final", within=30)
+        said = [final["response"] or {}, *final["followups"]]
+        answered += any("summary" in e.get("title", "") for m in said
+                        for e in m.get("embeds", []))
+    return Summaries(len(ledger.summaries), answered)

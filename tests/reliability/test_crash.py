@@ -89,7 +89,7 @@ async def test_kill_9_at_random_moments_loses_and_doubles_nothing(tmp_path: Path
         assert (reminders.lost, reminders.twice, reminders.not_marked_sent) == (0, 0, 0)
         assert capture.lost == 0, capture.how
         assert (critiques.lost, critiques.stored_twice, critiques.posts_doubled) == (0, 0, 0)
-        assert (runs.half_made, runs.left_thinking) == (0, 0)
+        assert (runs.half_made, runs.left_thinking) == (0, 0), runs.how
         assert capture.messages and critiques.confirmed  # the members did get through
     finally:
         if cohort.bot.proc is not None and cohort.bot.proc.poll() is None:
