@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import random
 import re
 from collections import Counter
@@ -37,15 +36,21 @@ from storage import followups as followups_store
 from storage import runs as runs_store
 from tests.e2e.processes import BotProcess, DemoDiscord, bot_connected, bot_ready
 
-FULL = os.environ.get("COHORTBOT_RELIABILITY") == "full"  # `make reliability`
 REMINDER_ID = re.compile(r"cohort:fu:\w+:(\d+):(\d+)")
 LOADING = 128  # a deferred answer still "thinking"
 CRITIQUE_BUTTON = "cohort:critique:"
 
 
-def scaled(short: int, full: int) -> int:
-    """`make test` runs the short version of every scenario, `make reliability` the full."""
-    return full if FULL else short
+class Scale:
+    """A scenario's sizes: `scaled(short, full)` is `short` in the version `make test` runs
+    (a few iterations) and `full` in the one `make reliability` runs (tests/reliability/
+    conftest.py makes both)."""
+
+    def __init__(self, full: bool) -> None:
+        self.full = full
+
+    def __call__(self, short: int, full: int) -> int:
+        return full if self.full else short
 
 
 def summary(scenario: str, **counts: object) -> str:

@@ -22,12 +22,12 @@ from tests.e2e.processes import DemoDiscord
 from .cohort import (
     Cohort,
     Members,
+    Scale,
     acting,
     check_capture,
     check_critiques,
     check_reminders,
     check_summaries,
-    scaled,
     summary,
 )
 
@@ -47,7 +47,9 @@ async def add_faults(cohort: Cohort, seed: int) -> None:
     await add(kind="latency", times=0, probability=0.2, seed=seed + 4, seconds=0.3)
 
 
-async def test_with_a_tenth_of_requests_failing_everything_arrives_once(tmp_path: Path) -> None:
+async def test_with_a_tenth_of_requests_failing_everything_arrives_once(
+    tmp_path: Path, scaled: Scale,
+) -> None:
     rng = random.Random(7)
     discord = DemoDiscord(tmp_path)
     cohort = Cohort(tmp_path, discord)

@@ -17,13 +17,13 @@ import pytest
 
 from tests.e2e.processes import DemoDiscord, bot_connected
 
-from .cohort import Cohort, Members, acting, check_capture, scaled, summary
+from .cohort import Cohort, Members, Scale, acting, check_capture, summary
 
 pytestmark = pytest.mark.process
 
 
 async def test_changes_made_while_the_gateway_was_down_all_reach_the_database(
-    tmp_path: Path,
+    tmp_path: Path, scaled: Scale,
 ) -> None:
     rng = random.Random(5)
     discord = DemoDiscord(tmp_path)

@@ -21,11 +21,11 @@ from tests.e2e.processes import BotProcess, DemoDiscord, bot_connected
 from .cohort import (
     Cohort,
     Members,
+    Scale,
     acting,
     check_capture,
     check_critiques,
     check_reminders,
-    scaled,
     summary,
 )
 
@@ -36,7 +36,9 @@ WITHOUT_LOCKS = ("-c", "import fcntl, sys\nfcntl.flock = lambda fd, op: None\n"
                        "from bot.__main__ import main\nsys.exit(main(sys.argv[1:]))")
 
 
-async def test_a_second_bot_stands_aside_saying_why_then_takes_over(tmp_path: Path) -> None:
+async def test_a_second_bot_stands_aside_saying_why_then_takes_over(
+    tmp_path: Path, scaled: Scale,
+) -> None:
     rng = random.Random(2)
     discord = DemoDiscord(tmp_path)
     cohort = Cohort(tmp_path, discord)
@@ -91,7 +93,7 @@ async def test_a_second_bot_stands_aside_saying_why_then_takes_over(tmp_path: Pa
 
 
 async def test_two_bots_where_locks_do_not_hold_still_deliver_and_store_once(
-    tmp_path: Path,
+    tmp_path: Path, scaled: Scale,
 ) -> None:
     rng = random.Random(3)
     discord = DemoDiscord(tmp_path)
