@@ -141,7 +141,12 @@ async def _burst(workdir: Path, members: int, size: int) -> list[tuple[str, floa
         forms = {"critique form": await burst.opened_forms("critique", shuffled[:forms_each]),
                  "review form": await burst.opened_forms(
                      "review", shuffled[forms_each:2 * forms_each])}
-        return await burst.measure(burst.plan(size, rng, forms))
+        acks = await burst.measure(burst.plan(size, rng, forms))
+        # The work behind the acknowledgements (critiques posted at the threads' rate limit)
+        # finishes before the bot is stopped: stopped mid-work, it would log each cut-off
+        # request as an error.
+        await control.quiet(period=1.0, within=300)
+        return acks
     finally:
         if bot.proc is not None:
             bot.stop()

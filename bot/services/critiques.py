@@ -46,7 +46,9 @@ class CritiquesService:
 
     async def open_example(self, run_id: int, example_no: int) -> tuple[Run, RunExample]:
         """The run and example a critique is for; `UserError` unless it takes critiques."""
-        run = await runs_store.get_run(self.db, run_id)
+        return await self._taking(await runs_store.get_run(self.db, run_id), example_no)
+
+    async def _taking(self, run: Run | None, example_no: int) -> tuple[Run, RunExample]:
         if run is None or run.status is RunStatus.POSTING:
             raise UserError("This lesson run no longer exists.")
         if run.status is RunStatus.CLOSED:
@@ -60,10 +62,12 @@ class CritiquesService:
     async def choose(self, guild_id: int, channel_id: int, example_no: int | None,
                      run_id: int | None) -> tuple[Run, RunExample]:
         """/critique's example: inside an example's thread, that one; else `example_no` of
-        run `run_id`, or of the latest open run."""
-        found = await runs_store.example_for_thread(self.db, channel_id)
-        if found is not None and example_no is None and run_id is None:
-            return await self.open_example(found[0].id, found[1].example_no)
+        run `run_id`, or of the latest open run. (Each query here comes before the form
+        opens, within Discord's 3 s: none is asked that the answer does not need.)"""
+        if example_no is None and run_id is None:
+            found = await runs_store.example_for_thread(self.db, channel_id)
+            if found is not None:
+                return await self._taking(found[0], found[1].example_no)
         if example_no is None:
             raise UserError("Which example? Give `example`, or run /critique inside an "
                             "example's thread.")
@@ -71,7 +75,7 @@ class CritiquesService:
                   else await runs_store.latest_run(self.db, guild_id, open_only=True))
         if latest is None or latest.guild_id != guild_id:
             raise UserError("There is no open lesson run here to critique.")
-        return await self.open_example(latest.id, example_no)
+        return await self._taking(latest, example_no)
 
     async def existing(self, run: Run, example: RunExample, author_id: int
                        ) -> CritiqueInput | None:

@@ -167,10 +167,13 @@ class RunsService:
     # --- posting ------------------------------------------------------------------------------
 
     async def post(self, lesson: Lesson, channel_id: int, *, posted_by: int | None,
-                   occurrence: str | None = None, answer: PendingAnswer | None = None) -> int:
+                   occurrence: str | None = None, answer: PendingAnswer | None = None,
+                   recorded: Callable[[], Awaitable[None]] | None = None) -> int:
         """Post a run of `lesson`; returns its number. `UserError` when it cannot be made.
-        `answer`: the moderator's deferred interaction, kept until `answered(run)` says its
-        answer went out (a restart before that answers it)."""
+        `answer`: the moderator's interaction, kept until `answered(run)` says its answer
+        went out (a restart before that answers it); `recorded`: called once the run and
+        `answer` are written down, before anything is posted (the cog defers there: a bot
+        killed between its deferral and that write would leave the moderator "thinking")."""
         target = self.port.target(channel_id)
         if target is None:
             raise UserError(f"<#{channel_id}> is gone or is not a text or forum channel.")
@@ -184,6 +187,12 @@ class RunsService:
         )
         if run_id is None:
             raise UserError("That scheduled posting was already made.")
+        if recorded is not None:
+            try:
+                await recorded()
+            except Exception:  # (the interaction expired meanwhile, say): nothing was posted
+                await self._discard(run_id)
+                raise
 
         async def created(part: PostingPart) -> None:
             # Written down at once: if the bot dies mid-posting, start-up removes it.

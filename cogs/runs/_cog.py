@@ -76,11 +76,16 @@ class RunsCog(commands.Cog):
         chosen = self.lessons.get(lesson)
         assert interaction.guild is not None  # guild_only group
         target = channel or self._configured_channel(interaction.guild)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        # Kept with the run until answered: a restart mid-posting still answers it.
+        # Kept with the run until answered: a restart mid-posting still answers it (in
+        # place once deferred; by DM if the bot died before it deferred).
         waiting = PendingAnswer(interaction.application_id, interaction.token, member.id,
                                 to_ms(interaction.created_at))
-        run_id = await self.runs.post(chosen, target.id, posted_by=member.id, answer=waiting)
+
+        async def defer() -> None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
+        run_id = await self.runs.post(chosen, target.id, posted_by=member.id, answer=waiting,
+                                      recorded=defer)
         run = await self.runs.resolve(interaction.guild.id, run_id)
         await interaction.followup.send(self.runs.posted_text(run, len(chosen.examples)),
                                         ephemeral=True)
