@@ -16,7 +16,7 @@ import contextlib
 import random
 import re
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,11 +69,34 @@ class Cohort:
         self.discord = discord
         self.control: Control = discord.control
         self.database = workdir / "cohort.db"
-        self.bot = BotProcess(workdir, discord)
+        self.processes: list[BotProcess] = []
+        self.bot = self.process()
         self.members: list[str] = []
         ids = discord.ids()
         self.guild_id = int(ids["id"])
         self.now = datetime.fromisoformat(discord.info["now"])
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def running(cls, workdir: Path) -> AsyncIterator[Cohort]:
+        """The cohort on a local Discord started now; after, every bot process still running
+        is killed and the local Discord stopped."""
+        discord = DemoDiscord(workdir)
+        cohort = cls(workdir, discord)
+        try:
+            yield cohort
+        finally:
+            for bot in cohort.processes:
+                if bot.proc is not None and bot.proc.poll() is None:
+                    bot.kill()
+            await discord.stop()
+
+    def process(self, name: str = "bot", program: tuple[str, ...] = ("-m", "bot")
+                ) -> BotProcess:
+        """Another `cohortbot run` on this database (`BotProcess` says what the names mean)."""
+        made = BotProcess(self.workdir, self.discord, name=name, program=program)
+        self.processes.append(made)
+        return made
 
     async def add_members(self, count: int) -> list[str]:
         """Members m000, m001...: names the control API takes wherever a member goes."""
@@ -463,3 +486,57 @@ async def check_summaries(cohort: Cohort, ledger: Ledger) -> Summaries:
         answered += any("summary" in e.get("title", "") for m in said
                         for e in m.get("embeds", []))
     return Summaries(len(ledger.summaries), answered)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Every check on one scenario's end state (`reminders`, `postings`: where it had them)."""
+
+    reminders: Reminders | None
+    capture: Capture
+    critiques: Critiques
+    postings: Postings | None
+
+    def counts(self) -> dict[str, object]:
+        """The summary line's counts."""
+        out: dict[str, object] = {}
+        if (r := self.reminders) is not None:
+            out.update(reminders=r.delivered_once + r.lost + r.twice,
+                       delivered_once=r.delivered_once, reminders_lost=r.lost,
+                       delivered_twice=r.twice, unmarked=r.not_marked_sent)
+        c, k = self.capture, self.critiques
+        out.update(thread_messages=c.messages, messages_lost=c.lost, critiques=k.confirmed,
+                   critiques_lost=k.lost, critiques_stored_twice=k.stored_twice,
+                   critique_posts_doubled=k.posts_doubled)
+        if (p := self.postings) is not None:
+            out.update(postings_whole=p.complete, postings_removed=p.removed,
+                       postings_half_made=p.half_made, answers_left_thinking=p.left_thinking)
+        return out
+
+    def assert_nothing_lost(self) -> None:
+        """No reminder lost or doubled, no message or critique lost, no critique doubled,
+        no posting half-made, no moderator left waiting; else every one of them is said."""
+        problems: list[object] = []
+        if (r := self.reminders) is not None and (r.lost, r.twice, r.not_marked_sent) != (0, 0, 0):
+            problems.append(r)
+        if self.capture.lost:
+            problems.append(self.capture.how)
+        k = self.critiques
+        if (k.lost, k.stored_twice, k.posts_doubled) != (0, 0, 0):
+            problems.append(k)
+        if (p := self.postings) is not None and (p.half_made, p.left_thinking) != (0, 0):
+            problems.append(p)
+        assert not problems, problems
+
+
+async def check_all(cohort: Cohort, ledger: Ledger, seeded: list[int] | None = None, *,
+                    postings: bool = False) -> Checked:
+    """The checks, once every bot process has stopped (`seeded`: the reminders to count)."""
+    db = await cohort.open_db()
+    try:
+        return Checked(
+            await check_reminders(cohort, db, seeded) if seeded is not None else None,
+            await check_capture(cohort, db, ledger), await check_critiques(cohort, db, ledger),
+            await check_postings(cohort, db, ledger) if postings else None)
+    finally:
+        await db.close()

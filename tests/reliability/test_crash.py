@@ -20,19 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.processes import DemoDiscord, bot_connected
+from tests.e2e.processes import bot_connected
 
-from .cohort import (
-    Cohort,
-    Members,
-    Scale,
-    acting,
-    check_capture,
-    check_critiques,
-    check_postings,
-    check_reminders,
-    summary,
-)
+from .cohort import Cohort, Members, Scale, acting, check_all, summary
 
 pytestmark = pytest.mark.process
 
@@ -45,9 +35,7 @@ async def test_kill_9_at_random_moments_loses_and_doubles_nothing(
                or (random.randrange(10**6) if scaled.full else 1))
     rng = random.Random(seed)
     kills = scaled(3, 20)
-    discord = DemoDiscord(tmp_path)
-    cohort = Cohort(tmp_path, discord)
-    try:
+    async with Cohort.running(tmp_path) as cohort:
         await cohort.add_members(scaled(40, 200))
         seeded = await cohort.seed_reminders(scaled(100, 1000), rng)
         members = Members(cohort, rng)
@@ -59,7 +47,7 @@ async def test_kill_9_at_random_moments_loses_and_doubles_nothing(
         async def crashes() -> None:
             for _ in range(kills):
                 if rng.random() < 0.3:  # right after a /lesson post: mid-posting
-                    assert await bot_connected(discord, cohort.bot)
+                    assert await bot_connected(cohort.discord, cohort.bot)
                     postings.append(asyncio.create_task(members.lesson_post()))
                     await asyncio.sleep(rng.uniform(0, 1.5))
                 else:  # anywhere: in the start-up, the deliveries, a critique
@@ -67,36 +55,14 @@ async def test_kill_9_at_random_moments_loses_and_doubles_nothing(
                 cohort.bot.kill()
                 await asyncio.sleep(rng.uniform(0, 2))  # the members go on meanwhile
                 cohort.bot.start()
-            assert await bot_connected(discord, cohort.bot), cohort.bot.logged()[-3000:]
+            assert await bot_connected(cohort.discord, cohort.bot), cohort.bot.logged()[-3000:]
             await asyncio.sleep(scaled(2, 5))  # and on a while with the bot up
 
         await acting(members, crashes)
         await asyncio.gather(*postings)
         assert await cohort.idle(period=3), "the bot never went quiet"
         assert cohort.bot.stop() == 0, cohort.bot.logged()[-3000:]
-        db = await cohort.open_db()
-        try:
-            reminders = await check_reminders(cohort, db, seeded)
-            capture = await check_capture(cohort, db, members.ledger)
-            critiques = await check_critiques(cohort, db, members.ledger)
-            runs = await check_postings(cohort, db, members.ledger)
-        finally:
-            await db.close()
-        summary("crash", seed=seed, kills=kills, reminders=len(seeded),
-                delivered_once=reminders.delivered_once, reminders_lost=reminders.lost,
-                delivered_twice=reminders.twice, unmarked=reminders.not_marked_sent,
-                thread_messages=capture.messages, messages_lost=capture.lost,
-                critiques=critiques.confirmed, critiques_lost=critiques.lost,
-                critiques_stored_twice=critiques.stored_twice,
-                critique_posts_doubled=critiques.posts_doubled,
-                postings_whole=runs.complete, postings_removed=runs.removed,
-                postings_half_made=runs.half_made, answers_left_thinking=runs.left_thinking)
-        assert (reminders.lost, reminders.twice, reminders.not_marked_sent) == (0, 0, 0)
-        assert capture.lost == 0, capture.how
-        assert (critiques.lost, critiques.stored_twice, critiques.posts_doubled) == (0, 0, 0)
-        assert (runs.half_made, runs.left_thinking) == (0, 0), runs.how
-        assert capture.messages and critiques.confirmed  # the members did get through
-    finally:
-        if cohort.bot.proc is not None and cohort.bot.proc.poll() is None:
-            cohort.bot.kill()
-        await discord.stop()
+        checked = await check_all(cohort, members.ledger, seeded, postings=True)
+        summary("crash", seed=seed, kills=kills, **checked.counts())
+        checked.assert_nothing_lost()
+        assert checked.capture.messages and checked.critiques.confirmed  # members got through

@@ -17,19 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.processes import DemoDiscord
-
-from .cohort import (
-    Cohort,
-    Members,
-    Scale,
-    acting,
-    check_capture,
-    check_critiques,
-    check_reminders,
-    check_summaries,
-    summary,
-)
+from .cohort import Cohort, Members, Scale, acting, check_all, check_summaries, summary
 
 pytestmark = pytest.mark.process
 
@@ -51,9 +39,7 @@ async def test_with_a_tenth_of_requests_failing_everything_arrives_once(
     tmp_path: Path, scaled: Scale,
 ) -> None:
     rng = random.Random(7)
-    discord = DemoDiscord(tmp_path)
-    cohort = Cohort(tmp_path, discord)
-    try:
+    async with Cohort.running(tmp_path) as cohort:
         await cohort.add_members(scaled(30, 200))
         seeded = await cohort.seed_reminders(scaled(60, 1000), rng)
         members = Members(cohort, rng, answer_within=60)
@@ -66,32 +52,15 @@ async def test_with_a_tenth_of_requests_failing_everything_arrives_once(
         await cohort.control.clear_faults()
         summaries = await check_summaries(cohort, members.ledger)
         assert cohort.bot.stop() == 0, cohort.bot.logged()[-3000:]
-        db = await cohort.open_db()
-        try:
-            reminders = await check_reminders(cohort, db, seeded)
-            critiques = await check_critiques(cohort, db, members.ledger)
-            capture = await check_capture(cohort, db, members.ledger)
-        finally:
-            await db.close()
+        checked = await check_all(cohort, members.ledger, seeded)
         ledger = members.ledger
         summary("faults", requests_failed=sum(1 for f in fired if f["status"]),
                 requests_slowed=sum(1 for f in fired
                                     if not f["status"] and not f["path"].endswith("/callback")),
-                reminders=len(seeded), delivered_once=reminders.delivered_once,
-                reminders_lost=reminders.lost, delivered_twice=reminders.twice,
-                critiques=critiques.confirmed, critiques_unconfirmed=ledger.unconfirmed,
-                not_acknowledged=ledger.failed_interactions,
-                critiques_stored_twice=critiques.stored_twice,
-                critique_posts_doubled=critiques.posts_doubled,
-                summaries=summaries.asked, summaries_answered=summaries.answered,
-                thread_messages=capture.messages, messages_lost=capture.lost)
-        assert (reminders.lost, reminders.twice, reminders.not_marked_sent) == (0, 0, 0)
-        assert (ledger.unconfirmed, ledger.failed_interactions, critiques.lost) == (0, 0, 0)
-        assert (critiques.stored_twice, critiques.posts_doubled) == (0, 0)
+                critiques_unconfirmed=ledger.unconfirmed,
+                not_acknowledged=ledger.failed_interactions, summaries=summaries.asked,
+                summaries_answered=summaries.answered, **checked.counts())
+        checked.assert_nothing_lost()
+        assert (ledger.unconfirmed, ledger.failed_interactions) == (0, 0)
         assert summaries.answered == summaries.asked
-        assert capture.lost == 0, capture.how
-        assert critiques.confirmed and summaries.asked and any(f["status"] for f in fired)
-    finally:
-        if cohort.bot.proc is not None and cohort.bot.proc.poll() is None:
-            cohort.bot.kill()
-        await discord.stop()
+        assert checked.critiques.confirmed and summaries.asked and any(f["status"] for f in fired)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.processes import DemoDiscord, bot_connected
+from tests.e2e.processes import bot_connected
 
-from .cohort import Cohort, Members, Scale, acting, check_capture, summary
+from .cohort import Cohort, Members, Scale, acting, check_all, summary
 
 pytestmark = pytest.mark.process
 
@@ -26,11 +26,9 @@ async def test_changes_made_while_the_gateway_was_down_all_reach_the_database(
     tmp_path: Path, scaled: Scale,
 ) -> None:
     rng = random.Random(5)
-    discord = DemoDiscord(tmp_path)
-    cohort = Cohort(tmp_path, discord)
-    control = cohort.control
     outages = scaled(2, 10)
-    try:
+    async with Cohort.running(tmp_path) as cohort:
+        control = cohort.control
         await cohort.add_members(scaled(20, 200))
         members = Members(cohort, rng)
         await cohort.start()
@@ -45,28 +43,20 @@ async def test_changes_made_while_the_gateway_was_down_all_reach_the_database(
                     await control.invalidate_gateway(resumable=False)
                 await asyncio.sleep(rng.uniform(2, scaled(3, 8)))  # down: members go on
                 await control.release_gateway()
-                assert await bot_connected(discord, cohort.bot), cohort.bot.logged()[-3000:]
+                assert await bot_connected(cohort.discord, cohort.bot), (
+                    cohort.bot.logged()[-3000:])
 
         await acting(members, outages_in_turn, pace=0.1, interactions=False)
         assert await cohort.idle(period=3)
         gateway = (await control.status())["gateway"]
         assert cohort.bot.stop() == 0, cohort.bot.logged()[-3000:]
-        db = await cohort.open_db()
-        try:
-            capture = await check_capture(cohort, db, members.ledger)
-        finally:
-            await db.close()
+        checked = await check_all(cohort, members.ledger)
         posts = members.ledger.posts.values()
         summary("outage", outages=outages, resumed=gateway["resumes"] - before["resumes"],
                 identified_again=gateway["identifies"] - before["identifies"],
-                thread_messages=capture.messages,
                 edited=sum(", edited" in p.content for p in posts),
-                deleted=sum(p.deleted for p in posts), messages_lost=capture.lost)
-        assert capture.lost == 0, capture.how
+                deleted=sum(p.deleted for p in posts), **checked.counts())
+        checked.assert_nothing_lost()
         # Both ways back were taken: a replay and a read-back.
         assert gateway["resumes"] > before["resumes"]
         assert gateway["identifies"] > before["identifies"]
-    finally:
-        if cohort.bot.proc is not None and cohort.bot.proc.poll() is None:
-            cohort.bot.kill()
-        await discord.stop()
