@@ -14,13 +14,15 @@ import contextlib
 import os
 import signal
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Config, config_zone, load_config, load_token, summary
 from bot.display import plural
 from bot.errors import ConfigError, StorageError, UserError
-from bot.lessons import LessonCatalog, load_lessons
+from bot.lessons import load_lessons
 from bot.logs import configure as configure_logging
 from bot.textfile import UnreadableFile, read_text
 from storage.db import backup_file, check_database
@@ -29,6 +31,7 @@ from storage.lock import DatabaseInUse, DatabaseLock
 if TYPE_CHECKING:
     from bot.clock import ManualClock
     from bot.demo.connect import LocalDiscordTarget
+    from bot.services.export import ExportRequest, ExportResult, ExportService
 
 DEFAULT_CONFIG = Path("config.toml")
 EXIT_USAGE = 2  # bad config, arguments or files: the operator must change something
@@ -42,12 +45,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # -v is accepted after the command too (`cohortbot sandbox -v`); SUPPRESS keeps a
+    # command without it from resetting the one given before.
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="debug logging")
+    command = partial(sub.add_parser, parents=[verbose])
 
-    run = sub.add_parser("run", help="run the bot on Discord (needs DISCORD_TOKEN), or on a "
-                         "local Discord named by $COHORTBOT_LOCAL_DISCORD")
+    run = command("run", help="run the bot on Discord (needs DISCORD_TOKEN), or on a "
+                  "local Discord named by $COHORTBOT_LOCAL_DISCORD")
     run.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="default: config.toml")
 
-    sandbox = sub.add_parser(
+    sandbox = command(
         "sandbox", help="run the bot against a local sandbox Discord (no account needed)"
     )
     sandbox.add_argument("--script", type=Path, help="run commands from FILE, print a transcript")
@@ -65,14 +74,15 @@ def _parser() -> argparse.ArgumentParser:
     review = sub.add_parser("review", help="review an outreach draft offline", add_help=False)
     review.add_argument("args", nargs=argparse.REMAINDER)
 
-    check = sub.add_parser("check-config", help="validate a config file and summarize it")
+    check = command("check-config", help="validate a config file and summarize it")
     check.add_argument("path", nargs="?", type=Path, default=DEFAULT_CONFIG)
 
-    backup = sub.add_parser("backup", help="copy the database safely, even while the bot runs")
-    backup.add_argument("dest", type=Path)
+    backup = command("backup", help="copy the database safely, even while the bot runs")
+    backup.add_argument("dest", type=Path, help="the backup's file, or a folder to put it in")
+    backup.add_argument("--force", action="store_true", help="replace a file already there")
     backup.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     backup.add_argument("--database", type=Path, help="the database file (overrides the config)")
-    _export_parser(sub)
+    _export_parser(command)
     return parser
 
 
@@ -82,10 +92,10 @@ def _port(text: str) -> int:
     return port_number(text)
 
 
-def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _export_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
     from bot.export.model import Format, Table
 
-    export = sub.add_parser(
+    export = command(
         "export", help="export a lesson run's discussion as CSV, JSON, Markdown or HTML",
         description="Export a lesson run from the database (or a backup of it), even while "
         "the bot runs. Dates are in the cohort's timezone; --until includes that whole day.")
@@ -105,6 +115,9 @@ def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                         help="config for the timezone, lessons and database (default: "
                         "config.toml if there is one)")
     export.add_argument("--timezone", help="IANA timezone (default: the config's cohort one)")
+    export.add_argument("--lessons", type=Path, metavar="DIR",
+                        help="lesson folder, for the prompt and the examples' text (default: "
+                        "the config's lesson.directory)")
 
 
 def _number(text: str) -> int:
@@ -159,10 +172,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check_config(path: Path) -> int:
     config = load_config(path)
-    catalog = load_lessons(config.lesson.directory)
-    errors, skipped = lesson_problems(config, catalog)
-    if errors:
-        raise ConfigError("\n".join(errors))
+    skipped = _require_lessons(config)
     print(summary(config))
     for problem in skipped:
         print(f"lesson file skipped (the bot starts without it): {problem}")
@@ -170,20 +180,24 @@ def _check_config(path: Path) -> int:
     return 0
 
 
-def lesson_problems(config: Config, catalog: LessonCatalog) -> tuple[list[str], list[str]]:
-    """What is wrong with the lessons the config names: errors (no lessons folder, no default
-    lesson), and the files the bot would skip."""
+def _require_lessons(config: Config) -> list[str]:
+    """ConfigError when the bot would start with no lessons to post (no lessons folder, no
+    default lesson), which a moderator would meet only at `/lesson post`; else the lesson
+    files the bot would skip."""
     where = str(config.source or "<config>")
     settings = config.lesson
     if not settings.directory.is_dir():
-        return [f"{where}: key 'lesson.directory': {settings.directory} is not a folder; create "
-                "it with the lesson files, or point lesson.directory at it"], []
-    errors = []
+        raise ConfigError(
+            f"{where}: key 'lesson.directory': {settings.directory} is not a folder (a relative "
+            "directory is read from the config's folder); create it with the lesson files, or "
+            "set [lesson] directory = \"/path/to/lessons\" (the lessons that come with the "
+            "bot are in the checkout's lessons/ folder)")
+    catalog = load_lessons(settings.directory)
     if catalog.get(settings.default) is None:
         known = ", ".join(catalog.keys()) or "none loaded"
-        errors.append(f"{where}: key 'lesson.default': no lesson {settings.default!r} in "
-                      f"{settings.directory} (lessons there: {known})")
-    return errors, [str(problem) for problem in catalog.problems]
+        raise ConfigError(f"{where}: key 'lesson.default': no lesson {settings.default!r} in "
+                          f"{settings.directory} (lessons there: {known})")
+    return [str(problem) for problem in catalog.problems]
 
 
 def _run(config_path: Path) -> int:
@@ -199,6 +213,7 @@ def _run(config_path: Path) -> int:
         )
         return EXIT_USAGE
     config = load_config(config_path)
+    _require_lessons(config)
     if local is not None:
         config = local.configure(config)
     # The lock first: a second process on this database says which process holds it, and
@@ -221,9 +236,10 @@ def _sandbox(args: argparse.Namespace) -> int:
     from localdiscord.script.language import parse_script
 
     if args.config is not None:
-        load_config(args.config)
+        _require_lessons(load_config(args.config, channel_supplied=True))  # the demo's ids
     if args.db is not None:
         asyncio.run(check_database(args.db))
+        _check_free(args.db)
     if args.script is not None:
         try:
             text = read_text(args.script, limit=MAX_SCRIPT_BYTES)
@@ -236,6 +252,14 @@ def _sandbox(args: argparse.Namespace) -> int:
         if errors:
             return EXIT_USAGE
     return sandbox_main(script=args.script, db=args.db, config_path=args.config)
+
+
+def _check_free(database: Path) -> None:
+    """DatabaseInUse now if another process holds the database: the sandbox's bot would
+    only find out at login, after the world started, as a timeout."""
+    lock = DatabaseLock.acquire(database)
+    if lock is not None:
+        lock.release()  # the sandbox's bot takes it again when it logs in
 
 
 async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = None,
@@ -294,14 +318,13 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
 
 def _backup(args: argparse.Namespace) -> int:
     database = args.database or load_config(args.config).storage.database
-    asyncio.run(backup_file(Path(database), args.dest))
-    print(f"backed up {database} -> {args.dest}")
+    written = asyncio.run(backup_file(Path(database), args.dest, overwrite=args.force))
+    print(f"backed up {database} -> {written}")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
-    from functools import partial
     from zoneinfo import ZoneInfo
 
     from bot.clock import ManualClock, SystemClock
@@ -332,18 +355,31 @@ def _export(args: argparse.Namespace) -> int:
     # the example in docs/ is regenerated byte for byte.
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     clock = ManualClock(datetime.fromtimestamp(int(epoch), UTC)) if epoch else SystemClock()
+    lessons = args.lessons or config.lesson.directory
     service = ExportService(args.db or config.storage.database, timezone=tz,
-                            lessons=partial(load_lessons, config.lesson.directory), clock=clock)
+                            lessons=partial(load_lessons, lessons), clock=clock)
     if args.out == "-":
         result = service.write(request, sys.stdout.buffer)
         sys.stdout.buffer.flush()
-        return 0
-    out = Path(args.out)
+    else:
+        result = _export_to_file(service, request, Path(args.out))
+    if result.missing_lessons:
+        keys = ", ".join(f"`{key}`" for key in result.missing_lessons)
+        where = f"{lessons.absolute()}" + ("" if lessons.is_dir() else " (no such folder)")
+        print(f"warning: no lesson {keys} in {where}, so the export lacks its prompt and the "
+              "examples' text: give --config with the bot's config, or --lessons DIR.",
+              file=sys.stderr)
+    return 0
+
+
+def _export_to_file(service: ExportService, request: ExportRequest, out: Path) -> ExportResult:
     unfinished = out.with_name(out.name + ".partial")  # a failed export leaves no half file
     try:
         if out.is_dir():
             raise UserError(f"--out {out} is a directory; give a file name.")
-        out.parent.mkdir(parents=True, exist_ok=True)
+        if not out.parent.is_dir():  # a typo in the path must not make folders
+            raise UserError(f"--out {out}: there is no folder {out.parent}; create it first, "
+                            "or pick another path.")
         try:
             with unfinished.open("wb") as stream:
                 result = service.write(request, stream)
@@ -356,7 +392,7 @@ def _export(args: argparse.Namespace) -> int:
                         f"({exc.strerror or exc}); pick another path.") from None
     runs = ", ".join(f"#{r}" for r in result.run_ids)
     print(f"exported run {runs} to {out}", file=sys.stderr)
-    return 0
+    return result
 
 
 if __name__ == "__main__":

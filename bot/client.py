@@ -74,8 +74,9 @@ class Handovers:
 
     # "I sent it" under a review (the review message's id): the follow-ups' form that logs it.
     draft_sent: Callable[[discord.Interaction, Draft, int], Awaitable[None]]
-    # A follow-up draft's review, shown as the review feature shows any review.
-    review_embed: Callable[[str, Review], discord.Embed]
+    # A follow-up draft's review, shown as the review feature shows any review; the third
+    # argument says where its channel came from (the outreach log, not the member).
+    review_embed: Callable[[str, Review, str], discord.Embed]
 
 
 class CohortBot(commands.Bot):
@@ -93,6 +94,9 @@ class CohortBot(commands.Bot):
         options.setdefault("intents", cohort_intents())
         # Nothing the bot sends pings anyone unless a call says so explicitly.
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        # The bot never joins voice: discord.py's warning that voice's libraries (PyNaCl,
+        # davey) are missing would tell its operator nothing.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(command_prefix=commands.when_mentioned, help_command=None, **options)
         self.config = config
         self.clock: Clock = clock or SystemClock()

@@ -18,9 +18,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock
-from bot.errors import ConfigError, UserError
+from bot.errors import ConfigError
 from bot.followups import DEFAULT_HOURS, FriendlyHours
-from bot.settings import resolve_zone
+from bot.settings import is_region, known_zone, resolve_zone, suggestions
 from bot.textfile import MissingFile, UnreadableFile, parse_toml, read_text
 
 FOLLOWUP_WINDOW_DAYS = (7, 14)  # the lesson: one follow-up "within 1-2 weeks"
@@ -135,11 +135,12 @@ def _text(value: Any) -> str | None:
 def _timezone(value: Any) -> str | None:
     if not isinstance(value, str):
         return "an IANA timezone name such as \"Europe/Berlin\""
-    try:
-        config_zone(value)
-    except UserError as exc:
-        return f"an IANA timezone name: {exc.message}"
-    return None
+    if known_zone(value) is not None:
+        return None
+    # Fits "expected …, found …": the zones closest to what was written.
+    near = ", ".join(f'"{z}"' for z in suggestions(value, SystemClock().now()))
+    region = " (the value found is a region, not a timezone)" if is_region(value) else ""
+    return f"an IANA timezone name{region} such as {near}"
 
 
 def config_zone(value: str) -> str:
@@ -194,8 +195,11 @@ _SCHEMA: dict[str, dict[str, Check]] = {
 }
 
 
-def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
-    """Validate a parsed TOML document. Raises ConfigError listing every problem."""
+def parse_config(data: Mapping[str, Any], source: Path | None = None, *,
+                 channel_supplied: bool = False) -> Config:
+    """Validate a parsed TOML document. Raises ConfigError listing every problem.
+    `channel_supplied`: the caller puts in the lesson channel itself (the sandbox: its demo
+    #lessons), so a `post_schedule` needs none in the document."""
     where = str(source) if source else "<config>"
     problems: list[str] = []
     if "token" in data or any(
@@ -236,7 +240,8 @@ def parse_config(data: Mapping[str, Any], source: Path | None = None) -> Config:
         data.get("lesson"), Mapping) else None
     channel_value = data.get("discord", {}).get("lesson_channel_id") if isinstance(
         data.get("discord"), Mapping) else None
-    if isinstance(schedule_value, str) and schedule_value.strip() and channel_value is None:
+    if (isinstance(schedule_value, str) and schedule_value.strip() and channel_value is None
+            and not channel_supplied):
         problems.append(
             f"{where}: key 'lesson.post_schedule': scheduled posting needs a channel to post "
             "in; set discord.lesson_channel_id too (or set post_schedule = \"\")"
@@ -289,15 +294,16 @@ MAX_CONFIG_BYTES = 256 * 1024  # a config is a page of text; more is some other 
 _TOKEN = re.compile(r"[\x21-\x7e]+")  # a bot token is one word of printable ASCII
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate a config file. Relative paths in it are relative to the file."""
+def load_config(path: Path, *, channel_supplied: bool = False) -> Config:
+    """Read and validate a config file. Relative paths in it are relative to the file.
+    `channel_supplied`: as for `parse_config`."""
     try:
         data = parse_toml(read_text(path, limit=MAX_CONFIG_BYTES))
     except UnreadableFile as exc:
         hint = "; copy config.example.toml to it and edit it" if isinstance(
             exc, MissingFile) else ""
         raise ConfigError(f"{path}: {exc}{hint}") from None
-    return parse_config(data, source=path.resolve())
+    return parse_config(data, source=path.resolve(), channel_supplied=channel_supplied)
 
 
 def load_token(environ: Mapping[str, str] | None = None) -> str | None:

@@ -64,3 +64,13 @@ def duration(delta: timedelta) -> str:
     hours = math.ceil(seconds / 3600)  # a day or more: whole hours, rounded up
     days, hours = divmod(hours, 24)
     return plural(days, "day") + (f" {plural(hours, 'hour')}" if hours else "")
+
+
+def file_size(size: int) -> str:
+    """"600 bytes", "1.5 KB", "8.0 MB" (1 KB = 1,024 bytes): exact below a kilobyte, where
+    rounding would say "1 KB" of a 600-byte limit."""
+    if size < 1024:
+        return plural(size, "byte")
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"

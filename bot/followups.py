@@ -110,6 +110,7 @@ class Reminder:
     outreach_sent_at: int
     attempts: int
     outreach_status: OutreachStatus
+    followed_up_at: int | None
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,10 @@ class FriendlyHours:
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+    def spoken(self) -> str:
+        """As a sentence says it: "09:00 and 19:00" (after "between")."""
+        return f"{self.start:%H:%M} and {self.end:%H:%M}"
 
 
 DEFAULT_HOURS = FriendlyHours(time(9), time(19))
@@ -264,13 +269,16 @@ def snoozed_until(days: int, now: datetime, end: datetime, tz: tzinfo,
     return fit(now + timedelta(days=days), now, end, tz, hours)
 
 
-def moved_to_zone(due: datetime, old: tzinfo, new: tzinfo, now: datetime, end: datetime,
-                  hours: FriendlyHours) -> datetime | None:
+def moved_to_zone(due: datetime, old: tzinfo, new: tzinfo, now: datetime, sent_at: datetime,
+                  window_days: int, hours: FriendlyHours) -> datetime | None:
     """A reminder planned for a local wall time in `old` comes at that wall time in `new`
-    (the member meant "Tuesday 9:30 my time"), moved into the friendly hours there."""
+    (the member meant "Tuesday 9:30 my time"), moved into the friendly hours there. Never
+    before `window_days` after attempt 1: the same wall time further east is an earlier
+    instant, up to a day earlier, and the lesson's week must still have passed."""
     wall = due.astimezone(old)
     again = _instant(wall.date(), wall.time().replace(tzinfo=None), new, latest=False)
-    return fit(again, now, end, new, hours)
+    earliest = sent_at + timedelta(days=window_days)
+    return fit(max(again, earliest), now, window_end(sent_at), new, hours)
 
 
 def is_late(due: datetime, now: datetime) -> bool:
@@ -382,28 +390,45 @@ def actions_for(status: OutreachStatus, attempts: int, now: datetime,
 
 # --- "sent on" ---------------------------------------------------------------------------------
 
-_DAYS_AGO = re.compile(r"(\d{1,3})\s*days?\s+ago")
+_AGO = re.compile(r"(\d{1,3}|an?|one)\s*(day|week)s?\s+ago")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_LAST_WEEKDAY = re.compile(rf"(?:(last|on)\s+)?({'|'.join(_WEEKDAYS)})")
+
+
+def _typed_day(value: str, today: date) -> date | None:
+    """The day a member means by "yesterday", "3 days ago", "a week ago", "last Monday",
+    "friday" (the last one on or before today; "last" means before today) or YYYY-MM-DD;
+    None if it is none of those."""
+    if value == "yesterday":
+        return today - timedelta(days=1)
+    if match := _AGO.fullmatch(value):
+        count = int(match[1]) if match[1].isdigit() else 1
+        return today - timedelta(days=count * (7 if match[2] == "week" else 1))
+    if match := _LAST_WEEKDAY.fullmatch(value):
+        back = (today.weekday() - _WEEKDAYS.index(match[2])) % 7
+        return today - timedelta(days=back or (7 if match[1] == "last" else 0))
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def parse_sent_on(text: str | None, now: datetime, tz: tzinfo) -> datetime:
     """What a member typed for when they sent it -> when. Blank or "today" is now; a past day
-    (YYYY-MM-DD, "yesterday", "3 days ago") is noon that day in their timezone, so the day they
-    mean is the day stored wherever UTC is. A day in the future, or over a year ago, is refused.
+    (YYYY-MM-DD, "yesterday", "3 days ago", "last Monday") is noon that day in their timezone,
+    so the day they mean is the day stored wherever UTC is. A day in the future, or over a
+    year ago, is refused.
     """
-    value = (text or "").strip().lower()
+    value = " ".join((text or "").lower().split())
     today = now.astimezone(tz).date()
     if value in ("", "today", "now"):
         return now
-    if value == "yesterday":
-        day = today - timedelta(days=1)
-    elif match := _DAYS_AGO.fullmatch(value):
-        day = today - timedelta(days=int(match[1]))
-    else:
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise UserError("Write the date as YYYY-MM-DD (e.g. 2026-11-25), or “today”, "
-                            "“yesterday”, “3 days ago”.") from None
+    day = _typed_day(value, today)
+    if day is None:
+        # The example is a real day they could mean (yesterday), never one in the future.
+        example = today - timedelta(days=1)
+        raise UserError(f"Write the date as YYYY-MM-DD (e.g. {example:%Y-%m-%d}), or “today”, "
+                        "“yesterday”, “3 days ago”, “last Monday”.")
     if day > today:
         raise UserError("That date is in the future; log the outreach once it's sent.")
     if day == today:

@@ -25,10 +25,15 @@ def keep_member_content_out() -> None:
 
 def configure(*, verbose: bool) -> None:
     """The command line's logging: INFO (DEBUG with -v) for the bot, WARNING for discord.py
-    unless verbose, and never a library's content-bearing DEBUG lines."""
+    unless verbose, WARNING for APScheduler, and never a library's content-bearing DEBUG
+    lines."""
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
     logging.getLogger("discord").setLevel(logging.INFO if verbose else logging.WARNING)
+    # APScheduler's DEBUG is "Looking for jobs to run" at every wake-up (most of a -v log),
+    # its INFO "Added/Running job Scheduler._wrap.<locals>.run" for each of the bot's jobs,
+    # which names none of them (the bot logs its own); a failing job is its ERROR.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     keep_member_content_out()

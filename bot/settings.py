@@ -37,7 +37,28 @@ def _by_folded() -> dict[str, str]:
 
 
 def _fold(text: str) -> str:
-    return "_".join(text.strip().lower().replace("/", " / ").split()).replace("_/_", "/")
+    """"Europe / new york" -> "europe/new_york": case and spacing as zone names have them;
+    a trailing slash stays ("europe/"), so typing on into a region keeps finding its zones."""
+    return "/".join("_".join(part.split()) for part in text.strip().lower().split("/"))
+
+
+# What members type for their zone that is no IANA name: the usual abbreviations, each read
+# as the zone most members using it mean (ambiguous ones, like IST, take the largest).
+ABBREVIATIONS = {
+    "est": "America/New_York", "edt": "America/New_York", "et": "America/New_York",
+    "cst": "America/Chicago", "cdt": "America/Chicago", "ct": "America/Chicago",
+    "mst": "America/Denver", "mdt": "America/Denver", "mt": "America/Denver",
+    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pt": "America/Los_Angeles",
+    "gmt": "Europe/London", "bst": "Europe/London", "wet": "Europe/Lisbon",
+    "cet": "Europe/Berlin", "cest": "Europe/Berlin", "eet": "Europe/Athens",
+    "ist": "Asia/Kolkata", "jst": "Asia/Tokyo", "kst": "Asia/Seoul", "sgt": "Asia/Singapore",
+    "aest": "Australia/Sydney", "aedt": "Australia/Sydney", "nzst": "Pacific/Auckland",
+    "wat": "Africa/Lagos", "eat": "Africa/Nairobi", "brt": "America/Sao_Paulo",
+}
+
+
+def _popularity(name: str) -> int:
+    return POPULAR.index(name) if name in POPULAR else len(POPULAR)
 
 
 def utc_offset(zone: str, now: datetime) -> str:
@@ -61,32 +82,47 @@ def zone_choices(typed: str, now: datetime, first: tuple[str, ...] = ()) -> list
         return [z for i, z in enumerate(ordered) if z in zone_names()
                 and z not in ordered[:i]][:MAX_CHOICES]
 
-    def rank(name: str) -> tuple[int, str]:
+    alias = ABBREVIATIONS.get(query)
+
+    def rank(name: str) -> tuple[int, int, str]:
         folded = _fold(name)
         city = folded.rsplit("/", 1)[-1]
-        if folded == query:
-            return 0, name
+        # Among equals, the popular zones first: "America" shows New York before Adak.
+        if name == alias or folded == query:
+            return 0, _popularity(name), name
         if city.startswith(query):
-            return 1, name
+            return 1, _popularity(name), name
         if folded.startswith(query):
-            return 2, name
-        return 3, name
+            return 2, _popularity(name), name
+        return 3, _popularity(name), name
 
-    found = [name for name in zone_names() if query in _fold(name)]
+    found = [name for name in zone_names() if query in _fold(name) or name == alias]
     return sorted(found, key=rank)[:MAX_CHOICES]
+
+
+def known_zone(typed: str) -> str | None:
+    """The zone `typed` names, spelled canonically ("europe/berlin" -> "Europe/Berlin")."""
+    return _by_folded().get(_fold(typed))
+
+
+def is_region(typed: str) -> bool:
+    """Whether `typed` is a folder of zones ("America"), not a zone."""
+    return any(z.startswith(typed.strip() + "/") for z in zone_names())
+
+
+def suggestions(typed: str, now: datetime) -> list[str]:
+    """A few zones to offer in place of a name that is none."""
+    return zone_choices(typed, now)[:3] or ["Europe/Berlin", "America/New_York"]
 
 
 def resolve_zone(typed: str, now: datetime, *,
                  how: str = "Pick one from the list as you type") -> str:
     """The zone a member named, spelled canonically; a clear refusal otherwise (`how` says
-    how to give a better one: a member picks from the autocomplete, a config names it)."""
-    name = _by_folded().get(_fold(typed))
+    how to give a better one: a member picks from the autocomplete, a command line names it)."""
+    name = known_zone(typed)
     if name is not None:
         return name
     shown = typed.strip()[:60] or "that"
-    near = zone_choices(typed, now)[:3] or ["Europe/Berlin", "America/New_York"]
-    region = " is a region, not a timezone" if any(
-        z.startswith(typed.strip() + "/") for z in zone_names()) else " is not a timezone I know"
+    region = " is a region, not a timezone" if is_region(typed) else " is not a timezone I know"
     raise UserError(f"`{shown}`{region}. {how}, e.g. "
-                    + ", ".join(f"`{z}`" for z in near) + ".")
-
+                    + ", ".join(f"`{z}`" for z in suggestions(typed, now)) + ".")

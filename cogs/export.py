@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from bot.display import file_size, plural
 from bot.errors import UserError
 from bot.export.model import Format, Table
 from bot.export.times import parse_bound
@@ -122,29 +123,31 @@ def describe(files: ExportFiles, limit: int) -> str:
     """What the moderator reads above the file(s)."""
     result = files.result
     runs = ", ".join(f"#{r}" for r in result.run_ids)
-    counted = (f": {result.messages:,} thread messages, {result.critiques:,} critiques, "
-               f"{result.participants:,} members taking part" if result.counted else "")
-    text = f"Export of run {runs}{counted}."
+    if result.table is None:
+        held = (f"{plural(result.messages, 'thread message')}, "
+                f"{plural(result.critiques, 'critique')}, "
+                f"{plural(result.participants, 'member')} taking part")
+    else:  # a lone CSV table is not counted (counting would read every message again)
+        held = f"the {result.table} table alone; `format:csv` gives all four with their counts"
+    text = f"Export of run {runs}: {held}."
+    if result.missing_lessons:
+        keys = ", ".join(f"`{key}`" for key in result.missing_lessons)
+        text += (f" The lesson {keys} is not loaded any more, so the prompt and the examples' "
+                 "text are missing from it.")
     if files.split:
         joined = files.paths[0].name.rsplit(".", 1)[0]
         return (
-            f"{text} It is {_size(files.size)}; zipped it is still more than the "
-            f"{_size(limit)} I may upload here, so it comes in {len(files.paths)} parts. "
+            f"{text} It is {file_size(files.size)}; zipped it is still more than the "
+            f"{file_size(limit)} I may upload here, so it comes in {len(files.paths)} parts. "
             f"Download them all into one folder and join them, then unzip `{joined}`: "
             f"`cat {joined}.0* > {joined}` on macOS or Linux, `copy /b "
             + "+".join(p.name for p in files.paths) + f" {joined}` on Windows, or open "
             "the first part with 7-Zip."
         )
     if files.zipped_to_fit:
-        return (f"{text} It is {_size(files.size)}, more than the {_size(limit)} I may "
-                f"upload here, so it comes zipped.")
+        return (f"{text} It is {file_size(files.size)}, more than the {file_size(limit)} I "
+                "may upload here, so it comes zipped.")
     return text
-
-
-def _size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(1, size // 1024)} KB"
 
 
 async def setup(bot: CohortBot) -> None:

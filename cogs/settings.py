@@ -43,8 +43,8 @@ class SettingsCog(commands.Cog):
             where = "yours" if own else "the cohort's (you haven't set one)"
             await send_ephemeral(
                 interaction, f"🕘 Your timezone: **{zone_label(current, now)}**, {where}. "
-                f"Reminders come between {hours} there. Change it with `/settings timezone "
-                "zone:` and a city.")
+                f"Reminders come between {hours.spoken()} there. Change it with "
+                "`/settings timezone zone:` and a city.")
             return
         chosen = None if zone.strip().lower() == RESET else resolve_zone(zone, now)
         await service.set_zone(user_id, chosen)
@@ -53,7 +53,7 @@ class SettingsCog(commands.Cog):
         local = now.astimezone(ZoneInfo(name))
         text = (f"🕘 Your timezone is now **{zone_label(name, now)}**"
                 + ("" if chosen else " (the cohort's)")
-                + f"; it's {local:%H:%M} there. Reminders come between {hours} your time.")
+                + f"; it's {local:%H:%M} there. Reminders come between {hours.spoken()} your time.")
         if moved:
             text += (f"\nI moved {plural(len(moved), 'pending reminder')} to your new zone; "
                      f"the next comes {at_and_in(min(moved))}.")

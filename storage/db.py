@@ -240,9 +240,10 @@ class Database:
 
     # --- backup ---------------------------------------------------------------------------
 
-    async def backup(self, dest: Path | str) -> None:
-        """SQLite's online backup of the live database, safe while the bot writes."""
-        await backup_file(self.path, Path(dest))
+    async def backup(self, dest: Path | str, *, overwrite: bool = False) -> Path:
+        """SQLite's online backup of the live database, safe while the bot writes; the file
+        written."""
+        return await backup_file(self.path, Path(dest), overwrite=overwrite)
 
 
 def as_row(cls: type[T], row: sqlite3.Row) -> T:
@@ -312,7 +313,7 @@ def _prepare_folder(path: Path) -> None:
 def unusable(path: Path, exc: sqlite3.Error) -> StorageError:
     """What SQLite's refusal to use `path` means for the person who has to fix it."""
     code = getattr(exc, "sqlite_errorname", "")
-    folder = path.parent
+    folder = path.absolute().parent  # "its folder ." would name nothing
     if code.startswith("SQLITE_READONLY"):
         return StorageError(
             f"{path}: the database is read-only, and the bot writes to it. Give the bot's user "
@@ -341,15 +342,16 @@ def unusable(path: Path, exc: sqlite3.Error) -> StorageError:
     )
 
 
-async def backup_file(source: Path, dest: Path) -> None:
-    """Copy `source` to `dest` with the backup API, in pages, from a thread. A `dest` that
-    is a folder gets the copy inside it, under the source's name.
+async def backup_file(source: Path, dest: Path, *, overwrite: bool = False) -> Path:
+    """Copy `source` to `dest` with the backup API, in pages, from a thread, and return the
+    file written. A `dest` that is a folder gets the copy inside it, under the source's name.
+    An existing file there is replaced only with `overwrite` (it may be the one good backup).
 
     Works while another connection (the running bot) writes: the backup restarts pages that
     changed under it, and WAL mode lets it read without blocking the writer.
     """
 
-    def run() -> None:
+    def run() -> Path:
         kind = _kind(source)
         if kind != "file":
             what = {"folder": "is a folder", "missing": "no database there"}.get(
@@ -360,6 +362,9 @@ async def backup_file(source: Path, dest: Path) -> None:
             raise StorageError(f"{target}: is a folder; give the backup's file name")
         if target.resolve() == source.resolve():
             raise StorageError("the backup destination is the database itself; pick another path")
+        if not overwrite and _kind(target) != "missing":
+            raise StorageError(f"{target}: a file of that name is already there; give another "
+                               "name, or pass --force to replace it")
         try:
             # As a URI, so that mode=ro holds: the path is escaped, or a '#' or '?' in it
             # would end the path and make SQLite create an empty database there.
@@ -371,8 +376,9 @@ async def backup_file(source: Path, dest: Path) -> None:
             _copy(src, source, target)
         finally:
             src.close()
+        return target
 
-    await asyncio.to_thread(run)
+    return await asyncio.to_thread(run)
 
 
 def _copy(src: sqlite3.Connection, source: Path, target: Path) -> None:

@@ -31,6 +31,7 @@ from bot.errors import StorageError
 from bot.export.csv import FORMULA_STARTS, LINE_END, NEUTRALIZER, NUL_STANDIN
 from bot.export.model import Attachment, Critique, Message, Reaction, Reactor, ReplyTo, Scope
 from bot.export.participation import MessageActivity
+from bot.export.text import URL_KEPT
 from bot.export.times import MINUTE_MS, QUARTER_MS, Calendar, Quarter
 from storage.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION
 
@@ -168,6 +169,7 @@ def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False,
     python_builds = (
         "cq.id IS NULL OR (m.edited_at IS NOT NULL AND eq.id IS NULL)"
         " OR instr(CAST(m.content AS BLOB), x'00') OR instr(CAST(m.author_name AS BLOB), x'00')"
+        f" OR {_URL_REWRITTEN}"
     )
     return (
         f"SELECT {'m.message_id, ' if with_id else ''}CASE WHEN {python_builds}"
@@ -177,6 +179,18 @@ def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False,
         f" LEFT JOIN temp.export_quarters eq ON eq.id = m.edited_at / {QUARTER_MS}"
         f" {_THREAD_WHERE} ORDER BY m.message_id"
     ), line
+
+
+# Whether one of the message's files has a URL that `safe_url` would change (another scheme, a
+# character to percent-encode): Python writes that row. Discord's CDN URLs never do, so SQLite
+# writes every ordinary row; the look-up is an index probe like the files cell's (no change
+# measured in the CSV export of 50,000 messages).
+_URL_KEPT_GLOB = "[^" + "".join(sorted(URL_KEPT - {"-"})) + "-]"
+_URL_REWRITTEN = (
+    "EXISTS (SELECT 1 FROM discussion_attachments a WHERE a.message_id = m.message_id AND"
+    " (NOT (a.url GLOB 'https://*' OR a.url GLOB 'http://*')"
+    f" OR a.url GLOB '*{_URL_KEPT_GLOB}*'))"
+)
 
 
 # Whether a replied-to message is still stored: a member message not deleted, or a critique's
@@ -200,6 +214,10 @@ def _reactions(packed: str) -> tuple[Reaction, ...]:
         for custom, name, total, users in json.loads(packed))
 
 
+class _CannotOpen(Exception):
+    """SQLite could not open the file or create its companions (SQLITE_CANTOPEN)."""
+
+
 class ExportReader:
     """A read-only snapshot: `with ExportReader.open(path) as reader: ...`."""
 
@@ -218,12 +236,36 @@ class ExportReader:
         if not path.is_file():
             raise StorageError(f"{path}: no database there")
         try:
-            conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise StorageError(f"{path}: cannot open it: {exc}") from None
+            return cls._connect(path, immutable=False)
+        except _CannotOpen:
+            pass
+        # Reading a database in WAL mode (a backup is one) makes SQLite create its `-shm` file
+        # beside it, which a read-only folder refuses. Without a `-shm` nobody has it open, and
+        # an empty or absent `-wal` holds no change the file lacks: it is read as immutable
+        # (no companion files, no locks). Otherwise changes would be missed: say so.
+        wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+        if shm.exists() or (wal.exists() and wal.stat().st_size > 0):
+            raise StorageError(
+                f"{path}: I cannot read it from here: SQLite must write its `{shm.name}` beside "
+                f"it (the latest changes are in `{wal.name}`), and I may not write that folder. "
+                f"Copy `{path.name}` together with `{wal.name}` to a folder you can write, or "
+                "export as the user the bot runs as.")
         try:
+            return cls._connect(path, immutable=True)
+        except _CannotOpen:
+            raise StorageError(f"{path}: I may not read this file (check its permissions, or "
+                               "copy it somewhere you can read)") from None
+
+    @classmethod
+    def _connect(cls, path: Path, *, immutable: bool) -> ExportReader:
+        """A read-only connection, its one snapshot begun; `immutable` promises SQLite that
+        nobody changes the file, so it needs neither locks nor companion files. Raises
+        `_CannotOpen` when SQLite cannot open the file or its companions."""
+        uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+        conn = None
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None, check_same_thread=False)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if not 1 <= version <= SCHEMA_VERSION:
                 raise StorageError(
@@ -235,11 +277,14 @@ class ExportReader:
             # One snapshot for the whole export: the first read fixes it.
             conn.execute("BEGIN")
             conn.execute("SELECT 1 FROM lesson_runs LIMIT 1").fetchall()
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StorageError(f"{path}: this is not a usable cohortbot database ({exc})") from None
-        except BaseException:
-            conn.close()
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_CANTOPEN:
+                raise _CannotOpen from None
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StorageError(
+                    f"{path}: this is not a usable cohortbot database ({exc})") from None
             raise
         return cls(conn, path)
 

@@ -8,8 +8,7 @@ epoch milliseconds. Drafts and notes are member text: stored only here, never lo
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,13 +35,13 @@ _OUTREACH_COLUMNS = (
 _REMINDER_COLUMNS = (
     "f.id, f.outreach_id, f.user_id, f.due_at, f.timezone, f.status, f.delivery,"
     " f.history_floor, f.claimed_at, f.tries, f.sent_at, f.message_id, f.notified_at,"
-    " o.recipient, o.channel, o.draft, o.sent_at, o.attempts, o.status"
+    " o.recipient, o.channel, o.draft, o.sent_at, o.attempts, o.status, o.followed_up_at"
 )
 _REMINDERS = "followups f JOIN outreaches o ON o.id = f.outreach_id"
 _SELECT_REMINDER = f"SELECT {_REMINDER_COLUMNS} FROM {_REMINDERS}"
 
 
-def _outreach(row: sqlite3.Row) -> Outreach:
+def _outreach(row: Sequence[Any]) -> Outreach:
     values = list(row)
     values[9] = OutreachStatus(values[9])
     return Outreach(*values)
@@ -62,37 +61,77 @@ def _marks(values: Iterable[object]) -> str:
 # --- logging attempts ---------------------------------------------------------------------------
 
 
-async def insert_outreach(
-    db: Database, *, user_id: int, recipient: Recipient, channel: str, draft: str | None,
-    note: str | None, sent_at: int, attempts: int, status: OutreachStatus,
-    source_message_id: int | None, now: int, reminder: tuple[int, str] | None,
-) -> tuple[int, int | None] | None:
-    """A new outreach and, if `reminder` = (due_at, zone) is given, its reminder.
+@dataclass(frozen=True)
+class NewOutreach:
+    """A first attempt to someone (or one logged as a follow-up with no attempt 1 known),
+    with its reminder = (due_at, zone) if it gets one."""
 
-    Returns (outreach id, reminder id), or None when `source_message_id` was logged already
-    (the check and the insert share one transaction, so two presses log one outreach)."""
+    channel: str
+    draft: str | None
+    note: str | None
+    sent_at: int
+    attempts: int
+    status: OutreachStatus
+    reminder: tuple[int, str] | None
+
+
+@dataclass(frozen=True)
+class SecondAttempt:
+    """Attempt 2, sent at `at`, on the member's outreach `outreach_id`."""
+
+    outreach_id: int
+    at: int
+
+
+# Given the member's earlier outreaches that share a key with the recipient (each with its
+# keys), what to record; raises to record nothing. Called inside the transaction.
+Decide = Callable[[list[tuple[Outreach, Recipient]]], NewOutreach | SecondAttempt]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    outreach_id: int
+    reminder_id: int | None
+    second: bool  # attempt 2 on an earlier outreach
+
+
+async def record_attempt(
+    db: Database, *, user_id: int, recipient: Recipient, source_message_id: int | None,
+    now: int, decide: Decide,
+) -> Recorded | None:
+    """Record an attempt to someone as `decide` rules from the earlier ones, in ONE
+    transaction: reading the earlier attempts and writing the new one cannot interleave with
+    another log or button press, so however many arrive together the two-attempt cap holds.
+
+    None when `source_message_id` (a review's "I sent it") was logged already."""
     async with db.transaction() as tx:
         if source_message_id is not None and await tx.fetchval(
             "SELECT 1 FROM outreaches WHERE source_message_id = ?", (source_message_id,)
         ):
             return None
+        plan = decide(await _related(tx, user_id, recipient))
+        if isinstance(plan, SecondAttempt):
+            if not await _second_attempt(tx, plan.outreach_id, plan.at, now):
+                raise RuntimeError("attempt 1 changed inside its own transaction")
+            return Recorded(plan.outreach_id, None, second=True)
         outreach_id = await tx.insert(
             "INSERT INTO outreaches (user_id, recipient, recipient_email, recipient_url,"
             " recipient_name, channel, draft, note, sent_at, attempts, followed_up_at, status,"
             " closed_at, source_message_id, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (user_id, recipient.text, recipient.email, recipient.url, recipient.name, channel,
-             draft, note, sent_at, attempts, sent_at if attempts > 1 else None, status,
-             None if status in OPEN else now, source_message_id, now),
+            (user_id, recipient.text, recipient.email, recipient.url, recipient.name,
+             plan.channel, plan.draft, plan.note, plan.sent_at, plan.attempts,
+             plan.sent_at if plan.attempts > 1 else None, plan.status,
+             None if plan.status in OPEN else now, source_message_id, now),
         )
         reminder_id = None
-        if reminder is not None:
+        if plan.reminder is not None:
             reminder_id = await tx.insert(
                 "INSERT INTO followups (outreach_id, user_id, due_at, timezone)"
                 " VALUES (?, ?, ?, ?)",
-                (outreach_id, user_id, reminder[0], reminder[1]),
+                (outreach_id, user_id, plan.reminder[0], plan.reminder[1]),
             )
-    return outreach_id, reminder_id
+    return Recorded(outreach_id, reminder_id, second=False)
 
 
 async def outreach(db: Database, outreach_id: int) -> Outreach | None:
@@ -139,39 +178,42 @@ async def logged_from(db: Database, source_message_id: int) -> Outreach | None:
     return _outreach(rows[0]) if rows else None
 
 
-async def candidates(db: Database, user_id: int, recipient: Recipient) -> list[Outreach]:
-    """The member's outreaches sharing any key with `recipient` (the domain decides which
-    are the same person), newest first."""
-    rows = await db.fetchall(
-        f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE user_id = ? AND ("
+async def related(db: Database, user_id: int,
+                  recipient: Recipient) -> list[tuple[Outreach, Recipient]]:
+    """The member's outreaches sharing any key with `recipient`, each with its keys (the
+    domain decides which are the same person), newest first."""
+    return await _related(db, user_id, recipient)
+
+
+async def _related(conn: Database | Transaction, user_id: int,
+                   recipient: Recipient) -> list[tuple[Outreach, Recipient]]:
+    rows = await conn.fetchall(
+        f"SELECT {_OUTREACH_COLUMNS}, recipient_email, recipient_url, recipient_name"
+        " FROM outreaches WHERE user_id = ? AND ("
         " (? != '' AND recipient_email = ?) OR (? != '' AND recipient_url = ?)"
         " OR (? != '' AND recipient_name = ?)) ORDER BY sent_at DESC, id DESC",
         (user_id, recipient.email, recipient.email, recipient.url, recipient.url,
          recipient.name, recipient.name),
     )
-    return [_outreach(r) for r in rows]
-
-
-async def keys_of(db: Database, outreach_ids: list[int]) -> dict[int, Recipient]:
-    rows = await db.fetchall(
-        "SELECT id, recipient, recipient_email, recipient_url, recipient_name FROM outreaches"
-        f" WHERE id IN ({_marks(outreach_ids)})",
-        outreach_ids,
-    )
-    return {r[0]: Recipient(r[1], r[2] or "", r[3] or "", r[4] or "") for r in rows}
+    return [(_outreach(r[:13]), Recipient(r[2], r[13] or "", r[14] or "", r[15] or ""))
+            for r in rows]
 
 
 async def record_second_attempt(db: Database, outreach_id: int, at: int, now: int) -> bool:
     """Attempt 2 on an outreach that has only attempt 1; its pending reminder is cancelled.
     False if another action got there first."""
     async with db.transaction() as tx:
-        changed = await tx.execute(
-            "UPDATE outreaches SET attempts = 2, followed_up_at = ?, status = 'followed_up',"
-            " closed_at = ? WHERE id = ? AND attempts = 1 AND status != 'replied'",
-            (at, now, outreach_id),
-        )
-        if changed:
-            await _cancel_pending(tx, outreach_id)
+        return await _second_attempt(tx, outreach_id, at, now)
+
+
+async def _second_attempt(tx: Transaction, outreach_id: int, at: int, now: int) -> bool:
+    changed = await tx.execute(
+        "UPDATE outreaches SET attempts = 2, followed_up_at = ?, status = 'followed_up',"
+        " closed_at = ? WHERE id = ? AND attempts = 1 AND status != 'replied'",
+        (at, now, outreach_id),
+    )
+    if changed:
+        await _cancel_pending(tx, outreach_id)
     return changed == 1
 
 

@@ -72,7 +72,7 @@ def _logging_as_it_was() -> Iterator[None]:
     tests after this one must find it as they left it."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    levels = {name: logging.getLogger(name).level for name in CONTENT_LOGGERS}
+    levels = {name: logging.getLogger(name).level for name in (*CONTENT_LOGGERS, "apscheduler")}
     try:
         yield
     finally:

@@ -21,7 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import time
+import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +38,11 @@ from bot.errors import ConfigError
 ENV = "COHORTBOT_LOCAL_DISCORD"
 FIRST_MOVE_TIMEOUT = 10.0
 GUILD_READY_TIMEOUT = 0.1
+INFO_WAIT = 30.0  # loading the OpenAPI spec takes the local Discord seconds on a busy machine
+INFO_POLL = 0.2
+_START_IT = "; start it with `cohortbot sandbox --serve --info FILE`, or unset " + ENV
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,21 +50,43 @@ class LocalDiscordTarget:
     info: dict[str, Any]
 
     @classmethod
-    def from_value(cls, value: str) -> LocalDiscordTarget:
-        """The info from a file path or a control URL; ConfigError saying what is wrong."""
-        try:
-            if value.startswith(("http://", "https://")):
-                with urllib.request.urlopen(value.rstrip("/") + "/info", timeout=10) as resp:
-                    info = json.loads(resp.read())
-            else:
-                info = json.loads(Path(value).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"{ENV}={value}: cannot read the local Discord's info ({exc})"
-                              ) from None
+    def from_value(cls, value: str, *, wait: float = INFO_WAIT,
+                   sleep: Callable[[float], None] = time.sleep) -> LocalDiscordTarget:
+        """The info from a file path or a control URL; ConfigError saying what is wrong.
+
+        A local Discord started a moment ago (`cohortbot sandbox --serve --info FILE &`)
+        writes its info only once it listens, seconds later (it loads Discord's OpenAPI spec
+        first): an info file not there yet, or a control URL not answering yet, is waited
+        for up to `wait` seconds."""
+        polls = round(wait / INFO_POLL)
+        for poll in range(polls + 1):
+            try:
+                info = cls._read(value)
+                break
+            except (FileNotFoundError, urllib.error.URLError) as exc:
+                starting = isinstance(exc, FileNotFoundError) or isinstance(
+                    exc.reason, ConnectionRefusedError)
+                if not starting or poll == polls:
+                    raise ConfigError(f"{ENV}={value}: cannot read the local Discord's info "
+                                      f"({exc}){_START_IT}") from None
+            except (OSError, ValueError) as exc:
+                raise ConfigError(f"{ENV}={value}: cannot read the local Discord's info ({exc})"
+                                  ) from None
+            if poll == 0:
+                log.warning("the local Discord at %s is not there yet: waiting up to %.0f s",
+                            value, wait)
+            sleep(INFO_POLL)
         missing = [k for k in ("api_url", "gateway_url", "control_url", "token") if k not in info]
         if missing:
             raise ConfigError(f"{ENV}={value}: the info lacks {', '.join(missing)}")
         return cls(info)
+
+    @staticmethod
+    def _read(value: str) -> Any:
+        if value.startswith(("http://", "https://")):
+            with urllib.request.urlopen(value.rstrip("/") + "/info", timeout=10) as resp:
+                return json.loads(resp.read())
+        return json.loads(Path(value).read_text(encoding="utf-8"))
 
     @property
     def token(self) -> str:

@@ -26,7 +26,7 @@ def with_settings(config: Config, settings: tuple[tuple[str, str], ...]) -> Conf
                                 "database); change another section")
         table.setdefault(section, {})[key] = _toml_value(raw)
     try:
-        parsed = parse_config(table)
+        parsed = parse_config(table, channel_supplied=True)  # the demo's #lessons
     except ConfigError as exc:
         raise CommandFailed(str(exc).replace("<config>: ", "")) from None
     changes = {section: replace(getattr(config, section),

@@ -51,7 +51,8 @@ MAX_SCRIPT_BYTES = 1024 * 1024
 
 def main(script: Path | None = None, db: Path | None = None,
          config_path: Path | None = None) -> int:
-    base = load_config(config_path) if config_path is not None else None
+    # The demo puts in its own ids, #lessons among them: a post_schedule needs no channel.
+    base = load_config(config_path, channel_supplied=True) if config_path is not None else None
     if db is not None:
         db.parent.mkdir(parents=True, exist_ok=True)
     with _quiet_logging():

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from bot.export.model import Document, Message, RunSection, Table
+from bot.export.text import safe_url
 from bot.export.times import Calendar
 from bot.export.verdicts import comparison_line
 
@@ -76,8 +77,10 @@ def table(name: Table, lines: Iterable[str | bytes]) -> Iterator[str | bytes]:
 
 
 def attachments_cell(items: Iterable[tuple[str, int, str]]) -> str:
-    """(filename, size, url) as one cell: "name (123 bytes) url", one per line."""
-    return "\n".join(f"{name} ({size} bytes) {url}" for name, size, url in items)
+    """(filename, size, url) as one cell: "name (123 bytes) url", one per line; the URL as
+    `safe_url` writes it, left out when it is not an http(s) link."""
+    return "\n".join(f"{name} ({size} bytes) {url}" if (url := safe_url(raw)) else
+                     f"{name} ({size} bytes)" for name, size, raw in items)
 
 
 def message_line(run_id: int, example_no: int, thread_id: int | None, m: Message,

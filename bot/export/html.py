@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from html import escape
 
 from bot.critiques import Likely, Tally
+from bot.display import plural
 from bot.export.model import Critique, Document, ExampleSection, Message, RunSection
 from bot.export.text import (
     PARTICIPATION_HEADINGS,
     discussion_size,
     excerpt,
-    plural,
     safe_url,
     visible,
 )
@@ -113,9 +113,11 @@ def _time(cal: Calendar, ms: int) -> str:
 
 def _run(doc: Document, cal: Calendar, run: RunSection) -> Iterator[str]:
     a = f"run-{run.id}"
-    closed = f" · closed {_time(cal, run.closed_ms)}" if run.closed_ms is not None else ""
+    # A closed run says when ("closed 2026-01-09 17:00"), not "closed" a second time.
+    state = (f"closed {_time(cal, run.closed_ms)}" if run.closed_ms is not None
+             else escape(run.status))
     yield (f'<header id="{a}"><h1>{t(run.title)}</h1>\n<p class="meta">Posted '
-           f"{_time(cal, run.created_ms)}{closed} · {escape(run.status)} · "
+           f"{_time(cal, run.created_ms)} · {state} · "
            f"{run.counts.describe()}</p></header>\n")
     yield ('<nav class="toc"><h2>Contents</h2>\n<ol>\n'
            f'<li><a href="#{a}-prompt">The prompt</a></li>\n')

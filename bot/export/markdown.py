@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from bot.display import plural
 from bot.export.model import Critique, Document, ExampleSection, Message, RunSection
 from bot.export.text import (
     PARTICIPATION_HEADINGS,
     discussion_size,
     excerpt,
-    plural,
     safe_url,
     visible,
 )
@@ -65,10 +65,12 @@ def _when(cal: Calendar, ms: int) -> str:
 
 def _run(doc: Document, cal: Calendar, run: RunSection) -> Iterator[str]:
     anchor = f"run-{run.id}"
-    closed = f" · closed {_when(cal, run.closed_ms)}" if run.closed_ms is not None else ""
+    # A closed run says when ("closed 2026-01-09 17:00"), not "closed" a second time.
+    state = (f"closed {_when(cal, run.closed_ms)}" if run.closed_ms is not None
+             else run.status)
     yield (f"# {md(run.title)}\n\n"
            f"Exported {_when(cal, doc.generated_ms)} ({doc.timezone}) · posted "
-           f"{_when(cal, run.created_ms)}{closed} · {run.status}  \n"
+           f"{_when(cal, run.created_ms)} · {state}  \n"
            f"{run.counts.describe()}  \n"
            f"Scope: {_scope(doc)}\n\n## Contents\n\n")
     yield f"- [The prompt](#{anchor}-prompt)\n"

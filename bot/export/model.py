@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from bot.critiques import Likely, Tally
-from bot.export.text import plural
+from bot.display import plural
 from bot.export.times import Calendar
 from bot.export.verdicts import ReviewerView
 

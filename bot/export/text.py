@@ -8,6 +8,10 @@ visible marks, like "[U+202E]", so a reader sees exactly what was typed.
 from __future__ import annotations
 
 import re
+import string
+from urllib.parse import quote
+
+from bot.display import plural
 
 # Bidirectional formatting characters (Unicode's "Bidi_Control") and the C0/C1 controls other
 # than tab and line feed.
@@ -34,18 +38,23 @@ PARTICIPATION_HEADINGS = ("Member", "Critiques", "Thread messages", "Votes given
                           "Votes received", "First activity", "Last activity")
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
-
-
 def discussion_size(messages: int, bot_posts: int) -> str:
     """"12 messages", or "12 messages and 3 bot posts"."""
     size = plural(messages, "message")
     return size + f" and {plural(bot_posts, 'bot post')}" if bot_posts else size
 
 
+# What a link keeps as it is: RFC 3986's unreserved and reserved characters and `%` (Discord's
+# CDN URLs are made of these alone), without the quotes, brackets and backslash that end or escape a
+# Markdown `<…>` link or an HTML attribute. Everything else is percent-encoded. storage/export.py
+# hands a URL with any other character to Python (`safe_url`) instead of writing it itself.
+URL_KEPT = frozenset(string.ascii_letters + string.digits + "-._~:/?#@!$&()*+,;=%")
+
+
 def safe_url(url: str) -> str | None:
-    """`url` if it is an http(s) link (attachments come from Discord's CDN); None otherwise."""
-    if url.startswith(("https://", "http://")) and not _WHITESPACE.search(url):
-        return url
-    return None
+    """`url` as every export writes a link (Markdown, HTML, CSV): an http(s) URL with each
+    character outside `URL_KEPT` percent-encoded (a `<`, `>`, quote or space cannot end the
+    link or open markup); None for any other scheme, shown as no link at all."""
+    if not url.startswith(("https://", "http://")):
+        return None
+    return "".join(c if c in URL_KEPT else quote(c, safe="") for c in url)

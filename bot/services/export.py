@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, to_ms
 from bot.critiques import Tally
+from bot.display import file_size
 from bot.errors import UserError
 from bot.export import csv, render
 from bot.export.model import (
@@ -67,11 +68,15 @@ class ExportRequest:
 @dataclass(frozen=True)
 class ExportResult:
     run_ids: tuple[int, ...]
-    # False for a lone CSV table that does not count them (the counts below are then 0).
-    counted: bool
+    # A lone CSV table, which does not count them (the counts below are then 0); None when
+    # the export holds everything and the counts are its own.
+    table: Table | None
     messages: int
     critiques: int
     participants: int
+    # Lessons of the exported runs that the catalog lacks: their prompt and examples' text
+    # are missing from the export.
+    missing_lessons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,9 +136,10 @@ class ExportService:
             counts = [run.counts for run in doc.runs]
             return ExportResult(
                 tuple(run.id for run in doc.runs),
-                request.format is not Format.CSV or request.table is None,
+                request.table if request.format is Format.CSV else None,
                 sum(c.messages for c in counts), sum(c.critiques for c in counts),
-                sum(c.participants for c in counts))
+                sum(c.participants for c in counts),
+                tuple(dict.fromkeys(r.lesson_key for r in doc.runs if r.lesson_title is None)))
 
     async def export_files(self, request: ExportRequest, *, limit: int,
                            workdir: Path) -> ExportFiles:
@@ -161,8 +167,9 @@ class ExportService:
         parts = -(-zip_size // limit)
         if parts > MAX_PARTS:
             raise UserError(
-                f"This export is {_mb(zip_size)} zipped: {parts} parts of {_mb(limit)}, more "
-                f"than the {MAX_PARTS} I send. Narrow it (an example, `since`/`until`), or "
+                f"This export is {file_size(zip_size)} zipped: {parts} parts of "
+                f"{file_size(limit)}, more than the {MAX_PARTS} I send. Narrow it (an "
+                "example, `since`/`until`), or "
                 "run `cohortbot export` where the bot runs for the whole file."
             )
         return ExportFiles(tuple(_split(path, limit)), result, size, zipped, split=True)
@@ -337,7 +344,3 @@ def _split(path: Path, limit: int) -> list[Path]:
             parts.append(part)
     path.unlink()
     return parts
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"

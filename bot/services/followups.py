@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, at_and_in, from_ms, to_ms
+from bot.clock import Clock, at_and_in, from_ms, timestamp_markup, to_ms
 from bot.config import FollowupSettings
 from bot.display import member_text, plural
 from bot.errors import UserError
@@ -139,6 +139,24 @@ class Acted:
     recipient: str
     actions: tuple[str, ...]
     until: datetime | None = None  # a snooze: when the reminder comes again
+    already: str | None = None  # a repeated press: what had already happened
+
+
+def _still_counting(related: list[tuple[Outreach, Recipient]],
+                    who: Recipient) -> list[Outreach]:
+    """The earlier outreaches (with their keys) to the same person that still count: a reply
+    turned the cold outreach into a conversation, so a new one later starts afresh."""
+    return [o for o, keys in related
+            if o.status is not OutreachStatus.REPLIED and same_person(keys, who)]
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of `/outreach list`."""
+
+    outreach: Outreach
+    reminder: Reminder | None
+    comes_at: datetime | None  # a pending reminder: when it goes out; None once the window ends
 
 
 class FollowupsService:
@@ -392,64 +410,71 @@ class FollowupsService:
         zone = await self._settings.zone_of(user_id)
         when = parse_sent_on(sent_on, now, ZoneInfo(zone))
         who = parse_recipient(recipient)
-        if source_message_id is not None:
-            done = await followups_store.logged_from(self._db, source_message_id)
-            if done is not None:
-                return Logged("already", done)
         if attempt > MAX_ATTEMPTS:
             raise UserError(THIRD_ATTEMPT.format(who=who.text))
-        earlier = await self._earlier_attempts(user_id, who)
-        done = next((o for o in earlier if o.attempts >= MAX_ATTEMPTS), None)
-        if done is not None:
-            raise UserError(THIRD_ATTEMPT.format(who=member_text(done.recipient)))
-        first = next((o for o in earlier if o.attempts == 1), None)
-        if first is not None:
-            return await self._log_followup(first, when, now, first.recipient)
         due = None
         if attempt == 1:
             due = first_due(when, self._config.window_days, now, ZoneInfo(zone),
                             self._config.friendly_hours)
-        status = (OutreachStatus.FOLLOWED_UP if attempt > 1 else
-                  OutreachStatus.AWAITING if due is not None else OutreachStatus.EXPIRED)
-        ids = await followups_store.insert_outreach(
-            self._db, user_id=user_id, recipient=who, channel=channel, draft=draft, note=note,
-            sent_at=to_ms(when), attempts=attempt, status=status,
-            source_message_id=source_message_id, now=to_ms(now),
-            reminder=(to_ms(due), zone) if due is not None else None,
-        )
-        if ids is None:  # the same review, logged by a concurrent press
-            done = await followups_store.logged_from(self._db, source_message_id or 0)
-            if done is None:
+
+        def decide(related: list[tuple[Outreach, Recipient]]) -> (
+                followups_store.NewOutreach | followups_store.SecondAttempt):
+            # Inside the storage transaction: no other attempt is recorded meanwhile.
+            earlier = _still_counting(related, who)
+            done = next((o for o in earlier if o.attempts >= MAX_ATTEMPTS), None)
+            if done is not None:
+                # A reviewed follow-up ("I sent it" under attempt 2) is that follow-up again.
+                raise UserError(self._followed_up(done) if attempt == MAX_ATTEMPTS
+                                else THIRD_ATTEMPT.format(who=member_text(done.recipient)))
+            first = next((o for o in earlier if o.attempts == 1), None)
+            if first is not None:
+                self._check_followup(first, when)
+                return followups_store.SecondAttempt(first.id, to_ms(when))
+            status = (OutreachStatus.FOLLOWED_UP if attempt > 1 else
+                      OutreachStatus.AWAITING if due is not None else OutreachStatus.EXPIRED)
+            return followups_store.NewOutreach(
+                channel=channel, draft=draft, note=note, sent_at=to_ms(when), attempts=attempt,
+                status=status, reminder=(to_ms(due), zone) if due is not None else None)
+
+        done = await followups_store.record_attempt(
+            self._db, user_id=user_id, recipient=who, source_message_id=source_message_id,
+            now=to_ms(now), decide=decide)
+        if done is None:  # the same review, logged already (by this press or another)
+            logged = await followups_store.logged_from(self._db, source_message_id or 0)
+            if logged is None:
                 raise RuntimeError("an outreach vanished while it was being logged")
-            return Logged("already", done)
-        outreach_id, followup_id = ids
-        if followup_id is not None and due is not None:
-            self._plan(followup_id, user_id, outreach_id, due)
-        return Logged("first", await self._outreach(outreach_id), due=due)
+            return Logged("already", logged)
+        outreach = await self._outreach(done.outreach_id)
+        if done.second:
+            self._unschedule_outreach(done.outreach_id)
+            early = when - from_ms(outreach.sent_at) < timedelta(days=self._config.window_days)
+            return Logged("followup", outreach, early=early)
+        if done.reminder_id is not None and due is not None:
+            self._plan(done.reminder_id, user_id, done.outreach_id, due)
+        return Logged("first", outreach, due=due)
 
     async def _earlier_attempts(self, user_id: int, who: Recipient) -> list[Outreach]:
-        """Earlier outreaches to the same person that still count: a reply turned the cold
-        outreach into a conversation, so a new one later starts afresh."""
-        rows = await followups_store.candidates(self._db, user_id, who)
-        keys = await followups_store.keys_of(self._db, [o.id for o in rows]) if rows else {}
-        return [o for o in rows if o.status is not OutreachStatus.REPLIED
-                and o.id in keys and same_person(keys[o.id], who)]
+        return _still_counting(await followups_store.related(self._db, user_id, who), who)
 
-    async def _log_followup(self, first: Outreach, when: datetime, now: datetime,
-                            who: str) -> Logged:
-        sent = from_ms(first.sent_at)
+    @staticmethod
+    def _check_followup(first: Outreach, when: datetime) -> None:
+        """Refuses a follow-up sent at `when` to the outreach `first`, if it may not be."""
+        sent, who = from_ms(first.sent_at), member_text(first.recipient)
         refusal = follow_up_refusal(first.attempts, first.status, sent, when, who)
         if refusal:
             raise UserError(refusal)
         if when < sent:
             raise UserError(f"That date is before your first message to {who} "
                             f"({sent:%Y-%m-%d}); a follow-up comes after it.")
-        if not await followups_store.record_second_attempt(self._db, first.id, to_ms(when),
-                                                           to_ms(now)):
-            raise UserError(THIRD_ATTEMPT.format(who=who))
-        self._unschedule_outreach(first.id)
-        early = when - sent < timedelta(days=self._config.window_days)
-        return Logged("followup", await self._outreach(first.id), early=early)
+
+    @staticmethod
+    def _followed_up(o: Outreach | Reminder) -> str:
+        """What a repeated "I sent my follow-up" (or its review) hears: it is logged."""
+        name = member_text(o.recipient)
+        on = f" on {timestamp_markup(from_ms(o.followed_up_at), 'D')}" if o.followed_up_at else ""
+        return (f"You already logged your follow-up to {name}{on}: that was the second and "
+                "last attempt the lesson allows. If they reply, press “They replied” or use "
+                "`/outreach replied`.")
 
     async def _outreach(self, outreach_id: int) -> Outreach:
         row = await followups_store.outreach(self._db, outreach_id)
@@ -465,9 +490,12 @@ class FollowupsService:
 
     async def _own(self, user_id: int, followup_id: int) -> Reminder:
         row = await followups_store.reminder(self._db, followup_id)
-        if row is None or row.user_id != user_id:
+        if row is None:
             raise UserError("I no longer have that outreach (it may have been deleted with "
                             "/forget-me). `/outreach list` shows what I have.")
+        if row.user_id != user_id:
+            raise UserError("That's another member's reminder: its buttons work only for "
+                            "them. `/outreach list` shows your own outreach.")
         return row
 
     async def act(self, user_id: int, followup_id: int, action: str) -> Acted:
@@ -481,16 +509,23 @@ class FollowupsService:
             await self._replied(row.outreach_id, who, now)
             return Acted("replied", who, ())
         if action == "sent":
-            refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now, who)
-            if refusal:
-                raise UserError(refusal)
-            if not await followups_store.record_second_attempt(
-                self._db, row.outreach_id, to_ms(now), to_ms(now)
-            ):
-                raise UserError(THIRD_ATTEMPT.format(who=who))
-            self._unschedule(followup_id)
+            if row.attempts < MAX_ATTEMPTS:
+                refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now, who)
+                if refusal:
+                    raise UserError(refusal)
+                if await followups_store.record_second_attempt(
+                    self._db, row.outreach_id, to_ms(now), to_ms(now)
+                ):
+                    self._unschedule(followup_id)
+                    return Acted("followed_up", who,
+                                 actions_for(OutreachStatus.FOLLOWED_UP, MAX_ATTEMPTS, now, end))
+                row = await self._own(user_id, followup_id)  # another press got there first
+            if row.attempts < MAX_ATTEMPTS:
+                raise UserError(self._already(row))
+            # A repeated press (another delivery, a double click): the follow-up is logged.
             return Acted("followed_up", who,
-                         actions_for(OutreachStatus.FOLLOWED_UP, MAX_ATTEMPTS, now, end))
+                         actions_for(OutreachStatus.FOLLOWED_UP, MAX_ATTEMPTS, now, end),
+                         already=self._followed_up(row))
         if action == "drop":
             if not await followups_store.set_status(
                 self._db, row.outreach_id, OutreachStatus.DROPPED, OPEN, to_ms(now)
@@ -532,7 +567,7 @@ class FollowupsService:
     def _already(self, row: Reminder) -> str:
         name = member_text(row.recipient)
         return {
-            OutreachStatus.FOLLOWED_UP: f"You already logged your follow-up to {name}.",
+            OutreachStatus.FOLLOWED_UP: self._followed_up(row),
             OutreachStatus.REPLIED: f"{name} already replied.",
             OutreachStatus.DROPPED: f"You already closed this one: no follow-up to {name}.",
             OutreachStatus.EXPIRED: f"The follow-up window for {name} has closed.",
@@ -558,6 +593,8 @@ class FollowupsService:
     async def follow_up_target(self, user_id: int, followup_id: int) -> Reminder:
         """The outreach a follow-up would go to, if one may still be sent."""
         row = await self._own(user_id, followup_id)
+        if row.attempts >= MAX_ATTEMPTS:
+            raise UserError(self._followed_up(row))
         refusal = follow_up_refusal(row.attempts, row.outreach_status,
                                     from_ms(row.outreach_sent_at), self._now(), row.recipient)
         if refusal:
@@ -573,8 +610,13 @@ class FollowupsService:
 
     # --- the member's log, notices, stats ---------------------------------------------------
 
-    async def log_of(self, user_id: int) -> list[tuple[Outreach, Reminder | None]]:
-        return await followups_store.member_log(self._db, user_id)
+    async def log_of(self, user_id: int) -> list[LogEntry]:
+        """The member's outreaches, newest first, each with its reminder and when that will
+        really come (a late one waits for the member's morning, not its `due_at`)."""
+        now = self._now()
+        return [LogEntry(o, r, self._deliver_at(r, now)
+                         if r is not None and r.status is ReminderStatus.PENDING else None)
+                for o, r in await followups_store.member_log(self._db, user_id)]
 
     async def notices_for(self, user_id: int) -> list[ReminderMessage]:
         """Reminders that never reached the member (DMs closed, Discord failing, the window
@@ -610,7 +652,7 @@ class FollowupsService:
             due = first_due(sent, self._config.window_days, now, ZoneInfo(zone), hours)
         else:
             due = moved_to_zone(from_ms(row.due_at), ZoneInfo(row.timezone), ZoneInfo(zone),
-                                now, window_end(sent), hours)
+                                now, sent, self._config.window_days, hours)
         if not await followups_store.move(self._db, row.id, to_ms(due) if due else None, zone):
             return None
         if due is None:

@@ -70,7 +70,7 @@ class FollowupsCog(commands.Cog):
     @app_commands.describe(
         who="Who you sent it to: a name, an email or a profile URL",
         channel="How you sent it",
-        sent_on="When: YYYY-MM-DD, “yesterday”, “3 days ago” (default: now)",
+        sent_on="When: YYYY-MM-DD, “yesterday”, “3 days ago”, “last Monday” (default: now)",
         note="A note for yourself (only you see it)",
     )
     @app_commands.choices(channel=CHANNEL_CHOICES)

@@ -15,15 +15,13 @@ from bot.clock import at_and_in, from_ms, timestamp_markup
 from bot.display import member_text, plural
 from bot.followups import (
     MAX_ATTEMPTS,
-    Outreach,
     OutreachStatus,
-    Reminder,
     ReminderStatus,
     Totals,
     window_end,
 )
 from bot.review import CHANNEL_NAMES
-from bot.services.followups import Acted, Logged, ReminderMessage
+from bot.services.followups import Acted, LogEntry, Logged, ReminderMessage
 
 COLOUR = 0x5865F2
 LIST_LIMIT = 15
@@ -60,9 +58,12 @@ UNDELIVERED = {
 }
 
 
+REMINDER_TITLE = "⏰ Time for your one follow-up?"
+NOTICE_TITLE = "📭 A reminder that never reached you"
+
+
 def reminder_embed(message: ReminderMessage) -> discord.Embed:
-    title = ("📭 A reminder that never reached you" if message.undelivered
-             else "⏰ Time for your one follow-up?")
+    title = NOTICE_TITLE if message.undelivered else REMINDER_TITLE
     lines = []
     if message.undelivered:
         lines.append(UNDELIVERED[message.undelivered] + "\n")
@@ -88,12 +89,35 @@ def reminder_embed(message: ReminderMessage) -> discord.Embed:
     return embed
 
 
+SETTLED_TITLE = {
+    "replied": "🎉 {name} replied",
+    "followed_up": "📨 Follow-up to {name} sent",
+    "dropped": "🛑 No follow-up to {name}",
+}
+
+
+def settled_embed(shown: discord.Embed, acted: Acted) -> discord.Embed | None:
+    """The reminder `shown` once a button decided it: its question ("No reply yet…?") and
+    window no longer hold, so they go; the first message stays, for the record. None when
+    `shown` is no reminder (the review a follow-up was sent from), or a snooze left the
+    question open."""
+    if shown.title not in (REMINDER_TITLE, NOTICE_TITLE) or acted.outcome not in SETTLED_TITLE:
+        return None
+    title = SETTLED_TITLE[acted.outcome].format(name=member_text(acted.recipient))
+    embed = discord.Embed(title=_clip(title, 256), colour=COLOUR)
+    for field in shown.fields:
+        embed.add_field(name=field.name, value=field.value, inline=bool(field.inline))
+    return embed
+
+
 def acted_text(acted: Acted) -> str:
     """The line put on top of a reminder after one of its buttons."""
     name = who(acted.recipient)
     if acted.outcome == "replied":
         return (f"🎉 {name} replied: well done. No follow-up needed; I won't remind you about "
                 "this one again.")
+    if acted.already:
+        return f"📨 {acted.already}"
     if acted.outcome == "followed_up":
         return (f"📨 Follow-up to {name} logged: that was the second and last attempt the "
                 "lesson allows. If they reply, press “They replied”.")
@@ -130,9 +154,9 @@ def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
     return text
 
 
-def _state(o: Outreach, r: Reminder | None) -> str:
+def _state(entry: LogEntry) -> str:
+    o, r, due = entry.outreach, entry.reminder, entry.comes_at
     end = window_end(from_ms(o.sent_at))
-    due = from_ms(r.due_at) if r else None
     if o.status is OutreachStatus.REPLIED:
         return "🎉 they replied"
     if o.status is OutreachStatus.FOLLOWED_UP:
@@ -143,9 +167,11 @@ def _state(o: Outreach, r: Reminder | None) -> str:
         note = (" (I was offline when its reminder was due)"
                 if r and r.status is ReminderStatus.EXPIRED else "")
         return f"closed quietly: the window ended {day(end)} with no reply{note}"
-    if r is None or due is None:
+    if r is None:
         return f"window ends {at_and_in(end)}"
     if r.status is ReminderStatus.PENDING:
+        if due is None:  # closed at the next sweep
+            return f"the window ended {day(end)} with no reply"
         word = "💤 snoozed until" if r.delivery > 1 else "⏰ reminder"
         return f"{word} {at_and_in(due)}"
     if r.status is ReminderStatus.SENDING:
@@ -157,14 +183,15 @@ def _state(o: Outreach, r: Reminder | None) -> str:
     return f"reminded; follow-up window ends {at_and_in(end)}"
 
 
-def log_embed(entries: list[tuple[Outreach, Reminder | None]]) -> discord.Embed:
-    open_first = sorted(entries, key=lambda e: e[0].status not in (
+def log_embed(entries: list[LogEntry]) -> discord.Embed:
+    open_first = sorted(entries, key=lambda e: e.outreach.status not in (
         OutreachStatus.AWAITING, OutreachStatus.REMINDED))
     lines = []
-    for o, r in open_first[:LIST_LIMIT]:
+    for entry in open_first[:LIST_LIMIT]:
+        o = entry.outreach
         sent = from_ms(o.sent_at)
         line = (f"**{who(_clip(o.recipient, 80))}** · {channel_name(o.channel)} · sent "
-                f"{day(sent)} · attempt {o.attempts} of {MAX_ATTEMPTS}\n↳ {_state(o, r)}")
+                f"{day(sent)} · attempt {o.attempts} of {MAX_ATTEMPTS}\n↳ {_state(entry)}")
         if o.note:
             line += f"\n↳ note: {who(_clip(o.note, 100))}"
         lines.append(line)

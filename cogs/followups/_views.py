@@ -28,7 +28,7 @@ from cogs._ui import (
     send_ephemeral,
     services_of,
 )
-from cogs.followups._render import acted_text, logged_text
+from cogs.followups._render import acted_text, logged_text, settled_embed
 
 PREFIX = "cohort:fu"
 ACTIONS = ("replied", "review", "sent", "drop", "snooze1", "snooze3")
@@ -95,10 +95,12 @@ async def on_button(interaction: discord.Interaction, button: FollowupButton) ->
         return
     acted = await service.act(interaction.user.id, button.followup_id, button.action)
     # The outcome on top of the reminder, and only the buttons that still make sense.
+    shown = interaction.message.embeds if interaction.message else []
+    settled = settled_embed(shown[0], acted) if shown else None
     await interaction.response.edit_message(
         content=acted_text(acted), view=followup_view(button.followup_id, button.delivery,
                                                acted.actions),
-        allowed_mentions=NO_PINGS)
+        embeds=[settled] if settled else shown, allowed_mentions=NO_PINGS)
 
 
 class FollowupReviewModal(CohortModal):
@@ -120,7 +122,8 @@ class FollowupReviewModal(CohortModal):
         result = await services_of(interaction).followups.review_followup(
             interaction.user.id, self.followup_id, text)
         # Shown as the review feature shows any review (handed over by bot/client.py).
-        embed = cohort_bot(interaction).handovers.review_embed(text, result)
+        embed = cohort_bot(interaction).handovers.review_embed(text, result,
+                                                               "from your outreach log")
         # Not the review feature's footer: no "All findings" here, and nothing is kept.
         embed.set_footer(text="Your follow-up draft stays private: I don't store it. Revise "
                               "it with “Review my follow-up” on the reminder.")

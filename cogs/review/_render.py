@@ -53,10 +53,11 @@ def readiness(result: Review) -> str:
             " first.")
 
 
-def review_embed(text: str, result: Review) -> discord.Embed:
+def review_embed(text: str, result: Review, channel_from: str = "as you said") -> discord.Embed:
+    """`channel_from`: where a channel that was not detected came from."""
     title, colour = VERDICT_LOOK[result.verdict]
     channel = CHANNEL_NAMES.get(result.channel, result.channel)
-    how = "detected" if result.channel_detected else "as you said"
+    how = "detected" if result.channel_detected else channel_from
     s = result.stats
     embed = discord.Embed(title=f"{title} — {result.score}/100", colour=colour)
     attempt = ""

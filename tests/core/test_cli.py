@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.files import run_cli
+import pytest
+
+from storage import Database
+from tests.files import read_only, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,6 +27,15 @@ def cohortbot(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
         env={**base, **(env or {})},
         timeout=60,
     )
+
+
+def new_database(path: Path) -> None:
+    """A database as the bot creates it (migrated), closed."""
+
+    async def create() -> None:
+        await (await Database.open(path)).close()
+
+    asyncio.run(create())
 
 
 def test_run_without_token_exits_at_once_with_one_line() -> None:
@@ -62,15 +75,7 @@ def test_backup_of_a_missing_database_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_backup_command_copies_the_database(tmp_path: Path) -> None:
-    import asyncio
-
-    from storage import Database
-
-    async def make() -> None:
-        db = await Database.open(tmp_path / "live.db")
-        await db.close()
-
-    asyncio.run(make())
+    new_database(tmp_path / "live.db")
     result = cohortbot("backup", str(tmp_path / "copy.db"), "--database", str(tmp_path / "live.db"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "copy.db").stat().st_size > 0
@@ -147,3 +152,108 @@ def test_a_region_as_timezone_is_refused_by_every_command(tmp_path: Path) -> Non
         outcome = run_cli(*argv)
         assert outcome.code == 2, (argv, outcome)
         assert "region, not a timezone" in outcome.stderr, (argv, outcome)
+
+
+def test_sandbox_on_a_database_another_bot_holds_is_refused_at_once(tmp_path: Path) -> None:
+    from storage.lock import DatabaseLock
+
+    script = tmp_path / "one.sandbox"
+    script.write_text("show clock\n")
+    database = tmp_path / "cohort.db"
+    held = DatabaseLock.acquire(database)  # a second open file: flock conflicts in-process too
+    assert held is not None
+    try:
+        outcome = run_cli("sandbox", "--db", str(database), "--script", str(script))
+    finally:
+        held.release()
+    assert outcome.code == 2, outcome
+    lines = outcome.stderr.strip().splitlines()
+    assert len(lines) == 1, outcome  # the words `cohortbot run` uses, and no world started
+    assert str(database) in lines[0] and f"(pid {os.getpid()})" in lines[0], outcome
+    assert outcome.stdout == ""
+
+
+def test_run_and_sandbox_refuse_a_config_whose_lessons_are_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/localdiscord.md's recipe once wrote a config without [lesson] directory: the bot
+    started with no lessons, and the moderator met it only at /lesson post."""
+    monkeypatch.setenv("DISCORD_TOKEN", "not-a-real-token")  # refused before any connection
+    config = tmp_path / "bot.toml"
+    config.write_text(f'[storage]\ndatabase = "{tmp_path / "cohort.db"}"\n')
+    script = tmp_path / "one.sandbox"
+    script.write_text("show clock\n")
+    for argv in (("run", "--config", str(config)),
+                 ("sandbox", "--config", str(config), "--script", str(script))):
+        outcome = run_cli(*argv)
+        assert outcome.code == 2, (argv, outcome)
+        assert "lesson.directory" in outcome.stderr and str(tmp_path / "lessons") in outcome.stderr
+        assert '[lesson] directory = "/path/to/lessons"' in outcome.stderr  # the fix
+    assert not (tmp_path / "cohort.db").exists()  # refused before the database was touched
+
+
+def test_backup_names_the_file_it_wrote_and_replaces_one_only_with_force(
+    tmp_path: Path,
+) -> None:
+    new_database(tmp_path / "live.db")
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    argv = ("backup", str(folder), "--database", str(tmp_path / "live.db"))
+    outcome = run_cli(*argv)
+    assert outcome.code == 0, outcome
+    assert outcome.stdout.strip().endswith(f"-> {folder / 'live.db'}")  # the file, not the folder
+    (folder / "live.db").write_bytes(b"the only good backup")
+    for refused in (argv, ("backup", str(folder / "live.db"), "--database",
+                           str(tmp_path / "live.db"))):
+        outcome = run_cli(*refused)
+        assert outcome.code == 2, outcome
+        assert "already there" in outcome.stderr and "--force" in outcome.stderr, outcome
+        assert (folder / "live.db").read_bytes() == b"the only good backup"
+    outcome = run_cli(*argv, "--force")
+    assert outcome.code == 0, outcome
+    assert (folder / "live.db").read_bytes().startswith(b"SQLite format 3")
+
+
+def test_export_into_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "typo" / "run.html"
+    outcome = run_cli("export", "--db", str(tmp_path / "c.db"), "--format", "html",
+                      "--out", str(out))
+    assert outcome.code == 2, outcome
+    assert f"there is no folder {tmp_path / 'typo'}" in outcome.stderr, outcome
+    assert not (tmp_path / "typo").exists()
+
+
+def test_a_read_only_database_given_relative_names_its_real_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    new_database(tmp_path / "ro.db")
+    monkeypatch.chdir(tmp_path)
+    script = tmp_path / "one.sandbox"
+    script.write_text("show clock\n")
+    with read_only(tmp_path / "ro.db"):
+        outcome = run_cli("sandbox", "--db", "ro.db", "--script", str(script))
+    assert outcome.code == 2, outcome
+    assert "read-only" in outcome.stderr and f"its folder {tmp_path} " in outcome.stderr, outcome
+
+
+def test_a_schedule_without_a_channel_is_refused_outside_the_sandbox(tmp_path: Path) -> None:
+    """The sandbox supplies its #lessons (tests/e2e/test_sandbox_cli.py); a real config must
+    name the channel the schedule posts in."""
+    config = tmp_path / "sched.toml"
+    config.write_text(f'[lesson]\npost_schedule = "0 10 * * MON"\n'
+                      f'directory = "{ROOT / "lessons"}"\n')
+    outcome = run_cli("check-config", str(config))
+    assert outcome.code == 2, outcome
+    assert "lesson.post_schedule" in outcome.stderr and "lesson_channel_id" in outcome.stderr
+
+
+def test_an_unknown_timezone_is_said_in_one_sentence(tmp_path: Path) -> None:
+    config = tmp_path / "tz.toml"
+    config.write_text('[cohort]\ntimezone = "Mars/Base"\n')
+    outcome = run_cli("check-config", str(config))
+    assert outcome.code == 2, outcome
+    line = outcome.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"{config.resolve()}: key 'cohort.timezone': expected an IANA "
+                           'timezone name such as "'), line
+    assert line.endswith("found str 'Mars/Base'"), line
+    assert "I know" not in line  # the member-facing refusal is not pasted into the pattern

@@ -24,12 +24,35 @@ def test_without_the_variable_the_bot_goes_to_discord() -> None:
 
 
 def test_an_unreadable_info_says_what_is_wrong(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="cannot read the local Discord's info"):
-        target_from_env({ENV: str(tmp_path / "absent.json")})
+    naps: list[float] = []
+    with pytest.raises(ConfigError, match=r"cannot read the local Discord's info.*start it"):
+        LocalDiscordTarget.from_value(str(tmp_path / "absent.json"), wait=2, sleep=naps.append)
+    assert sum(naps) == pytest.approx(2)  # waited for it to appear, then gave up
+    naps.clear()
+    with pytest.raises(ConfigError, match="start it"):  # nothing listens on port 9
+        LocalDiscordTarget.from_value("http://127.0.0.1:9/control", wait=1, sleep=naps.append)
+    assert sum(naps) == pytest.approx(1)
     half = tmp_path / "half.json"
     half.write_text(json.dumps({"api_url": "http://x"}), encoding="utf-8")
     with pytest.raises(ConfigError, match="lacks gateway_url, control_url, token"):
         target_from_env({ENV: str(half)})
+
+
+def test_an_info_file_written_a_moment_later_is_waited_for(tmp_path: Path) -> None:
+    """`cohortbot sandbox --serve --info FILE &` then `cohortbot run` at once: the info file
+    comes seconds later, when the local Discord listens."""
+    path = tmp_path / "info.json"
+    info = {"api_url": "http://a", "gateway_url": "ws://g", "control_url": "http://c",
+            "token": "t"}
+    naps: list[float] = []
+
+    def nap(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 3:
+            path.write_text(json.dumps(info), encoding="utf-8")
+
+    assert LocalDiscordTarget.from_value(str(path), sleep=nap).info == info
+    assert len(naps) == 3
 
 
 async def test_the_info_is_read_from_a_file_or_the_control_api(tmp_path: Path) -> None:

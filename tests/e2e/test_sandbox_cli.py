@@ -122,6 +122,23 @@ def test_cli_script_failure_exits_non_zero(tmp_path: Path) -> None:
     assert f"{script}:2: expectation failed" in done.stdout
 
 
+def test_verbose_after_the_command_logs_the_bot_without_the_libraries_noise(
+    tmp_path: Path,
+) -> None:
+    """`-v` after `sandbox` works as before it; the log is the bot's, not APScheduler's
+    "Looking for jobs to run" at every wake-up nor discord.py's voice warnings."""
+    script = tmp_path / "s.sandbox"
+    script.write_text("as mod /lesson post\nclock +8d\nas ada /help\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--script", str(script), "-v"], cwd=ROOT,
+        capture_output=True, text=True, timeout=120, env=_env(),
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert " DEBUG " in done.stderr and "storage.db: applied migration" in done.stderr
+    assert "Looking for jobs" not in done.stderr and "apscheduler" not in done.stderr
+    assert "voice will NOT be supported" not in done.stderr
+
+
 def test_a_kept_database_serves_a_new_process_s_world(tmp_path: Path) -> None:
     # Each process builds the demo world at the same world time; its ids must not be the
     # previous process's (the kept database holds those threads and messages). Each process
@@ -268,3 +285,26 @@ async def test_bot_errors_violations_and_not_settling_fail_the_command(
                 await run("as ada /help")
             world.sandbox.settle_timeout = 10
             await world.sandbox.settle()
+
+
+async def test_post_schedule_from_the_config_and_from_restart_posts_in_the_demo(
+    tmp_path: Path,
+) -> None:
+    """The schedule's "needs a channel" rule is met by the demo's #lessons: a config file
+    (`--config`) and `restart` may set post_schedule without a channel id of their own."""
+    from bot.config import load_config
+
+    config = tmp_path / "sched.toml"
+    config.write_text(f'[lesson]\npost_schedule = "0 10 * * MON"\n'
+                      f'directory = "{ROOT / "lessons"}"\n', encoding="utf-8")
+    base = load_config(config, channel_supplied=True)
+    out: list[str] = []
+    script = "\n".join([
+        "clock +1h5m",  # Monday 10:05: the config's schedule posted
+        "expect #lessons has 3 threads",
+        'restart lesson.post_schedule="0 9 * * TUE"',
+        "clock +1d",  # Tuesday 10:05: restart's schedule posted
+        "expect #lessons has 6 threads",
+    ])
+    code = await run_script(script, write=out.append, base_config=base, name="s")
+    assert code == 0, "\n".join(out)[-2000:]

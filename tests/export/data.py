@@ -25,10 +25,14 @@ from storage import Database
 from storage import critiques as critiques_store
 from storage import discussion as discussion_store
 from storage import runs as runs_store
+from storage.db import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 GUILD, CHANNEL = 900, 901
 START_MS = 1_767_603_600_000  # 2026-01-05 09:00 UTC
+# The schema just before reactions were captured.
+BEFORE_REACTIONS = next(
+    n for n, name, _ in MIGRATIONS if name.endswith("_discussion_reactions.sql")) - 1
 THREADS = (1001, 1002, 1003)
 
 

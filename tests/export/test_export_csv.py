@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from bot.export import csv as export_csv
 from bot.export.model import Format, Message, Scope, Table
+from bot.export.text import safe_url
 from bot.export.times import QUARTER_MS, Calendar
 from bot.services.export import ExportRequest
 from storage.export import ExportReader, csv_cell_sql
@@ -36,6 +37,11 @@ REACTED = st.builds(
     st.lists(st.tuples(st.integers(1, 5), TEXT.filter(lambda v: "\x00" not in v)),
              max_size=3, unique_by=lambda u: u[0]),
 )
+
+# Discord's CDN links, which SQLite writes itself, and others `safe_url` rewrites (Python's row).
+URLS = st.just("https://cdn.example/a?ex=1&is=2") | st.builds(
+    lambda scheme, rest: scheme + rest, st.sampled_from(["https://cdn.example/", "ftp://"]),
+    TEXT.filter(lambda v: "\x00" not in v))
 
 
 def sql_cell(value: str) -> str:
@@ -74,7 +80,7 @@ MESSAGES = st.lists(
         # Discord's upload names never hold a NUL (storage/export.py does not look for one).
         files=st.lists(st.tuples(TEXT.filter(lambda v: v and "\x00" not in v),
                                  st.integers(0, 10**9),
-                                 st.just("https://cdn.example/a")), max_size=2),
+                                 URLS), max_size=2),
         reactions=st.lists(REACTED, max_size=3, unique_by=lambda r: r[0]),
     ),
     min_size=1, max_size=12,
@@ -112,14 +118,15 @@ async def test_the_sqlite_rows_equal_the_rules_applied_to_each_message(
                 assert built == "".join(
                     export_csv.message_line(run_id, example.number, example.thread_id, m, cal)
                     for m in messages)
-                # SQLite built all the others: Python only where it cannot (a NUL, or an
-                # edit outside the calendar quarters of the thread's messages).
+                # SQLite built all the others: Python only where it cannot (a NUL, an edit
+                # outside the calendar quarters of the thread's messages, a URL to rewrite).
                 span = (range(messages[0].created_ms // QUARTER_MS,
                               messages[-1].created_ms // QUARTER_MS + 1) if messages else None)
                 for m in by_python:
                     assert "\x00" in m.content + m.author_name or (
                         span and m.edited_ms is not None
-                        and m.edited_ms // QUARTER_MS not in span)
+                        and m.edited_ms // QUARTER_MS not in span) or any(
+                        safe_url(a.url) != a.url for a in m.attachments)
 
 
 async def test_the_table_parses_back_to_what_was_said(tmp_path: Path) -> None:

@@ -15,9 +15,9 @@ from bot.errors import StorageError, UserError
 from bot.export.model import Format, Scope, Table
 from bot.services.export import ExportRequest
 from storage import SCHEMA_VERSION, Database
-from storage.db import MIGRATIONS, backup_file
+from storage.db import backup_file
 from storage.export import ExportReader
-from tests.export.data import THREADS, Said, service, store_run
+from tests.export.data import BEFORE_REACTIONS, THREADS, Said, service, store_run
 
 
 def export_json(path: Path, **request: object) -> dict:  # type: ignore[type-arg]
@@ -37,11 +37,6 @@ async def test_a_backup_exports_and_stays_untouched(tmp_path: Path) -> None:
     # Reading a WAL database makes SQLite create its companions; nothing is written there.
     wal = folder / "b.db-wal"
     assert not wal.exists() or wal.stat().st_size == 0
-
-
-# The schema just before reactions were captured.
-BEFORE_REACTIONS = next(
-    n for n, name, _ in MIGRATIONS if name.endswith("_discussion_reactions.sql")) - 1
 
 
 async def test_a_backup_from_before_reactions_exports_without_them(tmp_path: Path) -> None:

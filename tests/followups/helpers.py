@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.world import CohortWorld
 
-REMINDER_TITLE = "Time for your one follow-up?"
-
 
 def reminders(world: CohortWorld, member: Any) -> list[Any]:
-    """The reminder DMs the member received, oldest first."""
+    """The reminder DMs the member received, oldest first, decided or not (each delivery is
+    sent with its nonce, "fu<id>.<delivery>")."""
     return [m for m in world.sandbox.dm_messages(member)
-            if m.embeds and REMINDER_TITLE in m.embeds[0].get("title", "")]
+            if m.embeds and re.fullmatch(r"fu\d+\.\d+", str(m.nonce or ""))]
+
+
+async def log_dana(world: CohortWorld) -> str:
+    result = await world.ada.slash("outreach log", {"who": "Dana Lee", "channel": "email"})
+    assert result.ephemeral
+    return text_of(result)
+
+
+async def a_week_later(world: CohortWorld) -> Any:
+    """ada logs her email to Dana; a week later, the reminder."""
+    await log_dana(world)
+    await world.clock.advance(timedelta(days=7))
+    (reminder,) = reminders(world, world.ada)
+    return reminder
 
 
 def labels(message: Any) -> list[str]:

@@ -16,15 +16,11 @@ from localdiscord.errors import DiscordError
 from storage import Database
 from storage import followups as followups_store
 from storage.lock import DatabaseInUse
-from tests.followups.helpers import CrashingPort, reminders, stamp, text_of
+from tests.followups.helpers import CrashingPort, log_dana, reminders, stamp, text_of
 from tests.world import CohortWorld, component
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 DUE = START + timedelta(days=7)
-
-
-async def log_dana(world: CohortWorld) -> None:
-    await world.ada.slash("outreach log", {"who": "Dana Lee", "channel": "email"})
 
 
 async def status(world: CohortWorld) -> str:

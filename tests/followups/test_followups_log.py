@@ -47,9 +47,17 @@ async def test_log_refuses_a_future_date_and_gibberish(world: CohortWorld) -> No
                                                     "sent_on": "2026-02-01"})
     assert "in the future" in future.response.content
     garbled = await world.ada.slash("outreach log", {"who": "Dana", "channel": "email",
-                                                     "sent_on": "last tuesday"})
-    assert "YYYY-MM-DD" in garbled.response.content
+                                                     "sent_on": "tomorrow"})
+    # Its example is a day that can be copied: yesterday in the world (Mon 5 Jan 2026).
+    assert "YYYY-MM-DD (e.g. 2026-01-04)" in garbled.response.content
     assert await followups_store.member_log(world.bot.db, world.ada.id) == []
+
+
+async def test_sent_on_reads_weeks_and_weekdays(world: CohortWorld) -> None:
+    logged = await world.ada.slash("outreach log", {"who": "Dana", "channel": "email",
+                                                    "sent_on": "last Tuesday"})
+    tuesday = datetime(2025, 12, 30, 12, 0, tzinfo=UTC)  # noon that day, in the cohort's UTC
+    assert stamp(tuesday, "D") in logged.response.content
 
 
 async def test_a_date_past_the_window_is_logged_without_a_reminder(world: CohortWorld) -> None:
@@ -211,3 +219,19 @@ async def test_a_recipient_cannot_reverse_the_bots_lines(world: CohortWorld) -> 
     listing = await world.ada.slash("outreach list")
     for text in (logged.response.content, listing.response.embeds[0]["description"]):
         assert "\u202e" not in text and "\u2068Dana Lee\u2069" in text, text
+
+
+async def test_list_shows_when_a_late_reminder_will_really_come(world: CohortWorld) -> None:
+    await world.ben.slash("settings timezone", {"zone": "Asia/Tokyo"})
+    await world.ben.slash("outreach log", {"who": "Kim Park", "channel": "linkedin_note"})
+    await world.stop_bot()
+    # Due Mon 12 Jan 09:00 UTC; back Tue 23:00 in Tokyo: it waits for the morning there.
+    await world.clock.set(datetime(2026, 1, 13, 14, 0, tzinfo=UTC))
+    await world.start_bot()
+    assert reminders(world, world.ben) == []
+    morning = datetime(2026, 1, 14, 0, 0, tzinfo=UTC)  # Wed 09:00 in Tokyo
+    listed = text_of(await world.ben.slash("outreach list"))
+    assert f"⏰ reminder {stamp(morning)} ({stamp(morning, 'R')})" in listed
+    assert stamp(datetime(2026, 1, 12, 9, 0, tzinfo=UTC)) not in listed
+    await world.clock.set(morning)
+    assert len(reminders(world, world.ben)) == 1

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import to_ms
-from bot.followups import OutreachStatus, Recipient
+from bot.followups import Recipient
 from storage import Database
 from storage import followups as followups_store
 from storage.lock import DatabaseInUse, DatabaseLock
@@ -70,7 +70,8 @@ def test_a_second_bot_process_exits_2_naming_the_holder(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         config = tmp_path / "config.toml"
-        config.write_text(f'[storage]\ndatabase = "{database}"\n', encoding="utf-8")
+        config.write_text(f'[storage]\ndatabase = "{database}"\n'
+                          f'[lesson]\ndirectory = "{ROOT / "lessons"}"\n', encoding="utf-8")
         second = subprocess.run(
             [sys.executable, "-m", "bot", "run", "--config", str(config)], cwd=ROOT,
             capture_output=True, text=True, timeout=60,
@@ -92,14 +93,11 @@ def test_a_second_bot_process_exits_2_naming_the_holder(tmp_path: Path) -> None:
 async def _due_reminders(path: Path, count: int) -> list[int]:
     """`count` reminders, all due: their outreaches were sent weeks ago."""
     db = await Database.open(path)
-    ids = []
-    for i in range(count):
-        done = await followups_store.insert_outreach(
-            db, user_id=i, recipient=Recipient(f"P{i}", "", "", f"p{i}"), channel="email",
-            draft=None, note=None, sent_at=SENT, attempts=1, status=OutreachStatus.AWAITING,
-            source_message_id=None, now=SENT, reminder=(SENT, "UTC"))
-        assert done is not None and done[1] is not None
-        ids.append(done[1])
+    await followups_store.insert_planned(db, (
+        followups_store.Planned(user_id=i, recipient=Recipient(f"P{i}", "", "", f"p{i}"),
+                                channel="email", sent_at=SENT, due_at=SENT, zone="UTC")
+        for i in range(count)), now=SENT)
+    ids = [int(r[0]) for r in await db.fetchall("SELECT id FROM followups ORDER BY id")]
     await db.close()
     return ids
 

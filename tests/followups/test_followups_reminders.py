@@ -7,30 +7,15 @@ It fires once at a friendly hour in the member's timezone, each button does what
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from storage import followups as followups_store
-from tests.followups.helpers import labels, reminders, stamp, text_of
+from tests.followups.helpers import a_week_later, labels, log_dana, reminders, stamp, text_of
 from tests.world import CohortWorld, component
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # the world's clock: Monday 09:00 UTC
 FOLLOW_UP = ("Hi Dana, following up on my note about your survival analysis post. I tried "
              "the censoring window you described and it helped; could I ask one question "
              "about how you validated it? Totally fine if now is busy.")
-
-
-async def log_dana(world: CohortWorld) -> str:
-    result = await world.ada.slash("outreach log", {"who": "Dana Lee", "channel": "email"})
-    assert result.ephemeral
-    return text_of(result)
-
-
-async def a_week_later(world: CohortWorld) -> Any:
-    """ada logs her email to Dana; a week later, the reminder."""
-    await log_dana(world)
-    await world.clock.advance(timedelta(days=7))
-    (reminder,) = reminders(world, world.ada)
-    return reminder
 
 
 async def test_the_reminder_fires_once_at_a_friendly_hour_in_the_members_timezone(
@@ -98,10 +83,11 @@ async def test_a_third_attempt_is_refused_everywhere(world: CohortWorld) -> None
     assert "third attempt" in third.response.content and "two at most" in third.response.content
     # The reminder's buttons, after the window too.
     await world.clock.advance(timedelta(days=8))
-    pressed = await world.ada.click(reminder, component(reminder, "I sent my follow-up"))
-    assert pressed.ephemeral and "third attempt" in pressed.response.content
+    # Its buttons: the follow-up they would log is the one logged already, not a third.
     review = await world.ada.click(reminder, component(reminder, "Review my follow-up"))
-    assert review.modal is None and "third attempt" in review.response.content
+    assert review.modal is None and "already logged your follow-up" in review.response.content
+    pressed = await world.ada.click(reminder, component(reminder, "I sent my follow-up"))
+    assert "already logged your follow-up" in pressed.updated_message.content
     rows = await followups_store.member_log(world.bot.db, world.ada.id)
     assert [(o.attempts, o.status.value) for o, _ in rows] == [(2, "followed_up")]
 
@@ -113,6 +99,8 @@ async def test_review_my_follow_up_then_log_it(world: CohortWorld) -> None:
     reviewed = await world.ada.submit_modal(opened, {"draft": FOLLOW_UP})
     review = reviewed.response
     assert review.embeds and "follow-up (attempt 2)" in review.embeds[0]["description"]
+    # The channel is the logged one: the member said nothing in this form.
+    assert "Reviewed as an **email** (from your outreach log)" in review.embeds[0]["description"]
     assert "/100" in review.embeds[0]["title"]
     assert labels(review) == ["I sent my follow-up"]
     done = await world.ada.click(review, component(review, "I sent my follow-up"))
@@ -120,7 +108,7 @@ async def test_review_my_follow_up_then_log_it(world: CohortWorld) -> None:
     (row, _), = await followups_store.member_log(world.bot.db, world.ada.id)
     assert row.attempts == 2
     late = await world.ada.click(reminder, component(reminder, "Review my follow-up"))
-    assert late.modal is None and "third attempt" in late.response.content
+    assert late.modal is None and "already logged your follow-up" in late.response.content
 
 
 async def test_snooze_moves_the_one_reminder_and_stays_inside_the_window(
@@ -163,11 +151,44 @@ async def test_buttons_survive_a_restart(world: CohortWorld) -> None:
 async def test_a_new_timezone_after_logging_moves_the_reminder(world: CohortWorld) -> None:
     logged = await log_dana(world)  # the cohort's zone (UTC): due Monday 09:00 UTC
     assert stamp(START + timedelta(days=7)) in logged
-    changed = await world.ada.slash("settings timezone", {"zone": "Asia/Tokyo"})
-    due = datetime(2026, 1, 12, 0, 0, tzinfo=UTC)  # Monday 09:00 in Tokyo
+    changed = await world.ada.slash("settings timezone", {"zone": "America/New_York"})
+    due = datetime(2026, 1, 12, 14, 0, tzinfo=UTC)  # Monday 09:00 in New York
     assert "moved 1 pending reminder" in changed.response.content
     assert stamp(due) in changed.response.content
     await world.clock.set(due - timedelta(minutes=1))
     assert reminders(world, world.ada) == []
     await world.clock.advance(timedelta(minutes=1))
     assert len(reminders(world, world.ada)) == 1
+
+
+async def test_a_new_timezone_never_brings_the_reminder_before_a_week(
+    world: CohortWorld,
+) -> None:
+    await log_dana(world)  # Mon 05 Jan 09:00 UTC
+    await world.ada.slash("settings timezone", {"zone": "America/Los_Angeles"})
+    changed = await world.ada.slash("settings timezone", {"zone": "Pacific/Kiritimati"})
+    # As if Kiritimati had been set before logging: a week on is 23:00 there, so 09:00 next.
+    due = datetime(2026, 1, 12, 19, 0, tzinfo=UTC)
+    assert stamp(due) in changed.response.content
+    await world.clock.set(START + timedelta(days=7) - timedelta(minutes=1))
+    assert reminders(world, world.ada) == []
+    await world.clock.set(due)
+    assert len(reminders(world, world.ada)) == 1
+
+
+async def test_a_decided_reminder_drops_its_question_and_window(world: CohortWorld) -> None:
+    for label, title in [("They replied", "Dana Lee replied"),
+                         ("Not following up", "No follow-up to Dana Lee"),
+                         ("I sent my follow-up", "Follow-up to Dana Lee sent")]:
+        await world.ada.slash("outreach log", {"who": "Dana Lee", "channel": "email"})
+        await world.clock.advance(timedelta(days=7))
+        reminder = reminders(world, world.ada)[-1]
+        snoozed = await world.ada.click(reminder, component(reminder, "Snooze 1 day"))
+        assert "No reply yet" in str(snoozed.updated_message.embeds[0])  # still the question
+        await world.clock.advance(timedelta(days=1))
+        reminder = reminders(world, world.ada)[-1]
+        done = await world.ada.click(reminder, component(reminder, label))
+        (embed,) = done.updated_message.embeds
+        assert title in embed["title"], label
+        assert "No reply yet" not in str(embed) and "window for it ends" not in str(embed)
+        await world.ada.slash("outreach replied", {"who": "Dana Lee"})  # the next starts afresh

@@ -7,6 +7,7 @@ offsets) and for text input.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -212,14 +213,15 @@ def test_a_new_timezone_moves_the_reminder_to_a_friendly_hour_there(
     assert due is not None
     now = sent + timedelta(minutes=later)
     end = window_end(sent)
-    moved = moved_to_zone(due, old, new, now, end, hours)
+    moved = moved_to_zone(due, old, new, now, sent, 7, hours)
     assert moved is not None and now <= moved <= end
+    assert moved >= sent + timedelta(days=7)  # the week has passed, whichever way it moved
     assert is_friendly(moved, new, hours) or moved == now
 
 
 def test_a_new_timezone_keeps_the_local_time_of_day() -> None:
     due = local(BERLIN, 2026, 1, 12, 9, 30)
-    moved = moved_to_zone(due, BERLIN, NEW_YORK, MONDAY, window_end(MONDAY), DEFAULT_HOURS)
+    moved = moved_to_zone(due, BERLIN, NEW_YORK, MONDAY, MONDAY, 7, DEFAULT_HOURS)
     assert moved == local(NEW_YORK, 2026, 1, 12, 9, 30)
 
 
@@ -338,6 +340,12 @@ NOW = utc(2026, 1, 12, 23, 30)  # already Tuesday the 13th in Tokyo
     ("today", BERLIN, NOW),
     ("yesterday", BERLIN, local(BERLIN, 2026, 1, 12, 12)),  # Berlin is past midnight: the 13th
     ("3 days ago", UTC, utc(2026, 1, 9, 12)),
+    ("a week ago", UTC, utc(2026, 1, 5, 12)),
+    (" 2 Weeks  ago", UTC, utc(2025, 12, 29, 12)),
+    ("last Monday", UTC, utc(2026, 1, 5, 12)),  # today is a Monday in UTC: the one before
+    ("monday", UTC, NOW),  # a bare weekday: the last one, today included
+    ("last friday", UTC, utc(2026, 1, 9, 12)),
+    ("on Tuesday", TOKYO, NOW),  # already Tuesday in Tokyo
     ("2026-01-02", BERLIN, local(BERLIN, 2026, 1, 2, 12)),
     ("2026-01-13", TOKYO, NOW),  # today in Tokyo
     ("2026-01-12", NEW_YORK, NOW),  # today in New York
@@ -356,6 +364,14 @@ def test_parse_sent_on(typed: str, tz: ZoneInfo, expected: datetime) -> None:
 def test_parse_sent_on_refuses(typed: str, tz: ZoneInfo, message: str) -> None:
     with pytest.raises(UserError, match=message):
         parse_sent_on(typed, NOW, tz)
+
+
+@pytest.mark.parametrize(("tz", "yesterday"), [(NEW_YORK, "2026-01-11"), (TOKYO, "2026-01-12")])
+def test_the_date_example_is_a_past_day_that_parses(tz: ZoneInfo, yesterday: str) -> None:
+    with pytest.raises(UserError, match=f"e.g. {yesterday}") as refused:
+        parse_sent_on("tomorrow", NOW, tz)
+    example = re.search(r"e\.g\. (\S+)\)", refused.value.message)
+    assert example and parse_sent_on(example[1], NOW, tz) < NOW
 
 
 @given(typed=st.text(max_size=40), tz=zones)

@@ -23,7 +23,7 @@ from bot.config import FollowupSettings, ReviewLimits
 from bot.errors import UserError
 from bot.followups import OutreachStatus, ReminderStatus
 from bot.scheduler import Scheduler
-from bot.services.followups import SLICE, DmClosed, FollowupsService, ReminderMessage
+from bot.services.followups import SLICE, DmClosed, FollowupsService, Logged, ReminderMessage
 from bot.services.review import ReviewService
 from bot.services.settings import SettingsService
 from storage import Database
@@ -477,7 +477,8 @@ async def test_a_new_timezone_moves_pending_reminders(world: World) -> None:
     await log(bot)  # due Monday 09:00 UTC
     await bot.service._settings.set_zone(1, "Asia/Tokyo")
     (moved,) = await bot.service.timezone_changed(1)
-    assert moved == datetime(2026, 1, 12, 0, 0, tzinfo=UTC)  # Monday 09:00 in Tokyo
+    # Monday 09:00 in Tokyo is 6 days 15 hours on: a week on instead, 18:00 in Tokyo.
+    assert moved == datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
     await world.clock.set(moved - timedelta(minutes=1))
     assert world.discord.sent(1) == []
     await world.clock.set(moved)
@@ -519,3 +520,15 @@ async def test_outreach_logged_before_reminders_gets_one(world: World) -> None:
         await log(bot, "jose nunez", attempt=3)
     assert (await bot.service.log_attempt(user_id=1, recipient="JOSE NUNEZ",
                                           channel="email")).kind == "followup"
+
+
+async def test_concurrent_logs_count_one_after_the_other(world: World) -> None:
+    bot = await world.start()
+    results = await asyncio.gather(*(
+        bot.service.log_attempt(user_id=1, recipient="Race Person", channel="email")
+        for _ in range(5)), return_exceptions=True)
+    kinds = sorted(r.kind if isinstance(r, Logged) else type(r).__name__ for r in results)
+    assert kinds == ["UserError", "UserError", "UserError", "first", "followup"]
+    assert all("third attempt" in r.message for r in results if isinstance(r, UserError))
+    assert await bot.db.fetchval("SELECT COUNT(*) FROM outreaches") == 1
+    assert await bot.db.fetchval("SELECT COUNT(*) FROM followups WHERE status = 'pending'") == 0
