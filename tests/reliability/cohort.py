@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,12 @@ def summary(scenario: str, **counts: object) -> str:
         f"{name.replace('_', ' ')} {value}" for name, value in counts.items())
     print(line, flush=True)
     return line
+
+
+def _first_attempt(plan: followups_store.NewOutreach, earlier: object
+                   ) -> followups_store.NewOutreach:
+    """Each seeded outreach is a first attempt, whatever was logged before."""
+    return plan
 
 
 class Cohort:
@@ -124,13 +131,15 @@ class Cohort:
                 sent = self.now - timedelta(days=7, minutes=rng.randrange(24 * 60, 5 * 24 * 60))
                 due = first_due(sent, 7, sent, UTC, hours)
                 assert due is not None and due < self.now
-                done = await followups_store.insert_outreach(
-                    db, user_id=ids[member], recipient=Recipient(f"Person {i}", "", "", f"p{i}"),
+                first = followups_store.NewOutreach(
                     channel="email", draft=None, note=None, sent_at=to_ms(sent), attempts=1,
-                    status=OutreachStatus.AWAITING, source_message_id=None,
-                    now=to_ms(sent), reminder=(to_ms(due), "UTC"))
-                assert done is not None and done[1] is not None
-                made.append(done[1])
+                    status=OutreachStatus.AWAITING, reminder=(to_ms(due), "UTC"))
+                done = await followups_store.record_attempt(
+                    db, user_id=ids[member], recipient=Recipient(f"Person {i}", "", "", f"p{i}"),
+                    source_message_id=None, now=to_ms(sent),
+                    decide=partial(_first_attempt, first))
+                assert done is not None and done.reminder_id is not None
+                made.append(done.reminder_id)
         finally:
             await db.close()
         return made
