@@ -147,6 +147,8 @@ class ExampleSummary:
     tally: Tally
     # Most-voted first, ties broken by the earliest posted; only critiques with votes.
     top_critiques: tuple[TopCritique, ...]
+    # Members' messages in the example's thread: the prompt's other way to critique.
+    thread_messages: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +158,12 @@ class RunSummary:
     tally: Tally
     # Distinct members who critiqued at least one example.
     critic_count: int
-    # Member ids (sorted) with no critique on any example; None when no member list was given.
+    # Member ids (sorted) with no critique on any example and no message in any of its
+    # threads; None when no member list was given.
     not_critiqued: tuple[int, ...] | None = None
+    thread_messages: int = 0
+    # Distinct members who wrote in at least one example's thread.
+    discussant_count: int = 0
     # Critiques of examples that are no longer in the lesson (replaced pack); not counted above.
     unmatched_critiques: int = 0
 
@@ -177,14 +183,18 @@ def summarize(
     critiques: Iterable[CritiqueRecord],
     votes: Mapping[int, int] | None = None,
     members: Iterable[int] | None = None,
+    thread_authors: Mapping[int, Sequence[int]] | None = None,
 ) -> RunSummary:
     """Summarise a run of the exercise.
 
     `votes` maps critique id to its current vote count when storage counts votes separately;
     it wins over `CritiqueRecord.votes` (a critique missing from it keeps its record's count).
     `members` is who was expected to take part; with it, the summary lists those who have not
-    critiqued any example yet. Every critique counts, including several by one member.
+    critiqued any example yet. `thread_authors` maps an example's number to the author of
+    each member message in its thread: the prompt asks for a critique there too, so those
+    members have taken part. Every critique counts, including several by one member.
     """
+    thread_authors = thread_authors or {}
     by_example: dict[int, list[CritiqueRecord]] = {example.number: [] for example in examples}
     unmatched = 0
     for critique in critiques:
@@ -221,11 +231,14 @@ def summarize(
                 len(these),
                 Tally.of(c.likely for c in these),
                 top,
+                len(thread_authors.get(example.number, ())),
             )
         )
 
     critics = {c.author_id for c in counted}
-    not_critiqued = None if members is None else tuple(sorted(set(members) - critics))
+    discussants = {a for ex in summaries for a in thread_authors.get(ex.example_no, ())}
+    not_critiqued = (None if members is None
+                     else tuple(sorted(set(members) - critics - discussants)))
     return RunSummary(
         examples=tuple(summaries),
         total_critiques=len(counted),
@@ -233,6 +246,8 @@ def summarize(
         critic_count=len(critics),
         not_critiqued=not_critiqued,
         unmatched_critiques=unmatched,
+        thread_messages=sum(ex.thread_messages for ex in summaries),
+        discussant_count=len(discussants),
     )
 
 

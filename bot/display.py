@@ -8,6 +8,12 @@ isolates are removed from the member's text, and text that has right-to-left let
 controls) is wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE, which keeps an Arabic
 or Hebrew name from reordering the punctuation beside it. Plain left-to-right text is left
 exactly as it is.
+
+Where Discord renders Markdown (message content, embed descriptions and field values),
+member text also goes through `markdown_text`: every character that could start Discord
+Markdown is escaped, so a critique cannot put a masked link `[Verify](https://…)`, bold,
+a spoiler, a code block or a mention under the bot's name. Discord shows a backslash before
+any punctuation as that character alone, so the member reads exactly what they wrote.
 """
 
 from __future__ import annotations
@@ -29,6 +35,31 @@ def member_text(text: str) -> str:
                                    for ch in cleaned):
         return text
     return f"{_FSI}{cleaned}{_PDI}"
+
+
+# Anywhere in the text: emphasis, strike, spoiler, code, masked links, mentions/timestamps/
+# emoji (`<@…>`, `<t:…>`), block quotes, headings, the escape itself; `@everyone`.
+_INLINE_MARKUP = re.compile(r"[\\*_~|`<>\[\]#@]")
+# At the start of a line: lists ("- ", "+ ", "1. ") and subtext ("-# ").
+_LINE_MARKUP = re.compile(r"^([\s\u2068]*)([-+]|\d+\.)", re.MULTILINE)
+# A scheme's "://" makes Discord turn the rest into a link; "\://" shows the same text unlinked.
+_AUTOLINK = re.compile(r"(?<=\w):(?=//)")
+
+
+def markdown_text(text: str, limit: int | None = None) -> str:
+    """`text` (a member's) made safe to set where Discord renders Markdown: `member_text`,
+    with every Markdown character escaped (it renders as the member typed it, never as
+    markup, a link or a mention). `limit`: cut to that many characters with "…", never
+    between an escape and the character it escapes."""
+    escaped = _INLINE_MARKUP.sub(r"\\\g<0>", member_text(text))
+    escaped = _AUTOLINK.sub(r"\\:", escaped)
+    escaped = _LINE_MARKUP.sub(lambda m: m[1] + m[2][:-1] + "\\" + m[2][-1], escaped)
+    if limit is None or len(escaped) <= limit:
+        return escaped
+    cut = escaped[: limit - 1]
+    if (len(cut) - len(cut.rstrip("\\"))) % 2:  # a lone escape would take the "…"
+        cut = cut[:-1]
+    return cut + "…"
 
 
 _ES = ("s", "x", "z", "ch", "sh")

@@ -45,6 +45,37 @@ CHANNEL_PERMISSIONS: dict[str, str] = {
 }
 
 
+# What to do about missing permissions, said with every list of them.
+ADD_THEM = "Add them to my role or to that channel's permissions."
+
+
 def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
-    perms = channel.permissions_for(me)
-    return [label for name, label in CHANNEL_PERMISSIONS.items() if not getattr(perms, name)]
+    """What to give the bot in `channel`, in Discord's words.
+
+    Discord withholds Embed Links and Attach Files when Send Messages is denied (everything
+    when View Channel is): those are not listed unless they are denied themselves, since
+    granting them is not the fix."""
+    perms, granted = channel.permissions_for(me), _overwritten(channel, me)
+    missing = [label for name, label in CHANNEL_PERMISSIONS.items()
+               if not getattr(perms, name) and not getattr(granted, name)]
+    return missing or [label for name, label in CHANNEL_PERMISSIONS.items()
+                       if not getattr(perms, name)]
+
+
+def _overwritten(channel: discord.abc.GuildChannel, me: discord.Member) -> discord.Permissions:
+    """The bot's permissions in `channel` from its roles and the channel's overwrites, in
+    Discord's order (@everyone, then the roles together, then the member), before the
+    implicit withholding above."""
+    if me.guild_permissions.administrator:
+        return discord.Permissions.all()
+    value = me.guild_permissions.value
+    allow, deny = channel.overwrites_for(channel.guild.default_role).pair()
+    value = (value & ~deny.value) | allow.value
+    role_allow = role_deny = 0
+    for role in me.roles:
+        if role != channel.guild.default_role:
+            allow, deny = channel.overwrites_for(role).pair()
+            role_allow, role_deny = role_allow | allow.value, role_deny | deny.value
+    value = (value & ~role_deny) | role_allow
+    allow, deny = channel.overwrites_for(me).pair()
+    return discord.Permissions((value & ~deny.value) | allow.value)

@@ -134,8 +134,18 @@ class CohortModal(discord.ui.Modal):
 
     A `UserError` from the form (a critique with nothing in it, the hourly review limit)
     comes with an "Edit and send again" button that opens the form again holding what was
-    sent. The answers stay in this object, in memory, only as long as that button works.
+    last sent in it. The answers stay in memory, only as long as that button works.
     """
+
+    _made_with: tuple[tuple[Any, ...], dict[str, Any]]
+    _sent: dict[str, str | list[str]]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> CohortModal:
+        # What the form was made with, to make it again: discord.py finishes a modal once it
+        # has gone through, and a finished modal sent again never gets its submission.
+        form = super().__new__(cls)
+        form._made_with, form._sent = (args, kwargs), {}
+        return form
 
     def __init__(self, *, title: str, custom_id: str) -> None:
         super().__init__(title=title, custom_id=f"{custom_id}:{secrets.token_hex(6)}")
@@ -145,22 +155,34 @@ class CohortModal(discord.ui.Modal):
         self.add_item(discord.ui.Label(text=text, component=item, description=description))
         return item
 
-    def keep_answers(self) -> None:
-        """Show what was submitted when the form opens again."""
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        # Every submission, before on_submit: its answers, whatever comes of them.
         for item in self.walk_children():
             if isinstance(item, discord.ui.TextInput):
-                item.default = item.value
+                self._sent[item.custom_id] = item.value
             elif isinstance(item, discord.ui.Select):
-                chosen = set(item.values)
+                self._sent[item.custom_id] = [str(v) for v in item.values]
+        return True
+
+    def again(self) -> CohortModal:
+        """A fresh copy of this form, holding the answers last sent in it."""
+        args, kwargs = self._made_with
+        fresh = type(self)(*args, **kwargs)
+        for item in fresh.walk_children():
+            sent = self._sent.get(getattr(item, "custom_id", ""))
+            if isinstance(item, discord.ui.TextInput) and isinstance(sent, str):
+                item.default = sent
+            elif isinstance(item, discord.ui.Select) and isinstance(sent, list):
                 for option in item.options:
-                    option.default = option.value in chosen
+                    option.default = option.value in sent
+        fresh._sent = dict(self._sent)
+        return fresh
 
     # discord.py's Modal narrows BaseView.on_error (no `item`); mypy sees that as an override.
     async def on_error(  # type: ignore[override]
         self, interaction: discord.Interaction, error: Exception
     ) -> None:
         if isinstance(_unwrap(error), UserError):
-            self.keep_answers()
             await report_error(interaction, error, view=SendAgain(self))
         else:
             await report_error(interaction, error)
@@ -187,7 +209,11 @@ def chosen(select: discord.ui.Select[Any]) -> str | None:
 
 
 class SendAgain(CohortView):
-    """Under a refused form: open it again with the member's answers in it."""
+    """Under a refused form: open it again with the member's answers in it.
+
+    Each press opens a fresh copy holding what was last sent from this button: the refused
+    answers at first, and once the corrected form has gone through, what went through (a
+    critique is edited, an outreach already logged says so)."""
 
     def __init__(self, form: CohortModal) -> None:
         super().__init__(timeout=15 * 60)  # as long as the interaction's own token lives
@@ -197,4 +223,5 @@ class SendAgain(CohortView):
                        emoji="✏️")
     async def again(self, interaction: discord.Interaction,
                     _: discord.ui.Button[SendAgain]) -> None:
+        self.form = self.form.again()
         await interaction.response.send_modal(self.form)

@@ -2,6 +2,8 @@
 
 On joining a server, and at start-up for the configured lesson channel, the bot checks that it
 can see and post where it must, and says what to fix instead of failing later mid-lesson.
+Problems go to the moderators only: a channel hidden from @everyone that the bot can post in,
+else a DM to the server's owner. The hello on joining is for everyone.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import discord
 from discord.ext import commands
 
 from bot.client import CohortBot
-from cogs._checks import CHANNEL_PERMISSIONS, missing_permissions
+from cogs._checks import ADD_THEM, CHANNEL_PERMISSIONS, missing_permissions
 from cogs._ui import NO_PINGS
 
 log = logging.getLogger(__name__)
@@ -33,17 +35,25 @@ def setup_problems(bot: CohortBot, guild: discord.Guild) -> list[str]:
             missing = missing_permissions(channel, guild.me)
             if missing:
                 problems.append(
-                    f"In {channel.mention} I'm missing: {', '.join(missing)}. "
-                    "Add them to my role or to that channel's permissions."
-                )
+                    f"In {channel.mention} I'm missing: {', '.join(missing)}. {ADD_THEM}")
     return problems
 
 
-def notice_channel(guild: discord.Guild) -> discord.TextChannel | None:
-    """Where to tell the moderators: the system channel, else the first channel I can post in."""
+def public_channel(guild: discord.Guild) -> discord.TextChannel | None:
+    """Where to say hello: the system channel, else the first channel I can post in."""
     candidates = [guild.system_channel, *sorted(guild.text_channels, key=lambda c: c.position)]
     for channel in candidates:
         if channel is not None and channel.permissions_for(guild.me).send_messages:
+            return channel
+    return None
+
+
+def moderators_channel(guild: discord.Guild) -> discord.TextChannel | None:
+    """A channel for the moderators' eyes: hidden from @everyone, and I can post embeds in it."""
+    for channel in sorted(guild.text_channels, key=lambda c: c.position):
+        mine = channel.permissions_for(guild.me)
+        if (not channel.permissions_for(guild.default_role).view_channel
+                and mine.send_messages and mine.embed_links):
             return channel
     return None
 
@@ -56,16 +66,34 @@ class AdminCog(commands.Cog):
     async def tell_moderators(self, guild: discord.Guild, title: str, lines: list[str]) -> None:
         for line in lines:
             log.warning("guild %s: %s", guild.id, line)
-        channel = notice_channel(guild)
-        if channel is None:
-            log.warning("guild %s: no channel I can post in to tell the moderators", guild.id)
-            return
         embed = discord.Embed(title=title, description="\n".join(f"• {x}" for x in lines))
+        channel = moderators_channel(guild)
+        try:
+            if channel is not None:
+                embed.set_footer(text="Moderators: run /help to see what I can do.")
+                await channel.send(embed=embed, allowed_mentions=NO_PINGS)
+                return
+            owner = guild.owner or (guild.owner_id and await guild.fetch_member(guild.owner_id))
+            if not owner:
+                log.warning("guild %s: no moderators' channel and no owner to tell", guild.id)
+                return
+            embed.set_footer(text=f"In {guild.name}. You get this as its owner: I found no "
+                                  "moderators-only channel I can post in.")
+            await owner.send(embed=embed, allowed_mentions=NO_PINGS)
+        except discord.HTTPException as exc:
+            log.warning("guild %s: could not tell the moderators about my set-up: %s",
+                        guild.id, exc)
+
+    async def say_hello(self, guild: discord.Guild, lines: list[str]) -> None:
+        channel = public_channel(guild)
+        if channel is None:
+            return
+        embed = discord.Embed(title="Hello, cohort!", description="\n".join(lines))
         embed.set_footer(text="Moderators: run /help to see what I can do.")
         try:
             await channel.send(embed=embed, allowed_mentions=NO_PINGS)
         except discord.HTTPException as exc:
-            log.warning("guild %s: could not post the set-up notice: %s", guild.id, exc)
+            log.warning("guild %s: could not say hello: %s", guild.id, exc)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -74,23 +102,26 @@ class AdminCog(commands.Cog):
                 continue  # on_ready fires again after reconnects; say it once
             self._checked.add(guild.id)
             problems = setup_problems(self.bot, guild)
-            if problems:
+            if await self.bot.services.runs.setup_notice_due(guild.id, problems):
                 await self.tell_moderators(guild, "I need a hand with my set-up", problems)
+            else:  # told at an earlier start: the log still has it
+                for line in problems:
+                    log.warning("guild %s: %s (told the moderators before)", guild.id, line)
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
         self._checked.add(guild.id)
-        lines = ["Thanks for adding me! Moderators: `/lesson post` starts a lesson; `/help` "
-                 "lists every command."]
-        channel = notice_channel(guild)
-        if channel is not None:
-            missing = missing_permissions(channel, guild.me)
-            if missing:
-                lines.append(f"In {channel.mention} I'm missing: {', '.join(missing)}.")
         wanted = ", ".join(CHANNEL_PERMISSIONS.values())
-        lines.append(f"In the lesson channel I need: {wanted}.")
-        lines.extend(setup_problems(self.bot, guild))
-        await self.tell_moderators(guild, "Hello, cohort!", lines)
+        await self.say_hello(guild, [
+            "Thanks for adding me! Moderators: `/lesson post` starts a lesson; `/help` lists "
+            "every command.", f"In the lesson channel I need: {wanted}."])
+        problems = setup_problems(self.bot, guild)
+        channel = public_channel(guild)
+        if channel is not None and (missing := missing_permissions(channel, guild.me)):
+            problems.insert(0, f"In {channel.mention} I'm missing: {', '.join(missing)}. "
+                               f"{ADD_THEM}")
+        if problems:
+            await self.tell_moderators(guild, "I need a hand with my set-up", problems)
 
 
 async def setup(bot: CohortBot) -> None:

@@ -115,6 +115,15 @@ async def latest_run(db: Database, guild_id: int, *, open_only: bool = False) ->
     return _run(row) if row else None
 
 
+async def unclosed_runs(db: Database, guild_id: int) -> list[Run]:
+    """The guild's runs that are open or still being posted, oldest first."""
+    rows = await db.fetchall(
+        "SELECT * FROM lesson_runs WHERE guild_id = ? AND status != 'closed' ORDER BY id",
+        (guild_id,),
+    )
+    return [_run(r) for r in rows]
+
+
 async def runs_in_guild(db: Database, guild_id: int, limit: int = 25) -> list[Run]:
     rows = await db.fetchall(
         "SELECT * FROM lesson_runs WHERE guild_id = ? AND status != 'posting'"
@@ -129,6 +138,19 @@ async def run_examples(db: Database, run_id: int) -> list[RunExample]:
         "SELECT * FROM run_examples WHERE run_id = ? ORDER BY example_no", (run_id,)
     )
     return [_example(r) for r in rows]
+
+
+async def thread_authors(db: Database, run_id: int) -> dict[int, list[int]]:
+    """By example number: the author of each member message still standing in its thread."""
+    rows = await db.fetchall(
+        "SELECT e.example_no, m.author_id FROM discussion_messages m"
+        " JOIN run_examples e ON e.thread_id = m.thread_id"
+        " WHERE e.run_id = ? AND m.deleted_at IS NULL ORDER BY m.message_id", (run_id,)
+    )
+    authors: dict[int, list[int]] = {}
+    for r in rows:
+        authors.setdefault(r["example_no"], []).append(r["author_id"])
+    return authors
 
 
 async def example_for_thread(db: Database, thread_id: int) -> tuple[Run, RunExample] | None:
@@ -174,3 +196,21 @@ async def summary_posts(db: Database, run_ids: Iterable[int]) -> list[SummaryPos
 async def drop_summary_post(db: Database, message_id: int) -> None:
     """A summary that is gone from Discord (deleted, or its channel is)."""
     await db.execute("DELETE FROM summary_posts WHERE message_id = ?", (message_id,))
+
+
+async def setup_notice(db: Database, guild_id: int) -> str | None:
+    """The set-up notice last told in this guild, if its problems are not fixed yet."""
+    row = await db.fetchone("SELECT told FROM setup_notices WHERE guild_id = ?", (guild_id,))
+    return str(row["told"]) if row else None
+
+
+async def record_setup_notice(db: Database, guild_id: int, told: str | None,
+                              now_ms: int) -> None:
+    """Remember the notice told (None: the set-up is fine, nothing to remember)."""
+    if told is None:
+        await db.execute("DELETE FROM setup_notices WHERE guild_id = ?", (guild_id,))
+    else:
+        await db.execute(
+            "INSERT INTO setup_notices (guild_id, told, told_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (guild_id) DO UPDATE SET told = excluded.told,"
+            " told_at = excluded.told_at", (guild_id, told, now_ms))

@@ -3,6 +3,8 @@ example; sending again edits it), posting it in the example's thread, and the vo
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from enum import Enum
 from typing import Protocol
 
@@ -38,6 +40,11 @@ class CritiquesPort(Protocol):
 class CritiquesService:
     def __init__(self, db: Database, clock: Clock, port: CritiquesPort) -> None:
         self.db, self.clock, self.port = db, clock, port
+        # One lock per member and example while a critique is saved and posted: two forms
+        # sent together (a double click, two devices) would otherwise both find no post yet
+        # and post twice, leaving one that no row tracks (no votes, and /forget-me misses it).
+        self._posting: weakref.WeakValueDictionary[tuple[int, int, int], asyncio.Lock] = (
+            weakref.WeakValueDictionary())
 
     async def open_example(self, run_id: int, example_no: int) -> tuple[Run, RunExample]:
         """The run and example a critique is for; `UserError` unless it takes critiques."""
@@ -86,17 +93,19 @@ class CritiquesService:
         if state is ThreadState.LOCKED:
             raise UserError(f"The thread of {example.title} is locked: this run is closed, so "
                             "critiques are no longer collected.")
-        saved = await critiques_store.save_critique(
-            self.db, run_id=run.id, example_no=example.example_no, author_id=author.id,
-            author_name=author.name, works=critique.works, doesnt=critique.doesnt,
-            likely=critique.likely, now_ms=to_ms(self.clock.now()),
-        )
-        try:
-            posted = await self.port.post(example, saved.message_id, author, critique)
-        except Gone:
-            raise UserError(_thread_gone(example, saved=True)) from None
-        if posted is not None:
-            await critiques_store.set_critique_message(self.db, saved.id, posted)
+        lock = self._posting.setdefault((run.id, example.example_no, author.id), asyncio.Lock())
+        async with lock:  # the later form waits, then edits the post the first one made
+            saved = await critiques_store.save_critique(
+                self.db, run_id=run.id, example_no=example.example_no, author_id=author.id,
+                author_name=author.name, works=critique.works, doesnt=critique.doesnt,
+                likely=critique.likely, now_ms=to_ms(self.clock.now()),
+            )
+            try:
+                posted = await self.port.post(example, saved.message_id, author, critique)
+            except Gone:
+                raise UserError(_thread_gone(example, saved=True)) from None
+            if posted is not None:
+                await critiques_store.set_critique_message(self.db, saved.id, posted)
         return saved.message_id is None
 
     async def vote(self, message_id: int, voter_id: int, *, add: bool) -> None:

@@ -151,7 +151,8 @@ class RunsService:
             raise UserError(f"<#{channel_id}> is gone or is not a text or forum channel.")
         if target.missing:
             raise UserError(f"I can't post in <#{channel_id}>: I'm missing "
-                            f"{', '.join(target.missing)}.")
+                            f"{', '.join(target.missing)}. Add them to my role or to that "
+                            "channel's permissions, then post again.")
         run_id = await runs_store.create_run(
             self.db, guild_id=target.guild_id, channel_id=channel_id, lesson_key=lesson.key,
             posted_by=posted_by, now_ms=to_ms(self.clock.now()), occurrence=occurrence,
@@ -176,6 +177,20 @@ class RunsService:
                                         posting.examples)
         await self.discussion.refresh_threads()
         return run_id
+
+    async def setup_notice_due(self, guild_id: int, problems: Sequence[str]) -> bool:
+        """Whether to tell the moderators of these set-up problems at start-up: not when the
+        same were told at an earlier start (a restart is no news), nor when there are none."""
+        told = "\n".join(problems) or None
+        if told is not None and told == await runs_store.setup_notice(self.db, guild_id):
+            return False
+        await runs_store.record_setup_notice(self.db, guild_id, told, to_ms(self.clock.now()))
+        return told is not None
+
+    async def also_open(self, guild_id: int, run_id: int) -> list[Run]:
+        """The guild's other runs still open (or being posted: a double-submitted post)
+        beside `run_id`: each one's buttons still take critiques until it is closed."""
+        return [r for r in await runs_store.unclosed_runs(self.db, guild_id) if r.id != run_id]
 
     async def _discard(self, run_id: int) -> None:
         """Take an unfinished posting off Discord, then out of the database."""
@@ -254,7 +269,8 @@ class RunsService:
             for r in rows
         ]
         cohort = self.port.cohort(run.guild_id)
-        summary = summarize(examples, records, members=cohort.members)
+        summary = summarize(examples, records, members=cohort.members,
+                            thread_authors=await runs_store.thread_authors(self.db, run.id))
         names = dict(cohort.names)
         names.update({r.author_id: r.author_name for r in rows if r.author_id not in names})
         comparisons = summary_comparisons(self.lessons.catalog.get(run.lesson_key), summary)

@@ -5,17 +5,21 @@ from __future__ import annotations
 import discord
 
 from bot.critiques import Author, CritiqueInput, Likely
-from bot.display import member_text
+from bot.display import markdown_text, member_text
 
 VOTE_EMOJI = "👍"
+FIELD = 1024  # Discord's limit on an embed field's value
 LIKELY_WORDS = {Likely.YES: "✅ yes", Likely.NO: "❌ no", Likely.UNSURE: "🤔 unsure"}
 
 
 def critique_embed(author: Author, example_title: str, critique: CritiqueInput) -> discord.Embed:
     embed = discord.Embed(title=f"Critique of {example_title}"[:256], colour=0x57F287)
     embed.set_author(name=member_text(author.name), icon_url=author.avatar_url)
-    embed.add_field(name="What works", value=member_text(critique.works) or "—", inline=False)
-    embed.add_field(name="What doesn't", value=member_text(critique.doesnt) or "—",
+    # The author's name is shown as it is (Discord renders no Markdown there); the critique
+    # is escaped, so it reads as typed and cannot set links or markup under the bot's name.
+    embed.add_field(name="What works", value=markdown_text(critique.works, FIELD) or "—",
+                    inline=False)
+    embed.add_field(name="What doesn't", value=markdown_text(critique.doesnt, FIELD) or "—",
                     inline=False)
     embed.add_field(name="Likely to get a response?", value=LIKELY_WORDS[critique.likely],
                     inline=False)

@@ -12,7 +12,7 @@ from datetime import datetime
 import discord
 
 from bot.clock import at_and_in, from_ms, timestamp_markup
-from bot.display import member_text, plural
+from bot.display import markdown_text, member_text, plural
 from bot.followups import (
     MAX_ATTEMPTS,
     OutreachStatus,
@@ -35,7 +35,7 @@ def day(moment: datetime) -> str:
 
 def who(text: str) -> str:
     """Member text inside the bot's line: no markdown, no change of direction."""
-    return discord.utils.escape_markdown(member_text(text))
+    return markdown_text(text)
 
 
 def channel_name(channel: str) -> str:
@@ -81,7 +81,7 @@ def reminder_embed(message: ReminderMessage) -> discord.Embed:
     embed = discord.Embed(title=title, description="\n".join(lines), colour=COLOUR)
     if message.first_message:
         embed.add_field(name="Your first message",
-                        value=_clip(member_text(message.first_message), FIELD_LIMIT),
+                        value=markdown_text(message.first_message, FIELD_LIMIT),
                         inline=False)
     if "review" in message.actions:
         embed.set_footer(text="“Review my follow-up” checks a draft against the lesson before "

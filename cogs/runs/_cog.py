@@ -76,9 +76,13 @@ class RunsCog(commands.Cog):
         target = channel or self._configured_channel(interaction.guild)
         await interaction.response.defer(ephemeral=True, thinking=True)
         run_id = await self.runs.post(chosen, target.id, posted_by=member.id)
+        others = await self.runs.also_open(interaction.guild.id, run_id)
         await interaction.followup.send(
             f"Posted run #{run_id} of **{chosen.title}** in {target.mention}: "
-            f"{len(chosen.examples)} examples, each with its critique thread.",
+            f"{len(chosen.examples)} examples, each with its critique thread."
+            + "".join(f"\n⚠️ Run #{r.id} is still open in <#{r.channel_id}> and its buttons "
+                      f"still take critiques: `/lesson close run:{r.id}` closes it "
+                      "(`/lesson close` alone closes the newest open run)." for r in others),
             ephemeral=True,
         )
 
@@ -110,8 +114,7 @@ class RunsCog(commands.Cog):
         await interaction.response.defer(ephemeral=not share, thinking=True)
         report = await self.runs.report(await self.runs.resolve(interaction.guild.id, run))
         embed, chart = summary_message(report, final=False,
-                                       show_missing=moderator and not share,
-                                       comparisons=report.comparisons)
+                                       show_missing=moderator and not share)
         sent = await interaction.followup.send(embed=embed, file=chart, ephemeral=not share,
                                                allowed_mentions=NO_PINGS, wait=True)
         if share:  # it quotes critiques for everyone to read: /forget-me redoes it

@@ -120,9 +120,7 @@ class DiscordRuns:
             post.message_id)
 
         async def redo() -> None:  # a new chart file for each attempt: a file is read once
-            embed, chart = summary_message(
-                report, final=post.final, show_missing=False,
-                comparisons=None if post.final else report.comparisons)  # as first posted
+            embed, chart = summary_message(report, final=post.final, show_missing=False)
             await message.edit(embed=embed, attachments=[chart], allowed_mentions=NO_PINGS)
 
         try:

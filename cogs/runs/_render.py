@@ -10,7 +10,7 @@ import discord
 
 from bot.charts import tally_chart_png
 from bot.critiques import RunSummary
-from bot.display import member_text, plural
+from bot.display import markdown_text, plural
 from bot.lessons import Example, Lesson, image_location
 from bot.services.runs import RunReport
 
@@ -57,48 +57,57 @@ def example_embed(
     return embed, file
 
 
+# /forget-me leaves no record of who used it (that would be something stored about them), so
+# the list cannot tell them apart: the moderator is told, before chasing anyone.
+FORGOTTEN = ("\n-# Anyone who deleted their part with /forget-me is listed too (I keep no "
+             "trace of who did): ask, don't chase.")
+
+
 def summary_embed(
     title: str, summary: RunSummary, names: Mapping[int, str], *, show_missing: bool,
     comparisons: Mapping[int, str] | None = None,
 ) -> discord.Embed:
-    embed = discord.Embed(title=title, colour=PROMPT_COLOUR)
-    embed.description = (
+    description = (
         f"{plural(summary.total_critiques, 'critique')} from "
         f"{plural(summary.critic_count, 'member')}. "
         f"Likely to get a response? yes {summary.tally.yes} · no {summary.tally.no} · "
         f"unsure {summary.tally.unsure}"
     )
+    if summary.thread_messages:  # critiques written in the threads, as the prompt invites
+        description += (f"\n{plural(summary.thread_messages, 'thread message')} from "
+                        f"{plural(summary.discussant_count, 'member')}")
+    embed = discord.Embed(title=title, description=description, colour=PROMPT_COLOUR)
     for ex in summary.examples:
         lines = [
             f"{plural(ex.critique_count, 'critique')} — yes {ex.tally.yes} · no {ex.tally.no} · "
             f"unsure {ex.tally.unsure}"
+            + (f" · {plural(ex.thread_messages, 'thread message')}" if ex.thread_messages
+               else "")
         ]
         if comparisons and ex.example_no in comparisons:  # the reviewer beside the tally
             lines.append(comparisons[ex.example_no])
         for top in ex.top_critiques:
-            who = member_text(names.get(top.author_id, f"member {top.author_id}"))
-            lines.append(f"👍 {top.votes} · {who}: {member_text(top.excerpt)}")
+            who = markdown_text(names.get(top.author_id, f"member {top.author_id}"))
+            lines.append(f"👍 {top.votes} · {who}: {markdown_text(top.excerpt)}")
         embed.add_field(name=ex.title[:256], value="\n".join(lines)[:1024], inline=False)
     if show_missing and summary.not_critiqued is not None:
-        missing = [member_text(names.get(uid, str(uid))) for uid in summary.not_critiqued]
-        embed.add_field(
-            name="Not critiqued yet (moderators only)",
-            value=(", ".join(missing) or "everyone has taken part 🎉")[:1024],
-            inline=False,
-        )
+        missing = [markdown_text(names.get(uid, str(uid))) for uid in summary.not_critiqued]
+        value = (", ".join(missing)[:1024 - len(FORGOTTEN)] + FORGOTTEN if missing
+                 else "everyone has taken part 🎉")
+        embed.add_field(name="Not critiqued yet (moderators only)", value=value, inline=False)
     embed.set_image(url="attachment://tally.png")
     return fit_embed(embed)
 
 
 def summary_message(
     report: RunReport, *, final: bool, show_missing: bool,
-    comparisons: Mapping[int, str] | None = None,
 ) -> tuple[discord.Embed, discord.File]:
     """The summary embed and its tally chart (`show_missing`: who has not critiqued yet, for
-    a moderator's eyes only; `comparisons`: the reviewer's line beside each example's tally)."""
+    a moderator's eyes only). Every summary, the final one too, has the reviewer's line
+    beside each example's tally."""
     title = f"Run #{report.run.id} — {'final summary' if final else 'summary'}"
     embed = summary_embed(title, report.summary, report.names, show_missing=show_missing,
-                          comparisons=comparisons)
+                          comparisons=report.comparisons)
     chart = discord.File(io.BytesIO(tally_chart_png(report.summary)), filename="tally.png")
     return embed, chart
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+import string
 import unicodedata
 from datetime import timedelta
 
@@ -10,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.display import duration, member_text, plural
+from bot.display import duration, markdown_text, member_text, plural
 
 
 @pytest.mark.parametrize(("n", "word", "expected"), [
@@ -66,3 +68,67 @@ def test_member_text_never_leaks_a_direction(text: str) -> None:
         assert shown.startswith("\u2068") and shown.endswith("\u2069")
     assert all(unicodedata.bidirectional(ch) not in ("LRO", "RLO", "LRE", "RLE", "PDF")
                for ch in shown)
+
+
+# --- Markdown ------------------------------------------------------------------------------
+# Discord shows a backslash before ASCII punctuation as that character alone, never as markup.
+_ESCAPED = re.compile("\\\\([" + re.escape(string.punctuation) + "])")
+_PLACE = "\ue000"  # stands for an escaped character: it can start no markup
+
+
+def discord_reads(shown: str) -> tuple[str, str]:
+    """What Discord displays for `shown`, and `shown` with its escaped characters blanked out:
+    what is left there is what Discord would read as Markdown."""
+    return _ESCAPED.sub(r"\1", shown), _ESCAPED.sub(_PLACE, shown)
+
+
+def markup_in(live: str) -> list[str]:
+    """The Markdown constructs Discord would act on in `live` (escaped characters removed)."""
+    found = [c for c in "*_~|`" if c in live]  # bold, italics, underline, strike, spoiler, code
+    if re.search(r"\[[^\]]*\]\(", live) or re.search(r"\w://", live):
+        found.append("link")  # a masked link, or a bare URL Discord would link
+    if re.search(r"<(@|#|/|t:|a?:)|@(everyone|here)", live):
+        found.append("mention")  # users, roles, channels, commands, timestamps, emoji
+    if re.search(r"^[\s\u2068]*([-+*>#]|\d+\.)", live, re.MULTILINE):
+        found.append("block")  # lists, quotes, headings, subtext
+    return found
+
+
+HOSTILE = [
+    "[Verify your account here](https://evil.example/login)", "**URGENT**", "||spoiler||",
+    "```\nunclosed code block", "`code`", "__under__", "~~gone~~", "<@123>", "<@&9>", "<#5>",
+    "<t:0:F>", "</lesson post:1>", "<:e:1>", "@everyone", "@here", "# Heading", "-# small",
+    "> quote", "- item", "1. item", "+ item", "\\", "\\*", "https://x.example", "\n", " ",
+    "\u202e", "שלום", "plain words",
+]
+member_markdown = st.lists(st.sampled_from(HOSTILE) | st.text(
+    alphabet="*_~|`<>[]()#@:/\\-+.19 \nahtps\u2068\u202e", max_size=8), max_size=8).map(
+    "".join) | st.text()
+
+
+def test_a_masked_link_reads_as_text_and_links_nowhere() -> None:
+    shown = markdown_text("[Verify your account here](https://evil.example/login) **URGENT**")
+    assert shown == (r"\[Verify your account here\](https\://evil.example/login) "
+                     r"\*\*URGENT\*\*")
+
+
+def test_plain_words_are_left_as_they_are() -> None:
+    assert markdown_text("Polite, but vague: what's the ask?") == (
+        "Polite, but vague: what's the ask?")
+
+
+@given(member_markdown)
+def test_no_member_text_renders_as_markdown(text: str) -> None:
+    shown, live = discord_reads(markdown_text(text))
+    assert shown == member_text(text)  # the member reads what they typed
+    assert markup_in(live) == []  # and Discord sees no link, emphasis, code, spoiler, mention
+
+
+@given(member_markdown, st.integers(min_value=2, max_value=40))
+def test_a_cut_never_leaves_markdown_or_a_broken_escape(text: str, limit: int) -> None:
+    cut = markdown_text(text, limit)
+    assert len(cut) <= limit
+    shown, live = discord_reads(cut)
+    assert markup_in(live) == []
+    if cut != markdown_text(text):
+        assert shown.endswith("…") and member_text(text).startswith(shown[:-1])

@@ -172,6 +172,17 @@ def test_members_who_have_not_critiqued_any_example() -> None:
     assert summarize(EXAMPLES, [], members=[]).not_critiqued == ()
 
 
+def test_members_who_wrote_in_a_thread_have_taken_part() -> None:
+    critiques = [record(1, 1, 10)]
+    summary = summarize(EXAMPLES, critiques, members=[10, 11, 12, 13],
+                        thread_authors={1: [11, 11], 2: [12], 9: [13]})
+    # 13 wrote only in the thread of an example no longer in the lesson: that does not count.
+    assert summary.not_critiqued == (13,)
+    assert [e.thread_messages for e in summary.examples][:2] == [2, 1]
+    assert (summary.thread_messages, summary.discussant_count) == (3, 2)
+    assert (summary.total_critiques, summary.critic_count) == (1, 1)
+
+
 def test_summary_of_nothing() -> None:
     summary = summarize(EXAMPLES, [], members={1, 2})
     assert summary.total_critiques == 0

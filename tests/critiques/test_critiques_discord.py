@@ -3,11 +3,15 @@ again, refusals, votes, and threads that were deleted or archived themselves."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from storage import critiques as critiques_store
+from tests.core.test_display import discord_reads, markup_in
 from tests.world import (
     CohortWorld,
+    component,
     critique,
     example_messages,
     fields,
@@ -164,3 +168,69 @@ async def test_member_text_cannot_reverse_the_bots_lines(world: CohortWorld) -> 
     lines = "\n".join(fields(embed).values())
     assert RLO not in lines
     assert "\u2068Works: Good hook (stniop) / Doesn't: No ask\u2069" in lines, lines
+
+
+PHISH = "[Verify your account here](https://evil.example/login) **URGENT** ||spoiler||"
+
+
+async def test_member_markdown_is_shown_as_typed_not_rendered(world: CohortWorld) -> None:
+    await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, PHISH, "```\nunclosed code block <@1>", "no")
+    (posted,) = world.posts(world.sandbox.threads(world.lessons)[0])
+    await world.ben.react(posted, "👍")
+    shared = await world.mod.slash("lesson summary", {"share": True}, channel=world.lessons)
+    post_fields = fields(posted.embeds[0])
+    for value in (post_fields["What works"], post_fields["What doesn't"]):
+        assert markup_in(discord_reads(value)[1]) == [], value
+    assert discord_reads(post_fields["What works"])[0] == PHISH
+    (line,) = [v for v in fields(shared.followups[-1].embeds[0]).values() if "👍 1" in v]
+    excerpt = line.split("👍 1 · ", 1)[1]
+    assert markup_in(discord_reads(excerpt)[1]) == [], excerpt
+    assert discord_reads(excerpt)[0].startswith("Ada: Works: [Verify your account here]")
+
+
+async def test_edit_and_send_again_after_it_went_through_edits_what_was_posted(
+    world: CohortWorld,
+) -> None:
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    refused = await critique(world, world.ben, first, " ", "", "no")
+    button = refused.response.components[0]["components"][0]["custom_id"]
+    opened = await world.ben.click(refused.response, button)
+    assert opened.modal is not None
+    done = await world.ben.submit_modal(opened, {"works": "Warm, but no clear ask"})
+    assert "Posted your critique" in done.followups[-1].content
+    # The old button, pressed again: the form as it was posted, and it goes through.
+    reopened = await world.ben.click(refused.response, button)
+    assert reopened.modal is not None and not reopened.failed
+    assert modal_values(reopened.modal) == {"works": "Warm, but no clear ask", "doesnt": "",
+                                            "likely": "no"}
+    edited = await world.ben.submit_modal(reopened, {"works": "Changed my mind: it is fine"})
+    assert not edited.failed and "Updated your critique" in edited.followups[-1].content
+    (posted,) = world.posts(world.sandbox.threads(world.lessons)[0])
+    assert fields(posted.embeds[0])["What works"] == "Changed my mind: it is fine"
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert [r.works for r in rows] == ["Changed my mind: it is fine"]
+
+
+async def test_two_forms_sent_at_once_make_one_post_that_forget_me_deletes(
+    world: CohortWorld,
+) -> None:
+    run_id = await post(world)
+    second = example_messages(world)[1]
+    custom_id = second.components[0]["components"][0]["custom_id"]
+    a = await world.ben.click(second, custom_id)  # a double click, or two devices
+    b = await world.ben.click(second, custom_id)
+    await asyncio.gather(
+        world.ben.submit_modal(a, {"works": "first copy", "likely": "no"}, settle=False),
+        world.ben.submit_modal(b, {"works": "second copy", "likely": "yes"}, settle=False))
+    await world.sandbox.settle()
+    thread = world.sandbox.threads(world.lessons)[1]
+    (posted,) = world.posts(thread)
+    (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert row.message_id == posted.id  # the one post is the stored critique's, as it is
+    assert fields(posted.embeds[0])["What works"] == row.works
+    asked = await world.ben.slash("forget-me")
+    await world.ben.click(asked.response, component(asked.response, "Delete everything"))
+    assert world.posts(thread) == []

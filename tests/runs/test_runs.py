@@ -3,6 +3,7 @@ cron schedule, and postings that a refusal or a crash cut short."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from bot.runs import PostingPart
 from storage import runs as runs_store
 from tests.world import (
     CohortWorld,
+    component,
     critique,
     example_messages,
     fields,
@@ -82,6 +84,10 @@ async def test_close_locks_threads_and_posts_the_final_summary(world: CohortWorl
     assert all(t.locked and t.archived for t in world.sandbox.threads(world.lessons))
     final = world.posts(world.lessons)[-1]
     assert "final summary" in final.embeds[0]["title"]
+    # The reviewer's line beside the tally, as in /lesson summary (docs/export.md).
+    tally, compared = fields(final.embeds[0])["Outreach 1"].splitlines()[:2]
+    assert tally.startswith("1 critique —")
+    assert compared.startswith("The cohort said no (1 of 1); the lesson's rules say "), compared
     run = await runs_store.get_run(world.bot.db, run_id)
     assert run is not None and run.status == "closed"
     late = await world.ben.click(first, first.components[0]["components"][0]["custom_id"])
@@ -253,3 +259,49 @@ async def test_a_refused_posting_removes_what_it_posted(world: CohortWorld) -> N
     assert "I removed what I had posted" in result.followups[-1].content
     assert world.posts(world.lessons) == []
     assert await runs_store.latest_run(world.bot.db, world.guild.handle.id) is None
+
+
+async def test_members_who_critiqued_in_the_thread_have_taken_part(world: CohortWorld) -> None:
+    await post(world)
+    first, second, _ = world.sandbox.threads(world.lessons)
+    await world.ben.say(first, "It asks for a job in the first line: no.")
+    await world.cy.say(second, "Specific and polite; likely yes.")
+    await world.cy.say(second, "And it names a shared group.")
+    moderator = await world.mod.slash("lesson summary", channel=world.lessons)
+    embed = moderator.followups[-1].embeds[0]
+    assert fields(embed)[NOT_CRITIQUED].startswith("Ada\n")
+    assert "3 thread messages from 2 members" in embed["description"], embed["description"]
+    assert "1 thread message" in fields(embed)["Outreach 1"]
+    assert "2 thread messages" in fields(embed)["Outreach 2"]
+
+
+async def test_after_forget_me_the_moderator_is_told_not_to_chase(world: CohortWorld) -> None:
+    await post(world)
+    first, second, _ = example_messages(world)
+    await critique(world, world.ada, first, "Polite", "Vague", "no")
+    await critique(world, world.ben, first, "Short", "", "yes")
+    await critique(world, world.cy, second, "Specific", "", "yes")
+    summary = await world.mod.slash("lesson summary", channel=world.lessons)
+    assert fields(summary.followups[-1].embeds[0])[NOT_CRITIQUED] == "everyone has taken part 🎉"
+    asked = await world.ada.slash("forget-me")
+    await world.ada.click(asked.response, component(asked.response, "Delete everything"))
+    summary = await world.mod.slash("lesson summary", channel=world.lessons)
+    missing = fields(summary.followups[-1].embeds[0])[NOT_CRITIQUED]
+    assert missing.startswith("Ada\n") and "/forget-me" in missing and "don't chase" in missing
+
+
+async def test_posting_while_a_run_is_open_says_so(world: CohortWorld) -> None:
+    first = await post(world)
+    result = await world.mod.slash("lesson post", channel=world.lessons)
+    text = result.followups[-1].content
+    assert f"Posted run #{first + 1}" in text
+    assert f"Run #{first} is still open" in text and f"/lesson close run:{first}" in text
+    await world.mod.slash("lesson close", {"run": first}, channel=world.lessons)
+    # A double-submitted post: each answer names the other run.
+    both = await asyncio.gather(*(world.mod.slash("lesson post", channel=world.lessons,
+                                                   settle=False) for _ in range(2)))
+    await world.sandbox.settle()
+    texts = [r.followups[-1].content for r in both]
+    assert all(f"Run #{first + 1} is still open" in t for t in texts), texts
+    assert all(t.count("is still open") == 2 for t in texts), texts
+    assert f"Run #{first} is" not in " ".join(texts)
