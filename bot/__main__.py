@@ -75,7 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", type=Path, default=DEFAULT_CONFIG)
 
     backup = command("backup", help="copy the database safely, even while the bot runs")
-    backup.add_argument("dest", type=Path, help="the backup's file, or a folder to put it in")
+    # A string, not a Path: Path drops the trailing slash that says "a folder" (backups/).
+    backup.add_argument("dest", help="the backup's file, or a folder to put it in (a name "
+                        "ending in / is a folder, made if missing)")
     backup.add_argument("--force", action="store_true", help="replace a file already there")
     backup.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     backup.add_argument("--database", type=Path, help="the database file (overrides the config)")
@@ -307,7 +309,13 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
 
 def _backup(args: argparse.Namespace) -> int:
     database = args.database or load_config(args.config).storage.database
-    written = asyncio.run(backup_file(Path(database), args.dest, overwrite=args.force))
+    dest = Path(args.dest)
+    if args.dest.endswith(("/", os.sep)) and not dest.is_dir():
+        try:
+            dest.mkdir(parents=True)
+        except OSError as exc:
+            raise StorageError(f"{dest}: cannot make that folder ({exc.strerror})") from None
+    written = asyncio.run(backup_file(Path(database), dest, overwrite=args.force))
     print(f"backed up {database} -> {written}")
     return 0
 

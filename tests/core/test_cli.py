@@ -214,6 +214,16 @@ def test_backup_names_the_file_it_wrote_and_replaces_one_only_with_force(
     assert (folder / "live.db").read_bytes().startswith(b"SQLite format 3")
 
 
+def test_backup_to_a_name_ending_in_a_slash_is_a_folder_made_for_it(tmp_path: Path) -> None:
+    new_database(tmp_path / "live.db")
+    outcome = run_cli("backup", f"{tmp_path / 'new' / 'backups'}/", "--database",
+                      str(tmp_path / "live.db"))
+    assert outcome.code == 0, outcome
+    written = tmp_path / "new" / "backups" / "live.db"
+    assert outcome.stdout.strip().endswith(f"-> {written}")
+    assert written.read_bytes().startswith(b"SQLite format 3")
+
+
 def test_export_into_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "typo" / "run.html"
     outcome = run_cli("export", "--db", str(tmp_path / "c.db"), "--format", "html",
