@@ -194,8 +194,10 @@ def _require_lessons(config: Config) -> list[str]:
     catalog = load_lessons(settings.directory)
     if catalog.get(settings.default) is None:
         known = ", ".join(catalog.keys()) or "none loaded"
+        # The default's own file may be the one that failed: its reason is the fix.
+        why = "".join(f"\n  skipped: {problem}" for problem in catalog.problems)
         raise ConfigError(f"{where}: key 'lesson.default': no lesson {settings.default!r} in "
-                          f"{settings.directory} (lessons there: {known})")
+                          f"{settings.directory} (lessons there: {known}){why}")
     return [str(problem) for problem in catalog.problems]
 
 

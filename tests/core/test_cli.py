@@ -98,6 +98,20 @@ def test_check_config_refuses_a_missing_lesson_folder_or_default_lesson(tmp_path
     assert "other" in outcome.stderr  # the lessons it does have
 
 
+def test_a_default_lesson_whose_file_is_broken_is_refused_with_the_files_reason(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "lessons").mkdir()
+    text = (ROOT / "lessons" / "networking-with-professionals.toml").read_text()
+    (tmp_path / "lessons" / "networking-with-professionals.toml").write_text(text[:200])
+    (tmp_path / "c.toml").write_text('[lesson]\ndirectory = "lessons"\n')
+    outcome = run_cli("check-config", str(tmp_path / "c.toml"))
+    assert outcome.code == 2, outcome
+    assert "lesson.default" in outcome.stderr
+    assert "skipped: " in outcome.stderr and "networking-with-professionals.toml" in (
+        outcome.stderr.split("skipped: ", 1)[1])  # why that file did not load
+
+
 def test_check_config_names_lesson_files_the_bot_would_skip(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "lessons", tmp_path / "lessons")
     (tmp_path / "lessons" / "broken.toml").write_text("key = 3\n")
