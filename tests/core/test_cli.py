@@ -238,6 +238,15 @@ def test_backup_to_a_name_ending_in_a_slash_is_a_folder_made_for_it(tmp_path: Pa
     assert written.read_bytes().startswith(b"SQLite format 3")
 
 
+def test_export_with_since_after_until_is_refused(tmp_path: Path) -> None:
+    new_database(tmp_path / "c.db")
+    outcome = run_cli("export", "--db", str(tmp_path / "c.db"), "--format", "markdown",
+                      "--since", "2026-02-01", "--until", "2026-01-01", "--out", "-")
+    assert outcome.code == 2, outcome
+    assert "`since` must come before `until`" in outcome.stderr, outcome
+    assert outcome.stdout == ""  # no empty export
+
+
 def test_export_into_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "typo" / "run.html"
     outcome = run_cli("export", "--db", str(tmp_path / "c.db"), "--format", "html",
