@@ -78,7 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", type=Path, default=DEFAULT_CONFIG)
 
     backup = command("backup", help="copy the database safely, even while the bot runs")
-    backup.add_argument("dest", type=Path, help="the backup's file, or a folder to put it in")
+    # A string, not a Path: Path drops the trailing slash that says "a folder" (backups/).
+    backup.add_argument("dest", help="the backup's file, or a folder to put it in (a name "
+                        "ending in / is a folder, made if missing)")
     backup.add_argument("--force", action="store_true", help="replace a file already there")
     backup.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     backup.add_argument("--database", type=Path, help="the database file (overrides the config)")
@@ -195,8 +197,10 @@ def _require_lessons(config: Config) -> list[str]:
     catalog = load_lessons(settings.directory)
     if catalog.get(settings.default) is None:
         known = ", ".join(catalog.keys()) or "none loaded"
+        # The default's own file may be the one that failed: its reason is the fix.
+        why = "".join(f"\n  skipped: {problem}" for problem in catalog.problems)
         raise ConfigError(f"{where}: key 'lesson.default': no lesson {settings.default!r} in "
-                          f"{settings.directory} (lessons there: {known})")
+                          f"{settings.directory} (lessons there: {known}){why}")
     return [str(problem) for problem in catalog.problems]
 
 
@@ -318,7 +322,13 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
 
 def _backup(args: argparse.Namespace) -> int:
     database = args.database or load_config(args.config).storage.database
-    written = asyncio.run(backup_file(Path(database), args.dest, overwrite=args.force))
+    dest = Path(args.dest)
+    if args.dest.endswith(("/", os.sep)) and not dest.is_dir():
+        try:
+            dest.mkdir(parents=True)
+        except OSError as exc:
+            raise StorageError(f"{dest}: cannot make that folder ({exc.strerror})") from None
+    written = asyncio.run(backup_file(Path(database), dest, overwrite=args.force))
     print(f"backed up {database} -> {written}")
     return 0
 
