@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test test-slow demo run lint typecheck bench clean export-example
+.PHONY: test test-slow reliability demo run lint typecheck bench clean export-example
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ test: lint typecheck
 # and the smoke test of other Discord libraries, each in a virtualenv it installs itself.
 test-slow: $(STAMP)
 	$(BIN)/pytest -q -m slow
+
+# The reliability scenarios' full versions (tests/reliability: kill -9 twenty times, two
+# processes, gateway outages, REST faults; 200 members, 1,000 reminders). `make test` runs
+# the short version of each. Each prints one summary line with its counts.
+reliability: $(STAMP)
+	$(BIN)/pytest -q -s -m reliability tests/reliability
 
 demo: $(STAMP)
 	$(BIN)/cohortbot sandbox

@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=_port, default=0, help="with --serve: default any free")
     sandbox.add_argument("--info", type=Path,
                          help="with --serve: write the info JSON (URLs, token, ids) to FILE")
+    sandbox.add_argument("--no-validate", action="store_true",
+                         help="with --serve: do not check requests against Discord's OpenAPI "
+                              "spec (benchmarks: they measure the bot, not the checks)")
 
     review = sub.add_parser("review", help="review an outreach draft offline", add_help=False)
     review.add_argument("args", nargs=argparse.REMAINDER)
@@ -75,7 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", type=Path, default=DEFAULT_CONFIG)
 
     backup = command("backup", help="copy the database safely, even while the bot runs")
-    backup.add_argument("dest", type=Path, help="the backup's file, or a folder to put it in")
+    # A string, not a Path: Path drops the trailing slash that says "a folder" (backups/).
+    backup.add_argument("dest", help="the backup's file, or a folder to put it in (a name "
+                        "ending in / is a folder, made if missing)")
     backup.add_argument("--force", action="store_true", help="replace a file already there")
     backup.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     backup.add_argument("--database", type=Path, help="the database file (overrides the config)")
@@ -149,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sandbox" and args.serve:
             from bot.demo.serve import main as serve_main
 
-            return serve_main(port=args.port, info=args.info)
+            return serve_main(port=args.port, info=args.info, validate=not args.no_validate)
         if args.command == "sandbox":
             return _sandbox(args)
     except ConfigError as exc:
@@ -192,8 +197,10 @@ def _require_lessons(config: Config) -> list[str]:
     catalog = load_lessons(settings.directory)
     if catalog.get(settings.default) is None:
         known = ", ".join(catalog.keys()) or "none loaded"
+        # The default's own file may be the one that failed: its reason is the fix.
+        why = "".join(f"\n  skipped: {problem}" for problem in catalog.problems)
         raise ConfigError(f"{where}: key 'lesson.default': no lesson {settings.default!r} in "
-                          f"{settings.directory} (lessons there: {known})")
+                          f"{settings.directory} (lessons there: {known}){why}")
     return [str(problem) for problem in catalog.problems]
 
 
@@ -213,10 +220,17 @@ def _run(config_path: Path) -> int:
     _require_lessons(config)
     if local is not None:
         config = local.configure(config)
-    # Before logging in: a database the bot cannot use is said at once, in words, rather
-    # than after connecting to Discord.
-    asyncio.run(check_database(config.storage.database))
-    return asyncio.run(_serve(config, token, local))
+    # The lock first: a second process on this database says which process holds it, and
+    # touches nothing (its checks below would probe a file in use, and could wait on the
+    # other's writes). Then, before logging in, a database the bot cannot use is said at
+    # once, in words, rather than after connecting to Discord.
+    lock = DatabaseLock.acquire(config.storage.database)
+    try:
+        asyncio.run(check_database(config.storage.database))
+        return asyncio.run(_serve(config, token, local, lock))
+    finally:
+        if lock is not None:
+            lock.release()  # the bot released it at close already; a no-op then
 
 
 def _sandbox(args: argparse.Namespace) -> int:
@@ -252,7 +266,8 @@ def _check_free(database: Path) -> None:
         lock.release()  # the sandbox's bot takes it again when it logs in
 
 
-async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = None) -> int:
+async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = None,
+                 lock: DatabaseLock | None = None) -> int:
     import aiohttp
     import discord
 
@@ -270,7 +285,7 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
                   f"({exc}); start it, or unset {LOCAL_ENV} to run on Discord.",
                   file=sys.stderr)
             return 1
-    bot = CohortBot(config, clock=clock, **options)
+    bot = CohortBot(config, clock=clock, lock=lock, **options)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -307,7 +322,13 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
 
 def _backup(args: argparse.Namespace) -> int:
     database = args.database or load_config(args.config).storage.database
-    written = asyncio.run(backup_file(Path(database), args.dest, overwrite=args.force))
+    dest = Path(args.dest)
+    if args.dest.endswith(("/", os.sep)) and not dest.is_dir():
+        try:
+            dest.mkdir(parents=True)
+        except OSError as exc:
+            raise StorageError(f"{dest}: cannot make that folder ({exc.strerror})") from None
+    written = asyncio.run(backup_file(Path(database), dest, overwrite=args.force))
     print(f"backed up {database} -> {written}")
     return 0
 

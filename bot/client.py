@@ -85,8 +85,11 @@ class CohortBot(commands.Bot):
         config: Config,
         *,
         clock: Clock | None = None,
+        lock: DatabaseLock | None = None,
         **options: Any,
     ) -> None:
+        """`lock`: the database's lock, when the caller took it already (`cohortbot run`
+        does, before it checks the file); else `login` takes it."""
         keep_member_content_out()  # whoever runs the bot, its logs hold no member text
         options.setdefault("intents", cohort_intents())
         # Nothing the bot sends pings anyone unless a call says so explicitly.
@@ -101,7 +104,7 @@ class CohortBot(commands.Bot):
         self._db: Database | None = None
         self._services: Services | None = None
         self._handovers: Handovers | None = None
-        self._lock: DatabaseLock | None = None
+        self._lock: DatabaseLock | None = lock
 
     @property
     def db(self) -> Database:
@@ -124,7 +127,8 @@ class CohortBot(commands.Bot):
     async def login(self, token: str) -> None:
         # Before anything else: a second process on this database must not even connect
         # (it would deliver every reminder and answer every command a second time).
-        self._lock = DatabaseLock.acquire(self.config.storage.database)
+        if self._lock is None:
+            self._lock = DatabaseLock.acquire(self.config.storage.database)
         await super().login(token)
 
     async def setup_hook(self) -> None:

@@ -347,7 +347,7 @@ def summary(config: Config) -> str:
         f"timezone: {config.cohort.timezone}",
         f"database: {config.storage.database}",
         f"follow-up window: {config.followups.window_days} days, reminders between "
-        f"{config.followups.friendly_hours} in each member's timezone",
+        f"{config.followups.friendly_hours.spoken()} in each member's timezone",
         f"reviews: up to {config.review.max_chars} characters, "
         f"{config.review.rate_limit_per_hour} an hour per member, "
         f"LinkedIn note limit {config.review.linkedin_note_limit}",

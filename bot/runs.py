@@ -9,8 +9,12 @@ no storage.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
+
+# How long an interaction's token answers (Discord: 15 minutes), less a minute, so an edit
+# that starts just before the end does not meet an expired token.
+ANSWER_TOKEN_LIFETIME = timedelta(minutes=14)
 
 
 class RunStatus(StrEnum):
@@ -59,6 +63,23 @@ class PostingPart:
     channel_id: int
     object_id: int
     is_thread: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAnswer:
+    """A moderator's deferred `/lesson post` ("thinking" until the posting is done): where it
+    is answered, kept with the run until it was, so a restart mid-posting still answers.
+
+    The interaction's webhook (application id and token) edits the deferred answer while the
+    token lives; after that only a DM reaches the moderator."""
+
+    application_id: int
+    token: str
+    user_id: int  # who asked
+    asked_at: int  # when the interaction was created (UTC epoch ms): the token's birth
+
+    def token_valid(self, now_ms: int) -> bool:
+        return now_ms < self.asked_at + ANSWER_TOKEN_LIFETIME // timedelta(milliseconds=1)
 
 
 @dataclass(frozen=True, slots=True)

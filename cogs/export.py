@@ -89,8 +89,6 @@ class ExportCog(commands.Cog):
         tz = self.bot.config.cohort.tz
         since_ms = parse_bound(since, tz, end=False, name="since") if since else None
         until_ms = parse_bound(until, tz, end=True, name="until") if until else None
-        if since_ms is not None and until_ms is not None and since_ms >= until_ms:
-            raise UserError("`since` must come before `until`.")
         me = guild.me
         request = ExportRequest(
             fmt, runs=(run,) if run else (), guild_id=guild.id, example=example,

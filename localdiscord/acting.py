@@ -267,8 +267,8 @@ class Acting:
             )
         if message is not None:
             payload["message"] = self.actions.message_payload(message)
+        store.start_clock(rec)  # before: a bot in another process may answer during the send
         await self.server.gateway.dispatch("INTERACTION_CREATE", payload)
-        store.start_clock(rec)
         return rec
 
     # -- names -----------------------------------------------------------------------------

@@ -269,6 +269,10 @@ class Actions:
             if not self.world.can(thread, actor_id, MANAGE_THREADS):
                 raise errors.missing_permissions()
         del self.world.channels[thread.id]
+        guild = self.world.guilds.get(thread.guild_id) if thread.guild_id else None
+        if guild is not None and thread.id in guild.channel_ids:
+            # (else the next GUILD_CREATE names a channel that is gone: no bot could connect)
+            guild.channel_ids.remove(thread.id)
         self._record("thread_deleted", thread.id)
         for mid in thread.message_ids:
             self.world.messages[mid].deleted = True

@@ -1,8 +1,10 @@
 """REST faults on demand: forced errors, 429s, server errors, latency, and held answers.
 
 A fault matches requests by a glob over "METHOD /path" (the path without /api/v10), e.g.
-"POST /channels/*/messages"; `None` matches every request. Each fault fires `times` times,
-then disappears; a request meets at most one fault (the oldest that matches).
+"POST /channels/*/messages"; `None` matches every request. Each fault fires `times` times
+(None: until cleared), then disappears; with a `probability` below 1 it fires on that share of
+the requests it matches, drawn from its own seeded generator (a run can be replayed), and the
+others go on to the next fault. A request meets at most one fault (the oldest that fires).
 
 - `error`, `rate_limit`, `server_error`: the request is answered with that instead of being
   handled (so nothing changes in the world).
@@ -22,6 +24,7 @@ import asyncio
 import contextlib
 import fnmatch
 import itertools
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,21 +37,36 @@ _ids = itertools.count(1)
 class Fault:
     pattern: str | None
     kind: str  # "answer", "latency" or "hold"
-    times: int = 1
+    times: int | None = 1  # None: every time, until cleared
     status: int = 0
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     after: bool = True  # holds: handle first, hold the answer
+    probability: float = 1.0
+    seed: int = 0
     id: int = field(default_factory=lambda: next(_ids))
+    _draw: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.probability <= 1:
+            raise ValueError(f"a fault's probability is in (0, 1], not {self.probability}")
+        if self.times is not None and self.times < 1:
+            raise ValueError(f"a fault fires at least once, not {self.times} times")
+        self._draw = random.Random(self.seed)
 
     def matches(self, method: str, path: str) -> bool:
         return self.pattern is None or fnmatch.fnmatchcase(f"{method} {path}", self.pattern)
 
+    def fires(self) -> bool:
+        """Whether it fires on a request it matches (always, at probability 1)."""
+        return self.probability >= 1 or self._draw.random() < self.probability
+
     def describe(self) -> dict[str, Any]:
         return {"id": self.id, "route": self.pattern, "kind": self.kind, "times": self.times,
                 "status": self.status or None, "seconds": self.seconds or None,
-                "after": self.after if self.kind == "hold" else None}
+                "after": self.after if self.kind == "hold" else None,
+                "probability": self.probability, "seed": self.seed}
 
 
 @dataclass
@@ -81,7 +99,7 @@ class Faults:
 
     def rate_limit(
         self, route: str | None = None, *, retry_after: float = 0.01, is_global: bool = False,
-        times: int = 1,
+        times: int | None = 1, probability: float = 1.0, seed: int = 0,
     ) -> Fault:
         """A 429. discord.py only retries when the answer has a `Via` header and a JSON body
         with `retry_after`; without them it assumes a Cloudflare ban and raises."""
@@ -91,30 +109,35 @@ class Faults:
                    "X-RateLimit-Scope": "global" if is_global else "user"}
         if is_global:
             headers["X-RateLimit-Global"] = "true"
-        return self.add(Fault(route, "answer", times, 429, body, headers))
+        return self.add(Fault(route, "answer", times, 429, body, headers,
+                              probability=probability, seed=seed))
 
     def server_error(self, route: str | None = None, *, status: int = 503,
-                     times: int = 1) -> Fault:
+                     times: int | None = 1, probability: float = 1.0, seed: int = 0) -> Fault:
         """5xx. discord.py retries 500/502/504/524 after 1, 3, 5... s; 503 raises at once."""
         body = {"message": "Service Unavailable", "code": 0}
-        return self.add(Fault(route, "answer", times, status, body))
+        return self.add(Fault(route, "answer", times, status, body, probability=probability,
+                              seed=seed))
 
-    def error(self, route: str | None, error: DiscordError, *, times: int = 1) -> Fault:
+    def error(self, route: str | None, error: DiscordError, *, times: int | None = 1) -> Fault:
         """Answer matching requests with a Discord error (e.g. errors.unknown_message())."""
         return self.add(Fault(route, "answer", times, error.status, error.body()))
 
-    def latency(self, route: str | None, seconds: float, *, times: int = 1) -> Fault:
-        return self.add(Fault(route, "latency", times, seconds=seconds))
+    def latency(self, route: str | None, seconds: float, *, times: int | None = 1,
+                probability: float = 1.0, seed: int = 0) -> Fault:
+        return self.add(Fault(route, "latency", times, seconds=seconds,
+                              probability=probability, seed=seed))
 
-    def hold(self, route: str | None, *, after: bool = True, times: int = 1) -> Fault:
+    def hold(self, route: str | None, *, after: bool = True, times: int | None = 1) -> Fault:
         return self.add(Fault(route, "hold", times, after=after))
 
     def take(self, method: str, path: str) -> Fault | None:
         for fault in self._pending:
-            if fault.matches(method, path):
-                fault.times -= 1
-                if fault.times <= 0:
-                    self._pending.remove(fault)
+            if fault.matches(method, path) and fault.fires():
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self._pending.remove(fault)
                 self.fired.append((method, path, fault.status))
                 return fault
         return None

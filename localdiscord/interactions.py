@@ -11,6 +11,7 @@ webhook routes are 401 50027 Invalid Webhook Token.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -45,6 +46,10 @@ class InteractionRecord:
     ended: asyncio.Event = field(default_factory=asyncio.Event)  # acked or failed
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # world time
     on_change: Callable[[], None] = lambda: None  # the world's journal hears of it
+    # Real time (monotonic s) from INTERACTION_CREATE leaving for the bot to its callback:
+    # what the member waits before Discord shows the bot took it (benchmarks read it).
+    dispatched_at: float | None = None
+    ack_seconds: float | None = None
     _timer: asyncio.TimerHandle | None = None
 
     @property
@@ -53,6 +58,8 @@ class InteractionRecord:
 
     def acknowledge(self, callback_type: int) -> None:
         self.callback_type = callback_type
+        if self.dispatched_at is not None:
+            self.ack_seconds = time.monotonic() - self.dispatched_at
         if self._timer is not None:
             self._timer.cancel()
         self.ended.set()
@@ -84,7 +91,8 @@ class InteractionStore:
         return rec
 
     def start_clock(self, rec: InteractionRecord) -> None:
-        """Called once INTERACTION_CREATE is on its way to the bot."""
+        """Called as INTERACTION_CREATE leaves for the bot."""
+        rec.dispatched_at = time.monotonic()
         rec._timer = asyncio.get_running_loop().call_later(self.timeout, rec.expire)
 
     def token_expired(self, rec: InteractionRecord) -> bool:

@@ -13,11 +13,17 @@ route gets 50 per second, and all routes but interaction callbacks share the glo
 second. `RateLimits(enabled=False)` turns them off (benchmarks measure the bot, not these);
 `scale` shortens every window (0.01: 5 messages per 50 ms), so a test suite still meets the
 buckets, the headers and a client obeying them, without waiting seconds for a window.
+`pause()` stops the windows' clock (a test fills a bucket however slow the machine is) and
+`resume()` lets it run on from where it stood.
+
+Waits are announced rounded up to the millisecond: a client that waits what it is told never
+arrives before the window has ended.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import time
 from collections.abc import Callable
@@ -61,7 +67,7 @@ class _Window:
         return True
 
     def reset_after(self, now: float) -> float:
-        return max(0.0, self.start + self.per - now)
+        return math.ceil(max(0.0, self.start + self.per - now) * 1000) / 1000
 
 
 @dataclass(frozen=True)
@@ -84,16 +90,37 @@ class RateLimits:
         self._clock = clock
         self._buckets: dict[tuple[str, str], _Window] = {}
         self._global = _Window(GLOBAL_PER_SECOND, 1.0 * scale)
+        self._offset = 0.0  # time spent paused, taken off the clock
+        self._paused_at: float | None = None
 
     def reset(self) -> None:
         self._buckets.clear()
         self._global = _Window(GLOBAL_PER_SECOND, 1.0 * self.scale)
+        self.resume()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_at is not None
+
+    def pause(self) -> None:
+        """Stop the windows' clock: no window ends until `resume()`."""
+        if self._paused_at is None:
+            self._paused_at = self._now()
+
+    def resume(self) -> None:
+        """Let the windows' clock run on from where `pause()` stopped it."""
+        if self._paused_at is not None:
+            self._offset = self._clock() - self._paused_at
+            self._paused_at = None
+
+    def _now(self) -> float:
+        return self._paused_at if self._paused_at is not None else self._clock() - self._offset
 
     def check(self, method: str, template: str, params: dict[str, str]) -> Verdict | None:
         """Count one request; None when rate limits are off."""
         if not self.enabled:
             return None
-        now = self._clock()
+        now = self._now()
         rule = next((r for r in RULES if r.method == method and r.route.search(template)),
                     DEFAULT)
         bucket = hashlib.sha1(f"{method} {template}".encode()).hexdigest()[:16]
@@ -102,11 +129,11 @@ class RateLimits:
             (bucket, major), _Window(rule.limit, rule.per * self.scale))
         interaction = template.startswith("/interactions/")
         if not interaction and not self._global.take(now):
-            retry = round(self._global.reset_after(now), 3)
+            retry = self._global.reset_after(now)
             return Verdict(False, {"X-RateLimit-Global": "true", "X-RateLimit-Scope": "global",
                                    "Retry-After": str(max(1, round(retry)))}, retry, True)
         allowed = window.take(now)
-        reset_after = round(window.reset_after(now), 3)
+        reset_after = window.reset_after(now)
         headers = {
             "X-RateLimit-Limit": str(window.limit),
             "X-RateLimit-Remaining": str(max(0, window.limit - window.used)),

@@ -45,7 +45,8 @@ _CRITIQUES = (
 @dataclass(frozen=True)
 class SavedCritique:
     id: int
-    message_id: int | None  # the bot's embed for it; None until one has been posted
+    message_id: int | None  # the bot's embed for it; None until one has been noted
+    existed: bool  # sent before (an edit, or a retry after the bot died mid-way)
 
 
 # One statement: the member's critique of this example is inserted, or edited in place (the
@@ -76,8 +77,11 @@ async def save_critique(
     params = (run_id, example_no, author_id, author_name, works, doesnt, likely.value, now_ms,
               now_ms)
     async with db.transaction() as tx:
+        existed = await tx.fetchval(
+            "SELECT 1 FROM critiques WHERE run_id = ? AND example_no = ? AND author_id = ?",
+            (run_id, example_no, author_id))
         (row,) = await tx.fetchall(_SAVE_CRITIQUE, params)
-    return SavedCritique(row["id"], row["message_id"])
+    return SavedCritique(row["id"], row["message_id"], existed is not None)
 
 
 async def set_critique_message(db: Database, critique_id: int, message_id: int) -> None:

@@ -55,11 +55,27 @@ SCHEMA_VERSION = len(MIGRATIONS)
 _transaction: ContextVar[object | None] = ContextVar("storage_transaction", default=None)
 
 
+async def _set_pragmas(conn: aiosqlite.Connection) -> None:
+    """What every connection to the file is set to (pragmas hold per connection)."""
+    conn.row_factory = sqlite3.Row
+    await conn.execute("PRAGMA foreign_keys=ON")
+    await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    await conn.execute("PRAGMA synchronous=FULL")
+    # Deleted rows are overwritten with zeros, not left in free pages: /forget-me must
+    # not leave a member's text readable in the file (however SQLite was compiled).
+    await conn.execute("PRAGMA secure_delete=ON")
+
+
 class Database:
     """Open with `await Database.open(path)`; close with `await db.close()`."""
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
+        # Reads outside a transaction go to a connection of their own (WAL lets it read while
+        # the other writes): a read queued behind every pending write's fsync on one
+        # connection costs the interactions that read before they answer (a /critique form
+        # opening) their 3 s. It sees what is committed, as another process would.
+        self._reader: aiosqlite.Connection | None = None
         self.path = path
         self._write_lock = asyncio.Lock()
         self._active: object | None = None  # the transaction under way, if any
@@ -113,15 +129,13 @@ class Database:
                 "nothing was changed."
             )
         await self._conn.execute("PRAGMA journal_mode=WAL")
-        await self._conn.execute("PRAGMA foreign_keys=ON")
-        await self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        await self._conn.execute("PRAGMA synchronous=FULL")
-        # Deleted rows are overwritten with zeros, not left in free pages: /forget-me must
-        # not leave a member's text readable in the file (however SQLite was compiled).
-        await self._conn.execute("PRAGMA secure_delete=ON")
+        await _set_pragmas(self._conn)
         await self._probe_write(version)
         if migrate:
             await self.migrate()
+        if str(self.path) != ":memory:":  # (a second connection would be a second database)
+            self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+            await _set_pragmas(self._reader)
 
     async def _probe_write(self, version: int) -> None:
         """Fail now, not at the first member's action, if the file or its folder is
@@ -159,6 +173,8 @@ class Database:
         return applied
 
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
         await self._conn.close()
 
     async def checkpoint(self) -> None:
@@ -178,9 +194,12 @@ class Database:
     # --- queries --------------------------------------------------------------------------
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        async with self._conn.execute(sql, params) as cur:
-            cur.row_factory = sqlite3.Row
-            return list(await cur.fetchall())
+        # Inside this task's own transaction, through it: it must see its own writes.
+        mine = self._active is not None and _transaction.get() is self._active
+        conn = self._conn if mine or self._reader is None else self._reader
+        # One trip to the connection's thread, not three (execute, fetch, close): under a
+        # burst each trip waits for a turn of a busy event loop.
+        return list(await conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         rows = await self.fetchall(sql, params)
@@ -250,9 +269,7 @@ class Transaction:
         await self._conn.executemany(sql, rows)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        async with self._conn.execute(sql, params) as cur:
-            cur.row_factory = sqlite3.Row
-            return list(await cur.fetchall())
+        return list(await self._conn.execute_fetchall(sql, params))  # rows: sqlite3.Row
 
     async def fetchval(self, sql: str, params: Sequence[Any] = ()) -> Any:
         rows = await self.fetchall(sql, params)

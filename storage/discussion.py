@@ -98,6 +98,42 @@ async def _save_messages(tx: Transaction, rows: Sequence[DiscussionRow]) -> None
         )
 
 
+# The update-only twin of _SAVE_MESSAGES: what the backfill re-reads below its cursor may
+# refresh a stored message but never bring one back (a forgotten member's, say).
+_REFRESH_MESSAGES = (
+    "UPDATE discussion_messages SET content = j.value ->> 1,"
+    " edited_at = COALESCE(j.value ->> 2, edited_at)"
+    " FROM (SELECT value FROM json_each(?)) AS j"
+    " WHERE message_id = j.value ->> 0 AND deleted_at IS NULL"
+    " AND (content IS NOT j.value ->> 1 OR edited_at IS NOT COALESCE(j.value ->> 2, edited_at))"
+)
+
+
+async def refresh_messages(db: Database, rows: Sequence[DiscussionRow]) -> None:
+    """Stored messages as Discord has them now (edited while the bot was away); rows the
+    database does not hold are ignored."""
+    if rows:
+        packed = json.dumps([(r.message_id, r.content, r.edited_at) for r in rows])
+        await db.execute(_REFRESH_MESSAGES, (packed,))
+
+
+async def stored_ids(db: Database, thread_id: int, up_to: int) -> set[int]:
+    """The thread's stored messages not marked deleted, with ids up to `up_to`."""
+    rows = await db.fetchall(
+        "SELECT message_id FROM discussion_messages WHERE thread_id = ? AND message_id <= ?"
+        " AND deleted_at IS NULL", (thread_id, up_to))
+    return {r[0] for r in rows}
+
+
+async def delete_messages(db: Database, message_ids: Sequence[int], deleted_at: int) -> None:
+    """Several messages deleted on Discord (while the bot was away), in one transaction."""
+    async with db.transaction() as tx:
+        for message_id in message_ids:
+            await tx.execute(_DELETE, (deleted_at, message_id))
+            await tx.execute(_DELETE_FILES, (message_id,))
+            await tx.execute(_DELETE_REACTIONS, (message_id,))
+
+
 async def edit_message(db: Database, message_id: int, content: str, edited_at: int) -> bool:
     return (
         await db.execute(
@@ -109,18 +145,18 @@ async def edit_message(db: Database, message_id: int, content: str, edited_at: i
     )
 
 
+_DELETE = "UPDATE discussion_messages SET content = NULL, deleted_at = ? WHERE message_id = ?"
+_DELETE_FILES = "DELETE FROM discussion_attachments WHERE message_id = ?"
+_DELETE_REACTIONS = "DELETE FROM discussion_reactions WHERE message_id = ?"
+
+
 async def delete_message(db: Database, message_id: int, deleted_at: int) -> bool:
     """The member deleted it on Discord: keep the row (order, replies) but drop the content,
     the files and the reactions."""
     async with db.transaction() as tx:
-        changed = await tx.execute(
-            "UPDATE discussion_messages SET content = NULL, deleted_at = ? WHERE message_id = ?",
-            (deleted_at, message_id),
-        )
-        await tx.execute(
-            "DELETE FROM discussion_attachments WHERE message_id = ?", (message_id,)
-        )
-        await tx.execute("DELETE FROM discussion_reactions WHERE message_id = ?", (message_id,))
+        changed = await tx.execute(_DELETE, (deleted_at, message_id))
+        await tx.execute(_DELETE_FILES, (message_id,))
+        await tx.execute(_DELETE_REACTIONS, (message_id,))
     return changed == 1
 
 

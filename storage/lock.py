@@ -30,7 +30,10 @@ class DatabaseLock:
         """Take the lock, or raise DatabaseInUse naming the holder. None for :memory:."""
         if str(database) == ":memory:":
             return None
-        path = database.with_name(database.name + ".lock")
+        # Beside the file itself: two names for one database (a symbolic link, a relative
+        # and an absolute path) are one lock.
+        real = database.resolve()
+        path = real.with_name(real.name + ".lock")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)

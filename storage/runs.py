@@ -1,12 +1,12 @@
-"""Lesson runs, their examples' messages and threads, the parts of unfinished postings, and
-the summaries posted for everyone."""
+"""Lesson runs, their examples' messages and threads, the parts of unfinished postings, the
+answers moderators wait for, and the summaries posted for everyone."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
 
-from bot.runs import PostingPart, Run, RunExample, RunStatus, SummaryPost
+from bot.runs import PendingAnswer, PostingPart, Run, RunExample, RunStatus, SummaryPost
 from storage.db import Database, as_row
 
 
@@ -32,18 +32,50 @@ async def create_run(
     posted_by: int | None,
     now_ms: int,
     occurrence: str | None = None,
+    answer: PendingAnswer | None = None,
 ) -> int | None:
-    """A new run in 'posting' state. None when this scheduled occurrence already has a run."""
+    """A new run in 'posting' state, with the answer its moderator waits for (one
+    transaction: no run without it). None when this scheduled occurrence already has a run."""
     async with db.transaction() as tx:
         if occurrence is not None and await tx.fetchval(
             "SELECT id FROM lesson_runs WHERE occurrence = ?", (occurrence,)
         ):
             return None
-        return await tx.insert(
+        run_id = await tx.insert(
             "INSERT INTO lesson_runs (guild_id, channel_id, lesson_key, posted_by, occurrence,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (guild_id, channel_id, lesson_key, posted_by, occurrence, now_ms),
         )
+        if answer is not None:
+            await tx.execute(
+                "INSERT INTO posting_answers (run_id, application_id, token, user_id, asked_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (run_id, answer.application_id, answer.token, answer.user_id, answer.asked_at),
+            )
+        return run_id
+
+
+async def answer_of(db: Database, run_id: int) -> PendingAnswer | None:
+    """The answer this run's moderator still waits for, if any."""
+    row = await db.fetchone(
+        "SELECT application_id, token, user_id, asked_at FROM posting_answers WHERE run_id = ?",
+        (run_id,),
+    )
+    return PendingAnswer(row[0], row[1], row[2], row[3]) if row else None
+
+
+async def unanswered_runs(db: Database) -> list[Run]:
+    """Open runs whose moderator was never told they were posted (the bot died first)."""
+    rows = await db.fetchall(
+        "SELECT r.* FROM lesson_runs r JOIN posting_answers a ON a.run_id = r.id"
+        " WHERE r.status != 'posting' ORDER BY r.id"
+    )
+    return [_run(r) for r in rows]
+
+
+async def drop_answer(db: Database, run_id: int) -> None:
+    """The moderator has their answer: the token is not kept a moment longer."""
+    await db.execute("DELETE FROM posting_answers WHERE run_id = ?", (run_id,))
 
 
 async def record_posting(

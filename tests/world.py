@@ -7,6 +7,7 @@ The `world` fixture is in tests/conftest.py.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from bot.demo.world import DemoWorld
@@ -53,6 +54,17 @@ async def critique(world: CohortWorld, member: Any, message: Any, works: str, do
     assert opened.modal is not None, opened
     return await member.submit_modal(opened, {"works": works, "doesnt": doesnt,
                                               "likely": likely})
+
+
+def cut_short(task_prefix: str) -> int:
+    """Cancel the bot's tasks whose names start with `task_prefix` (`CommandTree-invoker`
+    for a slash command, `discord-ui-modal-dispatch` for a form): what `kill -9` does to the
+    work in flight, since nothing after the cut runs and the database keeps what was written.
+    Returns how many were cut."""
+    cut = [t for t in asyncio.all_tasks() if t.get_name().startswith(task_prefix)]
+    for task in cut:
+        task.cancel()
+    return len(cut)
 
 
 def component(message: Any, label: str) -> str:

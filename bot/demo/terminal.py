@@ -274,6 +274,17 @@ class Terminal:
             head, *rest = self._typed
             print("\n".join([f"\n> {head}", *(f"| {x}" for x in rest)]), flush=True)
 
+    async def _close(self) -> None:
+        """Close the bot and the world, then end what is left on the loop (a view's timeout
+        task, say), as asyncio.run would: closing a loop with tasks pending logs an ERROR."""
+        try:
+            await self.stack.aclose()
+        finally:
+            rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in rest:
+                task.cancel()
+            await asyncio.gather(*rest, return_exceptions=True)
+
     def _shutdown(self) -> None:
         # A second Ctrl-C or SIGTERM must not cut the clean-up short.
         old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -284,7 +295,7 @@ class Terminal:
             if self.thread.is_alive():
                 with contextlib.suppress(Exception):
                     asyncio.run_coroutine_threadsafe(
-                        self.stack.aclose(), self.loop).result(SHUTDOWN_TIMEOUT)
+                        self._close(), self.loop).result(SHUTDOWN_TIMEOUT)
                 self.loop.call_soon_threadsafe(self.loop.stop)
                 self.thread.join(SHUTDOWN_TIMEOUT)
             if not self.loop.is_running():

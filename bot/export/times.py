@@ -51,6 +51,11 @@ def snowflake_ms(snowflake: int) -> int:
     return (snowflake >> 22) + DISCORD_EPOCH_MS
 
 
+def first_snowflake_at(ms: int) -> int:
+    """The smallest Discord id made at or after epoch milliseconds `ms` (0 before Discord)."""
+    return max(0, ms - DISCORD_EPOCH_MS) << 22
+
+
 def offset_suffix(offset: timedelta) -> str:
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"

@@ -29,8 +29,13 @@ class CritiquesPort(Protocol):
 
     async def thread_state(self, example: RunExample) -> ThreadState: ...
 
+    async def find_post(self, example: RunExample, critique_id: int) -> int | None:
+        """The bot's post of this critique in the example's thread, if there is one (one the
+        bot made but never noted). `Gone` if the thread was deleted."""
+        ...
+
     async def post(self, example: RunExample, previous: int | None, author: Author,
-                   critique: CritiqueInput) -> int | None:
+                   critique: CritiqueInput, critique_id: int) -> int | None:
         """Post the critique in the example's thread, or edit its earlier post `previous`.
         Returns the new message's id; None when the earlier post was edited in place.
         `Gone` if the thread was deleted."""
@@ -48,7 +53,9 @@ class CritiquesService:
 
     async def open_example(self, run_id: int, example_no: int) -> tuple[Run, RunExample]:
         """The run and example a critique is for; `UserError` unless it takes critiques."""
-        run = await runs_store.get_run(self.db, run_id)
+        return await self._taking(await runs_store.get_run(self.db, run_id), example_no)
+
+    async def _taking(self, run: Run | None, example_no: int) -> tuple[Run, RunExample]:
         if run is None or run.status is RunStatus.POSTING:
             raise UserError("This lesson run no longer exists.")
         if run.status is RunStatus.CLOSED:
@@ -62,10 +69,12 @@ class CritiquesService:
     async def choose(self, guild_id: int, channel_id: int, example_no: int | None,
                      run_id: int | None) -> tuple[Run, RunExample]:
         """/critique's example: inside an example's thread, that one; else `example_no` of
-        run `run_id`, or of the latest open run."""
-        found = await runs_store.example_for_thread(self.db, channel_id)
-        if found is not None and example_no is None and run_id is None:
-            return await self.open_example(found[0].id, found[1].example_no)
+        run `run_id`, or of the latest open run. (Each query here comes before the form
+        opens, within Discord's 3 s: none is asked that the answer does not need.)"""
+        if example_no is None and run_id is None:
+            found = await runs_store.example_for_thread(self.db, channel_id)
+            if found is not None:
+                return await self._taking(found[0], found[1].example_no)
         if example_no is None:
             raise UserError("Which example? Give `example`, or run /critique inside an "
                             "example's thread.")
@@ -73,7 +82,7 @@ class CritiquesService:
                   else await runs_store.latest_run(self.db, guild_id, open_only=True))
         if latest is None or latest.guild_id != guild_id:
             raise UserError("There is no open lesson run here to critique.")
-        return await self.open_example(latest.id, example_no)
+        return await self._taking(latest, example_no)
 
     async def existing(self, run: Run, example: RunExample, author_id: int
                        ) -> CritiqueInput | None:
@@ -101,12 +110,18 @@ class CritiquesService:
                 likely=critique.likely, now_ms=to_ms(self.clock.now()),
             )
             try:
-                posted = await self.port.post(example, saved.message_id, author, critique)
+                previous = saved.message_id
+                if previous is None and saved.existed:
+                    # Sent before, and the bot stopped between its post and noting it (a
+                    # crash): that post is edited, not followed by a second one.
+                    previous = await self.port.find_post(example, saved.id)
+                posted = await self.port.post(example, previous, author, critique, saved.id)
             except Gone:
                 raise UserError(_thread_gone(example, saved=True)) from None
-            if posted is not None:
-                await critiques_store.set_critique_message(self.db, saved.id, posted)
-        return saved.message_id is None
+            noted = posted if posted is not None else previous  # a new post, or the one found
+            if noted is not None and noted != saved.message_id:
+                await critiques_store.set_critique_message(self.db, saved.id, noted)
+        return previous is None
 
     async def vote(self, message_id: int, voter_id: int, *, add: bool) -> None:
         """A 👍 on a critique's post counts as a vote, except its author's own."""

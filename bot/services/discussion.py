@@ -2,21 +2,25 @@
 reactions on them, and the backfill that reads back what was said while the bot was away.
 
 Live capture queues rows in a `GroupWriter` (bot/discussion.py says why); the backfill reads
-each open thread from its cursor through the same writer and moves the cursor only past
-groups that were committed, so a lost group is read again at the next (re)connect. Reaction
-events queue in the same writer (a reaction lands after its message); the backfill brings
-each message's reaction counts as history shows them (bot/discussion.py says what is known).
+each open thread whole: what follows its cursor goes through the same writer (the cursor
+moves only past groups that were committed, so a lost group is read again at the next
+(re)connect), and what precedes it only corrects the stored messages, so an edit or a delete
+made while the bot was away is in the database too. Nothing below the cursor is ever
+inserted: `/forget-me` moves it past a forgotten member's messages. Reaction events queue in
+the same writer (a reaction lands after its message); the backfill brings each new message's
+reaction counts as history shows them (bot/discussion.py says what is known).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock, to_ms
 from bot.discussion import DiscussionRow, GroupWriter, ReactionChange
+from bot.export.times import first_snowflake_at
 from bot.services.ports import Gone, Refused
 from storage import Database
 from storage import discussion as discussion_store
@@ -24,16 +28,20 @@ from storage import runs as runs_store
 
 log = logging.getLogger(__name__)
 
+# A stored message the backfill does not meet in the thread counts as deleted only if it is
+# older than the read by this much: Discord's clock and ours may differ by a little, and a
+# message posted as the read went by is captured live, not missing.
+CLOCK_MARGIN = timedelta(minutes=1)
+REFRESH_GROUP = 2000  # rows below the cursor corrected per statement
+
 
 class DiscussionPort(Protocol):
     """What Discord does for capture (cogs/discussion/_port.py)."""
 
-    def history(self, thread_id: int,
-                after: int | None) -> AsyncIterator[tuple[int, DiscussionRow | None]]:
-        """The thread's messages after message id `after` (None: all), oldest first, as
-        (message id, its row with its reactions; None for a bot's message, which is not
-        stored). Raises `Gone` for a deleted thread and `Refused` for one the bot may not
-        read."""
+    def history(self, thread_id: int) -> AsyncIterator[tuple[int, DiscussionRow | None]]:
+        """The thread's messages, oldest first, as (message id, its row with its reactions;
+        None for a bot's message, which is not stored). Raises `Gone` for a deleted thread
+        and `Refused` for one the bot may not read."""
         ...
 
 
@@ -79,7 +87,8 @@ class DiscussionService:
         await self.writer.close()
 
     async def backfill(self) -> int:
-        """Read every open thread from the last stored message on. Returns messages stored."""
+        """Read every open thread again: new messages stored, edits and deletes made while the
+        bot was away applied. Returns the messages stored after each thread's cursor."""
         await self.refresh_threads()
         total = 0
         for thread_id in sorted(self.threads):
@@ -95,17 +104,36 @@ class DiscussionService:
 
     async def _backfill_thread(self, thread_id: int) -> int:
         cursor = await discussion_store.backfill_cursor(self.db, thread_id)
-        stored, last_seen = 0, None
+        began = to_ms(self.clock.now() - CLOCK_MARGIN)
+        stored, last_seen = 0, 0
+        seen: set[int] = set()
+        earlier: list[DiscussionRow] = []
         failures = self.writer.failed_groups
         # Through the same group writer as live capture: the next history page is fetched
         # while the previous group commits. Messages captured live since the last backfill
         # are read again (the message id is the key, so that is harmless).
-        async for message_id, row in self.port.history(thread_id, cursor):
+        async for message_id, row in self.port.history(thread_id):
             last_seen = message_id
-            if row is not None:
+            seen.add(message_id)
+            if row is None:
+                continue
+            if cursor is None or message_id > cursor:
                 self.writer.add(row)
                 stored += 1
+            else:
+                earlier.append(row)
+                if len(earlier) >= REFRESH_GROUP:
+                    await discussion_store.refresh_messages(self.db, earlier)
+                    earlier = []
         await self.writer.flush()
-        if last_seen is not None and self.writer.failed_groups == failures:
+        await discussion_store.refresh_messages(self.db, earlier)
+        # The read went through the whole thread: what is stored and was not met is gone.
+        gone = await discussion_store.stored_ids(
+            self.db, thread_id, up_to=max(last_seen, first_snowflake_at(began))) - seen
+        if gone:
+            await discussion_store.delete_messages(self.db, sorted(gone),
+                                                   to_ms(self.clock.now()))
+            log.info("thread %s: %d messages deleted while I was away", thread_id, len(gone))
+        if last_seen and self.writer.failed_groups == failures:
             await discussion_store.advance_cursor(self.db, thread_id, last_seen)
         return stored

@@ -64,6 +64,12 @@ class ExportRequest:
     names: Mapping[int, str] = field(default_factory=dict)
     bot_author: tuple[int | None, str] = (None, "cohortbot")
 
+    def __post_init__(self) -> None:
+        # Here, not in each entry point: an empty range is a mistake from /export and the CLI.
+        if (self.since_ms is not None and self.until_ms is not None
+                and self.since_ms >= self.until_ms):
+            raise UserError("`since` must come before `until`: nothing falls in that range.")
+
 
 @dataclass(frozen=True)
 class ExportResult:

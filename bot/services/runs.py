@@ -1,10 +1,13 @@
 """Lesson runs: posting a lesson's prompt and examples, the summary, closing, the cron schedule,
 and taking down postings that Discord refused or a crash cut short.
 
-A posting writes down each message and thread as soon as Discord has created it; if Discord
-refuses half-way, or the bot dies mid-posting, what was created is deleted (at once, or at the
-next start) before the run row is dropped, so no orphan example with a dead "Critique this
-example" button stays behind.
+A posting writes down each message and thread as soon as Discord has created it (a thread
+started from a message before it is asked for: it takes the message's id); if Discord refuses
+half-way, or the bot dies mid-posting, what was created is deleted (at once, or at the next
+start) before the run row is dropped, so no orphan example with a dead "Critique this example"
+button stays behind. The port also looks for what Discord made but never confirmed (the bot
+died while the answer was on its way). The moderator's deferred `/lesson post` is kept with
+the run until it is answered, so a restart still answers it: "posted", or "cut short, removed".
 """
 
 from __future__ import annotations
@@ -20,10 +23,19 @@ from typing import Protocol
 from bot.clock import Clock, to_ms
 from bot.config import Config
 from bot.critiques import CritiqueRecord, RunSummary, summarize
+from bot.display import plural
 from bot.errors import UserError
 from bot.export.verdicts import summary_comparisons
 from bot.lessons import Lesson
-from bot.runs import Posting, PostingPart, Run, RunStatus, SummaryPost, occurrence_key
+from bot.runs import (
+    PendingAnswer,
+    Posting,
+    PostingPart,
+    Run,
+    RunStatus,
+    SummaryPost,
+    occurrence_key,
+)
 from bot.scheduler import Scheduler, next_cron_time
 from bot.services.discussion import DiscussionService
 from bot.services.lessons import LessonsService
@@ -98,8 +110,19 @@ class RunsPort(Protocol):
         refuses a part."""
         ...
 
-    async def remove(self, parts: Sequence[PostingPart]) -> None:
-        """Delete what a posting created, in the order given (best effort)."""
+    async def remove(self, run: Run, parts: Sequence[PostingPart]) -> None:
+        """Delete what a posting created: `parts` in the order given, then whatever of the run
+        Discord made without the bot hearing of it (best effort)."""
+        ...
+
+    async def edit_answer(self, answer: PendingAnswer, text: str) -> None:
+        """Show `text` as the answer to a deferred interaction. `Gone` when its token no
+        longer answers; `Refused` if Discord will not."""
+        ...
+
+    async def tell(self, user_id: int, text: str, nonce: str) -> bool:
+        """DM a member; False if Discord would not (DMs closed). `nonce` keeps a DM sent
+        twice in a few minutes (a crash between the DM and its record) one message."""
         ...
 
     async def post_summary(self, report: RunReport) -> SummaryPost | None:
@@ -144,8 +167,13 @@ class RunsService:
     # --- posting ------------------------------------------------------------------------------
 
     async def post(self, lesson: Lesson, channel_id: int, *, posted_by: int | None,
-                   occurrence: str | None = None) -> int:
-        """Post a run of `lesson`; returns its number. `UserError` when it cannot be made."""
+                   occurrence: str | None = None, answer: PendingAnswer | None = None,
+                   recorded: Callable[[], Awaitable[None]] | None = None) -> int:
+        """Post a run of `lesson`; returns its number. `UserError` when it cannot be made.
+        `answer`: the moderator's interaction, kept until `answered(run)` says its answer
+        went out (a restart before that answers it); `recorded`: called once the run and
+        `answer` are written down, before anything is posted (the cog defers there: a bot
+        killed between its deferral and that write would leave the moderator "thinking")."""
         target = self.port.target(channel_id)
         if target is None:
             raise UserError(f"<#{channel_id}> is gone or is not a text or forum channel.")
@@ -156,9 +184,16 @@ class RunsService:
         run_id = await runs_store.create_run(
             self.db, guild_id=target.guild_id, channel_id=channel_id, lesson_key=lesson.key,
             posted_by=posted_by, now_ms=to_ms(self.clock.now()), occurrence=occurrence,
+            answer=answer,
         )
         if run_id is None:
             raise UserError("That scheduled posting was already made.")
+        if recorded is not None:
+            try:
+                await recorded()
+            except Exception:  # (the interaction expired meanwhile, say): nothing was posted
+                await self._discard(run_id)
+                raise
 
         async def created(part: PostingPart) -> None:
             # Written down at once: if the bot dies mid-posting, start-up removes it.
@@ -192,20 +227,69 @@ class RunsService:
         beside `run_id`: each one's buttons still take critiques until it is closed."""
         return [r for r in await runs_store.unclosed_runs(self.db, guild_id) if r.id != run_id]
 
-    async def _discard(self, run_id: int) -> None:
-        """Take an unfinished posting off Discord, then out of the database."""
-        await self.port.remove(await runs_store.posting_parts(self.db, run_id))
+    async def answered(self, run_id: int) -> None:
+        """The moderator has read that the run is posted: forget the interaction's token."""
+        await runs_store.drop_answer(self.db, run_id)
+
+    def posted_text(self, run: Run, examples: int) -> str:
+        """What the moderator is told once the run is posted."""
+        return (f"Posted run #{run.id} of **{self._title(run)}** in <#{run.channel_id}>: "
+                f"{plural(examples, 'example')}, each with its critique thread.")
+
+    def _title(self, run: Run) -> str:
+        lesson = self.lessons.catalog.get(run.lesson_key)
+        return lesson.title if lesson is not None else run.lesson_key
+
+    async def _discard(self, run_id: int, *, restarted: bool = False) -> None:
+        """Take an unfinished posting off Discord, then out of the database. After a restart,
+        the moderator left waiting is told in between: once nothing of it is left to see,
+        and before the row (and their interaction's token with it) goes."""
+        run = await runs_store.get_run(self.db, run_id)
+        if run is None:
+            return
+        await self.port.remove(run, await runs_store.posting_parts(self.db, run_id))
+        answer = await runs_store.answer_of(self.db, run_id) if restarted else None
+        if answer is not None:
+            await self._tell(run, answer, (
+                f"I restarted in the middle of posting run #{run.id} of "
+                f"**{self._title(run)}** in <#{run.channel_id}>, so I removed what I had "
+                "posted of it: run `/lesson post` again."))
         await runs_store.discard_run(self.db, run_id)
 
     async def resume(self) -> None:
         """At start-up, once connected: remove postings cut short by a crash or a shutdown
         (their messages go, then their rows, so their scheduled occurrence can be posted
-        properly), then schedule the next posting."""
+        properly), answer the moderators who were left waiting, then schedule the next
+        posting."""
         for run in await runs_store.stale_postings(self.db):
             log.warning("removing run #%d, whose posting did not finish", run.id)
-            await self._discard(run.id)
+            await self._discard(run.id, restarted=True)
+        for run in await runs_store.unanswered_runs(self.db):
+            answer = await runs_store.answer_of(self.db, run.id)
+            if answer is not None:
+                examples = len(await runs_store.run_examples(self.db, run.id))
+                await self._tell(run, answer, self.posted_text(run, examples))
+                await runs_store.drop_answer(self.db, run.id)
         if self.schedule.cron:
             await self._schedule_next(startup=True)
+
+    async def _tell(self, run: Run, answer: PendingAnswer, text: str) -> None:
+        """Answer a deferred `/lesson post` after a restart: in place while its token lives
+        (the moderator sees it where they asked), else by DM, dated, since a DM has no
+        context; if their DMs are closed too, the log says so (it names no one's text)."""
+        if answer.token_valid(to_ms(self.clock.now())):
+            try:
+                await self.port.edit_answer(answer, text)
+                return
+            except (Gone, Refused) as exc:
+                log.info("run #%d: the /lesson post answer could not be edited (%s); "
+                         "telling the moderator by DM", run.id, exc)
+        asked = answer.asked_at // 1000
+        if not await self.port.tell(answer.user_id,
+                                    f"About your `/lesson post` of <t:{asked}:f>: {text}",
+                                    nonce=f"run{run.id}.answer"):
+            log.warning("run #%d: moderator %d could not be told how their /lesson post "
+                        "ended (DMs closed)", run.id, answer.user_id)
 
     # --- scheduled posting --------------------------------------------------------------------
 

@@ -10,7 +10,10 @@ from bot.runs import RunExample
 from bot.services.critiques import ThreadState
 from bot.services.ports import Gone
 from cogs._ui import NO_PINGS
-from cogs.critiques._render import critique_embed
+from cogs.critiques._render import critique_embed, critique_mark
+
+# Messages read back (newest first) for a critique's post whose id was never noted.
+FIND_SCAN = 200
 
 
 class DiscordCritiques:
@@ -32,12 +35,27 @@ class DiscordCritiques:
             return ThreadState.GONE
         return ThreadState.LOCKED if thread.locked else ThreadState.OPEN
 
+    async def find_post(self, example: RunExample, critique_id: int) -> int | None:
+        thread = await self._thread(example)
+        me = self.client.user
+        if thread is None or me is None:
+            raise Gone
+        mark = critique_mark(critique_id)
+        try:
+            async for message in thread.history(limit=FIND_SCAN):
+                if message.author.id == me.id and any(
+                        (e.footer.text or "").endswith(mark) for e in message.embeds):
+                    return message.id
+        except discord.NotFound:
+            raise Gone from None
+        return None
+
     async def post(self, example: RunExample, previous: int | None, author: Author,
-                   critique: CritiqueInput) -> int | None:
+                   critique: CritiqueInput, critique_id: int) -> int | None:
         thread = await self._thread(example)
         if thread is None:
             raise Gone
-        embed = critique_embed(author, example.title, critique)
+        embed = critique_embed(author, example.title, critique, critique_id)
         try:
             if thread.archived:
                 # Discord refuses changes in an archived thread (a quiet one archives itself

@@ -1,5 +1,5 @@
 """The Discord side of capture (`DiscussionPort`): a message as a captured row, a reaction
-event as a change, and a thread's history read from a cursor."""
+event as a change, and a thread's whole history."""
 
 from __future__ import annotations
 
@@ -72,15 +72,15 @@ class DiscordHistory:
     def __init__(self, client: discord.Client) -> None:
         self.client = client
 
-    async def history(self, thread_id: int,
-                      after: int | None) -> AsyncIterator[tuple[int, DiscussionRow | None]]:
+    async def history(self, thread_id: int) -> AsyncIterator[tuple[int, DiscussionRow | None]]:
         try:
             channel = (self.client.get_channel(thread_id)
                        or await self.client.fetch_channel(thread_id))
             if not isinstance(channel, discord.Thread):
                 return
-            start = discord.Object(id=after) if after else None
-            async for message in channel.history(limit=None, after=start, oldest_first=True):
+            # From the start (discord.py reads oldest first only "after" something).
+            async for message in channel.history(limit=None, after=discord.Object(id=0),
+                                                 oldest_first=True):
                 yield message.id, (None if message.author.bot
                                    else discussion_row(message, history=True))
         except discord.NotFound:

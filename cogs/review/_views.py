@@ -133,15 +133,18 @@ class DraftModal(CohortModal):
 async def answer_draft(interaction: discord.Interaction, form: DraftForm) -> None:
     """Review a draft from the form; Revise edits the review it was pressed under."""
     review = services_of(interaction).review
+    revising = form.replaces is not None and interaction.message is not None
+    private = interaction.guild is not None
+    # Acknowledged before the review takes its hourly slot: that write waits its turn behind
+    # every other write to the database, and a burst of them must not cost Discord's 3 s.
+    await interaction.response.defer(ephemeral=private, thinking=not revising)
     draft = await review.review(interaction.user.id, form.text, channel=form.channel,
                                 attempt=form.attempt)
     embed = review_embed(form.text, draft.result)
-    if form.replaces is not None and interaction.message is not None:
-        await interaction.response.edit_message(embed=embed, view=review_view())
-        review.keep(interaction.message.id, draft)
+    if revising:
+        edited = await interaction.edit_original_response(embed=embed, view=review_view())
+        review.keep(edited.id, draft)
         return
-    private = interaction.guild is not None
-    await interaction.response.send_message(embed=embed, view=review_view(),
-                                            ephemeral=private, allowed_mentions=NO_PINGS)
-    message = await interaction.original_response()
-    review.keep(message.id, draft)
+    sent = await interaction.followup.send(embed=embed, view=review_view(), ephemeral=private,
+                                           allowed_mentions=NO_PINGS, wait=True)
+    review.keep(sent.id, draft)

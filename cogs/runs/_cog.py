@@ -14,8 +14,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from bot.clock import to_ms
 from bot.errors import UserError
 from bot.lessons import image_suffix
+from bot.runs import PendingAnswer
 from bot.services.lessons import ExampleImage
 from cogs._checks import is_moderator, require_moderator
 from cogs._ui import NO_PINGS, send_ephemeral
@@ -74,17 +76,26 @@ class RunsCog(commands.Cog):
         chosen = self.lessons.get(lesson)
         assert interaction.guild is not None  # guild_only group
         target = channel or self._configured_channel(interaction.guild)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        run_id = await self.runs.post(chosen, target.id, posted_by=member.id)
+        # Kept with the run until answered: a restart mid-posting still answers it (in
+        # place once deferred; by DM if the bot died before it deferred).
+        waiting = PendingAnswer(interaction.application_id, interaction.token, member.id,
+                                to_ms(interaction.created_at))
+
+        async def defer() -> None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
+        run_id = await self.runs.post(chosen, target.id, posted_by=member.id, answer=waiting,
+                                      recorded=defer)
+        run = await self.runs.resolve(interaction.guild.id, run_id)
         others = await self.runs.also_open(interaction.guild.id, run_id)
         await interaction.followup.send(
-            f"Posted run #{run_id} of **{chosen.title}** in {target.mention}: "
-            f"{len(chosen.examples)} examples, each with its critique thread."
+            self.runs.posted_text(run, len(chosen.examples))
             + "".join(f"\n⚠️ Run #{r.id} is still open in <#{r.channel_id}> and its buttons "
                       f"still take critiques: `/lesson close run:{r.id}` closes it "
                       "(`/lesson close` alone closes the newest open run)." for r in others),
             ephemeral=True,
         )
+        await self.runs.answered(run_id)
 
     def _configured_channel(self, guild: discord.Guild) -> POSTABLE:
         channel_id = self.bot.config.discord.lesson_channel_id

@@ -1,6 +1,8 @@
 """The Discord side of lesson runs (`RunsPort`): putting a run on Discord (the prompt and one
 message + thread per example, or one forum post per example in a forum), taking it down
-again, the final summary, locking the threads, and who the cohort is."""
+again (with what Discord made but never confirmed), answering a moderator's deferred
+`/lesson post` after a restart, the final summary, locking the threads, and who the cohort
+is."""
 
 from __future__ import annotations
 
@@ -9,17 +11,28 @@ from collections.abc import Callable, Sequence
 
 import discord
 
+from bot.clock import from_ms
 from bot.config import Config
 from bot.lessons import Lesson
-from bot.runs import Posting, PostingPart, RunExample, SummaryPost
+from bot.runs import PendingAnswer, Posting, PostingPart, Run, RunExample, SummaryPost
 from bot.services.ports import Gone, Refused
 from bot.services.runs import Cohort, PartCreated, PostTarget, RunReport, ThreadLock
 from cogs._checks import is_moderator, missing_permissions
 from cogs._threads import ArchivedThreads
 from cogs._ui import NO_PINGS
-from cogs.runs._render import example_embed, prompt_embed, summary_message, thread_name
+from cogs.runs._render import (
+    example_embed,
+    of_run,
+    prompt_embed,
+    summary_message,
+    thread_name,
+)
 
 log = logging.getLogger(__name__)
+
+# Messages read after a run's creation when looking for the ones Discord made for it without
+# the bot hearing of it: a posting is a prompt and up to 10 examples, made within seconds.
+UNCONFIRMED_SCAN = 100
 
 POSTABLE = discord.TextChannel | discord.ForumChannel
 # The view under each example message (the critique button): run id, example number -> view.
@@ -77,15 +90,19 @@ class DiscordRuns:
                 file=file or discord.utils.MISSING,
             )
             await created(PostingPart(channel.id, message.id, is_thread=False))
+            # A thread started from a message has the message's id: written down before it
+            # is asked for, so a thread whose creation answer never came is removed too.
+            await created(PostingPart(channel.id, message.id, is_thread=True))
             thread = await message.create_thread(name=thread_name(example),
                                                  auto_archive_duration=10080)
-            await created(PostingPart(channel.id, thread.id, is_thread=True))
             examples.append(RunExample(run_id, example.number, example.title, message.id,
                                        thread.id))
         return Posting(prompt.id, tuple(examples))
 
-    async def remove(self, parts: Sequence[PostingPart]) -> None:
-        for part in parts:
+    async def remove(self, run: Run, parts: Sequence[PostingPart]) -> None:
+        recorded = set(parts)
+        unconfirmed = [p for p in await self._unconfirmed(run) if p not in recorded]
+        for part in [*parts, *unconfirmed]:
             try:
                 if part.is_thread:
                     await self.client.http.delete_channel(part.object_id)
@@ -93,9 +110,61 @@ class DiscordRuns:
                     await self.client.get_partial_messageable(part.channel_id).get_partial_message(
                         part.object_id).delete()
             except discord.NotFound:
-                pass
+                pass  # gone already, or a thread that was never made
             except discord.HTTPException:
                 log.warning("could not remove %s after a failed posting", part.object_id)
+
+    async def _unconfirmed(self, run: Run) -> list[PostingPart]:
+        """The run's messages and posts on Discord, found by their footer: those whose
+        creation answer was lost (Discord made them, the bot died before it heard) are in no
+        record. Threads before their starter message."""
+        channel = self.client.get_channel(run.channel_id)
+        me = self.client.user
+        since = max(0, discord.utils.time_snowflake(from_ms(run.created_at)) - 1)
+        found: list[PostingPart] = []
+        try:
+            if isinstance(channel, discord.TextChannel) and me is not None:
+                async for message in channel.history(limit=UNCONFIRMED_SCAN,
+                                                     after=discord.Object(id=since),
+                                                     oldest_first=True):
+                    if message.author.id == me.id and of_run(message, run.id):
+                        found += [PostingPart(channel.id, message.id, is_thread=True),
+                                  PostingPart(channel.id, message.id, is_thread=False)]
+            elif isinstance(channel, discord.ForumChannel) and me is not None:
+                for thread in channel.threads:
+                    if thread.owner_id != me.id or thread.id <= since:
+                        continue
+                    try:  # a forum post's first message has the thread's id
+                        starter = await thread.fetch_message(thread.id)
+                    except discord.NotFound:
+                        continue
+                    if of_run(starter, run.id):
+                        found.append(PostingPart(channel.id, thread.id, is_thread=True))
+        except discord.HTTPException as exc:
+            log.warning("run #%d: could not look for its unconfirmed messages: %s", run.id, exc)
+        return found
+
+    async def edit_answer(self, answer: PendingAnswer, text: str) -> None:
+        webhook = discord.Webhook.partial(answer.application_id, answer.token,
+                                          client=self.client)
+        try:
+            # The deferred answer is the interaction's "@original" message; discord.py types
+            # the id as an int but puts it in the path as given. An edit, not a followup: a
+            # second restart before the token is forgotten edits it again, never doubles it.
+            await webhook.edit_message("@original",  # type: ignore[call-overload]
+                                       content=text, allowed_mentions=NO_PINGS)
+        except discord.NotFound:
+            raise Gone from None
+        except discord.HTTPException as exc:
+            raise Refused(exc.text or str(exc.status)) from exc
+
+    async def tell(self, user_id: int, text: str, nonce: str) -> bool:
+        try:
+            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+            await user.send(text, nonce=nonce, allowed_mentions=NO_PINGS)  # enforced
+        except discord.HTTPException:
+            return False
+        return True
 
     async def post_summary(self, report: RunReport) -> SummaryPost | None:
         run = report.run

@@ -22,6 +22,18 @@ def thread_name(example: Example) -> str:
     return f"{example.title} — critiques"[:100]
 
 
+def run_footer(run_id: int) -> str:
+    """How the prompt's and each example's footer starts: it marks a message as the run's,
+    so one whose creation the bot never heard of can still be found and removed."""
+    return f"Run #{run_id} · "
+
+
+def of_run(message: discord.Message, run_id: int) -> bool:
+    """A prompt or example message of run `run_id`."""
+    mark = run_footer(run_id)
+    return any((embed.footer.text or "").startswith(mark) for embed in message.embeds)
+
+
 def prompt_embed(lesson: Lesson, run_id: int) -> discord.Embed:
     embed = discord.Embed(title=f"{lesson.title}: evaluate a cold outreach",
                           description=lesson.prompt[:4096], colour=PROMPT_COLOUR)
@@ -31,7 +43,7 @@ def prompt_embed(lesson: Lesson, run_id: int) -> discord.Embed:
         "**Critique this example** for a structured critique. 👍 the critiques you agree with.",
         inline=False,
     )
-    embed.set_footer(text=f"Run #{run_id} · /lesson recap shows the lesson's rules")
+    embed.set_footer(text=f"{run_footer(run_id)}/lesson recap shows the lesson's rules")
     return embed
 
 
@@ -45,7 +57,8 @@ def example_embed(
                           colour=EXAMPLE_COLOUR)
     if example.sample:
         embed.set_author(name="Sample outreach written for this course")
-    embed.set_footer(text=f"Run #{run_id} · example {example.number} of {len(lesson.examples)}")
+    embed.set_footer(
+        text=f"{run_footer(run_id)}example {example.number} of {len(lesson.examples)}")
     file = None
     where = image_location(lesson, example)
     if isinstance(where, str):

@@ -49,6 +49,7 @@ class _Follower:
         self.ws = ws
         self.acked = 0
         self.next_wake: datetime | None = None  # as of its latest answer
+        self.gone = False  # its connection ended (a bot killed mid-move answers nothing)
         self._changed = asyncio.Condition()
 
     async def ack(self, move: int, next_wake: datetime | None) -> None:
@@ -57,14 +58,21 @@ class _Follower:
                 self.acked, self.next_wake = move, next_wake
             self._changed.notify_all()
 
+    async def leave(self) -> None:
+        async with self._changed:
+            self.gone = True
+            self._changed.notify_all()
+
     async def wait_ack(self, move: int) -> bool:
+        """True once it took move `move`; False if it left or did not answer in time."""
         async with self._changed:
             try:
-                await asyncio.wait_for(self._changed.wait_for(lambda: self.acked >= move),
-                                       FOLLOW_ACK_TIMEOUT)
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: self.acked >= move or self.gone),
+                    FOLLOW_ACK_TIMEOUT)
             except TimeoutError:
                 return False
-        return True
+        return self.acked >= move
 
 
 class ControlAPI(WorldOperations, MemberOperations, ReadOperations, FaultOperations):
@@ -145,6 +153,7 @@ class ControlAPI(WorldOperations, MemberOperations, ReadOperations, FaultOperati
                                            if isinstance(wake, str) else None)
         finally:
             self._followers.discard(follower)
+            await follower.leave()
         return ws
 
     async def _push_move(self, now: datetime) -> None:
@@ -167,7 +176,7 @@ class ControlAPI(WorldOperations, MemberOperations, ReadOperations, FaultOperati
                 continue
             if await follower.wait_ack(number):
                 answered.append(follower)
-            else:
+            elif not follower.gone:
                 log.warning("a clock follower did not answer %s %d within %s s", kind, number,
                             FOLLOW_ACK_TIMEOUT)
         return answered

@@ -16,10 +16,14 @@ class FaultOperations(Operations):
     async def add_fault(self, kind: str, route: Any = None, times: Any = 1, status: Any = None,
                         code: Any = 0, message: Any = None, errors: Any = None,
                         retry_after: Any = 0.01, is_global: Any = False, seconds: Any = 0,
-                        after: Any = True) -> dict[str, Any]:
+                        after: Any = True, probability: Any = 1,
+                        seed: Any = 0) -> dict[str, Any]:
         """`error` (status, code, message, errors), `rate_limit` (retry_after, is_global),
-        `server_error` (status), `latency` (seconds), `hold` (after: handle first)."""
-        faults, count = self.server.faults, int(times)
+        `server_error` (status), `latency` (seconds), `hold` (after: handle first).
+        `times` 0: every time, until cleared; `probability` (with its `seed`): the share of
+        matching requests it fires on (rate limits, server errors, latency)."""
+        faults, count = self.server.faults, int(times) or None
+        chance, draw = float(probability), int(seed)
         fault: Fault
         if kind == "error":
             if status is None:
@@ -28,11 +32,14 @@ class FaultOperations(Operations):
                                  times=count)
         elif kind == "rate_limit":
             fault = faults.rate_limit(route, retry_after=float(retry_after),
-                                      is_global=flag(is_global), times=count)
+                                      is_global=flag(is_global), times=count,
+                                      probability=chance, seed=draw)
         elif kind == "server_error":
-            fault = faults.server_error(route, status=int(status or 503), times=count)
+            fault = faults.server_error(route, status=int(status or 503), times=count,
+                                        probability=chance, seed=draw)
         elif kind == "latency":
-            fault = faults.latency(route, float(seconds), times=count)
+            fault = faults.latency(route, float(seconds), times=count, probability=chance,
+                                   seed=draw)
         elif kind == "hold":
             fault = faults.hold(route, after=flag(after), times=count)
         else:

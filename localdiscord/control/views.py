@@ -1,8 +1,9 @@
 """The control API's JSON: Discord's own shapes, plus what only the local Discord knows.
 
 A message is Discord's message object (`payloads.message`) with `deleted: true` once it is
-gone; a channel or thread is Discord's channel object; an interaction is the local Discord's
-record of it (how the bot answered, and when).
+gone, and `pings`: whom it would notify (`localdiscord/mentions.py`); a channel or thread is
+Discord's channel object; an interaction is the local Discord's record of it (how the bot
+answered, and when, `ack_ms` after it left for the bot).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from localdiscord import payloads
+from localdiscord.mentions import pings
 from localdiscord.state import Channel, Guild, Message, World
 
 if TYPE_CHECKING:
@@ -20,6 +22,9 @@ def message(world: World, msg: Message, base_url: str) -> dict[str, Any]:
     data = payloads.message(world, msg, base_url)
     if msg.deleted:
         data["deleted"] = True
+    replied = world.messages.get(msg.reference_id) if msg.reference_id else None
+    data["pings"] = pings(msg.content, msg.allowed_mentions,
+                          replied.author_id if replied is not None else None)
     return data
 
 
@@ -58,6 +63,7 @@ def interaction(world: World, rec: InteractionRecord, base_url: str) -> dict[str
         "callback_type": rec.callback_type,
         "failed": rec.failed,
         "late_callbacks": rec.late_callbacks,
+        "ack_ms": None if rec.ack_seconds is None else round(rec.ack_seconds * 1000, 3),
         "modal": rec.modal,
         "choices": rec.choices,
         "response": msg(rec.response_message_id),

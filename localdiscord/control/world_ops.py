@@ -151,12 +151,16 @@ class WorldOperations(Operations):
         return {"enabled": sorted(self.world.privileged_intents)}
 
     async def settings(self, interaction_timeout: Any = None, rate_limits: Any = None,
-                       rate_limit_scale: Any = None, heartbeat_interval_ms: Any = None,
+                       rate_limit_scale: Any = None, rate_limits_paused: Any = None,
+                       heartbeat_interval_ms: Any = None,
                        upload_limit: Any = None) -> dict[str, Any]:
         """The local Discord's own knobs: the 3 s interaction deadline, the rate limits (on,
-        and the scale of their windows), the heartbeat interval HELLO announces, the upload
-        limit per request (bytes)."""
+        the scale of their windows, their clock paused), the heartbeat interval HELLO
+        announces, the upload limit per request (bytes)."""
         server = self.server
+        if rate_limits_paused is not None:
+            (server.rate_limits.pause if flag(rate_limits_paused)
+             else server.rate_limits.resume)()
         if upload_limit is not None:
             server.actions.upload_limit = int(upload_limit)
         if interaction_timeout is not None:
@@ -170,6 +174,7 @@ class WorldOperations(Operations):
         return {"interaction_timeout": server.interactions.timeout,
                 "rate_limits": server.rate_limits.enabled,
                 "rate_limit_scale": server.rate_limits.scale,
+                "rate_limits_paused": server.rate_limits.paused,
                 "heartbeat_interval_ms": server.gateway.heartbeat_interval_ms,
                 "upload_limit": server.actions.upload_limit}
 

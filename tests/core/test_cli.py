@@ -98,6 +98,20 @@ def test_check_config_refuses_a_missing_lesson_folder_or_default_lesson(tmp_path
     assert "other" in outcome.stderr  # the lessons it does have
 
 
+def test_a_default_lesson_whose_file_is_broken_is_refused_with_the_files_reason(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "lessons").mkdir()
+    text = (ROOT / "lessons" / "networking-with-professionals.toml").read_text()
+    (tmp_path / "lessons" / "networking-with-professionals.toml").write_text(text[:200])
+    (tmp_path / "c.toml").write_text('[lesson]\ndirectory = "lessons"\n')
+    outcome = run_cli("check-config", str(tmp_path / "c.toml"))
+    assert outcome.code == 2, outcome
+    assert "lesson.default" in outcome.stderr
+    assert "skipped: " in outcome.stderr and "networking-with-professionals.toml" in (
+        outcome.stderr.split("skipped: ", 1)[1])  # why that file did not load
+
+
 def test_check_config_names_lesson_files_the_bot_would_skip(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "lessons", tmp_path / "lessons")
     (tmp_path / "lessons" / "broken.toml").write_text("key = 3\n")
@@ -212,6 +226,25 @@ def test_backup_names_the_file_it_wrote_and_replaces_one_only_with_force(
     outcome = run_cli(*argv, "--force")
     assert outcome.code == 0, outcome
     assert (folder / "live.db").read_bytes().startswith(b"SQLite format 3")
+
+
+def test_backup_to_a_name_ending_in_a_slash_is_a_folder_made_for_it(tmp_path: Path) -> None:
+    new_database(tmp_path / "live.db")
+    outcome = run_cli("backup", f"{tmp_path / 'new' / 'backups'}/", "--database",
+                      str(tmp_path / "live.db"))
+    assert outcome.code == 0, outcome
+    written = tmp_path / "new" / "backups" / "live.db"
+    assert outcome.stdout.strip().endswith(f"-> {written}")
+    assert written.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_export_with_since_after_until_is_refused(tmp_path: Path) -> None:
+    new_database(tmp_path / "c.db")
+    outcome = run_cli("export", "--db", str(tmp_path / "c.db"), "--format", "markdown",
+                      "--since", "2026-02-01", "--until", "2026-01-01", "--out", "-")
+    assert outcome.code == 2, outcome
+    assert "`since` must come before `until`" in outcome.stderr, outcome
+    assert outcome.stdout == ""  # no empty export
 
 
 def test_export_into_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:

@@ -354,3 +354,17 @@ def test_a_lock_file_the_bot_cannot_write_is_a_storage_error(tmp_path: Path) -> 
     (tmp_path / "cohort.db.lock").write_text("")
     with read_only(tmp_path / "cohort.db.lock"), pytest.raises(StorageError, match="lock file"):
         DatabaseLock.acquire(tmp_path / "cohort.db")
+
+
+def test_two_names_for_one_database_are_one_lock(tmp_path: Path) -> None:
+    from storage.lock import DatabaseInUse, DatabaseLock
+
+    (tmp_path / "data").mkdir()
+    real = tmp_path / "data" / "cohort.db"
+    (tmp_path / "link.db").symlink_to(real)
+    held = DatabaseLock.acquire(real)
+    assert held is not None
+    for other in (tmp_path / "link.db", tmp_path / "data" / ".." / "data" / "cohort.db"):
+        with pytest.raises(DatabaseInUse):
+            DatabaseLock.acquire(other)
+    held.release()

@@ -13,6 +13,7 @@ from tests.world import (
     CohortWorld,
     component,
     critique,
+    cut_short,
     example_messages,
     fields,
     modal_values,
@@ -40,6 +41,33 @@ async def test_critique_modal_posts_embed_stores_and_resubmission_edits(
     rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
     assert [(r.author_id, r.likely, r.doesnt) for r in rows] == [
         (world.ada.id, "unsure", "Still no ask")]
+
+
+async def test_a_critique_whose_post_was_never_noted_is_not_posted_twice(
+    world: CohortWorld,
+) -> None:
+    """The bot dies after Discord took the critique's post, before it noted the post's id;
+    the member, never told, sends the form again after the restart: the post is found by
+    its mark and edited, not doubled."""
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    world.sandbox.faults.hold("POST /channels/*/messages")  # Discord makes it, then waits
+    opened = await world.ada.click(first, first.components[0]["components"][0]["custom_id"])
+    assert opened.modal is not None
+    await world.ada.submit_modal(opened, {"works": "Polite", "doesnt": "Vague",
+                                          "likely": "no"}, settle=False)
+    assert await world.sandbox.faults.wait_for_held(within=10)
+    assert cut_short("discord-ui-modal-dispatch")
+    await world.stop_bot()
+    world.sandbox.faults.release()  # to nobody
+    await world.start_bot()
+    again = await critique(world, world.ada, first, "Polite", "Vague, no ask", "no")
+    assert "your critique" in again.followups[-1].content
+    thread = world.sandbox.threads(world.lessons)[0]
+    (posted,) = world.posts(thread)
+    assert fields(posted.embeds[0])["What doesn't"] == "Vague, no ask"
+    (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert row.message_id == posted.id  # so its votes count
 
 
 async def test_resubmit_prefills_the_modal(world: CohortWorld) -> None:

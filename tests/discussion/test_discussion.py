@@ -3,6 +3,7 @@ and replies, what is not captured, and the backfill after downtime or a failed c
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -67,6 +68,27 @@ async def test_messages_posted_while_the_bot_was_down_are_backfilled(
     assert rows[-1].content == "while down 129"
     # Backfilling again stores nothing twice.
     assert await world.bot.services.discussion.backfill() == 0
+
+
+async def test_edits_and_deletes_made_while_the_bot_was_down_reach_the_database(
+    world: CohortWorld,
+) -> None:
+    await post(world)
+    thread = world.sandbox.threads(world.lessons)[0]
+    kept = await world.ada.say(thread, "first version")
+    gone = await world.ben.say(thread, "about to go")
+    last = await world.cy.say(thread, "the last word, deleted too")
+    await world.restart()  # its backfill moves the cursor past all three
+    await world.stop_bot()
+    await world.ada.edit(kept, "second version", settle=False)
+    await world.ben.delete(gone, settle=False)
+    await world.cy.delete(last, settle=False)  # nothing after it on Discord now
+    await world.clock.advance(timedelta(minutes=5))
+    await world.start_bot()
+    rows = await discussion_store.thread_messages(world.bot.db, thread.id)
+    assert [(r.content, r.deleted_at is not None) for r in rows] == [
+        ("second version", False), (None, True), (None, True)]
+    assert rows[0].edited_at is not None
 
 
 async def test_a_group_that_failed_to_commit_is_recovered_by_the_backfill(

@@ -23,11 +23,13 @@ STARTUP = 60.0  # seconds a process has to come up on a loaded machine
 
 
 class DemoDiscord:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, validate: bool = True) -> None:
+        """`validate`: check every request against Discord's spec (off: benchmarks)."""
         self.info_path = workdir / "localdiscord.json"
         self.log = workdir / "localdiscord.log"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "sandbox", "--serve", "--info", str(self.info_path)],
+            [sys.executable, "-m", "bot", "sandbox", "--serve", "--info", str(self.info_path),
+             *(() if validate else ("--no-validate",))],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log.open("wb"), text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
@@ -51,11 +53,14 @@ class BotProcess:
     """`cohortbot run` on the local Discord, with its own database and lessons."""
 
     def __init__(self, workdir: Path, discord: DemoDiscord, *, lesson: str = "",
-                 ids: bool = False) -> None:
+                 ids: bool = False, name: str = "bot",
+                 program: tuple[str, ...] = ("-m", "bot")) -> None:
         """`lesson`: more [lesson] settings; `ids`: name the demo's ids in the config (else
-        it names none and the bot takes the local world's, bot/demo/connect.py)."""
+        it names none and the bot takes the local world's, bot/demo/connect.py); `name`:
+        its log's; `program`: what Python runs, given `run --config ...` (`-m bot`)."""
         self.workdir = workdir
-        self.log = workdir / "bot.log"
+        self.program = program
+        self.log = workdir / f"{name}.log"
         lessons = workdir / "lessons"
         if not lessons.exists():
             shutil.copytree(ROOT / "lessons", lessons)
@@ -75,7 +80,7 @@ class BotProcess:
     def start(self) -> None:
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run", "--config", str(self.config)],
+                [sys.executable, *self.program, "run", "--config", str(self.config)],
                 cwd=ROOT, stdout=log, stderr=log, env=self.env,
             )
 
@@ -96,10 +101,9 @@ class BotProcess:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-async def bot_ready(discord: DemoDiscord, bot: BotProcess) -> bool:
-    """Wait until the bot has a gateway session (it synced its commands before connecting)
-    and has gone quiet after it (its on_ready work: catch-ups, schedules); False if its
-    process ended first."""
+async def bot_connected(discord: DemoDiscord, bot: BotProcess) -> bool:
+    """Wait until the bot has a gateway session (it synced its commands before connecting);
+    False if its process ended first."""
     control = discord.control
 
     async def connected_or_gone() -> bool:
@@ -109,5 +113,11 @@ async def bot_ready(discord: DemoDiscord, bot: BotProcess) -> bool:
         return any(s["connected"] and s["seq"] >= 2 for s in sessions)  # READY, GUILD_CREATE
 
     connected = await control.wait_until(connected_or_gone, within=STARTUP)
-    alive = bot.proc is not None and bot.proc.poll() is None
-    return connected and alive and await control.quiet(period=1.0, within=STARTUP)
+    return connected and bot.proc is not None and bot.proc.poll() is None
+
+
+async def bot_ready(discord: DemoDiscord, bot: BotProcess) -> bool:
+    """Wait until the bot is connected and has gone quiet after it (its on_ready work:
+    catch-ups, schedules); False if its process ended first."""
+    return (await bot_connected(discord, bot)
+            and await discord.control.quiet(period=1.0, within=STARTUP))

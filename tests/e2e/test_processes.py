@@ -124,11 +124,6 @@ async def test_a_follow_up_reminder_comes_at_its_time_across_processes(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "the bot's gap (issue 10), the lead's to fix in the posting code: killed while Discord "
-    "had created example 1's thread but the answer was held, the restarted bot deletes the "
-    "parts it had recorded (prompt, example 1's message) and leaves the thread behind, and "
-    "the moderator's deferred /lesson post keeps 'thinking' for good"))
 async def test_a_bot_killed_while_its_thread_creation_is_held_leaves_no_orphan(
     tmp_path: Path, discord: DemoDiscord,
 ) -> None:
@@ -154,11 +149,14 @@ async def test_a_bot_killed_while_its_thread_creation_is_held_leaves_no_orphan(
             "example messages left": len(await examples(control)),
             "the /lesson post answer still thinking": answer is not None and bool(
                 answer["flags"] & LOADING),
+            "the moderator told it was cut short": answer is not None and (
+                "I restarted in the middle of posting run #1" in answer["content"]),
         }
         assert outcome == {
             "threads left in #lessons": [],
             "example messages left": 0,
             "the /lesson post answer still thinking": False,
+            "the moderator told it was cut short": True,
         }, outcome
     finally:
         assert again.stop() == 0, again.logged()

@@ -182,6 +182,7 @@ def test_interactive_mode_reads_stdin_until_eof(tmp_path: Path) -> None:
     assert "✗ unknown command 'nonsense'" in out
     assert "Mon 2026-01-05 11:00 UTC" in out
     assert out.rstrip().endswith("Bye.")
+    assert "Task was destroyed" not in done.stderr, done.stderr[-2000:]  # nothing left pending
     assert (tmp_path / "i.db").exists()
 
 

@@ -5,6 +5,8 @@ Deliberately not the project's bot: the suite checks the sandbox against discord
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -82,11 +84,13 @@ class ProbeCog(commands.Cog):
 
 
 class PlainBot(commands.Bot):
-    def __init__(self) -> None:
+    def __init__(self, **options: Any) -> None:
+        """`options`: more of discord.py's client options (`http_trace=...`)."""
         intents = discord.Intents.default()
         intents.message_content = True
         intents.members = True
-        super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.05)
+        super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.05,
+                         **options)
         self.sync_guild: int | None = None
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:

@@ -11,6 +11,8 @@ import discord
 import pytest
 from discord.http import Route
 
+from localdiscord.control.base import ControlError
+
 from .live import LiveDiscord
 
 THIS_FILE = Path(__file__).read_bytes()
@@ -53,6 +55,29 @@ async def test_server_error_and_forced_errors(ld: LiveDiscord) -> None:
     with pytest.raises(discord.NotFound) as info:
         await ld.client.fetch_channel(ld.id("lessons"))
     assert info.value.code == 10003
+
+
+async def test_a_fault_with_a_probability_fires_on_that_share_until_cleared(
+    live: LiveDiscord,
+) -> None:
+    """times 0: every time, until cleared; probability 0.3: about 3 requests in 10, drawn
+    from the seed, so the same seed fires on the same requests again."""
+    path = f"/channels/{live.id('lessons')}/messages/1"  # an unknown message: 404 unless hit
+
+    async def fired_on(seed: int) -> list[int]:
+        await live.control.clear_faults()
+        await live.control.add_fault(kind="server_error", route="GET /channels/*/messages/*",
+                                     status=502, times=0, probability=0.3, seed=seed)
+        return [i for i in range(40) if (await live.raw("GET", path))[0] == 502]
+
+    first = await fired_on(7)
+    assert 4 <= len(first) <= 22, first
+    assert await fired_on(7) == first
+    assert await fired_on(8) != first
+    await live.control.clear_faults()
+    assert (await live.raw("GET", path))[0] == 404
+    with pytest.raises(ControlError):
+        await live.control.add_fault(kind="latency", seconds=1, probability=1.5)
 
 
 async def test_latency_delays_the_answer_not_the_outcome(ld: LiveDiscord) -> None:

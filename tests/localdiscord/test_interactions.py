@@ -30,6 +30,9 @@ async def test_slash_with_options(ld: LiveDiscord) -> None:
     fetched = await channel.fetch_message(int(result["response"]["id"]))
     assert fetched.interaction_metadata is not None
     assert fetched.interaction_metadata.user.id == ld.id("ada")
+    assert 0 <= result["ack_ms"] < 3000  # from INTERACTION_CREATE leaving to the callback
+    ignored = await ld.ada.slash("ignore", channel="lessons", settle=False)
+    assert ignored["ack_ms"] is None  # not (yet) acknowledged
 
 
 async def test_subcommand(ld: LiveDiscord) -> None:

@@ -196,3 +196,26 @@ async def test_a_new_channel_and_member_reach_the_bot(ld: LiveDiscord) -> None:
     assert (await ld.bot_messages(fresh["id"]))[-1]["content"] == "pong"
     assert ld.client is not None
     assert ld.client.guilds[0].get_member(int(dee["id"])) is not None  # GUILD_MEMBER_ADD
+
+
+async def test_a_session_started_after_a_thread_was_deleted_gets_its_guild(
+    ld: LiveDiscord,
+) -> None:
+    # The deleted thread once stayed in the guild's channel list, and every GUILD_CREATE
+    # after it failed: no bot could connect again (found by tests/reliability).
+    assert ld.client is not None
+    note = await ld.ada.say("lessons", "my note")
+    made = await ld.ada.start_thread("lessons", "about my note", message=note)
+    thread = await ld.client.fetch_channel(int(made["id"]))
+    await thread.delete()
+    await ld.control.invalidate_gateway(resumable=False)  # the bot identifies afresh
+    assert await ld.control.wait_until(lambda: _connected(ld), within=30)
+    guild = ld.client.get_guild(int(ld.guild_info["id"]))
+    assert guild is not None and guild.get_channel_or_thread(int(made["id"])) is None
+    assert [t for t in await ld.threads("lessons") if t["id"] == made["id"]] == []
+
+
+async def _connected(ld: LiveDiscord) -> bool:
+    """A session past its READY and GUILD_CREATE (the old one ended: this one is new)."""
+    sessions = (await ld.control.status())["gateway"]["sessions"]
+    return any(s["connected"] and s["seq"] >= 2 for s in sessions)

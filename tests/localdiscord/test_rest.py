@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import aiohttp
 import discord
 import pytest
 
@@ -246,23 +247,60 @@ async def test_every_answer_carries_its_rate_limit_bucket(ld: LiveDiscord) -> No
 
 
 async def test_a_full_bucket_is_answered_429_and_discord_py_waits_it_out(
-    ld: LiveDiscord,
+    live: LiveDiscord,
 ) -> None:
-    await ld.control.settings(rate_limit_scale=0.05)  # 5 messages per 250 ms
-    path = f"/channels/{ld.id('lessons')}/messages"
-    answers = [await ld.raw_with_headers("POST", path, {"content": str(i)}) for i in range(6)]
+    """No wall time decides anything: the windows' clock stands still while the bucket is
+    filled (so the sixth request meets the full window however slow the machine is), and
+    runs again at the moment discord.py reads its 429, before it starts waiting: its retry,
+    `retry_after` later, meets a new window."""
+    async def resume_on_429(session: object, context: object,
+                            params: aiohttp.TraceRequestEndParams) -> None:
+        if params.response.status == 429:
+            await live.control.settings(rate_limits_paused=False)
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_end.append(resume_on_429)
+    await live.start_bot(lambda: PlainBot(http_trace=trace))
+    await live.control.settings(rate_limit_scale=0.05, rate_limits_paused=True)  # 5 per 250 ms
+    path = f"/channels/{live.id('lessons')}/messages"
+    answers = [await live.raw_with_headers("POST", path, {"content": str(i)}) for i in range(6)]
     assert [status for status, _, _ in answers] == [200] * 5 + [429]
+    assert [h["X-RateLimit-Remaining"] for _, _, h in answers] == ["4", "3", "2", "1", "0", "0"]
     _, body, headers = answers[-1]
-    assert body["retry_after"] > 0 and body["global"] is False
-    assert headers["X-RateLimit-Scope"] == "user" and headers["X-RateLimit-Remaining"] == "0"
+    assert body["retry_after"] == 0.25 and body["global"] is False  # the whole window is left
+    assert headers["X-RateLimit-Scope"] == "user" and headers["X-RateLimit-Reset-After"] == "0.250"
     # discord.py retries the 429 after `retry_after` (it had seen no headers of this bucket
     # yet); from then on it reads the headers and waits for each new window instead.
-    channel = text_channel(ld, "lessons")
+    channel = text_channel(live, "lessons")
     for i in range(6):
         await channel.send(f"bot {i}")
-    bot_posts = [r["status"] for r in await ld.control.requests()
+    bot_posts = [r["status"] for r in await live.control.requests()
                  if r["method"] == "POST" and r["path"] == path][6:]
     assert bot_posts == [429] + [200] * 6
+
+
+async def test_each_message_says_whom_it_would_notify(ld: LiveDiscord) -> None:
+    """`pings`: the content's mentions that allowed_mentions lets through (never embeds)."""
+    ada, mod = ld.id("ada"), ld.id("Moderator")
+    text = f"<@{ada}> <@&{mod}> @everyone"
+    path = f"/channels/{ld.id('lessons')}/messages"
+    asked = await ld.ben.say("lessons", "a question")
+    await ld.control.settings(rate_limits=False)  # seven posts in one channel's window
+    cases = [
+        ({}, [f"<@{ada}>", f"<@&{mod}>", "@everyone"]),  # Discord parses all by default
+        ({"allowed_mentions": {"parse": []}}, []),
+        ({"allowed_mentions": {"parse": [], "users": [str(ada)]}}, [f"<@{ada}>"]),
+        ({"allowed_mentions": {"parse": ["roles"]}}, [f"<@&{mod}>"]),
+        ({"message_reference": {"message_id": asked["id"]}},
+         [f"<@{ada}>", f"<@&{mod}>", "@everyone", f"<@{ld.id('ben')}> (replied to)"]),
+        ({"allowed_mentions": {"parse": [], "replied_user": False},
+          "message_reference": {"message_id": asked["id"]}}, []),
+        ({"embeds": [{"description": text}], "content": "no mention here"}, []),
+    ]
+    for extra, expected in cases:
+        status, sent = await ld.raw("POST", path, {"content": text, **extra})
+        assert status == 200, sent
+        assert (await ld.control.message(message=sent["id"]))["pings"] == expected, extra
 
 
 async def test_attachments_of_members_travel_as_base64_or_text(ld: LiveDiscord) -> None:

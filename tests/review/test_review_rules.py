@@ -13,7 +13,7 @@ GOOD_NOTE = (
 LONG_EMAIL = (
     "Subject: Question about your onboarding talk\n\nHi Priya,\n\n"
     + "I watched your talk at SaaStr on onboarding metrics and it changed how I read our numbers. "
-    * 8
+    * 12
     + "Would you be open to a 15-minute call?\n\nBest,\nSam"
 )
 
@@ -172,7 +172,7 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("form.note_length", "problem", "I read your post on onboarding metrics. " * 9, GOOD_NOTE,
      {"channel": "linkedin_note"}),
     ("form.length", "warning", LONG_EMAIL, GOOD_NOTE, {"channel": "email"}),
-    ("form.length", "tip", "Subject: Your onboarding talk\n\n" + GOOD_NOTE, LONG_EMAIL,
+    ("form.substance", "good", LONG_EMAIL, "Subject: Your onboarding talk\n\n" + GOOD_NOTE,
      {"channel": "email"}),
     ("form.subject", "tip", "Subject: Hi\n\n" + GOOD_NOTE,
      "Subject: Your onboarding talk\n\n" + GOOD_NOTE, {"channel": "email"}),
@@ -326,8 +326,17 @@ def test_job_ask_negated_is_not_a_job_ask() -> None:
 
 
 def test_very_long_message_is_a_problem() -> None:
-    text = "I read your post on onboarding and wanted to tell you more about me. " * 20
+    text = "I read your post on onboarding and wanted to tell you more about me. " * 30
     assert _hits(text, "form.length", "problem", channel="email")
+    assert _hits(text, "form.length", "problem", channel="linkedin_message")
+
+
+def test_length_norms_follow_the_channel() -> None:
+    """250 words: long for a LinkedIn message (past ~1,400 characters), not for an email."""
+    text = "I read your post on onboarding and wanted to tell you more about me. " * 18
+    assert _hits(text, "form.length", "problem", channel="linkedin_message")
+    assert not _hits(text, "form.length", "problem", channel="email")
+    assert _hits(text, "form.length", "warning", channel="email")
 
 
 def test_findings_sorted_by_severity_then_position() -> None:
