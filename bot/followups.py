@@ -12,6 +12,7 @@ there was no reply. This module says:
 - snoozing (a day or three, inside the window) and moving a reminder to a new timezone;
 - who counts as "the same person" (same email, same profile URL, or failing those the same
   name, case- and accent-insensitively) and when another attempt is refused;
+- when a log repeats an attempt already logged (a double submit): nothing new is recorded;
 - reading the date a member typed for "sent on".
 
 Times are timezone-aware datetimes; zones are `zoneinfo.ZoneInfo`. Local wall times that do
@@ -33,6 +34,9 @@ MAX_ATTEMPTS = 2  # the message and one follow-up
 SNOOZE_DAYS = (1, 3)
 LATE_AFTER = timedelta(minutes=15)  # a reminder this much past its time says it is late
 MAX_AGE = timedelta(days=366)  # "sent on" further back than this is refused
+# A log by the same channel to the same person whose sent time is this close to an attempt
+# already logged is that attempt again (see `repeats`).
+REPEAT_WITHIN = timedelta(hours=1)
 
 
 class OutreachStatus(StrEnum):
@@ -354,6 +358,16 @@ THIRD_ATTEMPT = (
     "one follow-up. A third message is the spamming that makes people less likely to ever "
     "answer; let this one go and put the effort into a new connection."
 )
+
+
+def repeats(previous_sent: datetime, previous_channel: str, sent: datetime,
+            channel: str) -> bool:
+    """Whether a log of a message sent at `sent` by `channel` is the attempt already logged as
+    sent at `previous_sent` by `previous_channel`: a form submitted twice, a log typed again
+    a minute later ("today" is then a minute later too), or "I sent it" and `/outreach log`
+    for the same message. Within `REPEAT_WITHIN` it cannot be a real follow-up, which the
+    lesson places a week or two later; by another channel it is another message."""
+    return channel == previous_channel and abs(sent - previous_sent) <= REPEAT_WITHIN
 
 
 def follow_up_refusal(attempts: int, status: OutreachStatus, sent_at: datetime,

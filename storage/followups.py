@@ -83,9 +83,16 @@ class SecondAttempt:
     at: int
 
 
+@dataclass(frozen=True)
+class Repeat:
+    """Nothing to record: the attempt is one already logged on the outreach `outreach_id`."""
+
+    outreach_id: int
+
+
 # Given the member's earlier outreaches that share a key with the recipient (each with its
 # keys), what to record; raises to record nothing. Called inside the transaction.
-Decide = Callable[[list[tuple[Outreach, Recipient]]], NewOutreach | SecondAttempt]
+Decide = Callable[[list[tuple[Outreach, Recipient]]], NewOutreach | SecondAttempt | Repeat]
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ class Recorded:
     outreach_id: int
     reminder_id: int | None
     second: bool  # attempt 2 on an earlier outreach
+    repeat: bool = False  # nothing recorded: `outreach_id` has this attempt already
 
 
 async def record_attempt(
@@ -110,6 +118,8 @@ async def record_attempt(
         ):
             return None
         plan = decide(await _related(tx, user_id, recipient))
+        if isinstance(plan, Repeat):
+            return Recorded(plan.outreach_id, None, second=False, repeat=True)
         if isinstance(plan, SecondAttempt):
             if not await _second_attempt(tx, plan.outreach_id, plan.at, now):
                 raise RuntimeError("attempt 1 changed inside its own transaction")

@@ -3,8 +3,11 @@
 Every piece of member text goes through `md()`: the characters that CommonMark and GitHub's
 dialect could read as markup (emphasis, code, links and images, raw HTML, entities, tables,
 strikethrough) are backslash-escaped, and so is a line start that would open a heading, quote,
-list or fence. So `![x](https://tracker)` stays text and fetches nothing, and `<script>` is
-shown, not parsed. Anchors (`<a id>`) are the only HTML, and they are ours.
+list, fence or thematic break; an indent is shown with no-break spaces (four spaces would open
+a code block), and a line break stays inside its container (a list item, a quote) or, in a
+heading or a table cell, reads as a space. So `![x](https://tracker)` stays text and fetches
+nothing, and `<script>` is shown, not parsed. Anchors (`<a id>`) are the only HTML, and they
+are ours.
 """
 
 from __future__ import annotations
@@ -25,30 +28,64 @@ from bot.export.times import Calendar, short_local
 from bot.export.verdicts import comparison_line
 
 _INLINE = re.compile(r"([\\`*_\[\]<>&~|])")
-# A line that CommonMark would start a block with: heading, quote, list item, fence, setext or
-# thematic break, or a table row (up to three spaces of indent keep it a block start).
-_BLOCK_START = re.compile(r"^( {0,3})(?:([#>+\-=*`~])|(\d+)([.)]))", re.MULTILINE)
+# A line start that CommonMark would open a block with: heading, quote, list item, fence,
+# setext underline or thematic break. (Tables, HTML blocks and link definitions need `|`, `<`
+# or `[`, escaped anywhere.)
+_BLOCK_START = re.compile(r"^(?:([#>+\-=*`~])|(\d+)([.)]))")
+# Four spaces of indent would open a code block: a member's indent is shown with no-break
+# spaces, which CommonMark does not count as indentation.
+_NBSP = "\u00a0"
 BAR = "█"
 
 
-def md(text: str) -> str:
-    escaped = _INLINE.sub(r"\\\1", visible(text))
-    return _BLOCK_START.sub(_escape_block_start, escaped)
+def md(text: str, indent: str | None = None) -> str:
+    """Member text as inert Markdown, opening no block of its own wherever it is placed.
+
+    With no `indent` it is one line (line breaks read as spaces): for headings, table cells,
+    names and link texts. With an `indent` its lines are kept, as hard breaks, and every line
+    after the first is indented by `indent`, the container's continuation: `"  "` inside a
+    `- ` list item, `""` inside a blockquote (whose lines `quote()` prefixes with `> `).
+    """
+    lines = [_line(line) for line in visible(text).split("\n")]
+    if indent is None:
+        return " ".join(line for line in lines if line)
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    out = []
+    for i, line in enumerate(lines):
+        # A blank line starts a new paragraph within the container; a break before it would
+        # be a stray one.
+        brk = "  " if line and i + 1 < len(lines) and lines[i + 1] else ""
+        out.append((indent if i and line else "") + line + brk)
+    return "\n".join(out)
+
+
+def _line(line: str) -> str:
+    """One line escaped: inline markup, a block start, and an indent (which a blank line
+    loses: it stays blank)."""
+    body = line.lstrip(" \t")
+    if not body:
+        return ""
+    lead = line[: len(line) - len(body)].expandtabs(4)
+    body = _BLOCK_START.sub(_escape_block_start, _INLINE.sub(r"\\\1", body))
+    return _NBSP * len(lead) + body
 
 
 def _escape_block_start(m: re.Match[str]) -> str:
-    indent, marker, digits, delimiter = m.groups()
+    marker, digits, delimiter = m.groups()
     if marker is not None:
-        return f"{indent}\\{marker}"
+        return f"\\{marker}"
     # A digit is no escapable character (`\1` shows the backslash): escape the `.`/`)` instead.
-    return f"{indent}{digits}\\{delimiter}"
+    return f"{digits}\\{delimiter}"
 
 
 def quote(text: str) -> str:
     """A blockquote of member text, line by line; an empty text says so."""
     if not text.strip():
         return "> *(no text)*"
-    return "\n".join("> " + line if line else ">" for line in md(text).split("\n"))
+    return "\n".join("> " + line if line else ">" for line in md(text, "").split("\n"))
 
 
 def render(doc: Document) -> Iterator[str]:
@@ -125,7 +162,8 @@ def _critique(cal: Calendar, anchor: str, c: Critique) -> str:
     edited = f" · edited {_when(cal, c.updated_ms)}" if c.updated_ms != c.created_ms else ""
     return (f'<a id="{anchor}-critique-{c.id}"></a>**{md(c.author_name)}** · likely to get a '
             f"response: **{c.likely}** · 👍 {c.votes} · {_when(cal, c.created_ms)}{edited}\n\n"
-            f"- What works: {md(c.works) or '—'}\n- What doesn't: {md(c.doesnt) or '—'}\n\n")
+            f"- What works: {md(c.works, '  ') or '—'}\n"
+            f"- What doesn't: {md(c.doesnt, '  ') or '—'}\n\n")
 
 
 def _message(cal: Calendar, anchor: str, m: Message) -> str:

@@ -23,7 +23,7 @@ from bot.review.model import (
     Stats,
     Verdict,
 )
-from bot.review.reviewable import MIN_DRAFT_WORDS, is_reviewable
+from bot.review.reviewable import MIN_DRAFT_WORDS, is_one_liner, is_reviewable
 
 __all__ = [
     "CHANNELS",
@@ -39,6 +39,7 @@ __all__ = [
     "Stats",
     "Verdict",
     "detect_channel",
+    "is_one_liner",
     "is_reviewable",
     "parse_channel",
     "review",

@@ -19,6 +19,16 @@ _OUTREACH_RE = re.compile(
 )
 
 
+def is_one_liner(text: str) -> bool:
+    """A greeting, a one-liner or nothing at all: fewer than `MIN_DRAFT_WORDS` words, in a
+    text that is not in another language (Chinese or Japanese runs words together without
+    spaces: a whole draft would count as a few). What the DM answer adds its help to."""
+    stripped = text.strip()
+    if stripped and foreign_language(stripped) is not None:
+        return False
+    return len(WORD_RE.findall(stripped)) < MIN_DRAFT_WORDS
+
+
 def is_reviewable(text: str) -> tuple[bool, str]:
     """(True, "") for a draft worth reviewing, else (False, a reason to show the member)."""
     stripped = text.strip()
@@ -38,8 +48,7 @@ def is_reviewable(text: str) -> tuple[bool, str]:
             "the lesson's rubric looks for English phrasing, so a score would mean nothing. "
             "If you will send it in English, paste the English version."
         )
-    words = WORD_RE.findall(stripped)
-    if len(words) < MIN_DRAFT_WORDS:
+    if is_one_liner(stripped):
         return False, (
             "That looks like a greeting or a one-liner rather than a draft. Paste the whole "
             "message you plan to send (a LinkedIn note, message or email) and I will review it."

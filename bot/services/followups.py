@@ -56,6 +56,7 @@ from bot.followups import (
     nonce,
     parse_recipient,
     parse_sent_on,
+    repeats,
     same_person,
     snoozed_until,
     window_end,
@@ -400,7 +401,9 @@ class FollowupsService:
         source_message_id: int | None = None, attempt: int = 1,
     ) -> Logged:
         """Record an attempt to someone: their first (a reminder is planned), or the one
-        follow-up to an earlier outreach to the same person; a third is refused.
+        follow-up to an earlier outreach to the same person; a third is refused. A log that
+        repeats an attempt already logged (same person, same channel, sent within
+        `REPEAT_WITHIN` of it: a double submit) records nothing and says so.
 
         `attempt` is what the member said of a reviewed draft (2 = a follow-up); the log
         itself decides from the earlier attempts it knows. `source_message_id` (the review
@@ -418,9 +421,17 @@ class FollowupsService:
                             self._config.friendly_hours)
 
         def decide(related: list[tuple[Outreach, Recipient]]) -> (
-                followups_store.NewOutreach | followups_store.SecondAttempt):
+                followups_store.NewOutreach | followups_store.SecondAttempt
+                | followups_store.Repeat):
             # Inside the storage transaction: no other attempt is recorded meanwhile.
             earlier = _still_counting(related, who)
+            for o in earlier:
+                if (o.followed_up_at is not None
+                        and repeats(from_ms(o.followed_up_at), o.channel, when, channel)):
+                    raise UserError(self._followed_up(o))
+                # A reviewed follow-up is not attempt 1 again, however soon it went.
+                if attempt == 1 and repeats(from_ms(o.sent_at), o.channel, when, channel):
+                    return followups_store.Repeat(o.id)
             done = next((o for o in earlier if o.attempts >= MAX_ATTEMPTS), None)
             if done is not None:
                 # A reviewed follow-up ("I sent it" under attempt 2) is that follow-up again.
@@ -445,6 +456,8 @@ class FollowupsService:
                 raise RuntimeError("an outreach vanished while it was being logged")
             return Logged("already", logged)
         outreach = await self._outreach(done.outreach_id)
+        if done.repeat:
+            return Logged("already", outreach)
         if done.second:
             self._unschedule_outreach(done.outreach_id)
             early = when - from_ms(outreach.sent_at) < timedelta(days=self._config.window_days)

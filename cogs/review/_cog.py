@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.client import CohortBot
 from bot.display import member_text
 from bot.errors import UserError
-from bot.review import MIN_DRAFT_WORDS
+from bot.review import is_one_liner
 from bot.review.files import not_text
 from bot.textfile import UnreadableFile, decode_text
 from cogs._ui import NO_PINGS, explain
@@ -53,10 +53,11 @@ class ReviewCog(commands.Cog):
             # A DM is not an interaction, so the one handler can't answer it; the same words
             # (and, for a bug, the same logged error id) go back as a DM reply.
             answer = explain(error, f"DM review for {message.author.id}")
-            if isinstance(error, UserError) and not message.attachments and (
-                len(message.content.split()) < MIN_DRAFT_WORDS
-            ):
-                answer = f"{answer}\n\n{HELP_TEXT}"  # a greeting or a one-liner gets help
+            # A greeting or a one-liner gets help; a draft in another language does not (its
+            # few space-separated "words" are whole sentences).
+            if (isinstance(error, UserError) and not message.attachments
+                    and is_one_liner(message.content)):
+                answer = f"{answer}\n\n{HELP_TEXT}"
             await message.channel.send(answer, allowed_mentions=NO_PINGS)
             return
         sent = await message.channel.send(embed=review_embed(text, draft.result),

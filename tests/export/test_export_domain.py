@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import commonmark
@@ -14,11 +16,12 @@ from hypothesis import strategies as st
 
 from bot.critiques import Likely, Tally
 from bot.errors import UserError
+from bot.export import markdown as export_markdown
 from bot.export.markdown import md, quote
 from bot.export.model import Critique
 from bot.export.participation import MessageActivity, participants
 from bot.export.text import visible
-from bot.export.times import parse_bound
+from bot.export.times import Calendar, parse_bound
 from bot.export.verdicts import ReviewerView, comparison_line, leading_answer
 
 
@@ -108,3 +111,55 @@ def test_markdown_of_any_text_renders_as_that_text_and_nothing_else(text: str) -
 def test_escaped_inline_text_opens_no_link_or_image(text: str) -> None:
     rendered = commonmark.commonmark(f"**{md('Ada')}** · " + md(text))
     assert "<a " not in rendered and "<img" not in rendered and "<script" not in rendered
+
+
+class _Tree(HTMLParser):
+    """The rendered HTML as nested (tag, children, text) lists, to check where text ended up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.root: list[Any] = ["root", [], ""]
+        self.open = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node: list[Any] = [tag, [], ""]
+        self.open[-1][1].append(node)
+        if tag not in {"br", "hr", "img"}:
+            self.open.append(node)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in {"br", "hr", "img"}:
+            assert self.open.pop()[0] == tag
+
+    def handle_data(self, data: str) -> None:
+        self.open[-1][2] += data
+
+
+def _text(node: list[Any]) -> str:
+    return node[2] + " ".join(_text(child) for child in node[1])
+
+
+def _tags(node: list[Any]) -> set[str]:
+    return {node[0]}.union(*(_tags(child) for child in node[1]))
+
+
+CAL = Calendar(ZoneInfo("UTC"))
+MULTILINE = st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=20),
+                     max_size=5).map("\n".join)
+
+
+@given(MULTILINE, MULTILINE)
+@example("first line\n\n    indented code?\n- a list?\n# a heading?", "x\n===\n> quote\n<div>")
+@example("a\n---", "1. one\n\n\n2) two")
+def test_a_critique_of_many_lines_stays_inside_its_list_items(works: str, doesnt: str) -> None:
+    critique = Critique(6, 1, 1, "Ada", works, doesnt, Likely.YES, (), None, 1_000, 1_000)
+    tree = _Tree()
+    tree.feed(commonmark.commonmark(export_markdown._critique(CAL, "run-1", critique)))
+    head, items = tree.root[1]  # the author line, then the one list: nothing broke out
+    assert (head[0], items[0]) == ("p", "ul")
+    assert [li[0] for li in items[1]] == ["li", "li"]
+    for li, label, text in zip(items[1], ("What works:", "What doesn't:"), (works, doesnt),
+                               strict=True):
+        assert _tags(li) <= {"li", "p", "br"}, li
+        shown = html.unescape(_text(li)).split()
+        assert shown == [*label.split(), *(visible(text).split() or ["—"])]

@@ -141,8 +141,9 @@ async def test_i_sent_it_refuses_bad_answers_and_a_third_attempt(world: CohortWo
         result = await world.ada.submit_modal(opened, values)
         assert expected in result.response.content
     assert await followups_store.member_log(world.bot.db, world.ada.id) == []
-    for _ in range(2):
-        await world.ada.slash("outreach log", {"who": "dana", "channel": "email"})
+    for sent_on in ("a week ago", "yesterday"):  # the message, then its follow-up
+        await world.ada.slash("outreach log", {"who": "dana", "channel": "email",
+                                               "sent_on": sent_on})
     opened = await world.ada.click(reply, draft_button(reply, "sent"))
     third = await world.ada.submit_modal(opened, {"recipient": "Dana", "channel": "email",
                                                   "sent_on": "", "keep": "no"})

@@ -6,22 +6,43 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from tests.followups.helpers import a_week_later, labels, reminders, text_of
 from tests.world import CohortWorld, component
 
 
-async def test_concurrent_logs_for_one_person_never_pass_two_attempts(
-    world: CohortWorld,
+@pytest.mark.parametrize("submits", [2, 4])
+async def test_concurrent_logs_of_one_message_record_it_once(
+    world: CohortWorld, submits: int,
 ) -> None:
     options = {"who": "Race Person", "channel": "email"}
-    pressed = [await world.ada.slash("outreach log", options, settle=False) for _ in range(3)]
+    pressed = [await world.ada.slash("outreach log", options, settle=False)
+               for _ in range(submits)]
     await world.sandbox.settle()
     answers = [text_of(p) for p in pressed]
-    assert sum("Logged: your email" in a for a in answers) == 1
-    assert sum("Logged as your follow-up" in a for a in answers) == 1
-    assert sum("third attempt" in a for a in answers) == 1
+    assert sum("Logged: your email" in a for a in answers) == 1, answers
+    assert sum("You already logged this one" in a for a in answers) == submits - 1, answers
+    await _the_real_follow_up_is_still_logged(world, "Race Person")
+
+
+async def test_a_log_typed_twice_records_it_once(world: CohortWorld) -> None:
+    options = {"who": "Race Person", "channel": "email"}
+    assert "Logged: your email" in text_of(await world.ada.slash("outreach log", options))
+    await world.clock.advance(timedelta(minutes=1))
+    again = text_of(await world.ada.slash("outreach log", options))
+    assert "You already logged this one" in again and "follow-up" not in again
+    await _the_real_follow_up_is_still_logged(world, "Race Person")
+
+
+async def _the_real_follow_up_is_still_logged(world: CohortWorld, who: str) -> None:
     listed = text_of(await world.ada.slash("outreach list"))
-    assert listed.count("Race Person") == 1 and "attempt 2 of 2" in listed
+    assert listed.count(who) == 1 and "attempt 1 of 2" in listed, listed
+    await world.clock.advance(timedelta(days=7))
+    followup = text_of(await world.ada.slash("outreach log", {"who": who, "channel": "email"}))
+    assert "Logged as your follow-up" in followup and "came quickly" not in followup
+    listed = text_of(await world.ada.slash("outreach list"))
+    assert listed.count(who) == 1 and "attempt 2 of 2" in listed, listed
     assert await world.bot.db.fetchval("SELECT COUNT(*) FROM outreaches") == 1
 
 

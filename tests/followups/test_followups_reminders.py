@@ -79,6 +79,7 @@ async def test_a_third_attempt_is_refused_everywhere(world: CohortWorld) -> None
     reminder = await a_week_later(world)
     second = await world.ada.slash("outreach log", {"who": "dana lee", "channel": "email"})
     assert "follow-up to **Dana Lee** (attempt 2 of 2)" in second.response.content
+    await world.clock.advance(timedelta(hours=2))  # sooner, it would be the follow-up again
     third = await world.ada.slash("outreach log", {"who": "DANA LEE", "channel": "email"})
     assert "third attempt" in third.response.content and "two at most" in third.response.content
     # The reminder's buttons, after the window too.

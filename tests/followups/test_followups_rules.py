@@ -34,6 +34,7 @@ from bot.followups import (
     next_friendly,
     parse_recipient,
     parse_sent_on,
+    repeats,
     same_person,
     snooze_options,
     snoozed_until,
@@ -382,3 +383,12 @@ def test_any_sent_on_text_is_a_past_time_or_a_clear_refusal(typed: str, tz: Zone
         assert refusal.message
     else:
         assert NOW - timedelta(days=367) <= when <= NOW
+
+
+def test_a_log_within_an_hour_by_the_same_channel_repeats_the_attempt() -> None:
+    sent = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    assert repeats(sent, "email", sent, "email")
+    assert repeats(sent, "email", sent + timedelta(minutes=60), "email")
+    assert repeats(sent, "email", sent - timedelta(minutes=59), "email")  # "today" vs 09:59
+    assert not repeats(sent, "email", sent + timedelta(minutes=61), "email")
+    assert not repeats(sent, "email", sent + timedelta(minutes=1), "linkedin_message")

@@ -404,6 +404,7 @@ async def test_the_second_log_is_the_follow_up_and_a_third_is_refused(world: Wor
                                            channel="email")
     assert second.kind == "followup" and second.outreach.id == first.outreach.id
     assert second.outreach.attempts == 2 and not second.early
+    await world.clock.advance(timedelta(hours=2))  # sooner, it would be the follow-up again
     with pytest.raises(UserError, match="third attempt"):
         await bot.service.log_attempt(user_id=1, recipient="dana lee", channel="email")
     # Another member's Dana is theirs.
@@ -518,17 +519,60 @@ async def test_outreach_logged_before_reminders_gets_one(world: World) -> None:
     assert row.due_at == to_ms(START + WEEK) and row.timezone == "UTC"
     with pytest.raises(UserError, match="third attempt"):
         await log(bot, "jose nunez", attempt=3)
+    await world.clock.advance(timedelta(days=1))  # sooner, it would be attempt 1 again
     assert (await bot.service.log_attempt(user_id=1, recipient="JOSE NUNEZ",
                                           channel="email")).kind == "followup"
 
 
-async def test_concurrent_logs_count_one_after_the_other(world: World) -> None:
+async def test_concurrent_logs_of_one_message_record_it_once(world: World) -> None:
     bot = await world.start()
     results = await asyncio.gather(*(
         bot.service.log_attempt(user_id=1, recipient="Race Person", channel="email")
         for _ in range(5)), return_exceptions=True)
     kinds = sorted(r.kind if isinstance(r, Logged) else type(r).__name__ for r in results)
-    assert kinds == ["UserError", "UserError", "UserError", "first", "followup"]
-    assert all("third attempt" in r.message for r in results if isinstance(r, UserError))
+    assert kinds == ["already", "already", "already", "already", "first"]
     assert await bot.db.fetchval("SELECT COUNT(*) FROM outreaches") == 1
-    assert await bot.db.fetchval("SELECT COUNT(*) FROM followups WHERE status = 'pending'") == 0
+    assert await bot.db.fetchval("SELECT attempts FROM outreaches") == 1
+    assert await bot.db.fetchval("SELECT COUNT(*) FROM followups WHERE status = 'pending'") == 1
+
+
+async def test_a_log_repeated_soon_after_records_nothing_and_a_real_follow_up_still_counts(
+    world: World,
+) -> None:
+    bot = await world.start()
+    first = await bot.service.log_attempt(user_id=1, recipient="Dana Lee", channel="email")
+    await world.clock.advance(timedelta(minutes=2))  # typed again: "today" is 2 minutes on
+    again = await bot.service.log_attempt(user_id=1, recipient="dana lee", channel="email")
+    assert again.kind == "already" and again.outreach.id == first.outreach.id
+    assert again.outreach.attempts == 1
+    # The same past day typed twice, hours apart, is that one message too.
+    past = await bot.service.log_attempt(user_id=1, recipient="Cy", channel="email",
+                                         sent_on="2026-01-02")
+    await world.clock.advance(timedelta(hours=3))
+    assert (await bot.service.log_attempt(user_id=1, recipient="Cy", channel="email",
+                                          sent_on="2026-01-02")).kind == "already"
+    await world.clock.advance(WEEK)
+    followup = await bot.service.log_attempt(user_id=1, recipient="Dana Lee", channel="email")
+    assert followup.kind == "followup" and followup.outreach.attempts == 2
+    assert not followup.early
+    # The follow-up submitted twice is logged once: it says so, and is no third attempt.
+    with pytest.raises(UserError, match="already logged your follow-up to Dana Lee"):
+        await bot.service.log_attempt(user_id=1, recipient="Dana Lee", channel="email")
+    assert (await bot.service.log_attempt(user_id=1, recipient="Cy", channel="email")).kind == (
+        "followup")
+    rows = await followups_store.member_log(bot.db, 1)
+    assert sorted((o.recipient, o.attempts) for o, _ in rows) == [("Cy", 2), ("Dana Lee", 2)]
+    assert past.outreach.id in {o.id for o, _ in rows}
+
+
+async def test_a_follow_up_sooner_than_the_window_is_logged_with_a_warning(world: World) -> None:
+    bot = await world.start()
+    await bot.service.log_attempt(user_id=1, recipient="Dana Lee", channel="email")
+    # Another channel at once, or the same one a few hours on: a real second message, early.
+    other = await bot.service.log_attempt(user_id=1, recipient="Dana Lee",
+                                          channel="linkedin_message")
+    assert other.kind == "followup" and other.early
+    await bot.service.log_attempt(user_id=1, recipient="Ben Ode", channel="email")
+    await world.clock.advance(timedelta(hours=2))
+    later = await bot.service.log_attempt(user_id=1, recipient="Ben Ode", channel="email")
+    assert later.kind == "followup" and later.early

@@ -83,6 +83,10 @@ async def test_greetings_files_empty_and_long_text_get_clear_messages(
 ) -> None:
     await world.ada.dm("hi!")
     assert "Send me a draft" in review_of(world, world.ada).content
+    # A draft in Chinese is refused as not English, and is no greeting to answer with help.
+    await world.ada.dm("你好，Priya Shah 建议我联系你。我可以问一个关于你帖子的问题吗？")
+    refused = review_of(world, world.ada).content
+    assert "English only" in refused and "Send me a draft" not in refused
     await world.ada.dm("", attachments=[("cv.pdf", b"%PDF-1.4")])
     refused = review_of(world, world.ada).content
     assert "`cv.pdf`: it is a PDF, and I read text only" in refused and "`.md`" in refused
