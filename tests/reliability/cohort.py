@@ -162,6 +162,18 @@ class Cohort:
 
     # --- Discord's record ---------------------------------------------------------------------
 
+    async def settled(self, seeded: list[int], within: float = 900.0) -> None:
+        """Quiet, and every seeded reminder arrived (or `within` seconds passed: the checks
+        after this then say what is missing). Quiet alone is not enough: a backlog delivered
+        a page at a time reads each DM's history first, and reads change nothing, so a
+        pause between two of them under added latency looks quiet."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            assert await self.idle(period=3), "the bot never went quiet"
+            arrived = await self.reminders_received()
+            if all(arrived[i] for i in seeded) or asyncio.get_running_loop().time() > deadline:
+                return
+
     async def reminders_received(self) -> Counter[int]:
         """How many reminder DMs each reminder id arrived in, over every member's DMs."""
         seen: Counter[int] = Counter()

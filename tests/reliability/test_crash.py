@@ -60,7 +60,7 @@ async def test_kill_9_at_random_moments_loses_and_doubles_nothing(
 
         await acting(members, crashes)
         await asyncio.gather(*postings)
-        assert await cohort.idle(period=3), "the bot never went quiet"
+        await cohort.settled(seeded)
         assert cohort.bot.stop() == 0, cohort.bot.logged()[-3000:]
         checked = await check_all(cohort, members.ledger, seeded, postings=True)
         summary("crash", seed=seed, kills=kills, **checked.counts())

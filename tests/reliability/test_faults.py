@@ -47,7 +47,7 @@ async def test_with_a_tenth_of_requests_failing_everything_arrives_once(
         await cohort.start()  # its start-up meets the faults too
         await members.lesson_post()
         await acting(members, lambda: asyncio.sleep(scaled(8, 60)), pace=0.1)
-        assert await cohort.idle(period=3)
+        await cohort.settled(seeded)
         fired = (await cohort.control.faults())["fired"]
         await cohort.control.clear_faults()
         summaries = await check_summaries(cohort, members.ledger)
