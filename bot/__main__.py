@@ -323,11 +323,8 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
 def _backup(args: argparse.Namespace) -> int:
     database = args.database or load_config(args.config).storage.database
     dest = Path(args.dest)
-    if args.dest.endswith(("/", os.sep)) and not dest.is_dir():
-        try:
-            dest.mkdir(parents=True)
-        except OSError as exc:
-            raise StorageError(f"{dest}: cannot make that folder ({exc.strerror})") from None
+    if args.dest.endswith(("/", os.sep)):  # a folder, maybe not there yet: the copy goes in it
+        dest /= Path(database).name
     written = asyncio.run(backup_file(Path(database), dest, overwrite=args.force))
     print(f"backed up {database} -> {written}")
     return 0
