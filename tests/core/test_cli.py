@@ -290,3 +290,18 @@ def test_an_unknown_timezone_is_said_in_one_sentence(tmp_path: Path) -> None:
                            'timezone name such as "'), line
     assert line.endswith("found str 'Mars/Base'"), line
     assert "I know" not in line  # the member-facing refusal is not pasted into the pattern
+
+
+@pytest.mark.parametrize("argv", [
+    ["nonsense"], ["export", "--format", "xml", "--out", "-"], ["export", "--run", "0"],
+    ["backup"], ["backup", "x.db", "--nope"], ["check-config", "a", "b"],
+    ["review", "--attempt"], ["run", "--config"],
+])
+def test_a_usage_error_is_one_line_naming_the_command_and_the_fix(argv: list[str]) -> None:
+    """argparse printed the whole usage block first (seven lines for `export`), and the
+    reason came last; now the reason is the line, as for every other refusal."""
+    outcome = run_cli(*argv)
+    assert outcome.code == 2
+    (line,) = outcome.stderr.splitlines()
+    assert line.startswith("cohortbot") and ": error: " in line
+    assert line.endswith("--help` shows the usage)")
