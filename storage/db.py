@@ -304,7 +304,7 @@ async def check_database(path: Path) -> None:
     await (await Database.open(path)).close()
 
 
-def _kind(path: Path) -> str:
+def path_kind(path: Path) -> str:
     """"file", "folder", "missing" or "other" (a device, a socket); `StorageError` when the
     path itself is unusable (a name too long, a folder on the way the bot may not enter)."""
     try:
@@ -318,7 +318,7 @@ def _kind(path: Path) -> str:
 
 def _prepare_folder(path: Path) -> None:
     """Create the database's folder; `StorageError` when the path cannot hold a file."""
-    if _kind(path) == "folder":
+    if path_kind(path) == "folder":
         raise StorageError(f"{path}: is a folder; the database is a file inside one: give its "
                            f"name too, e.g. {path / 'cohort.db'}")
     try:
@@ -374,17 +374,17 @@ async def backup_file(source: Path, dest: Path, *, overwrite: bool = False) -> P
     """
 
     def run() -> Path:
-        kind = _kind(source)
+        kind = path_kind(source)
         if kind != "file":
             what = {"folder": "is a folder", "missing": "no database there"}.get(
                 kind, "not a regular file")
             raise StorageError(f"{source}: {what}; give the database file to back up")
-        target = dest / source.name if _kind(dest) == "folder" else dest
-        if _kind(target) == "folder":
+        target = dest / source.name if path_kind(dest) == "folder" else dest
+        if path_kind(target) == "folder":
             raise StorageError(f"{target}: is a folder; give the backup's file name")
         if target.resolve() == source.resolve():
             raise StorageError("the backup destination is the database itself; pick another path")
-        if not overwrite and _kind(target) != "missing":
+        if not overwrite and path_kind(target) != "missing":
             raise StorageError(f"{target}: a file of that name is already there; give another "
                                "name, or pass --force to replace it")
         try:
