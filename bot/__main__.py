@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.arguments import OneLineParser
+from bot.arguments import OneLineParser, one_line
 from bot.config import Config, config_zone, load_config, load_token, summary
 from bot.display import plural
 from bot.errors import ConfigError, StorageError, UserError
@@ -162,13 +162,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"config error:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
     except DatabaseInUse as exc:
-        print(f"cohortbot: {exc}", file=sys.stderr)
+        print(one_line(f"cohortbot: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except StorageError as exc:
-        print(f"database error: {exc}", file=sys.stderr)
+        print(one_line(f"database error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except UserError as exc:
-        print(f"cohortbot {args.command}: {exc.message}", file=sys.stderr)
+        print(one_line(f"cohortbot {args.command}: {exc.message}"), file=sys.stderr)
         return EXIT_USAGE
     raise AssertionError(f"unhandled command {args.command}")  # argparse guarantees one
 
