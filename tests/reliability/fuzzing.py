@@ -27,6 +27,7 @@ ANSWER_WITHIN = 20.0  # seconds: every answer comes far sooner; this only bounds
 # Forms whose text is a DM draft: as private as a draft sent by DM.
 DRAFT_FORMS = ("cohort:draft-modal", "cohort:fu-review")
 DEMO_MEMBERS = ["ada", "ben", "cy"]
+EMOJI = ["👍", "👎", "🏳️‍🌈", "👍🏽", "❤️", "x", "name:123", "a:anim:456", "💩" * 3, "​"]
 SAID = re.compile(r"said-\d+x")
 TEXT, FORUM = 0, 15  # channel types
 # Lesson content a moderator writes: Markdown on purpose (lessons/README.md), not an echo.
@@ -93,8 +94,8 @@ class Fuzzer:
 
     async def act(self) -> None:
         """One hostile act, drawn from the seed."""
-        kinds = [(self.dm, 22), (self.dm_file, 8), (self.slash, 30), (self.autocomplete, 8),
-                 (self.press, 17), (self.thread_message, 12), (self.edit, 3)]
+        kinds = [(self.dm, 20), (self.dm_file, 8), (self.slash, 28), (self.autocomplete, 8),
+                 (self.press, 16), (self.thread_message, 11), (self.edit, 4), (self.react, 5)]
         (chosen,) = self.rng.choices([k for k, _ in kinds], weights=[w for _, w in kinds])
         member = "mod" if self.rng.random() < 0.25 else self.rng.choice(self.members)
         try:
@@ -188,15 +189,44 @@ class Fuzzer:
         await self.cohort.control.member(member).say(thread["id"], text, reply_to=reply)
 
     async def edit(self, member: str) -> None:
-        threads = await self.cohort.control.threads(channel="lessons")
-        own = [m for t in threads for m in await self.cohort.control.messages(channel=t["id"])
-               if m["author"]["username"] == member]
+        """Edit one's own thread message to hostile text, or delete it."""
+        own = [m for m in await self._thread_messages() if m["author"]["username"] == member]
         if not own:
+            return
+        message = self.rng.choice(own)
+        person = self.cohort.control.member(member)
+        if self.rng.random() < 0.3:
+            self._name(f"delete by {member}")
+            await person.delete(message)
             return
         text = self.hostile.said()
         self._name(f"edit by {member}: {text}")
         self._typed({"content": text}, "an edited thread message")
-        await self.cohort.control.member(member).edit(self.rng.choice(own), text)
+        await person.edit(message, text)
+
+    async def react(self, member: str) -> None:
+        """React to a thread message (a critique's post is a vote), take it back, or (as the
+        moderator) clear a message's reactions."""
+        messages = await self._thread_messages()
+        if not messages:
+            return
+        message = self.rng.choice(messages)
+        emoji = self.rng.choice(EMOJI)
+        person = self.cohort.control.member(member)
+        roll = self.rng.random()
+        self._name(f"reaction {emoji!r} by {member} ({roll:.2f})")
+        if roll < 0.6:
+            await person.react(message, emoji)
+        elif roll < 0.9:
+            await person.unreact(message, emoji)
+        else:
+            await person.clear_reactions(message, self.rng.choice([None, emoji]))
+
+    async def _thread_messages(self) -> list[dict[str, Any]]:
+        threads = await self.cohort.control.threads(channel="lessons")
+        if not threads:
+            return []
+        return await self.cohort.control.messages(channel=self.rng.choice(threads)["id"])
 
     async def still_answers(self) -> bool:
         """/help answered, and a plain DM draft reviewed: the bot is up and itself."""
