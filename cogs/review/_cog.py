@@ -18,7 +18,7 @@ from bot.errors import UserError
 from bot.review import is_one_liner
 from bot.review.files import not_text
 from bot.textfile import UnreadableFile, decode_text
-from cogs._ui import NO_PINGS, explain
+from cogs._ui import NO_PINGS, download, explain
 from cogs.review._render import review_embed
 from cogs.review._views import DraftButton, DraftModal, answer_draft, review_view
 
@@ -80,7 +80,7 @@ class ReviewCog(commands.Cog):
             raise UserError(f"{name} is {file.size // 1024} KiB; a draft fits "
                             "in far less. Send the draft itself.")
         try:
-            return decode_text(await file.read())
+            return decode_text(await download(file))
         except UnreadableFile as exc:
             raise UserError(f"{name} {exc}; send the draft as a text file "
                             "(UTF-8) again, or paste it into the message.") from None

@@ -254,3 +254,14 @@ async def test_a_dm_that_starts_by_mentioning_the_bot_is_reviewed_and_nothing_is
     (the world fails a test on any error the bot logs)."""
     await world.ada.dm(f"<@{world.bot.user.id}> {STRONG_DRAFT}")
     assert review_of(world, world.ada).embeds
+
+
+async def test_a_file_discord_does_not_give_back_is_asked_for_again(world: CohortWorld) -> None:
+    """Reading the upload from Discord's CDN failed (a link gone, a network error): an
+    unexpected error, logged with its traceback, and the member shown an error id."""
+    sent = await world.ada.dm("", attachments=[("draft.txt", STRONG_DRAFT.encode())],
+                              settle=False)
+    sent.attachments.clear()  # gone from the CDN before the bot reads it
+    await world.sandbox.settle()
+    answer = review_of(world, world.ada).content
+    assert "I couldn't download `draft.txt` from Discord; send it again" in answer, answer
