@@ -117,8 +117,12 @@ def _squeezed(shown: str, live: str) -> tuple[str, str]:
 
 
 async def check_exports(cohort: Cohort, fuzzer: Fuzzer) -> Found:
-    """Each format through /export (as the moderator) and through `cohortbot export`."""
+    """Each format through /export (as the moderator: the latest run) and through
+    `cohortbot export` (every run, the ones /export's autocomplete offers)."""
     found = Found()
+    offered = await cohort.control.member("mod").autocomplete("export", "run",
+                                                              channel="lessons")
+    runs = [word for c in offered["choices"] or [] for word in ("--run", str(c["value"]))]
     async with aiohttp.ClientSession() as http:
         for fmt in FORMATS:
             asked = await cohort.control.member("mod").slash("export", {"format": fmt},
@@ -139,10 +143,10 @@ async def check_exports(cohort: Cohort, fuzzer: Fuzzer) -> Found:
     for fmt in FORMATS:
         out = cohort.workdir / f"cli-export.{fmt}"
         ran = await _cli("export", "--config", str(cohort.bot.config), "--format", fmt,
-                         "--out", str(out), "--include-bot-messages")
+                         "--out", str(out), "--include-bot-messages", *runs)
         if ran.returncode != 0:
-            found.problems.append(f"cohortbot export --format {fmt}: exit {ran.returncode}: "
-                                  f"{ran.stderr[-500:]}")
+            found.problems.append(f"cohortbot export --format {fmt} {' '.join(runs)}: exit "
+                                  f"{ran.returncode}: {ran.stderr[-500:]}")
             continue
         found.checked += 1
         name = f"export.{'zip' if fmt == 'csv' else fmt}"
