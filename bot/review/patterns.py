@@ -335,7 +335,8 @@ PITCH_SCHEME = (
     r"\bbusiness (?:opportunit(?:y|ies)|ideas?|ventures?|deals?) (?:for you|with (?:me|us))\b|\bnew business ideas\b",
     r"\b(?:mlm|multi-level marketing|network marketing|downline|financial freedom|pay you|earn (?:extra |more )?(?:money|income|cash))\b",
 )
-#: The four kinds in one family, in the order the finding names them (`kinds` says which).
+#: The four kinds in one family, in the order the finding names them (`kinds` says which);
+#: `rules.SALES_TALK`, a fifth, is counted from `COMMERCE_WORDS` rather than matched.
 PITCH = family(PITCH_OFFER, PITCH_JOB, PITCH_MEDIA, PITCH_SCHEME)
 
 #: The words of a sale, counted rather than matched as phrases (round 6): money and marketing,
