@@ -4,7 +4,8 @@ Each rule takes the `Context` of one draft and returns its findings. Rule ids ar
 (the Discord side and the tests use them). Rubric areas, from the lesson:
 
 - goal and target: `ask.small` (good), `ask.too_big`, `ask.vague`, `ask.missing`
-- research: `research.specific` (good), `research.generic` (a mention with nothing specific),
+- research: `research.specific` (good), `research.career` (good: their role or a move, shallow),
+  `research.generic` (a mention with nothing specific),
   `research.detail` (good), `research.common_ground` (good), `research.value` (good),
   `research.missing`
 - the path: `path.mutual` (good), `path.prior_contact` (good)
@@ -251,8 +252,52 @@ def _job_search(ctx: Context) -> list[tuple[int, int]]:
     return _not_negated(ctx, ctx.all(P.JOB_SEARCH))
 
 
+#: What an open-ended ask is made of besides its topic: the words of asking for a conversation
+#: ("would you be open to a quick call sometime so I can learn more…") and of its generic
+#: purposes ("what you do", "your role"); with `_VAGUE_WORDS` ("your experience", "your work").
+_ASK_WORDS = frozenset("""
+    call calls chat chats conversation conversations coffee coffees meeting meetings meet talk
+    catch up quick brief short phone video virtual zoom sometime sometimes soon time free
+    convenient available open willing would could can may might will be mind learn hear know
+    understand ask discuss get better sense advice insight insights perspective perspectives
+    thoughts week weeks month months next day days whenever when if possible maybe perhaps
+    please like want hope hoping chance opportunity do does doing done what how why whether
+    where got there here now today role roles job jobs day-to-day typical company team field
+    industry life things you've you'd yourself
+""".split())
+#: Words after which an ask names what it is about ("about", "how you…", "to discuss").
+_TOPIC_MARKERS = frozenset(
+    {"about", "regarding", "around", "discuss", "how", "what", "why", "whether"})
+
+
+def _names_topic(ctx: Context, start: int, end: int) -> bool:
+    """Does `norm[start:end]` say what the conversation would be about: a topic marker and,
+    within five words, one beyond the ask's and the generic vocabulary ("about how you moved
+    into PM", not "about your experience")?"""
+    words = WORD_RE.findall(ctx.norm, start, end)
+    return any(
+        w not in _ASK_WORDS and w not in _VAGUE_WORDS and (len(w) >= 3 or w.isdigit())
+        for i, marker in enumerate(words) if marker in _TOPIC_MARKERS
+        for w in words[i + 1 : i + 6]
+    )
+
+
+def _open_ended(ctx: Context, span: tuple[int, int]) -> bool:
+    """A call, a chat or a coffee with no bound (no minutes, no question count) and no topic:
+    the lesson's "open-ended call with no time limit". "Quick" is no limit, and "to learn
+    more about your experience" is no topic: the stranger is asked for open time."""
+    sent = _sentence_of(ctx, span[0])
+    start, end = (sent.start, sent.end) if sent else span
+
+    def inside(pattern: re.Pattern[str]) -> bool:
+        return any(start <= s < end for s, _ in ctx.all(pattern))
+
+    return (inside(P.CONVERSATION) and not inside(P.ASK_BOUND)
+            and not _names_topic(ctx, start, end))
+
+
 def ask_small(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first_rewardable(P.SMALL_ASK)
+    span = next((s for s in ctx.rewardable(P.SMALL_ASK) if not _open_ended(ctx, s)), None)
     if span and not _job_asks(ctx):
         span = _phrase(ctx, span)
         yield _f("ask.small", "good", span,
@@ -289,10 +334,19 @@ def ask_too_big(ctx: Context) -> Iterable[Finding]:
 
 
 def ask_vague(ctx: Context) -> Iterable[Finding]:
-    if ctx.first(P.SMALL_ASK) or _job_asks(ctx):
+    asks = ctx.all(P.SMALL_ASK)
+    if _job_asks(ctx) or any(not _open_ended(ctx, s) for s in asks):
         return
     if ctx.channel == "linkedin_note" and ctx.first(P.CONNECT_ASK):
         return  # a note's ask is the connection itself
+    if asks:
+        span = _clause(ctx, asks[0], limit=100)
+        yield _f("ask.vague", "warning", span,
+                 f"“{_quote(ctx, span)}” is an open-ended call: no time limit and no topic, so"
+                 " it asks a stranger for open time.",
+                 "Bound it and name it: “Could I ask you two questions about your move into"
+                 " PM?” or “15 minutes on how you chose your first team?”")
+        return
     span = ctx.first(P.VAGUE_ASK)
     if span:
         yield _f("ask.vague", "warning", span,
@@ -418,13 +472,30 @@ def _is_specific(ctx: Context, span: tuple[int, int]) -> bool:
     return False
 
 
+def _is_career(ctx: Context, span: tuple[int, int]) -> bool:
+    """Is this reference to their career (a role, an employer, a move: `patterns.CAREER`)
+    rather than to something they published, said or made?"""
+    return any(s < span[1] and span[0] < e for s, e in ctx.all(P.CAREER))
+
+
 def research_specific(ctx: Context) -> Iterable[Finding]:
+    """One finding for the strongest reference: to their work (a post, a talk, a project), else
+    to their career (a role or a move, which anyone can read off a profile), else a generic
+    one. The lesson's middling example stops at the career: "the research is shallow (a job
+    title anyone can see)"; its strong one cites a post."""
     specific, generic = ctx.research
-    if specific:
-        yield _at_phrase(ctx, "research.specific", "good", specific[0],
-                         "Points at something specific about them: “{quote}”.",
+    work = [s for s in specific if not _is_career(ctx, s)]
+    if work:
+        yield _at_phrase(ctx, "research.specific", "good", work[0],
+                         "Points at something specific they published, said or made: “{quote}”.",
                          "Say in one line what you took from it: that is what makes it"
                          " believable.")
+    elif specific:
+        yield _at_phrase(ctx, "research.career", "good", specific[0],
+                         "Points at their career: “{quote}”. A role or a move is on their"
+                         " profile for anyone to see, so it shows a little research, not much.",
+                         "Go one step further: a post, talk or project of theirs and the one"
+                         " thing you took from it shows you read their work.")
     elif generic:
         yield _at_phrase(ctx, "research.generic", "tip", generic[0],
                          "“{quote}” mentions their work but not which piece or what was in it:"
