@@ -128,11 +128,13 @@ ASK_BOUND = family(
     _QUESTIONS,
     r"\b(?:quick|brief|short)\s+questions?\b",
     r"\b(?:could|can|may) i ask\b",
+    needles=("min", "hour", "question", "ask"),
 )
 
 # A conversation asked for: a call, a chat, a coffee, a meeting.
 CONVERSATION = family(
-    r"\b(?:(?:phone |video |zoom )?call|chat|conversation|coffee|meeting|meet|talk|catch up|zoom|informational? interview)s?\b",
+    r"\b(?:call|chat|conversation|coffee|meeting|meet|talk|catch up|zoom|informational? interview)s?\b",
+    needles=("call", "chat", "conversation", "coffee", "meet", "talk", "catch up", "zoom", "interview"),
 )
 
 # Asking a stranger for a job, a referral, a CV read or open-ended mentoring: too big.

@@ -20,7 +20,7 @@ Each rule takes the `Context` of one draft and returns its findings. Rule ids ar
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -130,6 +130,32 @@ class Context:
         for span in self.rewardable(P.RESEARCH):
             (specific if _is_specific(self, span) else generic).append(span)
         return specific, generic
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [x.start for x in self.sentences]
+
+    def sentence_index(self, pos: int) -> int:
+        """The index of the sentence holding `pos`, or -1 (between sentences)."""
+        i = bisect_right(self._sentence_starts, pos) - 1
+        return i if i >= 0 and pos < self.sentences[i].end else -1
+
+    @cached_property
+    def open_ended(self) -> frozenset[int]:
+        """The sentences (by index) that ask for a call or a chat with no bound and no topic
+        (`_open_ended`): found once per draft, from one scan of each family."""
+        talk = {self.sentence_index(s) for s, _ in self.all(P.CONVERSATION)}
+        bounded = {self.sentence_index(s) for s, _ in self.all(P.ASK_BOUND)}
+        return frozenset(
+            i for i in talk - bounded
+            if i >= 0 and not _names_topic(self, self.sentences[i].start, self.sentences[i].end))
+
+    def overlaps(self, pattern: re.Pattern[str], span: tuple[int, int]) -> bool:
+        """Does a match of `pattern` overlap `span`? (A family's matches do not overlap each
+        other, so only the last one starting before the span's end can.)"""
+        found = self.all(pattern)
+        i = bisect_left(found, (span[1],))
+        return i > 0 and found[i - 1][1] > span[0]
 
     def is_unrewardable(self, start: int, end: int) -> bool:
         return any(start < e and s < end for s, e in self.unrewardable)
@@ -283,17 +309,11 @@ def _names_topic(ctx: Context, start: int, end: int) -> bool:
 
 
 def _open_ended(ctx: Context, span: tuple[int, int]) -> bool:
-    """A call, a chat or a coffee with no bound (no minutes, no question count) and no topic:
-    the lesson's "open-ended call with no time limit". "Quick" is no limit, and "to learn
-    more about your experience" is no topic: the stranger is asked for open time."""
-    sent = _sentence_of(ctx, span[0])
-    start, end = (sent.start, sent.end) if sent else span
-
-    def inside(pattern: re.Pattern[str]) -> bool:
-        return any(start <= s < end for s, _ in ctx.all(pattern))
-
-    return (inside(P.CONVERSATION) and not inside(P.ASK_BOUND)
-            and not _names_topic(ctx, start, end))
+    """Is the ask at `span` in a sentence asking for a call, a chat or a coffee with no bound
+    (no minutes, no question count) and no topic? That is the lesson's "open-ended call with
+    no time limit": "quick" is no limit, and "to learn more about your experience" is no
+    topic, so the stranger is asked for open time."""
+    return ctx.sentence_index(span[0]) in ctx.open_ended
 
 
 def ask_small(ctx: Context) -> Iterable[Finding]:
@@ -475,7 +495,7 @@ def _is_specific(ctx: Context, span: tuple[int, int]) -> bool:
 def _is_career(ctx: Context, span: tuple[int, int]) -> bool:
     """Is this reference to their career (a role, an employer, a move: `patterns.CAREER`)
     rather than to something they published, said or made?"""
-    return any(s < span[1] and span[0] < e for s, e in ctx.all(P.CAREER))
+    return ctx.overlaps(P.CAREER, span)
 
 
 def research_specific(ctx: Context) -> Iterable[Finding]:
