@@ -281,7 +281,7 @@ def _job_search(ctx: Context) -> list[tuple[int, int]]:
 #: What an open-ended ask is made of besides its topic: the words of asking for a conversation
 #: ("would you be open to a quick call sometime so I can learn more…") and of its generic
 #: purposes ("what you do", "your role"); with `_VAGUE_WORDS` ("your experience", "your work").
-_ASK_WORDS = frozenset("""
+_ASK_TEXT = """
     call calls chat chats conversation conversations coffee coffees meeting meetings meet talk
     catch up quick brief short phone video virtual zoom sometime sometimes soon time free
     convenient available open willing would could can may might will be mind learn hear know
@@ -290,7 +290,8 @@ _ASK_WORDS = frozenset("""
     please like want hope hoping chance opportunity do does doing done what how why whether
     where got there here now today role roles job jobs day-to-day typical company team field
     industry life things you've you'd yourself
-""".split())
+"""
+_ASK_WORDS = frozenset(_ASK_TEXT.split())
 #: Words after which an ask names what it is about ("about", "how you…", "to discuss").
 _TOPIC_MARKERS = frozenset(
     {"about", "regarding", "around", "discuss", "how", "what", "why", "whether"})
