@@ -361,9 +361,9 @@ def ask_vague(ctx: Context) -> Iterable[Finding]:
     if ctx.channel == "linkedin_note" and ctx.first(P.CONNECT_ASK):
         return  # a note's ask is the connection itself
     if asks:
-        span = _clause(ctx, asks[0], limit=100)
-        yield _f("ask.vague", "warning", span,
-                 f"“{_quote(ctx, span)}” is an open-ended call: no time limit and no topic, so"
+        call = _clause(ctx, asks[0], limit=100)
+        yield _f("ask.vague", "warning", call,
+                 f"“{_quote(ctx, call)}” is an open-ended call: no time limit and no topic, so"
                  " it asks a stranger for open time.",
                  "Bound it and name it: “Could I ask you two questions about your move into"
                  " PM?” or “15 minutes on how you chose your first team?”")
