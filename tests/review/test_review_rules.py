@@ -17,6 +17,10 @@ LONG_EMAIL = (
     + "Would you be open to a 15-minute call?\n\nBest,\nSam"
 )
 
+#: The opening of the open-ended-call cases (round 7): research done, only the ask differs.
+PRICING = "Hi Tom, I read your post on pricing pages."
+MESSAGE: dict[str, object] = {"channel": "linkedin_message"}
+
 # (rule, severity, fires-on, quiet-on, review kwargs)
 CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("ask.small", "good", GOOD_NOTE, "Hi Priya, I read your post on onboarding metrics.", {}),
@@ -69,19 +73,14 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     # An open-ended call (no time limit, no topic) is not a small ask: the lesson's middling
     # example. "Quick" sets no limit; minutes, a question count or a topic do.
     ("ask.vague", "warning",
-     "Hi Tom, I read your post on pricing pages. Would you be open to a quick call sometime so"
-     " I can learn more about your experience?",
-     "Hi Tom, I read your post on pricing pages. Would you be open to a 15-minute call so I can"
-     " learn more about your experience?", {"channel": "linkedin_message"}),
-    ("ask.vague", "warning",
-     "Hi Tom, I read your post on pricing pages. Could we have a quick chat sometime?",
-     "Hi Tom, I read your post on pricing pages. Could we have a quick chat about how you"
-     " tested them?", {"channel": "linkedin_message"}),
-    ("ask.small", "good",
-     "Hi Tom, I read your post on pricing pages. Would you be open to a quick call about how"
-     " you tested them?",
-     "Hi Tom, I read your post on pricing pages. Would you be open to a quick call sometime to"
-     " hear about your journey?", {"channel": "linkedin_message"}),
+     f"{PRICING} Would you be open to a quick call sometime so I can learn more about your"
+     " experience?",
+     f"{PRICING} Would you be open to a 15-minute call so I can learn more about your"
+     " experience?", MESSAGE),
+    ("ask.vague", "warning", f"{PRICING} Could we have a quick chat sometime?",
+     f"{PRICING} Could we have a quick chat about how you tested them?", MESSAGE),
+    ("ask.small", "good", f"{PRICING} Would you be open to a quick call about how you tested them?",
+     f"{PRICING} Would you be open to a quick call sometime to hear about your journey?", MESSAGE),
     ("research.detail", "good",
      "Hi Dev, how did you get from support into the platform team at Monzo?",
      "Hi Dev, how did you get from support into the platform team?", {}),
