@@ -476,6 +476,14 @@ def found_in(pattern: re.Pattern[str], text: str) -> bool:
     return next(spans(pattern, text), None) is not None
 
 
+def spans_in(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """`spans`, skipped when none of the family's needles occurs in `text`."""
+    needles = NEEDLES.get(id(pattern))
+    if needles and not any(n in text for n in needles):
+        return []
+    return list(spans(pattern, text))
+
+
 def spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
     """Non-empty match spans, as `finditer` of the family as written would give them."""
     for start, end, _ in kinds(pattern, text):

@@ -59,11 +59,7 @@ class Context:
         key = id(pattern)  # not the pattern: hashing a compiled pattern hashes all its code
         found = self._cache.get(key)
         if found is None:
-            needles = P.NEEDLES.get(key)
-            if needles and not any(n in self.norm for n in needles):
-                found = self._cache[key] = []
-            else:
-                found = self._cache[key] = list(P.spans(pattern, self.norm))
+            found = self._cache[key] = P.spans_in(pattern, self.norm)
         return found
 
     def first(self, pattern: re.Pattern[str]) -> tuple[int, int] | None:
@@ -140,22 +136,36 @@ class Context:
         i = bisect_right(self._sentence_starts, pos) - 1
         return i if i >= 0 and pos < self.sentences[i].end else -1
 
-    @cached_property
-    def open_ended(self) -> frozenset[int]:
-        """The sentences (by index) that ask for a call or a chat with no bound and no topic
-        (`_open_ended`): found once per draft, from one scan of each family."""
-        talk = {self.sentence_index(s) for s, _ in self.all(P.CONVERSATION)}
-        bounded = {self.sentence_index(s) for s, _ in self.all(P.ASK_BOUND)}
-        return frozenset(
-            i for i in talk - bounded
-            if i >= 0 and not _names_topic(self, self.sentences[i].start, self.sentences[i].end))
+    def in_sentence(self, pattern: re.Pattern[str], i: int) -> list[tuple[int, int]]:
+        """The matches of `pattern` in sentence `i` (offsets into the draft), each sentence
+        scanned once: for the families only a few sentences need (the one with the ask, the
+        ones with a reference to their work), cheaper than a scan of the whole draft."""
+        key = (id(pattern), i)
+        found = self._sentence_cache.get(key)
+        if found is None:
+            x = self.sentences[i]
+            inside = P.spans_in(pattern, self.norm[x.start : x.end])
+            found = self._sentence_cache[key] = [(x.start + a, x.start + b) for a, b in inside]
+        return found
 
-    def overlaps(self, pattern: re.Pattern[str], span: tuple[int, int]) -> bool:
-        """Does a match of `pattern` overlap `span`? (A family's matches do not overlap each
-        other, so only the last one starting before the span's end can.)"""
-        found = self.all(pattern)
-        i = bisect_left(found, (span[1],))
-        return i > 0 and found[i - 1][1] > span[0]
+    @cached_property
+    def _sentence_cache(self) -> dict[tuple[int, int], list[tuple[int, int]]]:
+        return {}
+
+    @cached_property
+    def _open_ended(self) -> dict[int, bool]:
+        return {}
+
+    def is_open_ended(self, i: int) -> bool:
+        """Does sentence `i` ask for a call or a chat with no bound and no topic
+        (`_open_ended`)?"""
+        found = self._open_ended.get(i)
+        if found is None:
+            x = self.sentences[i]
+            found = self._open_ended[i] = bool(
+                self.in_sentence(P.CONVERSATION, i) and not self.in_sentence(P.ASK_BOUND, i)
+                and not _names_topic(self, x.start, x.end))
+        return found
 
     def is_unrewardable(self, start: int, end: int) -> bool:
         return any(start < e and s < end for s, e in self.unrewardable)
@@ -314,7 +324,8 @@ def _open_ended(ctx: Context, span: tuple[int, int]) -> bool:
     (no minutes, no question count) and no topic? That is the lesson's "open-ended call with
     no time limit": "quick" is no limit, and "to learn more about your experience" is no
     topic, so the stranger is asked for open time."""
-    return ctx.sentence_index(span[0]) in ctx.open_ended
+    i = ctx.sentence_index(span[0])
+    return i >= 0 and ctx.is_open_ended(i)
 
 
 def ask_small(ctx: Context) -> Iterable[Finding]:
@@ -496,7 +507,14 @@ def _is_specific(ctx: Context, span: tuple[int, int]) -> bool:
 def _is_career(ctx: Context, span: tuple[int, int]) -> bool:
     """Is this reference to their career (a role, an employer, a move: `patterns.CAREER`)
     rather than to something they published, said or made?"""
-    return ctx.overlaps(P.CAREER, span)
+    i = ctx.sentence_index(span[0])
+    if i < 0:
+        return False
+    # A family's matches do not overlap each other: only the last one that starts before the
+    # span's end can reach into it.
+    found = ctx.in_sentence(P.CAREER, i)
+    j = bisect_left(found, (span[1],))
+    return j > 0 and found[j - 1][1] > span[0]
 
 
 def research_specific(ctx: Context) -> Iterable[Finding]:
