@@ -30,6 +30,7 @@ import secrets
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
@@ -61,6 +62,7 @@ from bot.followups import (
     snoozed_until,
     window_end,
 )
+from bot.group_commit import GroupCommit
 from bot.review import Review
 from bot.scheduler import Scheduler
 from bot.services.ports import Refused
@@ -76,7 +78,12 @@ SWEEP_EVERY = timedelta(hours=1)  # shorter than SLICE: every reminder is loaded
 STUCK_AFTER = timedelta(minutes=10)  # a claim older than this, not in flight here, was cut short
 MAX_TRIES = 5  # failed sends of one delivery before giving up (retried at each sweep)
 PAGE = 500  # rows read per query while sweeping
-CONCURRENT_SENDS = 4  # Discord's rate limits decide the pace anyway
+PAGES_UNDER_WAY = 2  # due pages being delivered at once
+# Reminders in flight at once (each its floor, send and mark), whatever their number due:
+# enough to hide Discord's round trips and retries, few enough for its rate limits (each
+# delivery is two or three requests one after another; the port paces them, discord.py
+# keeps each route's bucket and waits out 429s).
+CONCURRENT_DELIVERIES = 8
 
 
 class DmClosed(Refused):
@@ -170,8 +177,14 @@ class FollowupsService:
         self._review, self._settings = review, settings
         self.port = port
         self._jobs: dict[int, tuple[int, int]] = {}  # reminder id -> (member, outreach)
-        self._inflight: set[int] = set()  # reminders this process is delivering right now
-        self._sends = asyncio.Semaphore(CONCURRENT_SENDS)
+        self._inflight: set[int] = set()  # reminders this process has claimed right now
+        self._slots = asyncio.Semaphore(CONCURRENT_DELIVERIES)
+        # Deliveries holding a slot: reminder id -> (member, done when it ends), for
+        # /forget-me.
+        self._sending: dict[int, tuple[int, asyncio.Future[None]]] = {}
+        self._floors = GroupCommit(partial(followups_store.set_floors, db),
+                                   name="followup-floors")
+        self._marks = GroupCommit(self._mark_sent, name="followup-marks")
         self._claims = 0  # numbers each claim, so it reads back exactly the rows it won
         self._tasks: set[asyncio.Task[None]] = set()
         self._started_at: datetime | None = None
@@ -214,18 +227,32 @@ class FollowupsService:
         await self._recover(claimed_before=now - STUCK_AFTER)
         horizon = now + SLICE
         cursor = (-(2**62), 0)
-        while page := await followups_store.due_page(self._db, to_ms(horizon), cursor, PAGE):
-            cursor = (page[-1].due_at, page[-1].id)
-            due_now = []
-            for row in page:
-                at = self._deliver_at(row, now)
-                if at is not None and at <= now:
-                    due_now.append(row.id)
-                elif at is not None and at <= horizon and row.id not in self._jobs:
-                    self._schedule(row.id, row.user_id, row.outreach_id, at)
-            # A page at a time: a backlog of thousands never sits in memory at once.
-            if due_now:
-                await self._deliver(due_now)
+        # A page at a time, two at most under way: a backlog of thousands never sits in
+        # memory at once, and one slow delivery (Discord retrying it) never holds up the
+        # page after its own.
+        pages: set[asyncio.Task[None]] = set()
+        try:
+            while page := await followups_store.due_page(self._db, to_ms(horizon), cursor,
+                                                         PAGE):
+                cursor = (page[-1].due_at, page[-1].id)
+                due_now = []
+                for row in page:
+                    at = self._deliver_at(row, now)
+                    if at is not None and at <= now:
+                        due_now.append(row.id)
+                    elif at is not None and at <= horizon and row.id not in self._jobs:
+                        self._schedule(row.id, row.user_id, row.outreach_id, at)
+                if due_now:
+                    pages.add(asyncio.create_task(self._deliver(due_now),
+                                                  name="cohortbot:followup-page"))
+                while len(pages) >= PAGES_UNDER_WAY:
+                    done, pages = await asyncio.wait(pages, return_when=asyncio.FIRST_COMPLETED)
+                    for task in done:
+                        task.result()  # a claim that failed fails the sweep, as before
+            await asyncio.gather(*pages)
+        finally:
+            for task in pages:  # the sweep cancelled (the bot stopping): its pages with it
+                task.cancel()
 
     def _deliver_at(self, row: Reminder, now: datetime) -> datetime | None:
         """When a pending reminder goes out: at its time, or, if that has passed (the bot was
@@ -270,9 +297,12 @@ class FollowupsService:
         await self._deliver([followup_id])
 
     async def _deliver(self, followup_ids: list[int]) -> None:
-        """Deliver the reminders among these that this call wins (see the module docstring).
-        The database steps are taken for all of them at once: a backlog of thousands after a
-        downtime costs a few transactions per page, not a few per reminder."""
+        """Deliver the reminders among these that this call wins (see the module docstring),
+        up to CONCURRENT_DELIVERIES at a time across every call. The claim is one
+        transaction for them all; each floor and each mark shares a commit with those
+        written at the same moment, so a backlog of thousands costs a few transactions per
+        batch in flight, not a few per reminder, and no reminder waits for another's Discord
+        round trips."""
         now = self._now()
         self._claims += 1
         rows = await followups_store.claim(self._db, followup_ids, to_ms(now),
@@ -281,29 +311,50 @@ class FollowupsService:
         # claimed by another process.
         self._inflight.update(r.id for r in rows)
         try:
-            floors = {}
+            ready = []
             for row in rows:
                 end = window_end(from_ms(row.outreach_sent_at))
                 if now > end or row.outreach_status not in OPEN:
                     await followups_store.close_sending(
                         self._db, row.id,
                         ReminderStatus.EXPIRED if now > end else ReminderStatus.CANCELLED)
-                    continue
-                floor = await self._floor(row)
-                if floor is not None:
-                    floors[row.id] = floor
-            if not floors:
-                return
-            await followups_store.set_floors(self._db, floors)
-            ready = [r for r in rows if r.id in floors]
-            sent = await asyncio.gather(*(self._send(r, floors[r.id], now) for r in ready))
-            delivered = {r.id: message_id for r, message_id in zip(ready, sent, strict=True)
-                         if message_id is not None}
-            if delivered:
-                await followups_store.mark_sent(self._db, delivered, to_ms(self._now()))
-                log.info("delivered %d reminder(s)", len(delivered))
+                else:
+                    ready.append(row)
+            done = await asyncio.gather(*(self._deliver_one(r, now) for r in ready),
+                                        return_exceptions=True)
+            for row, result in zip(ready, done, strict=True):
+                if isinstance(result, BaseException):
+                    # Left `sending`: a later sweep recovers it as it would after a crash.
+                    log.error("reminder %d: its delivery failed", row.id, exc_info=result)
+            if delivered := sum(result is True for result in done):
+                log.info("delivered %d reminder(s)", delivered)
         finally:
             self._inflight.difference_update(r.id for r in rows)
+
+    async def _deliver_one(self, row: Reminder, now: datetime) -> bool:
+        """Floor, send, mark, in one of the delivery slots (waiting for one first, in turn:
+        asyncio's semaphore is first come, first served). True when it went out."""
+        async with self._slots:
+            finished = asyncio.get_running_loop().create_future()
+            self._sending[row.id] = (row.user_id, finished)
+            try:
+                floor = await self._floor(row)
+                # The floor is committed before the send starts: a crash after this point
+                # is recovered from the DM's history, one before it by sending again.
+                if floor is None or not await self._floors.put(row.id, floor):
+                    return False  # unreadable, closed meanwhile, or forgotten: not sent
+                message_id = await self._send(row, floor, now)
+                if message_id is None:
+                    return False
+                await self._marks.put(row.id, message_id)
+                return True
+            finally:
+                del self._sending[row.id]
+                finished.set_result(None)
+
+    async def _mark_sent(self, sent: dict[int, int]) -> set[int]:
+        await followups_store.mark_sent(self._db, sent, to_ms(self._now()))
+        return set(sent)
 
     async def _floor(self, row: Reminder) -> int | None:
         """The DM's newest message id before the send; None if the DM cannot be read."""
@@ -318,17 +369,16 @@ class FollowupsService:
 
     async def _send(self, row: Reminder, floor: int, now: datetime) -> int | None:
         """The delivered message's id, or None when it did not (surely) go out."""
-        async with self._sends:
-            try:
-                return await self.port.send(row.user_id, self._message(row, now))
-            except DmClosed:
-                await self._undeliverable(row)
-            except Exception:
-                # Discord may have taken the message before the error (a timeout, a 5xx
-                # after the write): its history says whether it went out.
-                log.warning("reminder %d: the send failed; checking the DM", row.id,
-                            exc_info=True)
-                await self._settle(row, floor, failed=True)
+        try:
+            return await self.port.send(row.user_id, self._message(row, now))
+        except DmClosed:
+            await self._undeliverable(row)
+        except Exception:
+            # Discord may have taken the message before the error (a timeout, a 5xx after
+            # the write): its history says whether it went out.
+            log.warning("reminder %d: the send failed; checking the DM", row.id,
+                        exc_info=True)
+            await self._settle(row, floor, failed=True)
         return None
 
     async def _settle(self, row: Reminder, floor: int, *, failed: bool) -> None:
@@ -364,15 +414,26 @@ class FollowupsService:
             await followups_store.release(self._db, row.id, failed=True)  # the next sweep retries
 
     async def _recover(self, claimed_before: datetime) -> None:
-        """Claims older than `claimed_before` that no delivery here is working on."""
-        for row in await followups_store.sending(self._db, to_ms(claimed_before)):
-            if row.id in self._inflight:
-                continue
-            if row.history_floor is None:
-                # Cut short before the send started: nothing went out.
-                await followups_store.release(self._db, row.id, failed=False)
-            else:
-                await self._settle(row, row.history_floor, failed=False)
+        """Claims older than `claimed_before` that no delivery here is working on: a
+        process killed mid-batch leaves every row it had claimed."""
+        stale = [row for row in await followups_store.sending(self._db, to_ms(claimed_before))
+                 if row.id not in self._inflight]
+        # Cut short before the send started: nothing went out.
+        if unsent := [row.id for row in stale if row.history_floor is None]:
+            await followups_store.unclaim(self._db, unsent)
+        # In flight when it was cut short (at most CONCURRENT_DELIVERIES of them): the DM's
+        # history says whether it went out.
+        floors = {row.id: row.history_floor for row in stale if row.history_floor is not None}
+        self._inflight.update(floors)
+        try:
+            await asyncio.gather(*(self._recover_one(row, floors[row.id]) for row in stale
+                                   if row.id in floors))
+        finally:
+            self._inflight.difference_update(floors)
+
+    async def _recover_one(self, row: Reminder, floor: int) -> None:
+        async with self._slots:
+            await self._settle(row, floor, failed=False)
 
     def _message(self, row: Reminder, now: datetime,
                  undelivered: ReminderStatus | None = None) -> ReminderMessage:
@@ -674,11 +735,17 @@ class FollowupsService:
             self._plan(row.id, row.user_id, row.outreach_id, due)
         return due
 
-    def forget_member(self, user_id: int) -> None:
-        """Drop the member's jobs from memory (their rows were deleted by /forget-me)."""
+    async def forget_member(self, user_id: int) -> None:
+        """Their rows were deleted by /forget-me: drop their jobs from memory, and return
+        once no reminder to them is on its way. A delivery waiting for a slot, or reading
+        the DM, finds its row gone when it writes the floor and sends nothing; one whose
+        floor was written before the rows went is waited for, so the bot's messages in
+        their DM can be deleted after it."""
         for followup_id, (owner, _) in list(self._jobs.items()):
             if owner == user_id:
                 self._unschedule(followup_id)
+        if sending := [done for owner, done in self._sending.values() if owner == user_id]:
+            await asyncio.wait(sending)
 
     async def _adopt_unkeyed(self) -> None:
         """Outreach logged before recipients were keyed gets its keys, once."""
