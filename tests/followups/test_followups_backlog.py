@@ -88,6 +88,11 @@ async def until(port: HeldPort, done: Callable[[], bool]) -> None:
             await port.changed.wait()
 
 
+async def finished(start: asyncio.Task[None]) -> None:
+    async with asyncio.timeout(HANG_GUARD):
+        await start
+
+
 async def backlog(world: World, members: list[int]) -> list[int]:
     """One overdue reminder per entry of `members` (the same member may come twice), due in
     that order, their windows open; written before the bot starts, as a downtime leaves
@@ -132,7 +137,7 @@ async def test_a_backlog_goes_out_several_at_a_time_never_more_than_the_bound(
     for left in range(len(ids), 0, -1):  # let one send through at a time
         await until(port, lambda left=left: port.in_flight == min(CONCURRENT_DELIVERIES, left))
         port.gate.release()
-    await start
+    await finished(start)
     assert port.most == CONCURRENT_DELIVERIES
     assert world.discord.total() == len(ids) - 1 and world.discord.sent(closed) == []
     assert await statuses(bot, ids) == [ReminderStatus.SENT] * (len(ids) - 1) + [
@@ -156,7 +161,7 @@ async def test_a_delivery_discord_never_answers_holds_up_no_other(
     await until(port, lambda: world.discord.total() == len(ids) - 1)
     assert world.discord.sent(stuck) == []
     port.gate.release()
-    await start
+    await finished(start)
     assert await statuses(bot, ids) == [ReminderStatus.SENT] * len(ids)
     assert [len(world.discord.sent(user)) for user in range(1, 13)] == [1] * 12
 
@@ -175,7 +180,7 @@ async def test_killed_with_deliveries_in_flight_each_arrives_exactly_once(
     taken = {user: world.discord.inbox[user][0][0] for user in (3, 4)}
     start.cancel()  # kill -9: whatever was in flight stops where it is
     with pytest.raises(asyncio.CancelledError):
-        await start
+        await finished(start)
     assert set(await statuses(bot, ids)) == {ReminderStatus.SENDING}
     bot = await world.restart(bot)
     assert [len(world.discord.sent(user)) for user in range(1, 13)] == [1] * 12
@@ -203,9 +208,10 @@ async def test_forget_me_while_a_reminder_is_on_its_way(
     # reminder on its way has arrived (or failed).
     assert not forgetting.done()
     port.gate.release()
-    await forgetting
+    async with asyncio.timeout(HANG_GUARD):
+        await forgetting
     assert len(world.discord.sent(1)) == 1
-    await start
+    await finished(start)
     assert len(world.discord.sent(1)) == 1  # the second one never went: its row was gone
     assert len(world.discord.sent(2)) == 1
     assert await statuses(bot, ids) == [None, ReminderStatus.SENT, None]
@@ -224,7 +230,7 @@ async def test_an_outreach_decided_while_its_reminder_waited_gets_none(
     await bot.service.mark_replied(2, "Person 1")
     await bot.service.log_attempt(user_id=3, recipient="Person 2", channel="email")
     port.gate.release()
-    await start
+    await finished(start)
     assert world.discord.sent(2) == [] and world.discord.sent(3) == []
     assert await statuses(bot, ids) == [ReminderStatus.SENT, ReminderStatus.CANCELLED,
                                         ReminderStatus.CANCELLED]
