@@ -386,8 +386,8 @@ async def set_floors(db: Database, floors: dict[int, int]) -> set[int]:
     async with db.transaction() as tx:
         await tx.executemany(
             "UPDATE followups SET history_floor = ? WHERE id = ? AND status = 'sending'"
-            " AND outreach_id IN (SELECT id FROM outreaches WHERE status IN"
-            f" ({_marks(open_states)}))",
+            " AND EXISTS (SELECT 1 FROM outreaches o WHERE o.id = followups.outreach_id"
+            f" AND o.status IN ({_marks(open_states)}))",
             [(floor, followup_id, *open_states) for followup_id, floor in floors.items()],
         )
         # The claim cleared every floor: a row with one now is a row written here.

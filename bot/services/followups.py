@@ -79,12 +79,14 @@ STUCK_AFTER = timedelta(minutes=10)  # a claim older than this, not in flight he
 MAX_TRIES = 5  # failed sends of one delivery before giving up (retried at each sweep)
 PAGE = 500  # rows read per query while sweeping
 PAGES_UNDER_WAY = 2  # due pages being delivered at once
-# Reminders in flight at once (each its floor, send and mark), whatever their number due:
-# enough to hide Discord's round trips and retries, few enough for its rate limits (each
-# delivery is two or three requests one after another; the port paces them, discord.py
-# keeps each route's bucket and waits out 429s).
-CONCURRENT_DELIVERIES = 8
-
+# Discord requests made for reminders at once (floor reads, sends, history checks): enough
+# to hide Discord's round trips and retries, few enough for its rate limits (discord.py keeps
+# each route's bucket and waits out 429s).
+CONCURRENT_REQUESTS = 8
+# Deliveries between their floor read and their mark at once: their floors and marks share
+# commits (a backlog costs a few transactions per this many reminders, not a few each), and
+# a process killed mid-backlog leaves at most this many to look up in the DMs' history.
+IN_FLIGHT = 64
 
 class DmClosed(Refused):
     """The member does not accept DMs from the bot (Discord error 50007): never retried."""
@@ -178,10 +180,11 @@ class FollowupsService:
         self.port = port
         self._jobs: dict[int, tuple[int, int]] = {}  # reminder id -> (member, outreach)
         self._inflight: set[int] = set()  # reminders this process has claimed right now
-        self._slots = asyncio.Semaphore(CONCURRENT_DELIVERIES)
-        # Deliveries holding a slot: reminder id -> (member, done when it ends), for
-        # /forget-me.
+        self._requests = asyncio.Semaphore(CONCURRENT_REQUESTS)
+        self._in_flight = asyncio.Semaphore(IN_FLIGHT)
+        # Deliveries in flight: reminder id -> (member, done when it ends), for /forget-me.
         self._sending: dict[int, tuple[int, asyncio.Future[None]]] = {}
+        self._forgetting: set[int] = set()  # members whose /forget-me waits on deliveries
         self._floors = GroupCommit(partial(followups_store.set_floors, db),
                                    name="followup-floors")
         self._marks = GroupCommit(self._mark_sent, name="followup-marks")
@@ -298,11 +301,9 @@ class FollowupsService:
 
     async def _deliver(self, followup_ids: list[int]) -> None:
         """Deliver the reminders among these that this call wins (see the module docstring),
-        up to CONCURRENT_DELIVERIES at a time across every call. The claim is one
-        transaction for them all; each floor and each mark shares a commit with those
-        written at the same moment, so a backlog of thousands costs a few transactions per
-        batch in flight, not a few per reminder, and no reminder waits for another's Discord
-        round trips."""
+        IN_FLIGHT at a time across every call. The claim is one transaction for them all;
+        each floor and each mark shares a commit with those written at the same moment, and
+        no reminder waits for another's Discord round trips."""
         now = self._now()
         self._claims += 1
         rows = await followups_store.claim(self._db, followup_ids, to_ms(now),
@@ -332,18 +333,23 @@ class FollowupsService:
             self._inflight.difference_update(r.id for r in rows)
 
     async def _deliver_one(self, row: Reminder, now: datetime) -> bool:
-        """Floor, send, mark, in one of the delivery slots (waiting for one first, in turn:
-        asyncio's semaphore is first come, first served). True when it went out."""
-        async with self._slots:
+        """Floor, send, mark, once IN_FLIGHT has room (each waits its turn: asyncio's
+        semaphores are first come, first served), each request to Discord in one of the
+        CONCURRENT_REQUESTS. True when it went out."""
+        async with self._in_flight:
             finished = asyncio.get_running_loop().create_future()
             self._sending[row.id] = (row.user_id, finished)
             try:
-                floor = await self._floor(row)
+                async with self._requests:
+                    floor = await self._floor(row)
                 # The floor is committed before the send starts: a crash after this point
                 # is recovered from the DM's history, one before it by sending again.
                 if floor is None or not await self._floors.put(row.id, floor):
                     return False  # unreadable, closed meanwhile, or forgotten: not sent
-                message_id = await self._send(row, floor, now)
+                async with self._requests:
+                    if row.user_id in self._forgetting:
+                        return False  # /forget-me began while it waited for its turn
+                    message_id = await self._send(row, floor, now)
                 if message_id is None:
                     return False
                 await self._marks.put(row.id, message_id)
@@ -421,8 +427,8 @@ class FollowupsService:
         # Cut short before the send started: nothing went out.
         if unsent := [row.id for row in stale if row.history_floor is None]:
             await followups_store.unclaim(self._db, unsent)
-        # In flight when it was cut short (at most CONCURRENT_DELIVERIES of them): the DM's
-        # history says whether it went out.
+        # In flight when it was cut short (at most IN_FLIGHT of them): the DM's history says
+        # whether it went out.
         floors = {row.id: row.history_floor for row in stale if row.history_floor is not None}
         self._inflight.update(floors)
         try:
@@ -432,7 +438,7 @@ class FollowupsService:
             self._inflight.difference_update(floors)
 
     async def _recover_one(self, row: Reminder, floor: int) -> None:
-        async with self._slots:
+        async with self._requests:
             await self._settle(row, floor, failed=False)
 
     def _message(self, row: Reminder, now: datetime,
@@ -737,15 +743,18 @@ class FollowupsService:
 
     async def forget_member(self, user_id: int) -> None:
         """Their rows were deleted by /forget-me: drop their jobs from memory, and return
-        once no reminder to them is on its way. A delivery waiting for a slot, or reading
-        the DM, finds its row gone when it writes the floor and sends nothing; one whose
-        floor was written before the rows went is waited for, so the bot's messages in
-        their DM can be deleted after it."""
+        once no reminder to them is on its way. A delivery that has not written its floor
+        finds its row gone then; one past its floor sends nothing from now on; one already
+        sending is waited for, so the bot's messages in their DM can be deleted after it."""
         for followup_id, (owner, _) in list(self._jobs.items()):
             if owner == user_id:
                 self._unschedule(followup_id)
         if sending := [done for owner, done in self._sending.values() if owner == user_id]:
-            await asyncio.wait(sending)
+            self._forgetting.add(user_id)
+            try:
+                await asyncio.wait(sending)
+            finally:
+                self._forgetting.discard(user_id)
 
     async def _adopt_unkeyed(self) -> None:
         """Outreach logged before recipients were keyed gets its keys, once."""

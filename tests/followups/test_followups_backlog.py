@@ -1,5 +1,5 @@
 """A backlog of reminders due at once (the bot was down): delivered several at a time, never
-more than `CONCURRENT_DELIVERIES`, none held up by another's slow delivery, each exactly once
+more than `CONCURRENT_REQUESTS`, none held up by another's slow delivery, each exactly once
 however the process dies with deliveries in flight, and none to a member who asked to be
 forgotten or who decided meanwhile.
 
@@ -21,7 +21,7 @@ import pytest
 from bot.clock import to_ms
 from bot.followups import Recipient, ReminderStatus
 from bot.services import followups as followups_service
-from bot.services.followups import CONCURRENT_DELIVERIES, ReminderMessage
+from bot.services.followups import CONCURRENT_REQUESTS, ReminderMessage
 from storage import Database
 from storage import followups as followups_store
 from storage import privacy as privacy_store
@@ -129,16 +129,16 @@ async def test_a_backlog_goes_out_several_at_a_time_never_more_than_the_bound(
     world: World,
 ) -> None:
     closed = 99  # a member whose DMs are closed: handled as ever, in the same batch
-    members = [*(1 + i % 10 for i in range(3 * CONCURRENT_DELIVERIES)), closed]
+    members = [*(1 + i % 10 for i in range(3 * CONCURRENT_REQUESTS)), closed]
     ids = await backlog(world, members)
     world.discord.closed.add(closed)
     port = HeldPort(world.discord, held=set(members))
     bot, start = await starting(world, port)
     for left in range(len(ids), 0, -1):  # let one send through at a time
-        await until(port, lambda left=left: port.in_flight == min(CONCURRENT_DELIVERIES, left))
+        await until(port, lambda left=left: port.in_flight == min(CONCURRENT_REQUESTS, left))
         port.gate.release()
     await finished(start)
-    assert port.most == CONCURRENT_DELIVERIES
+    assert port.most == CONCURRENT_REQUESTS
     assert world.discord.total() == len(ids) - 1 and world.discord.sent(closed) == []
     assert await statuses(bot, ids) == [ReminderStatus.SENT] * (len(ids) - 1) + [
         ReminderStatus.UNDELIVERABLE]
@@ -152,7 +152,7 @@ async def test_a_delivery_discord_never_answers_holds_up_no_other(
 ) -> None:
     # Small pages and few slots, so the backlog spans pages and the stuck one holds a slot.
     monkeypatch.setattr(followups_service, "PAGE", 3)
-    monkeypatch.setattr(followups_service, "CONCURRENT_DELIVERIES", 2)
+    monkeypatch.setattr(followups_service, "CONCURRENT_REQUESTS", 2)
     stuck = 1  # the first one due
     ids = await backlog(world, list(range(1, 13)))
     port = HeldPort(world.discord, held={stuck})
@@ -169,7 +169,7 @@ async def test_a_delivery_discord_never_answers_holds_up_no_other(
 async def test_killed_with_deliveries_in_flight_each_arrives_exactly_once(
     world: World, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(followups_service, "CONCURRENT_DELIVERIES", 4)
+    monkeypatch.setattr(followups_service, "CONCURRENT_REQUESTS", 4)
     ids = await backlog(world, list(range(1, 13)))
     # The four in flight when the process dies: one reading the DM (no floor yet), one
     # whose message Discord has not taken, two whose messages Discord took unanswered. The
@@ -193,9 +193,9 @@ async def test_killed_with_deliveries_in_flight_each_arrives_exactly_once(
 async def test_forget_me_while_a_reminder_is_on_its_way(
     world: World, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(followups_service, "CONCURRENT_DELIVERIES", 1)
-    # Member 1's first reminder is being sent when they ask to be forgotten; their second
-    # waits for the slot behind member 2's.
+    monkeypatch.setattr(followups_service, "CONCURRENT_REQUESTS", 1)
+    # Member 1's first reminder is being sent when they ask to be forgotten; their second,
+    # its floor read already, waits for its turn to send behind member 2's.
     ids = await backlog(world, [1, 2, 1])
     port = HeldPort(world.discord, held={1})
     bot, start = await starting(world, port)
@@ -220,7 +220,9 @@ async def test_forget_me_while_a_reminder_is_on_its_way(
 async def test_an_outreach_decided_while_its_reminder_waited_gets_none(
     world: World, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(followups_service, "CONCURRENT_DELIVERIES", 1)
+    # One at a time, so the others have not read their DM yet when the members decide.
+    monkeypatch.setattr(followups_service, "CONCURRENT_REQUESTS", 1)
+    monkeypatch.setattr(followups_service, "IN_FLIGHT", 1)
     ids = await backlog(world, [1, 2, 3])
     port = HeldPort(world.discord, held={1})
     bot, start = await starting(world, port)
