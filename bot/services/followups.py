@@ -15,6 +15,10 @@ history after the floor is read for a bot message whose buttons carry this remin
 delivery number (found: mark it sent; not found: send it). Discord's nonce de-duplication only
 lasts minutes, the history does not expire.
 
+A backlog (thousands due at once after a downtime) goes out concurrently: CONCURRENT_REQUESTS
+requests to Discord at a time, IN_FLIGHT deliveries between floor and mark, their floors and
+marks committed in groups (docs/followups.md, "A backlog").
+
 Discord is reached through `FollowupsPort` (implemented in cogs/followups/_port.py), so
 nothing here imports discord. Refusals a member should read are `UserError`s. "I sent it"
 under a review logs its outreach here like `/outreach log`; the review of a follow-up draft
