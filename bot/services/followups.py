@@ -366,7 +366,7 @@ class FollowupsService:
 
     async def _mark_sent(self, sent: dict[int, int]) -> set[int]:
         await followups_store.mark_sent(self._db, sent, to_ms(self._now()))
-        return set(sent)
+        return set(sent)  # all of them, as far as anyone asks: the message went out either way
 
     async def _floor(self, row: Reminder) -> int | None:
         """The DM's newest message id before the send; None if the DM cannot be read."""
