@@ -190,23 +190,33 @@ async def test_an_error_after_discord_took_it_is_checked_in_the_history(world: W
     assert (await reminder_of(bot)).status is ReminderStatus.SENT
 
 
-async def test_discord_failing_is_retried_at_each_sweep_then_given_up(world: World) -> None:
+async def test_discord_failing_is_retried_within_minutes_then_given_up(world: World) -> None:
     bot = await world.start()
     await log(bot)
     bot.port.before_send = discord_error
     await world.clock.set(START + WEEK)
-    await world.clock.advance(timedelta(hours=2))
-    assert bot.port.sends == 3  # at its time, then once per hourly sweep
+    assert bot.port.sends == 1
+    await world.clock.advance(timedelta(seconds=59))
+    assert bot.port.sends == 1
+    await world.clock.advance(timedelta(seconds=1))
+    assert bot.port.sends == 2  # a minute later, not at the next hourly sweep
+    await world.clock.advance(timedelta(minutes=2))
+    assert bot.port.sends == 3  # then two minutes later
     bot.port.before_send = None
-    await world.clock.advance(timedelta(hours=1))
+    await world.clock.advance(timedelta(minutes=4))
     (message,) = world.discord.sent(1)
-    assert message.late_reason is not None and "retry" in message.late_reason
+    assert message.late_since is None  # 7 minutes after its time: not worth an excuse
+    assert bot.port.sends == 4
 
     await log(bot, "Sam", user=2)
     bot.port.before_send = discord_error
-    await world.clock.advance(WEEK + timedelta(hours=10))
+    await world.clock.advance(WEEK)
+    for _ in range(4):  # after 1, 2, 4 and 8 minutes
+        await world.clock.advance(timedelta(minutes=8))
     row = await reminder_of(bot, user=2)
     assert row.status is ReminderStatus.FAILED and bot.port.sends == 4 + 5
+    await world.clock.advance(timedelta(hours=10))
+    assert bot.port.sends == 4 + 5  # given up: no sweep tries it again
     (notice,) = await bot.service.notices_for(2)
     assert notice.undelivered is ReminderStatus.FAILED
 
