@@ -39,6 +39,16 @@ async def test_timezone_autocomplete_and_refusals(world: CohortWorld) -> None:
     assert "between 09:00 and 19:00 there" in shown.response.content
 
 
+@pytest.mark.parametrize("blank", ["   ", "\t", "\u3000"])
+async def test_a_blank_timezone_gets_its_own_message_with_an_example(world: CohortWorld,
+                                                                      blank: str) -> None:
+    refused = await world.ada.slash("settings timezone", {"zone": blank})
+    said = refused.response.content
+    assert refused.ephemeral and "`that`" not in said and "not a timezone I know" not in said
+    assert "blank" in said and "Europe/Berlin" in said
+    assert await world.bot.db.fetchval("SELECT COUNT(*) FROM member_settings") == 0
+
+
 async def test_autocomplete_keeps_answering_as_a_zone_is_typed(world: CohortWorld) -> None:
     async def values(typed: str) -> list[str]:
         result = await world.ada.autocomplete("settings timezone", "zone", {"zone": typed})
