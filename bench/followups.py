@@ -79,6 +79,9 @@ class InstantDiscord:
                    after: int) -> int | None:
         return None
 
+    async def edit(self, user_id: int, message_id: int, message: ReminderMessage) -> None:
+        return None
+
 
 async def reconcile(path: Path) -> dict[str, float]:
     clock = ManualClock(NOW)
