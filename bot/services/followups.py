@@ -579,8 +579,8 @@ class FollowupsService:
         if decision is OutreachStatus.FOLLOWED_UP:
             refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now,
                                         row.recipient)
-            if refusal:
-                raise UserError(refusal)
+            if refusal:  # only the window's end is left to refuse it, once it may become so
+                return self._as_decided(row, now, refusal)
             done = await followups_store.record_second_attempt(
                 self._db, row.outreach_id, to_ms(now), to_ms(now))
         else:

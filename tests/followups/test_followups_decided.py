@@ -99,3 +99,18 @@ async def test_a_decision_after_the_first_log_keeps_the_first(world: CohortWorld
     again = text_of(await world.ada.slash("outreach log", {"who": "Dana Lee",
                                                             "channel": "linkedin_message"}))
     assert "third attempt" in again or "already logged your follow-up" in again
+
+
+async def test_a_press_after_the_window_closed_says_so_and_settles_the_message(
+    world: CohortWorld,
+) -> None:
+    reminder = await a_week_later(world)
+    # Half an hour past the window's end: before the hourly sweep has closed it.
+    await world.clock.set(START + timedelta(days=14, minutes=30))
+    assert "I sent my follow-up" in labels(reminder)
+    done = await world.ada.click(reminder, component(reminder, "I sent my follow-up"))
+    assert "window for a follow-up to Dana Lee closed" in done.updated_message.content
+    assert labels(done.updated_message) == ["They replied"]
+    assert "window" in title(done.updated_message).lower()
+    (row, _), = await followups_store.member_log(world.bot.db, world.ada.id)
+    assert row.attempts == 1
