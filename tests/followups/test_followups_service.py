@@ -453,8 +453,10 @@ async def test_a_follow_up_after_the_window_is_refused(world: World) -> None:
     with pytest.raises(UserError, match="closed on"):
         await log(bot)
     row = await reminder_of(bot)
-    with pytest.raises(UserError, match="closed on"):
-        await bot.service.act(1, row.id, "sent")
+    # The button: refused the same way, and the reminder shown as closed, with nothing logged.
+    acted = await bot.service.act(1, row.id, "sent")
+    assert acted.outcome == "expired" and "closed on" in (acted.already or "")
+    assert (await reminder_of(bot)).attempts == 1
 
 
 # --- snooze and timezone ----------------------------------------------------------------------
