@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from bot.config import load_config
 from bot.errors import ConfigError
 from bot.settings import resolve_zone, zone_choices, zone_names
+from tests.markdown import shows_as_typed
 from tests.world import CohortWorld
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -47,6 +48,15 @@ async def test_a_blank_timezone_gets_its_own_message_with_an_example(world: Coho
     assert refused.ephemeral and "`that`" not in said and "not a timezone I know" not in said
     assert "blank" in said and "Europe/Berlin" in said
     assert await world.bot.db.fetchval("SELECT COUNT(*) FROM member_settings") == 0
+
+
+async def test_a_zone_that_is_none_is_quoted_as_typed(world: CohortWorld) -> None:
+    """The name went between single backticks: one typed in it closed the code span, and
+    the rest rendered as Markdown."""
+    typed = "Mars`**Olympus**` <@1>"
+    refused = await world.ada.slash("settings timezone", {"zone": typed})
+    answer = refused.response.content
+    assert "not a timezone I know" in answer and shows_as_typed(answer, typed), answer
 
 
 async def test_autocomplete_keeps_answering_as_a_zone_is_typed(world: CohortWorld) -> None:
