@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.export.times import snowflake_ms
 from storage import discussion as discussion_store
 from tests.world import (
     CohortWorld,
@@ -68,6 +69,30 @@ async def test_messages_posted_while_the_bot_was_down_are_backfilled(
     assert rows[-1].content == "while down 129"
     # Backfilling again stores nothing twice.
     assert await world.bot.services.discussion.backfill() == 0
+
+
+async def test_files_replies_and_edits_made_while_the_bot_was_down_are_backfilled(
+    world: CohortWorld,
+) -> None:
+    # The backfill builds its rows from the raw history pages (cogs/discussion/_port.py:
+    # history_row), live capture from discord.py's Message: the same row either way.
+    await post(world)
+    thread = world.sandbox.threads(world.lessons)[2]
+    first = await world.cy.say(thread, "See my annotated version")
+    await world.stop_bot()
+    reply = await world.ada.say(thread, "Nice", reply_to=first, settle=False,
+                                attachments=[("annotated.png", b"\x89PNG" + b"\0" * 100)])
+    await world.ada.edit(reply, "Nice, and look at the second page", settle=False)
+    await world.start_bot()
+    rows = await discussion_store.thread_messages(world.bot.db, thread.id)
+    assert [(r.message_id, r.author_name.lower(), r.content, r.reply_to_id) for r in rows] == [
+        (first.id, "cy", "See my annotated version", None),
+        (reply.id, "ada", "Nice, and look at the second page", first.id)]
+    assert rows[0].edited_at is None and rows[1].edited_at is not None
+    assert rows[1].created_at == snowflake_ms(reply.id)
+    (attachment,) = rows[1].attachments
+    assert (attachment.filename, attachment.size) == ("annotated.png", 104)
+    assert attachment.url.startswith("http")
 
 
 async def test_edits_and_deletes_made_while_the_bot_was_down_reach_the_database(
