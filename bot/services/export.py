@@ -10,8 +10,6 @@ read-only snapshot (storage/export.py), so a big export never blocks the bot.
 from __future__ import annotations
 
 import asyncio
-import queue
-import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -318,72 +316,23 @@ def _csv_table(doc: Document, table: Table) -> Iterator[str | bytes]:
 def _write_text(chunks: Iterable[str | bytes], out: IO[bytes]) -> None:
     """Write text as UTF-8 in blocks of about 64 KiB (a write per small chunk is slow); bytes
     (CSV lines that SQLite built already encoded) go through as they are."""
-    writer = _BackgroundWriter(out)
-    try:
-        _write_blocks(chunks, writer)
-    except BaseException:
-        writer.close(check=False)  # what went wrong here is the error to show
-        raise
-    writer.close()
-
-
-def _write_blocks(chunks: Iterable[str | bytes], writer: _BackgroundWriter) -> None:
     pending: list[str] = []
     size = 0
     for chunk in chunks:
         if isinstance(chunk, bytes):
-            if pending:
-                writer.write("".join(pending).encode("utf-8"))
-                pending.clear()
-                size = 0
-            writer.write(chunk)
+            out.write("".join(pending).encode("utf-8"))
+            pending.clear()
+            size = 0
+            out.write(chunk)
             continue
         pending.append(chunk)
         size += len(chunk)
         if size >= _WRITE_CHUNK:
-            writer.write("".join(pending).encode("utf-8"))
+            out.write("".join(pending).encode("utf-8"))
             pending.clear()
             size = 0
     if pending:
-        writer.write("".join(pending).encode("utf-8"))
-
-
-class _BackgroundWriter:
-    """Writes blocks to `out` from a thread of its own, a few blocks behind, so that SQLite
-    builds the next rows while the last ones go to the disk (or through zlib, for a zipped
-    table): both let go of the GIL, and a big CSV export was a tenth writes."""
-
-    QUEUED = 4  # blocks (a CSV block is a few thousand rows: a few MB at most in memory)
-
-    def __init__(self, out: IO[bytes]) -> None:
-        self._blocks: queue.Queue[bytes | None] = queue.Queue(self.QUEUED)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(out,),
-                                        name="cohortbot:export-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self, out: IO[bytes]) -> None:
-        while (block := self._blocks.get()) is not None:
-            if self._error is None:  # after a failure, only drain: a put never waits forever
-                try:
-                    out.write(block)
-                except BaseException as exc:  # raised in the exporting thread
-                    self._error = exc
-
-    def write(self, block: bytes) -> None:
-        self._raise()
-        self._blocks.put(block)
-
-    def close(self, *, check: bool = True) -> None:
-        """Wait for every block to be written; raise what writing raised (a full disk)."""
-        self._blocks.put(None)
-        self._thread.join()
-        if check:
-            self._raise()
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            raise self._error
+        out.write("".join(pending).encode("utf-8"))
 
 
 def _split(path: Path, limit: int) -> list[Path]:

@@ -131,8 +131,7 @@ class FullDisk(io.BytesIO):
 async def test_a_write_that_fails_stops_the_export_with_its_error(
     tmp_path: Path, table: Table | None,
 ) -> None:
-    # The blocks are written from a thread of their own (bot/services/export.py): its error
-    # must reach the caller, not vanish there or leave the export waiting for it forever.
+    # A full disk mid-export is the caller's error to report (the CLI says it), not swallowed.
     path = tmp_path / "d.db"
     await store_run(path, [Said(1, "Ada", f"message {n} " + "x" * 500, after_ms=n,
                                 example=n % 3 + 1) for n in range(3000)])
