@@ -75,9 +75,9 @@ class DiscordHistory:
             if not isinstance(channel, discord.Thread):
                 return
             # The pages as Discord sends them, oldest first (as `channel.history(after=...,
-            # oldest_first=True)` reads them): a row needs a few fields, and building
-            # discord.py's Message for each one (author, mentions, embeds, components...)
-            # cost the backfill more than storing it.
+            # oldest_first=True)` reads them): a row needs a few fields, and discord.py's
+            # Message for each one (author, mentions, embeds, components...) is work the
+            # backfill of 100,000 messages does not need.
             after = 0
             while True:
                 page = await self.client.http.logs_from(thread_id, PAGE, after=after)
