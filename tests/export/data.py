@@ -73,7 +73,8 @@ async def store_run(path: Path, said: Sequence[Said], *, critiques: Sequence[tup
         await db.migrate(schema)
         run_id = await runs_store.create_run(
             db, guild_id=GUILD, channel_id=CHANNEL, lesson_key="networking-with-professionals",
-            posted_by=1, now_ms=START_MS)
+            # As posted before runs kept their text: the lesson file gives it.
+            lesson_title=None, prompt=None, posted_by=1, now_ms=START_MS)
         assert run_id is not None
         await runs_store.record_posting(db, run_id, 5000, [
             RunExample(run_id, n, f"Outreach {n}", 5000 + n, THREADS[n - 1]) for n in (1, 2, 3)
