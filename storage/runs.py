@@ -6,7 +6,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from bot.runs import PendingAnswer, PostingPart, Run, RunExample, RunStatus, SummaryPost
+from bot.runs import (
+    PendingAnswer,
+    PostedLesson,
+    PostingPart,
+    Run,
+    RunExample,
+    RunStatus,
+    SummaryPost,
+)
 from storage.db import Database, as_row
 
 
@@ -103,6 +111,28 @@ async def record_posting(
              for e in examples],
         )
         await tx.execute("DELETE FROM posting_parts WHERE run_id = ?", (run_id,))
+
+
+async def unkept_runs(db: Database) -> list[Run]:
+    """Runs posted before runs kept what they posted (migration 0011): their lesson's title,
+    prompt or an example's text is NULL."""
+    rows = await db.fetchall(
+        "SELECT * FROM lesson_runs r WHERE r.status != 'posting' AND (r.lesson_title IS NULL"
+        " OR EXISTS (SELECT 1 FROM run_examples e WHERE e.run_id = r.id AND e.text IS NULL))"
+        " ORDER BY r.id"
+    )
+    return [_run(r) for r in rows]
+
+
+async def keep_posted(db: Database, run_id: int, posted: PostedLesson) -> None:
+    """Write down what a run posted where it was not yet kept (never over what was)."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE lesson_runs SET lesson_title = coalesce(lesson_title, ?),"
+            " prompt = coalesce(prompt, ?) WHERE id = ?", (posted.title, posted.prompt, run_id))
+        await tx.executemany(
+            "UPDATE run_examples SET text = coalesce(text, ?) WHERE run_id = ? AND example_no = ?",
+            [(text, run_id, number) for number, text in posted.texts.items()])
 
 
 async def record_part(db: Database, run_id: int, part: PostingPart) -> None:

@@ -117,13 +117,19 @@ class ExportService:
             with ExportReader.open(self.database) as reader:
                 return reader.runs(guild_id=guild_id, limit=limit)
 
-        titles = {lesson.key: lesson.title for lesson in self.lessons().lessons}
+        catalog = self.lessons()
         calendar = Calendar(self.timezone)
         return [
-            (run.id, f"#{run.id} · {titles.get(run.lesson_key, run.lesson_key)} · posted "
+            (run.id, f"#{run.id} · {self._title(run, catalog)} · posted "
                      f"{short_local(calendar.local(run.created_at))} · {run.status}")
             for run in await asyncio.to_thread(read)
         ]
+
+    @staticmethod
+    def _title(run: RunRecord, catalog: LessonCatalog) -> str:
+        """The lesson's title as the run posted it."""
+        posted = as_posted(run.lesson_title, run.prompt, {}, catalog.get(run.lesson_key))
+        return posted.title or run.lesson_key
 
     # --- writing --------------------------------------------------------------------------
 

@@ -278,7 +278,13 @@ class RunsService:
         """At start-up, once connected: remove postings cut short by a crash or a shutdown
         (their messages go, then their rows, so their scheduled occurrence can be posted
         properly), answer the moderators who were left waiting, then schedule the next
-        posting."""
+        posting. Runs posted before runs kept what they posted get it written down from their
+        lesson file, the one record of it, so that a later edit of the file does not move
+        them."""
+        for run in await runs_store.unkept_runs(self.db):
+            posted = self.as_posted(run, await runs_store.run_examples(self.db, run.id))
+            if posted.title is not None:  # else its lesson is not loaded: nothing to keep
+                await runs_store.keep_posted(self.db, run.id, posted)
         for run in await runs_store.stale_postings(self.db):
             log.warning("removing run #%d, whose posting did not finish", run.id)
             await self._discard(run.id, restarted=True)

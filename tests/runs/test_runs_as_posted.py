@@ -68,3 +68,23 @@ async def test_an_edit_with_no_open_run_says_only_the_next_post_uses_it(
                                    channel=world.lessons)
     told = edited.followups[-1].content
     assert "the next `/lesson post` uses it" in told and "keeps" not in told, told
+
+
+async def test_a_run_from_before_runs_kept_their_text_keeps_it_from_the_next_start(
+    world: CohortWorld,
+) -> None:
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, "ok", "", "no")
+    before = await summary_line(world)
+    # As a run posted before migration 0011 is stored: only the lesson file has its text.
+    await world.bot.db.execute("UPDATE lesson_runs SET lesson_title = NULL, prompt = NULL")
+    await world.bot.db.execute("UPDATE run_examples SET text = NULL")
+    await world.restart()  # start-up writes down the file's text, the one record of it
+    (text,) = [r[0] for r in await world.bot.db.fetchall(
+        "SELECT text FROM run_examples WHERE run_id = ? AND example_no = 1", (run_id,))]
+    assert text is not None and text in first.embeds[0]["description"]
+
+    await world.mod.slash("lesson example", {"number": 1, "text": NEW_TEXT},
+                          channel=world.lessons)
+    assert await summary_line(world) == before
