@@ -92,6 +92,9 @@ class InstantDiscord:
                    after: int) -> int | None:
         return None
 
+    async def edit(self, user_id: int, message_id: int, message: ReminderMessage) -> None:
+        return None
+
 
 class SlowDiscord(InstantDiscord):
     """Answers each request after LATENCY, as Discord does from across the network."""

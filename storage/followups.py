@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.followups import (
+    DECIDABLE_FROM,
     NOTICE_STATUSES,
     OPEN,
     Outreach,
@@ -217,10 +218,11 @@ async def record_second_attempt(db: Database, outreach_id: int, at: int, now: in
 
 
 async def _second_attempt(tx: Transaction, outreach_id: int, at: int, now: int) -> bool:
+    sources = sorted(DECIDABLE_FROM[OutreachStatus.FOLLOWED_UP])
     changed = await tx.execute(
         "UPDATE outreaches SET attempts = 2, followed_up_at = ?, status = 'followed_up',"
-        " closed_at = ? WHERE id = ? AND attempts = 1 AND status != 'replied'",
-        (at, now, outreach_id),
+        f" closed_at = ? WHERE id = ? AND attempts = 1 AND status IN ({_marks(sources)})",
+        (at, now, outreach_id, *sources),
     )
     if changed:
         await _cancel_pending(tx, outreach_id)
@@ -257,6 +259,24 @@ async def _cancel_pending(tx: Transaction, outreach_id: int) -> None:
 async def reminder(db: Database, followup_id: int) -> Reminder | None:
     rows = await db.fetchall(f"{_SELECT_REMINDER} WHERE f.id = ?", (followup_id,))
     return _reminder(rows[0]) if rows else None
+
+
+async def reminder_for(db: Database, outreach_id: int) -> Reminder | None:
+    """The outreach's reminder, if it has one."""
+    rows = await db.fetchall(f"{_SELECT_REMINDER} WHERE f.outreach_id = ?", (outreach_id,))
+    return _reminder(rows[0]) if rows else None
+
+
+async def shown_and_ending(db: Database, now: int) -> list[Reminder]:
+    """Reminders with a DM whose open outreach `expire_windows(now)` is about to close: their
+    messages are edited to show it."""
+    open_states = sorted(OPEN)
+    rows = await db.fetchall(
+        f"{_SELECT_REMINDER} WHERE f.message_id IS NOT NULL AND o.sent_at < ?"
+        f" AND o.status IN ({_marks(open_states)})",
+        (now - WINDOW_END_MS, *open_states),
+    )
+    return [_reminder(r) for r in rows]
 
 
 async def member_log(

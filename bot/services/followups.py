@@ -43,6 +43,7 @@ from bot.config import FollowupSettings
 from bot.display import markdown_text, plural
 from bot.errors import UserError
 from bot.followups import (
+    DECIDABLE_FROM,
     MAX_ATTEMPTS,
     OPEN,
     THIRD_ATTEMPT,
@@ -57,6 +58,7 @@ from bot.followups import (
     fit,
     follow_up_refusal,
     is_late,
+    may_become,
     moved_to_zone,
     nonce,
     parse_recipient,
@@ -121,6 +123,10 @@ class ReminderMessage:
     late_since: datetime | None = None  # when it was due, if it comes late
     late_reason: str | None = None
     undelivered: ReminderStatus | None = None  # for a notice: why the DM never came
+    # Once decided (or its window ended): the decision, and when the follow-up went or the
+    # window ended; the message shows that instead of the question.
+    decided: OutreachStatus | None = None
+    decided_at: datetime | None = None
 
 
 class FollowupsPort(Protocol):
@@ -140,6 +146,10 @@ class FollowupsPort(Protocol):
         delivery of this reminder, None if there is none."""
         ...
 
+    async def edit(self, user_id: int, message_id: int, message: ReminderMessage) -> None:
+        """Show `message` (a decided reminder) in place of the DM `message_id`."""
+        ...
+
 
 @dataclass(frozen=True)
 class Logged:
@@ -148,18 +158,31 @@ class Logged:
     kind: Literal["first", "followup", "already"]
     outreach: Outreach
     due: datetime | None = None  # when the reminder comes (first attempts)
+    due_now: bool = False  # its time has passed already: it is sent at once
     early: bool = False  # a follow-up sent before the window_days the lesson suggests
+
+
+Outcome = Literal["replied", "followed_up", "dropped", "expired", "snoozed"]
 
 
 @dataclass(frozen=True)
 class Acted:
     """What a button under a reminder did, and which buttons still make sense."""
 
-    outcome: Literal["replied", "followed_up", "dropped", "snoozed"]
+    outcome: Outcome
     recipient: str
     actions: tuple[str, ...]
     until: datetime | None = None  # a snooze: when the reminder comes again
-    already: str | None = None  # a repeated press: what had already happened
+    already: str | None = None  # a press on a decided outreach: what had already happened
+    reminder: ReminderMessage | None = None  # the reminder as it now stands (once decided)
+
+
+# The decision each button asks for, and how a decided outreach reads as an outcome.
+_DECISIONS = {"replied": OutreachStatus.REPLIED, "sent": OutreachStatus.FOLLOWED_UP,
+              "drop": OutreachStatus.DROPPED}
+_OUTCOMES: dict[OutreachStatus, Outcome] = {
+    OutreachStatus.REPLIED: "replied", OutreachStatus.FOLLOWED_UP: "followed_up",
+    OutreachStatus.DROPPED: "dropped", OutreachStatus.EXPIRED: "expired"}
 
 
 def _still_counting(related: list[tuple[Outreach, Recipient]],
@@ -235,8 +258,10 @@ class FollowupsService:
     async def sweep(self) -> None:
         """Close ended windows, recover stuck claims, deliver what is due, load the slice."""
         now = self._now()
+        ending = await followups_store.shown_and_ending(self._db, to_ms(now))
         for followup_id in await followups_store.expire_windows(self._db, to_ms(now)):
             self._unschedule(followup_id)
+        await asyncio.gather(*(self._settle_message(row.outreach_id) for row in ending))
         await self._recover(claimed_before=now - STUCK_AFTER)
         horizon = now + SLICE
         cursor = (-(2**62), 0)
@@ -465,13 +490,34 @@ class FollowupsService:
             offline = self._started_at is not None and due < self._started_at
             reason = ("I was offline when it was due." if offline else
                       "Discord did not take it on time, so this is a retry.")
-        status = OutreachStatus.REMINDED if row.outreach_status in OPEN else row.outreach_status
+        decided, decided_at = None, None
+        if undelivered is None and (row.outreach_status not in OPEN or now > end):
+            decided = (OutreachStatus.EXPIRED if row.outreach_status in OPEN
+                       else row.outreach_status)
+            decided_at = (from_ms(row.followed_up_at) if row.followed_up_at is not None
+                          else end if decided is OutreachStatus.EXPIRED else None)
         return ReminderMessage(
             followup_id=row.id, delivery=row.delivery, nonce=nonce(row.id, row.delivery),
             recipient=row.recipient, channel=row.channel, first_message=row.draft,
-            sent_at=sent, window_end=end, actions=actions_for(status, row.attempts, now, end),
+            sent_at=sent, window_end=end,
+            actions=actions_for(row.outreach_status, row.attempts, now, sent),
             late_since=due if late else None, late_reason=reason, undelivered=undelivered,
+            decided=decided, decided_at=decided_at,
         )
+
+    async def _settle_message(self, outreach_id: int, shown_in: int | None = None) -> None:
+        """The outreach's reminder DM, if it has one, edited to show its decision (a button
+        left live there could only say what already happened). `shown_in` is a message the
+        press itself updates. A failed edit is logged, not raised: the decision stands."""
+        row = await followups_store.reminder_for(self._db, outreach_id)
+        if row is None or row.message_id is None or row.message_id == shown_in:
+            return
+        try:
+            async with self._requests:
+                await self.port.edit(row.user_id, row.message_id, self._message(row, self._now()))
+        except Exception:
+            log.warning("reminder %d: could not show its decision in its DM", row.id,
+                        exc_info=True)
 
     # --- logging attempts -------------------------------------------------------------------
 
@@ -521,8 +567,10 @@ class FollowupsService:
             if first is not None:
                 self._check_followup(first, when)
                 return followups_store.SecondAttempt(first.id, to_ms(when))
+            # No reminder with less than a day of the window left, but it is open until then.
             status = (OutreachStatus.FOLLOWED_UP if attempt > 1 else
-                      OutreachStatus.AWAITING if due is not None else OutreachStatus.EXPIRED)
+                      OutreachStatus.AWAITING if now <= window_end(when)
+                      else OutreachStatus.EXPIRED)
             return followups_store.NewOutreach(
                 channel=channel, draft=draft, note=note, sent_at=to_ms(when), attempts=attempt,
                 status=status, reminder=(to_ms(due), zone) if due is not None else None)
@@ -540,11 +588,12 @@ class FollowupsService:
             return Logged("already", outreach)
         if done.second:
             self._unschedule_outreach(done.outreach_id)
+            await self._settle_message(done.outreach_id)
             early = when - from_ms(outreach.sent_at) < timedelta(days=self._config.window_days)
             return Logged("followup", outreach, early=early)
         if done.reminder_id is not None and due is not None:
             self._plan(done.reminder_id, user_id, done.outreach_id, due)
-        return Logged("first", outreach, due=due)
+        return Logged("first", outreach, due=due, due_now=due is not None and due <= now)
 
     async def _earlier_attempts(self, user_id: int, who: Recipient) -> list[Outreach]:
         return _still_counting(await followups_store.related(self._db, user_id, who), who)
@@ -591,55 +640,55 @@ class FollowupsService:
                             "them. `/outreach list` shows your own outreach.")
         return row
 
-    async def act(self, user_id: int, followup_id: int, action: str) -> Acted:
-        """"replied", "sent" (my follow-up), "drop" or "snooze<days>" on a reminder."""
+    async def act(self, user_id: int, followup_id: int, action: str,
+                  shown_in: int | None = None) -> Acted:
+        """"replied", "sent" (my follow-up), "drop" or "snooze<days>" on a reminder, pressed
+        on the message `shown_in` (which the press updates itself). A press on an outreach
+        already decided changes nothing and says what happened (`may_become`)."""
         row = await self._own(user_id, followup_id)
         now = self._now()
-        sent = from_ms(row.outreach_sent_at)
-        end = window_end(sent)
-        who = row.recipient
-        if action == "replied":
-            await self._replied(row.outreach_id, who, now)
-            return Acted("replied", who, ())
-        if action == "sent":
-            if row.attempts < MAX_ATTEMPTS:
-                refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now,
-                                            markdown_text(who))
-                if refusal:
-                    raise UserError(refusal)
-                if await followups_store.record_second_attempt(
-                    self._db, row.outreach_id, to_ms(now), to_ms(now)
-                ):
-                    self._unschedule(followup_id)
-                    return Acted("followed_up", who,
-                                 actions_for(OutreachStatus.FOLLOWED_UP, MAX_ATTEMPTS, now, end))
-                row = await self._own(user_id, followup_id)  # another press got there first
-            if row.attempts < MAX_ATTEMPTS:
-                raise UserError(self._already(row))
-            # A repeated press (another delivery, a double click): the follow-up is logged.
-            return Acted("followed_up", who,
-                         actions_for(OutreachStatus.FOLLOWED_UP, MAX_ATTEMPTS, now, end),
-                         already=self._followed_up(row))
-        if action == "drop":
-            if not await followups_store.set_status(
-                self._db, row.outreach_id, OutreachStatus.DROPPED, OPEN, to_ms(now)
-            ):
-                raise UserError(self._already(row))
-            self._unschedule(followup_id)
-            return Acted("dropped", who,
-                         actions_for(OutreachStatus.DROPPED, row.attempts, now, end))
         if action.startswith("snooze") and action[6:].isdigit():
-            return await self._snooze(row, int(action[6:]), now, end)
-        raise UserError("That button is from an older version of me; `/outreach list` shows "
-                        "where your outreach stands.")
+            return await self._snooze(row, int(action[6:]), now)
+        decision = _DECISIONS.get(action)
+        if decision is None:
+            raise UserError("That button is from an older version of me; `/outreach list` "
+                            "shows where your outreach stands.")
+        if not may_become(row.outreach_status, decision):
+            return self._as_decided(row, now, self._already(row))
+        sent = from_ms(row.outreach_sent_at)
+        if decision is OutreachStatus.FOLLOWED_UP:
+            refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now,
+                                        markdown_text(row.recipient))
+            if refusal:  # only the window's end is left to refuse it, once it may become so
+                return self._as_decided(row, now, refusal)
+            done = await followups_store.record_second_attempt(
+                self._db, row.outreach_id, to_ms(now), to_ms(now))
+        else:
+            done = await followups_store.set_status(
+                self._db, row.outreach_id, decision, DECIDABLE_FROM[decision], to_ms(now))
+        row = await self._own(user_id, followup_id)  # as it now stands
+        if not done:  # another press or device decided first
+            return self._as_decided(row, now, self._already(row))
+        self._unschedule_outreach(row.outreach_id)
+        await self._settle_message(row.outreach_id, shown_in)
+        return self._as_decided(row, now)
+
+    def _as_decided(self, row: Reminder, now: datetime, already: str | None = None) -> Acted:
+        message = self._message(row, now)
+        # `decided` is never an open state; None only while the outreach is open and in its
+        # window, which no decision leaves it in.
+        outcome = _OUTCOMES[message.decided or OutreachStatus.EXPIRED]
+        return Acted(outcome, row.recipient, message.actions, already=already,
+                     reminder=message)
 
     async def _replied(self, outreach_id: int, who: str, now: datetime) -> None:
         if not await followups_store.set_status(
             self._db, outreach_id, OutreachStatus.REPLIED,
-            [s for s in OutreachStatus if s is not OutreachStatus.REPLIED], to_ms(now),
+            DECIDABLE_FROM[OutreachStatus.REPLIED], to_ms(now),
         ):
             raise UserError(f"Already noted: {markdown_text(who)} replied.")
         self._unschedule_outreach(outreach_id)
+        await self._settle_message(outreach_id)
 
     async def awaiting_reply(self, user_id: int) -> list[Outreach]:
         """The member's outreaches that have not been answered yet, newest first."""
@@ -662,27 +711,28 @@ class FollowupsService:
         name = markdown_text(row.recipient)
         return {
             OutreachStatus.FOLLOWED_UP: self._followed_up(row),
-            OutreachStatus.REPLIED: f"{name} already replied.",
-            OutreachStatus.DROPPED: f"You already closed this one: no follow-up to {name}.",
+            OutreachStatus.REPLIED: f"Already noted: {name} replied.",
+            OutreachStatus.DROPPED: (f"You chose not to follow up with {name}, so this outreach "
+                                     "is closed and stays so."),
             OutreachStatus.EXPIRED: f"The follow-up window for {name} has closed.",
         }.get(row.outreach_status, "That's already done.")
 
-    async def _snooze(self, row: Reminder, days: int, now: datetime,
-                      end: datetime) -> Acted:
+    async def _snooze(self, row: Reminder, days: int, now: datetime) -> Acted:
         if row.outreach_status not in OPEN:
-            raise UserError(self._already(row))
+            return self._as_decided(row, now, self._already(row))
         zone = ZoneInfo(row.timezone or await self._settings.zone_of(row.user_id))
-        until = snoozed_until(days, now, end, zone, self._config.friendly_hours)
+        sent = from_ms(row.outreach_sent_at)
+        until = snoozed_until(days, now, sent, zone, self._config.friendly_hours)
         if until is None:
-            raise UserError(f"Your window for a follow-up to {markdown_text(row.recipient)} ends "
-                            f"{at_and_in(end)}: no room to snooze {plural(days, 'day')}. Send "
-                            "it now, or let it go.")
+            raise UserError(f"Your window for a follow-up to {markdown_text(row.recipient)} "
+                            f"ends {at_and_in(window_end(sent))}: no room to snooze "
+                            f"{plural(days, 'day')}. Send it now, or let it go.")
         if not await followups_store.snooze(self._db, row.id, to_ms(until)):
             raise UserError("That reminder is being sent right now; try again in a moment.")
         self._plan(row.id, row.user_id, row.outreach_id, until)
-        actions = tuple(a for a in actions_for(row.outreach_status, row.attempts, now, end)
-                        if not a.startswith("snooze"))
-        return Acted("snoozed", row.recipient, actions, until=until)
+        # The buttons go with the reminder: the next delivery carries them, so this message
+        # never outlives a decision with live ones.
+        return Acted("snoozed", row.recipient, (), until=until)
 
     async def follow_up_target(self, user_id: int, followup_id: int) -> Reminder:
         """The outreach a follow-up would go to, if one may still be sent."""
@@ -690,7 +740,8 @@ class FollowupsService:
         if row.attempts >= MAX_ATTEMPTS:
             raise UserError(self._followed_up(row))
         refusal = follow_up_refusal(row.attempts, row.outreach_status,
-                                    from_ms(row.outreach_sent_at), self._now(), row.recipient)
+                                    from_ms(row.outreach_sent_at), self._now(),
+                                    markdown_text(row.recipient))
         if refusal:
             raise UserError(refusal)
         return row

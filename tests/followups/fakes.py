@@ -40,6 +40,7 @@ class FakeDiscord:
     inbox: dict[int, list[tuple[int, ReminderMessage]]] = field(default_factory=dict)
     closed: set[int] = field(default_factory=set)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    edited: dict[int, ReminderMessage] = field(default_factory=dict)  # message id -> now shows
 
     def sent(self, user_id: int) -> list[ReminderMessage]:
         return [m for _, m in self.inbox.get(user_id, [])]
@@ -74,6 +75,11 @@ class FakePort:
         if self.after_send:
             self.after_send()
         return message_id
+
+    async def edit(self, user_id: int, message_id: int, message: ReminderMessage) -> None:
+        if message_id not in dict(self.discord.inbox.get(user_id, [])):
+            raise LookupError(f"no message {message_id} in the DM of {user_id}")
+        self.discord.edited[message_id] = message
 
     async def find(self, user_id: int, followup_id: int, delivery: int,
                    after: int) -> int | None:

@@ -331,8 +331,10 @@ async def test_a_follow_up_after_the_window_is_refused(world: World) -> None:
     with pytest.raises(UserError, match="closed on"):
         await log(bot)
     row = await reminder_of(bot)
-    with pytest.raises(UserError, match="closed on"):
-        await bot.service.act(1, row.id, "sent")
+    # The button: refused the same way, and the reminder shown as closed, with nothing logged.
+    acted = await bot.service.act(1, row.id, "sent")
+    assert acted.outcome == "expired" and "closed on" in (acted.already or "")
+    assert (await reminder_of(bot)).attempts == 1
 
 
 # --- snooze and timezone ----------------------------------------------------------------------
@@ -348,12 +350,12 @@ async def test_snooze_moves_the_one_reminder_and_stays_inside_the_window(world: 
     await world.clock.set(START + timedelta(days=10))
     await bot.service.act(1, row.id, "snooze3")
     await world.clock.set(START + timedelta(days=13))
-    with pytest.raises(UserError, match="no room to snooze 3"):
-        await bot.service.act(1, row.id, "snooze3")
-    acted = await bot.service.act(1, row.id, "snooze1")
-    assert acted.until is not None and acted.until <= START + timedelta(days=14)
+    # Day 13 is the last day for a reminder (a day before the window's end): no snooze fits.
+    for days in (3, 1):
+        with pytest.raises(UserError, match=f"no room to snooze {days}"):
+            await bot.service.act(1, row.id, f"snooze{days}")
     await world.clock.set(START + timedelta(days=14))
-    assert [m.delivery for m in world.discord.sent(1)] == [1, 2, 3, 4]
+    assert [m.delivery for m in world.discord.sent(1)] == [1, 2, 3]
     assert await bot.db.fetchval("SELECT COUNT(*) FROM followups") == 1
 
 
@@ -460,3 +462,27 @@ async def test_a_follow_up_sooner_than_the_window_is_logged_with_a_warning(world
     await world.clock.advance(timedelta(hours=2))
     later = await bot.service.log_attempt(user_id=1, recipient="Ben Ode", channel="email")
     assert later.kind == "followup" and later.early
+
+
+@pytest.mark.parametrize(("decide", "decided"), [
+    ("button", OutreachStatus.FOLLOWED_UP), ("log", OutreachStatus.FOLLOWED_UP),
+    ("replied", OutreachStatus.REPLIED), ("window", OutreachStatus.EXPIRED),
+])
+async def test_a_decision_shows_in_the_reminder_dm_whatever_made_it(
+    world: World, decide: str, decided: OutreachStatus,
+) -> None:
+    bot = await world.start()
+    await log(bot)
+    await world.clock.set(START + WEEK)
+    row = await reminder_of(bot)
+    if decide == "button":
+        await bot.service.act(1, row.id, "sent")
+    elif decide == "log":
+        await bot.service.log_attempt(user_id=1, recipient="Dana Lee", channel="email")
+    elif decide == "replied":
+        await bot.service.mark_replied(1, "dana lee")
+    else:
+        await world.clock.set(START + timedelta(days=15))  # the sweep closes the window
+    shown = world.discord.edited[(await reminder_of(bot)).message_id or 0]
+    assert shown.decided is decided and "snooze1" not in shown.actions
+    assert shown.actions == (() if decided is OutreachStatus.REPLIED else ("replied",))
