@@ -72,8 +72,9 @@ class Handovers:
     """Where one feature's Discord side hands over to another's. Wired here, as the runs port
     is handed the critique button, so that no cog imports another feature's cogs."""
 
-    # "I sent it" under a review (the review message's id): the follow-ups' form that logs it.
-    draft_sent: Callable[[discord.Interaction, Draft, int], Awaitable[None]]
+    # "I sent it" under a review (the review message's id): the follow-ups' form that logs it
+    # (the draft None once the review no longer holds it).
+    draft_sent: Callable[[discord.Interaction, Draft | None, int], Awaitable[None]]
     # A follow-up draft's review, shown as the review feature shows any review; the third
     # argument says where its channel came from (the outreach log, not the member).
     review_embed: Callable[[str, Review, str], discord.Embed]
@@ -145,7 +146,7 @@ class CohortBot(commands.Bot):
 
     async def assemble(self) -> None:
         """Everything but talking to Discord: storage, the scheduler, the services, the cogs."""
-        from cogs._ui import on_app_command_error
+        from cogs._ui import SendAgainButton, on_app_command_error
 
         self._db = await Database.open(self.config.storage.database)
         self.scheduler.start()
@@ -154,6 +155,8 @@ class CohortBot(commands.Bot):
         await self._services.start()
         self._handovers = self._wire_handovers()
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
+        # "Edit and send again" under any refused form: answered after a restart too.
+        self.add_dynamic_items(SendAgainButton)
         for name in extension_names():
             await self.load_extension(name)
 

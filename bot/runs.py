@@ -8,9 +8,12 @@ no storage.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from bot.lessons import Example, Lesson
 
 # How long an interaction's token answers (Discord: 15 minutes), less a minute, so an edit
 # that starts just before the end does not meet an expired token.
@@ -38,17 +41,29 @@ class Run:
     occurrence: str | None  # scheduled runs: see `occurrence_key`
     created_at: int
     closed_at: int | None
+    # The lesson's title and prompt as the run posted them (None: posted before the bot kept
+    # them; see `as_posted`).
+    lesson_title: str | None = None
+    prompt: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class RunExample:
-    """An example as posted in a run: its title then, its message and critique thread."""
+    """An example as posted in a run: its title and text then, its message and critique
+    thread."""
 
     run_id: int
     example_no: int
     title: str
     message_id: int | None
     thread_id: int | None
+    text: str | None = None  # None: posted before the bot kept it (see `as_posted`)
+
+    @classmethod
+    def posted(cls, run_id: int, example: Example, message_id: int | None,
+               thread_id: int | None) -> RunExample:
+        """`example` of the lesson, as just posted: the title and text members see."""
+        return cls(run_id, example.number, example.title, message_id, thread_id, example.text)
 
     @property
     def number(self) -> int:
@@ -98,6 +113,36 @@ class SummaryPost:
     channel_id: int  # the channel, or the thread (a forum post) it is in
     message_id: int
     final: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PostedLesson:
+    """A run's lesson as the run posted it: what members read and critiqued, so what its
+    summary, its final summary and its export show and judge."""
+
+    title: str | None  # None: neither kept nor loaded
+    prompt: str | None
+    texts: Mapping[int, str]  # by example number; an example missing has no text to show
+
+
+def as_posted(title: str | None, prompt: str | None, texts: Mapping[int, str | None],
+              lesson: Lesson | None) -> PostedLesson:
+    """The one answer to "what did this run post?": the run's own copy (`title`, `prompt`,
+    each example's text, written when it was posted), never the lesson file as it is now,
+    which `/lesson example` may have edited since. Only what a run posted before the bot kept
+    that copy (migration 0011: None) is taken from the lesson file, the one record left of it.
+    """
+    def kept(number: int) -> str | None:
+        text = texts[number]
+        if text is None and lesson is not None and number <= len(lesson.examples):
+            return lesson.examples[number - 1].text
+        return text
+
+    numbered = {n: t for n in texts if (t := kept(n)) is not None}
+    if lesson is not None:
+        title = lesson.title if title is None else title
+        prompt = lesson.prompt if prompt is None else prompt
+    return PostedLesson(title, prompt, numbered)
 
 
 def occurrence_key(lesson_key: str, when: datetime) -> str:

@@ -8,9 +8,14 @@ a moderator can find the traceback.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
+from collections import OrderedDict
 from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 import aiohttp
 import discord
@@ -195,7 +200,7 @@ class CohortModal(discord.ui.Modal):
         self, interaction: discord.Interaction, error: Exception
     ) -> None:
         if isinstance(_unwrap(error), UserError):
-            await report_error(interaction, error, view=SendAgain(self))
+            await report_error(interaction, error, view=SendAgain(cohort_bot(interaction), self))
         else:
             await report_error(interaction, error)
 
@@ -220,20 +225,69 @@ def chosen(select: discord.ui.Select[Any]) -> str | None:
     return str(select.values[0]) if select.values else None
 
 
+# How long "Edit and send again" holds a refused form's answers (a draft among them), in
+# memory only: as long as the refusal's own interaction token lives.
+FORM_KEPT_FOR = timedelta(minutes=15)
+MAX_FORMS_KEPT = 1000  # the oldest go first
+
+
+@dataclass
+class _Kept:
+    form: CohortModal
+    until: datetime
+
+
+# Each bot's refused forms, by the key their button carries; a restarted bot starts empty.
+_kept_forms: WeakKeyDictionary[CohortBot, OrderedDict[str, _Kept]] = WeakKeyDictionary()
+
+
 class SendAgain(CohortView):
     """Under a refused form: open it again with the member's answers in it.
 
     Each press opens a fresh copy holding what was last sent from this button: the refused
     answers at first, and once the corrected form has gone through, what went through (a
-    critique is edited, an outreach already logged says so)."""
+    critique is edited, an outreach already logged says so). The button is a DynamicItem,
+    answered once the form is gone too (after a restart, or `FORM_KEPT_FOR`): it says how to
+    open the form again instead of leaving "This interaction failed"."""
 
-    def __init__(self, form: CohortModal) -> None:
-        super().__init__(timeout=15 * 60)  # as long as the interaction's own token lives
-        self.form = form
+    def __init__(self, bot: CohortBot, form: CohortModal) -> None:
+        super().__init__(timeout=None)
+        kept = _kept_forms.setdefault(bot, OrderedDict())
+        now = bot.clock.now()
+        for key in [k for k, v in kept.items() if v.until <= now]:
+            del kept[key]
+        while len(kept) >= MAX_FORMS_KEPT:
+            kept.popitem(last=False)
+        key = secrets.token_hex(8)
+        kept[key] = _Kept(form, now + FORM_KEPT_FOR)
+        self.add_item(SendAgainButton(key))
 
-    @discord.ui.button(label="Edit and send again", style=discord.ButtonStyle.primary,
-                       emoji="✏️")
-    async def again(self, interaction: discord.Interaction,
-                    _: discord.ui.Button[SendAgain]) -> None:
-        self.form = self.form.again()
-        await interaction.response.send_modal(self.form)
+
+class SendAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                      template=r"cohort:again:(?P<key>[0-9a-f]{16})"):
+    def __init__(self, key: str) -> None:
+        super().__init__(discord.ui.Button(label="Edit and send again",
+                                           style=discord.ButtonStyle.primary, emoji="✏️",
+                                           custom_id=f"cohort:again:{key}"))
+        self.key = key
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction,
+                             item: discord.ui.Item[Any], match: re.Match[str]
+                             ) -> SendAgainButton:
+        return cls(match["key"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, self._again(interaction))
+
+    async def _again(self, interaction: discord.Interaction) -> None:
+        bot = cohort_bot(interaction)
+        kept = _kept_forms.get(bot, OrderedDict()).get(self.key)
+        if kept is None or kept.until <= bot.clock.now():
+            raise UserError(
+                "I no longer hold that form: I keep what you typed in a refused form for 15 "
+                "minutes, in memory only, and not across a restart. Open it again where you "
+                "first did (`/review`, or the button you pressed: “Revise”, “I sent it”, "
+                "“Critique this example”…) and type it in again.")
+        kept.form = kept.form.again()
+        await interaction.response.send_modal(kept.form)

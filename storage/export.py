@@ -50,6 +50,8 @@ class RunRecord:
     status: str
     created_at: int
     closed_at: int | None
+    lesson_title: str | None  # as posted; None before the bot kept it (bot/runs.py: as_posted)
+    prompt: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ class ExampleRecord:
     number: int
     title: str
     thread_id: int | None
+    text: str | None  # as posted; None before the bot kept it
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +233,12 @@ class ExportReader:
         self._reactions = conn.execute(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
             " AND name = 'discussion_reactions'").fetchone()[0] == 1
+        # Nor one from before runs kept what they posted (migration 0011): NULL, as in a run
+        # posted before it.
+        kept = conn.execute("SELECT count(*) FROM pragma_table_info('run_examples')"
+                            " WHERE name = 'text'").fetchone()[0] == 1
+        self._kept = ("lesson_title, prompt", "text") if kept else (
+            "NULL AS lesson_title, NULL AS prompt", "NULL AS text")
 
     @classmethod
     def open(cls, path: Path | str) -> ExportReader:
@@ -317,16 +326,17 @@ class ExportReader:
             where.append("id = ?")
             params.append(run_id)
         rows = self._rows(
-            "SELECT id, guild_id, channel_id, lesson_key, status, created_at, closed_at"
-            f" FROM lesson_runs WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?",
+            "SELECT id, guild_id, channel_id, lesson_key, status, created_at, closed_at,"
+            f" {self._kept[0]} FROM lesson_runs WHERE {' AND '.join(where)}"
+            " ORDER BY id DESC LIMIT ?",
             [*params, limit],
         )
         return [RunRecord(*r) for r in rows]
 
     def examples(self, run_id: int) -> list[ExampleRecord]:
         rows = self._rows(
-            "SELECT run_id, example_no, title, thread_id FROM run_examples WHERE run_id = ?"
-            " ORDER BY example_no", (run_id,))
+            f"SELECT run_id, example_no, title, thread_id, {self._kept[1]} FROM run_examples"
+            " WHERE run_id = ? ORDER BY example_no", (run_id,))
         return [ExampleRecord(*r) for r in rows]
 
     # --- sizes and participation ----------------------------------------------------------

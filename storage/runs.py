@@ -6,7 +6,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from bot.runs import PendingAnswer, PostingPart, Run, RunExample, RunStatus, SummaryPost
+from bot.runs import (
+    PendingAnswer,
+    PostedLesson,
+    PostingPart,
+    Run,
+    RunExample,
+    RunStatus,
+    SummaryPost,
+)
 from storage.db import Database, as_row
 
 
@@ -16,6 +24,7 @@ def _run(row: sqlite3.Row) -> Run:
         lesson_key=row["lesson_key"], prompt_message_id=row["prompt_message_id"],
         status=RunStatus(row["status"]), occurrence=row["occurrence"],
         created_at=row["created_at"], closed_at=row["closed_at"],
+        lesson_title=row["lesson_title"], prompt=row["prompt"],
     )
 
 
@@ -29,22 +38,26 @@ async def create_run(
     guild_id: int,
     channel_id: int,
     lesson_key: str,
+    lesson_title: str | None,  # None only for a run as posted before runs kept them
+    prompt: str | None,
     posted_by: int | None,
     now_ms: int,
     occurrence: str | None = None,
     answer: PendingAnswer | None = None,
 ) -> int | None:
-    """A new run in 'posting' state, with the answer its moderator waits for (one
-    transaction: no run without it). None when this scheduled occurrence already has a run."""
+    """A new run in 'posting' state, with the lesson's title and prompt as it posts them and
+    the answer its moderator waits for (one transaction: no run without it). None when this
+    scheduled occurrence already has a run."""
     async with db.transaction() as tx:
         if occurrence is not None and await tx.fetchval(
             "SELECT id FROM lesson_runs WHERE occurrence = ?", (occurrence,)
         ):
             return None
         run_id = await tx.insert(
-            "INSERT INTO lesson_runs (guild_id, channel_id, lesson_key, posted_by, occurrence,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (guild_id, channel_id, lesson_key, posted_by, occurrence, now_ms),
+            "INSERT INTO lesson_runs (guild_id, channel_id, lesson_key, lesson_title, prompt,"
+            " posted_by, occurrence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, channel_id, lesson_key, lesson_title, prompt, posted_by, occurrence,
+             now_ms),
         )
         if answer is not None:
             await tx.execute(
@@ -84,18 +97,42 @@ async def record_posting(
     prompt_message_id: int | None,
     examples: Iterable[RunExample],
 ) -> None:
-    """Everything the posting created, stored at once; the run becomes 'open'."""
+    """Everything the posting created (each example with the text it posted), stored at
+    once; the run becomes 'open'."""
     async with db.transaction() as tx:
         await tx.execute(
             "UPDATE lesson_runs SET prompt_message_id = ?, status = 'open' WHERE id = ?",
             (prompt_message_id, run_id),
         )
         await tx.executemany(
-            "INSERT INTO run_examples (run_id, example_no, title, message_id, thread_id)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(run_id, e.example_no, e.title, e.message_id, e.thread_id) for e in examples],
+            "INSERT INTO run_examples (run_id, example_no, title, text, message_id, thread_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(run_id, e.example_no, e.title, e.text, e.message_id, e.thread_id)
+             for e in examples],
         )
         await tx.execute("DELETE FROM posting_parts WHERE run_id = ?", (run_id,))
+
+
+async def unkept_runs(db: Database) -> list[Run]:
+    """Runs posted before runs kept what they posted (migration 0011): their lesson's title,
+    prompt or an example's text is NULL."""
+    rows = await db.fetchall(
+        "SELECT * FROM lesson_runs r WHERE r.status != 'posting' AND (r.lesson_title IS NULL"
+        " OR EXISTS (SELECT 1 FROM run_examples e WHERE e.run_id = r.id AND e.text IS NULL))"
+        " ORDER BY r.id"
+    )
+    return [_run(r) for r in rows]
+
+
+async def keep_posted(db: Database, run_id: int, posted: PostedLesson) -> None:
+    """Write down what a run posted where it was not yet kept (never over what was)."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE lesson_runs SET lesson_title = coalesce(lesson_title, ?),"
+            " prompt = coalesce(prompt, ?) WHERE id = ?", (posted.title, posted.prompt, run_id))
+        await tx.executemany(
+            "UPDATE run_examples SET text = coalesce(text, ?) WHERE run_id = ? AND example_no = ?",
+            [(text, run_id, number) for number, text in posted.texts.items()])
 
 
 async def record_part(db: Database, run_id: int, part: PostingPart) -> None:

@@ -148,7 +148,7 @@ class Participant:
 class ExampleSection:
     number: int
     title: str
-    text: str | None  # None when the run's lesson file is no longer loaded
+    text: str | None  # as the run posted it (bot/runs.py: as_posted); None: not kept, not loaded
     thread_id: int | None
     # Members' messages and their files, as stored; counted only when the output shows them
     # (a lone CSV messages or critiques table does not).
@@ -187,7 +187,7 @@ class RunSection:
     guild_id: int
     channel_id: int
     lesson_key: str
-    lesson_title: str | None
+    lesson_title: str | None  # the title and prompt as the run posted them, like the texts
     prompt: str | None
     status: str
     created_ms: int

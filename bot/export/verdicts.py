@@ -8,10 +8,10 @@ a response?". Exports and `/lesson summary` show the same line.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.critiques import Likely, RunSummary, Tally
-from bot.lessons import Lesson
 from bot.review import review
 
 # The reviewer's verdict in the cohort's words: "likely" to get a response is a yes.
@@ -55,9 +55,9 @@ def comparison_line(tally: Tally, reviewer: ReviewerView | None) -> str:
     return f"{cohort}; {rules}: {'they agree' if answer == leading else 'they differ'}."
 
 
-def summary_comparisons(lesson: Lesson | None, summary: RunSummary) -> dict[int, str]:
-    """The line for each example of a run's summary (by example number)."""
-    texts = {e.number: e.text for e in lesson.examples} if lesson is not None else {}
+def summary_comparisons(texts: Mapping[int, str], summary: RunSummary) -> dict[int, str]:
+    """The line for each example of a run's summary (by example number), the reviewer reading
+    `texts`: the examples as the run posted them (`bot.runs.as_posted`)."""
     return {
         ex.example_no: comparison_line(
             ex.tally, reviewer_view(texts[ex.example_no]) if ex.example_no in texts else None)

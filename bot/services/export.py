@@ -40,6 +40,7 @@ from bot.export.participation import name_of, participants
 from bot.export.times import Calendar, short_local, snowflake_ms
 from bot.export.verdicts import reviewer_view
 from bot.lessons import LessonCatalog
+from bot.runs import as_posted
 from storage.export import ExampleRecord, ExportReader, RunRecord, ThreadStats
 
 # Parts beyond this are refused: each is one more message in the moderator's DM-like answer,
@@ -116,13 +117,19 @@ class ExportService:
             with ExportReader.open(self.database) as reader:
                 return reader.runs(guild_id=guild_id, limit=limit)
 
-        titles = {lesson.key: lesson.title for lesson in self.lessons().lessons}
+        catalog = self.lessons()
         calendar = Calendar(self.timezone)
         return [
-            (run.id, f"#{run.id} · {titles.get(run.lesson_key, run.lesson_key)} · posted "
+            (run.id, f"#{run.id} · {self._title(run, catalog)} · posted "
                      f"{short_local(calendar.local(run.created_at))} · {run.status}")
             for run in await asyncio.to_thread(read)
         ]
+
+    @staticmethod
+    def _title(run: RunRecord, catalog: LessonCatalog) -> str:
+        """The lesson's title as the run posted it."""
+        posted = as_posted(run.lesson_title, run.prompt, {}, catalog.get(run.lesson_key))
+        return posted.title or run.lesson_key
 
     # --- writing --------------------------------------------------------------------------
 
@@ -220,9 +227,10 @@ class ExportService:
         self, reader: ExportReader, run: RunRecord, scope: Scope, catalog: LessonCatalog,
         calendar: Calendar, request: ExportRequest,
     ) -> RunSection:
-        lesson = catalog.get(run.lesson_key)
-        examples = [e for e in reader.examples(run.id)
-                    if scope.example is None or e.number == scope.example]
+        every = reader.examples(run.id)
+        posted = as_posted(run.lesson_title, run.prompt, {e.number: e.text for e in every},
+                           catalog.get(run.lesson_key))
+        examples = [e for e in every if scope.example is None or e.number == scope.example]
         if scope.example is not None and not examples:
             raise UserError(f"Run #{run.id} has no example {scope.example}.")
         critiques = reader.critiques(run.id, scope)
@@ -240,16 +248,13 @@ class ExportService:
                  **{p.member_id: p.name for p in people}}
         sections = []
         for example in examples:
-            text = None
-            if lesson is not None and example.number <= len(lesson.examples):
-                text = lesson.examples[example.number - 1].text
             sections.append(self._example_section(
-                reader, example, stats[example.number], text,
+                reader, example, stats[example.number], posted.texts.get(example.number),
                 [c for c in critiques if c.example_no == example.number], scope, request,
                 names))
         return RunSection(
             run.id, run.guild_id, run.channel_id, run.lesson_key,
-            lesson.title if lesson else None, lesson.prompt if lesson else None, run.status,
+            posted.title, posted.prompt, run.status,
             run.created_at, run.closed_at, tuple(sections), people,
             partial(self._csv_message_lines, reader, run, examples, critiques, scope, calendar,
                     request, names),

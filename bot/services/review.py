@@ -56,12 +56,20 @@ class ReviewService:
     def keep(self, message_id: int, draft: Draft) -> None:
         self._drafts.put(message_id, draft)
 
+    def held(self, message_id: int, user_id: int) -> Draft | None:
+        """The member's draft under this review; None once it is forgotten (after a day or a
+        restart), when the buttons that can do without it still work."""
+        return self._drafts.get(message_id, user_id, self.clock.now())
+
     def draft(self, message_id: int, user_id: int) -> Draft:
         """The member's draft under this review; `UserError` once it is forgotten."""
-        draft = self._drafts.get(message_id, user_id, self.clock.now())
+        draft = self.held(message_id, user_id)
         if draft is None:
             raise UserError("I no longer hold that draft: I keep drafts in memory only (never "
-                            "on disk) and forget them after a day or a restart. Send it again.")
+                            "on disk) and forget them after a day or a restart, so I can't "
+                            "list its findings. Press “Revise” and paste it in again, or send "
+                            "it again. “I sent it” and “Forget this draft” still work "
+                            "without it.")
         return draft
 
     def forget(self, message_id: int) -> None:

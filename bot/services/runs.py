@@ -29,11 +29,14 @@ from bot.export.verdicts import summary_comparisons
 from bot.lessons import Lesson
 from bot.runs import (
     PendingAnswer,
+    PostedLesson,
     Posting,
     PostingPart,
     Run,
+    RunExample,
     RunStatus,
     SummaryPost,
+    as_posted,
     occurrence_key,
 )
 from bot.scheduler import Scheduler, next_cron_time
@@ -186,8 +189,8 @@ class RunsService:
                             "channel's permissions, then post again.")
         run_id = await runs_store.create_run(
             self.db, guild_id=target.guild_id, channel_id=channel_id, lesson_key=lesson.key,
-            posted_by=posted_by, now_ms=to_ms(self.clock.now()), occurrence=occurrence,
-            answer=answer,
+            lesson_title=lesson.title, prompt=lesson.prompt, posted_by=posted_by,
+            now_ms=to_ms(self.clock.now()), occurrence=occurrence, answer=answer,
         )
         if run_id is None:
             raise UserError("That scheduled posting was already made.")
@@ -247,9 +250,24 @@ class RunsService:
         return (f"Posted run #{run.id} of **{self._title(run)}** in <#{run.channel_id}>: "
                 f"{plural(examples, 'example')}, each with its critique thread.")
 
+    async def edited_text(self, guild_id: int, lesson: Lesson, number: int) -> str:
+        """What the moderator is told once example `number` of `lesson` is replaced: the next
+        posting uses it, and the runs of it still open keep what they posted."""
+        text = f"Updated example {number} of **{lesson.title}**; the next `/lesson post` uses it."
+        for run in await runs_store.unclosed_runs(self.db, guild_id):
+            if run.lesson_key == lesson.key:
+                text += (f"\nRun #{run.id}, still open in <#{run.channel_id}>, keeps the text "
+                         "it posted: its members critique that, so its summaries and its "
+                         "export judge that text, not the new one.")
+        return text
+
     def _title(self, run: Run) -> str:
-        lesson = self.lessons.catalog.get(run.lesson_key)
-        return lesson.title if lesson is not None else run.lesson_key
+        return self.as_posted(run).title or run.lesson_key
+
+    def as_posted(self, run: Run, examples: Sequence[RunExample] = ()) -> PostedLesson:
+        """The run's lesson as the run posted it (these examples' texts among it)."""
+        return as_posted(run.lesson_title, run.prompt, {e.number: e.text for e in examples},
+                         self.lessons.catalog.get(run.lesson_key))
 
     async def _discard(self, run_id: int, *, restarted: bool = False) -> None:
         """Take an unfinished posting off Discord, then out of the database. After a restart,
@@ -271,7 +289,13 @@ class RunsService:
         """At start-up, once connected: remove postings cut short by a crash or a shutdown
         (their messages go, then their rows, so their scheduled occurrence can be posted
         properly), answer the moderators who were left waiting, then schedule the next
-        posting."""
+        posting. Runs posted before runs kept what they posted get it written down from their
+        lesson file, the one record of it, so that a later edit of the file does not move
+        them."""
+        for run in await runs_store.unkept_runs(self.db):
+            posted = self.as_posted(run, await runs_store.run_examples(self.db, run.id))
+            if posted.title is not None:  # else its lesson is not loaded: nothing to keep
+                await runs_store.keep_posted(self.db, run.id, posted)
         for run in await runs_store.stale_postings(self.db):
             if run.id in self._posting:
                 continue
@@ -370,7 +394,8 @@ class RunsService:
                             thread_authors=await runs_store.thread_authors(self.db, run.id))
         names = dict(cohort.names)
         names.update({r.author_id: r.author_name for r in rows if r.author_id not in names})
-        comparisons = summary_comparisons(self.lessons.catalog.get(run.lesson_key), summary)
+        # Judged on what the run posted: members critiqued that, whatever the file says now.
+        comparisons = summary_comparisons(self.as_posted(run, examples).texts, summary)
         return RunReport(run, summary, names, comparisons)
 
     async def shared(self, run_id: int, channel_id: int, message_id: int) -> None:

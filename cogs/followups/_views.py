@@ -144,39 +144,46 @@ KEEP_CHOICES = (("No: keep only who, how and when", "no"),
 
 
 class SentModal(CohortModal):
-    """'I sent it' under a review: who, how, when, and whether to keep the draft."""
+    """'I sent it' under a review: who, how, when, and whether to keep the draft. Under a
+    review whose draft is no longer held (a restart, or a day), who, how and when only: the
+    member who sent it can still log it."""
 
-    def __init__(self, draft: Draft, message_id: int) -> None:
+    def __init__(self, draft: Draft | None, message_id: int) -> None:
         super().__init__(title="Log this outreach as sent", custom_id="cohort:draft-sent")
         self.draft_, self.message_id = draft, message_id
         self.recipient: discord.ui.TextInput[SentModal] = self.field(
             "Who did you send it to?", discord.ui.TextInput(
                 custom_id="recipient", max_length=200,
-                placeholder="A name, an email or a profile URL, e.g. Dana Lee"))
+                placeholder="A name, an email or a profile URL, e.g. Dana Lee"),
+            description=None if draft else "I no longer hold the draft (a restart, or a day "
+                                           "passed), so this logs who, how and when.")
         self.channel = self.field("Channel", choice(
-            "channel", CHANNEL_CHOICES, default=draft.result.channel))
+            "channel", CHANNEL_CHOICES, default=draft.result.channel if draft else None))
         self.sent_on: discord.ui.TextInput[SentModal] = self.field(
             "Sent on (YYYY-MM-DD, blank = today)", discord.ui.TextInput(
                 custom_id="sent_on", required=False, max_length=20))
         self.keep = self.field("Keep the draft with the record?", choice(
-            "keep", KEEP_CHOICES, default="no"))
+            "keep", KEEP_CHOICES, default="no")) if draft else None
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        channel = chosen(self.channel) or self.draft_.result.channel
-        kept = chosen(self.keep) == "yes"
+        draft = self.draft_
+        # The channel is a required select; the draft's is the fallback Discord never needs.
+        channel = chosen(self.channel) or (draft.result.channel if draft else "")
+        kept = draft is not None and self.keep is not None and chosen(self.keep) == "yes"
         done = await services_of(interaction).followups.log_attempt(
             user_id=interaction.user.id, recipient=self.recipient.value, channel=channel,
-            sent_on=self.sent_on.value, draft=self.draft_.text if kept else None,
-            source_message_id=self.message_id, attempt=self.draft_.attempt,
+            sent_on=self.sent_on.value, draft=draft.text if draft and kept else None,
+            source_message_id=self.message_id, attempt=draft.attempt if draft else 1,
         )
         await send_ephemeral(interaction, logged_text(done, kept if done.kind != "already"
                                                       else None))
 
 
-async def open_sent_form(interaction: discord.Interaction, draft: Draft,
+async def open_sent_form(interaction: discord.Interaction, draft: Draft | None,
                          message_id: int) -> None:
     """'I sent it' under a review (the review feature hands over here, through bot/client.py):
-    one outreach per review, however often the button is pressed."""
+    one outreach per review, however often the button is pressed; `draft` is None once the
+    review no longer holds it."""
     done = await services_of(interaction).followups.logged_from(message_id)
     if done is not None:
         await send_ephemeral(interaction, logged_text(Logged("already", done)))

@@ -63,14 +63,17 @@ async def on_button(interaction: discord.Interaction, action: str) -> None:
     assert interaction.message is not None  # component interactions come with their message
     message_id = interaction.message.id
     review = services_of(interaction).review
-    draft = review.draft(message_id, interaction.user.id)
+    # Drafts live in memory only, for a day at most: after a restart or a day, the buttons
+    # that can do without the draft still do (only All findings needs its text).
+    draft = review.held(message_id, interaction.user.id)
     if action == "all":
+        draft = review.draft(message_id, interaction.user.id)  # says what still works
         chunks = all_findings_text(draft.text, draft.result)
         await interaction.response.send_message(chunks[0], ephemeral=True,
                                                 allowed_mentions=NO_PINGS)
         for chunk in chunks[1:]:
             await interaction.followup.send(chunk, ephemeral=True, allowed_mentions=NO_PINGS)
-    elif action == "revise":
+    elif action == "revise":  # without the draft: the form to paste it in again
         await interaction.response.send_modal(DraftModal(
             review.limits.max_chars, answer_draft, title="Revise your draft", previous=draft,
             message_id=message_id))
@@ -79,7 +82,7 @@ async def on_button(interaction: discord.Interaction, action: str) -> None:
         await cohort_bot(interaction).handovers.draft_sent(interaction, draft, message_id)
     elif action == "forget":
         review.forget(message_id)
-        # The review quotes the draft, so it goes too.
+        # The review quotes the draft, so it goes too, held or not.
         await interaction.response.edit_message(
             content="🗑️ Forgotten: I no longer hold this draft.", embed=None, view=None)
 
@@ -104,6 +107,10 @@ ATTEMPT_CHOICES = (("1: the first message", "1"), ("2: the one follow-up", "2"),
                    ("3 or more (the lesson says stop at 2)", "3"))
 
 
+# Revise under a review whose draft is no longer held (a restart, or a day).
+PASTE_AGAIN = "I no longer hold this draft (a restart, or a day passed): paste it in again"
+
+
 class DraftModal(CohortModal):
     """/review's form, and Revise's (holding the current draft)."""
 
@@ -114,7 +121,8 @@ class DraftModal(CohortModal):
         self.draft: discord.ui.TextInput[DraftModal] = self.field(
             "Your draft", discord.ui.TextInput(
                 custom_id="draft", style=discord.TextStyle.paragraph, max_length=max_chars,
-                placeholder="Paste the note, message or email you plan to send",
+                placeholder=PASTE_AGAIN if message_id is not None and previous is None else
+                "Paste the note, message or email you plan to send",
                 default=previous.text if previous else None))
         self.channel = self.field("Channel", choice(
             "channel", DRAFT_CHANNEL_CHOICES,

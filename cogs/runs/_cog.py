@@ -178,6 +178,7 @@ class RunsCog(commands.Cog):
         image: discord.Attachment | None = None, lesson: str | None = None,
     ) -> None:
         require_moderator(interaction, self.bot.config)
+        assert interaction.guild is not None  # guild_only group
         chosen = self.lessons.get(lesson)
         self.lessons.check_edit(chosen, number, text=text, has_image=image is not None)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -187,6 +188,4 @@ class RunsCog(commands.Cog):
             upload = ExampleImage(suffix, await download(image))
         await self.lessons.replace_example(chosen.key, number, text=text, image=upload)
         await interaction.followup.send(
-            f"Updated example {number} of **{chosen.title}**; the next `/lesson post` uses it.",
-            ephemeral=True,
-        )
+            await self.runs.edited_text(interaction.guild.id, chosen, number), ephemeral=True)

@@ -74,8 +74,8 @@ class DiscordRuns:
                 file=file or discord.utils.MISSING,
             )
             await created(PostingPart(forum.id, posted.thread.id, is_thread=True))
-            examples.append(RunExample(run_id, example.number, example.title,
-                                       posted.message.id, posted.thread.id))
+            examples.append(RunExample.posted(run_id, example, posted.message.id,
+                                              posted.thread.id))
         return Posting(None, tuple(examples))
 
     async def _post_in_channel(self, lesson: Lesson, channel: discord.TextChannel, run_id: int,
@@ -95,8 +95,7 @@ class DiscordRuns:
             await created(PostingPart(channel.id, message.id, is_thread=True))
             thread = await message.create_thread(name=thread_name(example),
                                                  auto_archive_duration=10080)
-            examples.append(RunExample(run_id, example.number, example.title, message.id,
-                                       thread.id))
+            examples.append(RunExample.posted(run_id, example, message.id, thread.id))
         return Posting(prompt.id, tuple(examples))
 
     async def remove(self, run: Run, parts: Sequence[PostingPart]) -> None:

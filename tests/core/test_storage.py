@@ -400,9 +400,14 @@ def test_text_with_a_lone_surrogate_is_stored_with_the_replacement_character(
             try:
                 assert await db.fetchval("SELECT ?", (text,)) == replaced(text)
                 run = await runs_store.create_run(db, guild_id=1, channel_id=2, lesson_key=text,
-                                                  posted_by=1, now_ms=0)
+                                                  lesson_title=text, prompt=text, posted_by=1,
+                                                  now_ms=0)
                 assert run is not None
-                await runs_store.record_posting(db, run, 5, [RunExample(run, 1, text, 6, 7)])
+                await runs_store.record_posting(db, run, 5, [RunExample(run, 1, text, 6, 7,
+                                                                        text)])
+                (posted,) = await runs_store.run_examples(db, run)
+                kept = await runs_store.get_run(db, run)
+                assert kept is not None and kept.prompt == posted.text == replaced(text)
                 await discussion_store.save_group(db, [DiscussionRow(
                     8, 7, 1, text, text, None, 9)])  # captured through json_each(?)
                 assert await discussion_store.edit_message(db, 8, text + "!", 10)

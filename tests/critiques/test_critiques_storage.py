@@ -11,7 +11,7 @@ from storage import runs as runs_store
 
 async def a_run(db: Database) -> int:
     run_id = await runs_store.create_run(db, guild_id=1, channel_id=2, lesson_key="l",
-                                         posted_by=None, now_ms=0)
+                                         lesson_title="L", prompt="P", posted_by=None, now_ms=0)
     assert run_id is not None
     await runs_store.record_posting(db, run_id, 10, [RunExample(run_id, 1, "One", 11, 12)])
     return run_id

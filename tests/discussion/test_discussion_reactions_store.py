@@ -31,7 +31,7 @@ Change = DiscussionRow | ReactionChange
 
 async def open_thread(db: Database) -> None:
     run_id = await runs_store.create_run(db, guild_id=1, channel_id=2, lesson_key="l",
-                                         posted_by=1, now_ms=0)
+                                         lesson_title="L", prompt="P", posted_by=1, now_ms=0)
     assert run_id is not None
     await runs_store.record_posting(db, run_id, 5000, [RunExample(run_id, 1, "One", 5001,
                                                                   THREAD)])

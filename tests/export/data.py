@@ -33,6 +33,9 @@ START_MS = 1_767_603_600_000  # 2026-01-05 09:00 UTC
 # The schema just before reactions were captured.
 BEFORE_REACTIONS = next(
     n for n, name, _ in MIGRATIONS if name.endswith("_discussion_reactions.sql")) - 1
+# The schema just before runs kept what they posted.
+BEFORE_SNAPSHOTS = next(
+    n for n, name, _ in MIGRATIONS if name.endswith("_run_snapshots.sql")) - 1
 THREADS = (1001, 1002, 1003)
 
 
@@ -61,6 +64,34 @@ def message_id(index: int, after_ms: int) -> int:
     return ((START_MS + after_ms - 1_420_070_400_000) << 22) + index
 
 
+async def posted_run(db: Database, schema: int | None) -> int:
+    """The run and its three examples, as a bot at that schema wrote them; as posted before
+    runs kept their text (the lesson file gives it) at every schema."""
+    def examples(run_id: int) -> list[RunExample]:
+        return [RunExample(run_id, n, f"Outreach {n}", 5000 + n, THREADS[n - 1])
+                for n in (1, 2, 3)]
+
+    if schema is None or schema > BEFORE_SNAPSHOTS:
+        run_id = await runs_store.create_run(
+            db, guild_id=GUILD, channel_id=CHANNEL, lesson_key="networking-with-professionals",
+            lesson_title=None, prompt=None, posted_by=1, now_ms=START_MS)
+        assert run_id is not None
+        await runs_store.record_posting(db, run_id, 5000, examples(run_id))
+        return run_id
+    # Today's storage names columns an older schema lacks: the rows that bot wrote.
+    async with db.transaction() as tx:
+        run_id = await tx.insert(
+            "INSERT INTO lesson_runs (guild_id, channel_id, lesson_key, prompt_message_id,"
+            " status, posted_by, created_at) VALUES (?, ?, ?, 5000, 'open', 1, ?)",
+            (GUILD, CHANNEL, "networking-with-professionals", START_MS))
+        await tx.executemany(
+            "INSERT INTO run_examples (run_id, example_no, title, message_id, thread_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(e.run_id, e.example_no, e.title, e.message_id, e.thread_id)
+             for e in examples(run_id)])
+    return run_id
+
+
 async def store_run(path: Path, said: Sequence[Said], *, critiques: Sequence[tuple] = (),
                     schema: int | None = None) -> tuple[int, list[int]]:
     """A posted run with three examples (the lesson's) and `said` in their threads, in a
@@ -71,13 +102,7 @@ async def store_run(path: Path, said: Sequence[Said], *, critiques: Sequence[tup
     db = await Database.open(path, migrate=False)
     try:
         await db.migrate(schema)
-        run_id = await runs_store.create_run(
-            db, guild_id=GUILD, channel_id=CHANNEL, lesson_key="networking-with-professionals",
-            posted_by=1, now_ms=START_MS)
-        assert run_id is not None
-        await runs_store.record_posting(db, run_id, 5000, [
-            RunExample(run_id, n, f"Outreach {n}", 5000 + n, THREADS[n - 1]) for n in (1, 2, 3)
-        ])
+        run_id = await posted_run(db, schema)
         ids = [message_id(i, s.after_ms) for i, s in enumerate(said)]
         rows = [
             DiscussionRow(

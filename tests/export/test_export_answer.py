@@ -54,8 +54,27 @@ def test_file_sizes_are_exact_below_a_kilobyte(size: int, words: str) -> None:
     assert file_size(size) == words
 
 
-async def test_a_lesson_no_longer_loaded_is_said(world: CohortWorld) -> None:
+async def test_a_lesson_no_longer_loaded_still_exports_as_the_run_posted_it(
+    world: CohortWorld,
+) -> None:
     await one_of_everything(world)
+    world.bot.services.lessons.catalog = LessonCatalog(())  # as reloaded without its file
+    result = await export(world, world.mod, format="markdown")
+    (file,) = files_of(result)
+    text = file.data.decode("utf-8")
+    assert "Networking with Professionals" in text and "I came across your profile" in text
+    assert "is not loaded" not in text and "not loaded" not in result.followups[0].content
+
+
+async def test_a_run_from_before_runs_kept_their_text_says_its_lesson_is_gone(
+    world: CohortWorld,
+) -> None:
+    await one_of_everything(world)
+    # As a run posted before migration 0011 is stored: only the lesson file had its text.
+    await world.bot.db.execute("UPDATE lesson_runs SET lesson_title = NULL, prompt = NULL")
+    await world.bot.db.execute("UPDATE run_examples SET text = NULL")
+    kept = await export(world, world.mod, format="markdown")
+    assert "I came across your profile" in files_of(kept)[0].data.decode("utf-8")
     world.bot.services.lessons.catalog = LessonCatalog(())  # as reloaded without its file
     result = await export(world, world.mod, format="markdown")
     (file,) = files_of(result)

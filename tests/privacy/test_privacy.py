@@ -14,6 +14,7 @@ from tests.world import (
     critique,
     draft_button,
     example_messages,
+    modal_values,
     post,
     review_of,
 )
@@ -36,8 +37,9 @@ async def test_forget_me_deletes_everything_after_confirmation(world: CohortWorl
     assert done.acknowledged
     counts = await privacy_store.stored_counts(world.bot.db, world.ada.id)
     assert counts.total == 0
+    # The draft is gone too: "I sent it" can only log who, how and when.
     late = await world.ada.click(reply, draft_button(reply, "sent"))
-    assert "no longer hold" in late.response.content
+    assert late.modal is not None and "keep" not in modal_values(late.modal), late.response
 
     again = await world.ada.slash("forget-me")
     assert "store nothing" in again.response.content

@@ -71,14 +71,6 @@ async def test_forget_this_draft_removes_the_review(world: CohortWorld) -> None:
         world.bot.services.review.draft(reply.id, world.ada.id)
 
 
-async def test_buttons_after_a_restart_say_the_draft_is_gone(world: CohortWorld) -> None:
-    await world.ada.dm(WEAK_DRAFT)
-    reply = review_of(world, world.ada)
-    await world.restart()
-    result = await world.ada.click(reply, draft_button(reply, "revise"))
-    assert result.ephemeral and "no longer hold" in result.response.content
-
-
 async def test_greetings_files_empty_and_long_text_get_clear_messages(
     world: CohortWorld,
 ) -> None:

@@ -233,7 +233,8 @@ async def test_a_posting_cut_short_by_a_crash_is_removed_at_start_up(
     assert channel is not None
     run_id = await runs_store.create_run(
         world.bot.db, guild_id=world.guild.handle.id, channel_id=world.lessons.id,
-        lesson_key="networking-with-professionals", posted_by=None, now_ms=0)
+        lesson_key="networking-with-professionals", lesson_title="Networking",
+        prompt="Critique these", posted_by=None, now_ms=0)
     assert run_id is not None
     prompt = await channel.send("prompt of an unfinished run")  # type: ignore[union-attr]
     thread = await prompt.create_thread(name="Outreach 1 — critiques")
