@@ -43,8 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.metric import Metric
+from bot.demo.processes import BotProcess, DemoDiscord, bot_ready
 from localdiscord.control.client import Control
-from tests.e2e.processes import BotProcess, DemoDiscord, bot_ready
 
 WAIT = 60.0  # seconds an interaction's acknowledgement is waited for
 # Seconds a deferral's answer is waited for: each critique is posted in its example's thread
