@@ -51,15 +51,22 @@ def markdown_text(text: str, limit: int | None = None) -> str:
     with every Markdown character escaped (it renders as the member typed it, never as
     markup, a link or a mention). `limit`: cut to that many characters with "…", never
     between an escape and the character it escapes."""
-    escaped = _INLINE_MARKUP.sub(r"\\\g<0>", member_text(text))
-    escaped = _AUTOLINK.sub(r"\\:", escaped)
-    escaped = _LINE_MARKUP.sub(lambda m: m[1] + m[2][:-1] + "\\" + m[2][-1], escaped)
+    escaped = markdown_escape(member_text(text))
     if limit is None or len(escaped) <= limit:
         return escaped
     cut = escaped[: limit - 1]
     if (len(cut) - len(cut.rstrip("\\"))) % 2:  # a lone escape would take the "…"
         cut = cut[:-1]
     return cut + "…"
+
+
+def markdown_escape(text: str) -> str:
+    """Every Markdown character of `text` escaped, and nothing else changed: for the bot's
+    own lines that quote member text already isolated (a review's findings), which
+    `markdown_text` would isolate a second time, as one piece."""
+    escaped = _INLINE_MARKUP.sub(r"\\\g<0>", text)
+    escaped = _AUTOLINK.sub(r"\\:", escaped)
+    return _LINE_MARKUP.sub(lambda m: m[1] + m[2][:-1] + "\\" + m[2][-1], escaped)
 
 
 _ES = ("s", "x", "z", "ch", "sh")

@@ -18,7 +18,7 @@ from tests.world import CohortWorld
 
 @pytest.fixture(scope="session")
 def openapi_spec() -> object:
-    return load_spec()  # seconds to load: once per session (cached per process)
+    return load_spec()  # under a second to load, but once per session (cached per process)
 
 
 @pytest.fixture

@@ -88,6 +88,17 @@ def quote(text: str) -> str:
     return "\n".join("> " + line if line else ">" for line in md(text, "").split("\n"))
 
 
+# `**bold**` after escaping, within one line (a quote's lines are rendered one by one).
+_ESCAPED_BOLD = re.compile(r"\\\*\\\*(?=\S)(.+?)(?<=\S)\\\*\\\*")
+
+
+def lesson_quote(text: str) -> str:
+    """The lesson's own text (moderators write it in Discord's markdown) as a blockquote:
+    escaped like member text, then its **bold** shown bold, as the HTML export does. Member
+    text keeps its asterisks: it shows what was typed."""
+    return _ESCAPED_BOLD.sub(r"**\1**", quote(text))
+
+
 def render(doc: Document) -> Iterator[str]:
     cal = doc.calendar
     for run in doc.runs:
@@ -116,7 +127,7 @@ def _run(doc: Document, cal: Calendar, run: RunSection) -> Iterator[str]:
                f"{plural(len(e.critiques), 'critique')}, {plural(e.message_count, 'message')}\n")
     yield f"- [Participation](#{anchor}-participation)\n\n"
     yield f'<a id="{anchor}-prompt"></a>\n\n## The prompt\n\n'
-    yield (quote(run.prompt) if run.prompt else
+    yield (lesson_quote(run.prompt) if run.prompt else
            f"*(the lesson `{md(run.lesson_key)}` is not loaded; its prompt is not available)*")
     yield "\n\n"
     for example in run.examples:
@@ -139,7 +150,7 @@ def _scope(doc: Document) -> str:
 
 def _example(cal: Calendar, anchor: str, e: ExampleSection) -> Iterator[str]:
     yield f'<a id="{anchor}-example-{e.number}"></a>\n\n## Example {e.number}: {md(e.title)}\n\n'
-    yield (quote(e.text) if e.text is not None else "*(the example's text is not loaded)*")
+    yield (lesson_quote(e.text) if e.text is not None else "*(the example's text is not loaded)*")
     yield f"\n\n**The cohort and the lesson's rules:** {md(comparison_line(e.tally, e.reviewer))}"
     top = max(e.tally.yes, e.tally.no, e.tally.unsure, 1)
     bars = "\n".join(f"{label:<7}{BAR * round(10 * n / top)} {n}" for label, n in

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.display import member_text, plural
+from bot.display import markdown_escape, member_text, plural
 from bot.review import CHANNEL_NAMES, Finding, Review
 from bot.review.answer import headline, odds, ready_answer
 
@@ -16,6 +16,7 @@ QUOTE_LIMIT = 80
 
 
 def quote(text: str, finding: Finding) -> str:
+    """What the finding points at, isolated (not yet escaped: see `finding_line`)."""
     span = text[finding.start:finding.end].strip().replace("\n", " ")
     if not span:
         return ""
@@ -36,12 +37,15 @@ def finding_line(text: str, finding: Finding) -> str:
     icon = "🚫" if finding.must_fix else {
         "problem": "🔴", "warning": "🟠", "tip": "🔵", "good": "🟢"}[finding.severity]
     quoted = quote(text, finding)
-    if quoted and quoted in finding.message:
-        quoted = ""  # the message already quotes it
-    # The message may quote the draft too: the reviewer isolates its quotes (rules._quote).
-    head = (f"{icon} **{finding.message}**" + (f" {quoted}" if quoted else "")
-            + points_label(finding))
-    return f"{head}\n↳ {finding.hint}" if finding.hint else head
+    # The message already quotes it, maybe cut shorter ("…"): once is enough.
+    if quoted and quoted.rstrip("”…")[:40] in finding.message:
+        quoted = ""
+    # The message may quote the draft too: the reviewer isolates its quotes (rules._quote),
+    # and writes no Markdown of its own, so the whole line is escaped: a draft's `**`, `||`
+    # or masked link shows as typed inside the bot's bold, not as markup.
+    head = (f"{icon} **{markdown_escape(finding.message)}**"
+            + (f" {markdown_escape(quoted)}" if quoted else "") + points_label(finding))
+    return f"{head}\n↳ {markdown_escape(finding.hint)}" if finding.hint else head
 
 
 def review_embed(text: str, result: Review, channel_from: str = "as you said") -> discord.Embed:
@@ -77,7 +81,8 @@ def review_embed(text: str, result: Review, channel_from: str = "as you said") -
                         inline=False)
     if good:
         embed.add_field(name="Already good", value="\n".join(
-            f"🟢 {f.message}{points_label(f)}" for f in good[:3])[:1024], inline=False)
+            f"🟢 {markdown_escape(f.message)}{points_label(f)}" for f in good[:3])[:1024],
+            inline=False)
     more = (len(result.findings) - len(must) - min(len(problems), TOP_PROBLEMS)
             - min(len(good), 3))
     footer = f"{plural(more, 'more finding')}: press “All findings”. " if more > 0 else ""

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from bot.critiques import Likely, Tally
 from bot.errors import UserError
 from bot.export import markdown as export_markdown
-from bot.export.markdown import md, quote
+from bot.export.markdown import lesson_quote, md, quote
 from bot.export.model import Critique
 from bot.export.participation import MessageActivity, participants
 from bot.export.text import visible
@@ -105,6 +105,23 @@ def test_markdown_of_any_text_renders_as_that_text_and_nothing_else(text: str) -
         assert "em" not in tags
         shown = html.unescape(_TAGS.sub(" ", rendered))
         assert shown.split() == visible(text).replace("\u0000", "\ufffd").split()
+
+
+def test_the_lessons_bold_is_bold_and_nothing_else_is_markup() -> None:
+    rendered = commonmark.commonmark(lesson_quote(
+        "networking is **not** about *important* people: **DO NOT** be [that](x) person **"))
+    assert rendered.count("<strong>") == 2 and "<strong>not</strong>" in rendered
+    assert "*important*" in rendered and "<a " not in rendered
+    assert rendered.endswith("person **</p>\n</blockquote>\n")  # a lone `**` stays text
+
+
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=200))
+def test_the_lessons_text_renders_as_typed_but_for_its_bold(text: str) -> None:
+    rendered = commonmark.commonmark(lesson_quote(text))
+    tags = {m.group(2) for m in _TAGS.finditer(rendered)}
+    assert tags <= {"blockquote", "p", "br", "em", "strong"}, rendered
+    if text.strip():
+        assert "em" not in tags
 
 
 @given(st.text(max_size=80))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from openapi_spec_validator import validate
 
 from localdiscord import Sandbox
 from localdiscord.openapi import (
@@ -111,3 +113,12 @@ def test_the_spec_is_looked_for_beside_the_checkout(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("COHORTBOT_OPENAPI_SPEC", raising=False)
     checkout = Path(__file__).resolve().parents[2]
     assert default_spec_path() == checkout.parent / "shared" / "discord-api-spec" / "openapi.json"
+
+
+def test_the_spec_document_itself_is_valid_openapi() -> None:
+    """`load_spec` skips checking the document against the OpenAPI meta-schema (5 s in every
+    process that loads it); the check is made here, once per suite, on the same file."""
+    path = default_spec_path()
+    if not path.exists():
+        pytest.skip(f"Discord's OpenAPI spec is not at {path}")
+    validate(json.loads(path.read_text(encoding="utf-8")))  # raises on the first error

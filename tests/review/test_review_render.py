@@ -3,6 +3,9 @@ the chance of a response in words, the must-fix items before everything else."""
 
 from __future__ import annotations
 
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from bot.review import review
 from cogs.review._render import all_findings_text, review_embed
 
@@ -58,3 +61,36 @@ def test_points_are_shown_and_all_findings_fit_discord() -> None:
     joined = "\n".join(chunks)
     assert "🚫" in joined  # the placeholder, a must-fix item
     assert "points)" in joined
+
+
+_MARKUP = set("*_~|`<>[]#@")
+
+
+def _unescaped_markup(line: str) -> list[str]:
+    """The Markdown characters of `line` that no backslash escapes (Discord's rule: a
+    backslash before punctuation shows that character alone)."""
+    found, i = [], 0
+    while i < len(line):
+        if line[i] == "\\":
+            i += 2
+            continue
+        if line[i] in _MARKUP:
+            found.append(line[i])
+        i += 1
+    return found
+
+
+MARKDOWN_DRAFT = ("Hi **Dana**, I read your post on ||onboarding|| metrics at [Acme](https://x.example)"
+                  ". Would you be open to a `15-minute` call about how you chose them? @everyone")
+
+
+@given(st.text(alphabet=st.sampled_from(list("*_~|`<>[]#@\\:/ -1.\nab")), max_size=60))
+@example(MARKDOWN_DRAFT)
+def test_a_drafts_markdown_shows_as_typed_in_every_finding(noise: str) -> None:
+    text = f"Hi Dana, I read your post on {noise} at Acme. Could I ask one question? {noise}"
+    result = review(text)
+    for line in all_findings_text(text, result)[0].split("\n\n")[1:]:
+        head = line.split("\n")[0]
+        # The bot's own markup is the bold around the finding's message, nothing else.
+        assert head.count("**") >= 2 and _unescaped_markup(head) == ["*"] * 4, head
+        assert not _unescaped_markup(line.split("\n", 1)[1] if "\n" in line else ""), line
