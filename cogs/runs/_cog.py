@@ -21,7 +21,7 @@ from bot.runs import PendingAnswer
 from bot.services.lessons import ExampleImage
 from cogs._answer import answer
 from cogs._checks import is_moderator, require_moderator
-from cogs._ui import send_ephemeral
+from cogs._ui import download, send_ephemeral
 from cogs.runs._port import POSTABLE
 from cogs.runs._render import summary_message
 
@@ -181,7 +181,7 @@ class RunsCog(commands.Cog):
         upload = None
         if image is not None:
             suffix = image_suffix(image.content_type, image.filename, image.size)
-            upload = ExampleImage(suffix, await image.read())
+            upload = ExampleImage(suffix, await download(image))
         await self.lessons.replace_example(chosen.key, number, text=text, image=upload)
         await answer(interaction, f"Updated example {number} of **{chosen.title}**; the next "
                      "`/lesson post` uses it.")

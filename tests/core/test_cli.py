@@ -290,3 +290,21 @@ def test_an_unknown_timezone_is_said_in_one_sentence(tmp_path: Path) -> None:
                            'timezone name such as "'), line
     assert line.endswith("found str 'Mars/Base'"), line
     assert "I know" not in line  # the member-facing refusal is not pasted into the pattern
+
+
+@pytest.mark.parametrize("argv", [
+    ["nonsense"], ["export", "--format", "xml", "--out", "-"], ["export", "--run", "0"],
+    ["backup"], ["backup", "x.db", "--nope"], ["check-config", "a", "b"],
+    ["review", "--attempt"], ["run", "--config"], ["backup", "a", "b\n```\nc"],
+    ["export", "--format", "json", "--out", "-", "--since", "two\nlines"],
+    ["backup", "--database", "missing\n.db", "x.db"],
+])
+def test_a_usage_error_or_a_refusal_is_one_line(argv: list[str]) -> None:
+    """argparse printed the whole usage block first (seven lines for `export`), and the
+    reason came last; now the reason is the line, as for every other refusal, and a newline
+    in what it quotes is shown as `\\n`."""
+    outcome = run_cli(*argv)
+    assert outcome.code == 2
+    (line,) = outcome.stderr.splitlines()
+    if ": error: " in line:  # argparse's: it says where the usage is
+        assert line.startswith("cohortbot") and line.endswith("--help` shows the usage)")

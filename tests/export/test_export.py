@@ -24,6 +24,7 @@ from tests.export.scenario import (
     files_of,
     play,
 )
+from tests.markdown import shows_as_typed
 from tests.world import CohortWorld, post
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -287,3 +288,13 @@ async def test_summary_shows_the_reviewer_beside_the_tally(world: CohortWorld) -
     first = fields[0]["value"].splitlines()
     assert first[0].startswith("1 critique —")
     assert first[1].startswith("The cohort said no (1 of 1); the lesson's rules say ")
+
+
+async def test_a_date_that_is_none_is_quoted_as_typed(world: CohortWorld) -> None:
+    """The date went between quotation marks unescaped: a mention or Markdown typed there
+    rendered in the bot's answer."""
+    await post(world)
+    typed = "<@1> **last** `week`"
+    result = await export(world, world.mod, since=typed)
+    answer = result.followups[-1].content
+    assert "must be a date like" in answer and shows_as_typed(answer, typed), answer
