@@ -19,11 +19,13 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock
 from bot.errors import ConfigError
-from bot.followups import DEFAULT_HOURS, FriendlyHours
+from bot.followups import DEFAULT_HOURS, ROOM, WINDOW_END, FriendlyHours
 from bot.settings import is_region, known_zone, resolve_zone, suggestions
 from bot.textfile import MissingFile, UnreadableFile, parse_toml, read_text
 
-FOLLOWUP_WINDOW_DAYS = (7, 14)  # the lesson: one follow-up "within 1-2 weeks"
+# The lesson: one follow-up "within 1-2 weeks". The reminder comes `window_days` after the
+# message and at least `ROOM` before the window closes, so the longest delay is 13 days.
+FOLLOWUP_WINDOW_DAYS = (7, (WINDOW_END - ROOM).days)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,15 @@ def _int_range(low: int, high: int) -> Check:
     return check
 
 
+def _window_days(value: Any) -> str | None:
+    expected = _int_range(*FOLLOWUP_WINDOW_DAYS)(value)
+    if expected is None:
+        return None
+    return (f"{expected} (the days before the one follow-up reminder: the window for the "
+            f"follow-up closes {WINDOW_END.days} days after the first message, and the "
+            f"reminder comes at least a day before that, so the member has time to act)")
+
+
 def _snowflake(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**64:
         return "a Discord id (a positive whole number; enable Developer Mode, then Copy ID)"
@@ -185,7 +196,7 @@ _SCHEMA: dict[str, dict[str, Check]] = {
     },
     "cohort": {"timezone": _timezone},
     "storage": {"database": _text},
-    "followups": {"window_days": _int_range(*FOLLOWUP_WINDOW_DAYS), "friendly_hours": _hours},
+    "followups": {"window_days": _window_days, "friendly_hours": _hours},
     "review": {
         "max_chars": _int_range(100, 4000),
         "rate_limit_per_hour": _int_range(1, 1000),

@@ -6,10 +6,11 @@ there was no reply. This module says:
 - the states of an outreach (awaiting -> reminded -> followed up / replied / dropped, or
   expired when the window ends) and of its one reminder, and both as stored (`Outreach`,
   `Reminder`), with the cohort's `Totals`;
-- when the reminder is due: `window_days` (7–14) after attempt 1, moved into the member's
-  friendly local hours (never in the middle of their night), never after the window's end,
-  14 days after attempt 1;
-- snoozing (a day or three, inside the window) and moving a reminder to a new timezone;
+- when the reminder is due: `window_days` (7–13) after attempt 1, moved into the member's
+  friendly local hours (never in the middle of their night), never later than `ROOM` (a day)
+  before the window's end, 14 days after attempt 1 (`last_reminder`);
+- snoozing (a day or three, inside the same bound) and moving a reminder to a new timezone;
+- which decision on an outreach wins (`may_become`);
 - who counts as "the same person" (same email, same profile URL, or failing those the same
   name, case- and accent-insensitively) and when another attempt is refused;
 - when a log repeats an attempt already logged (a double submit): nothing new is recorded;
@@ -30,6 +31,9 @@ from enum import StrEnum
 from bot.errors import UserError
 
 WINDOW_END = timedelta(days=14)  # the lesson: the follow-up comes "within 1-2 weeks"
+# The least of the window a planned reminder leaves the member: a whole day, so its friendly
+# hours come round once more before the window closes (see `last_reminder`).
+ROOM = timedelta(days=1)
 MAX_ATTEMPTS = 2  # the message and one follow-up
 SNOOZE_DAYS = (1, 3)
 LATE_AFTER = timedelta(minutes=15)  # a reminder this much past its time says it is late
@@ -49,6 +53,24 @@ class OutreachStatus(StrEnum):
 
 
 OPEN = frozenset({OutreachStatus.AWAITING, OutreachStatus.REMINDED})
+
+# Which decision wins: the first. An outreach may become the key from the states listed, so a
+# button left on an older message, another device or a command typed later never overturns
+# what was decided ("Not following up" stays so). A reply is the exception: it is news from
+# the other person, noted whatever the member had decided, so the reply rate after a
+# follow-up is measured. A follow-up may still be logged on an expired outreach when it was
+# sent inside the window (`follow_up_refusal` checks the time).
+DECIDABLE_FROM: dict[OutreachStatus, frozenset[OutreachStatus]] = {
+    OutreachStatus.REPLIED: frozenset(OutreachStatus) - {OutreachStatus.REPLIED},
+    OutreachStatus.FOLLOWED_UP: OPEN | {OutreachStatus.EXPIRED},
+    OutreachStatus.DROPPED: OPEN,
+    OutreachStatus.EXPIRED: OPEN,
+}
+
+
+def may_become(current: OutreachStatus, decided: OutreachStatus) -> bool:
+    """Whether an outreach in `current` may be decided as `decided` (see DECIDABLE_FROM)."""
+    return current in DECIDABLE_FROM[decided]
 
 
 class ReminderStatus(StrEnum):
@@ -238,6 +260,14 @@ def window_end(sent_at: datetime) -> datetime:
     return sent_at + WINDOW_END
 
 
+def last_reminder(sent_at: datetime) -> datetime:
+    """The latest a reminder may be planned for (logged, snoozed, moved to a new zone): `ROOM`
+    before the window's end, so the member always has a whole day, friendly hours included,
+    to follow up. (A reminder the bot was too late for, being offline, still goes out while
+    the window is open: late, and saying so.)"""
+    return window_end(sent_at) - ROOM
+
+
 def fit(wish: datetime, now: datetime, end: datetime, tz: tzinfo,
         hours: FriendlyHours) -> datetime | None:
     """When a reminder wished for `wish` arrives: the first friendly instant from
@@ -255,22 +285,24 @@ def fit(wish: datetime, now: datetime, end: datetime, tz: tzinfo,
 
 def first_due(sent_at: datetime, window_days: int, now: datetime, tz: tzinfo,
               hours: FriendlyHours) -> datetime | None:
-    """The reminder for an outreach sent at `sent_at`; None if its window has ended."""
-    return fit(sent_at + timedelta(days=window_days), now, window_end(sent_at), tz, hours)
+    """The reminder for an outreach sent at `sent_at`; None if it is too late for one (less
+    than `ROOM` of the window is left)."""
+    return fit(sent_at + timedelta(days=window_days), now, last_reminder(sent_at), tz, hours)
 
 
-def snooze_options(now: datetime, end: datetime) -> tuple[int, ...]:
-    """The snoozes (in days) that still fit in the window."""
-    return tuple(days for days in SNOOZE_DAYS if now + timedelta(days=days) <= end)
+def snooze_options(now: datetime, sent_at: datetime) -> tuple[int, ...]:
+    """The snoozes (in days) that still bring the reminder back by `last_reminder`."""
+    latest = last_reminder(sent_at)
+    return tuple(days for days in SNOOZE_DAYS if now + timedelta(days=days) <= latest)
 
 
-def snoozed_until(days: int, now: datetime, end: datetime, tz: tzinfo,
+def snoozed_until(days: int, now: datetime, sent_at: datetime, tz: tzinfo,
                   hours: FriendlyHours) -> datetime | None:
-    """The reminder moved `days` on, at a friendly hour, inside the window; None if that
+    """The reminder moved `days` on, at a friendly hour, by `last_reminder`; None if that
     snooze no longer fits."""
-    if days not in snooze_options(now, end):
+    if days not in snooze_options(now, sent_at):
         return None
-    return fit(now + timedelta(days=days), now, end, tz, hours)
+    return fit(now + timedelta(days=days), now, last_reminder(sent_at), tz, hours)
 
 
 def moved_to_zone(due: datetime, old: tzinfo, new: tzinfo, now: datetime, sent_at: datetime,
@@ -282,7 +314,7 @@ def moved_to_zone(due: datetime, old: tzinfo, new: tzinfo, now: datetime, sent_a
     wall = due.astimezone(old)
     again = _instant(wall.date(), wall.time().replace(tzinfo=None), new, latest=False)
     earliest = sent_at + timedelta(days=window_days)
-    return fit(max(again, earliest), now, window_end(sent_at), new, hours)
+    return fit(max(again, earliest), now, last_reminder(sent_at), new, hours)
 
 
 def is_late(due: datetime, now: datetime) -> bool:
@@ -383,22 +415,24 @@ def follow_up_refusal(attempts: int, status: OutreachStatus, sent_at: datetime,
         return (f"The window for a follow-up to {who} closed on {end:%Y-%m-%d} (two weeks "
                 "after your first message). The lesson allows one follow-up within 1–2 weeks; "
                 "after that, let it go.")
+    if not may_become(status, OutreachStatus.FOLLOWED_UP):
+        return (f"You chose not to follow up with {who}, so this outreach is closed and stays "
+                "so. If they write to you, note it with “They replied” or `/outreach replied`.")
     return None
 
 
 def actions_for(status: OutreachStatus, attempts: int, now: datetime,
-                end: datetime) -> tuple[str, ...]:
-    """The buttons that still make sense under a reminder, in order."""
+                sent_at: datetime) -> tuple[str, ...]:
+    """The buttons that still make sense under a reminder, in order: only "They replied"
+    once the outreach is decided or its window has ended."""
     if status is OutreachStatus.REPLIED:
         return ()
     actions = ["replied"]
-    can_follow = attempts < MAX_ATTEMPTS and now <= end and status in (
-        OPEN | {OutreachStatus.DROPPED})
-    if can_follow:
-        actions += ["review", "sent"]
-    if status in OPEN and now <= end:
+    if status in OPEN and now <= window_end(sent_at):
+        if attempts < MAX_ATTEMPTS:
+            actions += ["review", "sent"]
         actions.append("drop")
-        actions += [f"snooze{days}" for days in snooze_options(now, end)]
+        actions += [f"snooze{days}" for days in snooze_options(now, sent_at)]
     return tuple(actions)
 
 

@@ -123,7 +123,10 @@ def resolve_zone(typed: str, now: datetime, *,
     name = known_zone(typed)
     if name is not None:
         return name
-    shown = code_text(typed.strip()) if typed.strip() else "That"
+    if not typed.strip():  # nothing to echo back: say so, with names that are zones
+        raise UserError(f"The timezone is blank. {how}, e.g. `Europe/Berlin`, "
+                        "`America/New_York` or `Asia/Tokyo`.")
+    shown = code_text(typed.strip())
     region = " is a region, not a timezone" if is_region(typed) else " is not a timezone I know"
     raise UserError(f"{shown}{region}. {how}, e.g. "
                     + ", ".join(f"`{z}`" for z in suggestions(typed, now)) + ".")

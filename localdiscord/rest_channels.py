@@ -42,20 +42,15 @@ def routes(ctx: Context) -> list[web.RouteDef]:
         if channel.guild_id is not None and not world.can(channel, bot_id, READ_MESSAGE_HISTORY):
             return reply([])  # Discord answers an empty history, not an error
         limit = max(1, min(100, int(q.get("limit", "50"))))
-        msgs = world.visible_messages(channel)  # oldest first
         if "after" in q:
-            after = int(q["after"])
-            msgs = [m for m in msgs if m.id > after][:limit]
+            msgs = world.visible_after(channel, int(q["after"]), limit)
         elif "around" in q:
             around = int(q["around"])
-            older = [m for m in msgs if m.id <= around][-(limit // 2 + 1):]
-            newer = [m for m in msgs if m.id > around][: limit - len(older)]
-            msgs = older + newer
+            older = world.visible_before(channel, around + 1, limit // 2 + 1)
+            msgs = older + world.visible_after(channel, around, limit - len(older))
         else:
-            if "before" in q:
-                before = int(q["before"])
-                msgs = [m for m in msgs if m.id < before]
-            msgs = msgs[-limit:]
+            before = int(q["before"]) if "before" in q else None
+            msgs = world.visible_before(channel, before, limit)
         # Discord answers newest first whatever the direction.
         return reply([actions.message_payload(m) for m in reversed(msgs)])
 

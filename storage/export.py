@@ -28,7 +28,7 @@ from typing import Any
 
 from bot.critiques import Likely
 from bot.errors import StorageError
-from bot.export.csv import FORMULA_STARTS, LINE_END, NEUTRALIZER, NUL_STANDIN
+from bot.export.csv import FORMULA_STARTS, LINE_END, NEUTRALIZER
 from bot.export.model import Attachment, Critique, Message, Reaction, Reactor, ReplyTo, Scope
 from bot.export.participation import MessageActivity
 from bot.export.text import URL_KEPT
@@ -84,10 +84,11 @@ def csv_cell_sql(expr: str) -> tuple[str, list[str]]:
     """A quoted, neutralized CSV text cell as a printf format piece and its arguments.
 
     printf's `%w` doubles double quotes: exactly RFC 4180's escaping inside a quoted field. It
-    would also stop at a NUL, hence the replacement (bot/export/csv.py: NUL_STANDIN).
+    would also stop at a NUL, which no SQL function can replace (`char(0)` is the empty
+    string): a row whose text holds one is built by Python (`_csv_message_select`), with
+    bot/export/csv.py's NUL_STANDIN.
     """
-    return '"%s%w"', [_neutralizer_sql(expr),
-                      f"replace({expr}, char(0), char({ord(NUL_STANDIN)}))"]
+    return '"%s%w"', [_neutralizer_sql(expr), expr]
 
 
 def _time_sql(quarter: str, ms: str) -> tuple[str, list[str]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.followups import (
+    DECIDABLE_FROM,
     NOTICE_STATUSES,
     OPEN,
     Outreach,
@@ -217,10 +218,11 @@ async def record_second_attempt(db: Database, outreach_id: int, at: int, now: in
 
 
 async def _second_attempt(tx: Transaction, outreach_id: int, at: int, now: int) -> bool:
+    sources = sorted(DECIDABLE_FROM[OutreachStatus.FOLLOWED_UP])
     changed = await tx.execute(
         "UPDATE outreaches SET attempts = 2, followed_up_at = ?, status = 'followed_up',"
-        " closed_at = ? WHERE id = ? AND attempts = 1 AND status != 'replied'",
-        (at, now, outreach_id),
+        f" closed_at = ? WHERE id = ? AND attempts = 1 AND status IN ({_marks(sources)})",
+        (at, now, outreach_id, *sources),
     )
     if changed:
         await _cancel_pending(tx, outreach_id)
@@ -257,6 +259,24 @@ async def _cancel_pending(tx: Transaction, outreach_id: int) -> None:
 async def reminder(db: Database, followup_id: int) -> Reminder | None:
     rows = await db.fetchall(f"{_SELECT_REMINDER} WHERE f.id = ?", (followup_id,))
     return _reminder(rows[0]) if rows else None
+
+
+async def reminder_for(db: Database, outreach_id: int) -> Reminder | None:
+    """The outreach's reminder, if it has one."""
+    rows = await db.fetchall(f"{_SELECT_REMINDER} WHERE f.outreach_id = ?", (outreach_id,))
+    return _reminder(rows[0]) if rows else None
+
+
+async def shown_and_ending(db: Database, now: int) -> list[Reminder]:
+    """Reminders with a DM whose open outreach `expire_windows(now)` is about to close: their
+    messages are edited to show it."""
+    open_states = sorted(OPEN)
+    rows = await db.fetchall(
+        f"{_SELECT_REMINDER} WHERE f.message_id IS NOT NULL AND o.sent_at < ?"
+        f" AND o.status IN ({_marks(open_states)})",
+        (now - WINDOW_END_MS, *open_states),
+    )
+    return [_reminder(r) for r in rows]
 
 
 async def member_log(
@@ -377,13 +397,29 @@ async def claim(db: Database, followup_ids: list[int], now: int,
     return [_reminder(r) for r in rows]
 
 
-async def set_floors(db: Database, floors: dict[int, int]) -> None:
-    """Before the sends: the newest message id in each member's DM (see history_floor)."""
+async def set_floors(db: Database, floors: dict[int, int]) -> set[int]:
+    """Before the sends: the newest message id in each member's DM (see history_floor).
+    Returns the reminders still to send: a claimed row gone meanwhile (/forget-me) is not
+    there to write, and one whose outreach was closed meanwhile (a reply, the follow-up
+    logged) is cancelled instead."""
+    ids, open_states = list(floors), sorted(OPEN)
     async with db.transaction() as tx:
         await tx.executemany(
-            "UPDATE followups SET history_floor = ? WHERE id = ? AND status = 'sending'",
-            [(floor, followup_id) for followup_id, floor in floors.items()],
+            "UPDATE followups SET history_floor = ? WHERE id = ? AND status = 'sending'"
+            " AND EXISTS (SELECT 1 FROM outreaches o WHERE o.id = followups.outreach_id"
+            f" AND o.status IN ({_marks(open_states)}))",
+            [(floor, followup_id, *open_states) for followup_id, floor in floors.items()],
         )
+        # The claim cleared every floor: a row with one now is a row written here.
+        rows = await tx.fetchall(
+            f"SELECT id FROM followups WHERE id IN ({_marks(ids)}) AND status = 'sending'"
+            " AND history_floor IS NOT NULL", ids)
+        written = {r[0] for r in rows}
+        if stale := [i for i in ids if i not in written]:
+            await tx.execute(
+                f"UPDATE followups SET status = 'cancelled' WHERE id IN ({_marks(stale)})"
+                " AND status = 'sending'", stale)
+    return written
 
 
 async def mark_sent(db: Database, sent: dict[int, int], now: int) -> None:
@@ -399,6 +435,17 @@ async def mark_sent(db: Database, sent: dict[int, int], now: int) -> None:
             "UPDATE outreaches SET status = 'reminded' WHERE status = 'awaiting' AND id IN"
             f" (SELECT outreach_id FROM followups WHERE id IN ({_marks(sent)}))",
             list(sent),
+        )
+
+
+async def unclaim(db: Database, followup_ids: list[int]) -> None:
+    """Claims cut short before their send started (no floor): back to pending, untried,
+    in one transaction however many a killed process left."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE followups SET status = 'pending', claimed_at = NULL WHERE id IN"
+            f" ({_marks(followup_ids)}) AND status = 'sending' AND history_floor IS NULL",
+            followup_ids,
         )
 
 

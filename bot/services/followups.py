@@ -15,6 +15,10 @@ history after the floor is read for a bot message whose buttons carry this remin
 delivery number (found: mark it sent; not found: send it). Discord's nonce de-duplication only
 lasts minutes, the history does not expire.
 
+A backlog (thousands due at once after a downtime) goes out concurrently: CONCURRENT_REQUESTS
+requests to Discord at a time, IN_FLIGHT deliveries between floor and mark, their floors and
+marks committed in groups (docs/followups.md, "A backlog").
+
 Discord is reached through `FollowupsPort` (implemented in cogs/followups/_port.py), so
 nothing here imports discord. Refusals a member should read are `UserError`s. "I sent it"
 under a review logs its outreach here like `/outreach log`; the review of a follow-up draft
@@ -30,6 +34,7 @@ import secrets
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
@@ -38,6 +43,7 @@ from bot.config import FollowupSettings
 from bot.display import markdown_text, plural
 from bot.errors import UserError
 from bot.followups import (
+    DECIDABLE_FROM,
     MAX_ATTEMPTS,
     OPEN,
     THIRD_ATTEMPT,
@@ -52,6 +58,7 @@ from bot.followups import (
     fit,
     follow_up_refusal,
     is_late,
+    may_become,
     moved_to_zone,
     nonce,
     parse_recipient,
@@ -61,6 +68,7 @@ from bot.followups import (
     snoozed_until,
     window_end,
 )
+from bot.group_commit import GroupCommit
 from bot.review import Review
 from bot.scheduler import Scheduler
 from bot.services.ports import Refused
@@ -74,9 +82,22 @@ log = logging.getLogger(__name__)
 SLICE = timedelta(hours=6)  # how far ahead reminders are held in memory
 SWEEP_EVERY = timedelta(hours=1)  # shorter than SLICE: every reminder is loaded in time
 STUCK_AFTER = timedelta(minutes=10)  # a claim older than this, not in flight here, was cut short
-MAX_TRIES = 5  # failed sends of one delivery before giving up (retried at each sweep)
+MAX_TRIES = 5  # failed sends of one delivery before giving up
+# A failed send is tried again after 1, 2, 4 then 8 minutes, not at the next hourly sweep:
+# five failures in a row are rare (a tenth of requests failing: about 1 in 100,000), but a
+# reminder an hour late for one 5xx is not.
+RETRY_AFTER = timedelta(minutes=1)
 PAGE = 500  # rows read per query while sweeping
-CONCURRENT_SENDS = 4  # Discord's rate limits decide the pace anyway
+PAGES_UNDER_WAY = 2  # due pages being delivered at once
+# Discord requests made for reminders at once (floor reads, sends, history checks): enough
+# to hide Discord's round trips and retries, few enough for its rate limits (discord.py keeps
+# each route's bucket and waits out 429s).
+CONCURRENT_REQUESTS = 8
+# Deliveries between their floor read and their mark at once: their floors and marks share
+# commits (a backlog costs a few transactions per this many reminders, not a few each), and
+# a process killed mid-backlog leaves at most this many to look up in the DMs' history. (64
+# made the start-up with 3,000 overdue 1.6 times slower, in fsyncs: bench/README.md.)
+IN_FLIGHT = 256
 
 
 class DmClosed(Refused):
@@ -102,6 +123,10 @@ class ReminderMessage:
     late_since: datetime | None = None  # when it was due, if it comes late
     late_reason: str | None = None
     undelivered: ReminderStatus | None = None  # for a notice: why the DM never came
+    # Once decided (or its window ended): the decision, and when the follow-up went or the
+    # window ended; the message shows that instead of the question.
+    decided: OutreachStatus | None = None
+    decided_at: datetime | None = None
 
 
 class FollowupsPort(Protocol):
@@ -121,6 +146,10 @@ class FollowupsPort(Protocol):
         delivery of this reminder, None if there is none."""
         ...
 
+    async def edit(self, user_id: int, message_id: int, message: ReminderMessage) -> None:
+        """Show `message` (a decided reminder) in place of the DM `message_id`."""
+        ...
+
 
 @dataclass(frozen=True)
 class Logged:
@@ -129,18 +158,31 @@ class Logged:
     kind: Literal["first", "followup", "already"]
     outreach: Outreach
     due: datetime | None = None  # when the reminder comes (first attempts)
+    due_now: bool = False  # its time has passed already: it is sent at once
     early: bool = False  # a follow-up sent before the window_days the lesson suggests
+
+
+Outcome = Literal["replied", "followed_up", "dropped", "expired", "snoozed"]
 
 
 @dataclass(frozen=True)
 class Acted:
     """What a button under a reminder did, and which buttons still make sense."""
 
-    outcome: Literal["replied", "followed_up", "dropped", "snoozed"]
+    outcome: Outcome
     recipient: str
     actions: tuple[str, ...]
     until: datetime | None = None  # a snooze: when the reminder comes again
-    already: str | None = None  # a repeated press: what had already happened
+    already: str | None = None  # a press on a decided outreach: what had already happened
+    reminder: ReminderMessage | None = None  # the reminder as it now stands (once decided)
+
+
+# The decision each button asks for, and how a decided outreach reads as an outcome.
+_DECISIONS = {"replied": OutreachStatus.REPLIED, "sent": OutreachStatus.FOLLOWED_UP,
+              "drop": OutreachStatus.DROPPED}
+_OUTCOMES: dict[OutreachStatus, Outcome] = {
+    OutreachStatus.REPLIED: "replied", OutreachStatus.FOLLOWED_UP: "followed_up",
+    OutreachStatus.DROPPED: "dropped", OutreachStatus.EXPIRED: "expired"}
 
 
 def _still_counting(related: list[tuple[Outreach, Recipient]],
@@ -170,8 +212,15 @@ class FollowupsService:
         self._review, self._settings = review, settings
         self.port = port
         self._jobs: dict[int, tuple[int, int]] = {}  # reminder id -> (member, outreach)
-        self._inflight: set[int] = set()  # reminders this process is delivering right now
-        self._sends = asyncio.Semaphore(CONCURRENT_SENDS)
+        self._inflight: set[int] = set()  # reminders this process has claimed right now
+        self._requests = asyncio.Semaphore(CONCURRENT_REQUESTS)
+        self._delivery_slots = asyncio.Semaphore(IN_FLIGHT)
+        # Deliveries in flight: reminder id -> (member, done when it ends), for /forget-me.
+        self._delivering: dict[int, tuple[int, asyncio.Future[None]]] = {}
+        self._forgetting: set[int] = set()  # members whose /forget-me waits on deliveries
+        self._floors = GroupCommit(partial(followups_store.set_floors, db),
+                                   name="followup-floors")
+        self._marks = GroupCommit(self._mark_sent, name="followup-marks")
         self._claims = 0  # numbers each claim, so it reads back exactly the rows it won
         self._tasks: set[asyncio.Task[None]] = set()
         self._started_at: datetime | None = None
@@ -209,23 +258,39 @@ class FollowupsService:
     async def sweep(self) -> None:
         """Close ended windows, recover stuck claims, deliver what is due, load the slice."""
         now = self._now()
+        ending = await followups_store.shown_and_ending(self._db, to_ms(now))
         for followup_id in await followups_store.expire_windows(self._db, to_ms(now)):
             self._unschedule(followup_id)
+        await asyncio.gather(*(self._settle_message(row.outreach_id) for row in ending))
         await self._recover(claimed_before=now - STUCK_AFTER)
         horizon = now + SLICE
         cursor = (-(2**62), 0)
-        while page := await followups_store.due_page(self._db, to_ms(horizon), cursor, PAGE):
-            cursor = (page[-1].due_at, page[-1].id)
-            due_now = []
-            for row in page:
-                at = self._deliver_at(row, now)
-                if at is not None and at <= now:
-                    due_now.append(row.id)
-                elif at is not None and at <= horizon and row.id not in self._jobs:
-                    self._schedule(row.id, row.user_id, row.outreach_id, at)
-            # A page at a time: a backlog of thousands never sits in memory at once.
-            if due_now:
-                await self._deliver(due_now)
+        # A page at a time, two at most under way: a backlog of thousands never sits in
+        # memory at once, and one slow delivery (Discord retrying it) never holds up the
+        # page after its own.
+        pages: set[asyncio.Task[None]] = set()
+        try:
+            while page := await followups_store.due_page(self._db, to_ms(horizon), cursor,
+                                                         PAGE):
+                cursor = (page[-1].due_at, page[-1].id)
+                due_now = []
+                for row in page:
+                    at = self._deliver_at(row, now)
+                    if at is not None and at <= now:
+                        due_now.append(row.id)
+                    elif at is not None and at <= horizon and row.id not in self._jobs:
+                        self._schedule(row.id, row.user_id, row.outreach_id, at)
+                if due_now:
+                    pages.add(asyncio.create_task(self._deliver(due_now),
+                                                  name="cohortbot:followup-page"))
+                while len(pages) >= PAGES_UNDER_WAY:
+                    done, pages = await asyncio.wait(pages, return_when=asyncio.FIRST_COMPLETED)
+                    for task in done:
+                        task.result()  # a claim that failed fails the sweep, as before
+            await asyncio.gather(*pages)
+        finally:
+            for task in pages:  # the sweep cancelled (the bot stopping): its pages with it
+                task.cancel()
 
     def _deliver_at(self, row: Reminder, now: datetime) -> datetime | None:
         """When a pending reminder goes out: at its time, or, if that has passed (the bot was
@@ -270,9 +335,10 @@ class FollowupsService:
         await self._deliver([followup_id])
 
     async def _deliver(self, followup_ids: list[int]) -> None:
-        """Deliver the reminders among these that this call wins (see the module docstring).
-        The database steps are taken for all of them at once: a backlog of thousands after a
-        downtime costs a few transactions per page, not a few per reminder."""
+        """Deliver the reminders among these that this call wins (see the module docstring),
+        IN_FLIGHT at a time across every call. The claim is one transaction for them all;
+        each floor and each mark shares a commit with those written at the same moment, and
+        no reminder waits for another's Discord round trips."""
         now = self._now()
         self._claims += 1
         rows = await followups_store.claim(self._db, followup_ids, to_ms(now),
@@ -281,29 +347,55 @@ class FollowupsService:
         # claimed by another process.
         self._inflight.update(r.id for r in rows)
         try:
-            floors = {}
+            ready = []
             for row in rows:
                 end = window_end(from_ms(row.outreach_sent_at))
                 if now > end or row.outreach_status not in OPEN:
                     await followups_store.close_sending(
                         self._db, row.id,
                         ReminderStatus.EXPIRED if now > end else ReminderStatus.CANCELLED)
-                    continue
-                floor = await self._floor(row)
-                if floor is not None:
-                    floors[row.id] = floor
-            if not floors:
-                return
-            await followups_store.set_floors(self._db, floors)
-            ready = [r for r in rows if r.id in floors]
-            sent = await asyncio.gather(*(self._send(r, floors[r.id], now) for r in ready))
-            delivered = {r.id: message_id for r, message_id in zip(ready, sent, strict=True)
-                         if message_id is not None}
-            if delivered:
-                await followups_store.mark_sent(self._db, delivered, to_ms(self._now()))
-                log.info("delivered %d reminder(s)", len(delivered))
+                else:
+                    ready.append(row)
+            done = await asyncio.gather(*(self._deliver_one(r, now) for r in ready),
+                                        return_exceptions=True)
+            for row, result in zip(ready, done, strict=True):
+                if isinstance(result, BaseException):
+                    # Left `sending`: a later sweep recovers it as it would after a crash.
+                    log.error("reminder %d: its delivery failed", row.id, exc_info=result)
+            if delivered := sum(result is True for result in done):
+                log.info("delivered %d reminder(s)", delivered)
         finally:
             self._inflight.difference_update(r.id for r in rows)
+
+    async def _deliver_one(self, row: Reminder, now: datetime) -> bool:
+        """Floor, send, mark, once IN_FLIGHT has room (each waits its turn: asyncio's
+        semaphores are first come, first served), each request to Discord in one of the
+        CONCURRENT_REQUESTS. True when it went out."""
+        async with self._delivery_slots:
+            finished = asyncio.get_running_loop().create_future()
+            self._delivering[row.id] = (row.user_id, finished)
+            try:
+                async with self._requests:
+                    floor = await self._floor(row)
+                # The floor is committed before the send starts: a crash after this point
+                # is recovered from the DM's history, one before it by sending again.
+                if floor is None or not await self._floors.put(row.id, floor):
+                    return False  # unreadable, closed meanwhile, or forgotten: not sent
+                async with self._requests:
+                    if row.user_id in self._forgetting:
+                        return False  # /forget-me began while it waited for its turn
+                    message_id = await self._send(row, floor, now)
+                if message_id is None:
+                    return False
+                await self._marks.put(row.id, message_id)
+                return True
+            finally:
+                del self._delivering[row.id]
+                finished.set_result(None)
+
+    async def _mark_sent(self, sent: dict[int, int]) -> set[int]:
+        await followups_store.mark_sent(self._db, sent, to_ms(self._now()))
+        return set(sent)  # all of them, as far as anyone asks: the message went out either way
 
     async def _floor(self, row: Reminder) -> int | None:
         """The DM's newest message id before the send; None if the DM cannot be read."""
@@ -318,17 +410,16 @@ class FollowupsService:
 
     async def _send(self, row: Reminder, floor: int, now: datetime) -> int | None:
         """The delivered message's id, or None when it did not (surely) go out."""
-        async with self._sends:
-            try:
-                return await self.port.send(row.user_id, self._message(row, now))
-            except DmClosed:
-                await self._undeliverable(row)
-            except Exception:
-                # Discord may have taken the message before the error (a timeout, a 5xx
-                # after the write): its history says whether it went out.
-                log.warning("reminder %d: the send failed; checking the DM", row.id,
-                            exc_info=True)
-                await self._settle(row, floor, failed=True)
+        try:
+            return await self.port.send(row.user_id, self._message(row, now))
+        except DmClosed:
+            await self._undeliverable(row)
+        except Exception:
+            # Discord may have taken the message before the error (a timeout, a 5xx after
+            # the write): its history says whether it went out.
+            log.warning("reminder %d: the send failed; checking the DM", row.id,
+                        exc_info=True)
+            await self._settle(row, floor, failed=True)
         return None
 
     async def _settle(self, row: Reminder, floor: int, *, failed: bool) -> None:
@@ -361,18 +452,32 @@ class FollowupsService:
             await followups_store.close_sending(self._db, row.id, ReminderStatus.FAILED)
             log.warning("reminder %d: gave up after %d failed sends", row.id, MAX_TRIES)
         else:
-            await followups_store.release(self._db, row.id, failed=True)  # the next sweep retries
+            tries = await followups_store.release(self._db, row.id, failed=True)
+            retry = self._now() + RETRY_AFTER * 2 ** max(0, tries - 1)
+            if retry < window_end(from_ms(row.outreach_sent_at)):  # else the sweep closes it
+                self._schedule(row.id, row.user_id, row.outreach_id, retry)
 
     async def _recover(self, claimed_before: datetime) -> None:
-        """Claims older than `claimed_before` that no delivery here is working on."""
-        for row in await followups_store.sending(self._db, to_ms(claimed_before)):
-            if row.id in self._inflight:
-                continue
-            if row.history_floor is None:
-                # Cut short before the send started: nothing went out.
-                await followups_store.release(self._db, row.id, failed=False)
-            else:
-                await self._settle(row, row.history_floor, failed=False)
+        """Claims older than `claimed_before` that no delivery here is working on: a
+        process killed mid-batch leaves every row it had claimed."""
+        stale = [row for row in await followups_store.sending(self._db, to_ms(claimed_before))
+                 if row.id not in self._inflight]
+        # Cut short before the send started: nothing went out.
+        if unsent := [row.id for row in stale if row.history_floor is None]:
+            await followups_store.unclaim(self._db, unsent)
+        # In flight when it was cut short (at most IN_FLIGHT of them): the DM's history says
+        # whether it went out.
+        floors = {row.id: row.history_floor for row in stale if row.history_floor is not None}
+        self._inflight.update(floors)
+        try:
+            await asyncio.gather(*(self._recover_one(row, floors[row.id]) for row in stale
+                                   if row.id in floors))
+        finally:
+            self._inflight.difference_update(floors)
+
+    async def _recover_one(self, row: Reminder, floor: int) -> None:
+        async with self._requests:
+            await self._settle(row, floor, failed=False)
 
     def _message(self, row: Reminder, now: datetime,
                  undelivered: ReminderStatus | None = None) -> ReminderMessage:
@@ -385,13 +490,34 @@ class FollowupsService:
             offline = self._started_at is not None and due < self._started_at
             reason = ("I was offline when it was due." if offline else
                       "Discord did not take it on time, so this is a retry.")
-        status = OutreachStatus.REMINDED if row.outreach_status in OPEN else row.outreach_status
+        decided, decided_at = None, None
+        if undelivered is None and (row.outreach_status not in OPEN or now > end):
+            decided = (OutreachStatus.EXPIRED if row.outreach_status in OPEN
+                       else row.outreach_status)
+            decided_at = (from_ms(row.followed_up_at) if row.followed_up_at is not None
+                          else end if decided is OutreachStatus.EXPIRED else None)
         return ReminderMessage(
             followup_id=row.id, delivery=row.delivery, nonce=nonce(row.id, row.delivery),
             recipient=row.recipient, channel=row.channel, first_message=row.draft,
-            sent_at=sent, window_end=end, actions=actions_for(status, row.attempts, now, end),
+            sent_at=sent, window_end=end,
+            actions=actions_for(row.outreach_status, row.attempts, now, sent),
             late_since=due if late else None, late_reason=reason, undelivered=undelivered,
+            decided=decided, decided_at=decided_at,
         )
+
+    async def _settle_message(self, outreach_id: int, shown_in: int | None = None) -> None:
+        """The outreach's reminder DM, if it has one, edited to show its decision (a button
+        left live there could only say what already happened). `shown_in` is a message the
+        press itself updates. A failed edit is logged, not raised: the decision stands."""
+        row = await followups_store.reminder_for(self._db, outreach_id)
+        if row is None or row.message_id is None or row.message_id == shown_in:
+            return
+        try:
+            async with self._requests:
+                await self.port.edit(row.user_id, row.message_id, self._message(row, self._now()))
+        except Exception:
+            log.warning("reminder %d: could not show its decision in its DM", row.id,
+                        exc_info=True)
 
     # --- logging attempts -------------------------------------------------------------------
 
@@ -441,8 +567,10 @@ class FollowupsService:
             if first is not None:
                 self._check_followup(first, when)
                 return followups_store.SecondAttempt(first.id, to_ms(when))
+            # No reminder with less than a day of the window left, but it is open until then.
             status = (OutreachStatus.FOLLOWED_UP if attempt > 1 else
-                      OutreachStatus.AWAITING if due is not None else OutreachStatus.EXPIRED)
+                      OutreachStatus.AWAITING if now <= window_end(when)
+                      else OutreachStatus.EXPIRED)
             return followups_store.NewOutreach(
                 channel=channel, draft=draft, note=note, sent_at=to_ms(when), attempts=attempt,
                 status=status, reminder=(to_ms(due), zone) if due is not None else None)
@@ -460,11 +588,12 @@ class FollowupsService:
             return Logged("already", outreach)
         if done.second:
             self._unschedule_outreach(done.outreach_id)
+            await self._settle_message(done.outreach_id)
             early = when - from_ms(outreach.sent_at) < timedelta(days=self._config.window_days)
             return Logged("followup", outreach, early=early)
         if done.reminder_id is not None and due is not None:
             self._plan(done.reminder_id, user_id, done.outreach_id, due)
-        return Logged("first", outreach, due=due)
+        return Logged("first", outreach, due=due, due_now=due is not None and due <= now)
 
     async def _earlier_attempts(self, user_id: int, who: Recipient) -> list[Outreach]:
         return _still_counting(await followups_store.related(self._db, user_id, who), who)
@@ -511,55 +640,55 @@ class FollowupsService:
                             "them. `/outreach list` shows your own outreach.")
         return row
 
-    async def act(self, user_id: int, followup_id: int, action: str) -> Acted:
-        """"replied", "sent" (my follow-up), "drop" or "snooze<days>" on a reminder."""
+    async def act(self, user_id: int, followup_id: int, action: str,
+                  shown_in: int | None = None) -> Acted:
+        """"replied", "sent" (my follow-up), "drop" or "snooze<days>" on a reminder, pressed
+        on the message `shown_in` (which the press updates itself). A press on an outreach
+        already decided changes nothing and says what happened (`may_become`)."""
         row = await self._own(user_id, followup_id)
         now = self._now()
-        sent = from_ms(row.outreach_sent_at)
-        end = window_end(sent)
-        who = row.recipient
-        if action == "replied":
-            await self._replied(row.outreach_id, who, now)
-            return Acted("replied", who, ())
-        if action == "sent":
-            if row.attempts < MAX_ATTEMPTS:
-                refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now,
-                                            markdown_text(who))
-                if refusal:
-                    raise UserError(refusal)
-                if await followups_store.record_second_attempt(
-                    self._db, row.outreach_id, to_ms(now), to_ms(now)
-                ):
-                    self._unschedule(followup_id)
-                    return Acted("followed_up", who,
-                                 actions_for(OutreachStatus.FOLLOWED_UP, MAX_ATTEMPTS, now, end))
-                row = await self._own(user_id, followup_id)  # another press got there first
-            if row.attempts < MAX_ATTEMPTS:
-                raise UserError(self._already(row))
-            # A repeated press (another delivery, a double click): the follow-up is logged.
-            return Acted("followed_up", who,
-                         actions_for(OutreachStatus.FOLLOWED_UP, MAX_ATTEMPTS, now, end),
-                         already=self._followed_up(row))
-        if action == "drop":
-            if not await followups_store.set_status(
-                self._db, row.outreach_id, OutreachStatus.DROPPED, OPEN, to_ms(now)
-            ):
-                raise UserError(self._already(row))
-            self._unschedule(followup_id)
-            return Acted("dropped", who,
-                         actions_for(OutreachStatus.DROPPED, row.attempts, now, end))
         if action.startswith("snooze") and action[6:].isdigit():
-            return await self._snooze(row, int(action[6:]), now, end)
-        raise UserError("That button is from an older version of me; `/outreach list` shows "
-                        "where your outreach stands.")
+            return await self._snooze(row, int(action[6:]), now)
+        decision = _DECISIONS.get(action)
+        if decision is None:
+            raise UserError("That button is from an older version of me; `/outreach list` "
+                            "shows where your outreach stands.")
+        if not may_become(row.outreach_status, decision):
+            return self._as_decided(row, now, self._already(row))
+        sent = from_ms(row.outreach_sent_at)
+        if decision is OutreachStatus.FOLLOWED_UP:
+            refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now,
+                                        markdown_text(row.recipient))
+            if refusal:  # only the window's end is left to refuse it, once it may become so
+                return self._as_decided(row, now, refusal)
+            done = await followups_store.record_second_attempt(
+                self._db, row.outreach_id, to_ms(now), to_ms(now))
+        else:
+            done = await followups_store.set_status(
+                self._db, row.outreach_id, decision, DECIDABLE_FROM[decision], to_ms(now))
+        row = await self._own(user_id, followup_id)  # as it now stands
+        if not done:  # another press or device decided first
+            return self._as_decided(row, now, self._already(row))
+        self._unschedule_outreach(row.outreach_id)
+        await self._settle_message(row.outreach_id, shown_in)
+        return self._as_decided(row, now)
+
+    def _as_decided(self, row: Reminder, now: datetime, already: str | None = None) -> Acted:
+        message = self._message(row, now)
+        # `decided` is never an open state; None only while the outreach is open and in its
+        # window, which no decision leaves it in.
+        outcome = _OUTCOMES[message.decided or OutreachStatus.EXPIRED]
+        return Acted(outcome, row.recipient, message.actions, already=already,
+                     reminder=message)
 
     async def _replied(self, outreach_id: int, who: str, now: datetime) -> None:
         if not await followups_store.set_status(
             self._db, outreach_id, OutreachStatus.REPLIED,
-            [s for s in OutreachStatus if s is not OutreachStatus.REPLIED], to_ms(now),
+            DECIDABLE_FROM[OutreachStatus.REPLIED], to_ms(now),
         ):
             raise UserError(f"Already noted: {markdown_text(who)} replied.")
         self._unschedule_outreach(outreach_id)
+        await self._settle_message(outreach_id)
 
     async def awaiting_reply(self, user_id: int) -> list[Outreach]:
         """The member's outreaches that have not been answered yet, newest first."""
@@ -582,27 +711,28 @@ class FollowupsService:
         name = markdown_text(row.recipient)
         return {
             OutreachStatus.FOLLOWED_UP: self._followed_up(row),
-            OutreachStatus.REPLIED: f"{name} already replied.",
-            OutreachStatus.DROPPED: f"You already closed this one: no follow-up to {name}.",
+            OutreachStatus.REPLIED: f"Already noted: {name} replied.",
+            OutreachStatus.DROPPED: (f"You chose not to follow up with {name}, so this outreach "
+                                     "is closed and stays so."),
             OutreachStatus.EXPIRED: f"The follow-up window for {name} has closed.",
         }.get(row.outreach_status, "That's already done.")
 
-    async def _snooze(self, row: Reminder, days: int, now: datetime,
-                      end: datetime) -> Acted:
+    async def _snooze(self, row: Reminder, days: int, now: datetime) -> Acted:
         if row.outreach_status not in OPEN:
-            raise UserError(self._already(row))
+            return self._as_decided(row, now, self._already(row))
         zone = ZoneInfo(row.timezone or await self._settings.zone_of(row.user_id))
-        until = snoozed_until(days, now, end, zone, self._config.friendly_hours)
+        sent = from_ms(row.outreach_sent_at)
+        until = snoozed_until(days, now, sent, zone, self._config.friendly_hours)
         if until is None:
-            raise UserError(f"Your window for a follow-up to {markdown_text(row.recipient)} ends "
-                            f"{at_and_in(end)}: no room to snooze {plural(days, 'day')}. Send "
-                            "it now, or let it go.")
+            raise UserError(f"Your window for a follow-up to {markdown_text(row.recipient)} "
+                            f"ends {at_and_in(window_end(sent))}: no room to snooze "
+                            f"{plural(days, 'day')}. Send it now, or let it go.")
         if not await followups_store.snooze(self._db, row.id, to_ms(until)):
             raise UserError("That reminder is being sent right now; try again in a moment.")
         self._plan(row.id, row.user_id, row.outreach_id, until)
-        actions = tuple(a for a in actions_for(row.outreach_status, row.attempts, now, end)
-                        if not a.startswith("snooze"))
-        return Acted("snoozed", row.recipient, actions, until=until)
+        # The buttons go with the reminder: the next delivery carries them, so this message
+        # never outlives a decision with live ones.
+        return Acted("snoozed", row.recipient, (), until=until)
 
     async def follow_up_target(self, user_id: int, followup_id: int) -> Reminder:
         """The outreach a follow-up would go to, if one may still be sent."""
@@ -610,7 +740,8 @@ class FollowupsService:
         if row.attempts >= MAX_ATTEMPTS:
             raise UserError(self._followed_up(row))
         refusal = follow_up_refusal(row.attempts, row.outreach_status,
-                                    from_ms(row.outreach_sent_at), self._now(), row.recipient)
+                                    from_ms(row.outreach_sent_at), self._now(),
+                                    markdown_text(row.recipient))
         if refusal:
             raise UserError(refusal)
         return row
@@ -675,11 +806,20 @@ class FollowupsService:
             self._plan(row.id, row.user_id, row.outreach_id, due)
         return due
 
-    def forget_member(self, user_id: int) -> None:
-        """Drop the member's jobs from memory (their rows were deleted by /forget-me)."""
+    async def forget_member(self, user_id: int) -> None:
+        """Their rows were deleted by /forget-me: drop their jobs from memory, and return
+        once no reminder to them is on its way. A delivery that has not written its floor
+        finds its row gone then; one past its floor sends nothing from now on; one already
+        sending is waited for, so the bot's messages in their DM can be deleted after it."""
         for followup_id, (owner, _) in list(self._jobs.items()):
             if owner == user_id:
                 self._unschedule(followup_id)
+        if sending := [done for owner, done in self._delivering.values() if owner == user_id]:
+            self._forgetting.add(user_id)
+            try:
+                await asyncio.wait(sending)
+            finally:
+                self._forgetting.discard(user_id)
 
     async def _adopt_unkeyed(self) -> None:
         """Outreach logged before recipients were keyed gets its keys, once."""

@@ -4,6 +4,7 @@ event as a change, and a thread's whole history."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -18,15 +19,18 @@ from bot.discussion import (
 )
 from bot.services.ports import Gone, Refused
 
+if TYPE_CHECKING:  # (importing discord.types at run time is circular)
+    from discord.types.message import Message as MessagePayload
+    from discord.types.message import Reaction as ReactionPayload
+
 DISCORD_EPOCH_MS = discord.utils.DISCORD_EPOCH
 
 ReactionEvent = (discord.RawReactionActionEvent | discord.RawReactionClearEmojiEvent
                  | discord.RawReactionClearEvent)
 
 
-def discussion_row(message: discord.Message, *, history: bool = False) -> DiscussionRow:
-    """The message as captured; read from `history`, with its reactions' counts (a live
-    message is new and has none)."""
+def discussion_row(message: discord.Message) -> DiscussionRow:
+    """A live message as captured (it is new: no reactions yet; history_row reads those)."""
     reply_to = message.reference.message_id if message.reference else None
     return DiscussionRow(
         message_id=message.id,
@@ -42,15 +46,7 @@ def discussion_row(message: discord.Message, *, history: bool = False) -> Discus
         attachments=tuple(
             AttachmentRow(a.id, a.filename, a.url, a.size) for a in message.attachments
         ) if message.attachments else (),
-        reactions=tuple(_counted(r) for r in message.reactions) if history else None,
     )
-
-
-def _counted(reaction: discord.Reaction) -> ReactionCount:
-    emoji = reaction.emoji
-    key, name = (reaction_key(emoji, None) if isinstance(emoji, str)
-                 else reaction_key(emoji.name, emoji.id))
-    return ReactionCount(key, name, reaction.count)
 
 
 def reaction_change(payload: ReactionEvent) -> ReactionChange:
@@ -78,12 +74,63 @@ class DiscordHistory:
                        or await self.client.fetch_channel(thread_id))
             if not isinstance(channel, discord.Thread):
                 return
-            # From the start (discord.py reads oldest first only "after" something).
-            async for message in channel.history(limit=None, after=discord.Object(id=0),
-                                                 oldest_first=True):
-                yield message.id, (None if message.author.bot
-                                   else discussion_row(message, history=True))
+            # The pages as Discord sends them, oldest first (as `channel.history(after=...,
+            # oldest_first=True)` reads them): a row needs a few fields, and discord.py's
+            # Message for each one (author, mentions, embeds, components...) is work the
+            # backfill of 100,000 messages does not need.
+            after = 0
+            while True:
+                page = await self.client.http.logs_from(thread_id, PAGE, after=after)
+                for data in reversed(page):  # newest first on the wire
+                    author = data["author"]
+                    yield int(data["id"]), (None if author.get("bot") else
+                                            history_row(data, channel))
+                if len(page) < PAGE:
+                    return
+                after = int(page[0]["id"])
         except discord.NotFound:
             raise Gone from None
         except discord.Forbidden as exc:
             raise Refused(exc.text or "Forbidden") from None
+
+
+PAGE = 100  # messages per history request (Discord's most)
+
+
+def history_row(data: MessagePayload, thread: discord.Thread) -> DiscussionRow:
+    """A message of the thread's history, from its payload, as `discussion_row` makes it from
+    a discord.py Message: the same author name (the member's nick, else the user's global
+    name, else the username), reply, edit time, files and reactions' counts."""
+    author = data["author"]
+    member = data.get("member")
+    if member is not None:
+        nick = member.get("nick")
+    else:  # what discord.py would find: the member as the bot has them
+        cached = thread.guild.get_member(int(author["id"])) if thread.guild else None
+        nick = cached.nick if cached is not None else None
+    reference = data.get("message_reference")
+    edited = data.get("edited_timestamp")
+    message_id = int(data["id"])
+    return DiscussionRow(
+        message_id=message_id,
+        thread_id=thread.id,
+        author_id=int(author["id"]),
+        author_name=nick or author.get("global_name") or author["username"],
+        content=data["content"],
+        reply_to_id=int(reference["message_id"])
+        if reference and reference.get("message_id") else None,
+        created_at=(message_id >> 22) + DISCORD_EPOCH_MS,
+        edited_at=to_ms(discord.utils.parse_time(edited)) if edited else None,
+        attachments=tuple(
+            AttachmentRow(int(a["id"]), a["filename"], a["url"], a["size"])
+            for a in data["attachments"]
+        ) if data.get("attachments") else (),
+        reactions=tuple(_counted(r) for r in data["reactions"]) if data.get("reactions") else (),
+    )
+
+
+def _counted(reaction: ReactionPayload) -> ReactionCount:
+    emoji = reaction["emoji"]
+    custom = emoji.get("id")
+    return ReactionCount(*reaction_key(emoji.get("name"), int(custom) if custom else None),
+                         reaction.get("count", 1))

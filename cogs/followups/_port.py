@@ -44,6 +44,12 @@ class DiscordReminders:
             raise
         return sent.id
 
+    async def edit(self, user_id: int, message_id: int, message: ReminderMessage) -> None:
+        dm = await self._dm(user_id)
+        await dm.get_partial_message(message_id).edit(
+            content=None, embed=reminder_embed(message), allowed_mentions=NO_PINGS,
+            view=followup_view(message.followup_id, message.delivery, message.actions))
+
     async def find(self, user_id: int, followup_id: int, delivery: int,
                    after: int) -> int | None:
         if self.bot.user is None:

@@ -63,6 +63,8 @@ NOTICE_TITLE = "📭 A reminder that never reached you"
 
 
 def reminder_embed(message: ReminderMessage) -> discord.Embed:
+    if message.decided is not None:
+        return _decided_embed(message, message.decided)
     title = NOTICE_TITLE if message.undelivered else REMINDER_TITLE
     lines = []
     if message.undelivered:
@@ -90,24 +92,44 @@ def reminder_embed(message: ReminderMessage) -> discord.Embed:
 
 
 SETTLED_TITLE = {
-    "replied": "🎉 {name} replied",
-    "followed_up": "📨 Follow-up to {name} sent",
-    "dropped": "🛑 No follow-up to {name}",
+    OutreachStatus.REPLIED: "🎉 {name} replied",
+    OutreachStatus.FOLLOWED_UP: "📨 Follow-up to {name} sent",
+    OutreachStatus.DROPPED: "🛑 No follow-up to {name}",
+    OutreachStatus.EXPIRED: "⌛ The window for a follow-up to {name} closed",
 }
 
 
-def settled_embed(shown: discord.Embed, acted: Acted) -> discord.Embed | None:
-    """The reminder `shown` once a button decided it: its question ("No reply yet…?") and
-    window no longer hold, so they go; the first message stays, for the record. None when
-    `shown` is no reminder (the review a follow-up was sent from), or a snooze left the
-    question open."""
-    if shown.title not in (REMINDER_TITLE, NOTICE_TITLE) or acted.outcome not in SETTLED_TITLE:
-        return None
-    title = SETTLED_TITLE[acted.outcome].format(name=member_text(acted.recipient))
-    embed = discord.Embed(title=_clip(title, 256), colour=COLOUR)
-    for field in shown.fields:
-        embed.add_field(name=field.name, value=field.value, inline=bool(field.inline))
+def _decided_embed(message: ReminderMessage, decided: OutreachStatus) -> discord.Embed:
+    """A reminder once decided: its question ("No reply yet…?") and window no longer hold, so
+    they go; what was decided (and when the follow-up went or the window ended) takes their
+    place, and the first message stays, for the record."""
+    at = day(message.decided_at) if message.decided_at else ""
+    line = {
+        OutreachStatus.REPLIED: "They replied: no follow-up needed.",
+        OutreachStatus.FOLLOWED_UP: f"You sent your follow-up {at}, the last attempt.",
+        OutreachStatus.DROPPED: "You chose not to follow up.",
+        OutreachStatus.EXPIRED: f"The window for a follow-up ended {at} with no reply.",
+    }[decided]
+    if "replied" in message.actions:
+        later = " later" if decided is OutreachStatus.EXPIRED else ""
+        line += f" If they reply{later}, press “They replied”."
+    title = SETTLED_TITLE[decided].format(name=member_text(message.recipient))
+    embed = discord.Embed(title=_clip(title, 256), description=line, colour=COLOUR)
+    if message.first_message:
+        embed.add_field(name="Your first message",
+                        value=markdown_text(message.first_message, FIELD_LIMIT), inline=False)
     return embed
+
+
+def is_reminder(embed: discord.Embed) -> bool:
+    """Whether `embed` is a reminder (or its notice), decided or not: not the review a
+    follow-up was sent from, which a press leaves as it is."""
+    settled = tuple(t.split("{name}")[0] for t in SETTLED_TITLE.values())
+    title = embed.title or ""
+    return title in (REMINDER_TITLE, NOTICE_TITLE) or title.startswith(settled)
+
+
+ICON = {"replied": "🎉", "followed_up": "📨", "dropped": "🛑", "expired": "⌛", "snoozed": "💤"}
 
 
 def acted_text(acted: Acted) -> str:
@@ -117,14 +139,17 @@ def acted_text(acted: Acted) -> str:
         return (f"🎉 {name} replied: well done. No follow-up needed; I won't remind you about "
                 "this one again.")
     if acted.already:
-        return f"📨 {acted.already}"
+        return f"{ICON[acted.outcome]} {acted.already}"
     if acted.outcome == "followed_up":
         return (f"📨 Follow-up to {name} logged: that was the second and last attempt the "
                 "lesson allows. If they reply, press “They replied”.")
     if acted.outcome == "dropped":
         return f"Closed: no follow-up to {name}. I won't remind you again."
+    if acted.outcome == "expired":
+        return f"⌛ The window for a follow-up to {name} has closed."
     until = at_and_in(acted.until) if acted.until else "later"
-    return f"💤 Snoozed: I'll remind you again {until}."
+    return (f"💤 Snoozed: I'll remind you again {until}, with the buttons. Meanwhile "
+            "`/outreach log` records a follow-up and `/outreach replied` a reply.")
 
 
 def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
@@ -144,10 +169,18 @@ def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
     draft = {True: " (draft kept with the record)", False: " (draft not stored)", None: ""}
     text = (f"📨 Logged: your {channel_name(o.channel)} to **{name}**, sent "
             f"{day(sent)}{draft[kept_draft]}.")
-    if done.due is not None:
+    if done.due_now:
+        text += ("\n⏰ Its follow-up is due already, so I'm sending you its reminder now: the "
+                 "lesson allows one follow-up, and that is the last attempt. The window for it "
+                 f"ends {at_and_in(window_end(sent))}.")
+    elif done.due is not None:
         text += (f"\n⏰ If there's no reply, I'll remind you {at_and_in(done.due)}: the lesson "
                  "allows one follow-up, and that is the last attempt. The window for it ends "
                  f"{day(window_end(sent))}.")
+    elif o.status in (OutreachStatus.AWAITING, OutreachStatus.REMINDED):
+        text += (f"\nIts window for a follow-up ends {at_and_in(window_end(sent))}: too soon "
+                 "for a reminder. If you follow up, do it before then, and log it with "
+                 "`/outreach log`.")
     elif o.attempts == 1:
         text += (f"\nIts window for a follow-up closed on {day(window_end(sent))} "
                  "(two weeks after sending), so there's no reminder.")
@@ -160,7 +193,8 @@ def _state(entry: LogEntry) -> str:
     if o.status is OutreachStatus.REPLIED:
         return "🎉 they replied"
     if o.status is OutreachStatus.FOLLOWED_UP:
-        return "📨 followed up: closed for good"
+        when = f" {day(from_ms(o.followed_up_at))}" if o.followed_up_at is not None else ""
+        return f"📨 followed up{when}: closed for good"
     if o.status is OutreachStatus.DROPPED:
         return "closed: not following up"
     if o.status is OutreachStatus.EXPIRED:

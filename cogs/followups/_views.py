@@ -28,7 +28,7 @@ from cogs._ui import (
     send_ephemeral,
     services_of,
 )
-from cogs.followups._render import acted_text, logged_text, settled_embed
+from cogs.followups._render import acted_text, is_reminder, logged_text, reminder_embed
 
 PREFIX = "cohort:fu"
 ACTIONS = ("replied", "review", "sent", "drop", "snooze1", "snooze3")
@@ -93,14 +93,19 @@ async def on_button(interaction: discord.Interaction, button: FollowupButton) ->
         await interaction.response.send_modal(FollowupReviewModal(
             button.followup_id, button.delivery, row.recipient, limit))
         return
-    acted = await service.act(interaction.user.id, button.followup_id, button.action)
-    # The outcome on top of the reminder, and only the buttons that still make sense.
-    shown = interaction.message.embeds if interaction.message else []
-    settled = settled_embed(shown[0], acted) if shown else None
+    pressed = interaction.message
+    acted = await service.act(interaction.user.id, button.followup_id, button.action,
+                              shown_in=pressed.id if pressed else None)
+    # The outcome on top of the reminder, the reminder as it now stands (decided: its
+    # decision), and only the buttons that still make sense. A review the follow-up was sent
+    # from keeps its own embed.
+    shown = pressed.embeds if pressed else []
+    embeds = ([reminder_embed(acted.reminder)] if acted.reminder and shown
+              and is_reminder(shown[0]) else shown)
     await interaction.response.edit_message(
         content=acted_text(acted), view=followup_view(button.followup_id, button.delivery,
                                                acted.actions),
-        embeds=[settled] if settled else shown, allowed_mentions=NO_PINGS)
+        embeds=embeds, allowed_mentions=NO_PINGS)
 
 
 class FollowupReviewModal(CohortModal):

@@ -39,9 +39,10 @@ def test_defaults_when_sections_are_missing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        ('[followups]\nwindow_days = "seven"', ["followups.window_days", "7 to 14", "str"]),
-        ("[followups]\nwindow_days = 21", ["followups.window_days", "7 to 14", "21"]),
+        ('[followups]\nwindow_days = "seven"', ["followups.window_days", "7 to 13", "str"]),
+        ("[followups]\nwindow_days = 21", ["followups.window_days", "7 to 13", "21"]),
         ("[followups]\nwindow_days = 6", ["followups.window_days"]),
+        ("[followups]\nwindow_days = 14", ["followups.window_days", "7 to 13", "a day before"]),
         ("[discord]\nguild_ids = 5", ["discord.guild_ids", "list of Discord ids"]),
         ('[discord]\nlesson_channel_id = "general"', ["discord.lesson_channel_id"]),
         ("[discord]\nmoderator_roles = [1]", ["unknown key 'discord.moderator_roles'"]),

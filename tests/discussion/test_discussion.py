@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.export.times import snowflake_ms
 from storage import discussion as discussion_store
 from tests.world import (
     CohortWorld,
@@ -38,19 +39,32 @@ async def test_bot_messages_and_other_channels_are_not_captured(world: CohortWor
     assert await discussion_store.count_messages(world.bot.db) == 0
 
 
-async def test_attachments_and_replies_are_captured(world: CohortWorld) -> None:
+@pytest.mark.parametrize("while_down", [False, True], ids=["live", "backfilled"])
+async def test_attachments_replies_and_edits_are_captured(
+    world: CohortWorld, while_down: bool,
+) -> None:
+    # Live capture makes its rows from discord.py's Message, the backfill from the raw history
+    # pages (cogs/discussion/_port.py: history_row): the same rows either way.
     await post(world)
     thread = world.sandbox.threads(world.lessons)[2]
     first = await world.cy.say(thread, "See my annotated version")
-    await world.ada.say(thread, "Nice", reply_to=first,
-                        attachments=[("annotated.png", b"\x89PNG" + b"\0" * 100)])
+    if while_down:
+        await world.stop_bot()
+    reply = await world.ada.say(thread, "Nice", reply_to=first, settle=not while_down,
+                                attachments=[("annotated.png", b"\x89PNG" + b"\0" * 100)])
+    await world.ada.edit(reply, "Nice, and look at the second page", settle=not while_down)
+    if while_down:
+        await world.start_bot()
     await world.bot.services.discussion.flush()
     rows = await discussion_store.thread_messages(world.bot.db, thread.id)
-    assert rows[1].reply_to_id == first.id
+    assert [(r.message_id, r.author_name.lower(), r.content, r.reply_to_id) for r in rows] == [
+        (first.id, "cy", "See my annotated version", None),
+        (reply.id, "ada", "Nice, and look at the second page", first.id)]
+    assert rows[0].edited_at is None and rows[1].edited_at is not None
+    assert rows[1].created_at == snowflake_ms(reply.id)
     (attachment,) = rows[1].attachments
     assert (attachment.filename, attachment.size) == ("annotated.png", 104)
     assert attachment.url.startswith("http")
-    assert rows[0].author_name.lower() == "cy"
 
 
 async def test_messages_posted_while_the_bot_was_down_are_backfilled(

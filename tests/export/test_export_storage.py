@@ -116,3 +116,24 @@ async def test_no_run_and_an_unknown_run_are_user_errors(tmp_path: Path) -> None
         export_json(path, runs=(7,))
     with pytest.raises(UserError, match="There is no run #1 in this server"):
         export_json(path, runs=(1,), guild_id=12345)
+
+
+class FullDisk(io.BytesIO):
+    """A stream that takes a first block, then fails as a full disk does."""
+
+    def write(self, data: object) -> int:
+        if self.tell():
+            raise OSError(28, "No space left on device")
+        return super().write(data)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("table", [Table.MESSAGES, None])  # one table; every table, zipped
+async def test_a_write_that_fails_stops_the_export_with_its_error(
+    tmp_path: Path, table: Table | None,
+) -> None:
+    # A full disk mid-export is the caller's error to report (the CLI says it), not swallowed.
+    path = tmp_path / "d.db"
+    await store_run(path, [Said(1, "Ada", f"message {n} " + "x" * 500, after_ms=n,
+                                example=n % 3 + 1) for n in range(3000)])
+    with pytest.raises(OSError, match="No space left"):
+        service(path).write(ExportRequest(Format.CSV, table=table), FullDisk())

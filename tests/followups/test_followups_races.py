@@ -11,6 +11,9 @@ import pytest
 from tests.followups.helpers import a_week_later, labels, reminders, text_of
 from tests.world import CohortWorld, component
 
+FOLLOW_UP = ("Hi Dana, following up on my note about your survival analysis post. Could I "
+             "ask one question about how you validated it? Totally fine if now is busy.")
+
 
 @pytest.mark.parametrize("submits", [2, 4])
 async def test_concurrent_logs_of_one_message_record_it_once(
@@ -53,15 +56,15 @@ async def test_a_repeated_follow_up_press_says_it_was_logged_not_third_attempt(
     await world.ada.click(first, component(first, "Snooze 1 day"))
     await world.clock.advance(timedelta(days=1))
     first, second = reminders(world, world.ada)
+    opened = await world.ada.click(second, component(second, "Review my follow-up"))
+    review = (await world.ada.submit_modal(opened, {"draft": FOLLOW_UP})).response
     await world.ada.click(second, component(second, "I sent my follow-up"))
-    # Both read off the old message; the review first, as "I sent my follow-up" settles it.
-    buttons = {label: component(first, label)
-               for label in ("Review my follow-up", "I sent my follow-up")}
-    for label, button in buttons.items():
-        again = text_of(await world.ada.click(first, button))
-        assert "third attempt" not in again, label
-        assert "already logged your follow-up to Dana Lee" in again, label
-    assert labels(first) == ["They replied"]  # the old delivery now shows where it stands
+    # The review's own "I sent my follow-up", pressed afterwards.
+    again = text_of(await world.ada.click(review, component(review, "I sent my follow-up")))
+    assert "third attempt" not in again
+    assert "already logged your follow-up to Dana Lee" in again
+    # Neither delivery has a button left that could log it again.
+    assert [labels(m) for m in (first, second)] == [[], ["They replied"]]
 
 
 async def test_a_double_click_on_i_sent_my_follow_up_logs_it_once(world: CohortWorld) -> None:

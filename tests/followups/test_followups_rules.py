@@ -16,10 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.config import FOLLOWUP_WINDOW_DAYS
 from bot.errors import UserError
 from bot.followups import (
     DEFAULT_HOURS,
+    ROOM,
     THIRD_ATTEMPT,
+    WINDOW_END,
     FriendlyHours,
     OutreachStatus,
     actions_for,
@@ -30,6 +33,8 @@ from bot.followups import (
     is_friendly,
     is_late,
     last_friendly,
+    last_reminder,
+    may_become,
     moved_to_zone,
     next_friendly,
     parse_recipient,
@@ -92,15 +97,21 @@ MONDAY = utc(2026, 1, 5, 9)  # the clock's start in the tests
     (local(BERLIN, 2026, 1, 5, 22, 30), 7, MONDAY, BERLIN, local(BERLIN, 2026, 1, 13, 9)),
     # Sent early: the same day once the friendly hours start.
     (local(BERLIN, 2026, 1, 5, 6), 7, MONDAY, BERLIN, local(BERLIN, 2026, 1, 12, 9)),
-    # 14 days, sent at night: the next morning is past the window, so the evening before.
-    (local(BERLIN, 2026, 1, 5, 22), 14, MONDAY, BERLIN, local(BERLIN, 2026, 1, 19, 19)),
+    # 13 days, sent at night: the next morning leaves less than a day of the window, so the
+    # evening before.
+    (local(BERLIN, 2026, 1, 5, 22), 13, MONDAY, BERLIN, local(BERLIN, 2026, 1, 18, 19)),
+    # 14 days (check-config refuses it) would be the window's end: a day before instead.
+    (local(BERLIN, 2026, 1, 5, 11), 14, MONDAY, BERLIN, local(BERLIN, 2026, 1, 18, 11)),
     # The same instant, read in each member's own zone.
     (utc(2026, 1, 5, 9), 7, MONDAY, NEW_YORK, local(NEW_YORK, 2026, 1, 12, 9)),
     (utc(2026, 1, 5, 9), 7, MONDAY, TOKYO, local(TOKYO, 2026, 1, 12, 18)),
     # Logged 10 days after sending, at 03:00 for the member: their next morning.
     (utc(2026, 1, 1, 2), 7, utc(2026, 1, 11, 2), BERLIN, local(BERLIN, 2026, 1, 11, 9)),
-    # Logged with the window ending before the member's morning: at once (the last chance).
-    (utc(2026, 1, 1, 4), 7, utc(2026, 1, 15, 1), BERLIN, utc(2026, 1, 15, 1)),
+    # Logged with the last moment for a reminder (a day before the window's end) before the
+    # member's morning: at once, a day still left.
+    (utc(2026, 1, 1, 4), 7, utc(2026, 1, 14, 1), BERLIN, utc(2026, 1, 14, 1)),
+    # Logged with less than a day of the window left: no reminder (the reply says the end).
+    (utc(2026, 1, 1, 9), 7, utc(2026, 1, 14, 12), BERLIN, None),
     # Logged after the window ended: no reminder.
     (utc(2026, 1, 1, 9), 7, utc(2026, 1, 16, 9), BERLIN, None),
 ])
@@ -150,13 +161,14 @@ def _no_friendly_between(start: datetime, end: datetime, tz: ZoneInfo,
 
 
 @settings(max_examples=300, deadline=None)
-@given(sent=instants, days=st.integers(7, 14), later=st.integers(0, 16 * 24 * 60),
-       tz=zones, hours=friendly_hours())
-def test_the_reminder_is_friendly_inside_the_window_and_as_early_as_allowed(
+@given(sent=instants, days=st.integers(*FOLLOWUP_WINDOW_DAYS),
+       later=st.integers(0, 16 * 24 * 60), tz=zones, hours=friendly_hours())
+def test_the_reminder_is_friendly_leaves_a_day_and_comes_as_early_as_allowed(
     sent: datetime, days: int, later: int, tz: ZoneInfo, hours: FriendlyHours,
 ) -> None:
     now = sent + timedelta(minutes=later)
-    end = window_end(sent)
+    end = last_reminder(sent)
+    assert window_end(sent) - end == ROOM
     due = first_due(sent, days, now, tz, hours)
     if now > end:
         assert due is None
@@ -193,10 +205,10 @@ def test_next_and_last_friendly_are_friendly_and_on_the_right_side(
 def test_a_snooze_stays_inside_the_window(sent: datetime, later: int, days: int, tz: ZoneInfo,
                                           hours: FriendlyHours) -> None:
     now = sent + timedelta(minutes=later)
-    end = window_end(sent)
-    until = snoozed_until(days, now, end, tz, hours)
+    end = last_reminder(sent)
+    until = snoozed_until(days, now, sent, tz, hours)
     if now + timedelta(days=days) > end:
-        assert until is None and days not in snooze_options(now, end)
+        assert until is None and days not in snooze_options(now, sent)
         return
     assert until is not None
     assert now <= until <= end
@@ -213,7 +225,7 @@ def test_a_new_timezone_moves_the_reminder_to_a_friendly_hour_there(
     due = first_due(sent, 7, planned_at, old, hours)
     assert due is not None
     now = sent + timedelta(minutes=later)
-    end = window_end(sent)
+    end = last_reminder(sent)
     moved = moved_to_zone(due, old, new, now, sent, 7, hours)
     assert moved is not None and now <= moved <= end
     assert moved >= sent + timedelta(days=7)  # the week has passed, whichever way it moved
@@ -236,8 +248,9 @@ def test_fit_is_none_once_the_window_has_ended() -> None:
     (timedelta(days=5), (1, 3)), (timedelta(days=3), (1, 3)), (timedelta(days=2), (1,)),
     (timedelta(hours=23), ()),
 ])
-def test_snooze_options_fit_the_window(left: timedelta, options: tuple[int, ...]) -> None:
-    assert snooze_options(MONDAY, MONDAY + left) == options
+def test_snooze_options_fit_by_the_last_day(left: timedelta, options: tuple[int, ...]) -> None:
+    sent = MONDAY + left - (WINDOW_END - ROOM)  # `left` until the last moment for a reminder
+    assert snooze_options(MONDAY, sent) == options
 
 
 def test_late_means_more_than_a_quarter_of_an_hour() -> None:
@@ -252,7 +265,8 @@ AWAITING, REMINDED = OutreachStatus.AWAITING, OutreachStatus.REMINDED
 
 @pytest.mark.parametrize(("attempts", "status", "days_after", "refused"), [
     (1, REMINDED, 8, None),
-    (1, OutreachStatus.DROPPED, 8, None),  # changed their mind, still inside the window
+    (1, OutreachStatus.DROPPED, 8, "chose not to follow up"),  # the first decision stands
+    (1, OutreachStatus.EXPIRED, 13, None),  # sent inside the window, logged after it closed
     (2, OutreachStatus.FOLLOWED_UP, 8, "third attempt"),
     (1, OutreachStatus.REPLIED, 8, "already replied"),
     (1, REMINDED, 15, "window for a follow-up to Dana closed"),
@@ -275,14 +289,24 @@ def test_the_third_attempt_refusal_gives_the_lessons_reason() -> None:
     (REMINDED, 1, 12, ("replied", "review", "sent", "drop", "snooze1")),
     (REMINDED, 1, 13.5, ("replied", "review", "sent", "drop")),
     (OutreachStatus.FOLLOWED_UP, 2, 9, ("replied",)),
-    (OutreachStatus.DROPPED, 1, 9, ("replied", "review", "sent")),
+    (OutreachStatus.DROPPED, 1, 9, ("replied",)),
     (OutreachStatus.EXPIRED, 1, 15, ("replied",)),
     (OutreachStatus.REPLIED, 1, 9, ()),
 ])
 def test_buttons_offered(status: OutreachStatus, attempts: int, days: float,
                          actions: tuple[str, ...]) -> None:
     now = MONDAY + timedelta(days=days)
-    assert actions_for(status, attempts, now, window_end(MONDAY)) == actions
+    assert actions_for(status, attempts, now, MONDAY) == actions
+
+
+@pytest.mark.parametrize("current", list(OutreachStatus))
+def test_the_first_decision_wins_except_a_reply(current: OutreachStatus) -> None:
+    decided = current not in (AWAITING, REMINDED)
+    assert may_become(current, OutreachStatus.DROPPED) is not decided
+    assert may_become(current, OutreachStatus.EXPIRED) is not decided
+    assert may_become(current, OutreachStatus.REPLIED) is (current is not OutreachStatus.REPLIED)
+    assert may_become(current, OutreachStatus.FOLLOWED_UP) is (
+        not decided or current is OutreachStatus.EXPIRED)
 
 
 # --- the same person -----------------------------------------------------------------------

@@ -9,8 +9,10 @@ from pathlib import Path
 import aiohttp
 import discord
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from localdiscord.state import SEND_MESSAGES, SEND_MESSAGES_IN_THREADS
+from localdiscord.state import EPHEMERAL, SEND_MESSAGES, SEND_MESSAGES_IN_THREADS, World
 
 from .live import LiveDiscord
 from .plain_bot import PlainBot
@@ -312,3 +314,25 @@ async def test_attachments_of_members_travel_as_base64_or_text(ld: LiveDiscord) 
     first, second = sent["attachments"]
     assert await downloaded(ld, first["url"]) == blob
     assert await downloaded(ld, second["url"]) == b"plain text"
+
+
+@given(hidden=st.lists(st.sampled_from(["shown", "deleted", "ephemeral"]), max_size=40),
+       at=st.integers(-1, 41), limit=st.integers(1, 12))
+def test_a_history_page_is_what_a_scan_of_the_whole_channel_finds(
+    hidden: list[str], at: int, limit: int,
+) -> None:
+    """`visible_before`/`visible_after` find a page by bisection; the answer is the one a
+    scan of every message gives (the old way, quadratic for a long read)."""
+    world = World()
+    channel = world.add_channel(world.add_guild("g"), "c")
+    for state in hidden:
+        msg = world.add_message(channel, world.owner.id, content=state,
+                                flags=EPHEMERAL if state == "ephemeral" else 0)
+        msg.deleted = state == "deleted"
+    ids = channel.message_ids
+    pivot = ids[at] if 0 <= at < len(ids) else (0 if at < 0 else 2**63)
+    shown = world.visible_messages(channel)
+    assert world.visible_after(channel, pivot, limit) == [m for m in shown if m.id > pivot][:limit]
+    assert world.visible_before(channel, pivot, limit) == [
+        m for m in shown if m.id < pivot][-limit:]
+    assert world.visible_before(channel, None, limit) == shown[-limit:]

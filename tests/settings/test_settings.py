@@ -40,6 +40,16 @@ async def test_timezone_autocomplete_and_refusals(world: CohortWorld) -> None:
     assert "between 09:00 and 19:00 there" in shown.response.content
 
 
+@pytest.mark.parametrize("blank", ["   ", "\t", "\u3000"])
+async def test_a_blank_timezone_gets_its_own_message_with_an_example(world: CohortWorld,
+                                                                      blank: str) -> None:
+    refused = await world.ada.slash("settings timezone", {"zone": blank})
+    said = refused.response.content
+    assert refused.ephemeral and "`that`" not in said and "not a timezone I know" not in said
+    assert "blank" in said and "Europe/Berlin" in said
+    assert await world.bot.db.fetchval("SELECT COUNT(*) FROM member_settings") == 0
+
+
 async def test_a_zone_that_is_none_is_quoted_as_typed(world: CohortWorld) -> None:
     """The name went between single backticks: one typed in it closed the code span, and
     the rest rendered as Markdown."""
