@@ -20,8 +20,13 @@ Metrics:
   `/help` commands in it. Limit: 1,000 ms (a third of Discord's 3 s: "far under").
 - `ack_p99_ratio`: the p99 of the burst's work commands (everything but `/help`) over the
   baseline's. Target: at most 2.
+- `ack_answers_missing`: the deferred interactions (summaries, critiques and reviews sent)
+  whose answer never replaced "thinking..." (within `ANSWER_WAIT`), out of all deferred in
+  the burst. Limit: 0. A miss names the interactions on stderr and keeps the bench's
+  folder, with the bot's log (`bot.log`), for whoever looks into it.
 
-An interaction never acknowledged counts as `WAIT` s (and misses the limit).
+An interaction never acknowledged counts as `WAIT` s (and misses the limit). The bot is
+stopped only after every answer came (or its wait ran out), so none is cut short by the stop.
 """
 
 from __future__ import annotations
@@ -29,21 +34,28 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+import shutil
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bench.metric import Metric
+from bot.demo.processes import BotProcess, DemoDiscord, bot_ready
 from localdiscord.control.client import Control
-from tests.e2e.processes import BotProcess, DemoDiscord, bot_ready
 
 WAIT = 60.0  # seconds an interaction's acknowledgement is waited for
+# Seconds a deferral's answer is waited for: each critique is posted in its example's thread
+# before its answer, at Discord's 5 messages per 5 s, and the burst's are all for example 1.
+ANSWER_WAIT = 300.0
 DRAFT = ("Hi Dana, I read your talk notes on onboarding at Acme and the point about first-week "
          "buddies stuck with me. I run a small cohort of junior engineers and would value ten "
          "minutes of your view on what made that work. Would a call next Tuesday suit you?")
 Act = Callable[[], Awaitable[Any]]  # sends one interaction; the local Discord's record of it
 WORK = ("summary", "critique", "critique form", "review", "review form")
+DEFERRED, LOADING = 5, 128  # the callback type "thinking...", and its message's flag
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -93,16 +105,37 @@ class Burst:
             acts.append((kind, act))
         return acts
 
-    async def measure(self, acts: list[tuple[str, Act]]) -> list[tuple[str, float]]:
-        """Send every act at once; (kind, ack ms) of each once all are acknowledged."""
+    async def measure(self, acts: list[tuple[str, Act]]) -> Measured:
+        """Send every act at once; (kind, ack ms) of each once all are acknowledged, and the
+        deferred ones whose answer never came."""
         sent = await asyncio.gather(*(act() for _, act in acts))
 
-        async def ack(asked: dict[str, Any]) -> float:
-            rec = await self.control.interaction(interaction=asked["id"], wait="answered",
-                                                 within=WAIT)
-            return WAIT * 1000 if rec["ack_ms"] is None else float(rec["ack_ms"])
-        times = await asyncio.gather(*(ack(a) for a in sent))
-        return [(kind, ms) for (kind, _), ms in zip(acts, times, strict=True)]
+        async def ack(asked: dict[str, Any]) -> dict[str, Any]:
+            return await self.control.interaction(interaction=asked["id"], wait="answered",
+                                                  within=WAIT)
+        records = await asyncio.gather(*(ack(a) for a in sent))
+        times = [WAIT * 1000 if r["ack_ms"] is None else float(r["ack_ms"]) for r in records]
+        deferred = [(kind, r) for (kind, _), r in zip(acts, records, strict=True)
+                    if r["callback_type"] == DEFERRED]
+        finals = await asyncio.gather(*(self.control.interaction(
+            interaction=r["id"], wait="final", within=ANSWER_WAIT) for _, r in deferred))
+        missing = [(kind, r["id"]) for (kind, _), r in zip(deferred, finals, strict=True)
+                   if _still_thinking(r)]
+        return Measured([(kind, ms) for (kind, _), ms in zip(acts, times, strict=True)],
+                        len(deferred), missing)
+
+
+@dataclass(frozen=True)
+class Measured:
+    acks: list[tuple[str, float]]  # (kind, ms) per interaction
+    deferred: int  # interactions acknowledged with a deferral: an answer must follow
+    missing: list[tuple[str, str]]  # (kind, interaction id) of the answers that never came
+
+
+def _still_thinking(record: dict[str, Any]) -> bool:
+    """A deferral whose answer never replaced the "thinking..." message."""
+    response = record["response"]
+    return response is None or bool(int(response.get("flags") or 0) & LOADING)
 
 
 def _options(command: str) -> dict[str, Any]:
@@ -118,7 +151,7 @@ def _submit(control: Control, name: str, opened: Any,
     return lambda: control.member(name).submit_modal(opened, values)
 
 
-async def _burst(workdir: Path, members: int, size: int) -> list[tuple[str, float]]:
+async def _burst(workdir: Path, members: int, size: int) -> Measured:
     rng = random.Random(11)
     discord = DemoDiscord(workdir, validate=False)  # the bot measured, not the checks
     bot = BotProcess(workdir, discord)
@@ -141,12 +174,11 @@ async def _burst(workdir: Path, members: int, size: int) -> list[tuple[str, floa
         forms = {"critique form": await burst.opened_forms("critique", shuffled[:forms_each]),
                  "review form": await burst.opened_forms(
                      "review", shuffled[forms_each:2 * forms_each])}
-        acks = await burst.measure(burst.plan(size, rng, forms))
-        # The work behind the acknowledgements (critiques posted at the threads' rate limit)
-        # finishes before the bot is stopped: stopped mid-work, it would log each cut-off
-        # request as an error.
+        measured = await burst.measure(burst.plan(size, rng, forms))
+        # Whatever the bot still does after its last answer finishes before it is stopped:
+        # stopped mid-work, it would log each cut-off request as an error.
         await control.quiet(period=1.0, within=300)
-        return acks
+        return measured
     finally:
         if bot.proc is not None:
             bot.stop()
@@ -154,8 +186,15 @@ async def _burst(workdir: Path, members: int, size: int) -> list[tuple[str, floa
 
 
 def run(quick: bool) -> list[Metric]:
-    with tempfile.TemporaryDirectory() as tmp:
-        acks = asyncio.run(_burst(Path(tmp), *((50, 100) if quick else (200, 500))))
+    workdir = Path(tempfile.mkdtemp(prefix="bench-ack-"))
+    measured = asyncio.run(_burst(workdir, *((50, 100) if quick else (200, 500))))
+    if measured.missing:  # the bot's log says why: kept for whoever reads it
+        kinds = ", ".join(f"{kind} {iid}" for kind, iid in measured.missing[:10])
+        print(f"bench: ack: {len(measured.missing)} answers never came after their deferral "
+              f"({kinds}); the bot's log: {workdir / 'bot.log'}", file=sys.stderr)
+    else:
+        shutil.rmtree(workdir)
+    acks = measured.acks
     baseline = percentile([ms for kind, ms in acks if kind == "help"], 0.99)
     label = "/help in the same burst, p99"
     return [
@@ -163,4 +202,6 @@ def run(quick: bool) -> list[Metric]:
                higher_is_better=False, limit=1000.0),
         Metric("ack_p99_ratio", percentile([ms for kind, ms in acks if kind != "help"], 0.99),
                "ms", baseline, label, target=2.0, higher_is_better=False),
+        Metric("ack_answers_missing", len(measured.missing), "answers", measured.deferred,
+               "deferred in the burst", higher_is_better=False, limit=0),
     ]

@@ -9,6 +9,7 @@ commands to the configured guilds.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -32,6 +33,12 @@ from storage import commands as commands_store
 from storage.lock import DatabaseLock
 
 log = logging.getLogger(__name__)
+
+# discord.py runs each interaction's callback in a task of its own, named by what it runs.
+INTERACTION_TASKS = ("CommandTree-invoker", "discord-ui-modal-dispatch-",
+                     "discord-ui-view-dispatch-")
+DRAIN_SECONDS = 5.0  # how long a shutdown waits for them: well within a service manager's
+# stop timeout (Docker's is 10 s), and longer than an answer takes
 
 
 def cohort_intents() -> discord.Intents:
@@ -225,9 +232,10 @@ class CohortBot(commands.Bot):
         log.info("synced %d commands %s", len(synced), where)
 
     async def close(self) -> None:
-        # Cogs first (they cancel their own work), then the scheduler, the services (what
-        # they still queue is written), then the database: an unclosed aiosqlite connection
-        # keeps its thread alive and hangs the process.
+        # The answers in flight first, then the cogs (they cancel their own work), the
+        # scheduler, the services (what they still queue is written), then the database: an
+        # unclosed aiosqlite connection keeps its thread alive and hangs the process.
+        await self._drain_interactions()
         for name in list(self.extensions):
             try:
                 await self.unload_extension(name)
@@ -244,3 +252,20 @@ class CohortBot(commands.Bot):
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+
+    async def _drain_interactions(self) -> None:
+        """Let the interactions in flight send their answers: `super().close()` closes the
+        HTTP session under them, which fails each request still open with aiohttp's
+        ServerDisconnectedError (aiohttp says "server" for its own close too), and the
+        members of a deferred one would wait on "thinking..." for good."""
+        current = asyncio.current_task()
+        running = [t for t in asyncio.all_tasks()
+                   if t is not current and t.get_name().startswith(INTERACTION_TASKS)]
+        if not running:
+            return
+        log.info("stopping: waiting up to %.0f s for %d interactions to answer",
+                 DRAIN_SECONDS, len(running))
+        _, pending = await asyncio.wait(running, timeout=DRAIN_SECONDS)
+        if pending:
+            log.warning("stopping: %d interactions had not answered and are cut short",
+                        len(pending))

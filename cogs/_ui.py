@@ -26,6 +26,7 @@ from bot.display import code_text
 from bot.errors import UserError
 from bot.review import CHANNEL_NAMES
 from bot.services import Services
+from cogs._answer import TRANSIENT
 
 log = logging.getLogger("cohortbot.errors")
 
@@ -104,8 +105,9 @@ async def report_error(interaction: discord.Interaction, error: BaseException,
     message = explain(error, _describe(interaction))
     try:
         await send_ephemeral(interaction, f"⚠️ {message}", **kwargs)
-    except discord.HTTPException:
-        log.warning("could not tell the member about an error in %s", _describe(interaction))
+    except (discord.HTTPException, *TRANSIENT) as failed:  # what came before stays logged
+        log.warning("could not tell the member about an error in %s (%s)",
+                    _describe(interaction), type(failed).__name__)
 
 
 def _describe(interaction: discord.Interaction) -> str:

@@ -1,4 +1,5 @@
-"""REST faults on demand: forced errors, 429s, server errors, latency, and held answers.
+"""REST faults on demand: forced errors, 429s, server errors, latency, held answers and
+dropped connections.
 
 A fault matches requests by a glob over "METHOD /path" (the path without /api/v10), e.g.
 "POST /channels/*/messages"; `None` matches every request. Each fault fires `times` times
@@ -14,6 +15,10 @@ others go on to the next fault. A request meets at most one fault (the oldest th
   the answer is kept back, as when Discord created a thread but the bot never heard of it;
   with `after=False` it is held before anything happens. A client that dies meanwhile never
   gets the answer.
+- `disconnect`: the connection is closed instead of answered, as a proxy or load balancer
+  drops one (the client sees the server disconnect mid-request: aiohttp's
+  `ServerDisconnectedError`). With `after=True` (the default) the request is handled first,
+  so only the answer is lost; with `after=False` nothing happens.
 
 Gateway faults live on `Gateway` (drop, reconnect, invalidate, request_heartbeat).
 """
@@ -36,13 +41,13 @@ _ids = itertools.count(1)
 @dataclass
 class Fault:
     pattern: str | None
-    kind: str  # "answer", "latency" or "hold"
+    kind: str  # "answer", "latency", "hold" or "disconnect"
     times: int | None = 1  # None: every time, until cleared
     status: int = 0
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
-    after: bool = True  # holds: handle first, hold the answer
+    after: bool = True  # holds and disconnects: handle first, then hold or drop the answer
     probability: float = 1.0
     seed: int = 0
     id: int = field(default_factory=lambda: next(_ids))
@@ -65,7 +70,7 @@ class Fault:
     def describe(self) -> dict[str, Any]:
         return {"id": self.id, "route": self.pattern, "kind": self.kind, "times": self.times,
                 "status": self.status or None, "seconds": self.seconds or None,
-                "after": self.after if self.kind == "hold" else None,
+                "after": self.after if self.kind in ("hold", "disconnect") else None,
                 "probability": self.probability, "seed": self.seed}
 
 
@@ -130,6 +135,10 @@ class Faults:
 
     def hold(self, route: str | None, *, after: bool = True, times: int | None = 1) -> Fault:
         return self.add(Fault(route, "hold", times, after=after))
+
+    def disconnect(self, route: str | None, *, after: bool = True,
+                   times: int | None = 1) -> Fault:
+        return self.add(Fault(route, "disconnect", times, after=after))
 
     def take(self, method: str, path: str) -> Fault | None:
         for fault in self._pending:

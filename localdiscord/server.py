@@ -5,9 +5,10 @@ Every REST request passes one middleware that, in order: parses the body (JSON, 
 OpenAPI spec (a violation is always recorded, even when the request then gets a 401, a 429 or
 a fault), checks the bot token (401), counts it against its rate-limit bucket (429 when
 over), fires any pending fault, answers a violation 400, runs the handler, and validates the
-answer against the spec's response schema. A route Discord has but the local Discord lacks is
-answered 404 and recorded in `unsupported`. Every request, the invalid-JSON ones too, is kept
-in `requests` and, once answered, appended to the request log (`request_log`, or
+answer against the spec's response schema (a `disconnect` fault closes the connection
+instead of answering, before or after the handler). A route Discord has but the local
+Discord lacks is answered 404 and recorded in `unsupported`. Every request, the invalid-JSON
+ones too, is kept in `requests` and, once answered, appended to the request log (`request_log`, or
 $COHORTBOT_SANDBOX_REQUEST_LOG) as one JSON line {"method", "path", "query", "json",
 "status", "files": [{"name", "size"}]}. It also counts requests in flight, so a harness can
 tell when the bot is idle.
@@ -255,7 +256,12 @@ class SandboxServer:
                  "message": problem[:2000]}]}},
                 400,
             )
+        drop = fault.after if fault is not None and fault.kind == "disconnect" else None
+        if drop is False:
+            return _dropped(request)
         response, implemented = await self._handle(request, handler, fault)
+        if drop:
+            return _dropped(request)  # handled: the world changed, only the answer is lost
         if implemented:
             self._check_response(method, full_path, query, headers, body, response)
         return _with_headers(response, rate_headers)
@@ -327,6 +333,15 @@ def _route(request: web.Request) -> tuple[str | None, dict[str, str]]:
     if template.startswith(API_PREFIX):
         template = template[len(API_PREFIX):]
     return template, dict(request.match_info)
+
+
+def _dropped(request: web.Request) -> web.Response:
+    """Close the connection instead of answering. aiohttp then fails to write the returned
+    answer (and says so only at debug level); the client meets the end of the stream where
+    the answer should be."""
+    if request.transport is not None:
+        request.transport.close()
+    return web.Response(status=200)
 
 
 def _with_headers(response: web.StreamResponse, headers: dict[str, str]) -> web.StreamResponse:

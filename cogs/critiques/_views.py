@@ -13,6 +13,7 @@ import discord
 
 from bot.critiques import MAX_DOESNT, MAX_WORKS, Author, CritiqueInput, Likely, validate_critique
 from bot.runs import Run, RunExample
+from cogs._answer import answer
 from cogs._ui import CohortModal, CohortView, choice, chosen, guarded, services_of
 
 
@@ -95,9 +96,7 @@ async def open_form(interaction: discord.Interaction, run: Run, example: RunExam
         author = Author(user.id, user.display_name, user.display_avatar.url)
         created = await critiques.publish(author, run, example, critique)
         verb = "Posted" if created else "Updated"
-        await submitted.followup.send(
-            f"{verb} your critique of **{example.title}** in <#{example.thread_id}>. "
-            "Submitting again edits it.", ephemeral=True,
-        )
+        await answer(submitted, f"{verb} your critique of **{example.title}** in "
+                     f"<#{example.thread_id}>. Submitting again edits it.")
 
     await interaction.response.send_modal(CritiqueModal(run, example, existing, publish))

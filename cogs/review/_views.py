@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import discord
 
 from bot.review import Draft
+from cogs._answer import answer
 from cogs._ui import (
     CHANNEL_CHOICES,
     NO_PINGS,
@@ -153,6 +154,5 @@ async def answer_draft(interaction: discord.Interaction, form: DraftForm) -> Non
         edited = await interaction.edit_original_response(embed=embed, view=review_view())
         review.keep(edited.id, draft)
         return
-    sent = await interaction.followup.send(embed=embed, view=review_view(), ephemeral=private,
-                                           allowed_mentions=NO_PINGS, wait=True)
+    sent = await answer(interaction, embed=embed, view=review_view(), ephemeral=private)
     review.keep(sent.id, draft)

@@ -19,8 +19,9 @@ from bot.errors import UserError
 from bot.lessons import image_suffix
 from bot.runs import PendingAnswer
 from bot.services.lessons import ExampleImage
+from cogs._answer import answer
 from cogs._checks import is_moderator, require_moderator
-from cogs._ui import NO_PINGS, download, send_ephemeral
+from cogs._ui import download, send_ephemeral
 from cogs.runs._port import POSTABLE
 from cogs.runs._render import summary_message
 
@@ -88,12 +89,11 @@ class RunsCog(commands.Cog):
                                       recorded=defer)
         run = await self.runs.resolve(interaction.guild.id, run_id)
         others = await self.runs.also_open(interaction.guild.id, run_id)
-        await interaction.followup.send(
-            self.runs.posted_text(run, len(chosen.examples))
+        await answer(
+            interaction, self.runs.posted_text(run, len(chosen.examples))
             + "".join(f"\n⚠️ Run #{r.id} is still open in <#{r.channel_id}> and its buttons "
                       f"still take critiques: `/lesson close run:{r.id}` closes it "
                       "(`/lesson close` alone closes the newest open run)." for r in others),
-            ephemeral=True,
         )
         await self.runs.answered(run_id)
 
@@ -126,8 +126,7 @@ class RunsCog(commands.Cog):
         report = await self.runs.report(await self.runs.resolve(interaction.guild.id, run))
         embed, chart = summary_message(report, final=False,
                                        show_missing=moderator and not share)
-        sent = await interaction.followup.send(embed=embed, file=chart, ephemeral=not share,
-                                               allowed_mentions=NO_PINGS, wait=True)
+        sent = await answer(interaction, embed=embed, files=[chart], ephemeral=not share)
         if share:  # it quotes critiques for everyone to read: /forget-me redoes it
             await self.runs.shared(report.run.id, sent.channel.id, sent.id)
 
@@ -142,10 +141,8 @@ class RunsCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         closed, final, notes = await self.runs.close(interaction.guild.id, run)
         where = f", final summary posted in <#{final.channel_id}>" if final else ""
-        await interaction.followup.send(
-            f"Closed run #{closed.id}: threads locked and archived{where}."
-            + ("".join(f"\n• {n}" for n in notes)), ephemeral=True,
-        )
+        await answer(interaction, f"Closed run #{closed.id}: threads locked and archived{where}."
+                     + "".join(f"\n• {n}" for n in notes))
 
     # --- lesson content -----------------------------------------------------------------------
 
@@ -187,5 +184,4 @@ class RunsCog(commands.Cog):
             suffix = image_suffix(image.content_type, image.filename, image.size)
             upload = ExampleImage(suffix, await download(image))
         await self.lessons.replace_example(chosen.key, number, text=text, image=upload)
-        await interaction.followup.send(
-            await self.runs.edited_text(interaction.guild.id, chosen, number), ephemeral=True)
+        await answer(interaction, await self.runs.edited_text(interaction.guild.id, chosen, number))

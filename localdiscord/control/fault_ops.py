@@ -9,7 +9,7 @@ from localdiscord import errors
 from localdiscord.control.base import Operations, flag
 from localdiscord.faults import Fault
 
-FAULT_KINDS = ("error", "rate_limit", "server_error", "latency", "hold")
+FAULT_KINDS = ("error", "rate_limit", "server_error", "latency", "hold", "disconnect")
 
 
 class FaultOperations(Operations):
@@ -19,7 +19,8 @@ class FaultOperations(Operations):
                         after: Any = True, probability: Any = 1,
                         seed: Any = 0) -> dict[str, Any]:
         """`error` (status, code, message, errors), `rate_limit` (retry_after, is_global),
-        `server_error` (status), `latency` (seconds), `hold` (after: handle first).
+        `server_error` (status), `latency` (seconds), `hold` and `disconnect` (after: handle
+        first).
         `times` 0: every time, until cleared; `probability` (with its `seed`): the share of
         matching requests it fires on (rate limits, server errors, latency)."""
         faults, count = self.server.faults, int(times) or None
@@ -42,6 +43,8 @@ class FaultOperations(Operations):
                                    seed=draw)
         elif kind == "hold":
             fault = faults.hold(route, after=flag(after), times=count)
+        elif kind == "disconnect":
+            fault = faults.disconnect(route, after=flag(after), times=count)
         else:
             raise ValueError(f"kind is one of {', '.join(FAULT_KINDS)}, not {kind!r}")
         return fault.describe()

@@ -45,6 +45,9 @@ RULES = (
     Rule("cogs*", ("aiosqlite", "storage"), "cogs call services; the SQL is behind them"),
     Rule("localdiscord*", THE_BOT, "the local Discord stands on its own, for any bot"),
     Rule("tests.localdiscord*", THE_BOT, "the conformance suite tests a plain client"),
+    Rule("bench*", ("tests",), "the benchmarks run without the test suite (its process "
+         "harness is bot/demo/processes.py)"),
+    Rule("bot*", ("tests",), "the application runs without the test suite"),
 )
 
 

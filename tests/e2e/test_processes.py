@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 
+from bot.demo.processes import BotProcess, DemoDiscord, bot_ready
 from localdiscord.control.client import Control
 from localdiscord.script.render import buttons
-
-from .processes import BotProcess, DemoDiscord, bot_ready
 
 pytestmark = pytest.mark.process
 

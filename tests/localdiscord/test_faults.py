@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import aiohttp
 import discord
 import pytest
 from discord.http import Route
@@ -107,6 +108,21 @@ async def test_a_hold_before_handling_changes_nothing_until_released(ld: LiveDis
     await ld.control.release()
     await sending
     assert [m["content"] for m in await ld.bot_messages("lessons")] == ["not yet"]
+
+
+@pytest.mark.parametrize("after", [True, False])
+async def test_a_dropped_connection_is_the_server_disconnecting(ld: LiveDiscord,
+                                                                after: bool) -> None:
+    """discord.py retries no ServerDisconnectedError: the caller meets it. Dropped after
+    handling, the message exists though its sender never heard back; before, it does not."""
+    await ld.control.add_fault(kind="disconnect", route="POST /channels/*/messages",
+                               after=after)
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await lessons(ld).send("dropped")
+    made = [m["content"] for m in await ld.bot_messages("lessons")]
+    assert made == (["dropped"] if after else [])
+    await lessons(ld).send("next")  # the next request gets a connection of its own
+    assert [m["content"] for m in await ld.bot_messages("lessons")] == [*made, "next"]
 
 
 async def test_resume_replays_missed_events(ld: LiveDiscord) -> None:

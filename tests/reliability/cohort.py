@@ -26,6 +26,7 @@ from typing import Any
 
 from bot.clock import to_ms
 from bot.config import FollowupSettings
+from bot.demo.processes import BotProcess, DemoDiscord, bot_connected, bot_ready
 from bot.followups import OutreachStatus, Recipient, first_due
 from localdiscord.control.base import ControlError
 from localdiscord.control.client import Control
@@ -36,7 +37,6 @@ from storage import critiques as critiques_store
 from storage import discussion as discussion_store
 from storage import followups as followups_store
 from storage import runs as runs_store
-from tests.e2e.processes import BotProcess, DemoDiscord, bot_connected, bot_ready
 
 REMINDER_ID = re.compile(r"cohort:fu:\w+:(\d+):(\d+)")
 LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) (?:.*(delivered \d+ reminder))?",

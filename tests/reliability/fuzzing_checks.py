@@ -18,8 +18,8 @@ from typing import Any
 
 import aiohttp
 
+from bot.demo.processes import ROOT
 from bot.display import member_text
-from tests.e2e.processes import ROOT
 from tests.markdown import displayed, markup_in
 
 from .cohort import Cohort

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.processes import bot_connected
+from bot.demo.processes import bot_connected
 
 from .cohort import Cohort, Members, Scale, acting, check_all, summary
 

@@ -1,8 +1,9 @@
 """The cohort bot and the demo's local Discord as two real processes.
 
 `DemoDiscord` is `cohortbot sandbox --serve` (the demo cohort guild, no bot); `BotProcess` is
-`cohortbot run`, pointed at it by COHORTBOT_LOCAL_DISCORD. Tests drive them through the
-control API only, as an outside tester would.
+`cohortbot run`, pointed at it by COHORTBOT_LOCAL_DISCORD. Whoever starts them (the process
+tests, the reliability scenarios, the ack benchmark) drives them through the control API
+only, as an outside tester would.
 """
 
 from __future__ import annotations
