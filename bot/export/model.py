@@ -41,6 +41,34 @@ class Table(StrEnum):
     EXAMPLES = "examples"
 
 
+# The endings of a file an export writes, per what it writes (the first is the usual one).
+_SUFFIXES = {"csv": (".csv",), "zip": (".zip",), "json": (".json",),
+             "markdown": (".md", ".markdown"), "html": (".html", ".htm")}
+
+
+def file_suffixes(fmt: Format, table: Table | None) -> tuple[str, ...]:
+    """The name endings that say what this export is: CSV is a zip of its tables unless one
+    table is asked for."""
+    return _SUFFIXES["zip" if fmt is Format.CSV and table is None else fmt.value]
+
+
+def contradicting_suffix(name: str, fmt: Format, table: Table | None) -> str | None:
+    """Why a file `name` would lie about this export ("run.csv" for a zip of the CSV tables,
+    "x.html" for JSON), or None when its ending says nothing else (no ending, ".txt")."""
+    ending = "." + name.rsplit(".", 1)[1].lower() if "." in name else ""
+    wanted = file_suffixes(fmt, table)
+    known = {s for suffixes in _SUFFIXES.values() for s in suffixes}
+    if ending not in known or ending in wanted:
+        return None
+    stem = name[: len(name) - len(ending)]
+    if fmt is Format.CSV and table is None:
+        tables = ", ".join(t.value for t in Table)
+        return (f"--format csv writes all {len(Table)} tables in a zip: name it {stem}.zip, or "
+                f"write one table as CSV with --table NAME ({tables}).")
+    what = {"csv": "one CSV table", "json": "JSON", "markdown": "Markdown", "html": "HTML"}
+    return f"--format {fmt.value} writes {what[fmt.value]}: name it {stem}{wanted[0]}."
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
     """What goes into an export. `until_ms` is exclusive; None bounds are open."""

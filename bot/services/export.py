@@ -65,6 +65,8 @@ class ExportRequest:
     bot_author: tuple[int | None, str] = (None, "cohortbot")
 
     def __post_init__(self) -> None:
+        # A run named twice (`--run 1 --run 1`) is exported once, where it was first named.
+        object.__setattr__(self, "runs", tuple(dict.fromkeys(self.runs)))
         # Here, not in each entry point: an empty range is a mistake from /export and the CLI.
         if (self.since_ms is not None and self.until_ms is not None
                 and self.since_ms >= self.until_ms):

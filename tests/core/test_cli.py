@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import shutil
@@ -290,3 +291,22 @@ def test_an_unknown_timezone_is_said_in_one_sentence(tmp_path: Path) -> None:
                            'timezone name such as "'), line
     assert line.endswith("found str 'Mars/Base'"), line
     assert "I know" not in line  # the member-facing refusal is not pasted into the pattern
+
+
+def test_every_command_that_takes_a_database_spells_it_db_and_database(tmp_path: Path) -> None:
+    from bot.__main__ import _parser
+
+    parser = _parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    spelled = {name: sorted(o for a in command._actions for o in a.option_strings
+                            if a.dest == "db")
+               for name, command in sub.choices.items()}
+    takes = {name for name, options in spelled.items() if options}
+    assert takes >= {"backup", "export", "sandbox"}
+    assert all(spelled[name] == ["--database", "--db"] for name in takes), spelled
+    new_database(tmp_path / "live.db")
+    for option in ("--db", "--database"):
+        copy = tmp_path / f"copy{option}.db"
+        result = cohortbot("backup", option, str(tmp_path / "live.db"), str(copy))
+        assert result.returncode == 0, result.stderr
+        assert copy.stat().st_size > 0
