@@ -241,14 +241,16 @@ def _run(config_path: Path) -> int:
 
 def _sandbox(args: argparse.Namespace) -> int:
     """Check what the sandbox is handed before it starts a world (that takes seconds)."""
-    from bot.demo.terminal import MAX_SCRIPT_BYTES
+    from bot.demo.terminal import MAX_SCRIPT_BYTES, quiet_logging
     from bot.demo.terminal import main as sandbox_main
     from localdiscord.script.language import parse_script
 
     if args.config is not None:
         _require_lessons(load_config(args.config, channel_supplied=True))  # the demo's ids
     if args.db is not None:
-        asyncio.run(check_database(args.db))
+        _require_folder("--db", args.db)
+        with quiet_logging():  # a new database's migrations are no news before the banner
+            asyncio.run(check_database(args.db))
         _check_free(args.db)
     if args.script is not None:
         try:
@@ -262,6 +264,14 @@ def _sandbox(args: argparse.Namespace) -> int:
         if errors:
             return EXIT_USAGE
     return sandbox_main(script=args.script, db=args.db, config_path=args.config)
+
+
+def _require_folder(option: str, path: Path) -> None:
+    """A file named on the command line goes in a folder that is there: a typo in the path
+    must not make folders."""
+    if not path.parent.is_dir():
+        raise UserError(f"{option} {path}: there is no folder {path.parent}; create it "
+                        "first, or pick another path.")
 
 
 def _check_free(database: Path) -> None:
@@ -392,9 +402,7 @@ def _export_to_file(service: ExportService, request: ExportRequest, out: Path) -
     try:
         if out.is_dir():
             raise UserError(f"--out {out} is a directory; give a file name.")
-        if not out.parent.is_dir():  # a typo in the path must not make folders
-            raise UserError(f"--out {out}: there is no folder {out.parent}; create it first, "
-                            "or pick another path.")
+        _require_folder("--out", out)
         try:
             with unfinished.open("wb") as stream:
                 result = service.write(request, stream)

@@ -310,3 +310,14 @@ def test_every_command_that_takes_a_database_spells_it_db_and_database(tmp_path:
         result = cohortbot("backup", option, str(tmp_path / "live.db"), str(copy))
         assert result.returncode == 0, result.stderr
         assert copy.stat().st_size > 0
+
+
+def test_sandbox_refuses_a_database_in_a_folder_that_does_not_exist(tmp_path: Path) -> None:
+    script = tmp_path / "s.sandbox"
+    script.write_text("show clock\n")
+    database = tmp_path / "typo" / "dir" / "x.db"
+    outcome = run_cli("sandbox", "--db", str(database), "--script", str(script))
+    assert outcome.code == 2, outcome
+    assert len(outcome.stderr.strip().splitlines()) == 1, outcome
+    assert f"there is no folder {database.parent}" in outcome.stderr, outcome
+    assert not (tmp_path / "typo").exists()

@@ -184,6 +184,8 @@ def test_interactive_mode_reads_stdin_until_eof(tmp_path: Path) -> None:
     assert out.rstrip().endswith("Bye.")
     assert "Task was destroyed" not in done.stderr, done.stderr[-2000:]  # nothing left pending
     assert (tmp_path / "i.db").exists()
+    # The new database's migrations are not announced before the banner (nor after it).
+    assert " INFO " not in done.stderr and "applied migration" not in out, done.stderr
 
 
 def test_sigterm_ends_an_interactive_session_cleanly() -> None:
