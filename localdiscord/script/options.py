@@ -58,7 +58,7 @@ async def typed_options(
 
 
 async def option_value(spec: dict[str, Any], raw: str, lookup: Lookup, member: str) -> Any:
-    type_, name = int(spec.get("type", 3)), spec.get("name")
+    type_, name = int(spec.get("type", 3)), str(spec.get("name"))
     choices = spec.get("choices") or []
     if choices:
         for choice in choices:
