@@ -18,7 +18,9 @@ from bot.display import plural
 from bot.export.times import Calendar
 from bot.export.verdicts import ReviewerView
 
-SCHEMA_VERSION = 2  # 2: reactions on members' messages (emoji_id, users, counts.reactions)
+# 2: reactions on members' messages (emoji_id, users, counts.reactions); 3: mentions shown as
+# names in `content`, `participation_lists`.
+SCHEMA_VERSION = 3
 
 
 class Format(StrEnum):
@@ -171,6 +173,11 @@ class Participant:
     first_ms: int | None = None
     last_ms: int | None = None
 
+    @property
+    def took_part(self) -> bool:
+        """Wrote, critiqued or voted (a row of the roster may hold only zeros)."""
+        return bool(self.critiques or self.messages or self.votes_given)
+
 
 @dataclass(frozen=True)
 class ExampleSection:
@@ -222,8 +229,23 @@ class RunSection:
     closed_ms: int | None
     examples: tuple[ExampleSection, ...]
     participants: tuple[Participant, ...]
+    # The participants are the whole cohort the run was posted to (kept since migration
+    # 0011), with zeros for who did nothing; else only the members who took part.
+    whole_cohort: bool
     # The messages table as CSV lines, built (and UTF-8 encoded) by SQLite: bot/export/csv.py.
     csv_message_lines: Callable[[], Iterator[bytes]]
+
+    @property
+    def participation_note(self) -> str:
+        """Who the participation table lists, said in the export itself."""
+        if self.whole_cohort:
+            return ("Every member of the cohort this lesson was posted to (the server's "
+                    "members but moderators and bots, at posting), with zeros for what they "
+                    "did not do, and anyone else who took part; not a member who used "
+                    "/forget-me.")
+        return ("Only the members who wrote, critiqued or voted: the bot did not keep whom "
+                "this run was posted to (it was posted before it did), so a member who did "
+                "nothing is not listed.")
 
     @property
     def title(self) -> str:
@@ -239,7 +261,7 @@ class RunSection:
             votes=sum(c.votes for e in self.examples for c in e.critiques),
             attachments=sum(e.attachment_count for e in self.examples),
             reactions=sum(e.reaction_count for e in self.examples),
-            participants=len(self.participants),
+            participants=sum(p.took_part for p in self.participants),
         )
 
     @property

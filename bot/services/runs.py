@@ -208,8 +208,11 @@ class RunsService:
         except Exception:
             await self._discard(run_id)
             raise
-        await runs_store.record_posting(self.db, run_id, posting.prompt_message_id,
-                                        posting.examples)
+        # Who it was posted to, for the export's participation table (migration 0011).
+        cohort = self.port.cohort(target.guild_id)
+        await runs_store.record_posting(
+            self.db, run_id, posting.prompt_message_id, posting.examples,
+            [(m, cohort.names.get(m, f"member {m}")) for m in cohort.members])
         await self.discussion.refresh_threads()
         return run_id
 
