@@ -34,7 +34,8 @@ _MARKUP = re.compile(
     r"|<t:(-?\d{1,14})(?::([tTdDfFR]))?>|</([\w-]{1,32}(?: [\w-]{1,32}){0,2}):\d{1,20}>"
 )
 # A reply's excerpt is the start of a message, cut: markup cut in two is left out.
-_CUT_MARKUP = re.compile(r"<[@#:/at][^<>\s]*$")
+_CUT_MARKUP = re.compile(
+    r"<(?:@[!&]?\d*|#\d*|a?:\w*(?::\d*)?|t(?::-?\d*(?::\w?)?)?|/[\w -]*(?::\d*)?)$")
 _MAX_MS = 253_402_300_799_000  # 9999-12-31T23:59:59Z, the last time a datetime holds
 
 

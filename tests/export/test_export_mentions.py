@@ -45,6 +45,8 @@ def test_each_kind_of_markup_reads_as_a_discord_client_shows_it() -> None:
 
 def test_an_excerpt_cut_inside_a_mention_shows_no_part_of_the_id() -> None:
     assert readable_excerpt(f"ask <@{ADA}> or <@{BEN}", NAMES) == "ask @Ada or …"
+    assert readable_excerpt("at <t:17676036", NAMES) == "at …"
+    assert readable_excerpt("I like <apples", NAMES) == "I like <apples"  # no markup cut
 
 
 IDS = st.integers(min_value=0, max_value=10**20 - 1)
