@@ -60,6 +60,13 @@ class ReviewSettings:
     max_reading_grade: float = 10.0
     #: A follow-up should be short.
     followup_max_words: int = 100
+    #: A draft with at least this many of `patterns.COMMERCE_WORDS` per 100 words (and at
+    #: least `selling_min_words` of them) talks sales (`warn.pitch`, round 6). Three in a
+    #: hundred: one sentence about prices or traffic in a short email; at least three, so a
+    #: job seeker's note with "your company" and one more such word does not reach it (the
+    #: pool's figures are the same for 2-4 words and 3-4 per hundred, within 0.01).
+    selling_per_100_words: float = 3.0
+    selling_min_words: int = 3
     #: Score cut-offs for the verdict; the defaults are fitted from the corpus (`weights.json`).
     likely_at: int = WEIGHTS.likely_at
     maybe_at: int = WEIGHTS.maybe_at

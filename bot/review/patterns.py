@@ -335,8 +335,28 @@ PITCH_SCHEME = (
     r"\bbusiness (?:opportunit(?:y|ies)|ideas?|ventures?|deals?) (?:for you|with (?:me|us))\b|\bnew business ideas\b",
     r"\b(?:mlm|multi-level marketing|network marketing|downline|financial freedom|pay you|earn (?:extra |more )?(?:money|income|cash))\b",
 )
-#: The four kinds in one family, in the order the finding names them (`kinds` says which).
+#: The four kinds in one family, in the order the finding names them (`kinds` says which);
+#: `rules.SALES_TALK`, a fifth, is counted from `COMMERCE_WORDS` rather than matched.
 PITCH = family(PITCH_OFFER, PITCH_JOB, PITCH_MEDIA, PITCH_SCHEME)
+
+#: The words of a sale, counted rather than matched as phrases (round 6): money and marketing,
+#: what the reader would buy. A draft dense in them (`ReviewSettings.selling_per_100_words`) is
+#: a pitch of a fifth kind, "talks sales", whatever its phrasing: the vendor pitches that read
+#: "likely" in batches 7-9 (SEO audits, link insertions, guest and podcast bookings, PR pitches)
+#: were worded unlike every phrase above, but all of them talked traffic, clients and prices.
+#: Each word alone is innocent ("your company", "feel free"); it is the density that sells.
+COMMERCE_WORDS: frozenset[str] = frozenset({
+    # what is sold and to whom
+    "service", "services", "product", "products", "platform", "solution", "solutions", "agency",
+    "company", "companies", "business", "portfolio", "package", "proposal", "quote",
+    "client", "clients", "customers", "leads", "sales",
+    # what it costs
+    "price", "pricing", "pay", "paid", "free", "offer", "discount", "affordable", "revenue",
+    "roi", "income",
+    # marketing and search
+    "marketing", "advertising", "ad", "ads", "seo", "traffic", "rank", "ranking", "ranked",
+    "website", "link", "links",
+})
 
 PRESSURE = family(
     r"\b(?:asap|urgent(?:ly)?|immediately|right away)\b",

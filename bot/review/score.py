@@ -21,7 +21,8 @@ MUST_FIX: frozenset[str] = frozenset(
     {"warn.placeholder", "form.note_length", "attempt.third", "form.repetition"})
 
 #: Findings that are one fault under several names. A draft all about the sender and their
-#: job search is self-focused, hard to read and job-seeking at once; it is penalised once.
+#: job search is self-focused, hard to read and job-seeking at once; it counts once (and since
+#: round 6 weighs nothing, `fit.UNSCORED`: the letters that worked were about their senders).
 #: Length is not part of it: it is its own feature, judged by the channel's norms, since the
 #: letters that worked are often long *and* about the sender (a query, a cover email), and the
 #: fit decides what length is worth. Asking a stranger outright for the job or a referral

@@ -27,7 +27,7 @@ from bot.review.evaluate import (
     load,
     samples,
 )
-from bot.review.fit import fit
+from bot.review.fit import class_balanced, fit
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "outreach_corpus.jsonl"
 ROWS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
@@ -45,10 +45,13 @@ def test_corpus_shape() -> None:
         assert r["channel"] in {"linkedin_note", "linkedin_message", "email"}, r["id"]
         assert r["text"].strip(), r["id"]
     assert len({r["id"] for r in ROWS}) == len(ROWS)
-    # The fit's pool is kept near balance (the calibration assumes it); the frozen split is
-    # measured as it was collected.
+    # The pool is as it was published (batch 8 brought it to 90 good / 120 bad); the fit
+    # weighs good and bad drafts the same in total, so the probability does not follow that mix.
     labels = Counter(e.good for e in POOL)
-    assert abs(labels[True] - labels[False]) <= 0.1 * len(POOL)
+    assert labels[True] and labels[False]
+    balanced = class_balanced(samples(POOL))
+    assert sum(s.weight for s in balanced if s.good) == pytest.approx(
+        sum(s.weight for s in balanced if not s.good))
 
 
 def test_each_batch_comes_from_new_sources() -> None:
@@ -103,16 +106,35 @@ def test_held_out_figures_meet_the_targets(parts: str) -> None:
     assert table["real (known outcome)"].auc >= 0.90, table["real (known outcome)"]
 
 
+#: Round 6's floors on the whole pool (batches 7 and 8 in it), as measured (docs/review.md):
+#: (AUC, balanced accuracy) for all drafts and for real messages alone.
+WHOLE_POOL_FLOORS = {"batches": ((0.88, 0.84), (0.80, 0.74)),
+                     "sources": ((0.89, 0.81), (0.81, 0.72))}
+
+
 @pytest.mark.parametrize("parts", ["batches", "sources"])
 def test_held_out_figures_on_the_whole_pool(parts: str) -> None:
-    """The same on the whole pool, batch 7 included (round 5: the letters the rules were not
-    written for; the targets are not met there). Floors at the figures measured this round
+    """The same on the whole pool, batches 7 and 8 included (the letters the rules were not
+    written for; the targets are not met there). Floors at the figures measured in round 6
     (docs/review.md), so they cannot silently get worse."""
     rows = cross_validate(POOL, parts=batch_folds(POOL)) if parts == "batches" else (
         cross_validate(POOL, 5))
     table = breakdown(rows)
-    assert table["all"].auc >= 0.87, table["all"]
-    assert table["all"].balanced_accuracy >= 0.84, table["all"]
+    (auc_all, ba_all), (auc_real, ba_real) = WHOLE_POOL_FLOORS[parts]
+    assert table["all"].auc >= auc_all, table["all"]
+    assert table["all"].balanced_accuracy >= ba_all, table["all"]
+    assert table["real (known outcome)"].auc >= auc_real, table["real (known outcome)"]
+    assert table["real (known outcome)"].balanced_accuracy >= ba_real, (
+        table["real (known outcome)"])
+
+
+def test_newest_pool_batches_held_out() -> None:
+    """Batches 7 and 8 (real letters, each once a frozen split), each scored by weights fitted
+    without it: round 5's rules gave 0.54 and 0.62, round 6's 0.72 and 0.73 (docs/review.md)."""
+    rows = cross_validate(POOL, parts=batch_folds(POOL))
+    for batch in (7, 8):
+        held = [r for r in rows if r.example.batch == batch]
+        assert auc([r.value for r in held], [r.example.good for r in held]) >= 0.70, batch
 
 
 @pytest.mark.parametrize("split", [s for s in SPLITS if s not in FROZEN])
@@ -177,3 +199,14 @@ def test_rare_features_keep_the_lesson_weight() -> None:
     assert fit(data).logits[rare] == PRIOR[rare]
     data += [Sample(frozenset({rare}), True, 1.0)] * 5
     assert fit(data).logits[rare] != PRIOR[rare]
+
+
+def test_unstable_findings_carry_no_points() -> None:
+    """Round 6: findings whose evidence reversed or vanished from one batch to the next keep
+    their message and hint but weigh nothing, however the corpus would fit them."""
+    from bot.review.fit import UNSCORED, Sample
+
+    data = [Sample(frozenset({"ask.small:good"}), i % 2 == 0, 1.0) for i in range(20)]
+    data += [Sample(frozenset({"research.missing:warning"}), False, 1.0)] * 20
+    assert fit(data).logits["research.missing:warning"] == 0.0
+    assert all(weights.WEIGHTS.points(f) == 0 for f in UNSCORED)

@@ -248,6 +248,14 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("warn.pitch", "warning",
      "Hi Sam, we provide a popular license scanning service for open source projects.",
      "Hi Sam, I maintain a small open source project. Could I ask one question about yours?", {}),
+    # The fifth kind is counted, not phrased (round 6): a draft dense in the words of a sale
+    # (prices, traffic, clients, services) talks sales whatever its wording; a job seeker's
+    # note naming "your company" and a service or two does not reach the density.
+    ("warn.pitch", "warning",
+     "I checked your website and wanted to shoot you a quick note. We can place it higher in"
+     " the search results and bring more traffic and leads at affordable rates.",
+     "Hi Sam, I'm looking for a data role at your company and read your post on its support"
+     " service. Could I ask one question?", {"channel": "email"}),
     # A reference counts as specific when it says which piece: a name, a number, a quoted title,
     # or a topic right after it; another content word in the clause is not one.
     ("research.generic", "tip",
@@ -415,3 +423,24 @@ def test_review_package_imports_neither_discord_nor_aiosqlite() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in {"discord", "aiosqlite"}, (path, name)
+
+
+def test_a_pitch_does_not_say_enough() -> None:
+    """`form.substance` credits saying who you are, why them and what you ask; a sales letter's
+    words are the product's, so a pitching draft of the same length earns none."""
+    letter = ("Hi Priya, I read your post on onboarding metrics last week and it changed how I"
+              " read our own numbers at a small data team in Leeds. ") * 3 + (
+              "Would you be open to a 15-minute call about how you chose them?")
+    sales = letter.replace("Would you be open", "We provide an analytics service to"
+                           " companies like yours. Would you be open")
+    assert _hits(letter, "form.substance", "good", channel="email")
+    assert _hits(sales, "warn.pitch", "warning", channel="email")
+    assert not _hits(sales, "form.substance", "good", channel="email")
+
+
+def test_sales_talk_says_how_much_it_talks_sales() -> None:
+    text = ("I was checking your website. We can get you more traffic, more leads and more"
+            " clients at affordable rates. Reply for a quote.")
+    pitch = next(f for f in review(text, channel="email").findings if f.rule == "warn.pitch")
+    assert "talks sales" in pitch.message and "words are about prices" in pitch.message
+    assert text[pitch.start:pitch.end].startswith("We can get you more traffic")
