@@ -77,6 +77,8 @@ ADVERSARIAL_UNITS = [
     "your ", "your very ", "a" * 50, "[", "{", "<a", "___", "(", "I ", "AB ", "ABCDEF ",
     "fellow-", "i'm also ", "members of the ", "we both ", "you never ", "!!!", "???", "\n",
     "would you be ", "looking for a ", "your recent new ", "- ", "'", "\u2019",
+    # round 7: many asks (or references to a career) in one sentence, each judged in it
+    "would you be open to a quick call ", "your move ",
 ]
 
 

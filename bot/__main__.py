@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.arguments import OneLineParser, one_line
 from bot.config import Config, config_zone, load_config, load_token, summary
 from bot.display import plural
 from bot.errors import ConfigError, StorageError, UserError
@@ -38,7 +39,7 @@ EXIT_USAGE = 2  # bad config, arguments or files: the operator must change somet
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="cohortbot",
         description="A Discord bot for learning cohorts (lesson critiques, draft reviews, "
         "follow-up reminders).",
@@ -47,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # -v is accepted after the command too (`cohortbot sandbox -v`); SUPPRESS keeps a
     # command without it from resetting the one given before.
-    verbose = argparse.ArgumentParser(add_help=False)
+    verbose = OneLineParser(add_help=False)
     verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                          help="debug logging")
     command = partial(sub.add_parser, parents=[verbose])
@@ -167,13 +168,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"config error:\n{exc}", file=sys.stderr)
         return EXIT_USAGE
     except DatabaseInUse as exc:
-        print(f"cohortbot: {exc}", file=sys.stderr)
+        print(one_line(f"cohortbot: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except StorageError as exc:
-        print(f"database error: {exc}", file=sys.stderr)
+        print(one_line(f"database error: {exc}"), file=sys.stderr)
         return EXIT_USAGE
     except UserError as exc:
-        print(f"cohortbot {args.command}: {exc.message}", file=sys.stderr)
+        print(one_line(f"cohortbot {args.command}: {exc.message}"), file=sys.stderr)
         return EXIT_USAGE
     raise AssertionError(f"unhandled command {args.command}")  # argparse guarantees one
 

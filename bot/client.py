@@ -79,6 +79,14 @@ class Handovers:
     review_embed: Callable[[str, Review, str], discord.Embed]
 
 
+def _no_prefix(bot: commands.Bot, message: discord.Message) -> list[str]:
+    """No message is a command: the bot has slash commands only. (With the bot's mention as
+    the prefix, a member's DM or thread message that starts by mentioning it was looked up
+    as a text command, and discord.py logged "Command ... is not found" as an error, with
+    the member's words in it.)"""
+    return []
+
+
 class CohortBot(commands.Bot):
     def __init__(
         self,
@@ -97,7 +105,7 @@ class CohortBot(commands.Bot):
         # The bot never joins voice: discord.py's warning that voice's libraries (PyNaCl,
         # davey) are missing would tell its operator nothing.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
-        super().__init__(command_prefix=commands.when_mentioned, help_command=None, **options)
+        super().__init__(command_prefix=_no_prefix, help_command=None, **options)
         self.config = config
         self.clock: Clock = clock or SystemClock()
         self.scheduler = Scheduler(self.clock)

@@ -13,7 +13,9 @@ Where Discord renders Markdown (message content, embed descriptions and field va
 member text also goes through `markdown_text`: every character that could start Discord
 Markdown is escaped, so a critique cannot put a masked link `[Verify](https://…)`, bold,
 a spoiler, a code block or a mention under the bot's name. Discord shows a backslash before
-any punctuation as that character alone, so the member reads exactly what they wrote.
+any punctuation as that character alone, so the member reads exactly what they wrote. A
+name set off as code (a lesson, a timezone, a file name) goes through `code_text`, whose
+fence no backtick in the name can close.
 """
 
 from __future__ import annotations
@@ -67,6 +69,25 @@ def markdown_escape(text: str) -> str:
     escaped = _INLINE_MARKUP.sub(r"\\\g<0>", text)
     escaped = _AUTOLINK.sub(r"\\:", escaped)
     return _LINE_MARKUP.sub(lambda m: m[1] + m[2][:-1] + "\\" + m[2][-1], escaped)
+
+
+_BACKTICKS = re.compile("`+")
+
+
+def code_text(text: str, limit: int = 60) -> str:
+    """`text` (a member's: a lesson name, a timezone, a file name) as inline code, cut to
+    `limit` characters with "…". Discord shows a code span's inside as typed (no Markdown,
+    mention or link), and it ends at a run of backticks as long as the one that opened it:
+    the fence is one longer than any run in the text, so no backtick typed can close it (a
+    space keeps a backtick at the text's start or end apart from the fence; Discord drops
+    that space). Nothing typed shows as empty quotes, “”."""
+    if not text:
+        return "“”"
+    shown = member_text(text if len(text) <= limit else text[: limit - 1] + "…")
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(shown)), default=0) + 1)
+    before = " " if shown.lstrip(" ").startswith("`") else ""
+    after = " " if shown.rstrip(" ").endswith("`") else ""
+    return f"{fence}{before}{shown}{after}{fence}"
 
 
 _ES = ("s", "x", "z", "ch", "sh")

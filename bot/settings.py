@@ -11,6 +11,7 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.display import code_text
 from bot.errors import UserError
 
 MAX_CHOICES = 25  # Discord shows at most 25 autocomplete choices
@@ -122,7 +123,7 @@ def resolve_zone(typed: str, now: datetime, *,
     name = known_zone(typed)
     if name is not None:
         return name
-    shown = typed.strip()[:60] or "that"
+    shown = code_text(typed.strip()) if typed.strip() else "That"
     region = " is a region, not a timezone" if is_region(typed) else " is not a timezone I know"
-    raise UserError(f"`{shown}`{region}. {how}, e.g. "
+    raise UserError(f"{shown}{region}. {how}, e.g. "
                     + ", ".join(f"`{z}`" for z in suggestions(typed, now)) + ".")

@@ -12,10 +12,12 @@ import secrets
 from collections.abc import Awaitable, Sequence
 from typing import Any, TypeVar
 
+import aiohttp
 import discord
 from discord import app_commands
 
 from bot.client import CohortBot
+from bot.display import code_text
 from bot.errors import UserError
 from bot.review import CHANNEL_NAMES
 from bot.services import Services
@@ -45,6 +47,16 @@ async def send_ephemeral(interaction: discord.Interaction, content: str, **kwarg
         await interaction.followup.send(content, ephemeral=True, **kwargs)
     else:
         await interaction.response.send_message(content, ephemeral=True, **kwargs)
+
+
+async def download(file: discord.Attachment) -> bytes:
+    """A member's upload; `UserError` when Discord's CDN does not give it (a link that
+    expired or is gone, a network error): the member sends it again, nothing is lost."""
+    try:
+        return await file.read()
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError):
+        raise UserError(f"I couldn't download {code_text(file.filename)} from Discord; send "
+                        "it again in a moment.") from None
 
 
 def _unwrap(error: BaseException) -> BaseException:

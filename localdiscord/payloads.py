@@ -7,6 +7,7 @@ answers are validated against them) and what discord.py's parsers read from gate
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from localdiscord.gateway.intents import APPLICATION_FLAG, PRIVILEGED_NAMES
 from localdiscord.state import (
@@ -236,7 +237,8 @@ def guild_create(world: World, g: Guild) -> dict[str, Any]:
 
 
 def attachment(a: Attachment, base_url: str) -> dict[str, Any]:
-    url = f"{base_url}/attachments/{a.id}/{a.filename}"
+    # Quoted: a name may hold a slash, ".." or half of a UTF-16 pair (the CDN reads the id).
+    url = f"{base_url}/attachments/{a.id}/{quote(a.filename, safe='', errors='replace')}"
     out: dict[str, Any] = {
         "id": str(a.id),
         "filename": a.filename,

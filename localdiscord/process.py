@@ -36,10 +36,10 @@ def port_number(text: str) -> int:
 
 def check_info_path(path: Path) -> None:
     """The info file can be written there (tried with the file it is first written to)."""
-    if path.is_dir():
-        raise CannotServe(f"--info {path} is a folder; give a file name")
     partial = path.with_name(path.name + ".partial")
-    try:
+    try:  # (is_dir() too: a name too long raises)
+        if path.is_dir():
+            raise CannotServe(f"--info {path} is a folder; give a file name")
         partial.touch()
         partial.unlink()
     except OSError as exc:

@@ -113,7 +113,8 @@ class SandboxServer:
         app.add_subapp(API_PREFIX, api)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway/", self.gateway.handle)
-        app.router.add_get("/attachments/{attachment_id}/{filename}", self._attachment)
+        # Any name (aiohttp's default pattern refuses braces; a quoted "/" comes back as one).
+        app.router.add_get("/attachments/{attachment_id}/{filename:.+}", self._attachment)
         app.add_routes(self.extra_routes)
         return app
 

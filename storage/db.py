@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import re
 import sqlite3
 import stat
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -30,6 +32,25 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
+# Half of a UTF-16 pair on its own: Discord delivers one where a client cut text in the
+# middle of an emoji, and SQLite (UTF-8) cannot store it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _bindable(params: Sequence[Any]) -> Sequence[Any]:
+    """`params` as SQLite can bind them: a lone surrogate in text becomes U+FFFD, the
+    replacement character, which is how it displays anyway (else the write fails)."""
+    if not any(isinstance(p, str) and not p.isascii() and _LONE_SURROGATE.search(p)
+               for p in params):
+        return params
+    return [_LONE_SURROGATE.sub("\ufffd", p) if isinstance(p, str) else p for p in params]
+
+
+def json_text(value: Any) -> str:
+    """`value` as JSON for a statement's JSON functions (`json_each(?)`), its text as it is:
+    an ASCII escape would carry a lone surrogate past `_bindable` as `\\udfff`, which
+    SQLite's JSON functions store as bytes that no read can decode again."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -199,7 +220,7 @@ class Database:
         conn = self._conn if mine or self._reader is None else self._reader
         # One trip to the connection's thread, not three (execute, fetch, close): under a
         # burst each trip waits for a turn of a busy event loop.
-        return list(await conn.execute_fetchall(sql, params))
+        return list(await conn.execute_fetchall(sql, _bindable(params)))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         rows = await self.fetchall(sql, params)
@@ -258,18 +279,19 @@ class Transaction:
         self._conn = conn
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        async with self._conn.execute(sql, params) as cur:
+        async with self._conn.execute(sql, _bindable(params)) as cur:
             return cur.rowcount
 
     async def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
-        async with self._conn.execute(sql, params) as cur:
+        async with self._conn.execute(sql, _bindable(params)) as cur:
             return int(cur.lastrowid or 0)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        await self._conn.executemany(sql, rows)
+        await self._conn.executemany(sql, (_bindable(row) for row in rows))
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return list(await self._conn.execute_fetchall(sql, params))  # rows: sqlite3.Row
+        # (rows: sqlite3.Row)
+        return list(await self._conn.execute_fetchall(sql, _bindable(params)))
 
     async def fetchval(self, sql: str, params: Sequence[Any] = ()) -> Any:
         rows = await self.fetchall(sql, params)
@@ -282,7 +304,7 @@ async def check_database(path: Path) -> None:
     await (await Database.open(path)).close()
 
 
-def _kind(path: Path) -> str:
+def path_kind(path: Path) -> str:
     """"file", "folder", "missing" or "other" (a device, a socket); `StorageError` when the
     path itself is unusable (a name too long, a folder on the way the bot may not enter)."""
     try:
@@ -296,7 +318,7 @@ def _kind(path: Path) -> str:
 
 def _prepare_folder(path: Path) -> None:
     """Create the database's folder; `StorageError` when the path cannot hold a file."""
-    if _kind(path) == "folder":
+    if path_kind(path) == "folder":
         raise StorageError(f"{path}: is a folder; the database is a file inside one: give its "
                            f"name too, e.g. {path / 'cohort.db'}")
     try:
@@ -352,17 +374,17 @@ async def backup_file(source: Path, dest: Path, *, overwrite: bool = False) -> P
     """
 
     def run() -> Path:
-        kind = _kind(source)
+        kind = path_kind(source)
         if kind != "file":
             what = {"folder": "is a folder", "missing": "no database there"}.get(
                 kind, "not a regular file")
             raise StorageError(f"{source}: {what}; give the database file to back up")
-        target = dest / source.name if _kind(dest) == "folder" else dest
-        if _kind(target) == "folder":
+        target = dest / source.name if path_kind(dest) == "folder" else dest
+        if path_kind(target) == "folder":
             raise StorageError(f"{target}: is a folder; give the backup's file name")
         if target.resolve() == source.resolve():
             raise StorageError("the backup destination is the database itself; pick another path")
-        if not overwrite and _kind(target) != "missing":
+        if not overwrite and path_kind(target) != "missing":
             raise StorageError(f"{target}: a file of that name is already there; give another "
                                "name, or pass --force to replace it")
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from bot.discussion import (
@@ -12,7 +11,7 @@ from bot.discussion import (
     ReactionChange,
     ReactionKind,
 )
-from storage.db import Database, Transaction
+from storage.db import Database, Transaction, json_text
 
 # One statement for a whole group: the rows travel as one JSON array and SQLite unpacks them
 # with json_each. With executemany, the sqlite3 module drops and retakes the GIL for every row,
@@ -71,9 +70,9 @@ async def save_group(db: Database, rows: Sequence[DiscussionRow | ReactionChange
         if messages:
             await _save_messages(tx, messages)
         if unreacted:
-            await tx.execute(_CLEAR_REACTIONS, (json.dumps(unreacted),))
+            await tx.execute(_CLEAR_REACTIONS, (json_text(unreacted),))
         if changes:
-            await tx.execute(_APPLY_REACTIONS, (json.dumps(changes),))
+            await tx.execute(_APPLY_REACTIONS, (json_text(changes),))
 
 
 _CLEAR_REACTIONS = (
@@ -84,7 +83,7 @@ _CLEAR_REACTIONS = (
 async def _save_messages(tx: Transaction, rows: Sequence[DiscussionRow]) -> None:
     # Field order = the column order the statement reads (value ->> 0 .. 7); the trailing
     # attachments and reactions fields are ignored there.
-    await tx.execute(_SAVE_MESSAGES, (json.dumps(rows),))
+    await tx.execute(_SAVE_MESSAGES, (json_text(rows),))
     attachments = [
         (r.message_id, a.attachment_id, a.filename, a.url, a.size)
         for r in rows
@@ -113,7 +112,7 @@ async def refresh_messages(db: Database, rows: Sequence[DiscussionRow]) -> None:
     """Stored messages as Discord has them now (edited while the bot was away); rows the
     database does not hold are ignored."""
     if rows:
-        packed = json.dumps([(r.message_id, r.content, r.edited_at) for r in rows])
+        packed = json_text([(r.message_id, r.content, r.edited_at) for r in rows])
         await db.execute(_REFRESH_MESSAGES, (packed,))
 
 
@@ -237,7 +236,7 @@ async def forget_reactions(tx: Transaction, user_id: int) -> int:
     if rows:
         changes = [ReactionChange(ReactionKind.REMOVED, r[0], r[1], user_id=user_id)
                    for r in rows]
-        await tx.execute(_APPLY_REACTIONS, (json.dumps(changes),))
+        await tx.execute(_APPLY_REACTIONS, (json_text(changes),))
     return len(rows)
 
 

@@ -33,7 +33,7 @@ from bot.export.model import Attachment, Critique, Message, Reaction, Reactor, R
 from bot.export.participation import MessageActivity
 from bot.export.text import URL_KEPT
 from bot.export.times import MINUTE_MS, QUARTER_MS, Calendar, Quarter
-from storage.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION
+from storage.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION, path_kind
 
 _FETCH = 2048
 _NEVER, _FOREVER = -(2**63), 2**63 - 1
@@ -238,7 +238,7 @@ class ExportReader:
     @classmethod
     def open(cls, path: Path | str) -> ExportReader:
         path = Path(path)
-        if not path.is_file():
+        if path_kind(path) != "file":  # (a name too long says so: an is_file() raised)
             raise StorageError(f"{path}: no database there")
         try:
             return cls._connect(path, immutable=False)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.display import code_text
 from bot.errors import UserError
 
 QUARTER_MS = 900_000
@@ -138,6 +139,6 @@ def parse_bound(text: str, tz: ZoneInfo, *, end: bool, name: str) -> int:
     except ValueError:
         raise UserError(
             f"`{name}` must be a date like 2026-01-05 (or a time like 2026-01-05T14:30), "
-            f"not “{value[:40]}”."
+            f"not {code_text(value, 40)}."
         ) from None
     return int((moment - _EPOCH).total_seconds() * 1000)

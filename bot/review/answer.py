@@ -37,10 +37,18 @@ def ready_answer(r: Review) -> tuple[str, str]:
     return "Ready to send: yes", "nothing must be fixed first."
 
 
+#: What the "N in 10" is: a share of the published messages the fit learned from, which hold
+#: about as many answered as unanswered ones (and are weighed as half and half), so it ranks a
+#: draft against them. It is not the reply rate of real cold outreach: the lesson says that is
+#: low, for every kind of message.
+RELATIVE = "a relative rating, not a real reply rate"
+
+
 def odds(r: Review) -> str:
-    """The chance of a response in words; with must-fix items left it is only the rest's, and
-    it carries the score, which the headline then leaves out."""
-    said = f"{r.likelihood} messages like this one got a reply"
+    """The chance of a response in words, said for what it is (`RELATIVE`); with must-fix
+    items left it is only the rest's, and it carries the score, which the headline then
+    leaves out."""
+    said = f"of the published messages I learned from, {r.likelihood} like this one were answered"
     if r.status == "must_fix":
-        return f"Setting the must-fix items aside: {said} (score {r.score}/100)."
-    return f"Chance of a response: {said}."
+        return f"Setting the must-fix items aside: {said} (score {r.score}/100; {RELATIVE})."
+    return f"{said[0].upper()}{said[1:]} ({RELATIVE})."

@@ -13,8 +13,9 @@ import json
 import re
 import sys
 import textwrap
-from typing import NoReturn, TextIO
+from typing import TextIO
 
+from bot.arguments import OneLineParser
 from bot.display import plural
 from bot.review.answer import headline, odds, ready_answer
 from bot.review.core import review
@@ -25,15 +26,8 @@ _LINE_END = re.compile(r"\r\n?")
 _MARK = {"problem": "✗", "warning": "!", "tip": "·", "good": "✓"}
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one line on stderr and exit 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="cohortbot review",
+    p = OneLineParser(prog="cohortbot review",
                 description="Review a cold-outreach draft against the lesson's rubric.")
     p.add_argument("--channel", help=f"one of {', '.join(CHANNELS)} (default: detect it)")
     p.add_argument("--followup", action="store_true", help="the draft is a follow-up")

@@ -12,9 +12,9 @@ the maximum a-posteriori fit of a logistic regression, pure Python (Newton's met
   warning or tip can only take away), so no finding a member reads as a fault raises the score;
 - real messages with a known outcome weighted `OUTCOME_WEIGHT` times a guide's example.
 
-The verdict cut-offs are then chosen on the fitted scores: `likely` where balanced accuracy
-(likely vs good) is highest, `maybe` where at least `MAYBE_RECALL` of the good drafts still
-reach it. Only the non-frozen splits are used (`evaluate.FROZEN` stays held out).
+The verdict cut-offs then read the fitted probability (`cut_offs`): `likely` at odds of 2 to 1
+for a reply or better, `unlikely` at 2 to 1 against or worse, `maybe` between. Only the
+non-frozen splits are used (`evaluate.FROZEN` stays held out).
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ from bot.review.weights import SCALE, WEIGHTS_PATH, to_points
 PRIOR: dict[str, float] = {
     "path.mutual:good": 1.2,
     "research.specific:good": 1.2,
+    # Round 7: a reference to their career (a role, a move) is research the lesson calls
+    # shallow ("a job title anyone can see"): a third of a reference to their published work.
+    "research.career:good": 0.4,
     "research.detail:good": 0.64,
     "research.common_ground:good": 0.8,
     "research.value:good": 0.8,
@@ -85,7 +88,9 @@ PRIOR_SD = 0.5
 MIN_EVIDENCE = 5
 INTERCEPT_SD = 2.0
 OUTCOME_WEIGHT = 2.0
-MAYBE_RECALL = 0.9
+#: The verdict's odds (`cut_offs`): "likely" when the fitted odds of a reply are at least 2 to
+#: 1 (a probability of 2/3 or more), "unlikely" when they are 2 to 1 against (1/3 or less).
+LIKELY_ODDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -195,31 +200,18 @@ def fit_weights(samples: Sequence[Sample]) -> tuple[float, dict[str, float]]:
     return intercept, logits
 
 
-def _balanced_accuracy(samples: Sequence[Sample], scores: Sequence[int], at: int) -> float:
-    pos = sum(s.weight for s in samples if s.good)
-    neg = sum(s.weight for s in samples if not s.good)
-    tp = sum(s.weight for s, v in zip(samples, scores, strict=True) if s.good and v >= at)
-    tn = sum(s.weight for s, v in zip(samples, scores, strict=True) if not s.good and v < at)
-    return (tp / pos + tn / neg) / 2 if pos and neg else 0.0
+def cut_offs(base: int = 0) -> tuple[int, int]:
+    """(likely_at, maybe_at): the lowest scores whose fitted probability reaches `LIKELY_ODDS`
+    for a reply, and `LIKELY_ODDS` against. Between them the fit cannot tell, which is what
+    "maybe" says; and the verdict never disagrees with the "about N in 10" shown beside it
+    (likely is 7 in 10 or more, unlikely 3 or fewer). `likely` stays above `base`, the score
+    of a draft with no findings: a draft reads "likely" only on a sign that it works.
 
-
-def cut_offs(samples: Sequence[Sample], scores: Sequence[int], base: int = 0
-             ) -> tuple[int, int]:
-    """(likely_at, maybe_at) chosen on the fitted scores (ties: the one nearest 50). `likely`
-    sits above `base`, the score of a draft with no findings: a draft reads "likely" only on
-    a sign that it works (research, a small ask, a warm path, an offer), never for the mere
-    absence of the faults the rules know."""
-    likely = max(range(max(1, base + 1), 100),
-                 key=lambda t: (round(_balanced_accuracy(samples, scores, t), 9), -abs(t - 50)))
-    pos = sum(s.weight for s in samples if s.good)
-    maybe = 1
-    for t in range(likely - 5, 0, -1):
-        reached = sum(s.weight for s, v in zip(samples, scores, strict=True)
-                      if s.good and v >= t)
-        if pos and reached / pos >= MAYBE_RECALL:
-            maybe = t
-            break
-    return likely, maybe
+    Round 7 replaced the cut-off with the best balanced accuracy on the fitted scores: that
+    curve is flat from 47 to 60 on the pool, so its maximum jumped by 6 points with a change
+    to one feature, and sat where a draft with nothing but enough words read "likely"."""
+    margin = SCALE * math.log(LIKELY_ODDS)
+    return max(math.ceil(50 + margin), base + 1), math.ceil(50 - margin)
 
 
 def class_balanced(samples: Sequence[Sample]) -> list[Sample]:
@@ -239,9 +231,7 @@ def class_balanced(samples: Sequence[Sample]) -> list[Sample]:
 def fit(samples: Sequence[Sample]) -> Fit:
     samples = class_balanced(samples)
     intercept, logits = fit_weights(samples)
-    partial = Fit(intercept, logits, 0, 0)
-    likely, maybe = cut_offs(samples, [partial.raw_score(s.features) for s in samples],
-                             base=partial.raw_score(frozenset()))
+    likely, maybe = cut_offs(base=Fit(intercept, logits, 0, 0).raw_score(frozenset()))
     return Fit(intercept, logits, likely, maybe)
 
 

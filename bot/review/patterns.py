@@ -104,15 +104,37 @@ _WORK = "(?:" + "|".join(w.replace("-", "-?") for w in WORK_NOUNS if w != "write
 
 # --- goal and target -------------------------------------------------------------------
 
+#: The size of an ask, in time or in questions: what makes a call or a chat a *small* ask.
+_MINUTES = r"\b(?:\d{1,2}|ten|fifteen|twenty|thirty|few)[- ]?min(?:ute)?s?\b"
+_QUESTIONS = r"\b(?:one|a|two|three|a couple of|a few|some)\s+(?:quick\s+|short\s+|specific\s+|brief\s+)?questions?\b"
+
 SMALL_ASK = family(
-    r"\b(?:\d{1,2}|ten|fifteen|twenty|few)[- ]?min(?:ute)?s?\b",
+    _MINUTES,
     r"\b(?:quick|brief|short)\s+(?:phone\s+|video\s+|virtual\s+)?(?:call|chat|conversation|question|coffee|meeting)s?\b",
-    r"\b(?:one|a|two|three|a couple of|a few|some)\s+(?:quick\s+|short\s+|specific\s+|brief\s+)?questions?\b",
+    _QUESTIONS,
     r"\byour\s+(?:advice|thoughts|perspective|insights?|take|guidance|recommendations?|suggestions?|opinion|experience)\s+(?:on|about|regarding|with|into|as)\b",
     r"\bwould you (?:be (?:open|willing|available|up for)|mind|have (?:time|a few|any)|consider)\b",
     r"\b(?:could|can|may) i (?:ask|send you)\b",
     r"\binformational? interview\b",
     r"\blearn (?:more )?about how you\b",
+)
+
+# An ask's bound: so many minutes, an hour at most, one or two questions. A call or a chat with
+# none of these (and no topic, `rules._open_ended`) is the lesson's "open-ended call with no time
+# limit": "a quick call sometime" says "quick" but sets no limit.
+ASK_BOUND = family(
+    _MINUTES,
+    r"\b(?:half an|an|one) hour\b",
+    _QUESTIONS,
+    r"\b(?:quick|brief|short)\s+questions?\b",
+    r"\b(?:could|can|may) i ask\b",
+    needles=("min", "hour", "question", "ask"),
+)
+
+# A conversation asked for: a call, a chat, a coffee, a meeting.
+CONVERSATION = family(
+    r"\b(?:call|chat|conversation|coffee|meeting|meet|talk|catch up|zoom|informational? interview)s?\b",
+    needles=("call", "chat", "conversation", "coffee", "meet", "talk", "catch up", "zoom", "interview"),
 )
 
 # Asking a stranger for a job, a referral, a CV read or open-ended mentoring: too big.
@@ -178,6 +200,17 @@ RESEARCH = family(
     r"\b(?:at|during|in) your (?:talk|session|keynote|panel|presentation|workshop|lecture|webinar)\b",
     # why them: how the sender found them ("while researching data teams in Leeds")
     r"\b(?:found|came across|discovered|saw) (?:you|your (?:profile|name|work|page))(?: on linkedin)? (?:while|when|by|after) (?:researching|searching|looking|reading|exploring)\b",
+)
+
+# A reference to their career rather than to their work: a role, an employer, a move, a new
+# job. It is research (the lesson's Step 2: "their career path"), but shallow: a job title or a
+# move is on their profile for anyone to see, where a post, a talk or a paper had to be read.
+CAREER = family(
+    r"\byour\s+(?:recent\s+|new\s+|current\s+|last\s+|previous\s+)?(?:(?!(?:on|about|at|in|of|for|from|into|with|to)\b)[\w-]+\s+){0,2}?(?:role|position|job|title|promotion|move|transition|switch|career(?: change| path)?|path|journey|background|experience|tenure)s?\b",
+    r"\byour (?:recent |current |previous )?work (?:at|as)\b",
+    r"\byou(?:'ve| have)?\s+(?:recently\s+|just\s+|previously\s+|also\s+)?(?:moved|switched|transitioned|joined|started|became|become|been promoted|recruit(?:ed)?|work(?:ed)? (?:at|as|in|with|for)|made the (?:move|switch|jump|leap))\b",
+    r"\byou(?:'re| are) (?:now |currently )?(?:a|an|the|working|leading|heading|running)\b",
+    r"\bcongrat(?:s|ulations)\s+on\s+(?:your\s+|the\s+)?(?:new\s+|recent\s+)?(?:role|position|job|promotion|joining|move|appointment|anniversary)\b",
 )
 
 COMMON_GROUND = family(
@@ -441,6 +474,14 @@ def found_in(pattern: re.Pattern[str], text: str) -> bool:
     if needles and not any(n in text for n in needles):
         return False
     return next(spans(pattern, text), None) is not None
+
+
+def spans_in(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """`spans`, skipped when none of the family's needles occurs in `text`."""
+    needles = NEEDLES.get(id(pattern))
+    if needles and not any(n in text for n in needles):
+        return []
+    return list(spans(pattern, text))
 
 
 def spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:

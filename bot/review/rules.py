@@ -4,7 +4,8 @@ Each rule takes the `Context` of one draft and returns its findings. Rule ids ar
 (the Discord side and the tests use them). Rubric areas, from the lesson:
 
 - goal and target: `ask.small` (good), `ask.too_big`, `ask.vague`, `ask.missing`
-- research: `research.specific` (good), `research.generic` (a mention with nothing specific),
+- research: `research.specific` (good), `research.career` (good: their role or a move, shallow),
+  `research.generic` (a mention with nothing specific),
   `research.detail` (good), `research.common_ground` (good), `research.value` (good),
   `research.missing`
 - the path: `path.mutual` (good), `path.prior_contact` (good)
@@ -19,7 +20,7 @@ Each rule takes the `Context` of one draft and returns its findings. Rule ids ar
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -58,11 +59,7 @@ class Context:
         key = id(pattern)  # not the pattern: hashing a compiled pattern hashes all its code
         found = self._cache.get(key)
         if found is None:
-            needles = P.NEEDLES.get(key)
-            if needles and not any(n in self.norm for n in needles):
-                found = self._cache[key] = []
-            else:
-                found = self._cache[key] = list(P.spans(pattern, self.norm))
+            found = self._cache[key] = P.spans_in(pattern, self.norm)
         return found
 
     def first(self, pattern: re.Pattern[str]) -> tuple[int, int] | None:
@@ -129,6 +126,46 @@ class Context:
         for span in self.rewardable(P.RESEARCH):
             (specific if _is_specific(self, span) else generic).append(span)
         return specific, generic
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [x.start for x in self.sentences]
+
+    def sentence_index(self, pos: int) -> int:
+        """The index of the sentence holding `pos`, or -1 (between sentences)."""
+        i = bisect_right(self._sentence_starts, pos) - 1
+        return i if i >= 0 and pos < self.sentences[i].end else -1
+
+    def in_sentence(self, pattern: re.Pattern[str], i: int) -> list[tuple[int, int]]:
+        """The matches of `pattern` in sentence `i` (offsets into the draft), each sentence
+        scanned once: for the families only a few sentences need (the one with the ask, the
+        ones with a reference to their work), cheaper than a scan of the whole draft."""
+        key = (id(pattern), i)
+        found = self._sentence_cache.get(key)
+        if found is None:
+            x = self.sentences[i]
+            inside = P.spans_in(pattern, self.norm[x.start : x.end])
+            found = self._sentence_cache[key] = [(x.start + a, x.start + b) for a, b in inside]
+        return found
+
+    @cached_property
+    def _sentence_cache(self) -> dict[tuple[int, int], list[tuple[int, int]]]:
+        return {}
+
+    @cached_property
+    def _open_ended(self) -> dict[int, bool]:
+        return {}
+
+    def is_open_ended(self, i: int) -> bool:
+        """Does sentence `i` ask for a call or a chat with no bound and no topic
+        (`_open_ended`)?"""
+        found = self._open_ended.get(i)
+        if found is None:
+            x = self.sentences[i]
+            found = self._open_ended[i] = bool(
+                self.in_sentence(P.CONVERSATION, i) and not self.in_sentence(P.ASK_BOUND, i)
+                and not _names_topic(self, x.start, x.end))
+        return found
 
     def is_unrewardable(self, start: int, end: int) -> bool:
         return any(start < e and s < end for s, e in self.unrewardable)
@@ -251,8 +288,48 @@ def _job_search(ctx: Context) -> list[tuple[int, int]]:
     return _not_negated(ctx, ctx.all(P.JOB_SEARCH))
 
 
+#: What an open-ended ask is made of besides its topic: the words of asking for a conversation
+#: ("would you be open to a quick call sometime so I can learn more…") and of its generic
+#: purposes ("what you do", "your role"); with `_VAGUE_WORDS` ("your experience", "your work").
+_ASK_TEXT = """
+    call calls chat chats conversation conversations coffee coffees meeting meetings meet talk
+    catch up quick brief short phone video virtual zoom sometime sometimes soon time free
+    convenient available open willing would could can may might will be mind learn hear know
+    understand ask discuss get better sense advice insight insights perspective perspectives
+    thoughts week weeks month months next day days whenever when if possible maybe perhaps
+    please like want hope hoping chance opportunity do does doing done what how why whether
+    where got there here now today role roles job jobs day-to-day typical company team field
+    industry life things you've you'd yourself
+"""
+_ASK_WORDS = frozenset(_ASK_TEXT.split())
+#: Words after which an ask names what it is about ("about", "how you…", "to discuss").
+_TOPIC_MARKERS = frozenset(
+    {"about", "regarding", "around", "discuss", "how", "what", "why", "whether"})
+
+
+def _names_topic(ctx: Context, start: int, end: int) -> bool:
+    """Does `norm[start:end]` say what the conversation would be about: a topic marker and,
+    within five words, one beyond the ask's and the generic vocabulary ("about how you moved
+    into PM", not "about your experience")?"""
+    words = WORD_RE.findall(ctx.norm, start, end)
+    return any(
+        w not in _ASK_WORDS and w not in _VAGUE_WORDS and (len(w) >= 3 or w.isdigit())
+        for i, marker in enumerate(words) if marker in _TOPIC_MARKERS
+        for w in words[i + 1 : i + 6]
+    )
+
+
+def _open_ended(ctx: Context, span: tuple[int, int]) -> bool:
+    """Is the ask at `span` in a sentence asking for a call, a chat or a coffee with no bound
+    (no minutes, no question count) and no topic? That is the lesson's "open-ended call with
+    no time limit": "quick" is no limit, and "to learn more about your experience" is no
+    topic, so the stranger is asked for open time."""
+    i = ctx.sentence_index(span[0])
+    return i >= 0 and ctx.is_open_ended(i)
+
+
 def ask_small(ctx: Context) -> Iterable[Finding]:
-    span = ctx.first_rewardable(P.SMALL_ASK)
+    span = next((s for s in ctx.rewardable(P.SMALL_ASK) if not _open_ended(ctx, s)), None)
     if span and not _job_asks(ctx):
         span = _phrase(ctx, span)
         yield _f("ask.small", "good", span,
@@ -289,10 +366,19 @@ def ask_too_big(ctx: Context) -> Iterable[Finding]:
 
 
 def ask_vague(ctx: Context) -> Iterable[Finding]:
-    if ctx.first(P.SMALL_ASK) or _job_asks(ctx):
+    asks = ctx.all(P.SMALL_ASK)
+    if _job_asks(ctx) or any(not _open_ended(ctx, s) for s in asks):
         return
     if ctx.channel == "linkedin_note" and ctx.first(P.CONNECT_ASK):
         return  # a note's ask is the connection itself
+    if asks:
+        call = _clause(ctx, asks[0], limit=100)
+        yield _f("ask.vague", "warning", call,
+                 f"“{_quote(ctx, call)}” is an open-ended call: no time limit and no topic, so"
+                 " it asks a stranger for open time.",
+                 "Bound it and name it: “Could I ask you two questions about your move into"
+                 " PM?” or “15 minutes on how you chose your first team?”")
+        return
     span = ctx.first(P.VAGUE_ASK)
     if span:
         yield _f("ask.vague", "warning", span,
@@ -418,13 +504,37 @@ def _is_specific(ctx: Context, span: tuple[int, int]) -> bool:
     return False
 
 
+def _is_career(ctx: Context, span: tuple[int, int]) -> bool:
+    """Is this reference to their career (a role, an employer, a move: `patterns.CAREER`)
+    rather than to something they published, said or made?"""
+    i = ctx.sentence_index(span[0])
+    if i < 0:
+        return False
+    # A family's matches do not overlap each other: only the last one that starts before the
+    # span's end can reach into it.
+    found = ctx.in_sentence(P.CAREER, i)
+    j = bisect_left(found, (span[1],))
+    return j > 0 and found[j - 1][1] > span[0]
+
+
 def research_specific(ctx: Context) -> Iterable[Finding]:
+    """One finding for the strongest reference: to their work (a post, a talk, a project), else
+    to their career (a role or a move, which anyone can read off a profile), else a generic
+    one. The lesson's middling example stops at the career: "the research is shallow (a job
+    title anyone can see)"; its strong one cites a post."""
     specific, generic = ctx.research
-    if specific:
-        yield _at_phrase(ctx, "research.specific", "good", specific[0],
-                         "Points at something specific about them: “{quote}”.",
+    work = [s for s in specific if not _is_career(ctx, s)]
+    if work:
+        yield _at_phrase(ctx, "research.specific", "good", work[0],
+                         "Points at something specific they published, said or made: “{quote}”.",
                          "Say in one line what you took from it: that is what makes it"
                          " believable.")
+    elif specific:
+        yield _at_phrase(ctx, "research.career", "good", specific[0],
+                         "Points at their career: “{quote}”. A role or a move is on their"
+                         " profile for anyone to see, so it shows a little research, not much.",
+                         "Go one step further: a post, talk or project of theirs and the one"
+                         " thing you took from it shows you read their work.")
     elif generic:
         yield _at_phrase(ctx, "research.generic", "tip", generic[0],
                          "“{quote}” mentions their work but not which piece or what was in it:"

@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, at_and_in, from_ms, timestamp_markup, to_ms
 from bot.config import FollowupSettings
-from bot.display import member_text, plural
+from bot.display import markdown_text, plural
 from bot.errors import UserError
 from bot.followups import (
     MAX_ATTEMPTS,
@@ -436,7 +436,7 @@ class FollowupsService:
             if done is not None:
                 # A reviewed follow-up ("I sent it" under attempt 2) is that follow-up again.
                 raise UserError(self._followed_up(done) if attempt == MAX_ATTEMPTS
-                                else THIRD_ATTEMPT.format(who=member_text(done.recipient)))
+                                else THIRD_ATTEMPT.format(who=markdown_text(done.recipient)))
             first = next((o for o in earlier if o.attempts == 1), None)
             if first is not None:
                 self._check_followup(first, when)
@@ -472,7 +472,7 @@ class FollowupsService:
     @staticmethod
     def _check_followup(first: Outreach, when: datetime) -> None:
         """Refuses a follow-up sent at `when` to the outreach `first`, if it may not be."""
-        sent, who = from_ms(first.sent_at), member_text(first.recipient)
+        sent, who = from_ms(first.sent_at), markdown_text(first.recipient)
         refusal = follow_up_refusal(first.attempts, first.status, sent, when, who)
         if refusal:
             raise UserError(refusal)
@@ -483,7 +483,7 @@ class FollowupsService:
     @staticmethod
     def _followed_up(o: Outreach | Reminder) -> str:
         """What a repeated "I sent my follow-up" (or its review) hears: it is logged."""
-        name = member_text(o.recipient)
+        name = markdown_text(o.recipient)
         on = f" on {timestamp_markup(from_ms(o.followed_up_at), 'D')}" if o.followed_up_at else ""
         return (f"You already logged your follow-up to {name}{on}: that was the second and "
                 "last attempt the lesson allows. If they reply, press “They replied” or use "
@@ -523,7 +523,8 @@ class FollowupsService:
             return Acted("replied", who, ())
         if action == "sent":
             if row.attempts < MAX_ATTEMPTS:
-                refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now, who)
+                refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now,
+                                            markdown_text(who))
                 if refusal:
                     raise UserError(refusal)
                 if await followups_store.record_second_attempt(
@@ -557,7 +558,7 @@ class FollowupsService:
             self._db, outreach_id, OutreachStatus.REPLIED,
             [s for s in OutreachStatus if s is not OutreachStatus.REPLIED], to_ms(now),
         ):
-            raise UserError(f"Already noted: {who} replied.")
+            raise UserError(f"Already noted: {markdown_text(who)} replied.")
         self._unschedule_outreach(outreach_id)
 
     async def awaiting_reply(self, user_id: int) -> list[Outreach]:
@@ -571,14 +572,14 @@ class FollowupsService:
         who = parse_recipient(recipient)
         earlier = await self._earlier_attempts(user_id, who)
         if not earlier:
-            raise UserError(f"I have no unanswered outreach to {member_text(who.text)} in your "
+            raise UserError(f"I have no unanswered outreach to {markdown_text(who.text)} in your "
                             "log; "
                             "`/outreach list` shows what I have.")
         await self._replied(earlier[0].id, earlier[0].recipient, self._now())
         return earlier[0].recipient
 
     def _already(self, row: Reminder) -> str:
-        name = member_text(row.recipient)
+        name = markdown_text(row.recipient)
         return {
             OutreachStatus.FOLLOWED_UP: self._followed_up(row),
             OutreachStatus.REPLIED: f"{name} already replied.",
@@ -593,7 +594,7 @@ class FollowupsService:
         zone = ZoneInfo(row.timezone or await self._settings.zone_of(row.user_id))
         until = snoozed_until(days, now, end, zone, self._config.friendly_hours)
         if until is None:
-            raise UserError(f"Your window for a follow-up to {member_text(row.recipient)} ends "
+            raise UserError(f"Your window for a follow-up to {markdown_text(row.recipient)} ends "
                             f"{at_and_in(end)}: no room to snooze {plural(days, 'day')}. Send "
                             "it now, or let it go.")
         if not await followups_store.snooze(self._db, row.id, to_ms(until)):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import LessonSettings
+from bot.display import code_text
 from bot.errors import UserError
 from bot.lessons import (
     Lesson,
@@ -56,7 +57,7 @@ class LessonsService:
         lesson = self.catalog.get(key)
         if lesson is None:
             known = ", ".join(self.catalog.keys()) or "none loaded"
-            raise UserError(f"There is no lesson `{key}`. Lessons: {known}.")
+            raise UserError(f"There is no lesson {code_text(key)}. Lessons: {known}.")
         return lesson
 
     def check_edit(self, lesson: Lesson, number: int, *, text: str | None,

@@ -13,13 +13,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
-from bot.display import member_text
+from bot.display import code_text
 from bot.errors import UserError
 from bot.review import is_one_liner
 from bot.review.files import not_text
 from bot.review.model import MAX_DRAFT_BYTES
 from bot.textfile import UnreadableFile, decode_text
-from cogs._ui import NO_PINGS, explain
+from cogs._ui import NO_PINGS, download, explain
 from cogs.review._render import review_embed
 from cogs.review._views import DraftButton, DraftModal, answer_draft, review_view
 
@@ -70,19 +70,19 @@ class ReviewCog(commands.Cog):
         if len(message.attachments) > 1:
             raise UserError("Send one draft at a time: one message, or one `.txt` or `.md` file.")
         file = message.attachments[0]
-        name = member_text(file.filename[:60])
+        name = code_text(file.filename)
         kind = not_text(file.filename, file.content_type)
         if kind is not None:
-            raise UserError(f"I can't review `{name}`: it is {kind}, and I read text only. "
+            raise UserError(f"I can't review {name}: it is {kind}, and I read text only. "
                             "Paste the draft into the message, or attach it as a `.txt` or "
                             "`.md` file.")
         if file.size > MAX_DRAFT_BYTES:
-            raise UserError(f"`{name}` is {file.size // 1024} KiB; a draft fits "
+            raise UserError(f"{name} is {file.size // 1024} KiB; a draft fits "
                             "in far less. Send the draft itself.")
         try:
-            return decode_text(await file.read())
+            return decode_text(await download(file))
         except UnreadableFile as exc:
-            raise UserError(f"`{name}` {exc}; send the draft as a text file "
+            raise UserError(f"{name} {exc}; send the draft as a text file "
                             "(UTF-8) again, or paste it into the message.") from None
 
     @app_commands.command(name="review", description="Review an outreach draft (privately)")

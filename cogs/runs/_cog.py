@@ -20,7 +20,7 @@ from bot.lessons import image_suffix
 from bot.runs import PendingAnswer
 from bot.services.lessons import ExampleImage
 from cogs._checks import is_moderator, require_moderator
-from cogs._ui import NO_PINGS, send_ephemeral
+from cogs._ui import NO_PINGS, download, send_ephemeral
 from cogs.runs._port import POSTABLE
 from cogs.runs._render import summary_message
 
@@ -184,7 +184,7 @@ class RunsCog(commands.Cog):
         upload = None
         if image is not None:
             suffix = image_suffix(image.content_type, image.filename, image.size)
-            upload = ExampleImage(suffix, await image.read())
+            upload = ExampleImage(suffix, await download(image))
         await self.lessons.replace_example(chosen.key, number, text=text, image=upload)
         await interaction.followup.send(
             f"Updated example {number} of **{chosen.title}**; the next `/lesson post` uses it.",

@@ -321,3 +321,21 @@ def test_sandbox_refuses_a_database_in_a_folder_that_does_not_exist(tmp_path: Pa
     assert len(outcome.stderr.strip().splitlines()) == 1, outcome
     assert f"there is no folder {database.parent}" in outcome.stderr, outcome
     assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["nonsense"], ["export", "--format", "xml", "--out", "-"], ["export", "--run", "0"],
+    ["backup"], ["backup", "x.db", "--nope"], ["check-config", "a", "b"],
+    ["review", "--attempt"], ["run", "--config"], ["backup", "a", "b\n```\nc"],
+    ["export", "--format", "json", "--out", "-", "--since", "two\nlines"],
+    ["backup", "--database", "missing\n.db", "x.db"],
+])
+def test_a_usage_error_or_a_refusal_is_one_line(argv: list[str]) -> None:
+    """argparse printed the whole usage block first (seven lines for `export`), and the
+    reason came last; now the reason is the line, as for every other refusal, and a newline
+    in what it quotes is shown as `\\n`."""
+    outcome = run_cli(*argv)
+    assert outcome.code == 2
+    (line,) = outcome.stderr.splitlines()
+    if ": error: " in line:  # argparse's: it says where the usage is
+        assert line.startswith("cohortbot") and line.endswith("--help` shows the usage)")

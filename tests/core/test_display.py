@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import re
-import string
 import unicodedata
 from datetime import timedelta
 
@@ -12,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.display import duration, markdown_text, member_text, plural
+from bot.display import code_text, duration, markdown_text, member_text, plural
+from tests.markdown import HOSTILE, discord_reads, displayed, markup_in
 
 
 @pytest.mark.parametrize(("n", "word", "expected"), [
@@ -71,36 +70,6 @@ def test_member_text_never_leaks_a_direction(text: str) -> None:
 
 
 # --- Markdown ------------------------------------------------------------------------------
-# Discord shows a backslash before ASCII punctuation as that character alone, never as markup.
-_ESCAPED = re.compile("\\\\([" + re.escape(string.punctuation) + "])")
-_PLACE = "\ue000"  # stands for an escaped character: it can start no markup
-
-
-def discord_reads(shown: str) -> tuple[str, str]:
-    """What Discord displays for `shown`, and `shown` with its escaped characters blanked out:
-    what is left there is what Discord would read as Markdown."""
-    return _ESCAPED.sub(r"\1", shown), _ESCAPED.sub(_PLACE, shown)
-
-
-def markup_in(live: str) -> list[str]:
-    """The Markdown constructs Discord would act on in `live` (escaped characters removed)."""
-    found = [c for c in "*_~|`" if c in live]  # bold, italics, underline, strike, spoiler, code
-    if re.search(r"\[[^\]]*\]\(", live) or re.search(r"\w://", live):
-        found.append("link")  # a masked link, or a bare URL Discord would link
-    if re.search(r"<(@|#|/|t:|a?:)|@(everyone|here)", live):
-        found.append("mention")  # users, roles, channels, commands, timestamps, emoji
-    if re.search(r"^[\s\u2068]*([-+*>#]|\d+\.)", live, re.MULTILINE):
-        found.append("block")  # lists, quotes, headings, subtext
-    return found
-
-
-HOSTILE = [
-    "[Verify your account here](https://evil.example/login)", "**URGENT**", "||spoiler||",
-    "```\nunclosed code block", "`code`", "__under__", "~~gone~~", "<@123>", "<@&9>", "<#5>",
-    "<t:0:F>", "</lesson post:1>", "<:e:1>", "@everyone", "@here", "# Heading", "-# small",
-    "> quote", "- item", "1. item", "+ item", "\\", "\\*", "https://x.example", "\n", " ",
-    "\u202e", "שלום", "plain words",
-]
 member_markdown = st.lists(st.sampled_from(HOSTILE) | st.text(
     alphabet="*_~|`<>[]()#@:/\\-+.19 \nahtps\u2068\u202e", max_size=8), max_size=8).map(
     "".join) | st.text()
@@ -132,3 +101,20 @@ def test_a_cut_never_leaves_markdown_or_a_broken_escape(text: str, limit: int) -
     assert markup_in(live) == []
     if cut != markdown_text(text):
         assert shown.endswith("…") and member_text(text).startswith(shown[:-1])
+
+
+# --- names set off as code ---------------------------------------------------------------------
+
+
+@given(member_markdown | st.text(alphabet="`a \n", max_size=12))
+def test_a_name_in_code_displays_as_typed_whatever_its_backticks(text: str) -> None:
+    """A backtick in a lesson name, timezone or file name closed the bot's code span and
+    let the rest render as Markdown ("There is no lesson `x`**bold**``")."""
+    shown, live = displayed(f"There is no lesson {code_text(text, limit=200)}.")
+    assert shown == f"There is no lesson {member_text(text) or '“”'}."
+    assert markup_in(live) == []
+
+
+def test_a_long_name_is_cut_to_the_limit() -> None:
+    assert code_text("a" * 100, limit=10) == "`aaaaaaaaa…`"
+    assert code_text("networking-with-professionals") == "`networking-with-professionals`"

@@ -368,3 +368,47 @@ def test_two_names_for_one_database_are_one_lock(tmp_path: Path) -> None:
         with pytest.raises(DatabaseInUse):
             DatabaseLock.acquire(other)
     held.release()
+
+
+# Half of a UTF-16 pair on its own: what Discord delivers where a client cut an emoji in two.
+HALVES = st.lists(st.sampled_from(["a", "é", "😀", " ", "\ud83d", "\ude00", "\udfff"]),
+                  max_size=10).map("".join)
+
+
+def replaced(text: str) -> str:
+    return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+
+
+@settings(max_examples=30, deadline=None)
+@given(text=HALVES)
+def test_text_with_a_lone_surrogate_is_stored_with_the_replacement_character(
+    text: str,
+) -> None:
+    """SQLite stores UTF-8, which has no lone surrogate: a bound one failed the write (a
+    critique lost, an error logged), and one inside a JSON parameter was stored as bytes
+    that every later read failed on (the thread's messages, its export)."""
+    import tempfile
+
+    from bot.discussion import DiscussionRow
+    from storage import discussion as discussion_store
+    from storage import runs as runs_store
+    from storage.runs import RunExample
+
+    async def main() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = await Database.open(Path(tmp) / "cohort.db")
+            try:
+                assert await db.fetchval("SELECT ?", (text,)) == replaced(text)
+                run = await runs_store.create_run(db, guild_id=1, channel_id=2, lesson_key=text,
+                                                  posted_by=1, now_ms=0)
+                assert run is not None
+                await runs_store.record_posting(db, run, 5, [RunExample(run, 1, text, 6, 7)])
+                await discussion_store.save_group(db, [DiscussionRow(
+                    8, 7, 1, text, text, None, 9)])  # captured through json_each(?)
+                assert await discussion_store.edit_message(db, 8, text + "!", 10)
+                (row,) = await discussion_store.thread_messages(db, 7)
+                assert (row.author_name, row.content) == (replaced(text), replaced(text) + "!")
+            finally:
+                await db.close()
+
+    asyncio.run(main())

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from storage import critiques as critiques_store
-from tests.core.test_display import discord_reads, markup_in
+from tests.markdown import discord_reads, markup_in
 from tests.world import (
     CohortWorld,
     component,
@@ -262,3 +262,14 @@ async def test_two_forms_sent_at_once_make_one_post_that_forget_me_deletes(
     asked = await world.ben.slash("forget-me")
     await world.ben.click(asked.response, component(asked.response, "Delete everything"))
     assert world.posts(thread) == []
+
+
+async def test_a_critique_with_half_an_emoji_is_posted_and_stored(world: CohortWorld) -> None:
+    """A form can carry half of a UTF-16 pair (a client cut an emoji in two); SQLite cannot
+    store one, so the critique failed with an error id. It is kept with U+FFFD there."""
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    done = await critique(world, world.ada, first, "Warm opener \ud83d", "No ask \udfff", "no")
+    assert "Posted your critique" in done.followups[-1].content
+    (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert (row.works, row.doesnt) == ("Warm opener \ufffd", "No ask \ufffd")

@@ -25,6 +25,7 @@ from tests.export.scenario import (
     forget,
     play,
 )
+from tests.markdown import shows_as_typed
 from tests.world import CohortWorld, post
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -324,3 +325,13 @@ async def test_mentions_read_as_names_and_every_member_is_on_the_grading_sheet(
     after = json.loads(await exported("json"))
     assert [p["member"]["name"] for p in after["runs"][0]["participation"]] == ["Ada", "Ben"]
     assert str(world.cy.id) not in json.dumps(after)
+
+
+async def test_a_date_that_is_none_is_quoted_as_typed(world: CohortWorld) -> None:
+    """The date went between quotation marks unescaped: a mention or Markdown typed there
+    rendered in the bot's answer."""
+    await post(world)
+    typed = "<@1> **last** `week`"
+    result = await export(world, world.mod, since=typed)
+    answer = result.followups[-1].content
+    assert "must be a date like" in answer and shows_as_typed(answer, typed), answer

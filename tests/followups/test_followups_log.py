@@ -11,6 +11,7 @@ import pytest
 from storage import followups as followups_store
 from storage import privacy as privacy_store
 from tests.followups.helpers import reminders, stamp, text_of
+from tests.markdown import shows_as_typed
 from tests.world import STRONG_DRAFT, WEAK_DRAFT, CohortWorld, component, draft_button, review_of
 
 
@@ -77,6 +78,15 @@ async def test_outreach_replied_closes_it(world: CohortWorld) -> None:
     assert reminders(world, world.ada) == []
     unknown = await world.ada.slash("outreach replied", {"who": "Nobody"})
     assert "no unanswered outreach" in unknown.response.content
+
+
+async def test_a_name_in_a_refusal_is_shown_as_typed(world: CohortWorld) -> None:
+    """The service's refusals set the name in the line as it was typed: Markdown or a
+    mention in it rendered in the bot's answer (a code block swallowed the rest)."""
+    typed = "**Dana** <@1> ```py"
+    unknown = await world.ada.slash("outreach replied", {"who": typed})
+    answer = unknown.response.content
+    assert "no unanswered outreach" in answer and shows_as_typed(answer, typed), answer
 
 
 async def test_stats_are_totals_for_moderators_only(world: CohortWorld) -> None:

@@ -4,6 +4,7 @@ the rest still work, an unknown lesson."""
 from __future__ import annotations
 
 from tests.files import read_only
+from tests.markdown import shows_as_typed
 from tests.world import (
     CohortWorld,
     example_messages,
@@ -45,6 +46,20 @@ async def test_unknown_lesson_gets_a_clear_message(world: CohortWorld) -> None:
     result = await world.mod.slash("lesson post", {"lesson": "no-such-lesson"},
                                    channel=world.lessons)
     assert "There is no lesson `no-such-lesson`" in result.response.content
+
+
+async def test_a_long_lesson_name_with_backticks_is_refused_and_shown_as_typed(
+    world: CohortWorld,
+) -> None:
+    """The option takes any text (it is picked from a list, or typed): the refusal quoted
+    it whole between single backticks, so a long one made the answer longer than Discord
+    takes (the member saw "This interaction failed") and a backtick in it let the rest
+    render as Markdown."""
+    typed = "`**nope**` <@1> " + "x" * 3000
+    result = await world.ada.slash("lesson recap", {"lesson": typed}, channel=world.lessons)
+    assert result.ephemeral and not result.failed
+    answer = result.response.content
+    assert "There is no lesson" in answer and shows_as_typed(answer, typed[:40]), answer
 
 
 async def test_a_lessons_folder_the_bot_cannot_write_gets_a_clear_message(

@@ -79,6 +79,18 @@ async def test_member_messages_reach_the_bot(ld: LiveDiscord) -> None:
     assert isinstance(dm, discord.Message) and isinstance(dm.channel, discord.DMChannel)
 
 
+async def test_an_attachment_of_any_name_can_be_read_back(ld: LiveDiscord) -> None:
+    """Its URL held the name as it was: braces missed the CDN's route (a 404 for the bot),
+    a slash or ".." changed the path (and half of a UTF-16 pair cannot be quoted)."""
+    rec = await recorder(ld)
+    names = ["a{b}.txt", "../../x.txt", "a/b c#?.txt", "a%2Fb.txt", "\ud800 half.txt"]
+    for i, name in enumerate(names):
+        await ld.ada.say("lessons", "", attachments=[{"filename": name, "content": f"{i}"}])
+    read = [(m.attachments[0].filename, await m.attachments[0].read())
+            for _, m in rec.events if isinstance(m, discord.Message)]
+    assert read == [(name, f"{i}".encode()) for i, name in enumerate(names)]
+
+
 BLOB = "blob:880000000000000001"  # a custom emoji, as the local Discord writes one: "name:id"
 SHOWN = "<:blob:880000000000000001>"
 

@@ -58,6 +58,9 @@ def test_an_info_file_it_cannot_write(tmp_path: Path, capsys: pytest.CaptureFixt
         ["--info", str(missing)], capsys)
     (tmp_path / "a file").write_text("")
     assert "cannot write there" in refused(["--info", str(tmp_path / "a file" / "x")], capsys)
+    # A name longer than the file system takes: its is_dir() raised, a traceback.
+    assert "cannot write there (File name too long)" in refused(
+        ["--info", str(tmp_path / ("n" * 300))], capsys)
 
 
 @pytest.mark.parametrize(("content", "said"), [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import re
 from collections import Counter
@@ -52,6 +53,14 @@ class Scale:
 
     def __call__(self, short: int, full: int) -> int:
         return full if self.full else short
+
+    def seeded(self) -> tuple[int, random.Random]:
+        """A scenario's random choices, and their seed: $COHORTBOT_RELIABILITY_SEED to replay
+        a run (its summary line says its seed), else 1 in the short version (the same each
+        run) and a new one in the full version."""
+        seed = int(os.environ.get("COHORTBOT_RELIABILITY_SEED")
+                   or (random.randrange(10**6) if self.full else 1))
+        return seed, random.Random(seed)
 
 
 def summary(scenario: str, **counts: object) -> str:

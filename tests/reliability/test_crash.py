@@ -14,8 +14,6 @@ short version takes seed 1 unless told.
 from __future__ import annotations
 
 import asyncio
-import os
-import random
 from pathlib import Path
 
 import pytest
@@ -30,10 +28,7 @@ pytestmark = pytest.mark.process
 async def test_kill_9_at_random_moments_loses_and_doubles_nothing(
     tmp_path: Path, scaled: Scale,
 ) -> None:
-    # The short version's moments are the same each run; the full one's new (and said).
-    seed = int(os.environ.get("COHORTBOT_RELIABILITY_SEED")
-               or (random.randrange(10**6) if scaled.full else 1))
-    rng = random.Random(seed)
+    seed, rng = scaled.seeded()
     kills = scaled(3, 20)
     async with Cohort.running(tmp_path) as cohort:
         await cohort.add_members(scaled(40, 200))

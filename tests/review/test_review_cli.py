@@ -64,7 +64,9 @@ def test_readable_report_lists_must_fix_items_first() -> None:
     head, ready, odds = out.splitlines()[:3]
     assert head == "🚫 Not ready to send — fix 1 item first"
     assert ready.startswith("Ready to send: no")
-    assert odds.startswith("Setting the must-fix items aside: about") and "/100" in odds
+    assert odds.startswith("Setting the must-fix items aside: of the published messages I"
+                           " learned from, about") and "/100" in odds
+    assert "a relative rating, not a real reply rate" in odds
     assert out.index("Must fix before sending:") < out.index("Findings:")
     assert out.index("warn.placeholder") < out.index("research.specific")
     assert "Score: base " in out

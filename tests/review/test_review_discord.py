@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.errors import UserError
+from tests.markdown import shows_as_typed
 from tests.world import (
     STRONG_DRAFT,
     WEAK_DRAFT,
@@ -234,3 +235,33 @@ async def test_rate_limit_holds_under_concurrent_dms(world: CohortWorld) -> None
     replies = [m for m in world.sandbox.dm_messages(world.ada) if m.author_id != world.ada.id]
     assert sum(1 for m in replies if m.embeds) == 1
     assert sum(1 for m in replies if "Try again" in m.content) == 3
+
+
+async def test_a_file_name_with_backticks_is_shown_as_typed(world: CohortWorld) -> None:
+    """The name went between single backticks: one in the name closed the code span, and
+    the rest rendered as Markdown."""
+    name = "cv`**bold** <@1>`.pdf"
+    await world.ada.dm("", attachments=[(name, b"%PDF-1.4")])
+    refused = review_of(world, world.ada).content
+    assert "it is a PDF" in refused and shows_as_typed(refused, name), refused
+
+
+async def test_a_dm_that_starts_by_mentioning_the_bot_is_reviewed_and_nothing_is_logged(
+    world: CohortWorld,
+) -> None:
+    """The bot's mention was a text-command prefix: such a DM was looked up as a command,
+    and discord.py logged "Command ... is not found" as an error, with the member's words
+    (the world fails a test on any error the bot logs)."""
+    await world.ada.dm(f"<@{world.bot.user.id}> {STRONG_DRAFT}")
+    assert review_of(world, world.ada).embeds
+
+
+async def test_a_file_discord_does_not_give_back_is_asked_for_again(world: CohortWorld) -> None:
+    """Reading the upload from Discord's CDN failed (a link gone, a network error): an
+    unexpected error, logged with its traceback, and the member shown an error id."""
+    sent = await world.ada.dm("", attachments=[("draft.txt", STRONG_DRAFT.encode())],
+                              settle=False)
+    sent.attachments.clear()  # gone from the CDN before the bot reads it
+    await world.sandbox.settle()
+    answer = review_of(world, world.ada).content
+    assert "I couldn't download `draft.txt` from Discord; send it again" in answer, answer

@@ -15,6 +15,7 @@ WORDS = [
     "refer", "me", "[Name]", "{company}", "ASAP", "following", "up", "Instagram", "15-minute",
     "call", "suggested", "Ana", "Ruiz", "fellow", "alum", "happy", "to", "share", "Hi", "Dear",
     "Subject:", "?", ".", "!", "\n", "I'd", "like", "add", "professional", "network", "___",
+    "quick", "sometime", "chat", "about", "experience", "moved", "into", "role", "would", "open",
 ]
 drafts = st.one_of(
     st.text(max_size=600),

@@ -25,8 +25,10 @@ def test_a_ready_draft_says_so_with_its_odds_in_words() -> None:
     e = review_embed(GOOD, r).to_dict()
     assert e["title"].startswith("✅ Likely") and e["title"].endswith(f"— {r.score}/100")
     assert "Ready to send: yes" in e["description"]
-    assert f"Chance of a response: {r.likelihood} messages like this one got a reply" in (
-        e["description"])
+    # The odds for what they are: a share of the published messages the fit learned from,
+    # not the reply rate of real cold outreach (which the lesson says is low).
+    assert (f"Of the published messages I learned from, {r.likelihood} like this one were"
+            " answered (a relative rating, not a real reply rate)." in e["description"])
     names = [f["name"] for f in e.get("fields", [])]
     assert "Must fix before sending" not in names and "Already good" in names
 

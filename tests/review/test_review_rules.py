@@ -17,6 +17,10 @@ LONG_EMAIL = (
     + "Would you be open to a 15-minute call?\n\nBest,\nSam"
 )
 
+#: The opening of the open-ended-call cases (round 7): research done, only the ask differs.
+PRICING = "Hi Tom, I read your post on pricing pages."
+MESSAGE: dict[str, object] = {"channel": "linkedin_message"}
+
 # (rule, severity, fires-on, quiet-on, review kwargs)
 CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("ask.small", "good", GOOD_NOTE, "Hi Priya, I read your post on onboarding metrics.", {}),
@@ -49,12 +53,34 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
      {"channel": "linkedin_message"}),
     ("research.specific", "good", GOOD_NOTE,
      "Hi Priya, would you be open to a 15-minute call about onboarding?", {}),
-    ("research.specific", "good",
+    # Their career (a role, a move) is research the lesson calls shallow: "a job title anyone
+    # can see". It is its own finding, and a reference to their published work outranks it.
+    ("research.career", "good",
      "Hi Dev, congratulations on your move to the platform team! Could I ask how you prepared?",
      "Hi Dev, could I ask how you prepared for the platform team?", {}),
-    ("research.specific", "good",
+    ("research.career", "good",
      "Hi Ana, I'd love to hear about your move from teaching into UX. Could I ask one question?",
      "Hi Ana, I'd love to hear about UX. Could I ask one question?", {}),
+    ("research.career", "good",
+     "Hi Maria, I saw that you moved from support into PM at Northwind. Could I ask one"
+     " question?",
+     "Hi Maria, I read your post on moving from support into PM at Northwind. Could I ask one"
+     " question?", {}),
+    ("research.specific", "good",
+     "Hi Maria, I saw that you moved into PM at Northwind and read your talk on roadmaps at"
+     " PMCon. Could I ask one question?",
+     "Hi Maria, I saw that you moved into PM at Northwind. Could I ask one question?", {}),
+    # An open-ended call (no time limit, no topic) is not a small ask: the lesson's middling
+    # example. "Quick" sets no limit; minutes, a question count or a topic do.
+    ("ask.vague", "warning",
+     f"{PRICING} Would you be open to a quick call sometime so I can learn more about your"
+     " experience?",
+     f"{PRICING} Would you be open to a 15-minute call so I can learn more about your"
+     " experience?", MESSAGE),
+    ("ask.vague", "warning", f"{PRICING} Could we have a quick chat sometime?",
+     f"{PRICING} Could we have a quick chat about how you tested them?", MESSAGE),
+    ("ask.small", "good", f"{PRICING} Would you be open to a quick call about how you tested them?",
+     f"{PRICING} Would you be open to a quick call sometime to hear about your journey?", MESSAGE),
     ("research.detail", "good",
      "Hi Dev, how did you get from support into the platform team at Monzo?",
      "Hi Dev, how did you get from support into the platform team?", {}),

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from bot.config import load_config
 from bot.errors import ConfigError
 from bot.settings import resolve_zone, zone_choices, zone_names
+from tests.markdown import shows_as_typed
 from tests.world import CohortWorld
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -37,6 +38,15 @@ async def test_timezone_autocomplete_and_refusals(world: CohortWorld) -> None:
     shown = await world.ada.slash("settings timezone")
     assert "Europe/Berlin" in shown.response.content and "yours" in shown.response.content
     assert "between 09:00 and 19:00 there" in shown.response.content
+
+
+async def test_a_zone_that_is_none_is_quoted_as_typed(world: CohortWorld) -> None:
+    """The name went between single backticks: one typed in it closed the code span, and
+    the rest rendered as Markdown."""
+    typed = "Mars`**Olympus**` <@1>"
+    refused = await world.ada.slash("settings timezone", {"zone": typed})
+    answer = refused.response.content
+    assert "not a timezone I know" in answer and shows_as_typed(answer, typed), answer
 
 
 async def test_autocomplete_keeps_answering_as_a_zone_is_typed(world: CohortWorld) -> None:
