@@ -9,6 +9,12 @@ Metrics (each side measured in a fresh subprocess, so its peak RSS is its own):
   scheduling and no delivering (the same paged query the sweep uses). Limit: 5 s.
 - `reconcile_peak_rss_mb`: the peak resident memory of that reconcile process. Baseline: the
   reading process's. Limit: 150 MB.
+- `backlog_s`: N reminders all due at start-up (1,000; 200 with `--quick`) delivered through
+  a port that answers each request after `LATENCY` (a round trip to Discord), until every
+  one is marked sent. Baseline: the same N floor reads and sends through the same port, one
+  after another, no database (what delivering them one at a time costs at best). Target:
+  ratio at most 0.25 (`CONCURRENT_REQUESTS` at once hide the round trips; the database
+  steps are shared commits).
 
 Run `python -m bench.followups reconcile|read DB` to measure one side by hand.
 """
@@ -31,7 +37,13 @@ from bot.clock import ManualClock, to_ms
 from bot.config import FollowupSettings, ReviewLimits
 from bot.followups import Recipient
 from bot.scheduler import Scheduler
-from bot.services.followups import SLICE, FollowupsService, ReminderMessage
+from bot.services.followups import (
+    CONCURRENT_REQUESTS,
+    SLICE,
+    FollowupsPort,
+    FollowupsService,
+    ReminderMessage,
+)
 from bot.services.review import ReviewService
 from bot.services.settings import SettingsService
 from storage import Database
@@ -39,6 +51,7 @@ from storage import followups as followups_store
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 MEMBERS = 5_000
+LATENCY = 0.01  # seconds per request of the slow port: a round trip to Discord
 
 
 async def seed(path: Path, pending: int, overdue: int) -> None:
@@ -80,12 +93,24 @@ class InstantDiscord:
         return None
 
 
-async def reconcile(path: Path) -> dict[str, float]:
+class SlowDiscord(InstantDiscord):
+    """Answers each request after LATENCY, as Discord does from across the network."""
+
+    async def history_floor(self, user_id: int) -> int:
+        await asyncio.sleep(LATENCY)
+        return 0
+
+    async def send(self, user_id: int, message: ReminderMessage) -> int:
+        await asyncio.sleep(LATENCY)
+        return await super().send(user_id, message)
+
+
+async def reconcile(path: Path, port: InstantDiscord | None = None) -> dict[str, float]:
     clock = ManualClock(NOW)
     db = await Database.open(path)
     scheduler = Scheduler(clock)
     scheduler.start()
-    port = InstantDiscord()
+    port = port or InstantDiscord()
     service = FollowupsService(db, clock, scheduler, FollowupSettings(),
                                ReviewService(db, clock, ReviewLimits()),
                                SettingsService(db, clock, "UTC"), port)
@@ -111,6 +136,35 @@ async def read(path: Path) -> dict[str, float]:
     return {"seconds": elapsed, "rows": rows}
 
 
+async def one_after_another(port: FollowupsPort, count: int,
+                            message: ReminderMessage) -> float:
+    """The baseline of `backlog_s`: each reminder's floor read and send in turn."""
+    began = time.perf_counter()
+    for i in range(count):
+        await port.history_floor(10**17 + i % MEMBERS)
+        await port.send(10**17 + i % MEMBERS, message)
+    return time.perf_counter() - began
+
+
+def backlog(quick: bool) -> Metric:
+    count = 200 if quick else 1_000
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "backlog.db"
+        asyncio.run(seed(path, count, count))
+        measured = asyncio.run(reconcile(path, SlowDiscord()))
+    if measured["delivered"] != count:
+        raise RuntimeError(f"the backlog delivered {measured['delivered']} of {count}")
+    message = ReminderMessage(
+        followup_id=1, delivery=1, nonce="fu1.1", recipient="Person 1", channel="email",
+        first_message=None, sent_at=NOW, window_end=NOW, actions=())
+    base = asyncio.run(one_after_another(SlowDiscord(), count, message))
+    return Metric("backlog_s", measured["seconds"], "s", base,
+                  f"the same {count:,} floor reads and sends one after another "
+                  f"({LATENCY * 1000:.0f} ms a request), no database; "
+                  f"{CONCURRENT_REQUESTS} requests at once",
+                  target=0.25, higher_is_better=False)
+
+
 def _child(side: str, path: Path) -> dict[str, float]:
     done = subprocess.run([sys.executable, "-m", "bench.followups", side, str(path)],
                           capture_output=True, text=True, check=True)
@@ -134,6 +188,7 @@ def run(quick: bool) -> list[Metric]:
                f"{label}; {detail}", higher_is_better=False, limit=5.0),
         Metric("reconcile_peak_rss_mb", measured["peak_rss_mb"], "MB", base["peak_rss_mb"],
                f"{label} (that process's peak)", higher_is_better=False, limit=150.0),
+        backlog(quick),
     ]
 
 

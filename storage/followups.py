@@ -377,13 +377,29 @@ async def claim(db: Database, followup_ids: list[int], now: int,
     return [_reminder(r) for r in rows]
 
 
-async def set_floors(db: Database, floors: dict[int, int]) -> None:
-    """Before the sends: the newest message id in each member's DM (see history_floor)."""
+async def set_floors(db: Database, floors: dict[int, int]) -> set[int]:
+    """Before the sends: the newest message id in each member's DM (see history_floor).
+    Returns the reminders still to send: a claimed row gone meanwhile (/forget-me) is not
+    there to write, and one whose outreach was closed meanwhile (a reply, the follow-up
+    logged) is cancelled instead."""
+    ids, open_states = list(floors), sorted(OPEN)
     async with db.transaction() as tx:
         await tx.executemany(
-            "UPDATE followups SET history_floor = ? WHERE id = ? AND status = 'sending'",
-            [(floor, followup_id) for followup_id, floor in floors.items()],
+            "UPDATE followups SET history_floor = ? WHERE id = ? AND status = 'sending'"
+            " AND EXISTS (SELECT 1 FROM outreaches o WHERE o.id = followups.outreach_id"
+            f" AND o.status IN ({_marks(open_states)}))",
+            [(floor, followup_id, *open_states) for followup_id, floor in floors.items()],
         )
+        # The claim cleared every floor: a row with one now is a row written here.
+        rows = await tx.fetchall(
+            f"SELECT id FROM followups WHERE id IN ({_marks(ids)}) AND status = 'sending'"
+            " AND history_floor IS NOT NULL", ids)
+        written = {r[0] for r in rows}
+        if stale := [i for i in ids if i not in written]:
+            await tx.execute(
+                f"UPDATE followups SET status = 'cancelled' WHERE id IN ({_marks(stale)})"
+                " AND status = 'sending'", stale)
+    return written
 
 
 async def mark_sent(db: Database, sent: dict[int, int], now: int) -> None:
@@ -399,6 +415,17 @@ async def mark_sent(db: Database, sent: dict[int, int], now: int) -> None:
             "UPDATE outreaches SET status = 'reminded' WHERE status = 'awaiting' AND id IN"
             f" (SELECT outreach_id FROM followups WHERE id IN ({_marks(sent)}))",
             list(sent),
+        )
+
+
+async def unclaim(db: Database, followup_ids: list[int]) -> None:
+    """Claims cut short before their send started (no floor): back to pending, untried,
+    in one transaction however many a killed process left."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE followups SET status = 'pending', claimed_at = NULL WHERE id IN"
+            f" ({_marks(followup_ids)}) AND status = 'sending' AND history_floor IS NULL",
+            followup_ids,
         )
 
 

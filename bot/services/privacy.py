@@ -60,7 +60,9 @@ class PrivacyService:
         await self.discussion.flush()  # queued rows go first, or they would outlive this
         gone = await privacy_store.forget_member(self.db, user_id)
         self.review.forget_member(user_id)
-        self.followups.forget_member(user_id)  # their reminders' jobs go with the rows
+        # Their reminders' jobs go with the rows, and one on its way arrives before the DM
+        # replies are deleted (below), never after.
+        await self.followups.forget_member(user_id)
         by_thread: dict[int, list[int]] = {}
         for thread_id, message_id in gone.critique_posts:
             by_thread.setdefault(thread_id, []).append(message_id)

@@ -163,6 +163,9 @@ class RunsService:
         self.db, self.clock, self.scheduler, self.schedule = db, clock, scheduler, schedule
         self.lessons, self.discussion, self.port = lessons, discussion, port
         self._close_lock = asyncio.Lock()
+        # Runs this process is posting right now: not the stale ones `resume` removes (a
+        # /lesson post can arrive as soon as the bot is connected, before resume has run).
+        self._posting: set[int] = set()
 
     # --- posting ------------------------------------------------------------------------------
 
@@ -188,6 +191,14 @@ class RunsService:
         )
         if run_id is None:
             raise UserError("That scheduled posting was already made.")
+        self._posting.add(run_id)
+        try:
+            return await self._post(lesson, channel_id, run_id, recorded)
+        finally:
+            self._posting.discard(run_id)
+
+    async def _post(self, lesson: Lesson, channel_id: int, run_id: int,
+                    recorded: Callable[[], Awaitable[None]] | None) -> int:
         if recorded is not None:
             try:
                 await recorded()
@@ -265,6 +276,8 @@ class RunsService:
         properly), answer the moderators who were left waiting, then schedule the next
         posting."""
         for run in await runs_store.stale_postings(self.db):
+            if run.id in self._posting:
+                continue
             log.warning("removing run #%d, whose posting did not finish", run.id)
             await self._discard(run.id, restarted=True)
         for run in await runs_store.unanswered_runs(self.db):

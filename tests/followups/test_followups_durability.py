@@ -152,6 +152,8 @@ async def test_a_send_that_discord_refuses_is_retried_and_sent_once(
     await world.clock.set(DUE)
     assert reminders(world, world.ada) == []
     assert await status(world) == "pending"
-    await world.clock.advance(timedelta(hours=2))  # retried at each hourly sweep
+    await world.clock.advance(timedelta(minutes=1))  # retried a minute later: refused again
+    assert reminders(world, world.ada) == []
+    await world.clock.advance(timedelta(minutes=2))  # then two minutes after that
     (reminder,) = reminders(world, world.ada)
-    assert "retry" in str(reminder.embeds[0])
+    assert "retry" not in str(reminder.embeds[0])  # three minutes late: no excuse owed

@@ -2,172 +2,46 @@
 Discord behind its port: delivery exactly once at every crash point, restarts, DMs closed,
 Discord failing, two connections on one database, memory holding only the next slice.
 
-A crash is `Crash`, a BaseException nothing in the bot catches: it stops the delivery where
-it is, as a killed process would; the "restart" is a new service, scheduler and connection on
-the same file (the old ones are dropped, not closed cleanly first where that matters).
+The world (tests/followups/fakes.py) crashes with `Crash`, a BaseException nothing in the
+bot catches, and restarts with a new service, scheduler and connection on the same file.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock, to_ms
-from bot.config import FollowupSettings, ReviewLimits
+from bot.clock import to_ms
 from bot.errors import UserError
 from bot.followups import OutreachStatus, ReminderStatus
-from bot.scheduler import Scheduler
-from bot.services.followups import SLICE, DmClosed, FollowupsService, Logged, ReminderMessage
-from bot.services.review import ReviewService
-from bot.services.settings import SettingsService
+from bot.services.followups import SLICE, Logged
 from storage import Database
 from storage import followups as followups_store
 from storage.db import MIGRATIONS
+from tests.followups.fakes import (
+    START,
+    WEEK,
+    World,
+    crash,
+    discord_error,
+    log,
+    reminder_of,
+    running,
+    settle,
+)
 
-START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday; the cohort's zone is UTC here
-WEEK = timedelta(days=7)
 # The schema just before this feature's migration: outreach logged without reminders.
 BEFORE_FOLLOWUPS = next(n for n, name, _ in MIGRATIONS if name.endswith("_followups.sql")) - 1
 
 
-class Crash(BaseException):
-    """The process dies here."""
-
-
-@dataclass
-class FakeDiscord:
-    """Each member's DM as Discord keeps it: message ids in order, with what they carry."""
-
-    inbox: dict[int, list[tuple[int, ReminderMessage]]] = field(default_factory=dict)
-    closed: set[int] = field(default_factory=set)
-    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
-
-    def sent(self, user_id: int) -> list[ReminderMessage]:
-        return [m for _, m in self.inbox.get(user_id, [])]
-
-    def total(self) -> int:
-        return sum(len(v) for v in self.inbox.values())
-
-
-@dataclass
-class FakePort:
-    discord: FakeDiscord
-    before_send: Callable[[], None] | None = None  # runs before Discord takes the message
-    after_send: Callable[[], None] | None = None  # runs after Discord took it
-    on_floor: Callable[[], None] | None = None
-    on_find: Callable[[], None] | None = None
-    sends: int = 0
-
-    async def history_floor(self, user_id: int) -> int:
-        if self.on_floor:
-            self.on_floor()
-        messages = self.discord.inbox.get(user_id, [])
-        return messages[-1][0] if messages else 0
-
-    async def send(self, user_id: int, message: ReminderMessage) -> int:
-        self.sends += 1
-        if self.before_send:
-            self.before_send()
-        if user_id in self.discord.closed:
-            raise DmClosed
-        message_id = next(self.discord.ids)
-        self.discord.inbox.setdefault(user_id, []).append((message_id, message))
-        if self.after_send:
-            self.after_send()
-        return message_id
-
-    async def find(self, user_id: int, followup_id: int, delivery: int,
-                   after: int) -> int | None:
-        if self.on_find:
-            self.on_find()
-        for message_id, m in self.discord.inbox.get(user_id, []):
-            if message_id > after and (m.followup_id, m.delivery) == (followup_id, delivery):
-                return message_id
-        return None
-
-
-async def settle() -> None:
-    """Wait for the deliveries started in tasks of their own (a reminder already due when it
-    is logged goes out at once)."""
-    while tasks := [t for t in asyncio.all_tasks() if t.get_name().startswith("cohortbot:")]:
-        await asyncio.gather(*tasks)
-
-
-def crash() -> None:
-    raise Crash
-
-
-def discord_error() -> None:
-    raise ConnectionResetError("Discord went away mid-request")
-
-
-@dataclass
-class Bot:
-    """One bot process's follow-ups: connection, scheduler, service."""
-
-    db: Database
-    scheduler: Scheduler
-    service: FollowupsService
-    port: FakePort
-
-    async def stop(self) -> None:
-        await self.service.stop()
-        await self.scheduler.shutdown()
-        await self.db.close()
-
-
-class World:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.clock = ManualClock(START)
-        self.discord = FakeDiscord()
-        self.bots: list[Bot] = []
-
-    async def start(self, *, window_days: int = 7, begin: bool = True) -> Bot:
-        db = await Database.open(self.path)
-        scheduler = Scheduler(self.clock)
-        scheduler.start()
-        port = FakePort(self.discord)
-        settings = SettingsService(db, self.clock, "UTC")
-        service = FollowupsService(db, self.clock, scheduler,
-                                   FollowupSettings(window_days=window_days),
-                                   ReviewService(db, self.clock, ReviewLimits()), settings, port)
-        bot = Bot(db, scheduler, service, port)
-        self.bots.append(bot)
-        if begin:
-            await service.start()
-        return bot
-
-    async def restart(self, old: Bot) -> Bot:
-        await old.stop()
-        self.bots.remove(old)
-        return await self.start()
-
-
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
-    w = World(tmp_path / "cohort.db")
-    yield w
-    for bot in w.bots:
-        await bot.stop()
-
-
-async def log(bot: Bot, who: str = "Dana Lee", user: int = 1, **kw: object) -> int:
-    done = await bot.service.log_attempt(user_id=user, recipient=who, channel="email",
-                                         **kw)  # type: ignore[arg-type]
-    return done.outreach.id
-
-
-async def reminder_of(bot: Bot, user: int = 1) -> followups_store.Reminder:
-    ((_, row),) = [e for e in await followups_store.member_log(bot.db, user)][:1]
-    assert row is not None
-    return row
+    async with running(tmp_path / "cohort.db") as w:
+        yield w
 
 
 # --- on time ----------------------------------------------------------------------------------
@@ -316,23 +190,33 @@ async def test_an_error_after_discord_took_it_is_checked_in_the_history(world: W
     assert (await reminder_of(bot)).status is ReminderStatus.SENT
 
 
-async def test_discord_failing_is_retried_at_each_sweep_then_given_up(world: World) -> None:
+async def test_discord_failing_is_retried_within_minutes_then_given_up(world: World) -> None:
     bot = await world.start()
     await log(bot)
     bot.port.before_send = discord_error
     await world.clock.set(START + WEEK)
-    await world.clock.advance(timedelta(hours=2))
-    assert bot.port.sends == 3  # at its time, then once per hourly sweep
+    assert bot.port.sends == 1
+    await world.clock.advance(timedelta(seconds=59))
+    assert bot.port.sends == 1
+    await world.clock.advance(timedelta(seconds=1))
+    assert bot.port.sends == 2  # a minute later, not at the next hourly sweep
+    await world.clock.advance(timedelta(minutes=2))
+    assert bot.port.sends == 3  # then two minutes later
     bot.port.before_send = None
-    await world.clock.advance(timedelta(hours=1))
+    await world.clock.advance(timedelta(minutes=4))
     (message,) = world.discord.sent(1)
-    assert message.late_reason is not None and "retry" in message.late_reason
+    assert message.late_since is None  # 7 minutes after its time: not worth an excuse
+    assert bot.port.sends == 4
 
     await log(bot, "Sam", user=2)
     bot.port.before_send = discord_error
-    await world.clock.advance(WEEK + timedelta(hours=10))
+    await world.clock.advance(WEEK)
+    for _ in range(4):  # after 1, 2, 4 and 8 minutes
+        await world.clock.advance(timedelta(minutes=8))
     row = await reminder_of(bot, user=2)
     assert row.status is ReminderStatus.FAILED and bot.port.sends == 4 + 5
+    await world.clock.advance(timedelta(hours=10))
+    assert bot.port.sends == 4 + 5  # given up: no sweep tries it again
     (notice,) = await bot.service.notices_for(2)
     assert notice.undelivered is ReminderStatus.FAILED
 
@@ -501,7 +385,7 @@ async def test_forgetting_a_member_drops_their_jobs(world: World) -> None:
     await log(bot, sent_on="2025-12-29")  # due at noon today: within the slice
     await log(bot, "Sam", user=2, sent_on="2025-12-29")
     assert len(bot.scheduler.job_ids("fu:")) == 3  # the sweep and the two reminders
-    bot.service.forget_member(1)
+    await bot.service.forget_member(1)
     assert len(bot.scheduler.job_ids("fu:")) == 2
 
 

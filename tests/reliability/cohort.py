@@ -39,6 +39,8 @@ from storage import runs as runs_store
 from tests.e2e.processes import BotProcess, DemoDiscord, bot_connected, bot_ready
 
 REMINDER_ID = re.compile(r"cohort:fu:\w+:(\d+):(\d+)")
+LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) (?:.*(delivered \d+ reminder))?",
+                      re.MULTILINE)
 LOADING = 128  # a deferred answer still "thinking"
 CRITIQUE_BUTTON = "cohort:critique:"
 
@@ -69,6 +71,17 @@ def summary(scenario: str, **counts: object) -> str:
         f"{name.replace('_', ' ')} {value}" for name, value in counts.items())
     print(line, flush=True)
     return line
+
+
+def delivering_took(log: str) -> float | None:
+    """Seconds from a bot process's first log line to its last "delivered N reminder(s)":
+    how long the reminders due at its start took to go out (None if none went)."""
+    # asctime: the machine's local time, the same for every line of one log
+    lines = [(datetime.strptime(m[1], "%Y-%m-%d %H:%M:%S,%f").replace(tzinfo=UTC),
+              m[2] is not None)
+             for m in LOG_LINE.finditer(log)]
+    delivered = [at for at, says in lines if says]
+    return (delivered[-1] - lines[0][0]).total_seconds() if delivered else None
 
 
 def _first_attempt(plan: followups_store.NewOutreach, earlier: object

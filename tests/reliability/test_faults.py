@@ -17,7 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from .cohort import Cohort, Members, Scale, acting, check_all, check_summaries, summary
+from .cohort import (
+    Cohort,
+    Members,
+    Scale,
+    acting,
+    check_all,
+    check_summaries,
+    delivering_took,
+    summary,
+)
 
 pytestmark = pytest.mark.process
 
@@ -59,7 +68,8 @@ async def test_with_a_tenth_of_requests_failing_everything_arrives_once(
                                     if not f["status"] and not f["path"].endswith("/callback")),
                 critiques_unconfirmed=ledger.unconfirmed,
                 not_acknowledged=ledger.failed_interactions, summaries=summaries.asked,
-                summaries_answered=summaries.answered, **checked.counts())
+                summaries_answered=summaries.answered, **checked.counts(),
+                reminders_delivered_in_s=delivering_took(cohort.bot.logged()))
         checked.assert_nothing_lost()
         assert (ledger.unconfirmed, ledger.failed_interactions) == (0, 0)
         assert summaries.answered == summaries.asked

@@ -90,3 +90,16 @@ async def test_once_the_token_has_expired_the_moderator_is_told_by_dm(
     (told,) = world.sandbox.dm_messages(world.mod)
     assert told.content.startswith("About your `/lesson post` of <t:")
     assert CUT_SHORT in told.content
+
+
+async def test_a_posting_under_way_at_start_up_is_not_one_cut_short(world: CohortWorld) -> None:
+    # A /lesson post can arrive as soon as the bot is connected, before its start-up has
+    # removed the postings a crash cut short: the one under way is not one of them.
+    world.sandbox.faults.hold("POST /channels/*/messages", after=False)
+    asked = await world.mod.slash("lesson post", channel=world.lessons, settle=False)
+    assert await world.sandbox.faults.wait_for_held(within=10)
+    await world.bot.services.runs.resume()
+    world.sandbox.faults.release()
+    await world.sandbox.settle()
+    assert "Posted run #1" in answer_text(asked)
+    assert await runs_store.get_run(world.bot.db, 1) is not None
