@@ -193,11 +193,11 @@ class RunsService:
             raise UserError("That scheduled posting was already made.")
         self._posting.add(run_id)
         try:
-            return await self._post(lesson, channel_id, run_id, recorded)
+            return await self._post(lesson, target.guild_id, channel_id, run_id, recorded)
         finally:
             self._posting.discard(run_id)
 
-    async def _post(self, lesson: Lesson, channel_id: int, run_id: int,
+    async def _post(self, lesson: Lesson, guild_id: int, channel_id: int, run_id: int,
                     recorded: Callable[[], Awaitable[None]] | None) -> int:
         if recorded is not None:
             try:
@@ -220,7 +220,7 @@ class RunsService:
             await self._discard(run_id)
             raise
         # Who it was posted to, for the export's participation table (migration 0011).
-        cohort = self.port.cohort(target.guild_id)
+        cohort = self.port.cohort(guild_id)
         await runs_store.record_posting(
             self.db, run_id, posting.prompt_message_id, posting.examples,
             [(m, cohort.names.get(m, f"member {m}")) for m in cohort.members])
