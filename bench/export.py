@@ -192,9 +192,10 @@ def run(quick: bool) -> list[Metric]:
                 f"sqlite3 -csv dumping the same {count:,} rows, same run, best of {rounds}",
                 target=2.5, higher_is_better=False))
         for fmt in ("csv", "json", "markdown", "html"):
-            out = folder / f"export.{fmt}"
+            ending = "zip" if fmt == "csv" else fmt  # the CSV tables come zipped
+            out = folder / f"export.{ending}"
             peak = peak_rss_mb(big, fmt, out)
-            flat = peak_rss_mb(small, fmt, folder / f"small.{fmt}")
+            flat = peak_rss_mb(small, fmt, folder / f"small.{ending}")
             metrics.append(Metric(
                 f"export_peak_rss_mb.{fmt}", peak, "MB", LIMIT_MB,
                 f"required < {LIMIT_MB:.0f} MB; {count:,} messages, {_mb(out)} written; "

@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         "sandbox", help="run the bot against a local sandbox Discord (no account needed)"
     )
     sandbox.add_argument("--script", type=Path, help="run commands from FILE, print a transcript")
-    sandbox.add_argument("--db", type=Path, help="keep the bot's database here")
+    _database_option(sandbox, "keep the bot's database here")
     sandbox.add_argument("--config", type=Path, help="bot config to use (ids come from the demo)")
     sandbox.add_argument("--serve", action="store_true",
                          help="run only the demo's local Discord, as its own process")
@@ -84,9 +84,15 @@ def _parser() -> argparse.ArgumentParser:
                         "ending in / is a folder, made if missing)")
     backup.add_argument("--force", action="store_true", help="replace a file already there")
     backup.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-    backup.add_argument("--database", type=Path, help="the database file (overrides the config)")
+    _database_option(backup, "the database file (overrides the config)")
     _export_parser(command)
     return parser
+
+
+def _database_option(command: argparse.ArgumentParser, help: str) -> None:
+    """The database file, spelled alike in every command: `--db`, or `--database` (which
+    `backup` took first)."""
+    command.add_argument("--db", "--database", dest="db", type=Path, metavar="PATH", help=help)
 
 
 def _port(text: str) -> int:
@@ -102,7 +108,7 @@ def _export_parser(command: Callable[..., argparse.ArgumentParser]) -> None:
         "export", help="export a lesson run's discussion as CSV, JSON, Markdown or HTML",
         description="Export a lesson run from the database (or a backup of it), even while "
         "the bot runs. Dates are in the cohort's timezone; --until includes that whole day.")
-    export.add_argument("--db", type=Path, help="database file or backup (default: the config's)")
+    _database_option(export, "database file or backup (default: the config's)")
     export.add_argument("--format", required=True, choices=[f.value for f in Format])
     export.add_argument("--out", required=True, help="file to write, or - for standard output")
     export.add_argument("--run", type=_number, action="append", metavar="ID",
@@ -236,14 +242,16 @@ def _run(config_path: Path) -> int:
 
 def _sandbox(args: argparse.Namespace) -> int:
     """Check what the sandbox is handed before it starts a world (that takes seconds)."""
-    from bot.demo.terminal import MAX_SCRIPT_BYTES
+    from bot.demo.terminal import MAX_SCRIPT_BYTES, quiet_logging
     from bot.demo.terminal import main as sandbox_main
     from localdiscord.script.language import parse_script
 
     if args.config is not None:
         _require_lessons(load_config(args.config, channel_supplied=True))  # the demo's ids
     if args.db is not None:
-        asyncio.run(check_database(args.db))
+        _require_folder("--db", args.db)
+        with quiet_logging():  # a new database's migrations are no news before the banner
+            asyncio.run(check_database(args.db))
         _check_free(args.db)
     if args.script is not None:
         try:
@@ -257,6 +265,14 @@ def _sandbox(args: argparse.Namespace) -> int:
         if errors:
             return EXIT_USAGE
     return sandbox_main(script=args.script, db=args.db, config_path=args.config)
+
+
+def _require_folder(option: str, path: Path) -> None:
+    """A file named on the command line goes in a folder that is there: a typo in the path
+    must not make folders."""
+    if not path.parent.is_dir():
+        raise UserError(f"{option} {path}: there is no folder {path.parent}; create it "
+                        "first, or pick another path.")
 
 
 def _check_free(database: Path) -> None:
@@ -322,7 +338,7 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
 
 
 def _backup(args: argparse.Namespace) -> int:
-    database = args.database or load_config(args.config).storage.database
+    database = args.db or load_config(args.config).storage.database
     dest = Path(args.dest)
     if args.dest.endswith(("/", os.sep)):  # a folder, maybe not there yet: the copy goes in it
         dest /= Path(database).name
@@ -336,7 +352,7 @@ def _export(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from bot.clock import ManualClock, SystemClock
-    from bot.export.model import Format, Table
+    from bot.export.model import Format, Table, contradicting_suffix
     from bot.export.times import parse_bound
     from bot.lessons import load_lessons
     from bot.services.export import ExportRequest, ExportService
@@ -353,6 +369,8 @@ def _export(args: argparse.Namespace) -> int:
     if args.out == "-" and fmt is Format.CSV and table is None:
         raise UserError("CSV to standard output needs --table (messages, critiques, "
                         "participation or examples); a file gets all tables in a zip.")
+    if args.out != "-" and (lie := contradicting_suffix(Path(args.out).name, fmt, table)):
+        raise UserError(f"--out {args.out}: {lie}")
     request = ExportRequest(
         fmt, runs=tuple(args.run or ()), example=args.example,
         since_ms=parse_bound(args.since, tz, end=False, name="--since") if args.since else None,
@@ -385,9 +403,7 @@ def _export_to_file(service: ExportService, request: ExportRequest, out: Path) -
     try:
         if out.is_dir():
             raise UserError(f"--out {out} is a directory; give a file name.")
-        if not out.parent.is_dir():  # a typo in the path must not make folders
-            raise UserError(f"--out {out}: there is no folder {out.parent}; create it first, "
-                            "or pick another path.")
+        _require_folder("--out", out)
         try:
             with unfinished.open("wb") as stream:
                 result = service.write(request, stream)

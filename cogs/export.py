@@ -95,6 +95,8 @@ class ExportCog(commands.Cog):
             since_ms=since_ms, until_ms=until_ms, include_bot_messages=bot_messages,
             table=Table(table.value) if table else None,
             names={m.id: m.display_name for m in guild.members},
+            roles={r.id: r.name for r in guild.roles},
+            channels={c.id: c.name for c in (*guild.channels, *guild.threads)},
             bot_author=(me.id, me.display_name),
         )
         limit = interaction.filesize_limit

@@ -148,7 +148,8 @@ def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False,
 
     A row is its line as UTF-8 bytes (a BLOB: no decoding into Python text and back), or the
     message id, an integer, when SQLite cannot build it: a time outside the loaded calendar,
-    or a NUL in the text (printf would stop there). `with_id` puts the message id first."""
+    a NUL in the text (printf would stop there), or Discord's markup to show as words.
+    `with_id` puts the message id first."""
     author, author_args = csv_cell_sql("m.author_name")
     content, content_args = csv_cell_sql("m.content")
     created, created_args = _time_sql("cq", "m.created_at")
@@ -173,6 +174,9 @@ def _csv_message_select(run_id: int, example_no: int, *, with_id: bool = False,
     python_builds = (
         "cq.id IS NULL OR (m.edited_at IS NOT NULL AND eq.id IS NULL)"
         " OR instr(CAST(m.content AS BLOB), x'00') OR instr(CAST(m.author_name AS BLOB), x'00')"
+        # Discord's markup (a mention, an emoji, a time) is shown as words by Python
+        # (bot/export/mentions.py); a `<` is what every piece of it starts with.
+        " OR instr(m.content, '<')"
         f" OR {_URL_REWRITTEN}"
     )
     return (
@@ -229,10 +233,11 @@ class ExportReader:
         self._conn = conn
         self.path = path
         self._calendar_ready = False
-        # A backup from before reactions were captured (an older schema) has none to read.
-        self._reactions = conn.execute(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
-            " AND name = 'discussion_reactions'").fetchone()[0] == 1
+        # A backup from before reactions were captured, or run members kept (an older
+        # schema), has none to read.
+        self._reactions, self._members = (conn.execute(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?",
+            (table,)).fetchone()[0] == 1 for table in ("discussion_reactions", "run_members"))
         # Nor one from before runs kept what they posted (migration 0011): NULL, as in a run
         # posted before it.
         kept = conn.execute("SELECT count(*) FROM pragma_table_info('run_examples')"
@@ -356,6 +361,14 @@ class ExportReader:
             f" ON m.message_id = a.message_id {_THREAD_WHERE}", params).fetchone()[0]
         return ThreadStats(count, files, reactions or 0)
 
+    def run_members(self, run_id: int) -> list[tuple[int, str]]:
+        """(id, name) of the cohort the run was posted to (migration 0012_run_members); none
+        for a run posted before the bot kept them, or a database from before."""
+        if not self._members:
+            return []
+        return [(r[0], r[1]) for r in self._conn.execute(
+            "SELECT member_id, member_name FROM run_members WHERE run_id = ?", (run_id,))]
+
     def message_activity(self, thread_ids: Iterable[int], scope: Scope) -> list[MessageActivity]:
         """Per author in these threads: the count, first and last activity, latest name."""
         ids = list(thread_ids)
@@ -371,6 +384,25 @@ class ExportReader:
         names = self._names([r[4] for r in rows])
         return [MessageActivity(author, names[latest], count, first, last)
                 for author, count, first, last, latest in rows]
+
+    def member_name(self, member_id: int) -> str | None:
+        """The latest name stored for a member (a message, a critique, a reaction), for a
+        mention of them; None when nothing of theirs is stored (they used /forget-me, or never
+        wrote where the bot reads)."""
+        queries = [
+            "SELECT author_name FROM discussion_messages WHERE author_id = ?"
+            " AND deleted_at IS NULL ORDER BY message_id DESC LIMIT 1",
+            "SELECT author_name FROM critiques WHERE author_id = ? ORDER BY updated_at DESC"
+            " LIMIT 1",
+        ]
+        if self._reactions:
+            queries.append("SELECT user_name FROM discussion_reactors WHERE user_id = ?"
+                           " AND user_name IS NOT NULL LIMIT 1")
+        for sql in queries:
+            row = self._conn.execute(sql, (member_id,)).fetchone()
+            if row is not None:
+                return str(row[0])
+        return None
 
     def _names(self, message_ids: list[int]) -> dict[int, str]:
         found: dict[int, str] = {}

@@ -20,6 +20,7 @@ class MemberRecords:
     votes: int
     discussion_messages: int
     reactions: int  # on thread messages (the 👍 on critiques are the votes)
+    run_places: int  # on the member lists of the runs posted while they were in the cohort
 
     @property
     def total(self) -> int:
@@ -49,7 +50,8 @@ _COUNTS = (
     " (SELECT COUNT(*) FROM critiques WHERE author_id = ?),"
     " (SELECT COUNT(*) FROM critique_votes WHERE voter_id = ?),"
     " (SELECT COUNT(*) FROM discussion_messages WHERE author_id = ?),"
-    " (SELECT COUNT(*) FROM discussion_reactors WHERE user_id = ?)"
+    " (SELECT COUNT(*) FROM discussion_reactors WHERE user_id = ?),"
+    " (SELECT COUNT(*) FROM run_members WHERE member_id = ?)"
 )
 
 
@@ -87,13 +89,14 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         messages = await tx.execute(
             "DELETE FROM discussion_messages WHERE author_id = ?", (user_id,)
         )
+        places = await tx.execute("DELETE FROM run_members WHERE member_id = ?", (user_id,))
     # The rows are zeroed in their pages (secure_delete); the WAL still holds the pages as
     # they were until it is copied back and emptied.
     await db.checkpoint()
     return Forgotten(
         MemberRecords(outreaches=outreaches, followups=followups, settings=settings,
                       reviews=reviews, critiques=critiques, votes=votes,
-                      discussion_messages=messages, reactions=reactions),
+                      discussion_messages=messages, reactions=reactions, run_places=places),
         critique_posts=tuple((r[0], r[1]) for r in posts),
         runs=tuple(sorted(r[0] for r in runs)),
     )

@@ -96,9 +96,11 @@ async def record_posting(
     run_id: int,
     prompt_message_id: int | None,
     examples: Iterable[RunExample],
+    members: Iterable[tuple[int, str]] = (),
 ) -> None:
     """Everything the posting created (each example with the text it posted), stored at
-    once; the run becomes 'open'."""
+    once; the run becomes 'open'. `members`: (id, display name) of the cohort it was posted
+    to (storage/migrations/0012_run_members.sql)."""
     async with db.transaction() as tx:
         await tx.execute(
             "UPDATE lesson_runs SET prompt_message_id = ?, status = 'open' WHERE id = ?",
@@ -110,6 +112,9 @@ async def record_posting(
             [(run_id, e.example_no, e.title, e.text, e.message_id, e.thread_id)
              for e in examples],
         )
+        if rows := [(run_id, member_id, name) for member_id, name in members]:
+            await tx.executemany("INSERT OR IGNORE INTO run_members (run_id, member_id,"
+                                 " member_name) VALUES (?, ?, ?)", rows)
         await tx.execute("DELETE FROM posting_parts WHERE run_id = ?", (run_id,))
 
 

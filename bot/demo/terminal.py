@@ -53,9 +53,7 @@ def main(script: Path | None = None, db: Path | None = None,
          config_path: Path | None = None) -> int:
     # The demo puts in its own ids, #lessons among them: a post_schedule needs no channel.
     base = load_config(config_path, channel_supplied=True) if config_path is not None else None
-    if db is not None:
-        db.parent.mkdir(parents=True, exist_ok=True)
-    with _quiet_logging():
+    with quiet_logging():
         if script is not None:
             try:
                 text = read_text(script, limit=MAX_SCRIPT_BYTES)
@@ -83,7 +81,7 @@ def _print(text: str) -> None:
 
 
 @contextlib.contextmanager
-def _quiet_logging() -> Iterator[None]:
+def quiet_logging() -> Iterator[None]:
     """The session shows the bot's warnings and errors itself; keep stderr for -v runs."""
     root = logging.getLogger()
     if root.level <= logging.DEBUG:

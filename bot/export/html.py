@@ -202,7 +202,8 @@ def _message(cal: Calendar, a: str, m: Message) -> str:
 
 def _participation(cal: Calendar, a: str, run: RunSection) -> Iterator[str]:
     headings = "".join(f"<th>{h}</th>" for h in PARTICIPATION_HEADINGS)
-    yield (f'<section id="{a}-participation"><h2>Participation</h2>\n<table>\n<thead><tr>'
+    yield (f'<section id="{a}-participation"><h2>Participation</h2>\n'
+           f'<p class="small">{escape(run.participation_note)}</p>\n<table>\n<thead><tr>'
            f"{headings}</tr></thead>\n<tbody>\n")
     for p in run.participants:
         first = _time(cal, p.first_ms) if p.first_ms is not None else "—"

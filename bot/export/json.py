@@ -1,4 +1,4 @@
-"""JSON, streamed: the shape `docs/export-schema.json` documents (schema version 2).
+"""JSON, streamed: the shape `docs/export-schema.json` documents (schema version 3).
 
 The document is written piece by piece: the small parts (run, example, critiques,
 participation) through `json.dumps`, and the messages one object per line as they come from
@@ -94,6 +94,7 @@ def _run(cal: Calendar, run: RunSection) -> dict[str, Any]:
             "participants": counts.participants,
         },
         "tally": _tally(run.tally),
+        "participation_lists": "cohort" if run.whole_cohort else "participants",
     }
 
 

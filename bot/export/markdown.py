@@ -207,6 +207,7 @@ def _message(cal: Calendar, anchor: str, m: Message) -> str:
 
 def _participation(cal: Calendar, anchor: str, run: RunSection) -> Iterator[str]:
     yield (f'<a id="{anchor}-participation"></a>\n\n## Participation\n\n'
+           f"{md(run.participation_note)}\n\n"
            f"| {' | '.join(PARTICIPATION_HEADINGS)} |\n"
            "| --- | ---: | ---: | ---: | ---: | --- | --- |\n")
     for p in run.participants:

@@ -18,7 +18,9 @@ from bot.display import plural
 from bot.export.times import Calendar
 from bot.export.verdicts import ReviewerView
 
-SCHEMA_VERSION = 2  # 2: reactions on members' messages (emoji_id, users, counts.reactions)
+# 2: reactions on members' messages (emoji_id, users, counts.reactions); 3: mentions shown as
+# names in `content`, `participation_lists`.
+SCHEMA_VERSION = 3
 
 
 class Format(StrEnum):
@@ -39,6 +41,34 @@ class Table(StrEnum):
     CRITIQUES = "critiques"
     PARTICIPATION = "participation"
     EXAMPLES = "examples"
+
+
+# The endings of a file an export writes, per what it writes (the first is the usual one).
+_SUFFIXES = {"csv": (".csv",), "zip": (".zip",), "json": (".json",),
+             "markdown": (".md", ".markdown"), "html": (".html", ".htm")}
+
+
+def file_suffixes(fmt: Format, table: Table | None) -> tuple[str, ...]:
+    """The name endings that say what this export is: CSV is a zip of its tables unless one
+    table is asked for."""
+    return _SUFFIXES["zip" if fmt is Format.CSV and table is None else fmt.value]
+
+
+def contradicting_suffix(name: str, fmt: Format, table: Table | None) -> str | None:
+    """Why a file `name` would lie about this export ("run.csv" for a zip of the CSV tables,
+    "x.html" for JSON), or None when its ending says nothing else (no ending, ".txt")."""
+    ending = "." + name.rsplit(".", 1)[1].lower() if "." in name else ""
+    wanted = file_suffixes(fmt, table)
+    known = {s for suffixes in _SUFFIXES.values() for s in suffixes}
+    if ending not in known or ending in wanted:
+        return None
+    stem = name[: len(name) - len(ending)]
+    if fmt is Format.CSV and table is None:
+        tables = ", ".join(t.value for t in Table)
+        return (f"--format csv writes all {len(Table)} tables in a zip: name it {stem}.zip, or "
+                f"write one table as CSV with --table NAME ({tables}).")
+    what = {"csv": "one CSV table", "json": "JSON", "markdown": "Markdown", "html": "HTML"}
+    return f"--format {fmt.value} writes {what[fmt.value]}: name it {stem}{wanted[0]}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +173,11 @@ class Participant:
     first_ms: int | None = None
     last_ms: int | None = None
 
+    @property
+    def took_part(self) -> bool:
+        """Wrote, critiqued or voted (a row of the roster may hold only zeros)."""
+        return bool(self.critiques or self.messages or self.votes_given)
+
 
 @dataclass(frozen=True)
 class ExampleSection:
@@ -194,8 +229,23 @@ class RunSection:
     closed_ms: int | None
     examples: tuple[ExampleSection, ...]
     participants: tuple[Participant, ...]
+    # The participants are the whole cohort the run was posted to (kept since migration
+    # 0012_run_members), with zeros for who did nothing; else only the members who took part.
+    whole_cohort: bool
     # The messages table as CSV lines, built (and UTF-8 encoded) by SQLite: bot/export/csv.py.
     csv_message_lines: Callable[[], Iterator[bytes]]
+
+    @property
+    def participation_note(self) -> str:
+        """Who the participation table lists, said in the export itself."""
+        if self.whole_cohort:
+            return ("Every member of the cohort this lesson was posted to (the server's "
+                    "members but moderators and bots, at posting), with zeros for what they "
+                    "did not do, and anyone else who took part; not a member who used "
+                    "/forget-me.")
+        return ("Only the members who wrote, critiqued or voted: the bot did not keep whom "
+                "this run was posted to (it was posted before it did), so a member who did "
+                "nothing is not listed.")
 
     @property
     def title(self) -> str:
@@ -211,7 +261,7 @@ class RunSection:
             votes=sum(c.votes for e in self.examples for c in e.critiques),
             attachments=sum(e.attachment_count for e in self.examples),
             reactions=sum(e.reaction_count for e in self.examples),
-            participants=len(self.participants),
+            participants=sum(p.took_part for p in self.participants),
         )
 
     @property

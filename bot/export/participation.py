@@ -29,14 +29,16 @@ def name_of(member_id: int, names: Mapping[int, str]) -> str:
 
 def participants(
     activity: Iterable[MessageActivity], critiques: Iterable[Critique],
-    names: Mapping[int, str],
+    names: Mapping[int, str], roster: Iterable[int] | None = None,
 ) -> tuple[Participant, ...]:
-    """Everyone who wrote, critiqued or voted, ordered by name (then id).
+    """Everyone who wrote, critiqued or voted, and every member of `roster` (the cohort, when
+    it is known) with zeros for what they did not do, ordered by name (then id).
 
     A name is the one stored with the member's latest critique or message; voters who did
-    neither are named from `names` (the server's member list), else "member <id>".
+    neither, and the roster's, are named from `names` (the server's member list), else
+    "member <id>".
     """
-    table: dict[int, Participant] = {}
+    table: dict[int, Participant] = {m: Participant(m, name_of(m, names)) for m in roster or ()}
 
     def get(member_id: int) -> Participant:
         found = table.get(member_id)

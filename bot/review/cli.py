@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
 from typing import TextIO
@@ -18,8 +19,10 @@ from bot.arguments import OneLineParser
 from bot.display import plural
 from bot.review.answer import headline, odds, ready_answer
 from bot.review.core import review
-from bot.review.model import CHANNELS, MAX_DRAFT_CHARS, Review
+from bot.review.model import CHANNELS, MAX_DRAFT_BYTES, MAX_DRAFT_CHARS, Review
+from bot.textfile import UnreadableFile, decode_text, read_text
 
+_LINE_END = re.compile(r"\r\n?")
 _MARK = {"problem": "✗", "warning": "!", "tip": "·", "good": "✓"}
 
 
@@ -76,10 +79,16 @@ def render(r: Review, text: str, width: int = 88) -> str:
 
 
 def _read(path: str, stdin: TextIO) -> str:
-    if path == "-":
-        return stdin.read()
-    with open(path, encoding="utf-8") as fh:
-        return fh.read()
+    """The draft, read as every file the bot is handed is (bot/textfile.py): a draft in
+    another encoding is said in the words the DM review uses for a .txt file."""
+    if path != "-":
+        text = read_text(path, limit=MAX_DRAFT_BYTES)
+    elif (raw := getattr(stdin, "buffer", None)) is not None:  # a terminal or a pipe
+        text = decode_text(raw.read())
+    else:  # a StringIO in the tests
+        text = stdin.read()
+    # Line ends as Python's text mode reads them (a Windows file's CRLF is one break).
+    return _LINE_END.sub("\n", text)
 
 
 def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None,
@@ -102,9 +111,9 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
         return fail(f"--attempt must be 1 or more, got {args.attempt}")
     try:
         text = _read(args.file, stdin)
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return fail(f"cannot read {args.file}: {reason}")
+    except UnreadableFile as exc:
+        name = "standard input" if args.file == "-" else args.file
+        return fail(f"{name}: {exc}")  # as `cohortbot sandbox` says of a script
     if not text.strip():
         return fail("the draft is empty")
     if len(text) > MAX_DRAFT_CHARS:

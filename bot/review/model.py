@@ -26,6 +26,8 @@ CHANNEL_NAMES: dict[str, str] = {
 
 #: The longest draft the bot accepts (characters). Longer text is refused, not truncated.
 MAX_DRAFT_CHARS = 4000
+# A draft sent as a file (a DM's .txt, `cohortbot review FILE`): far more than a draft needs.
+MAX_DRAFT_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)

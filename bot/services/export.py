@@ -23,6 +23,7 @@ from bot.critiques import Tally
 from bot.display import file_size
 from bot.errors import UserError
 from bot.export import csv, render
+from bot.export.mentions import Names, readable_critique, readable_message
 from bot.export.model import (
     Critique,
     Document,
@@ -61,11 +62,16 @@ class ExportRequest:
     until_ms: int | None = None
     include_bot_messages: bool = False
     table: Table | None = None  # CSV: one table alone instead of all of them in a zip
-    # Display names from the server, for voters who never wrote anything the bot stored.
+    # Display names from the server, for voters who never wrote anything the bot stored and
+    # for mentions; the server's roles and channels by name, for mentions of them.
     names: Mapping[int, str] = field(default_factory=dict)
+    roles: Mapping[int, str] = field(default_factory=dict)
+    channels: Mapping[int, str] = field(default_factory=dict)
     bot_author: tuple[int | None, str] = (None, "cohortbot")
 
     def __post_init__(self) -> None:
+        # A run named twice (`--run 1 --run 1`) is exported once, where it was first named.
+        object.__setattr__(self, "runs", tuple(dict.fromkeys(self.runs)))
         # Here, not in each entry point: an empty range is a mistake from /export and the CLI.
         if (self.since_ms is not None and self.until_ms is not None
                 and self.since_ms >= self.until_ms):
@@ -204,8 +210,10 @@ class ExportService:
                       request.until_ms, request.include_bot_messages)
         catalog = self.lessons()
         calendar = Calendar(self.timezone)
+        mentioned = _mention_names(reader, request, calendar)
         sections = tuple(
-            self._run_section(reader, run, scope, catalog, calendar, request) for run in runs)
+            self._run_section(reader, run, scope, catalog, calendar, request, mentioned)
+            for run in runs)
         return Document(to_ms(self.clock.now()), calendar, scope, sections)
 
     def _runs(self, reader: ExportReader, request: ExportRequest) -> list[RunRecord]:
@@ -225,7 +233,7 @@ class ExportService:
 
     def _run_section(
         self, reader: ExportReader, run: RunRecord, scope: Scope, catalog: LessonCatalog,
-        calendar: Calendar, request: ExportRequest,
+        calendar: Calendar, request: ExportRequest, mentioned: Names,
     ) -> RunSection:
         every = reader.examples(run.id)
         posted = as_posted(run.lesson_title, run.prompt, {e.number: e.text for e in every},
@@ -233,16 +241,18 @@ class ExportService:
         examples = [e for e in every if scope.example is None or e.number == scope.example]
         if scope.example is not None and not examples:
             raise UserError(f"Run #{run.id} has no example {scope.example}.")
-        critiques = reader.critiques(run.id, scope)
+        critiques = [readable_critique(c, mentioned) for c in reader.critiques(run.id, scope)]
         # Counting messages and people reads every message of the run: skipped for a lone CSV
         # table that shows neither (the messages table is the export's hot path).
         tables = set(Table) if request.format is not Format.CSV or request.table is None else {
             request.table}
         stats = {e.number: reader.thread_stats(e.thread_id, scope)
                  if Table.EXAMPLES in tables else ThreadStats(0, 0, 0) for e in examples}
+        members = reader.run_members(run.id) if Table.PARTICIPATION in tables else []
         people = participants(
             reader.message_activity([e.thread_id for e in examples if e.thread_id], scope),
-            critiques, request.names) if Table.PARTICIPATION in tables else ()
+            critiques, {**dict(members), **request.names},
+            [m for m, _ in members]) if Table.PARTICIPATION in tables else ()
         # Who voted, by name (the votes are the 👍 on the bot's posts of the critiques).
         names = {**request.names, **{c.author_id: c.author_name for c in critiques},
                  **{p.member_id: p.name for p in people}}
@@ -251,19 +261,19 @@ class ExportService:
             sections.append(self._example_section(
                 reader, example, stats[example.number], posted.texts.get(example.number),
                 [c for c in critiques if c.example_no == example.number], scope, request,
-                names))
+                names, mentioned))
         return RunSection(
             run.id, run.guild_id, run.channel_id, run.lesson_key,
             posted.title, posted.prompt, run.status,
-            run.created_at, run.closed_at, tuple(sections), people,
+            run.created_at, run.closed_at, tuple(sections), people, bool(members),
             partial(self._csv_message_lines, reader, run, examples, critiques, scope, calendar,
-                    request, names),
+                    request, names, mentioned),
         )
 
     def _example_section(
         self, reader: ExportReader, example: ExampleRecord, stats: ThreadStats,
         text: str | None, critiques: list[Critique], scope: Scope, request: ExportRequest,
-        names: Mapping[int, str],
+        names: Mapping[int, str], mentioned: Names,
     ) -> ExampleSection:
         posts = (self._bot_posts(critiques, request, names) if scope.include_bot_messages
                  else [])
@@ -271,7 +281,8 @@ class ExportService:
             example.number, example.title, text, example.thread_id,
             stats.messages, stats.attachments, stats.reactions, len(posts), tuple(critiques),
             Tally.of(c.likely for c in critiques), reviewer_view(text) if text else None,
-            partial(reader.messages, example.thread_id, scope, posts),
+            lambda: (readable_message(m, mentioned)
+                     for m in reader.messages(example.thread_id, scope, posts)),
         )
 
     @staticmethod
@@ -294,7 +305,7 @@ class ExportService:
     def _csv_message_lines(
         self, reader: ExportReader, run: RunRecord, examples: list[ExampleRecord],
         critiques: list[Critique], scope: Scope, calendar: Calendar, request: ExportRequest,
-        names: Mapping[int, str],
+        names: Mapping[int, str], mentioned: Names,
     ) -> Iterator[bytes]:
         for example in examples:
             posts = self._bot_posts([c for c in critiques if c.example_no == example.number],
@@ -304,8 +315,30 @@ class ExportService:
                          for m in posts]
             yield from reader.csv_message_lines(
                 run.id, example.number, example.thread_id, scope, calendar,
-                partial(csv.message_line, run.id, example.number, example.thread_id,
-                        cal=calendar), bot_lines)
+                partial(_readable_line, partial(csv.message_line, run.id, example.number,
+                                                example.thread_id, cal=calendar), mentioned),
+                bot_lines)
+
+
+def _readable_line(line: Callable[[Message], str], mentioned: Names, m: Message) -> str:
+    """A CSV row that Python builds (SQLite cannot show mentions as words)."""
+    return line(readable_message(m, mentioned))
+
+
+def _mention_names(reader: ExportReader, request: ExportRequest, calendar: Calendar) -> Names:
+    """Who a mention names: the server's display names (from Discord), the bot, else the
+    latest name stored for that member, looked up once per id mentioned."""
+    known: dict[int, str | None] = dict(request.names)
+    bot_id, bot_name = request.bot_author
+    if bot_id is not None:
+        known.setdefault(bot_id, bot_name)
+
+    def member(member_id: int) -> str | None:
+        if member_id not in known:
+            known[member_id] = reader.member_name(member_id)
+        return known[member_id]
+
+    return Names(calendar, member, request.roles, request.channels)
 
 
 def _csv_table(doc: Document, table: Table) -> Iterator[str | bytes]:

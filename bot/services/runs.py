@@ -196,11 +196,11 @@ class RunsService:
             raise UserError("That scheduled posting was already made.")
         self._posting.add(run_id)
         try:
-            return await self._post(lesson, channel_id, run_id, recorded)
+            return await self._post(lesson, target.guild_id, channel_id, run_id, recorded)
         finally:
             self._posting.discard(run_id)
 
-    async def _post(self, lesson: Lesson, channel_id: int, run_id: int,
+    async def _post(self, lesson: Lesson, guild_id: int, channel_id: int, run_id: int,
                     recorded: Callable[[], Awaitable[None]] | None) -> int:
         if recorded is not None:
             try:
@@ -222,8 +222,11 @@ class RunsService:
         except Exception:
             await self._discard(run_id)
             raise
-        await runs_store.record_posting(self.db, run_id, posting.prompt_message_id,
-                                        posting.examples)
+        # Who it was posted to, for the export's participation table (0012_run_members).
+        cohort = self.port.cohort(guild_id)
+        await runs_store.record_posting(
+            self.db, run_id, posting.prompt_message_id, posting.examples,
+            [(m, cohort.names.get(m, f"member {m}")) for m in cohort.members])
         await self.discussion.refresh_threads()
         return run_id
 

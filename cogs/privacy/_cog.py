@@ -32,6 +32,7 @@ LABELS = {
     "votes": ("vote", "votes"),
     "discussion_messages": ("captured thread message", "captured thread messages"),
     "reactions": ("reaction on a thread message", "reactions on thread messages"),
+    "run_places": ("place on a lesson run's member list", "places on lesson runs' member lists"),
 }
 STAYS = ("What stays on Discord: the messages you wrote yourself in the lesson threads, and "
          "your reactions there. A bot cannot delete other people's messages or reactions: "

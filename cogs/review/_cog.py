@@ -17,12 +17,12 @@ from bot.display import code_text
 from bot.errors import UserError
 from bot.review import is_one_liner
 from bot.review.files import not_text
+from bot.review.model import MAX_DRAFT_BYTES
 from bot.textfile import UnreadableFile, decode_text
 from cogs._ui import NO_PINGS, download, explain
 from cogs.review._render import review_embed
 from cogs.review._views import DraftButton, DraftModal, answer_draft, review_view
 
-MAX_TXT_BYTES = 64 * 1024
 HELP_TEXT = (
     "Hi! Send me a draft of a cold outreach — a LinkedIn connection note, a LinkedIn message "
     "or an email — and I'll review it against the lesson's rules and tell you whether it's "
@@ -76,7 +76,7 @@ class ReviewCog(commands.Cog):
             raise UserError(f"I can't review {name}: it is {kind}, and I read text only. "
                             "Paste the draft into the message, or attach it as a `.txt` or "
                             "`.md` file.")
-        if file.size > MAX_TXT_BYTES:
+        if file.size > MAX_DRAFT_BYTES:
             raise UserError(f"{name} is {file.size // 1024} KiB; a draft fits "
                             "in far less. Send the draft itself.")
         try:

@@ -20,8 +20,12 @@ from typing import Any
 
 HEREDOC_START = "<<<"
 HEREDOC_END = ">>>"
-_QUOTES = {'"': '"', "“": "”"}
-_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "”": "”"}
+# A `<<<` block's text is put in the line between these two private-use characters, a quote
+# of its own: the free text before it on the line is its first line (`say #lessons Hello <<<`),
+# where the ordinary quotes around it would be read as part of the text.
+_BLOCK_OPEN, _BLOCK_CLOSE = "\ue000", "\ue001"
+_QUOTES = {'"': '"', "“": "”", _BLOCK_OPEN: _BLOCK_CLOSE}
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "”": "”", _BLOCK_CLOSE: _BLOCK_CLOSE}
 
 
 class ParseError(ValueError):
@@ -276,8 +280,12 @@ def _unescape(body: str) -> str:
 
 
 def _text(raw: str) -> str:
-    """Free text (rest of a line): unquoted when the whole of it is one quoted string."""
+    """Free text (rest of a line): unquoted when the whole of it is one quoted string; text
+    before a `<<<` block is the block's first line."""
+    start = raw.find(_BLOCK_OPEN)
     try:
+        if start > 0 and (block := unquote(raw[start:])) != raw[start:]:
+            return raw[:start].rstrip() + "\n" + block
         return unquote(raw)
     except ParseError:
         return raw
@@ -617,7 +625,8 @@ def join_heredoc(first: str, more: Callable[[], str | None]) -> str:
     """A line ending in `<<<` takes the following lines up to `>>>` as its text.
 
     `more` returns the next line, or None at the end of input (an error: unclosed).
-    The text replaces `<<<`; quotes are added so that `name=<<<` works in a modal.
+    The text replaces `<<<`, quoted (`_BLOCK_OPEN`) so that `name=<<<` works in a modal and
+    text before it is its first line.
     """
     head = first.rstrip()
     if not head.endswith(HEREDOC_START):
@@ -631,7 +640,8 @@ def join_heredoc(first: str, more: Callable[[], str | None]) -> str:
             break
         body.append(line.rstrip("\n"))
     text = "\n".join(body)
-    quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    quoted = (_BLOCK_OPEN + text.replace("\\", "\\\\").replace(_BLOCK_CLOSE, "\\" + _BLOCK_CLOSE)
+              + _BLOCK_CLOSE)
     return head[: -len(HEREDOC_START)] + quoted
 
 

@@ -58,7 +58,7 @@ async def typed_options(
 
 
 async def option_value(spec: dict[str, Any], raw: str, lookup: Lookup, member: str) -> Any:
-    type_, name = int(spec.get("type", 3)), spec.get("name")
+    type_, name = int(spec.get("type", 3)), str(spec.get("name"))
     choices = spec.get("choices") or []
     if choices:
         for choice in choices:
@@ -71,13 +71,23 @@ async def option_value(spec: dict[str, Any], raw: str, lookup: Lookup, member: s
     except (ValueError, KeyError, OSError, ParseError, CommandFailed) as exc:
         raise CommandFailed(f"{name}: expected {_KINDS.get(type_, 'a value')}, found "
                             f"{raw!r} ({exc})") from None
-    low, high = spec.get("min_value"), spec.get("max_value")
-    if isinstance(value, int | float) and not isinstance(value, bool) and (
-            (low is not None and value < low) or (high is not None and value > high)):
-        raise CommandFailed(f"{name}: must be between {low} and {high}")
-    if isinstance(value, str) and spec.get("max_length") and len(value) > spec["max_length"]:
-        raise CommandFailed(f"{name}: at most {spec['max_length']} characters")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        _within(name, value, spec.get("min_value"), spec.get("max_value"), "")
+    if isinstance(value, str):
+        _within(name, len(value), spec.get("min_length"), spec.get("max_length"), " characters")
     return value
+
+
+def _within(name: str, value: float, low: float | None, high: float | None,
+            unit: str) -> None:
+    """Discord's client refuses a value outside the option's bounds; either may be absent
+    (`run: Range[int, 1]` has a minimum only), and the message names only those there are."""
+    if (low is None or value >= low) and (high is None or value <= high):
+        return
+    if low is not None and high is not None:
+        raise CommandFailed(f"{name}: must be between {low} and {high}{unit}")
+    raise CommandFailed(f"{name}: must be at least {low}{unit}" if low is not None
+                        else f"{name}: must be at most {high}{unit}")
 
 
 async def _convert(type_: int, raw: str, lookup: Lookup, member: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import shutil
@@ -290,6 +291,36 @@ def test_an_unknown_timezone_is_said_in_one_sentence(tmp_path: Path) -> None:
                            'timezone name such as "'), line
     assert line.endswith("found str 'Mars/Base'"), line
     assert "I know" not in line  # the member-facing refusal is not pasted into the pattern
+
+
+def test_every_command_that_takes_a_database_spells_it_db_and_database(tmp_path: Path) -> None:
+    from bot.__main__ import _parser
+
+    parser = _parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    spelled = {name: sorted(o for a in command._actions for o in a.option_strings
+                            if a.dest == "db")
+               for name, command in sub.choices.items()}
+    takes = {name for name, options in spelled.items() if options}
+    assert takes >= {"backup", "export", "sandbox"}
+    assert all(spelled[name] == ["--database", "--db"] for name in takes), spelled
+    new_database(tmp_path / "live.db")
+    for option in ("--db", "--database"):
+        copy = tmp_path / f"copy{option}.db"
+        result = cohortbot("backup", option, str(tmp_path / "live.db"), str(copy))
+        assert result.returncode == 0, result.stderr
+        assert copy.stat().st_size > 0
+
+
+def test_sandbox_refuses_a_database_in_a_folder_that_does_not_exist(tmp_path: Path) -> None:
+    script = tmp_path / "s.sandbox"
+    script.write_text("show clock\n")
+    database = tmp_path / "typo" / "dir" / "x.db"
+    outcome = run_cli("sandbox", "--db", str(database), "--script", str(script))
+    assert outcome.code == 2, outcome
+    assert len(outcome.stderr.strip().splitlines()) == 1, outcome
+    assert f"there is no folder {database.parent}" in outcome.stderr, outcome
+    assert not (tmp_path / "typo").exists()
 
 
 @pytest.mark.parametrize("argv", [

@@ -165,3 +165,39 @@ def test_script_joins_heredocs_and_reports_every_bad_line() -> None:
 ])
 def test_durations(text: str, delta: timedelta) -> None:
     assert parse_duration(text) == delta
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    # Text before `<<<` is the first line of the text, with no quotes added around the rest.
+    (["as ada say #lessons Hello <<<", "line two", ">>>"],
+     Say("ada", ChannelRef("channel", "lessons"), "Hello\nline two")),
+    (["as ada say #lessons <<<", 'a "quoted" \\n line', "“curly”", ">>>"],
+     Say("ada", ChannelRef("channel", "lessons"), 'a "quoted" \\n line\n“curly”')),
+    (['as ben say thread "Outreach 1" Agreed, <<<', "and more", ">>>"],
+     Say("ben", ChannelRef("thread", "Outreach 1"), "Agreed,\nand more")),
+    (["as ada dm Hi Dana, <<<", "", "Priya suggested I reach out.", ">>>"],
+     Dm("ada", "Hi Dana,\n\nPriya suggested I reach out.")),
+    (["as ada upload dm draft.txt <<<", "Hi Dana", ">>>"],
+     Upload("ada", ChannelRef("dm", None), "draft.txt", "Hi Dana")),
+])
+def test_a_heredoc_after_text_continues_that_text(lines: list[str], expected: object) -> None:
+    commands, errors = parse_script("\n".join(lines))
+    assert not errors and commands == [expected]
+
+
+@pytest.mark.parametrize(("spec", "raw", "message"), [
+    ({"type": 4, "min_value": 1}, "-1", "run: must be at least 1"),  # /export run:-1
+    ({"type": 4, "max_value": 10}, "11", "run: must be at most 10"),
+    ({"type": 4, "min_value": 1, "max_value": 10}, "0", "run: must be between 1 and 10"),
+    ({"type": 3, "max_length": 3}, "four", "run: must be at most 3 characters"),
+    ({"type": 3, "min_length": 2}, "x", "run: must be at least 2 characters"),
+])
+async def test_an_option_outside_its_bounds_names_only_the_bounds_it_has(
+        spec: dict[str, object], raw: str, message: str) -> None:
+    from localdiscord.script.names import CommandFailed
+    from localdiscord.script.options import option_value
+
+    with pytest.raises(CommandFailed) as refused:
+        await option_value({**spec, "name": "run"}, raw, None, "mod")  # type: ignore[arg-type]
+    assert str(refused.value) == message
+    assert "None" not in str(refused.value)

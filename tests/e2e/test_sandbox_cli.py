@@ -4,6 +4,7 @@ tested in tests/demo/test_script.py)."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -39,6 +40,33 @@ async def test_the_demo_script_runs_green() -> None:
         assert feature in transcript, feature
     assert "only ada can see this" in transcript
     assert "📎 tally.png (" in transcript and "[✏️ Revise]" in transcript
+
+
+def doc_examples() -> list[tuple[str, list[str]]]:
+    """docs/sandbox.md's transcripts: (the command typed at `NAME> `, the lines shown)."""
+    text = (ROOT / "docs" / "sandbox.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```\n(\w+> .*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
+    return [(typed, shown) for typed, *shown in (b.rstrip("\n").split("\n") for b in blocks)]
+
+
+async def test_the_docs_transcripts_are_what_the_sandbox_shows() -> None:
+    examples = doc_examples()
+    assert examples, "docs/sandbox.md shows no transcript"
+    for typed, shown in examples:
+        member, command = typed.split("> ", 1)
+        out: list[str] = []
+        code = await run_script(f"as {member} {command}\n", write=out.append, name="doc")
+        lines = "\n".join(out).splitlines()
+        assert code == 0, lines
+        # Each documented line in order, `…` for any text (the volatile score and odds);
+        # the output may have lines the doc leaves out.
+        position = 0
+        for doc_line in shown:
+            pattern = re.compile(".*".join(map(re.escape, doc_line.split("…"))))
+            found = next((i for i in range(position, len(lines))
+                          if pattern.fullmatch(lines[i])), None)
+            assert found is not None, (doc_line, lines)
+            position = found + 1
 
 
 async def test_a_failing_expectation_names_its_line() -> None:
@@ -184,6 +212,8 @@ def test_interactive_mode_reads_stdin_until_eof(tmp_path: Path) -> None:
     assert out.rstrip().endswith("Bye.")
     assert "Task was destroyed" not in done.stderr, done.stderr[-2000:]  # nothing left pending
     assert (tmp_path / "i.db").exists()
+    # The new database's migrations are not announced before the banner (nor after it).
+    assert " INFO " not in done.stderr and "applied migration" not in out, done.stderr
 
 
 def test_sigterm_ends_an_interactive_session_cleanly() -> None:

@@ -22,6 +22,7 @@ from tests.export.scenario import (
     NEVER,
     export,
     files_of,
+    forget,
     play,
 )
 from tests.markdown import shows_as_typed
@@ -288,6 +289,42 @@ async def test_summary_shows_the_reviewer_beside_the_tally(world: CohortWorld) -
     first = fields[0]["value"].splitlines()
     assert first[0].startswith("1 critique —")
     assert first[1].startswith("The cohort said no (1 of 1); the lesson's rules say ")
+
+
+async def test_mentions_read_as_names_and_every_member_is_on_the_grading_sheet(
+    world: CohortWorld,
+) -> None:
+    """The moderator's export names who a message mentions (members, roles, channels as the
+    server has them) and lists the whole cohort the lesson was posted to, as /lesson summary
+    does ("Not critiqued yet: Ben, Cy"); a member who used /forget-me is off the list."""
+    run_id = await post(world)
+    thread = world.sandbox.threads(world.lessons)[0]
+    role = world.guild.moderator_role
+    await world.ada.say(thread, f"hey <@{world.ben.id}> and <@&{role.id}> @everyone look "
+                                f"in <#{world.lessons.id}>")
+
+    async def exported(fmt: str) -> str:
+        (file,) = files_of(await export(world, world.mod, format=fmt))
+        return file.data.decode("utf-8")
+
+    page, notes = await exported("html"), await exported("markdown")
+    assert "hey @Ben and @Moderator @everyone look in #lessons" in page
+    assert "hey @Ben and @Moderator @everyone look in #lessons" in notes
+    for text in (page, notes):
+        assert str(world.ben.id) not in text and str(role.id) not in text
+    doc = json.loads(await exported("json"))
+    (run,) = doc["runs"]
+    assert run["id"] == run_id and run["participation_lists"] == "cohort"
+    rows = {p["member"]["name"]: (p["critiques"], p["thread_messages"], p["votes_given"])
+            for p in run["participation"]}
+    assert rows == {"Ada": (0, 1, 0), "Ben": (0, 0, 0), "Cy": (0, 0, 0)}  # not the moderator
+    assert run["counts"]["participants"] == 1  # taking part: Ada alone
+    assert "with zeros for what they did not do" in page
+
+    await forget(world.cy)
+    after = json.loads(await exported("json"))
+    assert [p["member"]["name"] for p in after["runs"][0]["participation"]] == ["Ada", "Ben"]
+    assert str(world.cy.id) not in json.dumps(after)
 
 
 async def test_a_date_that_is_none_is_quoted_as_typed(world: CohortWorld) -> None:

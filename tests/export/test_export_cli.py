@@ -221,6 +221,8 @@ async def test_every_exit_status_is_the_documented_one(tmp_path: Path) -> None:
         "an unknown option, or a missing `--format` or `--out`": ["--colour"],
         "`--out` is in a folder that does not exist": [
             "--out", str(tmp_path / "missing" / "x.json")],
+        "`--out` ends in another format's ending (`run.csv` for the zip of every table, "
+        "`x.html` for JSON)": ["--out", str(tmp_path / "x.html")],
     }
     documented = documented_exit_statuses()
     assert documented.keys() == cases.keys()
@@ -255,3 +257,42 @@ async def test_an_older_database_is_read_as_it_is_never_upgraded(tmp_path: Path)
     assert db.read_bytes() == before and sorted(p.name for p in folder.iterdir()) == ["c.db"]
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == BEFORE_REACTIONS
+
+
+async def test_an_out_name_that_contradicts_the_format_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    await store_run(db, [Said(1, "Ada", "first")])
+    contradictions = [
+        (["--format", "csv"], "run.csv", "--table"),  # all four tables are a zip
+        (["--format", "csv", "--table", "messages"], "run.zip", ".csv"),
+        (["--format", "json"], "x.html", ".json"),
+        (["--format", "html"], "x.md", ".html"),
+        (["--format", "markdown"], "x.JSON", ".md"),
+    ]
+    for options, name, hint in contradictions:
+        out = tmp_path / name
+        done = cohortbot("export", "--db", str(db), *options, "--out", str(out))
+        assert done.returncode == 2, (options, name, done.stderr)
+        assert len(done.stderr.strip().splitlines()) == 1 and hint in done.stderr, done.stderr
+        assert not out.exists()
+    agreeing = [(["--format", "csv"], "run.zip"), (["--format", "csv", "--table", "examples"],
+                "examples.csv"), (["--format", "markdown"], "x.markdown"),
+                (["--format", "html"], "x.htm"), (["--format", "json"], "export")]
+    for options, name in agreeing:
+        done = cohortbot("export", "--db", str(db), *options, "--out", str(tmp_path / name))
+        assert done.returncode == 0, (options, name, done.stderr)
+    assert zipfile.is_zipfile(tmp_path / "run.zip")
+    assert not zipfile.is_zipfile(tmp_path / "examples.csv")
+
+
+async def test_a_repeated_run_is_exported_once(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    await store_run(db, [Said(1, "Ada", "first")])
+    done = cohortbot("export", "--db", str(db), "--format", "json", "--out", "-",
+                     "--run", "1", "--run", "1")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert [run["id"] for run in doc["runs"]] == [1] and doc["scope"]["runs"] == [1]
+    html = cohortbot("export", "--db", str(db), "--format", "html", "--out", "-",
+                     "--run", "1", "--run", "1")
+    assert html.stdout.count('id="run-1"') == 1

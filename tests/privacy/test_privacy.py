@@ -82,9 +82,11 @@ async def test_forget_me_counts_in_words(world: CohortWorld) -> None:
     asked = await world.ada.slash("forget-me")
     listing = asked.response.content
     assert "• 1 critique\n" in listing and "• 1 vote\n" in listing, listing
+    # The run was posted to her: she is on its member list, for the export's grading sheet.
+    assert "• 1 place on a lesson run's member list\n" in listing, listing
     await world.ada.click(asked.response, component(asked.response, "Delete everything"))
     text = world.sandbox.world.messages[asked.response.id].content
-    assert "2 records" in text and "1 critique post" in text and "(s)" not in text, text
+    assert "3 records" in text and "1 critique post" in text and "(s)" not in text, text
 
 
 @pytest.mark.parametrize("where", ["lessons", "critiques"])

@@ -141,7 +141,8 @@ async def check_exports(cohort: Cohort, fuzzer: Fuzzer) -> Found:
                 found.problems += _export_problems(f"/export {fmt}", attachment["filename"],
                                                    data)
     for fmt in FORMATS:
-        out = cohort.workdir / f"cli-export.{fmt}"
+        name = f"export.{'zip' if fmt == 'csv' else fmt}"  # the CSV tables come zipped
+        out = cohort.workdir / f"cli-{name}"
         ran = await _cli("export", "--config", str(cohort.bot.config), "--format", fmt,
                          "--out", str(out), "--include-bot-messages", *runs)
         if ran.returncode != 0:
@@ -149,7 +150,6 @@ async def check_exports(cohort: Cohort, fuzzer: Fuzzer) -> Found:
                                   f"{ran.returncode}: {ran.stderr[-500:]}")
             continue
         found.checked += 1
-        name = f"export.{'zip' if fmt == 'csv' else fmt}"
         found.problems += _export_problems(f"cohortbot export {fmt}", name, out.read_bytes())
     return found
 

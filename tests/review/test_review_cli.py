@@ -86,7 +86,7 @@ def test_options_reach_the_review() -> None:
         ([], "   \n\t", "empty"),
         ([], "x" * (MAX_DRAFT_CHARS + 1), "limit"),
         (["--channel", "fax"], NOTE, "unknown channel"),
-        (["/nonexistent/draft.txt"], "", "cannot read"),
+        (["/nonexistent/draft.txt"], "", "/nonexistent/draft.txt: no such file"),
         (["--attempt", "0"], NOTE, "attempt"),
         (["--attempt", "two"], NOTE, "invalid int"),
         (["--nope"], NOTE, "unrecognized"),
@@ -106,4 +106,13 @@ def test_unreadable_bytes(tmp_path: Path) -> None:
     f = tmp_path / "draft.bin"
     f.write_bytes(b"\xff\xfe\x00bad")
     code, _, err = run([str(f)])
-    assert code == 2 and "cannot read" in err
+    assert code == 2 and f"{f}: is not UTF-8 text" in err
+
+
+def test_a_draft_in_another_encoding_is_one_plain_line(tmp_path: Path) -> None:
+    f = tmp_path / "draft.txt"
+    f.write_bytes("Hi ¥en, could we talk?".encode("shift_jis", "replace") + b"\xa5\xff")
+    code, out, err = run([str(f)])
+    assert code == 2 and not out
+    assert err.count("\n") == 1 and "codec" not in err and "Traceback" not in err
+    assert "is not UTF-8 text" in err and "save it as UTF-8" in err and str(f) in err
