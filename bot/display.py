@@ -80,7 +80,10 @@ def code_text(text: str, limit: int = 60) -> str:
     mention or link), and it ends at a run of backticks as long as the one that opened it:
     the fence is one longer than any run in the text, so no backtick typed can close it (a
     space keeps a backtick at the text's start or end apart from the fence; Discord drops
-    that space). Nothing typed shows as empty quotes, “”."""
+    that space). A name is one line: line breaks and runs of spaces read as one space, as
+    inside a code span they would anyway, less predictably. Nothing typed shows as empty
+    quotes, “”."""
+    text = " ".join(text.split())
     if not text:
         return "“”"
     shown = member_text(text if len(text) <= limit else text[: limit - 1] + "…")

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.display import code_text, duration, markdown_text, member_text, plural
@@ -107,11 +107,13 @@ def test_a_cut_never_leaves_markdown_or_a_broken_escape(text: str, limit: int) -
 
 
 @given(member_markdown | st.text(alphabet="`a \n", max_size=12))
+@example("` \n")  # the break after the space hid the space the fence needed
 def test_a_name_in_code_displays_as_typed_whatever_its_backticks(text: str) -> None:
     """A backtick in a lesson name, timezone or file name closed the bot's code span and
     let the rest render as Markdown ("There is no lesson `x`**bold**``")."""
-    shown, live = displayed(f"There is no lesson {code_text(text, limit=200)}.")
-    assert shown == f"There is no lesson {member_text(text) or '“”'}."
+    shown, live = displayed(f"There is no lesson {code_text(text, limit=10_000)}.")
+    one_line = " ".join(text.split())  # a name is one line (its breaks read as spaces)
+    assert shown == f"There is no lesson {member_text(one_line) or '“”'}."
     assert markup_in(live) == []
 
 
