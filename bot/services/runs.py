@@ -169,6 +169,10 @@ class RunsService:
         # Runs this process is posting right now: not the stale ones `resume` removes (a
         # /lesson post can arrive as soon as the bot is connected, before resume has run).
         self._posting: set[int] = set()
+        # Held while a run is created and entered in `_posting`, and while `resume` reads the
+        # stale ones: else a run committed but not yet entered looked stale (a crash scenario
+        # caught `resume` removing a posting this process had just begun).
+        self._posting_lock = asyncio.Lock()
 
     # --- posting ------------------------------------------------------------------------------
 
@@ -187,14 +191,16 @@ class RunsService:
             raise UserError(f"I can't post in <#{channel_id}>: I'm missing "
                             f"{', '.join(target.missing)}. Add them to my role or to that "
                             "channel's permissions, then post again.")
-        run_id = await runs_store.create_run(
-            self.db, guild_id=target.guild_id, channel_id=channel_id, lesson_key=lesson.key,
-            lesson_title=lesson.title, prompt=lesson.prompt, posted_by=posted_by,
-            now_ms=to_ms(self.clock.now()), occurrence=occurrence, answer=answer,
-        )
-        if run_id is None:
-            raise UserError("That scheduled posting was already made.")
-        self._posting.add(run_id)
+        async with self._posting_lock:
+            run_id = await runs_store.create_run(
+                self.db, guild_id=target.guild_id, channel_id=channel_id,
+                lesson_key=lesson.key, lesson_title=lesson.title, prompt=lesson.prompt,
+                posted_by=posted_by, now_ms=to_ms(self.clock.now()), occurrence=occurrence,
+                answer=answer,
+            )
+            if run_id is None:
+                raise UserError("That scheduled posting was already made.")
+            self._posting.add(run_id)
         try:
             return await self._post(lesson, target.guild_id, channel_id, run_id, recorded)
         finally:
@@ -299,9 +305,10 @@ class RunsService:
             posted = self.as_posted(run, await runs_store.run_examples(self.db, run.id))
             if posted.title is not None:  # else its lesson is not loaded: nothing to keep
                 await runs_store.keep_posted(self.db, run.id, posted)
-        for run in await runs_store.stale_postings(self.db):
-            if run.id in self._posting:
-                continue
+        async with self._posting_lock:
+            stale = [run for run in await runs_store.stale_postings(self.db)
+                     if run.id not in self._posting]
+        for run in stale:
             log.warning("removing run #%d, whose posting did not finish", run.id)
             await self._discard(run.id, restarted=True)
         for run in await runs_store.unanswered_runs(self.db):

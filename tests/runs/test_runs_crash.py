@@ -8,7 +8,11 @@ The crash is the bot's command task cut short while the held request is in fligh
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+from typing import Any
+
+import pytest
 
 from localdiscord.members import InteractionResult
 from storage import runs as runs_store
@@ -103,3 +107,28 @@ async def test_a_posting_under_way_at_start_up_is_not_one_cut_short(world: Cohor
     await world.sandbox.settle()
     assert "Posted run #1" in answer_text(asked)
     assert await runs_store.get_run(world.bot.db, 1) is not None
+
+
+async def test_start_up_reading_stale_postings_as_a_run_is_created_leaves_it_be(
+    world: CohortWorld, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The narrowest moment: the new run is committed, and start-up reads the stale postings
+    # before the posting has said it is its own (a crash scenario caught it removing one).
+    create_run = runs_store.create_run
+    reads: list[asyncio.Task[None]] = []
+
+    async def create_then_resume(*args: Any, **kw: Any) -> int | None:
+        run_id = await create_run(*args, **kw)
+        reads.append(asyncio.create_task(world.bot.services.runs.resume()))
+        # Start-up goes as far as it can before this posting goes on: to its end, once it
+        # has removed what it took for stale, or (as it should) to the posting's lock.
+        await asyncio.wait(reads, timeout=1)  # (a bound: the post must still ack in 3 s)
+        return run_id
+
+    monkeypatch.setattr(runs_store, "create_run", create_then_resume)
+    asked = await world.mod.slash("lesson post", channel=world.lessons)
+    await asyncio.gather(*reads)
+    await world.sandbox.settle()
+    assert "Posted run #1" in answer_text(asked)
+    run = await runs_store.get_run(world.bot.db, 1)
+    assert run is not None and run.status == "open"
