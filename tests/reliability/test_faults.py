@@ -56,6 +56,9 @@ async def test_with_a_tenth_of_requests_failing_everything_arrives_once(
         await cohort.start()  # its start-up meets the faults too
         await members.lesson_post()
         await acting(members, lambda: asyncio.sleep(scaled(8, 60)), pace=0.1)
+        # At least one summary, whatever the acts drew: on a loaded machine the short run's
+        # few acts were sometimes all critiques.
+        await members.summary()
         await cohort.settled(seeded)
         fired = (await cohort.control.faults())["fired"]
         await cohort.control.clear_faults()
