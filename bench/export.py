@@ -59,7 +59,9 @@ def build(path: Path, messages: int) -> None:
     conn.execute("INSERT INTO lesson_runs (id, guild_id, channel_id, lesson_key, status,"
                  " created_at) VALUES (1, 1, 2, 'networking-with-professionals', 'open', ?)",
                  (START_MS,))
-    conn.executemany("INSERT INTO run_examples VALUES (1, ?, ?, ?, ?)",
+    # Columns named: a migration that adds one (0011's kept text) leaves this as it is.
+    conn.executemany("INSERT INTO run_examples (run_id, example_no, title, message_id,"
+                     " thread_id) VALUES (1, ?, ?, ?, ?)",
                      [(n, f"Outreach {n}", 5000 + n, THREADS[n - 1]) for n in (1, 2, 3)])
 
     def rows() -> Iterator[tuple[object, ...]]:
@@ -106,7 +108,7 @@ def build(path: Path, messages: int) -> None:
             " VALUES (?, 1, ?, ?, ?, 'a clear goal', 'asks too much', ?, ?, ?, ?)",
             (member + 1, member % 3 + 1, 10**17 + member, f"member {member}",
              ("yes", "no", "unsure")[member % 3], 9 * 10**18 + member, START_MS, START_MS))
-    conn.executemany("INSERT INTO critique_votes VALUES (?, ?)",
+    conn.executemany("INSERT INTO critique_votes (critique_id, voter_id) VALUES (?, ?)",
                      [(c + 1, 10**17 + (c + k) % MEMBERS) for c in range(MEMBERS)
                       for k in range(1, 6)])
     conn.commit()
