@@ -25,6 +25,8 @@ from bot.errors import UserError
 QUARTER_MS = 900_000
 MINUTE_MS = 60_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The years a typed date range may name (parse_bound).
+MIN_YEAR, MAX_YEAR = 1970, 9998
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +138,13 @@ def parse_bound(text: str, tz: ZoneInfo, *, end: bool, name: str) -> int:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=tz)
-    except ValueError:
+        # Inside the years every date and time of the export can be shown in: 9999-12-31 as
+        # an end is a midnight past the last one Python has (the fuzzer's traceback).
+        if not MIN_YEAR <= moment.astimezone(UTC).year <= MAX_YEAR:
+            raise ValueError(moment)
+    except (ValueError, OverflowError):
         raise UserError(
-            f"`{name}` must be a date like 2026-01-05 (or a time like 2026-01-05T14:30), "
-            f"not {code_text(value, 40)}."
+            f"`{name}` must be a date like 2026-01-05 (or a time like 2026-01-05T14:30) "
+            f"between {MIN_YEAR} and {MAX_YEAR}, not {code_text(value, 40)}."
         ) from None
     return int((moment - _EPOCH).total_seconds() * 1000)

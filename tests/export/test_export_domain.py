@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -89,6 +90,19 @@ def test_date_bounds_are_whole_days_in_the_cohort_timezone() -> None:
         1_774_778_400_000)
     with pytest.raises(UserError, match="`since` must be a date"):
         parse_bound("tomorrow", berlin, end=False, name="since")
+
+
+@given(st.dates(), st.sampled_from(["Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"]),
+       st.booleans())
+@example(date(9999, 12, 31), "UTC", True)  # the fuzzer's: the next midnight does not exist
+@example(date(1, 1, 1), "Pacific/Kiritimati", False)
+def test_any_date_is_a_bound_or_a_clear_refusal(day: date, zone: str, end: bool) -> None:
+    try:
+        ms = parse_bound(day.isoformat(), ZoneInfo(zone), end=end, name="until")
+    except UserError as refused:
+        assert "between 1970 and 9998" in str(refused)
+        return
+    assert Calendar(ZoneInfo(zone)).local(ms)  # every accepted bound can be shown
 
 
 _TAGS = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
