@@ -22,7 +22,7 @@ from bot.review.text import (
     sentences,
     subject_line,
 )
-from bot.review.vocabulary import VOCABULARY, terms
+from bot.review.vocabulary import VOCABULARY, Terms
 from bot.review.weights import WEIGHTS, probability
 
 _DEFAULT_SETTINGS = ReviewSettings()
@@ -87,7 +87,7 @@ def review(
     for rule in RULES:
         found.extend(rule(ctx))
     if WEIGHTS.vocabulary:
-        wording = vocabulary_finding(text, terms(low, body_start, body_end), VOCABULARY,
+        wording = vocabulary_finding(text, Terms(low, body_start, body_end), VOCABULARY,
                                      WEIGHTS.vocabulary)
         # The lesson's "Beware!" is never outweighed by credit (`score.BELOW_LIKELY`).
         if wording is not None and not (

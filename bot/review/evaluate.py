@@ -120,7 +120,7 @@ def samples(examples: Iterable[Example]) -> list[Sample]:
 def vocabulary_terms(ex: Example) -> frozenset[str]:
     """The terms of a draft's body, as `review` reads them."""
     subj = subject_line(ex.text) if ex.channel == "email" else None
-    return frozenset(terms(lowered(ex.text), *body_bounds(ex.text, subj)))
+    return terms(lowered(ex.text), *body_bounds(ex.text, subj))
 
 
 def docs(examples: Iterable[Example]) -> list[Doc]:

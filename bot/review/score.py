@@ -10,12 +10,14 @@ The points and cut-offs come from `weights.json` (`python -m bot.review.fit`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Iterable, Sequence
 
+from bot.display import member_text
 from bot.review.model import Finding, ReviewSettings, Verdict
 from bot.review.text import WORD_RE, normalise
 from bot.review.vocabulary import RULE as VOCABULARY_RULE
-from bot.review.vocabulary import Vocabulary
+from bot.review.vocabulary import Terms, Vocabulary
 from bot.review.weights import Weights, vocabulary_points
 
 #: Findings that block "ready to send": a template blank left in, a note the channel would cut
@@ -100,40 +102,46 @@ def assign_points(findings: Sequence[Finding], weights: Weights, likely_at: int
 QUOTED_TERMS = 3
 
 
-def vocabulary_finding(text: str, present: Mapping[str, tuple[int, int]],
-                       vocabulary: Vocabulary, weight: float) -> Finding | None:
-    """The wording finding: the draft's words weighed by the vocabulary (`present`: each term
-    with its first span, `vocabulary.terms`), `weight` times their log-odds in points within
-    `weights.VOCABULARY_CAP`; None when that is 0. It quotes the terms that moved the score
-    most in its direction, each at its first place in the text, and points at the first.
-    (`core.review` drops a good one beside a `BELOW_LIKELY` warning: no credit there.)"""
-    shares = vocabulary.contributions(present)
-    points = vocabulary_points(weight * sum(shares.values()))
+def vocabulary_finding(text: str, words: Terms, vocabulary: Vocabulary, weight: float
+                       ) -> Finding | None:
+    """The wording finding: the draft's terms (`words`) weighed by the vocabulary, `weight`
+    times their log-odds in points within `weights.VOCABULARY_CAP`; None when that is 0. It
+    quotes the terms that moved the score most in its direction, each at its first place in
+    the text, and points at the first. (`core.review` drops a good one beside a
+    `BELOW_LIKELY` warning: no credit there.)"""
+    shares = vocabulary.contributions(words.present)
+    points = vocabulary_points(weight * math.fsum(shares.values()))
     if not points:
         return None
     sign = 1 if points > 0 else -1
-    ranked = sorted((t for t, w in shares.items() if w * sign > 0),
-                    key=lambda t: (-abs(shares[t]), present[t]))
+    # The largest shares in the finding's direction first; ties in term order (`shares` is).
+    ranked = [t for t, w in shares.items() if w * sign > 0]
+    ranked.sort(key=shares.__getitem__, reverse=sign > 0)
     quoted: list[tuple[int, int]] = []
     for t in ranked:
-        s, e = present[t]
+        s, e = words.span(t)
         if all(e <= qs or s >= qe for qs, qe in quoted):  # "your book" and "book": one quote
             quoted.append((s, e))
             if len(quoted) == QUOTED_TERMS:
                 break
     # The words themselves, one space apart: nothing between them (a mark, a control
     # character) is quoted back.
-    norm = normalise(text)
-    words = ", ".join(f"\u201c{' '.join(WORD_RE.findall(norm, s, e))}\u201d" for s, e in quoted)
+    quotes = ", ".join(f"\u201c{_isolated(' '.join(WORD_RE.findall(normalise(text[s:e]))))}\u201d"
+                       for s, e in quoted)
     start, end = quoted[0]
     if sign > 0:
         return Finding(VOCABULARY_RULE, "good", start, end,
-                       f"Wording that went with answered messages: {words}",
+                       f"Wording that went with answered messages: {quotes}",
                        "Keep it: say why them, in your own words, and ask for something small.",
                        points)
     return Finding(VOCABULARY_RULE, "warning", start, end,
-                   f"Wording that went with unanswered messages: {words}",
+                   f"Wording that went with unanswered messages: {quotes}",
                    "Cut the selling words; say why them and ask one small question.", points)
+
+
+def _isolated(quote: str) -> str:
+    """A quote of the draft set inside the reviewer's sentence, as `rules._quote` sets it."""
+    return quote if quote.isascii() else member_text(quote)
 
 
 def clamp(raw: int) -> int:

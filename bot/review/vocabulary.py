@@ -22,14 +22,17 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
+from bot.review.weights import VOCABULARY_FEATURE, VOCABULARY_RULE
+
 VOCABULARY_PATH = Path(__file__).with_name("vocabulary.json")
-RULE = "style.vocabulary"
-#: Its feature in the rules' fit (`weights.json`): the weight of the vocabulary's log-odds.
-FEATURE = f"{RULE}:good"
+RULE = VOCABULARY_RULE
+FEATURE = VOCABULARY_FEATURE
 #: A term is learned only if drafts from this many different sources use it: a person's or a
 #: company's name is in one source's messages, the words of a kind of message in many.
 MIN_SOURCES = 3
@@ -42,15 +45,16 @@ L2 = 3.0
 ITERATIONS = 150
 HISTORY = 8
 
-# One pass over the lowered text: a template blank or a quotation (skipped, a break), a number
-# (one token), a word, or a mark that ends a phrase (a break). Bounded classes only: linear.
-_TOKEN_RE = re.compile(
-    r"""\[[^\]\n]{0,80}\]|\{[^}\n]{0,80}\}|<[^>\n]{0,80}>|"[^"\n]{1,300}"|"""
-    r"""[0-9][0-9,.:%]*[^\W_]*|[^\W\d_]+(?:'[^\W\d_]+)*|[.!?;:()\n]""")
+# A template blank or a quotation: masked out (as a break) before the words are read.
+_SKIP_RE = re.compile(r'\[[^\]\n]{0,80}\]|\{[^}\n]{0,80}\}|<[^>\n]{0,80}>|"[^"\n]{1,300}"')
+# A word, or a mark that ends a phrase (no pair of words spans one; it reads as "").
+_TOKEN_RE = re.compile(r"([^\W_]+(?:['\-][^\W_]+)*)|[.!?;:()\n]")
+_DIGIT_RE = re.compile(r"[0-9]")
+# The word right after one, within its phrase (spaces and marks between, no break).
+_NEXT_WORD_RE = re.compile(r"[^\w.!?;:()\n]*([^\W_]+(?:['\-][^\W_]+)*)")
 _GREETING_RE = re.compile(
     r"[ \t]*(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening))\b[^\n,.!:;]{0,40}")
 NUMBER = "<number>"
-_BREAK = ""
 #: Words that are never a term alone (only in a bigram: "read your", "your post"): alone they
 #: stand for length, and a member told that "on" and "about" went with answered messages
 #: learns nothing. Round 9 measured the cost: leaving one batch out, batches 7-10's real
@@ -63,51 +67,119 @@ _FUNCTION_WORDS = (
 FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
 
 
-def terms(low: str, start: int = 0, end: int | None = None) -> dict[str, tuple[int, int]]:
-    """Each term of `low[start:end]` (a lowered text, see `text.lowered`) with the span of its
-    first occurrence, in order of first occurrence."""
-    end = len(low) if end is None else end
-    greeting = _GREETING_RE.match(low, start, end)
-    if greeting:
-        start = greeting.end()
-    out: dict[str, tuple[int, int]] = {}
-    prev, prev_start = _BREAK, 0
-    for m in _TOKEN_RE.finditer(low, start, end):
-        tok = m.group()
-        c = tok[0]
-        if c.isalpha():
-            term = tok
-        elif c.isdigit():
-            term = NUMBER
-        else:
-            prev = _BREAK
-            continue
-        s, e = m.span()
-        if term not in out and term not in FUNCTION_WORDS:
-            out[term] = (s, e)
-        if prev:
-            bigram = f"{prev} {term}"
-            if bigram not in out:
-                out[bigram] = (prev_start, e)
-        prev, prev_start = term, s
-    return out
+class Terms:
+    """The terms of a draft's body, read in one C-level pass: `present` holds every term (and
+    a few pairs with a break in them, which no vocabulary has: `terms` drops them for the
+    fit), and `span` finds where a term a finding quotes first occurs."""
+
+    __slots__ = ("_body", "_raw", "_start", "_starts", "_tokens", "present")
+
+    def __init__(self, low: str, start: int = 0, end: int | None = None) -> None:
+        """`low[start:end]`: a lowered text (`text.lowered`), so its offsets are the draft's."""
+        end = len(low) if end is None else end
+        greeting = _GREETING_RE.match(low, start, end)
+        if greeting:
+            start = greeting.end()
+        body = low[start:end]
+        if "[" in body or "{" in body or "<" in body or '"' in body:
+            body = _SKIP_RE.sub(lambda m: "." * len(m.group()), body)  # same length
+        raw = tokens = _TOKEN_RE.findall(body)  # a word, or "" for a mark that ends a phrase
+        if _DIGIT_RE.search(body):
+            tokens = [NUMBER if w[:1].isdigit() else w for w in raw]
+        present = set(tokens)
+        present.update(map(" ".join, pairwise(tokens)))
+        self._body, self._start, self._tokens, self._raw = body, start, tokens, raw
+        self._starts: list[int] = []
+        #: Read only (a set, not a frozenset: no copy per review).
+        self.present: AbstractSet[str] = present
+
+    def terms(self) -> frozenset[str]:
+        """The terms proper: no break, no function word alone."""
+        return frozenset(t for t in self.present  # a break is "": alone, or a pair's side
+                         if t and t[0] != " " and t[-1] != " " and t not in FUNCTION_WORDS)
+
+    def span(self, term: str) -> tuple[int, int]:
+        """Where `term` (one of `terms()`) first occurs: the span of its word, or its two."""
+        first, _, second = term.partition(" ")
+        quick = self._quick_span(first, second)
+        if quick is not None:
+            return quick
+        tokens = self._tokens
+        i = -1
+        while True:
+            i = tokens.index(first, i + 1)  # ValueError: not a term of this text
+            if not second or (i + 1 < len(tokens) and tokens[i + 1] == second):
+                break
+        last = i + 1 if second else i
+        start = self._start_of(i)
+        return start, self._start_of(last) + len(self._raw[last])
+
+    def _quick_span(self, first: str, second: str) -> tuple[int, int] | None:
+        """The usual case, in a few C calls: the first place the word's letters occur is the
+        word itself (not inside a longer one), and then so is the pair. None otherwise, and
+        for a number (`span` then counts tokens)."""
+        if first == NUMBER or second == NUMBER:
+            return None
+        body = self._body
+        i = body.find(first)
+        j = i + len(first)
+        if i < 0 or not _token_at(body, i, j):
+            return None
+        if second:
+            m = _NEXT_WORD_RE.match(body, j)
+            if m is None or m.group(1) != second:
+                return None
+            j = m.end()
+        return self._start + i, self._start + j
+
+    def _start_of(self, i: int) -> int:
+        """Where token `i` starts in the draft. Nothing but marks and spaces lies between two
+        tokens, so each is the next place its letters occur after the one before: found with
+        `str.find`, once each, as far as a finding needs (cheaper than matching every token)."""
+        starts, raw, body = self._starts, self._raw, self._body
+        pos = starts[-1] + len(raw[len(starts) - 1]) if starts else 0
+        while len(starts) <= i:
+            pos = body.find(raw[len(starts)], pos)
+            starts.append(pos)
+            pos += len(raw[len(starts) - 1])
+        return self._start + starts[i]
+
+
+def _token_at(body: str, i: int, j: int) -> bool:
+    """`body[i:j]` is a whole token (`_TOKEN_RE`): no letter joins it on either side, not even
+    through an apostrophe or a hyphen ("follow-up" is one token)."""
+    before = body[i - 2:i] if i >= 2 else " " + body[:i]
+    after = body[j:j + 2]
+    return not (before[-1:].isalnum() or (before[-1:] in ("'", "-") and before[:1].isalnum())
+                or after[:1].isalnum() or (after[:1] in ("'", "-") and after[1:2].isalnum()))
+
+
+def terms(low: str, start: int = 0, end: int | None = None) -> frozenset[str]:
+    """The terms of `low[start:end]` (a lowered text): what the fit reads."""
+    return Terms(low, start, end).terms()
 
 
 @dataclass(frozen=True)
 class Vocabulary:
     intercept: float = 0.0
     weights: Mapping[str, float] = field(default_factory=dict)
+    # Intersected with every review's terms (in C): computed once.
+    _known: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    def contributions(self, present: Iterable[str]) -> dict[str, float]:
-        """Each known term of `present` with its share of the log-odds."""
-        get = self.weights.get
-        return {t: w for t in present if (w := get(t))}
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_known", frozenset(self.weights))
 
-    def score(self, present: Iterable[str]) -> float:
+    def contributions(self, present: AbstractSet[str]) -> dict[str, float]:
+        """Each known term of `present` with its share of the log-odds, in term order."""
+        weights = self.weights
+        return {t: weights[t] for t in sorted(self._known & present)}
+
+    def score(self, present: AbstractSet[str]) -> float:
         """The log-odds the words alone give, less the intercept (0 for a draft with no known
-        term): the value that enters the rules' fit."""
-        get = self.weights.get
-        return sum(get(t, 0.0) for t in present)
+        term): the value that enters the rules' fit. `math.fsum`: exact, so the same in any
+        order the set gives its terms."""
+        weights = self.weights
+        return math.fsum(weights[t] for t in self._known & present)
 
     def to_json(self, n: int, sources: int) -> str:
         data = {

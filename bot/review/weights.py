@@ -14,7 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.review.vocabulary import FEATURE as VOCABULARY
+#: The wording finding (`vocabulary.py`) and its feature in the rules' fit: the weight of the
+#: vocabulary's log-odds.
+VOCABULARY_RULE = "style.vocabulary"
+VOCABULARY_FEATURE = f"{VOCABULARY_RULE}:good"
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 
@@ -45,7 +48,7 @@ class Weights:
     @property
     def vocabulary(self) -> float:
         """The weight of the vocabulary's log-odds in the score (0: no vocabulary finding)."""
-        return self.logits.get(VOCABULARY, 0.0)
+        return self.logits.get(VOCABULARY_FEATURE, 0.0)
 
 
 def to_points(logit: float) -> int:

@@ -100,10 +100,10 @@ EARLY_POOL = [e for e in POOL if e.batch <= 6]
 #: Balanced accuracy on batches 1-6, the pool the targets (0.85) were first met on. Since round
 #: 7 the verdict's cut-off reads the fitted odds (2 to 1) instead of the best balanced accuracy
 #: on the training folds, and leaving one batch out measures 0.842 there (docs/review.md).
-#: Round 9's vocabulary costs this pool a little (5-fold: 0.831, real AUC 0.900; leaving one
-#: batch out: 0.850, real AUC 0.888) for +0.04 AUC on batches 7-10's real messages: the
-#: real-message AUC floor here is the measurement, under the 0.90 target.
-EARLY_POOL_BA_FLOORS = {"batches": 0.84, "sources": 0.83}
+#: Round 9's vocabulary costs this pool a little (5-fold: 0.830, real AUC 0.898; leaving one
+#: batch out: 0.850, real AUC 0.889) for +0.05 AUC on batches 7-10's real messages: the
+#: real-message AUC floors here are the measurements, under the 0.90 target.
+EARLY_POOL_BA_FLOORS = {"batches": 0.84, "sources": 0.82}
 EARLY_POOL_REAL_AUC_FLOORS = {"batches": 0.88, "sources": 0.89}
 
 
@@ -147,15 +147,15 @@ def test_held_out_figures_on_the_whole_pool(parts: str) -> None:
 #: AUC of each of the newest pool batches held out, as measured in round 9 (docs/review.md),
 #: and (AUC, balanced accuracy) of their real messages together: unseen real messages look
 #: like these, so they are the figure a round is judged on.
-NEWEST_BATCH_AUC_FLOORS = {7: 0.80, 8: 0.85, 9: 0.89, 10: 0.68}
-NEWEST_REAL_FLOORS = (0.76, 0.65)
+NEWEST_BATCH_AUC_FLOORS = {7: 0.80, 8: 0.86, 9: 0.89, 10: 0.68}
+NEWEST_REAL_FLOORS = (0.77, 0.65)
 
 
 def test_newest_pool_batches_held_out() -> None:
     """Batches 7 to 10 (real letters mostly, each once a frozen split), each scored by weights
     fitted without it: round 5's rules gave batches 7 and 8 0.54 and 0.62, round 6's 0.72 and
     0.73 without batch 9 in the pool, round 8's 0.77, 0.82 and 0.88 without batch 10, and
-    0.75, 0.79, 0.88 and 0.66 with it; with round 9's vocabulary 0.81, 0.86, 0.89 and 0.69
+    0.75, 0.79, 0.88 and 0.66 with it; with round 9's vocabulary 0.80, 0.87, 0.89 and 0.69
     (docs/review.md)."""
     rows = cross_validate(POOL, parts=batch_folds(POOL))
     for batch, floor in NEWEST_BATCH_AUC_FLOORS.items():

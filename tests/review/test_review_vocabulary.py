@@ -16,11 +16,12 @@ from bot.review import fit as fit_module
 from bot.review.evaluate import FROZEN, cross_validate, load
 from bot.review.fit import VOCABULARY, Sample, fit
 from bot.review.score import clamp, vocabulary_finding
-from bot.review.text import lowered
+from bot.review.text import WORD_RE, lowered
 from bot.review.vocabulary import (
     MIN_SOURCES,
     RULE,
     Doc,
+    Terms,
     Vocabulary,
     fit_vocabulary,
     known_terms,
@@ -37,22 +38,23 @@ def _docs(rows: Sequence[tuple[str, bool, str]]) -> list[Doc]:
 
 
 def test_terms_are_the_bodys_words_and_pairs() -> None:
-    got = terms(lowered("Hi Ana, I read your post on 15 metrics. Thanks!"))
+    text = "Hi Ana, I read your post on 15 metrics. Thanks!"
+    got = terms(lowered(text))
     assert "ana" not in got and "hi" not in got  # the greeting and its name
     assert {"read", "post", "metrics", "read your", "your post", "post on",
-            vocabulary.NUMBER, "on <number>"} <= set(got)
+            vocabulary.NUMBER, "on <number>"} <= got
     assert "on" not in got and "i" not in got  # function words only inside a pair
     assert "metrics thanks" not in got  # no pair across a sentence break
-    text = "Hi Ana, I read your post on 15 metrics. Thanks!"
-    s, e = got["your post"]
-    assert text[s:e] == "your post"
+    words = Terms(lowered(text))
+    assert {t: text[slice(*words.span(t))] for t in ("your post", "on <number>", "thanks")} == {
+        "your post": "your post", "on <number>": "on 15", "thanks": "Thanks"}
 
 
 def test_blanks_and_quotations_are_not_the_senders_words() -> None:
     """A vocabulary word inside a template blank or a quotation is not wording: it is the
     template's, or the title of their post, and it breaks the pairs around it."""
     got = terms(lowered('I loved "Your Book Question" and [your work] at {company} today'))
-    assert not {"book", "question", "work", "company", "your book", "your work"} & set(got)
+    assert not {"book", "question", "work", "company", "your book", "your work"} & got
     assert "loved" in got and "today" in got and "loved today" not in got
 
 
@@ -168,8 +170,7 @@ def test_the_finding_says_which_words_and_its_points_are_its_share() -> None:
             "ask you one question about how you set the targets? Thanks, Bo")
     r = review(text)
     (f,) = [f for f in r.findings if f.rule == RULE]
-    present = terms(lowered(text), 0, len(text))
-    shares = vocabulary.VOCABULARY.contributions(present)
+    shares = vocabulary.VOCABULARY.contributions(terms(lowered(text)))
     assert f.points == vocabulary_points(WEIGHTS.vocabulary * sum(shares.values()))
     assert f.severity == ("good" if f.points > 0 else "warning")
     assert f.message.count("\u201c") == min(3, sum(1 for w in shares.values()
@@ -194,8 +195,20 @@ def test_stuffing_good_words_earns_them_once() -> None:
 
 
 def test_no_finding_without_known_words() -> None:
-    assert vocabulary_finding("zzz qqq", terms("zzz qqq"), vocabulary.VOCABULARY, 1.0) is None
-    assert vocabulary_finding("read", {"read": (0, 4)}, Vocabulary(), 1.0) is None
+    assert vocabulary_finding("zzz qqq", Terms("zzz qqq"), vocabulary.VOCABULARY, 1.0) is None
+    assert vocabulary_finding("read", Terms("read"), Vocabulary(), 1.0) is None
+
+
+def test_every_span_is_its_term() -> None:
+    """The span of every term of every corpus draft holds exactly that term's words."""
+    for e in POOL:
+        low = lowered(e.text)
+        words = Terms(low)
+        for t in words.terms():
+            s, end = words.span(t)
+            found = [vocabulary.NUMBER if w[0].isdigit() else w
+                     for w in WORD_RE.findall(low, s, end)]
+            assert " ".join(found) == t, (e.id, t, low[s:end])
 
 
 WORDS = ["I", "read", "your", "post", "book", "question", "about", "services", "rates", "SEO",
