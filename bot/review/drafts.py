@@ -54,6 +54,9 @@ class DraftBook:
     def forget(self, message_id: int) -> None:
         self._drafts.pop(message_id, None)
 
+    def count_user(self, user_id: int) -> int:
+        return sum(d.user_id == user_id for d in self._drafts.values())
+
     def forget_user(self, user_id: int) -> int:
         gone = [k for k, d in self._drafts.items() if d.user_id == user_id]
         for key in gone:

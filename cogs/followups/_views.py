@@ -27,6 +27,7 @@ from cogs._ui import (
     guarded,
     send_ephemeral,
     services_of,
+    show_form,
 )
 from cogs.followups._render import acted_text, is_reminder, logged_text, reminder_embed
 
@@ -90,7 +91,7 @@ async def on_button(interaction: discord.Interaction, button: FollowupButton) ->
     if button.action == "review":
         row = await service.follow_up_target(interaction.user.id, button.followup_id)
         limit = cohort_bot(interaction).config.review.max_chars
-        await interaction.response.send_modal(FollowupReviewModal(
+        await show_form(interaction, FollowupReviewModal(
             button.followup_id, button.delivery, row.recipient, limit))
         return
     pressed = interaction.message
@@ -165,6 +166,9 @@ class SentModal(CohortModal):
         self.keep = self.field("Keep the draft with the record?", choice(
             "keep", KEEP_CHOICES, default="no")) if draft else None
 
+    def forget_content(self) -> None:
+        self.draft_ = None
+
     async def on_submit(self, interaction: discord.Interaction) -> None:
         draft = self.draft_
         # The channel is a required select; the draft's is the fallback Discord never needs.
@@ -188,4 +192,4 @@ async def open_sent_form(interaction: discord.Interaction, draft: Draft | None,
     if done is not None:
         await send_ephemeral(interaction, logged_text(Logged("already", done)))
         return
-    await interaction.response.send_modal(SentModal(draft, message_id))
+    await show_form(interaction, SentModal(draft, message_id))

@@ -23,6 +23,7 @@ from cogs._ui import (
     cohort_bot,
     guarded,
     services_of,
+    show_form,
 )
 from cogs.review._render import all_findings_text, review_embed
 
@@ -75,7 +76,7 @@ async def on_button(interaction: discord.Interaction, action: str) -> None:
         for chunk in chunks[1:]:
             await interaction.followup.send(chunk, ephemeral=True, allowed_mentions=NO_PINGS)
     elif action == "revise":  # without the draft: the form to paste it in again
-        await interaction.response.send_modal(DraftModal(
+        await show_form(interaction, DraftModal(
             review.limits.max_chars, answer_draft, title="Revise your draft", previous=draft,
             message_id=message_id))
     elif action == "sent":
