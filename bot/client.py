@@ -156,6 +156,7 @@ class CohortBot(commands.Bot):
 
     async def assemble(self) -> None:
         """Everything but talking to Discord: storage, the scheduler, the services, the cogs."""
+        from cogs._options import check_options
         from cogs._ui import SendAgainButton, forms_of, on_app_command_error
 
         self._db = await Database.open(self.config.storage.database)
@@ -167,6 +168,8 @@ class CohortBot(commands.Bot):
         self._services.privacy.holds(forms_of(self))
         self._handovers = self._wire_handovers()
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
+        # Options Discord holds from another version's sync are refused in words.
+        self.tree.interaction_check = check_options  # type: ignore[method-assign]
         # "Edit and send again" under any refused form: answered after a restart too.
         self.add_dynamic_items(SendAgainButton)
         for name in extension_names():

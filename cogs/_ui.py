@@ -81,6 +81,10 @@ def explain(error: BaseException, where: str) -> str:
         message = error.message
     elif isinstance(error, app_commands.CommandOnCooldown):
         message = f"Slow down a little: try again in {error.retry_after:.0f} s."
+    elif isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        # Discord holds commands synced by another version of the bot, until the next sync.
+        message = ("That command is not one I have in this version (Discord still lists an "
+                   "older one). `/help` lists mine.")
     elif isinstance(error, app_commands.NoPrivateMessage):
         message = "That command works only in the cohort's server, not in DMs."
     elif isinstance(error, app_commands.CheckFailure):
