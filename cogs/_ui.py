@@ -173,10 +173,12 @@ class CohortModal(discord.ui.Modal):
 
     def __init__(self, *, title: str, custom_id: str) -> None:
         super().__init__(title=title, custom_id=f"{custom_id}:{secrets.token_hex(6)}")
+        self._labels: dict[str, str] = {}
 
     def field(self, text: str, item: FormItem, description: str | None = None) -> FormItem:
         """Add `item` (a text input or a select) under its label; returns it, to read later."""
         self.add_item(discord.ui.Label(text=text, component=item, description=description))
+        self._labels[str(getattr(item, "custom_id", ""))] = text
         return item
 
     def forget(self) -> None:
@@ -201,6 +203,13 @@ class CohortModal(discord.ui.Modal):
                 self._sent[item.custom_id] = item.value
             elif isinstance(item, discord.ui.Select):
                 self._sent[item.custom_id] = [str(v) for v in item.values]
+        # Discord's client sends only what the form allows; whatever sent anything else (a
+        # modified client) is refused here, so no form parses an answer it did not offer.
+        for item in self.walk_children():
+            label = self._labels.get(getattr(item, "custom_id", "")) or getattr(
+                item, "label", None) or "A field"
+            if (wrong := wrong_answer(item)) is not None:
+                raise UserError(f"“{label}” {wrong}")
         return True
 
     def again(self) -> CohortModal:
@@ -247,6 +256,26 @@ def choice(custom_id: str, options: Sequence[tuple[str, str]], *, default: str |
                                  discord.SelectOption(label=label, value=value,
                                                       default=value == default)
                                  for label, value in options])
+
+
+def wrong_answer(item: discord.ui.Item[Any]) -> str | None:
+    """What is wrong with a form's answer, as Discord's client checks it; None if nothing."""
+    if isinstance(item, discord.ui.Select):
+        offered = [option.value for option in item.options]
+        picked = [str(value) for value in item.values]
+        low = item.min_values if item.required else 0
+        if any(value not in offered for value in picked) or not (
+                low <= len(picked) <= item.max_values):
+            return "takes one of: " + ", ".join(option.label for option in item.options) + "."
+    elif isinstance(item, discord.ui.TextInput):
+        size = len(item.value)
+        if item.required and not item.value:
+            return "is required."
+        if item.max_length is not None and size > item.max_length:
+            return f"is {size:,} characters; it takes {item.max_length:,} at most."
+        if item.value and item.min_length is not None and size < item.min_length:
+            return f"is {size:,} characters; it takes {item.min_length:,} at least."
+    return None
 
 
 def chosen(select: discord.ui.Select[Any]) -> str | None:

@@ -214,7 +214,8 @@ class Acting:
                 cid = comp.get("custom_id", "")
                 known.add(cid)
                 if comp.get("type") == 4:
-                    answers.append({"type": 4, "custom_id": cid, "value": values.get(cid, "")})
+                    answers.append({"type": 4, "custom_id": cid, "value": limits.typed(
+                        comp, str(values.get(cid, "")), top.get("label"))})
                 else:
                     answers.append({"type": comp["type"], "custom_id": cid,
                                     "values": limits.picked(comp, values.get(cid))})
