@@ -65,6 +65,9 @@ class ReviewService:
     def draft(self, message_id: int, user_id: int) -> Draft:
         """The member's draft under this review; `UserError` once it is forgotten."""
         draft = self.held(message_id, user_id)
+        if draft is None and self._drafts.deleted(message_id):
+            raise UserError("I deleted that draft when you used /forget-me, so I can't list "
+                            "its findings. Send it again if you still want a review.")
         if draft is None:
             raise UserError("I no longer hold that draft: I keep drafts in memory only (never "
                             "on disk) and forget them after a day or a restart, so I can't "

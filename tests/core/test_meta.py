@@ -1,5 +1,6 @@
 """Checks on the code base itself: SQL only in storage, every form opened where /forget-me
-reaches it, every cog an extension, command names, the invite link. The import rules of the layers are in test_layers.py."""
+reaches it, every cog an extension, command names, the invite link. The import rules of the
+layers are in test_layers.py."""
 
 from __future__ import annotations
 

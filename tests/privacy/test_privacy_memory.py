@@ -74,6 +74,21 @@ async def test_a_form_open_during_forget_me_holds_nothing_and_is_refused(
     assert not world.sandbox.bot_errors
 
 
+async def test_a_review_s_all_findings_after_forget_me_says_the_draft_was_deleted(
+    world: CohortWorld,
+) -> None:
+    """/review in the server answers privately (an ephemeral message /forget-me cannot take
+    down): its "All findings" afterwards says the draft was deleted, and shows none of it."""
+    opened = await world.ada.slash("review", channel=world.lessons)
+    review = (await world.ada.submit_modal(opened, {"draft": STRONG_DRAFT})).response
+    assert review is not None and review.ephemeral
+    await forget(world, world.ada)
+    late = await world.ada.click(review, draft_button(review, "all"))
+    text = said(late)
+    assert "deleted that draft when you used /forget-me" in text, text
+    assert "Priya" not in text
+
+
 async def test_the_bot_caches_no_message_a_member_sent(world: CohortWorld) -> None:
     """discord.py's message cache would hold every DM draft as it came; the bot keeps none
     (every listener reads the raw event), so there is nothing there for /forget-me to miss."""
