@@ -206,9 +206,8 @@ class CohortModal(discord.ui.Modal):
         # Discord's client sends only what the form allows; whatever sent anything else (a
         # modified client) is refused here, so no form parses an answer it did not offer.
         for item in self.walk_children():
-            label = self._labels.get(getattr(item, "custom_id", "")) or getattr(
-                item, "label", None) or "A field"
             if (wrong := wrong_answer(item)) is not None:
+                label = self._labels.get(getattr(item, "custom_id", ""), "A field")
                 raise UserError(f"“{label}” {wrong}")
         return True
 

@@ -112,16 +112,14 @@ async def on_button(interaction: discord.Interaction, button: FollowupButton) ->
 class FollowupReviewModal(CohortModal):
     """The draft of the one follow-up, reviewed in follow-up mode (attempt 2)."""
 
-    draft: discord.ui.TextInput[FollowupReviewModal] = discord.ui.TextInput(
-        custom_id="draft", label="Your follow-up draft", style=discord.TextStyle.paragraph,
-        max_length=4000, placeholder="Short, polite, one new reason to answer",
-    )
-
     def __init__(self, followup_id: int, delivery: int, recipient: str, max_chars: int) -> None:
         super().__init__(title=f"Review my follow-up to {member_text(recipient)}"[:45],
                          custom_id="cohort:fu-review")
         self.followup_id, self.delivery = followup_id, delivery
-        self.draft.max_length = max_chars
+        self.draft: discord.ui.TextInput[FollowupReviewModal] = self.field(
+            "Your follow-up draft", discord.ui.TextInput(
+                custom_id="draft", style=discord.TextStyle.paragraph, max_length=max_chars,
+                placeholder="Short, polite, one new reason to answer"))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         text = self.draft.value
