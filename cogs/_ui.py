@@ -229,7 +229,10 @@ class CohortModal(discord.ui.Modal):
     async def on_error(  # type: ignore[override]
         self, interaction: discord.Interaction, error: Exception
     ) -> None:
-        if isinstance(_unwrap(error), UserError) and not self._forgotten:
+        if self._forgotten:
+            self.stop()  # discord.py lets the form go: nothing of it is held any more
+            await report_error(interaction, error)
+        elif isinstance(_unwrap(error), UserError):
             await report_error(interaction, error, view=SendAgain(interaction, self))
         else:
             await report_error(interaction, error)

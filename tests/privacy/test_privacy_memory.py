@@ -6,8 +6,10 @@ afterwards says plainly that it was deleted."""
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
+from cogs._ui import CohortModal
 from storage import followups as followups_store
 from storage import privacy as privacy_store
 from tests.world import (
@@ -69,6 +71,10 @@ async def test_a_form_open_during_forget_me_holds_nothing_and_is_refused(
         text = said(late)
         assert late.ephemeral and "You used /forget-me while this form was open" in text, text
         assert "Edit and send again" not in str(late.response.components)
+    # Refused, the forms are let go: discord.py holds neither any more.
+    ids = {sent_form.modal["custom_id"], revise_form.modal["custom_id"]}
+    assert not [form for form in gc.get_objects() if isinstance(form, CohortModal)
+                and form.custom_id in ids and not form.is_finished()]
     assert await followups_store.member_log(world.bot.db, world.ada.id) == []
     assert (await privacy_store.stored_counts(world.bot.db, world.ada.id)).total == 0
     assert not world.sandbox.bot_errors
