@@ -32,9 +32,9 @@ from cogs._ui import (
 from cogs.followups._render import acted_text, is_reminder, logged_text, reminder_embed
 
 PREFIX = "cohort:fu"
-ACTIONS = ("replied", "review", "sent", "drop", "snooze1", "snooze3")
-CUSTOM_ID = re.compile(
-    rf"{PREFIX}:(?P<action>{'|'.join(ACTIONS)}):(?P<id>\d+):(?P<delivery>\d+)")
+# Any action, not only this version's: a button another version posted is answered too (the
+# service says it does nothing now), never left to "This interaction failed".
+CUSTOM_ID = re.compile(rf"{PREFIX}:(?P<action>\w+):(?P<id>\d+):(?P<delivery>\d+)")
 
 
 def custom_id(action: str, followup_id: int, delivery: int) -> str:
@@ -62,7 +62,8 @@ class FollowupButton(
     }
 
     def __init__(self, action: str, followup_id: int, delivery: int) -> None:
-        label, style, emoji, row = self.LOOK[action]
+        # Another version's action is never shown in this look: it is only answered.
+        label, style, emoji, row = self.LOOK.get(action, self.LOOK["drop"])
         super().__init__(discord.ui.Button(
             label=label, style=style, emoji=emoji, row=row,
             custom_id=custom_id(action, followup_id, delivery)))
