@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 
 from bot.demo.terminal import run_script
+from bot.demo.world import DemoBotSide
 from localdiscord.script.language import parse_line
+from localdiscord.script.names import CommandFailed
 from localdiscord.snowflakes import WORKER_ENV
+from tests.world import CohortWorld, post
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "docs" / "demo.sandbox"
@@ -339,3 +342,24 @@ async def test_post_schedule_from_the_config_and_from_restart_posts_in_the_demo(
     ])
     code = await run_script(script, write=out.append, base_config=base, name="s")
     assert code == 0, "\n".join(out)[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("setting", "why"),
+    [
+        ("/nonexist", "key 'lesson.directory': /nonexist is not a folder"),
+        ("nope", "key 'lesson.default': no lesson 'nope'"),
+    ],
+)
+async def test_restart_checks_the_lessons_as_a_config_file_and_keeps_the_bot_as_it_was(
+    world: CohortWorld, setting: str, why: str,
+) -> None:
+    """`restart lesson.directory=...` is checked as `cohortbot run` checks a config: the
+    refusal in one line, and the bot goes on running on its old settings."""
+    before = world.config
+    key = "lesson.directory" if setting.startswith("/") else "lesson.default"
+    with pytest.raises(CommandFailed) as refused:
+        await DemoBotSide(world).restart(((key, setting),))
+    assert why in str(refused.value) and "<config>" not in str(refused.value)
+    assert world.running and world.config is before
+    assert await post(world) == 1
