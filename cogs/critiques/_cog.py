@@ -44,6 +44,11 @@ class CritiquesCog(commands.Cog):
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         await self._vote(payload, add=False)
 
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # After every (re)connect: the votes cast and taken back while the bot was away.
+        await self.critiques.catch_up_votes()
+
     async def _vote(self, payload: discord.RawReactionActionEvent, *, add: bool) -> None:
         me = self.bot.user
         if str(payload.emoji) != VOTE_EMOJI or me is None or payload.user_id == me.id:
