@@ -100,6 +100,10 @@ CONCURRENT_REQUESTS = 8
 IN_FLIGHT = 256
 
 
+def _ms(span: timedelta) -> int:
+    return int(span.total_seconds() * 1000)
+
+
 class DmClosed(Refused):
     """The member does not accept DMs from the bot (Discord error 50007): never retried."""
 
@@ -244,7 +248,7 @@ class FollowupsService:
         for row, zone in await followups_store.unplanned(self._db, self._settings.cohort_zone):
             await self._replan(row, zone)
         await self.sweep()
-        self._scheduler.every("fu:sweep", SWEEP_EVERY, self.sweep)
+        self._scheduler.every("fu:sweep", SWEEP_EVERY, self.sweep, idle_until=self._next_work)
 
     async def stop(self) -> None:
         """Forget the jobs in memory and cancel deliveries in flight. One cut short here is
@@ -255,6 +259,12 @@ class FollowupsService:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _next_work(self) -> datetime | None:
+        """When a sweep next has something to do (a clock that jumps skips the idle ones)."""
+        at = await followups_store.next_work(self._db, ahead_ms=_ms(SLICE),
+                                             stuck_ms=_ms(STUCK_AFTER))
+        return None if at is None else from_ms(at)
 
     async def sweep(self) -> None:
         """Close ended windows, recover stuck claims, deliver what is due, load the slice."""

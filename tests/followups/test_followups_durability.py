@@ -174,3 +174,24 @@ async def test_a_dm_channel_gone_makes_the_reminder_undeliverable_without_a_trac
     assert await status(world) == "undeliverable"
     assert reminders(world, world.ada) == []
     assert not any(r.exc_info for r in caplog.records)
+
+
+async def test_a_jump_of_years_stops_only_where_there_is_work(world: CohortWorld) -> None:
+    """The hourly sweep is skipped while it has nothing to do (ManualClock only): ten years
+    cost the stops of the reminder, its window's end and a few sweeps, not 87,600 sweeps;
+    work logged between two moves is seen by the next move."""
+    stops: list[datetime] = []
+
+    async def count(now: datetime) -> None:
+        stops.append(now)
+
+    world.clock.on_move(count)
+    await world.clock.advance(timedelta(weeks=520))  # nothing to do at all
+    assert len(stops) <= 3, stops
+    stops.clear()
+    await log_dana(world)
+    await world.clock.advance(timedelta(weeks=520))
+    (reminder,) = reminders(world, world.ada)
+    assert "window for a follow-up" in str(reminder.embeds[0]) and reminder.edited_at
+    assert len(stops) <= 12, stops
+    assert await status(world) == "sent"
