@@ -143,6 +143,14 @@ class CritiquesService:
             else:
                 await critiques_store.remove_vote(self.db, critique.id, voter_id)
 
+    async def clear_votes(self, message_id: int) -> None:
+        """Every 👍 removed from a critique's post at once (a moderator's clear)."""
+        critique = await critiques_store.critique_for_message(self.db, message_id)
+        if critique is not None:
+            async with self._votes:
+                voters = await critiques_store.votes_of(self.db, critique.id)
+                await critiques_store.change_votes(self.db, critique.id, (), voters)
+
     async def catch_up_votes(self) -> VoteChanges:
         """After downtime (every READY): the open runs' critique posts read again for their
         👍, and the votes cast and taken back while the bot was away applied. One request

@@ -362,3 +362,20 @@ async def test_the_catch_up_reads_a_post_s_voters_page_by_page(world: CohortWorl
     assert row.votes == 105
     pages = [r.query for r in world.sandbox.requests[asked:] if "/reactions/" in r.path]
     assert len(pages) == 2 and "after" in pages[1], pages
+
+
+@pytest.mark.parametrize("emoji", [None, "👍"])
+async def test_a_moderator_clearing_a_critique_s_reactions_takes_its_votes(
+    world: CohortWorld, emoji: str | None,
+) -> None:
+    run_id = await post(world)
+    await critique(world, world.ada, example_messages(world)[0], "Polite", "Generic", "no")
+    (posted,) = world.posts(world.sandbox.threads(world.lessons)[0])
+    await world.ben.react(posted, "👍")
+    await world.cy.react(posted, "👍")
+    await world.mod.clear_reactions(posted, emoji=emoji)
+    (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert row.votes == 0
+    await world.restart()  # and the catch-up agrees
+    (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert row.votes == 0

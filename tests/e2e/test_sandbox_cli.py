@@ -368,16 +368,13 @@ async def test_restart_checks_the_lessons_as_a_config_file_and_keeps_the_bot_as_
 async def test_a_clock_jump_shows_what_the_bot_did_at_each_stop_on_the_way() -> None:
     """A jump past both the reminder and the end of its window shows the reminder under its
     own time, then the window closing on it: not only the message's last state."""
-    out: list[str] = []
-    script = "\n".join([
+    text = await green_transcript(
         "clock 2026-02-01T23:30",
         'as cy /outreach log who:"Feb" channel:email',
         "clock 2026-03-01T23:30",
         'expect reply contains "Time for your one follow-up?"',
         'expect reply contains "The window for a follow-up to Feb closed"',
-    ])
-    assert await run_script(script, write=out.append, name="s") == 0, out
-    text = "\n".join(out)
+    )
     reminder = text.index("🕒 Mon 2026-02-09 09:00 UTC")
     closed = text.index("🕒 Mon 2026-02-16 00:00 UTC")  # the hourly sweep after its end
     assert reminder < text.index("Time for your one follow-up?") < closed
@@ -404,16 +401,20 @@ async def test_a_jump_of_centuries_costs_the_work_in_it_not_its_length() -> None
     """`clock +99999w` with an outreach logged: the reminder and the window's end, then
     centuries with nothing to do (it once stopped at every hourly sweep and never ended),
     and discord.py's gateway never falls behind ("Can't keep up")."""
-    out: list[str] = []
-    script = "\n".join([
+    text = await green_transcript(
         'as ada /outreach log who:"X" channel:email',
         "clock +99999w",
         'expect reply contains "Time for your one follow-up?"',
         "clock 9998-12-30",
         'as ada /outreach log who:"Y" channel:email',
         "clock +1d",
-    ])
-    assert await run_script(script, write=out.append, name="s") == 0, out
-    text = "\n".join(out)
+    )
     assert "🕒 Mon 3942-07-13 09:00 UTC" in text
     assert "Can't keep up" not in text and "behind" not in text
+
+
+async def green_transcript(*lines: str) -> str:
+    """What the sandbox shows for a script whose every command and expectation holds."""
+    out: list[str] = []
+    assert await run_script("\n".join(lines), write=out.append, name="s") == 0, out
+    return "\n".join(out)
