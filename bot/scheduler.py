@@ -75,7 +75,7 @@ class Scheduler:
         self._waiting: dict[str, asyncio.Future[None]] = {}
         self._repeating: dict[str, object] = {}  # job id -> token of its current `every`
         self._every: dict[str, tuple[timedelta, JobFunc]] = {}  # job id -> interval, runner
-        self._ran: dict[str, datetime] = {}  # job id -> clock time of its last run (or arming)
+        self._ran: dict[str, datetime] = {}  # job id -> when its last run ended (or armed)
         # Repeating jobs that say when they next have work (ManualClock only).
         self._idle: dict[str, Hint] = {}
         if isinstance(clock, ManualClock):
@@ -124,12 +124,12 @@ class Scheduler:
         self._repeating[job_id] = token
 
         async def run_and_rearm() -> None:
-            self._ran[job_id] = self.clock.now()
             try:
                 await func()
             finally:
                 # Not if it was cancelled (or replaced) while it ran.
                 if self.running and self._repeating.get(job_id) is token:
+                    self._ran[job_id] = self.clock.now()
                     await self._arm(job_id)
 
         self._ran[job_id] = self.clock.now()
