@@ -114,9 +114,10 @@ def vocabulary_finding(text: str, words: Terms, vocabulary: Vocabulary, weight: 
     if not points:
         return None
     sign = 1 if points > 0 else -1
-    # The largest shares in the finding's direction first; ties in term order (`shares` is).
-    ranked = [t for t, w in shares.items() if w * sign > 0]
-    ranked.sort(key=shares.__getitem__, reverse=sign > 0)
+    # The largest shares in the finding's direction first; ties in term order (two sorts,
+    # the second stable).
+    ranked = sorted(t for t, w in shares.items() if w * sign > 0)
+    ranked.sort(key=lambda t: -abs(shares[t]))
     quoted: list[tuple[int, int]] = []
     for t in ranked:
         s, e = words.span(t)

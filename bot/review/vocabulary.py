@@ -51,7 +51,7 @@ _SKIP_RE = re.compile(r'\[[^\]\n]{0,80}\]|\{[^}\n]{0,80}\}|<[^>\n]{0,80}>|"[^"\n
 _TOKEN_RE = re.compile(r"([^\W_]+(?:['\-][^\W_]+)*)|[.!?;:()\n]")
 _DIGIT_RE = re.compile(r"[0-9]")
 # The word right after one, within its phrase (spaces and marks between, no break).
-_NEXT_WORD_RE = re.compile(r"[^\w.!?;:()\n]*([^\W_]+(?:['\-][^\W_]+)*)")
+_NEXT_WORD_RE = re.compile(r"(?:[^\w.!?;:()\n]|_)*([^\W_]+(?:['\-][^\W_]+)*)")
 _GREETING_RE = re.compile(
     r"[ \t]*(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening))\b[^\n,.!:;]{0,40}")
 NUMBER = "<number>"
@@ -99,11 +99,26 @@ class Terms:
                          if t and t[0] != " " and t[-1] != " " and t not in FUNCTION_WORDS)
 
     def span(self, term: str) -> tuple[int, int]:
-        """Where `term` (one of `terms()`) first occurs: the span of its word, or its two."""
+        """Where `term` (one of `terms()`) first occurs: the span of its word, or its two.
+        Any place a token occurs is a place its letters occur, so the first of those that is
+        a whole token (followed by the pair's second word) is the one: a few `str.find`s."""
         first, _, second = term.partition(" ")
-        quick = self._quick_span(first, second)
-        if quick is not None:
-            return quick
+        if first == NUMBER or second == NUMBER:
+            return self._counted_span(first, second)  # a number's letters vary: count tokens
+        body = self._body
+        i = body.find(first)
+        while i >= 0:
+            j = i + len(first)
+            if _token_at(body, i, j):
+                if not second:
+                    return self._start + i, self._start + j
+                m = _NEXT_WORD_RE.match(body, j)
+                if m is not None and m.group(1) == second:
+                    return self._start + i, self._start + m.end()
+            i = body.find(first, i + 1)
+        raise KeyError(term)
+
+    def _counted_span(self, first: str, second: str) -> tuple[int, int]:
         tokens = self._tokens
         i = -1
         while True:
@@ -111,26 +126,7 @@ class Terms:
             if not second or (i + 1 < len(tokens) and tokens[i + 1] == second):
                 break
         last = i + 1 if second else i
-        start = self._start_of(i)
-        return start, self._start_of(last) + len(self._raw[last])
-
-    def _quick_span(self, first: str, second: str) -> tuple[int, int] | None:
-        """The usual case, in a few C calls: the first place the word's letters occur is the
-        word itself (not inside a longer one), and then so is the pair. None otherwise, and
-        for a number (`span` then counts tokens)."""
-        if first == NUMBER or second == NUMBER:
-            return None
-        body = self._body
-        i = body.find(first)
-        j = i + len(first)
-        if i < 0 or not _token_at(body, i, j):
-            return None
-        if second:
-            m = _NEXT_WORD_RE.match(body, j)
-            if m is None or m.group(1) != second:
-                return None
-            j = m.end()
-        return self._start + i, self._start + j
+        return self._start_of(i), self._start_of(last) + len(self._raw[last])
 
     def _start_of(self, i: int) -> int:
         """Where token `i` starts in the draft. Nothing but marks and spaces lies between two
@@ -170,9 +166,9 @@ class Vocabulary:
         object.__setattr__(self, "_known", frozenset(self.weights))
 
     def contributions(self, present: AbstractSet[str]) -> dict[str, float]:
-        """Each known term of `present` with its share of the log-odds, in term order."""
+        """Each known term of `present` with its share of the log-odds (in no set order)."""
         weights = self.weights
-        return {t: weights[t] for t in sorted(self._known & present)}
+        return {t: weights[t] for t in self._known & present}
 
     def score(self, present: AbstractSet[str]) -> float:
         """The log-odds the words alone give, less the intercept (0 for a draft with no known
