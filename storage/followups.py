@@ -422,9 +422,10 @@ async def set_floors(db: Database, floors: dict[int, int]) -> set[int]:
     return written
 
 
-async def mark_sent(db: Database, sent: dict[int, int], now: int) -> None:
+async def mark_sent(db: Database, sent: dict[int, int], now: int) -> list[int]:
     """Reminder id -> the id of the DM that delivered it; their outreaches count as
-    reminded."""
+    reminded. Returns the outreaches among them decided while their DM was on its way (no
+    longer open): it went out with the question, and must be edited to the decision."""
     async with db.transaction() as tx:
         await tx.executemany(
             "UPDATE followups SET status = 'sent', sent_at = ?, message_id = ?, tries = 0"
@@ -436,6 +437,13 @@ async def mark_sent(db: Database, sent: dict[int, int], now: int) -> None:
             f" (SELECT outreach_id FROM followups WHERE id IN ({_marks(sent)}))",
             list(sent),
         )
+        open_states = sorted(OPEN)
+        rows = await tx.fetchall(
+            "SELECT o.id FROM outreaches o JOIN followups f ON f.outreach_id = o.id"
+            f" WHERE f.id IN ({_marks(sent)}) AND o.status NOT IN ({_marks(open_states)})",
+            [*sent, *open_states],
+        )
+    return [int(row[0]) for row in rows]
 
 
 async def unclaim(db: Database, followup_ids: list[int]) -> None:

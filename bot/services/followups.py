@@ -394,7 +394,12 @@ class FollowupsService:
                 finished.set_result(None)
 
     async def _mark_sent(self, sent: dict[int, int]) -> set[int]:
-        await followups_store.mark_sent(self._db, sent, to_ms(self._now()))
+        """Note the DMs that delivered these reminders. One whose outreach was decided while
+        its DM was on its way (a reply noted, a follow-up logged, the window closed: each of
+        those edits the reminder's DM, but it had none yet) went out asking the question
+        with live buttons: it is edited to the decision now, as the decision would have."""
+        decided = await followups_store.mark_sent(self._db, sent, to_ms(self._now()))
+        await asyncio.gather(*(self._settle_message(outreach_id) for outreach_id in decided))
         return set(sent)  # all of them, as far as anyone asks: the message went out either way
 
     async def _floor(self, row: Reminder) -> int | None:
@@ -433,7 +438,7 @@ class FollowupsService:
                         row.id, exc_info=True)
             return
         if found is not None:
-            await followups_store.mark_sent(self._db, {row.id: found}, to_ms(self._now()))
+            await self._mark_sent({row.id: found})
             log.info("reminder %d had gone out; marked sent", row.id)
         elif failed:
             await self._failed_try(row)

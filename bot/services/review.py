@@ -11,6 +11,7 @@ from bot.display import duration, plural
 from bot.errors import UserError
 from bot.review import Draft, DraftBook, ReviewSettings, is_reviewable, review
 from bot.review.reviewable import too_long
+from bot.review.text import syllables
 from storage import Database
 from storage import review as review_store
 
@@ -64,6 +65,9 @@ class ReviewService:
     def draft(self, message_id: int, user_id: int) -> Draft:
         """The member's draft under this review; `UserError` once it is forgotten."""
         draft = self.held(message_id, user_id)
+        if draft is None and self._drafts.deleted(message_id):
+            raise UserError("I deleted that draft when you used /forget-me, so I can't list "
+                            "its findings. Send it again if you still want a review.")
         if draft is None:
             raise UserError("I no longer hold that draft: I keep drafts in memory only (never "
                             "on disk) and forget them after a day or a restart, so I can't "
@@ -75,5 +79,12 @@ class ReviewService:
     def forget(self, message_id: int) -> None:
         self._drafts.forget(message_id)
 
+    def held_about(self, user_id: int) -> int:
+        return self._drafts.count_user(user_id)
+
     def forget_member(self, user_id: int) -> int:
+        """/forget-me (bot/services/privacy.py: Forgettable): the member's drafts, and the
+        reviewer's cache of words, which holds words of everyone's drafts and cannot tell
+        whose (it fills again as drafts come)."""
+        syllables.cache_clear()
         return self._drafts.forget_user(user_id)

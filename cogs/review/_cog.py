@@ -19,7 +19,7 @@ from bot.review import is_one_liner
 from bot.review.files import not_text
 from bot.review.model import MAX_DRAFT_BYTES
 from bot.textfile import UnreadableFile, decode_text
-from cogs._ui import NO_PINGS, download, explain
+from cogs._ui import NO_PINGS, download, explain, show_form
 from cogs.review._render import review_embed
 from cogs.review._views import DraftButton, DraftModal, answer_draft, review_view
 
@@ -88,5 +88,5 @@ class ReviewCog(commands.Cog):
     @app_commands.command(name="review", description="Review an outreach draft (privately)")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     async def review_command(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(DraftModal(
+        await show_form(interaction, DraftModal(
             self.review.limits.max_chars, answer_draft, title="Review my outreach draft"))

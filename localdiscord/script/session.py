@@ -447,15 +447,10 @@ class Session:
                     raise CommandFailed(f"Discord would not submit the modal: {label!r} is a "
                                         f"choice of {options}") from None
                 continue
-            if comp.get("required", True) and not value.strip():
-                raise CommandFailed(f"Discord would not submit the modal: {label!r} "
-                                    "is required")
-            if comp.get("max_length") and len(value) > comp["max_length"]:
-                raise CommandFailed(f"Discord would not submit the modal: {label!r} takes "
-                                    f"at most {comp['max_length']} characters ({len(value)})")
-            if value and comp.get("min_length") and len(value) < comp["min_length"]:
-                raise CommandFailed(f"Discord would not submit the modal: {label!r} needs "
-                                    f"at least {comp['min_length']} characters")
+            try:
+                limits.typed(comp, value)
+            except ValueError as exc:
+                raise CommandFailed(str(exc)) from None
         del self.modals[member]
         answers: dict[str, str | list[str]] = {}
         for comp in inputs:
