@@ -7,6 +7,7 @@ a moderator can find the traceback.
 
 from __future__ import annotations
 
+import enum
 import logging
 import re
 import secrets
@@ -29,6 +30,7 @@ from bot.services import Services
 from cogs._answer import TRANSIENT
 
 log = logging.getLogger("cohortbot.errors")
+CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
 
 NO_PINGS = discord.AllowedMentions.none()
 
@@ -53,6 +55,39 @@ async def send_ephemeral(interaction: discord.Interaction, content: str, **kwarg
         await interaction.followup.send(content, ephemeral=True, **kwargs)
     else:
         await interaction.response.send_message(content, ephemeral=True, **kwargs)
+
+
+def answered_with_message(interaction: discord.Interaction) -> bool:
+    """Whether the interaction's answer is a message (sent or deferred), so a private
+    followup can come after it: not a modal, not an update of the clicked message."""
+    return interaction.response.is_done() and interaction.response.type in (
+        discord.InteractionResponseType.channel_message,
+        discord.InteractionResponseType.deferred_channel_message,
+    )
+
+
+class NotSent(enum.Enum):
+    """Why a message the bot sent outside an interaction did not go out."""
+
+    DMS_CLOSED = "the member's DMs are closed to me"  # Discord's 403 50007
+    GONE = "the channel is gone"  # 404: the DM or channel no longer exists
+    REFUSED = "Discord refused it"  # another 403: a missing permission
+
+
+async def send_unprompted(channel: discord.abc.Messageable, what: str,
+                          **kwargs: Any) -> discord.Message | NotSent:
+    """Send where no interaction carries a failure to the one handler (an answer to a DM, a
+    message to a member): Discord's refusal is returned, never raised, and logged at WARNING
+    under `what`, which names ids only (a log never holds member content)."""
+    kwargs.setdefault("allowed_mentions", NO_PINGS)
+    try:
+        return await channel.send(**kwargs)
+    except discord.Forbidden as exc:
+        why = NotSent.DMS_CLOSED if exc.code == CANNOT_DM else NotSent.REFUSED
+    except discord.NotFound:
+        why = NotSent.GONE
+    log.warning("%s: not sent, %s", what, why.value)
+    return why
 
 
 async def download(file: discord.Attachment) -> bytes:

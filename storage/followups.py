@@ -478,6 +478,22 @@ async def close_sending(db: Database, followup_id: int, status: ReminderStatus) 
     )
 
 
+async def next_work(db: Database, *, ahead_ms: int, stuck_ms: int) -> int | None:
+    """The earliest time (epoch ms) a sweep has something to do, None if nothing is known: a
+    pending reminder comes within `ahead_ms` of its time (a sweep loads it), an open
+    outreach's window ends (`expire_windows` closes it 1 ms after), or a claim goes stale
+    after `stuck_ms`."""
+    open_states = sorted(OPEN)
+    row = await db.fetchone(
+        "SELECT MIN(t) FROM (SELECT MIN(due_at) - ? AS t FROM followups"
+        " WHERE status = 'pending' UNION ALL SELECT MIN(sent_at) + ? + 1 FROM outreaches"
+        f" WHERE status IN ({_marks(open_states)})"
+        " UNION ALL SELECT MIN(claimed_at) + ? FROM followups WHERE status = 'sending')",
+        (ahead_ms, WINDOW_END_MS, *open_states, stuck_ms),
+    )
+    return None if row is None or row[0] is None else int(row[0])
+
+
 async def expire_windows(db: Database, now: int) -> list[int]:
     """Outreaches whose window has ended unanswered close quietly; a reminder that never
     went out closes with them (the member is told later). Returns those reminders' ids."""

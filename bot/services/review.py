@@ -23,6 +23,9 @@ class ReviewService:
         self.db, self.clock, self.limits = db, clock, limits
         self.settings = ReviewSettings(linkedin_note_limit=limits.linkedin_note_limit)
         self._drafts = DraftBook()
+        # Members whose DMed draft got no answer because their DMs are closed to the bot:
+        # ids only, in memory; they are told privately at their next command.
+        self._unanswered: set[int] = set()
 
     def check_text(self, text: str) -> None:
         """`UserError` for a draft the bot will not review (too long, a greeting, ...)."""
@@ -87,4 +90,18 @@ class ReviewService:
         reviewer's cache of words, which holds words of everyone's drafts and cannot tell
         whose (it fills again as drafts come)."""
         syllables.cache_clear()
+        self._unanswered.discard(user_id)
         return self._drafts.forget_user(user_id)
+
+    # --- a DMed draft the bot could not answer ----------------------------------------------
+
+    def could_not_answer(self, user_id: int) -> None:
+        self._unanswered.add(user_id)
+
+    def owes_answer(self, user_id: int) -> bool:
+        """Whether the member's DMed draft went unanswered (DMs closed) since they were last
+        told; telling them is the caller's, and asking again says no."""
+        if user_id not in self._unanswered:
+            return False
+        self._unanswered.discard(user_id)
+        return True
