@@ -254,7 +254,7 @@ async def test_a_truncated_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "cut.db"
     await (await Database.open(path)).close()
     path.write_bytes(path.read_bytes()[:50])
-    with pytest.raises(StorageError, match="not a usable SQLite database"):
+    with pytest.raises(StorageError, match=r"the database is damaged .* Restore it from a backup"):
         await Database.open(path)
 
 
