@@ -22,7 +22,7 @@ import discord
 from discord import app_commands
 
 from bot.client import CohortBot
-from bot.display import code_text
+from bot.display import clip, code_text
 from bot.errors import UserError
 from bot.review import CHANNEL_NAMES
 from bot.services import Services
@@ -31,6 +31,13 @@ from cogs._answer import TRANSIENT
 log = logging.getLogger("cohortbot.errors")
 
 NO_PINGS = discord.AllowedMentions.none()
+CHOICE_LIMIT = 100  # Discord's, on an autocomplete choice's name and its value
+MODAL_TITLE_LIMIT = 45  # Discord's, on a modal's title
+
+
+def choice_name(text: str) -> str:
+    """An autocomplete choice's label, cut to Discord's limit with "…" so the cut shows."""
+    return clip(text, CHOICE_LIMIT)
 
 
 def cohort_bot(interaction: discord.Interaction) -> CohortBot:

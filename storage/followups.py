@@ -25,18 +25,15 @@ from bot.followups import (
 )
 from storage.db import Database, Transaction
 
-DAY_MS = 86_400_000
-WINDOW_END_MS = 14 * DAY_MS  # bot.followups.WINDOW_END, in the database's unit
-
-
 _OUTREACH_COLUMNS = (
     "id, user_id, recipient, channel, draft, note, sent_at, attempts, followed_up_at, status, "
-    "closed_at, source_message_id, created_at"
+    "closed_at, source_message_id, created_at, window_end_at"
 )
 _REMINDER_COLUMNS = (
     "f.id, f.outreach_id, f.user_id, f.due_at, f.timezone, f.status, f.delivery,"
     " f.history_floor, f.claimed_at, f.tries, f.sent_at, f.message_id, f.notified_at,"
-    " o.recipient, o.channel, o.draft, o.sent_at, o.attempts, o.status, o.followed_up_at"
+    " o.recipient, o.channel, o.draft, o.sent_at, o.attempts, o.status, o.followed_up_at,"
+    " o.window_end_at"
 )
 _REMINDERS = "followups f JOIN outreaches o ON o.id = f.outreach_id"
 _SELECT_REMINDER = f"SELECT {_REMINDER_COLUMNS} FROM {_REMINDERS}"
@@ -71,6 +68,7 @@ class NewOutreach:
     draft: str | None
     note: str | None
     sent_at: int
+    window_end_at: int
     attempts: int
     status: OutreachStatus
     reminder: tuple[int, str] | None
@@ -127,11 +125,11 @@ async def record_attempt(
             return Recorded(plan.outreach_id, None, second=True)
         outreach_id = await tx.insert(
             "INSERT INTO outreaches (user_id, recipient, recipient_email, recipient_url,"
-            " recipient_name, channel, draft, note, sent_at, attempts, followed_up_at, status,"
-            " closed_at, source_message_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " recipient_name, channel, draft, note, sent_at, window_end_at, attempts,"
+            " followed_up_at, status, closed_at, source_message_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (user_id, recipient.text, recipient.email, recipient.url, recipient.name,
-             plan.channel, plan.draft, plan.note, plan.sent_at, plan.attempts,
+             plan.channel, plan.draft, plan.note, plan.sent_at, plan.window_end_at, plan.attempts,
              plan.sent_at if plan.attempts > 1 else None, plan.status,
              None if plan.status in OPEN else now, source_message_id, now),
         )
@@ -159,6 +157,7 @@ class Planned:
     recipient: Recipient
     channel: str
     sent_at: int
+    window_end_at: int
     due_at: int
     zone: str
 
@@ -170,9 +169,10 @@ async def insert_planned(db: Database, items: Iterable[Planned], now: int) -> No
         for item in items:
             outreach_id = await tx.insert(
                 "INSERT INTO outreaches (user_id, recipient, recipient_email, recipient_url,"
-                " recipient_name, channel, sent_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " recipient_name, channel, sent_at, window_end_at, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (item.user_id, item.recipient.text, item.recipient.email, item.recipient.url,
-                 item.recipient.name, item.channel, item.sent_at, now),
+                 item.recipient.name, item.channel, item.sent_at, item.window_end_at, now),
             )
             await tx.execute(
                 "INSERT INTO followups (outreach_id, user_id, due_at, timezone)"
@@ -206,7 +206,7 @@ async def _related(conn: Database | Transaction, user_id: int,
         (user_id, recipient.email, recipient.email, recipient.url, recipient.url,
          recipient.name, recipient.name),
     )
-    return [(_outreach(r[:13]), Recipient(r[2], r[13] or "", r[14] or "", r[15] or ""))
+    return [(_outreach(r[:14]), Recipient(r[2], r[14] or "", r[15] or "", r[16] or ""))
             for r in rows]
 
 
@@ -272,9 +272,9 @@ async def shown_and_ending(db: Database, now: int) -> list[Reminder]:
     messages are edited to show it."""
     open_states = sorted(OPEN)
     rows = await db.fetchall(
-        f"{_SELECT_REMINDER} WHERE f.message_id IS NOT NULL AND o.sent_at < ?"
+        f"{_SELECT_REMINDER} WHERE f.message_id IS NOT NULL AND o.window_end_at < ?"
         f" AND o.status IN ({_marks(open_states)})",
-        (now - WINDOW_END_MS, *open_states),
+        (now, *open_states),
     )
     return [_reminder(r) for r in rows]
 
@@ -473,13 +473,12 @@ async def close_sending(db: Database, followup_id: int, status: ReminderStatus) 
 async def expire_windows(db: Database, now: int) -> list[int]:
     """Outreaches whose window has ended unanswered close quietly; a reminder that never
     went out closes with them (the member is told later). Returns those reminders' ids."""
-    cutoff = now - WINDOW_END_MS
     open_states = sorted(OPEN)
     async with db.transaction() as tx:
         rows = await tx.fetchall(
             "SELECT f.id FROM followups f JOIN outreaches o ON o.id = f.outreach_id"
-            " WHERE f.status = 'pending' AND o.sent_at < ?",
-            (cutoff,),
+            " WHERE f.status = 'pending' AND o.window_end_at < ?",
+            (now,),
         )
         expired = [r[0] for r in rows]
         if expired:
@@ -488,9 +487,9 @@ async def expire_windows(db: Database, now: int) -> list[int]:
                 expired,
             )
         await tx.execute(
-            f"UPDATE outreaches SET status = 'expired', closed_at = ? WHERE sent_at < ?"
+            "UPDATE outreaches SET status = 'expired', closed_at = ? WHERE window_end_at < ?"
             f" AND status IN ({_marks(open_states)})",
-            (now, cutoff, *open_states),
+            (now, now, *open_states),
         )
     return expired
 

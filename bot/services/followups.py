@@ -54,6 +54,7 @@ from bot.followups import (
     ReminderStatus,
     Totals,
     actions_for,
+    days_later,
     first_due,
     fit,
     follow_up_refusal,
@@ -297,8 +298,8 @@ class FollowupsService:
         down, or Discord failed), at once; at night for the member, at their next friendly
         hour if that is still inside the window."""
         zone = ZoneInfo(row.timezone or self._settings.cohort_zone)
-        sent = from_ms(row.outreach_sent_at)
-        return fit(from_ms(row.due_at), now, window_end(sent), zone, self._config.friendly_hours)
+        end = from_ms(row.window_end_at)
+        return fit(from_ms(row.due_at), now, end, zone, self._config.friendly_hours)
 
     def _schedule(self, followup_id: int, user_id: int, outreach_id: int,
                   at: datetime) -> None:
@@ -349,7 +350,7 @@ class FollowupsService:
         try:
             ready = []
             for row in rows:
-                end = window_end(from_ms(row.outreach_sent_at))
+                end = from_ms(row.window_end_at)
                 if now > end or row.outreach_status not in OPEN:
                     await followups_store.close_sending(
                         self._db, row.id,
@@ -454,7 +455,7 @@ class FollowupsService:
         else:
             tries = await followups_store.release(self._db, row.id, failed=True)
             retry = self._now() + RETRY_AFTER * 2 ** max(0, tries - 1)
-            if retry < window_end(from_ms(row.outreach_sent_at)):  # else the sweep closes it
+            if retry < from_ms(row.window_end_at):  # else the sweep closes it
                 self._schedule(row.id, row.user_id, row.outreach_id, retry)
 
     async def _recover(self, claimed_before: datetime) -> None:
@@ -481,8 +482,7 @@ class FollowupsService:
 
     def _message(self, row: Reminder, now: datetime,
                  undelivered: ReminderStatus | None = None) -> ReminderMessage:
-        sent = from_ms(row.outreach_sent_at)
-        end = window_end(sent)
+        sent, end = from_ms(row.outreach_sent_at), from_ms(row.window_end_at)
         due = from_ms(row.due_at)
         late = undelivered is None and is_late(due, now)
         reason = None
@@ -500,7 +500,8 @@ class FollowupsService:
             followup_id=row.id, delivery=row.delivery, nonce=nonce(row.id, row.delivery),
             recipient=row.recipient, channel=row.channel, first_message=row.draft,
             sent_at=sent, window_end=end,
-            actions=actions_for(row.outreach_status, row.attempts, now, sent),
+            actions=actions_for(row.outreach_status, row.attempts, now, end,
+                                ZoneInfo(row.timezone or self._settings.cohort_zone)),
             late_since=due if late else None, late_reason=reason, undelivered=undelivered,
             decided=decided, decided_at=decided_at,
         )
@@ -538,12 +539,13 @@ class FollowupsService:
         now = self._now()
         zone = await self._settings.zone_of(user_id)
         when = parse_sent_on(sent_on, now, ZoneInfo(zone))
+        end = window_end(when, ZoneInfo(zone))
         who = parse_recipient(recipient)
         if attempt > MAX_ATTEMPTS:
             raise UserError(THIRD_ATTEMPT.format(who=who.text))
         due = None
         if attempt == 1:
-            due = first_due(when, self._config.window_days, now, ZoneInfo(zone),
+            due = first_due(when, end, self._config.window_days, now, ZoneInfo(zone),
                             self._config.friendly_hours)
 
         def decide(related: list[tuple[Outreach, Recipient]]) -> (
@@ -569,10 +571,10 @@ class FollowupsService:
                 return followups_store.SecondAttempt(first.id, to_ms(when))
             # No reminder with less than a day of the window left, but it is open until then.
             status = (OutreachStatus.FOLLOWED_UP if attempt > 1 else
-                      OutreachStatus.AWAITING if now <= window_end(when)
-                      else OutreachStatus.EXPIRED)
+                      OutreachStatus.AWAITING if now <= end else OutreachStatus.EXPIRED)
             return followups_store.NewOutreach(
-                channel=channel, draft=draft, note=note, sent_at=to_ms(when), attempts=attempt,
+                channel=channel, draft=draft, note=note, sent_at=to_ms(when),
+                window_end_at=to_ms(end), attempts=attempt,
                 status=status, reminder=(to_ms(due), zone) if due is not None else None)
 
         done = await followups_store.record_attempt(
@@ -589,7 +591,8 @@ class FollowupsService:
         if done.second:
             self._unschedule_outreach(done.outreach_id)
             await self._settle_message(done.outreach_id)
-            early = when - from_ms(outreach.sent_at) < timedelta(days=self._config.window_days)
+            early = when < days_later(from_ms(outreach.sent_at), self._config.window_days,
+                                      ZoneInfo(zone))
             return Logged("followup", outreach, early=early)
         if done.reminder_id is not None and due is not None:
             self._plan(done.reminder_id, user_id, done.outreach_id, due)
@@ -602,7 +605,8 @@ class FollowupsService:
     def _check_followup(first: Outreach, when: datetime) -> None:
         """Refuses a follow-up sent at `when` to the outreach `first`, if it may not be."""
         sent, who = from_ms(first.sent_at), markdown_text(first.recipient)
-        refusal = follow_up_refusal(first.attempts, first.status, sent, when, who)
+        refusal = follow_up_refusal(first.attempts, first.status, from_ms(first.window_end_at),
+                                    when, who)
         if refusal:
             raise UserError(refusal)
         if when < sent:
@@ -655,9 +659,9 @@ class FollowupsService:
                             "shows where your outreach stands.")
         if not may_become(row.outreach_status, decision):
             return self._as_decided(row, now, self._already(row))
-        sent = from_ms(row.outreach_sent_at)
         if decision is OutreachStatus.FOLLOWED_UP:
-            refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now,
+            refusal = follow_up_refusal(row.attempts, row.outreach_status,
+                                        from_ms(row.window_end_at), now,
                                         markdown_text(row.recipient))
             if refusal:  # only the window's end is left to refuse it, once it may become so
                 return self._as_decided(row, now, refusal)
@@ -695,15 +699,20 @@ class FollowupsService:
         return [o for o, _ in await followups_store.member_log(self._db, user_id)
                 if o.status is not OutreachStatus.REPLIED]
 
-    async def mark_replied(self, user_id: int, recipient: str) -> str:
-        """`/outreach replied`: the newest unanswered outreach to that person got a reply.
-        Returns their name as logged."""
+    async def mark_replied(self, user_id: int, recipient: str,
+                           outreach_id: int | None = None) -> str:
+        """`/outreach replied`: the outreach `outreach_id` (picked from the autocomplete,
+        whatever the length of its name) or, typed, the newest unanswered outreach to that
+        person got a reply. Returns their name as logged."""
+        picked = await followups_store.outreach(self._db, outreach_id) if outreach_id else None
+        if picked is not None and picked.user_id == user_id:
+            await self._replied(picked.id, picked.recipient, self._now())
+            return picked.recipient
         who = parse_recipient(recipient)
         earlier = await self._earlier_attempts(user_id, who)
         if not earlier:
             raise UserError(f"I have no unanswered outreach to {markdown_text(who.text)} in your "
-                            "log; "
-                            "`/outreach list` shows what I have.")
+                            "log; `/outreach list` shows what I have.")
         await self._replied(earlier[0].id, earlier[0].recipient, self._now())
         return earlier[0].recipient
 
@@ -721,11 +730,11 @@ class FollowupsService:
         if row.outreach_status not in OPEN:
             return self._as_decided(row, now, self._already(row))
         zone = ZoneInfo(row.timezone or await self._settings.zone_of(row.user_id))
-        sent = from_ms(row.outreach_sent_at)
-        until = snoozed_until(days, now, sent, zone, self._config.friendly_hours)
+        end = from_ms(row.window_end_at)
+        until = snoozed_until(days, now, end, zone, self._config.friendly_hours)
         if until is None:
             raise UserError(f"Your window for a follow-up to {markdown_text(row.recipient)} "
-                            f"ends {at_and_in(window_end(sent))}: no room to snooze "
+                            f"ends {at_and_in(end)}: no room to snooze "
                             f"{plural(days, 'day')}. Send it now, or let it go.")
         if not await followups_store.snooze(self._db, row.id, to_ms(until)):
             raise UserError("That reminder is being sent right now; try again in a moment.")
@@ -740,7 +749,7 @@ class FollowupsService:
         if row.attempts >= MAX_ATTEMPTS:
             raise UserError(self._followed_up(row))
         refusal = follow_up_refusal(row.attempts, row.outreach_status,
-                                    from_ms(row.outreach_sent_at), self._now(),
+                                    from_ms(row.window_end_at), self._now(),
                                     markdown_text(row.recipient))
         if refusal:
             raise UserError(refusal)
@@ -791,13 +800,13 @@ class FollowupsService:
 
     async def _replan(self, row: Reminder, zone: str) -> datetime | None:
         now = self._now()
-        sent = from_ms(row.outreach_sent_at)
+        sent, end = from_ms(row.outreach_sent_at), from_ms(row.window_end_at)
         hours = self._config.friendly_hours
         if row.timezone is None:  # logged before reminders existed: plan it from scratch
-            due = first_due(sent, self._config.window_days, now, ZoneInfo(zone), hours)
+            due = first_due(sent, end, self._config.window_days, now, ZoneInfo(zone), hours)
         else:
             due = moved_to_zone(from_ms(row.due_at), ZoneInfo(row.timezone), ZoneInfo(zone),
-                                now, sent, self._config.window_days, hours)
+                                now, sent, end, self._config.window_days, hours)
         if not await followups_store.move(self._db, row.id, to_ms(due) if due else None, zone):
             return None
         if due is None:

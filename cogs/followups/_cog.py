@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 import discord
@@ -12,12 +13,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from bot.clock import from_ms
+from bot.display import clip
+from bot.followups import RECIPIENT_MAX, Outreach, fold_name
 from bot.review import CHANNEL_NAMES
 from bot.services.followups import Acted
+from bot.settings import MAX_CHOICES
 from cogs._checks import require_moderator
-from cogs._ui import NO_PINGS, send_ephemeral
+from cogs._ui import CHOICE_LIMIT, NO_PINGS, send_ephemeral
 from cogs.followups._render import (
     acted_text,
+    channel_name,
     log_embed,
     logged_text,
     reminder_embed,
@@ -27,9 +33,19 @@ from cogs.followups._views import FollowupButton, followup_view
 
 log = logging.getLogger(__name__)
 
+# An autocomplete's value for one outreach (see replied_autocomplete); anything else is typed.
+PICKED = re.compile(r"outreach:(\d{1,18})")
 EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
 CHANNEL_CHOICES = [app_commands.Choice(name=label, value=key)
                    for key, label in CHANNEL_NAMES.items()]
+
+
+def _outreach_label(o: Outreach) -> str:
+    """The choice a member sees: the name (cut, with "…", to leave room) and when and how it
+    went."""
+    sent = from_ms(o.sent_at)
+    tail = f" · {channel_name(o.channel)} · sent {sent:%Y-%m-%d}"
+    return clip(o.recipient, CHOICE_LIMIT - len(tail)) + tail
 
 
 class FollowupsCog(commands.Cog):
@@ -75,7 +91,7 @@ class FollowupsCog(commands.Cog):
     )
     @app_commands.choices(channel=CHANNEL_CHOICES)
     async def log_command(
-        self, interaction: discord.Interaction, who: app_commands.Range[str, 1, 200],
+        self, interaction: discord.Interaction, who: app_commands.Range[str, 1, RECIPIENT_MAX],
         channel: app_commands.Choice[str], sent_on: app_commands.Range[str, 1, 30] | None = None,
         note: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
@@ -96,18 +112,23 @@ class FollowupsCog(commands.Cog):
     @outreach.command(name="replied", description="They replied: note it (no follow-up needed)")
     @app_commands.describe(who="Whose reply (start typing their name)")
     async def replied_command(self, interaction: discord.Interaction,
-                              who: app_commands.Range[str, 1, 200]) -> None:
-        name = await self.followups.mark_replied(interaction.user.id, who)
+                              who: app_commands.Range[str, 1, RECIPIENT_MAX]) -> None:
+        picked = PICKED.fullmatch(who)
+        name = await self.followups.mark_replied(interaction.user.id, who,
+                                                 int(picked[1]) if picked else None)
         await send_ephemeral(interaction, acted_text(Acted("replied", name, ())))
 
     @replied_command.autocomplete("who")
     async def replied_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        # The value names the outreach, not the person: a name longer than a choice's 100
+        # characters (up to RECIPIENT_MAX) still finds its row, and two outreaches to the same
+        # name are told apart by their channel and day.
         entries = await self.followups.awaiting_reply(interaction.user.id)
-        typed = current.casefold()
-        return [app_commands.Choice(name=o.recipient[:100], value=o.recipient[:100])
-                for o in entries if typed in o.recipient.casefold()][:25]
+        typed = fold_name(current)
+        return [app_commands.Choice(name=_outreach_label(o), value=f"outreach:{o.id}")
+                for o in entries if typed in fold_name(o.recipient)][:MAX_CHOICES]
 
     @outreach.command(name="stats", description="The cohort's outreach totals (moderators)",
                       extras={"moderator": True})

@@ -13,11 +13,13 @@ from typing import Any, ClassVar
 
 import discord
 
-from bot.display import member_text
+from bot.display import clip, member_text
+from bot.followups import RECIPIENT_MAX
 from bot.review import Draft
 from bot.services.followups import Logged
 from cogs._ui import (
     CHANNEL_CHOICES,
+    MODAL_TITLE_LIMIT,
     NO_PINGS,
     CohortModal,
     CohortView,
@@ -117,7 +119,8 @@ class FollowupReviewModal(CohortModal):
     )
 
     def __init__(self, followup_id: int, delivery: int, recipient: str, max_chars: int) -> None:
-        super().__init__(title=f"Review my follow-up to {member_text(recipient)}"[:45],
+        super().__init__(title=clip(f"Review my follow-up to {member_text(recipient)}",
+                                    MODAL_TITLE_LIMIT),
                          custom_id="cohort:fu-review")
         self.followup_id, self.delivery = followup_id, delivery
         self.draft.max_length = max_chars
@@ -153,7 +156,7 @@ class SentModal(CohortModal):
         self.draft_, self.message_id = draft, message_id
         self.recipient: discord.ui.TextInput[SentModal] = self.field(
             "Who did you send it to?", discord.ui.TextInput(
-                custom_id="recipient", max_length=200,
+                custom_id="recipient", max_length=RECIPIENT_MAX,
                 placeholder="A name, an email or a profile URL, e.g. Dana Lee"),
             description=None if draft else "I no longer hold the draft (a restart, or a day "
                                            "passed), so this logs who, how and when.")

@@ -21,7 +21,7 @@ from bot.runs import PendingAnswer
 from bot.services.lessons import ExampleImage
 from cogs._answer import answer
 from cogs._checks import is_moderator, require_moderator
-from cogs._ui import download, send_ephemeral
+from cogs._ui import choice_name, download, send_ephemeral
 from cogs.runs._port import POSTABLE
 from cogs.runs._render import summary_message
 
@@ -55,7 +55,7 @@ class RunsCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return [
-            app_commands.Choice(name=lesson.title[:100], value=lesson.key)
+            app_commands.Choice(name=choice_name(lesson.title), value=lesson.key)
             for lesson in self.lessons.catalog.lessons
             if current.lower() in lesson.key or current.lower() in lesson.title.lower()
         ][:25]

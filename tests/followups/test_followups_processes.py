@@ -95,7 +95,9 @@ async def _due_reminders(path: Path, count: int) -> list[int]:
     db = await Database.open(path)
     await followups_store.insert_planned(db, (
         followups_store.Planned(user_id=i, recipient=Recipient(f"P{i}", "", "", f"p{i}"),
-                                channel="email", sent_at=SENT, due_at=SENT, zone="UTC")
+                                channel="email", sent_at=SENT,
+                                window_end_at=SENT + 14 * 86_400_000, due_at=SENT,
+                                zone="UTC")
         for i in range(count)), now=SENT)
     ids = [int(r[0]) for r in await db.fetchall("SELECT id FROM followups ORDER BY id")]
     await db.close()
