@@ -6,13 +6,15 @@ there was no reply. This module says:
 - the states of an outreach (awaiting -> reminded -> followed up / replied / dropped, or
   expired when the window ends) and of its one reminder, and both as stored (`Outreach`,
   `Reminder`), with the cohort's `Totals`;
-- when the reminder is due: `window_days` (7–13) after attempt 1, moved into the member's
+- when the reminder is due: `window_days` (7–13) days of the member's calendar after attempt
+  1 (`days_later`: the same wall time, across DST too), moved into the member's
   friendly local hours (never in the middle of their night), never later than `ROOM` (a day)
   before the window's end, 14 days after attempt 1 (`last_reminder`);
 - snoozing (a day or three, inside the same bound) and moving a reminder to a new timezone;
 - which decision on an outreach wins (`may_become`);
 - who counts as "the same person" (same email, same profile URL, or failing those the same
-  name, case- and accent-insensitively) and when another attempt is refused;
+  name however it is written: `name_key`), who only may be (`maybe_same`: the member is
+  asked), and when another attempt is refused;
 - when a log repeats an attempt already logged (a double submit): nothing new is recorded;
 - reading the date a member typed for "sent on".
 
@@ -348,7 +350,15 @@ def is_late(due: datetime, now: datetime) -> bool:
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?:[\w-]+\.)*linkedin\.com/\S+", re.IGNORECASE)
-_EDGE_PUNCTUATION = "<>()[]{}\"'“”‘’,;:|/-–— "
+# What a name carries that is not who the person is: a note in brackets ("Dana Lee (Acme)"),
+# a title before it ("Dr.", "Ms", "Prof. Dr.") and a degree after it ("PhD").
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "sir",
+                     "dame", "rev", "herr", "frau", "mme", "mlle"})
+_DEGREES = frozenset({"phd", "md", "mba", "msc", "bsc", "esq", "cpa", "dphil"})
+# A generation tells a father from a son: part of the name, but loosely the same person.
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -368,6 +378,31 @@ def fold_name(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+def _words(text: str) -> list[str]:
+    # An apostrophe joins ("O'Brien" = "OBrien"); any other mark or space separates.
+    return _WORD.findall(re.sub(r"['’]", "", text))
+
+
+def name_key(text: str) -> str:
+    """A name as the same person's name, however it was typed: case, accents, punctuation,
+    a title, a degree and a note in brackets ignored, "Last, First" turned round.
+    "Dr. Dana Lee", "Lee, Dana", "dana  lee (Acme)", "Dana Lee, PhD" -> "dana lee". Middle
+    names and initials are kept: "Dana J. Lee" may be someone else (`maybe_same`)."""
+    parts = [_words(part) for part in fold_name(_BRACKETED.sub(" ", text)).split(",")]
+    parts = [p for p in parts if p and not set(p) <= _DEGREES]
+    suffix = [w for p in parts if set(p) <= _GENERATIONS for w in p]
+    parts = [p for p in parts if not set(p) <= _GENERATIONS]
+    # "Lee, Dana" (two parts, the first one word or two: a surname) is "Dana Lee".
+    if len(parts) == 2 and len(parts[0]) <= 2:
+        parts = [parts[1], parts[0]]
+    words = [w for p in parts for w in p]
+    while len(words) > 1 and words[0] in _TITLES:
+        words.pop(0)
+    while len(words) > 1 and words[-1] in _DEGREES:
+        words.pop()
+    return " ".join(words + suffix)
+
+
 def _url_key(raw: str) -> str:
     url = raw.rstrip(".,;:)>]").lower()
     url = re.sub(r"^https?://", "", url)
@@ -377,36 +412,64 @@ def _url_key(raw: str) -> str:
     return url.rstrip("/")
 
 
-def parse_recipient(text: str) -> Recipient:
-    """Split what a member typed ("Dana Lee <dana@acme.com>", a profile URL, a name) into
-    the keys used to recognize the same person later."""
+def recipient_keys(text: str) -> Recipient:
+    """Split a recipient ("Dana Lee <dana@acme.com>", a profile URL, a name) into the keys
+    used to recognize the same person: for what a member types (`parse_recipient`) and
+    for what the log holds."""
     shown = " ".join(text.split())
-    if not shown:
-        raise UserError("Say who you sent it to: a name, an email or a profile URL.")
-    if len(shown) > RECIPIENT_MAX:
-        raise UserError(f"That's {len(shown)} characters; who you sent it to fits in "
-                        f"{RECIPIENT_MAX}: a name, an email or a profile URL.")
     emails = _EMAIL.findall(shown)
     rest = _EMAIL.sub(" ", shown)
     urls = _URL.findall(rest)
-    rest = _URL.sub(" ", rest)
-    name = fold_name(rest).strip(_EDGE_PUNCTUATION)
     return Recipient(
         text=shown,
         email=emails[0].casefold() if emails else "",
         url=_url_key(urls[0]) if urls else "",
-        name=" ".join(name.split()),
+        name=name_key(_URL.sub(" ", rest)),
     )
+
+
+def parse_recipient(text: str) -> Recipient:
+    """What a member typed for who they sent it to, checked, with its keys."""
+    who = recipient_keys(text)
+    if not who.text:
+        raise UserError("Say who you sent it to: a name, an email or a profile URL.")
+    if len(who.text) > RECIPIENT_MAX:
+        raise UserError(f"That's {len(who.text)} characters; who you sent it to fits in "
+                        f"{RECIPIENT_MAX}: a name, an email or a profile URL.")
+    return who
+
+
+def _different(a: Recipient, b: Recipient) -> bool:
+    """Known to be two people: two different emails, or two different profile URLs."""
+    return bool((a.email and b.email and a.email != b.email)
+                or (a.url and b.url and a.url != b.url))
 
 
 def same_person(a: Recipient, b: Recipient) -> bool:
     """Same email or same profile URL; failing those (neither is known for both), the same
-    name. Two different emails, or two different URLs, are two different people."""
+    name (`name_key`). Two different emails, or two different URLs, are two different
+    people."""
     if (a.email and a.email == b.email) or (a.url and a.url == b.url):
         return True
-    if (a.email and b.email) or (a.url and b.url):
+    if _different(a, b):
         return False
     return bool(a.name) and a.name == b.name
+
+
+def _core(name: str) -> frozenset[str]:
+    """A name's words that say who it is: not initials, not a generation."""
+    return frozenset(w for w in name.split() if len(w) > 1 and w not in _GENERATIONS)
+
+
+def maybe_same(a: Recipient, b: Recipient) -> bool:
+    """Not surely the same person, nor surely not: the words of one name are among the
+    other's, as with a middle name or initial ("Dana J. Lee", "Dana Lee"), a generation
+    ("Dana Lee Jr."), a first name or surname alone ("Dana"), or the order turned round
+    without a comma ("Lee Dana"). The member is asked; the bot never guesses."""
+    if same_person(a, b) or _different(a, b):
+        return False
+    core_a, core_b = _core(a.name), _core(b.name)
+    return bool(core_a and core_b) and (core_a <= core_b or core_b <= core_a)
 
 
 # --- attempts -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from weakref import WeakKeyDictionary
 
 import aiohttp
@@ -237,17 +237,48 @@ def chosen(select: discord.ui.Select[Any]) -> str | None:
 # How long "Edit and send again" holds a refused form's answers (a draft among them), in
 # memory only: as long as the refusal's own interaction token lives.
 FORM_KEPT_FOR = timedelta(minutes=15)
+Value = TypeVar("Value")
 MAX_FORMS_KEPT = 1000  # the oldest go first
 
 
 @dataclass
-class _Kept:
-    form: CohortModal
+class _Kept(Generic[Value]):
+    value: Value
     until: datetime
 
 
-# Each bot's refused forms, by the key their button carries; a restarted bot starts empty.
-_kept_forms: WeakKeyDictionary[CohortBot, OrderedDict[str, _Kept]] = WeakKeyDictionary()
+class Held(Generic[Value]):
+    """What a button will need, held in memory for FORM_KEPT_FOR by a random key the button
+    carries (MAX_FORMS_KEPT at most, the oldest going first): each bot its own, and a
+    restarted bot starts empty, so a button whose key is gone says what to do instead."""
+
+    def __init__(self) -> None:
+        self._by_bot: WeakKeyDictionary[CohortBot, OrderedDict[str, _Kept[Value]]] = (
+            WeakKeyDictionary())
+
+    def put(self, bot: CohortBot, value: Value) -> str:
+        kept = self._by_bot.setdefault(bot, OrderedDict())
+        now = bot.clock.now()
+        for key in [k for k, v in kept.items() if v.until <= now]:
+            del kept[key]
+        while len(kept) >= MAX_FORMS_KEPT:
+            kept.popitem(last=False)
+        key = secrets.token_hex(8)
+        kept[key] = _Kept(value, now + FORM_KEPT_FOR)
+        return key
+
+    def get(self, bot: CohortBot, key: str) -> Value | None:
+        kept = self._by_bot.get(bot, OrderedDict()).get(key)
+        return kept.value if kept is not None and kept.until > bot.clock.now() else None
+
+    def replace(self, bot: CohortBot, key: str, value: Value) -> None:
+        kept = self._by_bot.get(bot, OrderedDict()).get(key)
+        if kept is not None:
+            kept.value = value
+
+
+# Each bot's refused forms, by the key their button carries.
+_kept_forms: Held[CohortModal] = Held()
 
 
 class SendAgain(CohortView):
@@ -261,15 +292,7 @@ class SendAgain(CohortView):
 
     def __init__(self, bot: CohortBot, form: CohortModal) -> None:
         super().__init__(timeout=None)
-        kept = _kept_forms.setdefault(bot, OrderedDict())
-        now = bot.clock.now()
-        for key in [k for k, v in kept.items() if v.until <= now]:
-            del kept[key]
-        while len(kept) >= MAX_FORMS_KEPT:
-            kept.popitem(last=False)
-        key = secrets.token_hex(8)
-        kept[key] = _Kept(form, now + FORM_KEPT_FOR)
-        self.add_item(SendAgainButton(key))
+        self.add_item(SendAgainButton(_kept_forms.put(bot, form)))
 
 
 class SendAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -291,12 +314,13 @@ class SendAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def _again(self, interaction: discord.Interaction) -> None:
         bot = cohort_bot(interaction)
-        kept = _kept_forms.get(bot, OrderedDict()).get(self.key)
-        if kept is None or kept.until <= bot.clock.now():
+        form = _kept_forms.get(bot, self.key)
+        if form is None:
             raise UserError(
                 "I no longer hold that form: I keep what you typed in a refused form for 15 "
                 "minutes, in memory only, and not across a restart. Open it again where you "
                 "first did (`/review`, or the button you pressed: “Revise”, “I sent it”, "
                 "“Critique this example”…) and type it in again.")
-        kept.form = kept.form.again()
-        await interaction.response.send_modal(kept.form)
+        form = form.again()
+        _kept_forms.replace(bot, self.key, form)
+        await interaction.response.send_modal(form)

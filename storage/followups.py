@@ -18,7 +18,6 @@ from bot.followups import (
     OPEN,
     Outreach,
     OutreachStatus,
-    Recipient,
     Reminder,
     ReminderStatus,
     Totals,
@@ -89,9 +88,9 @@ class Repeat:
     outreach_id: int
 
 
-# Given the member's earlier outreaches that share a key with the recipient (each with its
-# keys), what to record; raises to record nothing. Called inside the transaction.
-Decide = Callable[[list[tuple[Outreach, Recipient]]], NewOutreach | SecondAttempt | Repeat]
+# Given the member's earlier outreaches that still count (`related`), what to record;
+# raises to record nothing. Called inside the transaction.
+Decide = Callable[[list[Outreach]], NewOutreach | SecondAttempt | Repeat]
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ class Recorded:
 
 
 async def record_attempt(
-    db: Database, *, user_id: int, recipient: Recipient, source_message_id: int | None,
+    db: Database, *, user_id: int, recipient: str, source_message_id: int | None,
     now: int, decide: Decide,
 ) -> Recorded | None:
     """Record an attempt to someone as `decide` rules from the earlier ones, in ONE
@@ -116,7 +115,7 @@ async def record_attempt(
             "SELECT 1 FROM outreaches WHERE source_message_id = ?", (source_message_id,)
         ):
             return None
-        plan = decide(await _related(tx, user_id, recipient))
+        plan = decide(await _related(tx, user_id))
         if isinstance(plan, Repeat):
             return Recorded(plan.outreach_id, None, second=False, repeat=True)
         if isinstance(plan, SecondAttempt):
@@ -124,14 +123,12 @@ async def record_attempt(
                 raise RuntimeError("attempt 1 changed inside its own transaction")
             return Recorded(plan.outreach_id, None, second=True)
         outreach_id = await tx.insert(
-            "INSERT INTO outreaches (user_id, recipient, recipient_email, recipient_url,"
-            " recipient_name, channel, draft, note, sent_at, window_end_at, attempts,"
-            " followed_up_at, status, closed_at, source_message_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (user_id, recipient.text, recipient.email, recipient.url, recipient.name,
-             plan.channel, plan.draft, plan.note, plan.sent_at, plan.window_end_at, plan.attempts,
-             plan.sent_at if plan.attempts > 1 else None, plan.status,
-             None if plan.status in OPEN else now, source_message_id, now),
+            "INSERT INTO outreaches (user_id, recipient, channel, draft, note, sent_at,"
+            " window_end_at, attempts, followed_up_at, status, closed_at, source_message_id,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (user_id, recipient, plan.channel, plan.draft, plan.note, plan.sent_at,
+             plan.window_end_at, plan.attempts, plan.sent_at if plan.attempts > 1 else None,
+             plan.status, None if plan.status in OPEN else now, source_message_id, now),
         )
         reminder_id = None
         if plan.reminder is not None:
@@ -154,7 +151,7 @@ class Planned:
     """An outreach awaiting its reminder, for `insert_planned`."""
 
     user_id: int
-    recipient: Recipient
+    recipient: str
     channel: str
     sent_at: int
     window_end_at: int
@@ -168,11 +165,10 @@ async def insert_planned(db: Database, items: Iterable[Planned], now: int) -> No
     async with db.transaction() as tx:
         for item in items:
             outreach_id = await tx.insert(
-                "INSERT INTO outreaches (user_id, recipient, recipient_email, recipient_url,"
-                " recipient_name, channel, sent_at, window_end_at, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (item.user_id, item.recipient.text, item.recipient.email, item.recipient.url,
-                 item.recipient.name, item.channel, item.sent_at, item.window_end_at, now),
+                "INSERT INTO outreaches (user_id, recipient, channel, sent_at, window_end_at,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (item.user_id, item.recipient, item.channel, item.sent_at, item.window_end_at,
+                 now),
             )
             await tx.execute(
                 "INSERT INTO followups (outreach_id, user_id, due_at, timezone)"
@@ -189,25 +185,21 @@ async def logged_from(db: Database, source_message_id: int) -> Outreach | None:
     return _outreach(rows[0]) if rows else None
 
 
-async def related(db: Database, user_id: int,
-                  recipient: Recipient) -> list[tuple[Outreach, Recipient]]:
-    """The member's outreaches sharing any key with `recipient`, each with its keys (the
-    domain decides which are the same person), newest first."""
-    return await _related(db, user_id, recipient)
+async def related(db: Database, user_id: int) -> list[Outreach]:
+    """The member's outreaches that still count towards the two attempts (not answered: a
+    reply made it a conversation), newest first; the domain decides which went to the same
+    person (`bot.followups.same_person`, `maybe_same`), from the recipient as typed. A
+    member's log is small; their names cannot be matched loosely in SQL."""
+    return await _related(db, user_id)
 
 
-async def _related(conn: Database | Transaction, user_id: int,
-                   recipient: Recipient) -> list[tuple[Outreach, Recipient]]:
+async def _related(conn: Database | Transaction, user_id: int) -> list[Outreach]:
     rows = await conn.fetchall(
-        f"SELECT {_OUTREACH_COLUMNS}, recipient_email, recipient_url, recipient_name"
-        " FROM outreaches WHERE user_id = ? AND ("
-        " (? != '' AND recipient_email = ?) OR (? != '' AND recipient_url = ?)"
-        " OR (? != '' AND recipient_name = ?)) ORDER BY sent_at DESC, id DESC",
-        (user_id, recipient.email, recipient.email, recipient.url, recipient.url,
-         recipient.name, recipient.name),
+        f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE user_id = ? AND status != ?"
+        " ORDER BY sent_at DESC, id DESC",
+        (user_id, OutreachStatus.REPLIED),
     )
-    return [(_outreach(r[:14]), Recipient(r[2], r[14] or "", r[15] or "", r[16] or ""))
-            for r in rows]
+    return [_outreach(r) for r in rows]
 
 
 async def record_second_attempt(db: Database, outreach_id: int, at: int, now: int) -> bool:
@@ -516,20 +508,3 @@ async def snooze(db: Database, followup_id: int, due_at: int) -> bool:
         " WHERE id = ? AND status IN ('sent', 'pending', 'undeliverable', 'failed')",
         (due_at, followup_id),
     ) == 1
-
-
-# --- rows logged before reminders existed ---------------------------------------------------------
-
-
-async def without_keys(db: Database) -> list[tuple[int, str]]:
-    rows = await db.fetchall("SELECT id, recipient FROM outreaches WHERE recipient_name IS NULL")
-    return [(r[0], r[1]) for r in rows]
-
-
-async def set_keys(db: Database, keys: list[tuple[int, Recipient]]) -> None:
-    async with db.transaction() as tx:
-        await tx.executemany(
-            "UPDATE outreaches SET recipient_email = ?, recipient_url = ?, recipient_name = ?"
-            " WHERE id = ?",
-            [(r.email, r.url, r.name, outreach_id) for outreach_id, r in keys],
-        )

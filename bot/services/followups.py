@@ -32,6 +32,7 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -60,10 +61,12 @@ from bot.followups import (
     follow_up_refusal,
     is_late,
     may_become,
+    maybe_same,
     moved_to_zone,
     nonce,
     parse_recipient,
     parse_sent_on,
+    recipient_keys,
     repeats,
     same_person,
     snoozed_until,
@@ -156,7 +159,8 @@ class FollowupsPort(Protocol):
 class Logged:
     """What logging an attempt did."""
 
-    kind: Literal["first", "followup", "already"]
+    # "ask": nothing recorded yet; is it the same person as `outreach`'s? (`answers`)
+    kind: Literal["first", "followup", "already", "ask"]
     outreach: Outreach
     due: datetime | None = None  # when the reminder comes (first attempts)
     due_now: bool = False  # its time has passed already: it is sent at once
@@ -186,12 +190,28 @@ _OUTCOMES: dict[OutreachStatus, Outcome] = {
     OutreachStatus.DROPPED: "dropped", OutreachStatus.EXPIRED: "expired"}
 
 
-def _still_counting(related: list[tuple[Outreach, Recipient]],
-                    who: Recipient) -> list[Outreach]:
-    """The earlier outreaches (with their keys) to the same person that still count: a reply
-    turned the cold outreach into a conversation, so a new one later starts afresh."""
-    return [o for o, keys in related
-            if o.status is not OutreachStatus.REPLIED and same_person(keys, who)]
+def _same_person(related: list[Outreach], who: Recipient,
+                 answers: Mapping[int, bool]) -> list[Outreach]:
+    """The earlier outreaches that went to `who`: surely the same person, or said to be by
+    the member (`answers`: outreach id -> "the same person?")."""
+    return [o for o in related
+            if answers.get(o.id, False) or same_person(recipient_keys(o.recipient), who)]
+
+
+def _unsure(related: list[Outreach], who: Recipient,
+            answers: Mapping[int, bool]) -> Outreach | None:
+    """The newest earlier outreach that may have gone to `who` and that the member has not
+    been asked about."""
+    return next((o for o in related
+                 if o.id not in answers and maybe_same(recipient_keys(o.recipient), who)), None)
+
+
+class _Unsure(Exception):
+    """Whether the attempt goes to the person of `outreach` is the member's to say."""
+
+    def __init__(self, outreach: Outreach) -> None:
+        super().__init__(outreach.id)
+        self.outreach = outreach
 
 
 @dataclass(frozen=True)
@@ -238,7 +258,6 @@ class FollowupsService:
         planned, close windows that ended while the bot was down, deliver what is overdue
         (saying it is late and why), load the next slice, and sweep every SWEEP_EVERY."""
         self._started_at = self._now()
-        await self._adopt_unkeyed()
         # We hold the database's lock: no other process delivers, every claim is stale.
         await self._recover(claimed_before=self._started_at + timedelta(milliseconds=1))
         for row, zone in await followups_store.unplanned(self._db, self._settings.cohort_zone):
@@ -526,6 +545,7 @@ class FollowupsService:
         self, *, user_id: int, recipient: str, channel: str, sent_on: str | None = None,
         note: str | None = None, draft: str | None = None,
         source_message_id: int | None = None, attempt: int = 1,
+        answers: Mapping[int, bool] | None = None,
     ) -> Logged:
         """Record an attempt to someone: their first (a reminder is planned), or the one
         follow-up to an earlier outreach to the same person; a third is refused. A log that
@@ -535,7 +555,13 @@ class FollowupsService:
         `attempt` is what the member said of a reviewed draft (2 = a follow-up); the log
         itself decides from the earlier attempts it knows. `source_message_id` (the review
         "I sent it" was pressed under) logs one outreach however often it is pressed.
+
+        The same person is decided by `same_person`; when an earlier outreach only may have
+        gone to them (`maybe_same`: "Dana J. Lee" after "Dana Lee"), nothing is recorded and
+        the answer is `Logged("ask", that outreach)`: the member says, and the log is made
+        again with `answers` (outreach id -> the same person?).
         """
+        answers = answers or {}
         now = self._now()
         zone = await self._settings.zone_of(user_id)
         when = parse_sent_on(sent_on, now, ZoneInfo(zone))
@@ -548,11 +574,13 @@ class FollowupsService:
             due = first_due(when, end, self._config.window_days, now, ZoneInfo(zone),
                             self._config.friendly_hours)
 
-        def decide(related: list[tuple[Outreach, Recipient]]) -> (
+        def decide(related: list[Outreach]) -> (
                 followups_store.NewOutreach | followups_store.SecondAttempt
                 | followups_store.Repeat):
             # Inside the storage transaction: no other attempt is recorded meanwhile.
-            earlier = _still_counting(related, who)
+            earlier = _same_person(related, who, answers)
+            if not earlier and (unsure := _unsure(related, who, answers)) is not None:
+                raise _Unsure(unsure)
             for o in earlier:
                 if (o.followed_up_at is not None
                         and repeats(from_ms(o.followed_up_at), o.channel, when, channel)):
@@ -577,9 +605,12 @@ class FollowupsService:
                 window_end_at=to_ms(end), attempts=attempt,
                 status=status, reminder=(to_ms(due), zone) if due is not None else None)
 
-        done = await followups_store.record_attempt(
-            self._db, user_id=user_id, recipient=who, source_message_id=source_message_id,
-            now=to_ms(now), decide=decide)
+        try:
+            done = await followups_store.record_attempt(
+                self._db, user_id=user_id, recipient=who.text,
+                source_message_id=source_message_id, now=to_ms(now), decide=decide)
+        except _Unsure as unsure:
+            return Logged("ask", unsure.outreach)
         if done is None:  # the same review, logged already (by this press or another)
             logged = await followups_store.logged_from(self._db, source_message_id or 0)
             if logged is None:
@@ -599,7 +630,7 @@ class FollowupsService:
         return Logged("first", outreach, due=due, due_now=due is not None and due <= now)
 
     async def _earlier_attempts(self, user_id: int, who: Recipient) -> list[Outreach]:
-        return _still_counting(await followups_store.related(self._db, user_id, who), who)
+        return _same_person(await followups_store.related(self._db, user_id), who, {})
 
     @staticmethod
     def _check_followup(first: Outreach, when: datetime) -> None:
@@ -829,11 +860,3 @@ class FollowupsService:
                 await asyncio.wait(sending)
             finally:
                 self._forgetting.discard(user_id)
-
-    async def _adopt_unkeyed(self) -> None:
-        """Outreach logged before recipients were keyed gets its keys, once."""
-        rows = await followups_store.without_keys(self._db)
-        if rows:
-            await followups_store.set_keys(self._db, [(i, parse_recipient(text or "?"))
-                                                      for i, text in rows])
-

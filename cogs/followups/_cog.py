@@ -25,11 +25,16 @@ from cogs.followups._render import (
     acted_text,
     channel_name,
     log_embed,
-    logged_text,
     reminder_embed,
     totals_embed,
 )
-from cogs.followups._views import FollowupButton, followup_view
+from cogs.followups._views import (
+    FollowupButton,
+    LogRequest,
+    SamePersonButton,
+    followup_view,
+    log_and_answer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +65,11 @@ class FollowupsCog(commands.Cog):
         self._start: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(FollowupButton)
+        self.bot.add_dynamic_items(FollowupButton, SamePersonButton)
         self._start = asyncio.create_task(self._start_reminders(), name="cohortbot:followups")
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(FollowupButton)
+        self.bot.remove_dynamic_items(FollowupButton, SamePersonButton)
         if self._start is None:
             return
         if self._start.done():
@@ -95,10 +100,9 @@ class FollowupsCog(commands.Cog):
         channel: app_commands.Choice[str], sent_on: app_commands.Range[str, 1, 30] | None = None,
         note: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
-        done = await self.followups.log_attempt(
+        await log_and_answer(interaction, LogRequest(
             user_id=interaction.user.id, recipient=who, channel=channel.value, sent_on=sent_on,
-            note=note)
-        await send_ephemeral(interaction, logged_text(done))
+            note=note))
 
     @outreach.command(name="list", description="Your outreaches, their state and reminders")
     async def list_command(self, interaction: discord.Interaction) -> None:

@@ -15,6 +15,7 @@ from bot.clock import at_and_in, from_ms, timestamp_markup
 from bot.display import clip, markdown_text, member_text
 from bot.followups import (
     MAX_ATTEMPTS,
+    Outreach,
     OutreachStatus,
     ReminderStatus,
     Totals,
@@ -181,6 +182,16 @@ def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
         text += (f"\nIts window for a follow-up closed on {day(end)} "
                  "(two weeks after sending), so there's no reminder.")
     return text
+
+
+def same_person_question(earlier: Outreach, typed: str) -> str:
+    """Asked when `typed` may be the person an earlier outreach went to (bot.followups.
+    maybe_same): the member knows, the bot does not guess."""
+    sent = from_ms(earlier.sent_at)
+    return (f"You already wrote to **{who(earlier.recipient)}** ({channel_name(earlier.channel)}, "
+            f"{day(sent)}). Is **{who(' '.join(typed.split()))}** the same person?\n"
+            "If so, this message is your follow-up to them (the lesson allows one); if not, "
+            "I'll log it as a first message to someone new.")
 
 
 def _state(entry: LogEntry) -> str:

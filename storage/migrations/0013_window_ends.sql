@@ -7,3 +7,6 @@
 ALTER TABLE outreaches ADD COLUMN window_end_at INTEGER;
 UPDATE outreaches SET window_end_at = sent_at + 14 * 86400000;
 CREATE INDEX outreaches_window ON outreaches (status, window_end_at);
+-- The recipient keys of 0006 (recipient_email, recipient_url, recipient_name) are no longer
+-- read or written: who is the same person is decided from the recipient as typed, with the
+-- rules of the day (bot.followups.same_person), so older rows follow them too.

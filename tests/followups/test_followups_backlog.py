@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import to_ms
-from bot.followups import Recipient, ReminderStatus, window_end
+from bot.followups import ReminderStatus, window_end
 from bot.services import followups as followups_service
 from bot.services.followups import CONCURRENT_REQUESTS, ReminderMessage
 from storage import Database
@@ -99,7 +99,7 @@ async def backlog(world: World, members: list[int]) -> list[int]:
     them. Returns their ids, in due order."""
     sent = START - timedelta(days=8)
     items = [followups_store.Planned(
-        user_id=user, recipient=Recipient(f"Person {i}", "", "", f"person {i}"),
+        user_id=user, recipient=f"Person {i}",
         channel="email", sent_at=to_ms(sent), window_end_at=to_ms(window_end(sent, UTC)),
         due_at=to_ms(sent + timedelta(days=7, minutes=i)), zone="UTC",
     ) for i, user in enumerate(members)]

@@ -36,6 +36,7 @@ from bot.followups import (
     last_friendly,
     last_reminder,
     may_become,
+    maybe_same,
     moved_to_zone,
     next_friendly,
     parse_recipient,
@@ -413,6 +414,77 @@ def test_same_person(a: str, b: str, same: bool) -> None:
 def test_a_blank_recipient_is_refused() -> None:
     with pytest.raises(UserError, match="who you sent it to"):
         parse_recipient("   ")
+
+
+@pytest.mark.parametrize("variant", [
+    "dana  lee", "Dana Lée", "Lee, Dana", "LEE,DANA", "Dr. Dana Lee", "Dr Dana Lee",
+    "Prof. Dr. Dana Lee", "Ms. Dana Lee", "Dana Lee (Acme)", "Dana Lee [recruiter]",
+    "Dana Lee, PhD", "Dana Lee PhD", "“Dana Lee”", "Dana Lee.", "Dana Lee <dana@acme.com>",
+])
+def test_variants_of_a_name_are_the_same_person(variant: str) -> None:
+    """The finding: "Lee, Dana" and "Dr. Dana Lee" were a new person, so a third message
+    to Dana Lee got past the rule (and the bot planned another reminder)."""
+    assert same_person(parse_recipient("Dana Lee"), parse_recipient(variant))
+    assert not maybe_same(parse_recipient("Dana Lee"), parse_recipient(variant))
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Dana Lee", "Dana J. Lee"), ("Dana Lee", "Dana Jane Lee"), ("Dana Lee", "Lee Dana"),
+    ("Dana Lee", "Dana"), ("Dana Lee", "D. Lee"), ("Dana Lee", "Dana Lee Jr."),
+    ("Dana Lee", "Dana Lee-Smith"), ("Lee, Dana J.", "Dana Lee"),
+])
+def test_a_name_that_may_be_the_same_person_is_asked_about(a: str, b: str) -> None:
+    left, right = parse_recipient(a), parse_recipient(b)
+    assert not same_person(left, right) and maybe_same(left, right) and maybe_same(right, left)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Dana Lee <dana@acme.com>", "Dana Lee <dana@globex.com>"),  # two emails: two people
+    ("Dana Lee <dana@acme.com>", "Dana J. Lee <dlee@globex.com>"),
+    ("https://linkedin.com/in/dana1", "Dana https://linkedin.com/in/dana2"),
+    ("Dana Lee", "Dana Kim"), ("Dana Lee", "Sam Lee"), ("Yo-Yo Ma", "Ma Long"),
+    ("Jr.", "Dana"), ("Dana O'Brien", "Dana Brien"),
+])
+def test_different_people_are_neither_merged_nor_asked_about(a: str, b: str) -> None:
+    left, right = parse_recipient(a), parse_recipient(b)
+    assert not same_person(left, right)
+    assert not maybe_same(left, right) and not maybe_same(right, left)
+
+
+words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéñøß", min_size=2, max_size=12).filter(
+    lambda w: fold_name(w) not in {"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir",
+                                   "dame", "rev", "herr", "frau", "mme", "mlle", "professor",
+                                   "phd", "md", "mba", "msc", "bsc", "esq", "cpa", "dphil",
+                                   "jr", "sr", "ii", "iii", "iv"})
+titles = st.sampled_from(["", "Dr. ", "Dr ", "Mr. ", "Ms ", "Mrs. ", "Prof. ", "Prof. Dr. "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=words, last=words, title=titles, note=st.sampled_from(["", " (Acme)", " [met at X]"]),
+       upper=st.booleans())
+def test_a_name_is_the_same_person_however_it_is_written(first: str, last: str, title: str,
+                                                          note: str, upper: bool) -> None:
+    plain = parse_recipient(f"{first} {last}")
+    for variant in (f"{title}{first} {last}{note}", f"{last}, {first}{note}",
+                    f"{title}{first}  {last}, PhD"):
+        typed = parse_recipient(variant.upper() if upper else variant)
+        assert same_person(plain, typed), variant
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=st.lists(words, min_size=1, max_size=3), b=st.lists(words, min_size=1, max_size=3),
+       emails=st.booleans())
+def test_names_sharing_no_word_are_never_merged_nor_asked_about(a: list[str], b: list[str],
+                                                                emails: bool) -> None:
+    """Not too eager: names whose words differ are two people; so are the same name at two
+    emails."""
+    left, right = parse_recipient(" ".join(a)), parse_recipient(" ".join(b))
+    if not {fold_name(w) for w in a} & {fold_name(w) for w in b}:
+        assert not same_person(left, right) and not maybe_same(left, right)
+    if emails:
+        at_a = parse_recipient(" ".join(a) + " <x@a.example>")
+        at_b = parse_recipient(" ".join(a) + " <x@b.example>")
+        assert not same_person(at_a, at_b) and not maybe_same(at_a, at_b)
 
 
 letters = st.text(alphabet="abcdefgjklmnopsz éèêáàñçöüøåßÉÑ-'", min_size=1, max_size=30)

@@ -27,7 +27,7 @@ from typing import Any
 from bot.clock import to_ms
 from bot.config import FollowupSettings
 from bot.demo.processes import BotProcess, DemoDiscord, bot_connected, bot_ready
-from bot.followups import OutreachStatus, Recipient, first_due, window_end
+from bot.followups import OutreachStatus, first_due, window_end
 from localdiscord.control.base import ControlError
 from localdiscord.control.client import Control
 from localdiscord.errors import DiscordError
@@ -159,7 +159,7 @@ class Cohort:
                     window_end_at=to_ms(end), attempts=1,
                     status=OutreachStatus.AWAITING, reminder=(to_ms(due), "UTC"))
                 done = await followups_store.record_attempt(
-                    db, user_id=ids[member], recipient=Recipient(f"Person {i}", "", "", f"p{i}"),
+                    db, user_id=ids[member], recipient=f"Person {i}",
                     source_message_id=None, now=to_ms(sent),
                     decide=partial(_first_attempt, first))
                 assert done is not None and done.reminder_id is not None
