@@ -63,6 +63,7 @@ from bot.followups import (
     may_become,
     maybe_same,
     moved_to_zone,
+    name_key,
     nonce,
     parse_recipient,
     parse_sent_on,
@@ -204,6 +205,14 @@ def _unsure(related: list[Outreach], who: Recipient,
     been asked about."""
     return next((o for o in related
                  if o.id not in answers and maybe_same(recipient_keys(o.recipient), who)), None)
+
+
+def _named_from(related: list[Outreach], typed: str) -> list[Outreach]:
+    """The outreaches to the one person whose name starts with what was typed: the start of
+    a long name, or a label cut with "…" copied. None if that start fits several people."""
+    start = name_key(typed.removesuffix("…"))
+    found = [o for o in related if start and name_key(o.recipient).startswith(start)]
+    return found if len({name_key(o.recipient) for o in found}) == 1 else []
 
 
 class _Unsure(Exception):
@@ -629,9 +638,6 @@ class FollowupsService:
             self._plan(done.reminder_id, user_id, done.outreach_id, due)
         return Logged("first", outreach, due=due, due_now=due is not None and due <= now)
 
-    async def _earlier_attempts(self, user_id: int, who: Recipient) -> list[Outreach]:
-        return _same_person(await followups_store.related(self._db, user_id), who, {})
-
     @staticmethod
     def _check_followup(first: Outreach, when: datetime) -> None:
         """Refuses a follow-up sent at `when` to the outreach `first`, if it may not be."""
@@ -740,10 +746,11 @@ class FollowupsService:
             await self._replied(picked.id, picked.recipient, self._now())
             return picked.recipient
         who = parse_recipient(recipient)
-        earlier = await self._earlier_attempts(user_id, who)
+        related = await followups_store.related(self._db, user_id)
+        earlier = _same_person(related, who, {}) or _named_from(related, who.text)
         if not earlier:
             raise UserError(f"I have no unanswered outreach to {markdown_text(who.text)} in your "
-                            "log; `/outreach list` shows what I have.")
+                            "log: pick it from the list as you type, or see `/outreach list`.")
         await self._replied(earlier[0].id, earlier[0].recipient, self._now())
         return earlier[0].recipient
 

@@ -113,12 +113,23 @@ async def test_a_typed_name_still_notes_a_reply_whatever_its_length(world: Cohor
     await world.ada.slash("outreach log", {"who": LONG_NAME, "channel": "email"})
     done = await world.ada.slash("outreach replied", {"who": LONG_NAME.upper()})
     assert "replied" in done.response.content
+    # The finding's own attempt: the first 100 characters typed (or a label cut with "…"
+    # copied) name one person only, so they find the outreach too.
+    await world.ben.slash("outreach log", {"who": LONG_NAME, "channel": "email"})
+    await world.ben.slash("outreach log", {"who": "Dana Other", "channel": "email"})
+    ambiguous = await world.ben.slash("outreach replied", {"who": "Dana"})
+    assert "no unanswered outreach" in ambiguous.response.content  # two people start so
+    cut = await world.ben.slash("outreach replied", {"who": LONG_NAME[:99] + "…"})
+    assert "replied" in cut.response.content and LONG_NAME in cut.response.content
+    await world.cy.slash("outreach log", {"who": LONG_NAME, "channel": "email"})
+    typed = await world.cy.slash("outreach replied", {"who": LONG_NAME[:100]})
+    assert "replied" in typed.response.content
     # Another member's outreach is not theirs to pick, even by its autocomplete value.
-    await world.ben.slash("outreach log", {"who": "Sam", "channel": "email"})
-    (ben,) = await followups_store.member_log(world.bot.db, world.ben.id)
-    stolen = await world.ada.slash("outreach replied", {"who": f"outreach:{ben[0].id}"})
+    other = (await followups_store.member_log(world.bot.db, world.ben.id))[0][0]
+    assert other.recipient == "Dana Other"
+    stolen = await world.ada.slash("outreach replied", {"who": f"outreach:{other.id}"})
     assert "no unanswered outreach" in stolen.response.content
-    assert (await followups_store.outreach(world.bot.db, ben[0].id)).status.value == "awaiting"
+    assert (await followups_store.outreach(world.bot.db, other.id)).status.value == "awaiting"
 
 
 async def test_the_who_limit_is_the_same_in_every_command(world: CohortWorld) -> None:
