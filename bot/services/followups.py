@@ -191,20 +191,23 @@ _OUTCOMES: dict[OutreachStatus, Outcome] = {
     OutreachStatus.DROPPED: "dropped", OutreachStatus.EXPIRED: "expired"}
 
 
-def _same_person(related: list[Outreach], who: Recipient,
+def _keyed(related: list[Outreach]) -> list[tuple[Outreach, Recipient]]:
+    return [(o, recipient_keys(o.recipient)) for o in related]
+
+
+def _same_person(related: list[tuple[Outreach, Recipient]], who: Recipient,
                  answers: Mapping[int, bool]) -> list[Outreach]:
     """The earlier outreaches that went to `who`: surely the same person, or said to be by
     the member (`answers`: outreach id -> "the same person?")."""
-    return [o for o in related
-            if answers.get(o.id, False) or same_person(recipient_keys(o.recipient), who)]
+    return [o for o, keys in related if answers.get(o.id, False) or same_person(keys, who)]
 
 
-def _unsure(related: list[Outreach], who: Recipient,
+def _unsure(related: list[tuple[Outreach, Recipient]], who: Recipient,
             answers: Mapping[int, bool]) -> Outreach | None:
     """The newest earlier outreach that may have gone to `who` and that the member has not
     been asked about."""
-    return next((o for o in related
-                 if o.id not in answers and maybe_same(recipient_keys(o.recipient), who)), None)
+    return next((o for o, keys in related if o.id not in answers and maybe_same(keys, who)),
+                None)
 
 
 def _named_from(related: list[Outreach], typed: str) -> list[Outreach]:
@@ -587,8 +590,9 @@ class FollowupsService:
                 followups_store.NewOutreach | followups_store.SecondAttempt
                 | followups_store.Repeat):
             # Inside the storage transaction: no other attempt is recorded meanwhile.
-            earlier = _same_person(related, who, answers)
-            if not earlier and (unsure := _unsure(related, who, answers)) is not None:
+            keyed = _keyed(related)
+            earlier = _same_person(keyed, who, answers)
+            if not earlier and (unsure := _unsure(keyed, who, answers)) is not None:
                 raise _Unsure(unsure)
             for o in earlier:
                 if (o.followed_up_at is not None
@@ -747,7 +751,7 @@ class FollowupsService:
             return picked.recipient
         who = parse_recipient(recipient)
         related = await followups_store.related(self._db, user_id)
-        earlier = _same_person(related, who, {}) or _named_from(related, who.text)
+        earlier = _same_person(_keyed(related), who, {}) or _named_from(related, who.text)
         if not earlier:
             raise UserError(f"I have no unanswered outreach to {markdown_text(who.text)} in your "
                             "log: pick it from the list as you type, or see `/outreach list`.")

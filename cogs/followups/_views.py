@@ -259,10 +259,8 @@ async def log_and_answer(interaction: discord.Interaction, request: LogRequest,
     if key is not None and interaction.message is not None and not interaction.response.is_done():
         await interaction.response.edit_message(content=text, view=view, embeds=[],
                                                 allowed_mentions=NO_PINGS)
-    elif view is not None:
-        await send_ephemeral(interaction, text, view=view)
     else:
-        await send_ephemeral(interaction, text)
+        await send_ephemeral(interaction, text, **({"view": view} if view else {}))
 
 
 class SamePersonButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
