@@ -12,8 +12,8 @@ the maximum a-posteriori fit of a logistic regression, pure Python (Newton's met
   warning or tip can only take away), so no finding a member reads as a fault raises the score;
 - real messages with a known outcome weighted `OUTCOME_WEIGHT` times a guide's example.
 
-The verdict cut-offs then read the fitted probability (`cut_offs`): `likely` at odds of 2 to 1
-for a reply or better, `unlikely` at 2 to 1 against or worse, `maybe` between. Only the
+The verdict cut-offs then read the fitted probability (`cut_offs`): `likely` at odds of 65 to
+35 for a reply or better, `unlikely` at 65 to 35 against or worse, `maybe` between. Only the
 non-frozen splits are used (`evaluate.FROZEN` stays held out).
 """
 
@@ -55,6 +55,7 @@ PRIOR: dict[str, float] = {
     "warn.personal_social:problem": -3.6,
     "warn.generic:warning": -0.8,
     "warn.pitch:warning": -1.2,
+    "warn.pitch:problem": -1.6,
     "warn.flattery:warning": -0.64,
     "warn.pressure:problem": -1.6,
     "warn.guilt:problem": -2.0,
@@ -83,14 +84,21 @@ PRIOR: dict[str, float] = {
 #: long). Fitting them let the early pool teach the score what the new batches contradicted.
 UNSCORED: frozenset[str] = frozenset(
     {"research.missing:warning", "group:about_you", "form.length:warning"})
-PRIOR_SD = 0.5
+#: How far the corpus may move a weight from the lesson's (log-odds). Round 8 measured 0.1 to
+#: 1.0 by leaving one batch out: the held-out real messages of batches 7-9 rank better the
+#: nearer the weights stay to the lesson's (best at 0.15-0.35; round 7 used 0.5), but at 0.25
+#: batches 1-6 left out one at a time lose 0.10 of balanced accuracy on real messages. 0.35
+#: keeps most of the gain and none of that loss (docs/review.md, round 8).
+PRIOR_SD = 0.35
 #: Fewer drafts than this showing a feature is too little to fit: it keeps the lesson's weight.
 MIN_EVIDENCE = 5
 INTERCEPT_SD = 2.0
 OUTCOME_WEIGHT = 2.0
-#: The verdict's odds (`cut_offs`): "likely" when the fitted odds of a reply are at least 2 to
-#: 1 (a probability of 2/3 or more), "unlikely" when they are 2 to 1 against (1/3 or less).
-LIKELY_ODDS = 2.0
+#: The verdict's odds (`cut_offs`): "likely" when the fitted odds of a reply are at least
+#: 65 to 35 — a probability the odds line reads as "about 7 in 10" or more — and "unlikely" at
+#: 65 to 35 against ("about 3 in 10" or fewer), so the verdict and the words always agree.
+#: Round 7 used 2 to 1 (2/3), under which a draft at 0.65 read "maybe, about 7 in 10".
+LIKELY_ODDS = 0.65 / 0.35
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,10 @@ class ReviewSettings:
     #: pool's figures are the same for 2-4 words and 3-4 per hundred, within 0.01).
     selling_per_100_words: float = 3.0
     selling_min_words: int = 3
+    #: A pitch with at least this many per 100 words sells hard: `warn.pitch` is a problem
+    #: (round 8). In every batch of the corpus 0-11 % of the good drafts reach 5 in 100 and
+    #: 6-33 % of the bad ones; 4 and 5 measure the same within 0.01.
+    hard_selling_per_100_words: float = 5.0
     #: Score cut-offs for the verdict; the defaults are fitted from the corpus (`weights.json`).
     likely_at: int = WEIGHTS.likely_at
     maybe_at: int = WEIGHTS.maybe_at

@@ -326,6 +326,16 @@ GENERIC = family(
     r"\b(?:synerg\w*|exciting opportunity|great opportunity|win-win)\b",
 )
 
+#: The pretext of `GENERIC`'s "came across your profile", aimed at a website (round 8): a
+#: vendor's opening, sent to every site it crawls ("I was checking your website", "I have gone
+#: through your site"); saying how you found it ("…while looking for X") is not stock.
+#: `rules.warn_generic` reports it with `GENERIC`; its own family so that a draft that never
+#: says "site" skips the scan.
+WEBSITE_PRETEXT = family(
+    r"\b(?:came across|found|stumbled (?:up)?on|visited|checked|checking|browsing|surfing|gone through|went through|going through|looked at|looking at|reviewed|reviewing|reading) (?:[\w']+ ){0,3}?your (?:web)?site\b(?! (?:by|while|through|when|via|after|in the|on the))",
+    needles=('site',),
+)
+
 # A pitch: the sender sells something the reader did not ask for. Four kinds, each written as
 # the sender's side of a sale, so a job seeker's "I'm looking for a role" or "my company" alone
 # is not one: the offer (a product or service: "our platform", "we provide a … service", "my
@@ -371,6 +381,29 @@ PITCH_SCHEME = (
 #: The four kinds in one family, in the order the finding names them (`kinds` says which);
 #: `rules.SALES_TALK`, a fifth, is counted from `COMMERCE_WORDS` rather than matched.
 PITCH = family(PITCH_OFFER, PITCH_JOB, PITCH_MEDIA, PITCH_SCHEME)
+
+# Round 8: two more ways of selling, in their own family so that a draft without any of their
+# few literal words skips the scan (`needles`). Proposing business with the reader (a
+# partnership, a way to work together, value added to what they own) sells like `PITCH_OFFER`;
+# offering content for their outlet (a guest post, an article written for their site) pitches
+# like `PITCH_MEDIA`. Each phrase is the sender's side of a deal; the vendor and guest-post
+# pitches of batches 7-9 used them where no phrase above matched.
+PITCH_BUSINESS = (
+    r"\b(?:a|possible|potential|strategic|mutually beneficial|business) (?:partnership|collaboration|alliance)\b",
+    r"\b(?:ways?|how) (?:that )?we (?:could|can|might|may) work together\b",
+    r"\badd(?:s|ing)? (?:real |great |some )?value to (?:your|their) (?:business|portfolio|brand|site|website|bottom line|clients|customers|organi[sz]ation|company|firm)\b",
+)
+PITCH_CONTENT = (
+    r"\bguest (?:posts?|articles?|blog(?:ging|s)?|authors?|contributors?)\b",
+    r"\b(?:contribute|write|submit|provide) (?:an? |some )?(?:original |unique |high[- ]quality |free )?(?:articles?|posts?|pieces?|content) (?:for|to|on) (?:you|your|us)\b",
+    r"\bcontribute to your (?:[\w-]+ )?(?:blog|site|website|publication|magazine|newsletter|podcast)\b",
+)
+PITCH_DEALS = family(
+    PITCH_BUSINESS, PITCH_CONTENT,
+    needles=('partnership', 'collaboration', 'alliance', 'work together', 'value to', 'guest', 'article', 'post', 'piece', 'content', 'contribute'),
+)
+#: The kind of `PITCH` each kind of `PITCH_DEALS` is (its index there): an offer, a media pitch.
+DEAL_KINDS = (0, 2)
 
 #: The words of a sale, counted rather than matched as phrases (round 6): money and marketing,
 #: what the reader would buy. A draft dense in them (`ReviewSettings.selling_per_100_words`) is
@@ -478,10 +511,15 @@ def found_in(pattern: re.Pattern[str], text: str) -> bool:
 
 def spans_in(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     """`spans`, skipped when none of the family's needles occurs in `text`."""
+    return [(start, end) for start, end, _ in kinds_in(pattern, text)]
+
+
+def kinds_in(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, int]]:
+    """`kinds`, skipped when none of the family's needles occurs in `text`."""
     needles = NEEDLES.get(id(pattern))
     if needles and not any(n in text for n in needles):
         return []
-    return list(spans(pattern, text))
+    return list(kinds(pattern, text))
 
 
 def spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:

@@ -175,6 +175,9 @@ NEEDLE_PHRASES = [
     "it was great talk with you", "thanks for the call", "based on our call", "we spoke last",
     "when we talked", "nice chatting with you", "our recent discussion about",
     "I'd be happy to send", "we would be glad to fund",
+    "a strategic partnership", "how we could work together", "add value to your business",
+    "a guest post", "write an article for you", "contribute to your blog",
+    "I came across your website", "checked your site",
 ]
 
 

@@ -135,9 +135,13 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("warn.pitch", "warning",
      "Hi Liz, I recently released a plan for hiring. Please take a look at my work.",
      "Hi Liz, I read your plan for hiring. Could I ask you one question about it?", {}),
-    ("warn.pitch", "warning",
+    # Round 8: a pitch dense in the words of a sale (5 in 100) sells hard, a problem; the
+    # same pitch in a letter that says other things stays a warning.
+    ("warn.pitch", "problem",
      "Hi Dana, we help companies scale revenue with our platform. Free demo this week?",
-     GOOD_NOTE, {}),
+     "Hi Dana, I read your post on onboarding metrics and the part on the first week of a new"
+     " hire, which matched what we saw in our own team this spring. We help companies plan"
+     " that week. Could I ask you one question about how you measured it?", {}),
     ("warn.generic", "warning",
      "Hi Sam, I see you looked at my profile. Could I ask you one question?",
      "Hi Sam, I see you moved to the data team. Could I ask you one question?", {}),
@@ -277,11 +281,41 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     # The fifth kind is counted, not phrased (round 6): a draft dense in the words of a sale
     # (prices, traffic, clients, services) talks sales whatever its wording; a job seeker's
     # note naming "your company" and a service or two does not reach the density.
-    ("warn.pitch", "warning",
+    ("warn.pitch", "problem",
      "I checked your website and wanted to shoot you a quick note. We can place it higher in"
      " the search results and bring more traffic and leads at affordable rates.",
      "Hi Sam, I'm looking for a data role at your company and read your post on its support"
      " service. Could I ask one question?", {"channel": "email"}),
+    # Round 8: proposing business with the reader is selling (a partnership, a way to work
+    # together, value added to their business), and so is content offered for their outlet (a
+    # guest post, an article written for their site); writing about their work is not.
+    ("warn.pitch", "warning",
+     "Hi Sam, I lead a small studio in Leeds and wanted to discuss a possible collaboration"
+     " with your team on the next season. Could I ask you one question about it?",
+     "Hi Sam, I read about your collaboration with the Leeds museum on the next season. Could"
+     " I ask you one question about how it started?", {"channel": "email"}),
+    ("warn.pitch", "warning",
+     "Hi Sam, I was hoping to contribute a guest post on sleep research for your readers. Could"
+     " I send you an outline of the piece next week?",
+     "Hi Sam, I read your guide to sleep research and the part on naps. Could I ask you one"
+     " question about how you chose the studies?", {"channel": "email"}),
+    ("warn.pitch", "warning",
+     "Hi Sam, we'd like to write an original article for you on sleep, tailored to what you"
+     " cover. Could I send you two ideas for it next week?",
+     "Hi Sam, I'd like to write about the article you wrote on sleep for my class. Could I ask"
+     " you one question about the studies it cites?", {"channel": "email"}),
+    # The stock pretext aimed at a website (round 8): "came across your profile" sent to every
+    # site a vendor crawls; saying how you found it is not stock.
+    ("warn.generic", "warning",
+     "Hi Sam, I was browsing the internet and came across your website. Could I ask you one"
+     " question about it?",
+     "Hi Sam, I came across your website while looking for the rules of the Yankee swap. Could"
+     " I ask you one question about them?", {"channel": "email"}),
+    ("warn.generic", "warning",
+     "Hello, I have gone through your site and noticed a few things. Could I ask you one"
+     " question about it?",
+     "Hello, I have gone through your guide to Lisbon and noticed a few things. Could I ask you"
+     " one question about it?", {"channel": "email"}),
     # A reference counts as specific when it says which piece: a name, a number, a quoted title,
     # or a topic right after it; another content word in the clause is not one.
     ("research.generic", "tip",
