@@ -142,13 +142,18 @@ JOB_ASK = family(
     r"\b(?:are you|is your (?:company|team|firm)) (?:currently )?hiring\b",
     r"\b(?:any|open|current)\s+(?:job\s+|summer\s+)?(?:openings|vacancies|positions|internships|jobs|roles)\b",
     r"\b(?:hire me|refer me|referral|put in a good word|recommend me for|vouch for me)\b",
-    r"\b(?:send|forward|pass along|share) (?:you )?my (?:resume|cv|résumé)\b",
+    # handing over the sender's CV: a referral by another name
+    r"\b(?:send|forward|pass|hand|share|give|get|circulate|submit) (?:you |along |on )?my"
+    r" (?:resume|cv|résumé|cover letter|application)\b",
     r"\bpick your brain\b",
     r"\b(?:be my mentor|mentor me)\b",
     r"\b(?:get|land|help me (?:get|find|land)) (?:me )?(?:a |an )?(?:job|interview|position|internship)\b",
     # asking a stranger to hand over one of their contacts
     r"\b(?:introduce me to|put me in touch with|connect me (?:with|to)|make an introduction to) (?!you\b)",
-    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview', 'introduc', 'in touch', 'connect me'),
+    # ... or a meeting with one of their people, set up for the sender
+    r"\b(?:set up|arrange|organi[sz]e|book) (?:me )?(?:a |an )?(?:call|coffee|meeting|chat"
+    r"|intro(?:duction)?) (?:for me )?with (?:your|one of your)\b",
+    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview', 'introduc', 'in touch', 'connect me', 'cover letter', 'application', 'set up', 'arrange', 'organi', 'book'),
 )
 
 # Saying you are job hunting (or attaching a CV) without asking: off-putting to a stranger
@@ -157,6 +162,11 @@ JOB_SEARCH = family(
     r"\b(?:looking for|seeking|searching for|in search of|need|want|hunting for)\s+(?:a\s+|an\s+|new\s+|my next\s+|any\s+)?(?:job|position|role|employment|opportunit(?:y|ies)|internship|work)\b",
     r"\b(?:attached|enclosed) (?:is |please find )?my (?:resume|cv|résumé)\b|\bmy (?:resume|cv|résumé) (?:is )?attached\b",
     r"\bmy job (?:search|hunt)\b",
+    # asking them to read the CV: the job search put in their hands. A warning, not the job
+    # ask: a recruiter called such an email (batch 6) one of the best he had received
+    r"\b(?:look over|look at|review|read|critique|check|glance (?:at|over)|go (?:over|through)"
+    r"|proofread|comment on|give (?:me )?(?:some )?feedback on|take a (?:quick )?look at)"
+    r" my (?:resume|cv|résumé|cover letter)\b",
 )
 
 VAGUE_ASK = family(

@@ -607,9 +607,15 @@ _NOT_DETAILS = _NOT_NAMES | frozenset(
         "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
         "August", "September", "October", "November", "December", "Sir", "Madam", "Mr.", "Ms.",
         "Mrs.", "Dr.", "Prof", "Prof.", "OK", "Hope", "Im", "Id",
+        # job titles anyone has ("your CEO"): a role, not a specific about them
+        "CEO", "CTO", "CFO", "COO", "CMO", "CIO", "CPO", "VP", "SVP", "EVP", "HR",
     }
 )
 
+
+#: A detail right after "my"/"our" is the sender's own ("my CV", "our 3 products"), whoever
+#: the rest of the sentence is about: searched for just before the detail.
+_OWNED_BY_SENDER = re.compile(r"\b(?:my|our|My|Our)\s+$")
 
 #: Stand-ins a source or a template puts for a real name ("XYZ event", "ABC Corp"): no detail.
 _ANONYMISED = re.compile(r"X{2,}|XYZ|ABC|[A-Z]\.?")
@@ -643,13 +649,14 @@ def _specific_detail(ctx: Context) -> tuple[int, int] | None:
             span = sent.start + m.start(), sent.start + m.start() + len(word)
             if (m.start() == skip or word in _NOT_DETAILS or len(word) < 2
                     or _ANONYMISED.fullmatch(word) or ctx.is_unrewardable(*span)
-                    or senders(span[0])):
+                    or senders(span[0]) or _OWNED_BY_SENDER.search(body, 0, m.start())):
                 continue
             return span
         for rx in (_NUMBER_RE, _QUOTED_RE):
             for q in rx.finditer(body, skip):
                 span = sent.start + q.start(), sent.start + q.end()
-                if not ctx.is_unrewardable(*span) and not senders(span[0]):
+                if (not ctx.is_unrewardable(*span) and not senders(span[0])
+                        and not _OWNED_BY_SENDER.search(body, 0, q.start())):
                     return span
     return None
 

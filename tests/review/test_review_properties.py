@@ -154,7 +154,8 @@ def test_adversarial_text_is_reviewed(units: list[str]) -> None:
 NEEDLE_PHRASES = [
     "are you hiring", "is your team currently hiring", "any openings", "open positions",
     "any internships", "refer me", "a referral", "put in a good word", "recommend me for",
-    "vouch for me", "send you my resume", "forward my cv", "pick your brain", "be my mentor",
+    "vouch for me", "send you my resume", "forward my cv", "pass my CV to",
+    "submit my application", "set up a coffee with your CEO", "pick your brain", "be my mentor",
     "help me get a job", "land an interview", "Ana suggested I reach out", "referred by",
     "we're both connected to", "mutual friend", "introduced me", "gave me your name",
     "members of the Leeds data group", "I'm also in the PyData community", "happy to share",

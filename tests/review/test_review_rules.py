@@ -29,6 +29,16 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
      GOOD_NOTE, {}),
     ("ask.too_big", "problem",
      "Hi Ana, I loved your talk. Could I pick your brain over coffee sometime?", GOOD_NOTE, {}),
+    # a CV handed over or read, or a meeting with one of their people, is the job ask too
+    ("ask.too_big", "problem",
+     "Hi Ana, congrats on the promotion! Could you pass my CV to your hiring manager?",
+     "Hi Ana, congrats on the promotion! Could I ask how you prepared for it?", {}),
+    ("ask.too_big", "warning",
+     "Hi Ana, I enjoyed your talk on pricing. Could you look over my resume?",
+     "Hi Ana, I enjoyed your talk on pricing. Could you tell me how you chose the tiers?", {}),
+    ("ask.too_big", "problem",
+     "Hi Ana, I read your post on pricing. Could you set up a coffee with your CEO for me?",
+     "Hi Ana, I read your post on pricing. Could we have a 15-minute coffee about it?", {}),
     ("ask.too_big", "warning",
      "Hi Ana, I'm looking for a job in data. Could I ask you one question about your move?",
      "Hi Ana, I'm not looking for a job. Could I ask you one question about your move?", {}),
@@ -334,6 +344,11 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
      "Hi Sam, you are in Auckland, so could I ask one question about the team there?",
      "Hi Sam, you are in Auckland, so this may not suit you: I'm seeking a developer with C#"
      " skills for a Wellington role.", {"channel": "linkedin_message"}),
+    # The sender's own things ("my CV", "our 3 products") and a title anyone has ("your CEO")
+    # are no specifics about them, whoever the rest of the sentence is about.
+    ("research.detail", "good",
+     "Hi Sam, could you tell me how your Python guild started? I'm curious.",
+     "Hi Sam, could you tell me if my CV or our 3 products would interest your CEO?", {}),
     ("form.repetition", "problem",
      "Hi Sam, I loved your talk on ramp time. I loved your talk on ramp time. Could I ask one"
      " question?",
