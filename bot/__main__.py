@@ -20,10 +20,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.arguments import OneLineParser, one_line
-from bot.config import Config, config_zone, load_config, load_token, summary
+from bot.config import (
+    Config,
+    config_zone,
+    load_config,
+    load_token,
+    require_lessons,
+    summary,
+)
 from bot.display import plural
 from bot.errors import ConfigError, StorageError, UserError
-from bot.lessons import load_lessons
 from bot.logs import configure as configure_logging
 from bot.textfile import UnreadableFile, read_text
 from storage.db import backup_file, check_database
@@ -181,34 +187,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check_config(path: Path) -> int:
     config = load_config(path)
-    skipped = _require_lessons(config)
+    skipped = require_lessons(config)
     print(summary(config))
     for problem in skipped:
         print(f"lesson file skipped (the bot starts without it): {problem}")
     print("config OK" + (f" ({plural(len(skipped), 'lesson file')} skipped)" if skipped else ""))
     return 0
-
-
-def _require_lessons(config: Config) -> list[str]:
-    """ConfigError when the bot would start with no lessons to post (no lessons folder, no
-    default lesson), which a moderator would meet only at `/lesson post`; else the lesson
-    files the bot would skip."""
-    where = str(config.source or "<config>")
-    settings = config.lesson
-    if not settings.directory.is_dir():
-        raise ConfigError(
-            f"{where}: key 'lesson.directory': {settings.directory} is not a folder (a relative "
-            "directory is read from the config's folder); create it with the lesson files, or "
-            "set [lesson] directory = \"/path/to/lessons\" (the lessons that come with the "
-            "bot are in the checkout's lessons/ folder)")
-    catalog = load_lessons(settings.directory)
-    if catalog.get(settings.default) is None:
-        known = ", ".join(catalog.keys()) or "none loaded"
-        # The default's own file may be the one that failed: its reason is the fix.
-        why = "".join(f"\n  skipped: {problem}" for problem in catalog.problems)
-        raise ConfigError(f"{where}: key 'lesson.default': no lesson {settings.default!r} in "
-                          f"{settings.directory} (lessons there: {known}){why}")
-    return [str(problem) for problem in catalog.problems]
 
 
 def _run(config_path: Path) -> int:
@@ -224,7 +208,7 @@ def _run(config_path: Path) -> int:
         )
         return EXIT_USAGE
     config = load_config(config_path)
-    _require_lessons(config)
+    require_lessons(config)
     if local is not None:
         config = local.configure(config)
     # The lock first: a second process on this database says which process holds it, and
@@ -247,7 +231,7 @@ def _sandbox(args: argparse.Namespace) -> int:
     from localdiscord.script.language import parse_script
 
     if args.config is not None:
-        _require_lessons(load_config(args.config, channel_supplied=True))  # the demo's ids
+        require_lessons(load_config(args.config, channel_supplied=True))  # the demo's ids
     if args.db is not None:
         _require_folder("--db", args.db)
         with quiet_logging():  # a new database's migrations are no news before the banner

@@ -108,6 +108,9 @@ class CohortBot(commands.Bot):
         does, before it checks the file); else `login` takes it."""
         keep_member_content_out()  # whoever runs the bot, its logs hold no member text
         options.setdefault("intents", cohort_intents())
+        # No message cache: every listener reads the raw event, and a cached message is a
+        # member's words (a DM draft among them) in memory that /forget-me could not reach.
+        options.setdefault("max_messages", None)
         # Nothing the bot sends pings anyone unless a call says so explicitly.
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         # The bot never joins voice: discord.py's warning that voice's libraries (PyNaCl,
@@ -153,15 +156,20 @@ class CohortBot(commands.Bot):
 
     async def assemble(self) -> None:
         """Everything but talking to Discord: storage, the scheduler, the services, the cogs."""
-        from cogs._ui import SendAgainButton, on_app_command_error
+        from cogs._options import check_options
+        from cogs._ui import SendAgainButton, forms_of, on_app_command_error
 
         self._db = await Database.open(self.config.storage.database)
         self.scheduler.start()
         self._services = Services.build(self.config, self._db, self.clock, self.scheduler,
                                         self._ports())
         await self._services.start()
+        # The forms members have open or had refused hold what they typed: /forget-me's too.
+        self._services.privacy.holds(forms_of(self))
         self._handovers = self._wire_handovers()
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
+        # Options Discord holds from another version's sync are refused in words.
+        self.tree.interaction_check = check_options  # type: ignore[method-assign]
         # "Edit and send again" under any refused form: answered after a restart too.
         self.add_dynamic_items(SendAgainButton)
         for name in extension_names():

@@ -58,15 +58,33 @@ class ManualClock:
         return await self.set(self._now + delta)
 
     async def set(self, when: datetime) -> datetime:
-        if when.tzinfo is None:
-            raise ValueError("ManualClock.set needs a timezone-aware time")
-        target = when.astimezone(UTC)
-        while (stop := self._next_stop(target)) is not None:
-            self._now = stop
-            await self._notify()
-        self._now = target
+        target = self._target(when)
+        await self.step(target)
+        while self._now < target:
+            await self._to_next_stop(target)
+        return self._now
+
+    async def step(self, when: datetime) -> datetime:
+        """Move to the first time on the way to `when` at which a listener has work, or to
+        `when`; returns where it stopped (a terminal shows what happened at each stop)."""
+        target = self._target(when)
+        await self.refresh()
+        return await self._to_next_stop(target)
+
+    async def refresh(self) -> None:
+        """Tell the listeners the current time again, so that work added since the last move
+        (a member's command) is in their wakes before a move looks for its first stop."""
+        await self._notify()
+
+    async def _to_next_stop(self, target: datetime) -> datetime:
+        self._now = self._next_stop(target) or target
         await self._notify()
         return self._now
+
+    def _target(self, when: datetime) -> datetime:
+        if when.tzinfo is None:
+            raise ValueError("ManualClock.set needs a timezone-aware time")
+        return when.astimezone(UTC)
 
     def next_wake(self) -> datetime | None:
         """The earliest time after now at which a listener has work (where a move stops

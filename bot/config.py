@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import SystemClock
 from bot.errors import ConfigError
 from bot.followups import DEFAULT_HOURS, ROOM, WINDOW_END, FriendlyHours
+from bot.lessons import load_lessons
 from bot.settings import is_region, known_zone, resolve_zone, suggestions
 from bot.textfile import MissingFile, UnreadableFile, parse_toml, read_text
 
@@ -315,6 +316,29 @@ def load_config(path: Path, *, channel_supplied: bool = False) -> Config:
             exc, MissingFile) else ""
         raise ConfigError(f"{path}: {exc}{hint}") from None
     return parse_config(data, source=path.resolve(), channel_supplied=channel_supplied)
+
+
+def require_lessons(config: Config) -> list[str]:
+    """ConfigError when the bot would start with no lessons to post (no lessons folder, no
+    default lesson), which a moderator would meet only at `/lesson post`; else the lesson
+    files the bot would skip. Every way of handing the bot a config checks it: `run`,
+    `check-config`, `sandbox --config` and the sandbox's `restart key=value`."""
+    where = str(config.source or "<config>")
+    settings = config.lesson
+    if not settings.directory.is_dir():
+        raise ConfigError(
+            f"{where}: key 'lesson.directory': {settings.directory} is not a folder (a relative "
+            "directory is read from the config's folder); create it with the lesson files, or "
+            "set [lesson] directory = \"/path/to/lessons\" (the lessons that come with the "
+            "bot are in the checkout's lessons/ folder)")
+    catalog = load_lessons(settings.directory)
+    if catalog.get(settings.default) is None:
+        known = ", ".join(catalog.keys()) or "none loaded"
+        # The default's own file may be the one that failed: its reason is the fix.
+        why = "".join(f"\n  skipped: {problem}" for problem in catalog.problems)
+        raise ConfigError(f"{where}: key 'lesson.default': no lesson {settings.default!r} in "
+                          f"{settings.directory} (lessons there: {known}){why}")
+    return [str(problem) for problem in catalog.problems]
 
 
 def load_token(environ: Mapping[str, str] | None = None) -> str | None:

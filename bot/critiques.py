@@ -270,3 +270,27 @@ def excerpt(critique: CritiqueRecord, limit: int = EXCERPT_LENGTH) -> str:
     if space >= limit * 4 // 5:
         cut = cut[:space]
     return cut.rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class VoteChanges:
+    """What the catch-up after downtime changes in one critique's votes."""
+
+    added: frozenset[int]
+    removed: frozenset[int]
+    left_out: int  # 👍 not counted: they may be a forgotten member's, from before /forget-me
+
+
+def vote_changes(stored: frozenset[int], on_discord: frozenset[int], author_id: int, *,
+                 forgotten_votes: bool) -> VoteChanges:
+    """Reconcile a critique's stored votes with the 👍 its post has on Discord now.
+
+    Votes taken back are removed. New 👍 count, but never the author's own; on a post where
+    a member who used /forget-me had voted, new 👍 are left out: Discord does not say when a
+    reaction was made, so theirs could not be told apart, and it must never count again.
+    """
+    new = on_discord - stored - {author_id}
+    removed = stored - on_discord
+    if forgotten_votes:
+        return VoteChanges(frozenset(), removed, len(new))
+    return VoteChanges(new, removed, 0)

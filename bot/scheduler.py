@@ -18,6 +18,7 @@ a job that came due while the bot was busy or down.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -35,6 +36,7 @@ from bot.cron import parse_cron
 log = logging.getLogger(__name__)
 
 JobFunc = Callable[..., Awaitable[Any]]
+Hint = Callable[[], Awaitable[datetime | None]]  # when a repeating job next has work
 
 
 def cron_trigger(cron: str, tz: tzinfo) -> BaseTrigger:
@@ -72,6 +74,10 @@ class Scheduler:
         # Jobs a clock move made due, and the futures that `_on_clock_move` awaits for them.
         self._waiting: dict[str, asyncio.Future[None]] = {}
         self._repeating: dict[str, object] = {}  # job id -> token of its current `every`
+        self._every: dict[str, tuple[timedelta, JobFunc]] = {}  # job id -> interval, runner
+        self._ran: dict[str, datetime] = {}  # job id -> when its last run ended (or armed)
+        # Repeating jobs that say when they next have work (ManualClock only).
+        self._idle: dict[str, Hint] = {}
         if isinstance(clock, ManualClock):
             clock.on_move(self._on_clock_move, wake=self.next_due)
 
@@ -103,10 +109,17 @@ class Scheduler:
             misfire_grace_time=None,
         )
 
-    def every(self, job_id: str, interval: timedelta, func: JobFunc) -> None:
+    def every(self, job_id: str, interval: timedelta, func: JobFunc, *,
+              idle_until: Hint | None = None) -> None:
         """Run `func()` every `interval` of clock time, the first time one interval from now.
-        Each run arms the next one when it finishes, so runs never overlap."""
+        Each run arms the next one when it finishes, so runs never overlap.
 
+        `idle_until` says when `func` next has work (None: nothing known). With a
+        ManualClock the runs with nothing to do are skipped: the next run is the first one on
+        its beat at or after that time, asked again at every move of the clock (work added
+        meanwhile), so a jump of years costs the runs that have work, not one per interval.
+        With the real clock it runs every interval regardless (other processes may add work).
+        """
         token = object()
         self._repeating[job_id] = token
 
@@ -116,9 +129,33 @@ class Scheduler:
             finally:
                 # Not if it was cancelled (or replaced) while it ran.
                 if self.running and self._repeating.get(job_id) is token:
-                    self.at(job_id, self.clock.now() + interval, run_and_rearm)
+                    self._ran[job_id] = self.clock.now()
+                    await self._arm(job_id)
 
+        self._ran[job_id] = self.clock.now()
+        if idle_until is not None and isinstance(self.clock, ManualClock):
+            self._idle[job_id] = idle_until
         self.at(job_id, self.clock.now() + interval, run_and_rearm)
+        self._every[job_id] = (interval, run_and_rearm)
+
+    async def _arm(self, job_id: str) -> None:
+        """Arm the repeating job's next run: one interval after its last, or later when it
+        is idle until then; not at all while it knows of no work (a later move asks again)."""
+        interval, run = self._every[job_id]
+        last = self._ran[job_id]
+        when: datetime | None = last + interval
+        if job_id in self._idle:
+            hint = await self._idle[job_id]()
+            # On the job's own beat, as with the real clock: the first run at or after the
+            # work, never sooner than one interval after the last.
+            when = None if hint is None else last + interval * max(1, -(-(hint - last)
+                                                                        // interval))
+        if when is None:
+            self._due.pop(job_id, None)
+            with contextlib.suppress(JobLookupError):
+                self._aps.remove_job(job_id)
+        elif self._due.get(job_id) != when:
+            self.at(job_id, when, run)
 
     def job_ids(self, prefix: str = "") -> list[str]:
         """The ids of the jobs held in memory (for diagnostics, tests and benchmarks)."""
@@ -132,6 +169,8 @@ class Scheduler:
     def cancel(self, job_id: str) -> bool:
         self._due.pop(job_id, None)
         self._repeating.pop(job_id, None)
+        self._every.pop(job_id, None)
+        self._idle.pop(job_id, None)
         try:
             self._aps.remove_job(job_id)
         except JobLookupError:
@@ -164,8 +203,10 @@ class Scheduler:
 
     async def _on_clock_move(self, now: datetime) -> None:
         """Run every job whose clock time has come, and return once they have finished,
-        including due jobs that those jobs added."""
+        including due jobs that those jobs added; then ask the idle repeating jobs again
+        when they next have work (which may be now)."""
         loop = asyncio.get_running_loop()
+        asked = False
         while True:
             waiters = []
             for job_id, when in list(self._due.items()):
@@ -175,6 +216,13 @@ class Scheduler:
                     waiters.append(waiter)
                     job.modify(next_run_time=datetime.now(UTC))
             if not waiters:
-                return
+                if asked or not self._idle:
+                    return
+                for job_id in list(self._idle):
+                    if job_id not in self._waiting:  # not while it runs: it arms itself
+                        await self._arm(job_id)
+                asked = True
+                continue
+            asked = False
             self._aps.wakeup()
             await asyncio.gather(*waiters)

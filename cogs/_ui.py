@@ -7,6 +7,7 @@ a moderator can find the traceback.
 
 from __future__ import annotations
 
+import enum
 import logging
 import re
 import secrets
@@ -29,6 +30,7 @@ from bot.services import Services
 from cogs._answer import TRANSIENT
 
 log = logging.getLogger("cohortbot.errors")
+CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
 
 NO_PINGS = discord.AllowedMentions.none()
 
@@ -53,6 +55,39 @@ async def send_ephemeral(interaction: discord.Interaction, content: str, **kwarg
         await interaction.followup.send(content, ephemeral=True, **kwargs)
     else:
         await interaction.response.send_message(content, ephemeral=True, **kwargs)
+
+
+def answered_with_message(interaction: discord.Interaction) -> bool:
+    """Whether the interaction's answer is a message (sent or deferred), so a private
+    followup can come after it: not a modal, not an update of the clicked message."""
+    return interaction.response.is_done() and interaction.response.type in (
+        discord.InteractionResponseType.channel_message,
+        discord.InteractionResponseType.deferred_channel_message,
+    )
+
+
+class NotSent(enum.Enum):
+    """Why a message the bot sent outside an interaction did not go out."""
+
+    DMS_CLOSED = "the member's DMs are closed to me"  # Discord's 403 50007
+    GONE = "the channel is gone"  # 404: the DM or channel no longer exists
+    REFUSED = "Discord refused it"  # another 403: a missing permission
+
+
+async def send_unprompted(channel: discord.abc.Messageable, what: str,
+                          **kwargs: Any) -> discord.Message | NotSent:
+    """Send where no interaction carries a failure to the one handler (an answer to a DM, a
+    message to a member): Discord's refusal is returned, never raised, and logged at WARNING
+    under `what`, which names ids only (a log never holds member content)."""
+    kwargs.setdefault("allowed_mentions", NO_PINGS)
+    try:
+        return await channel.send(**kwargs)
+    except discord.Forbidden as exc:
+        why = NotSent.DMS_CLOSED if exc.code == CANNOT_DM else NotSent.REFUSED
+    except discord.NotFound:
+        why = NotSent.GONE
+    log.warning("%s: not sent, %s", what, why.value)
+    return why
 
 
 async def download(file: discord.Attachment) -> bytes:
@@ -81,6 +116,10 @@ def explain(error: BaseException, where: str) -> str:
         message = error.message
     elif isinstance(error, app_commands.CommandOnCooldown):
         message = f"Slow down a little: try again in {error.retry_after:.0f} s."
+    elif isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        # Discord holds commands synced by another version of the bot, until the next sync.
+        message = ("That command is not one I have in this version (Discord still lists an "
+                   "older one). `/help` lists mine.")
     elif isinstance(error, app_commands.NoPrivateMessage):
         message = "That command works only in the cohort's server, not in DMs."
     elif isinstance(error, app_commands.CheckFailure):
@@ -158,29 +197,53 @@ class CohortModal(discord.ui.Modal):
 
     _made_with: tuple[tuple[Any, ...], dict[str, Any]]
     _sent: dict[str, str | list[str]]
+    _forgotten: bool
 
     def __new__(cls, *args: Any, **kwargs: Any) -> CohortModal:
         # What the form was made with, to make it again: discord.py finishes a modal once it
         # has gone through, and a finished modal sent again never gets its submission.
         form = super().__new__(cls)
-        form._made_with, form._sent = (args, kwargs), {}
+        form._made_with, form._sent, form._forgotten = (args, kwargs), {}, False
         return form
 
     def __init__(self, *, title: str, custom_id: str) -> None:
         super().__init__(title=title, custom_id=f"{custom_id}:{secrets.token_hex(6)}")
+        self._labels: dict[str, str] = {}
 
     def field(self, text: str, item: FormItem, description: str | None = None) -> FormItem:
         """Add `item` (a text input or a select) under its label; returns it, to read later."""
         self.add_item(discord.ui.Label(text=text, component=item, description=description))
+        self._labels[str(getattr(item, "custom_id", ""))] = text
         return item
 
+    def forget(self) -> None:
+        """/forget-me while the form is open: drop what it holds of the member (the answers
+        it was opened with and was sent); sent anyway, it is refused (`interaction_check`)."""
+        self._forgotten, self._sent, self._made_with = True, {}, ((), {})
+        for item in self.walk_children():
+            if isinstance(item, discord.ui.TextInput):
+                item.default = None
+        self.forget_content()
+
+    def forget_content(self) -> None:
+        """What a form keeps of the member besides its inputs (a draft it logs), dropped by
+        `forget`."""
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if self._forgotten:
+            raise FormDeleted
         # Every submission, before on_submit: its answers, whatever comes of them.
         for item in self.walk_children():
             if isinstance(item, discord.ui.TextInput):
                 self._sent[item.custom_id] = item.value
             elif isinstance(item, discord.ui.Select):
                 self._sent[item.custom_id] = [str(v) for v in item.values]
+        # Discord's client sends only what the form allows; whatever sent anything else (a
+        # modified client) is refused here, so no form parses an answer it did not offer.
+        for item in self.walk_children():
+            if (wrong := wrong_answer(item)) is not None:
+                label = self._labels.get(getattr(item, "custom_id", ""), "A field")
+                raise UserError(f"“{label}” {wrong}")
         return True
 
     def again(self) -> CohortModal:
@@ -201,10 +264,20 @@ class CohortModal(discord.ui.Modal):
     async def on_error(  # type: ignore[override]
         self, interaction: discord.Interaction, error: Exception
     ) -> None:
-        if isinstance(_unwrap(error), UserError):
-            await report_error(interaction, error, view=SendAgain(cohort_bot(interaction), self))
+        if self._forgotten:
+            self.stop()  # discord.py lets the form go: nothing of it is held any more
+            await report_error(interaction, error)
+        elif isinstance(_unwrap(error), UserError):
+            await report_error(interaction, error, view=SendAgain(interaction, self))
         else:
             await report_error(interaction, error)
+
+
+class FormDeleted(UserError):
+    def __init__(self) -> None:
+        super().__init__("You used /forget-me while this form was open, so I deleted what it "
+                         "held and did not take it. Open the form again and send it, if you "
+                         "still want to.")
 
 
 FormItem = TypeVar("FormItem", bound=discord.ui.Item[Any])
@@ -222,6 +295,26 @@ def choice(custom_id: str, options: Sequence[tuple[str, str]], *, default: str |
                                  for label, value in options])
 
 
+def wrong_answer(item: discord.ui.Item[Any]) -> str | None:
+    """What is wrong with a form's answer, as Discord's client checks it; None if nothing."""
+    if isinstance(item, discord.ui.Select):
+        offered = [option.value for option in item.options]
+        picked = [str(value) for value in item.values]
+        low = item.min_values if item.required else 0
+        if any(value not in offered for value in picked) or not (
+                low <= len(picked) <= item.max_values):
+            return "takes one of: " + ", ".join(option.label for option in item.options) + "."
+    elif isinstance(item, discord.ui.TextInput):
+        size = len(item.value)
+        if item.required and not item.value:
+            return "is required."
+        if item.max_length is not None and size > item.max_length:
+            return f"is {size:,} characters; it takes {item.max_length:,} at most."
+        if item.value and item.min_length is not None and size < item.min_length:
+            return f"is {size:,} characters; it takes {item.min_length:,} at least."
+    return None
+
+
 def chosen(select: discord.ui.Select[Any]) -> str | None:
     """The answer picked in a one-answer select (None when it was left empty)."""
     return str(select.values[0]) if select.values else None
@@ -235,12 +328,94 @@ MAX_FORMS_KEPT = 1000  # the oldest go first
 
 @dataclass
 class _Kept:
+    user_id: int
     form: CohortModal
     until: datetime
 
 
-# Each bot's refused forms, by the key their button carries; a restarted bot starts empty.
-_kept_forms: WeakKeyDictionary[CohortBot, OrderedDict[str, _Kept]] = WeakKeyDictionary()
+class FormMemory:
+    """What members typed into the bot's forms, held in memory only: each form open on a
+    member's screen (discord.py keeps it until it is sent), and each refused one kept for its
+    "Edit and send again" button (FORM_KEPT_FOR, MAX_FORMS_KEPT at most). /forget-me empties
+    it of the member (registered with the privacy service: bot/services/privacy.py,
+    `Forgettable`); their refused forms' buttons then say the form was deleted."""
+
+    def __init__(self, bot: CohortBot) -> None:
+        self._clock = bot.clock
+        self._kept: OrderedDict[str, _Kept] = OrderedDict()
+        self._open: WeakKeyDictionary[CohortModal, int] = WeakKeyDictionary()
+        # Keys of refused forms /forget-me deleted, until they would have expired: no content.
+        self._deleted: OrderedDict[str, datetime] = OrderedDict()
+
+    def opened(self, user_id: int, form: CohortModal) -> None:
+        self._open[form] = user_id
+
+    def keep(self, user_id: int, form: CohortModal) -> str:
+        """Hold a refused form for its button; returns the key the button carries."""
+        now = self._clock.now()
+        for key in [k for k, kept in self._kept.items() if kept.until <= now]:
+            del self._kept[key]
+        for key in [k for k, until in self._deleted.items() if until <= now]:
+            del self._deleted[key]
+        while len(self._kept) >= MAX_FORMS_KEPT:
+            self._kept.popitem(last=False)
+        key = secrets.token_hex(8)
+        self._kept[key] = _Kept(user_id, form, now + FORM_KEPT_FOR)
+        return key
+
+    def again(self, key: str) -> CohortModal:
+        """A fresh copy of the refused form under `key`, to open; `UserError` once it is gone."""
+        kept = self._kept.get(key)
+        now = self._clock.now()
+        if key in self._deleted:
+            raise UserError(
+                "I deleted that form when you used /forget-me: I hold nothing of what you "
+                "typed in it. Open the form again where you first did (`/review`, or the "
+                "button you pressed) and type it in again.")
+        if kept is None or kept.until <= now:
+            raise UserError(
+                "I no longer hold that form: I keep what you typed in a refused form for 15 "
+                "minutes, in memory only, and not across a restart. Open it again where you "
+                "first did (`/review`, or the button you pressed: “Revise”, “I sent it”, "
+                "“Critique this example”…) and type it in again.")
+        kept.form = kept.form.again()
+        self.opened(kept.user_id, kept.form)
+        return kept.form
+
+    def held_about(self, user_id: int) -> int:
+        # Refused forms only: an open form holds copies of what is counted where it came
+        # from (the draft under a review, a critique in the database), or nothing yet.
+        return sum(kept.user_id == user_id for kept in self._kept.values())
+
+    def forget_member(self, user_id: int) -> int:
+        gone = [key for key, kept in self._kept.items() if kept.user_id == user_id]
+        for key in gone:
+            self._deleted[key] = self._kept.pop(key).until
+        while len(self._deleted) > MAX_FORMS_KEPT:
+            self._deleted.popitem(last=False)
+        forms = [form for form, owner in list(self._open.items()) if owner == user_id]
+        for form in forms:
+            form.forget()
+            del self._open[form]
+        return len(gone) + len(forms)
+
+
+# Each bot's forms; a restarted bot starts empty.
+_forms: WeakKeyDictionary[CohortBot, FormMemory] = WeakKeyDictionary()
+
+
+def forms_of(bot: CohortBot) -> FormMemory:
+    memory = _forms.get(bot)
+    if memory is None:
+        memory = _forms[bot] = FormMemory(bot)
+    return memory
+
+
+async def show_form(interaction: discord.Interaction, form: CohortModal) -> None:
+    """Open a form for the member (every form opens here): its answers are held for them
+    until they send it, and /forget-me can reach them."""
+    forms_of(cohort_bot(interaction)).opened(interaction.user.id, form)
+    await interaction.response.send_modal(form)
 
 
 class SendAgain(CohortView):
@@ -249,19 +424,12 @@ class SendAgain(CohortView):
     Each press opens a fresh copy holding what was last sent from this button: the refused
     answers at first, and once the corrected form has gone through, what went through (a
     critique is edited, an outreach already logged says so). The button is a DynamicItem,
-    answered once the form is gone too (after a restart, or `FORM_KEPT_FOR`): it says how to
-    open the form again instead of leaving "This interaction failed"."""
+    answered once the form is gone too (after a restart, `FORM_KEPT_FOR`, or /forget-me): it
+    says how to open the form again instead of leaving "This interaction failed"."""
 
-    def __init__(self, bot: CohortBot, form: CohortModal) -> None:
+    def __init__(self, interaction: discord.Interaction, form: CohortModal) -> None:
         super().__init__(timeout=None)
-        kept = _kept_forms.setdefault(bot, OrderedDict())
-        now = bot.clock.now()
-        for key in [k for k, v in kept.items() if v.until <= now]:
-            del kept[key]
-        while len(kept) >= MAX_FORMS_KEPT:
-            kept.popitem(last=False)
-        key = secrets.token_hex(8)
-        kept[key] = _Kept(form, now + FORM_KEPT_FOR)
+        key = forms_of(cohort_bot(interaction)).keep(interaction.user.id, form)
         self.add_item(SendAgainButton(key))
 
 
@@ -283,13 +451,4 @@ class SendAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         await guarded(interaction, self._again(interaction))
 
     async def _again(self, interaction: discord.Interaction) -> None:
-        bot = cohort_bot(interaction)
-        kept = _kept_forms.get(bot, OrderedDict()).get(self.key)
-        if kept is None or kept.until <= bot.clock.now():
-            raise UserError(
-                "I no longer hold that form: I keep what you typed in a refused form for 15 "
-                "minutes, in memory only, and not across a restart. Open it again where you "
-                "first did (`/review`, or the button you pressed: “Revise”, “I sent it”, "
-                "“Critique this example”…) and type it in again.")
-        kept.form = kept.form.again()
-        await interaction.response.send_modal(kept.form)
+        await interaction.response.send_modal(forms_of(cohort_bot(interaction)).again(self.key))

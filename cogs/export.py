@@ -19,6 +19,7 @@ from bot.display import file_size, plural
 from bot.errors import UserError
 from bot.export.model import Format, Table
 from bot.export.times import parse_bound
+from bot.lessons import LessonCatalog
 from bot.services.export import ExportFiles, ExportRequest, ExportService
 from cogs._checks import is_moderator, require_moderator
 from cogs._ui import NO_PINGS
@@ -111,7 +112,8 @@ class ExportCog(commands.Cog):
         paths = list(files.paths)
         first = paths[:1] if files.split else paths[:FILES_PER_MESSAGE]
         await interaction.followup.send(
-            describe(files, limit), files=[discord.File(p, filename=p.name) for p in first],
+            describe(files, limit, self.bot.services.lessons.catalog),
+            files=[discord.File(p, filename=p.name) for p in first],
             ephemeral=True, allowed_mentions=NO_PINGS)
         for number, part in enumerate(paths[len(first):], start=len(first) + 1):
             await interaction.followup.send(
@@ -119,7 +121,12 @@ class ExportCog(commands.Cog):
                 file=discord.File(part, filename=part.name), ephemeral=True)
 
 
-def describe(files: ExportFiles, limit: int) -> str:
+# Characters of a skipped lesson file's problem in the answer, which has a file list to fit in
+# Discord's 2,000 too.
+WHY_CHARS = 500
+
+
+def describe(files: ExportFiles, limit: int, catalog: LessonCatalog) -> str:
     """What the moderator reads above the file(s)."""
     result = files.result
     runs = ", ".join(f"#{r}" for r in result.run_ids)
@@ -134,6 +141,11 @@ def describe(files: ExportFiles, limit: int) -> str:
         keys = ", ".join(f"`{key}`" for key in result.missing_lessons)
         text += (f" The lesson {keys} is not loaded any more, so the prompt and the examples' "
                  "text are missing from it.")
+        for key in result.missing_lessons:
+            if (skipped := catalog.skipped(key)) is not None:  # its file is there, broken
+                text += (f" Its file `{skipped.file.name}` was found but not loaded: "
+                         f"{str(skipped)[:WHY_CHARS]} (`/lesson list` shows every file I "
+                         "skipped).")
     if files.split:
         joined = files.paths[0].name.rsplit(".", 1)[0]
         return (

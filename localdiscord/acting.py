@@ -22,6 +22,7 @@ from localdiscord.interactions import (
     MODAL_SUBMIT,
     InteractionRecord,
 )
+from localdiscord.options import check_channel_type, check_options, leaf_specs
 from localdiscord.state import DM, GUILD_TEXT, Attachment, Channel, Guild, Message, Role
 
 if TYPE_CHECKING:
@@ -137,6 +138,9 @@ class Acting:
             if option["name"] == focused:
                 option["focused"] = True
                 option["value"] = str(option["value"])
+        if definition:  # a registered command: nothing Discord would refuse reaches the bot
+            check_options(name, leaf_specs(definition, path[1:]),
+                          {option["name"]: option["value"] for option in built}, focused=focused)
         data["options"] = wrap(built)
         if resolved:
             data["resolved"] = resolved
@@ -161,6 +165,8 @@ class Acting:
             return {"name": key, "type": USER, "value": str(uid)}
         if type_ == CHANNEL:
             ch = value if isinstance(value, Channel) else self.channel(value, guild)
+            if spec:
+                check_channel_type(spec, ch.type)
             data = payloads.channel(world, ch)
             data["permissions"] = str(world.channel_permissions(ch, user_id))
             resolved.setdefault("channels", {})[str(ch.id)] = data
@@ -208,7 +214,8 @@ class Acting:
                 cid = comp.get("custom_id", "")
                 known.add(cid)
                 if comp.get("type") == 4:
-                    answers.append({"type": 4, "custom_id": cid, "value": values.get(cid, "")})
+                    answers.append({"type": 4, "custom_id": cid, "value": limits.typed(
+                        comp, str(values.get(cid, "")), top.get("label"))})
                 else:
                     answers.append({"type": comp["type"], "custom_id": cid,
                                     "values": limits.picked(comp, values.get(cid))})

@@ -19,6 +19,30 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 DEFAULT_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+# The latest time a move may reach: Python's dates end with the year 9999, and a bot plans
+# ahead of its now (a reminder's window, a year of a lesson schedule), which must stay a date.
+LATEST = datetime(9998, 12, 31, tzinfo=UTC)
+
+
+def move_target(now: datetime, *, advance: float | None = None,
+                to: datetime | None = None) -> datetime:
+    """Where a move of the clock goes: `advance` seconds on, or `to` (aware); ValueError,
+    in words, for a move backwards or past `LATEST`."""
+    if advance is not None:
+        try:
+            when = now + timedelta(seconds=advance)
+        except OverflowError:
+            when = datetime.max.replace(tzinfo=UTC)
+    elif to is not None:
+        when = to
+    else:
+        raise ValueError("give `advance` (seconds) or `to` (an ISO time)")
+    if when < now:
+        raise ValueError(f"time only moves forward; it is {now.isoformat()}")
+    if when > LATEST:
+        raise ValueError(f"the clock goes no further than {LATEST:%Y-%m-%d} (Python's dates "
+                         "end with the year 9999, and the bot plans ahead of its now)")
+    return when
 
 
 @runtime_checkable
@@ -33,6 +57,10 @@ class MovableClock(Protocol):
     async def advance(self, delta: timedelta) -> datetime: ...
 
     async def set(self, when: datetime) -> datetime: ...
+
+    async def step(self, when: datetime) -> datetime:
+        """Move only to the first stop on the way to `when` (or to `when`); returns it."""
+        ...
 
 
 Listener = Callable[[datetime], Awaitable[None]]
@@ -71,13 +99,27 @@ class WorldClock:
         if when.tzinfo is None:
             raise ValueError("the world clock needs a timezone-aware time")
         async with self._lock:
-            target = when.astimezone(UTC)
-            if target < self._now:
-                raise ValueError(f"time only moves forward; it is {self._now.isoformat()}")
+            target = self._target(when)
             while (stop := await self._next_stop(target)) is not None:
                 await self._move(stop)
             await self._move(target)
         return self._now
+
+    async def step(self, when: datetime) -> datetime:
+        """Move to the first time on the way to `when` at which a follower has work, or to
+        `when`; returns where it stopped."""
+        async with self._lock:
+            target = self._target(when)
+            await self._move(await self._next_stop(target) or target)
+        return self._now
+
+    def _target(self, when: datetime) -> datetime:
+        if when.tzinfo is None:
+            raise ValueError("the world clock needs a timezone-aware time")
+        target = when.astimezone(UTC)
+        if target < self._now:
+            raise ValueError(f"time only moves forward; it is {self._now.isoformat()}")
+        return target
 
     async def _next_stop(self, target: datetime) -> datetime | None:
         wakes = [wake() for wake in list(self._listeners.values()) if wake is not None]

@@ -229,6 +229,23 @@ def picked(select: dict[str, Any], answer: str | Sequence[str] | None) -> list[s
     return chosen
 
 
+def typed(text_input: dict[str, Any], value: str, label: str | None = None) -> str:
+    """What a member's client submits for a text input in a modal: `value`, if the client
+    would (it keeps a required input from going empty, and the text inside its lengths);
+    anything else is the test's mistake, `ValueError`, as no client can send it."""
+    name = repr(label or text_input.get("label") or text_input.get("custom_id"))
+    low, high = text_input.get("min_length"), text_input.get("max_length")
+    if text_input.get("required", True) and not value.strip():
+        raise ValueError(f"Discord would not submit the modal: {name} is required")
+    if high and len(value) > high:
+        raise ValueError(f"Discord would not submit the modal: {name} takes at most {high} "
+                         f"characters ({len(value)})")
+    if value and low and len(value) < low:
+        raise ValueError(f"Discord would not submit the modal: {name} needs at least {low} "
+                         "characters")
+    return value
+
+
 def preselected(select: dict[str, Any]) -> list[str]:
     """The values of a select's options the bot marked default (what a client shows chosen)."""
     return [o["value"] for o in select.get("options") or [] if o.get("default")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.critiques import Likely
@@ -105,6 +106,46 @@ async def remove_vote(db: Database, critique_id: int, voter_id: int) -> None:
         "DELETE FROM critique_votes WHERE critique_id = ? AND voter_id = ?",
         (critique_id, voter_id),
     )
+
+
+@dataclass(frozen=True)
+class CritiquePost:
+    """An open run's critique post."""
+
+    critique_id: int
+    author_id: int
+    thread_id: int
+    message_id: int
+    forgotten_votes: bool  # a forgotten member's 👍 may still be on it (migration 0013)
+
+
+async def open_posts(db: Database) -> list[CritiquePost]:
+    """The critique posts of every open run, oldest first."""
+    rows = await db.fetchall(
+        "SELECT c.id, c.author_id, e.thread_id, c.message_id, c.forgotten_votes"
+        " FROM critiques c JOIN lesson_runs r ON r.id = c.run_id"
+        " JOIN run_examples e ON e.run_id = c.run_id AND e.example_no = c.example_no"
+        " WHERE r.status = 'open' AND c.message_id IS NOT NULL AND e.thread_id IS NOT NULL"
+        " ORDER BY c.id")
+    return [CritiquePost(r["id"], r["author_id"], r["thread_id"], r["message_id"],
+                         bool(r["forgotten_votes"])) for r in rows]
+
+
+async def votes_of(db: Database, critique_id: int) -> frozenset[int]:
+    """Who the critique's stored votes are from."""
+    rows = await db.fetchall("SELECT voter_id FROM critique_votes WHERE critique_id = ?",
+                             (critique_id,))
+    return frozenset(r[0] for r in rows)
+
+
+async def change_votes(db: Database, critique_id: int, added: Iterable[int],
+                       removed: Iterable[int]) -> None:
+    """Votes cast and taken back on one critique, in one transaction."""
+    async with db.transaction() as tx:
+        await tx.executemany("INSERT OR IGNORE INTO critique_votes (critique_id, voter_id)"
+                             " VALUES (?, ?)", [(critique_id, v) for v in added])
+        await tx.executemany("DELETE FROM critique_votes WHERE critique_id = ? AND voter_id = ?",
+                             [(critique_id, v) for v in removed])
 
 
 async def critiques_for_run(db: Database, run_id: int) -> list[CritiqueRow]:

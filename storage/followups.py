@@ -422,9 +422,10 @@ async def set_floors(db: Database, floors: dict[int, int]) -> set[int]:
     return written
 
 
-async def mark_sent(db: Database, sent: dict[int, int], now: int) -> None:
+async def mark_sent(db: Database, sent: dict[int, int], now: int) -> list[int]:
     """Reminder id -> the id of the DM that delivered it; their outreaches count as
-    reminded."""
+    reminded. Returns the outreaches among them decided while their DM was on its way (no
+    longer open): it went out with the question, and must be edited to the decision."""
     async with db.transaction() as tx:
         await tx.executemany(
             "UPDATE followups SET status = 'sent', sent_at = ?, message_id = ?, tries = 0"
@@ -436,6 +437,13 @@ async def mark_sent(db: Database, sent: dict[int, int], now: int) -> None:
             f" (SELECT outreach_id FROM followups WHERE id IN ({_marks(sent)}))",
             list(sent),
         )
+        open_states = sorted(OPEN)
+        rows = await tx.fetchall(
+            "SELECT o.id FROM outreaches o JOIN followups f ON f.outreach_id = o.id"
+            f" WHERE f.id IN ({_marks(sent)}) AND o.status NOT IN ({_marks(open_states)})",
+            [*sent, *open_states],
+        )
+    return [int(row[0]) for row in rows]
 
 
 async def unclaim(db: Database, followup_ids: list[int]) -> None:
@@ -468,6 +476,22 @@ async def close_sending(db: Database, followup_id: int, status: ReminderStatus) 
         "UPDATE followups SET status = ? WHERE id = ? AND status = 'sending'",
         (status, followup_id),
     )
+
+
+async def next_work(db: Database, *, ahead_ms: int, stuck_ms: int) -> int | None:
+    """The earliest time (epoch ms) a sweep has something to do, None if nothing is known: a
+    pending reminder comes within `ahead_ms` of its time (a sweep loads it), an open
+    outreach's window ends (`expire_windows` closes it 1 ms after), or a claim goes stale
+    after `stuck_ms`."""
+    open_states = sorted(OPEN)
+    row = await db.fetchone(
+        "SELECT MIN(t) FROM (SELECT MIN(due_at) - ? AS t FROM followups"
+        " WHERE status = 'pending' UNION ALL SELECT MIN(sent_at) + ? + 1 FROM outreaches"
+        f" WHERE status IN ({_marks(open_states)})"
+        " UNION ALL SELECT MIN(claimed_at) + ? FROM followups WHERE status = 'sending')",
+        (ahead_ms, WINDOW_END_MS, *open_states, stuck_ms),
+    )
+    return None if row is None or row[0] is None else int(row[0])
 
 
 async def expire_windows(db: Database, now: int) -> list[int]:

@@ -82,6 +82,9 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         outreaches = await tx.execute("DELETE FROM outreaches WHERE user_id = ?", (user_id,))
         settings = await tx.execute("DELETE FROM member_settings WHERE user_id = ?", (user_id,))
         reviews = await tx.execute("DELETE FROM review_usage WHERE user_id = ?", (user_id,))
+        # Their 👍 stays on Discord: the catch-up after downtime must not count it again.
+        await tx.execute("UPDATE critiques SET forgotten_votes = 1 WHERE id IN (SELECT"
+                         " critique_id FROM critique_votes WHERE voter_id = ?)", (user_id,))
         votes = await tx.execute("DELETE FROM critique_votes WHERE voter_id = ?", (user_id,))
         # Before their messages go: the counts come down with every reaction of theirs.
         reactions = await forget_reactions(tx, user_id)

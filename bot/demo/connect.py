@@ -117,7 +117,7 @@ class LocalDiscordTarget:
         first = asyncio.Event()
         follower = asyncio.create_task(
             follow_clock(self.info["control_url"], clock.set, next_wake=clock.next_wake,
-                         on_first=first.set),
+                         on_first=first.set, before_ask=clock.refresh),
             name="local-discord-clock",
         )
         waiting = asyncio.create_task(first.wait())

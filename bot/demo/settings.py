@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from bot.config import Config, parse_config
+from bot.config import Config, parse_config, require_lessons
 from bot.errors import ConfigError
 from localdiscord.script.names import CommandFailed
 
@@ -28,11 +28,23 @@ def with_settings(config: Config, settings: tuple[tuple[str, str], ...]) -> Conf
     try:
         parsed = parse_config(table, channel_supplied=True)  # the demo's #lessons
     except ConfigError as exc:
-        raise CommandFailed(str(exc).replace("<config>: ", "")) from None
+        raise CommandFailed(_in_sandbox(exc)) from None
     changes = {section: replace(getattr(config, section),
                                 **{k: getattr(getattr(parsed, section), k) for k in keys})
                for section, keys in table.items()}
-    return replace(config, **changes)
+    changed = replace(config, **changes)
+    try:
+        # What a config file is checked for beyond its values: the lessons folder is one
+        # and holds the default lesson. Refused here, the bot runs on as it was.
+        require_lessons(replace(changed, source=None))
+    except ConfigError as exc:
+        raise CommandFailed(_in_sandbox(exc)) from None
+    return changed
+
+
+def _in_sandbox(exc: ConfigError) -> str:
+    """A config error about `restart`'s settings, which come from no file."""
+    return str(exc).replace("<config>: ", "")
 
 
 def _toml_value(raw: str) -> Any:

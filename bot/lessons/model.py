@@ -75,12 +75,18 @@ class LessonProblem:
     """Why one lesson file was not loaded: which file, which key in it, and what is wrong.
 
     `key` is a dotted path into the file (`examples[2].text`); it is "" when the problem is
-    the file as a whole (unreadable, not TOML).
+    the file as a whole (unreadable, not TOML). `lesson` is the lesson key the file declares,
+    when it got that far, so a moderator who asks for the lesson by it hears why it is missing.
     """
 
     file: Path
     key: str
     reason: str
+    lesson: str | None = None
+
+    def names(self, lesson_key: str) -> bool:
+        """Whether a moderator asking for `lesson_key` means this file."""
+        return lesson_key in (self.lesson, self.file.stem)
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.key}" if self.key else str(self.file)
@@ -107,6 +113,19 @@ class LessonCatalog:
 
     def keys(self) -> tuple[str, ...]:
         return tuple(lesson.key for lesson in self.lessons)
+
+    def skipped(self, key: str) -> LessonProblem | None:
+        """Why the file meant by `key` was not loaded, if such a file was skipped."""
+        return next((problem for problem in self.problems if problem.names(key)), None)
+
+    def unloaded(self) -> list[tuple[str, LessonProblem]]:
+        """The lesson keys whose files were skipped (none of them loaded), with why."""
+        found: dict[str, LessonProblem] = {}
+        for problem in self.problems:
+            key = problem.lesson or problem.file.stem
+            if self.get(key) is None:
+                found.setdefault(key, problem)
+        return list(found.items())
 
 
 def image_problem(image: str, base_dir: Path | None) -> str | None:

@@ -42,8 +42,10 @@ def parse_lesson(text: str, file: Path) -> Lesson:
 
 
 def _lesson_from_data(data: Mapping[str, Any], file: Path) -> Lesson:
+    declared: str | None = None  # the lesson's key, once read: its problems name it
+
     def problem(key: str, reason: str) -> LessonError:
-        return LessonError(LessonProblem(file, key, reason))
+        return LessonError(LessonProblem(file, key, reason, declared))
 
     _refuse_unknown(data, _TOP_KEYS, "", problem)
     key = _text(data, "key", "key", MAX_KEY, problem)
@@ -51,6 +53,7 @@ def _lesson_from_data(data: Mapping[str, Any], file: Path) -> Lesson:
         raise problem(
             "key", f"expected lowercase words joined by '-' (like 'my-lesson'), found {key!r}"
         )
+    declared = key
     title = _text(data, "title", "title", MAX_TITLE, problem)
     prompt = _text(data, "prompt", "prompt", MAX_PROMPT, problem)
     recap = _text(data, "recap", "recap", MAX_RECAP, problem)

@@ -35,6 +35,8 @@ class Draft:
 class DraftBook:
     def __init__(self) -> None:
         self._drafts: OrderedDict[int, Draft] = OrderedDict()
+        # Review messages whose drafts /forget-me deleted (ids only), so their buttons say so.
+        self._deleted: OrderedDict[int, None] = OrderedDict()
 
     def put(self, message_id: int, draft: Draft) -> None:
         self._drafts[message_id] = draft
@@ -54,8 +56,18 @@ class DraftBook:
     def forget(self, message_id: int) -> None:
         self._drafts.pop(message_id, None)
 
+    def count_user(self, user_id: int) -> int:
+        return sum(d.user_id == user_id for d in self._drafts.values())
+
     def forget_user(self, user_id: int) -> int:
         gone = [k for k, d in self._drafts.items() if d.user_id == user_id]
         for key in gone:
             del self._drafts[key]
+            self._deleted[key] = None
+        while len(self._deleted) > MAX_DRAFTS:
+            self._deleted.popitem(last=False)
         return len(gone)
+
+    def deleted(self, message_id: int) -> bool:
+        """Whether /forget-me deleted the draft under this review."""
+        return message_id in self._deleted

@@ -61,6 +61,8 @@ class Services:
         settings = SettingsService(db, clock, config.cohort.timezone)
         followups = FollowupsService(db, clock, scheduler, config.followups, review, settings,
                                     ports.followups)
+        privacy = PrivacyService(db, discussion, followups, runs, ports.privacy)
+        privacy.holds(review)  # the drafts under reviews (the cogs register their forms)
         return cls(
             lessons=lessons,
             runs=runs,
@@ -69,7 +71,7 @@ class Services:
             review=review,
             settings=settings,
             followups=followups,
-            privacy=PrivacyService(db, discussion, review, followups, runs, ports.privacy),
+            privacy=privacy,
             # Its own read-only connection to the same file (a snapshot per export), and the
             # lessons as loaded.
             export=ExportService(db.path, timezone=config.cohort.tz,

@@ -4,18 +4,21 @@ example; sending again edits it), posting it in the example's thread, and the vo
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from enum import Enum
 from typing import Protocol
 
 from bot.clock import Clock, to_ms
-from bot.critiques import Author, CritiqueInput
+from bot.critiques import Author, CritiqueInput, VoteChanges, vote_changes
 from bot.errors import UserError
 from bot.runs import Run, RunExample, RunStatus
-from bot.services.ports import Gone
+from bot.services.ports import Gone, Refused
 from storage import Database
 from storage import critiques as critiques_store
 from storage import runs as runs_store
+
+log = logging.getLogger(__name__)
 
 
 class ThreadState(Enum):
@@ -41,6 +44,11 @@ class CritiquesPort(Protocol):
         `Gone` if the thread was deleted."""
         ...
 
+    async def voters(self, thread_id: int, message_id: int) -> frozenset[int]:
+        """Who has the vote emoji on the post now (members, not bots). `Gone` if the post or
+        its thread was deleted, `Refused` if Discord will not say."""
+        ...
+
 
 class CritiquesService:
     def __init__(self, db: Database, clock: Clock, port: CritiquesPort) -> None:
@@ -48,6 +56,7 @@ class CritiquesService:
         # One lock per member and example while a critique is saved and posted: two forms
         # sent together (a double click, two devices) would otherwise both find no post yet
         # and post twice, leaving one that no row tracks (no votes, and /forget-me misses it).
+        self._votes = asyncio.Lock()  # the catch-up and live votes, one at a time
         self._posting: weakref.WeakValueDictionary[tuple[int, int, int], asyncio.Lock] = (
             weakref.WeakValueDictionary())
 
@@ -128,10 +137,52 @@ class CritiquesService:
         critique = await critiques_store.critique_for_message(self.db, message_id)
         if critique is None or critique.author_id == voter_id:
             return  # not a critique, or its author liking their own
-        if add:
-            await critiques_store.add_vote(self.db, critique.id, voter_id)
-        else:
-            await critiques_store.remove_vote(self.db, critique.id, voter_id)
+        async with self._votes:
+            if add:
+                await critiques_store.add_vote(self.db, critique.id, voter_id)
+            else:
+                await critiques_store.remove_vote(self.db, critique.id, voter_id)
+
+    async def clear_votes(self, message_id: int) -> None:
+        """Every 👍 removed from a critique's post at once (a moderator's clear)."""
+        critique = await critiques_store.critique_for_message(self.db, message_id)
+        if critique is not None:
+            async with self._votes:
+                voters = await critiques_store.votes_of(self.db, critique.id)
+                await critiques_store.change_votes(self.db, critique.id, (), voters)
+
+    async def catch_up_votes(self) -> VoteChanges:
+        """After downtime (every READY): the open runs' critique posts read again for their
+        👍, and the votes cast and taken back while the bot was away applied. One request
+        per post (more past 100 voters), one after another. Returns the totals."""
+        added: set[tuple[int, int]] = set()
+        removed: set[tuple[int, int]] = set()
+        left_out = 0
+        for post in await critiques_store.open_posts(self.db):
+            # A live vote waits while its post is read and written: one that lands between
+            # the read and the write would otherwise be undone.
+            async with self._votes:
+                try:
+                    on_discord = await self.port.voters(post.thread_id, post.message_id)
+                except (Gone, Refused) as exc:
+                    log.warning("critique %d: its post could not be read (%s); its votes "
+                                "stay as they were", post.critique_id, type(exc).__name__)
+                    continue
+                stored = await critiques_store.votes_of(self.db, post.critique_id)
+                changes = vote_changes(stored, on_discord, post.author_id,
+                                       forgotten_votes=post.forgotten_votes)
+                if changes.added or changes.removed:
+                    await critiques_store.change_votes(self.db, post.critique_id,
+                                                       changes.added, changes.removed)
+            added.update((post.critique_id, v) for v in changes.added)
+            removed.update((post.critique_id, v) for v in changes.removed)
+            left_out += changes.left_out
+        if added or removed or left_out:
+            log.info("votes caught up: %d cast and %d taken back while I was away; %d left "
+                     "out on posts a forgotten member had voted on", len(added), len(removed),
+                     left_out)
+        return VoteChanges(frozenset(v for _, v in added), frozenset(v for _, v in removed),
+                           left_out)
 
 
 def _thread_gone(example: RunExample, *, saved: bool = False) -> str:

@@ -71,7 +71,7 @@ from bot.followups import (
 from bot.group_commit import GroupCommit
 from bot.review import Review
 from bot.scheduler import Scheduler
-from bot.services.ports import Refused
+from bot.services.ports import Gone, Refused
 from bot.services.review import ReviewService
 from bot.services.settings import SettingsService
 from storage import Database
@@ -98,6 +98,10 @@ CONCURRENT_REQUESTS = 8
 # a process killed mid-backlog leaves at most this many to look up in the DMs' history. (64
 # made the start-up with 3,000 overdue 1.6 times slower, in fsyncs: bench/README.md.)
 IN_FLIGHT = 256
+
+
+def _ms(span: timedelta) -> int:
+    return int(span.total_seconds() * 1000)
 
 
 class DmClosed(Refused):
@@ -137,7 +141,8 @@ class FollowupsPort(Protocol):
         ...
 
     async def send(self, user_id: int, message: ReminderMessage) -> int:
-        """DM the reminder; returns the message id. Raises DmClosed when Discord says 50007."""
+        """DM the reminder; returns the message id. Raises DmClosed when Discord says 50007,
+        Gone when the member's user or DM is gone (so do the other methods)."""
         ...
 
     async def find(self, user_id: int, followup_id: int, delivery: int,
@@ -243,7 +248,7 @@ class FollowupsService:
         for row, zone in await followups_store.unplanned(self._db, self._settings.cohort_zone):
             await self._replan(row, zone)
         await self.sweep()
-        self._scheduler.every("fu:sweep", SWEEP_EVERY, self.sweep)
+        self._scheduler.every("fu:sweep", SWEEP_EVERY, self.sweep, idle_until=self._next_work)
 
     async def stop(self) -> None:
         """Forget the jobs in memory and cancel deliveries in flight. One cut short here is
@@ -254,6 +259,12 @@ class FollowupsService:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _next_work(self) -> datetime | None:
+        """When a sweep next has something to do (a clock that jumps skips the idle ones)."""
+        at = await followups_store.next_work(self._db, ahead_ms=_ms(SLICE),
+                                             stuck_ms=_ms(STUCK_AFTER))
+        return None if at is None else from_ms(at)
 
     async def sweep(self) -> None:
         """Close ended windows, recover stuck claims, deliver what is due, load the slice."""
@@ -394,14 +405,19 @@ class FollowupsService:
                 finished.set_result(None)
 
     async def _mark_sent(self, sent: dict[int, int]) -> set[int]:
-        await followups_store.mark_sent(self._db, sent, to_ms(self._now()))
+        """Note the DMs that delivered these reminders. One whose outreach was decided while
+        its DM was on its way (a reply noted, a follow-up logged, the window closed: each of
+        those edits the reminder's DM, but it had none yet) went out asking the question
+        with live buttons: it is edited to the decision now, as the decision would have."""
+        decided = await followups_store.mark_sent(self._db, sent, to_ms(self._now()))
+        await asyncio.gather(*(self._settle_message(outreach_id) for outreach_id in decided))
         return set(sent)  # all of them, as far as anyone asks: the message went out either way
 
     async def _floor(self, row: Reminder) -> int | None:
         """The DM's newest message id before the send; None if the DM cannot be read."""
         try:
             return await self.port.history_floor(row.user_id)
-        except DmClosed:
+        except (DmClosed, Gone):
             await self._undeliverable(row)
         except Exception:
             log.warning("reminder %d: could not read the DM; will retry", row.id, exc_info=True)
@@ -412,7 +428,7 @@ class FollowupsService:
         """The delivered message's id, or None when it did not (surely) go out."""
         try:
             return await self.port.send(row.user_id, self._message(row, now))
-        except DmClosed:
+        except (DmClosed, Gone):
             await self._undeliverable(row)
         except Exception:
             # Discord may have taken the message before the error (a timeout, a 5xx after
@@ -433,7 +449,7 @@ class FollowupsService:
                         row.id, exc_info=True)
             return
         if found is not None:
-            await followups_store.mark_sent(self._db, {row.id: found}, to_ms(self._now()))
+            await self._mark_sent({row.id: found})
             log.info("reminder %d had gone out; marked sent", row.id)
         elif failed:
             await self._failed_try(row)
@@ -445,7 +461,8 @@ class FollowupsService:
         # Never retried, never posted anywhere public: the member hears of it privately the
         # next time they use a command.
         await followups_store.close_sending(self._db, row.id, ReminderStatus.UNDELIVERABLE)
-        log.info("reminder %d: the member's DMs are closed; marked undeliverable", row.id)
+        log.info("reminder %d: the member cannot be DMed (DMs closed, or the user gone); "
+                 "marked undeliverable", row.id)
 
     async def _failed_try(self, row: Reminder) -> None:
         if row.tries + 1 >= MAX_TRIES:
@@ -515,6 +532,9 @@ class FollowupsService:
         try:
             async with self._requests:
                 await self.port.edit(row.user_id, row.message_id, self._message(row, self._now()))
+        except (DmClosed, Gone):
+            log.warning("reminder %d: its DM can no longer be reached to show its decision",
+                        row.id)
         except Exception:
             log.warning("reminder %d: could not show its decision in its DM", row.id,
                         exc_info=True)

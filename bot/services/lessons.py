@@ -26,6 +26,7 @@ from bot.lessons import (
 )
 
 log = logging.getLogger(__name__)
+MAX_WHY = 1500  # characters of a skipped file's problem in an answer (a message takes 2,000)
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,29 @@ class LessonsService:
         for problem in catalog.problems:
             log.warning("lesson file skipped: %s", problem)
 
-    def get(self, key: str | None) -> Lesson:
-        """The lesson `key` (the config's default when None); `UserError` if it is unknown."""
+    def get(self, key: str | None, *, moderator: bool = True) -> Lesson:
+        """The lesson `key` (the config's default when None); `UserError` if it is unknown,
+        or if its file was skipped: then why (to a moderator, as `/lesson list` says it)."""
         key = key or self.settings.default
         lesson = self.catalog.get(key)
-        if lesson is None:
+        if lesson is not None:
+            return lesson
+        skipped = self.catalog.skipped(key)
+        if skipped is None:
             known = ", ".join(self.catalog.keys()) or "none loaded"
             raise UserError(f"There is no lesson {code_text(key)}. Lessons: {known}.")
-        return lesson
+        name = code_text(skipped.file.name)
+        if not moderator:  # file paths are for the moderators' eyes
+            raise UserError(f"The lesson {code_text(key)} is not available: its file {name} "
+                            "could not be loaded. A moderator can see why in `/lesson list`.")
+        raise UserError(f"The lesson file {name} was found but not loaded: "
+                        f"{str(skipped)[:MAX_WHY]}. Fix the file and restart me; "
+                        "`/lesson list` shows every file I skipped.")
+
+    def not_loaded(self, key: str) -> str:
+        """Why the lesson `key` is not loaded, in a log line's words (paths, no member text)."""
+        skipped = self.catalog.skipped(key)
+        return f"skipped: {skipped}" if skipped is not None else "no such lesson file"
 
     def check_edit(self, lesson: Lesson, number: int, *, text: str | None,
                    has_image: bool) -> None:

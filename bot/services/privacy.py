@@ -1,5 +1,7 @@
 """/forget-me: everything the bot stores about a member, and deleting it all: the rows in one
-transaction, the drafts in memory, the jobs of their reminders, the bot's posts of their
+transaction, what it holds in memory about them (every `Forgettable` registered with
+`PrivacyService.holds`: the drafts under reviews, the forms they have open or had refused),
+the jobs of their reminders, the bot's posts of their
 critiques and its replies in their DMs on Discord, and the summaries already posted redone
 without their critiques and votes. What the member wrote in the lesson threads themselves
 stays on Discord: a bot cannot delete other people's messages."""
@@ -13,13 +15,27 @@ from typing import Protocol
 
 from bot.services.discussion import DiscussionService
 from bot.services.followups import FollowupsService
-from bot.services.review import ReviewService
 from bot.services.runs import RunsService
 from storage import Database
 from storage import privacy as privacy_store
 from storage.privacy import MemberRecords
 
 log = logging.getLogger(__name__)
+
+
+class Forgettable(Protocol):
+    """Something the bot holds in memory about members (drafts, forms, anything keyed by a
+    member that holds what they wrote). Each registers once at start-up with
+    `PrivacyService.holds`, so /forget-me reaches it without knowing who holds what (the
+    forms are the cogs', which the service must not import)."""
+
+    def held_about(self, user_id: int) -> int:
+        """How many things it holds about the member (what /forget-me asks to confirm)."""
+        ...
+
+    def forget_member(self, user_id: int) -> int:
+        """Drop everything held about the member; returns how many things went."""
+        ...
 
 
 class PrivacyPort(Protocol):
@@ -48,18 +64,28 @@ class Forgetting:
 
 
 class PrivacyService:
-    def __init__(self, db: Database, discussion: DiscussionService, review: ReviewService,
+    def __init__(self, db: Database, discussion: DiscussionService,
                  followups: FollowupsService, runs: RunsService, port: PrivacyPort) -> None:
-        self.db, self.discussion, self.review, self.port = db, discussion, review, port
+        self.db, self.discussion, self.port = db, discussion, port
         self.followups, self.runs = followups, runs
+        self._memory: list[Forgettable] = []
+
+    def holds(self, store: Forgettable) -> None:
+        """Register an in-memory store that /forget-me must empty of the member."""
+        self._memory.append(store)
 
     async def stored(self, user_id: int) -> MemberRecords:
         return await privacy_store.stored_counts(self.db, user_id)
 
+    def in_memory(self, user_id: int) -> int:
+        """Drafts and forms of the member held in memory only (never on disk)."""
+        return sum(store.held_about(user_id) for store in self._memory)
+
     async def forget(self, user_id: int) -> Forgetting:
         await self.discussion.flush()  # queued rows go first, or they would outlive this
         gone = await privacy_store.forget_member(self.db, user_id)
-        self.review.forget_member(user_id)
+        for store in self._memory:
+            store.forget_member(user_id)
         # Their reminders' jobs go with the rows, and one on its way arrives before the DM
         # replies are deleted (below), never after.
         await self.followups.forget_member(user_id)

@@ -10,6 +10,7 @@ from bot.config import ReviewLimits
 from bot.display import duration, plural
 from bot.errors import UserError
 from bot.review import Draft, DraftBook, ReviewSettings, is_reviewable, review
+from bot.review.text import syllables
 from storage import Database
 from storage import review as review_store
 
@@ -21,6 +22,9 @@ class ReviewService:
         self.db, self.clock, self.limits = db, clock, limits
         self.settings = ReviewSettings(linkedin_note_limit=limits.linkedin_note_limit)
         self._drafts = DraftBook()
+        # Members whose DMed draft got no answer because their DMs are closed to the bot:
+        # ids only, in memory; they are told privately at their next command.
+        self._unanswered: set[int] = set()
 
     def check_text(self, text: str) -> None:
         """`UserError` for a draft the bot will not review (too long, a greeting, ...)."""
@@ -64,6 +68,9 @@ class ReviewService:
     def draft(self, message_id: int, user_id: int) -> Draft:
         """The member's draft under this review; `UserError` once it is forgotten."""
         draft = self.held(message_id, user_id)
+        if draft is None and self._drafts.deleted(message_id):
+            raise UserError("I deleted that draft when you used /forget-me, so I can't list "
+                            "its findings. Send it again if you still want a review.")
         if draft is None:
             raise UserError("I no longer hold that draft: I keep drafts in memory only (never "
                             "on disk) and forget them after a day or a restart, so I can't "
@@ -75,5 +82,26 @@ class ReviewService:
     def forget(self, message_id: int) -> None:
         self._drafts.forget(message_id)
 
+    def held_about(self, user_id: int) -> int:
+        return self._drafts.count_user(user_id)
+
     def forget_member(self, user_id: int) -> int:
+        """/forget-me (bot/services/privacy.py: Forgettable): the member's drafts, and the
+        reviewer's cache of words, which holds words of everyone's drafts and cannot tell
+        whose (it fills again as drafts come)."""
+        syllables.cache_clear()
+        self._unanswered.discard(user_id)
         return self._drafts.forget_user(user_id)
+
+    # --- a DMed draft the bot could not answer ----------------------------------------------
+
+    def could_not_answer(self, user_id: int) -> None:
+        self._unanswered.add(user_id)
+
+    def owes_answer(self, user_id: int) -> bool:
+        """Whether the member's DMed draft went unanswered (DMs closed) since they were last
+        told; telling them is the caller's, and asking again says no."""
+        if user_id not in self._unanswered:
+            return False
+        self._unanswered.discard(user_id)
+        return True

@@ -360,7 +360,9 @@ class RunsService:
         key = occurrence_key(self.schedule.lesson_key, occurrence)
         try:
             if lesson is None:
-                log.error("scheduled posting: lesson %s is not loaded", self.schedule.lesson_key)
+                log.error("scheduled posting: lesson %s is not loaded (%s)",
+                          self.schedule.lesson_key,
+                          self.lessons.not_loaded(self.schedule.lesson_key))
             elif channel_id is None or self.port.target(channel_id) is None:
                 log.error("scheduled posting: lesson channel %s not found", channel_id)
             else:

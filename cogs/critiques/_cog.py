@@ -44,6 +44,23 @@ class CritiquesCog(commands.Cog):
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         await self._vote(payload, add=False)
 
+    # A moderator's "remove all reactions" (or all 👍) on a critique's post takes its votes.
+    @commands.Cog.listener()
+    async def on_raw_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
+        await self.critiques.clear_votes(payload.message_id)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_clear_emoji(
+        self, payload: discord.RawReactionClearEmojiEvent
+    ) -> None:
+        if str(payload.emoji) == VOTE_EMOJI:
+            await self.critiques.clear_votes(payload.message_id)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # After every (re)connect: the votes cast and taken back while the bot was away.
+        await self.critiques.catch_up_votes()
+
     async def _vote(self, payload: discord.RawReactionActionEvent, *, add: bool) -> None:
         me = self.bot.user
         if str(payload.emoji) != VOTE_EMOJI or me is None or payload.user_id == me.id:

@@ -8,12 +8,14 @@ import discord
 from bot.critiques import Author, CritiqueInput
 from bot.runs import RunExample
 from bot.services.critiques import ThreadState
-from bot.services.ports import Gone
+from bot.services.ports import Gone, Refused
 from cogs._ui import NO_PINGS
-from cogs.critiques._render import critique_embed, critique_mark
+from cogs.critiques._render import VOTE_EMOJI, critique_embed, critique_mark
 
 # Messages read back (newest first) for a critique's post whose id was never noted.
 FIND_SCAN = 200
+VOTERS_PAGE = 100  # users per reactions request (Discord's most)
+UNKNOWN_EMOJI = 10014  # Discord's answer for an emoji nobody has reacted with on the message
 
 
 class DiscordCritiques:
@@ -72,3 +74,21 @@ class DiscordCritiques:
         except discord.NotFound:
             raise Gone from None
         return message.id
+
+    async def voters(self, thread_id: int, message_id: int) -> frozenset[int]:
+        found: set[int] = set()
+        after = None
+        try:
+            while True:
+                page = await self.client.http.get_reaction_users(
+                    thread_id, message_id, VOTE_EMOJI, VOTERS_PAGE, after=after)
+                found.update(int(u["id"]) for u in page if not u.get("bot"))
+                if len(page) < VOTERS_PAGE:
+                    return frozenset(found)
+                after = int(page[-1]["id"])  # users come in id order
+        except discord.NotFound as exc:
+            if exc.code == UNKNOWN_EMOJI:
+                return frozenset()  # nobody has the emoji on it (any more)
+            raise Gone from None
+        except discord.Forbidden as exc:
+            raise Refused(exc.text or "Forbidden") from None

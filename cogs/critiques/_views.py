@@ -14,7 +14,7 @@ import discord
 from bot.critiques import MAX_DOESNT, MAX_WORKS, Author, CritiqueInput, Likely, validate_critique
 from bot.runs import Run, RunExample
 from cogs._answer import answer
-from cogs._ui import CohortModal, CohortView, choice, chosen, guarded, services_of
+from cogs._ui import CohortModal, CohortView, choice, chosen, guarded, services_of, show_form
 
 
 class CritiqueButton(
@@ -99,4 +99,4 @@ async def open_form(interaction: discord.Interaction, run: Run, example: RunExam
         await answer(submitted, f"{verb} your critique of **{example.title}** in "
                      f"<#{example.thread_id}>. Submitting again edits it.")
 
-    await interaction.response.send_modal(CritiqueModal(run, example, existing, publish))
+    await show_form(interaction, CritiqueModal(run, example, existing, publish))

@@ -15,7 +15,7 @@ from bot.client import CohortBot
 from bot.review import CHANNEL_NAMES
 from bot.services.followups import Acted
 from cogs._checks import require_moderator
-from cogs._ui import NO_PINGS, send_ephemeral
+from cogs._ui import NO_PINGS, answered_with_message, send_ephemeral
 from cogs.followups._render import (
     acted_text,
     log_embed,
@@ -124,10 +124,7 @@ class FollowupsCog(commands.Cog):
     ) -> None:
         """A member whose reminder could not be DMed hears of it here, privately, with the
         reminder's buttons: the next time they use any command."""
-        if not interaction.response.is_done() or interaction.response.type not in (
-            discord.InteractionResponseType.channel_message,
-            discord.InteractionResponseType.deferred_channel_message,
-        ):
+        if not answered_with_message(interaction):
             return  # a modal, or no answer: nothing to add a message to
         for notice in await self.followups.notices_for(interaction.user.id):
             await interaction.followup.send(

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import discord
 from discord.ext import commands
 
 from bot.services.followups import DmClosed, ReminderMessage
-from cogs._ui import NO_PINGS
+from bot.services.ports import Gone
+from cogs._ui import CANNOT_DM, NO_PINGS
 from cogs.followups._render import reminder_embed
 from cogs.followups._views import carries, followup_view
 
-CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
 RECOVERY_SCAN = 1000  # messages read after the floor, at most, to find a delivered reminder
+
+
+@contextmanager
+def unreachable_as_port_errors() -> Iterator[None]:
+    """Discord's two answers for a member the bot cannot reach by DM, in the service's words:
+    their DMs are closed to the bot (403 50007), or the user, DM or message is gone (404)."""
+    try:
+        yield
+    except discord.Forbidden as exc:
+        if exc.code == CANNOT_DM:
+            raise DmClosed from exc
+        raise
+    except discord.NotFound:
+        raise Gone from None
 
 
 class DiscordReminders:
@@ -19,12 +36,8 @@ class DiscordReminders:
         self.bot = bot
 
     async def _dm(self, user_id: int) -> discord.DMChannel:
-        try:
+        with unreachable_as_port_errors():
             return await self.bot.create_dm(discord.Object(id=user_id))
-        except discord.Forbidden as exc:
-            if exc.code == CANNOT_DM:
-                raise DmClosed from exc
-            raise
 
     async def history_floor(self, user_id: int) -> int:
         dm = await self._dm(user_id)
@@ -34,21 +47,18 @@ class DiscordReminders:
 
     async def send(self, user_id: int, message: ReminderMessage) -> int:
         dm = await self._dm(user_id)
-        try:
+        with unreachable_as_port_errors():
             sent = await dm.send(
                 embed=reminder_embed(message), nonce=message.nonce, allowed_mentions=NO_PINGS,
                 view=followup_view(message.followup_id, message.delivery, message.actions))
-        except discord.Forbidden as exc:
-            if exc.code == CANNOT_DM:
-                raise DmClosed from exc
-            raise
         return sent.id
 
     async def edit(self, user_id: int, message_id: int, message: ReminderMessage) -> None:
         dm = await self._dm(user_id)
-        await dm.get_partial_message(message_id).edit(
-            content=None, embed=reminder_embed(message), allowed_mentions=NO_PINGS,
-            view=followup_view(message.followup_id, message.delivery, message.actions))
+        with unreachable_as_port_errors():
+            await dm.get_partial_message(message_id).edit(
+                content=None, embed=reminder_embed(message), allowed_mentions=NO_PINGS,
+                view=followup_view(message.followup_id, message.delivery, message.actions))
 
     async def find(self, user_id: int, followup_id: int, delivery: int,
                    after: int) -> int | None:

@@ -27,13 +27,14 @@ from cogs._ui import (
     guarded,
     send_ephemeral,
     services_of,
+    show_form,
 )
 from cogs.followups._render import acted_text, is_reminder, logged_text, reminder_embed
 
 PREFIX = "cohort:fu"
-ACTIONS = ("replied", "review", "sent", "drop", "snooze1", "snooze3")
-CUSTOM_ID = re.compile(
-    rf"{PREFIX}:(?P<action>{'|'.join(ACTIONS)}):(?P<id>\d+):(?P<delivery>\d+)")
+# Any action, not only this version's: a button another version posted is answered too (the
+# service says it does nothing now), never left to "This interaction failed".
+CUSTOM_ID = re.compile(rf"{PREFIX}:(?P<action>\w+):(?P<id>\d+):(?P<delivery>\d+)")
 
 
 def custom_id(action: str, followup_id: int, delivery: int) -> str:
@@ -61,7 +62,8 @@ class FollowupButton(
     }
 
     def __init__(self, action: str, followup_id: int, delivery: int) -> None:
-        label, style, emoji, row = self.LOOK[action]
+        # Another version's action is never shown in this look: it is only answered.
+        label, style, emoji, row = self.LOOK.get(action, self.LOOK["drop"])
         super().__init__(discord.ui.Button(
             label=label, style=style, emoji=emoji, row=row,
             custom_id=custom_id(action, followup_id, delivery)))
@@ -90,7 +92,7 @@ async def on_button(interaction: discord.Interaction, button: FollowupButton) ->
     if button.action == "review":
         row = await service.follow_up_target(interaction.user.id, button.followup_id)
         limit = cohort_bot(interaction).config.review.max_chars
-        await interaction.response.send_modal(FollowupReviewModal(
+        await show_form(interaction, FollowupReviewModal(
             button.followup_id, button.delivery, row.recipient, limit))
         return
     pressed = interaction.message
@@ -111,16 +113,14 @@ async def on_button(interaction: discord.Interaction, button: FollowupButton) ->
 class FollowupReviewModal(CohortModal):
     """The draft of the one follow-up, reviewed in follow-up mode (attempt 2)."""
 
-    draft: discord.ui.TextInput[FollowupReviewModal] = discord.ui.TextInput(
-        custom_id="draft", label="Your follow-up draft", style=discord.TextStyle.paragraph,
-        max_length=4000, placeholder="Short, polite, one new reason to answer",
-    )
-
     def __init__(self, followup_id: int, delivery: int, recipient: str, max_chars: int) -> None:
         super().__init__(title=f"Review my follow-up to {member_text(recipient)}"[:45],
                          custom_id="cohort:fu-review")
         self.followup_id, self.delivery = followup_id, delivery
-        self.draft.max_length = max_chars
+        self.draft: discord.ui.TextInput[FollowupReviewModal] = self.field(
+            "Your follow-up draft", discord.ui.TextInput(
+                custom_id="draft", style=discord.TextStyle.paragraph, max_length=max_chars,
+                placeholder="Short, polite, one new reason to answer"))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         text = self.draft.value
@@ -165,6 +165,9 @@ class SentModal(CohortModal):
         self.keep = self.field("Keep the draft with the record?", choice(
             "keep", KEEP_CHOICES, default="no")) if draft else None
 
+    def forget_content(self) -> None:
+        self.draft_ = None
+
     async def on_submit(self, interaction: discord.Interaction) -> None:
         draft = self.draft_
         # The channel is a required select; the draft's is the fallback Discord never needs.
@@ -188,4 +191,4 @@ async def open_sent_form(interaction: discord.Interaction, draft: Draft | None,
     if done is not None:
         await send_ephemeral(interaction, logged_text(Logged("already", done)))
         return
-    await interaction.response.send_modal(SentModal(draft, message_id))
+    await show_form(interaction, SentModal(draft, message_id))

@@ -33,6 +33,8 @@ LABELS = {
     "discussion_messages": ("captured thread message", "captured thread messages"),
     "reactions": ("reaction on a thread message", "reactions on thread messages"),
     "run_places": ("place on a lesson run's member list", "places on lesson runs' member lists"),
+    "memory": ("draft or form held in memory (never on disk)",
+               "drafts and forms held in memory (never on disk)"),
 }
 STAYS = ("What stays on Discord: the messages you wrote yourself in the lesson threads, and "
          "your reactions there. A bot cannot delete other people's messages or reactions: "
@@ -121,6 +123,8 @@ class PrivacyCog(commands.Cog):
     async def forget_me(self, interaction: discord.Interaction) -> None:
         records = await self.privacy.stored(interaction.user.id)
         lines = [f"• {held(kind, n)}" for kind, n in records.counts() if n]
+        if in_memory := self.privacy.in_memory(interaction.user.id):
+            lines.append(f"• {held('memory', in_memory)}")
         if not lines:
             await send_ephemeral(interaction, "I store nothing about you. Drafts you DM me are "
                                  "never written to disk unless you log them as sent.\n" + STAYS)

@@ -8,6 +8,9 @@ the review service, under the review message.
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -19,15 +22,32 @@ from bot.review import is_one_liner
 from bot.review.files import not_text
 from bot.review.model import MAX_DRAFT_BYTES
 from bot.textfile import UnreadableFile, decode_text
-from cogs._ui import NO_PINGS, download, explain
+from cogs._ui import (
+    NotSent,
+    answered_with_message,
+    download,
+    explain,
+    send_unprompted,
+    show_form,
+)
 from cogs.review._render import review_embed
 from cogs.review._views import DraftButton, DraftModal, answer_draft, review_view
+
+log = logging.getLogger(__name__)
 
 HELP_TEXT = (
     "Hi! Send me a draft of a cold outreach — a LinkedIn connection note, a LinkedIn message "
     "or an email — and I'll review it against the lesson's rules and tell you whether it's "
     "likely to get a response, and why. Paste the whole message, or attach it as a `.txt` or "
     "`.md` file. Drafts stay private. `/review` works too, and `/forget-me` deletes what I store."
+)
+
+
+UNANSWERED_TEXT = (
+    "📭 You sent me a draft by DM, but I couldn't answer it: Discord says your DMs are closed "
+    "to me. To get reviews by DM, allow direct messages from this server's members (the "
+    "server's menu → Privacy Settings → Direct Messages), then send it again; or use "
+    "`/review` here, which answers privately without a DM."
 )
 
 
@@ -58,11 +78,35 @@ class ReviewCog(commands.Cog):
             if (isinstance(error, UserError) and not message.attachments
                     and is_one_liner(message.content)):
                 answer = f"{answer}\n\n{HELP_TEXT}"
-            await message.channel.send(answer, allowed_mentions=NO_PINGS)
+            await self.answer_dm(message, content=answer)
             return
-        sent = await message.channel.send(embed=review_embed(text, draft.result),
-                                          view=review_view(), allowed_mentions=NO_PINGS)
-        self.review.keep(sent.id, draft)
+        sent = await self.answer_dm(message, embed=review_embed(text, draft.result),
+                                    view=review_view())
+        if isinstance(sent, discord.Message):
+            self.review.keep(sent.id, draft)
+
+    async def answer_dm(self, message: discord.Message, **kwargs: Any) -> discord.Message | None:
+        """The answer to a DM, which no interaction carries: when the member's DMs are closed
+        to the bot, they hear of it at their next command (`tell_unanswered`)."""
+        sent = await send_unprompted(message.channel, f"DM review for member "
+                                     f"{message.author.id}", **kwargs)
+        if sent is NotSent.DMS_CLOSED:
+            self.review.could_not_answer(message.author.id)
+        return sent if isinstance(sent, discord.Message) else None
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction,
+        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
+    ) -> None:
+        """A member whose DMed draft got no answer (their DMs are closed to the bot) hears why
+        privately, the next time they use a command."""
+        if not answered_with_message(interaction):
+            return  # a modal, or no answer: nothing to add a message to
+        if self.review.owes_answer(interaction.user.id):
+            await interaction.followup.send(UNANSWERED_TEXT, ephemeral=True)
+            log.info("told member %s that their DMed draft went unanswered",
+                     interaction.user.id)
 
     async def draft_text(self, message: discord.Message) -> str:
         if not message.attachments:
@@ -88,5 +132,5 @@ class ReviewCog(commands.Cog):
     @app_commands.command(name="review", description="Review an outreach draft (privately)")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     async def review_command(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(DraftModal(
+        await show_form(interaction, DraftModal(
             self.review.limits.max_chars, answer_draft, title="Review my outreach draft"))

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import discord
 
+from bot.errors import UserError
 from bot.review import Draft
 from cogs._answer import answer
 from cogs._ui import (
@@ -23,13 +24,15 @@ from cogs._ui import (
     cohort_bot,
     guarded,
     services_of,
+    show_form,
 )
 from cogs.review._render import all_findings_text, review_embed
 
 
 class DraftButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"cohort:draft:(?P<action>all|revise|sent|forget)",
+    # Any action, not only this version's: another version's button is answered too.
+    template=r"cohort:draft:(?P<action>\w+)",
 ):
     LOOK: ClassVar[dict[str, tuple[str, discord.ButtonStyle, str]]] = {
             "all": ("All findings", discord.ButtonStyle.secondary, "📋"),
@@ -38,7 +41,8 @@ class DraftButton(
             "forget": ("Forget this draft", discord.ButtonStyle.danger, "🗑️")}
 
     def __init__(self, action: str) -> None:
-        label, style, emoji = self.LOOK[action]
+        # Another version's action is never shown in this look: it is only answered.
+        label, style, emoji = self.LOOK.get(action, self.LOOK["all"])
         super().__init__(discord.ui.Button(label=label, style=style, emoji=emoji,
                                            custom_id=f"cohort:draft:{action}"))
         self.action = action
@@ -61,7 +65,9 @@ def review_view() -> discord.ui.View:
 
 
 async def on_button(interaction: discord.Interaction, action: str) -> None:
-    assert interaction.message is not None  # component interactions come with their message
+    if action not in DraftButton.LOOK or interaction.message is None:
+        raise UserError("That button is from another version of me and does nothing now: "
+                        "send me the draft again for a fresh review.")
     message_id = interaction.message.id
     review = services_of(interaction).review
     # Drafts live in memory only, for a day at most: after a restart or a day, the buttons
@@ -75,7 +81,7 @@ async def on_button(interaction: discord.Interaction, action: str) -> None:
         for chunk in chunks[1:]:
             await interaction.followup.send(chunk, ephemeral=True, allowed_mentions=NO_PINGS)
     elif action == "revise":  # without the draft: the form to paste it in again
-        await interaction.response.send_modal(DraftModal(
+        await show_form(interaction, DraftModal(
             review.limits.max_chars, answer_draft, title="Revise your draft", previous=draft,
             message_id=message_id))
     elif action == "sent":

@@ -54,11 +54,17 @@ class RunsCog(commands.Cog):
     async def lesson_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=lesson.title[:100], value=lesson.key)
-            for lesson in self.lessons.catalog.lessons
-            if current.lower() in lesson.key or current.lower() in lesson.title.lower()
-        ][:25]
+        typed = current.lower()
+        catalog = self.lessons.catalog
+        loaded = [app_commands.Choice(name=lesson.title[:100], value=lesson.key)
+                  for lesson in catalog.lessons
+                  if typed in lesson.key or typed in lesson.title.lower()]
+        # A file that failed to load is offered too, marked: picking it says why.
+        skipped = [app_commands.Choice(
+                       name=f"⚠ {key} — its file {problem.file.name} did not load"[:100],
+                       value=key)
+                   for key, problem in catalog.unloaded() if typed in key]
+        return (loaded + skipped)[:25]
 
     # --- posting ----------------------------------------------------------------------------
 
@@ -149,7 +155,8 @@ class RunsCog(commands.Cog):
     @lesson.command(name="recap", description="The lesson's rules, in short")
     @app_commands.autocomplete(lesson=lesson_autocomplete)
     async def recap(self, interaction: discord.Interaction, lesson: str | None = None) -> None:
-        chosen = self.lessons.get(lesson)
+        chosen = self.lessons.get(lesson, moderator=is_moderator(interaction.user,
+                                                                self.bot.config))
         embed = discord.Embed(title=f"{chosen.title} — the rules", description=chosen.recap)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 

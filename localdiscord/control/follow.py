@@ -23,10 +23,12 @@ async def follow_clock(
     control_url: str, move: Callable[[datetime], Awaitable[Any]],
     next_wake: Callable[[], datetime | None] = lambda: None,
     on_first: Callable[[], None] | None = None,
+    before_ask: Callable[[], Awaitable[Any]] | None = None,
 ) -> None:
     """Apply every move of the world clock with `move` until the local Discord goes away,
     answering each message with `next_wake()`. The first message is the current time;
-    `on_first` runs once it is applied."""
+    `on_first` runs once it is applied. `before_ask` runs before a question is answered
+    (the follower's listeners bring their wakes up to date)."""
     url = control_url.rstrip("/") + CLOCK_FOLLOW
     async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
         async for msg in ws:
@@ -35,6 +37,8 @@ async def follow_clock(
             data = json.loads(msg.data)
             if "now" in data:
                 await move(datetime.fromisoformat(data["now"]))
+            elif before_ask is not None:
+                await before_ask()
             wake = next_wake()
             await ws.send_json({"ack": data["move"] if "now" in data else data["ask"],
                                 "next": wake.isoformat() if wake is not None else None})

@@ -3,10 +3,10 @@ permission overwrites, thread states, closed DMs, privileged intents, settings, 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from localdiscord.clock import MovableClock
+from localdiscord.clock import MovableClock, move_target
 from localdiscord.control import views
 from localdiscord.control.base import ControlError, Operations, flag
 from localdiscord.state import (
@@ -31,23 +31,22 @@ class WorldOperations(Operations):
     async def clock(self) -> dict[str, Any]:
         return {"now": self.local.clock.now().isoformat()}
 
-    async def move_clock(self, advance: Any = None, to: Any = None) -> dict[str, Any]:
+    async def move_clock(self, advance: Any = None, to: Any = None,
+                         step: Any = False) -> dict[str, Any]:
         """Move the world clock forward by `advance` seconds or `to` an ISO time (UTC unless
-        it has an offset); returns once every clock follower has taken the move."""
+        it has an offset); returns once every clock follower has taken the move. With
+        `step`, only to the first time on the way at which a follower has work (a terminal
+        shows what the bot did there, then moves on)."""
         clock = self.local.clock
         if not isinstance(clock, MovableClock):
             raise ControlError(409, "this local Discord's clock cannot be moved")
-        now = clock.now()
-        if advance is not None:
-            when = now + timedelta(seconds=float(advance))
-        elif to is not None:
-            when = datetime.fromisoformat(str(to).replace("Z", "+00:00"))
-            when = when if when.tzinfo else when.replace(tzinfo=UTC)
-        else:
-            raise ValueError("give `advance` (seconds) or `to` (an ISO time)")
-        if when < now:
-            raise ValueError(f"time only moves forward; it is {now.isoformat()}")
-        await clock.set(when)
+        target = None
+        if to is not None:
+            target = datetime.fromisoformat(str(to).replace("Z", "+00:00"))
+            target = target if target.tzinfo else target.replace(tzinfo=UTC)
+        when = move_target(clock.now(), advance=None if advance is None else float(advance),
+                           to=target)
+        await (clock.step(when) if flag(step) else clock.set(when))
         return await self.clock()
 
     async def guilds(self) -> list[dict[str, Any]]:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from localdiscord.clock import LATEST
+
 HEREDOC_START = "<<<"
 HEREDOC_END = ">>>"
 # A `<<<` block's text is put in the line between these two private-use characters, a quote
@@ -385,8 +387,12 @@ def parse_duration(text: str) -> timedelta:
     if not body or _DURATION.sub("", body).strip():
         raise ParseError(f"expected a duration like +7d, +2h, +30m or +1d12h, found {text!r}")
     delta = timedelta()
-    for number, unit in _DURATION.findall(body):
-        delta += timedelta(**{_UNITS[unit]: int(number)})
+    try:
+        for number, unit in _DURATION.findall(body):
+            delta += timedelta(**{_UNITS[unit]: int(number)})
+    except OverflowError:
+        raise ParseError(f"{text} is further than a clock can go (the latest time is "
+                         f"{LATEST:%Y-%m-%d})") from None
     return delta
 
 

@@ -1,8 +1,8 @@
 """Typing slash-command options as a person writes them (`share:true`, `member:ada`).
 
-Values are converted to the option's type from the command the bot registered, and
-Discord's client-side checks run first, as the Discord client would: required options,
-choices, minimum and maximum values and lengths.
+Values are converted to the option's type from the command the bot registered; Discord's
+own checks (required options, choices, minimum and maximum values and lengths) are the local
+Discord's, `localdiscord/options.py`, which refuses what a Discord client would not send.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import base64
 from pathlib import Path
 from typing import Any
 
+from localdiscord.options import InvalidOption, check_value, leaf_specs
 from localdiscord.script.language import ParseError
 from localdiscord.script.names import CommandFailed, Lookup, channel_ref
 
-SUBCOMMANDS = (1, 2)
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 _KINDS = {4: "a whole number", 10: "a number", 5: "true or false", 6: "a member",
@@ -23,27 +23,18 @@ _KINDS = {4: "a whole number", 10: "a number", 5: "true or false", 6: "a member"
 
 def leaf_options(definition: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
     """The option specs of `/a b c`, following subcommand groups and subcommands."""
-    options: list[dict[str, Any]] = list(definition.get("options") or [])
-    for name in path[1:]:
-        node = next((o for o in options if o.get("name") == name
-                     and o.get("type") in SUBCOMMANDS), None)
-        if node is None:
-            subs = [o["name"] for o in options if o.get("type") in SUBCOMMANDS]
-            raise CommandFailed(f"/{' '.join(path)}: no subcommand {name!r}"
-                                + (f"; choose one of {', '.join(subs)}" if subs else ""))
-        options = list(node.get("options") or [])
-    subs = [o["name"] for o in options if o.get("type") in SUBCOMMANDS]
-    if subs:
-        raise CommandFailed(f"/{' '.join(path)} needs a subcommand: {', '.join(subs)}")
-    return options
+    try:
+        return leaf_specs(definition, list(path[1:]))
+    except InvalidOption as exc:
+        raise CommandFailed(str(exc)) from None
 
 
 async def typed_options(
     path: tuple[str, ...], specs: list[dict[str, Any]], given: tuple[tuple[str, str], ...],
     lookup: Lookup, member: str,
 ) -> dict[str, Any]:
-    """The options as JSON values for the control API; CommandFailed as Discord's client
-    would refuse them."""
+    """The options as JSON values for the control API; CommandFailed for a name the command
+    does not have or a value that cannot be read as its type."""
     options: dict[str, Any] = {}
     for key, raw in given:
         spec = next((o for o in specs if o.get("name") == key), None)
@@ -51,43 +42,27 @@ async def typed_options(
             known = ", ".join(o["name"] for o in specs) or "none"
             raise CommandFailed(f"/{' '.join(path)} has no option {key!r}; its options: {known}")
         options[key] = await option_value(spec, raw, lookup, member)
-    missing = [o["name"] for o in specs if o.get("required") and o["name"] not in options]
-    if missing:
-        raise CommandFailed(f"/{' '.join(path)} needs {', '.join(missing)}")
-    return options
+    return options  # the local Discord refuses what else Discord would (a required one left out)
 
 
 async def option_value(spec: dict[str, Any], raw: str, lookup: Lookup, member: str) -> Any:
+    """The typed text as the option's value; Discord's own checks of it (choices, bounds)
+    are the local Discord's (`localdiscord/options.py`), named here as a script failure."""
     type_, name = int(spec.get("type", 3)), str(spec.get("name"))
     choices = spec.get("choices") or []
-    if choices:
-        for choice in choices:
-            if raw in (str(choice.get("value")), choice.get("name")):
-                return choice["value"]
-        raise CommandFailed(f"{name}: choose one of "
-                            + ", ".join(str(c.get("value")) for c in choices))
+    # A choice may be typed by its name too ("LinkedIn message" for linkedin_message).
+    named = next((c["value"] for c in choices if raw == c.get("name")), None)
     try:
-        value = await _convert(type_, raw, lookup, member)
+        value = named if named is not None else await _convert(type_, raw, lookup, member)
     except (ValueError, KeyError, OSError, ParseError, CommandFailed) as exc:
         raise CommandFailed(f"{name}: expected {_KINDS.get(type_, 'a value')}, found "
                             f"{raw!r} ({exc})") from None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        _within(name, value, spec.get("min_value"), spec.get("max_value"), "")
-    if isinstance(value, str):
-        _within(name, len(value), spec.get("min_length"), spec.get("max_length"), " characters")
+    if isinstance(value, str | int | float) and type_ in (3, 4, 5, 10):
+        try:
+            check_value(spec, value)
+        except InvalidOption as exc:
+            raise CommandFailed(str(exc)) from None
     return value
-
-
-def _within(name: str, value: float, low: float | None, high: float | None,
-            unit: str) -> None:
-    """Discord's client refuses a value outside the option's bounds; either may be absent
-    (`run: Range[int, 1]` has a minimum only), and the message names only those there are."""
-    if (low is None or value >= low) and (high is None or value <= high):
-        return
-    if low is not None and high is not None:
-        raise CommandFailed(f"{name}: must be between {low} and {high}{unit}")
-    raise CommandFailed(f"{name}: must be at least {low}{unit}" if low is not None
-                        else f"{name}: must be at most {high}{unit}")
 
 
 async def _convert(type_: int, raw: str, lookup: Lookup, member: str) -> Any:

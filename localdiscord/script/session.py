@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from localdiscord import limits
+from localdiscord.clock import move_target
 from localdiscord.control.base import ControlError
 from localdiscord.control.client import Control
 from localdiscord.errors import DiscordError
@@ -46,7 +47,7 @@ from localdiscord.script.language import (
 )
 from localdiscord.script.names import CommandFailed, Lookup, viewer
 from localdiscord.script.options import leaf_options, typed_options
-from localdiscord.script.transcript import Reply, Shower, changes_since
+from localdiscord.script.transcript import Reply, Shower, changes_since, visible
 from localdiscord.settle import SettleTimeout
 
 Writer = Callable[[str], None]
@@ -146,6 +147,10 @@ class Session:
         self.last_reply = Reply()
         self.lookup = Lookup(control)
         self._now = datetime.min.replace(tzinfo=UTC)  # read from the world at `open`
+        # Where the reply of the command being run starts in the journal, and what a clock
+        # move's stops showed on the way (`_clock`).
+        self._moved_cursor = 0
+        self._moved_text: list[str] = []
         self.names = render.Names(user=self.lookup.user_name, channel=self.lookup.label,
                                   role=self.lookup.role_name, now=lambda: self._now)
         self.shower = Shower(self.lookup, self.names)
@@ -209,6 +214,7 @@ class Session:
         # stay: they are reported with this command's problems, never dropped.
         result: dict[str, Any] | None = None
         problems: list[str] = []
+        self._moved_cursor, self._moved_text = cursor, []
         try:
             result = await self._run(command)
         except SettleTimeout as exc:
@@ -218,7 +224,8 @@ class Session:
         except ControlError as exc:
             raise CommandFailed(exc.message) from None
         await self._refresh()
-        reply = await changes_since(self.control, cursor, command.line, self.lookup)
+        # After a clock move, what its stops showed is not shown again.
+        reply = await changes_since(self.control, self._moved_cursor, command.line, self.lookup)
         if result is not None:
             answers = [m for m in (result["response"], *result["followups"]) if m is not None]
             reply.answer = answers[0] if answers else None
@@ -226,7 +233,10 @@ class Session:
                 reply.modal = result["modal"]
                 reply.modal_for = self.lookup.user_name(int(result["user_id"]))
                 self.modals[reply.modal_for] = result
-        self.write(await self.shower.reply(reply))
+        shown = await self.shower.reply(reply)
+        if visible(reply) or not self._moved_text:  # else the stops showed it all
+            self.write(shown)
+        reply.text = "\n".join([*self._moved_text, reply.text])  # `expect reply` sees it all
         self.last_reply = reply
         if result is not None:
             if result["failed"]:
@@ -248,7 +258,7 @@ class Session:
                 return None
             return await self.control.interaction(interaction=interaction["id"])
         if isinstance(command, Clock):
-            await self._clock(command)
+            self._moved_cursor = await self._clock(command, self._moved_cursor)
         elif isinstance(command, Restart):
             await self.bot.restart(command.settings)
             self.modals.clear()
@@ -447,15 +457,10 @@ class Session:
                     raise CommandFailed(f"Discord would not submit the modal: {label!r} is a "
                                         f"choice of {options}") from None
                 continue
-            if comp.get("required", True) and not value.strip():
-                raise CommandFailed(f"Discord would not submit the modal: {label!r} "
-                                    "is required")
-            if comp.get("max_length") and len(value) > comp["max_length"]:
-                raise CommandFailed(f"Discord would not submit the modal: {label!r} takes "
-                                    f"at most {comp['max_length']} characters ({len(value)})")
-            if value and comp.get("min_length") and len(value) < comp["min_length"]:
-                raise CommandFailed(f"Discord would not submit the modal: {label!r} needs "
-                                    f"at least {comp['min_length']} characters")
+            try:
+                limits.typed(comp, value)
+            except ValueError as exc:
+                raise CommandFailed(str(exc)) from None
         del self.modals[member]
         answers: dict[str, str | list[str]] = {}
         for comp in inputs:
@@ -464,16 +469,33 @@ class Session:
                 cid] else []
         return await self.control.member(member).submit_modal(opened, answers)
 
-    async def _clock(self, command: Clock) -> None:
-        if command.delta is not None:
-            await self.control.move_clock(advance=command.delta.total_seconds())
-        elif command.when is not None:
-            if command.when < self._now:
-                raise CommandFailed(f"time only moves forward; it is {self.clock_text()}")
-            await self.control.move_clock(to=command.when.isoformat())
+    async def _clock(self, command: Clock, cursor: int) -> int:
+        """Move the clock stop by stop: at each time on the way at which the bot has work,
+        what it did there is shown under that time (a reminder, then the window closing on
+        it, rather than the last state of one message). Returns the journal position after
+        the last stop shown, for the reply of the move's end."""
+        if command.when is not None and command.when < self._now:
+            raise CommandFailed(f"time only moves forward; it is {self.clock_text()}")
+        try:
+            target = move_target(self._now, to=command.when, advance=None if command.delta
+                                 is None else command.delta.total_seconds())
+        except ValueError as exc:
+            raise CommandFailed(str(exc)) from None
+        while True:
+            reached = datetime.fromisoformat((await self.control.move_clock(
+                to=target.isoformat(), step=True))["now"])
+            await self.bot.settle()
+            if reached >= target:
+                break
+            self._now = reached
+            stop = await changes_since(self.control, cursor, command.line, self.lookup)
+            if visible(stop):
+                self.write(f"🕒 {self.clock_text()}\n{await self.shower.reply(stop)}")
+                self._moved_text.append(stop.text)
+                cursor = (await self.control.status())["journal"]
         await self._refresh()
         self.write(f"🕒 {self.clock_text()}")
-        await self.bot.settle()
+        return cursor
 
     # -- show --------------------------------------------------------------------------------
     async def show(self, command: Show) -> None:

@@ -30,6 +30,11 @@ class Reply:
     text: str = ""  # everything shown, for `expect reply contains`
 
 
+def visible(reply: Reply) -> bool:
+    """Whether the bot did anything the transcript shows."""
+    return bool(reply.messages or reply.deleted or reply.events or reply.modal is not None)
+
+
 async def changes_since(control: Control, cursor: int, line: int, lookup: Lookup) -> Reply:
     """The reply: the bot's messages and the threads that changed after `cursor`."""
     data = await control.changes(since=cursor)

@@ -1,5 +1,6 @@
-"""Checks on the code base itself: SQL only in storage, every cog an extension, command names,
-the invite link. The import rules of the layers are in test_layers.py."""
+"""Checks on the code base itself: SQL only in storage, every form opened where /forget-me
+reaches it, every cog an extension, command names, the invite link. The import rules of the
+layers are in test_layers.py."""
 
 from __future__ import annotations
 
@@ -25,6 +26,15 @@ def test_sql_lives_only_in_storage() -> None:
         if SQL.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_every_form_opens_through_show_form() -> None:
+    """A form opened any other way would hold what the member typed where /forget-me does
+    not look (cogs/_ui.py: `FormMemory`); only `show_form` and the "Edit and send again"
+    button (which registers the form itself) may send one."""
+    opened = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8").count(".send_modal(")
+              for p in python_files("cogs")}
+    assert {path: n for path, n in opened.items() if n} == {"cogs/_ui.py": 2}
 
 
 def test_every_cog_module_is_an_extension_with_setup() -> None:

@@ -21,6 +21,7 @@ from bot.critiques import (
     excerpt,
     summarize,
     validate_critique,
+    vote_changes,
 )
 from bot.errors import UserError
 from bot.lessons import load_lesson
@@ -224,3 +225,21 @@ def test_excerpt_is_cut_at_a_word_with_an_ellipsis() -> None:
     assert text.endswith("word…")
     unbroken = excerpt(record(1, 1, 1, works="x" * 100), limit=20)
     assert unbroken == "Works: " + "x" * 12 + "…"
+
+
+@pytest.mark.parametrize(
+    ("stored", "on_discord", "forgotten", "added", "removed", "left_out"),
+    [
+        ({1, 2}, {2, 3}, False, {3}, {1}, 0),  # one taken back, one cast
+        ({1}, {1, 9}, False, set(), set(), 0),  # 9 is the author: never a vote
+        (set(), set(), False, set(), set(), 0),
+        ({1, 2}, {2, 3, 4}, True, set(), {1}, 2),  # a forgotten member had voted: no adding
+    ],
+)
+def test_vote_changes_reconcile_stored_votes_with_discord(
+    stored: set[int], on_discord: set[int], forgotten: bool, added: set[int],
+    removed: set[int], left_out: int,
+) -> None:
+    changes = vote_changes(frozenset(stored), frozenset(on_discord), 9,
+                           forgotten_votes=forgotten)
+    assert (changes.added, changes.removed, changes.left_out) == (added, removed, left_out)

@@ -4,6 +4,7 @@ again, refusals, votes, and threads that were deleted or archived themselves."""
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import unquote
 
 import pytest
 
@@ -273,3 +274,108 @@ async def test_a_critique_with_half_an_emoji_is_posted_and_stored(world: CohortW
     assert "Posted your critique" in done.followups[-1].content
     (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
     assert (row.works, row.doesnt) == ("Warm opener \ufffd", "No ask \ufffd")
+
+
+async def test_votes_cast_and_taken_back_while_the_bot_was_down_count_after_it_starts(
+    world: CohortWorld,
+) -> None:
+    """The catch-up at READY reads each open critique post's 👍 (one request per post) and
+    applies what changed while the bot was away: votes added and taken back, never the
+    author's own; a closed run's posts are not read."""
+    await post(world)
+    await critique(world, world.ada, example_messages(world)[1], "Old run", "", "no")
+    await world.mod.slash("lesson close", channel=world.lessons)
+    closed_post = world.posts(world.sandbox.threads(world.lessons)[1])[-1]
+    run_id = await post(world)
+    first = example_messages(world)[-3]
+    await critique(world, world.ada, first, "Polite", "Generic", "no")
+    await critique(world, world.ben, first, "Short", "Vague", "yes")
+    ada_post, ben_post = world.posts(world.sandbox.threads(world.lessons)[-3])[-2:]
+    await world.ben.react(ada_post, "👍")
+    await world.cy.react(ada_post, "👍")
+    await world.stop_bot()
+    await world.cy.unreact(ada_post, "👍")  # taken back while the bot was down
+    await world.mod.react(ada_post, "👍")
+    await world.ada.react(ada_post, "👍")  # her own: never a vote
+    await world.ada.react(ben_post, "👍")
+    await world.cy.react(ben_post, "👍")
+    await world.cy.react(ben_post, "🎉")  # not the vote emoji
+    await world.ben.react(closed_post, "👍")
+    asked = len(world.sandbox.requests)
+    await world.start_bot()
+    votes = {r.author_id: r.votes
+             for r in await critiques_store.critiques_for_run(world.bot.db, run_id)}
+    assert votes == {world.ada.id: 2, world.ben.id: 2}
+    assert await critiques_store.votes_of(world.bot.db, 1) == frozenset()  # the closed run's
+    read = [unquote(r.path) for r in world.sandbox.requests[asked:] if "/reactions/" in r.path]
+    assert sorted(read) == sorted(f"/channels/{p.channel_id}/messages/{p.id}/reactions/👍"
+                                  for p in (ada_post, ben_post)), read
+    summary = await world.mod.slash("lesson summary", channel=world.lessons)
+    assert "👍 2" in str(summary.followups[-1].embeds), summary
+
+
+async def test_the_catch_up_never_counts_a_forgotten_member_s_vote_again(
+    world: CohortWorld,
+) -> None:
+    """A member's 👍 stays on the post after /forget-me (no Manage Messages to remove it),
+    and Discord does not date reactions: on a post they had voted on the catch-up takes
+    votes back but adds none; other posts catch up as ever."""
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, "Polite", "Generic", "no")
+    await critique(world, world.ben, first, "Short", "Vague", "yes")
+    ada_post, ben_post = world.posts(world.sandbox.threads(world.lessons)[0])[-2:]
+    await world.cy.react(ben_post, "👍")
+    await world.ada.react(ben_post, "👍")
+    asked = await world.cy.slash("forget-me")
+    await world.cy.click(asked.response, component(asked.response, "Delete everything"))
+    await world.stop_bot()
+    await world.ada.unreact(ben_post, "👍")
+    await world.mod.react(ben_post, "👍")  # cannot be told from cy's: left out
+    await world.ben.react(ada_post, "👍")  # a post cy never voted on: counts
+    for _ in range(2):  # and again at the next start
+        await world.start_bot()
+        votes = {r.author_id: r.votes
+                 for r in await critiques_store.critiques_for_run(world.bot.db, run_id)}
+        assert votes == {world.ada.id: 1, world.ben.id: 0}
+        await world.stop_bot()
+    await world.start_bot()
+    await world.mod.unreact(ben_post, "👍")
+    await world.mod.react(ben_post, "👍")  # live votes on that post still count
+    votes = {r.author_id: r.votes
+             for r in await critiques_store.critiques_for_run(world.bot.db, run_id)}
+    assert votes == {world.ada.id: 1, world.ben.id: 1}
+
+
+async def test_the_catch_up_reads_a_post_s_voters_page_by_page(world: CohortWorld) -> None:
+    """Discord gives at most 100 users per reactions request: past that, the next page."""
+    run_id = await post(world)
+    await critique(world, world.ada, example_messages(world)[0], "Polite", "Generic", "no")
+    (ada_post,) = world.posts(world.sandbox.threads(world.lessons)[0])
+    voters = [world.guild.handle.add_member(f"voter{n}") for n in range(105)]
+    await world.stop_bot()
+    for voter in voters:
+        await voter.react(ada_post, "👍", settle=False)
+    asked = len(world.sandbox.requests)
+    await world.start_bot()
+    (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert row.votes == 105
+    pages = [r.query for r in world.sandbox.requests[asked:] if "/reactions/" in r.path]
+    assert len(pages) == 2 and "after" in pages[1], pages
+
+
+@pytest.mark.parametrize("emoji", [None, "👍"])
+async def test_a_moderator_clearing_a_critique_s_reactions_takes_its_votes(
+    world: CohortWorld, emoji: str | None,
+) -> None:
+    run_id = await post(world)
+    await critique(world, world.ada, example_messages(world)[0], "Polite", "Generic", "no")
+    (posted,) = world.posts(world.sandbox.threads(world.lessons)[0])
+    await world.ben.react(posted, "👍")
+    await world.cy.react(posted, "👍")
+    await world.mod.clear_reactions(posted, emoji=emoji)
+    (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert row.votes == 0
+    await world.restart()  # and the catch-up agrees
+    (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert row.votes == 0

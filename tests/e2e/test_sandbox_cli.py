@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 
 from bot.demo.terminal import run_script
+from bot.demo.world import DemoBotSide
 from localdiscord.script.language import parse_line
+from localdiscord.script.names import CommandFailed
 from localdiscord.snowflakes import WORKER_ENV
+from tests.world import CohortWorld, post
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "docs" / "demo.sandbox"
@@ -339,3 +342,79 @@ async def test_post_schedule_from_the_config_and_from_restart_posts_in_the_demo(
     ])
     code = await run_script(script, write=out.append, base_config=base, name="s")
     assert code == 0, "\n".join(out)[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("setting", "why"),
+    [
+        ("/nonexist", "key 'lesson.directory': /nonexist is not a folder"),
+        ("nope", "key 'lesson.default': no lesson 'nope'"),
+    ],
+)
+async def test_restart_checks_the_lessons_as_a_config_file_and_keeps_the_bot_as_it_was(
+    world: CohortWorld, setting: str, why: str,
+) -> None:
+    """`restart lesson.directory=...` is checked as `cohortbot run` checks a config: the
+    refusal in one line, and the bot goes on running on its old settings."""
+    before = world.config
+    key = "lesson.directory" if setting.startswith("/") else "lesson.default"
+    with pytest.raises(CommandFailed) as refused:
+        await DemoBotSide(world).restart(((key, setting),))
+    assert why in str(refused.value) and "<config>" not in str(refused.value)
+    assert world.running and world.config is before
+    assert await post(world) == 1
+
+
+async def test_a_clock_jump_shows_what_the_bot_did_at_each_stop_on_the_way() -> None:
+    """A jump past both the reminder and the end of its window shows the reminder under its
+    own time, then the window closing on it: not only the message's last state."""
+    text = await green_transcript(
+        "clock 2026-02-01T23:30",
+        'as cy /outreach log who:"Feb" channel:email',
+        "clock 2026-03-01T23:30",
+        'expect reply contains "Time for your one follow-up?"',
+        'expect reply contains "The window for a follow-up to Feb closed"',
+    )
+    reminder = text.index("🕒 Mon 2026-02-09 09:00 UTC")
+    closed = text.index("🕒 Mon 2026-02-16 00:00 UTC")  # the hourly sweep after its end
+    assert reminder < text.index("Time for your one follow-up?") < closed
+    assert closed < text.index("closed】") < text.index("🕒 Sun 2026-03-01 23:30 UTC")
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ("clock 9999-12-31T23:59", "the clock goes no further than 9998-12-31"),
+        ("clock +999999999w", "further than a clock can go"),
+    ],
+)
+async def test_a_clock_jump_past_what_dates_can_hold_is_refused_in_one_line(
+    line: str, why: str,
+) -> None:
+    out: list[str] = []
+    assert await run_script(line, write=out.append, name="s") == 1
+    (refusal,) = [o for o in out if o.startswith("✗ s:1:")]
+    assert why in refusal and "Error" not in refusal, out
+
+
+async def test_a_jump_of_centuries_costs_the_work_in_it_not_its_length() -> None:
+    """`clock +99999w` with an outreach logged: the reminder and the window's end, then
+    centuries with nothing to do (it once stopped at every hourly sweep and never ended),
+    and discord.py's gateway never falls behind ("Can't keep up")."""
+    text = await green_transcript(
+        'as ada /outreach log who:"X" channel:email',
+        "clock +99999w",
+        'expect reply contains "Time for your one follow-up?"',
+        "clock 9998-12-30",
+        'as ada /outreach log who:"Y" channel:email',
+        "clock +1d",
+    )
+    assert "🕒 Mon 3942-07-13 09:00 UTC" in text
+    assert "Can't keep up" not in text and "behind" not in text
+
+
+async def green_transcript(*lines: str) -> str:
+    """What the sandbox shows for a script whose every command and expectation holds."""
+    out: list[str] = []
+    assert await run_script("\n".join(lines), write=out.append, name="s") == 0, out
+    return "\n".join(out)

@@ -82,3 +82,17 @@ async def test_a_run_from_before_runs_kept_their_text_says_its_lesson_is_gone(
     assert result.followups[0].content.endswith(
         "The lesson `networking-with-professionals` is not loaded any more, so the prompt "
         "and the examples' text are missing from it.")
+
+
+async def test_a_run_whose_lesson_file_failed_to_load_says_why(world: CohortWorld) -> None:
+    await one_of_everything(world)
+    await world.bot.db.execute("UPDATE lesson_runs SET lesson_title = NULL, prompt = NULL")
+    await world.bot.db.execute("UPDATE run_examples SET text = NULL")
+    lesson = world.config.lesson.directory / "networking-with-professionals.toml"
+    lesson.write_text('key = "networking-with-professionals"\ntitle = 3\n')
+    await world.restart()
+    result = await export(world, world.mod, format="markdown")
+    said = result.followups[0].content
+    assert "is not loaded any more" in said
+    assert ("Its file `networking-with-professionals.toml` was found but not loaded: "
+            in said and "title" in said and "`/lesson list`" in said), said

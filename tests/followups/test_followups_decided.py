@@ -5,7 +5,10 @@ without changing the decision (bot/followups.py: `DECIDABLE_FROM`, `may_become`)
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from storage import followups as followups_store
 from tests.followups.helpers import a_week_later, labels, log_dana, reminders, stamp, text_of
@@ -114,3 +117,31 @@ async def test_a_press_after_the_window_closed_says_so_and_settles_the_message(
     assert "window" in title(done.updated_message).lower()
     (row, _), = await followups_store.member_log(world.bot.db, world.ada.id)
     assert row.attempts == 1
+
+
+@pytest.mark.parametrize(("command", "options", "decided", "left", "after"), [
+    ("outreach replied", {"who": "Dana Lee"}, "🎉 Dana Lee replied", [], False),
+    ("outreach log", {"who": "Dana Lee", "channel": "email"}, "📨 Follow-up to Dana Lee sent",
+     ["They replied"], True),
+])
+async def test_a_decision_while_the_reminder_is_on_its_way_settles_it_once_sent(
+    world: CohortWorld, command: str, options: dict[str, str], decided: str, left: list[str],
+    after: bool,
+) -> None:
+    """The decision comes while Discord holds the reminder's send (before it made the
+    message, or after it made it and before the bot heard back): the decision has no DM to
+    edit yet, so the delivery edits its own DM to the decision once it knows its id, and no
+    button that asks the question again is left live."""
+    await log_dana(world)
+    world.sandbox.faults.hold("POST /channels/*/messages", after=after)
+    week = asyncio.create_task(world.clock.advance(timedelta(days=7)))
+    assert await world.sandbox.faults.wait_for_held(within=10)
+    said = await world.ada.slash(command, options, settle=False)
+    assert not await said.expired()
+    world.sandbox.faults.release()
+    await week
+    await world.sandbox.settle()
+    (reminder,) = reminders(world, world.ada)
+    assert title(reminder) == decided and labels(reminder) == left
+    (row, _), = await followups_store.member_log(world.bot.db, world.ada.id)
+    assert row.status != "reminded"

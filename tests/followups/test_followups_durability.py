@@ -7,11 +7,13 @@ shows that the DM's history, not the nonce, is what stops a second send.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.clock import to_ms
+from localdiscord import errors
 from localdiscord.errors import DiscordError
 from storage import Database
 from storage import followups as followups_store
@@ -157,3 +159,39 @@ async def test_a_send_that_discord_refuses_is_retried_and_sent_once(
     await world.clock.advance(timedelta(minutes=2))  # then two minutes after that
     (reminder,) = reminders(world, world.ada)
     assert "retry" not in str(reminder.embeds[0])  # three minutes late: no excuse owed
+
+
+async def test_a_dm_channel_gone_makes_the_reminder_undeliverable_without_a_traceback(
+    world: CohortWorld, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Discord's 404 on the DM (the member's user or DM gone) is as final as closed DMs:
+    never retried, and logged in one line (the world fails on any error logged)."""
+    await log_dana(world)
+    world.sandbox.faults.error("POST /channels/*/messages", errors.unknown_channel())
+    with caplog.at_level(logging.INFO):
+        await world.clock.set(DUE)
+        await world.clock.advance(timedelta(days=1))
+    assert await status(world) == "undeliverable"
+    assert reminders(world, world.ada) == []
+    assert not any(r.exc_info for r in caplog.records)
+
+
+async def test_a_jump_of_years_stops_only_where_there_is_work(world: CohortWorld) -> None:
+    """The hourly sweep is skipped while it has nothing to do (ManualClock only): ten years
+    cost the stops of the reminder, its window's end and a few sweeps, not 87,600 sweeps;
+    work logged between two moves is seen by the next move."""
+    stops: list[datetime] = []
+
+    async def count(now: datetime) -> None:
+        stops.append(now)
+
+    world.clock.on_move(count)
+    await world.clock.advance(timedelta(weeks=520))  # nothing to do at all
+    assert len(stops) <= 3, stops
+    stops.clear()
+    await log_dana(world)
+    await world.clock.advance(timedelta(weeks=520))
+    (reminder,) = reminders(world, world.ada)
+    assert "window for a follow-up" in str(reminder.embeds[0]) and reminder.edited_at
+    assert len(stops) <= 12, stops
+    assert await status(world) == "sent"

@@ -3,6 +3,8 @@ the rest still work, an unknown lesson."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.files import read_only
 from tests.markdown import shows_as_typed
 from tests.world import (
@@ -75,3 +77,45 @@ async def test_a_lessons_folder_the_bot_cannot_write_gets_a_clear_message(
     assert "could not save" in answer and str(folder) in answer, answer
     assert "error id" not in answer
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+
+
+HUGE_EXAMPLE = ('key = "huge"\ntitle = "Huge"\nprompt = "p"\nrecap = "r"\n'
+                '[[examples]]\ntitle = "One"\ntext = "' + "x" * 4001 + '"\n')
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "asked", "why"),
+    [
+        ("broken.toml", 'key = "broken"\nprompt = """unterminated\n', "broken", "TOML"),
+        ("huge.toml", HUGE_EXAMPLE, "huge", "examples[1].text"),
+        # Asked for by the key the file declares, not its name.
+        ("pack-2.toml", 'key = "second-pack"\ntitle = 3\n', "second-pack", "title"),
+    ],
+)
+async def test_every_command_naming_a_lesson_whose_file_failed_says_why(
+    world: CohortWorld, file: str, content: str, asked: str, why: str,
+) -> None:
+    """/lesson post, example and recap on a lesson whose file was skipped: found but not
+    loaded, the reason /lesson list gives, and where to look; the autocomplete offers it,
+    marked. A member reads no file path."""
+    (world.config.lesson.directory / file).write_text(content)
+    await world.restart()
+    listing = (await world.mod.slash("lesson list", channel=world.lessons)).response.content
+    (reason,) = [line for line in listing.splitlines() if file in line]
+    for command, options in [("lesson post", {}), ("lesson example", {"number": 1, "text": "t"}),
+                             ("lesson recap", {})]:
+        result = await world.mod.slash(command, {**options, "lesson": asked},
+                                       channel=world.lessons)
+        answer = result.response.content
+        assert f"The lesson file `{file}` was found but not loaded" in answer, answer
+        assert why in answer and reason.removeprefix("• ") in answer
+        assert "`/lesson list`" in answer
+    member = await world.ada.slash("lesson recap", {"lesson": asked}, channel=world.lessons)
+    answer = member.response.content
+    assert f"its file `{file}` could not be loaded" in answer and "`/lesson list`" in answer
+    assert str(world.config.lesson.directory) not in answer
+    offered = await world.mod.autocomplete("lesson post", "lesson", {"lesson": asked[:3]},
+                                           channel=world.lessons)
+    assert {"name": f"⚠ {asked} — its file {file} did not load",
+            "value": asked} in offered.choices
+    assert world.posts(world.lessons) == []  # nothing posted

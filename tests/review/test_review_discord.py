@@ -5,12 +5,14 @@ What "I sent it" logs is the follow-ups feature's: tests/followups/."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from bot.errors import UserError
+from localdiscord import errors
 from tests.markdown import shows_as_typed
 from tests.world import (
     STRONG_DRAFT,
@@ -257,3 +259,42 @@ async def test_a_file_discord_does_not_give_back_is_asked_for_again(world: Cohor
     await world.sandbox.settle()
     answer = review_of(world, world.ada).content
     assert "I couldn't download `draft.txt` from Discord; send it again" in answer, answer
+
+
+@pytest.mark.parametrize("text", [STRONG_DRAFT, "hi"])
+async def test_a_dm_the_bot_cannot_answer_is_logged_and_told_at_the_next_command(
+    world: CohortWorld, caplog: pytest.LogCaptureFixture, text: str,
+) -> None:
+    """A member whose DMs are closed to the bot (Discord's 403 50007) still DMs it a draft,
+    or a greeting: no traceback (the world fails on any error logged), one WARNING line with
+    ids only, and a private word at their next command, once."""
+    dee = world.guild.handle.add_member("dee", dms_closed=True)
+    await world.sandbox.settle()
+    with caplog.at_level(logging.INFO):
+        await dee.dm(text)
+    refused = [r for r in world.sandbox.requests
+               if r.method == "POST" and r.path.endswith("/messages") and r.status == 403]
+    assert len(refused) == 1
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert str(dee.id) in warning.getMessage() and "DMs are closed" in warning.getMessage()
+    assert not any(text in r.getMessage() for r in caplog.records)  # no member content
+    told = await dee.slash("help", channel=world.lessons)
+    (notice,) = told.followups
+    assert notice.ephemeral and "couldn't answer it" in notice.content
+    assert "`/review`" in notice.content
+    again = await dee.slash("help", channel=world.lessons)
+    assert again.followups == []  # told once
+
+
+async def test_a_dm_whose_channel_is_gone_is_logged_not_raised(
+    world: CohortWorld, caplog: pytest.LogCaptureFixture,
+) -> None:
+    world.sandbox.faults.error("POST /channels/*/messages", errors.unknown_channel(), times=1)
+    with caplog.at_level(logging.WARNING):
+        await world.ada.dm(STRONG_DRAFT)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"DM review for member {world.ada.id}: not sent, the channel is gone"]
+    told = await world.ada.slash("help", channel=world.lessons)
+    assert told.followups == []  # not a closed DM: nothing to tell
+    await world.ada.dm(STRONG_DRAFT)  # the next DM is answered as ever
+    assert review_of(world, world.ada).embeds
