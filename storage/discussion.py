@@ -22,7 +22,7 @@ _APPLY_REACTIONS = (
     " value ->> 6 FROM json_each(?) ORDER BY key"
 )
 
-# One statement for a whole group (storage/migrations/0014_discussion_groups.sql): its parts
+# One statement for a whole group (storage/migrations/0015_discussion_groups.sql): its parts
 # travel as JSON arrays that SQLite unpacks with json_each. With executemany, the sqlite3
 # module drops and retakes the GIL for every row, and that hand-off with the event loop's
 # thread cost more than the inserts themselves.
@@ -66,7 +66,7 @@ async def save_group(db: Database, rows: Sequence[DiscussionRow | ReactionChange
                                          (messages, attachments, unreacted, changes)])
 
 
-# The update-only twin of a group's insert of messages (0014): what the backfill re-reads
+# The update-only twin of a group's insert of messages (0015): what the backfill re-reads
 # below its cursor may refresh a stored message but never bring one back (a forgotten
 # member's, say).
 _REFRESH_MESSAGES = (
