@@ -35,7 +35,7 @@ from pathlib import Path
 from bench.metric import Metric
 from bot.clock import ManualClock, to_ms
 from bot.config import FollowupSettings, ReviewLimits
-from bot.followups import Recipient
+from bot.followups import window_end
 from bot.scheduler import Scheduler
 from bot.services.followups import (
     CONCURRENT_REQUESTS,
@@ -66,8 +66,9 @@ async def seed(path: Path, pending: int, overdue: int) -> None:
             due = NOW + timedelta(minutes=rng.randrange(1, 14 * 24 * 60))
         sent = due - timedelta(days=7)
         items.append(followups_store.Planned(
-            user_id=10**17 + i % MEMBERS, recipient=Recipient(f"Person {i}", "", "", f"p{i}"),
-            channel="email", sent_at=to_ms(sent), due_at=to_ms(due), zone="UTC"))
+            user_id=10**17 + i % MEMBERS, recipient=f"Person {i}",
+            channel="email", sent_at=to_ms(sent), window_end_at=to_ms(window_end(sent, UTC)),
+            due_at=to_ms(due), zone="UTC"))
     db = await Database.open(path)
     try:
         await followups_store.insert_planned(db, items, to_ms(NOW))

@@ -367,7 +367,7 @@ def _export(args: argparse.Namespace) -> int:
     clock = ManualClock(datetime.fromtimestamp(int(epoch), UTC)) if epoch else SystemClock()
     lessons = args.lessons or config.lesson.directory
     service = ExportService(args.db or config.storage.database, timezone=tz,
-                            lessons=partial(load_lessons, lessons), clock=clock)
+                            lessons=partial(load_lessons, lessons), clock=clock, verify=True)
     if args.out == "-":
         result = service.write(request, sys.stdout.buffer)
         sys.stdout.buffer.flush()

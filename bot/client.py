@@ -158,6 +158,7 @@ class CohortBot(commands.Bot):
         """Everything but talking to Discord: storage, the scheduler, the services, the cogs."""
         from cogs._options import check_options
         from cogs._ui import SendAgainButton, forms_of, on_app_command_error
+        from cogs.followups._views import pending_logs
 
         self._db = await Database.open(self.config.storage.database)
         self.scheduler.start()
@@ -166,6 +167,7 @@ class CohortBot(commands.Bot):
         await self._services.start()
         # The forms members have open or had refused hold what they typed: /forget-me's too.
         self._services.privacy.holds(forms_of(self))
+        self._services.privacy.holds(pending_logs(self))
         self._handovers = self._wire_handovers()
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         # Options Discord holds from another version's sync are refused in words.

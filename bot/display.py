@@ -48,6 +48,12 @@ _LINE_MARKUP = re.compile(r"^([\s\u2068]*)([-+]|\d+\.)", re.MULTILINE)
 _AUTOLINK = re.compile(r"(?<=\w):(?=//)")
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, its end replaced by "…" when cut, so whoever reads
+    it sees that there is more."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def markdown_text(text: str, limit: int | None = None) -> str:
     """`text` (a member's) made safe to set where Discord renders Markdown: `member_text`,
     with every Markdown character escaped (it renders as the member typed it, never as

@@ -6,13 +6,15 @@ there was no reply. This module says:
 - the states of an outreach (awaiting -> reminded -> followed up / replied / dropped, or
   expired when the window ends) and of its one reminder, and both as stored (`Outreach`,
   `Reminder`), with the cohort's `Totals`;
-- when the reminder is due: `window_days` (7–13) after attempt 1, moved into the member's
+- when the reminder is due: `window_days` (7–13) days of the member's calendar after attempt
+  1 (`days_later`: the same wall time, across DST too), moved into the member's
   friendly local hours (never in the middle of their night), never later than `ROOM` (a day)
   before the window's end, 14 days after attempt 1 (`last_reminder`);
 - snoozing (a day or three, inside the same bound) and moving a reminder to a new timezone;
 - which decision on an outreach wins (`may_become`);
 - who counts as "the same person" (same email, same profile URL, or failing those the same
-  name, case- and accent-insensitively) and when another attempt is refused;
+  name however it is written: `name_key`), who only may be (`maybe_same`: the member is
+  asked), and when another attempt is refused;
 - when a log repeats an attempt already logged (a double submit): nothing new is recorded;
 - reading the date a member typed for "sent on".
 
@@ -41,6 +43,9 @@ MAX_AGE = timedelta(days=366)  # "sent on" further back than this is refused
 # A log by the same channel to the same person whose sent time is this close to an attempt
 # already logged is that attempt again (see `repeats`).
 REPEAT_WITHIN = timedelta(hours=1)
+# The longest "who" a member may type, wherever they type it (/outreach log, "I sent it",
+# /outreach replied): enough for a name, an email and a profile URL together.
+RECIPIENT_MAX = 200
 
 
 class OutreachStatus(StrEnum):
@@ -110,6 +115,7 @@ class Outreach:
     closed_at: int | None
     source_message_id: int | None
     created_at: int
+    window_end_at: int  # `window_end` of `sent_at`, fixed when logged
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ class Reminder:
     attempts: int
     outreach_status: OutreachStatus
     followed_up_at: int | None
+    window_end_at: int  # the outreach's
 
 
 @dataclass(frozen=True)
@@ -255,17 +262,31 @@ def last_friendly(when: datetime, tz: tzinfo, hours: FriendlyHours) -> datetime:
 # --- when the reminder comes ------------------------------------------------------------------
 
 
-def window_end(sent_at: datetime) -> datetime:
-    """The last moment a follow-up is still "within 1-2 weeks" of attempt 1."""
-    return sent_at + WINDOW_END
+def days_later(when: datetime, days: int, tz: tzinfo) -> datetime:
+    """The same local wall time `days` calendar days later (or earlier) in `tz`: "a week
+    after Sunday 18:30" is Sunday 18:30 whatever DST did in between, not 7 x 24 hours (an
+    hour off across a change). A wall time that day does not have (a spring gap) gives the
+    end of the gap; one it has twice (autumn) the first."""
+    local = when.astimezone(tz)
+    wall = local.time().replace(tzinfo=None, fold=0)
+    return _instant(local.date() + timedelta(days=days), wall, tz, latest=False)
 
 
-def last_reminder(sent_at: datetime) -> datetime:
-    """The latest a reminder may be planned for (logged, snoozed, moved to a new zone): `ROOM`
-    before the window's end, so the member always has a whole day, friendly hours included,
-    to follow up. (A reminder the bot was too late for, being offline, still goes out while
-    the window is open: late, and saying so.)"""
-    return window_end(sent_at) - ROOM
+def window_end(sent_at: datetime, tz: tzinfo) -> datetime:
+    """The last moment a follow-up is still "within 1-2 weeks" of attempt 1: two weeks of
+    the member's calendar later, at the time of day it was sent. Fixed when it is logged
+    (stored as `window_end_at`): a later change of zone does not move it."""
+    return days_later(sent_at, WINDOW_END.days, tz)
+
+
+def last_reminder(end: datetime) -> datetime:
+    """The latest a reminder may be planned for (logged, snoozed, moved to a new zone), for a
+    window ending at `end`: `ROOM` before it, so the member always has a whole day, friendly
+    hours included, to follow up. `ROOM` is elapsed time, not a calendar day: a day of the
+    calendar can be 23 hours, and the member is promised at least 24. (A reminder the bot was
+    too late for, being offline, still goes out while the window is open: late, and saying
+    so.)"""
+    return end - ROOM
 
 
 def fit(wish: datetime, now: datetime, end: datetime, tz: tzinfo,
@@ -283,38 +304,42 @@ def fit(wish: datetime, now: datetime, end: datetime, tz: tzinfo,
     return max(last_friendly(min(start, end), tz, hours), now)
 
 
-def first_due(sent_at: datetime, window_days: int, now: datetime, tz: tzinfo,
+def first_due(sent_at: datetime, end: datetime, window_days: int, now: datetime, tz: tzinfo,
               hours: FriendlyHours) -> datetime | None:
-    """The reminder for an outreach sent at `sent_at`; None if it is too late for one (less
-    than `ROOM` of the window is left)."""
-    return fit(sent_at + timedelta(days=window_days), now, last_reminder(sent_at), tz, hours)
+    """The reminder for an outreach sent at `sent_at` whose window ends at `end`:
+    `window_days` of the member's calendar later, at the same time of day, moved into their
+    friendly hours; None if it is too late for one (less than `ROOM` of the window is
+    left)."""
+    return fit(days_later(sent_at, window_days, tz), now, last_reminder(end), tz, hours)
 
 
-def snooze_options(now: datetime, sent_at: datetime) -> tuple[int, ...]:
-    """The snoozes (in days) that still bring the reminder back by `last_reminder`."""
-    latest = last_reminder(sent_at)
-    return tuple(days for days in SNOOZE_DAYS if now + timedelta(days=days) <= latest)
+def snooze_options(now: datetime, end: datetime, tz: tzinfo) -> tuple[int, ...]:
+    """The snoozes (in days) that still bring the reminder back by `last_reminder` of a
+    window ending at `end`."""
+    latest = last_reminder(end)
+    return tuple(days for days in SNOOZE_DAYS if days_later(now, days, tz) <= latest)
 
 
-def snoozed_until(days: int, now: datetime, sent_at: datetime, tz: tzinfo,
+def snoozed_until(days: int, now: datetime, end: datetime, tz: tzinfo,
                   hours: FriendlyHours) -> datetime | None:
-    """The reminder moved `days` on, at a friendly hour, by `last_reminder`; None if that
-    snooze no longer fits."""
-    if days not in snooze_options(now, sent_at):
+    """The reminder moved `days` on (the same time of day, `days` later on the member's
+    calendar), at a friendly hour, by `last_reminder`; None if that snooze no longer fits."""
+    if days not in snooze_options(now, end, tz):
         return None
-    return fit(now + timedelta(days=days), now, last_reminder(sent_at), tz, hours)
+    return fit(days_later(now, days, tz), now, last_reminder(end), tz, hours)
 
 
 def moved_to_zone(due: datetime, old: tzinfo, new: tzinfo, now: datetime, sent_at: datetime,
-                  window_days: int, hours: FriendlyHours) -> datetime | None:
+                  end: datetime, window_days: int, hours: FriendlyHours) -> datetime | None:
     """A reminder planned for a local wall time in `old` comes at that wall time in `new`
     (the member meant "Tuesday 9:30 my time"), moved into the friendly hours there. Never
-    before `window_days` after attempt 1: the same wall time further east is an earlier
-    instant, up to a day earlier, and the lesson's week must still have passed."""
+    before `window_days` after attempt 1 (on the calendar it was logged in): the same wall
+    time further east is an earlier instant, up to a day earlier, and the lesson's week must
+    still have passed."""
     wall = due.astimezone(old)
     again = _instant(wall.date(), wall.time().replace(tzinfo=None), new, latest=False)
-    earliest = sent_at + timedelta(days=window_days)
-    return fit(max(again, earliest), now, last_reminder(sent_at), new, hours)
+    earliest = days_later(sent_at, window_days, old)
+    return fit(max(again, earliest), now, last_reminder(end), new, hours)
 
 
 def is_late(due: datetime, now: datetime) -> bool:
@@ -325,7 +350,15 @@ def is_late(due: datetime, now: datetime) -> bool:
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?:[\w-]+\.)*linkedin\.com/\S+", re.IGNORECASE)
-_EDGE_PUNCTUATION = "<>()[]{}\"'“”‘’,;:|/-–— "
+# What a name carries that is not who the person is: a note in brackets ("Dana Lee (Acme)"),
+# a title before it ("Dr.", "Ms", "Prof. Dr.") and a degree after it ("PhD").
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "sir",
+                     "dame", "rev", "herr", "frau", "mme", "mlle"})
+_DEGREES = frozenset({"phd", "md", "mba", "msc", "bsc", "esq", "cpa", "dphil"})
+# A generation tells a father from a son: part of the name, but loosely the same person.
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -345,6 +378,31 @@ def fold_name(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+def _words(text: str) -> list[str]:
+    # An apostrophe joins ("O'Brien" = "OBrien"); any other mark or space separates.
+    return _WORD.findall(re.sub(r"['’]", "", text))
+
+
+def name_key(text: str) -> str:
+    """A name as the same person's name, however it was typed: case, accents, punctuation,
+    a title, a degree and a note in brackets ignored, "Last, First" turned round.
+    "Dr. Dana Lee", "Lee, Dana", "dana  lee (Acme)", "Dana Lee, PhD" -> "dana lee". Middle
+    names and initials are kept: "Dana J. Lee" may be someone else (`maybe_same`)."""
+    parts = [_words(part) for part in fold_name(_BRACKETED.sub(" ", text)).split(",")]
+    parts = [p for p in parts if p and not set(p) <= _DEGREES]
+    suffix = [w for p in parts if set(p) <= _GENERATIONS for w in p]
+    parts = [p for p in parts if not set(p) <= _GENERATIONS]
+    # "Lee, Dana" (two parts, the first one word or two: a surname) is "Dana Lee".
+    if len(parts) == 2 and len(parts[0]) <= 2:
+        parts = [parts[1], parts[0]]
+    words = [w for p in parts for w in p]
+    while len(words) > 1 and words[0] in _TITLES:
+        words.pop(0)
+    while len(words) > 1 and words[-1] in _DEGREES:
+        words.pop()
+    return " ".join(words + suffix)
+
+
 def _url_key(raw: str) -> str:
     url = raw.rstrip(".,;:)>]").lower()
     url = re.sub(r"^https?://", "", url)
@@ -354,33 +412,64 @@ def _url_key(raw: str) -> str:
     return url.rstrip("/")
 
 
-def parse_recipient(text: str) -> Recipient:
-    """Split what a member typed ("Dana Lee <dana@acme.com>", a profile URL, a name) into
-    the keys used to recognize the same person later."""
+def recipient_keys(text: str) -> Recipient:
+    """Split a recipient ("Dana Lee <dana@acme.com>", a profile URL, a name) into the keys
+    used to recognize the same person: for what a member types (`parse_recipient`) and
+    for what the log holds."""
     shown = " ".join(text.split())
-    if not shown:
-        raise UserError("Say who you sent it to: a name, an email or a profile URL.")
     emails = _EMAIL.findall(shown)
     rest = _EMAIL.sub(" ", shown)
     urls = _URL.findall(rest)
-    rest = _URL.sub(" ", rest)
-    name = fold_name(rest).strip(_EDGE_PUNCTUATION)
     return Recipient(
         text=shown,
         email=emails[0].casefold() if emails else "",
         url=_url_key(urls[0]) if urls else "",
-        name=" ".join(name.split()),
+        name=name_key(_URL.sub(" ", rest)),
     )
+
+
+def parse_recipient(text: str) -> Recipient:
+    """What a member typed for who they sent it to, checked, with its keys."""
+    who = recipient_keys(text)
+    if not who.text:
+        raise UserError("Say who you sent it to: a name, an email or a profile URL.")
+    if len(who.text) > RECIPIENT_MAX:
+        raise UserError(f"That's {len(who.text)} characters; who you sent it to fits in "
+                        f"{RECIPIENT_MAX}: a name, an email or a profile URL.")
+    return who
+
+
+def _different(a: Recipient, b: Recipient) -> bool:
+    """Known to be two people: two different emails, or two different profile URLs."""
+    return bool((a.email and b.email and a.email != b.email)
+                or (a.url and b.url and a.url != b.url))
 
 
 def same_person(a: Recipient, b: Recipient) -> bool:
     """Same email or same profile URL; failing those (neither is known for both), the same
-    name. Two different emails, or two different URLs, are two different people."""
+    name (`name_key`). Two different emails, or two different URLs, are two different
+    people."""
     if (a.email and a.email == b.email) or (a.url and a.url == b.url):
         return True
-    if (a.email and b.email) or (a.url and b.url):
+    if _different(a, b):
         return False
     return bool(a.name) and a.name == b.name
+
+
+def _core(name: str) -> frozenset[str]:
+    """A name's words that say who it is: not initials, not a generation."""
+    return frozenset(w for w in name.split() if len(w) > 1 and w not in _GENERATIONS)
+
+
+def maybe_same(a: Recipient, b: Recipient) -> bool:
+    """Not surely the same person, nor surely not: the words of one name are among the
+    other's, as with a middle name or initial ("Dana J. Lee", "Dana Lee"), a generation
+    ("Dana Lee Jr."), a first name or surname alone ("Dana"), or the order turned round
+    without a comma ("Lee Dana"). The member is asked; the bot never guesses."""
+    if same_person(a, b) or _different(a, b):
+        return False
+    core_a, core_b = _core(a.name), _core(b.name)
+    return bool(core_a and core_b) and (core_a <= core_b or core_b <= core_a)
 
 
 # --- attempts -----------------------------------------------------------------------------------
@@ -402,15 +491,15 @@ def repeats(previous_sent: datetime, previous_channel: str, sent: datetime,
     return channel == previous_channel and abs(sent - previous_sent) <= REPEAT_WITHIN
 
 
-def follow_up_refusal(attempts: int, status: OutreachStatus, sent_at: datetime,
+def follow_up_refusal(attempts: int, status: OutreachStatus, end: datetime,
                       now: datetime, who: str) -> str | None:
-    """Why a follow-up to this outreach may not be sent (or logged) now; None if it may."""
+    """Why a follow-up to this outreach (its window ending at `end`) may not be sent (or
+    logged) now; None if it may."""
     if attempts >= MAX_ATTEMPTS:
         return THIRD_ATTEMPT.format(who=who)
     if status is OutreachStatus.REPLIED:
         return (f"{who} already replied, so there's nothing to follow up: answer them in your "
                 "conversation.")
-    end = window_end(sent_at)
     if now > end:
         return (f"The window for a follow-up to {who} closed on {end:%Y-%m-%d} (two weeks "
                 "after your first message). The lesson allows one follow-up within 1–2 weeks; "
@@ -421,18 +510,18 @@ def follow_up_refusal(attempts: int, status: OutreachStatus, sent_at: datetime,
     return None
 
 
-def actions_for(status: OutreachStatus, attempts: int, now: datetime,
-                sent_at: datetime) -> tuple[str, ...]:
+def actions_for(status: OutreachStatus, attempts: int, now: datetime, end: datetime,
+                tz: tzinfo) -> tuple[str, ...]:
     """The buttons that still make sense under a reminder, in order: only "They replied"
     once the outreach is decided or its window has ended."""
     if status is OutreachStatus.REPLIED:
         return ()
     actions = ["replied"]
-    if status in OPEN and now <= window_end(sent_at):
+    if status in OPEN and now <= end:
         if attempts < MAX_ATTEMPTS:
             actions += ["review", "sent"]
         actions.append("drop")
-        actions += [f"snooze{days}" for days in snooze_options(now, sent_at)]
+        actions += [f"snooze{days}" for days in snooze_options(now, end, tz)]
     return tuple(actions)
 
 

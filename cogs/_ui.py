@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from weakref import WeakKeyDictionary
 
 import aiohttp
@@ -23,7 +23,7 @@ import discord
 from discord import app_commands
 
 from bot.client import CohortBot
-from bot.display import code_text
+from bot.display import clip, code_text
 from bot.errors import UserError
 from bot.review import CHANNEL_NAMES
 from bot.services import Services
@@ -33,6 +33,13 @@ log = logging.getLogger("cohortbot.errors")
 CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
 
 NO_PINGS = discord.AllowedMentions.none()
+CHOICE_LIMIT = 100  # Discord's, on an autocomplete choice's name and its value
+MODAL_TITLE_LIMIT = 45  # Discord's, on a modal's title
+
+
+def choice_name(text: str) -> str:
+    """An autocomplete choice's label, cut to Discord's limit with "…" so the cut shows."""
+    return clip(text, CHOICE_LIMIT)
 
 
 def cohort_bot(interaction: discord.Interaction) -> CohortBot:
@@ -323,6 +330,7 @@ def chosen(select: discord.ui.Select[Any]) -> str | None:
 # How long "Edit and send again" holds a refused form's answers (a draft among them), in
 # memory only: as long as the refusal's own interaction token lives.
 FORM_KEPT_FOR = timedelta(minutes=15)
+Value = TypeVar("Value")
 MAX_FORMS_KEPT = 1000  # the oldest go first
 
 
@@ -416,6 +424,62 @@ async def show_form(interaction: discord.Interaction, form: CohortModal) -> None
     until they send it, and /forget-me can reach them."""
     forms_of(cohort_bot(interaction)).opened(interaction.user.id, form)
     await interaction.response.send_modal(form)
+
+
+@dataclass
+class _Held(Generic[Value]):
+    user_id: int
+    value: Value
+    until: datetime
+
+
+class HeldFor(Generic[Value]):
+    """One bot's share of a `Held`: what /forget-me reaches (`Forgettable`)."""
+
+    def __init__(self) -> None:
+        self.kept: OrderedDict[str, _Held[Value]] = OrderedDict()
+
+    def held_about(self, user_id: int) -> int:
+        return sum(kept.user_id == user_id for kept in self.kept.values())
+
+    def forget_member(self, user_id: int) -> int:
+        gone = [key for key, kept in self.kept.items() if kept.user_id == user_id]
+        for key in gone:
+            del self.kept[key]
+        return len(gone)
+
+
+class Held(Generic[Value]):
+    """What a button will need, held in memory for FORM_KEPT_FOR by a random key the button
+    carries (MAX_FORMS_KEPT at most, the oldest going first), with the member it is about so
+    /forget-me empties it (register `of(bot)` with the privacy service): each bot its own, and
+    a restarted bot starts empty, so a button whose key is gone says what to do instead."""
+
+    def __init__(self) -> None:
+        self._by_bot: WeakKeyDictionary[CohortBot, HeldFor[Value]] = WeakKeyDictionary()
+
+    def of(self, bot: CohortBot) -> HeldFor[Value]:
+        return self._by_bot.setdefault(bot, HeldFor())
+
+    def put(self, bot: CohortBot, user_id: int, value: Value) -> str:
+        kept = self.of(bot).kept
+        now = bot.clock.now()
+        for key in [k for k, v in kept.items() if v.until <= now]:
+            del kept[key]
+        while len(kept) >= MAX_FORMS_KEPT:
+            kept.popitem(last=False)
+        key = secrets.token_hex(8)
+        kept[key] = _Held(user_id, value, now + FORM_KEPT_FOR)
+        return key
+
+    def get(self, bot: CohortBot, key: str) -> Value | None:
+        kept = self.of(bot).kept.get(key)
+        return kept.value if kept is not None and kept.until > bot.clock.now() else None
+
+    def replace(self, bot: CohortBot, key: str, value: Value) -> None:
+        kept = self.of(bot).kept.get(key)
+        if kept is not None:
+            kept.value = value
 
 
 class SendAgain(CohortView):

@@ -22,7 +22,7 @@ from bot.export.times import parse_bound
 from bot.lessons import LessonCatalog
 from bot.services.export import ExportFiles, ExportRequest, ExportService
 from cogs._checks import is_moderator, require_moderator
-from cogs._ui import NO_PINGS
+from cogs._ui import NO_PINGS, choice_name
 
 FORMATS = [
     app_commands.Choice(name="HTML page (readable offline, prints to PDF)", value="html"),
@@ -53,7 +53,7 @@ class ExportCog(commands.Cog):
             return str(run_id).startswith(typed) if typed.isdigit() else typed in label.lower()
 
         return [
-            app_commands.Choice(name=label[:100], value=run_id)
+            app_commands.Choice(name=choice_name(label), value=run_id)
             for run_id, label in await self.service.run_choices(interaction.guild.id)
             if wanted(run_id, label)
         ][:25]

@@ -12,7 +12,7 @@ from bot.client import CohortBot
 from bot.clock import at_and_in
 from bot.display import plural
 from bot.settings import resolve_zone, zone_choices, zone_label
-from cogs._ui import send_ephemeral
+from cogs._ui import choice_name, send_ephemeral
 
 RESET = "cohort"  # the value that goes back to the cohort's timezone
 
@@ -68,10 +68,11 @@ class SettingsCog(commands.Cog):
         own = await service.own_zone(interaction.user.id)
         first = tuple(z for z in (own, service.cohort_zone) if z)
         names = zone_choices(current, now, first)
-        choices = [app_commands.Choice(name=zone_label(z, now)[:100], value=z) for z in names]
+        choices = [app_commands.Choice(name=choice_name(zone_label(z, now)), value=z)
+                   for z in names]
         if not current.strip() and own:
             choices.insert(0, app_commands.Choice(
-                name=f"The cohort's ({service.cohort_zone})"[:100], value=RESET))
+                name=choice_name(f"The cohort's ({service.cohort_zone})"), value=RESET))
         return choices[:25]
 
 

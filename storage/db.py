@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import re
 import sqlite3
 import stat
@@ -144,11 +145,7 @@ class Database:
         # first write that touches it, it costs whatever was written in between.
         problems = [row[0] for row in await self.fetchall("PRAGMA quick_check")]
         if problems != ["ok"]:
-            raise StorageError(
-                f"{self.path}: the database is damaged ({problems[0]}). Restore it from a "
-                "backup (cohortbot backup makes them) or move it aside to start afresh; "
-                "nothing was changed."
-            )
+            raise damaged(self.path, problems[0])
         await self._conn.execute("PRAGMA journal_mode=WAL")
         await _set_pragmas(self._conn)
         await self._probe_write(version)
@@ -259,6 +256,17 @@ class Database:
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
 
+    async def execute_alone(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """One write statement committed on its own, without BEGIN ... COMMIT around it (SQLite
+        makes a lone statement atomic, its triggers included), and without a row count: one
+        trip to the connection's thread where `execute` takes four. For writes made under a
+        burst, when each trip waits a turn of the busy event loop."""
+        self._refuse_nesting()
+        async with self._write_lock:
+            # (execute_fetchall: the statement and its cursor stay in the connection's thread;
+            # `execute` would hand the cursor over and need another trip to close it)
+            await self._conn.execute_fetchall(sql, _bindable(params))
+
     # --- backup ---------------------------------------------------------------------------
 
     async def backup(self, dest: Path | str, *, overwrite: bool = False) -> Path:
@@ -332,16 +340,44 @@ def _prepare_folder(path: Path) -> None:
                            f"{exc.strerror or exc}") from None
 
 
+def damaged(path: Path, problem: str) -> StorageError:
+    """The one message for a damaged file, whoever found it (the bot's start, backup, export)."""
+    return StorageError(
+        f"{path}: the database is damaged ({problem}). Restore it from a backup (cohortbot "
+        "backup makes them) or move it aside to start afresh; nothing was changed."
+    )
+
+
+def read_only_part(path: Path) -> str:
+    """What keeps this user from writing `path` or the companions SQLite keeps beside it
+    (`-wal`, `-shm`, `-journal`), in words: the file system, the folder or the file."""
+    # The nearest folder there: a backup's folder may be one still to be made.
+    folder = next(p for p in path.absolute().parents if p.exists())
+    with contextlib.suppress(OSError):
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return f"the file system holding {folder} is mounted read-only"
+    blocked = [what for what, where in ((f"the file {path.name}", path),
+                                        (f"the folder {folder}", folder))
+               if where.exists() and not os.access(where, os.W_OK)]
+    if not blocked:  # (a lock, a security module: SQLite said read-only, the modes do not)
+        return f"SQLite may not write {path.name} or beside it in {folder}"
+    are = " are" if len(blocked) > 1 else " is"
+    return " and ".join(blocked) + are + " read-only to this user"
+
+
 def unusable(path: Path, exc: sqlite3.Error) -> StorageError:
     """What SQLite's refusal to use `path` means for the person who has to fix it."""
     code = getattr(exc, "sqlite_errorname", "")
     folder = path.absolute().parent  # "its folder ." would name nothing
     if code.startswith("SQLITE_READONLY"):
         return StorageError(
-            f"{path}: the database is read-only, and the bot writes to it. Give the bot's user "
-            f"write permission to the file and to its folder {folder} (chown/chmod), or set "
-            "another path ([storage] database in the config, or --db)."
+            f"{path}: the bot writes to its database, and {read_only_part(path)}. Give the "
+            f"bot's user write permission to the file and to its folder {folder} (chown/chmod; "
+            f"SQLite keeps {path.name}-wal and {path.name}-shm there), or set another path "
+            "([storage] database in the config, or --db)."
         )
+    if code.startswith("SQLITE_CORRUPT"):
+        return damaged(path, str(exc))
     if code.startswith("SQLITE_CANTOPEN"):
         return StorageError(
             f"{path}: SQLite cannot open or create it. The bot's user must be able to read "
@@ -387,15 +423,11 @@ async def backup_file(source: Path, dest: Path, *, overwrite: bool = False) -> P
         if not overwrite and path_kind(target) != "missing":
             raise StorageError(f"{target}: a file of that name is already there; give another "
                                "name, or pass --force to replace it")
+        from storage.readonly import ReadOnlyDatabase  # (it builds on this module)
+
+        src = ReadOnlyDatabase.open(source)  # it writes nothing: a read-only folder will do
         try:
-            # As a URI, so that mode=ro holds: the path is escaped, or a '#' or '?' in it
-            # would end the path and make SQLite create an empty database there.
-            src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True,
-                                  timeout=BUSY_TIMEOUT_MS / 1000)
-        except sqlite3.Error as exc:
-            raise unusable(source, exc) from None
-        try:
-            _copy(src, source, target)
+            _copy(src.conn, source, target)
         finally:
             src.close()
         return target
@@ -422,21 +454,24 @@ def _copy(src: sqlite3.Connection, source: Path, target: Path) -> None:
             check = out.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             out.close()
-        if check != "ok":
-            raise StorageError(f"{source}: the copy failed its integrity check ({check}); "
-                               "the database itself may be damaged")
+        if check != "ok":  # the pages are copied as they are: the source's damage
+            raise damaged(source, check)
         tmp.replace(target)
     except sqlite3.Error as exc:
-        problem = unusable(source, exc) if _is_source_fault(exc) else StorageError(
-            f"{target}: cannot write the backup there ({exc}); pick a folder the bot's user "
-            "may write to")
-        raise problem from None
+        if _is_source_fault(exc):
+            raise unusable(source, exc) from None
+        raise _unwritable(target, str(exc)) from None
     except OSError as exc:
-        raise StorageError(f"{target}: cannot write the backup there "
-                           f"({exc.strerror or exc}); pick another path") from None
+        raise _unwritable(target, exc.strerror or str(exc)) from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+
+
+def _unwritable(target: Path, why: str) -> StorageError:
+    blocked = read_only_part(target)
+    return StorageError(f"{target}: cannot write the backup there ({why}; {blocked}); pick a "
+                        "folder you may write to")
 
 
 def _is_source_fault(exc: sqlite3.Error) -> bool:

@@ -13,24 +13,8 @@ from bot.discussion import (
 )
 from storage.db import Database, Transaction, json_text
 
-# One statement for a whole group: the rows travel as one JSON array and SQLite unpacks them
-# with json_each. With executemany, the sqlite3 module drops and retakes the GIL for every row,
-# and that hand-off with the event loop's thread cost more than the inserts themselves.
-_SAVE_MESSAGES = (
-    "INSERT INTO discussion_messages (message_id, thread_id, author_id, author_name, content,"
-    " reply_to_id, created_at, edited_at)"
-    " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,"
-    " value ->> 6, value ->> 7 FROM json_each(?) WHERE true"
-    # A re-read message (backfill after a live capture) only refreshes what can change; a
-    # message already marked deleted stays deleted.
-    " ON CONFLICT (message_id) DO UPDATE SET"
-    " content = CASE WHEN deleted_at IS NULL THEN excluded.content ELSE NULL END,"
-    " edited_at = COALESCE(excluded.edited_at, edited_at)"
-)
-
-
 # Reaction changes go into a view whose triggers apply each row in turn, in the group's order
-# (storage/migrations/0008_discussion_reactions.sql): still one statement per group.
+# (storage/migrations/0008_discussion_reactions.sql): one statement for many changes.
 _APPLY_REACTIONS = (
     "INSERT INTO discussion_reaction_changes (kind, message_id, emoji, name, user_id,"
     " user_name, counts)"
@@ -38,9 +22,18 @@ _APPLY_REACTIONS = (
     " value ->> 6 FROM json_each(?) ORDER BY key"
 )
 
+# One statement for a whole group (storage/migrations/0015_discussion_groups.sql): its parts
+# travel as JSON arrays that SQLite unpacks with json_each. With executemany, the sqlite3
+# module drops and retakes the GIL for every row, and that hand-off with the event loop's
+# thread cost more than the inserts themselves.
+_SAVE_GROUP = (
+    "INSERT INTO discussion_groups (messages, attachments, unreacted, changes)"
+    " VALUES (?, ?, ?, ?)"
+)
+
 
 async def save_group(db: Database, rows: Sequence[DiscussionRow | ReactionChange]) -> None:
-    """Store a group of captured messages and reaction changes in one transaction.
+    """Store a group of captured messages and reaction changes, all or nothing.
 
     Messages first (idempotent: the message id is the key), then the reaction changes in the
     order they came: a backfilled message's reactions as history showed them, where they came
@@ -66,39 +59,16 @@ async def save_group(db: Database, rows: Sequence[DiscussionRow | ReactionChange
         # view, each costs about as much as storing the message itself).
         unreacted = [c[1] for c in changes if not c[6]]
         changes = [c for c in changes if c[6]]
-    async with db.transaction() as tx:
-        if messages:
-            await _save_messages(tx, messages)
-        if unreacted:
-            await tx.execute(_CLEAR_REACTIONS, (json_text(unreacted),))
-        if changes:
-            await tx.execute(_APPLY_REACTIONS, (json_text(changes),))
+    # A DiscussionRow's field order is the column order the trigger reads (value ->> 0 .. 7);
+    # its trailing attachments and reactions fields are ignored there.
+    attachments = [(r.message_id, *a) for r in messages for a in r.attachments]
+    await db.execute_alone(_SAVE_GROUP, [json_text(part) if part else None for part in
+                                         (messages, attachments, unreacted, changes)])
 
 
-_CLEAR_REACTIONS = (
-    "DELETE FROM discussion_reactions WHERE message_id IN (SELECT value FROM json_each(?))"
-)
-
-
-async def _save_messages(tx: Transaction, rows: Sequence[DiscussionRow]) -> None:
-    # Field order = the column order the statement reads (value ->> 0 .. 7); the trailing
-    # attachments and reactions fields are ignored there.
-    await tx.execute(_SAVE_MESSAGES, (json_text(rows),))
-    attachments = [
-        (r.message_id, a.attachment_id, a.filename, a.url, a.size)
-        for r in rows
-        for a in r.attachments
-    ]
-    if attachments:
-        await tx.executemany(
-            "INSERT OR IGNORE INTO discussion_attachments"
-            " (message_id, attachment_id, filename, url, size) VALUES (?, ?, ?, ?, ?)",
-            attachments,
-        )
-
-
-# The update-only twin of _SAVE_MESSAGES: what the backfill re-reads below its cursor may
-# refresh a stored message but never bring one back (a forgotten member's, say).
+# The update-only twin of a group's insert of messages (0015): what the backfill re-reads
+# below its cursor may refresh a stored message but never bring one back (a forgotten
+# member's, say).
 _REFRESH_MESSAGES = (
     "UPDATE discussion_messages SET content = j.value ->> 1,"
     " edited_at = COALESCE(j.value ->> 2, edited_at)"

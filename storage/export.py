@@ -33,7 +33,8 @@ from bot.export.model import Attachment, Critique, Message, Reaction, Reactor, R
 from bot.export.participation import MessageActivity
 from bot.export.text import URL_KEPT
 from bot.export.times import MINUTE_MS, QUARTER_MS, Calendar, Quarter
-from storage.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION, path_kind
+from storage.db import SCHEMA_VERSION, path_kind, unusable
+from storage.readonly import ReadOnlyDatabase
 
 _FETCH = 2048
 _NEVER, _FOREVER = -(2**63), 2**63 - 1
@@ -222,16 +223,15 @@ def _reactions(packed: str) -> tuple[Reaction, ...]:
         for custom, name, total, users in json.loads(packed))
 
 
-class _CannotOpen(Exception):
-    """SQLite could not open the file or create its companions (SQLITE_CANTOPEN)."""
-
-
 class ExportReader:
-    """A read-only snapshot: `with ExportReader.open(path) as reader: ...`."""
+    """A read-only snapshot: `with ExportReader.open(path) as reader: ...`. SQLite's errors
+    from any read in the block (a damaged page the checks did not reach) leave it as the
+    `StorageError` that says what is wrong with the file."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self._conn = conn
-        self.path = path
+    def __init__(self, source: ReadOnlyDatabase) -> None:
+        self._source = source
+        self._conn = conn = source.conn
+        self.path = source.path
         self._calendar_ready = False
         # A backup from before reactions were captured, or run members kept (an older
         # schema), has none to read.
@@ -246,42 +246,16 @@ class ExportReader:
             "NULL AS lesson_title, NULL AS prompt", "NULL AS text")
 
     @classmethod
-    def open(cls, path: Path | str) -> ExportReader:
+    def open(cls, path: Path | str, *, verify: bool = False) -> ExportReader:
+        """The snapshot of the database at `path` (storage/readonly.py: a read-only folder
+        will do). `verify`: check every page first (`quick_check`, as the bot does at start),
+        which costs a read of the whole file; the bot's own export has checked at start."""
         path = Path(path)
         if path_kind(path) != "file":  # (a name too long says so: an is_file() raised)
             raise StorageError(f"{path}: no database there")
+        source = ReadOnlyDatabase.open(path)
         try:
-            return cls._connect(path, immutable=False)
-        except _CannotOpen:
-            pass
-        # Reading a database in WAL mode (a backup is one) makes SQLite create its `-shm` file
-        # beside it, which a read-only folder refuses. Without a `-shm` nobody has it open, and
-        # an empty or absent `-wal` holds no change the file lacks: it is read as immutable
-        # (no companion files, no locks). Otherwise changes would be missed: say so.
-        wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
-        if shm.exists() or (wal.exists() and wal.stat().st_size > 0):
-            raise StorageError(
-                f"{path}: I cannot read it from here: SQLite must write its `{shm.name}` beside "
-                f"it (the latest changes are in `{wal.name}`), and I may not write that folder. "
-                f"Copy `{path.name}` together with `{wal.name}` to a folder you can write, or "
-                "export as the user the bot runs as.")
-        try:
-            return cls._connect(path, immutable=True)
-        except _CannotOpen:
-            raise StorageError(f"{path}: I may not read this file (check its permissions, or "
-                               "copy it somewhere you can read)") from None
-
-    @classmethod
-    def _connect(cls, path: Path, *, immutable: bool) -> ExportReader:
-        """A read-only connection, its one snapshot begun; `immutable` promises SQLite that
-        nobody changes the file, so it needs neither locks nor companion files. Raises
-        `_CannotOpen` when SQLite cannot open the file or its companions."""
-        uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
-        conn = None
-        try:
-            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None, check_same_thread=False)
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            version = source.conn.execute("PRAGMA user_version").fetchone()[0]
             if not 1 <= version <= SCHEMA_VERSION:
                 raise StorageError(
                     f"{path}: the database is at schema version {version}; this bot reads "
@@ -289,28 +263,28 @@ class ExportReader:
                     + ("Export it with the newer cohortbot that wrote it." if version
                        else "It holds no cohortbot data yet.")
                 )
-            # One snapshot for the whole export: the first read fixes it.
-            conn.execute("BEGIN")
-            conn.execute("SELECT 1 FROM lesson_runs LIMIT 1").fetchall()
+            # One snapshot for the whole export, the check's too: the first read fixes it.
+            source.conn.execute("BEGIN")
+            if verify:
+                source.verify()
+            source.conn.execute("SELECT 1 FROM lesson_runs LIMIT 1").fetchall()
+            return cls(source)
         except BaseException as exc:
-            if conn is not None:
-                conn.close()
-            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_CANTOPEN:
-                raise _CannotOpen from None
+            source.close()
             if isinstance(exc, sqlite3.DatabaseError):
-                raise StorageError(
-                    f"{path}: this is not a usable cohortbot database ({exc})") from None
+                raise unusable(path, exc) from None
             raise
-        return cls(conn, path)
 
     def close(self) -> None:
-        self._conn.close()
+        self._source.close()
 
     def __enter__(self) -> ExportReader:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, exc: BaseException | None, trace: object) -> None:
         self.close()
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise unusable(self.path, exc) from None
 
     def _rows(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
         cur = self._conn.execute(sql, params)

@@ -18,25 +18,21 @@ from bot.followups import (
     OPEN,
     Outreach,
     OutreachStatus,
-    Recipient,
     Reminder,
     ReminderStatus,
     Totals,
 )
 from storage.db import Database, Transaction
 
-DAY_MS = 86_400_000
-WINDOW_END_MS = 14 * DAY_MS  # bot.followups.WINDOW_END, in the database's unit
-
-
 _OUTREACH_COLUMNS = (
     "id, user_id, recipient, channel, draft, note, sent_at, attempts, followed_up_at, status, "
-    "closed_at, source_message_id, created_at"
+    "closed_at, source_message_id, created_at, window_end_at"
 )
 _REMINDER_COLUMNS = (
     "f.id, f.outreach_id, f.user_id, f.due_at, f.timezone, f.status, f.delivery,"
     " f.history_floor, f.claimed_at, f.tries, f.sent_at, f.message_id, f.notified_at,"
-    " o.recipient, o.channel, o.draft, o.sent_at, o.attempts, o.status, o.followed_up_at"
+    " o.recipient, o.channel, o.draft, o.sent_at, o.attempts, o.status, o.followed_up_at,"
+    " o.window_end_at"
 )
 _REMINDERS = "followups f JOIN outreaches o ON o.id = f.outreach_id"
 _SELECT_REMINDER = f"SELECT {_REMINDER_COLUMNS} FROM {_REMINDERS}"
@@ -71,6 +67,7 @@ class NewOutreach:
     draft: str | None
     note: str | None
     sent_at: int
+    window_end_at: int
     attempts: int
     status: OutreachStatus
     reminder: tuple[int, str] | None
@@ -91,9 +88,9 @@ class Repeat:
     outreach_id: int
 
 
-# Given the member's earlier outreaches that share a key with the recipient (each with its
-# keys), what to record; raises to record nothing. Called inside the transaction.
-Decide = Callable[[list[tuple[Outreach, Recipient]]], NewOutreach | SecondAttempt | Repeat]
+# Given the member's earlier outreaches that still count (`related`), what to record;
+# raises to record nothing. Called inside the transaction.
+Decide = Callable[[list[Outreach]], NewOutreach | SecondAttempt | Repeat]
 
 
 @dataclass(frozen=True)
@@ -105,7 +102,7 @@ class Recorded:
 
 
 async def record_attempt(
-    db: Database, *, user_id: int, recipient: Recipient, source_message_id: int | None,
+    db: Database, *, user_id: int, recipient: str, source_message_id: int | None,
     now: int, decide: Decide,
 ) -> Recorded | None:
     """Record an attempt to someone as `decide` rules from the earlier ones, in ONE
@@ -118,7 +115,7 @@ async def record_attempt(
             "SELECT 1 FROM outreaches WHERE source_message_id = ?", (source_message_id,)
         ):
             return None
-        plan = decide(await _related(tx, user_id, recipient))
+        plan = decide(await _related(tx, user_id))
         if isinstance(plan, Repeat):
             return Recorded(plan.outreach_id, None, second=False, repeat=True)
         if isinstance(plan, SecondAttempt):
@@ -126,14 +123,12 @@ async def record_attempt(
                 raise RuntimeError("attempt 1 changed inside its own transaction")
             return Recorded(plan.outreach_id, None, second=True)
         outreach_id = await tx.insert(
-            "INSERT INTO outreaches (user_id, recipient, recipient_email, recipient_url,"
-            " recipient_name, channel, draft, note, sent_at, attempts, followed_up_at, status,"
-            " closed_at, source_message_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (user_id, recipient.text, recipient.email, recipient.url, recipient.name,
-             plan.channel, plan.draft, plan.note, plan.sent_at, plan.attempts,
-             plan.sent_at if plan.attempts > 1 else None, plan.status,
-             None if plan.status in OPEN else now, source_message_id, now),
+            "INSERT INTO outreaches (user_id, recipient, channel, draft, note, sent_at,"
+            " window_end_at, attempts, followed_up_at, status, closed_at, source_message_id,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (user_id, recipient, plan.channel, plan.draft, plan.note, plan.sent_at,
+             plan.window_end_at, plan.attempts, plan.sent_at if plan.attempts > 1 else None,
+             plan.status, None if plan.status in OPEN else now, source_message_id, now),
         )
         reminder_id = None
         if plan.reminder is not None:
@@ -156,9 +151,10 @@ class Planned:
     """An outreach awaiting its reminder, for `insert_planned`."""
 
     user_id: int
-    recipient: Recipient
+    recipient: str
     channel: str
     sent_at: int
+    window_end_at: int
     due_at: int
     zone: str
 
@@ -169,10 +165,10 @@ async def insert_planned(db: Database, items: Iterable[Planned], now: int) -> No
     async with db.transaction() as tx:
         for item in items:
             outreach_id = await tx.insert(
-                "INSERT INTO outreaches (user_id, recipient, recipient_email, recipient_url,"
-                " recipient_name, channel, sent_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (item.user_id, item.recipient.text, item.recipient.email, item.recipient.url,
-                 item.recipient.name, item.channel, item.sent_at, now),
+                "INSERT INTO outreaches (user_id, recipient, channel, sent_at, window_end_at,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (item.user_id, item.recipient, item.channel, item.sent_at, item.window_end_at,
+                 now),
             )
             await tx.execute(
                 "INSERT INTO followups (outreach_id, user_id, due_at, timezone)"
@@ -189,25 +185,21 @@ async def logged_from(db: Database, source_message_id: int) -> Outreach | None:
     return _outreach(rows[0]) if rows else None
 
 
-async def related(db: Database, user_id: int,
-                  recipient: Recipient) -> list[tuple[Outreach, Recipient]]:
-    """The member's outreaches sharing any key with `recipient`, each with its keys (the
-    domain decides which are the same person), newest first."""
-    return await _related(db, user_id, recipient)
+async def related(db: Database, user_id: int) -> list[Outreach]:
+    """The member's outreaches that still count towards the two attempts (not answered: a
+    reply made it a conversation), newest first; the domain decides which went to the same
+    person (`bot.followups.same_person`, `maybe_same`), from the recipient as typed. A
+    member's log is small; their names cannot be matched loosely in SQL."""
+    return await _related(db, user_id)
 
 
-async def _related(conn: Database | Transaction, user_id: int,
-                   recipient: Recipient) -> list[tuple[Outreach, Recipient]]:
+async def _related(conn: Database | Transaction, user_id: int) -> list[Outreach]:
     rows = await conn.fetchall(
-        f"SELECT {_OUTREACH_COLUMNS}, recipient_email, recipient_url, recipient_name"
-        " FROM outreaches WHERE user_id = ? AND ("
-        " (? != '' AND recipient_email = ?) OR (? != '' AND recipient_url = ?)"
-        " OR (? != '' AND recipient_name = ?)) ORDER BY sent_at DESC, id DESC",
-        (user_id, recipient.email, recipient.email, recipient.url, recipient.url,
-         recipient.name, recipient.name),
+        f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE user_id = ? AND status != ?"
+        " ORDER BY sent_at DESC, id DESC",
+        (user_id, OutreachStatus.REPLIED),
     )
-    return [(_outreach(r[:13]), Recipient(r[2], r[13] or "", r[14] or "", r[15] or ""))
-            for r in rows]
+    return [_outreach(r) for r in rows]
 
 
 async def record_second_attempt(db: Database, outreach_id: int, at: int, now: int) -> bool:
@@ -272,9 +264,9 @@ async def shown_and_ending(db: Database, now: int) -> list[Reminder]:
     messages are edited to show it."""
     open_states = sorted(OPEN)
     rows = await db.fetchall(
-        f"{_SELECT_REMINDER} WHERE f.message_id IS NOT NULL AND o.sent_at < ?"
+        f"{_SELECT_REMINDER} WHERE f.message_id IS NOT NULL AND o.window_end_at < ?"
         f" AND o.status IN ({_marks(open_states)})",
-        (now - WINDOW_END_MS, *open_states),
+        (now, *open_states),
     )
     return [_reminder(r) for r in rows]
 
@@ -486,10 +478,10 @@ async def next_work(db: Database, *, ahead_ms: int, stuck_ms: int) -> int | None
     open_states = sorted(OPEN)
     row = await db.fetchone(
         "SELECT MIN(t) FROM (SELECT MIN(due_at) - ? AS t FROM followups"
-        " WHERE status = 'pending' UNION ALL SELECT MIN(sent_at) + ? + 1 FROM outreaches"
+        " WHERE status = 'pending' UNION ALL SELECT MIN(window_end_at) + 1 FROM outreaches"
         f" WHERE status IN ({_marks(open_states)})"
         " UNION ALL SELECT MIN(claimed_at) + ? FROM followups WHERE status = 'sending')",
-        (ahead_ms, WINDOW_END_MS, *open_states, stuck_ms),
+        (ahead_ms, *open_states, stuck_ms),
     )
     return None if row is None or row[0] is None else int(row[0])
 
@@ -497,13 +489,12 @@ async def next_work(db: Database, *, ahead_ms: int, stuck_ms: int) -> int | None
 async def expire_windows(db: Database, now: int) -> list[int]:
     """Outreaches whose window has ended unanswered close quietly; a reminder that never
     went out closes with them (the member is told later). Returns those reminders' ids."""
-    cutoff = now - WINDOW_END_MS
     open_states = sorted(OPEN)
     async with db.transaction() as tx:
         rows = await tx.fetchall(
             "SELECT f.id FROM followups f JOIN outreaches o ON o.id = f.outreach_id"
-            " WHERE f.status = 'pending' AND o.sent_at < ?",
-            (cutoff,),
+            " WHERE f.status = 'pending' AND o.window_end_at < ?",
+            (now,),
         )
         expired = [r[0] for r in rows]
         if expired:
@@ -512,9 +503,9 @@ async def expire_windows(db: Database, now: int) -> list[int]:
                 expired,
             )
         await tx.execute(
-            f"UPDATE outreaches SET status = 'expired', closed_at = ? WHERE sent_at < ?"
+            "UPDATE outreaches SET status = 'expired', closed_at = ? WHERE window_end_at < ?"
             f" AND status IN ({_marks(open_states)})",
-            (now, cutoff, *open_states),
+            (now, now, *open_states),
         )
     return expired
 
@@ -541,20 +532,3 @@ async def snooze(db: Database, followup_id: int, due_at: int) -> bool:
         " WHERE id = ? AND status IN ('sent', 'pending', 'undeliverable', 'failed')",
         (due_at, followup_id),
     ) == 1
-
-
-# --- rows logged before reminders existed ---------------------------------------------------------
-
-
-async def without_keys(db: Database) -> list[tuple[int, str]]:
-    rows = await db.fetchall("SELECT id, recipient FROM outreaches WHERE recipient_name IS NULL")
-    return [(r[0], r[1]) for r in rows]
-
-
-async def set_keys(db: Database, keys: list[tuple[int, Recipient]]) -> None:
-    async with db.transaction() as tx:
-        await tx.executemany(
-            "UPDATE outreaches SET recipient_email = ?, recipient_url = ?, recipient_name = ?"
-            " WHERE id = ?",
-            [(r.email, r.url, r.name, outreach_id) for outreach_id, r in keys],
-        )

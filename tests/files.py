@@ -44,6 +44,34 @@ def read_only(path: Path) -> Iterator[None]:
         path.chmod(mode)
 
 
+# The capabilities that let root ignore file modes; without them it is refused like any user.
+_OVERRIDES = "--bounding-set=-dac_override,-dac_read_search,-fowner"
+
+
+def as_ordinary_user(probe: Path) -> list[str]:
+    """The words to put before a command so that file modes hold for it: nothing for an
+    ordinary user, `setpriv` dropping root's overrides (the reviewer's way) for root. `probe`
+    is a folder the test made read-only (mode 555): writing in it must fail, or the test is
+    skipped saying why rather than passing vacuously."""
+    if os.geteuid() != 0:
+        prefix: list[str] = []
+    elif (setpriv := shutil.which("setpriv")) is None:
+        pytest.skip("running as root without setpriv: root ignores file modes, so nothing "
+                    "is read-only to it (util-linux has setpriv)")
+    else:
+        prefix = [setpriv, _OVERRIDES]
+        refused = subprocess.run([*prefix, "true"], capture_output=True, text=True)
+        if refused.returncode != 0:
+            pytest.skip(f"setpriv cannot drop root's overrides here: {refused.stderr.strip()}")
+    tried = subprocess.run([*prefix, "touch", str(probe / ".probe")], capture_output=True,
+                           text=True)
+    if tried.returncode == 0:
+        (probe / ".probe").unlink()
+        pytest.skip(f"{probe} stayed writable with {prefix or 'file modes'}: the tests of "
+                    "read-only files need a user that file modes bind")
+    return prefix
+
+
 @dataclass(frozen=True)
 class Outcome:
     code: int

@@ -10,7 +10,8 @@ them in a temporary table), and the tests hold both to `datetime.isoformat`.
 
 Quarter-hours, because every UTC offset in use since Discord exists (2015) is a whole multiple
 of 15 minutes and changes only on such a boundary: inside one quarter the offset is constant
-and the local hour does not roll over. `Calendar.quarter` refuses a quarter where that fails.
+and the local hour does not roll over. `Calendar.quarter` refuses a quarter where that fails
+(`IrregularQuarter`); `Calendar.local` then formats that one value exactly.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def offset_suffix(offset: timedelta) -> str:
     return f"{sign}{hours:02d}:{minutes:02d}"
 
 
+class IrregularQuarter(ValueError):
+    """A quarter-hour whose local offset is not a whole quarter or changes inside it: a
+    zone's history before 2015 (Pacific/Kiritimati in 1979 was UTC-10:40)."""
+
+
 class Calendar:
     """Formats epoch milliseconds as ISO-8601, in UTC (`...Z`) and in `tz` (`...+01:00`)."""
 
@@ -85,7 +91,7 @@ class Calendar:
         offset = local.utcoffset() or timedelta(0)
         end = (start + timedelta(milliseconds=QUARTER_MS - 1)).astimezone(self.tz)
         if offset % timedelta(minutes=15) or end.utcoffset() != offset:
-            raise ValueError(
+            raise IrregularQuarter(
                 f"{self.tz.key} at {start.isoformat()}: its UTC offset is not a whole quarter "
                 "of an hour, or changes inside this quarter-hour; exports cannot format it"
             )
@@ -101,11 +107,19 @@ class Calendar:
         return [self.quarter(q) for q in range(first_ms // QUARTER_MS, last_ms // QUARTER_MS + 1)]
 
     def utc(self, ms: int) -> str:
-        q = self.quarter(ms // QUARTER_MS)
+        try:
+            q = self.quarter(ms // QUARTER_MS)
+        except IrregularQuarter:  # as in `local`
+            return utc_datetime(ms).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         return f"{q.utc_prefix}{_minute_second(q.utc_minute, ms)}Z"
 
     def local(self, ms: int) -> str:
-        q = self.quarter(ms // QUARTER_MS)
+        try:
+            q = self.quarter(ms // QUARTER_MS)
+        except IrregularQuarter:
+            # Only a typed date range bound reaches back there (messages are 2015 on): one
+            # value, formatted exactly, the slow way.
+            return self.local_datetime(ms).isoformat(timespec="milliseconds")
         return f"{q.local_prefix}{_minute_second(q.local_minute, ms)}{q.suffix}"
 
     def local_datetime(self, ms: int) -> datetime:

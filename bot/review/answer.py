@@ -34,7 +34,17 @@ def ready_answer(r: Review) -> tuple[str, str]:
                                      " the fixes below.")
     if r.status == "maybe":
         return "Ready to send: yes", "nothing blocks it, but the fixes below raise the odds."
-    return "Ready to send: yes", "nothing must be fixed first."
+    return "Ready to send: yes", "nothing needs changing before you send it."
+
+
+def weaknesses_heading(r: Review) -> str:
+    """The heading over the weaknesses that cost the most points, in the ready line's terms:
+    a draft ready to send has nothing to fix first, so they only raise the odds further."""
+    if r.ready:
+        return "To raise the odds further"
+    if r.status == "must_fix":
+        return "Then, to raise the odds"
+    return "Fix these first to raise the odds"
 
 
 #: What the "N in 10" is: a share of the published messages the fit learned from, which hold

@@ -3,7 +3,9 @@
 Reads the draft from FILE, or stdin when FILE is `-` or missing, and prints a readable report
 (ready to send?, how likely a response is, the must-fix items first, then every finding with
 its points), or one JSON object with `--json`. Exit 0 on a review; 2 with one line on stderr
-for an empty draft, one over the length limit, an unreadable file or an unknown channel.
+for what the bot refuses by DM and /review too, in its words (`is_reviewable`: an empty draft,
+one over the length limit, a greeting or one-liner, ...), an unreadable file, an unknown
+channel, or an attempt /review does not offer or that contradicts `--followup`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from bot.arguments import OneLineParser
 from bot.display import plural
 from bot.review.answer import headline, odds, ready_answer
 from bot.review.core import review
-from bot.review.model import CHANNELS, MAX_DRAFT_BYTES, MAX_DRAFT_CHARS, Review
+from bot.review.model import CHANNELS, MAX_ATTEMPT, MAX_DRAFT_BYTES, Review
+from bot.review.reviewable import is_reviewable
 from bot.textfile import UnreadableFile, decode_text, read_text
 
 _LINE_END = re.compile(r"\r\n?")
@@ -30,8 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     p = OneLineParser(prog="cohortbot review",
                 description="Review a cold-outreach draft against the lesson's rubric.")
     p.add_argument("--channel", help=f"one of {', '.join(CHANNELS)} (default: detect it)")
-    p.add_argument("--followup", action="store_true", help="the draft is a follow-up")
-    p.add_argument("--attempt", type=int, default=1, help="which attempt this would be (1, 2, ...)")
+    p.add_argument("--followup", action="store_true",
+                   help="the draft is a follow-up (attempt 2 unless --attempt says more)")
+    p.add_argument("--attempt", type=int, help=f"which attempt this would be: 1 (default), 2, "
+                   f"or {MAX_ATTEMPT} for any later one")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("file", nargs="?", default="-", help="the draft (default: stdin)")
     return p
@@ -107,18 +112,24 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
 
     if args.channel is not None and args.channel not in CHANNELS:
         return fail(f"unknown channel {args.channel!r}; use one of {', '.join(CHANNELS)}")
-    if args.attempt < 1:
-        return fail(f"--attempt must be 1 or more, got {args.attempt}")
+    if args.attempt is not None and not 1 <= args.attempt <= MAX_ATTEMPT:
+        # /review's form offers these; "3 or more" is one answer (the lesson says stop at 2).
+        return fail(f"--attempt must be 1, 2 or {MAX_ATTEMPT} ({MAX_ATTEMPT} for any attempt "
+                    f"after the second), got {args.attempt}")
+    if args.followup and args.attempt == 1:
+        return fail("--followup contradicts --attempt 1: a follow-up is attempt 2 or later; "
+                    "give --attempt 2, or leave --followup out for a first message")
     try:
         text = _read(args.file, stdin)
     except UnreadableFile as exc:
         name = "standard input" if args.file == "-" else args.file
         return fail(f"{name}: {exc}")  # as `cohortbot sandbox` says of a script
-    if not text.strip():
-        return fail("the draft is empty")
-    if len(text) > MAX_DRAFT_CHARS:
-        return fail(f"the draft is {len(text):,} characters; the limit is {MAX_DRAFT_CHARS:,}")
-    r = review(text, channel=args.channel, followup=args.followup, attempt=args.attempt)
+    reviewable, why = is_reviewable(text)  # what the DM and /review refuse, in their words
+    if not reviewable:
+        return fail(why)
+    # As /review has it: a follow-up is attempt 2 unless said otherwise; attempt 2+ is one.
+    attempt = args.attempt or (2 if args.followup else 1)
+    r = review(text, channel=args.channel, followup=args.followup, attempt=attempt)
     if args.json:
         stdout.write(json.dumps(r.to_dict(), ensure_ascii=False) + "\n")
     else:

@@ -24,6 +24,10 @@ CHANNEL_NAMES: dict[str, str] = {
     "email": "email",
 }
 
+#: The attempts a member can name (/review's form, `cohortbot review --attempt`): 1, 2 (the one
+#: follow-up) and 3, which stands for any later one (the lesson says stop at 2).
+MAX_ATTEMPT = 3
+
 #: The longest draft the bot accepts (characters). Longer text is refused, not truncated.
 MAX_DRAFT_CHARS = 4000
 # A draft sent as a file (a DM's .txt, `cohortbot review FILE`): far more than a draft needs.

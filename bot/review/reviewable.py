@@ -29,16 +29,23 @@ def is_one_liner(text: str) -> bool:
     return len(WORD_RE.findall(stripped)) < MIN_DRAFT_WORDS
 
 
+def too_long(text: str, limit: int = MAX_DRAFT_CHARS) -> str | None:
+    """Why a draft over `limit` characters (the bot's configured one, or the most it ever
+    takes) is not reviewed; None when it fits."""
+    if len(text) <= limit:
+        return None
+    return (f"The draft is {len(text):,} characters; the limit is {limit:,}. "
+            "Cold outreach works best short: cut it down and send it again.")
+
+
 def is_reviewable(text: str) -> tuple[bool, str]:
-    """(True, "") for a draft worth reviewing, else (False, a reason to show the member)."""
+    """(True, "") for a draft worth reviewing, else (False, a reason to show the member): the
+    same answer by DM, /review and `cohortbot review`."""
     stripped = text.strip()
     if not stripped:
         return False, "The draft is empty: paste the message you plan to send."
-    if len(text) > MAX_DRAFT_CHARS:
-        return False, (
-            f"The draft is {len(text):,} characters; the limit is {MAX_DRAFT_CHARS:,}. "
-            "Cold outreach works best short: cut it down and send it again."
-        )
+    if (over := too_long(text)) is not None:
+        return False, over
     # Before the word count: a draft in Chinese or Japanese has few "words" (no spaces), and
     # telling its writer it is a one-liner would be false.
     language = foreign_language(stripped)

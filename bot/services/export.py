@@ -105,14 +105,18 @@ class ExportService:
     """Exports from the database file at `database` (the bot's own, or a backup).
 
     `lessons` gives the lesson catalog (the prompt, the examples' text): the bot's loaded one,
-    or the lesson directory read by the command line."""
+    or the lesson directory read by the command line. `verify`: check every page of the file
+    before each export, as the command line does with whatever file it is handed (the bot
+    checked its own at start)."""
 
     def __init__(self, database: Path, *, timezone: ZoneInfo,
-                 lessons: Callable[[], LessonCatalog], clock: Clock) -> None:
+                 lessons: Callable[[], LessonCatalog], clock: Clock,
+                 verify: bool = False) -> None:
         self.database = database
         self.timezone = timezone
         self.lessons = lessons
         self.clock = clock
+        self.verify = verify
 
     # --- choosing a run -------------------------------------------------------------------
 
@@ -141,7 +145,7 @@ class ExportService:
 
     def write(self, request: ExportRequest, out: IO[bytes]) -> ExportResult:
         """Stream the export to `out`: one document, one CSV table, or a zip of all tables."""
-        with ExportReader.open(self.database) as reader:
+        with ExportReader.open(self.database, verify=self.verify) as reader:
             doc = self._document(reader, request)
             if request.format is not Format.CSV:
                 _write_text(render(doc, request.format), out)

@@ -32,6 +32,7 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -54,15 +55,19 @@ from bot.followups import (
     ReminderStatus,
     Totals,
     actions_for,
+    days_later,
     first_due,
     fit,
     follow_up_refusal,
     is_late,
     may_become,
+    maybe_same,
     moved_to_zone,
+    name_key,
     nonce,
     parse_recipient,
     parse_sent_on,
+    recipient_keys,
     repeats,
     same_person,
     snoozed_until,
@@ -160,7 +165,8 @@ class FollowupsPort(Protocol):
 class Logged:
     """What logging an attempt did."""
 
-    kind: Literal["first", "followup", "already"]
+    # "ask": nothing recorded yet; is it the same person as `outreach`'s? (`answers`)
+    kind: Literal["first", "followup", "already", "ask"]
     outreach: Outreach
     due: datetime | None = None  # when the reminder comes (first attempts)
     due_now: bool = False  # its time has passed already: it is sent at once
@@ -190,12 +196,39 @@ _OUTCOMES: dict[OutreachStatus, Outcome] = {
     OutreachStatus.DROPPED: "dropped", OutreachStatus.EXPIRED: "expired"}
 
 
-def _still_counting(related: list[tuple[Outreach, Recipient]],
-                    who: Recipient) -> list[Outreach]:
-    """The earlier outreaches (with their keys) to the same person that still count: a reply
-    turned the cold outreach into a conversation, so a new one later starts afresh."""
-    return [o for o, keys in related
-            if o.status is not OutreachStatus.REPLIED and same_person(keys, who)]
+def _keyed(related: list[Outreach]) -> list[tuple[Outreach, Recipient]]:
+    return [(o, recipient_keys(o.recipient)) for o in related]
+
+
+def _same_person(related: list[tuple[Outreach, Recipient]], who: Recipient,
+                 answers: Mapping[int, bool]) -> list[Outreach]:
+    """The earlier outreaches that went to `who`: surely the same person, or said to be by
+    the member (`answers`: outreach id -> "the same person?")."""
+    return [o for o, keys in related if answers.get(o.id, False) or same_person(keys, who)]
+
+
+def _unsure(related: list[tuple[Outreach, Recipient]], who: Recipient,
+            answers: Mapping[int, bool]) -> Outreach | None:
+    """The newest earlier outreach that may have gone to `who` and that the member has not
+    been asked about."""
+    return next((o for o, keys in related if o.id not in answers and maybe_same(keys, who)),
+                None)
+
+
+def _named_from(related: list[Outreach], typed: str) -> list[Outreach]:
+    """The outreaches to the one person whose name starts with what was typed: the start of
+    a long name, or a label cut with "…" copied. None if that start fits several people."""
+    start = name_key(typed.removesuffix("…"))
+    found = [o for o in related if start and name_key(o.recipient).startswith(start)]
+    return found if len({name_key(o.recipient) for o in found}) == 1 else []
+
+
+class _Unsure(Exception):
+    """Whether the attempt goes to the person of `outreach` is the member's to say."""
+
+    def __init__(self, outreach: Outreach) -> None:
+        super().__init__(outreach.id)
+        self.outreach = outreach
 
 
 @dataclass(frozen=True)
@@ -242,7 +275,6 @@ class FollowupsService:
         planned, close windows that ended while the bot was down, deliver what is overdue
         (saying it is late and why), load the next slice, and sweep every SWEEP_EVERY."""
         self._started_at = self._now()
-        await self._adopt_unkeyed()
         # We hold the database's lock: no other process delivers, every claim is stale.
         await self._recover(claimed_before=self._started_at + timedelta(milliseconds=1))
         for row, zone in await followups_store.unplanned(self._db, self._settings.cohort_zone):
@@ -308,8 +340,8 @@ class FollowupsService:
         down, or Discord failed), at once; at night for the member, at their next friendly
         hour if that is still inside the window."""
         zone = ZoneInfo(row.timezone or self._settings.cohort_zone)
-        sent = from_ms(row.outreach_sent_at)
-        return fit(from_ms(row.due_at), now, window_end(sent), zone, self._config.friendly_hours)
+        end = from_ms(row.window_end_at)
+        return fit(from_ms(row.due_at), now, end, zone, self._config.friendly_hours)
 
     def _schedule(self, followup_id: int, user_id: int, outreach_id: int,
                   at: datetime) -> None:
@@ -360,7 +392,7 @@ class FollowupsService:
         try:
             ready = []
             for row in rows:
-                end = window_end(from_ms(row.outreach_sent_at))
+                end = from_ms(row.window_end_at)
                 if now > end or row.outreach_status not in OPEN:
                     await followups_store.close_sending(
                         self._db, row.id,
@@ -471,7 +503,7 @@ class FollowupsService:
         else:
             tries = await followups_store.release(self._db, row.id, failed=True)
             retry = self._now() + RETRY_AFTER * 2 ** max(0, tries - 1)
-            if retry < window_end(from_ms(row.outreach_sent_at)):  # else the sweep closes it
+            if retry < from_ms(row.window_end_at):  # else the sweep closes it
                 self._schedule(row.id, row.user_id, row.outreach_id, retry)
 
     async def _recover(self, claimed_before: datetime) -> None:
@@ -498,8 +530,7 @@ class FollowupsService:
 
     def _message(self, row: Reminder, now: datetime,
                  undelivered: ReminderStatus | None = None) -> ReminderMessage:
-        sent = from_ms(row.outreach_sent_at)
-        end = window_end(sent)
+        sent, end = from_ms(row.outreach_sent_at), from_ms(row.window_end_at)
         due = from_ms(row.due_at)
         late = undelivered is None and is_late(due, now)
         reason = None
@@ -517,7 +548,8 @@ class FollowupsService:
             followup_id=row.id, delivery=row.delivery, nonce=nonce(row.id, row.delivery),
             recipient=row.recipient, channel=row.channel, first_message=row.draft,
             sent_at=sent, window_end=end,
-            actions=actions_for(row.outreach_status, row.attempts, now, sent),
+            actions=actions_for(row.outreach_status, row.attempts, now, end,
+                                ZoneInfo(row.timezone or self._settings.cohort_zone)),
             late_since=due if late else None, late_reason=reason, undelivered=undelivered,
             decided=decided, decided_at=decided_at,
         )
@@ -545,6 +577,7 @@ class FollowupsService:
         self, *, user_id: int, recipient: str, channel: str, sent_on: str | None = None,
         note: str | None = None, draft: str | None = None,
         source_message_id: int | None = None, attempt: int = 1,
+        answers: Mapping[int, bool] | None = None,
     ) -> Logged:
         """Record an attempt to someone: their first (a reminder is planned), or the one
         follow-up to an earlier outreach to the same person; a third is refused. A log that
@@ -554,23 +587,33 @@ class FollowupsService:
         `attempt` is what the member said of a reviewed draft (2 = a follow-up); the log
         itself decides from the earlier attempts it knows. `source_message_id` (the review
         "I sent it" was pressed under) logs one outreach however often it is pressed.
+
+        The same person is decided by `same_person`; when an earlier outreach only may have
+        gone to them (`maybe_same`: "Dana J. Lee" after "Dana Lee"), nothing is recorded and
+        the answer is `Logged("ask", that outreach)`: the member says, and the log is made
+        again with `answers` (outreach id -> the same person?).
         """
+        answers = answers or {}
         now = self._now()
         zone = await self._settings.zone_of(user_id)
         when = parse_sent_on(sent_on, now, ZoneInfo(zone))
+        end = window_end(when, ZoneInfo(zone))
         who = parse_recipient(recipient)
         if attempt > MAX_ATTEMPTS:
             raise UserError(THIRD_ATTEMPT.format(who=who.text))
         due = None
         if attempt == 1:
-            due = first_due(when, self._config.window_days, now, ZoneInfo(zone),
+            due = first_due(when, end, self._config.window_days, now, ZoneInfo(zone),
                             self._config.friendly_hours)
 
-        def decide(related: list[tuple[Outreach, Recipient]]) -> (
+        def decide(related: list[Outreach]) -> (
                 followups_store.NewOutreach | followups_store.SecondAttempt
                 | followups_store.Repeat):
             # Inside the storage transaction: no other attempt is recorded meanwhile.
-            earlier = _still_counting(related, who)
+            keyed = _keyed(related)
+            earlier = _same_person(keyed, who, answers)
+            if not earlier and (unsure := _unsure(keyed, who, answers)) is not None:
+                raise _Unsure(unsure)
             for o in earlier:
                 if (o.followed_up_at is not None
                         and repeats(from_ms(o.followed_up_at), o.channel, when, channel)):
@@ -589,15 +632,18 @@ class FollowupsService:
                 return followups_store.SecondAttempt(first.id, to_ms(when))
             # No reminder with less than a day of the window left, but it is open until then.
             status = (OutreachStatus.FOLLOWED_UP if attempt > 1 else
-                      OutreachStatus.AWAITING if now <= window_end(when)
-                      else OutreachStatus.EXPIRED)
+                      OutreachStatus.AWAITING if now <= end else OutreachStatus.EXPIRED)
             return followups_store.NewOutreach(
-                channel=channel, draft=draft, note=note, sent_at=to_ms(when), attempts=attempt,
+                channel=channel, draft=draft, note=note, sent_at=to_ms(when),
+                window_end_at=to_ms(end), attempts=attempt,
                 status=status, reminder=(to_ms(due), zone) if due is not None else None)
 
-        done = await followups_store.record_attempt(
-            self._db, user_id=user_id, recipient=who, source_message_id=source_message_id,
-            now=to_ms(now), decide=decide)
+        try:
+            done = await followups_store.record_attempt(
+                self._db, user_id=user_id, recipient=who.text,
+                source_message_id=source_message_id, now=to_ms(now), decide=decide)
+        except _Unsure as unsure:
+            return Logged("ask", unsure.outreach)
         if done is None:  # the same review, logged already (by this press or another)
             logged = await followups_store.logged_from(self._db, source_message_id or 0)
             if logged is None:
@@ -609,20 +655,19 @@ class FollowupsService:
         if done.second:
             self._unschedule_outreach(done.outreach_id)
             await self._settle_message(done.outreach_id)
-            early = when - from_ms(outreach.sent_at) < timedelta(days=self._config.window_days)
+            early = when < days_later(from_ms(outreach.sent_at), self._config.window_days,
+                                      ZoneInfo(zone))
             return Logged("followup", outreach, early=early)
         if done.reminder_id is not None and due is not None:
             self._plan(done.reminder_id, user_id, done.outreach_id, due)
         return Logged("first", outreach, due=due, due_now=due is not None and due <= now)
 
-    async def _earlier_attempts(self, user_id: int, who: Recipient) -> list[Outreach]:
-        return _still_counting(await followups_store.related(self._db, user_id, who), who)
-
     @staticmethod
     def _check_followup(first: Outreach, when: datetime) -> None:
         """Refuses a follow-up sent at `when` to the outreach `first`, if it may not be."""
         sent, who = from_ms(first.sent_at), markdown_text(first.recipient)
-        refusal = follow_up_refusal(first.attempts, first.status, sent, when, who)
+        refusal = follow_up_refusal(first.attempts, first.status, from_ms(first.window_end_at),
+                                    when, who)
         if refusal:
             raise UserError(refusal)
         if when < sent:
@@ -675,9 +720,9 @@ class FollowupsService:
                             "shows where your outreach stands.")
         if not may_become(row.outreach_status, decision):
             return self._as_decided(row, now, self._already(row))
-        sent = from_ms(row.outreach_sent_at)
         if decision is OutreachStatus.FOLLOWED_UP:
-            refusal = follow_up_refusal(row.attempts, row.outreach_status, sent, now,
+            refusal = follow_up_refusal(row.attempts, row.outreach_status,
+                                        from_ms(row.window_end_at), now,
                                         markdown_text(row.recipient))
             if refusal:  # only the window's end is left to refuse it, once it may become so
                 return self._as_decided(row, now, refusal)
@@ -715,15 +760,21 @@ class FollowupsService:
         return [o for o, _ in await followups_store.member_log(self._db, user_id)
                 if o.status is not OutreachStatus.REPLIED]
 
-    async def mark_replied(self, user_id: int, recipient: str) -> str:
-        """`/outreach replied`: the newest unanswered outreach to that person got a reply.
-        Returns their name as logged."""
+    async def mark_replied(self, user_id: int, recipient: str,
+                           outreach_id: int | None = None) -> str:
+        """`/outreach replied`: the outreach `outreach_id` (picked from the autocomplete,
+        whatever the length of its name) or, typed, the newest unanswered outreach to that
+        person got a reply. Returns their name as logged."""
+        picked = await followups_store.outreach(self._db, outreach_id) if outreach_id else None
+        if picked is not None and picked.user_id == user_id:
+            await self._replied(picked.id, picked.recipient, self._now())
+            return picked.recipient
         who = parse_recipient(recipient)
-        earlier = await self._earlier_attempts(user_id, who)
+        related = await followups_store.related(self._db, user_id)
+        earlier = _same_person(_keyed(related), who, {}) or _named_from(related, who.text)
         if not earlier:
             raise UserError(f"I have no unanswered outreach to {markdown_text(who.text)} in your "
-                            "log; "
-                            "`/outreach list` shows what I have.")
+                            "log: pick it from the list as you type, or see `/outreach list`.")
         await self._replied(earlier[0].id, earlier[0].recipient, self._now())
         return earlier[0].recipient
 
@@ -741,11 +792,11 @@ class FollowupsService:
         if row.outreach_status not in OPEN:
             return self._as_decided(row, now, self._already(row))
         zone = ZoneInfo(row.timezone or await self._settings.zone_of(row.user_id))
-        sent = from_ms(row.outreach_sent_at)
-        until = snoozed_until(days, now, sent, zone, self._config.friendly_hours)
+        end = from_ms(row.window_end_at)
+        until = snoozed_until(days, now, end, zone, self._config.friendly_hours)
         if until is None:
             raise UserError(f"Your window for a follow-up to {markdown_text(row.recipient)} "
-                            f"ends {at_and_in(window_end(sent))}: no room to snooze "
+                            f"ends {at_and_in(end)}: no room to snooze "
                             f"{plural(days, 'day')}. Send it now, or let it go.")
         if not await followups_store.snooze(self._db, row.id, to_ms(until)):
             raise UserError("That reminder is being sent right now; try again in a moment.")
@@ -760,7 +811,7 @@ class FollowupsService:
         if row.attempts >= MAX_ATTEMPTS:
             raise UserError(self._followed_up(row))
         refusal = follow_up_refusal(row.attempts, row.outreach_status,
-                                    from_ms(row.outreach_sent_at), self._now(),
+                                    from_ms(row.window_end_at), self._now(),
                                     markdown_text(row.recipient))
         if refusal:
             raise UserError(refusal)
@@ -811,13 +862,13 @@ class FollowupsService:
 
     async def _replan(self, row: Reminder, zone: str) -> datetime | None:
         now = self._now()
-        sent = from_ms(row.outreach_sent_at)
+        sent, end = from_ms(row.outreach_sent_at), from_ms(row.window_end_at)
         hours = self._config.friendly_hours
         if row.timezone is None:  # logged before reminders existed: plan it from scratch
-            due = first_due(sent, self._config.window_days, now, ZoneInfo(zone), hours)
+            due = first_due(sent, end, self._config.window_days, now, ZoneInfo(zone), hours)
         else:
             due = moved_to_zone(from_ms(row.due_at), ZoneInfo(row.timezone), ZoneInfo(zone),
-                                now, sent, self._config.window_days, hours)
+                                now, sent, end, self._config.window_days, hours)
         if not await followups_store.move(self._db, row.id, to_ms(due) if due else None, zone):
             return None
         if due is None:
@@ -840,11 +891,3 @@ class FollowupsService:
                 await asyncio.wait(sending)
             finally:
                 self._forgetting.discard(user_id)
-
-    async def _adopt_unkeyed(self) -> None:
-        """Outreach logged before recipients were keyed gets its keys, once."""
-        rows = await followups_store.without_keys(self._db)
-        if rows:
-            await followups_store.set_keys(self._db, [(i, parse_recipient(text or "?"))
-                                                      for i, text in rows])
-

@@ -10,6 +10,7 @@ from bot.config import ReviewLimits
 from bot.display import duration, plural
 from bot.errors import UserError
 from bot.review import Draft, DraftBook, ReviewSettings, is_reviewable, review
+from bot.review.reviewable import too_long
 from bot.review.text import syllables
 from storage import Database
 from storage import review as review_store
@@ -28,10 +29,9 @@ class ReviewService:
 
     def check_text(self, text: str) -> None:
         """`UserError` for a draft the bot will not review (too long, a greeting, ...)."""
-        limit = self.limits.max_chars
-        if len(text) > limit:
-            raise UserError(f"Your draft is {len(text):,} characters; I review up to "
-                            f"{limit:,}. Outreach works best short: trim it and send it again.")
+        over = too_long(text, self.limits.max_chars)  # (the config may set it lower)
+        if over is not None:
+            raise UserError(over)
         ok, reason = is_reviewable(text)
         if not ok:
             raise UserError(reason)

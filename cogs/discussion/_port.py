@@ -32,20 +32,22 @@ ReactionEvent = (discord.RawReactionActionEvent | discord.RawReactionClearEmojiE
 def discussion_row(message: discord.Message) -> DiscussionRow:
     """A live message as captured (it is new: no reactions yet; history_row reads those)."""
     reply_to = message.reference.message_id if message.reference else None
+    # Positional, in DiscussionRow's field order: by keyword, building it costs twice as much
+    # (about 1.4 against 0.6 us), for every message of a burst.
     return DiscussionRow(
-        message_id=message.id,
-        thread_id=message.channel.id,
-        author_id=message.author.id,
-        author_name=message.author.display_name,
-        content=message.content,
-        reply_to_id=reply_to,
+        message.id,
+        message.channel.id,
+        message.author.id,
+        message.author.display_name,
+        message.content,
+        reply_to,
         # The snowflake holds the creation time in ms; skipping the datetime round-trip matters
         # at burst rates.
-        created_at=(message.id >> 22) + DISCORD_EPOCH_MS,
-        edited_at=to_ms(message.edited_at) if message.edited_at else None,
-        attachments=tuple(
-            AttachmentRow(a.id, a.filename, a.url, a.size) for a in message.attachments
-        ) if message.attachments else (),
+        (message.id >> 22) + DISCORD_EPOCH_MS,
+        to_ms(message.edited_at) if message.edited_at else None,
+        None,  # deleted_at
+        tuple(AttachmentRow(a.id, a.filename, a.url, a.size) for a in message.attachments)
+        if message.attachments else (),
     )
 
 
@@ -111,21 +113,19 @@ def history_row(data: MessagePayload, thread: discord.Thread) -> DiscussionRow:
     reference = data.get("message_reference")
     edited = data.get("edited_timestamp")
     message_id = int(data["id"])
-    return DiscussionRow(
-        message_id=message_id,
-        thread_id=thread.id,
-        author_id=int(author["id"]),
-        author_name=nick or author.get("global_name") or author["username"],
-        content=data["content"],
-        reply_to_id=int(reference["message_id"])
-        if reference and reference.get("message_id") else None,
-        created_at=(message_id >> 22) + DISCORD_EPOCH_MS,
-        edited_at=to_ms(discord.utils.parse_time(edited)) if edited else None,
-        attachments=tuple(
-            AttachmentRow(int(a["id"]), a["filename"], a["url"], a["size"])
-            for a in data["attachments"]
-        ) if data.get("attachments") else (),
-        reactions=tuple(_counted(r) for r in data["reactions"]) if data.get("reactions") else (),
+    return DiscussionRow(  # (positional, as in discussion_row)
+        message_id,
+        thread.id,
+        int(author["id"]),
+        nick or author.get("global_name") or author["username"],
+        data["content"],
+        int(reference["message_id"]) if reference and reference.get("message_id") else None,
+        (message_id >> 22) + DISCORD_EPOCH_MS,
+        to_ms(discord.utils.parse_time(edited)) if edited else None,
+        None,  # deleted_at
+        tuple(AttachmentRow(int(a["id"]), a["filename"], a["url"], a["size"])
+              for a in data["attachments"]) if data.get("attachments") else (),
+        tuple(_counted(r) for r in data["reactions"]) if data.get("reactions") else (),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 import discord
@@ -12,24 +13,44 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from bot.clock import from_ms
+from bot.display import clip
+from bot.followups import RECIPIENT_MAX, Outreach, fold_name
 from bot.review import CHANNEL_NAMES
 from bot.services.followups import Acted
+from bot.settings import MAX_CHOICES
 from cogs._checks import require_moderator
-from cogs._ui import NO_PINGS, answered_with_message, send_ephemeral
+from cogs._ui import CHOICE_LIMIT, NO_PINGS, answered_with_message, send_ephemeral
 from cogs.followups._render import (
     acted_text,
+    channel_name,
     log_embed,
-    logged_text,
     reminder_embed,
     totals_embed,
 )
-from cogs.followups._views import FollowupButton, followup_view
+from cogs.followups._views import (
+    FollowupButton,
+    LogRequest,
+    SamePersonButton,
+    followup_view,
+    log_and_answer,
+)
 
 log = logging.getLogger(__name__)
 
+# An autocomplete's value for one outreach (see replied_autocomplete); anything else is typed.
+PICKED = re.compile(r"outreach:(\d{1,18})")
 EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
 CHANNEL_CHOICES = [app_commands.Choice(name=label, value=key)
                    for key, label in CHANNEL_NAMES.items()]
+
+
+def _outreach_label(o: Outreach) -> str:
+    """The choice a member sees: the name (cut, with "…", to leave room) and when and how it
+    went."""
+    sent = from_ms(o.sent_at)
+    tail = f" · {channel_name(o.channel)} · sent {sent:%Y-%m-%d}"
+    return clip(o.recipient, CHOICE_LIMIT - len(tail)) + tail
 
 
 class FollowupsCog(commands.Cog):
@@ -44,11 +65,11 @@ class FollowupsCog(commands.Cog):
         self._start: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(FollowupButton)
+        self.bot.add_dynamic_items(FollowupButton, SamePersonButton)
         self._start = asyncio.create_task(self._start_reminders(), name="cohortbot:followups")
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(FollowupButton)
+        self.bot.remove_dynamic_items(FollowupButton, SamePersonButton)
         if self._start is None:
             return
         if self._start.done():
@@ -75,14 +96,13 @@ class FollowupsCog(commands.Cog):
     )
     @app_commands.choices(channel=CHANNEL_CHOICES)
     async def log_command(
-        self, interaction: discord.Interaction, who: app_commands.Range[str, 1, 200],
+        self, interaction: discord.Interaction, who: app_commands.Range[str, 1, RECIPIENT_MAX],
         channel: app_commands.Choice[str], sent_on: app_commands.Range[str, 1, 30] | None = None,
         note: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
-        done = await self.followups.log_attempt(
+        await log_and_answer(interaction, LogRequest(
             user_id=interaction.user.id, recipient=who, channel=channel.value, sent_on=sent_on,
-            note=note)
-        await send_ephemeral(interaction, logged_text(done))
+            note=note))
 
     @outreach.command(name="list", description="Your outreaches, their state and reminders")
     async def list_command(self, interaction: discord.Interaction) -> None:
@@ -96,18 +116,23 @@ class FollowupsCog(commands.Cog):
     @outreach.command(name="replied", description="They replied: note it (no follow-up needed)")
     @app_commands.describe(who="Whose reply (start typing their name)")
     async def replied_command(self, interaction: discord.Interaction,
-                              who: app_commands.Range[str, 1, 200]) -> None:
-        name = await self.followups.mark_replied(interaction.user.id, who)
+                              who: app_commands.Range[str, 1, RECIPIENT_MAX]) -> None:
+        picked = PICKED.fullmatch(who)
+        name = await self.followups.mark_replied(interaction.user.id, who,
+                                                 int(picked[1]) if picked else None)
         await send_ephemeral(interaction, acted_text(Acted("replied", name, ())))
 
     @replied_command.autocomplete("who")
     async def replied_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        # The value names the outreach, not the person: a name longer than a choice's 100
+        # characters (up to RECIPIENT_MAX) still finds its row, and two outreaches to the same
+        # name are told apart by their channel and day.
         entries = await self.followups.awaiting_reply(interaction.user.id)
-        typed = current.casefold()
-        return [app_commands.Choice(name=o.recipient[:100], value=o.recipient[:100])
-                for o in entries if typed in o.recipient.casefold()][:25]
+        typed = fold_name(current)
+        return [app_commands.Choice(name=_outreach_label(o), value=f"outreach:{o.id}")
+                for o in entries if typed in fold_name(o.recipient)][:MAX_CHOICES]
 
     @outreach.command(name="stats", description="The cohort's outreach totals (moderators)",
                       extras={"moderator": True})

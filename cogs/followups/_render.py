@@ -12,13 +12,13 @@ from datetime import datetime
 import discord
 
 from bot.clock import at_and_in, from_ms, timestamp_markup
-from bot.display import markdown_text, member_text, plural
+from bot.display import clip, markdown_text, member_text
 from bot.followups import (
     MAX_ATTEMPTS,
+    Outreach,
     OutreachStatus,
     ReminderStatus,
     Totals,
-    window_end,
 )
 from bot.review import CHANNEL_NAMES
 from bot.services.followups import Acted, LogEntry, Logged, ReminderMessage
@@ -26,6 +26,7 @@ from bot.services.followups import Acted, LogEntry, Logged, ReminderMessage
 COLOUR = 0x5865F2
 LIST_LIMIT = 15
 FIELD_LIMIT = 1024
+DESCRIPTION_LIMIT = 4096  # Discord's, for an embed's description
 
 
 def day(moment: datetime) -> str:
@@ -40,10 +41,6 @@ def who(text: str) -> str:
 
 def channel_name(channel: str) -> str:
     return CHANNEL_NAMES.get(channel, channel)
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 UNDELIVERED = {
@@ -114,7 +111,7 @@ def _decided_embed(message: ReminderMessage, decided: OutreachStatus) -> discord
         later = " later" if decided is OutreachStatus.EXPIRED else ""
         line += f" If they reply{later}, press “They replied”."
     title = SETTLED_TITLE[decided].format(name=member_text(message.recipient))
-    embed = discord.Embed(title=_clip(title, 256), description=line, colour=COLOUR)
+    embed = discord.Embed(title=clip(title, 256), description=line, colour=COLOUR)
     if message.first_message:
         embed.add_field(name="Your first message",
                         value=markdown_text(message.first_message, FIELD_LIMIT), inline=False)
@@ -154,7 +151,7 @@ def acted_text(acted: Acted) -> str:
 
 def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
     o = done.outreach
-    name, sent = who(o.recipient), from_ms(o.sent_at)
+    name, sent, end = who(o.recipient), from_ms(o.sent_at), from_ms(o.window_end_at)
     if done.kind == "already":
         return (f"You already logged this one: your {channel_name(o.channel)} to **{name}**, "
                 f"sent {day(sent)}. `/outreach list` shows where it stands.")
@@ -172,24 +169,34 @@ def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
     if done.due_now:
         text += ("\n⏰ Its follow-up is due already, so I'm sending you its reminder now: the "
                  "lesson allows one follow-up, and that is the last attempt. The window for it "
-                 f"ends {at_and_in(window_end(sent))}.")
+                 f"ends {at_and_in(end)}.")
     elif done.due is not None:
         text += (f"\n⏰ If there's no reply, I'll remind you {at_and_in(done.due)}: the lesson "
                  "allows one follow-up, and that is the last attempt. The window for it ends "
-                 f"{day(window_end(sent))}.")
+                 f"{day(end)}.")
     elif o.status in (OutreachStatus.AWAITING, OutreachStatus.REMINDED):
-        text += (f"\nIts window for a follow-up ends {at_and_in(window_end(sent))}: too soon "
+        text += (f"\nIts window for a follow-up ends {at_and_in(end)}: too soon "
                  "for a reminder. If you follow up, do it before then, and log it with "
                  "`/outreach log`.")
     elif o.attempts == 1:
-        text += (f"\nIts window for a follow-up closed on {day(window_end(sent))} "
+        text += (f"\nIts window for a follow-up closed on {day(end)} "
                  "(two weeks after sending), so there's no reminder.")
     return text
 
 
+def same_person_question(earlier: Outreach, typed: str) -> str:
+    """Asked when `typed` may be the person an earlier outreach went to (bot.followups.
+    maybe_same): the member knows, the bot does not guess."""
+    sent = from_ms(earlier.sent_at)
+    return (f"You already wrote to **{who(earlier.recipient)}** ({channel_name(earlier.channel)}, "
+            f"{day(sent)}). Is **{who(' '.join(typed.split()))}** the same person?\n"
+            "If so, this message is your follow-up to them (the lesson allows one); if not, "
+            "I'll log it as a first message to someone new.")
+
+
 def _state(entry: LogEntry) -> str:
     o, r, due = entry.outreach, entry.reminder, entry.comes_at
-    end = window_end(from_ms(o.sent_at))
+    end = from_ms(o.window_end_at)
     if o.status is OutreachStatus.REPLIED:
         return "🎉 they replied"
     if o.status is OutreachStatus.FOLLOWED_UP:
@@ -218,24 +225,33 @@ def _state(entry: LogEntry) -> str:
 
 
 def log_embed(entries: list[LogEntry]) -> discord.Embed:
+    """The newest LIST_LIMIT outreaches, open ones first, each name in full (the member may
+    copy it into `/outreach replied`); entries that do not fit Discord's description are
+    counted at the end, never cut off silently."""
     open_first = sorted(entries, key=lambda e: e.outreach.status not in (
         OutreachStatus.AWAITING, OutreachStatus.REMINDED))
-    lines = []
+    lines: list[str] = []
     for entry in open_first[:LIST_LIMIT]:
         o = entry.outreach
         sent = from_ms(o.sent_at)
-        line = (f"**{who(_clip(o.recipient, 80))}** · {channel_name(o.channel)} · sent "
+        line = (f"**{who(o.recipient)}** · {channel_name(o.channel)} · sent "
                 f"{day(sent)} · attempt {o.attempts} of {MAX_ATTEMPTS}\n↳ {_state(entry)}")
         if o.note:
-            line += f"\n↳ note: {who(_clip(o.note, 100))}"
+            line += f"\n↳ note: {who(clip(o.note, 100))}"
+        if len("\n\n".join([*lines, line])) > DESCRIPTION_LIMIT - len(_more(len(entries))):
+            break
         lines.append(line)
-    if len(entries) > LIST_LIMIT:
-        lines.append(f"…and {plural(len(entries) - LIST_LIMIT, 'older one')}.")
-    embed = discord.Embed(title="Your outreach log", description="\n\n".join(lines)[:4000],
+    if len(entries) > len(lines):
+        lines.append(_more(len(entries) - len(lines)))
+    embed = discord.Embed(title="Your outreach log", description="\n\n".join(lines),
                           colour=COLOUR)
     embed.set_footer(text="Only you see this. The lesson: two attempts at most, the message "
                           "and one follow-up 1–2 weeks later.")
     return embed
+
+
+def _more(count: int) -> str:
+    return f"…and {count} more not shown here (open ones come first)."
 
 
 def _rate(part: int, whole: int) -> str:

@@ -9,18 +9,25 @@ interrupted by a crash is found in the DM's history.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import discord
 
-from bot.display import member_text
+from bot.client import CohortBot
+from bot.display import clip, member_text
+from bot.errors import UserError
+from bot.followups import RECIPIENT_MAX
 from bot.review import Draft
 from bot.services.followups import Logged
 from cogs._ui import (
     CHANNEL_CHOICES,
+    MODAL_TITLE_LIMIT,
     NO_PINGS,
     CohortModal,
     CohortView,
+    Held,
+    HeldFor,
     choice,
     chosen,
     cohort_bot,
@@ -29,7 +36,13 @@ from cogs._ui import (
     services_of,
     show_form,
 )
-from cogs.followups._render import acted_text, is_reminder, logged_text, reminder_embed
+from cogs.followups._render import (
+    acted_text,
+    is_reminder,
+    logged_text,
+    reminder_embed,
+    same_person_question,
+)
 
 PREFIX = "cohort:fu"
 # Any action, not only this version's: a button another version posted is answered too (the
@@ -114,7 +127,8 @@ class FollowupReviewModal(CohortModal):
     """The draft of the one follow-up, reviewed in follow-up mode (attempt 2)."""
 
     def __init__(self, followup_id: int, delivery: int, recipient: str, max_chars: int) -> None:
-        super().__init__(title=f"Review my follow-up to {member_text(recipient)}"[:45],
+        super().__init__(title=clip(f"Review my follow-up to {member_text(recipient)}",
+                                    MODAL_TITLE_LIMIT),
                          custom_id="cohort:fu-review")
         self.followup_id, self.delivery = followup_id, delivery
         self.draft: discord.ui.TextInput[FollowupReviewModal] = self.field(
@@ -153,7 +167,7 @@ class SentModal(CohortModal):
         self.draft_, self.message_id = draft, message_id
         self.recipient: discord.ui.TextInput[SentModal] = self.field(
             "Who did you send it to?", discord.ui.TextInput(
-                custom_id="recipient", max_length=200,
+                custom_id="recipient", max_length=RECIPIENT_MAX,
                 placeholder="A name, an email or a profile URL, e.g. Dana Lee"),
             description=None if draft else "I no longer hold the draft (a restart, or a day "
                                            "passed), so this logs who, how and when.")
@@ -173,13 +187,11 @@ class SentModal(CohortModal):
         # The channel is a required select; the draft's is the fallback Discord never needs.
         channel = chosen(self.channel) or (draft.result.channel if draft else "")
         kept = draft is not None and self.keep is not None and chosen(self.keep) == "yes"
-        done = await services_of(interaction).followups.log_attempt(
+        await log_and_answer(interaction, LogRequest(
             user_id=interaction.user.id, recipient=self.recipient.value, channel=channel,
             sent_on=self.sent_on.value, draft=draft.text if draft and kept else None,
             source_message_id=self.message_id, attempt=draft.attempt if draft else 1,
-        )
-        await send_ephemeral(interaction, logged_text(done, kept if done.kind != "already"
-                                                      else None))
+        ), kept)
 
 
 async def open_sent_form(interaction: discord.Interaction, draft: Draft | None,
@@ -192,3 +204,104 @@ async def open_sent_form(interaction: discord.Interaction, draft: Draft | None,
         await send_ephemeral(interaction, logged_text(Logged("already", done)))
         return
     await show_form(interaction, SentModal(draft, message_id))
+
+
+# --- "is this the same person?" ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogRequest:
+    """A log of an attempt as the member made it (`FollowupsService.log_attempt`'s
+    arguments), kept while they answer whether it went to someone they wrote to before."""
+
+    user_id: int
+    recipient: str
+    channel: str
+    sent_on: str | None = None
+    note: str | None = None
+    draft: str | None = None
+    source_message_id: int | None = None
+    attempt: int = 1
+
+
+@dataclass(frozen=True)
+class _Asked:
+    request: LogRequest
+    kept_draft: bool | None
+    answers: dict[int, bool]  # outreach id -> the same person?, answered so far
+    about: int  # the outreach asked about now
+
+
+# The logs waiting on that answer (/forget-me empties them: `bot/client.py` registers them).
+_asked: Held[_Asked] = Held()
+
+
+def pending_logs(bot: CohortBot) -> HeldFor[_Asked]:
+    return _asked.of(bot)
+
+
+async def log_and_answer(interaction: discord.Interaction, request: LogRequest,
+                         kept_draft: bool | None = None, answers: dict[int, bool] | None = None,
+                         key: str | None = None) -> None:
+    """Log the attempt and answer; when it may have gone to someone the member wrote to
+    before, ask instead (recording nothing yet), with "Yes, the same person" and "No,
+    someone else". `key`: the question being answered, whose message the answer replaces."""
+    answers = answers or {}
+    done = await services_of(interaction).followups.log_attempt(
+        user_id=request.user_id, recipient=request.recipient, channel=request.channel,
+        sent_on=request.sent_on, note=request.note, draft=request.draft,
+        source_message_id=request.source_message_id, attempt=request.attempt,
+        answers=answers)
+    view = None
+    if done.kind == "ask":
+        text = same_person_question(done.outreach, request.recipient)
+        asked = _Asked(request, kept_draft, answers, done.outreach.id)
+        bot = cohort_bot(interaction)
+        if key is None:
+            key = _asked.put(bot, request.user_id, asked)
+        else:
+            _asked.replace(bot, key, asked)
+        view = CohortView(timeout=None)
+        view.add_item(SamePersonButton(key, "yes"))
+        view.add_item(SamePersonButton(key, "no"))
+    else:
+        text = logged_text(done, kept_draft if done.kind != "already" else None)
+    if key is not None and interaction.message is not None and not interaction.response.is_done():
+        await interaction.response.edit_message(content=text, view=view, embeds=[],
+                                                allowed_mentions=NO_PINGS)
+    else:
+        await send_ephemeral(interaction, text, **({"view": view} if view else {}))
+
+
+class SamePersonButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                       template=r"cohort:fu-same:(?P<key>[0-9a-f]{16}):(?P<answer>yes|no)"):
+    LOOK: ClassVar[dict[str, tuple[str, discord.ButtonStyle]]] = {
+        "yes": ("Yes, the same person", discord.ButtonStyle.primary),
+        "no": ("No, someone else", discord.ButtonStyle.secondary),
+    }
+
+    def __init__(self, key: str, answer: str) -> None:
+        label, style = self.LOOK[answer]
+        super().__init__(discord.ui.Button(label=label, style=style,
+                                           custom_id=f"cohort:fu-same:{key}:{answer}"))
+        self.key, self.answer = key, answer
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction,
+                             item: discord.ui.Item[Any], match: re.Match[str]
+                             ) -> SamePersonButton:
+        return cls(match["key"], match["answer"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, self._answered(interaction))
+
+    async def _answered(self, interaction: discord.Interaction) -> None:
+        asked = _asked.get(cohort_bot(interaction), self.key)
+        if asked is None:
+            raise UserError("I no longer hold that log: I keep a question's log for 15 "
+                            "minutes, in memory only, and not across a restart. Log it again "
+                            "with `/outreach log`, and I'll ask again.")
+        if asked.request.user_id != interaction.user.id:
+            raise UserError("That question is about another member's log.")
+        answers = {**asked.answers, asked.about: self.answer == "yes"}
+        await log_and_answer(interaction, asked.request, asked.kept_draft, answers, self.key)

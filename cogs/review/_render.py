@@ -7,7 +7,7 @@ import discord
 
 from bot.display import markdown_escape, member_text, plural
 from bot.review import CHANNEL_NAMES, Finding, Review
-from bot.review.answer import headline, odds, ready_answer
+from bot.review.answer import headline, odds, ready_answer, weaknesses_heading
 
 #: The embed's colour for each status (its words: `bot.review.answer`).
 COLOURS = {"likely": 0x57F287, "maybe": 0xFEE75C, "unlikely": 0xED4245, "must_fix": 0xE67E22}
@@ -77,8 +77,7 @@ def review_embed(text: str, result: Review, channel_from: str = "as you said") -
             finding_line(text, f) for f in must)[:1024], inline=False)
     if problems:
         value = "\n".join(finding_line(text, f) for f in problems[:TOP_PROBLEMS])
-        embed.add_field(name="Fix these first to raise the odds", value=value[:1024],
-                        inline=False)
+        embed.add_field(name=weaknesses_heading(result), value=value[:1024], inline=False)
     if good:
         embed.add_field(name="Already good", value="\n".join(
             f"🟢 {markdown_escape(f.message)}{points_label(f)}" for f in good[:3])[:1024],

@@ -13,6 +13,7 @@ import discord
 
 from bot.errors import UserError
 from bot.review import Draft
+from bot.review.model import MAX_ATTEMPT
 from cogs._answer import answer
 from cogs._ui import (
     CHANNEL_CHOICES,
@@ -111,7 +112,7 @@ DETECT = "detect"
 # The channel and the attempt are picked, not typed: nothing to misspell.
 DRAFT_CHANNEL_CHOICES = (("Detect it from the draft", DETECT), *CHANNEL_CHOICES)
 ATTEMPT_CHOICES = (("1: the first message", "1"), ("2: the one follow-up", "2"),
-                   ("3 or more (the lesson says stop at 2)", "3"))
+                   (f"{MAX_ATTEMPT} or more (the lesson says stop at 2)", str(MAX_ATTEMPT)))
 
 
 # Revise under a review whose draft is no longer held (a restart, or a day).
@@ -136,7 +137,7 @@ class DraftModal(CohortModal):
             default=previous.channel if previous and previous.channel else DETECT))
         self.attempt = self.field("Attempt", choice(
             "attempt", ATTEMPT_CHOICES,
-            default=str(min(previous.attempt, 3)) if previous else "1"))
+            default=str(min(previous.attempt, MAX_ATTEMPT)) if previous else "1"))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         channel = chosen(self.channel)

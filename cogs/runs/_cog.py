@@ -21,7 +21,7 @@ from bot.runs import PendingAnswer
 from bot.services.lessons import ExampleImage
 from cogs._answer import answer
 from cogs._checks import is_moderator, require_moderator
-from cogs._ui import download, send_ephemeral
+from cogs._ui import choice_name, download, send_ephemeral
 from cogs.runs._port import POSTABLE
 from cogs.runs._render import summary_message
 
@@ -56,12 +56,12 @@ class RunsCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         typed = current.lower()
         catalog = self.lessons.catalog
-        loaded = [app_commands.Choice(name=lesson.title[:100], value=lesson.key)
+        loaded = [app_commands.Choice(name=choice_name(lesson.title), value=lesson.key)
                   for lesson in catalog.lessons
                   if typed in lesson.key or typed in lesson.title.lower()]
         # A file that failed to load is offered too, marked: picking it says why.
         skipped = [app_commands.Choice(
-                       name=f"⚠ {key} — its file {problem.file.name} did not load"[:100],
+                       name=choice_name(f"⚠ {key} — its file {problem.file.name} did not load"),
                        value=key)
                    for key, problem in catalog.unloaded() if typed in key]
         return (loaded + skipped)[:25]

@@ -110,12 +110,15 @@ async def test_a_write_through_the_database_inside_a_transaction_fails_at_once(
         with pytest.raises(RuntimeError, match="nested transaction"):
             await db.execute(insert)
         with pytest.raises(RuntimeError, match="nested transaction"):
+            await db.execute_alone(insert)
+        with pytest.raises(RuntimeError, match="nested transaction"):
             async with db.transaction():
                 pass
         await tx.execute(insert)  # the transaction itself carries on
     assert await db.fetchval("SELECT COUNT(*) FROM outreaches") == 1
     await db.execute(insert)  # and once it has ended, the database writes again
-    assert await db.fetchval("SELECT COUNT(*) FROM outreaches") == 2
+    await db.execute_alone(insert)  # (committed: the reading connection sees it)
+    assert await db.fetchval("SELECT COUNT(*) FROM outreaches") == 3
 
 
 async def test_concurrent_transactions_do_not_interleave(db: Database) -> None:
@@ -254,7 +257,7 @@ async def test_a_truncated_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "cut.db"
     await (await Database.open(path)).close()
     path.write_bytes(path.read_bytes()[:50])
-    with pytest.raises(StorageError, match="not a usable SQLite database"):
+    with pytest.raises(StorageError, match=r"the database is damaged .* Restore it from a backup"):
         await Database.open(path)
 
 

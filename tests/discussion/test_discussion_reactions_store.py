@@ -3,10 +3,12 @@ whatever groups they are written in; deleted messages and /forget-me take theirs
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -92,6 +94,16 @@ async def test_live_reactions_count_each_member_once_and_name_them(db: Database)
     assert await stored(db) == {1: [MessageReaction(THUMBS, THUMBS, 1, (BEN,))]}
     await discussion_store.save_group(db, [cleared(1)])
     assert await stored(db) == {}
+
+
+async def test_a_group_is_stored_whole_or_not_at_all(db: Database) -> None:
+    await open_thread(db)
+    await discussion_store.save_group(db, [said(1), added(1, ADA)])
+    stray = DiscussionRow(2, THREAD + 1, BEN, "member 12", "in no run's thread", None, 2)
+    with pytest.raises(sqlite3.IntegrityError):  # the last part of the group fails
+        await discussion_store.save_group(db, [said(3), added(1, BEN), added(3, CY), stray])
+    assert [r.message_id for r in await discussion_store.thread_messages(db, THREAD)] == [1]
+    assert await stored(db) == {1: [MessageReaction(THUMBS, THUMBS, 1, (ADA,))]}
 
 
 async def test_reactions_on_messages_not_stored_are_ignored(db: Database) -> None:

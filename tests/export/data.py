@@ -36,6 +36,9 @@ BEFORE_REACTIONS = next(
 # The schema just before runs kept what they posted.
 BEFORE_SNAPSHOTS = next(
     n for n, name, _ in MIGRATIONS if name.endswith("_run_snapshots.sql")) - 1
+# The schema just before a capture group became one statement (through a view).
+BEFORE_GROUPS = next(
+    n for n, name, _ in MIGRATIONS if name.endswith("_discussion_groups.sql")) - 1
 THREADS = (1001, 1002, 1003)
 
 
@@ -92,6 +95,21 @@ async def posted_run(db: Database, schema: int | None) -> int:
     return run_id
 
 
+async def older_messages(db: Database, rows: Sequence[DiscussionRow],
+                         live: Sequence[ReactionChange]) -> None:
+    """Messages as a bot before the group view wrote them (today's storage writes through
+    the view); reactions are not written at such a schema here."""
+    assert not live and all(r.reactions is None for r in rows), "no reactions at an old schema"
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO discussion_messages (message_id, thread_id, author_id, author_name,"
+            " content, reply_to_id, created_at, edited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [r[:8] for r in rows])
+        await tx.executemany(
+            "INSERT INTO discussion_attachments (message_id, attachment_id, filename, url, size)"
+            " VALUES (?, ?, ?, ?, ?)", [(r.message_id, *a) for r in rows for a in r.attachments])
+
+
 async def store_run(path: Path, said: Sequence[Said], *, critiques: Sequence[tuple] = (),
                     schema: int | None = None) -> tuple[int, list[int]]:
     """A posted run with three examples (the lesson's) and `said` in their threads, in a
@@ -121,7 +139,10 @@ async def store_run(path: Path, said: Sequence[Said], *, critiques: Sequence[tup
         live = [ReactionChange(ReactionKind.ADDED, ids[i], key, name, user_id, user_name)
                 for i, s in enumerate(said) for key, name, _, users in s.reactions
                 for user_id, user_name in users]
-        await discussion_store.save_group(db, [*rows, *live])
+        if schema is None or schema > BEFORE_GROUPS:
+            await discussion_store.save_group(db, [*rows, *live])
+        else:
+            await older_messages(db, rows, live)
         for i, s in enumerate(said):
             if s.deleted:
                 await discussion_store.delete_message(db, ids[i], START_MS + s.after_ms + 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -96,13 +96,16 @@ def test_date_bounds_are_whole_days_in_the_cohort_timezone() -> None:
        st.booleans())
 @example(date(9999, 12, 31), "UTC", True)  # the fuzzer's: the next midnight does not exist
 @example(date(1, 1, 1), "Pacific/Kiritimati", False)
+@example(date(1979, 6, 1), "Pacific/Kiritimati", True)  # UTC-10:40 then: no quarter-hour
 def test_any_date_is_a_bound_or_a_clear_refusal(day: date, zone: str, end: bool) -> None:
     try:
         ms = parse_bound(day.isoformat(), ZoneInfo(zone), end=end, name="until")
     except UserError as refused:
         assert "between 1970 and 9998" in str(refused)
         return
-    assert Calendar(ZoneInfo(zone)).local(ms)  # every accepted bound can be shown
+    shown = Calendar(ZoneInfo(zone)).local(ms)  # every accepted bound can be shown, exactly
+    assert datetime.fromisoformat(shown) == datetime.fromtimestamp(ms / 1000, UTC)
+    assert datetime.fromisoformat(Calendar(ZoneInfo(zone)).utc(ms)) == datetime.fromisoformat(shown)
 
 
 _TAGS = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")

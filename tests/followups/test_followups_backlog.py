@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.clock import to_ms
-from bot.followups import Recipient, ReminderStatus
+from bot.followups import ReminderStatus, window_end
 from bot.services import followups as followups_service
 from bot.services.followups import CONCURRENT_REQUESTS, ReminderMessage
 from storage import Database
@@ -99,8 +99,8 @@ async def backlog(world: World, members: list[int]) -> list[int]:
     them. Returns their ids, in due order."""
     sent = START - timedelta(days=8)
     items = [followups_store.Planned(
-        user_id=user, recipient=Recipient(f"Person {i}", "", "", f"person {i}"),
-        channel="email", sent_at=to_ms(sent),
+        user_id=user, recipient=f"Person {i}",
+        channel="email", sent_at=to_ms(sent), window_end_at=to_ms(window_end(sent, UTC)),
         due_at=to_ms(sent + timedelta(days=7, minutes=i)), zone="UTC",
     ) for i, user in enumerate(members)]
     db = await Database.open(world.path)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.followups import RECIPIENT_MAX
 from storage import followups as followups_store
 from storage import privacy as privacy_store
 from tests.followups.helpers import reminders, stamp, text_of
@@ -71,13 +72,76 @@ async def test_a_date_past_the_window_is_logged_without_a_reminder(world: Cohort
 async def test_outreach_replied_closes_it(world: CohortWorld) -> None:
     await world.ada.slash("outreach log", {"who": "José Núñez", "channel": "email"})
     typed = await world.ada.autocomplete("outreach replied", "who", {"who": "jos"})
-    assert [c["value"] for c in typed.choices or []] == ["José Núñez"]
+    assert [c["name"] for c in typed.choices or []] == ["José Núñez · email · sent 2026-01-05"]
     done = await world.ada.slash("outreach replied", {"who": "jose nunez"})
     assert "replied" in done.response.content
     await world.clock.advance(timedelta(days=8))
     assert reminders(world, world.ada) == []
     unknown = await world.ada.slash("outreach replied", {"who": "Nobody"})
     assert "no unanswered outreach" in unknown.response.content
+
+
+LONG_NAME = "Dana " + "Q" * 140 + " Lee"  # longer than a choice's 100 characters
+
+
+async def test_a_reply_to_a_name_longer_than_a_choice_is_noted_from_the_autocomplete(
+    world: CohortWorld,
+) -> None:
+    """The finding: the autocomplete cut the name to 100 characters and the lookup by name
+    then found nothing. The choice's value names the outreach itself; its label says it was
+    cut; the list shows the whole name, to copy."""
+    await world.ada.slash("outreach log", {"who": LONG_NAME, "channel": "email"})
+    await world.ada.slash("outreach log", {"who": "Dana Other", "channel": "email"})
+    offered = await world.ada.autocomplete("outreach replied", "who", {"who": "dana q"})
+    (choice,) = offered.choices or []
+    assert len(choice["name"]) <= 100 and len(choice["value"]) <= 100
+    assert choice["name"].startswith("Dana QQQ") and "…" in choice["name"]
+    assert choice["name"].endswith(" · email · sent 2026-01-05")
+    listed = text_of(await world.ada.slash("outreach list"))
+    assert LONG_NAME in listed
+    done = await world.ada.slash("outreach replied", {"who": choice["value"]})
+    assert "replied" in done.response.content and LONG_NAME in done.response.content
+    log = await followups_store.member_log(world.bot.db, world.ada.id)
+    assert {o.recipient: o.status.value for o, _ in log} == {
+        LONG_NAME: "replied", "Dana Other": "awaiting"}
+    # Nothing left to pick for that one; the other Dana is still offered.
+    again = await world.ada.autocomplete("outreach replied", "who", {"who": "dana"})
+    assert [c["name"].split(" · ")[0] for c in again.choices or []] == ["Dana Other"]
+
+
+async def test_a_typed_name_still_notes_a_reply_whatever_its_length(world: CohortWorld) -> None:
+    await world.ada.slash("outreach log", {"who": LONG_NAME, "channel": "email"})
+    done = await world.ada.slash("outreach replied", {"who": LONG_NAME.upper()})
+    assert "replied" in done.response.content
+    # The finding's own attempt: the first 100 characters typed (or a label cut with "…"
+    # copied) name one person only, so they find the outreach too.
+    await world.ben.slash("outreach log", {"who": LONG_NAME, "channel": "email"})
+    await world.ben.slash("outreach log", {"who": "Dana Other", "channel": "email"})
+    ambiguous = await world.ben.slash("outreach replied", {"who": "Dana"})
+    assert "no unanswered outreach" in ambiguous.response.content  # two people start so
+    cut = await world.ben.slash("outreach replied", {"who": LONG_NAME[:99] + "…"})
+    assert "replied" in cut.response.content and LONG_NAME in cut.response.content
+    await world.cy.slash("outreach log", {"who": LONG_NAME, "channel": "email"})
+    typed = await world.cy.slash("outreach replied", {"who": LONG_NAME[:100]})
+    assert "replied" in typed.response.content
+    # Another member's outreach is not theirs to pick, even by its autocomplete value.
+    other = (await followups_store.member_log(world.bot.db, world.ben.id))[0][0]
+    assert other.recipient == "Dana Other"
+    stolen = await world.ada.slash("outreach replied", {"who": f"outreach:{other.id}"})
+    assert "no unanswered outreach" in stolen.response.content
+    assert (await followups_store.outreach(world.bot.db, other.id)).status.value == "awaiting"
+
+
+async def test_the_who_limit_is_the_same_in_every_command(world: CohortWorld) -> None:
+    """200 characters, as `/outreach log` takes it, in /outreach replied and "I sent it"
+    too (the limit each declares to Discord)."""
+    outreach = next(c.payload for c in world.sandbox.world.commands.values()
+                    if c.name == "outreach")
+    limits = {sub["name"]: option["max_length"] for sub in outreach["options"]
+              for option in sub.get("options", []) if option["name"] == "who"}
+    assert limits == {"log": RECIPIENT_MAX, "replied": RECIPIENT_MAX} and RECIPIENT_MAX == 200
+    _, opened = await log_review(world, STRONG_DRAFT, recipient="x" * 200)
+    assert "Logged" in text_of(opened)
 
 
 async def test_a_name_in_a_refusal_is_shown_as_typed(world: CohortWorld) -> None:

@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from bot.clock import to_ms
-from bot.followups import Recipient
 from storage import Database
 from storage import followups as followups_store
 from storage.lock import DatabaseInUse, DatabaseLock
@@ -94,8 +93,10 @@ async def _due_reminders(path: Path, count: int) -> list[int]:
     """`count` reminders, all due: their outreaches were sent weeks ago."""
     db = await Database.open(path)
     await followups_store.insert_planned(db, (
-        followups_store.Planned(user_id=i, recipient=Recipient(f"P{i}", "", "", f"p{i}"),
-                                channel="email", sent_at=SENT, due_at=SENT, zone="UTC")
+        followups_store.Planned(user_id=i, recipient=f"P{i}",
+                                channel="email", sent_at=SENT,
+                                window_end_at=SENT + 14 * 86_400_000, due_at=SENT,
+                                zone="UTC")
         for i in range(count)), now=SENT)
     ids = [int(r[0]) for r in await db.fetchall("SELECT id FROM followups ORDER BY id")]
     await db.close()

@@ -190,3 +190,25 @@ async def test_a_decided_reminder_drops_its_question_and_window(world: CohortWor
         assert title in embed["title"], label
         assert "No reply yet" not in str(embed) and "window for it ends" not in str(embed)
         await world.ada.slash("outreach replied", {"who": "Dana Lee"})  # the next starts afresh
+
+
+async def test_across_a_dst_change_the_reminder_keeps_the_local_time_of_day(
+    world: CohortWorld,
+) -> None:
+    """New York springs forward on Sunday 8 March 2026. Sent Sunday 1 March at 18:30 EST, the
+    reminder comes a week later at 18:30 EDT (inside 09:00-19:00), not at 19:30 EDT (7 x 24
+    hours, outside them) pushed to Monday morning; the window ends two weeks on at 18:30."""
+    await world.cy.slash("settings timezone", {"zone": "America/New_York"})
+    await world.clock.set(datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+    logged = text_of(await world.cy.slash("outreach log", {"who": "Mar", "channel": "email"}))
+    due = datetime(2026, 3, 8, 22, 30, tzinfo=UTC)
+    end = datetime(2026, 3, 15, 22, 30, tzinfo=UTC)  # 18:30 EDT
+    assert f"remind you {stamp(due)}" in logged and stamp(end, "D") in logged
+    await world.clock.set(due - timedelta(minutes=1))
+    assert reminders(world, world.cy) == []
+    await world.clock.advance(timedelta(minutes=2))
+    (reminder,) = reminders(world, world.cy)
+    assert f"Your window for it ends {stamp(end)}" in str(reminder.embeds[0])
+    # Snoozed a day at 18:31 EDT Sunday: Monday 18:31, the same time of day.
+    snoozed = await world.cy.click(reminder, component(reminder, "Snooze 1 day"))
+    assert stamp(due + timedelta(days=1, minutes=1)) in snoozed.updated_message.content

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,6 +26,7 @@ from bot.followups import (
     FriendlyHours,
     OutreachStatus,
     actions_for,
+    days_later,
     first_due,
     fit,
     fold_name,
@@ -35,6 +36,7 @@ from bot.followups import (
     last_friendly,
     last_reminder,
     may_become,
+    maybe_same,
     moved_to_zone,
     next_friendly,
     parse_recipient,
@@ -117,7 +119,7 @@ MONDAY = utc(2026, 1, 5, 9)  # the clock's start in the tests
 ])
 def test_first_due(sent: datetime, days: int, now: datetime, tz: ZoneInfo,
                    expected: datetime | None) -> None:
-    assert first_due(sent, days, now, tz, DEFAULT_HOURS) == expected
+    assert first_due(sent, window_end(sent, tz), days, now, tz, DEFAULT_HOURS) == expected
 
 
 @pytest.mark.parametrize(("when", "tz", "hours", "expected"), [
@@ -167,15 +169,15 @@ def test_the_reminder_is_friendly_leaves_a_day_and_comes_as_early_as_allowed(
     sent: datetime, days: int, later: int, tz: ZoneInfo, hours: FriendlyHours,
 ) -> None:
     now = sent + timedelta(minutes=later)
-    end = last_reminder(sent)
-    assert window_end(sent) - end == ROOM
-    due = first_due(sent, days, now, tz, hours)
+    end = last_reminder(window_end(sent, tz))
+    assert window_end(sent, tz) - end == ROOM
+    due = first_due(sent, window_end(sent, tz), days, now, tz, hours)
     if now > end:
         assert due is None
         return
     assert due is not None
     assert now <= due <= end
-    wish = max(sent + timedelta(days=days), now)
+    wish = max(days_later(sent, days, tz), now)
     if is_friendly(due, tz, hours):
         # The first friendly moment after the wish, or (none left in the window) the last
         # one before it: never a friendly moment skipped on the way.
@@ -186,6 +188,81 @@ def test_the_reminder_is_friendly_leaves_a_day_and_comes_as_early_as_allowed(
     else:
         # At night only when no friendly moment is left in the window: at once.
         assert due == now and _no_friendly_between(now, end, tz, hours)
+
+
+def _wall(when: datetime, tz: ZoneInfo) -> tuple[date, time]:
+    local = when.astimezone(tz)
+    return local.date(), local.time().replace(tzinfo=None)
+
+
+def _exists(day: date, wall: time, tz: ZoneInfo) -> bool:
+    """Whether `wall` happens on `day` in `tz` (not inside a DST gap)."""
+    naive = datetime.combine(day, wall)
+    return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None) == naive
+
+
+@settings(max_examples=400, deadline=None)
+@given(sent=instants, days=st.integers(*FOLLOWUP_WINDOW_DAYS), tz=zones, hours=friendly_hours())
+def test_the_reminder_is_n_days_of_the_calendar_later_at_the_same_time_of_day(
+    sent: datetime, days: int, tz: ZoneInfo, hours: FriendlyHours,
+) -> None:
+    """Across a DST change too: a week after Sunday 18:30 is Sunday 18:30, not 7 x 24 hours
+    (an hour off, and maybe out of the friendly hours), whenever that wall time exists that
+    day, is friendly, and leaves the day before the window's end."""
+    day, wall = _wall(sent, tz)
+    target = day + timedelta(days=days)
+    end = window_end(sent, tz)
+    due = first_due(sent, end, days, sent, tz, hours)
+    assert _wall(end, tz) == (day + WINDOW_END, wall) or not _exists(day + WINDOW_END, wall, tz)
+    if _exists(target, wall, tz) and hours.start <= wall <= hours.end:
+        wish = days_later(sent, days, tz)
+        assert _wall(wish, tz) == (target, wall)
+        if wish <= last_reminder(end):
+            assert due == wish
+
+
+@pytest.mark.parametrize(("sent", "days", "tz", "expected"), [
+    # The finding: New York springs forward on 8 March 2026. Sunday 1 March 18:30 EST, a
+    # week on, is Sunday 8 March 18:30 EDT (22:30 UTC), inside 09:00-19:00: not Monday 09:00.
+    (utc(2026, 3, 1, 23, 30), 7, NEW_YORK, utc(2026, 3, 8, 22, 30)),
+    # Autumn: Berlin falls back on 25 October; 18:30 a week later is 18:30 CET (17:30 UTC).
+    (local(BERLIN, 2026, 10, 20, 18, 30), 7, BERLIN, utc(2026, 10, 27, 17, 30)),
+    # Sent at 02:30 (Berlin), a week later is inside the spring gap of 29 March: its end,
+    # 03:00 CEST, then on into the friendly hours.
+    (local(BERLIN, 2026, 3, 22, 2, 30), 7, BERLIN, local(BERLIN, 2026, 3, 29, 9)),
+])
+def test_first_due_across_dst(sent: datetime, days: int, tz: ZoneInfo,
+                              expected: datetime) -> None:
+    assert first_due(sent, window_end(sent, tz), days, sent, tz, DEFAULT_HOURS) == expected
+
+
+@pytest.mark.parametrize(("when", "days", "tz", "expected"), [
+    (local(BERLIN, 2026, 3, 22, 2, 30), 7, BERLIN, utc(2026, 3, 29, 1)),  # the gap: its end
+    # 02:30 on 25 October happens twice: the first (CEST, 00:30 UTC).
+    (local(BERLIN, 2026, 10, 18, 2, 30), 7, BERLIN, utc(2026, 10, 25, 0, 30)),
+    # From the second 02:30 (CET) a week on: 02:30 CET once more.
+    (utc(2026, 10, 25, 1, 30), 7, BERLIN, utc(2026, 11, 1, 1, 30)),
+    # Backwards, and across Lord Howe's half-hour change (5 April 2026, 02:00 -> 01:30).
+    (utc(2026, 4, 10, 9), -7, ZoneInfo("Australia/Lord_Howe"), utc(2026, 4, 3, 8, 30)),
+])
+def test_days_later_is_the_same_wall_time(when: datetime, days: int, tz: ZoneInfo,
+                                          expected: datetime) -> None:
+    assert days_later(when, days, tz) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(sent=instants, later=st.integers(0, 12 * 24 * 60), days=st.sampled_from([1, 3]),
+       tz=zones, hours=friendly_hours())
+def test_a_snooze_is_days_of_the_calendar_later_at_the_same_time(
+    sent: datetime, later: int, days: int, tz: ZoneInfo, hours: FriendlyHours,
+) -> None:
+    now = sent + timedelta(minutes=later)
+    day, wall = _wall(now, tz)
+    end = window_end(sent, tz)
+    until = snoozed_until(days, now, end, tz, hours)
+    if (until is not None and _exists(day + timedelta(days=days), wall, tz)
+            and hours.start <= wall <= hours.end):
+        assert _wall(until, tz) == (day + timedelta(days=days), wall)
 
 
 @settings(max_examples=200, deadline=None)
@@ -205,10 +282,11 @@ def test_next_and_last_friendly_are_friendly_and_on_the_right_side(
 def test_a_snooze_stays_inside_the_window(sent: datetime, later: int, days: int, tz: ZoneInfo,
                                           hours: FriendlyHours) -> None:
     now = sent + timedelta(minutes=later)
-    end = last_reminder(sent)
-    until = snoozed_until(days, now, sent, tz, hours)
-    if now + timedelta(days=days) > end:
-        assert until is None and days not in snooze_options(now, sent)
+    window = window_end(sent, tz)
+    end = last_reminder(window)
+    until = snoozed_until(days, now, window, tz, hours)
+    if days_later(now, days, tz) > end:
+        assert until is None and days not in snooze_options(now, window, tz)
         return
     assert until is not None
     assert now <= until <= end
@@ -222,24 +300,26 @@ def test_a_new_timezone_moves_the_reminder_to_a_friendly_hour_there(
     sent: datetime, later: int, old: ZoneInfo, new: ZoneInfo, hours: FriendlyHours,
 ) -> None:
     planned_at = sent + timedelta(minutes=later // 2)
-    due = first_due(sent, 7, planned_at, old, hours)
+    window = window_end(sent, old)
+    due = first_due(sent, window, 7, planned_at, old, hours)
     assert due is not None
     now = sent + timedelta(minutes=later)
-    end = last_reminder(sent)
-    moved = moved_to_zone(due, old, new, now, sent, 7, hours)
+    end = last_reminder(window)
+    moved = moved_to_zone(due, old, new, now, sent, window, 7, hours)
     assert moved is not None and now <= moved <= end
-    assert moved >= sent + timedelta(days=7)  # the week has passed, whichever way it moved
+    assert moved >= days_later(sent, 7, old)  # the week has passed, whichever way it moved
     assert is_friendly(moved, new, hours) or moved == now
 
 
 def test_a_new_timezone_keeps_the_local_time_of_day() -> None:
     due = local(BERLIN, 2026, 1, 12, 9, 30)
-    moved = moved_to_zone(due, BERLIN, NEW_YORK, MONDAY, MONDAY, 7, DEFAULT_HOURS)
+    moved = moved_to_zone(due, BERLIN, NEW_YORK, MONDAY, MONDAY, window_end(MONDAY, BERLIN), 7,
+                          DEFAULT_HOURS)
     assert moved == local(NEW_YORK, 2026, 1, 12, 9, 30)
 
 
 def test_fit_is_none_once_the_window_has_ended() -> None:
-    end = window_end(MONDAY)
+    end = window_end(MONDAY, BERLIN)
     assert fit(end, end, end, BERLIN, DEFAULT_HOURS) == end  # its last instant is inside
     assert fit(end, end + timedelta(seconds=1), end, BERLIN, DEFAULT_HOURS) is None
 
@@ -249,8 +329,8 @@ def test_fit_is_none_once_the_window_has_ended() -> None:
     (timedelta(hours=23), ()),
 ])
 def test_snooze_options_fit_by_the_last_day(left: timedelta, options: tuple[int, ...]) -> None:
-    sent = MONDAY + left - (WINDOW_END - ROOM)  # `left` until the last moment for a reminder
-    assert snooze_options(MONDAY, sent) == options
+    end = MONDAY + left + ROOM  # `left` until the last moment for a reminder
+    assert snooze_options(MONDAY, end, UTC) == options
 
 
 def test_late_means_more_than_a_quarter_of_an_hour() -> None:
@@ -274,8 +354,8 @@ AWAITING, REMINDED = OutreachStatus.AWAITING, OutreachStatus.REMINDED
 ])
 def test_follow_up_refusal(attempts: int, status: OutreachStatus, days_after: int,
                            refused: str | None) -> None:
-    reason = follow_up_refusal(attempts, status, MONDAY, MONDAY + timedelta(days=days_after),
-                               "Dana")
+    reason = follow_up_refusal(attempts, status, window_end(MONDAY, UTC),
+                               MONDAY + timedelta(days=days_after), "Dana")
     assert (reason is None) if refused is None else (refused in str(reason))
 
 
@@ -296,7 +376,7 @@ def test_the_third_attempt_refusal_gives_the_lessons_reason() -> None:
 def test_buttons_offered(status: OutreachStatus, attempts: int, days: float,
                          actions: tuple[str, ...]) -> None:
     now = MONDAY + timedelta(days=days)
-    assert actions_for(status, attempts, now, MONDAY) == actions
+    assert actions_for(status, attempts, now, window_end(MONDAY, UTC), UTC) == actions
 
 
 @pytest.mark.parametrize("current", list(OutreachStatus))
@@ -334,6 +414,77 @@ def test_same_person(a: str, b: str, same: bool) -> None:
 def test_a_blank_recipient_is_refused() -> None:
     with pytest.raises(UserError, match="who you sent it to"):
         parse_recipient("   ")
+
+
+@pytest.mark.parametrize("variant", [
+    "dana  lee", "Dana Lée", "Lee, Dana", "LEE,DANA", "Dr. Dana Lee", "Dr Dana Lee",
+    "Prof. Dr. Dana Lee", "Ms. Dana Lee", "Dana Lee (Acme)", "Dana Lee [recruiter]",
+    "Dana Lee, PhD", "Dana Lee PhD", "“Dana Lee”", "Dana Lee.", "Dana Lee <dana@acme.com>",
+])
+def test_variants_of_a_name_are_the_same_person(variant: str) -> None:
+    """The finding: "Lee, Dana" and "Dr. Dana Lee" were a new person, so a third message
+    to Dana Lee got past the rule (and the bot planned another reminder)."""
+    assert same_person(parse_recipient("Dana Lee"), parse_recipient(variant))
+    assert not maybe_same(parse_recipient("Dana Lee"), parse_recipient(variant))
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Dana Lee", "Dana J. Lee"), ("Dana Lee", "Dana Jane Lee"), ("Dana Lee", "Lee Dana"),
+    ("Dana Lee", "Dana"), ("Dana Lee", "D. Lee"), ("Dana Lee", "Dana Lee Jr."),
+    ("Dana Lee", "Dana Lee-Smith"), ("Lee, Dana J.", "Dana Lee"),
+])
+def test_a_name_that_may_be_the_same_person_is_asked_about(a: str, b: str) -> None:
+    left, right = parse_recipient(a), parse_recipient(b)
+    assert not same_person(left, right) and maybe_same(left, right) and maybe_same(right, left)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Dana Lee <dana@acme.com>", "Dana Lee <dana@globex.com>"),  # two emails: two people
+    ("Dana Lee <dana@acme.com>", "Dana J. Lee <dlee@globex.com>"),
+    ("https://linkedin.com/in/dana1", "Dana https://linkedin.com/in/dana2"),
+    ("Dana Lee", "Dana Kim"), ("Dana Lee", "Sam Lee"), ("Yo-Yo Ma", "Ma Long"),
+    ("Jr.", "Dana"), ("Dana O'Brien", "Dana Brien"),
+])
+def test_different_people_are_neither_merged_nor_asked_about(a: str, b: str) -> None:
+    left, right = parse_recipient(a), parse_recipient(b)
+    assert not same_person(left, right)
+    assert not maybe_same(left, right) and not maybe_same(right, left)
+
+
+words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéñøß", min_size=2, max_size=12).filter(
+    lambda w: fold_name(w) not in {"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir",
+                                   "dame", "rev", "herr", "frau", "mme", "mlle", "professor",
+                                   "phd", "md", "mba", "msc", "bsc", "esq", "cpa", "dphil",
+                                   "jr", "sr", "ii", "iii", "iv"})
+titles = st.sampled_from(["", "Dr. ", "Dr ", "Mr. ", "Ms ", "Mrs. ", "Prof. ", "Prof. Dr. "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=words, last=words, title=titles, note=st.sampled_from(["", " (Acme)", " [met at X]"]),
+       upper=st.booleans())
+def test_a_name_is_the_same_person_however_it_is_written(first: str, last: str, title: str,
+                                                          note: str, upper: bool) -> None:
+    plain = parse_recipient(f"{first} {last}")
+    for variant in (f"{title}{first} {last}{note}", f"{last}, {first}{note}",
+                    f"{title}{first}  {last}, PhD"):
+        typed = parse_recipient(variant.upper() if upper else variant)
+        assert same_person(plain, typed), variant
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=st.lists(words, min_size=1, max_size=3), b=st.lists(words, min_size=1, max_size=3),
+       emails=st.booleans())
+def test_names_sharing_no_word_are_never_merged_nor_asked_about(a: list[str], b: list[str],
+                                                                emails: bool) -> None:
+    """Not too eager: names whose words differ are two people; so are the same name at two
+    emails."""
+    left, right = parse_recipient(" ".join(a)), parse_recipient(" ".join(b))
+    if not {fold_name(w) for w in a} & {fold_name(w) for w in b}:
+        assert not same_person(left, right) and not maybe_same(left, right)
+    if emails:
+        at_a = parse_recipient(" ".join(a) + " <x@a.example>")
+        at_b = parse_recipient(" ".join(a) + " <x@b.example>")
+        assert not same_person(at_a, at_b) and not maybe_same(at_a, at_b)
 
 
 letters = st.text(alphabet="abcdefgjklmnopsz éèêáàñçöüøåßÉÑ-'", min_size=1, max_size=30)

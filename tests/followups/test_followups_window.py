@@ -33,7 +33,7 @@ async def test_the_longest_delay_still_leaves_a_day_to_follow_up(
     options = {"who": "Kim", "channel": "email"} | ({"sent_on": sent_on} if sent_on else {})
     logged = text_of(await world.ben.slash("outreach log", options))
     sent = START if sent_on is None else datetime(2026, 1, 4, 12, tzinfo=UTC)  # noon, UTC
-    end = window_end(sent)
+    end = window_end(sent, UTC)
     await world.clock.set(end - ROOM)
     (reminder,) = reminders(world, world.ben)
     text = str(reminder.embeds[0])
@@ -49,7 +49,7 @@ async def test_a_sent_on_too_close_to_the_window_s_end_gets_no_reminder_but_the_
     await world.clock.set(START + timedelta(days=13, hours=6))  # 13½ days after START
     logged = text_of(await world.ben.slash(
         "outreach log", {"who": "Kim", "channel": "email", "sent_on": "2026-01-05"}))
-    end = window_end(datetime(2026, 1, 5, 12, tzinfo=UTC))
+    end = window_end(datetime(2026, 1, 5, 12, tzinfo=UTC), UTC)
     assert f"ends {stamp(end)} ({stamp(end, 'R')})" in logged
     assert "remind you" not in logged
     await world.clock.advance(timedelta(hours=2))

@@ -27,7 +27,7 @@ from typing import Any
 from bot.clock import to_ms
 from bot.config import FollowupSettings
 from bot.demo.processes import BotProcess, DemoDiscord, bot_connected, bot_ready
-from bot.followups import OutreachStatus, Recipient, first_due
+from bot.followups import OutreachStatus, first_due, window_end
 from localdiscord.control.base import ControlError
 from localdiscord.control.client import Control
 from localdiscord.errors import DiscordError
@@ -151,13 +151,15 @@ class Cohort:
             for i in range(count):
                 member = self.members[i % len(self.members)]
                 sent = self.now - timedelta(days=7, minutes=rng.randrange(24 * 60, 5 * 24 * 60))
-                due = first_due(sent, 7, sent, UTC, hours)
+                end = window_end(sent, UTC)
+                due = first_due(sent, end, 7, sent, UTC, hours)
                 assert due is not None and due < self.now
                 first = followups_store.NewOutreach(
-                    channel="email", draft=None, note=None, sent_at=to_ms(sent), attempts=1,
+                    channel="email", draft=None, note=None, sent_at=to_ms(sent),
+                    window_end_at=to_ms(end), attempts=1,
                     status=OutreachStatus.AWAITING, reminder=(to_ms(due), "UTC"))
                 done = await followups_store.record_attempt(
-                    db, user_id=ids[member], recipient=Recipient(f"Person {i}", "", "", f"p{i}"),
+                    db, user_id=ids[member], recipient=f"Person {i}",
                     source_message_id=None, now=to_ms(sent),
                     decide=partial(_first_attempt, first))
                 assert done is not None and done.reminder_id is not None

@@ -1,17 +1,20 @@
 """Finding 17: the headline and "Ready to send" are one answer (`Review.status`), in Discord
 and in the CLI, for any draft: a green "Likely" never sits above "Ready to send: no", and
-"Ready to send: yes" never sits under "Unlikely"."""
+"Ready to send: yes" never sits under "Unlikely". Review 4, finding 11: nor "fix these first"
+under "Ready to send: yes"."""
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import replace
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bot.review import CHANNELS, Review, review
 from bot.review.cli import render
-from cogs.review._render import review_embed
+from cogs.review._render import all_findings_text, review_embed
 
 #: Pieces that between them reach every status: the good parts of a draft, the faults that sink
 #: the score, and the must-fix items (a blank, a third attempt).
@@ -89,3 +92,52 @@ def test_a_maybe_can_go_but_says_what_would_raise_the_odds() -> None:
     assert e["title"] == "🤔 Maybe gets a response — 52/100"
     assert e["description"].startswith("**Ready to send: yes** — nothing blocks it")
     check_agrees(r, e["title"], e["description"].splitlines()[0])
+
+
+#: "Fix these first", "fix 2 items first", "nothing must be fixed first": what a ready draft
+#: must not be told (the ready line says nothing must change before it is sent).
+FIX_FIRST = re.compile(r"\bfix(?:es|ed|ing)?\b[^.\n]*?\bfirst\b", re.IGNORECASE)
+
+
+def renderings(text: str, r: Review) -> list[str]:
+    """Every way a member sees a review: the DM's and /review's embed, its "All findings",
+    and the command line's report and JSON."""
+    return [json.dumps(review_embed(text, r).to_dict(), ensure_ascii=False), render(r, text),
+            *all_findings_text(text, r), json.dumps(r.to_dict(), ensure_ascii=False)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drafts, options, st.sampled_from(["likely", "maybe", "unlikely"]))
+def test_a_draft_ready_to_send_is_never_told_to_fix_something_first(
+    text: str, kw: dict[str, object], verdict: str,
+) -> None:
+    # The bot's own words only: a draft that says "fix it first" is quoted back.
+    assume(not re.search("fix|first", text, re.IGNORECASE))
+    r = review(text, **kw)  # type: ignore[arg-type]
+    if not r.must_fix:  # every verdict, the narrow maybe band too
+        r = replace(r, verdict=verdict)  # type: ignore[arg-type]
+    for shown in renderings(text, r):
+        if r.ready:
+            assert not FIX_FIRST.search(shown), (r.status, shown)
+    if r.ready and any(f.severity in ("problem", "warning") for f in r.findings):
+        names = [f["name"] for f in review_embed(text, r).to_dict().get("fields", [])]
+        assert "To raise the odds further" in names, names
+
+
+REVIEW_4_READY = [  # docs/demo.sandbox: ada's revised draft, and cy's /review
+    ("Hi Dana, Priya Shah from our Data Guild suggested I reach out. I read your post on moving"
+     " churn models to survival analysis and tried the approach in my capstone. Could I ask one"
+     " question about how you chose the censoring window? Happy to share my results.", None),
+    ("Hi, I'd like to have a chat with you about your job. Please reply.", "linkedin_note"),
+]
+
+
+def test_review_4s_ready_drafts_are_not_told_to_fix_anything_first() -> None:
+    for text, channel in REVIEW_4_READY:
+        r = review(text, channel=channel)
+        embed = review_embed(text, r).to_dict()
+        for shown in renderings(text, r):
+            assert not r.ready or not FIX_FIRST.search(shown), shown
+        weak = [f for f in r.findings if f.severity in ("problem", "warning")]
+        names = [f["name"] for f in embed.get("fields", [])]
+        assert ("To raise the odds further" in names) == (r.ready and bool(weak)), names

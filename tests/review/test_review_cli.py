@@ -7,9 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.review.cli import main
 from bot.review.model import MAX_DRAFT_CHARS
+from bot.review.reviewable import is_reviewable
 
 NOTE = ("Hi Priya, I read your post on onboarding metrics. Would you be open to a 15-minute call"
         " about how you chose them?")
@@ -72,11 +75,19 @@ def test_readable_report_lists_must_fix_items_first() -> None:
     assert "Score: base " in out
 
 
+FOLLOWUP = "Hi Sam, I'm following up on my note about your post on churn. Could I ask one question?"
+
+
 def test_options_reach_the_review() -> None:
-    code, out, _ = run(["--json", "--followup", "--attempt", "3", "-"], "Hi Sam, following up.")
+    code, out, _ = run(["--json", "--followup", "--attempt", "3", "-"], FOLLOWUP)
     d = json.loads(out)
     assert code == 0 and d["followup"] and d["attempt"] == 3
     assert any(f["rule"] == "attempt.third" for f in d["findings"])
+    # A follow-up is attempt 2 unless said otherwise, as /review's form has it; attempt 2 is
+    # a follow-up.
+    for argv in (["--followup"], ["--attempt", "2"]):
+        d = json.loads(run(["--json", *argv], FOLLOWUP)[1])
+        assert d["followup"] and d["attempt"] == 2 and not d["attempt_detected"], argv
 
 
 @pytest.mark.parametrize(
@@ -87,7 +98,14 @@ def test_options_reach_the_review() -> None:
         ([], "x" * (MAX_DRAFT_CHARS + 1), "limit"),
         (["--channel", "fax"], NOTE, "unknown channel"),
         (["/nonexistent/draft.txt"], "", "/nonexistent/draft.txt: no such file"),
-        (["--attempt", "0"], NOTE, "attempt"),
+        (["--attempt", "0"], NOTE, "--attempt must be 1, 2 or 3 (3 for any attempt after the"
+         " second), got 0"),
+        # Review 4, finding 12: /review offers 1, 2 and "3 or more"; nothing else means anything.
+        (["--attempt", "4"], NOTE, "--attempt must be 1, 2 or 3"),
+        (["--attempt", "99999999999999999999"], NOTE, "got 99999999999999999999"),
+        (["--followup", "--attempt", "1"], NOTE, "--followup contradicts --attempt 1: a"
+         " follow-up is attempt 2 or later"),
+        ([], "Hi", "That looks like a greeting or a one-liner rather than a draft."),
         (["--attempt", "two"], NOTE, "invalid int"),
         (["--nope"], NOTE, "unrecognized"),
     ],
@@ -116,3 +134,20 @@ def test_a_draft_in_another_encoding_is_one_plain_line(tmp_path: Path) -> None:
     assert code == 2 and not out
     assert err.count("\n") == 1 and "codec" not in err and "Traceback" not in err
     assert "is not UTF-8 text" in err and "save it as UTF-8" in err and str(f) in err
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(st.characters(exclude_characters="\r"), max_size=120), st.sampled_from(
+    ["Hi", "hello there!", "Hi Dana", "Thanks!", "ok", NOTE, FOLLOWUP, "Bonjour Dana, je vous"
+     " écris au sujet de votre article sur la fidélisation. Pourrions-nous en parler ?",
+     "The weather was lovely and the trains ran on time all week long in the city."])))
+def test_the_command_line_refuses_what_the_bot_refuses_in_its_words(text: str) -> None:
+    """Review 4, finding 12: `echo Hi | cohortbot review` reviewed what a DM and /review turn
+    away. Whatever the text, the command line reviews it exactly when the bot would
+    (`is_reviewable`, which the review service applies), and refuses it in the same words."""
+    code, out, err = run([], text)
+    reviewable, why = is_reviewable(text)  # (no CR: the command line reads lines as files do)
+    if reviewable:
+        assert code == 0 and out and not err
+    else:
+        assert (code, out, err) == (2, "", f"cohortbot review: {why}\n")

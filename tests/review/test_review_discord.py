@@ -13,6 +13,7 @@ import pytest
 
 from bot.errors import UserError
 from bot.review import review
+from bot.review.model import MAX_ATTEMPT
 from cogs.review._render import quote
 from localdiscord import errors
 from tests.markdown import shows_as_typed
@@ -157,10 +158,13 @@ async def test_review_command_offers_the_channels_and_attempts_to_pick(
     picks = {top["component"]["custom_id"]: [o["value"] for o in top["component"]["options"]]
              for top in opened.modal["components"] if top["component"]["type"] == 3}
     assert picks == {"channel": ["detect", "linkedin_note", "linkedin_message", "email"],
-                     "attempt": ["1", "2", "3"]}
+                     # `cohortbot review --attempt` takes the same (review 4, finding 12)
+                     "attempt": [str(n) for n in range(1, MAX_ATTEMPT + 1)]}
+    assert MAX_ATTEMPT == 3  # 1, the one follow-up, and "3 or more"
     assert modal_values(opened.modal) == {"draft": "", "channel": "detect", "attempt": "1"}
-    with pytest.raises(ValueError, match="no option"):
-        await world.ada.submit_modal(opened, {"draft": WEAK_DRAFT, "channel": "pigeon"})
+    for bad in ({"channel": "pigeon"}, {"attempt": "99"}, {"attempt": "0"}):
+        with pytest.raises(ValueError, match="no option"):
+            await world.ada.submit_modal(opened, {"draft": WEAK_DRAFT, **bad})
     result = await world.ada.submit_modal(opened, {"draft": WEAK_DRAFT, "channel": "email"})
     assert "as an **email** (as you said)" in result.response.embeds[0]["description"]
 
