@@ -89,9 +89,9 @@ def review(
     if WEIGHTS.vocabulary:
         wording = vocabulary_finding(text, Terms(low, body_start, body_end), VOCABULARY,
                                      WEIGHTS.vocabulary)
-        # The lesson's "Beware!" is never outweighed by credit (`score.BELOW_LIKELY`).
-        if wording is not None and not (
-                wording.points > 0 and any(f.rule in BELOW_LIKELY for f in found)):
+        # Beside the lesson's "Beware!" (`score.BELOW_LIKELY`) the rule speaks alone: no
+        # credit outweighs it, and no word ("LinkedIn") weighs against the draft it corrects.
+        if wording is not None and not any(f.rule in BELOW_LIKELY for f in found):
             found.append(wording)
     found.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start, f.end, f.rule))
     scored, raw = assign_points(found, WEIGHTS, settings.likely_at)

@@ -201,12 +201,11 @@ def cross_validate(examples: Sequence[Example], k: int = 5,
         train = [i for i in range(len(examples)) if i not in held]
         model, vocabulary = fit_stacked([data[i] for i in train], [words[i] for i in train])
         for i in test:
-            v = vocabulary.score(words[i].terms)
             if any(f.split(":")[0] in BELOW_LIKELY for f in data[i].features):
-                # as `core.review` and `score.assign_points` do: no credit, below likely
-                raw = min(model.raw_score(data[i].features, min(v, 0.0)), model.likely_at - 1)
+                # as `core.review` and `score.assign_points` do: no wording, below likely
+                raw = min(model.raw_score(data[i].features), model.likely_at - 1)
             else:
-                raw = model.raw_score(data[i].features, v)
+                raw = model.raw_score(data[i].features, vocabulary.score(words[i].terms))
             rows.append(Scored(examples[i], raw, clamp(raw) >= model.likely_at))
     return rows
 

@@ -107,8 +107,8 @@ def vocabulary_finding(text: str, words: Terms, vocabulary: Vocabulary, weight: 
     """The wording finding: the draft's terms (`words`) weighed by the vocabulary, `weight`
     times their log-odds in points within `weights.VOCABULARY_CAP`; None when that is 0. It
     quotes the terms that moved the score most in its direction, each at its first place in
-    the text, and points at the first. (`core.review` drops a good one beside a
-    `BELOW_LIKELY` warning: no credit there.)"""
+    the text, and points at the first. (`core.review` drops it beside a
+    `BELOW_LIKELY` warning: the rule speaks alone there.)"""
     shares = vocabulary.contributions(words.present)
     points = vocabulary_points(weight * math.fsum(shares.values()))
     if not points:

@@ -194,6 +194,18 @@ def test_stuffing_good_words_earns_them_once() -> None:
     assert len(set(points)) == 1 and abs(points[0]) <= VOCABULARY_CAP
 
 
+def test_no_wording_beside_the_lessons_warning() -> None:
+    """Beside the personal-accounts warning the rule speaks alone: "LinkedIn" (a word of the
+    unanswered messages) never sinks the draft that says LinkedIn below the one that says
+    Instagram (the hypothesis case: both drafts already draw the warning)."""
+    insta = review("yOUR INSTA I followed you on Instagram and liked your posts.",
+                   channel="linkedin_note")
+    linked = review("yOUR INSTA I followed you on LinkedIn and liked your posts.",
+                    channel="linkedin_note")
+    assert not [f for f in (*insta.findings, *linked.findings) if f.rule == RULE]
+    assert insta.score <= linked.score
+
+
 def test_no_finding_without_known_words() -> None:
     assert vocabulary_finding("zzz qqq", Terms("zzz qqq"), vocabulary.VOCABULARY, 1.0) is None
     assert vocabulary_finding("read", Terms("read"), Vocabulary(), 1.0) is None
