@@ -111,3 +111,22 @@ async def test_forget_me_leaves_other_members_forms_alone(world: CohortWorld) ->
     await forget(world, world.ada)
     reopened = await world.ben.click(refused.response, again)
     assert reopened.modal is not None
+
+
+async def test_a_log_waiting_on_is_this_the_same_person_is_deleted(world: CohortWorld) -> None:
+    """The "is this the same person?" question holds the log as cy typed it (recipient,
+    note) until she answers: /forget-me empties it, and the answer then records nothing."""
+    await world.cy.slash("outreach log", {"who": "Dana Lee", "channel": "email",
+                                          "sent_on": "3 days ago"})
+    asked = await world.cy.slash("outreach log", {"who": "Dana J. Lee", "channel": "email",
+                                                  "note": "a private note only cy wrote"})
+    question = asked.response
+    assert "same person" in question.content
+    await forget(world, world.cy)
+
+    late = await world.cy.click(question, component(question, "Yes, the same person"))
+    text = said(late) + (late.updated_message.content if late.updated_message else "")
+    assert "no longer hold that log" in text, text
+    assert "a private note only cy wrote" not in text
+    assert await followups_store.member_log(world.bot.db, world.cy.id) == []
+    assert not world.sandbox.bot_errors
