@@ -13,8 +13,16 @@ from bot.review.model import (
     Stats,
 )
 from bot.review.rules import RULES, Context
-from bot.review.score import assign_points, clamp, verdict
-from bot.review.text import WORD_RE, compute_stats, lowered, sentences, subject_line
+from bot.review.score import BELOW_LIKELY, assign_points, clamp, verdict, vocabulary_finding
+from bot.review.text import (
+    WORD_RE,
+    body_bounds,
+    compute_stats,
+    lowered,
+    sentences,
+    subject_line,
+)
+from bot.review.vocabulary import VOCABULARY, Terms
 from bot.review.weights import WEIGHTS, probability
 
 _DEFAULT_SETTINGS = ReviewSettings()
@@ -58,15 +66,7 @@ def review(
                       base=0, probability=probability(0), attempt_detected=attempt_detected)
 
     subj = subject_line(text) if chan == "email" else None
-    body_start = len(text) - len(text.lstrip())
-    if subj is not None:
-        nl = text.find("\n", subj[1])
-        body_start = nl + 1 if nl >= 0 else len(text)
-        while body_start < len(text) and text[body_start].isspace():
-            body_start += 1
-    body_end = len(text.rstrip())
-    if body_start >= body_end:  # only a subject line: the body is the whole text
-        body_start, body_end = len(text) - len(text.lstrip()), len(text.rstrip())
+    body_start, body_end = body_bounds(text, subj)
     ctx = Context(
         text=text,
         norm=low,
@@ -86,6 +86,13 @@ def review(
     found: list[Finding] = []
     for rule in RULES:
         found.extend(rule(ctx))
+    if WEIGHTS.vocabulary:
+        wording = vocabulary_finding(text, Terms(low, body_start, body_end), VOCABULARY,
+                                     WEIGHTS.vocabulary)
+        # Beside the lesson's "Beware!" (`score.BELOW_LIKELY`) the rule speaks alone: no
+        # credit outweighs it, and no word ("LinkedIn") weighs against the draft it corrects.
+        if wording is not None and not any(f.rule in BELOW_LIKELY for f in found):
+            found.append(wording)
     found.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start, f.end, f.rule))
     scored, raw = assign_points(found, WEIGHTS, settings.likely_at)
     value = clamp(raw)

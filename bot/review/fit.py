@@ -28,8 +28,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.review.weights import SCALE, WEIGHTS_PATH, to_points
+from bot.review import vocabulary as V
+from bot.review.weights import SCALE, WEIGHTS_PATH, to_points, vocabulary_points
 
+#: The one continuous feature: the vocabulary model's log-odds for the draft
+#: (`vocabulary.Vocabulary.score`), out of fold in every fit (`vocabulary.out_of_fold`).
+VOCABULARY = V.FEATURE
 #: The lesson's weight for each feature, in log-odds (the earlier hand-set points / SCALE).
 PRIOR: dict[str, float] = {
     "path.mutual:good": 1.2,
@@ -74,6 +78,9 @@ PRIOR: dict[str, float] = {
     "form.questions:warning": -0.48,
     "form.questions:tip": -0.24,
     "path.mutual:tip": 0.0,
+    # Round 9: the vocabulary's out-of-fold log-odds (`VOCABULARY`): a weight of 1 takes the
+    # words' model at its word, 0 would ignore it.
+    VOCABULARY: 1.0,
 }
 #: Findings the member still reads (each keeps its message and rewrite hint) but that carry no
 #: points (round 6): their evidence did not hold from one batch to the next. Across batches 1-6,
@@ -90,6 +97,8 @@ UNSCORED: frozenset[str] = frozenset(
 #: batches 1-6 left out one at a time lose 0.10 of balanced accuracy on real messages. 0.35
 #: keeps most of the gain and none of that loss (docs/review.md, round 8).
 PRIOR_SD = 0.35
+#: The prior sd of the vocabulary's weight.
+VOCABULARY_SD = 0.35
 #: Fewer drafts than this showing a feature is too little to fit: it keeps the lesson's weight.
 MIN_EVIDENCE = 5
 INTERCEPT_SD = 2.0
@@ -106,6 +115,8 @@ class Sample:
     features: frozenset[str]
     good: bool
     weight: float
+    #: The vocabulary's log-odds for the draft, from a vocabulary not fitted on it.
+    vocabulary: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -115,10 +126,12 @@ class Fit:
     likely_at: int
     maybe_at: int
 
-    def raw_score(self, features: frozenset[str]) -> int:
-        """The unclamped score the reviewer gives a draft with these features."""
-        return 50 + to_points(self.intercept) + sum(to_points(self.logits.get(f, 0.0))
-                                                     for f in features)
+    def raw_score(self, features: frozenset[str], vocabulary: float = 0.0) -> int:
+        """The unclamped score the reviewer gives a draft with these features and this
+        vocabulary score."""
+        return (50 + to_points(self.intercept)
+                + sum(to_points(self.logits.get(f, 0.0)) for f in features)
+                + vocabulary_points(self.logits.get(VOCABULARY, 0.0) * vocabulary))
 
     def to_json(self, n: int, sources: int) -> str:
         data = {
@@ -127,7 +140,8 @@ class Fit:
             "scale": SCALE,
             "intercept": round(self.intercept, 6),
             "logits": {k: round(v, 6) for k, v in sorted(self.logits.items())},
-            "points": {k: to_points(v) for k, v in sorted(self.logits.items())},
+            "points": {k: to_points(v) for k, v in sorted(self.logits.items())
+                       if k != VOCABULARY},
             "likely_at": self.likely_at,
             "maybe_at": self.maybe_at,
         }
@@ -163,25 +177,30 @@ def _map_fit(samples: Sequence[Sample], free: list[str], fixed: dict[str, float]
     are held at their `fixed` values."""
     names = ["(intercept)", *free]
     mean = [0.0] + [PRIOR.get(f, 0.0) for f in free]
-    prec = [1.0 / INTERCEPT_SD**2] + [1.0 / PRIOR_SD**2] * len(free)
+    prec = [1.0 / INTERCEPT_SD**2] + [
+        1.0 / (VOCABULARY_SD if f == VOCABULARY else PRIOR_SD)**2 for f in free]
     w = mean[:]
     index = {f: i + 1 for i, f in enumerate(free)}
-    rows = [([0] + [index[f] for f in s.features if f in index],
-             sum(fixed.get(f, 0.0) for f in s.features), s.good, s.weight) for s in samples]
+    vocab = index.get(VOCABULARY)
+    rows = [([(0, 1.0)] + [(index[f], 1.0) for f in s.features if f in index]
+             + ([(vocab, s.vocabulary)] if vocab is not None and s.vocabulary else []),
+             sum(fixed.get(f, 0.0) for f in s.features)
+             + (fixed.get(VOCABULARY, 0.0) * s.vocabulary if vocab is None else 0.0),
+             s.good, s.weight) for s in samples]
     for _ in range(100):
         grad = [p * (wi - mi) for wi, mi, p in zip(w, mean, prec, strict=True)]
         hess = [[0.0] * len(names) for _ in names]
         for i, p in enumerate(prec):
             hess[i][i] = p
         for cols, offset, good, weight in rows:
-            z = offset + sum(w[c] for c in cols)
+            z = offset + sum(w[c] * x for c, x in cols)
             prob = 1.0 / (1.0 + math.exp(-z))
             g = weight * (prob - (1.0 if good else 0.0))
             h = weight * prob * (1.0 - prob)
-            for c in cols:
-                grad[c] += g
-                for d in cols:
-                    hess[c][d] += h
+            for c, x in cols:
+                grad[c] += g * x
+                for d, y in cols:
+                    hess[c][d] += h * x * y
         step = _solve(hess, grad)
         w = [wi - si for wi, si in zip(w, step, strict=True)]
         if max(abs(si) for si in step) < 1e-10:
@@ -194,6 +213,7 @@ def fit_weights(samples: Sequence[Sample]) -> tuple[float, dict[str, float]]:
     wrong sign is pinned at 0 and the rest refitted, until none does). A feature the drafts
     show fewer than `MIN_EVIDENCE` times is not fitted at all: it keeps the lesson's weight."""
     seen = Counter(f for s in samples for f in s.features)
+    seen[VOCABULARY] = sum(1 for s in samples if s.vocabulary)
     features = sorted(set(PRIOR) | set(seen))
     fixed = {f: PRIOR.get(f, 0.0) for f in features if seen[f] < MIN_EVIDENCE}
     fixed.update(dict.fromkeys(UNSCORED & set(features), 0.0))
@@ -232,7 +252,7 @@ def class_balanced(samples: Sequence[Sample]) -> list[Sample]:
     if not pos or not neg:
         return list(samples)
     half = (pos + neg) / 2
-    return [Sample(s.features, s.good, s.weight * half / (pos if s.good else neg))
+    return [Sample(s.features, s.good, s.weight * half / (pos if s.good else neg), s.vocabulary)
             for s in samples]
 
 
@@ -243,29 +263,50 @@ def fit(samples: Sequence[Sample]) -> Fit:
     return Fit(intercept, logits, likely, maybe)
 
 
+def fit_stacked(samples: Sequence[Sample], docs: Sequence[V.Doc]) -> tuple[Fit, V.Vocabulary]:
+    """The rules' fit with the vocabulary as one feature, and the vocabulary itself, both on
+    these drafts (`samples[i]` and `docs[i]` are one draft). The rules' fit sees each draft's
+    vocabulary score out of fold, so the vocabulary's weight is not inflated by drafts it has
+    learned."""
+    oof = V.out_of_fold(docs)
+    stacked = [Sample(s.features, s.good, s.weight, v) for s, v in zip(samples, oof, strict=True)]
+    return fit(stacked), V.fit_vocabulary(docs)
+
+
+def _write_or_check(path: Path, text: str, check: bool) -> bool:
+    """Write `text` to `path`, or with `check` say whether the file already holds it."""
+    if check:
+        same = path.exists() and path.read_text(encoding="utf-8") == text
+        sys.stdout.write(f"{path.name} matches the corpus\n" if same else
+                         f"{path.name} differs from a fresh fit: run python -m bot.review.fit\n")
+        return same
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
-    from bot.review.evaluate import CORPUS_PATH, FROZEN, load, samples
+    from bot.review.evaluate import CORPUS_PATH, FROZEN, docs, load, samples
 
     ap = argparse.ArgumentParser(prog="python -m bot.review.fit", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpus", nargs="?", default=str(CORPUS_PATH))
     ap.add_argument("--out", default=str(WEIGHTS_PATH))
+    ap.add_argument("--vocabulary-out", default=str(V.VOCABULARY_PATH))
     ap.add_argument("--check", action="store_true",
-                    help="exit 1 if the file differs from a fresh fit, write nothing")
+                    help="exit 1 if either file differs from a fresh fit, write nothing")
     args = ap.parse_args(argv)
     pool = [e for e in load(args.corpus) if e.split not in FROZEN]
-    result = fit(samples(pool))
-    text = result.to_json(len(pool), len({e.source_id for e in pool}))
-    out = Path(args.out)
+    n, sources = len(pool), len({e.source_id for e in pool})
+    result, vocabulary = fit_stacked(samples(pool), docs(pool))
+    ok = [_write_or_check(Path(args.out), result.to_json(n, sources), args.check),
+          _write_or_check(Path(args.vocabulary_out), vocabulary.to_json(n, sources), args.check)]
     if args.check:
-        same = out.exists() and out.read_text(encoding="utf-8") == text
-        sys.stdout.write("weights.json matches the corpus\n" if same else
-                         "weights.json differs from a fresh fit: run python -m bot.review.fit\n")
-        return 0 if same else 1
-    out.write_text(text, encoding="utf-8")
-    sys.stdout.write(f"wrote {out}: {len(result.logits)} features, base "
+        return 0 if all(ok) else 1
+    sys.stdout.write(f"wrote {args.out}: {len(result.logits)} features, base "
                      f"{50 + to_points(result.intercept)}, likely >= {result.likely_at}, "
-                     f"maybe >= {result.maybe_at}\n")
+                     f"maybe >= {result.maybe_at}, vocabulary x "
+                     f"{result.logits.get(VOCABULARY, 0.0):.3f}; wrote {args.vocabulary_out}: "
+                     f"{len(vocabulary.weights)} terms\n")
     return 0
 
 

@@ -10,10 +10,15 @@ The points and cut-offs come from `weights.json` (`python -m bot.review.fit`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
+from bot.display import member_text
 from bot.review.model import Finding, ReviewSettings, Verdict
-from bot.review.weights import Weights
+from bot.review.text import WORD_RE, normalise
+from bot.review.vocabulary import RULE as VOCABULARY_RULE
+from bot.review.vocabulary import Terms, Vocabulary
+from bot.review.weights import Weights, vocabulary_points
 
 #: Findings that block "ready to send": a template blank left in, a note the channel would cut
 #: off, a third attempt (the lesson allows two), a sentence pasted in again and again.
@@ -45,8 +50,9 @@ BELOW_LIKELY: frozenset[str] = frozenset({"warn.personal_social"})
 
 
 def feature_of(rule: str, severity: str) -> str | None:
-    """The feature a finding counts towards, or None for a must-fix item."""
-    if rule in MUST_FIX:
+    """The feature a finding counts towards, or None for a must-fix item and for the
+    vocabulary finding (its points are its own: `vocabulary_finding`)."""
+    if rule in MUST_FIX or rule == VOCABULARY_RULE:
         return None
     return _GROUP_OF.get((rule, severity), f"{rule}:{severity}")
 
@@ -69,6 +75,10 @@ def assign_points(findings: Sequence[Finding], weights: Weights, likely_at: int
     raw = weights.base
     capped = -1
     for f in findings:
+        if f.rule == VOCABULARY_RULE:
+            out.append(f)
+            raw += f.points
+            continue
         feat = feature_of(f.rule, f.severity)
         points = 0 if feat is None or feat in seen else weights.points(feat)
         if feat is not None:
@@ -86,6 +96,53 @@ def assign_points(findings: Sequence[Finding], weights: Weights, likely_at: int
                               f.points - extra, f.must_fix)
         raw -= extra
     return tuple(out), raw
+
+
+#: How many of its words the vocabulary finding quotes.
+QUOTED_TERMS = 3
+
+
+def vocabulary_finding(text: str, words: Terms, vocabulary: Vocabulary, weight: float
+                       ) -> Finding | None:
+    """The wording finding: the draft's terms (`words`) weighed by the vocabulary, `weight`
+    times their log-odds in points within `weights.VOCABULARY_CAP`; None when that is 0. It
+    quotes the terms that moved the score most in its direction, each at its first place in
+    the text, and points at the first. (`core.review` drops it beside a
+    `BELOW_LIKELY` warning: the rule speaks alone there.)"""
+    shares = vocabulary.contributions(words.present)
+    points = vocabulary_points(weight * math.fsum(shares.values()))
+    if not points:
+        return None
+    sign = 1 if points > 0 else -1
+    # The largest shares in the finding's direction first; ties in term order (two sorts,
+    # the second stable).
+    ranked = sorted(t for t, w in shares.items() if w * sign > 0)
+    ranked.sort(key=lambda t: -abs(shares[t]))
+    quoted: list[tuple[int, int]] = []
+    for t in ranked:
+        s, e = words.span(t)
+        if all(e <= qs or s >= qe for qs, qe in quoted):  # "your book" and "book": one quote
+            quoted.append((s, e))
+            if len(quoted) == QUOTED_TERMS:
+                break
+    # The words themselves, one space apart: nothing between them (a mark, a control
+    # character) is quoted back.
+    quotes = ", ".join(f"\u201c{_isolated(' '.join(WORD_RE.findall(normalise(text[s:e]))))}\u201d"
+                       for s, e in quoted)
+    start, end = quoted[0]
+    if sign > 0:
+        return Finding(VOCABULARY_RULE, "good", start, end,
+                       f"Wording that went with answered messages: {quotes}",
+                       "Keep it: say why them, in your own words, and ask for something small.",
+                       points)
+    return Finding(VOCABULARY_RULE, "warning", start, end,
+                   f"Wording that went with unanswered messages: {quotes}",
+                   "Cut the selling words; say why them and ask one small question.", points)
+
+
+def _isolated(quote: str) -> str:
+    """A quote of the draft set inside the reviewer's sentence, as `rules._quote` sets it."""
+    return quote if quote.isascii() else member_text(quote)
 
 
 def clamp(raw: int) -> int:

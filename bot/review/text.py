@@ -132,6 +132,21 @@ def subject_line(text: str) -> tuple[int, int, str] | None:
     return None
 
 
+def body_bounds(text: str, subject: tuple[int, int, str] | None) -> tuple[int, int]:
+    """(start, end) of the body: the text stripped, and past the subject line if there is one
+    (a text that is only a subject line is all body)."""
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    if subject is not None:
+        nl = text.find("\n", subject[1])
+        body = nl + 1 if nl >= 0 else len(text)
+        while body < len(text) and text[body].isspace():
+            body += 1
+        if body < end:
+            start = body
+    return start, end
+
+
 def compute_stats(
     text: str, sents: list[Sentence] | None = None, words: list[str] | None = None
 ) -> Stats:

@@ -14,6 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: The wording finding (`vocabulary.py`) and its feature in the rules' fit: the weight of the
+#: vocabulary's log-odds.
+VOCABULARY_RULE = "style.vocabulary"
+VOCABULARY_FEATURE = f"{VOCABULARY_RULE}:good"
+
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 
 #: Score points per unit of log-odds: the score's 0-100 spans log-odds -4..+4 around 50, i.e.
@@ -40,9 +45,29 @@ class Weights:
     def points(self, feature: str) -> int:
         return self._points.get(feature, 0)
 
+    @property
+    def vocabulary(self) -> float:
+        """The weight of the vocabulary's log-odds in the score (0: no vocabulary finding)."""
+        return self.logits.get(VOCABULARY_FEATURE, 0.0)
+
 
 def to_points(logit: float) -> int:
     return round(SCALE * logit)
+
+
+#: The most the vocabulary finding may add or take (points): less than the width of "maybe"
+#: (the cut-offs 58 and 43, `fit.cut_offs`), so the words alone never lift an "unlikely" draft
+#: to "likely" or sink a "likely" one to "unlikely". Measured in round 9 (docs/review.md),
+#: leaving one batch out, batches 7-10's real messages: uncapped 0.801 AUC (with every
+#: unigram), 15 points 0.772 / 0.640 (AUC / balanced accuracy), 10 points 0.769 / 0.652, 8
+#: 0.765 / 0.652; 10 also gives the pool's best balanced accuracy (0.790, against 0.780 at
+#: 15). A cap costs a little AUC and keeps the rules' say over the verdict.
+VOCABULARY_CAP = 10
+
+
+def vocabulary_points(logit: float) -> int:
+    """The vocabulary finding's points for its (weighted) log-odds, within the cap."""
+    return max(-VOCABULARY_CAP, min(VOCABULARY_CAP, to_points(logit)))
 
 
 def probability(raw_score: int) -> float:

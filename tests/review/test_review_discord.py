@@ -12,7 +12,9 @@ from datetime import timedelta
 import pytest
 
 from bot.errors import UserError
+from bot.review import review
 from bot.review.model import MAX_ATTEMPT
+from cogs.review._render import quote
 from localdiscord import errors
 from tests.markdown import shows_as_typed
 from tests.world import (
@@ -120,10 +122,15 @@ async def test_a_word_document_is_refused_for_what_it_is(world: CohortWorld) -> 
 
 
 async def test_a_draft_cannot_reverse_the_review_lines_that_quote_it(world: CohortWorld) -> None:
-    await world.ada.dm(WEAK_DRAFT.replace("Hi, I came", "Hi, \u202eI came"))
+    text = WEAK_DRAFT.replace("Hi, I came", "Hi, \u202eI came")
+    await world.ada.dm(text)
     embed = review_of(world, world.ada).embeds[0]
     shown = "\n".join([embed["description"], *fields(embed).values()])
-    assert "\u202e" not in shown and "\u2068" in shown, shown
+    assert "\u202e" not in shown, shown
+    # Every line that quotes the span with the control in it isolates it (since round 9 the
+    # wording finding outranks the whole-body one in the embed, so it is checked directly).
+    spans = [f for f in review(text).findings if f.start <= text.index("\u202e") < f.end]
+    assert spans and all("\u2068" in quote(text, f) for f in spans)
 
 
 async def test_a_binary_file_named_txt_is_refused_not_reviewed(world: CohortWorld) -> None:

@@ -22,7 +22,14 @@ PRICING = "Hi Tom, I read your post on pricing pages."
 MESSAGE: dict[str, object] = {"channel": "linkedin_message"}
 
 # (rule, severity, fires-on, quiet-on, review kwargs)
+#: A vendor's note in the words of the unanswered messages (round 9's vocabulary finding).
+SELLING = ("Hello, we are an agency offering our services to companies like yours. Please let "
+           "me know if you are looking for help with your website.")
+
 CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
+    # the wording finding (round 9): the words of answered messages, or of unanswered ones
+    ("style.vocabulary", "good", GOOD_NOTE, SELLING, {}),
+    ("style.vocabulary", "warning", SELLING, GOOD_NOTE, {}),
     ("ask.small", "good", GOOD_NOTE, "Hi Priya, I read your post on onboarding metrics.", {}),
     ("ask.too_big", "problem",
      "Hi Ana, I read your post on hiring. Are you hiring? Could you refer me for the analyst role?",
