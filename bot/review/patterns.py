@@ -167,6 +167,8 @@ JOB_SEARCH = family(
     r"\b(?:look over|look at|review|read|critique|check|glance (?:at|over)|go (?:over|through)"
     r"|proofread|comment on|give (?:me )?(?:some )?feedback on|take a (?:quick )?look at)"
     r" my (?:resume|cv|résumé|cover letter)\b",
+    needles=("looking", "seeking", "searching", "in search", "need", "want", "hunting",
+             "attached", "enclosed", "my job", "resume", "résumé", "cv", "cover letter"),
 )
 
 VAGUE_ASK = family(
@@ -291,6 +293,7 @@ PLACEHOLDER = family(
     r"_{3,}",
     r"\((?:first |last |full |your |company |contact |recipient'?s? )?(?:name|company|title|role|position|school|industry|topic|field)(?: name)?\)",
     r"\b(?:insert|your) (?:name|company|title) here\b",
+    needles=("[", "{", "<", "___", "(", " here"),
 )
 
 _SOCIAL = r"(?:instagram|insta|facebook|fb|tiktok|tik tok|snapchat|onlyfans|tinder|bumble)"
