@@ -248,27 +248,30 @@ async def _cancel_pending(tx: Transaction, outreach_id: int) -> None:
 # --- reading --------------------------------------------------------------------------------------
 
 
+async def _reminders_where(db: Database, where: str,
+                           params: tuple[object, ...]) -> list[Reminder]:
+    """Reminders (with their outreach joined as `o`) matching `where`, in its order."""
+    return [_reminder(r) for r in await db.fetchall(f"{_SELECT_REMINDER} WHERE {where}", params)]
+
+
 async def reminder(db: Database, followup_id: int) -> Reminder | None:
-    rows = await db.fetchall(f"{_SELECT_REMINDER} WHERE f.id = ?", (followup_id,))
-    return _reminder(rows[0]) if rows else None
+    found = await _reminders_where(db, "f.id = ?", (followup_id,))
+    return found[0] if found else None
 
 
 async def reminder_for(db: Database, outreach_id: int) -> Reminder | None:
     """The outreach's reminder, if it has one."""
-    rows = await db.fetchall(f"{_SELECT_REMINDER} WHERE f.outreach_id = ?", (outreach_id,))
-    return _reminder(rows[0]) if rows else None
+    found = await _reminders_where(db, "f.outreach_id = ?", (outreach_id,))
+    return found[0] if found else None
 
 
 async def shown_and_ending(db: Database, now: int) -> list[Reminder]:
     """Reminders with a DM whose open outreach `expire_windows(now)` is about to close: their
     messages are edited to show it."""
     open_states = sorted(OPEN)
-    rows = await db.fetchall(
-        f"{_SELECT_REMINDER} WHERE f.message_id IS NOT NULL AND o.window_end_at < ?"
-        f" AND o.status IN ({_marks(open_states)})",
-        (now, *open_states),
-    )
-    return [_reminder(r) for r in rows]
+    return await _reminders_where(
+        db, f"f.message_id IS NOT NULL AND o.window_end_at < ? AND o.status IN"
+        f" ({_marks(open_states)})", (now, *open_states))
 
 
 async def member_log(
@@ -280,39 +283,29 @@ async def member_log(
         " ORDER BY sent_at DESC, id DESC",
         (user_id,),
     )
-    reminders = {
-        r.outreach_id: r for r in map(_reminder, await db.fetchall(
-            f"{_SELECT_REMINDER} WHERE f.user_id = ?", (user_id,)))
-    }
+    reminders = {r.outreach_id: r
+                 for r in await _reminders_where(db, "f.user_id = ?", (user_id,))}
     return [(o, reminders.get(o.id)) for o in map(_outreach, outreaches)]
 
 
 async def pending_of(db: Database, user_id: int) -> list[Reminder]:
-    rows = await db.fetchall(
-        f"{_SELECT_REMINDER} WHERE f.user_id = ? AND f.status = 'pending'", (user_id,)
-    )
-    return [_reminder(r) for r in rows]
+    return await _reminders_where(db, "f.user_id = ? AND f.status = 'pending'", (user_id,))
 
 
 async def due_page(db: Database, before: int, cursor: tuple[int, int],
                    limit: int) -> list[Reminder]:
     """Pending reminders due at or before `before`, after `cursor` = (due_at, id), in due
     order: a keyset page, so rows delivered meanwhile never shift the next page."""
-    rows = await db.fetchall(
-        f"{_SELECT_REMINDER} WHERE f.status = 'pending' AND f.due_at <= ?"
-        " AND (f.due_at, f.id) > (?, ?) ORDER BY f.due_at, f.id LIMIT ?",
-        (before, cursor[0], cursor[1], limit),
-    )
-    return [_reminder(r) for r in rows]
+    return await _reminders_where(
+        db, "f.status = 'pending' AND f.due_at <= ? AND (f.due_at, f.id) > (?, ?)"
+        " ORDER BY f.due_at, f.id LIMIT ?", (before, cursor[0], cursor[1], limit))
 
 
 async def sending(db: Database, claimed_before: int) -> list[Reminder]:
     """Reminders claimed before `claimed_before` and never marked: their delivery was cut
     short (a crash, a kill, a lost connection)."""
-    rows = await db.fetchall(
-        f"{_SELECT_REMINDER} WHERE f.status = 'sending' AND f.claimed_at < ?", (claimed_before,)
-    )
-    return [_reminder(r) for r in rows]
+    return await _reminders_where(db, "f.status = 'sending' AND f.claimed_at < ?",
+                                  (claimed_before,))
 
 
 async def unplanned(db: Database, cohort_zone: str) -> list[tuple[Reminder, str]]:
@@ -332,12 +325,9 @@ async def unplanned(db: Database, cohort_zone: str) -> list[tuple[Reminder, str]
 async def notices(db: Database, user_id: int) -> list[Reminder]:
     """Reminders that never reached the member and that they have not been told about."""
     statuses = sorted(NOTICE_STATUSES)
-    rows = await db.fetchall(
-        f"{_SELECT_REMINDER} WHERE f.user_id = ? AND f.notified_at IS NULL"
-        f" AND f.status IN ({_marks(statuses)}) ORDER BY f.id",
-        (user_id, *statuses),
-    )
-    return [_reminder(r) for r in rows]
+    return await _reminders_where(
+        db, f"f.user_id = ? AND f.notified_at IS NULL AND f.status IN ({_marks(statuses)})"
+        " ORDER BY f.id", (user_id, *statuses))
 
 
 async def mark_notified(db: Database, followup_ids: list[int], now: int) -> None:
