@@ -119,16 +119,29 @@ class CritiquePost:
     forgotten_votes: bool  # a forgotten member's 👍 may still be on it (migration 0013)
 
 
+_POSTS = (
+    "SELECT c.id, c.author_id, e.thread_id, c.message_id, c.forgotten_votes"
+    " FROM critiques c JOIN lesson_runs r ON r.id = c.run_id"
+    " JOIN run_examples e ON e.run_id = c.run_id AND e.example_no = c.example_no"
+    " WHERE c.message_id IS NOT NULL AND e.thread_id IS NOT NULL"
+)
+
+
+def _post(r: sqlite3.Row) -> CritiquePost:
+    return CritiquePost(r["id"], r["author_id"], r["thread_id"], r["message_id"],
+                        bool(r["forgotten_votes"]))
+
+
 async def open_posts(db: Database) -> list[CritiquePost]:
     """The critique posts of every open run, oldest first."""
-    rows = await db.fetchall(
-        "SELECT c.id, c.author_id, e.thread_id, c.message_id, c.forgotten_votes"
-        " FROM critiques c JOIN lesson_runs r ON r.id = c.run_id"
-        " JOIN run_examples e ON e.run_id = c.run_id AND e.example_no = c.example_no"
-        " WHERE r.status = 'open' AND c.message_id IS NOT NULL AND e.thread_id IS NOT NULL"
-        " ORDER BY c.id")
-    return [CritiquePost(r["id"], r["author_id"], r["thread_id"], r["message_id"],
-                         bool(r["forgotten_votes"])) for r in rows]
+    rows = await db.fetchall(f"{_POSTS} AND r.status = 'open' ORDER BY c.id")
+    return [_post(r) for r in rows]
+
+
+async def post_of(db: Database, critique_id: int) -> CritiquePost | None:
+    """Where one critique's post is, if it has one."""
+    row = await db.fetchone(f"{_POSTS} AND c.id = ?", (critique_id,))
+    return _post(row) if row else None
 
 
 async def votes_of(db: Database, critique_id: int) -> frozenset[int]:

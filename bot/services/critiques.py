@@ -133,23 +133,39 @@ class CritiquesService:
         return previous is None
 
     async def vote(self, message_id: int, voter_id: int, *, add: bool) -> None:
-        """A 👍 on a critique's post counts as a vote, except its author's own."""
+        """A 👍 (any variant) on a critique's post counts as a vote, except its author's own.
+        Taking one variant back leaves the vote while the member still has another one on
+        the post (👍 and 👍🏽 are two reactions on Discord, one vote here)."""
         critique = await critiques_store.critique_for_message(self.db, message_id)
         if critique is None or critique.author_id == voter_id:
             return  # not a critique, or its author liking their own
         async with self._votes:
             if add:
                 await critiques_store.add_vote(self.db, critique.id, voter_id)
-            else:
+            elif voter_id not in await self._on_discord(critique.id, message_id):
                 await critiques_store.remove_vote(self.db, critique.id, voter_id)
 
-    async def clear_votes(self, message_id: int) -> None:
-        """Every 👍 removed from a critique's post at once (a moderator's clear)."""
+    async def _on_discord(self, critique_id: int, message_id: int) -> frozenset[int]:
+        """Who has a vote emoji on the post now; nobody when Discord will not say (the
+        reaction event that asked was a removal: it stands)."""
+        post = await critiques_store.post_of(self.db, critique_id)
+        if post is None:
+            return frozenset()
+        try:
+            return await self.port.voters(post.thread_id, message_id)
+        except (Gone, Refused):
+            return frozenset()
+
+    async def clear_votes(self, message_id: int, *, variant: bool = False) -> None:
+        """Reactions removed from a critique's post at once by a moderator: all of them, or
+        (`variant`) one vote emoji's, after which the votes are those of the members who
+        still have another variant on it."""
         critique = await critiques_store.critique_for_message(self.db, message_id)
         if critique is not None:
             async with self._votes:
                 voters = await critiques_store.votes_of(self.db, critique.id)
-                await critiques_store.change_votes(self.db, critique.id, (), voters)
+                left = await self._on_discord(critique.id, message_id) if variant else frozenset()
+                await critiques_store.change_votes(self.db, critique.id, (), voters - left)
 
     async def catch_up_votes(self) -> VoteChanges:
         """After downtime (every READY): the open runs' critique posts read again for their

@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
-from cogs.critiques._render import VOTE_EMOJI
+from bot.critiques import is_vote
 from cogs.critiques._views import CritiqueButton, open_form
 
 
@@ -53,8 +53,8 @@ class CritiquesCog(commands.Cog):
     async def on_raw_reaction_clear_emoji(
         self, payload: discord.RawReactionClearEmojiEvent
     ) -> None:
-        if str(payload.emoji) == VOTE_EMOJI:
-            await self.critiques.clear_votes(payload.message_id)
+        if is_vote(str(payload.emoji)):
+            await self.critiques.clear_votes(payload.message_id, variant=True)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -63,6 +63,6 @@ class CritiquesCog(commands.Cog):
 
     async def _vote(self, payload: discord.RawReactionActionEvent, *, add: bool) -> None:
         me = self.bot.user
-        if str(payload.emoji) != VOTE_EMOJI or me is None or payload.user_id == me.id:
+        if not is_vote(str(payload.emoji)) or me is None or payload.user_id == me.id:
             return
         await self.critiques.vote(payload.message_id, payload.user_id, add=add)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import discord
 
-from bot.critiques import Author, CritiqueInput
+from bot.critiques import Author, CritiqueInput, is_vote
 from bot.runs import RunExample
 from bot.services.critiques import ThreadState
 from bot.services.ports import Gone, Refused
 from cogs._ui import NO_PINGS
-from cogs.critiques._render import VOTE_EMOJI, critique_embed, critique_mark
+from cogs.critiques._render import critique_embed, critique_mark
 
 # Messages read back (newest first) for a critique's post whose id was never noted.
 FIND_SCAN = 200
@@ -76,19 +76,30 @@ class DiscordCritiques:
         return message.id
 
     async def voters(self, thread_id: int, message_id: int) -> frozenset[int]:
-        found: set[int] = set()
-        after = None
+        # Every variant of the vote emoji on the post (👍, 👍🏽, …) is a reaction of its own:
+        # the message says which are there, then each one's users are read.
         try:
-            while True:
-                page = await self.client.http.get_reaction_users(
-                    thread_id, message_id, VOTE_EMOJI, VOTERS_PAGE, after=after)
-                found.update(int(u["id"]) for u in page if not u.get("bot"))
-                if len(page) < VOTERS_PAGE:
-                    return frozenset(found)
-                after = int(page[-1]["id"])  # users come in id order
+            message = await self.client.http.get_message(thread_id, message_id)
+            found: set[int] = set()
+            for reaction in message.get("reactions", []):
+                emoji = reaction["emoji"]
+                if emoji.get("id") is None and is_vote(emoji.get("name") or ""):
+                    found |= await self._users(thread_id, message_id, emoji["name"])
+            return frozenset(found)
         except discord.NotFound as exc:
             if exc.code == UNKNOWN_EMOJI:
                 return frozenset()  # nobody has the emoji on it (any more)
             raise Gone from None
         except discord.Forbidden as exc:
             raise Refused(exc.text or "Forbidden") from None
+
+    async def _users(self, thread_id: int, message_id: int, emoji: str) -> set[int]:
+        found: set[int] = set()
+        after = None
+        while True:
+            page = await self.client.http.get_reaction_users(
+                thread_id, message_id, emoji, VOTERS_PAGE, after=after)
+            found.update(int(u["id"]) for u in page if not u.get("bot"))
+            if len(page) < VOTERS_PAGE:
+                return found
+            after = int(page[-1]["id"])  # users come in id order

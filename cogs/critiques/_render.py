@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import discord
 
-from bot.critiques import Author, CritiqueInput, Likely
+from bot.critiques import VOTE_EMOJI, Author, CritiqueInput, Likely
 from bot.display import clip, markdown_text, member_text
 
-VOTE_EMOJI = "👍"
 FIELD = 1024  # Discord's limit on an embed field's value
 LIKELY_WORDS = {Likely.YES: "✅ yes", Likely.NO: "❌ no", Likely.UNSURE: "🤔 unsure"}
 

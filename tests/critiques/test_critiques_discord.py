@@ -379,3 +379,38 @@ async def test_a_moderator_clearing_a_critique_s_reactions_takes_its_votes(
     await world.restart()  # and the catch-up agrees
     (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
     assert row.votes == 0
+
+
+async def test_a_thumbs_up_with_a_skin_tone_or_the_emoji_selector_is_a_vote(
+    world: CohortWorld,
+) -> None:
+    """Discord sends 👍 as the member picked it (👍🏽, 👍️ …), each a reaction of its own:
+    every variant is the vote, once per member, live and in the catch-up at READY."""
+    run_id = await post(world)
+    await critique(world, world.ada, example_messages(world)[0], "Polite", "Generic", "no")
+    (posted,) = world.posts(world.sandbox.threads(world.lessons)[0])
+
+    async def votes() -> int:
+        (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
+        return row.votes
+
+    await world.ben.react(posted, "👍🏽")
+    await world.cy.react(posted, "👍🏿")
+    await world.mod.react(posted, "👍\ufe0f")
+    await world.ada.react(posted, "👍🏻")  # her own, in any tone: never a vote
+    assert await votes() == 3
+    await world.ben.react(posted, "👍")  # a second variant: still one vote
+    assert await votes() == 3
+    await world.ben.unreact(posted, "👍🏽")  # he keeps 👍: his vote stands
+    assert await votes() == 3
+    await world.ben.unreact(posted, "👍")
+    assert await votes() == 2
+    await world.mod.clear_reactions(posted, emoji="👍🏿")  # cy's tone only
+    assert await votes() == 1
+    await world.stop_bot()
+    await world.ben.react(posted, "👍🏾")  # while the bot is away
+    await world.cy.react(posted, "👍🏼")
+    await world.start_bot()
+    assert await votes() == 3
+    summary = await world.mod.slash("lesson summary", channel=world.lessons)
+    assert "👍 3" in str(summary.followups[-1].embeds), summary
