@@ -21,6 +21,7 @@ class MemberRecords:
     discussion_messages: int
     reactions: int  # on thread messages (the 👍 on critiques are the votes)
     run_places: int  # on the member lists of the runs posted while they were in the cohort
+    runs_posted: int  # lesson runs they posted as a moderator: their id is taken off
 
     @property
     def total(self) -> int:
@@ -51,7 +52,26 @@ _COUNTS = (
     " (SELECT COUNT(*) FROM critique_votes WHERE voter_id = ?),"
     " (SELECT COUNT(*) FROM discussion_messages WHERE author_id = ?),"
     " (SELECT COUNT(*) FROM discussion_reactors WHERE user_id = ?),"
-    " (SELECT COUNT(*) FROM run_members WHERE member_id = ?)"
+    " (SELECT COUNT(*) FROM run_members WHERE member_id = ?),"
+    " (SELECT COUNT(*) FROM lesson_runs WHERE posted_by = ?)"
+)
+
+# Every column that holds a member's id, and what /forget-me does to it: the row goes, or
+# (where the row is not theirs: a run a moderator posted) the id is cleared. The test walks
+# the schema (sqlite_master) for columns that can hold one and fails on any not listed here,
+# and checks after a forget that no listed column holds the id any more.
+MEMBER_COLUMNS = (
+    ("outreaches", "user_id", "deleted"),
+    ("followups", "user_id", "deleted"),
+    ("member_settings", "user_id", "deleted"),
+    ("review_usage", "user_id", "deleted"),
+    ("critiques", "author_id", "deleted"),
+    ("critique_votes", "voter_id", "deleted"),
+    ("discussion_messages", "author_id", "deleted"),
+    ("discussion_reactors", "user_id", "deleted"),
+    ("run_members", "member_id", "deleted"),
+    ("posting_answers", "user_id", "deleted"),  # a /lesson post still waiting for its answer
+    ("lesson_runs", "posted_by", "cleared"),
 )
 
 
@@ -93,13 +113,19 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
             "DELETE FROM discussion_messages WHERE author_id = ?", (user_id,)
         )
         places = await tx.execute("DELETE FROM run_members WHERE member_id = ?", (user_id,))
+        # The runs stay (they are the cohort's), without who posted them; a posting still
+        # waiting for its answer is not answered after a restart (its token goes).
+        runs_posted = await tx.execute("UPDATE lesson_runs SET posted_by = NULL"
+                                       " WHERE posted_by = ?", (user_id,))
+        await tx.execute("DELETE FROM posting_answers WHERE user_id = ?", (user_id,))
     # The rows are zeroed in their pages (secure_delete); the WAL still holds the pages as
     # they were until it is copied back and emptied.
     await db.checkpoint()
     return Forgotten(
         MemberRecords(outreaches=outreaches, followups=followups, settings=settings,
                       reviews=reviews, critiques=critiques, votes=votes,
-                      discussion_messages=messages, reactions=reactions, run_places=places),
+                      discussion_messages=messages, reactions=reactions, run_places=places,
+                      runs_posted=runs_posted),
         critique_posts=tuple((r[0], r[1]) for r in posts),
         runs=tuple(sorted(r[0] for r in runs)),
     )
