@@ -83,8 +83,9 @@ class DiscordCritiques:
             found: set[int] = set()
             for reaction in message.get("reactions", []):
                 emoji = reaction["emoji"]
-                if emoji.get("id") is None and is_vote(emoji.get("name") or ""):
-                    found |= await self._users(thread_id, message_id, emoji["name"])
+                name = emoji.get("name") or ""
+                if emoji.get("id") is None and is_vote(name):  # never a custom emoji
+                    found |= await self._users(thread_id, message_id, name)
             return frozenset(found)
         except discord.NotFound as exc:
             if exc.code == UNKNOWN_EMOJI:

@@ -190,5 +190,10 @@ class RunsCog(commands.Cog):
         if image is not None:
             suffix = image_suffix(image.content_type, image.filename, image.size)
             upload = ExampleImage(suffix, await download(image))
-        await self.lessons.replace_example(chosen.key, number, text=text, image=upload)
-        await answer(interaction, await self.runs.edited_text(interaction.guild.id, chosen, number))
+        edited = await self.lessons.replace_example(chosen.key, number, text=text, image=upload)
+        text_of = await self.runs.edited_text(interaction.guild.id, self.lessons.get(chosen.key),
+                                              number)
+        if edited:
+            text_of += ("\nIts file had been edited since I loaded it: I made the change in "
+                        "the file as it is now, kept those edits and loaded them too.")
+        await answer(interaction, text_of)
