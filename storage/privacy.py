@@ -38,6 +38,9 @@ class Forgotten:
     # The bot's own posts that carried the member's critiques: (thread id, message id), so the
     # Discord side can delete them too.
     critique_posts: tuple[tuple[int, int], ...]
+    # Their critiques whose post was never noted (the write failed after Discord took it, or
+    # the bot died between): (thread id, critique id), to be found by the post's mark.
+    unnoted_posts: tuple[tuple[int, int], ...] = ()
     # Runs whose summaries counted the member's critiques or votes: posted ones are redone.
     runs: tuple[int, ...] = ()
 
@@ -87,9 +90,9 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         # read the member's old messages back in from Discord's history.
         await tx.execute(ADVANCE_ALL_CURSORS)
         posts = await tx.fetchall(
-            "SELECT e.thread_id, c.message_id FROM critiques c JOIN run_examples e"
+            "SELECT e.thread_id, c.message_id, c.id FROM critiques c JOIN run_examples e"
             " ON e.run_id = c.run_id AND e.example_no = c.example_no"
-            " WHERE c.author_id = ? AND c.message_id IS NOT NULL",
+            " WHERE c.author_id = ? AND e.thread_id IS NOT NULL",
             (user_id,),
         )
         runs = await tx.fetchall(
@@ -126,6 +129,7 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
                       reviews=reviews, critiques=critiques, votes=votes,
                       discussion_messages=messages, reactions=reactions, run_places=places,
                       runs_posted=runs_posted),
-        critique_posts=tuple((r[0], r[1]) for r in posts),
+        critique_posts=tuple((r[0], r[1]) for r in posts if r[1] is not None),
+        unnoted_posts=tuple((r[0], r[2]) for r in posts if r[1] is None),
         runs=tuple(sorted(r[0] for r in runs)),
     )

@@ -61,12 +61,13 @@ class Services:
         settings = SettingsService(db, clock, config.cohort.timezone)
         followups = FollowupsService(db, clock, scheduler, config.followups, review, settings,
                                     ports.followups)
-        privacy = PrivacyService(db, discussion, followups, runs, ports.privacy)
+        critiques = CritiquesService(db, clock, ports.critiques)
+        privacy = PrivacyService(db, discussion, followups, runs, critiques, ports.privacy)
         privacy.holds(review)  # the drafts under reviews (the cogs register their forms)
         return cls(
             lessons=lessons,
             runs=runs,
-            critiques=CritiquesService(db, clock, ports.critiques),
+            critiques=critiques,
             discussion=discussion,
             review=review,
             settings=settings,

@@ -32,9 +32,9 @@ class CritiquesPort(Protocol):
 
     async def thread_state(self, example: RunExample) -> ThreadState: ...
 
-    async def find_post(self, example: RunExample, critique_id: int) -> int | None:
+    async def find_post(self, thread_id: int, critique_id: int) -> int | None:
         """The bot's post of this critique in the example's thread, if there is one (one the
-        bot made but never noted). `Gone` if the thread was deleted."""
+        bot made but never noted), found by its mark. `Gone` if the thread was deleted."""
         ...
 
     async def post(self, example: RunExample, previous: int | None, author: Author,
@@ -123,7 +123,7 @@ class CritiquesService:
                 if previous is None and saved.existed:
                     # Sent before, and the bot stopped between its post and noting it (a
                     # crash): that post is edited, not followed by a second one.
-                    previous = await self.port.find_post(example, saved.id)
+                    previous = await self.port.find_post(example.thread_id or 0, saved.id)
                 posted = await self.port.post(example, previous, author, critique, saved.id)
             except Gone:
                 raise UserError(_thread_gone(example, saved=True)) from None
@@ -131,6 +131,14 @@ class CritiquesService:
             if noted is not None and noted != saved.message_id:
                 await critiques_store.set_critique_message(self.db, saved.id, noted)
         return previous is None
+
+    async def unnoted_post(self, thread_id: int, critique_id: int) -> int | None:
+        """The post of a critique whose id was never noted (the write failed after Discord
+        took it, or the bot died between), for /forget-me; None if there is none."""
+        try:
+            return await self.port.find_post(thread_id, critique_id)
+        except Gone:
+            return None
 
     async def vote(self, message_id: int, voter_id: int, *, add: bool) -> None:
         """A 👍 (any variant) on a critique's post counts as a vote, except its author's own.

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.services.critiques import CritiquesService
 from bot.services.discussion import DiscussionService
 from bot.services.followups import FollowupsService
 from bot.services.runs import RunsService
@@ -65,9 +66,10 @@ class Forgetting:
 
 class PrivacyService:
     def __init__(self, db: Database, discussion: DiscussionService,
-                 followups: FollowupsService, runs: RunsService, port: PrivacyPort) -> None:
+                 followups: FollowupsService, runs: RunsService, critiques: CritiquesService,
+                 port: PrivacyPort) -> None:
         self.db, self.discussion, self.port = db, discussion, port
-        self.followups, self.runs = followups, runs
+        self.followups, self.runs, self.critiques = followups, runs, critiques
         self._memory: list[Forgettable] = []
 
     def holds(self, store: Forgettable) -> None:
@@ -89,8 +91,12 @@ class PrivacyService:
         # Their reminders' jobs go with the rows, and one on its way arrives before the DM
         # replies are deleted (below), never after.
         await self.followups.forget_member(user_id)
+        posts = list(gone.critique_posts)
+        for thread_id, critique_id in gone.unnoted_posts:
+            if (found := await self.critiques.unnoted_post(thread_id, critique_id)) is not None:
+                posts.append((thread_id, found))
         by_thread: dict[int, list[int]] = {}
-        for thread_id, message_id in gone.critique_posts:
+        for thread_id, message_id in posts:
             by_thread.setdefault(thread_id, []).append(message_id)
         removed = 0
         for thread_id, message_ids in by_thread.items():
@@ -98,5 +104,5 @@ class PrivacyService:
         summaries = await self.runs.refresh_summaries(gone.runs)
         replies = await self.port.delete_dm_replies(user_id)
         log.info("forgot a member: %d rows", gone.records.total)  # no id: they asked to go
-        return Forgetting(gone.records.total, removed, len(gone.critique_posts) - removed,
+        return Forgetting(gone.records.total, removed, len(posts) - removed,
                           replies, summaries.done, summaries.refused)

@@ -22,23 +22,23 @@ class DiscordCritiques:
     def __init__(self, client: discord.Client) -> None:
         self.client = client
 
-    async def _thread(self, example: RunExample) -> discord.Thread | None:
-        thread = self.client.get_channel(example.thread_id or 0)
-        if thread is None and example.thread_id:
+    async def _thread(self, thread_id: int | None) -> discord.Thread | None:
+        thread = self.client.get_channel(thread_id or 0)
+        if thread is None and thread_id:
             try:
-                thread = await self.client.fetch_channel(example.thread_id)
+                thread = await self.client.fetch_channel(thread_id)
             except (discord.NotFound, discord.Forbidden):
                 thread = None
         return thread if isinstance(thread, discord.Thread) else None
 
     async def thread_state(self, example: RunExample) -> ThreadState:
-        thread = await self._thread(example)
+        thread = await self._thread(example.thread_id)
         if thread is None:
             return ThreadState.GONE
         return ThreadState.LOCKED if thread.locked else ThreadState.OPEN
 
-    async def find_post(self, example: RunExample, critique_id: int) -> int | None:
-        thread = await self._thread(example)
+    async def find_post(self, thread_id: int, critique_id: int) -> int | None:
+        thread = await self._thread(thread_id)
         me = self.client.user
         if thread is None or me is None:
             raise Gone
@@ -54,7 +54,7 @@ class DiscordCritiques:
 
     async def post(self, example: RunExample, previous: int | None, author: Author,
                    critique: CritiqueInput, critique_id: int) -> int | None:
-        thread = await self._thread(example)
+        thread = await self._thread(example.thread_id)
         if thread is None:
             raise Gone
         embed = critique_embed(author, example.title, critique, critique_id)
