@@ -27,6 +27,7 @@ from bot.display import clip, code_text
 from bot.errors import UserError
 from bot.review import CHANNEL_NAMES
 from bot.services import Services
+from bot.services.gate import Ticket
 from cogs._answer import TRANSIENT
 
 log = logging.getLogger("cohortbot.errors")
@@ -205,12 +206,14 @@ class CohortModal(discord.ui.Modal):
     _made_with: tuple[tuple[Any, ...], dict[str, Any]]
     _sent: dict[str, str | list[str]]
     _forgotten: bool
+    _ticket: Ticket | None  # when it was opened: a /forget-me since refuses what it sends
 
     def __new__(cls, *args: Any, **kwargs: Any) -> CohortModal:
         # What the form was made with, to make it again: discord.py finishes a modal once it
         # has gone through, and a finished modal sent again never gets its submission.
         form = super().__new__(cls)
         form._made_with, form._sent, form._forgotten = (args, kwargs), {}, False
+        form._ticket = None
         return form
 
     def __init__(self, *, title: str, custom_id: str) -> None:
@@ -239,6 +242,8 @@ class CohortModal(discord.ui.Modal):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if self._forgotten:
             raise FormDeleted
+        # What the form's submission writes is judged from when it opened (gate.py).
+        services_of(interaction).gate.arrived(interaction.user.id, self._ticket)
         # Every submission, before on_submit: its answers, whatever comes of them.
         for item in self.walk_children():
             if isinstance(item, discord.ui.TextInput):
@@ -422,7 +427,9 @@ def forms_of(bot: CohortBot) -> FormMemory:
 async def show_form(interaction: discord.Interaction, form: CohortModal) -> None:
     """Open a form for the member (every form opens here): its answers are held for them
     until they send it, and /forget-me can reach them."""
-    forms_of(cohort_bot(interaction)).opened(interaction.user.id, form)
+    bot = cohort_bot(interaction)
+    forms_of(bot).opened(interaction.user.id, form)
+    form._ticket = bot.services.gate.ticket(interaction.user.id)
     await interaction.response.send_modal(form)
 
 

@@ -101,6 +101,11 @@ async def add_vote(db: Database, critique_id: int, voter_id: int) -> None:
     )
 
 
+async def flag_forgotten_votes(db: Database, critique_id: int) -> None:
+    """A forgotten member's 👍 may be on the critique's post (migration 0013)."""
+    await db.execute("UPDATE critiques SET forgotten_votes = 1 WHERE id = ?", (critique_id,))
+
+
 async def remove_vote(db: Database, critique_id: int, voter_id: int) -> None:
     await db.execute(
         "DELETE FROM critique_votes WHERE critique_id = ? AND voter_id = ?",

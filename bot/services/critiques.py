@@ -13,6 +13,7 @@ from bot.clock import Clock, to_ms
 from bot.critiques import Author, CritiqueInput, VoteChanges, vote_changes
 from bot.errors import UserError
 from bot.runs import Run, RunExample, RunStatus
+from bot.services.gate import MemberGate
 from bot.services.ports import Gone, Refused
 from storage import Database
 from storage import critiques as critiques_store
@@ -51,8 +52,9 @@ class CritiquesPort(Protocol):
 
 
 class CritiquesService:
-    def __init__(self, db: Database, clock: Clock, port: CritiquesPort) -> None:
-        self.db, self.clock, self.port = db, clock, port
+    def __init__(self, db: Database, clock: Clock, port: CritiquesPort, *,
+                 gate: MemberGate) -> None:
+        self.db, self.clock, self.port, self.gate = db, clock, port, gate
         # One lock per member and example while a critique is saved and posted: two forms
         # sent together (a double click, two devices) would otherwise both find no post yet
         # and post twice, leaving one that no row tracks (no votes, and /forget-me misses it).
@@ -112,7 +114,10 @@ class CritiquesService:
             raise UserError(f"The thread of {example.title} is locked: this run is closed, so "
                             "critiques are no longer collected.")
         lock = self._posting.setdefault((run.id, example.example_no, author.id), asyncio.Lock())
-        async with lock:  # the later form waits, then edits the post the first one made
+        # A /forget-me waits until it is stored and posted (then deletes both), or refuses it
+        # if the form was opened before the forget.
+        async with self.gate.writing(author.id), lock:
+            # the later form waits, then edits the post the first one made
             saved = await critiques_store.save_critique(
                 self.db, run_id=run.id, example_no=example.example_no, author_id=author.id,
                 author_name=author.name, works=critique.works, doesnt=critique.doesnt,
@@ -147,11 +152,14 @@ class CritiquesService:
         critique = await critiques_store.critique_for_message(self.db, message_id)
         if critique is None or critique.author_id == voter_id:
             return  # not a critique, or its author liking their own
-        async with self._votes:
-            if add:
-                await critiques_store.add_vote(self.db, critique.id, voter_id)
-            elif voter_id not in await self._on_discord(critique.id, message_id):
-                await critiques_store.remove_vote(self.db, critique.id, voter_id)
+        try:
+            async with self.gate.writing(voter_id), self._votes:
+                if add:
+                    await critiques_store.add_vote(self.db, critique.id, voter_id)
+                elif voter_id not in await self._on_discord(critique.id, message_id):
+                    await critiques_store.remove_vote(self.db, critique.id, voter_id)
+        except UserError:  # cast as the voter was forgotten: never counted, even at catch-up
+            await critiques_store.flag_forgotten_votes(self.db, critique.id)
 
     async def _on_discord(self, critique_id: int, message_id: int) -> frozenset[int]:
         """Who has a vote emoji on the post now; nobody when Discord will not say (the

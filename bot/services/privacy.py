@@ -16,6 +16,7 @@ from typing import Protocol
 from bot.services.critiques import CritiquesService
 from bot.services.discussion import DiscussionService
 from bot.services.followups import FollowupsService
+from bot.services.gate import MemberGate
 from bot.services.runs import RunsService
 from storage import Database
 from storage import privacy as privacy_store
@@ -67,8 +68,8 @@ class Forgetting:
 class PrivacyService:
     def __init__(self, db: Database, discussion: DiscussionService,
                  followups: FollowupsService, runs: RunsService, critiques: CritiquesService,
-                 port: PrivacyPort) -> None:
-        self.db, self.discussion, self.port = db, discussion, port
+                 port: PrivacyPort, *, gate: MemberGate) -> None:
+        self.db, self.discussion, self.port, self.gate = db, discussion, port, gate
         self.followups, self.runs, self.critiques = followups, runs, critiques
         self._memory: list[Forgettable] = []
 
@@ -84,9 +85,18 @@ class PrivacyService:
         return sum(store.held_about(user_id) for store in self._memory)
 
     async def forget(self, user_id: int) -> Forgetting:
+        """Everything about the member, deleted. Their writes under way finish first (and go
+        with the rest); any of theirs sent before this and not yet written is refused
+        (bot/services/gate.py), so nothing they sent outlives it."""
+        async with self.gate.forgetting(user_id):
+            return await self._forget(user_id)
+
+    async def _forget(self, user_id: int) -> Forgetting:
+        for store in self._memory:  # first: a form open on their screen is refused from now
+            store.forget_member(user_id)
         await self.discussion.flush()  # queued rows go first, or they would outlive this
         gone = await privacy_store.forget_member(self.db, user_id)
-        for store in self._memory:
+        for store in self._memory:  # and what came in while the rows went
             store.forget_member(user_id)
         # Their reminders' jobs go with the rows, and one on its way arrives before the DM
         # replies are deleted (below), never after.

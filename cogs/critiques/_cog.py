@@ -62,6 +62,7 @@ class CritiquesCog(commands.Cog):
         await self.critiques.catch_up_votes()
 
     async def _vote(self, payload: discord.RawReactionActionEvent, *, add: bool) -> None:
+        self.bot.services.gate.arrived(payload.user_id)  # before any await (gate.py)
         me = self.bot.user
         if not is_vote(str(payload.emoji)) or me is None or payload.user_id == me.id:
             return

@@ -66,6 +66,17 @@ class ReviewCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is not None or message.author.bot:
             return
+        gate = self.bot.services.gate
+        gate.arrived(message.author.id)  # before any await (bot/services/gate.py)
+        try:
+            # A /forget-me waits for the answer (then deletes it with the draft it holds).
+            async with gate.writing(message.author.id):
+                await self.answer_draft(message)
+        except UserError as refused:  # sent as the member was being forgotten
+            await gate.forgotten(message.author.id)  # told once their DMs are emptied
+            await self.answer_dm(message, content=refused.message)
+
+    async def answer_draft(self, message: discord.Message) -> None:
         try:
             text = await self.draft_text(message)
             draft = await self.review.review(message.author.id, text, channel=None, attempt=1)
