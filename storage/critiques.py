@@ -43,11 +43,33 @@ _CRITIQUES = (
 )
 
 
+async def take_down(db: Database, message_id: int, now_ms: int) -> int | None:
+    """The critique whose post this was, taken down (its post deleted by a moderator): its
+    text emptied, its votes gone, the row kept as the marker that refuses it again. Returns
+    its run, None when the message was no standing critique's post."""
+    async with db.transaction() as tx:
+        rows = await tx.fetchall(
+            "UPDATE critiques SET removed_at = ?, works = '', doesnt = ''"
+            " WHERE message_id = ? AND removed_at IS NULL RETURNING id, run_id",
+            (now_ms, message_id))
+        for row in rows:
+            await tx.execute("DELETE FROM critique_votes WHERE critique_id = ?", (row["id"],))
+    return rows[0]["run_id"] if rows else None
+
+
+async def taken_down(db: Database, run_id: int, example_no: int, author_id: int) -> bool:
+    """Whether the member's critique of this example was taken down by a moderator."""
+    return bool(await db.fetchval(
+        "SELECT 1 FROM critiques WHERE run_id = ? AND example_no = ? AND author_id = ?"
+        " AND removed_at IS NOT NULL", (run_id, example_no, author_id)))
+
+
 @dataclass(frozen=True)
 class SavedCritique:
     id: int
     message_id: int | None  # the bot's embed for it; None until one has been noted
     existed: bool  # sent before (an edit, or a retry after the bot died mid-way)
+    removed: bool = False  # taken down by a moderator: nothing was written
 
 
 # One statement: the member's critique of this example is inserted, or edited in place (the
@@ -79,8 +101,10 @@ async def save_critique(
               now_ms)
     async with db.transaction() as tx:
         existed = await tx.fetchval(
-            "SELECT 1 FROM critiques WHERE run_id = ? AND example_no = ? AND author_id = ?",
-            (run_id, example_no, author_id))
+            "SELECT removed_at IS NOT NULL FROM critiques WHERE run_id = ? AND example_no = ?"
+            " AND author_id = ?", (run_id, example_no, author_id))
+        if existed:  # taken down: not written again
+            return SavedCritique(0, None, True, removed=True)
         (row,) = await tx.fetchall(_SAVE_CRITIQUE, params)
     return SavedCritique(row["id"], row["message_id"], existed is not None)
 
@@ -128,7 +152,7 @@ _POSTS = (
     "SELECT c.id, c.author_id, e.thread_id, c.message_id, c.forgotten_votes"
     " FROM critiques c JOIN lesson_runs r ON r.id = c.run_id"
     " JOIN run_examples e ON e.run_id = c.run_id AND e.example_no = c.example_no"
-    " WHERE c.message_id IS NOT NULL AND e.thread_id IS NOT NULL"
+    " WHERE c.message_id IS NOT NULL AND e.thread_id IS NOT NULL AND c.removed_at IS NULL"
 )
 
 
@@ -168,7 +192,8 @@ async def change_votes(db: Database, critique_id: int, added: Iterable[int],
 
 async def critiques_for_run(db: Database, run_id: int) -> list[CritiqueRow]:
     rows = await db.fetchall(
-        f"{_CRITIQUES} WHERE c.run_id = ? ORDER BY c.example_no, c.created_at, c.id",
+        f"{_CRITIQUES} WHERE c.run_id = ? AND c.removed_at IS NULL"
+        " ORDER BY c.example_no, c.created_at, c.id",
         (run_id,),
     )
     return [_critique(r) for r in rows]

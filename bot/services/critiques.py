@@ -97,7 +97,10 @@ class CritiquesService:
 
     async def existing(self, run: Run, example: RunExample, author_id: int
                        ) -> CritiqueInput | None:
-        """The member's earlier critique of this example (sending again edits it)."""
+        """The member's earlier critique of this example (sending again edits it);
+        `UserError` if a moderator took it down."""
+        if await critiques_store.taken_down(self.db, run.id, example.example_no, author_id):
+            raise UserError(_taken_down(example))
         for row in await critiques_store.critiques_for_run(self.db, run.id):
             if row.example_no == example.example_no and row.author_id == author_id:
                 return CritiqueInput(row.works, row.doesnt, row.likely)
@@ -123,6 +126,8 @@ class CritiquesService:
                 author_name=author.name, works=critique.works, doesnt=critique.doesnt,
                 likely=critique.likely, now_ms=to_ms(self.clock.now()),
             )
+            if saved.removed:
+                raise UserError(_taken_down(example))
             try:
                 previous = saved.message_id
                 if previous is None and saved.existed:
@@ -136,6 +141,15 @@ class CritiquesService:
             if noted is not None and noted != saved.message_id:
                 await critiques_store.set_critique_message(self.db, saved.id, noted)
         return previous is None
+
+    async def take_down(self, message_id: int) -> int | None:
+        """A critique's post was deleted, which only a moderator can do (the bot deletes its
+        posts only for /forget-me, whose rows are gone first): the critique is taken down,
+        out of the summaries, votes and exports, and never posted again. Returns its run,
+        whose posted summaries must be redone; None if it was no critique's post."""
+        if await critiques_store.critique_for_message(self.db, message_id) is None:
+            return None  # (a read first: most deleted messages are no critique's post)
+        return await critiques_store.take_down(self.db, message_id, to_ms(self.clock.now()))
 
     async def unnoted_post(self, thread_id: int, critique_id: int) -> int | None:
         """The post of a critique whose id was never noted (the write failed after Discord
@@ -215,6 +229,12 @@ class CritiquesService:
                      left_out)
         return VoteChanges(frozenset(v for _, v in added), frozenset(v for _, v in removed),
                            left_out)
+
+
+def _taken_down(example: RunExample) -> str:
+    return (f"A moderator took down your critique of {example.title} (they deleted its post "
+            "in the thread), so I don't post it again. Ask a moderator if you think that was "
+            "a mistake.")
 
 
 def _thread_gone(example: RunExample, *, saved: bool = False) -> str:

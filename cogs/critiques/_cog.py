@@ -56,6 +56,25 @@ class CritiquesCog(commands.Cog):
         if is_vote(str(payload.emoji)):
             await self.critiques.clear_votes(payload.message_id, variant=True)
 
+    # A moderator deleting the bot's post of a critique takes the critique down (an abusive
+    # or spam one): the natural act, with Manage Messages they already have, and the one
+    # the bot honours for thread messages too. Posted summaries are redone without it.
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self._taken_down([payload.message_id])
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(
+        self, payload: discord.RawBulkMessageDeleteEvent
+    ) -> None:
+        await self._taken_down(sorted(payload.message_ids))
+
+    async def _taken_down(self, message_ids: list[int]) -> None:
+        runs = {run for m in message_ids
+                if (run := await self.critiques.take_down(m)) is not None}
+        if runs:
+            await self.bot.services.runs.refresh_summaries(sorted(runs))
+
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         # After every (re)connect: the votes cast and taken back while the bot was away.
