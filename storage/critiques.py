@@ -44,24 +44,27 @@ _CRITIQUES = (
 
 
 async def take_down(db: Database, message_id: int, now_ms: int) -> int | None:
-    """The critique whose post this was, taken down (its post deleted by a moderator): its
-    text emptied, its votes gone, the row kept as the marker that refuses it again. Returns
-    its run, None when the message was no standing critique's post."""
+    """The critique whose post this was, taken down (its post deleted by a moderator): it and
+    its votes deleted, and noted as taken down (storage/migrations/0017_critique_removals.sql)
+    so that it is refused again. Returns its run, None when the message was no critique's
+    post."""
     async with db.transaction() as tx:
         rows = await tx.fetchall(
-            "UPDATE critiques SET removed_at = ?, works = '', doesnt = ''"
-            " WHERE message_id = ? AND removed_at IS NULL RETURNING id, run_id",
-            (now_ms, message_id))
-        for row in rows:
-            await tx.execute("DELETE FROM critique_votes WHERE critique_id = ?", (row["id"],))
+            "DELETE FROM critiques WHERE message_id = ? RETURNING run_id, example_no, author_id",
+            (message_id,))
+        await tx.executemany(
+            "INSERT OR IGNORE INTO critique_removals (run_id, example_no, author_id,"
+            " removed_at) VALUES (?, ?, ?, ?)", [(*tuple(r), now_ms) for r in rows])
     return rows[0]["run_id"] if rows else None
+
+
+_TAKEN_DOWN = ("SELECT 1 FROM critique_removals WHERE run_id = ? AND example_no = ?"
+               " AND author_id = ?")
 
 
 async def taken_down(db: Database, run_id: int, example_no: int, author_id: int) -> bool:
     """Whether the member's critique of this example was taken down by a moderator."""
-    return bool(await db.fetchval(
-        "SELECT 1 FROM critiques WHERE run_id = ? AND example_no = ? AND author_id = ?"
-        " AND removed_at IS NOT NULL", (run_id, example_no, author_id)))
+    return bool(await db.fetchval(_TAKEN_DOWN, (run_id, example_no, author_id)))
 
 
 @dataclass(frozen=True)
@@ -100,11 +103,11 @@ async def save_critique(
     params = (run_id, example_no, author_id, author_name, works, doesnt, likely.value, now_ms,
               now_ms)
     async with db.transaction() as tx:
+        if await tx.fetchval(_TAKEN_DOWN, (run_id, example_no, author_id)):
+            return SavedCritique(0, None, True, removed=True)  # not written again
         existed = await tx.fetchval(
-            "SELECT removed_at IS NOT NULL FROM critiques WHERE run_id = ? AND example_no = ?"
-            " AND author_id = ?", (run_id, example_no, author_id))
-        if existed:  # taken down: not written again
-            return SavedCritique(0, None, True, removed=True)
+            "SELECT 1 FROM critiques WHERE run_id = ? AND example_no = ? AND author_id = ?",
+            (run_id, example_no, author_id))
         (row,) = await tx.fetchall(_SAVE_CRITIQUE, params)
     return SavedCritique(row["id"], row["message_id"], existed is not None)
 
@@ -152,7 +155,7 @@ _POSTS = (
     "SELECT c.id, c.author_id, e.thread_id, c.message_id, c.forgotten_votes"
     " FROM critiques c JOIN lesson_runs r ON r.id = c.run_id"
     " JOIN run_examples e ON e.run_id = c.run_id AND e.example_no = c.example_no"
-    " WHERE c.message_id IS NOT NULL AND e.thread_id IS NOT NULL AND c.removed_at IS NULL"
+    " WHERE c.message_id IS NOT NULL AND e.thread_id IS NOT NULL"
 )
 
 
@@ -192,8 +195,7 @@ async def change_votes(db: Database, critique_id: int, added: Iterable[int],
 
 async def critiques_for_run(db: Database, run_id: int) -> list[CritiqueRow]:
     rows = await db.fetchall(
-        f"{_CRITIQUES} WHERE c.run_id = ? AND c.removed_at IS NULL"
-        " ORDER BY c.example_no, c.created_at, c.id",
+        f"{_CRITIQUES} WHERE c.run_id = ? ORDER BY c.example_no, c.created_at, c.id",
         (run_id,),
     )
     return [_critique(r) for r in rows]

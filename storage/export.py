@@ -207,8 +207,7 @@ _URL_REWRITTEN = (
 _REPLY_STORED = (
     "EXISTS (SELECT 1 FROM discussion_messages p WHERE p.message_id = m.reply_to_id"
     " AND p.deleted_at IS NULL)"
-    " OR EXISTS (SELECT 1 FROM critiques rc WHERE rc.message_id = m.reply_to_id"
-    " AND rc.removed_at IS NULL)"
+    " OR EXISTS (SELECT 1 FROM critiques rc WHERE rc.message_id = m.reply_to_id)"
 )
 _THREAD_WHERE = (
     "WHERE m.thread_id = :thread AND m.deleted_at IS NULL"
@@ -396,8 +395,7 @@ class ExportReader:
             "SELECT c.id, c.example_no, c.author_id, c.author_name, c.works, c.doesnt,"
             " c.likely, c.message_id, c.created_at, c.updated_at,"
             " (SELECT group_concat(v.voter_id) FROM critique_votes v WHERE v.critique_id = c.id)"
-            " FROM critiques c WHERE c.run_id = ? AND c.removed_at IS NULL"
-            " AND (? IS NULL OR c.example_no = ?)"
+            " FROM critiques c WHERE c.run_id = ? AND (? IS NULL OR c.example_no = ?)"
             " AND c.created_at >= ? AND c.created_at < ?"
             " ORDER BY c.example_no, c.created_at, c.id",
             (run_id, scope.example, scope.example, since, until)).fetchall()
@@ -435,7 +433,6 @@ class ExportReader:
             " LEFT JOIN discussion_messages p ON p.message_id = m.reply_to_id"
             " AND p.deleted_at IS NULL"
             " LEFT JOIN critiques rc ON rc.message_id = m.reply_to_id"
-            " AND rc.removed_at IS NULL"
             f" {_THREAD_WHERE}{'' if only is None else ' AND m.message_id = :only'}"
             " ORDER BY m.message_id",
             {"thread": thread_id, "since": since, "until": until, "only": only})

@@ -51,7 +51,8 @@ _COUNTS = (
     " (SELECT COUNT(*) FROM followups WHERE user_id = ?),"
     " (SELECT COUNT(*) FROM member_settings WHERE user_id = ?),"
     " (SELECT COUNT(*) FROM review_usage WHERE user_id = ?),"
-    " (SELECT COUNT(*) FROM critiques WHERE author_id = ?),"
+    " (SELECT COUNT(*) FROM critiques WHERE author_id = ?)"
+    " + (SELECT COUNT(*) FROM critique_removals WHERE author_id = ?),"
     " (SELECT COUNT(*) FROM critique_votes WHERE voter_id = ?),"
     " (SELECT COUNT(*) FROM discussion_messages WHERE author_id = ?),"
     " (SELECT COUNT(*) FROM discussion_reactors WHERE user_id = ?),"
@@ -69,6 +70,7 @@ MEMBER_COLUMNS = (
     ("member_settings", "user_id", "deleted"),
     ("review_usage", "user_id", "deleted"),
     ("critiques", "author_id", "deleted"),
+    ("critique_removals", "author_id", "deleted"),  # taken down by a moderator: the marker
     ("critique_votes", "voter_id", "deleted"),
     ("discussion_messages", "author_id", "deleted"),
     ("discussion_reactors", "user_id", "deleted"),
@@ -79,7 +81,7 @@ MEMBER_COLUMNS = (
 
 
 async def stored_counts(db: Database, user_id: int) -> MemberRecords:
-    (row,) = await db.fetchall(_COUNTS, (user_id,) * len(fields(MemberRecords)))
+    (row,) = await db.fetchall(_COUNTS, (user_id,) * _COUNTS.count("?"))
     return MemberRecords(*(int(n) for n in row))
 
 
@@ -112,6 +114,8 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         # Before their messages go: the counts come down with every reaction of theirs.
         reactions = await forget_reactions(tx, user_id)
         critiques = await tx.execute("DELETE FROM critiques WHERE author_id = ?", (user_id,))
+        critiques += await tx.execute("DELETE FROM critique_removals WHERE author_id = ?",
+                                      (user_id,))
         messages = await tx.execute(
             "DELETE FROM discussion_messages WHERE author_id = ?", (user_id,)
         )
