@@ -522,4 +522,4 @@ class SendAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         await guarded(interaction, self._again(interaction))
 
     async def _again(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(forms_of(cohort_bot(interaction)).again(self.key))
+        await show_form(interaction, forms_of(cohort_bot(interaction)).again(self.key))

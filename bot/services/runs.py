@@ -523,7 +523,11 @@ class RunsService:
         reserved = await runs_store.reserve_summary(self.db, run.id, run.channel_id,
                                                     final=True, now_ms=to_ms(self.clock.now()))
         self._placing.add(reserved.id)
-        final = await self.port.post_summary(report, reserved)
+        try:
+            final = await self.port.post_summary(report, reserved)
+        except BaseException:  # it may be posted: its row stays, to be found by its mark
+            self._placing.discard(reserved.id)
+            raise
         if final is None:
             self._placing.discard(reserved.id)
             await self._unreserve(reserved)
