@@ -1,6 +1,6 @@
 r"""Rewrites of a family's regex that find the same matches, faster (see `patterns`).
 
-Two, each exact, each checked by hypothesis properties against the family as written
+Each is exact, checked by hypothesis properties against the family as written
 (`tests/review/test_review_properties.py`):
 
 - `spread`: an alternative that opens with a group, "(?:my|our) clients?", becomes one
@@ -9,6 +9,9 @@ Two, each exact, each checked by hypothesis properties against the family as wri
   skips an alternative that opens with a plain character or class at a glance when the text's
   character differs; one that opens with a group it must enter. A large family tries every
   alternative at every word of the draft, so this halves its scan.
+- `by_first_character`: then the alternatives that open with the same character are joined
+  under it, "y(?:our post|ou wrote)", so that at each word the engine tries the alternatives
+  of its first letter only: another third to two thirds off a large family's scan.
 - `ascii_source`: the same regex for `re.ASCII`, which the family runs instead on an ASCII
   text (`str.isascii` costs nothing: CPython knows it). On ASCII text `\w`, `\W`, `\b`, `\d`
   and `[^\W_]` mean the same in both modes; Unicode's `\s` also takes the four separators
@@ -82,6 +85,36 @@ def spread(alternative: str) -> list[str]:
         return taken
     skipped = spread(rest)
     return skipped + taken if lazy else taken + skipped
+
+
+#: Characters that are not a literal at the start of an alternative.
+_SPECIAL = frozenset(".^$*+?{}[]\\|()")
+
+
+def by_first_character(alternatives: list[str]) -> list[str]:
+    """`alternatives` (of one alternation, in order) with those that open with the same plain
+    character joined under it: "your post|you wrote|your talk" becomes "y(?:our post|ou wrote|
+    our talk)". Two alternatives that open with different characters cannot both match at one
+    place, so only their order among those of the same character matters, and it is kept; an
+    alternative that opens otherwise (a class, an escape, a group) could match where any of
+    them does, so none is moved across it. The engine then tries one character's alternatives
+    at each place instead of all of them."""
+    out: list[str] = []
+    run: dict[str, list[str]] = {}  # since the last such alternative: character -> the rests
+
+    def close() -> None:
+        out.extend(c + rests[0] if len(rests) == 1 else f"{c}(?:{'|'.join(rests)})"
+                   for c, rests in run.items())
+        run.clear()
+
+    for a in alternatives:
+        if a[:1] and a[0] not in _SPECIAL and a[1:2] not in ("?", "*", "+", "{"):
+            run.setdefault(a[0], []).append(a[1:])
+        else:
+            close()
+            out.append(a)
+    close()
+    return out
 
 
 #: What Unicode's `\s` matches in ASCII besides what `re.ASCII`'s does: the four separators.

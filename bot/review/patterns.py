@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.review.fastscan import alternatives, ascii_twin, spread
+from bot.review.fastscan import alternatives, ascii_twin, by_first_character, spread
 
 FLAGS = 0
 
@@ -75,9 +75,10 @@ def family(*patterns: str | tuple[str, ...], needles: tuple[str, ...] = ()
         return "|".join(f"(?P<k{i}>{b})" if named else b for i, b in enumerate(body))
 
     def scan(group: tuple[str, ...]) -> str:
-        """The group's alternatives without their `\\b`, spread, after one `\\W`."""
-        return r"\W(?:" + "|".join(s for p in group for a in alternatives(p)
-                                    for s in spread(a[2:])) + ")"
+        """The group's alternatives without their `\\b`, spread and joined by their first
+        character, after one `\\W`."""
+        spread_out = [s for p in group for a in alternatives(p) for s in spread(a[2:])]
+        return r"\W(?:" + "|".join(by_first_character(spread_out)) + ")"
 
     if all(a.startswith(r"\b") for g in groups for p in g for a in alternatives(p)):
         compiled = _compile(scan(tuple(p for g in groups for p in g)))
