@@ -530,7 +530,10 @@ def found_in(pattern: re.Pattern[str], text: str) -> bool:
 
 def spans_in(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     """`spans`, skipped when none of the family's needles occurs in `text`."""
-    return [(start, end) for start, end, _ in kinds_in(pattern, text)]
+    needles = NEEDLES.get(id(pattern))
+    if needles and not any(n in text for n in needles):
+        return []
+    return [(start, end) for start, end, _ in kinds(pattern, text)]
 
 
 def kinds_in(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, int]]:
@@ -563,11 +566,14 @@ def kinds(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int, int]]
     # offsets are one more than in `text`: so (start, end - 1) are the offsets in `text`. The
     # next search starts at the match's last character, which may be the next one's `\W`.
     padded, search, pos = " " + text, pattern.search, 0
-    scans = KIND_SCANS.get(key, ())
+    scans = KIND_SCANS.get(key)
     while (found := search(padded, pos)) is not None:
-        start = found.start()
-        # The match is its first alternative that matches here: of the first kind that does.
-        kind = next((i for i, k in enumerate(scans)
-                     if (ASCII_TWINS[id(k)] if ascii else k).match(padded, start)), 0)
-        yield start, found.end() - 1, kind
-        pos = found.end() - 1
+        start, pos = found.start(), found.end() - 1
+        yield start, pos, 0 if scans is None else _kind(scans, padded, start, ascii)
+
+
+def _kind(scans: tuple[re.Pattern[str], ...], padded: str, start: int, ascii: bool) -> int:
+    """Which kind a match at `start` is: its first alternative that matches there is one of
+    the first kind whose own scan matches there."""
+    return next(i for i, k in enumerate(scans)
+                if (ASCII_TWINS[id(k)] if ascii else k).match(padded, start))
