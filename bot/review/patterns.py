@@ -18,10 +18,11 @@ positions after a space or a punctuation mark, which makes the scans about a thi
 The matches are the same (a hypothesis property compares them with the patterns as written,
 `AS_WRITTEN`).
 
-Two more rewrites with the same matches (`fastscan`): a boundary-led family's alternatives that
-open with a group are spread into one alternative per way the group opens (the engine skips
-those at a glance), and every family has an ASCII twin (`ASCII_TWINS`, compiled with
-`re.ASCII`) that `kinds` runs instead on an ASCII text. A family with kinds is scanned without
+More rewrites with the same matches (`fastscan`): a boundary-led family's alternatives that
+open with a group are spread into one alternative per way the group opens, and those that open
+with the same character are joined under it (the engine skips the others at a glance); and
+every family has an ASCII twin (`ASCII_TWINS`, compiled with `re.ASCII`) that `kinds` runs
+instead on an ASCII text. A family with kinds is scanned without
 its named groups, and a match's kind is the first kind whose own scan (`KIND_SCANS`) matches
 at the same place. Hypothesis properties compare each rewrite with the family as written.
 """
@@ -70,8 +71,8 @@ def family(*patterns: str | tuple[str, ...], needles: tuple[str, ...] = ()
     groups = [(p,) if isinstance(p, str) else p for p in patterns]
     named = not all(isinstance(p, str) for p in patterns)
 
-    def join(strip: int) -> str:
-        body = ["|".join(f"(?:{a[strip:]})" for p in g for a in alternatives(p)) for g in groups]
+    def join() -> str:
+        body = ["|".join(f"(?:{a})" for p in g for a in alternatives(p)) for g in groups]
         return "|".join(f"(?P<k{i}>{b})" if named else b for i, b in enumerate(body))
 
     def scan(group: tuple[str, ...]) -> str:
@@ -83,11 +84,11 @@ def family(*patterns: str | tuple[str, ...], needles: tuple[str, ...] = ()
     if all(a.startswith(r"\b") for g in groups for p in g for a in alternatives(p)):
         compiled = _compile(scan(tuple(p for g in groups for p in g)))
         BOUNDARY_LED.add(id(compiled))
-        AS_WRITTEN.append((compiled, join(0)))
+        AS_WRITTEN.append((compiled, join()))
         if named:
             KIND_SCANS[id(compiled)] = tuple(_compile(scan(g)) for g in groups)
     else:
-        compiled = _compile(join(0))
+        compiled = _compile(join())
     FAMILIES.append(compiled)
     if needles:
         NEEDLES[id(compiled)] = needles

@@ -43,7 +43,7 @@ _SUBJECT_RE = re.compile(r"^[ \t]*subject[ \t]*:[ \t]*([^\n]*)", re.IGNORECASE)
 
 
 def words_of(text: str, start: int = 0, end: int = sys.maxsize) -> list[str]:
-    """`WORD_RE.findall(text, start, end)`."""
+    """`WORD_RE.findall(text, start, end)` (by its ASCII twin on an ASCII text)."""
     return (_WORD_ASCII if text.isascii() else WORD_RE).findall(text, start, end)
 
 

@@ -88,7 +88,8 @@ class Terms:
         # a word, or "" for a mark that ends a phrase
         raw = tokens = (_TOKEN_ASCII if body.isascii() else _TOKEN_RE).findall(body)
         if _DIGIT_RE.search(body):
-            # each token that starts with a digit as NUMBER: looked up in C, not tested in a loop
+            # each token that starts with a digit as NUMBER: the distinct tokens are tested, and
+            # every token is looked up in C
             numbers = {w: NUMBER for w in set(raw) if w[:1].isdigit()}
             tokens = list(map(numbers.get, raw, raw))
         present = set(tokens)
