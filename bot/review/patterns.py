@@ -160,7 +160,20 @@ JOB_ASK = family(
     # ... or a meeting with one of their people, set up for the sender
     r"\b(?:set up|arrange|organi[sz]e|book) (?:me )?(?:a |an )?(?:call|coffee|meeting|chat"
     r"|intro(?:duction)?) (?:for me )?with (?:your|one of your)\b",
-    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview', 'introduc', 'in touch', 'connect me', 'cover letter', 'application', 'set up', 'arrange', 'organi', 'book'),
+    # ... or the sender's profile handed to their recruiter: the referral again
+    r"\b(?:share|forward|pass|send|show) my (?:profile|portfolio|linkedin|details|information"
+    r"|info) (?:with|to) (?:your|the|a) (?:recruit\w*|hiring|hr\b|talent|people team|boss"
+    r"|manager)",
+    # ... or asked to find someone who is hiring: the job ask, one step removed
+    r"\b(?:anyone|anybody|someone|somebody|any (?:companies|teams|firms|people|contacts))"
+    r"(?: (?:who|that)(?:'s| is| are| might be| may be)?| (?:currently|still))? hiring\b",
+    # ... or an hour and more of a stranger's time: the open time the lesson warns of
+    r"\b(?:an|one|1|two|2|a couple of|several|a few)[- ](?:hours?|hrs?)(?:[- ]long)?"
+    r" (?:call|chat|meeting|conversation|session|zoom|coffee|of your time)\b",
+    r"\b(?:4[5-9]|[5-9]\d)[- ]?min(?:ute)?s?(?:[- ]long)? (?:call|chat|meeting|conversation"
+    r"|session|zoom)\b",
+    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview', 'introduc', 'in touch', 'connect me', 'cover letter', 'application', 'set up', 'arrange', 'organi', 'book', 'my profile', 'my portfolio',
+             'my linkedin', 'my details', 'my info', 'hour', 'hr', 'min'),
 )
 
 # Saying you are job hunting (or attaching a CV) without asking: off-putting to a stranger
