@@ -27,6 +27,7 @@ from tests.world import (
     example_messages,
     fields,
     post,
+    renamed,
     review_of,
 )
 
@@ -52,15 +53,13 @@ def text_of(result: Any) -> str:
     return "\n".join(m.content for m in answers(result))
 
 
-def renamed(message: Any, custom_id: str, to: str) -> str:
-    """The button `custom_id` on the local Discord's copy of `message`, as another version
-    (or a modified client) would have it."""
-    for row in message.components:
-        for comp in row["components"]:
-            if comp.get("custom_id") == custom_id:
-                comp["custom_id"] = to
-                return to
-    raise AssertionError(f"no {custom_id!r} on {message}")
+async def critique_opened(world: CohortWorld) -> Any:
+    """ada presses "Critique this example" under the first example of a run just posted."""
+    await post(world)
+    example = example_messages(world)[0]
+    opened = await world.ada.click(example, example.components[0]["components"][0]["custom_id"])
+    assert opened.modal is not None
+    return opened
 
 
 def form_kind(result: Any) -> str:
@@ -71,10 +70,8 @@ def form_kind(result: Any) -> str:
 async def test_a_live_form_and_button_are_answered_once_by_their_own_handlers(
     world: CohortWorld,
 ) -> None:
-    await post(world)
-    example = example_messages(world)[0]
-    opened = await world.ada.click(example, example.components[0]["components"][0]["custom_id"])
-    assert opened.modal is not None and answers(opened) == []
+    opened = await critique_opened(world)
+    assert answers(opened) == []
     sent = await world.ada.submit_modal(opened, {"works": "Specific.", "likely": "yes"})
     [answer] = answers(sent)
     assert answer.content.startswith("Posted your critique"), answer.content
@@ -87,10 +84,7 @@ async def test_a_live_form_and_button_are_answered_once_by_their_own_handlers(
 
 
 async def test_a_critique_sent_after_a_restart_is_posted(world: CohortWorld) -> None:
-    await post(world)
-    example = example_messages(world)[0]
-    opened = await world.ada.click(example, example.components[0]["components"][0]["custom_id"])
-    assert opened.modal is not None
+    opened = await critique_opened(world)
     await world.restart()
     sent = await world.ada.submit_modal(opened, {"works": "Names a mutual contact.",
                                                  "doesnt": "Too long.", "likely": "yes"})
@@ -104,27 +98,23 @@ async def test_a_critique_sent_after_a_restart_is_posted(world: CohortWorld) -> 
 async def test_a_critique_sent_after_the_run_closed_and_a_restart_gives_back_the_text(
     world: CohortWorld,
 ) -> None:
-    run = await post(world)
-    example = example_messages(world)[0]
-    opened = await world.ada.click(example, example.components[0]["components"][0]["custom_id"])
+    opened = await critique_opened(world)
     await world.mod.slash("lesson close", channel=world.lessons)
     await world.restart()
     works = "The <@&1> opener and **bold** ask: https://example.com/x"
     sent = await world.ada.submit_modal(opened, {"works": works, "doesnt": "", "likely": "no"})
     refusal, *given_back = answers(sent)
     # The refusal the button gives now, then what she typed, shown exactly as typed.
-    assert refusal.content == (f"⚠️ Run #{run} is closed: critiques are no longer collected.")
+    assert refusal.content == "⚠️ Run #1 is closed: critiques are no longer collected."
     assert given_back[0].content.startswith(SENT_BACK)
     assert shows_as_typed(given_back[0].content, works)
-    assert await critiques_store.critiques_for_run(world.bot.db, run) == []
+    assert await critiques_store.critiques_for_run(world.bot.db, 1) == []
 
 
 async def test_a_form_made_again_refuses_as_a_live_one_with_edit_and_send_again(
     world: CohortWorld,
 ) -> None:
-    await post(world)
-    example = example_messages(world)[0]
-    opened = await world.ada.click(example, example.components[0]["components"][0]["custom_id"])
+    opened = await critique_opened(world)
     await world.restart()
     # Nothing in the critique: the form's own check refuses it, as it would live.
     sent = await world.ada.submit_modal(opened, {"works": "", "doesnt": "", "likely": "yes"})
@@ -274,9 +264,7 @@ async def test_a_follow_up_form_with_another_member_s_reminder_is_refused(
 
 
 async def test_forged_form_ids_are_refused_in_words(world: CohortWorld) -> None:
-    await post(world)
-    example = example_messages(world)[0]
-    opened = await world.ada.click(example, example.components[0]["components"][0]["custom_id"])
+    opened = await critique_opened(world)
     for custom_id, said in [
         ("cohort:critique-modal:999:1:0123456789ab", "This lesson run no longer exists."),
         ("cohort:critique-modal:1:9:0123456789ab", "Run #1 has no example 9."),
