@@ -20,6 +20,7 @@ besides its own dispatch, so it answers only what that dispatch left alone, neve
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, cast
 
@@ -71,8 +72,9 @@ def held(interaction: discord.Interaction, custom_id: str) -> bool:
     """Whether a form this process holds takes the submission. It marks the interaction when
     it runs (`TAKEN`), and until it has finished discord.py still holds it (`holds`): one or
     the other, whichever of discord.py's two tasks (the form's, this listener's) runs first."""
-    return bool(interaction.extras.get(TAKEN)) or forms_of(cohort_bot(interaction)).holds(
-        custom_id)
+    if interaction.extras.get(TAKEN):
+        return True
+    return forms_of(cohort_bot(interaction)).holds(custom_id)
 
 
 def not_mine(custom_id: str) -> str:
@@ -86,13 +88,14 @@ async def take(interaction: discord.Interaction, custom_id: str) -> None:
     refused with what the member typed in it."""
     try:
         form = await made_again(interaction, custom_id)
+        forms_of(cohort_bot(interaction)).opened(interaction.user.id, form)
+        running = run_submission(form, interaction)
     except Exception as error:
         await report_error(interaction, error)
         for message in sent_back(typed(interaction)):
             await send_ephemeral(interaction, message)
         return
-    forms_of(cohort_bot(interaction)).opened(interaction.user.id, form)
-    await run_submission(form, interaction)
+    await running  # the form answers, its errors to its own handler
 
 
 async def made_again(interaction: discord.Interaction, custom_id: str) -> CohortModal:
@@ -107,7 +110,7 @@ async def made_again(interaction: discord.Interaction, custom_id: str) -> Cohort
     return await kind.reopen(interaction, carried)
 
 
-def run_submission(form: CohortModal, interaction: discord.Interaction) -> Any:
+def run_submission(form: CohortModal, interaction: discord.Interaction) -> asyncio.Task[None]:
     """Run a submission through `form` exactly as discord.py runs one it dispatches: the
     answers into its inputs, `interaction_check`, `on_submit`, `on_error`, `stop` (an
     awaitable task, named as discord.py names it, so a shutdown lets it answer).
