@@ -425,9 +425,12 @@ class FormMemory:
         self._kept[key] = _Kept(user_id, form, now + FORM_KEPT_FOR)
         return key
 
-    def again(self, key: str) -> CohortModal:
-        """A fresh copy of the refused form under `key`, to open; `UserError` once it is gone."""
+    def again(self, key: str, user_id: int) -> CohortModal:
+        """A fresh copy of the refused form under `key` for the member `user_id` to open;
+        `UserError` once it is gone, or when it is another member's (a forged button)."""
         kept = self._kept.get(key)
+        if kept is not None and kept.user_id != user_id:
+            raise UserError("That form is another member's: only they can send it again.")
         now = self._clock.now()
         if key in self._deleted:
             raise UserError(
@@ -569,4 +572,5 @@ class SendAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         await guarded(interaction, self._again(interaction))
 
     async def _again(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(forms_of(cohort_bot(interaction)).again(self.key))
+        await interaction.response.send_modal(
+            forms_of(cohort_bot(interaction)).again(self.key, interaction.user.id))

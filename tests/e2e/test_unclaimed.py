@@ -317,6 +317,21 @@ async def test_a_button_a_template_matches_is_answered_by_it_alone(world: Cohort
     assert answer.content == "⚠️ This lesson run no longer exists."
 
 
+async def test_another_member_s_edit_and_send_again_opens_nothing(world: CohortWorld) -> None:
+    refused = {}
+    for member in (world.ada, world.ben):
+        opened = await member.slash("review")
+        refused[member.id] = (await member.submit_modal(opened, {"draft": "hi!"})).response
+    adas = refused[world.ada.id].components[0]["components"][0]["custom_id"]
+    bens = refused[world.ben.id]
+    forged = renamed(bens, bens.components[0]["components"][0]["custom_id"], adas)
+    clicked = await world.ben.click(bens, forged)
+    assert clicked.modal is None
+    [answer] = answers(clicked)
+    assert answer.content == "⚠️ That form is another member's: only they can send it again."
+    assert (await world.ada.click(refused[world.ada.id], adas)).modal is not None
+
+
 async def test_another_member_s_forget_me_confirmation_acts_for_nobody(
     world: CohortWorld,
 ) -> None:
