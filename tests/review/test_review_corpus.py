@@ -122,16 +122,17 @@ def test_held_out_figures_meet_the_targets(parts: str) -> None:
         table["real (known outcome)"])
 
 
-#: Round 9's floors on the whole pool (batches 7 to 10 in it), as measured (docs/review.md):
-#: (AUC, balanced accuracy) for all drafts and for real messages alone.
-WHOLE_POOL_FLOORS = {"batches": ((0.87, 0.79), (0.81, 0.73)),
-                     "sources": ((0.87, 0.77), (0.81, 0.71))}
+#: Round 10's floors on the whole pool (batches 7 to 11 in it), as measured with batch 11 in
+#: the pool and no rule changed (docs/review.md): (AUC, balanced accuracy) for all drafts and
+#: for real messages alone.
+WHOLE_POOL_FLOORS = {"batches": ((0.87, 0.76), (0.82, 0.70)),
+                     "sources": ((0.87, 0.78), (0.83, 0.74))}
 
 
 @pytest.mark.parametrize("parts", ["batches", "sources"])
 def test_held_out_figures_on_the_whole_pool(parts: str) -> None:
-    """The same on the whole pool, batches 7 to 10 included (the letters the rules were not
-    written for; the targets are not met there). Floors at the figures measured in round 9
+    """The same on the whole pool, batches 7 to 11 included (the letters the rules were not
+    written for; the targets are not met there). Floors at the figures measured in round 10
     (docs/review.md), so they cannot silently get worse."""
     rows = cross_validate(POOL, parts=batch_folds(POOL)) if parts == "batches" else (
         cross_validate(POOL, 5))
@@ -144,19 +145,19 @@ def test_held_out_figures_on_the_whole_pool(parts: str) -> None:
         table["real (known outcome)"])
 
 
-#: AUC of each of the newest pool batches held out, as measured in round 9 (docs/review.md),
-#: and (AUC, balanced accuracy) of their real messages together: unseen real messages look
-#: like these, so they are the figure a round is judged on.
-NEWEST_BATCH_AUC_FLOORS = {7: 0.80, 8: 0.86, 9: 0.89, 10: 0.68}
-NEWEST_REAL_FLOORS = (0.77, 0.65)
+#: AUC of each of the newest pool batches held out, as measured in round 10 with batch 11 in
+#: the pool (docs/review.md), and (AUC, balanced accuracy) of their real messages together:
+#: unseen real messages look like these, so they are the figure a round is judged on.
+NEWEST_BATCH_AUC_FLOORS = {7: 0.77, 8: 0.87, 9: 0.89, 10: 0.73, 11: 0.88}
+NEWEST_REAL_FLOORS = (0.78, 0.63)
 
 
 def test_newest_pool_batches_held_out() -> None:
-    """Batches 7 to 10 (real letters mostly, each once a frozen split), each scored by weights
+    """Batches 7 to 11 (real letters mostly, each once a frozen split), each scored by weights
     fitted without it: round 5's rules gave batches 7 and 8 0.54 and 0.62, round 6's 0.72 and
     0.73 without batch 9 in the pool, round 8's 0.77, 0.82 and 0.88 without batch 10, and
-    0.75, 0.79, 0.88 and 0.66 with it; with round 9's vocabulary 0.80, 0.87, 0.89 and 0.69
-    (docs/review.md)."""
+    0.75, 0.79, 0.88 and 0.66 with it; with round 9's vocabulary 0.80, 0.87, 0.89 and 0.69,
+    and with batch 11 in the pool 0.78, 0.88, 0.90, 0.74 and 0.88 (docs/review.md)."""
     rows = cross_validate(POOL, parts=batch_folds(POOL))
     for batch, floor in NEWEST_BATCH_AUC_FLOORS.items():
         held = [r for r in rows if r.example.batch == batch]
