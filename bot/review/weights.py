@@ -55,8 +55,8 @@ def to_points(logit: float) -> int:
     return round(SCALE * logit)
 
 
-#: The most the vocabulary finding may add or take (points): less than the width of "maybe"
-#: (the cut-offs 58 and 43, `fit.cut_offs`), so the words alone never lift an "unlikely" draft
+#: The most the vocabulary finding may add or take (points): no more than the width of "maybe"
+#: (43 to 52 since round 10, `fit.cut_offs`), so the words alone never lift an "unlikely" draft
 #: to "likely" or sink a "likely" one to "unlikely". Measured in round 9 (docs/review.md),
 #: leaving one batch out, batches 7-10's real messages: uncapped 0.801 AUC (with every
 #: unigram), 15 points 0.772 / 0.640 (AUC / balanced accuracy), 10 points 0.769 / 0.652, 8
