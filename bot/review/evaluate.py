@@ -260,8 +260,9 @@ def _report(title: str, rows: Sequence[Scored], as_json: bool, verbose: bool) ->
     if as_json:
         sys.stdout.write(json.dumps({"report": title,
                                      **{k: v.to_dict() for k, v in table.items()},
-                                     "calibration": {"slope": round(slope, 3),
-                                                     "intercept": round(intercept, 3)}}) + "\n")
+                                     "calibration": None if math.isnan(slope) else {
+                                         "slope": round(slope, 3),
+                                         "intercept": round(intercept, 3)}}) + "\n")
         return
     sys.stdout.write(f"{title}\n")
     if verbose:
