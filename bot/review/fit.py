@@ -108,11 +108,12 @@ OUTCOME_WEIGHT = 2.0
 #: "about 6 in 10" or more, "unlikely" where it says 3 in 10 or fewer, "maybe" at 4 or 5 in 10,
 #: so the verdict and the words always agree. Why 6 (round 10): the fit is class-balanced, so
 #: its probability is a draft's odds among answered and unanswered messages weighed half and
-#: half, and out of sample it is calibrated (`evaluate.calibration`: slope 1.08, intercept 0.02
+#: half, and out of sample it is calibrated (`evaluate.calibration`: slope 1.00, intercept -0.02
 #: leaving one batch out); balanced accuracy is accuracy on such a half-and-half mix, which a
 #: calibrated probability maximises by calling "likely" what is more likely than not: the first
 #: whole tenth above one half. Round 8 fixed "likely" at 7 in 10 (65 to 35), which leaving one
-#: batch out gave 0.767 balanced accuracy against 0.798 at 6 (docs/review.md, round 10).
+#: batch out gave 0.767 balanced accuracy against 0.798 at 6 (round 9's rules and wording cap,
+#: batch 11 in the pool: docs/review.md, round 10).
 LIKELY_TENTHS = 6
 #: "Unlikely" stays where the line says 3 in 10 or fewer: telling a member that a message will
 #: not work is the error issue 13 was filed for, so it asks for clear odds against.

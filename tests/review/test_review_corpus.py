@@ -136,10 +136,10 @@ def test_held_out_figures_meet_the_targets(parts: str) -> None:
 #: Round 10's floors on the whole pool (batches 7 to 11 in it), as measured (docs/review.md):
 #: (AUC, balanced accuracy) for all drafts and for real messages alone. With batch 11 in the
 #: pool and round 9's rules they were ((0.874, 0.767), (0.825, 0.705)) leaving one batch out
-#: and ((0.872, 0.782), (0.832, 0.743)) over sources; "likely" from 6 in 10 and the lesson's
-#: chat warning moved them here.
-WHOLE_POOL_FLOORS = {"batches": ((0.87, 0.79), (0.82, 0.74)),
-                     "sources": ((0.87, 0.78), (0.83, 0.75))}
+#: and ((0.872, 0.782), (0.832, 0.743)) over sources; "likely" from 6 in 10, the lesson's
+#: chat warning and the wording's cap at 25 moved them here.
+WHOLE_POOL_FLOORS = {"batches": ((0.87, 0.78), (0.83, 0.74)),
+                     "sources": ((0.87, 0.78), (0.85, 0.76))}
 
 
 @pytest.mark.parametrize("parts", ["batches", "sources"])
@@ -160,8 +160,8 @@ def test_held_out_figures_on_the_whole_pool(parts: str) -> None:
 #: AUC of each of the newest pool batches held out, as measured in round 10 with batch 11 in
 #: the pool (docs/review.md), and (AUC, balanced accuracy) of their real messages together:
 #: unseen real messages look like these, so they are the figure a round is judged on.
-NEWEST_BATCH_AUC_FLOORS = {7: 0.77, 8: 0.87, 9: 0.89, 10: 0.73, 11: 0.87}
-NEWEST_REAL_FLOORS = (0.78, 0.71)
+NEWEST_BATCH_AUC_FLOORS = {7: 0.81, 8: 0.87, 9: 0.90, 10: 0.75, 11: 0.88}
+NEWEST_REAL_FLOORS = (0.81, 0.73)
 
 
 def test_newest_pool_batches_held_out() -> None:
@@ -169,8 +169,8 @@ def test_newest_pool_batches_held_out() -> None:
     fitted without it: round 5's rules gave batches 7 and 8 0.54 and 0.62, round 6's 0.72 and
     0.73 without batch 9 in the pool, round 8's 0.77, 0.82 and 0.88 without batch 10, and
     0.75, 0.79, 0.88 and 0.66 with it; with round 9's vocabulary 0.80, 0.87, 0.89 and 0.69,
-    and with batch 11 in the pool 0.78, 0.88, 0.90, 0.74 and 0.88 (0.87 once the lesson's chat
-    warning caps the verdict: docs/review.md)."""
+    and with batch 11 in the pool 0.78, 0.88, 0.90, 0.74 and 0.88; with round 10's wording cap
+    at 25 0.81, 0.88, 0.91, 0.75 and 0.89 (docs/review.md)."""
     rows = _lobo_rows()
     for batch, floor in NEWEST_BATCH_AUC_FLOORS.items():
         held = [r for r in rows if r.example.batch == batch]
@@ -272,8 +272,8 @@ def test_the_odds_are_right_out_of_sample() -> None:
     """Round 10's cut-off ("likely" from 6 in 10: more likely than not, which maximises
     balanced accuracy) rests on the odds being calibrated on drafts the fit never saw:
     leaving one batch out, a logistic fit of the labels on the score's log-odds has slope
-    1.07 and intercept 0.04 (1 and 0 would be exact); a model too sure of itself would show
-    a slope well under 1."""
+    1.00 and intercept -0.02 (1 and 0 would be exact; 1.07 and 0.04 with the wording capped at
+    10); a model too sure of itself would show a slope well under 1."""
     slope, intercept = calibration(_lobo_rows())
     assert 0.8 <= slope <= 1.25 and abs(intercept) <= 0.25, (slope, intercept)
 
