@@ -27,7 +27,7 @@ from bot.display import clip, code_text
 from bot.errors import UserError
 from bot.review import CHANNEL_NAMES
 from bot.services import Services
-from bot.services.gate import Ticket
+from bot.services.gate import MemberGate, Ticket
 from cogs._answer import TRANSIENT
 
 log = logging.getLogger("cohortbot.errors")
@@ -218,7 +218,9 @@ class CohortModal(discord.ui.Modal):
     _made_with: tuple[tuple[Any, ...], dict[str, Any]]
     _sent: dict[str, str | list[str]]
     _forgotten: bool
-    _ticket: Ticket | None  # when it was opened: a /forget-me since refuses what it sends
+    # When it was opened (and the gate that judges it): a /forget-me since refuses what it
+    # sends (bot/services/gate.py). Set by `show_form`.
+    _opened: tuple[MemberGate, Ticket] | None
 
     def __init_subclass__(cls, *, kind: str, carries: str, opened_with: str,
                           **kwargs: Any) -> None:
@@ -231,7 +233,7 @@ class CohortModal(discord.ui.Modal):
         # has gone through, and a finished modal sent again never gets its submission.
         form = super().__new__(cls)
         form._made_with, form._sent, form._forgotten = (args, kwargs), {}, False
-        form._ticket = None
+        form._opened = None
         return form
 
     def __init__(self, *, title: str, carried: str) -> None:
@@ -272,8 +274,9 @@ class CohortModal(discord.ui.Modal):
         interaction.extras[TAKEN] = True  # answered here: cogs/_unclaimed.py leaves it alone
         if self._forgotten:
             raise FormDeleted
-        # What the form's submission writes is judged from when it opened (gate.py).
-        services_of(interaction).gate.arrived(interaction.user.id, self._ticket)
+        if self._opened is not None:  # its writes are judged from when it opened
+            gate, ticket = self._opened
+            gate.arrived(interaction.user.id, ticket)
         # Every submission, before on_submit: its answers, whatever comes of them.
         for item in self.walk_children():
             if isinstance(item, discord.ui.TextInput):
@@ -486,7 +489,8 @@ async def show_form(interaction: discord.Interaction, form: CohortModal) -> None
     until they send it, and /forget-me can reach them."""
     bot = cohort_bot(interaction)
     forms_of(bot).opened(interaction.user.id, form)
-    form._ticket = bot.services.gate.ticket(interaction.user.id)
+    gate = bot.services.gate
+    form._opened = (gate, gate.ticket(interaction.user.id))
     await interaction.response.send_modal(form)
 
 
