@@ -50,8 +50,14 @@ _AUTOLINK = re.compile(r"(?<=\w):(?=//)")
 
 def clip(text: str, limit: int) -> str:
     """`text` cut to `limit` characters, its end replaced by "…" when cut, so whoever reads
-    it sees that there is more."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    it sees that there is more; never between a Markdown escape and the character it
+    escapes (a lone backslash would escape the "…" and show itself)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if (len(cut) - len(cut.rstrip("\\"))) % 2:
+        cut = cut[:-1]
+    return cut + "…"
 
 
 def markdown_text(text: str, limit: int | None = None) -> str:
@@ -60,12 +66,7 @@ def markdown_text(text: str, limit: int | None = None) -> str:
     markup, a link or a mention). `limit`: cut to that many characters with "…", never
     between an escape and the character it escapes."""
     escaped = markdown_escape(member_text(text))
-    if limit is None or len(escaped) <= limit:
-        return escaped
-    cut = escaped[: limit - 1]
-    if (len(cut) - len(cut.rstrip("\\"))) % 2:  # a lone escape would take the "…"
-        cut = cut[:-1]
-    return cut + "…"
+    return escaped if limit is None else clip(escaped, limit)
 
 
 def markdown_escape(text: str) -> str:

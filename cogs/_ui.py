@@ -22,6 +22,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
+from bot import limits
 from bot.client import CohortBot
 from bot.display import clip, code_text
 from bot.errors import UserError
@@ -33,8 +34,7 @@ log = logging.getLogger("cohortbot.errors")
 CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
 
 NO_PINGS = discord.AllowedMentions.none()
-CHOICE_LIMIT = 100  # Discord's, on an autocomplete choice's name and its value
-MODAL_TITLE_LIMIT = 45  # Discord's, on a modal's title
+CHOICE_LIMIT = limits.CHOICE
 
 
 def choice_name(text: str) -> str:
@@ -58,6 +58,7 @@ def services_of(interaction: discord.Interaction) -> Services:
 async def send_ephemeral(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
     """Answer privately, whether or not the interaction was already answered or deferred."""
     kwargs.setdefault("allowed_mentions", NO_PINGS)
+    content = limits.fit_content(content)
     if interaction.response.is_done():
         await interaction.followup.send(content, ephemeral=True, **kwargs)
     else:
@@ -87,6 +88,8 @@ async def send_unprompted(channel: discord.abc.Messageable, what: str,
     message to a member): Discord's refusal is returned, never raised, and logged at WARNING
     under `what`, which names ids only (a log never holds member content)."""
     kwargs.setdefault("allowed_mentions", NO_PINGS)
+    if kwargs.get("content"):
+        kwargs["content"] = limits.fit_content(kwargs["content"])
     try:
         return await channel.send(**kwargs)
     except discord.Forbidden as exc:
@@ -214,7 +217,8 @@ class CohortModal(discord.ui.Modal):
         return form
 
     def __init__(self, *, title: str, custom_id: str) -> None:
-        super().__init__(title=title, custom_id=f"{custom_id}:{secrets.token_hex(6)}")
+        super().__init__(title=clip(title, limits.MODAL_TITLE),
+                         custom_id=f"{custom_id}:{secrets.token_hex(6)}")
         self._labels: dict[str, str] = {}
 
     def field(self, text: str, item: FormItem, description: str | None = None) -> FormItem:

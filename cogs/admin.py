@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.client import CohortBot
 from cogs._checks import ADD_THEM, CHANNEL_PERMISSIONS, missing_permissions
+from cogs._embeds import Embed
 from cogs._ui import NO_PINGS
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class AdminCog(commands.Cog):
     async def tell_moderators(self, guild: discord.Guild, title: str, lines: list[str]) -> None:
         for line in lines:
             log.warning("guild %s: %s", guild.id, line)
-        embed = discord.Embed(title=title, description="\n".join(f"• {x}" for x in lines))
+        embed = Embed(title=title, description="\n".join(f"• {x}" for x in lines))
         channel = moderators_channel(guild)
         try:
             if channel is not None:
@@ -88,7 +89,7 @@ class AdminCog(commands.Cog):
         channel = public_channel(guild)
         if channel is None:
             return
-        embed = discord.Embed(title="Hello, cohort!", description="\n".join(lines))
+        embed = Embed(title="Hello, cohort!", description="\n".join(lines))
         embed.set_footer(text="Moderators: run /help to see what I can do.")
         try:
             await channel.send(embed=embed, allowed_mentions=NO_PINGS)

@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.client import CohortBot
 from cogs._checks import is_moderator
+from cogs._embeds import Embed
 
 ABOUT = (
     "I help this cohort practise the lesson **Networking with Professionals**:\n"
@@ -47,10 +48,10 @@ class HelpCog(commands.Cog):
         moderator = is_moderator(interaction.user, self.bot.config)
         rows = visible_commands(self.bot.tree, interaction.guild, moderator)
         members = [f"`/{name}` — {desc}" for name, desc in rows]
-        embed = discord.Embed(title="Cohort bot", description=ABOUT, colour=0x5865F2)
+        embed = Embed(title="Cohort bot", description=ABOUT, colour=0x5865F2)
         embed.add_field(
             name="Commands for you" + (" (moderator)" if moderator else ""),
-            value="\n".join(members)[:1024] or "none",
+            value="\n".join(members) or "none",
             inline=False,
         )
         if moderator:

@@ -23,7 +23,7 @@ from typing import Protocol
 from bot.clock import Clock, to_ms
 from bot.config import Config
 from bot.critiques import CritiqueRecord, RunSummary, summarize
-from bot.display import plural
+from bot.display import clip, plural
 from bot.errors import UserError
 from bot.export.verdicts import summary_comparisons
 from bot.lessons import Lesson
@@ -223,8 +223,8 @@ class RunsService:
             posting = await self.port.post(lesson, channel_id, run_id, created)
         except Refused as exc:
             await self._discard(run_id)
-            raise UserError(f"Discord refused part of the posting ({exc.reason}); I removed "
-                            "what I had posted. Check my permissions and retry.") from exc
+            raise UserError(f"Discord refused part of the posting ({clip(exc.reason, 300)}); "
+                            "I removed what I had posted. Check my permissions and retry.") from exc
         except Exception:
             await self._discard(run_id)
             raise

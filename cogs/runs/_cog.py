@@ -16,11 +16,12 @@ from discord.ext import commands
 from bot.client import CohortBot
 from bot.clock import to_ms
 from bot.errors import UserError
-from bot.lessons import image_suffix
+from bot.lessons import RECAP_TITLE, image_suffix
 from bot.runs import PendingAnswer
 from bot.services.lessons import ExampleImage
 from cogs._answer import answer
 from cogs._checks import is_moderator, require_moderator
+from cogs._embeds import Embed
 from cogs._ui import choice_name, download, send_ephemeral
 from cogs.runs._port import POSTABLE
 from cogs.runs._render import summary_message
@@ -157,7 +158,7 @@ class RunsCog(commands.Cog):
     async def recap(self, interaction: discord.Interaction, lesson: str | None = None) -> None:
         chosen = self.lessons.get(lesson, moderator=is_moderator(interaction.user,
                                                                 self.bot.config))
-        embed = discord.Embed(title=f"{chosen.title} — the rules", description=chosen.recap)
+        embed = Embed(title=RECAP_TITLE.format(title=chosen.title), description=chosen.recap)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @lesson.command(name="list", description="The lessons I know, and files I could not load")
@@ -168,7 +169,7 @@ class RunsCog(commands.Cog):
         if is_moderator(interaction.user, self.bot.config) and catalog.problems:
             lines.append("\n**Files I skipped:**")
             lines.extend(f"• {problem}" for problem in catalog.problems)
-        await send_ephemeral(interaction, "\n".join(lines)[:2000])
+        await send_ephemeral(interaction, "\n".join(lines))
 
     @lesson.command(name="example", description="Replace an example's text or image",
                     extras={"moderator": True})

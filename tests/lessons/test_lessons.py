@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from bot.errors import UserError
 from bot.lessons import (
     MAX_EXAMPLE_TEXT,
+    MAX_EXAMPLE_TITLE,
     MAX_EXAMPLES,
+    MAX_TITLE,
     Example,
     Lesson,
     LessonError,
@@ -87,7 +89,7 @@ MALFORMED = {
     "wrong-type.toml": ("title", "expected a string, found an integer"),
     "no-examples.toml": ("examples", "found 0"),
     "too-many-examples.toml": ("examples", "found 11"),
-    "title-too-long.toml": ("title", "at most 256"),
+    "title-too-long.toml": ("title", f"at most {MAX_TITLE}"),
     "missing-image.toml": ("examples[1].image", "not found"),
     "image-outside.toml": ("examples[1].image", "inside the lessons directory"),
     "sample-not-bool.toml": ("examples[2].sample", "true or false"),
@@ -141,7 +143,10 @@ text = "X"
         (GOOD.replace('prompt = "P"', f'prompt = "{"p" * 4001}"'), "prompt", "at most 4000"),
         (GOOD.replace('recap = "R"', f'recap = "{"r" * 4001}"'), "recap", "at most 4000"),
         (GOOD.replace('text = "X"', f'text = "{"x" * 4001}"'), "examples[1].text", "at most 4000"),
-        (GOOD.replace('title = "E"', f'title = "{"e" * 257}"'), "examples[1].title", "at most 256"),
+        (GOOD.replace('title = "E"', f'title = "{"e" * (MAX_EXAMPLE_TITLE + 1)}"'),
+         "examples[1].title", f"at most {MAX_EXAMPLE_TITLE}"),
+        (GOOD.replace('prompt = "P"', f'prompt = "{"p" * 4000}"').replace(
+            'text = "X"', f'text = "{"x" * 100}"'), "examples[1].text", "forum post"),
         (GOOD.replace('text = "X"', 'text = "X"\nimage = "/etc/passwd"'), "examples[1].image", ""),
         (
             GOOD.replace('text = "X"', 'text = "X"\nimage = "file:///x.png"'),
@@ -167,7 +172,8 @@ def test_validation_table(tmp_path: Path, text: str, key: str, words: str) -> No
 
 def test_example_limits_are_inclusive(tmp_path: Path) -> None:
     entries = "".join(
-        f'\n[[examples]]\ntitle = "{"t" * 256}"\ntext = "{"x" * 4000}"\n' for _ in range(10)
+        f'\n[[examples]]\ntitle = "{"t" * MAX_EXAMPLE_TITLE}"\ntext = "{"x" * 4000}"\n'
+        for _ in range(10)
     )
     file = tmp_path / "max.toml"
     file.write_text('key = "k"\ntitle = "T"\nprompt = "P"\nrecap = "R"\n' + entries, "utf-8")
