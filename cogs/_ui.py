@@ -79,25 +79,50 @@ class NotSent(enum.Enum):
 
     DMS_CLOSED = "the member's DMs are closed to me"  # Discord's 403 50007
     GONE = "the channel is gone"  # 404: the DM or channel no longer exists
-    REFUSED = "Discord refused it"  # another 403: a missing permission
+    REFUSED = "Discord refused it"  # another 4xx: a missing permission, a bad request
+    FAILED = "Discord failed"  # 5xx, or the connection, through the retries
+
+
+@dataclass(frozen=True)
+class Unsent:
+    """A send that did not go out: why, and the id its log line carries (the member is
+    shown it, so a moderator can find the line)."""
+
+    why: NotSent
+    error_id: str
 
 
 async def send_unprompted(channel: discord.abc.Messageable, what: str,
-                          **kwargs: Any) -> discord.Message | NotSent:
+                          **kwargs: Any) -> discord.Message | Unsent:
     """Send where no interaction carries a failure to the one handler (an answer to a DM, a
-    message to a member): Discord's refusal is returned, never raised, and logged at WARNING
-    under `what`, which names ids only (a log never holds member content)."""
+    message to a member): Discord's refusal or failure is returned, never raised, and logged
+    at WARNING under `what`, which names ids only (a log never holds member content), with
+    an error id. A dropped connection or a 5xx is sent again once: the send carries an
+    enforced nonce, so Discord posts it once even when the first one landed."""
     kwargs.setdefault("allowed_mentions", NO_PINGS)
+    kwargs.setdefault("nonce", secrets.token_hex(8))
     if kwargs.get("content"):
         kwargs["content"] = limits.fit_content(kwargs["content"])
-    try:
-        return await channel.send(**kwargs)
-    except discord.Forbidden as exc:
-        why = NotSent.DMS_CLOSED if exc.code == CANNOT_DM else NotSent.REFUSED
-    except discord.NotFound:
-        why = NotSent.GONE
-    log.warning("%s: not sent, %s", what, why.value)
-    return why
+    error: discord.HTTPException | None = None
+    for _attempt in range(2):
+        try:
+            return await channel.send(**kwargs)
+        except discord.Forbidden as exc:
+            why, error = (NotSent.DMS_CLOSED if exc.code == CANNOT_DM else NotSent.REFUSED), exc
+        except discord.NotFound as exc:
+            why, error = NotSent.GONE, exc
+        except TRANSIENT as exc:
+            why = NotSent.FAILED
+            if isinstance(exc, discord.HTTPException):
+                error = exc
+            continue
+        except discord.HTTPException as exc:
+            why, error = NotSent.REFUSED, exc
+        break
+    unsent = Unsent(why, secrets.token_hex(4))
+    code = f" ({error.status} {error.code})" if error is not None else ""
+    log.warning("%s: not sent, %s%s; error id %s", what, why.value, code, unsent.error_id)
+    return unsent
 
 
 async def download(file: discord.Attachment) -> bytes:

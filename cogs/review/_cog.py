@@ -21,7 +21,9 @@ from bot.errors import UserError
 from bot.review import is_one_liner
 from bot.review.files import not_text
 from bot.review.model import MAX_DRAFT_BYTES
+from bot.services.review import Unanswered
 from bot.textfile import UnreadableFile, decode_text
+from cogs._answer import TRANSIENT
 from cogs._ui import (
     NotSent,
     answered_with_message,
@@ -51,6 +53,15 @@ UNANSWERED_TEXT = (
 )
 
 
+def unanswered_text(why: Unanswered) -> str:
+    """What a member hears, at their next command or DM, of a DMed draft left unanswered."""
+    if why.error_id is None:
+        return UNANSWERED_TEXT
+    return ("📭 I couldn't answer the last draft you sent me by DM: Discord did not take my "
+            f"answer (error id `{why.error_id}`, for the moderators). I don't keep drafts, so "
+            "send it again by DM, or use `/review`.")
+
+
 class ReviewCog(commands.Cog):
     def __init__(self, bot: CohortBot) -> None:
         self.bot = bot
@@ -78,35 +89,55 @@ class ReviewCog(commands.Cog):
             if (isinstance(error, UserError) and not message.attachments
                     and is_one_liner(message.content)):
                 answer = f"{answer}\n\n{HELP_TEXT}"
-            await self.answer_dm(message, content=answer)
+            owed = self._owed(message.author.id)
+            await self.answer_dm(message, content=f"{owed}\n\n{answer}" if owed else answer)
             return
         sent = await self.answer_dm(message, embed=review_embed(text, draft.result),
-                                    view=review_view())
+                                    view=review_view(), content=self._owed(message.author.id))
         if isinstance(sent, discord.Message):
             self.review.keep(sent.id, draft)
 
+    def _owed(self, user_id: int) -> str | None:
+        """The notice of an earlier draft left unanswered by a failure, to go with this
+        answer (DMs closed: this answer will not get through either)."""
+        owed = self.review.owes_answer(user_id)
+        return unanswered_text(owed) if owed is not None and owed.error_id else None
+
     async def answer_dm(self, message: discord.Message, **kwargs: Any) -> discord.Message | None:
-        """The answer to a DM, which no interaction carries: when the member's DMs are closed
-        to the bot, they hear of it at their next command (`tell_unanswered`)."""
+        """The answer to a DM, which no interaction carries: when it does not get through
+        (the member's DMs are closed to the bot, Discord refuses or fails it), they hear of
+        it at their next command or DM (`on_app_command_completion`, `_owed`)."""
         sent = await send_unprompted(message.channel, f"DM review for member "
                                      f"{message.author.id}", **kwargs)
-        if sent is NotSent.DMS_CLOSED:
+        if isinstance(sent, discord.Message):
+            self.review.told(message.author.id)  # an earlier failure's notice went with it
+            return sent
+        if sent.why is NotSent.DMS_CLOSED:
             self.review.could_not_answer(message.author.id)
-        return sent if isinstance(sent, discord.Message) else None
+        elif sent.why is not NotSent.GONE:
+            self.review.could_not_answer(message.author.id, sent.error_id)
+        return None
 
     @commands.Cog.listener()
     async def on_app_command_completion(
         self, interaction: discord.Interaction,
         command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
     ) -> None:
-        """A member whose DMed draft got no answer (their DMs are closed to the bot) hears why
-        privately, the next time they use a command."""
+        """A member whose DMed draft got no answer hears why privately, the next time they
+        use a command."""
         if not answered_with_message(interaction):
             return  # a modal, or no answer: nothing to add a message to
-        if self.review.owes_answer(interaction.user.id):
-            await interaction.followup.send(UNANSWERED_TEXT, ephemeral=True)
-            log.info("told member %s that their DMed draft went unanswered",
-                     interaction.user.id)
+        owed = self.review.owes_answer(interaction.user.id)
+        if owed is None:
+            return
+        try:
+            await interaction.followup.send(unanswered_text(owed), ephemeral=True)
+        except (discord.HTTPException, *TRANSIENT) as failed:  # still owed: the next one
+            log.warning("could not tell member %s that their DMed draft went unanswered "
+                        "(%s)", interaction.user.id, type(failed).__name__)
+            return
+        self.review.told(interaction.user.id)
+        log.info("told member %s that their DMed draft went unanswered", interaction.user.id)
 
     async def draft_text(self, message: discord.Message) -> str:
         if not message.attachments:
