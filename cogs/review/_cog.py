@@ -21,6 +21,7 @@ from bot.errors import UserError
 from bot.review import is_one_liner
 from bot.review.files import not_text
 from bot.review.model import MAX_DRAFT_BYTES
+from bot.review.replies import NotADraft, not_a_draft
 from bot.services.review import Unanswered
 from bot.textfile import UnreadableFile, decode_text
 from cogs._answer import TRANSIENT
@@ -53,6 +54,33 @@ UNANSWERED_TEXT = (
 )
 
 
+# Answers to a DM that is not a draft (bot/review/replies.py): where what they mean is done.
+NOT_A_DRAFT_TEXT = {
+    NotADraft.COMMAND: (
+        "That looks like a command typed as a message, and I don't read commands from "
+        "messages: type `/` in the message box and pick {command} from Discord's menu (here "
+        "or in the server). `/help` lists them all. To review a draft, paste the whole "
+        "message you plan to send."),
+    NotADraft.HELP: (
+        f"{HELP_TEXT}\n\nCommands are picked from Discord's menu: type `/` in the message box. "
+        "`/help` lists them all."),
+    NotADraft.ANSWER: (
+        "I read that as a word to me rather than a draft, so I haven't reviewed it.\n"
+        "• **They replied**, or you're **not following up**: press that button under my "
+        "reminder, or use `/outreach replied`; `/outreach list` shows where each outreach "
+        "stands.\n"
+        "• **You sent it**: `/outreach log` records it, or **I sent it** under my review of "
+        "the draft.\n"
+        "• **A draft to review**: paste the whole message you plan to send, greeting "
+        "included."),
+}
+
+
+def not_a_draft_text(kind: NotADraft, text: str) -> str:
+    command = text.strip().split()[0] if kind is NotADraft.COMMAND else ""
+    return NOT_A_DRAFT_TEXT[kind].format(command=code_text(command, 40))
+
+
 def unanswered_text(why: Unanswered) -> str:
     """What a member hears, at their next command or DM, of a DMed draft left unanswered."""
     if why.error_id is None:
@@ -77,6 +105,11 @@ class ReviewCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is not None or message.author.bot:
             return
+        kind = None if message.attachments else not_a_draft(message.content)
+        if kind is not None:  # "help", "/outreach log …", "they replied": not a draft
+            await self.answer_dm(message, content=self._owed(
+                message.author.id, not_a_draft_text(kind, message.content)))
+            return
         try:
             text = await self.draft_text(message)
             draft = await self.review.review(message.author.id, text, channel=None, attempt=1)
@@ -89,19 +122,20 @@ class ReviewCog(commands.Cog):
             if (isinstance(error, UserError) and not message.attachments
                     and is_one_liner(message.content)):
                 answer = f"{answer}\n\n{HELP_TEXT}"
-            owed = self._owed(message.author.id)
-            await self.answer_dm(message, content=f"{owed}\n\n{answer}" if owed else answer)
+            await self.answer_dm(message, content=self._owed(message.author.id, answer))
             return
         sent = await self.answer_dm(message, embed=review_embed(text, draft.result),
                                     view=review_view(), content=self._owed(message.author.id))
         if isinstance(sent, discord.Message):
             self.review.keep(sent.id, draft)
 
-    def _owed(self, user_id: int) -> str | None:
-        """The notice of an earlier draft left unanswered by a failure, to go with this
-        answer (DMs closed: this answer will not get through either)."""
+    def _owed(self, user_id: int, answer: str | None = None) -> str | None:
+        """This answer's text with, before it, the notice of an earlier draft left
+        unanswered by a failure (DMs closed: this answer will not get through either)."""
         owed = self.review.owes_answer(user_id)
-        return unanswered_text(owed) if owed is not None and owed.error_id else None
+        if owed is None or owed.error_id is None:
+            return answer
+        return f"{unanswered_text(owed)}\n\n{answer}" if answer else unanswered_text(owed)
 
     async def answer_dm(self, message: discord.Message, **kwargs: Any) -> discord.Message | None:
         """The answer to a DM, which no interaction carries: when it does not get through
