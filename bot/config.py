@@ -23,6 +23,7 @@ from bot.followups import DEFAULT_HOURS, ROOM, WINDOW_END, FriendlyHours
 from bot.lessons import load_lessons
 from bot.settings import is_region, known_zone, resolve_zone, suggestions
 from bot.textfile import MissingFile, UnreadableFile, parse_toml, read_text
+from bot.visible import is_blank
 
 # The lesson: one follow-up "within 1-2 weeks". The reminder comes `window_days` after the
 # message and at least `ROOM` before the window closes, so the longest delay is 13 days.
@@ -141,7 +142,7 @@ def _snowflakes(value: Any) -> str | None:
 
 
 def _text(value: Any) -> str | None:
-    return None if isinstance(value, str) and value.strip() else "a non-empty string"
+    return None if isinstance(value, str) and not is_blank(value) else "a non-empty string"
 
 
 def _timezone(value: Any) -> str | None:
@@ -175,7 +176,7 @@ def _cron(value: Any) -> str | None:
     expected = 'a 5-field cron expression such as "0 9 * * MON" (minute hour day month weekday)'
     if not isinstance(value, str):
         return expected
-    if not value.strip():
+    if is_blank(value):
         return None  # empty string: scheduled posting off
     from bot.scheduler import cron_trigger
 

@@ -25,6 +25,8 @@ import re
 import unicodedata
 from datetime import timedelta
 
+from bot.visible import is_blank
+
 # LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI: each changes the direction of what follows.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _FSI, _PDI = "\u2068", "\u2069"
@@ -91,7 +93,7 @@ def code_text(text: str, limit: int = 60) -> str:
     inside a code span they would anyway, less predictably. Nothing typed shows as empty
     quotes, “”."""
     text = " ".join(text.split())
-    if not text:
+    if is_blank(text):
         return "“”"
     shown = member_text(text if len(text) <= limit else text[: limit - 1] + "…")
     fence = "`" * (max((len(run) for run in _BACKTICKS.findall(shown)), default=0) + 1)

@@ -30,6 +30,7 @@ from bot.export.text import (
 )
 from bot.export.times import Calendar, short_local
 from bot.export.verdicts import comparison_line
+from bot.visible import is_blank
 
 _INLINE = re.compile(r"([\\`*_\[\]<>&~|])")
 # GFM's extended autolinks: a scheme's `://` (http, https, ftp), `www.`, and an `@` between
@@ -96,7 +97,7 @@ def _escape_block_start(m: re.Match[str]) -> str:
 
 def quote(text: str) -> str:
     """A blockquote of member text, line by line; an empty text says so."""
-    if not text.strip():
+    if is_blank(visible(text)):  # (hidden controls are shown as marks: not blank)
         return "> *(no text)*"
     return "\n".join("> " + line if line else ">" for line in md(text, "").split("\n"))
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot import limits
 from bot.errors import UserError
+from bot.visible import is_blank
 
 # The bot's own words around lesson text where Discord limits the whole (cogs/runs renders
 # with these): a lesson is held to what will be sent, so nothing of it is ever cut.
@@ -212,7 +213,7 @@ def replace_example(
     changes: dict[str, Any] = {}
     if text is not None:
         cleaned = text.strip()
-        if not cleaned:
+        if is_blank(cleaned):
             raise UserError("The new example text is empty.")
         if len(cleaned) > MAX_EXAMPLE_TEXT:
             raise UserError(

@@ -26,6 +26,7 @@ from bot.lessons.model import (
     image_problem,
 )
 from bot.textfile import UnreadableFile, parse_toml
+from bot.visible import is_blank
 
 # Builds the error for a key path and a reason; bound to the file being read.
 _ProblemFactory = Callable[[str, str], "LessonError"]
@@ -131,7 +132,7 @@ def _optional_text(
     # Multi-line strings are written with their opening quotes on a line of their own; the
     # surrounding blank space is layout, not content.
     value = value.strip()
-    if not value:
+    if is_blank(value):
         raise problem(where, "is empty; expected some text")
     if len(value) > limit:
         raise problem(where, f"is {len(value)} characters; at most {limit} fit in Discord")

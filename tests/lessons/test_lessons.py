@@ -29,6 +29,7 @@ from bot.lessons import (
     save_example_image,
     save_lesson,
 )
+from bot.visible import is_blank
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "lessons"
@@ -366,14 +367,16 @@ _tricky = st.lists(
 
 
 def _content(limit: int) -> st.SearchStrategy[str]:
-    # The loader strips surrounding blank space and refuses empty text; generate what it keeps.
-    return _tricky.map(str.strip).filter(bool).filter(lambda s: len(s) <= limit)
+    # The loader strips surrounding blank space and refuses text that shows nothing;
+    # generate what it keeps.
+    return _tricky.map(str.strip).filter(lambda s: not is_blank(s) and len(s) <= limit)
 
 
+# An example's text and the prompt share a forum post (4,096): half of that each at most.
 _examples = st.lists(
     st.tuples(
-        _content(256),
-        _content(4000),
+        _content(MAX_EXAMPLE_TITLE),
+        _content(2000),
         st.one_of(st.none(), st.just("https://example.com/a.png")),
         st.booleans(),
         st.one_of(st.none(), _content(1000)),
@@ -386,8 +389,8 @@ _examples = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(
     key=st.from_regex(r"[a-z0-9]{1,10}(-[a-z0-9]{1,10}){0,3}", fullmatch=True),
-    title=_content(256),
-    prompt=_content(4000),
+    title=_content(MAX_TITLE),
+    prompt=_content(2000),
     recap=_content(4000),
     examples=_examples,
 )
