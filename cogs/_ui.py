@@ -32,6 +32,8 @@ from cogs._answer import TRANSIENT
 
 log = logging.getLogger("cohortbot.errors")
 CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
+MISSING_ACCESS = 50001  # Discord: the bot cannot see the channel (View Channel)
+MISSING_PERMISSIONS = 50013  # Discord: the bot can see it but lacks the permission acted on
 
 NO_PINGS = discord.AllowedMentions.none()
 CHOICE_LIMIT = limits.CHOICE
@@ -125,6 +127,21 @@ async def send_unprompted(channel: discord.abc.Messageable, what: str,
     return unsent
 
 
+def why_refused(error: BaseException, permission: str = "a permission") -> str:
+    """Discord's refusal or failure in words, naming the permission actually missing: a
+    403 50001 is the channel the bot cannot see (View Channel), not `permission`, which a
+    50013 means."""
+    if isinstance(error, discord.Forbidden):
+        if error.code == MISSING_ACCESS:
+            return "I can't see that channel (View Channel is missing)"
+        return f"I'm missing {permission}"
+    if isinstance(error, discord.HTTPException):
+        if error.status >= 500:
+            return f"Discord failed ({error.status}); try again in a moment"
+        return f"Discord refused it ({error.status}, code {error.code})"
+    return f"the connection to Discord failed ({type(error).__name__}); try again in a moment"
+
+
 async def download(file: discord.Attachment) -> bytes:
     """A member's upload; `UserError` when Discord's CDN does not give it (a link that
     expired or is gone, a network error): the member sends it again, nothing is lost."""
@@ -160,10 +177,9 @@ def explain(error: BaseException, where: str) -> str:
     elif isinstance(error, app_commands.CheckFailure):
         message = str(error) or "You can't use that command here."
     elif isinstance(error, discord.Forbidden):
-        message = (
-            "Discord refused: I'm missing a permission for that "
-            f"({error.text or 'Forbidden'}). A moderator can check my role's permissions."
-        )
+        message = (f"Discord refused: {why_refused(error, 'a permission for that')} "
+                   f"({error.text or 'Forbidden'}). A moderator can check my role's "
+                   "permissions.")
     else:
         error_id = secrets.token_hex(4)
         log.error("unexpected error %s in %s", error_id, where, exc_info=error)

@@ -131,7 +131,7 @@ class CritiquesService:
                 log.warning("critique %d: not posted in its thread (%s)", saved.id, exc.reason)
                 raise UserError(
                     f"I saved your critique of {example.title} (it counts in the run's "
-                    "summary), but Discord did not take its post in the thread just now. "
+                    f"summary), but its post in the thread did not go through ({exc.reason}). "
                     "Send the form again in a moment to post it: nothing is doubled.") from None
             noted = posted if posted is not None else previous  # a new post, or the one found
             if noted is not None and noted != saved.message_id:

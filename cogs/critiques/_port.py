@@ -10,7 +10,7 @@ from bot.runs import RunExample
 from bot.services.critiques import ThreadState
 from bot.services.ports import Gone, Refused
 from cogs._answer import TRANSIENT
-from cogs._ui import NO_PINGS
+from cogs._ui import NO_PINGS, why_refused
 from cogs.critiques._render import VOTE_EMOJI, critique_embed, critique_mark
 
 # Messages read back (newest first) for a critique's post whose id was never noted.
@@ -77,8 +77,7 @@ class DiscordCritiques:
         except (discord.HTTPException, *TRANSIENT) as exc:
             # A 5xx during an outage, a dropped connection, a refusal: the critique is saved;
             # sending the form again posts it (or edits the post, if this one landed).
-            raise Refused(f"{exc.status} {exc.code}" if isinstance(exc, discord.HTTPException)
-                          else type(exc).__name__) from exc
+            raise Refused(why_refused(exc, "Send Messages in Threads")) from exc
         return message.id
 
     async def voters(self, thread_id: int, message_id: int) -> frozenset[int]:

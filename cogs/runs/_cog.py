@@ -139,17 +139,25 @@ class RunsCog(commands.Cog):
 
     @lesson.command(name="close", description="Lock the run's threads and post the final summary",
                     extras={"moderator": True})
-    @app_commands.describe(run="Run number (default: the latest open run)")
+    @app_commands.describe(run="Run number (default: the latest open run; a closed one: lock "
+                               "the threads it left open)")
     async def close(
         self, interaction: discord.Interaction, run: app_commands.Range[int, 1] | None = None
     ) -> None:
         require_moderator(interaction, self.bot.config)
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        closed, final, notes = await self.runs.close(interaction.guild.id, run)
-        where = f", final summary posted in <#{final.channel_id}>" if final else ""
-        await answer(interaction, f"Closed run #{closed.id}: threads locked and archived{where}."
-                     + "".join(f"\n• {n}" for n in notes))
+        closed = await self.runs.close(interaction.guild.id, run)
+        done = closed.locked.describe(closed.run.id)
+        if closed.already:
+            head = f"Run #{closed.run.id} was already closed; now {done}."
+        else:
+            head = (f"Closed run #{closed.run.id}{': ' if closed.locked.complete else ', '}"
+                    f"{done}.")
+            if closed.final:
+                head += f" Final summary posted in <#{closed.final.channel_id}>."
+        await answer(interaction, head + "".join(
+            f"\n• {n}" for n in (*closed.notes, *closed.locked.notes)))
 
     # --- lesson content -----------------------------------------------------------------------
 

@@ -17,9 +17,10 @@ from bot.lessons import Lesson
 from bot.runs import PendingAnswer, Posting, PostingPart, Run, RunExample, SummaryPost
 from bot.services.ports import Gone, Refused
 from bot.services.runs import Cohort, PartCreated, PostTarget, RunReport, ThreadLock
+from cogs._answer import TRANSIENT
 from cogs._checks import is_moderator, missing_permissions
 from cogs._threads import ArchivedThreads
-from cogs._ui import NO_PINGS
+from cogs._ui import MISSING_ACCESS, NO_PINGS
 from cogs.runs._render import (
     example_embed,
     of_run,
@@ -211,8 +212,11 @@ class DiscordRuns:
             await thread.edit(locked=True, archived=True)
         except discord.NotFound:
             return ThreadLock.GONE
-        except discord.Forbidden:
-            return ThreadLock.FORBIDDEN
+        except discord.Forbidden as exc:  # which permission: the answer's code says
+            return ThreadLock.HIDDEN if exc.code == MISSING_ACCESS else ThreadLock.FORBIDDEN
+        except (discord.HTTPException, *TRANSIENT) as exc:
+            log.warning("thread %d not locked: %s", thread_id, type(exc).__name__)
+            return ThreadLock.FAILED
         return ThreadLock.LOCKED
 
     def cohort(self, guild_id: int) -> Cohort:
