@@ -14,7 +14,7 @@ import discord
 from discord.ext import commands
 
 from bot.client import CohortBot
-from cogs._checks import ADD_THEM, CHANNEL_PERMISSIONS, missing_permissions
+from cogs._checks import ADD_THEM, CHANNEL_PERMISSIONS, missing_permissions, moderators_channel
 from cogs._embeds import Embed
 from cogs._ui import NO_PINGS
 
@@ -45,16 +45,6 @@ def public_channel(guild: discord.Guild) -> discord.TextChannel | None:
     candidates = [guild.system_channel, *sorted(guild.text_channels, key=lambda c: c.position)]
     for channel in candidates:
         if channel is not None and channel.permissions_for(guild.me).send_messages:
-            return channel
-    return None
-
-
-def moderators_channel(guild: discord.Guild) -> discord.TextChannel | None:
-    """A channel for the moderators' eyes: hidden from @everyone, and I can post embeds in it."""
-    for channel in sorted(guild.text_channels, key=lambda c: c.position):
-        mine = channel.permissions_for(guild.me)
-        if (not channel.permissions_for(guild.default_role).view_channel
-                and mine.send_messages and mine.embed_links):
             return channel
     return None
 

@@ -187,6 +187,11 @@ class RunsPort(Protocol):
         """Lock and archive an example's thread (an archived one is opened first)."""
         ...
 
+    async def tell_moderators(self, guild_id: int, text: str, nonce: str) -> bool:
+        """Tell the guild's moderators (their channel, else the owner by DM) of something
+        the bot did unasked; False if nobody could be told."""
+        ...
+
     def cohort(self, guild_id: int) -> Cohort: ...
 
 
@@ -408,8 +413,11 @@ class RunsService:
                 log.error("scheduled posting: lesson %s is not loaded (%s)",
                           self.schedule.lesson_key,
                           self.lessons.not_loaded(self.schedule.lesson_key))
-            elif channel_id is None or self.port.target(channel_id) is None:
+            elif channel_id is None or (target := self.port.target(channel_id)) is None:
                 log.error("scheduled posting: lesson channel %s not found", channel_id)
+            elif still_open := [r for r in await runs_store.unclosed_runs(self.db, target.guild_id)
+                                if r.lesson_key == lesson.key]:
+                await self._skip_scheduled(occurrence, lesson, target.guild_id, still_open[0])
             else:
                 run_id = await self.post(lesson, channel_id, posted_by=None, occurrence=key)
                 log.info("scheduled posting %s made run #%d", key, run_id)
@@ -418,6 +426,24 @@ class RunsService:
         finally:
             if self.clock.now() >= occurrence:
                 await self._schedule_next()
+
+    async def _skip_scheduled(self, occurrence: datetime, lesson: Lesson, guild_id: int,
+                              still_open: Run) -> None:
+        """A scheduled posting while a run of its lesson is still open is skipped: a second
+        run beside it would split the cohort's critiques between two sets of threads, and
+        its buttons still take critiques. No moderator asked for it, so they are told."""
+        log.warning("scheduled posting of %s at %s skipped: run #%d is still open", lesson.key,
+                    occurrence.isoformat(), still_open.id)
+        cron = self.schedule.cron
+        upcoming = (f" (<t:{int(next_cron_time(cron, self.schedule.tz, occurrence).timestamp())}"
+                    ":F>)" if cron else "")
+        await self.port.tell_moderators(guild_id, (
+            f"⏰ I skipped the scheduled posting of **{lesson.title}** "
+            f"(<t:{int(occurrence.timestamp())}:f>): run #{still_open.id} of it is still open "
+            f"in <#{still_open.channel_id}>, and a second run beside it would split the "
+            f"cohort's critiques. Close it with `/lesson close` so the next one is posted"
+            f"{upcoming}, or post one now with `/lesson post`."),
+            nonce=f"skip{still_open.id}.{int(occurrence.timestamp())}")
 
     # --- summary and closing ------------------------------------------------------------------
 

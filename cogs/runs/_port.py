@@ -18,7 +18,7 @@ from bot.runs import PendingAnswer, Posting, PostingPart, Run, RunExample, Summa
 from bot.services.ports import Gone, Refused
 from bot.services.runs import Cohort, PartCreated, PostTarget, RunReport, ThreadLock
 from cogs._answer import TRANSIENT
-from cogs._checks import is_moderator, missing_permissions
+from cogs._checks import is_moderator, missing_permissions, moderators_channel
 from cogs._threads import ArchivedThreads
 from cogs._ui import MISSING_ACCESS, NO_PINGS
 from cogs.runs._render import (
@@ -218,6 +218,19 @@ class DiscordRuns:
             log.warning("thread %d not locked: %s", thread_id, type(exc).__name__)
             return ThreadLock.FAILED
         return ThreadLock.LOCKED
+
+    async def tell_moderators(self, guild_id: int, text: str, nonce: str) -> bool:
+        guild = self.client.get_guild(guild_id)
+        channel = moderators_channel(guild) if guild is not None else None
+        if channel is None:  # no moderators-only channel: the server's owner, by DM
+            return guild is not None and await self.tell(guild.owner_id or 0, text, nonce)
+        try:
+            await channel.send(text, nonce=nonce, allowed_mentions=NO_PINGS)
+        except (discord.HTTPException, *TRANSIENT) as exc:
+            log.warning("guild %d: could not tell the moderators (%s)", guild_id,
+                        type(exc).__name__)
+            return False
+        return True
 
     def cohort(self, guild_id: int) -> Cohort:
         guild = self.client.get_guild(guild_id)
