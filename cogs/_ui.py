@@ -33,7 +33,6 @@ from cogs._answer import TRANSIENT
 log = logging.getLogger("cohortbot.errors")
 CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
 MISSING_ACCESS = 50001  # Discord: the bot cannot see the channel (View Channel)
-MISSING_PERMISSIONS = 50013  # Discord: the bot can see it but lacks the permission acted on
 
 NO_PINGS = discord.AllowedMentions.none()
 CHOICE_LIMIT = limits.CHOICE

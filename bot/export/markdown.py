@@ -33,9 +33,10 @@ from bot.export.verdicts import comparison_line
 from bot.visible import is_blank
 
 _INLINE = re.compile(r"([\\`*_\[\]<>&~|])")
-# GFM's extended autolinks: a scheme's `://` (http, https, ftp), `www.`, and an `@` between
-# an address's two halves (mailto:, xmpp: and bare addresses).
-_GFM_AUTOLINK = re.compile(r"(?<=\w):(?=//)|(?i:(?<=www))\.|(?=@)")
+# GFM's extended autolinks: a scheme's `://` (http, https, ftp), `www.`, and an `@` right
+# after what an address's first half is made of (mailto:, xmpp: and bare addresses; not a
+# mention's "@Ada").
+_GFM_AUTOLINK = re.compile(r"(?<=\w):(?=//)|(?i:(?<=www))\.|(?<=[A-Za-z0-9._+\-])(?=@)")
 _WORD_JOINER = "\u2060"
 # A line start that CommonMark would open a block with: heading, quote, list item, fence,
 # setext underline or thematic break. (Tables, HTML blocks and link definitions need `|`, `<`
