@@ -20,7 +20,7 @@ from bot.services.runs import Cohort, PartCreated, PostTarget, RunReport, Thread
 from cogs._answer import TRANSIENT
 from cogs._checks import is_moderator, missing_permissions, moderators_channel
 from cogs._threads import ArchivedThreads
-from cogs._ui import MISSING_ACCESS, NO_PINGS
+from cogs._ui import MISSING_ACCESS, NO_PINGS, why_refused
 from cogs.runs._render import (
     example_embed,
     of_run,
@@ -61,8 +61,9 @@ class DiscordRuns:
             if isinstance(channel, discord.ForumChannel):
                 return await self._post_in_forum(lesson, channel, run_id, created)
             return await self._post_in_channel(lesson, channel, run_id, created)
-        except discord.HTTPException as exc:
-            raise Refused(exc.text or str(exc.status)) from exc
+        except discord.HTTPException as exc:  # in words, naming what the bot lacks there
+            missing = ", ".join(missing_permissions(channel, channel.guild.me))
+            raise Refused(why_refused(exc, missing or "a permission to post there")) from exc
 
     async def _post_in_forum(self, lesson: Lesson, forum: discord.ForumChannel, run_id: int,
                              created: PartCreated) -> Posting:

@@ -62,3 +62,16 @@ async def test_a_bot_without_manage_threads_names_manage_threads(world: CohortWo
     closed = await close(world)
     assert "could lock only 0 of its 3 threads" in closed
     assert closed.count("Manage Threads is missing") == 3 and "View Channel" not in closed
+
+
+async def test_a_posting_discord_refuses_names_what_is_missing(world: CohortWorld) -> None:
+    """A 403 is worded by its code: 50001 is a channel the bot cannot see, not a permission
+    to add (the raw "Missing Access" told the moderator nothing)."""
+    from localdiscord import errors
+
+    world.sandbox.faults.error("POST /channels/*/messages", errors.missing_access())
+    result = await world.mod.slash("lesson post", channel=world.lessons)
+    text = result.followups[-1].content
+    assert "Discord refused part of the posting (I can't see that channel (View Channel is " \
+           "missing))" in text, text
+    assert "I removed what I had posted" in text
