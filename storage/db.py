@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.errors import NotSaved, StorageError
-from bot.oserrors import FULL, disk_full, full_disk, reason
+from bot.oserrors import FULL, disk_full, full_disk, nearest_folder, reason
 from bot.outfile import is_stream, open_stream
 
 log = logging.getLogger(__name__)
@@ -400,9 +400,13 @@ def is_storage_failure(exc: BaseException) -> bool:
 
 def not_saved(path: Path, exc: sqlite3.Error | OSError) -> str:
     """The log's line for a write the disk refused (no member content: ids and paths only)."""
-    if disk_full(path) or getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or (
-            isinstance(exc, OSError) and exc.errno in FULL):
+    if disk_full(path):
         return f"{path}: could not save: {full_disk(path)}"
+    if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or (
+            isinstance(exc, OSError) and exc.errno in FULL):
+        # (the file system may have room again already, or a quota or a size limit is met)
+        return (f"{path}: could not save: the database is full ({exc}): free some space on "
+                f"the disk holding {nearest_folder(path)}, or raise the limit it met")
     return (f"{path}: could not save: the disk reported an error writing it ({exc}); check "
             "the disk")
 
