@@ -335,9 +335,14 @@ def _backup(args: argparse.Namespace) -> int:
     if args.dest.endswith(("/", os.sep)):  # a folder, maybe not there yet: the copy goes in it
         dest /= Path(database).name
     config = args.config if args.config.exists() else None
+    lessons = None
+    if config is not None:  # (its lesson files are the cohort's too; a broken config, no matter)
+        with contextlib.suppress(ConfigError):
+            lessons = load_config(config).lesson.directory
     target = dest / Path(database).name if dest.is_dir() else dest
     # (over an older backup, an SQLite database, with --force: that is what it is for)
-    refuse_inputs(target, _inputs(database, config), "backup destination", databases=False)
+    refuse_inputs(target, _inputs(database, config, lessons), "backup destination",
+                  databases=False)
     copy = asyncio.run(backup_file(Path(database), dest, overwrite=args.force))
     print(f"backed up {database} -> {copy}")
     return 0
@@ -384,9 +389,7 @@ def _export(args: argparse.Namespace) -> int:
         result = service.write(request, sys.stdout.buffer)
         sys.stdout.buffer.flush()
     else:
-        inputs = [*_inputs(database, config_path), *(
-            ("a lesson file", path) for path in folder_files(Path(lessons)))]
-        refuse_inputs(Path(args.out), inputs, "--out")
+        refuse_inputs(Path(args.out), _inputs(database, config_path, Path(lessons)), "--out")
         result = _export_to_file(service, request, Path(args.out))
     if result.missing_lessons:
         keys = ", ".join(f"`{key}`" for key in result.missing_lessons)
@@ -397,11 +400,15 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _inputs(database: Path | str, config: Path | None) -> list[tuple[str, Path]]:
-    """What a command that writes a file reads, and so may not write over (bot/outfile.py)."""
+def _inputs(database: Path | str, config: Path | None,
+            lessons: Path | None) -> list[tuple[str, Path]]:
+    """What a command that writes a file reads or serves with, and so may not write over
+    (bot/outfile.py): the database's files, the config, the lesson files."""
     named = [("the database" if path == Path(database) else "a file of the database", path)
              for path in database_files(Path(database))]
-    return named + ([("the config file", config)] if config is not None else [])
+    if config is not None:
+        named.append(("the config file", config))
+    return named + [("a lesson file", path) for path in folder_files(lessons or Path("lessons"))]
 
 
 def _export_to_file(service: ExportService, request: ExportRequest, out: Path) -> ExportResult:
