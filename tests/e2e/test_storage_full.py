@@ -160,3 +160,18 @@ async def test_a_dm_review_on_a_full_disk_still_answers(
     warned = [r for r in caplog.records if "not counted against the hourly limit" in r.message]
     assert warned and warned[0].levelno == logging.WARNING
     assert "Dana" not in warned[0].getMessage()
+
+
+async def test_a_vote_on_a_full_disk_is_one_log_line(
+    world: CohortWorld, caplog: pytest.LogCaptureFixture,
+) -> None:
+    run_id = await post(world)
+    await critique(world, world.ada, example_messages(world)[0], "Polite", "Generic", "no")
+    [row] = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    db = world.bot.db
+    await disk_full(db, lambda n: critiques_store.add_vote(db, row.id, OTHERS + n))
+    (posted,) = world.posts(world.sandbox.threads(world.lessons)[0])
+    await world.ben.react(posted, "👍")
+    assert world.ben.id not in await critiques_store.votes_of(db, row.id)
+    [line] = not_saved_lines(caplog)
+    assert line.levelno == logging.ERROR and line.exc_info is None, line
