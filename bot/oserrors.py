@@ -42,6 +42,21 @@ def full_disk(path: Path) -> str:
             "the bot another place), then try again")
 
 
+_DENIED = "permission denied: this user may not read or write it (check its owner and mode)"
+_SAID = {
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
+    errno.EIO: "the disk reported an input/output error: check the disk (`dmesg`) before "
+               "trusting what is on it",
+    errno.ENAMETOOLONG: "the name is too long for the file system: pick a shorter path",
+    errno.ENOENT: "there is no such file or folder",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENXIO: "it is a pipe with nothing reading from it, or a device that is not there",
+    errno.ELOOP: "the path goes round a loop of symbolic links",
+}
+
+
 def reason(exc: OSError, path: Path | None = None) -> str:
     """Why `exc` happened and what to do, as a clause (no path in front: callers say which)."""
     where = path if path is not None else Path(exc.filename) if exc.filename else None
@@ -51,24 +66,7 @@ def reason(exc: OSError, path: Path | None = None) -> str:
     if code == errno.EROFS:
         folder = f" holding {nearest_folder(where)}" if where is not None else ""
         return f"the file system{folder} is mounted read-only"
-    if code in (errno.EACCES, errno.EPERM):
-        return "permission denied: this user may not read or write it (check its owner and mode)"
-    if code == errno.EIO:
-        return ("the disk reported an input/output error: check the disk (`dmesg`) before "
-                "trusting what is on it")
-    if code == errno.ENAMETOOLONG:
-        return "the name is too long for the file system: pick a shorter path"
-    if code == errno.ENOENT:
-        return "there is no such file or folder"
-    if code == errno.ENOTDIR:
-        return "a part of the path is a file, not a folder"
-    if code == errno.EISDIR:
-        return "it is a folder, not a file"
-    if code == errno.ENXIO:
-        return "it is a pipe with nothing reading from it, or a device that is not there"
-    if code == errno.ELOOP:
-        return "the path goes round a loop of symbolic links"
-    return exc.strerror or str(exc)
+    return _SAID.get(code or 0) or exc.strerror or str(exc)
 
 
 def describe(exc: OSError) -> str:
