@@ -323,6 +323,8 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
               "Developer Portal (Bot -> Privileged Gateway Intents).", file=sys.stderr)
         return 1
     except (OSError, aiohttp.ClientError) as exc:
+        if isinstance(exc, OSError) and exc.filename:  # a file, not the network: main says it
+            raise
         print(f"cohortbot: cannot reach Discord ({exc}); check the network and try again.",
               file=sys.stderr)
         return 1

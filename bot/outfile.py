@@ -33,8 +33,11 @@ DATABASE_COMPANIONS = ("-wal", "-shm", "-journal", ".lock")
 
 
 def database_files(database: Path) -> list[Path]:
-    """The database and the files SQLite and the bot keep beside it."""
-    return [database, *(database.with_name(database.name + end) for end in DATABASE_COMPANIONS)]
+    """The database and the files SQLite and the bot keep beside it (beside the file a
+    symbolic link names, too: the lock is there)."""
+    names = dict.fromkeys([database, _real(database) or database])
+    return [*names, *(name.with_name(name.name + end)
+                      for name in names for end in DATABASE_COMPANIONS)]
 
 
 def folder_files(folder: Path) -> list[Path]:

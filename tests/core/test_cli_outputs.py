@@ -206,3 +206,17 @@ def test_the_sandbox_info_file_is_never_a_device_or_an_input(
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
     if before is not None:
         assert digest(path) == before
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_the_lock_beside_a_linked_database_is_refused(
+    db: Path, tmp_path: Path, command: str,
+) -> None:
+    """`--db` a symbolic link: the lock (and SQLite's files) sit beside the file it names."""
+    link = tmp_path / "linked" / "c.db"
+    link.parent.mkdir()
+    link.symlink_to(db)
+    lock = Path(f"{db}.lock")
+    lock.write_text("4242\n")
+    assert_one_line_refusal(WRITERS[command](link, lock), "would destroy it")
+    assert lock.read_text() == "4242\n"
