@@ -344,11 +344,21 @@ def path_kind(path: Path) -> str:
     return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "other"
 
 
-def _prepare_folder(path: Path) -> None:
-    """Create the database's folder; `StorageError` when the path cannot hold a file."""
-    if path_kind(path) == "folder":
+def require_database_path(path: Path) -> None:
+    """`StorageError` unless `path` is a plain file or nothing yet: SQLite on a device or a
+    pipe (/dev/null) would write its journal beside it, and the bot its lock."""
+    kind = path_kind(path)
+    if kind == "folder":
         raise StorageError(f"{path}: is a folder; the database is a file inside one: give its "
                            f"name too, e.g. {path / 'cohort.db'}")
+    if kind == "other":
+        raise StorageError(f"{path}: is not a plain file (a device, a pipe, a socket?); the "
+                           "database is a file: give its path")
+
+
+def _prepare_folder(path: Path) -> None:
+    """Create the database's folder; `StorageError` when the path cannot hold a file."""
+    require_database_path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -458,11 +468,9 @@ async def backup_file(source: Path, dest: Path, *, overwrite: bool = False) -> P
     """
 
     def run() -> Path:
-        kind = path_kind(source)
-        if kind != "file":
-            what = {"folder": "is a folder", "missing": "no database there"}.get(
-                kind, "not a regular file")
-            raise StorageError(f"{source}: {what}; give the database file to back up")
+        if path_kind(source) != "file":
+            require_database_path(source)  # (a folder, a device: said as what it is)
+            raise StorageError(f"{source}: no database there; give the database file to back up")
         target = dest / source.name if path_kind(dest) == "folder" else dest
         if path_kind(target) == "folder":
             raise StorageError(f"{target}: is a folder; give the backup's file name")

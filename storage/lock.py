@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.errors import StorageError
 from bot.oserrors import reason
+from storage.db import require_database_path
 
 
 class DatabaseInUse(StorageError):
@@ -31,6 +32,7 @@ class DatabaseLock:
         """Take the lock, or raise DatabaseInUse naming the holder. None for :memory:."""
         if str(database) == ":memory:":
             return None
+        require_database_path(database)  # (a device's lock would be made beside it, in /dev)
         # Beside the file itself: two names for one database (a symbolic link, a relative
         # and an absolute path) are one lock.
         real = database.resolve()

@@ -220,3 +220,25 @@ def test_the_lock_beside_a_linked_database_is_refused(
     lock.write_text("4242\n")
     assert_one_line_refusal(WRITERS[command](link, lock), "would destroy it")
     assert lock.read_text() == "4242\n"
+
+
+@pytest.mark.parametrize("command", ["run", "sandbox", "backup", "export"])
+def test_a_pipe_as_the_database_is_refused_and_nothing_made_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str,
+) -> None:
+    """SQLite on a device or a pipe would write its journal beside it (in /dev, for
+    /dev/null), and the bot its lock: the database is a plain file or nothing yet."""
+    pipe = tmp_path / "db"
+    os.mkfifo(pipe)
+    config = tmp_path / "bot.toml"
+    config.write_text(f'[storage]\ndatabase = "{pipe}"\n[lesson]\ndirectory = "{LESSONS}"\n')
+    monkeypatch.setenv("DISCORD_TOKEN", "abc.def.ghi")
+    outcome = run_cli(*{
+        "run": ["run", "--config", str(config)],
+        "sandbox": ["sandbox", "--db", str(pipe)],
+        "backup": ["backup", "--db", str(pipe), str(tmp_path / "b.db")],
+        "export": ["export", "--db", str(pipe), "--format", "json", "--out",
+                   str(tmp_path / "o.json")],
+    }[command])
+    assert_one_line_refusal(outcome, "not a plain file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bot.toml", "db"]
