@@ -13,7 +13,7 @@ from bot.review.model import (
     Stats,
 )
 from bot.review.rules import RULES, Context
-from bot.review.score import BELOW_LIKELY, assign_points, clamp, verdict, vocabulary_finding
+from bot.review.score import SPEAKS_ALONE, assign_points, clamp, verdict, vocabulary_finding
 from bot.review.text import (
     body_bounds,
     compute_stats,
@@ -89,9 +89,9 @@ def review(
     if WEIGHTS.vocabulary:
         wording = vocabulary_finding(text, Terms(low, body_start, body_end), VOCABULARY,
                                      WEIGHTS.vocabulary)
-        # Beside the lesson's "Beware!" (`score.BELOW_LIKELY`) the rule speaks alone: no
-        # credit outweighs it, and no word ("LinkedIn") weighs against the draft it corrects.
-        if wording is not None and not any(f.rule in BELOW_LIKELY for f in found):
+        # Beside the lesson's "Beware!" about personal accounts (`score.SPEAKS_ALONE`) the
+        # rule speaks alone: no word ("LinkedIn") weighs against the draft it corrects.
+        if wording is not None and not any(f.rule in SPEAKS_ALONE for f in found):
             found.append(wording)
     found.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.start, f.end, f.rule))
     scored, raw = assign_points(found, WEIGHTS, settings.likely_at)

@@ -14,7 +14,8 @@ shipped weights (fitted on every non-frozen message) score the split frozen befo
 Each report gives, for all drafts, per channel and for real messages with a known outcome
 alone: AUC of the score (probability that a random good draft outscores a random bad one, ties
 half) and balanced accuracy of `verdict == "likely"` as the prediction of good, with two
-trivial baselines' AUC (word count; count of you/your).
+trivial baselines' AUC (word count; count of you/your); and, over all drafts, how right the
+odds members read are out of sample (`calibration`).
 
 Corpus lines (JSON): id, channel, text, label (good|bad), evidence (outcome|example),
 source_url, source_id, source_verdict, is_followup, split, batch.
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,20 +33,21 @@ from pathlib import Path
 
 from bot.review.core import review
 from bot.review.fit import OUTCOME_WEIGHT, Sample, fit_stacked
-from bot.review.score import BELOW_LIKELY, clamp, features
+from bot.review.score import BELOW_LIKELY, SPEAKS_ALONE, clamp, features
 from bot.review.text import WORD_RE, body_bounds, lowered, subject_line
 from bot.review.vocabulary import Doc, source_folds, terms
+from bot.review.weights import SCALE
 
 CORPUS_PATH = Path(__file__).resolve().parents[2] / "tests" / "data" / "outreach_corpus.jsonl"
 
 #: The corpus splits, in the order they were made (docs/review.md has their history).
 SPLITS: tuple[str, ...] = (
     "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-    "heldout8", "frozen")
+    "heldout8", "heldout9", "frozen")
 #: Splits frozen before a change and held out of all fitting and tuning: measured on request.
-#: (`heldout3` to `heldout8` were the frozen splits of batches 4, 6, 7, 8, 9 and 10; each was
-#: measured once and its errors read, so it joined the pool. `frozen` is empty until the next
-#: batch is collected into it.)
+#: (`heldout3` to `heldout9` were the frozen splits of batches 4, 6, 7, 8, 9, 10 and 11; each
+#: was measured before any change (batches 10 and 11 with two reviewers) and its errors read,
+#: so it joined the pool. `frozen` is empty until the next batch is collected into it.)
 FROZEN: tuple[str, ...] = ("frozen",)
 
 
@@ -85,7 +88,7 @@ class Figures:
 @dataclass(frozen=True)
 class Scored:
     example: Example
-    value: float  # the unclamped score (or the probability): only its order matters
+    value: float  # the unclamped score
     likely: bool
 
 
@@ -146,6 +149,35 @@ def balanced_accuracy(pred: Sequence[bool], labels: Sequence[bool]) -> float:
     return (tp / n_pos + tn / n_neg) / 2
 
 
+def calibration(rows: Sequence[Scored]) -> tuple[float, float]:
+    """(slope, intercept) of a logistic regression of good on each draft's log-odds as the
+    score says them (`(value - 50) / SCALE`), good and bad drafts weighing half each as in the
+    fit: (1, 0) when the odds the member reads are right out of sample, a slope under 1 when
+    they are too sure. Newton's method on two parameters (a tiny ridge keeps it finite when
+    the scores separate the labels)."""
+    n_good = sum(r.example.good for r in rows)
+    n_bad = len(rows) - n_good
+    if not n_good or not n_bad:
+        return float("nan"), float("nan")
+    data = [((r.value - 50) / SCALE, r.example.good, 0.5 / (n_good if r.example.good else n_bad))
+            for r in rows]
+    a, b = 1.0, 0.0
+    for _ in range(50):
+        ga = gb = haa = hab = hbb = 0.0
+        for x, good, w in data:
+            p = 1.0 / (1.0 + math.exp(-(a * x + b)))
+            g, h = w * (p - good), w * p * (1.0 - p)
+            ga, gb = ga + g * x, gb + g
+            haa, hab, hbb = haa + h * x * x, hab + h * x, hbb + h
+        ga, gb, haa, hbb = ga + 1e-6 * (a - 1.0), gb + 1e-6 * b, haa + 1e-6, hbb + 1e-6
+        det = haa * hbb - hab * hab
+        da, db = (hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det
+        a, b = a - da, b - db
+        if max(abs(da), abs(db)) < 1e-10:
+            break
+    return a, b
+
+
 def _you_count(text: str) -> int:
     return sum(1 for w in WORD_RE.findall(lowered(text)) if w in {"you", "your", "yours"})
 
@@ -201,11 +233,13 @@ def cross_validate(examples: Sequence[Example], k: int = 5,
         train = [i for i in range(len(examples)) if i not in held]
         model, vocabulary = fit_stacked([data[i] for i in train], [words[i] for i in train])
         for i in test:
-            if any(f.split(":")[0] in BELOW_LIKELY for f in data[i].features):
-                # as `core.review` and `score.assign_points` do: no wording, below likely
-                raw = min(model.raw_score(data[i].features), model.likely_at - 1)
-            else:
-                raw = model.raw_score(data[i].features, vocabulary.score(words[i].terms))
+            rules = {f.split(":")[0] for f in data[i].features}
+            # as `core.review` and `score.assign_points` do: no wording beside a warning that
+            # speaks alone, and a lesson's Beware keeps the draft below likely
+            raw = model.raw_score(data[i].features, 0.0 if rules & SPEAKS_ALONE else
+                                  vocabulary.score(words[i].terms))
+            if rules & BELOW_LIKELY:
+                raw = min(raw, model.likely_at - 1)
             rows.append(Scored(examples[i], raw, clamp(raw) >= model.likely_at))
     return rows
 
@@ -214,15 +248,21 @@ def score_with_shipped_weights(examples: Iterable[Example]) -> list[Scored]:
     out = []
     for e in examples:
         r = review(e.text, channel=e.channel, followup=e.followup)
-        out.append(Scored(e, r.probability, r.verdict == "likely"))
+        # the unclamped score back from the probability (the same order), as `cross_validate`
+        out.append(Scored(e, 50 + SCALE * math.log(r.probability / (1 - r.probability)),
+                          r.verdict == "likely"))
     return out
 
 
 def _report(title: str, rows: Sequence[Scored], as_json: bool, verbose: bool) -> None:
     table = breakdown(rows)
+    slope, intercept = calibration(rows)
     if as_json:
         sys.stdout.write(json.dumps({"report": title,
-                                     **{k: v.to_dict() for k, v in table.items()}}) + "\n")
+                                     **{k: v.to_dict() for k, v in table.items()},
+                                     "calibration": None if math.isnan(slope) else {
+                                         "slope": round(slope, 3),
+                                         "intercept": round(intercept, 3)}}) + "\n")
         return
     sys.stdout.write(f"{title}\n")
     if verbose:
@@ -235,6 +275,8 @@ def _report(title: str, rows: Sequence[Scored], as_json: bool, verbose: bool) ->
             f"  {name:<24} n={f.n:<3} (good {f.n_good:>3}, bad {f.n_bad:>3})  AUC {f.auc:.3f}  "
             f"balanced accuracy {f.balanced_accuracy:.3f}   baselines: words "
             f"{f.auc_word_count:.3f}, you/your {f.auc_you_count:.3f}\n")
+    sys.stdout.write(f"  the odds out of sample: slope {slope:.3f}, intercept {intercept:.3f} "
+                     "(1 and 0 when the \"N in 10\" members read is right)\n")
 
 
 def main(argv: list[str] | None = None) -> int:

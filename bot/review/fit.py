@@ -12,9 +12,10 @@ the maximum a-posteriori fit of a logistic regression, pure Python (Newton's met
   warning or tip can only take away), so no finding a member reads as a fault raises the score;
 - real messages with a known outcome weighted `OUTCOME_WEIGHT` times a guide's example.
 
-The verdict cut-offs then read the fitted probability (`cut_offs`): `likely` at odds of 65 to
-35 for a reply or better, `unlikely` at 65 to 35 against or worse, `maybe` between. Only the
-non-frozen splits are used (`evaluate.FROZEN` stays held out).
+The verdict cut-offs then read the fitted probability in the odds line's words (`cut_offs`):
+`likely` where it says about 6 in 10 or more (more likely than not), `unlikely` at 3 in 10 or
+fewer, `maybe` between. Only the non-frozen splits are used (`evaluate.FROZEN` stays held
+out).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.review import vocabulary as V
-from bot.review.weights import SCALE, WEIGHTS_PATH, to_points, vocabulary_points
+from bot.review.weights import SCALE, WEIGHTS_PATH, probability, to_points, vocabulary_points
 
 #: The one continuous feature: the vocabulary model's log-odds for the draft
 #: (`vocabulary.Vocabulary.score`), out of fold in every fit (`vocabulary.out_of_fold`).
@@ -103,11 +104,20 @@ VOCABULARY_SD = 0.35
 MIN_EVIDENCE = 5
 INTERCEPT_SD = 2.0
 OUTCOME_WEIGHT = 2.0
-#: The verdict's odds (`cut_offs`): "likely" when the fitted odds of a reply are at least
-#: 65 to 35 — a probability the odds line reads as "about 7 in 10" or more — and "unlikely" at
-#: 65 to 35 against ("about 3 in 10" or fewer), so the verdict and the words always agree.
-#: Round 7 used 2 to 1 (2/3), under which a draft at 0.65 read "maybe, about 7 in 10".
-LIKELY_ODDS = 0.65 / 0.35
+#: The verdict's cut-offs read the odds line's own words (`cut_offs`): "likely" where it says
+#: "about 6 in 10" or more, "unlikely" where it says 3 in 10 or fewer, "maybe" at 4 or 5 in 10,
+#: so the verdict and the words always agree. Why 6 (round 10): the fit is class-balanced, so
+#: its probability is a draft's odds among answered and unanswered messages weighed half and
+#: half, and out of sample it is calibrated (`evaluate.calibration`: slope 1.00, intercept -0.02
+#: leaving one batch out); balanced accuracy is accuracy on such a half-and-half mix, which a
+#: calibrated probability maximises by calling "likely" what is more likely than not: the first
+#: whole tenth above one half. Round 8 fixed "likely" at 7 in 10 (65 to 35), which leaving one
+#: batch out gave 0.767 balanced accuracy against 0.798 at 6 (round 9's rules and wording cap,
+#: batch 11 in the pool: docs/review.md, round 10).
+LIKELY_TENTHS = 6
+#: "Unlikely" stays where the line says 3 in 10 or fewer: telling a member that a message will
+#: not work is the error issue 13 was filed for, so it asks for clear odds against.
+UNLIKELY_TENTHS = 3
 
 
 @dataclass(frozen=True)
@@ -228,18 +238,27 @@ def fit_weights(samples: Sequence[Sample]) -> tuple[float, dict[str, float]]:
     return intercept, logits
 
 
+def _tenths(score: int) -> int:
+    """The "N in 10" the odds line shows for a score (`Review.likelihood`, before its 1-9
+    clip)."""
+    return round(probability(score) * 10)
+
+
 def cut_offs(base: int = 0) -> tuple[int, int]:
-    """(likely_at, maybe_at): the lowest scores whose fitted probability reaches `LIKELY_ODDS`
-    for a reply, and `LIKELY_ODDS` against. Between them the fit cannot tell, which is what
-    "maybe" says; and the verdict never disagrees with the "about N in 10" shown beside it
-    (likely is 7 in 10 or more, unlikely 3 or fewer). `likely` stays above `base`, the score
-    of a draft with no findings: a draft reads "likely" only on a sign that it works.
+    """(likely_at, maybe_at): the lowest scores whose odds line says "about `LIKELY_TENTHS`
+    in 10" or more, and more than `UNLIKELY_TENTHS` in 10. So the verdict never disagrees with
+    the "about N in 10" shown beside it. `likely` stays above `base`, the score of a draft
+    with no findings: a draft reads "likely" only on a sign that it works.
 
     Round 7 replaced the cut-off with the best balanced accuracy on the fitted scores: that
     curve is flat from 47 to 60 on the pool, so its maximum jumped by 6 points with a change
-    to one feature, and sat where a draft with nothing but enough words read "likely"."""
-    margin = SCALE * math.log(LIKELY_ODDS)
-    return max(math.ceil(50 + margin), base + 1), math.ceil(50 - margin)
+    to one feature, and sat where a draft with nothing but enough words read "likely". Round
+    10 chose the tenth inside each fold from out-of-fold scores too: it picked 6 or 7 by a
+    hair from fold to fold and measured no better than 6 anywhere, worse on most
+    (docs/review.md)."""
+    likely = next(s for s in range(101) if _tenths(s) >= LIKELY_TENTHS)
+    maybe = next(s for s in range(101) if _tenths(s) > UNLIKELY_TENTHS)
+    return max(likely, base + 1), maybe
 
 
 def class_balanced(samples: Sequence[Sample]) -> list[Sample]:
@@ -303,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         return 0 if all(ok) else 1
     sys.stdout.write(f"wrote {args.out}: {len(result.logits)} features, base "
-                     f"{50 + to_points(result.intercept)}, likely >= {result.likely_at}, "
+                     f"{50 + to_points(result.intercept)}, likely >= {result.likely_at} "
+                     f"(about {LIKELY_TENTHS} in 10), "
                      f"maybe >= {result.maybe_at}, vocabulary x "
                      f"{result.logits.get(VOCABULARY, 0.0):.3f}; wrote {args.vocabulary_out}: "
                      f"{len(vocabulary.weights)} terms\n")

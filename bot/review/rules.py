@@ -391,7 +391,8 @@ def ask_vague(ctx: Context) -> Iterable[Finding]:
         call = _clause(ctx, asks[0], limit=100)
         yield _f("ask.vague", "warning", call,
                  f"“{_quote(ctx, call)}” is an open-ended call: no time limit and no topic, so"
-                 " it asks a stranger for open time.",
+                 " it asks a stranger for open time. Until it has one, the draft reads “maybe”"
+                 " at best (the lesson's warning).",
                  "Bound it and name it: “Could I ask you two questions about your move into"
                  " PM?” or “15 minutes on how you chose your first team?”")
         return
@@ -399,7 +400,7 @@ def ask_vague(ctx: Context) -> Iterable[Finding]:
     if span:
         yield _f("ask.vague", "warning", span,
                  f"“{_quote(ctx, span)}” is a vague ask: what would the chat be about, and why"
-                 " them?",
+                 " them? Until it says, the draft reads “maybe” at best (the lesson's warning).",
                  "Name the topic and the size: “Could I ask you two questions about how you got"
                  " into UX research?” or “15 minutes on your move from teaching to data?”")
 

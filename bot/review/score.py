@@ -43,10 +43,16 @@ FAULT_GROUPS: dict[str, frozenset[tuple[str, str]]] = {
 }
 _GROUP_OF = {key: group for group, keys in FAULT_GROUPS.items() for key in keys}
 
-#: The lesson's "⛔ Beware!" findings: a draft that mentions following someone on their personal
-#: accounts is never "likely", whatever else it does well. The corpus has too few of them to fit
-#: that, so the finding takes as many points as it needs to keep the score below `likely`.
-BELOW_LIKELY: frozenset[str] = frozenset({"warn.personal_social"})
+#: The lesson's two "⛔ Beware!" boxes: a draft that mentions following someone on their
+#: personal accounts, or asks a stranger for a chat with no topic or limit (the lesson's own
+#: words: don't post "I'd like to have a chat with you"; its middling example is middling for
+#: "an open-ended call with no time limit"), is never "likely", whatever else it does well. The
+#: corpus has too few of them to fit that, so the finding takes as many points as it needs to
+#: keep the score below `likely`.
+BELOW_LIKELY: frozenset[str] = frozenset({"warn.personal_social", "ask.vague"})
+#: Of those, the ones that speak alone: no wording finding beside them (`core.review`), so no
+#: word ("LinkedIn") weighs against the draft they correct.
+SPEAKS_ALONE: frozenset[str] = frozenset({"warn.personal_social"})
 
 
 def feature_of(rule: str, severity: str) -> str | None:
@@ -108,7 +114,7 @@ def vocabulary_finding(text: str, words: Terms, vocabulary: Vocabulary, weight: 
     times their log-odds in points within `weights.VOCABULARY_CAP`; None when that is 0. It
     quotes the terms that moved the score most in its direction, each at its first place in
     the text, and points at the first. (`core.review` drops it beside a
-    `BELOW_LIKELY` warning: the rule speaks alone there.)"""
+    `SPEAKS_ALONE` warning: the rule speaks alone there.)"""
     shares = vocabulary.contributions(words.present)
     points = vocabulary_points(weight * math.fsum(shares.values()))
     if not points:

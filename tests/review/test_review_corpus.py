@@ -7,6 +7,7 @@ them; the frozen split is never scored here (it is measured only by
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from pathlib import Path
@@ -18,10 +19,12 @@ from bot.review.evaluate import (
     FROZEN,
     SPLITS,
     Example,
+    Scored,
     auc,
     balanced_accuracy,
     batch_folds,
     breakdown,
+    calibration,
     cross_validate,
     figures,
     folds,
@@ -29,7 +32,7 @@ from bot.review.evaluate import (
     samples,
 )
 from bot.review.evaluate import main as evaluate_main
-from bot.review.fit import class_balanced, fit
+from bot.review.fit import LIKELY_TENTHS, UNLIKELY_TENTHS, class_balanced, fit
 from bot.review.fit import main as fit_main
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "outreach_corpus.jsonl"
@@ -93,6 +96,13 @@ def test_folds_never_split_a_source() -> None:
     assert max(map(len, parts)) - min(map(len, parts)) <= 0.25 * len(POOL) / 5 + 3
 
 
+@functools.cache
+def _lobo_rows() -> list[Scored]:
+    """The whole pool left out one batch at a time (deterministic: computed once, read by
+    several tests)."""
+    return cross_validate(POOL, parts=batch_folds(POOL))
+
+
 #: Batches 1-6: the pool the targets were first met on (round 4). Batch 7 joined in round 5.
 EARLY_POOL = [e for e in POOL if e.batch <= 6]
 
@@ -102,8 +112,9 @@ EARLY_POOL = [e for e in POOL if e.batch <= 6]
 #: on the training folds, and leaving one batch out measures 0.842 there (docs/review.md).
 #: Round 9's vocabulary costs this pool a little (5-fold: 0.830, real AUC 0.898; leaving one
 #: batch out: 0.850, real AUC 0.889) for +0.05 AUC on batches 7-10's real messages: the
-#: real-message AUC floors here are the measurements, under the 0.90 target.
-EARLY_POOL_BA_FLOORS = {"batches": 0.84, "sources": 0.82}
+#: real-message AUC floors here are the measurements, under the 0.90 target. Round 10's "likely"
+#: from 6 in 10 raised the balanced accuracies to 0.869 and 0.856.
+EARLY_POOL_BA_FLOORS = {"batches": 0.86, "sources": 0.85}
 EARLY_POOL_REAL_AUC_FLOORS = {"batches": 0.88, "sources": 0.89}
 
 
@@ -122,19 +133,21 @@ def test_held_out_figures_meet_the_targets(parts: str) -> None:
         table["real (known outcome)"])
 
 
-#: Round 9's floors on the whole pool (batches 7 to 10 in it), as measured (docs/review.md):
-#: (AUC, balanced accuracy) for all drafts and for real messages alone.
-WHOLE_POOL_FLOORS = {"batches": ((0.87, 0.79), (0.81, 0.73)),
-                     "sources": ((0.87, 0.77), (0.81, 0.71))}
+#: Round 10's floors on the whole pool (batches 7 to 11 in it), as measured (docs/review.md):
+#: (AUC, balanced accuracy) for all drafts and for real messages alone. With batch 11 in the
+#: pool and round 9's rules they were ((0.874, 0.767), (0.825, 0.705)) leaving one batch out
+#: and ((0.872, 0.782), (0.832, 0.743)) over sources; "likely" from 6 in 10, the lesson's
+#: chat warning and the wording's cap at 25 moved them here.
+WHOLE_POOL_FLOORS = {"batches": ((0.87, 0.78), (0.83, 0.74)),
+                     "sources": ((0.87, 0.78), (0.85, 0.76))}
 
 
 @pytest.mark.parametrize("parts", ["batches", "sources"])
 def test_held_out_figures_on_the_whole_pool(parts: str) -> None:
-    """The same on the whole pool, batches 7 to 10 included (the letters the rules were not
-    written for; the targets are not met there). Floors at the figures measured in round 9
+    """The same on the whole pool, batches 7 to 11 included (the letters the rules were not
+    written for; the targets are not met there). Floors at the figures measured in round 10
     (docs/review.md), so they cannot silently get worse."""
-    rows = cross_validate(POOL, parts=batch_folds(POOL)) if parts == "batches" else (
-        cross_validate(POOL, 5))
+    rows = _lobo_rows() if parts == "batches" else cross_validate(POOL, 5)
     table = breakdown(rows)
     (auc_all, ba_all), (auc_real, ba_real) = WHOLE_POOL_FLOORS[parts]
     assert table["all"].auc >= auc_all, table["all"]
@@ -144,20 +157,21 @@ def test_held_out_figures_on_the_whole_pool(parts: str) -> None:
         table["real (known outcome)"])
 
 
-#: AUC of each of the newest pool batches held out, as measured in round 9 (docs/review.md),
-#: and (AUC, balanced accuracy) of their real messages together: unseen real messages look
-#: like these, so they are the figure a round is judged on.
-NEWEST_BATCH_AUC_FLOORS = {7: 0.80, 8: 0.86, 9: 0.89, 10: 0.68}
-NEWEST_REAL_FLOORS = (0.77, 0.65)
+#: AUC of each of the newest pool batches held out, as measured in round 10 with batch 11 in
+#: the pool (docs/review.md), and (AUC, balanced accuracy) of their real messages together:
+#: unseen real messages look like these, so they are the figure a round is judged on.
+NEWEST_BATCH_AUC_FLOORS = {7: 0.81, 8: 0.87, 9: 0.90, 10: 0.75, 11: 0.88}
+NEWEST_REAL_FLOORS = (0.81, 0.73)
 
 
 def test_newest_pool_batches_held_out() -> None:
-    """Batches 7 to 10 (real letters mostly, each once a frozen split), each scored by weights
+    """Batches 7 to 11 (real letters mostly, each once a frozen split), each scored by weights
     fitted without it: round 5's rules gave batches 7 and 8 0.54 and 0.62, round 6's 0.72 and
     0.73 without batch 9 in the pool, round 8's 0.77, 0.82 and 0.88 without batch 10, and
-    0.75, 0.79, 0.88 and 0.66 with it; with round 9's vocabulary 0.80, 0.87, 0.89 and 0.69
-    (docs/review.md)."""
-    rows = cross_validate(POOL, parts=batch_folds(POOL))
+    0.75, 0.79, 0.88 and 0.66 with it; with round 9's vocabulary 0.80, 0.87, 0.89 and 0.69,
+    and with batch 11 in the pool 0.78, 0.88, 0.90, 0.74 and 0.88; with round 10's wording cap
+    at 25 0.81, 0.88, 0.91, 0.75 and 0.89 (docs/review.md)."""
+    rows = _lobo_rows()
     for batch, floor in NEWEST_BATCH_AUC_FLOORS.items():
         held = [r for r in rows if r.example.batch == batch]
         assert auc([r.value for r in held], [r.example.good for r in held]) >= floor, batch
@@ -242,15 +256,43 @@ def test_likely_needs_a_sign_that_it_works() -> None:
 
 
 def test_the_verdict_agrees_with_the_odds_in_words() -> None:
-    """Round 8: the shipped cut-offs read "likely" exactly when the odds line says about 7 in
-    10 or more, and "unlikely" exactly when it says 3 in 10 or fewer (`fit.LIKELY_ODDS`)."""
+    """The shipped cut-offs read "likely" exactly when the odds line says about 6 in 10 or
+    more (round 10; 7 in rounds 8-9), and "unlikely" exactly when it says 3 in 10 or fewer
+    (`fit.LIKELY_TENTHS`, `fit.UNLIKELY_TENTHS`): "maybe" is 4 or 5 in 10."""
     w = weights.WEIGHTS
     for score in range(max(w.base + 1, 0), 101):  # `likely` sits above the base, by design
         tenths = round(weights.probability(score) * 10)
-        assert (score >= w.likely_at) == (tenths >= 7), score
+        assert (score >= w.likely_at) == (tenths >= LIKELY_TENTHS), score
     for score in range(101):
         tenths = round(weights.probability(score) * 10)
-        assert (score < w.maybe_at) == (tenths <= 3), score
+        assert (score < w.maybe_at) == (tenths <= UNLIKELY_TENTHS), score
+
+
+def test_the_odds_are_right_out_of_sample() -> None:
+    """Round 10's cut-off ("likely" from 6 in 10: more likely than not, which maximises
+    balanced accuracy) rests on the odds being calibrated on drafts the fit never saw:
+    leaving one batch out, a logistic fit of the labels on the score's log-odds has slope
+    1.00 and intercept -0.02 (1 and 0 would be exact; 1.07 and 0.04 with the wording capped at
+    10); a model too sure of itself would show a slope well under 1."""
+    slope, intercept = calibration(_lobo_rows())
+    assert 0.8 <= slope <= 1.25 and abs(intercept) <= 0.25, (slope, intercept)
+
+
+def test_calibration_reads_what_the_odds_mean() -> None:
+    """On drafts whose labels follow the score's odds exactly the fit finds (1, 0); on odds
+    twice as sure as the labels it finds a slope of 1/2."""
+    def rows(stretch: float) -> list[Scored]:
+        out = []
+        for raw in range(10, 91, 2):
+            p = weights.probability(raw)
+            for k in range(20):  # 20 drafts per score, good in proportion to the odds
+                ex = Example(f"{raw}-{k}", "email", "x", k < round(20 * p), False, "dev",
+                             "example", "s")
+                out.append(Scored(ex, 50 + stretch * (raw - 50), False))
+        return out
+    slope, intercept = calibration(rows(1.0))
+    assert slope == pytest.approx(1.0, abs=0.1) and intercept == pytest.approx(0.0, abs=0.1)
+    assert calibration(rows(2.0))[0] == pytest.approx(0.5, abs=0.06)
 
 
 def test_rare_features_keep_the_lesson_weight() -> None:

@@ -11,6 +11,7 @@ from bench.review import ADVERSARIAL_UNITS
 from bot.review import CHANNELS, is_reviewable, review
 from bot.review.score import clamp
 from bot.review.text import lowered
+from bot.review.weights import WEIGHTS
 
 WORDS = [
     "I", "you", "your", "post", "talk", "on", "could", "ask", "one", "question", "job",
@@ -117,6 +118,39 @@ def test_the_lessons_warning_is_never_rewarded(text: str, channel: str) -> None:
     already = any(f.rule == "warn.personal_social" for f in linked.findings)
     assert insta.score <= linked.score
     assert insta.score < linked.score or linked.score == 0 or already
+
+
+VAGUE_CHAT = " I'd love to chat with you sometime."
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drafts, st.sampled_from(CHANNELS))
+def test_the_lessons_chat_warning_caps_the_verdict(text: str, channel: str) -> None:
+    """Round 10: the lesson's other Beware ("don't post 'I'd like to have a chat with you'"):
+    a draft whose ask is a chat with no topic never reads likely, however much else it does
+    well; the vague ask's own finding carries what that costs, so the points still add up."""
+    r = review(text + VAGUE_CHAT, channel=channel)
+    vague = [f for f in r.findings if f.rule == "ask.vague"]
+    if vague:
+        assert r.verdict != "likely" and r.score < WEIGHTS.likely_at
+        assert r.score == clamp(r.base + sum(f.points for f in r.findings))
+
+
+def test_a_strong_draft_with_a_vague_ask_is_a_maybe_that_keeps_its_wording() -> None:
+    """Everything the lesson credits but a small ask, and a chat with no topic instead: the
+    score stops one below likely, on the vague ask's finding, and the wording finding (which
+    only the personal-accounts warning silences) is still read."""
+    text = ("Hi Dana, Priya Shah suggested I write to you. I read your post on onboarding "
+            "metrics at Acme and loved the point about week-one activation. We both studied at "
+            "Leeds. I'd be happy to share the survey of 40 PMs I ran last month. I'd love to "
+            "chat with you sometime.")
+    r = review(text, channel="email")
+    assert {"ask.vague", "research.specific", "path.mutual"} <= {f.rule for f in r.findings}
+    assert r.verdict == "maybe" and r.score == WEIGHTS.likely_at - 1
+    assert any(f.rule == "style.vocabulary" for f in r.findings)
+    uncapped = review(text.replace("I'd love to chat with you sometime.",
+                                   "Could I ask you two questions about it?"), channel="email")
+    assert uncapped.verdict == "likely"
 
 
 @settings(max_examples=100, deadline=None)
