@@ -417,8 +417,8 @@ class RunsService:
             to_ms(self.clock.now()))
 
     async def refresh_summaries(self, run_ids: Sequence[int]) -> Refreshed:
-        """Show these runs' posted summaries as they are now (after /forget-me deleted a
-        member's critiques and votes)."""
+        """Show these runs' posted summaries as they are now: after /forget-me deleted a
+        member's critiques and votes, after a member edited a critique they quote."""
         done = refused = 0
         for post in await runs_store.summary_posts(self.db, run_ids):
             run = await runs_store.get_run(self.db, post.run_id)
