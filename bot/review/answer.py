@@ -34,7 +34,18 @@ def ready_answer(r: Review) -> tuple[str, str]:
                                      " the fixes below.")
     if r.status == "maybe":
         return "Ready to send: yes", "nothing blocks it, but the fixes below raise the odds."
+    if problems := _problems(r):
+        # "Likely" despite a problem (a strong draft with one big ask): nothing blocks it, but
+        # saying nothing needs changing would contradict the problem listed below.
+        # (Not "fix … first" either: a draft ready to send has nothing it must fix first.)
+        which = "the problem below is" if problems == 1 else f"the {problems} problems below are"
+        return "Ready to send: yes", f"nothing blocks it, but {which} worth changing."
     return "Ready to send: yes", "nothing needs changing before you send it."
+
+
+def _problems(r: Review) -> int:
+    """How many problem-severity findings the draft has (must-fix items are counted apart)."""
+    return sum(f.severity == "problem" and not f.must_fix for f in r.findings)
 
 
 def weaknesses_heading(r: Review) -> str:

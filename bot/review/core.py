@@ -15,12 +15,12 @@ from bot.review.model import (
 from bot.review.rules import RULES, Context
 from bot.review.score import BELOW_LIKELY, assign_points, clamp, verdict, vocabulary_finding
 from bot.review.text import (
-    WORD_RE,
     body_bounds,
     compute_stats,
     lowered,
     sentences,
     subject_line,
+    words_of,
 )
 from bot.review.vocabulary import VOCABULARY, Terms
 from bot.review.weights import WEIGHTS, probability
@@ -59,7 +59,7 @@ def review(
     if followup:
         attempt = max(attempt, 2)  # a follow-up is at least the second attempt
     sents = sentences(text)
-    words = WORD_RE.findall(low)
+    words = words_of(low)
     stats = compute_stats(text, sents, words)
     if stats.words == 0:
         return Review(0, "unlikely", chan, detected, (), stats, followup, attempt,
@@ -80,7 +80,7 @@ def review(
         body_end=body_end,
         subject=subj,
         # the body's words: all but the subject line's (nothing but spaces follows body_end)
-        body_words=len(words) - len(WORD_RE.findall(low, 0, body_start)),
+        body_words=len(words) - len(words_of(low, 0, body_start)),
         words=tuple(words),
     )
     found: list[Finding] = []

@@ -17,12 +17,22 @@ alternative at every position of the text; a leading `\W` lets it skip in C to t
 positions after a space or a punctuation mark, which makes the scans about a third faster.
 The matches are the same (a hypothesis property compares them with the patterns as written,
 `AS_WRITTEN`).
+
+More rewrites with the same matches (`fastscan`): a boundary-led family's alternatives that
+open with a group are spread into one alternative per way the group opens, and those that open
+with the same character are joined under it (the engine skips the others at a glance); and
+every family has an ASCII twin (`ASCII_TWINS`, compiled with `re.ASCII`) that `kinds` runs
+instead on an ASCII text. A family with kinds is scanned without
+its named groups, and a match's kind is the first kind whose own scan (`KIND_SCANS`) matches
+at the same place. Hypothesis properties compare each rewrite with the family as written.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
+from bot.review.fastscan import alternatives, ascii_twin, by_first_character, spread
 
 FLAGS = 0
 
@@ -37,31 +47,20 @@ FAMILIES: list[re.Pattern[str]] = []
 NEEDLES: dict[int, tuple[str, ...]] = {}
 #: Families (by id) compiled as `\W(?:…)` without their leading `\b`s (see the docstring).
 BOUNDARY_LED: set[int] = set()
-#: Each such family and the same family as written, with its `\b`s (the property test's
-#: reference).
-AS_WRITTEN: list[tuple[re.Pattern[str], re.Pattern[str]]] = []
+#: Each such family and the source of the same family as written, with its `\b`s (the
+#: property tests' reference: compiled only there, which halves the families' import time).
+AS_WRITTEN: list[tuple[re.Pattern[str], str]] = []
+#: Each family's ASCII twin (by id; see the docstring): the same matches on an ASCII text.
+ASCII_TWINS: dict[int, re.Pattern[str]] = {}
+#: For a boundary-led family with kinds (by id), each kind's own scan, in order.
+KIND_SCANS: dict[int, tuple[re.Pattern[str], ...]] = {}
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """`pattern` split at its top-level `|` (not inside a group, a class or after a `\\`)."""
-    parts, depth, in_class, start, i = [], 0, False, 0, 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 1
-        elif in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return [*parts, pattern[start:]]
+def _compile(pattern: str) -> re.Pattern[str]:
+    """`pattern` compiled, with its ASCII twin (`ASCII_TWINS`)."""
+    compiled = re.compile(pattern, FLAGS)
+    ASCII_TWINS[id(compiled)] = ascii_twin(compiled)
+    return compiled
 
 
 def family(*patterns: str | tuple[str, ...], needles: tuple[str, ...] = ()
@@ -72,16 +71,24 @@ def family(*patterns: str | tuple[str, ...], needles: tuple[str, ...] = ()
     groups = [(p,) if isinstance(p, str) else p for p in patterns]
     named = not all(isinstance(p, str) for p in patterns)
 
-    def join(strip: int) -> str:
-        body = ["|".join(f"(?:{a[strip:]})" for p in g for a in _alternatives(p)) for g in groups]
+    def join() -> str:
+        body = ["|".join(f"(?:{a})" for p in g for a in alternatives(p)) for g in groups]
         return "|".join(f"(?P<k{i}>{b})" if named else b for i, b in enumerate(body))
 
-    if all(a.startswith(r"\b") for g in groups for p in g for a in _alternatives(p)):
-        compiled = re.compile(r"\W(?:" + join(2) + ")", FLAGS)
+    def scan(group: tuple[str, ...]) -> str:
+        """The group's alternatives without their `\\b`, spread and joined by their first
+        character, after one `\\W`."""
+        spread_out = [s for p in group for a in alternatives(p) for s in spread(a[2:])]
+        return r"\W(?:" + "|".join(by_first_character(spread_out)) + ")"
+
+    if all(a.startswith(r"\b") for g in groups for p in g for a in alternatives(p)):
+        compiled = _compile(scan(tuple(p for g in groups for p in g)))
         BOUNDARY_LED.add(id(compiled))
-        AS_WRITTEN.append((compiled, re.compile(join(0), FLAGS)))
+        AS_WRITTEN.append((compiled, join()))
+        if named:
+            KIND_SCANS[id(compiled)] = tuple(_compile(scan(g)) for g in groups)
     else:
-        compiled = re.compile(join(0), FLAGS)
+        compiled = _compile(join())
     FAMILIES.append(compiled)
     if needles:
         NEEDLES[id(compiled)] = needles
@@ -153,7 +160,20 @@ JOB_ASK = family(
     # ... or a meeting with one of their people, set up for the sender
     r"\b(?:set up|arrange|organi[sz]e|book) (?:me )?(?:a |an )?(?:call|coffee|meeting|chat"
     r"|intro(?:duction)?) (?:for me )?with (?:your|one of your)\b",
-    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview', 'introduc', 'in touch', 'connect me', 'cover letter', 'application', 'set up', 'arrange', 'organi', 'book'),
+    # ... or the sender's profile handed to their recruiter: the referral again
+    r"\b(?:share|forward|pass|send|show) my (?:profile|portfolio|linkedin|details|information"
+    r"|info) (?:with|to) (?:your|the|a) (?:recruit\w*|hiring|hr\b|talent|people team|boss"
+    r"|manager)",
+    # ... or asked to find someone who is hiring: the job ask, one step removed
+    r"\b(?:anyone|anybody|someone|somebody|any (?:companies|teams|firms|people|contacts))"
+    r"(?: (?:who|that)(?:'s| is| are| might be| may be)?| (?:currently|still))? hiring\b",
+    # ... or an hour and more of a stranger's time: the open time the lesson warns of
+    r"\b(?:an|one|1|two|2|a couple of|several|a few)[- ](?:hours?|hrs?)(?:[- ]long)?"
+    r" (?:call|chat|meeting|conversation|session|zoom|coffee|of your time)\b",
+    r"\b(?:4[5-9]|[5-9]\d)[- ]?min(?:ute)?s?(?:[- ]long)? (?:call|chat|meeting|conversation"
+    r"|session|zoom)\b",
+    needles=('hiring', 'opening', 'vacanc', 'position', 'internship', 'jobs', 'roles', 'hire me', 'refer', 'good word', 'recommend me', 'vouch', 'resume', 'cv', 'résumé', 'brain', 'mentor', 'job', 'interview', 'introduc', 'in touch', 'connect me', 'cover letter', 'application', 'set up', 'arrange', 'organi', 'book', 'my profile', 'my portfolio',
+             'my linkedin', 'my details', 'my info', 'hour', 'hr', 'min'),
 )
 
 # Saying you are job hunting (or attaching a CV) without asking: off-putting to a stranger
@@ -524,7 +544,10 @@ def found_in(pattern: re.Pattern[str], text: str) -> bool:
 
 def spans_in(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     """`spans`, skipped when none of the family's needles occurs in `text`."""
-    return [(start, end) for start, end, _ in kinds_in(pattern, text)]
+    needles = NEEDLES.get(id(pattern))
+    if needles and not any(n in text for n in needles):
+        return []
+    return [(start, end) for start, end, _ in kinds(pattern, text)]
 
 
 def kinds_in(pattern: re.Pattern[str], text: str) -> list[tuple[int, int, int]]:
@@ -544,7 +567,11 @@ def spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
 def kinds(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int, int]]:
     """Non-empty matches as (start, end, kind): which of the family's kinds matched (0 for a
     family without kinds)."""
-    if id(pattern) not in BOUNDARY_LED:
+    key = id(pattern)
+    ascii = text.isascii()
+    if ascii:
+        pattern = ASCII_TWINS.get(key, pattern)
+    if key not in BOUNDARY_LED:
         for m in pattern.finditer(text):
             if m.end() > m.start():
                 yield m.start(), m.end(), int(m.lastgroup[1:]) if m.lastgroup else 0
@@ -553,7 +580,14 @@ def kinds(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int, int]]
     # offsets are one more than in `text`: so (start, end - 1) are the offsets in `text`. The
     # next search starts at the match's last character, which may be the next one's `\W`.
     padded, search, pos = " " + text, pattern.search, 0
+    scans = KIND_SCANS.get(key)
     while (found := search(padded, pos)) is not None:
-        kind = found.lastgroup
-        yield found.start(), found.end() - 1, int(kind[1:]) if kind else 0
-        pos = found.end() - 1
+        start, pos = found.start(), found.end() - 1
+        yield start, pos, 0 if scans is None else _kind(scans, padded, start, ascii)
+
+
+def _kind(scans: tuple[re.Pattern[str], ...], padded: str, start: int, ascii: bool) -> int:
+    """Which kind a match at `start` is: its first alternative that matches there is one of
+    the first kind whose own scan matches there."""
+    return next(i for i, k in enumerate(scans)
+                if (ASCII_TWINS[id(k)] if ascii else k).match(padded, start))

@@ -27,6 +27,7 @@ from functools import cached_property
 
 from bot.display import member_text, plural
 from bot.review import patterns as P
+from bot.review.fastscan import ascii_twin
 from bot.review.model import Finding, ReviewSettings, Severity, Stats
 from bot.review.text import WORD_RE, Sentence
 
@@ -94,7 +95,8 @@ class Context:
     def _person_offsets(self) -> tuple[list[int], list[int]]:
         you: list[int] = []
         me: list[int] = []
-        for m in _PERSON_RE.finditer(" " + self.norm):  # " ": see _PERSON_RE
+        person = _PERSON_ASCII if self.norm.isascii() else _PERSON_RE
+        for m in person.finditer(" " + self.norm):  # " ": see _PERSON_RE
             (you if m.group(1) else me).append(m.start())
         return you, me
 
@@ -594,6 +596,7 @@ _PERSON_RE = re.compile(
     r"\W(?:(you|your|yours|you're|you've|you'd|you'll)|("
     + "|".join(sorted(P.FIRST_PERSON, key=lambda w: (-len(w), w))) + r"))\b"
 )
+_PERSON_ASCII = ascii_twin(_PERSON_RE)  # the same on ASCII text, faster
 #: A number, but not the size of the ask ("15 minutes") or a phone number.
 _NUMBER_RE = re.compile(r"(?<![\d-])\d[\d,.%]*(?![\d-]|\s*(?:min|minute|hour|hr|sec|second)s?\b)")
 _QUOTED_RE = re.compile(r"[\"“][^\"“”\n]{3,80}[\"”]")

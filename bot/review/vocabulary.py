@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
+from bot.review.fastscan import ascii_twin
 from bot.review.weights import VOCABULARY_FEATURE, VOCABULARY_RULE
 
 VOCABULARY_PATH = Path(__file__).with_name("vocabulary.json")
@@ -49,6 +50,7 @@ HISTORY = 8
 _SKIP_RE = re.compile(r'\[[^\]\n]{0,80}\]|\{[^}\n]{0,80}\}|<[^>\n]{0,80}>|"[^"\n]{1,300}"')
 # A word, or a mark that ends a phrase (no pair of words spans one; it reads as "").
 _TOKEN_RE = re.compile(r"([^\W_]+(?:['\-][^\W_]+)*)|[.!?;:()\n]")
+_TOKEN_ASCII = ascii_twin(_TOKEN_RE)  # the same on ASCII text, faster
 _DIGIT_RE = re.compile(r"[0-9]")
 # The word right after one, within its phrase (spaces and marks between, no break).
 _NEXT_WORD_RE = re.compile(r"(?:[^\w.!?;:()\n]|_)*([^\W_]+(?:['\-][^\W_]+)*)")
@@ -83,9 +85,13 @@ class Terms:
         body = low[start:end]
         if "[" in body or "{" in body or "<" in body or '"' in body:
             body = _SKIP_RE.sub(lambda m: "." * len(m.group()), body)  # same length
-        raw = tokens = _TOKEN_RE.findall(body)  # a word, or "" for a mark that ends a phrase
+        # a word, or "" for a mark that ends a phrase
+        raw = tokens = (_TOKEN_ASCII if body.isascii() else _TOKEN_RE).findall(body)
         if _DIGIT_RE.search(body):
-            tokens = [NUMBER if w[:1].isdigit() else w for w in raw]
+            # each token that starts with a digit as NUMBER: the distinct tokens are tested, and
+            # every token is looked up in C
+            numbers = {w: NUMBER for w in set(raw) if w[:1].isdigit()}
+            tokens = list(map(numbers.get, raw, raw))
         present = set(tokens)
         present.update(map(" ".join, pairwise(tokens)))
         self._body, self._start, self._tokens, self._raw = body, start, tokens, raw

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bot.review import CHANNELS, Review, review
+from bot.review.answer import ready_answer
 from bot.review.cli import render
 from cogs.review._render import all_findings_text, review_embed
 
@@ -141,3 +142,26 @@ def test_review_4s_ready_drafts_are_not_told_to_fix_anything_first() -> None:
         weak = [f for f in r.findings if f.severity in ("problem", "warning")]
         names = [f["name"] for f in embed.get("fields", [])]
         assert ("To raise the odds further" in names) == (r.ready and bool(weak)), names
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drafts, options)
+def test_a_draft_with_a_problem_is_never_told_nothing_needs_changing(
+    text: str, kw: dict[str, object]
+) -> None:
+    # Review 5, finding 19: "Ready to send: yes — nothing needs changing" above a ✗ PROBLEM.
+    assume("nothing" not in text.lower())
+    r = review(text, **kw)  # type: ignore[arg-type]
+    r = replace(r, verdict="likely") if not r.must_fix else r  # type: ignore[arg-type]
+    if any(f.severity == "problem" for f in r.findings):
+        for shown in renderings(text, r):
+            assert "nothing needs changing" not in shown, shown
+
+
+def test_a_likely_draft_with_a_big_ask_says_the_problem_is_worth_changing() -> None:
+    text = ("Hi Priya, I loved your talk on pricing at PyCon and tried the tiers you showed on"
+            " our own plans. Do you know anyone who is hiring junior analysts?")
+    r = replace(review(text), verdict="likely")
+    assert [f.severity for f in r.findings if f.rule == "ask.too_big"] == ["problem"]
+    assert ready_answer(r) == ("Ready to send: yes",
+                               "nothing blocks it, but the problem below is worth changing.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -155,7 +157,9 @@ NEEDLE_PHRASES = [
     "are you hiring", "is your team currently hiring", "any openings", "open positions",
     "any internships", "refer me", "a referral", "put in a good word", "recommend me for",
     "vouch for me", "send you my resume", "forward my cv", "pass my CV to",
-    "submit my application", "set up a coffee with your CEO", "pick your brain", "be my mentor",
+    "submit my application", "set up a coffee with your CEO",
+    "share my profile with your recruiter", "anyone who is hiring", "any teams currently hiring",
+    "a one-hour call", "two hours of your time", "a 60-minute meeting", "pick your brain", "be my mentor",
     "help me get a job", "land an interview", "Ana suggested I reach out", "referred by",
     "we're both connected to", "mutual friend", "introduced me", "gave me your name",
     "members of the Leeds data group", "I'm also in the PyData community", "happy to share",
@@ -229,8 +233,8 @@ def test_fast_families_match_as_written(text: str) -> None:
     for t in (text, lowered(text)):  # CAPS_RUN runs on the draft as written
         for fast, written in P.AS_WRITTEN:
             expected = [(*m.span(), int(m.lastgroup[1:]) if m.lastgroup else 0)
-                        for m in written.finditer(t) if m.end() > m.start()]
-            assert list(P.kinds(fast, t)) == expected, (written.pattern[:60], text)
+                        for m in re.finditer(written, t, P.FLAGS) if m.end() > m.start()]
+            assert list(P.kinds(fast, t)) == expected, (written[:60], text)
 
 
 def test_fast_families_match_as_written_on_the_corpus() -> None:
@@ -241,5 +245,5 @@ def test_fast_families_match_as_written_on_the_corpus() -> None:
         for t in (text, lowered(text)):
             for fast, written in P.AS_WRITTEN:
                 expected = [(*m.span(), int(m.lastgroup[1:]) if m.lastgroup else 0)
-                            for m in written.finditer(t) if m.end() > m.start()]
-                assert list(P.kinds(fast, t)) == expected, (written.pattern[:60], text)
+                            for m in re.finditer(written, t, P.FLAGS) if m.end() > m.start()]
+                assert list(P.kinds(fast, t)) == expected, (written[:60], text)

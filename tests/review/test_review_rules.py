@@ -40,6 +40,20 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
     ("ask.too_big", "problem",
      "Hi Ana, congrats on the promotion! Could you pass my CV to your hiring manager?",
      "Hi Ana, congrats on the promotion! Could I ask how you prepared for it?", {}),
+    # review 5: the profile handed to their recruiter, someone hiring, an hour of their time
+    ("ask.too_big", "problem",
+     "Hi Priya, I loved your talk on pricing at PyCon. Would you share my profile with your"
+     " recruiter?",
+     "Hi Priya, I loved your talk on pricing at PyCon. Would you share your slides with me?", {}),
+    ("ask.too_big", "problem",
+     "Hi Priya, I loved your talk on pricing at PyCon. Do you know anyone who is hiring junior"
+     " analysts?",
+     "Hi Priya, I loved your talk on pricing at PyCon. Do you know anyone who writes on it?", {}),
+    ("ask.too_big", "problem",
+     "Hi Priya, I loved your talk on pricing at PyCon. Could we hop on a one-hour call this"
+     " week?",
+     "Hi Priya, I loved your talk on pricing at PyCon. Could we hop on a 15-minute call about"
+     " it?", {}),
     ("ask.too_big", "warning",
      "Hi Ana, I enjoyed your talk on pricing. Could you look over my resume?",
      "Hi Ana, I enjoyed your talk on pricing. Could you tell me how you chose the tiers?", {}),
