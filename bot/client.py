@@ -34,9 +34,11 @@ from storage.lock import DatabaseLock
 
 log = logging.getLogger(__name__)
 
-# discord.py runs each interaction's callback in a task of its own, named by what it runs.
+# discord.py runs each interaction's callback in a task of its own, named by what it runs
+# (a button's DynamicItem, and `on_interaction`: a form sent after a restart, made again).
 INTERACTION_TASKS = ("CommandTree-invoker", "discord-ui-modal-dispatch-",
-                     "discord-ui-view-dispatch-")
+                     "discord-ui-view-dispatch-", "discord-ui-dynamic-item-",
+                     "discord.py: on_interaction")
 DRAIN_SECONDS = 5.0  # how long a shutdown waits for them: well within a service manager's
 # stop timeout (Docker's is 10 s), and longer than an answer takes
 
@@ -158,6 +160,7 @@ class CohortBot(commands.Bot):
         """Everything but talking to Discord: storage, the scheduler, the services, the cogs."""
         from cogs._options import check_options
         from cogs._ui import SendAgainButton, forms_of, on_app_command_error
+        from cogs._unclaimed import answer_unclaimed
         from cogs.followups._views import pending_logs
 
         self._db = await Database.open(self.config.storage.database)
@@ -174,6 +177,8 @@ class CohortBot(commands.Bot):
         self.tree.interaction_check = check_options  # type: ignore[method-assign]
         # "Edit and send again" under any refused form: answered after a restart too.
         self.add_dynamic_items(SendAgainButton)
+        # Forms sent after a restart, and buttons no version of this one answers.
+        self.add_listener(answer_unclaimed, "on_interaction")
         for name in extension_names():
             await self.load_extension(name)
 

@@ -15,8 +15,8 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
-from weakref import WeakKeyDictionary
+from typing import Any, ClassVar, Generic, TypeVar
+from weakref import WeakKeyDictionary, WeakValueDictionary
 
 import aiohttp
 import discord
@@ -35,6 +35,10 @@ CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
 NO_PINGS = discord.AllowedMentions.none()
 CHOICE_LIMIT = 100  # Discord's, on an autocomplete choice's name and its value
 MODAL_TITLE_LIMIT = 45  # Discord's, on a modal's title
+# The random end of a form's custom_id: discord.py keeps open forms by custom_id alone.
+FORM_TOKEN = "[0-9a-f]{12}"
+# Set in `Interaction.extras` by the form that takes a submission.
+TAKEN = "cohort:taken"
 
 
 def choice_name(text: str) -> str:
@@ -200,11 +204,25 @@ class CohortModal(discord.ui.Modal):
     A `UserError` from the form (a critique with nothing in it, the hourly review limit)
     comes with an "Edit and send again" button that opens the form again holding what was
     last sent in it. The answers stay in memory, only as long as that button works.
+
+    Each form's custom_id says what it was made from, `cohort:<kind>:<carried>:<token>`, so a
+    form sent to a bot that restarted since it opened is made again from it
+    (`cogs/_unclaimed.py`): a subclass names its `kind`, the pattern of what it `carries`,
+    where a member `opened_with` it, and defines `reopen`.
     """
 
+    kind: ClassVar[str]
+    template: ClassVar[re.Pattern[str]]  # the custom_ids of its kind, `carries` in groups
+    opened_with: ClassVar[str]
     _made_with: tuple[tuple[Any, ...], dict[str, Any]]
     _sent: dict[str, str | list[str]]
     _forgotten: bool
+
+    def __init_subclass__(cls, *, kind: str, carries: str, opened_with: str,
+                          **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.kind, cls.opened_with = kind, opened_with
+        cls.template = re.compile(rf"cohort:{re.escape(kind)}:(?:{carries}):{FORM_TOKEN}")
 
     def __new__(cls, *args: Any, **kwargs: Any) -> CohortModal:
         # What the form was made with, to make it again: discord.py finishes a modal once it
@@ -213,9 +231,20 @@ class CohortModal(discord.ui.Modal):
         form._made_with, form._sent, form._forgotten = (args, kwargs), {}, False
         return form
 
-    def __init__(self, *, title: str, custom_id: str) -> None:
-        super().__init__(title=title, custom_id=f"{custom_id}:{secrets.token_hex(6)}")
+    def __init__(self, *, title: str, carried: str) -> None:
+        custom_id = f"cohort:{self.kind}:{carried}:{secrets.token_hex(6)}"
+        if not self.template.fullmatch(custom_id):  # a form it could not make again
+            raise ValueError(f"{custom_id!r} does not match {self.template.pattern!r}")
+        super().__init__(title=title, custom_id=custom_id)
         self._labels: dict[str, str] = {}
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, carried: re.Match[str]
+                     ) -> CohortModal:
+        """The form made again from what its custom_id carried (`carried`: the match of
+        `template`), as its cog makes it when the member opens it: the same reads and the same
+        checks, whose `UserError` is the refusal the member would get opening it now."""
+        raise NotImplementedError(f"{cls.__name__} cannot be made again")
 
     def field(self, text: str, item: FormItem, description: str | None = None) -> FormItem:
         """Add `item` (a text input or a select) under its label; returns it, to read later."""
@@ -237,6 +266,7 @@ class CohortModal(discord.ui.Modal):
         `forget`."""
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        interaction.extras[TAKEN] = True  # answered here: cogs/_unclaimed.py leaves it alone
         if self._forgotten:
             raise FormDeleted
         # Every submission, before on_submit: its answers, whatever comes of them.
@@ -352,11 +382,35 @@ class FormMemory:
         self._clock = bot.clock
         self._kept: OrderedDict[str, _Kept] = OrderedDict()
         self._open: WeakKeyDictionary[CohortModal, int] = WeakKeyDictionary()
+        self._shown: WeakValueDictionary[str, CohortModal] = WeakValueDictionary()
+        self._kinds: dict[str, type[CohortModal]] = {}
         # Keys of refused forms /forget-me deleted, until they would have expired: no content.
         self._deleted: OrderedDict[str, datetime] = OrderedDict()
 
     def opened(self, user_id: int, form: CohortModal) -> None:
         self._open[form] = user_id
+        self._shown[form.custom_id] = form
+
+    def holds(self, custom_id: str) -> bool:
+        """Whether discord.py holds the form with this custom_id, open on a member's screen:
+        it dispatches the form's submission itself (`is_dispatching`: in its store, not
+        finished)."""
+        form = self._shown.get(custom_id)
+        return form is not None and form.is_dispatching()
+
+    def add_kinds(self, *kinds: type[CohortModal]) -> None:
+        """The forms this bot makes again when one is sent after a restart (its cogs add
+        theirs, as they add their DynamicItems)."""
+        self._kinds.update((kind.kind, kind) for kind in kinds)
+
+    def remove_kinds(self, *kinds: type[CohortModal]) -> None:
+        for kind in kinds:
+            self._kinds.pop(kind.kind, None)
+
+    def kind_of(self, custom_id: str) -> type[CohortModal] | None:
+        """The form kind named by a custom_id (`cohort:<kind>:…`), if this bot has it."""
+        parts = custom_id.split(":", 2)
+        return self._kinds.get(parts[1]) if len(parts) == 3 and parts[0] == "cohort" else None
 
     def keep(self, user_id: int, form: CohortModal) -> str:
         """Hold a refused form for its button; returns the key the button carries."""
@@ -371,9 +425,12 @@ class FormMemory:
         self._kept[key] = _Kept(user_id, form, now + FORM_KEPT_FOR)
         return key
 
-    def again(self, key: str) -> CohortModal:
-        """A fresh copy of the refused form under `key`, to open; `UserError` once it is gone."""
+    def again(self, key: str, user_id: int) -> CohortModal:
+        """A fresh copy of the refused form under `key` for the member `user_id` to open;
+        `UserError` once it is gone, or when it is another member's (a forged button)."""
         kept = self._kept.get(key)
+        if kept is not None and kept.user_id != user_id:
+            raise UserError("That form is another member's: only they can send it again.")
         now = self._clock.now()
         if key in self._deleted:
             raise UserError(
@@ -515,4 +572,5 @@ class SendAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         await guarded(interaction, self._again(interaction))
 
     async def _again(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(forms_of(cohort_bot(interaction)).again(self.key))
+        await interaction.response.send_modal(
+            forms_of(cohort_bot(interaction)).again(self.key, interaction.user.id))

@@ -101,3 +101,14 @@ def draft_button(message: Any, action: str) -> str:
             if comp.get("custom_id") == f"cohort:draft:{action}":
                 return str(comp["custom_id"])
     raise AssertionError(f"no {action} button on {message}")
+
+
+def renamed(message: Any, custom_id: str, to: str) -> str:
+    """The button `custom_id` on the local Discord's copy of `message` renamed `to`, as a
+    message another version of the bot posted (or a modified client) would carry it."""
+    for row in message.components:
+        for comp in row["components"]:
+            if comp.get("custom_id") == custom_id:
+                comp["custom_id"] = to
+                return to
+    raise AssertionError(f"no {custom_id!r} on {message}")

@@ -7,8 +7,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from cogs._ui import forms_of
 from cogs.critiques._render import VOTE_EMOJI
-from cogs.critiques._views import CritiqueButton, open_form
+from cogs.critiques._views import CritiqueButton, CritiqueModal, open_form
 
 
 class CritiquesCog(commands.Cog):
@@ -18,9 +19,11 @@ class CritiquesCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(CritiqueButton)
+        forms_of(self.bot).add_kinds(CritiqueModal)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(CritiqueButton)
+        forms_of(self.bot).remove_kinds(CritiqueModal)
 
     @app_commands.command(name="critique", description="Critique one of the lesson's examples")
     @app_commands.describe(example="Example number (inside an example's thread: that one)",

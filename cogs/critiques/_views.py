@@ -29,7 +29,9 @@ from cogs._ui import (
 
 class CritiqueButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"cohort:critique:(?P<run>\d+):(?P<example>\d+)",
+    # ASCII digits, as many as an id takes: a longer number is no run, answered as a button
+    # this version did not post (cogs/_unclaimed.py), never handed to SQLite's integers.
+    template=r"cohort:critique:(?P<run>[0-9]{1,18}):(?P<example>[0-9]{1,4})",
 ):
     def __init__(self, run_id: int, example_no: int) -> None:
         super().__init__(discord.ui.Button(
@@ -68,14 +70,16 @@ LIKELY_CHOICES = (("Yes", Likely.YES.value), ("No", Likely.NO.value),
                   ("Unsure", Likely.UNSURE.value))
 
 
-class CritiqueModal(CohortModal):
+class CritiqueModal(CohortModal, kind="critique-modal",
+                    carries=r"(?P<run>[0-9]{1,18}):(?P<example>[0-9]{1,4})",
+                    opened_with="“Critique this example” under the example, or `/critique`"):
     """What works, what doesn't (free text), and the answer picked from yes / no / unsure:
     a select, so no typing (a mobile keyboard's "unsure ") can miss the three words."""
 
     def __init__(self, run: Run, example: RunExample, existing: CritiqueInput | None,
                  on_submit: Submitted) -> None:
         super().__init__(title=clip(f"Critique: {example.title}", MODAL_TITLE_LIMIT),
-                         custom_id=f"cohort:critique-modal:{run.id}:{example.example_no}")
+                         carried=f"{run.id}:{example.example_no}")
         self._submitted = on_submit
         # Resubmitting edits the critique: the form starts from what they wrote.
         self.works: discord.ui.TextInput[CritiqueModal] = self.field(
@@ -94,13 +98,29 @@ class CritiqueModal(CohortModal):
                                      chosen(self.likely) or "")
         await self._submitted(interaction, critique)
 
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, carried: re.Match[str]
+                     ) -> CritiqueModal:
+        # The same check as the button's: the run may have closed since the form opened.
+        # (The earlier critique only filled the form in: what was sent replaces it.)
+        run, example = await services_of(interaction).critiques.open_example(
+            int(carried["run"]), int(carried["example"]))
+        return critique_form(run, example, None)
+
 
 async def open_form(interaction: discord.Interaction, run: Run, example: RunExample) -> None:
     """The critique modal for this example, holding the member's earlier critique if any."""
-    critiques = services_of(interaction).critiques
-    existing = await critiques.existing(run, example, interaction.user.id)
+    existing = await services_of(interaction).critiques.existing(run, example,
+                                                                 interaction.user.id)
+    await show_form(interaction, critique_form(run, example, existing))
+
+
+def critique_form(run: Run, example: RunExample, existing: CritiqueInput | None
+                  ) -> CritiqueModal:
+    """The critique modal for this example; sent, it posts (or edits) the critique."""
 
     async def publish(submitted: discord.Interaction, critique: CritiqueInput) -> None:
+        critiques = services_of(submitted).critiques
         await submitted.response.defer(ephemeral=True, thinking=True)
         user = submitted.user
         author = Author(user.id, user.display_name, user.display_avatar.url)
@@ -109,4 +129,4 @@ async def open_form(interaction: discord.Interaction, run: Run, example: RunExam
         await answer(submitted, f"{verb} your critique of **{example.title}** in "
                      f"<#{example.thread_id}>. Submitting again edits it.")
 
-    await show_form(interaction, CritiqueModal(run, example, existing, publish))
+    return CritiqueModal(run, example, existing, publish)

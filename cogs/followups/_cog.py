@@ -20,7 +20,7 @@ from bot.review import CHANNEL_NAMES
 from bot.services.followups import Acted
 from bot.settings import MAX_CHOICES
 from cogs._checks import require_moderator
-from cogs._ui import CHOICE_LIMIT, NO_PINGS, answered_with_message, send_ephemeral
+from cogs._ui import CHOICE_LIMIT, NO_PINGS, answered_with_message, forms_of, send_ephemeral
 from cogs.followups._render import (
     acted_text,
     channel_name,
@@ -30,8 +30,10 @@ from cogs.followups._render import (
 )
 from cogs.followups._views import (
     FollowupButton,
+    FollowupReviewModal,
     LogRequest,
     SamePersonButton,
+    SentModal,
     followup_view,
     log_and_answer,
 )
@@ -66,10 +68,12 @@ class FollowupsCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(FollowupButton, SamePersonButton)
+        forms_of(self.bot).add_kinds(FollowupReviewModal, SentModal)
         self._start = asyncio.create_task(self._start_reminders(), name="cohortbot:followups")
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(FollowupButton, SamePersonButton)
+        forms_of(self.bot).remove_kinds(FollowupReviewModal, SentModal)
         if self._start is None:
             return
         if self._start.done():

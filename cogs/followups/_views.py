@@ -47,7 +47,8 @@ from cogs.followups._render import (
 PREFIX = "cohort:fu"
 # Any action, not only this version's: a button another version posted is answered too (the
 # service says it does nothing now), never left to "This interaction failed".
-CUSTOM_ID = re.compile(rf"{PREFIX}:(?P<action>\w+):(?P<id>\d+):(?P<delivery>\d+)")
+CUSTOM_ID = re.compile(
+    rf"{PREFIX}:(?P<action>\w+):(?P<id>[0-9]{{1,18}}):(?P<delivery>[0-9]{{1,9}})")
 
 
 def custom_id(action: str, followup_id: int, delivery: int) -> str:
@@ -103,10 +104,8 @@ def followup_view(followup_id: int, delivery: int, actions: tuple[str, ...]) -> 
 async def on_button(interaction: discord.Interaction, button: FollowupButton) -> None:
     service = services_of(interaction).followups
     if button.action == "review":
-        row = await service.follow_up_target(interaction.user.id, button.followup_id)
-        limit = cohort_bot(interaction).config.review.max_chars
-        await show_form(interaction, FollowupReviewModal(
-            button.followup_id, button.delivery, row.recipient, limit))
+        await show_form(interaction, await followup_review_form(
+            interaction, button.followup_id, button.delivery))
         return
     pressed = interaction.message
     acted = await service.act(interaction.user.id, button.followup_id, button.action,
@@ -123,13 +122,15 @@ async def on_button(interaction: discord.Interaction, button: FollowupButton) ->
         embeds=embeds, allowed_mentions=NO_PINGS)
 
 
-class FollowupReviewModal(CohortModal):
+class FollowupReviewModal(CohortModal, kind="fu-review",
+                          carries=r"(?P<id>[0-9]{1,18}):(?P<delivery>[0-9]{1,9})",
+                          opened_with="“Review my follow-up” on the reminder"):
     """The draft of the one follow-up, reviewed in follow-up mode (attempt 2)."""
 
     def __init__(self, followup_id: int, delivery: int, recipient: str, max_chars: int) -> None:
         super().__init__(title=clip(f"Review my follow-up to {member_text(recipient)}",
                                     MODAL_TITLE_LIMIT),
-                         custom_id="cohort:fu-review")
+                         carried=f"{followup_id}:{delivery}")
         self.followup_id, self.delivery = followup_id, delivery
         self.draft: discord.ui.TextInput[FollowupReviewModal] = self.field(
             "Your follow-up draft", discord.ui.TextInput(
@@ -151,19 +152,36 @@ class FollowupReviewModal(CohortModal):
             view=followup_view(self.followup_id, self.delivery, ("sent",)),
             ephemeral=interaction.guild is not None, allowed_mentions=NO_PINGS)
 
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, carried: re.Match[str]
+                     ) -> FollowupReviewModal:
+        return await followup_review_form(interaction, int(carried["id"]),
+                                          int(carried["delivery"]))
+
+
+async def followup_review_form(interaction: discord.Interaction, followup_id: int,
+                               delivery: int) -> FollowupReviewModal:
+    """The form for the follow-up of the member's outreach; `UserError` when it is not
+    theirs, or no follow-up may be sent."""
+    row = await services_of(interaction).followups.follow_up_target(interaction.user.id,
+                                                                    followup_id)
+    limit = cohort_bot(interaction).config.review.max_chars
+    return FollowupReviewModal(followup_id, delivery, row.recipient, limit)
+
 
 # Picked, not typed: whether the draft is kept with the record.
 KEEP_CHOICES = (("No: keep only who, how and when", "no"),
                 ("Yes: keep the draft with the record", "yes"))
 
 
-class SentModal(CohortModal):
+class SentModal(CohortModal, kind="draft-sent", carries=r"(?P<review>[0-9]{1,20})",
+                opened_with="“I sent it” under the review"):
     """'I sent it' under a review: who, how, when, and whether to keep the draft. Under a
     review whose draft is no longer held (a restart, or a day), who, how and when only: the
-    member who sent it can still log it."""
+    member who sent it can still log it. Its custom_id carries the review's message id."""
 
     def __init__(self, draft: Draft | None, message_id: int) -> None:
-        super().__init__(title="Log this outreach as sent", custom_id="cohort:draft-sent")
+        super().__init__(title="Log this outreach as sent", carried=str(message_id))
         self.draft_, self.message_id = draft, message_id
         self.recipient: discord.ui.TextInput[SentModal] = self.field(
             "Who did you send it to?", discord.ui.TextInput(
@@ -192,6 +210,23 @@ class SentModal(CohortModal):
             sent_on=self.sent_on.value, draft=draft.text if draft and kept else None,
             source_message_id=self.message_id, attempt=draft.attempt if draft else 1,
         ), kept)
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, carried: re.Match[str]
+                     ) -> SentModal:
+        message_id = int(carried["review"])
+        # Live, the form is opened by the button under the review itself. Sent again here,
+        # only the message the form came from says that the review is the member's: another
+        # review's id in a custom_id would log from someone else's review (one per review).
+        if interaction.message is None or interaction.message.id != message_id:
+            raise UserError("I restarted while this form was open, and I can take it only "
+                            "from the “I sent it” button under the review itself: press it "
+                            "again there to log this outreach.")
+        done = await services_of(interaction).followups.logged_from(message_id)
+        if done is not None:
+            raise UserError(logged_text(Logged("already", done)))
+        return cls(services_of(interaction).review.held(message_id, interaction.user.id),
+                   message_id)
 
 
 async def open_sent_form(interaction: discord.Interaction, draft: Draft | None,

@@ -66,7 +66,7 @@ def forgetting_text(done: Forgetting) -> str:
 
 class ForgetButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"cohort:forget:(?P<member>\d+):(?P<action>confirm|cancel)",
+    template=r"cohort:forget:(?P<member>[0-9]{1,20}):(?P<action>confirm|cancel)",
 ):
     def __init__(self, member_id: int, action: str) -> None:
         confirm = action == "confirm"

@@ -27,11 +27,12 @@ from cogs._ui import (
     answered_with_message,
     download,
     explain,
+    forms_of,
     send_unprompted,
     show_form,
 )
 from cogs.review._render import review_embed
-from cogs.review._views import DraftButton, DraftModal, answer_draft, review_view
+from cogs.review._views import DraftButton, DraftModal, review_form, review_view
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,11 @@ class ReviewCog(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(DraftButton)
+        forms_of(self.bot).add_kinds(DraftModal)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(DraftButton)
+        forms_of(self.bot).remove_kinds(DraftModal)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -132,5 +135,4 @@ class ReviewCog(commands.Cog):
     @app_commands.command(name="review", description="Review an outreach draft (privately)")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     async def review_command(self, interaction: discord.Interaction) -> None:
-        await show_form(interaction, DraftModal(
-            self.review.limits.max_chars, answer_draft, title="Review my outreach draft"))
+        await show_form(interaction, review_form(self.review))

@@ -14,6 +14,7 @@ import discord
 from bot.errors import UserError
 from bot.review import Draft
 from bot.review.model import MAX_ATTEMPT
+from bot.services.review import ReviewService
 from cogs._answer import answer
 from cogs._ui import (
     CHANNEL_CHOICES,
@@ -82,9 +83,7 @@ async def on_button(interaction: discord.Interaction, action: str) -> None:
         for chunk in chunks[1:]:
             await interaction.followup.send(chunk, ephemeral=True, allowed_mentions=NO_PINGS)
     elif action == "revise":  # without the draft: the form to paste it in again
-        await show_form(interaction, DraftModal(
-            review.limits.max_chars, answer_draft, title="Revise your draft", previous=draft,
-            message_id=message_id))
+        await show_form(interaction, revise_form(review, message_id, draft))
     elif action == "sent":
         # Logging the outreach is the follow-ups feature's (handed over by bot/client.py).
         await cohort_bot(interaction).handovers.draft_sent(interaction, draft, message_id)
@@ -119,12 +118,14 @@ ATTEMPT_CHOICES = (("1: the first message", "1"), ("2: the one follow-up", "2"),
 PASTE_AGAIN = "I no longer hold this draft (a restart, or a day passed): paste it in again"
 
 
-class DraftModal(CohortModal):
-    """/review's form, and Revise's (holding the current draft)."""
+class DraftModal(CohortModal, kind="draft-modal", carries=r"new|(?P<review>[0-9]{1,20})",
+                 opened_with="`/review`, or “Revise” under the review"):
+    """/review's form, and Revise's (holding the current draft); its custom_id carries the
+    review Revise was pressed under, or `new`."""
 
     def __init__(self, max_chars: int, on_submit: Submitted, *, title: str,
                  previous: Draft | None = None, message_id: int | None = None) -> None:
-        super().__init__(title=title, custom_id="cohort:draft-modal")
+        super().__init__(title=title, carried="new" if message_id is None else str(message_id))
         self._submitted, self.message_id = on_submit, message_id
         self.draft: discord.ui.TextInput[DraftModal] = self.field(
             "Your draft", discord.ui.TextInput(
@@ -144,6 +145,25 @@ class DraftModal(CohortModal):
         await self._submitted(interaction, DraftForm(
             self.draft.value, None if channel in (None, DETECT) else channel,
             int(chosen(self.attempt) or 1), self.message_id))
+
+    @classmethod
+    async def reopen(cls, interaction: discord.Interaction, carried: re.Match[str]
+                     ) -> DraftModal:
+        review = services_of(interaction).review
+        if carried["review"] is None:
+            return review_form(review)
+        message_id = int(carried["review"])
+        return revise_form(review, message_id, review.held(message_id, interaction.user.id))
+
+
+def review_form(review: ReviewService) -> DraftModal:
+    return DraftModal(review.limits.max_chars, answer_draft, title="Review my outreach draft")
+
+
+def revise_form(review: ReviewService, message_id: int, draft: Draft | None) -> DraftModal:
+    """Revise under the review `message_id`, holding its draft (None once it is gone)."""
+    return DraftModal(review.limits.max_chars, answer_draft, title="Revise your draft",
+                      previous=draft, message_id=message_id)
 
 
 async def answer_draft(interaction: discord.Interaction, form: DraftForm) -> None:

@@ -10,16 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.followups.helpers import a_week_later
-from tests.world import STRONG_DRAFT, CohortWorld, draft_button, review_of
-
-
-def renamed(message: Any, custom_id: str, to: str) -> str:
-    for row in message.components:
-        for comp in row["components"]:
-            if comp.get("custom_id") == custom_id:
-                comp["custom_id"] = to
-                return to
-    raise AssertionError(f"no {custom_id!r} on {message}")
+from tests.world import STRONG_DRAFT, CohortWorld, draft_button, renamed, review_of
 
 
 def said(result: Any) -> str:

@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sqlite3
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -64,10 +65,30 @@ class Heard(logging.Handler):
             self.event.set()
 
 
-async def test_a_signal_lets_the_answers_in_flight_arrive_first(tmp_path: Path) -> None:
-    """SIGTERM while a summary's answer is on its way: the bot waits for it before it closes
-    its HTTP session (closed under it, the request would fail with ServerDisconnectedError
-    and the member wait on "thinking..." for good)."""
+async def a_summary(sandbox: Sandbox, guild: CohortGuild) -> Callable[[], bool]:
+    """A slash command's answer after its deferral: "thinking..." replaced by the summary."""
+    summary = await guild.ada.slash("lesson summary", channel=guild.lessons, settle=False)
+    return lambda: (summary.response is not None and bool(summary.response.embeds)
+                    and not summary.response.flags & 128)
+
+
+async def a_critique_form(sandbox: Sandbox, guild: CohortGuild) -> Callable[[], bool]:
+    """A button's answer (a DynamicItem's task): the critique form opened."""
+    example = next(m for m in sandbox.bot_messages(guild.lessons) if m.thread_id)
+    opened = await guild.ada.click(example, example.components[0]["components"][0]["custom_id"],
+                                   settle=False)
+    return lambda: opened.modal is not None
+
+
+@pytest.mark.parametrize(("answer", "route"), [(a_summary, "POST /webhooks/*"),
+                                                (a_critique_form, "POST /interactions/*")])
+async def test_a_signal_lets_the_answers_in_flight_arrive_first(
+    tmp_path: Path, route: str,
+    answer: Callable[[Sandbox, CohortGuild], Awaitable[Callable[[], bool]]],
+) -> None:
+    """SIGTERM while an answer is on its way: the bot waits for it before it closes its HTTP
+    session (closed under it, the request would fail with ServerDisconnectedError and the
+    member wait on "thinking..." or a button for good)."""
     sandbox = Sandbox()
     guild = CohortGuild(sandbox)
     config = demo_config(guild, tmp_path)
@@ -80,16 +101,14 @@ async def test_a_signal_lets_the_answers_in_flight_arrive_first(tmp_path: Path) 
         async with sandbox:
             serving = await serving_bot(sandbox, config)
             await guild.mod.slash("lesson post", channel=guild.lessons)
-            sandbox.faults.hold("POST /webhooks/*", after=False)
-            summary = await guild.ada.slash("lesson summary", channel=guild.lessons,
-                                            settle=False)
+            sandbox.faults.hold(route, after=False)
+            arrived = await answer(sandbox, guild)
             assert await sandbox.faults.wait_for_held(within=30)
             os.kill(os.getpid(), signal.SIGTERM)
             await asyncio.wait_for(draining.event.wait(), timeout=30)
             sandbox.faults.release()
             assert await asyncio.wait_for(serving, timeout=30) == 0
-            answer = summary.response
-            assert answer is not None and answer.embeds and not answer.flags & 128
+            assert arrived()
     finally:
         logger.removeHandler(draining)
         logger.setLevel(level)
