@@ -1,4 +1,4 @@
-"""`cohortbot` / `python -m bot`: run, sandbox, review, export, check-config, backup.
+"""`cohortbot` / `python -m bot`: run, sandbox, review, export, check-config, backup, restore.
 
 Whatever the operator hands in (arguments, the config, the token file, the database, a
 sandbox script) is checked before anything starts: exit 0, or one message on stderr and exit
@@ -36,7 +36,7 @@ from bot.logs import configure as configure_logging
 from bot.oserrors import describe, reason
 from bot.outfile import database_files, folder_files, refuse_inputs, written
 from bot.textfile import UnreadableFile, read_text
-from storage.db import backup_file, check_database
+from storage.db import SCHEMA_VERSION, backup_file, check_database
 from storage.lock import DatabaseInUse, DatabaseLock
 
 if TYPE_CHECKING:
@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--force", action="store_true", help="replace a file already there")
     backup.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     _database_option(backup, "the database file (overrides the config)")
+    restore = command("restore", help="put a backup back as the database (stop the bot "
+                      "first); the database it replaces is moved aside, never deleted")
+    restore.add_argument("backup", type=Path, help="the backup's file (cohortbot backup)")
+    restore.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    _database_option(restore, "the database file to replace (overrides the config)")
     _export_parser(command)
     return parser
 
@@ -167,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args.config)
         if args.command == "backup":
             return _backup(args)
+        if args.command == "restore":
+            return _restore(args)
         if args.command == "export":
             return _export(args)
         if args.command == "sandbox" and args.serve:
@@ -347,6 +354,22 @@ def _backup(args: argparse.Namespace) -> int:
                   databases=False)
     copy = asyncio.run(backup_file(Path(database), dest, overwrite=args.force))
     print(f"backed up {database} -> {copy}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from storage.restore import restore_backup
+
+    database = Path(args.db or load_config(args.config).storage.database)
+    done = asyncio.run(restore_backup(args.backup, database, SystemClock().now()))
+    older = (f"; the bot brings it from schema version {done.version} up to date when it "
+             "starts" if done.version < SCHEMA_VERSION else "")
+    print(f"restored {args.backup} -> {database} (integrity checked{older})")
+    if done.moved_aside:
+        print("the database it replaced is kept, not deleted: "
+              + ", ".join(str(p) for p in done.moved_aside)
+              + " (delete them once the restored database serves you well)")
     return 0
 
 

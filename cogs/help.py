@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from bot.display import fit_list
 from cogs._checks import is_moderator
 
 ABOUT = (
@@ -21,6 +22,12 @@ ABOUT = (
     "a third attempt.\n"
     "Drafts you DM me stay private; `/forget-me` deletes everything I store about you."
 )
+
+FIELD_LIMIT = 1024  # Discord's, on an embed field's value
+
+
+def more_commands(count: int) -> str:
+    return f"… and {count:,} more: type / in the message box to see them all."
 
 
 def visible_commands(
@@ -50,7 +57,7 @@ class HelpCog(commands.Cog):
         embed = discord.Embed(title="Cohort bot", description=ABOUT, colour=0x5865F2)
         embed.add_field(
             name="Commands for you" + (" (moderator)" if moderator else ""),
-            value="\n".join(members)[:1024] or "none",
+            value=fit_list(members, FIELD_LIMIT, more=more_commands) or "none",
             inline=False,
         )
         if moderator:

@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
+# How every message that advises a restore says it: copying a backup over the file is no
+# restore (SQLite replays the old -wal onto it), the command is (storage/restore.py).
+RESTORE = "`cohortbot restore BACKUP`, with the bot stopped"
 # Half of a UTF-16 pair on its own: Discord delivers one where a client cut text in the
 # middle of an emoji, and SQLite (UTF-8) cannot store it.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -144,7 +147,8 @@ class Database:
             raise StorageError(
                 f"{self.path}: the database is at schema version {version}, newer than this "
                 f"bot understands ({SCHEMA_VERSION}). It was written by a newer cohortbot; "
-                "upgrade the bot, or restore a backup made by this version. Nothing was changed."
+                "upgrade the bot, or restore a backup made by this version "
+                f"({RESTORE}). Nothing was changed."
             )
         # A damaged page found now costs a restore from last night's backup; found by the
         # first write that touches it, it costs whatever was written in between.
@@ -373,8 +377,8 @@ def _prepare_folder(path: Path) -> None:
 def damaged(path: Path, problem: str) -> StorageError:
     """The one message for a damaged file, whoever found it (the bot's start, backup, export)."""
     return StorageError(
-        f"{path}: the database is damaged ({problem}). Restore it from a backup (cohortbot "
-        "backup makes them) or move it aside to start afresh; nothing was changed."
+        f"{path}: the database is damaged ({problem}). Restore it from a backup "
+        f"({RESTORE}) or move it aside to start afresh; nothing was changed."
     )
 
 
@@ -450,11 +454,12 @@ def unusable(path: Path, exc: sqlite3.Error) -> StorageError:
         return StorageError(f"{path}: {full_disk(path)}.")
     if code.startswith("SQLITE_IOERR"):
         return StorageError(f"{path}: the disk reported an error reading or writing it ({exc});"
-                            " check the disk, then restore a backup if the file is damaged.")
+                            " check the disk, then restore a backup if the file is damaged"
+                            f" ({RESTORE}).")
     return StorageError(
         f"{path}: this is not a usable SQLite database: it is damaged, or some other kind of "
-        f"file ({exc}). Restore it from a backup (cohortbot backup makes them) or move it "
-        "aside to start afresh; nothing was changed."
+        f"file ({exc}). Restore it from a backup ({RESTORE}) or move it aside to start "
+        "afresh; nothing was changed."
     )
 
 

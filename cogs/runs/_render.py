@@ -10,7 +10,7 @@ import discord
 
 from bot.charts import tally_chart_png
 from bot.critiques import RunSummary
-from bot.display import markdown_text, plural
+from bot.display import fit_list, markdown_text, plural
 from bot.lessons import Example, Lesson, image_location
 from bot.services.runs import RunReport
 
@@ -72,6 +72,15 @@ def example_embed(
 
 # /forget-me leaves no record of who used it (that would be something stored about them), so
 # the list cannot tell them apart: the moderator is told, before chasing anyone.
+MISSING = "Not critiqued yet (moderators only)"
+FIELD_LIMIT = 1024  # Discord's, on an embed field's value
+MISSING_ROOM = 300  # of the list, at least, when the examples' fields fill the embed
+
+
+def more_missing(count: int) -> str:
+    return f"… and {count:,} more (the export's participation table has everyone)"
+
+
 FORGOTTEN = ("\n-# Anyone who deleted their part with /forget-me is listed too (I keep no "
              "trace of who did): ask, don't chase.")
 
@@ -105,9 +114,12 @@ def summary_embed(
         embed.add_field(name=ex.title[:256], value="\n".join(lines)[:1024], inline=False)
     if show_missing and summary.not_critiqued is not None:
         missing = [markdown_text(names.get(uid, str(uid))) for uid in summary.not_critiqued]
-        value = (", ".join(missing)[:1024 - len(FORGOTTEN)] + FORGOTTEN if missing
-                 else "everyone has taken part 🎉")
-        embed.add_field(name="Not critiqued yet (moderators only)", value=value, inline=False)
+        # Within the field and what the embed's total leaves (the examples' excerpts give
+        # way first when even the shortest list does not fit: fit_embed).
+        room = min(FIELD_LIMIT, max(MISSING_ROOM, EMBED_TOTAL - len(embed) - len(MISSING)))
+        value = (fit_list(missing, room - len(FORGOTTEN), sep=", ", more=more_missing)
+                 + FORGOTTEN if missing else "everyone has taken part 🎉")
+        embed.add_field(name=MISSING, value=value, inline=False)
     embed.set_image(url="attachment://tally.png")
     return fit_embed(embed)
 
