@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from bot.visible import is_blank
@@ -100,6 +101,32 @@ def code_text(text: str, limit: int = 60) -> str:
     before = " " if shown.lstrip(" ").startswith("`") else ""
     after = " " if shown.rstrip(" ").endswith("`") else ""
     return f"{fence}{before}{shown}{after}{fence}"
+
+
+def and_more(count: int) -> str:
+    """The line that counts what a list left out: "… and 3 more"."""
+    return f"… and {count:,} more"
+
+
+def fit_list(items: Sequence[str], limit: int, *, sep: str = "\n",
+             more: Callable[[int], str] = and_more, total: int | None = None) -> str:
+    """`items` joined by `sep`, as many whole ones as fit in `limit` characters together
+    with `more(n)` counting the `n` left out (of `total`, when `items` is already the first
+    part of a longer list). A list Discord would refuse or cut mid-name (a message's 2,000
+    characters, a field's 1,024) so ends at a whole item and says how much is missing; the
+    reader never takes a part for the whole."""
+    total = len(items) if total is None else total
+    shown: list[str] = []
+    size = 0
+    for item in items:
+        grown = size + (len(sep) if shown else 0) + len(item)
+        left = total - len(shown) - 1
+        if grown + (len(sep) + len(more(left)) if left else 0) > limit:
+            break
+        shown.append(item)
+        size = grown
+    left = total - len(shown)
+    return sep.join([*shown, more(left)] if left else shown)
 
 
 _ES = ("s", "x", "z", "ch", "sh")

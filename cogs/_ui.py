@@ -24,8 +24,8 @@ from discord import app_commands
 
 from bot import limits
 from bot.client import CohortBot
-from bot.display import clip, code_text
-from bot.errors import UserError
+from bot.display import clip, code_text, member_text
+from bot.errors import NotSaved, UserError
 from bot.review import CHANNEL_NAMES
 from bot.services import Services
 from cogs._answer import TRANSIENT
@@ -179,6 +179,11 @@ def explain(error: BaseException, where: str) -> str:
         message = "That command works only in the cohort's server, not in DMs."
     elif isinstance(error, app_commands.CheckFailure):
         message = str(error) or "You can't use that command here."
+    elif isinstance(error, NotSaved):
+        # A known condition, not a bug: one line for the moderators, no traceback (and, as
+        # every log line, no member content: the error names the database and its disk).
+        log.error("not saved in %s: %s", where, error)
+        message = NOT_SAVED
     elif isinstance(error, discord.Forbidden):
         message = (f"Discord refused: {why_refused(error, 'a permission for that')} "
                    f"({error.text or 'Forbidden'}). A moderator can check my role's "
@@ -193,9 +198,45 @@ def explain(error: BaseException, where: str) -> str:
     return message
 
 
+NOT_SAVED = ("I couldn't save that just now: the bot's storage is full or failing, so "
+             "nothing of it was kept. The moderators can see why in the bot's log; try again "
+             "once they have fixed it.")
+SENT_BACK_LIMIT = 1500  # of the command given back, so the answer stays within Discord's 2,000
+
+
+def as_typed(interaction: discord.Interaction) -> str | None:
+    """The slash command the member sent, with its options, as they would type it again;
+    None for anything else (a form gives its answers back through "Edit and send again")."""
+    if interaction.type is not discord.InteractionType.application_command:
+        return None
+    data: dict[str, Any] = dict(interaction.data or {})
+    if "name" not in data:
+        return None
+    words = [f"/{data['name']}"]
+    options: list[Any] = list(data.get("options", []))
+    while options:
+        option = options.pop(0)
+        if "value" in option:
+            words.append(f"{option['name']}: {option['value']}")
+        else:  # a subcommand (group): its name, then its own options
+            words.append(str(option["name"]))
+            options = list(option.get("options", []))
+    return " ".join(words)
+
+
+def _sent_back(interaction: discord.Interaction, error: BaseException) -> str:
+    """What the member sent, given back when the bot could not keep it."""
+    typed = as_typed(interaction) if isinstance(_unwrap(error), NotSaved) else None
+    if typed is None:
+        return ""
+    # (a code block shows it as typed; ``` in it would end the block, so a lookalike stands in)
+    shown = clip(member_text(typed), SENT_BACK_LIMIT).replace("```", "ˋˋˋ")
+    return f"\nWhat you sent, to send again later:\n```\n{shown}\n```"
+
+
 async def report_error(interaction: discord.Interaction, error: BaseException,
                        **kwargs: Any) -> None:
-    message = explain(error, _describe(interaction))
+    message = explain(error, _describe(interaction)) + _sent_back(interaction, error)
     try:
         await send_ephemeral(interaction, f"⚠️ {message}", **kwargs)
     except (discord.HTTPException, *TRANSIENT) as failed:  # what came before stays logged
@@ -347,7 +388,7 @@ class CohortModal(discord.ui.Modal):
         if self._forgotten:
             self.stop()  # discord.py lets the form go: nothing of it is held any more
             await report_error(interaction, error)
-        elif isinstance(_unwrap(error), UserError):
+        elif isinstance(_unwrap(error), UserError | NotSaved):  # (the member's answers kept)
             await report_error(interaction, error, view=SendAgain(interaction, self))
         else:
             await report_error(interaction, error)

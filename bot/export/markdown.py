@@ -187,7 +187,8 @@ def _example(cal: Calendar, anchor: str, e: ExampleSection) -> Iterator[str]:
 def _critique(cal: Calendar, anchor: str, c: Critique) -> str:
     edited = f" · edited {_when(cal, c.updated_ms)}" if c.updated_ms != c.created_ms else ""
     return (f'<a id="{anchor}-critique-{c.id}"></a>**{md(c.author_name)}** · likely to get a '
-            f"response: **{c.likely}** · 👍 {c.votes} · {_when(cal, c.created_ms)}{edited}\n\n"
+            f"response: **{c.likely}** · 👍 {c.votes}{f' ({md(c.voters)})' if c.voters else ''}"
+            f" · {_when(cal, c.created_ms)}{edited}\n\n"
             f"- What works: {md(c.works, '  ') or '—'}\n"
             f"- What doesn't: {md(c.doesnt, '  ') or '—'}\n\n")
 

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bot import limits
+from bot.display import file_size
 from bot.errors import UserError
 from bot.visible import is_blank
 
@@ -179,6 +180,36 @@ def image_problem(image: str, base_dir: Path | None) -> str | None:
     # A symbolic link on the way (images/ itself, or the file) could lead anywhere on disk.
     if not (base_dir / posix).resolve().is_relative_to(base_dir.resolve()):
         return f"the image {image!r} leads outside the lesson's folder (a symbolic link?)"
+    return upload_problem(base_dir / posix)
+
+
+# What each image file Discord shows in an embed starts with (its "magic" bytes).
+_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",),
+               ".jpeg": (b"\xff\xd8\xff",), ".gif": (b"GIF87a", b"GIF89a"),
+               ".webp": (b"RIFF",)}
+
+
+def upload_problem(path: Path) -> str | None:
+    """Why Discord would refuse, or not show, `path` as an example's uploaded image: what
+    `/lesson example` refuses of an upload (the type, the size), so a lesson file's image is
+    held to it before `/lesson post` meets Discord's "Request entity too large"."""
+    suffix = path.suffix.lower()
+    signatures = _SIGNATURES.get(suffix)
+    if signatures is None:
+        return (f"{path.name} is not an image Discord shows in an embed: give a PNG, JPEG, "
+                "GIF or WebP file")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(12)
+    except OSError as exc:
+        return f"cannot read {path.name} ({exc.strerror or exc})"
+    if size > MAX_IMAGE_BYTES:
+        return (f"{path.name} is {file_size(size)} ({size:,} bytes); an example's image is "
+                f"at most {MAX_IMAGE_BYTES // (1024 * 1024)} MiB ({MAX_IMAGE_BYTES:,} bytes), "
+                "what Discord takes from the bot")
+    if not head.startswith(signatures) or (suffix == ".webp" and head[8:12] != b"WEBP"):
+        return f"{path.name} does not hold a {suffix[1:].upper()} image (its content)"
     return None
 
 

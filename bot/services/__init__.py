@@ -66,7 +66,9 @@ class Services:
         return cls(
             lessons=lessons,
             runs=runs,
-            critiques=CritiquesService(db, clock, ports.critiques),
+            critiques=CritiquesService(
+                db, clock, ports.critiques,
+                redo_summaries=lambda run_id: runs.refresh_summaries([run_id])),
             discussion=discussion,
             review=review,
             settings=settings,

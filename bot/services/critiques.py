@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Protocol
 
@@ -51,8 +52,12 @@ class CritiquesPort(Protocol):
 
 
 class CritiquesService:
-    def __init__(self, db: Database, clock: Clock, port: CritiquesPort) -> None:
+    def __init__(self, db: Database, clock: Clock, port: CritiquesPort,
+                 redo_summaries: Callable[[int], Awaitable[object]] | None = None) -> None:
         self.db, self.clock, self.port = db, clock, port
+        # The runs' posted summaries quote critiques for everyone: an edit redoes those of
+        # its run (as /forget-me does), so none keeps quoting what the member took back.
+        self._redo_summaries = redo_summaries
         # One lock per member and example while a critique is saved and posted: two forms
         # sent together (a double click, two devices) would otherwise both find no post yet
         # and post twice, leaving one that no row tracks (no votes, and /forget-me misses it).
@@ -136,6 +141,8 @@ class CritiquesService:
             noted = posted if posted is not None else previous  # a new post, or the one found
             if noted is not None and noted != saved.message_id:
                 await critiques_store.set_critique_message(self.db, saved.id, noted)
+        if saved.existed and self._redo_summaries is not None:
+            await self._redo_summaries(run.id)
         return previous is None
 
     async def vote(self, message_id: int, voter_id: int, *, add: bool) -> None:

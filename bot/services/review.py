@@ -3,13 +3,14 @@ in memory (never on disk) so the buttons under a review can find them."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock, from_ms, timestamp_markup, to_ms
 from bot.config import ReviewLimits
 from bot.display import duration, plural
-from bot.errors import UserError
+from bot.errors import NotSaved, UserError
 from bot.review import Draft, DraftBook, ReviewSettings, is_reviewable, review
 from bot.review.reviewable import too_long
 from bot.review.text import syllables
@@ -17,6 +18,7 @@ from storage import Database
 from storage import review as review_store
 
 RATE_WINDOW = timedelta(hours=1)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +58,15 @@ class ReviewService:
                         settings=self.settings)
         now = self.clock.now()
         limit = self.limits.rate_limit_per_hour
-        again_ms = await review_store.take_review_slot(
-            self.db, user_id, to_ms(now), int(RATE_WINDOW.total_seconds() * 1000), limit
-        )
+        try:
+            again_ms = await review_store.take_review_slot(
+                self.db, user_id, to_ms(now), int(RATE_WINDOW.total_seconds() * 1000), limit
+            )
+        except NotSaved as exc:
+            # The review stores nothing but this count: while the disk is full the member
+            # still gets their review, uncounted, rather than no review at all.
+            log.warning("review by %s not counted against the hourly limit: %s", user_id, exc)
+            again_ms = None
         if again_ms is not None:
             again = from_ms(again_ms)
             raise UserError(f"You've had {plural(limit, 'review')} in the last hour. Try again "

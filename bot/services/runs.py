@@ -42,7 +42,7 @@ from bot.runs import (
 from bot.scheduler import Scheduler, next_cron_time
 from bot.services.discussion import DiscussionService
 from bot.services.lessons import LessonsService
-from bot.services.ports import Gone, Refused
+from bot.services.ports import Gone, Refused, TooLarge
 from storage import Database
 from storage import critiques as critiques_store
 from storage import runs as runs_store
@@ -271,6 +271,12 @@ class RunsService:
 
         try:
             posting = await self.port.post(lesson, channel_id, run_id, created)
+        except TooLarge as exc:
+            await self._discard(run_id)
+            raise UserError(f"Discord refused {exc.reason}: it is more than this server takes "
+                            "in one upload. I removed what I had posted. Give the example a "
+                            f"smaller image (`/lesson example number:{exc.example} image:`, or "
+                            "an https link in the lesson file), then post again.") from exc
         except Refused as exc:
             await self._discard(run_id)
             raise UserError(f"Discord refused part of the posting ({clip(exc.reason, 300)}); "
@@ -488,8 +494,8 @@ class RunsService:
             to_ms(self.clock.now()))
 
     async def refresh_summaries(self, run_ids: Sequence[int]) -> Refreshed:
-        """Show these runs' posted summaries as they are now (after /forget-me deleted a
-        member's critiques and votes)."""
+        """Show these runs' posted summaries as they are now: after /forget-me deleted a
+        member's critiques and votes, after a member edited a critique they quote."""
         done = refused = 0
         for post in await runs_store.summary_posts(self.db, run_ids):
             run = await runs_store.get_run(self.db, post.run_id)

@@ -12,7 +12,7 @@ from datetime import datetime
 import discord
 
 from bot.clock import at_and_in, from_ms, timestamp_markup
-from bot.display import clip, markdown_text, member_text
+from bot.display import clip, fit_list, markdown_text, member_text
 from bot.followups import (
     MAX_ATTEMPTS,
     Outreach,
@@ -231,23 +231,21 @@ def log_embed(entries: list[LogEntry]) -> discord.Embed:
     counted at the end, never cut off silently."""
     open_first = sorted(entries, key=lambda e: e.outreach.status not in (
         OutreachStatus.AWAITING, OutreachStatus.REMINDED))
-    lines: list[str] = []
-    for entry in open_first[:LIST_LIMIT]:
-        o = entry.outreach
-        sent = from_ms(o.sent_at)
-        line = (f"**{who(o.recipient)}** · {channel_name(o.channel)} · sent "
-                f"{day(sent)} · attempt {o.attempts} of {MAX_ATTEMPTS}\n↳ {_state(entry)}")
-        if o.note:
-            line += f"\n↳ note: {who(clip(o.note, 100))}"
-        if len("\n\n".join([*lines, line])) > DESCRIPTION_LIMIT - len(_more(len(entries))):
-            break
-        lines.append(line)
-    if len(entries) > len(lines):
-        lines.append(_more(len(entries) - len(lines)))
-    embed = Embed(title="Your outreach log", description="\n\n".join(lines), colour=COLOUR)
+    lines = [_log_line(entry) for entry in open_first[:LIST_LIMIT]]
+    description = fit_list(lines, DESCRIPTION_LIMIT, sep="\n\n", more=_more,
+                           total=len(entries))
+    embed = Embed(title="Your outreach log", description=description, colour=COLOUR)
     embed.set_footer(text="Only you see this. The lesson: two attempts at most, the message "
                           "and one follow-up 1–2 weeks later.")
     return embed
+
+
+def _log_line(entry: LogEntry) -> str:
+    o = entry.outreach
+    line = (f"**{who(o.recipient)}** · {channel_name(o.channel)} · sent "
+            f"{day(from_ms(o.sent_at))} · attempt {o.attempts} of {MAX_ATTEMPTS}\n"
+            f"↳ {_state(entry)}")
+    return line + (f"\n↳ note: {who(clip(o.note, 100))}" if o.note else "")
 
 
 def _more(count: int) -> str:

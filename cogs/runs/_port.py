@@ -7,15 +7,18 @@ is."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 import discord
 
 from bot.clock import from_ms
 from bot.config import Config
-from bot.lessons import Lesson
+from bot.display import file_size
+from bot.lessons import Example, Lesson, image_location
 from bot.runs import PendingAnswer, Posting, PostingPart, Run, RunExample, SummaryPost
-from bot.services.ports import Gone, Refused
+from bot.services.ports import Gone, Refused, TooLarge
 from bot.services.runs import Cohort, PartCreated, PostTarget, RunReport, ThreadLock
 from cogs._answer import TRANSIENT
 from cogs._checks import is_moderator, missing_permissions, moderators_channel
@@ -38,6 +41,21 @@ UNCONFIRMED_SCAN = 100
 POSTABLE = discord.TextChannel | discord.ForumChannel
 # The view under each example message (the critique button): run id, example number -> view.
 ExampleView = Callable[[int, int], discord.ui.View]
+
+
+@contextmanager
+def _uploading(lesson: Lesson, example: Example) -> Iterator[None]:
+    """Discord's 413 on an example's message said as the image it was: the one upload."""
+    try:
+        yield
+    except discord.HTTPException as exc:
+        if exc.status != 413:
+            raise
+        where = image_location(lesson, example)
+        size = f", {file_size(where.stat().st_size)}" if isinstance(where, Path) else ""
+        source = lesson.source.name if lesson.source else lesson.key
+        raise TooLarge(f"the image of example {example.number} ({example.image}{size}) in "
+                       f"{source}", example.number) from exc
 
 
 class DiscordRuns:
@@ -70,11 +88,12 @@ class DiscordRuns:
         examples = []
         for example in lesson.examples:
             embed, file = example_embed(lesson, example, run_id, with_prompt=True)
-            posted = await forum.create_thread(
-                name=thread_name(example), embed=embed,
-                view=self.example_view(run_id, example.number),
-                file=file or discord.utils.MISSING,
-            )
+            with _uploading(lesson, example):
+                posted = await forum.create_thread(
+                    name=thread_name(example), embed=embed,
+                    view=self.example_view(run_id, example.number),
+                    file=file or discord.utils.MISSING,
+                )
             await created(PostingPart(forum.id, posted.thread.id, is_thread=True))
             examples.append(RunExample.posted(run_id, example, posted.message.id,
                                               posted.thread.id))
@@ -87,10 +106,11 @@ class DiscordRuns:
         examples = []
         for example in lesson.examples:
             embed, file = example_embed(lesson, example, run_id)
-            message = await channel.send(
-                embed=embed, view=self.example_view(run_id, example.number),
-                file=file or discord.utils.MISSING,
-            )
+            with _uploading(lesson, example):
+                message = await channel.send(
+                    embed=embed, view=self.example_view(run_id, example.number),
+                    file=file or discord.utils.MISSING,
+                )
             await created(PostingPart(channel.id, message.id, is_thread=False))
             # A thread started from a message has the message's id: written down before it
             # is asked for, so a thread whose creation answer never came is removed too.

@@ -11,7 +11,7 @@ import discord
 from bot import limits
 from bot.charts import tally_chart_png
 from bot.critiques import RunSummary
-from bot.display import clip, markdown_text, plural
+from bot.display import clip, fit_list, markdown_text, plural
 from bot.lessons import FORUM_POST, PROMPT_TITLE, THREAD_NAME, Example, Lesson, image_location
 from bot.services.runs import RunReport
 from cogs._embeds import Embed
@@ -73,6 +73,14 @@ def example_embed(
 
 # /forget-me leaves no record of who used it (that would be something stored about them), so
 # the list cannot tell them apart: the moderator is told, before chasing anyone.
+MISSING = "Not critiqued yet (moderators only)"
+MISSING_ROOM = 300  # of the list, at least, when the examples' fields fill the embed
+
+
+def more_missing(count: int) -> str:
+    return f"… and {count:,} more (the export's participation table has everyone)"
+
+
 FORGOTTEN = ("\n-# Anyone who deleted their part with /forget-me is listed too (I keep no "
              "trace of who did): ask, don't chase.")
 
@@ -106,10 +114,13 @@ def summary_embed(
         embed.add_field(name=ex.title, value="\n".join(lines), inline=False)
     if show_missing and summary.not_critiqued is not None:
         missing = [markdown_text(names.get(uid, str(uid))) for uid in summary.not_critiqued]
-        value = (clip(", ".join(missing), limits.FIELD_VALUE - len(FORGOTTEN)) + FORGOTTEN
-                 if missing
-                 else "everyone has taken part 🎉")
-        embed.add_field(name="Not critiqued yet (moderators only)", value=value, inline=False)
+        # Within the field and what the embed's total leaves (the examples' excerpts give
+        # way first when even the shortest list does not fit: fit_embed).
+        room = min(limits.FIELD_VALUE,
+                   max(MISSING_ROOM, limits.EMBED_TOTAL - len(embed) - len(MISSING)))
+        value = (fit_list(missing, room - len(FORGOTTEN), sep=", ", more=more_missing)
+                 + FORGOTTEN if missing else "everyone has taken part 🎉")
+        embed.add_field(name=MISSING, value=value, inline=False)
     embed.set_image(url="attachment://tally.png")
     return embed
 

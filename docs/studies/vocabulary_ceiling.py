@@ -8,6 +8,11 @@ out in turn: AUC per batch, and of its real messages alone.
 
 The last argument is the regularisation C (the study ran 1, 0.3 and 10). Batches above 10 are
 left out, as they were when it ran. scikit-learn is needed only here.
+
+    /tmp/skl/bin/python docs/studies/vocabulary_ceiling.py tests/data/outreach_corpus.jsonl 1 frozen
+
+With `frozen` it is round 10's check instead: trained on the whole pool, scored on the frozen
+split (batches 12 and 13 when it ran), each batch alone and together.
 """
 
 from __future__ import annotations
@@ -29,25 +34,46 @@ def model(kind: str, c: float) -> Any:
     return make_pipeline(vectors, LogisticRegression(C=c, class_weight="balanced", max_iter=2000))
 
 
-def main(path: str, c: float) -> None:
+def auc_line(fitted: Any, name: str, test: list[dict[str, Any]]) -> str:
+    """"b12 0.743 real 0.727": the AUC of `fitted` on `test`, and on its real messages."""
+    p = fitted.predict_proba([r["text"] for r in test])[:, 1]
+    y = [r["label"] == "good" for r in test]
+    real = [i for i, r in enumerate(test) if r["evidence"] == "outcome"]
+    return (f"{name} {roc_auc_score(y, p):.3f} real "
+            f"{roc_auc_score([y[i] for i in real], [p[i] for i in real]):.3f}")
+
+
+def fit(kind: str, c: float, train: list[dict[str, Any]]) -> Any:
+    return model(kind, c).fit(
+        [r["text"] for r in train], [r["label"] == "good" for r in train],
+        logisticregression__sample_weight=[
+            2.0 if r["evidence"] == "outcome" else 1.0 for r in train])
+
+
+def frozen(rows: list[dict[str, Any]], c: float) -> None:
+    train = [r for r in rows if r["split"] != "frozen"]
+    test = [r for r in rows if r["split"] == "frozen"]
+    for kind in ("word", "char", "both"):
+        fitted = fit(kind, c, train)
+        out = [auc_line(fitted, f"b{b}", [r for r in test if r["batch"] == b])
+               for b in sorted({r["batch"] for r in test})]
+        sys.stdout.write(f"{kind} {' | '.join([*out, auc_line(fitted, 'all', test)])}\n")
+
+
+def main(path: str, c: float, mode: str = "batches") -> None:
     with open(path, encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
+    if mode == "frozen":
+        frozen(rows, c)
+        return
     for kind in ("word", "char", "both"):
         out = []
         for batch in (7, 8, 9, 10):
             train = [r for r in rows if r["batch"] != batch and r["batch"] <= 10]
             test = [r for r in rows if r["batch"] == batch]
-            fitted = model(kind, c).fit(
-                [r["text"] for r in train], [r["label"] == "good" for r in train],
-                logisticregression__sample_weight=[
-                    2.0 if r["evidence"] == "outcome" else 1.0 for r in train])
-            p = fitted.predict_proba([r["text"] for r in test])[:, 1]
-            y = [r["label"] == "good" for r in test]
-            real = [i for i, r in enumerate(test) if r["evidence"] == "outcome"]
-            out.append(f"b{batch} {roc_auc_score(y, p):.3f} real "
-                       f"{roc_auc_score([y[i] for i in real], [p[i] for i in real]):.3f}")
+            out.append(auc_line(fit(kind, c, train), f"b{batch}", test))
         sys.stdout.write(f"{kind} {' | '.join(out)}\n")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 1.0)
+    main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 1.0, *sys.argv[3:4])

@@ -412,3 +412,22 @@ async def test_a_critique_whose_post_discord_fails_is_saved_said_so_and_posted_o
     assert len(posts) == 1
     (row,) = await critiques_store.critiques_for_run(world.bot.db, 1)
     assert row.message_id == posts[0].id
+
+
+async def test_editing_a_critique_redoes_the_summaries_that_quote_it(world: CohortWorld) -> None:
+    """A member who takes something back (a phone number) by sending the form again: the
+    summary shared in #lessons, in a thread too, stops quoting it, as /forget-me's redo."""
+    await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, "OOPS my phone is 555-0100", "", "no")
+    await world.ben.react(world.posts(world.sandbox.threads(world.lessons)[0])[-1], "👍")
+    thread = world.sandbox.threads(world.lessons)[0]
+    shared = [(await world.mod.slash("lesson summary", {"share": True}, channel=where))
+              .followups[-1].id for where in (world.lessons, thread)]
+    assert all("555-0100" in str(world.sandbox.world.messages[i].embeds) for i in shared)
+    edited = await critique(world, world.ada, first, "Polite, but vague", "", "yes")
+    assert "Updated your critique" in edited.followups[-1].content
+    for message_id in shared:
+        shown = str(world.sandbox.world.messages[message_id].embeds)
+        assert "555-0100" not in shown and "Polite, but vague" in shown, shown
+        assert "yes 1 · no 0" in shown  # the tally follows the edit too

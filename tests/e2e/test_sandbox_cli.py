@@ -127,6 +127,44 @@ async def test_db_option_keeps_the_run(tmp_path: Path) -> None:
     assert runs == 2
 
 
+async def test_a_second_session_on_the_db_goes_on_with_the_first(tmp_path: Path) -> None:
+    """Review 5's finding 23: every session built a world of new ids, so a second one on the
+    same --db showed none of the first's data and its reminders went to no one."""
+    db = tmp_path / "d1.db"
+    first: list[str] = []
+    code = await run_script('as ada /outreach log who:"Dana Lee" channel:email\n'
+                            "as mod /lesson post\nclock +1d\n", write=first.append, db=db)
+    assert code == 0, first
+    second: list[str] = []
+    code = await run_script(
+        'as ada /outreach list\nexpect reply contains "Dana Lee"\n'
+        'as mod /lesson summary\nexpect reply contains "Run #1"\n'
+        'clock +7d\nexpect dm ada contains "Time for your one follow-up?"\n',
+        write=second.append, db=db)
+    said = "\n".join(second)
+    assert code == 0, said
+    assert "Clock: Tue 2026-01-06 09:00 UTC" in said  # where the first session stopped
+    assert f"Going on with the world kept in {db}" in said
+    assert "another world" not in said and "could not" not in said, said
+
+
+async def test_a_db_holding_another_worlds_data_is_said_so(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    out: list[str] = []
+    assert await run_script('as ada /outreach log who:"Dana Lee" channel:email\n',
+                            write=out.append, db=db) == 0, out
+    with sqlite3.connect(db) as conn:  # as a sandbox that kept no world left it
+        conn.execute("DELETE FROM demo_world")
+    out.clear()
+    assert await run_script("as ada /outreach list\n", write=out.append, db=db) == 0, out
+    said = "\n".join(out)
+    assert f"⚠ {db} holds what another world made" in said
+    assert "Give --db a new file to start clean" in said
+    out.clear()  # and a new file has nothing to say
+    assert await run_script("as ada /help\n", write=out.append, db=tmp_path / "new.db") == 0
+    assert "another world" not in "\n".join(out) and "Going on" not in "\n".join(out)
+
+
 # --- the command line, in a subprocess -----------------------------------------------------------
 
 def _env() -> dict[str, str]:

@@ -16,6 +16,7 @@ from bot.lessons import (
     MAX_EXAMPLE_TEXT,
     MAX_EXAMPLE_TITLE,
     MAX_EXAMPLES,
+    MAX_IMAGE_BYTES,
     MAX_TITLE,
     Example,
     Lesson,
@@ -237,10 +238,46 @@ def test_an_image_that_leads_out_of_the_lesson_folder_is_refused(tmp_path: Path,
     assert "outside" in refused.value.problem.reason
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+@pytest.mark.parametrize(("name", "content", "why"), [
+    ("big.png", PNG + b"\0" * (MAX_IMAGE_BYTES + 1 - len(PNG)),
+     "big.png is 8.0 MB (8,388,609 bytes); an example's image is at most 8 MiB"),
+    ("notes.txt", b"hello", "notes.txt is not an image Discord shows in an embed"),
+    ("shot.bmp", b"BM" + b"\0" * 60, "not an image Discord shows in an embed"),
+    ("fake.png", b"<html>not an image</html>", "fake.png does not hold a PNG image"),
+    ("fake.webp", b"RIFF\0\0\0\0WAVE", "fake.webp does not hold a WEBP image"),
+])
+def test_an_image_discord_would_refuse_is_refused_at_load(
+    tmp_path: Path, name: str, content: bytes, why: str,
+) -> None:
+    """What /lesson example refuses of an upload, a lesson file's image is held to when it
+    loads (and so by check-config), naming the key, rather than at /lesson post."""
+    lesson_file = with_image(tmp_path, f"images/{name}")
+    (lesson_file.parent / "images").mkdir()
+    (lesson_file.parent / "images" / name).write_bytes(content)
+    with pytest.raises(LessonError, match=r"examples\[1\]\.image") as refused:
+        load_lesson(lesson_file)
+    assert why in str(refused.value), refused.value
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("a.png", PNG), ("b.JPG", b"\xff\xd8\xff\xe0" + b"\0" * 20), ("c.jpeg", b"\xff\xd8\xff"),
+    ("d.gif", b"GIF89a" + b"\0" * 20), ("e.webp", b"RIFF\0\0\0\0WEBPVP8 "),
+    ("f.png", PNG + b"\0" * (MAX_IMAGE_BYTES - len(PNG))),  # at the limit exactly
+])
+def test_images_discord_shows_load(tmp_path: Path, name: str, content: bytes) -> None:
+    lesson_file = with_image(tmp_path, f"images/{name}")
+    (lesson_file.parent / "images").mkdir()
+    (lesson_file.parent / "images" / name).write_bytes(content)
+    assert load_lesson(lesson_file).examples[0].image == f"images/{name}"
+
+
 def test_an_image_that_becomes_a_link_out_after_loading_is_not_uploaded(tmp_path: Path) -> None:
     lesson_file = with_image(tmp_path, "images/note.png")
     (lesson_file.parent / "images").mkdir()
-    (lesson_file.parent / "images" / "note.png").write_bytes(b"png")
+    (lesson_file.parent / "images" / "note.png").write_bytes(PNG)
     lesson = load_lesson(lesson_file)
     (tmp_path / "secret.png").write_bytes(b"not yours")
     (lesson_file.parent / "images" / "note.png").unlink()
@@ -442,7 +479,7 @@ def test_any_lesson_folder_loads_what_it_can_and_names_the_rest(files: list[byte
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "lessons"
         (folder / "images").mkdir(parents=True)
-        (folder / "images" / "x.png").write_bytes(b"png")
+        (folder / "images" / "x.png").write_bytes(PNG)
         (Path(tmp) / "outside.png").write_bytes(b"not the lesson's")
         (folder / "images" / "link.png").symlink_to(Path(tmp) / "outside.png")
         for index, data in enumerate(files):

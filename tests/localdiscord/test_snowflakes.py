@@ -115,3 +115,19 @@ async def test_a_world_started_over_makes_new_ids_from_its_start(live: LiveDisco
     after = {int(c) for c in live.guild_info["channels"].values()}
     assert not before & after
     assert {discord.utils.snowflake_time(i) for i in after} == {DEFAULT_START}
+
+
+def test_a_world_built_again_with_its_worker_goes_on_after_its_last_id() -> None:
+    """The same worker at the same world time makes the same ids (a world built again);
+    `continue_after` then keeps every new id above those made before, in any millisecond."""
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    first = Snowflakes(lambda: start, worker=7)
+    made = [first() for _ in range(5000)]  # past one millisecond's 4,096: carried ahead
+    again = Snowflakes(lambda: start, worker=7)
+    assert [again() for _ in range(3)] == made[:3]
+    assert first.last == made[-1] and Snowflakes(lambda: start).last == 0
+    again.continue_after(first.last)
+    after = [again() for _ in range(10)]
+    assert min(after) > max(made) and after == sorted(after)
+    again.continue_after(made[0])  # an earlier id changes nothing
+    assert again() > after[-1]

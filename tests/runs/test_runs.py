@@ -331,3 +331,25 @@ async def test_posting_while_a_run_is_open_says_so(world: CohortWorld) -> None:
     assert all(f"Run #{first + 1} is still open" in t for t in texts), texts
     assert all(t.count("is still open") == 2 for t in texts), texts
     assert f"Run #{first} is" not in " ".join(texts)
+
+
+async def test_a_posting_refused_as_too_large_names_the_image(world: CohortWorld) -> None:
+    """A server taking less than the image (Discord's 413): the moderator reads which
+    example's image and how to fix it, not "Check my permissions"; nothing stays posted."""
+    folder = world.config.lesson.directory
+    (folder / "images").mkdir()
+    (folder / "images" / "shot.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 2_000_000)
+    lesson = folder / "networking-with-professionals.toml"
+    text = lesson.read_text()
+    first = text.index("[[examples]]")
+    second = text.index("[[examples]]", first + 1)
+    lesson.write_text(text[:second] + 'image = "images/shot.png"\n\n' + text[second:])
+    await world.restart()
+    world.sandbox.server.actions.upload_limit = 1024 * 1024
+    result = await world.mod.slash("lesson post", channel=world.lessons)
+    said = result.followups[-1].content
+    assert "the image of example 1 (images/shot.png, 1.9 MB)" in said, said
+    assert "networking-with-professionals.toml" in said and "permissions" not in said
+    assert "`/lesson example number:1 image:`" in said and "I removed what I had posted" in said
+    assert world.posts(world.lessons) == []
+    assert await runs_store.latest_run(world.bot.db, world.guild.handle.id) is None
