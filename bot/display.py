@@ -26,6 +26,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
+from bot.visible import is_blank
+
 # LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI: each changes the direction of what follows.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _FSI, _PDI = "\u2068", "\u2069"
@@ -51,8 +53,14 @@ _AUTOLINK = re.compile(r"(?<=\w):(?=//)")
 
 def clip(text: str, limit: int) -> str:
     """`text` cut to `limit` characters, its end replaced by "…" when cut, so whoever reads
-    it sees that there is more."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    it sees that there is more; never between a Markdown escape and the character it
+    escapes (a lone backslash would escape the "…" and show itself)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if (len(cut) - len(cut.rstrip("\\"))) % 2:
+        cut = cut[:-1]
+    return cut + "…"
 
 
 def markdown_text(text: str, limit: int | None = None) -> str:
@@ -61,12 +69,7 @@ def markdown_text(text: str, limit: int | None = None) -> str:
     markup, a link or a mention). `limit`: cut to that many characters with "…", never
     between an escape and the character it escapes."""
     escaped = markdown_escape(member_text(text))
-    if limit is None or len(escaped) <= limit:
-        return escaped
-    cut = escaped[: limit - 1]
-    if (len(cut) - len(cut.rstrip("\\"))) % 2:  # a lone escape would take the "…"
-        cut = cut[:-1]
-    return cut + "…"
+    return escaped if limit is None else clip(escaped, limit)
 
 
 def markdown_escape(text: str) -> str:
@@ -91,7 +94,7 @@ def code_text(text: str, limit: int = 60) -> str:
     inside a code span they would anyway, less predictably. Nothing typed shows as empty
     quotes, “”."""
     text = " ".join(text.split())
-    if not text:
+    if is_blank(text):
         return "“”"
     shown = member_text(text if len(text) <= limit else text[: limit - 1] + "…")
     fence = "`" * (max((len(run) for run in _BACKTICKS.findall(shown)), default=0) + 1)

@@ -22,6 +22,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
+from bot import limits
 from bot.client import CohortBot
 from bot.display import clip, code_text, member_text
 from bot.errors import NotSaved, UserError
@@ -31,10 +32,10 @@ from cogs._answer import TRANSIENT
 
 log = logging.getLogger("cohortbot.errors")
 CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
+MISSING_ACCESS = 50001  # Discord: the bot cannot see the channel (View Channel)
 
 NO_PINGS = discord.AllowedMentions.none()
-CHOICE_LIMIT = 100  # Discord's, on an autocomplete choice's name and its value
-MODAL_TITLE_LIMIT = 45  # Discord's, on a modal's title
+CHOICE_LIMIT = limits.CHOICE
 # The random end of a form's custom_id: discord.py keeps open forms by custom_id alone.
 FORM_TOKEN = "[0-9a-f]{12}"
 # Set in `Interaction.extras` by the form that takes a submission.
@@ -62,6 +63,7 @@ def services_of(interaction: discord.Interaction) -> Services:
 async def send_ephemeral(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
     """Answer privately, whether or not the interaction was already answered or deferred."""
     kwargs.setdefault("allowed_mentions", NO_PINGS)
+    content = limits.fit_content(content)
     if interaction.response.is_done():
         await interaction.followup.send(content, ephemeral=True, **kwargs)
     else:
@@ -82,23 +84,65 @@ class NotSent(enum.Enum):
 
     DMS_CLOSED = "the member's DMs are closed to me"  # Discord's 403 50007
     GONE = "the channel is gone"  # 404: the DM or channel no longer exists
-    REFUSED = "Discord refused it"  # another 403: a missing permission
+    REFUSED = "Discord refused it"  # another 4xx: a missing permission, a bad request
+    FAILED = "Discord failed"  # 5xx, or the connection, through the retries
+
+
+@dataclass(frozen=True)
+class Unsent:
+    """A send that did not go out: why, and the id its log line carries (the member is
+    shown it, so a moderator can find the line)."""
+
+    why: NotSent
+    error_id: str
 
 
 async def send_unprompted(channel: discord.abc.Messageable, what: str,
-                          **kwargs: Any) -> discord.Message | NotSent:
+                          **kwargs: Any) -> discord.Message | Unsent:
     """Send where no interaction carries a failure to the one handler (an answer to a DM, a
-    message to a member): Discord's refusal is returned, never raised, and logged at WARNING
-    under `what`, which names ids only (a log never holds member content)."""
+    message to a member): Discord's refusal or failure is returned, never raised, and logged
+    at WARNING under `what`, which names ids only (a log never holds member content), with
+    an error id. A dropped connection or a 5xx is sent again once: the send carries an
+    enforced nonce, so Discord posts it once even when the first one landed."""
     kwargs.setdefault("allowed_mentions", NO_PINGS)
-    try:
-        return await channel.send(**kwargs)
-    except discord.Forbidden as exc:
-        why = NotSent.DMS_CLOSED if exc.code == CANNOT_DM else NotSent.REFUSED
-    except discord.NotFound:
-        why = NotSent.GONE
-    log.warning("%s: not sent, %s", what, why.value)
-    return why
+    kwargs.setdefault("nonce", secrets.token_hex(8))
+    if kwargs.get("content"):
+        kwargs["content"] = limits.fit_content(kwargs["content"])
+    error: discord.HTTPException | None = None
+    for _attempt in range(2):
+        try:
+            return await channel.send(**kwargs)
+        except discord.Forbidden as exc:
+            why, error = (NotSent.DMS_CLOSED if exc.code == CANNOT_DM else NotSent.REFUSED), exc
+        except discord.NotFound as exc:
+            why, error = NotSent.GONE, exc
+        except TRANSIENT as exc:
+            why = NotSent.FAILED
+            if isinstance(exc, discord.HTTPException):
+                error = exc
+            continue
+        except discord.HTTPException as exc:
+            why, error = NotSent.REFUSED, exc
+        break
+    unsent = Unsent(why, secrets.token_hex(4))
+    code = f" ({error.status} {error.code})" if error is not None else ""
+    log.warning("%s: not sent, %s%s; error id %s", what, why.value, code, unsent.error_id)
+    return unsent
+
+
+def why_refused(error: BaseException, permission: str = "a permission") -> str:
+    """Discord's refusal or failure in words, naming the permission actually missing: a
+    403 50001 is the channel the bot cannot see (View Channel), not `permission`, which a
+    50013 means."""
+    if isinstance(error, discord.Forbidden):
+        if error.code == MISSING_ACCESS:
+            return "I can't see that channel (View Channel is missing)"
+        return f"I'm missing {permission}"
+    if isinstance(error, discord.HTTPException):
+        if error.status >= 500:
+            return f"Discord failed ({error.status}); try again in a moment"
+        return f"Discord refused it ({error.status}, code {error.code})"
+    return f"the connection to Discord failed ({type(error).__name__}); try again in a moment"
 
 
 async def download(file: discord.Attachment) -> bytes:
@@ -141,10 +185,9 @@ def explain(error: BaseException, where: str) -> str:
         log.error("not saved in %s: %s", where, error)
         message = NOT_SAVED
     elif isinstance(error, discord.Forbidden):
-        message = (
-            "Discord refused: I'm missing a permission for that "
-            f"({error.text or 'Forbidden'}). A moderator can check my role's permissions."
-        )
+        message = (f"Discord refused: {why_refused(error, 'a permission for that')} "
+                   f"({error.text or 'Forbidden'}). A moderator can check my role's "
+                   "permissions.")
     else:
         error_id = secrets.token_hex(4)
         log.error("unexpected error %s in %s", error_id, where, exc_info=error)
@@ -276,7 +319,7 @@ class CohortModal(discord.ui.Modal):
         custom_id = f"cohort:{self.kind}:{carried}:{secrets.token_hex(6)}"
         if not self.template.fullmatch(custom_id):  # a form it could not make again
             raise ValueError(f"{custom_id!r} does not match {self.template.pattern!r}")
-        super().__init__(title=title, custom_id=custom_id)
+        super().__init__(title=clip(title, limits.MODAL_TITLE), custom_id=custom_id)
         self._labels: dict[str, str] = {}
 
     @classmethod

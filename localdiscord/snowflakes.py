@@ -27,11 +27,15 @@ import itertools
 import os
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 DISCORD_EPOCH_MS = 1_420_070_400_000
 WORKER_BITS = 10
 INCREMENT_BITS = 12
+TIME_BITS = 63 - WORKER_BITS - INCREMENT_BITS  # a snowflake fits a signed 64-bit integer
+# The time the last snowflake carries: past it an id overflows 64-bit integers (SQLite's).
+LAST_ID_TIME = datetime.fromtimestamp(
+    (DISCORD_EPOCH_MS + (1 << TIME_BITS) - 1) / 1000, UTC)
 WORKERS = 1 << WORKER_BITS
 WORKER_ENV = "COHORTBOT_SANDBOX_SNOWFLAKE_WORKER"
 
@@ -84,6 +88,8 @@ class Snowflakes:
 
     def __call__(self) -> int:
         ms = int(self._now().timestamp() * 1000) - DISCORD_EPOCH_MS
+        if ms >= 1 << TIME_BITS:  # the clock refuses to go there (clock.py: LATEST)
+            raise OverflowError(f"a snowflake cannot carry a time past {LAST_ID_TIME:%Y-%m-%d}")
         if ms > self._ms:
             self._ms, self._increment = ms, 0
         elif self._increment + 1 < 1 << INCREMENT_BITS:

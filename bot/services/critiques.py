@@ -42,7 +42,7 @@ class CritiquesPort(Protocol):
                    critique: CritiqueInput, critique_id: int) -> int | None:
         """Post the critique in the example's thread, or edit its earlier post `previous`.
         Returns the new message's id; None when the earlier post was edited in place.
-        `Gone` if the thread was deleted."""
+        `Gone` if the thread was deleted, `Refused` if Discord refused or failed the post."""
         ...
 
     async def voters(self, thread_id: int, message_id: int) -> frozenset[int]:
@@ -132,6 +132,12 @@ class CritiquesService:
                 posted = await self.port.post(example, previous, author, critique, saved.id)
             except Gone:
                 raise UserError(_thread_gone(example, saved=True)) from None
+            except Refused as exc:
+                log.warning("critique %d: not posted in its thread (%s)", saved.id, exc.reason)
+                raise UserError(
+                    f"I saved your critique of {example.title} (it counts in the run's "
+                    f"summary), but its post in the thread did not go through ({exc.reason}). "
+                    "Send the form again in a moment to post it: nothing is doubled.") from None
             noted = posted if posted is not None else previous  # a new post, or the one found
             if noted is not None and noted != saved.message_id:
                 await critiques_store.set_critique_message(self.db, saved.id, noted)

@@ -22,6 +22,7 @@ from bot.followups import (
 )
 from bot.review import CHANNEL_NAMES
 from bot.services.followups import Acted, LogEntry, Logged, ReminderMessage
+from cogs._embeds import Embed
 
 COLOUR = 0x5865F2
 LIST_LIMIT = 15
@@ -77,7 +78,7 @@ def reminder_embed(message: ReminderMessage) -> discord.Embed:
         due = timestamp_markup(message.late_since, "F")
         lines.append(f"\n⌛ This reminder is late: it was due {due}. "
                      f"{message.late_reason or ''}".rstrip())
-    embed = discord.Embed(title=title, description="\n".join(lines), colour=COLOUR)
+    embed = Embed(title=title, description="\n".join(lines), colour=COLOUR)
     if message.first_message:
         embed.add_field(name="Your first message",
                         value=markdown_text(message.first_message, FIELD_LIMIT),
@@ -111,7 +112,7 @@ def _decided_embed(message: ReminderMessage, decided: OutreachStatus) -> discord
         later = " later" if decided is OutreachStatus.EXPIRED else ""
         line += f" If they reply{later}, press “They replied”."
     title = SETTLED_TITLE[decided].format(name=member_text(message.recipient))
-    embed = discord.Embed(title=clip(title, 256), description=line, colour=COLOUR)
+    embed = Embed(title=title, description=line, colour=COLOUR)
     if message.first_message:
         embed.add_field(name="Your first message",
                         value=markdown_text(message.first_message, FIELD_LIMIT), inline=False)
@@ -233,7 +234,7 @@ def log_embed(entries: list[LogEntry]) -> discord.Embed:
     lines = [_log_line(entry) for entry in open_first[:LIST_LIMIT]]
     description = fit_list(lines, DESCRIPTION_LIMIT, sep="\n\n", more=_more,
                            total=len(entries))
-    embed = discord.Embed(title="Your outreach log", description=description, colour=COLOUR)
+    embed = Embed(title="Your outreach log", description=description, colour=COLOUR)
     embed.set_footer(text="Only you see this. The lesson: two attempts at most, the message "
                           "and one follow-up 1–2 weeks later.")
     return embed
@@ -256,7 +257,7 @@ def _rate(part: int, whole: int) -> str:
 
 
 def totals_embed(t: Totals) -> discord.Embed:
-    embed = discord.Embed(title="The cohort's outreach, in totals", colour=COLOUR)
+    embed = Embed(title="The cohort's outreach, in totals", colour=COLOUR)
     embed.description = "\n".join([
         f"Outreaches logged: **{t.logged}**",
         f"Replies after the first message: **{_rate(t.replied_after_first, t.logged)}**",

@@ -13,20 +13,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import limits
 from bot.client import CohortBot
 from bot.clock import to_ms
 from bot.display import clip, fit_list, plural
 from bot.errors import UserError
-from bot.lessons import image_suffix
+from bot.lessons import RECAP_TITLE, image_suffix
 from bot.runs import PendingAnswer
 from bot.services.lessons import ExampleImage
 from cogs._answer import answer
 from cogs._checks import is_moderator, require_moderator
+from cogs._embeds import Embed
 from cogs._ui import choice_name, download, send_ephemeral
 from cogs.runs._port import POSTABLE
 from cogs.runs._render import summary_message
 
-CONTENT_LIMIT = 2000  # Discord's, on a message's text
 PROBLEM_CHARS = 400  # of one skipped file's problem in /lesson list
 SKIPPED = "\n\n**Files I skipped:**\n"
 
@@ -118,7 +119,7 @@ class RunsCog(commands.Cog):
                     f"still take critiques: `/lesson close run:{r.id}` closes it "
                     "(`/lesson close` alone closes the newest open run)." for r in others]
         await answer(interaction, "\n".join(
-            [posted, fit_list(warnings, CONTENT_LIMIT - len(posted) - 1, more=more_runs)]
+            [posted, fit_list(warnings, limits.CONTENT - len(posted) - 1, more=more_runs)]
             if warnings else [posted]))
         await self.runs.answered(run_id)
 
@@ -157,17 +158,25 @@ class RunsCog(commands.Cog):
 
     @lesson.command(name="close", description="Lock the run's threads and post the final summary",
                     extras={"moderator": True})
-    @app_commands.describe(run="Run number (default: the latest open run)")
+    @app_commands.describe(run="Run number (default: the latest open run; a closed one: lock "
+                               "the threads it left open)")
     async def close(
         self, interaction: discord.Interaction, run: app_commands.Range[int, 1] | None = None
     ) -> None:
         require_moderator(interaction, self.bot.config)
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        closed, final, notes = await self.runs.close(interaction.guild.id, run)
-        where = f", final summary posted in <#{final.channel_id}>" if final else ""
-        await answer(interaction, f"Closed run #{closed.id}: threads locked and archived{where}."
-                     + "".join(f"\n• {n}" for n in notes))
+        closed = await self.runs.close(interaction.guild.id, run)
+        done = closed.locked.describe(closed.run.id)
+        if closed.already:
+            head = f"Run #{closed.run.id} was already closed; now {done}."
+        else:
+            head = (f"Closed run #{closed.run.id}{': ' if closed.locked.complete else ', '}"
+                    f"{done}.")
+            if closed.final:
+                head += f" Final summary posted in <#{closed.final.channel_id}>."
+        await answer(interaction, head + "".join(
+            f"\n• {n}" for n in (*closed.notes, *closed.locked.notes)))
 
     # --- lesson content -----------------------------------------------------------------------
 
@@ -176,7 +185,7 @@ class RunsCog(commands.Cog):
     async def recap(self, interaction: discord.Interaction, lesson: str | None = None) -> None:
         chosen = self.lessons.get(lesson, moderator=is_moderator(interaction.user,
                                                                 self.bot.config))
-        embed = discord.Embed(title=f"{chosen.title} — the rules", description=chosen.recap)
+        embed = Embed(title=RECAP_TITLE.format(title=chosen.title), description=chosen.recap)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @lesson.command(name="list", description="The lessons I know, and files I could not load")
@@ -185,14 +194,14 @@ class RunsCog(commands.Cog):
         skipped = [f"• {clip(str(problem), PROBLEM_CHARS)}" for problem in catalog.problems
                    if is_moderator(interaction.user, self.bot.config)]
         # The skipped files keep room for a few of theirs below however many lessons load.
-        room = CONTENT_LIMIT - (min(len(SKIPPED) + len("\n".join(skipped)), CONTENT_LIMIT // 2)
+        room = limits.CONTENT - (min(len(SKIPPED) + len("\n".join(skipped)), limits.CONTENT // 2)
                                 if skipped else 0)
         text = fit_list([f"• `{les.key}` — {les.title} "
                          f"({plural(len(les.examples), 'example')})"
                          for les in catalog.lessons], room, more=more_lessons
                         ) or "No lessons loaded."
         if skipped:
-            text += SKIPPED + fit_list(skipped, CONTENT_LIMIT - len(text) - len(SKIPPED),
+            text += SKIPPED + fit_list(skipped, limits.CONTENT - len(text) - len(SKIPPED),
                                        more=more_skipped)
         await send_ephemeral(interaction, text)
 

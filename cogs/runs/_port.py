@@ -20,9 +20,10 @@ from bot.lessons import Example, Lesson, image_location
 from bot.runs import PendingAnswer, Posting, PostingPart, Run, RunExample, SummaryPost
 from bot.services.ports import Gone, Refused, TooLarge
 from bot.services.runs import Cohort, PartCreated, PostTarget, RunReport, ThreadLock
-from cogs._checks import is_moderator, missing_permissions
+from cogs._answer import TRANSIENT
+from cogs._checks import is_moderator, missing_permissions, moderators_channel
 from cogs._threads import ArchivedThreads
-from cogs._ui import NO_PINGS
+from cogs._ui import MISSING_ACCESS, NO_PINGS, why_refused
 from cogs.runs._render import (
     example_embed,
     of_run,
@@ -78,8 +79,9 @@ class DiscordRuns:
             if isinstance(channel, discord.ForumChannel):
                 return await self._post_in_forum(lesson, channel, run_id, created)
             return await self._post_in_channel(lesson, channel, run_id, created)
-        except discord.HTTPException as exc:
-            raise Refused(exc.text or str(exc.status)) from exc
+        except discord.HTTPException as exc:  # in words, naming what the bot lacks there
+            missing = ", ".join(missing_permissions(channel, channel.guild.me))
+            raise Refused(why_refused(exc, missing or "a permission to post there")) from exc
 
     async def _post_in_forum(self, lesson: Lesson, forum: discord.ForumChannel, run_id: int,
                              created: PartCreated) -> Posting:
@@ -231,9 +233,25 @@ class DiscordRuns:
             await thread.edit(locked=True, archived=True)
         except discord.NotFound:
             return ThreadLock.GONE
-        except discord.Forbidden:
-            return ThreadLock.FORBIDDEN
+        except discord.Forbidden as exc:  # which permission: the answer's code says
+            return ThreadLock.HIDDEN if exc.code == MISSING_ACCESS else ThreadLock.FORBIDDEN
+        except (discord.HTTPException, *TRANSIENT) as exc:
+            log.warning("thread %d not locked: %s", thread_id, type(exc).__name__)
+            return ThreadLock.FAILED
         return ThreadLock.LOCKED
+
+    async def tell_moderators(self, guild_id: int, text: str, nonce: str) -> bool:
+        guild = self.client.get_guild(guild_id)
+        channel = moderators_channel(guild) if guild is not None else None
+        if channel is None:  # no moderators-only channel: the server's owner, by DM
+            return guild is not None and await self.tell(guild.owner_id or 0, text, nonce)
+        try:
+            await channel.send(text, nonce=nonce, allowed_mentions=NO_PINGS)
+        except (discord.HTTPException, *TRANSIENT) as exc:
+            log.warning("guild %d: could not tell the moderators (%s)", guild_id,
+                        type(exc).__name__)
+            return False
+        return True
 
     def cohort(self, guild_id: int) -> Cohort:
         guild = self.client.get_guild(guild_id)

@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 from bot.errors import UserError
 from bot.lessons import (
     MAX_EXAMPLE_TEXT,
+    MAX_EXAMPLE_TITLE,
     MAX_EXAMPLES,
     MAX_IMAGE_BYTES,
+    MAX_TITLE,
     Example,
     Lesson,
     LessonError,
@@ -28,6 +30,7 @@ from bot.lessons import (
     save_example_image,
     save_lesson,
 )
+from bot.visible import is_blank
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "lessons"
@@ -88,7 +91,7 @@ MALFORMED = {
     "wrong-type.toml": ("title", "expected a string, found an integer"),
     "no-examples.toml": ("examples", "found 0"),
     "too-many-examples.toml": ("examples", "found 11"),
-    "title-too-long.toml": ("title", "at most 256"),
+    "title-too-long.toml": ("title", f"at most {MAX_TITLE}"),
     "missing-image.toml": ("examples[1].image", "not found"),
     "image-outside.toml": ("examples[1].image", "inside the lessons directory"),
     "sample-not-bool.toml": ("examples[2].sample", "true or false"),
@@ -142,7 +145,10 @@ text = "X"
         (GOOD.replace('prompt = "P"', f'prompt = "{"p" * 4001}"'), "prompt", "at most 4000"),
         (GOOD.replace('recap = "R"', f'recap = "{"r" * 4001}"'), "recap", "at most 4000"),
         (GOOD.replace('text = "X"', f'text = "{"x" * 4001}"'), "examples[1].text", "at most 4000"),
-        (GOOD.replace('title = "E"', f'title = "{"e" * 257}"'), "examples[1].title", "at most 256"),
+        (GOOD.replace('title = "E"', f'title = "{"e" * (MAX_EXAMPLE_TITLE + 1)}"'),
+         "examples[1].title", f"at most {MAX_EXAMPLE_TITLE}"),
+        (GOOD.replace('prompt = "P"', f'prompt = "{"p" * 4000}"').replace(
+            'text = "X"', f'text = "{"x" * 100}"'), "examples[1].text", "forum post"),
         (GOOD.replace('text = "X"', 'text = "X"\nimage = "/etc/passwd"'), "examples[1].image", ""),
         (
             GOOD.replace('text = "X"', 'text = "X"\nimage = "file:///x.png"'),
@@ -168,7 +174,8 @@ def test_validation_table(tmp_path: Path, text: str, key: str, words: str) -> No
 
 def test_example_limits_are_inclusive(tmp_path: Path) -> None:
     entries = "".join(
-        f'\n[[examples]]\ntitle = "{"t" * 256}"\ntext = "{"x" * 4000}"\n' for _ in range(10)
+        f'\n[[examples]]\ntitle = "{"t" * MAX_EXAMPLE_TITLE}"\ntext = "{"x" * 4000}"\n'
+        for _ in range(10)
     )
     file = tmp_path / "max.toml"
     file.write_text('key = "k"\ntitle = "T"\nprompt = "P"\nrecap = "R"\n' + entries, "utf-8")
@@ -397,14 +404,16 @@ _tricky = st.lists(
 
 
 def _content(limit: int) -> st.SearchStrategy[str]:
-    # The loader strips surrounding blank space and refuses empty text; generate what it keeps.
-    return _tricky.map(str.strip).filter(bool).filter(lambda s: len(s) <= limit)
+    # The loader strips surrounding blank space and refuses text that shows nothing;
+    # generate what it keeps.
+    return _tricky.map(str.strip).filter(lambda s: not is_blank(s) and len(s) <= limit)
 
 
+# An example's text and the prompt share a forum post (4,096): half of that each at most.
 _examples = st.lists(
     st.tuples(
-        _content(256),
-        _content(4000),
+        _content(MAX_EXAMPLE_TITLE),
+        _content(2000),
         st.one_of(st.none(), st.just("https://example.com/a.png")),
         st.booleans(),
         st.one_of(st.none(), _content(1000)),
@@ -417,8 +426,8 @@ _examples = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(
     key=st.from_regex(r"[a-z0-9]{1,10}(-[a-z0-9]{1,10}){0,3}", fullmatch=True),
-    title=_content(256),
-    prompt=_content(4000),
+    title=_content(MAX_TITLE),
+    prompt=_content(2000),
     recap=_content(4000),
     examples=_examples,
 )

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from localdiscord.clock import DEFAULT_START
-from localdiscord.snowflakes import WORKERS, Snowflakes
+from localdiscord.clock import DEFAULT_START, LATEST
+from localdiscord.snowflakes import LAST_ID_TIME, WORKERS, Snowflakes
 from localdiscord.state import World
 
 from .live import LiveDiscord
@@ -26,8 +26,16 @@ def stopped_at(when: datetime) -> Snowflakes:
 
 # hypothesis bounds are naive times; the drawn ones are in UTC.
 SINCE_DISCORD = st.datetimes(min_value=datetime(2015, 1, 2),  # noqa: DTZ001
-                             max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+                             max_value=LAST_ID_TIME.replace(tzinfo=None),
                              timezones=st.just(UTC))
+
+
+def test_no_id_is_made_past_the_last_time_one_can_carry() -> None:
+    """Past it the id overflows 64-bit integers (SQLite's); the clock stops before (F14)."""
+    assert stopped_at(LAST_ID_TIME)() < 2**63
+    with pytest.raises(OverflowError, match="past 2084-09-06"):
+        stopped_at(LAST_ID_TIME + timedelta(milliseconds=1))()
+    assert LATEST < LAST_ID_TIME
 
 
 @given(SINCE_DISCORD)

@@ -205,8 +205,33 @@ async def test_scheduled_posting_posts_once_even_across_a_restart(
     await world.sandbox.settle()
     runs = await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)
     assert len(runs) == 1
-    # The next week's occurrence is posted.
+    # The next week's occurrence is posted, once the moderators closed this one.
+    await world.mod.slash("lesson close", channel=world.lessons)
     await world.clock.advance(timedelta(days=7))
+    await world.sandbox.settle()
+    assert len(await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)) == 2
+
+
+async def test_a_scheduled_post_while_its_lesson_is_still_open_is_skipped_and_told(
+    world: CohortWorld,
+) -> None:
+    """F7: a week's run left open, the next scheduled posting went up beside it (two sets of
+    threads taking critiques), and no moderator heard, since none asked for it."""
+    config = replace(world.config, lesson=replace(world.config.lesson,
+                                                  post_schedule="0 10 * * MON"))
+    await world.restart(config)
+    await world.clock.advance(timedelta(hours=1))
+    await world.clock.advance(timedelta(days=7))  # run #1 still open
+    await world.sandbox.settle()
+    runs = await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)
+    assert len(runs) == 1
+    owner_id = world.guild.handle.guild.owner_id
+    owner = world.sandbox.member(world.sandbox.world.users[owner_id].username)
+    (told,) = [m for m in world.sandbox.dm_messages(owner) if "skipped" in m.content]
+    assert "I skipped the scheduled posting of **Networking with Professionals**" in told.content
+    assert "run #1 of it is still open" in told.content and "`/lesson close`" in told.content
+    await world.mod.slash("lesson close", channel=world.lessons)
+    await world.clock.advance(timedelta(days=7))  # closed: the next one is posted
     await world.sandbox.settle()
     assert len(await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)) == 2
 
