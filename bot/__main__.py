@@ -1,4 +1,4 @@
-"""`cohortbot` / `python -m bot`: run, sandbox, review, export, check-config, backup.
+"""`cohortbot` / `python -m bot`: run, sandbox, review, export, check-config, backup, restore.
 
 Whatever the operator hands in (arguments, the config, the token file, the database, a
 sandbox script) is checked before anything starts: exit 0, or one message on stderr and exit
@@ -29,10 +29,14 @@ from bot.config import (
     summary,
 )
 from bot.display import plural
+from bot.environment import check as check_environment
+from bot.environment import source_date
 from bot.errors import ConfigError, StorageError, UserError
 from bot.logs import configure as configure_logging
+from bot.oserrors import describe, reason
+from bot.outfile import database_files, folder_files, refuse_inputs, written
 from bot.textfile import UnreadableFile, read_text
-from storage.db import backup_file, check_database
+from storage.db import SCHEMA_VERSION, backup_file, check_database
 from storage.lock import DatabaseInUse, DatabaseLock
 
 if TYPE_CHECKING:
@@ -91,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--force", action="store_true", help="replace a file already there")
     backup.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     _database_option(backup, "the database file (overrides the config)")
+    restore = command("restore", help="put a backup back as the database (stop the bot "
+                      "first); the database it replaces is moved aside, never deleted")
+    restore.add_argument("backup", type=Path, help="the backup's file (cohortbot backup)")
+    restore.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    _database_option(restore, "the database file to replace (overrides the config)")
     _export_parser(command)
     return parser
 
@@ -156,12 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging(verbose=args.verbose)
     try:
+        check_environment(args.command)
         if args.command == "check-config":
             return _check_config(args.path)
         if args.command == "run":
             return _run(args.config)
         if args.command == "backup":
             return _backup(args)
+        if args.command == "restore":
+            return _restore(args)
         if args.command == "export":
             return _export(args)
         if args.command == "sandbox" and args.serve:
@@ -181,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except UserError as exc:
         print(one_line(f"cohortbot {args.command}: {exc.message}"), file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # a file the steps above did not word themselves: the OS's reason
+        print(one_line(f"cohortbot {args.command}: {describe(exc)}"), file=sys.stderr)
         return EXIT_USAGE
     raise AssertionError(f"unhandled command {args.command}")  # argparse guarantees one
 
@@ -315,6 +330,8 @@ async def _serve(config: Config, token: str, local: LocalDiscordTarget | None = 
               "Developer Portal (Bot -> Privileged Gateway Intents).", file=sys.stderr)
         return 1
     except (OSError, aiohttp.ClientError) as exc:
+        if isinstance(exc, OSError) and exc.filename:  # a file, not the network: main says it
+            raise
         print(f"cohortbot: cannot reach Discord ({exc}); check the network and try again.",
               file=sys.stderr)
         return 1
@@ -326,13 +343,37 @@ def _backup(args: argparse.Namespace) -> int:
     dest = Path(args.dest)
     if args.dest.endswith(("/", os.sep)):  # a folder, maybe not there yet: the copy goes in it
         dest /= Path(database).name
-    written = asyncio.run(backup_file(Path(database), dest, overwrite=args.force))
-    print(f"backed up {database} -> {written}")
+    config = args.config if args.config.exists() else None
+    lessons = None
+    if config is not None:  # (its lesson files are the cohort's too; a broken config, no matter)
+        with contextlib.suppress(ConfigError):
+            lessons = load_config(config).lesson.directory
+    target = dest / Path(database).name if dest.is_dir() else dest
+    # (over an older backup, an SQLite database, with --force: that is what it is for)
+    refuse_inputs(target, _inputs(database, config, lessons), "backup destination",
+                  databases=False)
+    copy = asyncio.run(backup_file(Path(database), dest, overwrite=args.force))
+    print(f"backed up {database} -> {copy}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from storage.restore import restore_backup
+
+    database = Path(args.db or load_config(args.config).storage.database)
+    done = asyncio.run(restore_backup(args.backup, database, SystemClock().now()))
+    older = (f"; the bot brings it from schema version {done.version} up to date when it "
+             "starts" if done.version < SCHEMA_VERSION else "")
+    print(f"restored {args.backup} -> {database} (integrity checked{older})")
+    if done.moved_aside:
+        print("the database it replaced is kept, not deleted: "
+              + ", ".join(str(p) for p in done.moved_aside)
+              + " (delete them once the restored database serves you well)")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
     from bot.clock import ManualClock, SystemClock
@@ -363,15 +404,17 @@ def _export(args: argparse.Namespace) -> int:
     )
     # SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes the "exported at" time, so
     # the example in docs/ is regenerated byte for byte.
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    clock = ManualClock(datetime.fromtimestamp(int(epoch), UTC)) if epoch else SystemClock()
+    epoch = source_date()
+    clock = ManualClock(epoch) if epoch is not None else SystemClock()
     lessons = args.lessons or config.lesson.directory
-    service = ExportService(args.db or config.storage.database, timezone=tz,
+    database = args.db or config.storage.database
+    service = ExportService(database, timezone=tz,
                             lessons=partial(load_lessons, lessons), clock=clock, verify=True)
     if args.out == "-":
         result = service.write(request, sys.stdout.buffer)
         sys.stdout.buffer.flush()
     else:
+        refuse_inputs(Path(args.out), _inputs(database, config_path, Path(lessons)), "--out")
         result = _export_to_file(service, request, Path(args.out))
     if result.missing_lessons:
         keys = ", ".join(f"`{key}`" for key in result.missing_lessons)
@@ -382,22 +425,28 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _inputs(database: Path | str, config: Path | None,
+            lessons: Path | None) -> list[tuple[str, Path]]:
+    """What a command that writes a file reads or serves with, and so may not write over
+    (bot/outfile.py): the database's files, the config, the lesson files."""
+    named = [("the database" if path == Path(database) else "a file of the database", path)
+             for path in database_files(Path(database))]
+    if config is not None:
+        named.append(("the config file", config))
+    return named + [("a lesson file", path) for path in folder_files(lessons or Path("lessons"))]
+
+
 def _export_to_file(service: ExportService, request: ExportRequest, out: Path) -> ExportResult:
-    unfinished = out.with_name(out.name + ".partial")  # a failed export leaves no half file
     try:
-        if out.is_dir():
-            raise UserError(f"--out {out} is a directory; give a file name.")
+        with contextlib.suppress(OSError):
+            if out.is_dir():
+                raise UserError(f"--out {out} is a directory; give a file name.")
         _require_folder("--out", out)
-        try:
-            with unfinished.open("wb") as stream:
-                result = service.write(request, stream)
-            unfinished.replace(out)
-        finally:
-            with contextlib.suppress(OSError):
-                unfinished.unlink(missing_ok=True)
+        with written(out, "--out") as stream:
+            result = service.write(request, stream)
     except OSError as exc:
         raise UserError(f"--out {out}: cannot write the export there "
-                        f"({exc.strerror or exc}); pick another path.") from None
+                        f"({reason(exc, out)}); pick another path.") from None
     runs = ", ".join(f"#{r}" for r in result.run_ids)
     print(f"exported run {runs} to {out}", file=sys.stderr)
     return result

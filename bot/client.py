@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import pkgutil
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from discord.ext import commands
 import cogs
 from bot.clock import Clock, SystemClock, to_ms
 from bot.config import Config
+from bot.errors import NotSaved
 from bot.logs import keep_member_content_out
 from bot.review import Draft, Review
 from bot.scheduler import Scheduler
@@ -253,6 +255,15 @@ class CohortBot(commands.Bot):
         await commands_store.record_sync(self.db, app_id, scope, digest,
                                          to_ms(self.clock.now()))
         log.info("synced %d commands %s", len(synced), where)
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """A listener's write the disk refused (a vote, a captured message) is one line, not
+        a traceback: a known condition (bot/errors.py: NotSaved), said in words."""
+        error = sys.exc_info()[1]
+        if isinstance(error, NotSaved):
+            log.error("not saved in %s: %s", event_method, error)
+            return
+        await super().on_error(event_method, *args, **kwargs)
 
     async def close(self) -> None:
         # The answers in flight first, then the cogs (they cancel their own work), the

@@ -12,17 +12,20 @@ import re
 import reprlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock
+from bot.display import duration
 from bot.errors import ConfigError
 from bot.followups import DEFAULT_HOURS, ROOM, WINDOW_END, FriendlyHours
 from bot.lessons import load_lessons
 from bot.settings import is_region, known_zone, resolve_zone, suggestions
 from bot.textfile import MissingFile, UnreadableFile, parse_toml, read_text
+from bot.visible import is_blank
 
 # The lesson: one follow-up "within 1-2 weeks". The reminder comes `window_days` after the
 # message and at least `ROOM` before the window closes, so the longest delay is 13 days.
@@ -141,7 +144,7 @@ def _snowflakes(value: Any) -> str | None:
 
 
 def _text(value: Any) -> str | None:
-    return None if isinstance(value, str) and value.strip() else "a non-empty string"
+    return None if isinstance(value, str) and not is_blank(value) else "a non-empty string"
 
 
 def _timezone(value: Any) -> str | None:
@@ -175,7 +178,7 @@ def _cron(value: Any) -> str | None:
     expected = 'a 5-field cron expression such as "0 9 * * MON" (minute hour day month weekday)'
     if not isinstance(value, str):
         return expected
-    if not value.strip():
+    if is_blank(value):
         return None  # empty string: scheduled posting off
     from bot.scheduler import cron_trigger
 
@@ -183,9 +186,33 @@ def _cron(value: Any) -> str | None:
         trigger = cron_trigger(value, UTC)
     except ValueError as exc:
         return f"{expected}: {exc}"
-    if trigger.get_next_fire_time(None, SystemClock().now()) is None:
+    now = SystemClock().now()
+    if trigger.get_next_fire_time(None, now) is None:
         return f"{expected}, one that fires (this one never does, e.g. 30 February)"
+    gap = shortest_gap(value, now)
+    if gap is not None and gap < MIN_POST_INTERVAL:
+        return (f"{expected} that posts at most once a day: a run lasts days, and this one "
+                f"posts every {duration(gap)}")
     return None
+
+
+# A run takes its members days; a schedule that posts more often only piles up open runs.
+# 23 hours, not 24: a daily schedule in a timezone with summer time has one 23-hour day.
+MIN_POST_INTERVAL = timedelta(hours=23)
+
+
+def shortest_gap(cron: str, start: datetime, occurrences: int = 60) -> timedelta | None:
+    """The shortest time between two of the schedule's next `occurrences` postings (in UTC,
+    where no day is shorter than 24 hours); None if it fires only once."""
+    from bot.scheduler import next_cron_time
+
+    times = [next_cron_time(cron, UTC, start)]
+    for _ in range(occurrences - 1):
+        try:
+            times.append(next_cron_time(cron, UTC, times[-1]))
+        except ValueError:  # fires no more
+            break
+    return min((b - a for a, b in pairwise(times)), default=None)
 
 
 # section -> key -> check. The dataclass defaults above are the defaults.
@@ -387,6 +414,8 @@ def summary(config: Config) -> str:
         f"{config.review.rate_limit_per_hour} an hour per member, "
         f"LinkedIn note limit {config.review.linkedin_note_limit}",
         f"lessons: {config.lesson.directory} (default {config.lesson.default})",
-        f"scheduled posting: {config.lesson.post_schedule or 'off'}",
+        f"scheduled posting: {config.lesson.post_schedule or 'off'}"
+        + (" (at most once a day; skipped, and the moderators told, while a run of the "
+           "lesson is still open)" if config.lesson.post_schedule else ""),
     ]
     return "\n".join(lines)

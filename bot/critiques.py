@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from bot.errors import UserError
+from bot.visible import is_blank
 
 # Each field is one modal text input (Discord allows up to 4,000), but a critique is read in
 # a thread and quoted in summaries: 1,000 characters is a long paragraph, enough to argue a
@@ -106,7 +107,9 @@ def parse_likely(value: str | Likely) -> Likely:
 def _clean(text: str) -> str:
     # Windows and some mobile keyboards send CRLF; counting those as two characters would make
     # the limit depend on the member's device.
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    # A text that shows nothing (zero-width characters, a Hangul filler) is no text.
+    cleaned = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return "" if is_blank(cleaned) else cleaned
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,9 +273,9 @@ _WHITESPACE = re.compile(r"\s+")
 def excerpt(critique: CritiqueRecord, limit: int = EXCERPT_LENGTH) -> str:
     """One line for a summary: both halves of the critique, whitespace folded, cut at `limit`."""
     parts = []
-    if critique.works.strip():
+    if not is_blank(critique.works):
         parts.append(f"Works: {critique.works}")
-    if critique.doesnt.strip():
+    if not is_blank(critique.doesnt):
         parts.append(f"Doesn't: {critique.doesnt}")
     line = _WHITESPACE.sub(" ", " / ".join(parts)).strip()
     if len(line) <= limit:

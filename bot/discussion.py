@@ -21,6 +21,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from enum import StrEnum
 from typing import Generic, NamedTuple, TypeVar
 
+from bot.errors import NotSaved
+
 log = logging.getLogger(__name__)
 
 Row = TypeVar("Row")
@@ -158,11 +160,14 @@ class GroupWriter(Generic[Row]):
                 )
                 try:
                     await self._save(group)
-                except Exception:
+                except Exception as exc:
                     # The backfill re-reads the thread later; dropping the group here keeps one
                     # bad row from wedging capture for everyone.
                     self.failed_groups += 1
-                    log.exception("could not store %d captured messages", len(group))
+                    if isinstance(exc, NotSaved):  # the disk, not a bug: one line
+                        log.error("could not store %d captured messages: %s", len(group), exc)
+                    else:
+                        log.exception("could not store %d captured messages", len(group))
                 else:
                     self.written += len(group)
 

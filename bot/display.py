@@ -23,7 +23,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from datetime import timedelta
+
+from bot.visible import is_blank
 
 # LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI: each changes the direction of what follows.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -50,8 +53,14 @@ _AUTOLINK = re.compile(r"(?<=\w):(?=//)")
 
 def clip(text: str, limit: int) -> str:
     """`text` cut to `limit` characters, its end replaced by "…" when cut, so whoever reads
-    it sees that there is more."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    it sees that there is more; never between a Markdown escape and the character it
+    escapes (a lone backslash would escape the "…" and show itself)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if (len(cut) - len(cut.rstrip("\\"))) % 2:
+        cut = cut[:-1]
+    return cut + "…"
 
 
 def markdown_text(text: str, limit: int | None = None) -> str:
@@ -60,12 +69,7 @@ def markdown_text(text: str, limit: int | None = None) -> str:
     markup, a link or a mention). `limit`: cut to that many characters with "…", never
     between an escape and the character it escapes."""
     escaped = markdown_escape(member_text(text))
-    if limit is None or len(escaped) <= limit:
-        return escaped
-    cut = escaped[: limit - 1]
-    if (len(cut) - len(cut.rstrip("\\"))) % 2:  # a lone escape would take the "…"
-        cut = cut[:-1]
-    return cut + "…"
+    return escaped if limit is None else clip(escaped, limit)
 
 
 def markdown_escape(text: str) -> str:
@@ -90,13 +94,39 @@ def code_text(text: str, limit: int = 60) -> str:
     inside a code span they would anyway, less predictably. Nothing typed shows as empty
     quotes, “”."""
     text = " ".join(text.split())
-    if not text:
+    if is_blank(text):
         return "“”"
     shown = member_text(text if len(text) <= limit else text[: limit - 1] + "…")
     fence = "`" * (max((len(run) for run in _BACKTICKS.findall(shown)), default=0) + 1)
     before = " " if shown.lstrip(" ").startswith("`") else ""
     after = " " if shown.rstrip(" ").endswith("`") else ""
     return f"{fence}{before}{shown}{after}{fence}"
+
+
+def and_more(count: int) -> str:
+    """The line that counts what a list left out: "… and 3 more"."""
+    return f"… and {count:,} more"
+
+
+def fit_list(items: Sequence[str], limit: int, *, sep: str = "\n",
+             more: Callable[[int], str] = and_more, total: int | None = None) -> str:
+    """`items` joined by `sep`, as many whole ones as fit in `limit` characters together
+    with `more(n)` counting the `n` left out (of `total`, when `items` is already the first
+    part of a longer list). A list Discord would refuse or cut mid-name (a message's 2,000
+    characters, a field's 1,024) so ends at a whole item and says how much is missing; the
+    reader never takes a part for the whole."""
+    total = len(items) if total is None else total
+    shown: list[str] = []
+    size = 0
+    for item in items:
+        grown = size + (len(sep) if shown else 0) + len(item)
+        left = total - len(shown) - 1
+        if grown + (len(sep) + len(more(left)) if left else 0) > limit:
+            break
+        shown.append(item)
+        size = grown
+    left = total - len(shown)
+    return sep.join([*shown, more(left)] if left else shown)
 
 
 _ES = ("s", "x", "z", "ch", "sh")

@@ -22,3 +22,9 @@ class ConfigError(Exception):
 
 class StorageError(Exception):
     """The database cannot be used (newer schema, corrupt file, ...). Message is for humans."""
+
+
+class NotSaved(StorageError):
+    """The database could not take a write just now: its disk is full or failing. A known
+    condition, not a bug: the member is told their action was not saved and given back what
+    they sent, and the log gets one line naming the disk (never the member's content)."""

@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.errors import UserError
+from bot.visible import is_blank, visible_text
 
 WINDOW_END = timedelta(days=14)  # the lesson: the follow-up comes "within 1-2 weeks"
 # The least of the window a planned reminder leaves the member: a whole day, so its friendly
@@ -373,7 +374,7 @@ class Recipient:
 
 def fold_name(text: str) -> str:
     """Case- and accent-insensitive: "José  Núñez" -> "jose nunez"."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", visible_text(text))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
 
@@ -431,7 +432,7 @@ def recipient_keys(text: str) -> Recipient:
 def parse_recipient(text: str) -> Recipient:
     """What a member typed for who they sent it to, checked, with its keys."""
     who = recipient_keys(text)
-    if not who.text:
+    if is_blank(who.text):
         raise UserError("Say who you sent it to: a name, an email or a profile URL.")
     if len(who.text) > RECIPIENT_MAX:
         raise UserError(f"That's {len(who.text)} characters; who you sent it to fits in "

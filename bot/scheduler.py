@@ -32,6 +32,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock, ManualClock
 from bot.cron import parse_cron
+from bot.errors import NotSaved
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +193,8 @@ class Scheduler:
                 self._due.pop(job_id, None)  # a one-off job: it is no longer due
             try:
                 await func(*args)
+            except NotSaved as exc:  # the disk, not the job: one line (bot/errors.py)
+                log.error("scheduled job %s not saved: %s", job_id, exc)
             except Exception:
                 log.exception("scheduled job %s failed", job_id)
             finally:

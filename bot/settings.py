@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.display import code_text
 from bot.errors import UserError
+from bot.visible import is_blank
 
 MAX_CHOICES = 25  # Discord shows at most 25 autocomplete choices
 # Shown first when the member has typed nothing yet, after their own and the cohort's zone.
@@ -123,7 +124,7 @@ def resolve_zone(typed: str, now: datetime, *,
     name = known_zone(typed)
     if name is not None:
         return name
-    if not typed.strip():  # nothing to echo back: say so, with names that are zones
+    if is_blank(typed):  # nothing to echo back: say so, with names that are zones
         raise UserError(f"The timezone is blank. {how}, e.g. `Europe/Berlin`, "
                         "`America/New_York` or `Asia/Tokyo`.")
     shown = code_text(typed.strip())

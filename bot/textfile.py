@@ -10,6 +10,7 @@ is dropped rather than read as the first character.
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,16 @@ def read_text(path: str | os.PathLike[str], *, limit: int) -> str:
     try:
         if file.is_dir():
             raise UnreadableFile("is a folder, not a file")
-        with file.open("rb") as handle:
+        # Opened without waiting: a named pipe nothing writes to (a token "file" made with
+        # mkfifo) would hold the open, and the command, for good; read, it ends at once.
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
+        os.set_blocking(fd, True)  # (a pipe that has a writer is then read to its end)
+        with os.fdopen(fd, "rb") as handle:
             # One byte past the limit is enough to know it is too big, and a device such as
             # /dev/zero is never read to its end.
             raw = handle.read(limit + 1)
+            if not raw and stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode):
+                raise UnreadableFile("is a named pipe with nothing writing to it")
     except FileNotFoundError:
         raise MissingFile("no such file") from None
     except OSError as exc:

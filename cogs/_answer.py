@@ -23,6 +23,8 @@ import aiohttp
 import discord
 from discord.utils import MISSING
 
+from bot.limits import fit_content
+
 log = logging.getLogger("cohortbot.answer")
 
 # What a retry can cure: the connection dropped or timed out, or Discord failed (discord.py
@@ -39,6 +41,7 @@ async def answer(
 ) -> discord.Message:
     """Send a deferred interaction's answer; the message it became."""
     mentions = allowed_mentions or discord.AllowedMentions.none()
+    content = fit_content(content) if content else None
     try:
         return await interaction.followup.send(
             content or MISSING, embed=embed or MISSING, files=list(files) or MISSING,

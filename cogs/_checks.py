@@ -79,3 +79,13 @@ def _overwritten(channel: discord.abc.GuildChannel, me: discord.Member) -> disco
     value = (value & ~role_deny) | role_allow
     allow, deny = channel.overwrites_for(me).pair()
     return discord.Permissions((value & ~deny.value) | allow.value)
+
+
+def moderators_channel(guild: discord.Guild) -> discord.TextChannel | None:
+    """A channel for the moderators' eyes: hidden from @everyone, and I can post embeds in it."""
+    for channel in sorted(guild.text_channels, key=lambda c: c.position):
+        mine = channel.permissions_for(guild.me)
+        if (not channel.permissions_for(guild.default_role).view_channel
+                and mine.send_messages and mine.embed_links):
+            return channel
+    return None

@@ -22,9 +22,10 @@ import aiohttp
 import discord
 from discord import app_commands
 
+from bot import limits
 from bot.client import CohortBot
-from bot.display import clip, code_text
-from bot.errors import UserError
+from bot.display import clip, code_text, member_text
+from bot.errors import NotSaved, UserError
 from bot.review import CHANNEL_NAMES
 from bot.services import Services
 from bot.services.gate import MemberGate, Ticket
@@ -32,10 +33,10 @@ from cogs._answer import TRANSIENT
 
 log = logging.getLogger("cohortbot.errors")
 CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
+MISSING_ACCESS = 50001  # Discord: the bot cannot see the channel (View Channel)
 
 NO_PINGS = discord.AllowedMentions.none()
-CHOICE_LIMIT = 100  # Discord's, on an autocomplete choice's name and its value
-MODAL_TITLE_LIMIT = 45  # Discord's, on a modal's title
+CHOICE_LIMIT = limits.CHOICE
 # The random end of a form's custom_id: discord.py keeps open forms by custom_id alone.
 FORM_TOKEN = "[0-9a-f]{12}"
 # Set in `Interaction.extras` by the form that takes a submission.
@@ -63,6 +64,7 @@ def services_of(interaction: discord.Interaction) -> Services:
 async def send_ephemeral(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
     """Answer privately, whether or not the interaction was already answered or deferred."""
     kwargs.setdefault("allowed_mentions", NO_PINGS)
+    content = limits.fit_content(content)
     if interaction.response.is_done():
         await interaction.followup.send(content, ephemeral=True, **kwargs)
     else:
@@ -83,23 +85,65 @@ class NotSent(enum.Enum):
 
     DMS_CLOSED = "the member's DMs are closed to me"  # Discord's 403 50007
     GONE = "the channel is gone"  # 404: the DM or channel no longer exists
-    REFUSED = "Discord refused it"  # another 403: a missing permission
+    REFUSED = "Discord refused it"  # another 4xx: a missing permission, a bad request
+    FAILED = "Discord failed"  # 5xx, or the connection, through the retries
+
+
+@dataclass(frozen=True)
+class Unsent:
+    """A send that did not go out: why, and the id its log line carries (the member is
+    shown it, so a moderator can find the line)."""
+
+    why: NotSent
+    error_id: str
 
 
 async def send_unprompted(channel: discord.abc.Messageable, what: str,
-                          **kwargs: Any) -> discord.Message | NotSent:
+                          **kwargs: Any) -> discord.Message | Unsent:
     """Send where no interaction carries a failure to the one handler (an answer to a DM, a
-    message to a member): Discord's refusal is returned, never raised, and logged at WARNING
-    under `what`, which names ids only (a log never holds member content)."""
+    message to a member): Discord's refusal or failure is returned, never raised, and logged
+    at WARNING under `what`, which names ids only (a log never holds member content), with
+    an error id. A dropped connection or a 5xx is sent again once: the send carries an
+    enforced nonce, so Discord posts it once even when the first one landed."""
     kwargs.setdefault("allowed_mentions", NO_PINGS)
-    try:
-        return await channel.send(**kwargs)
-    except discord.Forbidden as exc:
-        why = NotSent.DMS_CLOSED if exc.code == CANNOT_DM else NotSent.REFUSED
-    except discord.NotFound:
-        why = NotSent.GONE
-    log.warning("%s: not sent, %s", what, why.value)
-    return why
+    kwargs.setdefault("nonce", secrets.token_hex(8))
+    if kwargs.get("content"):
+        kwargs["content"] = limits.fit_content(kwargs["content"])
+    error: discord.HTTPException | None = None
+    for _attempt in range(2):
+        try:
+            return await channel.send(**kwargs)
+        except discord.Forbidden as exc:
+            why, error = (NotSent.DMS_CLOSED if exc.code == CANNOT_DM else NotSent.REFUSED), exc
+        except discord.NotFound as exc:
+            why, error = NotSent.GONE, exc
+        except TRANSIENT as exc:
+            why = NotSent.FAILED
+            if isinstance(exc, discord.HTTPException):
+                error = exc
+            continue
+        except discord.HTTPException as exc:
+            why, error = NotSent.REFUSED, exc
+        break
+    unsent = Unsent(why, secrets.token_hex(4))
+    code = f" ({error.status} {error.code})" if error is not None else ""
+    log.warning("%s: not sent, %s%s; error id %s", what, why.value, code, unsent.error_id)
+    return unsent
+
+
+def why_refused(error: BaseException, permission: str = "a permission") -> str:
+    """Discord's refusal or failure in words, naming the permission actually missing: a
+    403 50001 is the channel the bot cannot see (View Channel), not `permission`, which a
+    50013 means."""
+    if isinstance(error, discord.Forbidden):
+        if error.code == MISSING_ACCESS:
+            return "I can't see that channel (View Channel is missing)"
+        return f"I'm missing {permission}"
+    if isinstance(error, discord.HTTPException):
+        if error.status >= 500:
+            return f"Discord failed ({error.status}); try again in a moment"
+        return f"Discord refused it ({error.status}, code {error.code})"
+    return f"the connection to Discord failed ({type(error).__name__}); try again in a moment"
 
 
 async def download(file: discord.Attachment) -> bytes:
@@ -136,11 +180,15 @@ def explain(error: BaseException, where: str) -> str:
         message = "That command works only in the cohort's server, not in DMs."
     elif isinstance(error, app_commands.CheckFailure):
         message = str(error) or "You can't use that command here."
+    elif isinstance(error, NotSaved):
+        # A known condition, not a bug: one line for the moderators, no traceback (and, as
+        # every log line, no member content: the error names the database and its disk).
+        log.error("not saved in %s: %s", where, error)
+        message = NOT_SAVED
     elif isinstance(error, discord.Forbidden):
-        message = (
-            "Discord refused: I'm missing a permission for that "
-            f"({error.text or 'Forbidden'}). A moderator can check my role's permissions."
-        )
+        message = (f"Discord refused: {why_refused(error, 'a permission for that')} "
+                   f"({error.text or 'Forbidden'}). A moderator can check my role's "
+                   "permissions.")
     else:
         error_id = secrets.token_hex(4)
         log.error("unexpected error %s in %s", error_id, where, exc_info=error)
@@ -151,9 +199,45 @@ def explain(error: BaseException, where: str) -> str:
     return message
 
 
+NOT_SAVED = ("I couldn't save that just now: the bot's storage is full or failing, so "
+             "nothing of it was kept. The moderators can see why in the bot's log; try again "
+             "once they have fixed it.")
+SENT_BACK_LIMIT = 1500  # of the command given back, so the answer stays within Discord's 2,000
+
+
+def as_typed(interaction: discord.Interaction) -> str | None:
+    """The slash command the member sent, with its options, as they would type it again;
+    None for anything else (a form gives its answers back through "Edit and send again")."""
+    if interaction.type is not discord.InteractionType.application_command:
+        return None
+    data: dict[str, Any] = dict(interaction.data or {})
+    if "name" not in data:
+        return None
+    words = [f"/{data['name']}"]
+    options: list[Any] = list(data.get("options", []))
+    while options:
+        option = options.pop(0)
+        if "value" in option:
+            words.append(f"{option['name']}: {option['value']}")
+        else:  # a subcommand (group): its name, then its own options
+            words.append(str(option["name"]))
+            options = list(option.get("options", []))
+    return " ".join(words)
+
+
+def _sent_back(interaction: discord.Interaction, error: BaseException) -> str:
+    """What the member sent, given back when the bot could not keep it."""
+    typed = as_typed(interaction) if isinstance(_unwrap(error), NotSaved) else None
+    if typed is None:
+        return ""
+    # (a code block shows it as typed; ``` in it would end the block, so a lookalike stands in)
+    shown = clip(member_text(typed), SENT_BACK_LIMIT).replace("```", "ˋˋˋ")
+    return f"\nWhat you sent, to send again later:\n```\n{shown}\n```"
+
+
 async def report_error(interaction: discord.Interaction, error: BaseException,
                        **kwargs: Any) -> None:
-    message = explain(error, _describe(interaction))
+    message = explain(error, _describe(interaction)) + _sent_back(interaction, error)
     try:
         await send_ephemeral(interaction, f"⚠️ {message}", **kwargs)
     except (discord.HTTPException, *TRANSIENT) as failed:  # what came before stays logged
@@ -240,7 +324,7 @@ class CohortModal(discord.ui.Modal):
         custom_id = f"cohort:{self.kind}:{carried}:{secrets.token_hex(6)}"
         if not self.template.fullmatch(custom_id):  # a form it could not make again
             raise ValueError(f"{custom_id!r} does not match {self.template.pattern!r}")
-        super().__init__(title=title, custom_id=custom_id)
+        super().__init__(title=clip(title, limits.MODAL_TITLE), custom_id=custom_id)
         self._labels: dict[str, str] = {}
 
     @classmethod
@@ -312,7 +396,7 @@ class CohortModal(discord.ui.Modal):
         if self._forgotten:
             self.stop()  # discord.py lets the form go: nothing of it is held any more
             await report_error(interaction, error)
-        elif isinstance(_unwrap(error), UserError):
+        elif isinstance(_unwrap(error), UserError | NotSaved):  # (the member's answers kept)
             await report_error(interaction, error, view=SendAgain(interaction, self))
         else:
             await report_error(interaction, error)

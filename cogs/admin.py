@@ -14,7 +14,8 @@ import discord
 from discord.ext import commands
 
 from bot.client import CohortBot
-from cogs._checks import ADD_THEM, CHANNEL_PERMISSIONS, missing_permissions
+from cogs._checks import ADD_THEM, CHANNEL_PERMISSIONS, missing_permissions, moderators_channel
+from cogs._embeds import Embed
 from cogs._ui import NO_PINGS
 
 log = logging.getLogger(__name__)
@@ -48,16 +49,6 @@ def public_channel(guild: discord.Guild) -> discord.TextChannel | None:
     return None
 
 
-def moderators_channel(guild: discord.Guild) -> discord.TextChannel | None:
-    """A channel for the moderators' eyes: hidden from @everyone, and I can post embeds in it."""
-    for channel in sorted(guild.text_channels, key=lambda c: c.position):
-        mine = channel.permissions_for(guild.me)
-        if (not channel.permissions_for(guild.default_role).view_channel
-                and mine.send_messages and mine.embed_links):
-            return channel
-    return None
-
-
 class AdminCog(commands.Cog):
     def __init__(self, bot: CohortBot) -> None:
         self.bot = bot
@@ -66,7 +57,7 @@ class AdminCog(commands.Cog):
     async def tell_moderators(self, guild: discord.Guild, title: str, lines: list[str]) -> None:
         for line in lines:
             log.warning("guild %s: %s", guild.id, line)
-        embed = discord.Embed(title=title, description="\n".join(f"• {x}" for x in lines))
+        embed = Embed(title=title, description="\n".join(f"• {x}" for x in lines))
         channel = moderators_channel(guild)
         try:
             if channel is not None:
@@ -88,7 +79,7 @@ class AdminCog(commands.Cog):
         channel = public_channel(guild)
         if channel is None:
             return
-        embed = discord.Embed(title="Hello, cohort!", description="\n".join(lines))
+        embed = Embed(title="Hello, cohort!", description="\n".join(lines))
         embed.set_footer(text="Moderators: run /help to see what I can do.")
         try:
             await channel.send(embed=embed, allowed_mentions=NO_PINGS)

@@ -6,8 +6,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import limits
 from bot.client import CohortBot
+from bot.display import fit_list
 from cogs._checks import is_moderator
+from cogs._embeds import Embed
 
 ABOUT = (
     "I help this cohort practise the lesson **Networking with Professionals**:\n"
@@ -21,6 +24,11 @@ ABOUT = (
     "a third attempt.\n"
     "Drafts you DM me stay private; `/forget-me` deletes everything I store about you."
 )
+
+
+
+def more_commands(count: int) -> str:
+    return f"… and {count:,} more: type / in the message box to see them all."
 
 
 def visible_commands(
@@ -47,10 +55,10 @@ class HelpCog(commands.Cog):
         moderator = is_moderator(interaction.user, self.bot.config)
         rows = visible_commands(self.bot.tree, interaction.guild, moderator)
         members = [f"`/{name}` — {desc}" for name, desc in rows]
-        embed = discord.Embed(title="Cohort bot", description=ABOUT, colour=0x5865F2)
+        embed = Embed(title="Cohort bot", description=ABOUT, colour=0x5865F2)
         embed.add_field(
             name="Commands for you" + (" (moderator)" if moderator else ""),
-            value="\n".join(members)[:1024] or "none",
+            value=fit_list(members, limits.FIELD_VALUE, more=more_commands) or "none",
             inline=False,
         )
         if moderator:

@@ -12,6 +12,7 @@ from bot.client import CohortBot
 from bot.clock import at_and_in
 from bot.display import plural
 from bot.settings import resolve_zone, zone_choices, zone_label
+from bot.visible import is_blank
 from cogs._ui import choice_name, send_ephemeral
 
 RESET = "cohort"  # the value that goes back to the cohort's timezone
@@ -70,7 +71,7 @@ class SettingsCog(commands.Cog):
         names = zone_choices(current, now, first)
         choices = [app_commands.Choice(name=choice_name(zone_label(z, now)), value=z)
                    for z in names]
-        if not current.strip() and own:
+        if is_blank(current) and own:
             choices.insert(0, app_commands.Choice(
                 name=choice_name(f"The cohort's ({service.cohort_zone})"), value=RESET))
         return choices[:25]

@@ -31,10 +31,10 @@ class LocalDiscord:
         self, *, clock: Clock | None = None, bot_name: str = "CohortBot",
         token: str | None = None, validate: bool = True, spec_path: Path | None = None,
         rate_limits: RateLimits | None = None, request_log: Path | None = None,
-        interaction_timeout: float = 3.0,
+        interaction_timeout: float = 3.0, worker: int | None = None,
     ) -> None:
         self.clock: Clock = clock or WorldClock()
-        self.world = World(bot_name, now=self.clock.now)
+        self.world = World(bot_name, now=self.clock.now, worker=worker)
         if token:
             self.world.token = token
         # validate=True without the spec file is an error (SpecNotFound), not a silent skip,

@@ -18,10 +18,16 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
+from localdiscord.snowflakes import LAST_ID_TIME
+
 DEFAULT_START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-# The latest time a move may reach: Python's dates end with the year 9999, and a bot plans
-# ahead of its now (a reminder's window, a year of a lesson schedule), which must stay a date.
-LATEST = datetime(9998, 12, 31, tzinfo=UTC)
+# The latest time a move may reach: the last day a snowflake can carry its time (41 bits of
+# milliseconds since 2015 run out on 2084-09-06, and an id past it no longer fits the 64-bit
+# integers Discord's libraries and SQLite store it in), less a day for the ids that run
+# ahead of a clock standing still.
+LATEST = (LAST_ID_TIME - timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+WHY_LATEST = ("a Discord id carries its time in 41 bits of milliseconds since 2015, which "
+              "run out in September 2084")
 
 
 def move_target(now: datetime, *, advance: float | None = None,
@@ -40,8 +46,7 @@ def move_target(now: datetime, *, advance: float | None = None,
     if when < now:
         raise ValueError(f"time only moves forward; it is {now.isoformat()}")
     if when > LATEST:
-        raise ValueError(f"the clock goes no further than {LATEST:%Y-%m-%d} (Python's dates "
-                         "end with the year 9999, and the bot plans ahead of its now)")
+        raise ValueError(f"the clock goes no further than {LATEST:%Y-%m-%d} ({WHY_LATEST})")
     return when
 
 

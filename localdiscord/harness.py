@@ -98,13 +98,16 @@ class Sandbox:
         bot_name: str = "CohortBot",
         fail_on_bot_errors: bool = False,
         rate_limits: RateLimits | None = None,
+        worker: int | None = None,
     ) -> None:
         """`clock`: the world's time (pass the bot's manual clock, so that moving it moves
-        both); `rate_limits`: Discord's buckets with shortened windows by default."""
+        both); `rate_limits`: Discord's buckets with shortened windows by default; `worker`:
+        the world's snowflake worker (localdiscord/snowflakes.py), to build one again."""
         self.local = LocalDiscord(
             clock=clock, bot_name=bot_name, token=token, validate=validate,
             spec_path=spec_path, interaction_timeout=interaction_timeout,
             rate_limits=rate_limits or RateLimits(scale=HARNESS_RATE_LIMIT_SCALE),
+            worker=worker,
         )
         self.world = self.local.world
         self.server = self.local.server

@@ -218,11 +218,13 @@ class World:
     """Everything the local Discord knows. One instance per local Discord."""
 
     def __init__(
-        self, bot_name: str = "CohortBot", now: Callable[[], datetime] | None = None
+        self, bot_name: str = "CohortBot", now: Callable[[], datetime] | None = None,
+        worker: int | None = None,
     ) -> None:
-        # Timestamps and ids come from `now` so a test's ManualClock can drive them.
+        # Timestamps and ids come from `now` so a test's ManualClock can drive them; `worker`
+        # (localdiscord/snowflakes.py) builds a world again with the ids it had.
         self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
-        self.new_id = Snowflakes(self.now)
+        self.new_id = Snowflakes(self.now, worker)
         self.users: dict[int, User] = {}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}

@@ -45,7 +45,7 @@ _CRITIQUES = (
 
 async def take_down(db: Database, message_id: int, now_ms: int) -> int | None:
     """The critique whose post this was, taken down (its post deleted by a moderator): it and
-    its votes deleted, and noted as taken down (storage/migrations/0017_critique_removals.sql)
+    its votes deleted, and noted as taken down (storage/migrations/0018_critique_removals.sql)
     so that it is refused again. Returns its run, None when the message was no critique's
     post."""
     async with db.transaction() as tx:

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import stat
-from collections.abc import AsyncIterator, Iterable, Sequence
+import tempfile
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from importlib import resources
@@ -26,13 +29,18 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.errors import StorageError
+from bot.errors import NotSaved, StorageError
+from bot.oserrors import FULL, disk_full, full_disk, nearest_folder, reason
+from bot.outfile import is_stream, open_stream
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 5000
+# How every message that advises a restore says it: copying a backup over the file is no
+# restore (SQLite replays the old -wal onto it), the command is (storage/restore.py).
+RESTORE = "`cohortbot restore BACKUP`, with the bot stopped"
 # Half of a UTF-16 pair on its own: Discord delivers one where a client cut text in the
 # middle of an emoji, and SQLite (UTF-8) cannot store it.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -139,7 +147,8 @@ class Database:
             raise StorageError(
                 f"{self.path}: the database is at schema version {version}, newer than this "
                 f"bot understands ({SCHEMA_VERSION}). It was written by a newer cohortbot; "
-                "upgrade the bot, or restore a backup made by this version. Nothing was changed."
+                "upgrade the bot, or restore a backup made by this version "
+                f"({RESTORE}). Nothing was changed."
             )
         # A damaged page found now costs a restore from last night's backup; found by the
         # first write that touches it, it costs whatever was written in between.
@@ -185,6 +194,8 @@ class Database:
                     except sqlite3.Error as exc:
                         if self._conn.in_transaction:
                             await self._conn.rollback()
+                        if is_storage_failure(exc):  # the disk, not the migration
+                            raise unusable(self.path, exc) from None
                         raise StorageError(f"{self.path}: migration {name} failed: {exc}") from exc
                     log.info("applied migration %s", name)
                     applied.append(number)
@@ -239,14 +250,15 @@ class Database:
             self._active = active = object()
             entered = _transaction.set(active)
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield Transaction(self._conn)
-                except BaseException:
-                    await self._conn.rollback()
-                    raise
-                else:
-                    await self._conn.commit()
+                with self._saving():
+                    await self._conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield Transaction(self._conn)
+                    except BaseException:
+                        await self._conn.rollback()
+                        raise
+                    else:
+                        await self._conn.commit()
             finally:
                 _transaction.reset(entered)
                 self._active = None
@@ -265,7 +277,19 @@ class Database:
         async with self._write_lock:
             # (execute_fetchall: the statement and its cursor stay in the connection's thread;
             # `execute` would hand the cursor over and need another trip to close it)
-            await self._conn.execute_fetchall(sql, _bindable(params))
+            with self._saving():
+                await self._conn.execute_fetchall(sql, _bindable(params))
+
+    @contextlib.contextmanager
+    def _saving(self) -> Iterator[None]:
+        """A write the disk refuses (full, failing) is `NotSaved`, said in words, whatever
+        statement met it; a statement's own error (a constraint, a bug) stays as it is."""
+        try:
+            yield
+        except (sqlite3.Error, OSError) as exc:
+            if not is_storage_failure(exc):
+                raise
+            raise NotSaved(not_saved(self.path, exc)) from exc
 
     # --- backup ---------------------------------------------------------------------------
 
@@ -324,11 +348,21 @@ def path_kind(path: Path) -> str:
     return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "other"
 
 
-def _prepare_folder(path: Path) -> None:
-    """Create the database's folder; `StorageError` when the path cannot hold a file."""
-    if path_kind(path) == "folder":
+def require_database_path(path: Path) -> None:
+    """`StorageError` unless `path` is a plain file or nothing yet: SQLite on a device or a
+    pipe (/dev/null) would write its journal beside it, and the bot its lock."""
+    kind = path_kind(path)
+    if kind == "folder":
         raise StorageError(f"{path}: is a folder; the database is a file inside one: give its "
                            f"name too, e.g. {path / 'cohort.db'}")
+    if kind == "other":
+        raise StorageError(f"{path}: is not a plain file (a device, a pipe, a socket?); the "
+                           "database is a file: give its path")
+
+
+def _prepare_folder(path: Path) -> None:
+    """Create the database's folder; `StorageError` when the path cannot hold a file."""
+    require_database_path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -343,8 +377,8 @@ def _prepare_folder(path: Path) -> None:
 def damaged(path: Path, problem: str) -> StorageError:
     """The one message for a damaged file, whoever found it (the bot's start, backup, export)."""
     return StorageError(
-        f"{path}: the database is damaged ({problem}). Restore it from a backup (cohortbot "
-        "backup makes them) or move it aside to start afresh; nothing was changed."
+        f"{path}: the database is damaged ({problem}). Restore it from a backup "
+        f"({RESTORE}) or move it aside to start afresh; nothing was changed."
     )
 
 
@@ -365,10 +399,38 @@ def read_only_part(path: Path) -> str:
     return " and ".join(blocked) + are + " read-only to this user"
 
 
+# What SQLite answers when the disk under it fails a write (a full one among them).
+_DISK_CODES = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN")
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """Whether `exc` is the disk refusing a write (full, failing), not a bug in a statement:
+    the bot says so to the member and keeps what they sent, rather than an error id."""
+    if isinstance(exc, OSError):
+        return exc.errno in FULL or exc.errno == errno.EIO
+    return isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorname", "").startswith(
+        ("SQLITE_FULL", "SQLITE_IOERR"))
+
+
+def not_saved(path: Path, exc: sqlite3.Error | OSError) -> str:
+    """The log's line for a write the disk refused (no member content: ids and paths only)."""
+    if disk_full(path):
+        return f"{path}: could not save: {full_disk(path)}"
+    if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or (
+            isinstance(exc, OSError) and exc.errno in FULL):
+        # (the file system may have room again already, or a quota or a size limit is met)
+        return (f"{path}: could not save: the database is full ({exc}): free some space on "
+                f"the disk holding {nearest_folder(path)}, or raise the limit it met")
+    return (f"{path}: could not save: the disk reported an error writing it ({exc}); check "
+            "the disk")
+
+
 def unusable(path: Path, exc: sqlite3.Error) -> StorageError:
     """What SQLite's refusal to use `path` means for the person who has to fix it."""
     code = getattr(exc, "sqlite_errorname", "")
     folder = path.absolute().parent  # "its folder ." would name nothing
+    if code.startswith(_DISK_CODES) and disk_full(path):
+        return StorageError(f"{path}: {full_disk(path)}.")
     if code.startswith("SQLITE_READONLY"):
         return StorageError(
             f"{path}: the bot writes to its database, and {read_only_part(path)}. Give the "
@@ -389,14 +451,15 @@ def unusable(path: Path, exc: sqlite3.Error) -> StorageError:
         return StorageError(f"{path}: another program holds the database locked ({exc}); "
                             "stop it, or wait for it to finish, and start again.")
     if code.startswith("SQLITE_FULL"):
-        return StorageError(f"{path}: the disk is full; free some space and start again.")
+        return StorageError(f"{path}: {full_disk(path)}.")
     if code.startswith("SQLITE_IOERR"):
         return StorageError(f"{path}: the disk reported an error reading or writing it ({exc});"
-                            " check the disk, then restore a backup if the file is damaged.")
+                            " check the disk, then restore a backup if the file is damaged"
+                            f" ({RESTORE}).")
     return StorageError(
         f"{path}: this is not a usable SQLite database: it is damaged, or some other kind of "
-        f"file ({exc}). Restore it from a backup (cohortbot backup makes them) or move it "
-        "aside to start afresh; nothing was changed."
+        f"file ({exc}). Restore it from a backup ({RESTORE}) or move it aside to start "
+        "afresh; nothing was changed."
     )
 
 
@@ -410,17 +473,18 @@ async def backup_file(source: Path, dest: Path, *, overwrite: bool = False) -> P
     """
 
     def run() -> Path:
-        kind = path_kind(source)
-        if kind != "file":
-            what = {"folder": "is a folder", "missing": "no database there"}.get(
-                kind, "not a regular file")
-            raise StorageError(f"{source}: {what}; give the database file to back up")
+        if path_kind(source) != "file":
+            require_database_path(source)  # (a folder, a device: said as what it is)
+            raise StorageError(f"{source}: no database there; give the database file to back up")
         target = dest / source.name if path_kind(dest) == "folder" else dest
         if path_kind(target) == "folder":
             raise StorageError(f"{target}: is a folder; give the backup's file name")
         if target.resolve() == source.resolve():
             raise StorageError("the backup destination is the database itself; pick another path")
-        if not overwrite and path_kind(target) != "missing":
+        if path_kind(target) == "other" and not is_stream(target):
+            raise StorageError(f"{target}: neither a file nor a device or pipe to write the "
+                               "backup into (a socket?); pick another path")
+        if not overwrite and path_kind(target) == "file":
             raise StorageError(f"{target}: a file of that name is already there; give another "
                                "name, or pass --force to replace it")
         from storage.readonly import ReadOnlyDatabase  # (it builds on this module)
@@ -445,7 +509,24 @@ def _copy(src: sqlite3.Connection, source: Path, target: Path) -> None:
             f"{source}: schema version {version} is newer than this bot "
             f"({SCHEMA_VERSION}); back it up with the newer cohortbot"
         )
-    tmp = target.with_name(target.name + ".partial")
+    # A device or a pipe (/dev/null, /dev/stdout) is written into, never replaced: the copy
+    # is made in a scratch folder first (SQLite needs a file), then streamed there.
+    stream = is_stream(target)
+    with contextlib.ExitStack() as scratch:
+        if stream:
+            tmp = Path(scratch.enter_context(tempfile.TemporaryDirectory())) / "backup.partial"
+        else:  # a symbolic link is followed: the file it names is replaced, the link stays
+            target = target.resolve() if target.is_symlink() else target
+            tmp = target.with_name(target.name + ".partial")
+        try:
+            _copy_to(src, source, target, tmp, stream)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+
+
+def _copy_to(src: sqlite3.Connection, source: Path, target: Path, tmp: Path,
+             stream: bool) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         out = sqlite3.connect(tmp)
@@ -456,19 +537,25 @@ def _copy(src: sqlite3.Connection, source: Path, target: Path) -> None:
             out.close()
         if check != "ok":  # the pages are copied as they are: the source's damage
             raise damaged(source, check)
-        tmp.replace(target)
+        if stream:
+            with open_stream(target) as into, tmp.open("rb") as copy:
+                shutil.copyfileobj(copy, into)
+        else:
+            tmp.replace(target)
     except sqlite3.Error as exc:
         if _is_source_fault(exc):
             raise unusable(source, exc) from None
         raise _unwritable(target, str(exc)) from None
     except OSError as exc:
-        raise _unwritable(target, exc.strerror or str(exc)) from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+        if exc.errno in FULL:  # (a device's "disk", /dev/full, has free space to statvfs)
+            raise StorageError(f"{target}: cannot write the backup there: "
+                               f"{reason(exc, target)}") from None
+        raise _unwritable(target, reason(exc, target)) from None
 
 
 def _unwritable(target: Path, why: str) -> StorageError:
+    if disk_full(target):
+        return StorageError(f"{target}: cannot write the backup there: {full_disk(target)}")
     blocked = read_only_part(target)
     return StorageError(f"{target}: cannot write the backup there ({why}; {blocked}); pick a "
                         "folder you may write to")

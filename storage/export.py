@@ -33,7 +33,7 @@ from bot.export.model import Attachment, Critique, Message, Reaction, Reactor, R
 from bot.export.participation import MessageActivity
 from bot.export.text import URL_KEPT
 from bot.export.times import MINUTE_MS, QUARTER_MS, Calendar, Quarter
-from storage.db import SCHEMA_VERSION, path_kind, unusable
+from storage.db import SCHEMA_VERSION, path_kind, require_database_path, unusable
 from storage.readonly import ReadOnlyDatabase
 
 _FETCH = 2048
@@ -252,6 +252,7 @@ class ExportReader:
         which costs a read of the whole file; the bot's own export has checked at start."""
         path = Path(path)
         if path_kind(path) != "file":  # (a name too long says so: an is_file() raised)
+            require_database_path(path)  # (a folder, a device: said as what it is)
             raise StorageError(f"{path}: no database there")
         source = ReadOnlyDatabase.open(path)
         try:

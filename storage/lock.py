@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 
 from bot.errors import StorageError
+from bot.oserrors import reason
+from storage.db import require_database_path
 
 
 class DatabaseInUse(StorageError):
@@ -30,6 +32,7 @@ class DatabaseLock:
         """Take the lock, or raise DatabaseInUse naming the holder. None for :memory:."""
         if str(database) == ":memory:":
             return None
+        require_database_path(database)  # (a device's lock would be made beside it, in /dev)
         # Beside the file itself: two names for one database (a symbolic link, a relative
         # and an absolute path) are one lock.
         real = database.resolve()
@@ -38,10 +41,7 @@ class DatabaseLock:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
-            raise StorageError(
-                f"{path}: cannot open the database's lock file ({exc.strerror or exc}); the "
-                f"bot's user must be able to create and write files in {path.parent}."
-            ) from None
+            raise _unwritable(path, exc) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -55,11 +55,20 @@ class DatabaseLock:
         except BaseException:
             os.close(fd)
             raise
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:  # (a new lock file's pid needs a block: on a full disk this is what fails)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError as exc:
+            os.close(fd)  # (which drops the lock just taken)
+            raise _unwritable(path, exc) from None
         return cls(path, fd)
 
     def release(self) -> None:
         if self._fd >= 0:
             os.close(self._fd)  # closing the descriptor drops the lock
             self._fd = -1
+
+
+def _unwritable(path: Path, exc: OSError) -> StorageError:
+    return StorageError(f"{path}: cannot write the database's lock file (the bot keeps it "
+                        f"beside the database): {reason(exc, path)}.")

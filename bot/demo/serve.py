@@ -10,14 +10,17 @@ from pathlib import Path
 
 from bot.demo.guild import CohortGuild
 from bot.errors import UserError
+from bot.outfile import refuse_inputs
 from localdiscord import Sandbox
 from localdiscord.app import LocalDiscord
-from localdiscord.openapi import spec_available
+from localdiscord.openapi import default_spec_path, spec_available
 from localdiscord.process import CannotServe, serve
 from localdiscord.ratelimits import RateLimits
 
 
 def main(port: int = 0, info: Path | None = None, *, validate: bool = True) -> int:
+    if info is not None:
+        _check_info(info)
     # Discord's rate limits at full length: a separate bot process meets them as on Discord.
     sandbox = Sandbox(validate=validate and spec_available(), rate_limits=RateLimits())
     CohortGuild(sandbox)
@@ -30,3 +33,13 @@ def main(port: int = 0, info: Path | None = None, *, validate: bool = True) -> i
         return serve(start, sandbox.stop, info=info)
     except CannotServe as exc:
         raise UserError(str(exc)) from None
+
+
+def _check_info(info: Path) -> None:
+    """The info file is replaced as the local Discord starts and removed when it stops: it
+    must be a plain file of its own, never a device, a pipe or a file the sandbox reads."""
+    if info.exists() and not info.is_dir() and not info.is_file():
+        raise UserError(f"--info {info} is not a plain file (a device, a pipe?): the info "
+                        "file is written and then removed when the local Discord stops; give "
+                        "a file name (the info is printed on standard output as well).")
+    refuse_inputs(info, [("Discord's OpenAPI spec", default_spec_path())], "--info")

@@ -115,12 +115,20 @@ async def open_demo_session(stack: AsyncExitStack, workdir: Path, write: Writer,
     with startup_errors() as early:  # errors the bot logs while it starts
         world = await stack.enter_async_context(demo_world(
             workdir, base_config=base_config, database=db, check_violations=False,
-            validate=spec_available()))
+            validate=spec_available(), keep_world=db is not None))
     control = Control.in_process(world.sandbox.local)
     stack.push_async_callback(control.close)
     session = stack.enter_context(Session(control, DemoBotSide(world), write, startup=early))
     await session.open()
     write(banner(world, session))
+    if world.continued:
+        write(f"Going on with the world kept in {db}: its members, channels and clock, and "
+              "the bot's records. The channels' messages are not kept: they start empty.")
+    if world.foreign_data:
+        write(f"⚠ {db} holds what another world made (another sandbox's, or one from before "
+              "the sandbox kept its world with its database): its members, channels and runs "
+              "are not these, so this session shows none of it and its reminders cannot be "
+              "delivered. Give --db a new file to start clean.")
     return session
 
 

@@ -16,17 +16,20 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from bot.client import CohortBot
-from bot.clock import ManualClock
+from bot.clock import ManualClock, from_ms, to_ms
 from bot.config import Config, DiscordSettings, LessonSettings, StorageSettings
 from bot.demo.guild import CohortGuild
 from bot.demo.settings import with_settings
 from localdiscord.harness import Sandbox
 from localdiscord.script.names import CommandFailed
+from storage import Database
+from storage import demo as demo_store
+from storage.demo import KeptWorld
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "lessons"
@@ -67,6 +70,26 @@ class DemoWorld:
         self.sandbox, self.guild, self.config, self.clock = sandbox, guild, config, clock
         self.mod, self.ada, self.ben, self.cy = guild.mod, guild.ada, guild.ben, guild.cy
         self.lessons = guild.lessons
+        self.kept = False  # the world is kept in its database (`keep_world`)
+        self.continued = False  # built again from what an earlier session kept
+        # The database holds what another world made (its members' ids are not these).
+        self.foreign_data = False
+
+    async def keep(self) -> None:
+        """Write down the world in its database (kept worlds only): a later session on the
+        file builds it again and goes on from here (`demo_world(keep_world=True)`)."""
+        if not self.kept:
+            return
+        ids = self.sandbox.world.new_id
+        kept = KeptWorld(ids.worker, self.guild.handle.id, ids.last, to_ms(self.clock.now()))
+        if self.running:
+            await demo_store.keep_world(self.bot.db, kept)
+            return
+        db = await Database.open(self.config.storage.database)  # the bot is stopped
+        try:
+            await demo_store.keep_world(db, kept)
+        finally:
+            await db.close()
 
     def posts(self, channel: Any) -> list[Any]:
         """What the bot posted in a channel itself (not interaction answers)."""
@@ -103,6 +126,20 @@ class DemoWorld:
         return client is not None and not client.is_closed()
 
 
+@dataclass(frozen=True)
+class _Earlier:
+    world: KeptWorld | None  # what an earlier session kept
+    holds_data: bool  # the database holds members' data, whoever's
+
+
+async def _earlier_world(database: Path) -> _Earlier:
+    db = await Database.open(database)  # (created and migrated, as the bot's start would)
+    try:
+        return _Earlier(await demo_store.kept_world(db), await demo_store.holds_members_data(db))
+    finally:
+        await db.close()
+
+
 class DemoBotSide:
     """The demo bot as the command language's session sees it (`stop`, `start`, `restart`)."""
 
@@ -111,6 +148,7 @@ class DemoBotSide:
 
     async def settle(self) -> None:
         await self.world.sandbox.settle()
+        await self.world.keep()  # after each command: a session cut short is kept too
 
     async def stop(self) -> None:
         if not self.world.running:
@@ -133,25 +171,43 @@ class DemoBotSide:
 async def demo_world(
     workdir: Path, *, base_config: Config | None = None, database: Path | None = None,
     clock: ManualClock | None = None, validate: bool = True,
-    check_violations: bool = True, fail_on_bot_errors: bool = False,
+    check_violations: bool = True, fail_on_bot_errors: bool = False, keep_world: bool = False,
 ) -> AsyncIterator[DemoWorld]:
     """Start the sandbox and the real CohortBot in it; stop both (bot closed first) on exit.
 
     `check_violations`: raise `SpecViolations` at a clean exit if the bot sent requests that
     Discord's OpenAPI spec rejects (tests want that; the sandbox terminal reports them itself),
     and `BotErrors` if `fail_on_bot_errors` and discord.py logged an error.
+    `keep_world` (with `database`): the world is kept in the database, and built again from
+    what an earlier session kept there: the same guild, channels and members, its ids going on
+    from the last one made, its clock from where it stopped (`cohortbot sandbox --db`).
     """
     clock = clock or ManualClock()
-    sandbox = Sandbox(clock=clock, validate=validate, fail_on_bot_errors=fail_on_bot_errors)
+    earlier = await _earlier_world(database) if keep_world and database else None
+    sandbox = Sandbox(clock=clock, validate=validate, fail_on_bot_errors=fail_on_bot_errors,
+                      worker=earlier.world.worker if earlier and earlier.world else None)
     guild = CohortGuild(sandbox)
     config = demo_config(guild, workdir, base=base_config, database=database)
     world = DemoWorld(sandbox, guild, config, clock)
+    if earlier is not None:
+        world.kept = True
+        kept = earlier.world
+        if kept is not None and kept.guild_id == guild.handle.id:
+            world.continued = True
+            sandbox.world.new_id.continue_after(kept.last_id)
+            if kept.clock_ms > to_ms(clock.now()):
+                await clock.set(from_ms(kept.clock_ms))
+        else:  # built at another time, or by a sandbox that kept no world: not this one
+            world.foreign_data = earlier.holds_data
     await sandbox.start()
     try:
         await world.start_bot()
+        await world.keep()
         yield world
     finally:
         try:
+            if world.running:  # (stopped: the last command's settle kept it)
+                await world.keep()
             await world.stop_bot()
         finally:
             await sandbox.stop()

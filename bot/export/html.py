@@ -159,7 +159,9 @@ def _critique(cal: Calendar, a: str, c: Critique) -> str:
     edited = (f" · edited {_time(cal, c.updated_ms)}" if c.updated_ms != c.created_ms else "")
     return (f'<article class="critique" id="{a}-critique-{c.id}"><div>'
             f'<span class="author" dir="auto">{t(c.author_name)}</span> · '
-            f"{_time(cal, c.created_ms)}{edited} · {plural(c.votes, 'vote')}</div>\n<dl>"
+            f"{_time(cal, c.created_ms)}{edited} · {plural(c.votes, 'vote')}"
+            f"{f' ({t(c.voters)})' if c.voters else ''}"
+            "</div>\n<dl>"
             f'<dt>What works</dt><dd class="text" dir="auto">{t(c.works) or "—"}</dd>'
             f'<dt>What doesn\'t</dt><dd class="text" dir="auto">{t(c.doesnt) or "—"}</dd>'
             f'<dt>Likely to get a response?</dt><dd class="likely-{c.likely}">{c.likely}</dd>'

@@ -3,7 +3,11 @@
 Every piece of member text goes through `md()`: the characters that CommonMark and GitHub's
 dialect could read as markup (emphasis, code, links and images, raw HTML, entities, tables,
 strikethrough) are backslash-escaped, and so is a line start that would open a heading, quote,
-list, fence or thematic break; an indent is shown with no-break spaces (four spaces would open
+list, fence or thematic break. GitHub's dialect (and GitLab's, VS Code's preview, most wikis)
+also links bare addresses, which no escape of CommonMark's stops: `https://…` and `www.…` are
+broken by escaping their `:` and `.` (`https\\://` shows as typed), and an e-mail address by
+a WORD JOINER (U+2060, invisible) before its `@`, since GFM finds addresses in the text after
+the escapes are read; an indent is shown with no-break spaces (four spaces would open
 a code block), and a line break stays inside its container (a list item, a quote) or, in a
 heading or a table cell, reads as a space. So `![x](https://tracker)` stays text and fetches
 nothing, and `<script>` is shown, not parsed. Anchors (`<a id>`) are the only HTML, and they
@@ -26,8 +30,14 @@ from bot.export.text import (
 )
 from bot.export.times import Calendar, short_local
 from bot.export.verdicts import comparison_line
+from bot.visible import is_blank
 
 _INLINE = re.compile(r"([\\`*_\[\]<>&~|])")
+# GFM's extended autolinks: a scheme's `://` (http, https, ftp), `www.`, and an `@` right
+# after what an address's first half is made of (mailto:, xmpp: and bare addresses; not a
+# mention's "@Ada").
+_GFM_AUTOLINK = re.compile(r"(?<=\w):(?=//)|(?i:(?<=www))\.|(?<=[A-Za-z0-9._+\-])(?=@)")
+_WORD_JOINER = "\u2060"
 # A line start that CommonMark would open a block with: heading, quote, list item, fence,
 # setext underline or thematic break. (Tables, HTML blocks and link definitions need `|`, `<`
 # or `[`, escaped anywhere.)
@@ -69,8 +79,13 @@ def _line(line: str) -> str:
     if not body:
         return ""
     lead = line[: len(line) - len(body)].expandtabs(4)
-    body = _BLOCK_START.sub(_escape_block_start, _INLINE.sub(r"\\\1", body))
+    body = _GFM_AUTOLINK.sub(_break_autolink, _INLINE.sub(r"\\\1", body))
+    body = _BLOCK_START.sub(_escape_block_start, body)
     return _NBSP * len(lead) + body
+
+
+def _break_autolink(m: re.Match[str]) -> str:
+    return f"\\{m[0]}" if m[0] else _WORD_JOINER
 
 
 def _escape_block_start(m: re.Match[str]) -> str:
@@ -83,7 +98,7 @@ def _escape_block_start(m: re.Match[str]) -> str:
 
 def quote(text: str) -> str:
     """A blockquote of member text, line by line; an empty text says so."""
-    if not text.strip():
+    if is_blank(visible(text)):  # (hidden controls are shown as marks: not blank)
         return "> *(no text)*"
     return "\n".join("> " + line if line else ">" for line in md(text, "").split("\n"))
 
@@ -128,7 +143,7 @@ def _run(doc: Document, cal: Calendar, run: RunSection) -> Iterator[str]:
     yield f"- [Participation](#{anchor}-participation)\n\n"
     yield f'<a id="{anchor}-prompt"></a>\n\n## The prompt\n\n'
     yield (lesson_quote(run.prompt) if run.prompt else
-           f"*(the lesson `{md(run.lesson_key)}` is not loaded; its prompt is not available)*")
+           f"*(the lesson “{md(run.lesson_key)}” is not loaded; its prompt is not available)*")
     yield "\n\n"
     for example in run.examples:
         yield from _example(cal, anchor, example)
@@ -172,7 +187,8 @@ def _example(cal: Calendar, anchor: str, e: ExampleSection) -> Iterator[str]:
 def _critique(cal: Calendar, anchor: str, c: Critique) -> str:
     edited = f" · edited {_when(cal, c.updated_ms)}" if c.updated_ms != c.created_ms else ""
     return (f'<a id="{anchor}-critique-{c.id}"></a>**{md(c.author_name)}** · likely to get a '
-            f"response: **{c.likely}** · 👍 {c.votes} · {_when(cal, c.created_ms)}{edited}\n\n"
+            f"response: **{c.likely}** · 👍 {c.votes}{f' ({md(c.voters)})' if c.voters else ''}"
+            f" · {_when(cal, c.created_ms)}{edited}\n\n"
             f"- What works: {md(c.works, '  ') or '—'}\n"
             f"- What doesn't: {md(c.doesnt, '  ') or '—'}\n\n")
 

@@ -156,10 +156,16 @@ class Critique:
     message_id: int | None
     created_ms: int
     updated_ms: int
+    voter_names: tuple[str, ...] = ()  # beside voter_ids, once the export knows the names
 
     @property
     def votes(self) -> int:
         return len(self.voter_ids)
+
+    @property
+    def voters(self) -> str:
+        """Who gave the votes, for the text formats: "Ben, Cy" ("" for none)."""
+        return ", ".join(self.voter_names)
 
 
 @dataclass(frozen=True, slots=True)

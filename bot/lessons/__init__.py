@@ -22,9 +22,11 @@ from bot.lessons.files import (
     save_example_image,
 )
 from bot.lessons.model import (
+    FORUM_POST,
     IMAGE_TYPES,
     KEY_PATTERN,
     MAX_EXAMPLE_TEXT,
+    MAX_EXAMPLE_TITLE,
     MAX_EXAMPLES,
     MAX_IMAGE,
     MAX_IMAGE_BYTES,
@@ -34,6 +36,9 @@ from bot.lessons.model import (
     MAX_RECAP,
     MAX_TITLE,
     MIN_EXAMPLES,
+    PROMPT_TITLE,
+    RECAP_TITLE,
+    THREAD_NAME,
     Example,
     Lesson,
     LessonCatalog,
@@ -48,10 +53,12 @@ from bot.lessons.parse import parse_lesson
 from bot.lessons.writer import dump_lesson
 
 __all__ = [
+    "FORUM_POST",
     "IMAGE_TYPES",
     "KEY_PATTERN",
     "MAX_EXAMPLES",
     "MAX_EXAMPLE_TEXT",
+    "MAX_EXAMPLE_TITLE",
     "MAX_FILE_BYTES",
     "MAX_IMAGE",
     "MAX_IMAGE_BYTES",
@@ -61,6 +68,9 @@ __all__ = [
     "MAX_RECAP",
     "MAX_TITLE",
     "MIN_EXAMPLES",
+    "PROMPT_TITLE",
+    "RECAP_TITLE",
+    "THREAD_NAME",
     "Example",
     "Lesson",
     "LessonCatalog",

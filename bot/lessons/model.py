@@ -10,12 +10,31 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from bot import limits
+from bot.display import file_size
 from bot.errors import UserError
+from bot.visible import is_blank
 
-# Discord's embed limits are the real bounds: a title is at most 256 characters and a
-# description at most 4,096. The prompt, the recap and an example's text are each sent as a
-# description, so 4,000 leaves room for the bot to add a line of its own (a footer, a hint).
-MAX_TITLE = 256
+# The bot's own words around lesson text where Discord limits the whole (cogs/runs renders
+# with these): a lesson is held to what will be sent, so nothing of it is ever cut.
+PROMPT_TITLE = "{title}: evaluate a cold outreach"  # the prompt's embed title
+RECAP_TITLE = "{title} — the rules"  # /lesson recap's embed title
+THREAD_NAME = "{title} — critiques"  # an example's thread (a forum post's name too)
+FORUM_POST = "{text}\n\n**The question**\n{prompt}"  # a forum post's description
+
+
+def _room(template: str, limit: int) -> int:
+    """What is left of `limit` for the text of a one-placeholder template."""
+    return limit - len(re.sub(r"\{\w+\}", "", template))
+
+
+# Discord's limits are the real bounds (bot/limits.py): a title is at most 256 characters
+# with the bot's words, a thread name 100, a description 4,096. The prompt, the recap and an
+# example's text are each sent as a description, so 4,000 leaves room for the bot to add a
+# line of its own (a footer, a hint); a forum post carries an example and the prompt together
+# (`forum_post_problem`).
+MAX_TITLE = min(_room(PROMPT_TITLE, limits.EMBED_TITLE), _room(RECAP_TITLE, limits.EMBED_TITLE))
+MAX_EXAMPLE_TITLE = _room(THREAD_NAME, limits.THREAD_NAME)
 MAX_PROMPT = 4000
 MAX_RECAP = 4000
 MAX_EXAMPLE_TEXT = 4000
@@ -128,6 +147,16 @@ class LessonCatalog:
         return list(found.items())
 
 
+def forum_post_problem(text: str, prompt: str) -> str | None:
+    """Why an example's text and the lesson's prompt do not fit one forum post (a forum
+    post stands alone, so it carries the question), or None."""
+    size = len(FORUM_POST.format(text=text, prompt=prompt))
+    if size <= limits.EMBED_DESCRIPTION:
+        return None
+    return (f"with the prompt, a forum post of this example would be {size:,} characters; "
+            f"Discord takes {limits.EMBED_DESCRIPTION:,}: shorten the text or the prompt")
+
+
 def image_problem(image: str, base_dir: Path | None) -> str | None:
     """Why `image` cannot be used, or None if it can.
 
@@ -151,6 +180,36 @@ def image_problem(image: str, base_dir: Path | None) -> str | None:
     # A symbolic link on the way (images/ itself, or the file) could lead anywhere on disk.
     if not (base_dir / posix).resolve().is_relative_to(base_dir.resolve()):
         return f"the image {image!r} leads outside the lesson's folder (a symbolic link?)"
+    return upload_problem(base_dir / posix)
+
+
+# What each image file Discord shows in an embed starts with (its "magic" bytes).
+_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",),
+               ".jpeg": (b"\xff\xd8\xff",), ".gif": (b"GIF87a", b"GIF89a"),
+               ".webp": (b"RIFF",)}
+
+
+def upload_problem(path: Path) -> str | None:
+    """Why Discord would refuse, or not show, `path` as an example's uploaded image: what
+    `/lesson example` refuses of an upload (the type, the size), so a lesson file's image is
+    held to it before `/lesson post` meets Discord's "Request entity too large"."""
+    suffix = path.suffix.lower()
+    signatures = _SIGNATURES.get(suffix)
+    if signatures is None:
+        return (f"{path.name} is not an image Discord shows in an embed: give a PNG, JPEG, "
+                "GIF or WebP file")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(12)
+    except OSError as exc:
+        return f"cannot read {path.name} ({exc.strerror or exc})"
+    if size > MAX_IMAGE_BYTES:
+        return (f"{path.name} is {file_size(size)} ({size:,} bytes); an example's image is "
+                f"at most {MAX_IMAGE_BYTES // (1024 * 1024)} MiB ({MAX_IMAGE_BYTES:,} bytes), "
+                "what Discord takes from the bot")
+    if not head.startswith(signatures) or (suffix == ".webp" and head[8:12] != b"WEBP"):
+        return f"{path.name} does not hold a {suffix[1:].upper()} image (its content)"
     return None
 
 
@@ -185,13 +244,15 @@ def replace_example(
     changes: dict[str, Any] = {}
     if text is not None:
         cleaned = text.strip()
-        if not cleaned:
+        if is_blank(cleaned):
             raise UserError("The new example text is empty.")
         if len(cleaned) > MAX_EXAMPLE_TEXT:
             raise UserError(
                 f"The new example text is {len(cleaned)} characters; "
                 f"at most {MAX_EXAMPLE_TEXT} fit in a Discord embed."
             )
+        if (too_long := forum_post_problem(cleaned, lesson.prompt)) is not None:
+            raise UserError(f"The new example text: {too_long}.")
         changes.update(text=cleaned, sample=False, quality=None)
     if image is not None:
         cleaned_image = image.strip()

@@ -9,6 +9,7 @@ from typing import Any
 from bot.lessons.model import (
     KEY_PATTERN,
     MAX_EXAMPLE_TEXT,
+    MAX_EXAMPLE_TITLE,
     MAX_EXAMPLES,
     MAX_IMAGE,
     MAX_KEY,
@@ -21,9 +22,11 @@ from bot.lessons.model import (
     Lesson,
     LessonError,
     LessonProblem,
+    forum_post_problem,
     image_problem,
 )
 from bot.textfile import UnreadableFile, parse_toml
+from bot.visible import is_blank
 
 # Builds the error for a key path and a reason; bound to the file being read.
 _ProblemFactory = Callable[[str, str], "LessonError"]
@@ -72,6 +75,9 @@ def _lesson_from_data(data: Mapping[str, Any], file: Path) -> Lesson:
         _example_from_data(number, entry, file, problem)
         for number, entry in enumerate(raw_examples, start=1)
     )
+    for example in examples:
+        if (too_long := forum_post_problem(example.text, prompt)) is not None:
+            raise problem(f"examples[{example.number}].text", too_long)
     return Lesson(key, title, prompt, recap, examples, source=file)
 
 
@@ -80,7 +86,7 @@ def _example_from_data(
 ) -> Example:
     where = f"examples[{number}]"
     _refuse_unknown(data, _EXAMPLE_KEYS, where + ".", problem)
-    title = _text(data, "title", f"{where}.title", MAX_TITLE, problem)
+    title = _text(data, "title", f"{where}.title", MAX_EXAMPLE_TITLE, problem)
     text = _text(data, "text", f"{where}.text", MAX_EXAMPLE_TEXT, problem)
     image = _optional_text(data, "image", f"{where}.image", MAX_IMAGE, problem)
     if image is not None:
@@ -126,7 +132,7 @@ def _optional_text(
     # Multi-line strings are written with their opening quotes on a line of their own; the
     # surrounding blank space is layout, not content.
     value = value.strip()
-    if not value:
+    if is_blank(value):
         raise problem(where, "is empty; expected some text")
     if len(value) > limit:
         raise problem(where, f"is {len(value)} characters; at most {limit} fit in Discord")

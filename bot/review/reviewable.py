@@ -7,6 +7,7 @@ import re
 from bot.review.language import foreign_language
 from bot.review.model import MAX_DRAFT_CHARS
 from bot.review.text import WORD_RE, normalise, sentences
+from bot.visible import is_blank
 
 #: Fewer words than this is a greeting or a one-liner, not a draft.
 MIN_DRAFT_WORDS = 8
@@ -42,7 +43,7 @@ def is_reviewable(text: str) -> tuple[bool, str]:
     """(True, "") for a draft worth reviewing, else (False, a reason to show the member): the
     same answer by DM, /review and `cohortbot review`."""
     stripped = text.strip()
-    if not stripped:
+    if is_blank(stripped):
         return False, "The draft is empty: paste the message you plan to send."
     if (over := too_long(text)) is not None:
         return False, over

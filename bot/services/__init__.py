@@ -64,7 +64,9 @@ class Services:
         settings = SettingsService(db, clock, config.cohort.timezone, gate=gate)
         followups = FollowupsService(db, clock, scheduler, config.followups, review, settings,
                                     ports.followups, gate=gate)
-        critiques = CritiquesService(db, clock, ports.critiques, gate=gate)
+        critiques = CritiquesService(
+            db, clock, ports.critiques, gate=gate,
+            redo_summaries=lambda run_id: runs.refresh_summaries([run_id]))
         privacy = PrivacyService(db, discussion, followups, runs, critiques, ports.privacy,
                                  gate=gate)
         privacy.holds(review)  # the drafts under reviews (the cogs register their forms)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Protocol
 
@@ -42,7 +43,7 @@ class CritiquesPort(Protocol):
                    critique: CritiqueInput, critique_id: int) -> int | None:
         """Post the critique in the example's thread, or edit its earlier post `previous`.
         Returns the new message's id; None when the earlier post was edited in place.
-        `Gone` if the thread was deleted."""
+        `Gone` if the thread was deleted, `Refused` if Discord refused or failed the post."""
         ...
 
     async def voters(self, thread_id: int, message_id: int) -> frozenset[int]:
@@ -53,8 +54,12 @@ class CritiquesPort(Protocol):
 
 class CritiquesService:
     def __init__(self, db: Database, clock: Clock, port: CritiquesPort, *,
-                 gate: MemberGate) -> None:
+                 gate: MemberGate,
+                 redo_summaries: Callable[[int], Awaitable[object]] | None = None) -> None:
         self.db, self.clock, self.port, self.gate = db, clock, port, gate
+        # The runs' posted summaries quote critiques for everyone: an edit redoes those of
+        # its run (as /forget-me does), so none keeps quoting what the member took back.
+        self._redo_summaries = redo_summaries
         # One lock per member and example while a critique is saved and posted: two forms
         # sent together (a double click, two devices) would otherwise both find no post yet
         # and post twice, leaving one that no row tracks (no votes, and /forget-me misses it).
@@ -137,9 +142,17 @@ class CritiquesService:
                 posted = await self.port.post(example, previous, author, critique, saved.id)
             except Gone:
                 raise UserError(_thread_gone(example, saved=True)) from None
+            except Refused as exc:
+                log.warning("critique %d: not posted in its thread (%s)", saved.id, exc.reason)
+                raise UserError(
+                    f"I saved your critique of {example.title} (it counts in the run's "
+                    f"summary), but its post in the thread did not go through ({exc.reason}). "
+                    "Send the form again in a moment to post it: nothing is doubled.") from None
             noted = posted if posted is not None else previous  # a new post, or the one found
             if noted is not None and noted != saved.message_id:
                 await critiques_store.set_critique_message(self.db, saved.id, noted)
+        if saved.existed and self._redo_summaries is not None:
+            await self._redo_summaries(run.id)
         return previous is None
 
     async def take_down(self, message_id: int) -> int | None:

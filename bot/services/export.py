@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import IO
@@ -259,6 +259,8 @@ class ExportService:
         # Who voted, by name (the votes are the 👍 on the bot's posts of the critiques).
         names = {**request.names, **{c.author_id: c.author_name for c in critiques},
                  **{p.member_id: p.name for p in people}}
+        critiques = [replace(c, voter_names=tuple(name_of(v, names) for v in c.voter_ids))
+                     for c in critiques]
         sections = []
         for example in examples:
             sections.append(self._example_section(

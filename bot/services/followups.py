@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock, at_and_in, from_ms, timestamp_markup, to_ms
 from bot.config import FollowupSettings
 from bot.display import markdown_text, plural
-from bot.errors import UserError
+from bot.errors import NotSaved, UserError
 from bot.followups import (
     DECIDABLE_FROM,
     MAX_ATTEMPTS,
@@ -406,7 +406,9 @@ class FollowupsService:
             for row, result in zip(ready, done, strict=True):
                 if isinstance(result, BaseException):
                     # Left `sending`: a later sweep recovers it as it would after a crash.
-                    log.error("reminder %d: its delivery failed", row.id, exc_info=result)
+                    log.error("reminder %d: its delivery failed%s", row.id,
+                              f": {result}" if isinstance(result, NotSaved) else "",
+                              exc_info=None if isinstance(result, NotSaved) else result)
             if delivered := sum(result is True for result in done):
                 log.info("delivered %d reminder(s)", delivered)
         finally:

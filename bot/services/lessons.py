@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import LessonSettings
-from bot.display import code_text
+from bot.display import code_text, fit_list
 from bot.errors import UserError
 from bot.lessons import (
     Lesson,
@@ -27,6 +27,7 @@ from bot.lessons import (
 
 log = logging.getLogger(__name__)
 MAX_WHY = 1500  # characters of a skipped file's problem in an answer (a message takes 2,000)
+KNOWN_CHARS = 1500  # of the lessons named when one asked for is unknown
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class LessonsService:
             return lesson
         skipped = self.catalog.skipped(key)
         if skipped is None:
-            known = ", ".join(self.catalog.keys()) or "none loaded"
+            known = fit_list(list(self.catalog.keys()), KNOWN_CHARS, sep=", ") or "none loaded"
             raise UserError(f"There is no lesson {code_text(key)}. Lessons: {known}.")
         name = code_text(skipped.file.name)
         if not moderator:  # file paths are for the moderators' eyes

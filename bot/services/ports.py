@@ -19,3 +19,12 @@ class Refused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class TooLarge(Refused):
+    """Discord refused an upload as too large (its 413): `reason` names what was too large,
+    `example` the lesson example whose image it was."""
+
+    def __init__(self, reason: str, example: int) -> None:
+        super().__init__(reason)
+        self.example = example

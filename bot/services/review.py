@@ -3,12 +3,14 @@ in memory (never on disk) so the buttons under a review can find them."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock, from_ms, timestamp_markup, to_ms
 from bot.config import ReviewLimits
 from bot.display import duration, plural
-from bot.errors import UserError
+from bot.errors import NotSaved, UserError
 from bot.review import Draft, DraftBook, ReviewSettings, is_reviewable, review
 from bot.review.reviewable import too_long
 from bot.review.text import syllables
@@ -17,6 +19,15 @@ from storage import Database
 from storage import review as review_store
 
 RATE_WINDOW = timedelta(hours=1)
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """Why a member's DMed draft got no answer: their DMs are closed to the bot
+    (`error_id` None), or Discord refused or failed the answer (the id of its log line)."""
+
+    error_id: str | None = None
 
 
 class ReviewService:
@@ -25,9 +36,10 @@ class ReviewService:
         self.db, self.clock, self.limits, self.gate = db, clock, limits, gate
         self.settings = ReviewSettings(linkedin_note_limit=limits.linkedin_note_limit)
         self._drafts = DraftBook()
-        # Members whose DMed draft got no answer because their DMs are closed to the bot:
-        # ids only, in memory; they are told privately at their next command.
-        self._unanswered: set[int] = set()
+        # Members whose DMed draft got no answer (their DMs closed to the bot, or Discord
+        # refused or failed it): ids only, in memory; they are told at their next command
+        # or DM.
+        self._unanswered: dict[int, Unanswered] = {}
 
     def check_text(self, text: str) -> None:
         """`UserError` for a draft the bot will not review (too long, a greeting, ...)."""
@@ -49,9 +61,16 @@ class ReviewService:
         now = self.clock.now()
         limit = self.limits.rate_limit_per_hour
         async with self.gate.writing(user_id):
-            again_ms = await review_store.take_review_slot(
-                self.db, user_id, to_ms(now), int(RATE_WINDOW.total_seconds() * 1000), limit
-            )
+            try:
+                again_ms = await review_store.take_review_slot(
+                    self.db, user_id, to_ms(now), int(RATE_WINDOW.total_seconds() * 1000), limit
+                )
+            except NotSaved as exc:
+                # The review stores nothing but this count: while the disk is full the member
+                # still gets their review, uncounted, rather than no review at all.
+                log.warning("review by %s not counted against the hourly limit: %s", user_id,
+                            exc)
+                again_ms = None
         if again_ms is not None:
             again = from_ms(again_ms)
             raise UserError(f"You've had {plural(limit, 'review')} in the last hour. Try again "
@@ -93,18 +112,18 @@ class ReviewService:
         reviewer's cache of words, which holds words of everyone's drafts and cannot tell
         whose (it fills again as drafts come)."""
         syllables.cache_clear()
-        self._unanswered.discard(user_id)
+        self._unanswered.pop(user_id, None)
         return self._drafts.forget_user(user_id)
 
     # --- a DMed draft the bot could not answer ----------------------------------------------
 
-    def could_not_answer(self, user_id: int) -> None:
-        self._unanswered.add(user_id)
+    def could_not_answer(self, user_id: int, error_id: str | None = None) -> None:
+        self._unanswered[user_id] = Unanswered(error_id)
 
-    def owes_answer(self, user_id: int) -> bool:
-        """Whether the member's DMed draft went unanswered (DMs closed) since they were last
-        told; telling them is the caller's, and asking again says no."""
-        if user_id not in self._unanswered:
-            return False
-        self._unanswered.discard(user_id)
-        return True
+    def owes_answer(self, user_id: int) -> Unanswered | None:
+        """Why the member's last DMed draft went unanswered, if it did and they have not
+        been told since (`told`, once telling them worked)."""
+        return self._unanswered.get(user_id)
+
+    def told(self, user_id: int) -> None:
+        self._unanswered.pop(user_id, None)

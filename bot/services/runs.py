@@ -24,7 +24,7 @@ from typing import Protocol
 from bot.clock import Clock, to_ms
 from bot.config import Config
 from bot.critiques import CritiqueRecord, RunSummary, summarize
-from bot.display import plural
+from bot.display import clip, plural
 from bot.errors import UserError
 from bot.export.verdicts import summary_comparisons
 from bot.lessons import Lesson
@@ -43,7 +43,7 @@ from bot.runs import (
 from bot.scheduler import Scheduler, next_cron_time
 from bot.services.discussion import DiscussionService
 from bot.services.lessons import LessonsService
-from bot.services.ports import Gone, Refused
+from bot.services.ports import Gone, Refused, TooLarge
 from storage import Database
 from storage import critiques as critiques_store
 from storage import runs as runs_store
@@ -94,7 +94,52 @@ class Refreshed:
 class ThreadLock(Enum):
     LOCKED = "locked"
     GONE = "gone"  # deleted: nothing to lock
+    HIDDEN = "hidden"  # the bot cannot see the channel (View Channel)
     FORBIDDEN = "forbidden"  # the bot lacks Manage Threads
+    FAILED = "failed"  # Discord failed (5xx, the connection): trying again may work
+
+
+# Why a thread stays open, as the moderator is told; `/lesson close run:N` tries again.
+_NOT_LOCKED = {
+    ThreadLock.HIDDEN: "I can't see it (View Channel is missing in the run's channel)",
+    ThreadLock.FORBIDDEN: "Manage Threads is missing",
+    ThreadLock.FAILED: "Discord failed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """What `/lesson close` did: the run, where its final summary went (None: not posted),
+    its threads, notes on what could not be done; `already`: it was closed before."""
+
+    run: Run
+    final: SummaryPost | None
+    locked: Locked
+    notes: list[str]
+    already: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Locked:
+    """What locking a run's threads did: how many of the threads still there it locked, and
+    a note for each it could not."""
+
+    locked: int
+    threads: int
+    notes: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return self.locked == self.threads
+
+    def describe(self, run_id: int) -> str:
+        """"3 threads locked and archived", or how many were not, and how to try again."""
+        if self.threads == 0:
+            return "it has no thread left to lock"
+        if self.complete:
+            return f"{plural(self.threads, 'thread')} locked and archived"
+        return (f"but I could lock only {self.locked} of its {plural(self.threads, 'thread')}: "
+                f"the others stay open for posts until `/lesson close run:{run_id}` locks them")
 
 
 PartCreated = Callable[[PostingPart], Awaitable[None]]
@@ -151,6 +196,11 @@ class RunsPort(Protocol):
 
     async def lock_thread(self, thread_id: int) -> ThreadLock:
         """Lock and archive an example's thread (an archived one is opened first)."""
+        ...
+
+    async def tell_moderators(self, guild_id: int, text: str, nonce: str) -> bool:
+        """Tell the guild's moderators (their channel, else the owner by DM) of something
+        the bot did unasked; False if nobody could be told."""
         ...
 
     def cohort(self, guild_id: int) -> Cohort: ...
@@ -236,10 +286,16 @@ class RunsService:
 
         try:
             posting = await self.port.post(lesson, channel_id, run_id, created)
+        except TooLarge as exc:
+            await self._discard(run_id)
+            raise UserError(f"Discord refused {exc.reason}: it is more than this server takes "
+                            "in one upload. I removed what I had posted. Give the example a "
+                            f"smaller image (`/lesson example number:{exc.example} image:`, or "
+                            "an https link in the lesson file), then post again.") from exc
         except Refused as exc:
             await self._discard(run_id)
-            raise UserError(f"Discord refused part of the posting ({exc.reason}); I removed "
-                            "what I had posted. Check my permissions and retry.") from exc
+            raise UserError(f"Discord refused part of the posting ({clip(exc.reason, 300)}); "
+                            "I removed what I had posted. Check my permissions and retry.") from exc
         except Exception:
             await self._discard(run_id)
             raise
@@ -378,8 +434,11 @@ class RunsService:
                 log.error("scheduled posting: lesson %s is not loaded (%s)",
                           self.schedule.lesson_key,
                           self.lessons.not_loaded(self.schedule.lesson_key))
-            elif channel_id is None or self.port.target(channel_id) is None:
+            elif channel_id is None or (target := self.port.target(channel_id)) is None:
                 log.error("scheduled posting: lesson channel %s not found", channel_id)
+            elif still_open := [r for r in await runs_store.unclosed_runs(self.db, target.guild_id)
+                                if r.lesson_key == lesson.key]:
+                await self._skip_scheduled(occurrence, lesson, target.guild_id, still_open[0])
             else:
                 run_id = await self.post(lesson, channel_id, posted_by=None, occurrence=key)
                 log.info("scheduled posting %s made run #%d", key, run_id)
@@ -388,6 +447,24 @@ class RunsService:
         finally:
             if self.clock.now() >= occurrence:
                 await self._schedule_next()
+
+    async def _skip_scheduled(self, occurrence: datetime, lesson: Lesson, guild_id: int,
+                              still_open: Run) -> None:
+        """A scheduled posting while a run of its lesson is still open is skipped: a second
+        run beside it would split the cohort's critiques between two sets of threads, and
+        its buttons still take critiques. No moderator asked for it, so they are told."""
+        log.warning("scheduled posting of %s at %s skipped: run #%d is still open", lesson.key,
+                    occurrence.isoformat(), still_open.id)
+        cron = self.schedule.cron
+        upcoming = (f" (<t:{int(next_cron_time(cron, self.schedule.tz, occurrence).timestamp())}"
+                    ":F>)" if cron else "")
+        await self.port.tell_moderators(guild_id, (
+            f"⏰ I skipped the scheduled posting of **{lesson.title}** "
+            f"(<t:{int(occurrence.timestamp())}:f>): run #{still_open.id} of it is still open "
+            f"in <#{still_open.channel_id}>, and a second run beside it would split the "
+            f"cohort's critiques. Close it with `/lesson close` so the next one is posted"
+            f"{upcoming}, or post one now with `/lesson post`."),
+            nonce=f"skip{still_open.id}.{int(occurrence.timestamp())}")
 
     # --- summary and closing ------------------------------------------------------------------
 
@@ -475,9 +552,10 @@ class RunsService:
             log.warning("summary %d: its row stays (%s)", post.id, type(exc).__name__)
 
     async def refresh_summaries(self, run_ids: Sequence[int]) -> Refreshed:
-        """Show these runs' posted summaries as they are now (after /forget-me deleted a
-        member's critiques and votes). One written down but never noted as posted is looked
-        for by its mark; one still on its way is redone once it is placed."""
+        """Show these runs' posted summaries as they are now: after /forget-me deleted a
+        member's critiques and votes, after a member edited a critique they quote. One written
+        down but never noted as posted is looked for by its mark; one still on its way is
+        redone once it is placed."""
         done = refused = 0
         for post in await runs_store.summary_posts(self.db, run_ids):
             if post.id in self._placing:
@@ -503,19 +581,19 @@ class RunsService:
                 refused += 1
         return Refreshed(done, refused)
 
-    async def close(self, guild_id: int, run_id: int | None
-                    ) -> tuple[Run, SummaryPost | None, list[str]]:
-        """Post the final summary, lock the threads; returns the run, where the summary is,
-        and notes on what could not be done."""
+    async def close(self, guild_id: int, run_id: int | None) -> Closed:
+        """Post the final summary, lock the threads; what was done and what could not be.
+        A run already closed gets its threads locked again (those a missing permission
+        left open), and nothing else."""
         # One close at a time, and the status read again inside: two moderators closing at
         # once must not post two final summaries.
         async with self._close_lock:
             run = await self.resolve(guild_id, run_id, open_only=True)
             if run.status is not RunStatus.OPEN:
-                raise UserError(f"Run #{run.id} is already closed.")
-            return run, *(await self._close(run))
+                return Closed(run, None, await self.lock_threads(run), [], already=True)
+            return Closed(run, *(await self._close(run)))
 
-    async def _close(self, run: Run) -> tuple[SummaryPost | None, list[str]]:
+    async def _close(self, run: Run) -> tuple[SummaryPost | None, Locked, list[str]]:
         notes: list[str] = []
         # Written down before it is posted: if that write fails, nothing is posted and the
         # run stays open (the moderator sees the error and closes again).
@@ -538,15 +616,27 @@ class RunsService:
             await self._place(final, partial(self.port.delete_summary, final),
                               "I took the final summary down again and did not close "
                               f"run #{run.id}")
+        locked = await self.lock_threads(run)
+        await runs_store.close_run(self.db, run.id, to_ms(self.clock.now()))
+        await self.discussion.refresh_threads()
+        return final, locked, notes
+
+    async def lock_threads(self, run: Run) -> Locked:
+        """Lock and archive the run's threads (again, for a closed run some were left open
+        in: locking a locked thread changes nothing)."""
+        locked = threads = 0
+        notes = []
         for example in await runs_store.run_examples(self.db, run.id):
             if example.thread_id is None:
                 continue
             lock = await self.port.lock_thread(example.thread_id)
-            if lock is ThreadLock.FORBIDDEN:
-                notes.append(f"I may not lock the thread of {example.title} (Manage Threads "
-                             "is missing); it stays open for posts.")
-            elif lock is ThreadLock.GONE:
+            if lock is ThreadLock.GONE:
                 notes.append(f"The thread of {example.title} was deleted; nothing to lock.")
-        await runs_store.close_run(self.db, run.id, to_ms(self.clock.now()))
-        await self.discussion.refresh_threads()
-        return final, notes
+                continue
+            threads += 1
+            if lock is ThreadLock.LOCKED:
+                locked += 1
+            else:
+                notes.append(f"I could not lock the thread of {example.title} "
+                             f"({_NOT_LOCKED[lock]}); it stays open for posts.")
+        return Locked(locked, threads, tuple(notes))

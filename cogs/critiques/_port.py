@@ -9,7 +9,8 @@ from bot.critiques import Author, CritiqueInput, is_vote
 from bot.runs import RunExample
 from bot.services.critiques import ThreadState
 from bot.services.ports import Gone, Refused
-from cogs._ui import NO_PINGS
+from cogs._answer import TRANSIENT
+from cogs._ui import NO_PINGS, why_refused
 from cogs.critiques._render import critique_embed, critique_mark
 
 # Messages read back (newest first) for a critique's post whose id was never noted.
@@ -73,6 +74,10 @@ class DiscordCritiques:
             message = await thread.send(embed=embed, allowed_mentions=NO_PINGS)
         except discord.NotFound:
             raise Gone from None
+        except (discord.HTTPException, *TRANSIENT) as exc:
+            # A 5xx during an outage, a dropped connection, a refusal: the critique is saved;
+            # sending the form again posts it (or edits the post, if this one landed).
+            raise Refused(why_refused(exc, "Send Messages in Threads")) from exc
         return message.id
 
     async def voters(self, thread_id: int, message_id: int) -> frozenset[int]:

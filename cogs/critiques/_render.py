@@ -5,7 +5,8 @@ from __future__ import annotations
 import discord
 
 from bot.critiques import VOTE_EMOJI, Author, CritiqueInput, Likely
-from bot.display import clip, markdown_text, member_text
+from bot.display import markdown_text, member_text
+from cogs._embeds import Embed
 
 FIELD = 1024  # Discord's limit on an embed field's value
 LIKELY_WORDS = {Likely.YES: "✅ yes", Likely.NO: "❌ no", Likely.UNSURE: "🤔 unsure"}
@@ -20,7 +21,7 @@ def critique_mark(critique_id: int) -> str:
 
 def critique_embed(author: Author, example_title: str, critique: CritiqueInput,
                    critique_id: int) -> discord.Embed:
-    embed = discord.Embed(title=clip(f"Critique of {example_title}", 256), colour=0x57F287)
+    embed = Embed(title=f"Critique of {example_title}", colour=0x57F287)
     embed.set_author(name=member_text(author.name), icon_url=author.avatar_url)
     # The author's name is shown as it is (Discord renders no Markdown there); the critique
     # is escaped, so it reads as typed and cannot set links or markup under the bot's name.

@@ -12,11 +12,9 @@ from typing import Any
 import discord
 
 from bot.critiques import MAX_DOESNT, MAX_WORKS, Author, CritiqueInput, Likely, validate_critique
-from bot.display import clip
 from bot.runs import Run, RunExample
 from cogs._answer import answer
 from cogs._ui import (
-    MODAL_TITLE_LIMIT,
     CohortModal,
     CohortView,
     choice,
@@ -78,7 +76,7 @@ class CritiqueModal(CohortModal, kind="critique-modal",
 
     def __init__(self, run: Run, example: RunExample, existing: CritiqueInput | None,
                  on_submit: Submitted) -> None:
-        super().__init__(title=clip(f"Critique: {example.title}", MODAL_TITLE_LIMIT),
+        super().__init__(title=f"Critique: {example.title}",
                          carried=f"{run.id}:{example.example_no}")
         self._submitted = on_submit
         # Resubmitting edits the critique: the form starts from what they wrote.

@@ -19,6 +19,7 @@ from bot.followups import RECIPIENT_MAX, Outreach, fold_name
 from bot.review import CHANNEL_NAMES
 from bot.services.followups import Acted
 from bot.settings import MAX_CHOICES
+from cogs._answer import TRANSIENT
 from cogs._checks import require_moderator
 from cogs._ui import CHOICE_LIMIT, NO_PINGS, answered_with_message, forms_of, send_ephemeral
 from cogs.followups._render import (
@@ -156,9 +157,14 @@ class FollowupsCog(commands.Cog):
         if not answered_with_message(interaction):
             return  # a modal, or no answer: nothing to add a message to
         for notice in await self.followups.notices_for(interaction.user.id):
-            await interaction.followup.send(
-                embed=reminder_embed(notice), ephemeral=True, allowed_mentions=NO_PINGS,
-                view=followup_view(notice.followup_id, notice.delivery, notice.actions))
+            try:
+                await interaction.followup.send(
+                    embed=reminder_embed(notice), ephemeral=True, allowed_mentions=NO_PINGS,
+                    view=followup_view(notice.followup_id, notice.delivery, notice.actions))
+            except (discord.HTTPException, *TRANSIENT) as failed:  # still owed: the next one
+                log.warning("could not tell member %s about reminder %d (%s)",
+                            interaction.user.id, notice.followup_id, type(failed).__name__)
+                return
             await self.followups.notice_told(notice.followup_id)
             log.info("told member %s about reminder %d", interaction.user.id,
                      notice.followup_id)

@@ -12,7 +12,7 @@ from datetime import datetime
 import discord
 
 from bot.clock import at_and_in, from_ms, timestamp_markup
-from bot.display import clip, markdown_text, member_text
+from bot.display import clip, fit_list, markdown_text, member_text
 from bot.followups import (
     MAX_ATTEMPTS,
     Outreach,
@@ -22,6 +22,7 @@ from bot.followups import (
 )
 from bot.review import CHANNEL_NAMES
 from bot.services.followups import Acted, LogEntry, Logged, ReminderMessage
+from cogs._embeds import Embed
 
 COLOUR = 0x5865F2
 LIST_LIMIT = 15
@@ -77,7 +78,7 @@ def reminder_embed(message: ReminderMessage) -> discord.Embed:
         due = timestamp_markup(message.late_since, "F")
         lines.append(f"\n⌛ This reminder is late: it was due {due}. "
                      f"{message.late_reason or ''}".rstrip())
-    embed = discord.Embed(title=title, description="\n".join(lines), colour=COLOUR)
+    embed = Embed(title=title, description="\n".join(lines), colour=COLOUR)
     if message.first_message:
         embed.add_field(name="Your first message",
                         value=markdown_text(message.first_message, FIELD_LIMIT),
@@ -111,7 +112,7 @@ def _decided_embed(message: ReminderMessage, decided: OutreachStatus) -> discord
         later = " later" if decided is OutreachStatus.EXPIRED else ""
         line += f" If they reply{later}, press “They replied”."
     title = SETTLED_TITLE[decided].format(name=member_text(message.recipient))
-    embed = discord.Embed(title=clip(title, 256), description=line, colour=COLOUR)
+    embed = Embed(title=title, description=line, colour=COLOUR)
     if message.first_message:
         embed.add_field(name="Your first message",
                         value=markdown_text(message.first_message, FIELD_LIMIT), inline=False)
@@ -230,24 +231,21 @@ def log_embed(entries: list[LogEntry]) -> discord.Embed:
     counted at the end, never cut off silently."""
     open_first = sorted(entries, key=lambda e: e.outreach.status not in (
         OutreachStatus.AWAITING, OutreachStatus.REMINDED))
-    lines: list[str] = []
-    for entry in open_first[:LIST_LIMIT]:
-        o = entry.outreach
-        sent = from_ms(o.sent_at)
-        line = (f"**{who(o.recipient)}** · {channel_name(o.channel)} · sent "
-                f"{day(sent)} · attempt {o.attempts} of {MAX_ATTEMPTS}\n↳ {_state(entry)}")
-        if o.note:
-            line += f"\n↳ note: {who(clip(o.note, 100))}"
-        if len("\n\n".join([*lines, line])) > DESCRIPTION_LIMIT - len(_more(len(entries))):
-            break
-        lines.append(line)
-    if len(entries) > len(lines):
-        lines.append(_more(len(entries) - len(lines)))
-    embed = discord.Embed(title="Your outreach log", description="\n\n".join(lines),
-                          colour=COLOUR)
+    lines = [_log_line(entry) for entry in open_first[:LIST_LIMIT]]
+    description = fit_list(lines, DESCRIPTION_LIMIT, sep="\n\n", more=_more,
+                           total=len(entries))
+    embed = Embed(title="Your outreach log", description=description, colour=COLOUR)
     embed.set_footer(text="Only you see this. The lesson: two attempts at most, the message "
                           "and one follow-up 1–2 weeks later.")
     return embed
+
+
+def _log_line(entry: LogEntry) -> str:
+    o = entry.outreach
+    line = (f"**{who(o.recipient)}** · {channel_name(o.channel)} · sent "
+            f"{day(from_ms(o.sent_at))} · attempt {o.attempts} of {MAX_ATTEMPTS}\n"
+            f"↳ {_state(entry)}")
+    return line + (f"\n↳ note: {who(clip(o.note, 100))}" if o.note else "")
 
 
 def _more(count: int) -> str:
@@ -259,7 +257,7 @@ def _rate(part: int, whole: int) -> str:
 
 
 def totals_embed(t: Totals) -> discord.Embed:
-    embed = discord.Embed(title="The cohort's outreach, in totals", colour=COLOUR)
+    embed = Embed(title="The cohort's outreach, in totals", colour=COLOUR)
     embed.description = "\n".join([
         f"Outreaches logged: **{t.logged}**",
         f"Replies after the first message: **{_rate(t.replied_after_first, t.logged)}**",

@@ -15,14 +15,13 @@ from typing import Any, ClassVar
 import discord
 
 from bot.client import CohortBot
-from bot.display import clip, member_text
+from bot.display import member_text
 from bot.errors import UserError
 from bot.followups import RECIPIENT_MAX
 from bot.review import Draft
 from bot.services.followups import Logged
 from cogs._ui import (
     CHANNEL_CHOICES,
-    MODAL_TITLE_LIMIT,
     NO_PINGS,
     CohortModal,
     CohortView,
@@ -128,8 +127,7 @@ class FollowupReviewModal(CohortModal, kind="fu-review",
     """The draft of the one follow-up, reviewed in follow-up mode (attempt 2)."""
 
     def __init__(self, followup_id: int, delivery: int, recipient: str, max_chars: int) -> None:
-        super().__init__(title=clip(f"Review my follow-up to {member_text(recipient)}",
-                                    MODAL_TITLE_LIMIT),
+        super().__init__(title=f"Review my follow-up to {member_text(recipient)}",
                          carried=f"{followup_id}:{delivery}")
         self.followup_id, self.delivery = followup_id, delivery
         self.draft: discord.ui.TextInput[FollowupReviewModal] = self.field(

@@ -21,7 +21,10 @@ from bot.errors import UserError
 from bot.review import is_one_liner
 from bot.review.files import not_text
 from bot.review.model import MAX_DRAFT_BYTES
+from bot.review.replies import NotADraft, not_a_draft
+from bot.services.review import Unanswered
 from bot.textfile import UnreadableFile, decode_text
+from cogs._answer import TRANSIENT
 from cogs._ui import (
     NotSent,
     answered_with_message,
@@ -52,6 +55,42 @@ UNANSWERED_TEXT = (
 )
 
 
+# Answers to a DM that is not a draft (bot/review/replies.py): where what they mean is done.
+NOT_A_DRAFT_TEXT = {
+    NotADraft.COMMAND: (
+        "That looks like a command typed as a message, and I don't read commands from "
+        "messages: type `/` in the message box and pick {command} from Discord's menu (here "
+        "or in the server). `/help` lists them all. To review a draft, paste the whole "
+        "message you plan to send."),
+    NotADraft.HELP: (
+        f"{HELP_TEXT}\n\nCommands are picked from Discord's menu: type `/` in the message box. "
+        "`/help` lists them all."),
+    NotADraft.ANSWER: (
+        "I read that as a word to me rather than a draft, so I haven't reviewed it.\n"
+        "• **They replied**, or you're **not following up**: press that button under my "
+        "reminder, or use `/outreach replied`; `/outreach list` shows where each outreach "
+        "stands.\n"
+        "• **You sent it**: `/outreach log` records it, or **I sent it** under my review of "
+        "the draft.\n"
+        "• **A draft to review**: paste the whole message you plan to send, greeting "
+        "included."),
+}
+
+
+def not_a_draft_text(kind: NotADraft, text: str) -> str:
+    command = text.strip().split()[0] if kind is NotADraft.COMMAND else ""
+    return NOT_A_DRAFT_TEXT[kind].format(command=code_text(command, 40))
+
+
+def unanswered_text(why: Unanswered) -> str:
+    """What a member hears, at their next command or DM, of a DMed draft left unanswered."""
+    if why.error_id is None:
+        return UNANSWERED_TEXT
+    return ("📭 I couldn't answer the last draft you sent me by DM: Discord did not take my "
+            f"answer (error id `{why.error_id}`, for the moderators). I don't keep drafts, so "
+            "send it again by DM, or use `/review`.")
+
+
 class ReviewCog(commands.Cog):
     def __init__(self, bot: CohortBot) -> None:
         self.bot = bot
@@ -71,6 +110,11 @@ class ReviewCog(commands.Cog):
             return
         gate = self.bot.services.gate
         gate.arrived(message.author.id)  # before any await (bot/services/gate.py)
+        kind = None if message.attachments else not_a_draft(message.content)
+        if kind is not None:  # "help", "/outreach log …", "they replied": not a draft
+            await self.answer_dm(message, content=self._owed(
+                message.author.id, not_a_draft_text(kind, message.content)))
+            return
         try:
             # A /forget-me waits for the answer (then deletes it with the draft it holds).
             async with gate.writing(message.author.id):
@@ -92,35 +136,56 @@ class ReviewCog(commands.Cog):
             if (isinstance(error, UserError) and not message.attachments
                     and is_one_liner(message.content)):
                 answer = f"{answer}\n\n{HELP_TEXT}"
-            await self.answer_dm(message, content=answer)
+            await self.answer_dm(message, content=self._owed(message.author.id, answer))
             return
         sent = await self.answer_dm(message, embed=review_embed(text, draft.result),
-                                    view=review_view())
+                                    view=review_view(), content=self._owed(message.author.id))
         if isinstance(sent, discord.Message):
             self.review.keep(sent.id, draft)
 
+    def _owed(self, user_id: int, answer: str | None = None) -> str | None:
+        """This answer's text with, before it, the notice of an earlier draft left
+        unanswered by a failure (DMs closed: this answer will not get through either)."""
+        owed = self.review.owes_answer(user_id)
+        if owed is None or owed.error_id is None:
+            return answer
+        return f"{unanswered_text(owed)}\n\n{answer}" if answer else unanswered_text(owed)
+
     async def answer_dm(self, message: discord.Message, **kwargs: Any) -> discord.Message | None:
-        """The answer to a DM, which no interaction carries: when the member's DMs are closed
-        to the bot, they hear of it at their next command (`tell_unanswered`)."""
+        """The answer to a DM, which no interaction carries: when it does not get through
+        (the member's DMs are closed to the bot, Discord refuses or fails it), they hear of
+        it at their next command or DM (`on_app_command_completion`, `_owed`)."""
         sent = await send_unprompted(message.channel, f"DM review for member "
                                      f"{message.author.id}", **kwargs)
-        if sent is NotSent.DMS_CLOSED:
+        if isinstance(sent, discord.Message):
+            self.review.told(message.author.id)  # an earlier failure's notice went with it
+            return sent
+        if sent.why is NotSent.DMS_CLOSED:
             self.review.could_not_answer(message.author.id)
-        return sent if isinstance(sent, discord.Message) else None
+        elif sent.why is not NotSent.GONE:
+            self.review.could_not_answer(message.author.id, sent.error_id)
+        return None
 
     @commands.Cog.listener()
     async def on_app_command_completion(
         self, interaction: discord.Interaction,
         command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
     ) -> None:
-        """A member whose DMed draft got no answer (their DMs are closed to the bot) hears why
-        privately, the next time they use a command."""
+        """A member whose DMed draft got no answer hears why privately, the next time they
+        use a command."""
         if not answered_with_message(interaction):
             return  # a modal, or no answer: nothing to add a message to
-        if self.review.owes_answer(interaction.user.id):
-            await interaction.followup.send(UNANSWERED_TEXT, ephemeral=True)
-            log.info("told member %s that their DMed draft went unanswered",
-                     interaction.user.id)
+        owed = self.review.owes_answer(interaction.user.id)
+        if owed is None:
+            return
+        try:
+            await interaction.followup.send(unanswered_text(owed), ephemeral=True)
+        except (discord.HTTPException, *TRANSIENT) as failed:  # still owed: the next one
+            log.warning("could not tell member %s that their DMed draft went unanswered "
+                        "(%s)", interaction.user.id, type(failed).__name__)
+            return
+        self.review.told(interaction.user.id)
+        log.info("told member %s that their DMed draft went unanswered", interaction.user.id)
 
     async def draft_text(self, message: discord.Message) -> str:
         if not message.attachments:

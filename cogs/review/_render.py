@@ -8,6 +8,7 @@ import discord
 from bot.display import markdown_escape, member_text, plural
 from bot.review import CHANNEL_NAMES, Finding, Review
 from bot.review.answer import headline, odds, ready_answer, weaknesses_heading
+from cogs._embeds import Embed
 
 #: The embed's colour for each status (its words: `bot.review.answer`).
 COLOURS = {"likely": 0x57F287, "maybe": 0xFEE75C, "unlikely": 0xED4245, "must_fix": 0xE67E22}
@@ -53,7 +54,7 @@ def review_embed(text: str, result: Review, channel_from: str = "as you said") -
     channel = CHANNEL_NAMES.get(result.channel, result.channel)
     how = "detected" if result.channel_detected else channel_from
     s = result.stats
-    embed = discord.Embed(title=headline(result), colour=COLOURS[result.status])
+    embed = Embed(title=headline(result), colour=COLOURS[result.status])
     attempt = ""
     if result.followup:
         said = ", as the draft says" if result.attempt_detected else ""
@@ -74,13 +75,13 @@ def review_embed(text: str, result: Review, channel_from: str = "as you said") -
     good = [f for f in result.findings if f.severity == "good"]
     if must:
         embed.add_field(name="Must fix before sending", value="\n".join(
-            finding_line(text, f) for f in must)[:1024], inline=False)
+            finding_line(text, f) for f in must), inline=False)
     if problems:
         value = "\n".join(finding_line(text, f) for f in problems[:TOP_PROBLEMS])
-        embed.add_field(name=weaknesses_heading(result), value=value[:1024], inline=False)
+        embed.add_field(name=weaknesses_heading(result), value=value, inline=False)
     if good:
         embed.add_field(name="Already good", value="\n".join(
-            f"🟢 {markdown_escape(f.message)}{points_label(f)}" for f in good[:3])[:1024],
+            f"🟢 {markdown_escape(f.message)}{points_label(f)}" for f in good[:3]),
             inline=False)
     more = (len(result.findings) - len(must) - min(len(problems), TOP_PROBLEMS)
             - min(len(good), 3))

@@ -14,17 +14,36 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import limits
 from bot.client import CohortBot
 from bot.clock import to_ms
+from bot.display import clip, fit_list, plural
 from bot.errors import UserError
-from bot.lessons import image_suffix
+from bot.lessons import RECAP_TITLE, image_suffix
 from bot.runs import PendingAnswer
 from bot.services.lessons import ExampleImage
 from cogs._answer import answer
 from cogs._checks import is_moderator, require_moderator
+from cogs._embeds import Embed
 from cogs._ui import choice_name, download, send_ephemeral
 from cogs.runs._port import POSTABLE
 from cogs.runs._render import summary_message
+
+PROBLEM_CHARS = 400  # of one skipped file's problem in /lesson list
+SKIPPED = "\n\n**Files I skipped:**\n"
+
+
+def more_lessons(count: int) -> str:
+    return f"… and {count:,} more: type in a command's `lesson` option to find one."
+
+
+def more_skipped(count: int) -> str:
+    return (f"… and {count:,} more skipped: `cohortbot check-config` and my log at start-up "
+            "name every one.")
+
+
+def more_runs(count: int) -> str:
+    return f"⚠️ … and {count:,} more open runs: `/lesson close run:N` closes each."
 
 
 class RunsCog(commands.Cog):
@@ -96,12 +115,13 @@ class RunsCog(commands.Cog):
                                       recorded=defer)
         run = await self.runs.resolve(interaction.guild.id, run_id)
         others = await self.runs.also_open(interaction.guild.id, run_id)
-        await answer(
-            interaction, self.runs.posted_text(run, len(chosen.examples))
-            + "".join(f"\n⚠️ Run #{r.id} is still open in <#{r.channel_id}> and its buttons "
-                      f"still take critiques: `/lesson close run:{r.id}` closes it "
-                      "(`/lesson close` alone closes the newest open run)." for r in others),
-        )
+        posted = self.runs.posted_text(run, len(chosen.examples))
+        warnings = [f"⚠️ Run #{r.id} is still open in <#{r.channel_id}> and its buttons "
+                    f"still take critiques: `/lesson close run:{r.id}` closes it "
+                    "(`/lesson close` alone closes the newest open run)." for r in others]
+        await answer(interaction, "\n".join(
+            [posted, fit_list(warnings, limits.CONTENT - len(posted) - 1, more=more_runs)]
+            if warnings else [posted]))
         await self.runs.answered(run_id)
 
     def _configured_channel(self, guild: discord.Guild) -> POSTABLE:
@@ -154,17 +174,25 @@ class RunsCog(commands.Cog):
 
     @lesson.command(name="close", description="Lock the run's threads and post the final summary",
                     extras={"moderator": True})
-    @app_commands.describe(run="Run number (default: the latest open run)")
+    @app_commands.describe(run="Run number (default: the latest open run; a closed one: lock "
+                               "the threads it left open)")
     async def close(
         self, interaction: discord.Interaction, run: app_commands.Range[int, 1] | None = None
     ) -> None:
         require_moderator(interaction, self.bot.config)
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        closed, final, notes = await self.runs.close(interaction.guild.id, run)
-        where = f", final summary posted in <#{final.channel_id}>" if final else ""
-        await answer(interaction, f"Closed run #{closed.id}: threads locked and archived{where}."
-                     + "".join(f"\n• {n}" for n in notes))
+        closed = await self.runs.close(interaction.guild.id, run)
+        done = closed.locked.describe(closed.run.id)
+        if closed.already:
+            head = f"Run #{closed.run.id} was already closed; now {done}."
+        else:
+            head = (f"Closed run #{closed.run.id}{': ' if closed.locked.complete else ', '}"
+                    f"{done}.")
+            if closed.final:
+                head += f" Final summary posted in <#{closed.final.channel_id}>."
+        await answer(interaction, head + "".join(
+            f"\n• {n}" for n in (*closed.notes, *closed.locked.notes)))
 
     # --- lesson content -----------------------------------------------------------------------
 
@@ -173,18 +201,25 @@ class RunsCog(commands.Cog):
     async def recap(self, interaction: discord.Interaction, lesson: str | None = None) -> None:
         chosen = self.lessons.get(lesson, moderator=is_moderator(interaction.user,
                                                                 self.bot.config))
-        embed = discord.Embed(title=f"{chosen.title} — the rules", description=chosen.recap)
+        embed = Embed(title=RECAP_TITLE.format(title=chosen.title), description=chosen.recap)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @lesson.command(name="list", description="The lessons I know, and files I could not load")
     async def list_lessons(self, interaction: discord.Interaction) -> None:
         catalog = self.lessons.catalog
-        lines = [f"• `{les.key}` — {les.title} ({len(les.examples)} examples)"
-                 for les in catalog.lessons] or ["No lessons loaded."]
-        if is_moderator(interaction.user, self.bot.config) and catalog.problems:
-            lines.append("\n**Files I skipped:**")
-            lines.extend(f"• {problem}" for problem in catalog.problems)
-        await send_ephemeral(interaction, "\n".join(lines)[:2000])
+        skipped = [f"• {clip(str(problem), PROBLEM_CHARS)}" for problem in catalog.problems
+                   if is_moderator(interaction.user, self.bot.config)]
+        # The skipped files keep room for a few of theirs below however many lessons load.
+        room = limits.CONTENT - (min(len(SKIPPED) + len("\n".join(skipped)), limits.CONTENT // 2)
+                                if skipped else 0)
+        text = fit_list([f"• `{les.key}` — {les.title} "
+                         f"({plural(len(les.examples), 'example')})"
+                         for les in catalog.lessons], room, more=more_lessons
+                        ) or "No lessons loaded."
+        if skipped:
+            text += SKIPPED + fit_list(skipped, limits.CONTENT - len(text) - len(SKIPPED),
+                                       more=more_skipped)
+        await send_ephemeral(interaction, text)
 
     @lesson.command(name="example", description="Replace an example's text or image",
                     extras={"moderator": True})

@@ -7,14 +7,17 @@ is."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 
 import discord
 
 from bot.clock import from_ms
 from bot.config import Config
-from bot.lessons import Lesson
+from bot.display import file_size
+from bot.lessons import Example, Lesson, image_location
 from bot.runs import (
     PendingAnswer,
     Posting,
@@ -24,11 +27,12 @@ from bot.runs import (
     SummaryPost,
     summary_mark,
 )
-from bot.services.ports import Gone, Refused
+from bot.services.ports import Gone, Refused, TooLarge
 from bot.services.runs import Cohort, PartCreated, PostTarget, RunReport, ThreadLock
-from cogs._checks import is_moderator, missing_permissions
+from cogs._answer import TRANSIENT
+from cogs._checks import is_moderator, missing_permissions, moderators_channel
 from cogs._threads import ArchivedThreads
-from cogs._ui import NO_PINGS
+from cogs._ui import MISSING_ACCESS, NO_PINGS, why_refused
 from cogs.runs._render import (
     example_embed,
     of_run,
@@ -48,6 +52,21 @@ SUMMARY_SCAN = 100
 POSTABLE = discord.TextChannel | discord.ForumChannel
 # The view under each example message (the critique button): run id, example number -> view.
 ExampleView = Callable[[int, int], discord.ui.View]
+
+
+@contextmanager
+def _uploading(lesson: Lesson, example: Example) -> Iterator[None]:
+    """Discord's 413 on an example's message said as the image it was: the one upload."""
+    try:
+        yield
+    except discord.HTTPException as exc:
+        if exc.status != 413:
+            raise
+        where = image_location(lesson, example)
+        size = f", {file_size(where.stat().st_size)}" if isinstance(where, Path) else ""
+        source = lesson.source.name if lesson.source else lesson.key
+        raise TooLarge(f"the image of example {example.number} ({example.image}{size}) in "
+                       f"{source}", example.number) from exc
 
 
 class DiscordRuns:
@@ -71,19 +90,21 @@ class DiscordRuns:
             if isinstance(channel, discord.ForumChannel):
                 return await self._post_in_forum(lesson, channel, run_id, created)
             return await self._post_in_channel(lesson, channel, run_id, created)
-        except discord.HTTPException as exc:
-            raise Refused(exc.text or str(exc.status)) from exc
+        except discord.HTTPException as exc:  # in words, naming what the bot lacks there
+            missing = ", ".join(missing_permissions(channel, channel.guild.me))
+            raise Refused(why_refused(exc, missing or "a permission to post there")) from exc
 
     async def _post_in_forum(self, lesson: Lesson, forum: discord.ForumChannel, run_id: int,
                              created: PartCreated) -> Posting:
         examples = []
         for example in lesson.examples:
             embed, file = example_embed(lesson, example, run_id, with_prompt=True)
-            posted = await forum.create_thread(
-                name=thread_name(example), embed=embed,
-                view=self.example_view(run_id, example.number),
-                file=file or discord.utils.MISSING,
-            )
+            with _uploading(lesson, example):
+                posted = await forum.create_thread(
+                    name=thread_name(example), embed=embed,
+                    view=self.example_view(run_id, example.number),
+                    file=file or discord.utils.MISSING,
+                )
             await created(PostingPart(forum.id, posted.thread.id, is_thread=True))
             examples.append(RunExample.posted(run_id, example, posted.message.id,
                                               posted.thread.id))
@@ -96,10 +117,11 @@ class DiscordRuns:
         examples = []
         for example in lesson.examples:
             embed, file = example_embed(lesson, example, run_id)
-            message = await channel.send(
-                embed=embed, view=self.example_view(run_id, example.number),
-                file=file or discord.utils.MISSING,
-            )
+            with _uploading(lesson, example):
+                message = await channel.send(
+                    embed=embed, view=self.example_view(run_id, example.number),
+                    file=file or discord.utils.MISSING,
+                )
             await created(PostingPart(channel.id, message.id, is_thread=False))
             # A thread started from a message has the message's id: written down before it
             # is asked for, so a thread whose creation answer never came is removed too.
@@ -258,9 +280,25 @@ class DiscordRuns:
             await thread.edit(locked=True, archived=True)
         except discord.NotFound:
             return ThreadLock.GONE
-        except discord.Forbidden:
-            return ThreadLock.FORBIDDEN
+        except discord.Forbidden as exc:  # which permission: the answer's code says
+            return ThreadLock.HIDDEN if exc.code == MISSING_ACCESS else ThreadLock.FORBIDDEN
+        except (discord.HTTPException, *TRANSIENT) as exc:
+            log.warning("thread %d not locked: %s", thread_id, type(exc).__name__)
+            return ThreadLock.FAILED
         return ThreadLock.LOCKED
+
+    async def tell_moderators(self, guild_id: int, text: str, nonce: str) -> bool:
+        guild = self.client.get_guild(guild_id)
+        channel = moderators_channel(guild) if guild is not None else None
+        if channel is None:  # no moderators-only channel: the server's owner, by DM
+            return guild is not None and await self.tell(guild.owner_id or 0, text, nonce)
+        try:
+            await channel.send(text, nonce=nonce, allowed_mentions=NO_PINGS)
+        except (discord.HTTPException, *TRANSIENT) as exc:
+            log.warning("guild %d: could not tell the moderators (%s)", guild_id,
+                        type(exc).__name__)
+            return False
+        return True
 
     def cohort(self, guild_id: int) -> Cohort:
         guild = self.client.get_guild(guild_id)

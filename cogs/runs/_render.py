@@ -8,19 +8,21 @@ from pathlib import Path
 
 import discord
 
+from bot import limits
 from bot.charts import tally_chart_png
 from bot.critiques import RunSummary
-from bot.display import markdown_text, plural
-from bot.lessons import Example, Lesson, image_location
+from bot.display import clip, fit_list, markdown_text, plural
+from bot.lessons import FORUM_POST, PROMPT_TITLE, THREAD_NAME, Example, Lesson, image_location
 from bot.runs import summary_mark
 from bot.services.runs import RunReport
+from cogs._embeds import Embed
 
 PROMPT_COLOUR = 0x5865F2
 EXAMPLE_COLOUR = 0x2B2D31
 
 
 def thread_name(example: Example) -> str:
-    return f"{example.title} — critiques"[:100]
+    return clip(THREAD_NAME.format(title=example.title), limits.THREAD_NAME)
 
 
 def run_footer(run_id: int) -> str:
@@ -36,8 +38,8 @@ def of_run(message: discord.Message, run_id: int) -> bool:
 
 
 def prompt_embed(lesson: Lesson, run_id: int) -> discord.Embed:
-    embed = discord.Embed(title=f"{lesson.title}: evaluate a cold outreach",
-                          description=lesson.prompt[:4096], colour=PROMPT_COLOUR)
+    embed = Embed(title=PROMPT_TITLE.format(title=lesson.title), description=lesson.prompt,
+                  colour=PROMPT_COLOUR)
     embed.add_field(
         name="How to take part",
         value="Open an example's thread below and say what you think, or press "
@@ -53,9 +55,8 @@ def example_embed(
 ) -> tuple[discord.Embed, discord.File | None]:
     description = example.text
     if with_prompt:  # forum posts stand alone, so each carries the question
-        description = f"{example.text}\n\n**The question**\n{lesson.prompt}"
-    embed = discord.Embed(title=example.title, description=description[:4096],
-                          colour=EXAMPLE_COLOUR)
+        description = FORUM_POST.format(text=example.text, prompt=lesson.prompt)
+    embed = Embed(title=example.title, description=description, colour=EXAMPLE_COLOUR)
     if example.sample:
         embed.set_author(name="Sample outreach written for this course")
     embed.set_footer(
@@ -73,6 +74,14 @@ def example_embed(
 
 # /forget-me leaves no record of who used it (that would be something stored about them), so
 # the list cannot tell them apart: the moderator is told, before chasing anyone.
+MISSING = "Not critiqued yet (moderators only)"
+MISSING_ROOM = 300  # of the list, at least, when the examples' fields fill the embed
+
+
+def more_missing(count: int) -> str:
+    return f"… and {count:,} more (the export's participation table has everyone)"
+
+
 FORGOTTEN = ("\n-# Anyone who deleted their part with /forget-me is listed too (I keep no "
              "trace of who did): ask, don't chase.")
 
@@ -90,7 +99,7 @@ def summary_embed(
     if summary.thread_messages:  # critiques written in the threads, as the prompt invites
         description += (f"\n{plural(summary.thread_messages, 'thread message')} from "
                         f"{plural(summary.discussant_count, 'member')}")
-    embed = discord.Embed(title=title, description=description, colour=PROMPT_COLOUR)
+    embed = Embed(title=title, description=description, colour=PROMPT_COLOUR)
     for ex in summary.examples:
         lines = [
             f"{plural(ex.critique_count, 'critique')} — yes {ex.tally.yes} · no {ex.tally.no} · "
@@ -103,14 +112,18 @@ def summary_embed(
         for top in ex.top_critiques:
             who = markdown_text(names.get(top.author_id, f"member {top.author_id}"))
             lines.append(f"👍 {top.votes} · {who}: {markdown_text(top.excerpt)}")
-        embed.add_field(name=ex.title[:256], value="\n".join(lines)[:1024], inline=False)
+        embed.add_field(name=ex.title, value="\n".join(lines), inline=False)
     if show_missing and summary.not_critiqued is not None:
         missing = [markdown_text(names.get(uid, str(uid))) for uid in summary.not_critiqued]
-        value = (", ".join(missing)[:1024 - len(FORGOTTEN)] + FORGOTTEN if missing
-                 else "everyone has taken part 🎉")
-        embed.add_field(name="Not critiqued yet (moderators only)", value=value, inline=False)
+        # Within the field and what the embed's total leaves (the examples' excerpts give
+        # way first when even the shortest list does not fit: fit_embed).
+        room = min(limits.FIELD_VALUE,
+                   max(MISSING_ROOM, limits.EMBED_TOTAL - len(embed) - len(MISSING)))
+        value = (fit_list(missing, room - len(FORGOTTEN), sep=", ", more=more_missing)
+                 + FORGOTTEN if missing else "everyone has taken part 🎉")
+        embed.add_field(name=MISSING, value=value, inline=False)
     embed.set_image(url="attachment://tally.png")
-    return fit_embed(embed)
+    return embed
 
 
 def summary_message(
@@ -127,23 +140,3 @@ def summary_message(
         embed.set_footer(text=summary_mark(post_id))
     chart = discord.File(io.BytesIO(tally_chart_png(report.summary)), filename="tally.png")
     return embed, chart
-
-
-EMBED_TOTAL = 6000  # Discord's limit on all of an embed's text together
-
-
-def fit_embed(embed: discord.Embed) -> discord.Embed:
-    """Shorten the longest field values until the embed fits Discord's 6,000 characters.
-
-    Many examples with long titles and full critique excerpts can pass it; the excerpts are
-    the part a reader can best do without, and they are the longest values.
-    """
-    while len(embed) > EMBED_TOTAL:
-        index, field = max(enumerate(embed.fields), key=lambda f: len(f[1].value or ""))
-        value = field.value or ""
-        cut = max(1, len(value) - (len(embed) - EMBED_TOTAL) - 1, len(value) * 3 // 4)
-        if cut >= len(value):
-            break  # nothing left to shorten
-        embed.set_field_at(index, name=field.name, value=value[: cut - 1] + "…",
-                           inline=field.inline)
-    return embed

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from localdiscord.clock import LATEST
+from localdiscord.clock import LATEST, WHY_LATEST
 
 HEREDOC_START = "<<<"
 HEREDOC_END = ">>>"
@@ -392,7 +392,7 @@ def parse_duration(text: str) -> timedelta:
             delta += timedelta(**{_UNITS[unit]: int(number)})
     except OverflowError:
         raise ParseError(f"{text} is further than a clock can go (the latest time is "
-                         f"{LATEST:%Y-%m-%d})") from None
+                         f"{LATEST:%Y-%m-%d}: {WHY_LATEST})") from None
     return delta
 
 

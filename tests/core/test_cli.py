@@ -339,3 +339,20 @@ def test_a_usage_error_or_a_refusal_is_one_line(argv: list[str]) -> None:
     (line,) = outcome.stderr.splitlines()
     if ": error: " in line:  # argparse's: it says where the usage is
         assert line.startswith("cohortbot") and line.endswith("--help` shows the usage)")
+
+
+def test_check_config_names_a_lesson_image_over_the_upload_limit(tmp_path: Path) -> None:
+    """Review 5's finding 26: the file passed, then `/lesson post` met Discord's 413."""
+    shutil.copytree(ROOT / "lessons", tmp_path / "lessons")
+    (tmp_path / "lessons" / "images").mkdir()
+    (tmp_path / "lessons" / "images" / "big.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + b"\0" * 12_000_000)
+    (tmp_path / "lessons" / "img.toml").write_text(
+        'key = "img"\ntitle = "Image lesson"\nprompt = "Evaluate."\nrecap = "Short."\n'
+        '[[examples]]\ntitle = "Outreach 1"\ntext = "Hi Dana."\nimage = "images/big.png"\n')
+    (tmp_path / "config.toml").write_text('[lesson]\ndirectory = "lessons"\n')
+    outcome = run_cli("check-config", str(tmp_path / "config.toml"))
+    assert outcome.code == 0, outcome  # the default lesson still loads: the bot would start
+    (line,) = [x for x in outcome.stdout.splitlines() if "img.toml" in x]
+    assert "examples[1].image: big.png is 11.4 MB" in line and "at most 8 MiB" in line, line
+    assert "(1 lesson file skipped)" in outcome.stdout

@@ -116,6 +116,7 @@ def assert_damaged_said(outcome: Outcome) -> None:
     assert outcome.code == 2, outcome
     assert outcome.stderr.count("\n") == 1 and "Traceback" not in outcome.stderr, outcome
     assert "damaged" in outcome.stderr and "Restore it from a backup" in outcome.stderr, outcome
+    assert "`cohortbot restore BACKUP`, with the bot stopped" in outcome.stderr, outcome
     assert outcome.stdout == "", outcome
 
 
@@ -141,6 +142,13 @@ def test_a_damaged_database_is_said_in_one_line_by_every_command(
     assert_damaged_said(run_cli("backup", "--db", str(db), str(out / "copy.db")))
     assert list(out.iterdir()) == []
     assert_damaged_said(run_cli("sandbox", "--db", str(db)))
+    # Handed to restore as the backup: refused, and the database it would replace untouched.
+    kept = tmp_path / "kept.db"
+    shutil.copyfile(healthy, kept)
+    assert_damaged_said(run_cli("restore", str(db), "--db", str(kept)))
+    assert kept.read_bytes() == healthy.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kept.db", "kept.db.lock",
+                                                          "out"]
     assert db.read_bytes() == damaged  # nothing wrote to it, not even a header
 
 

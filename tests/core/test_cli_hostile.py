@@ -15,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -159,6 +160,31 @@ def test_backup_over_hostile_databases_and_destinations(source: bytes | str, sou
             with sqlite3.connect(copy) as conn:
                 assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert not list(root.rglob("*.partial"))
+
+
+@PROPERTY
+@given(backup=DATABASE_BYTES, backup_kind=PLACES, database=DATABASE_BYTES, database_kind=PLACES)
+def test_restore_over_hostile_backups_and_databases(backup: bytes | str, backup_kind: str,
+                                                    database: bytes | str,
+                                                    database_kind: str) -> None:
+    """Whatever the backup and the database it replaces: restored, or one line and nothing
+    changed; never a file deleted (what it replaced is beside it, moved aside)."""
+    with scratch() as root:
+        source = database_at(root / "backups", backup_kind, backup)
+        target = database_at(root / "data", database_kind, database)
+        before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        outcome = run_cli("restore", str(source), "--db", str(target))
+        event(f"exit {outcome.code}")
+        assert_clear_refusal(outcome)
+        after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        if outcome.code == 0:
+            with sqlite3.connect(target) as conn:
+                assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert Counter(before.values()) <= Counter(after.values())  # moved, not deleted
+        else:  # (reading a damaged backup may leave SQLite's -wal and -shm beside it)
+            assert {p: b for p, b in after.items() if p.suffix != ".lock" and not (
+                p.name.endswith(("-wal", "-shm")) and root / "backups" in p.parents)} == before
+        assert not list(root.rglob("*.restoring*"))
 
 
 # --- run ----------------------------------------------------------------------------------------

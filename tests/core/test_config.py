@@ -128,6 +128,21 @@ def test_hostile_toml_is_a_config_error(tmp_path: Path, text: str, words: str) -
         load_config(write(tmp_path, text))
 
 
+@pytest.mark.parametrize(("cron", "every"), [
+    ("*/1 * * * *", "1 minute"), ("0 * * * *", "1 hour"), ("0 9,17 * * *", "8 hours"),
+    ("0 9 * * * ", None), ("0 9 * * MON-FRI", None), ("0 10 * * MON", None),
+])
+def test_a_schedule_posts_at_most_once_a_day(tmp_path: Path, cron: str,
+                                             every: str | None) -> None:
+    """F7: "*/1 * * * *" passed check-config and posted a whole run every minute."""
+    path = write(tmp_path, f'[discord]\nlesson_channel_id = 5\n[lesson]\npost_schedule = "{cron}"')
+    if every is None:
+        assert load_config(path).lesson.post_schedule == cron.strip()
+        return
+    with pytest.raises(ConfigError, match=f"at most once a day: .* posts every {every}"):
+        load_config(path)
+
+
 @pytest.mark.parametrize("cron", [
     "0 9 * * MON#1", "0 9 * * MON-", "0 9 L * *", "0 9 * * 5L", "0 9 ? * MON", "0 9 1W * *",
     "0 9 * * 8", "60 9 * * *", "0 24 * * *", "0 9 0 * *", "0 9 * 13 *", "*/0 9 * * *",

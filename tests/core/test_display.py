@@ -10,7 +10,15 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.display import code_text, duration, markdown_text, member_text, plural
+from bot.display import (
+    code_text,
+    duration,
+    fit_list,
+    markdown_text,
+    member_text,
+    plural,
+)
+from bot.visible import is_blank
 from tests.markdown import HOSTILE, discord_reads, displayed, markup_in
 
 
@@ -113,10 +121,40 @@ def test_a_name_in_code_displays_as_typed_whatever_its_backticks(text: str) -> N
     let the rest render as Markdown ("There is no lesson `x`**bold**``")."""
     shown, live = displayed(f"There is no lesson {code_text(text, limit=10_000)}.")
     one_line = " ".join(text.split())  # a name is one line (its breaks read as spaces)
-    assert shown == f"There is no lesson {member_text(one_line) or '“”'}."
+    # A name that shows nothing (bot/visible.py) is said to be empty.
+    assert shown == f"There is no lesson {'“”' if is_blank(one_line) else member_text(one_line)}."
     assert markup_in(live) == []
 
 
 def test_a_long_name_is_cut_to_the_limit() -> None:
     assert code_text("a" * 100, limit=10) == "`aaaaaaaaa…`"
     assert code_text("networking-with-professionals") == "`networking-with-professionals`"
+
+
+
+_ITEM = st.text(st.characters(blacklist_characters="\n,<"), min_size=1, max_size=40)
+
+
+@given(st.lists(_ITEM, max_size=60), st.integers(min_value=20, max_value=600),
+       st.sampled_from(["\n", ", "]))
+def test_a_fitted_list_holds_whole_items_and_counts_the_rest(
+    items: list[str], limit: int, sep: str,
+) -> None:
+    """fit_list: within the limit, the items shown are the list's first ones, each whole,
+    then the line that counts exactly those left out; one more item would not have fit."""
+    text = fit_list(items, limit, sep=sep, more=lambda n: f"<{n} more>")
+    assert len(text) <= limit
+    if text == sep.join(items):
+        return
+    *shown, counted = text.split(sep) if text else [""]
+    assert shown == items[: len(shown)]
+    left = len(items) - len(shown)
+    assert counted == f"<{left} more>"
+    assert len(sep.join([*items[: len(shown) + 1], f"<{left - 1} more>"])) > limit
+
+
+def test_a_fitted_list_counts_what_it_was_never_given() -> None:
+    """`total`: the items are the first part of a longer list (the outreach log's newest)."""
+    assert fit_list(["a", "b"], 100, total=5) == "a\nb\n… and 3 more"
+    assert fit_list(["a", "b"], 100) == "a\nb"
+    assert fit_list(["a" * 50, "b"], 20) == "… and 2 more"

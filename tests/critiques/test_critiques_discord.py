@@ -454,3 +454,55 @@ async def test_a_moderator_deleting_a_critique_s_post_takes_the_critique_down(
     final = [m for m in world.posts(world.lessons)
              if m.embeds and "final summary" in m.embeds[0].get("title", "")]
     assert final and "SPAMMY" not in str(final[0].embeds)
+
+
+@pytest.mark.parametrize("fault", ["server_error", "answer_lost"])
+async def test_a_critique_whose_post_discord_fails_is_saved_said_so_and_posted_once_when_sent_again(
+    world: CohortWorld, fault: str,
+) -> None:
+    """F20: during an outage the form answered "something went wrong" (an unexpected error,
+    a traceback) though the critique was stored, with no post. Now the member is told it is
+    saved and to send the form again, which posts it once (or finds the post that landed)."""
+    await post(world)
+    first = example_messages(world)[0]
+    thread = world.sandbox.threads(world.lessons)[0]
+    route = f"POST /channels/{thread.id}/messages"
+    if fault == "server_error":
+        world.sandbox.faults.server_error(route, status=503, times=None)
+    else:
+        world.sandbox.faults.disconnect(route, after=True)
+    refused = await critique(world, world.ada, first, "OUTAGE works", "", "no")
+    world.sandbox.faults.clear()
+    text = refused.followups[-1].content if refused.followups else refused.response.content
+    assert "I saved your critique of Outreach 1" in text and "Send the form again" in text
+    labels = [c["label"] for row in (refused.followups[-1] if refused.followups
+                                     else refused.response).components
+              for c in row["components"]]
+    assert labels == ["Edit and send again"]
+    again = await critique(world, world.ada, first, "OUTAGE works", "", "no")
+    assert "critique" in (again.followups[-1].content if again.followups
+                          else again.response.content)
+    posts = [m for m in world.sandbox.bot_messages(thread)
+             if m.embeds and "OUTAGE works" in str(m.embeds[0])]
+    assert len(posts) == 1
+    (row,) = await critiques_store.critiques_for_run(world.bot.db, 1)
+    assert row.message_id == posts[0].id
+
+
+async def test_editing_a_critique_redoes_the_summaries_that_quote_it(world: CohortWorld) -> None:
+    """A member who takes something back (a phone number) by sending the form again: the
+    summary shared in #lessons, in a thread too, stops quoting it, as /forget-me's redo."""
+    await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, "OOPS my phone is 555-0100", "", "no")
+    await world.ben.react(world.posts(world.sandbox.threads(world.lessons)[0])[-1], "👍")
+    thread = world.sandbox.threads(world.lessons)[0]
+    shared = [(await world.mod.slash("lesson summary", {"share": True}, channel=where))
+              .followups[-1].id for where in (world.lessons, thread)]
+    assert all("555-0100" in str(world.sandbox.world.messages[i].embeds) for i in shared)
+    edited = await critique(world, world.ada, first, "Polite, but vague", "", "yes")
+    assert "Updated your critique" in edited.followups[-1].content
+    for message_id in shared:
+        shown = str(world.sandbox.world.messages[message_id].embeds)
+        assert "555-0100" not in shown and "Polite, but vague" in shown, shown
+        assert "yes 1 · no 0" in shown  # the tally follows the edit too

@@ -127,6 +127,44 @@ async def test_db_option_keeps_the_run(tmp_path: Path) -> None:
     assert runs == 2
 
 
+async def test_a_second_session_on_the_db_goes_on_with_the_first(tmp_path: Path) -> None:
+    """Review 5's finding 23: every session built a world of new ids, so a second one on the
+    same --db showed none of the first's data and its reminders went to no one."""
+    db = tmp_path / "d1.db"
+    first: list[str] = []
+    code = await run_script('as ada /outreach log who:"Dana Lee" channel:email\n'
+                            "as mod /lesson post\nclock +1d\n", write=first.append, db=db)
+    assert code == 0, first
+    second: list[str] = []
+    code = await run_script(
+        'as ada /outreach list\nexpect reply contains "Dana Lee"\n'
+        'as mod /lesson summary\nexpect reply contains "Run #1"\n'
+        'clock +7d\nexpect dm ada contains "Time for your one follow-up?"\n',
+        write=second.append, db=db)
+    said = "\n".join(second)
+    assert code == 0, said
+    assert "Clock: Tue 2026-01-06 09:00 UTC" in said  # where the first session stopped
+    assert f"Going on with the world kept in {db}" in said
+    assert "another world" not in said and "could not" not in said, said
+
+
+async def test_a_db_holding_another_worlds_data_is_said_so(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    out: list[str] = []
+    assert await run_script('as ada /outreach log who:"Dana Lee" channel:email\n',
+                            write=out.append, db=db) == 0, out
+    with sqlite3.connect(db) as conn:  # as a sandbox that kept no world left it
+        conn.execute("DELETE FROM demo_world")
+    out.clear()
+    assert await run_script("as ada /outreach list\n", write=out.append, db=db) == 0, out
+    said = "\n".join(out)
+    assert f"⚠ {db} holds what another world made" in said
+    assert "Give --db a new file to start clean" in said
+    out.clear()  # and a new file has nothing to say
+    assert await run_script("as ada /help\n", write=out.append, db=tmp_path / "new.db") == 0
+    assert "another world" not in "\n".join(out) and "Going on" not in "\n".join(out)
+
+
 # --- the command line, in a subprocess -----------------------------------------------------------
 
 def _env() -> dict[str, str]:
@@ -337,6 +375,7 @@ async def test_post_schedule_from_the_config_and_from_restart_posts_in_the_demo(
         "clock +1h5m",  # Monday 10:05: the config's schedule posted
         "expect #lessons has 3 threads",
         'restart lesson.post_schedule="0 9 * * TUE"',
+        "as mod /lesson close",  # (a posting due while the run is open is skipped)
         "clock +1d",  # Tuesday 10:05: restart's schedule posted
         "expect #lessons has 6 threads",
     ])
@@ -384,7 +423,8 @@ async def test_a_clock_jump_shows_what_the_bot_did_at_each_stop_on_the_way() -> 
 @pytest.mark.parametrize(
     ("line", "why"),
     [
-        ("clock 9999-12-31T23:59", "the clock goes no further than 9998-12-31"),
+        ("clock 9999-12-31T23:59", "the clock goes no further than 2084-09-05"),
+        ("clock 2085-01-01T00:00", "a Discord id carries its time in 41 bits"),
         ("clock +999999999w", "further than a clock can go"),
     ],
 )
@@ -397,20 +437,38 @@ async def test_a_clock_jump_past_what_dates_can_hold_is_refused_in_one_line(
     assert why in refusal and "Error" not in refusal, out
 
 
-async def test_a_jump_of_centuries_costs_the_work_in_it_not_its_length() -> None:
-    """`clock +99999w` with an outreach logged: the reminder and the window's end, then
-    centuries with nothing to do (it once stopped at every hourly sweep and never ended),
+async def test_a_jump_of_decades_costs_the_work_in_it_not_its_length() -> None:
+    """`clock +3000w` with an outreach logged: the reminder and the window's end, then
+    decades with nothing to do (it once stopped at every hourly sweep and never ended),
     and discord.py's gateway never falls behind ("Can't keep up")."""
     text = await green_transcript(
         'as ada /outreach log who:"X" channel:email',
-        "clock +99999w",
+        "clock +3000w",
         'expect reply contains "Time for your one follow-up?"',
-        "clock 9998-12-30",
+        "clock 2084-09-04",
         'as ada /outreach log who:"Y" channel:email',
         "clock +1d",
     )
-    assert "🕒 Mon 3942-07-13 09:00 UTC" in text
+    assert "🕒 Mon 2083-07-05 09:00 UTC" in text
     assert "Can't keep up" not in text and "behind" not in text
+
+
+async def test_the_bot_works_up_to_the_last_day_the_clock_reaches() -> None:
+    """F14: from 2084-09 on, the world's ids passed 2**63 and every command that stored one
+    failed (OverflowError in SQLite), though the clock went on to 9998. The clock now stops
+    at the last day ids can carry, and everything works up to it."""
+    text = await green_transcript(
+        "clock 2084-01-01T00:00",
+        "as mod /lesson post",
+        'expect reply contains "Posted run #1"',
+        "clock 2084-09-04T23:00",
+        "as ada dm Hi Dana, I read your post on churn at Acme. Could I ask one question?",
+        'as ada click "I sent it"',
+        "as mod /lesson close",
+        "as mod /lesson post",
+        'expect reply contains "Posted run #2"',
+    )
+    assert "went wrong" not in text and "✗" not in text
 
 
 async def green_transcript(*lines: str) -> str:

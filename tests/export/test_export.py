@@ -146,12 +146,15 @@ async def test_a_played_run_exports_whole_and_nothing_private(
         assert 'href="javascript' not in text and 'src="' not in text
         assert "(edited" in text and "<svg" in text
         assert f":party_blob: 1 ({names['ben']})" in text
+        # Who gave the votes (docs/export.md): ben; cy's 👍 went with their /forget-me.
+        assert f"· 1 vote ({names['ben']})</div>" in text
     if fmt == "markdown":
         assert "\\<script\\>" in text and "\\!\\[pixel\\]" not in text
         assert "!\\[pixel\\]" in text  # no image syntax left: nothing is fetched
         assert "\\[click me\\]" in text and "\\[U+202E\\]" in text
         assert "| Member |" in text and "edited" in text
         assert f":party\\_blob: 1 ({names['ben']})" in text
+        assert f"· 👍 1 ({names['ben']}) ·" in text  # the voters; cy's vote is gone
 
 
 async def test_json_scope_filters_by_example_and_dates(world: CohortWorld) -> None:

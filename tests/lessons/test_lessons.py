@@ -14,7 +14,10 @@ from hypothesis import strategies as st
 from bot.errors import UserError
 from bot.lessons import (
     MAX_EXAMPLE_TEXT,
+    MAX_EXAMPLE_TITLE,
     MAX_EXAMPLES,
+    MAX_IMAGE_BYTES,
+    MAX_TITLE,
     Example,
     Lesson,
     LessonError,
@@ -27,6 +30,7 @@ from bot.lessons import (
     replace_example,
     save_example_image,
 )
+from bot.visible import is_blank
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "lessons"
@@ -87,7 +91,7 @@ MALFORMED = {
     "wrong-type.toml": ("title", "expected a string, found an integer"),
     "no-examples.toml": ("examples", "found 0"),
     "too-many-examples.toml": ("examples", "found 11"),
-    "title-too-long.toml": ("title", "at most 256"),
+    "title-too-long.toml": ("title", f"at most {MAX_TITLE}"),
     "missing-image.toml": ("examples[1].image", "not found"),
     "image-outside.toml": ("examples[1].image", "inside the lessons directory"),
     "sample-not-bool.toml": ("examples[2].sample", "true or false"),
@@ -141,7 +145,10 @@ text = "X"
         (GOOD.replace('prompt = "P"', f'prompt = "{"p" * 4001}"'), "prompt", "at most 4000"),
         (GOOD.replace('recap = "R"', f'recap = "{"r" * 4001}"'), "recap", "at most 4000"),
         (GOOD.replace('text = "X"', f'text = "{"x" * 4001}"'), "examples[1].text", "at most 4000"),
-        (GOOD.replace('title = "E"', f'title = "{"e" * 257}"'), "examples[1].title", "at most 256"),
+        (GOOD.replace('title = "E"', f'title = "{"e" * (MAX_EXAMPLE_TITLE + 1)}"'),
+         "examples[1].title", f"at most {MAX_EXAMPLE_TITLE}"),
+        (GOOD.replace('prompt = "P"', f'prompt = "{"p" * 4000}"').replace(
+            'text = "X"', f'text = "{"x" * 100}"'), "examples[1].text", "forum post"),
         (GOOD.replace('text = "X"', 'text = "X"\nimage = "/etc/passwd"'), "examples[1].image", ""),
         (
             GOOD.replace('text = "X"', 'text = "X"\nimage = "file:///x.png"'),
@@ -167,7 +174,8 @@ def test_validation_table(tmp_path: Path, text: str, key: str, words: str) -> No
 
 def test_example_limits_are_inclusive(tmp_path: Path) -> None:
     entries = "".join(
-        f'\n[[examples]]\ntitle = "{"t" * 256}"\ntext = "{"x" * 4000}"\n' for _ in range(10)
+        f'\n[[examples]]\ntitle = "{"t" * MAX_EXAMPLE_TITLE}"\ntext = "{"x" * 4000}"\n'
+        for _ in range(10)
     )
     file = tmp_path / "max.toml"
     file.write_text('key = "k"\ntitle = "T"\nprompt = "P"\nrecap = "R"\n' + entries, "utf-8")
@@ -230,10 +238,46 @@ def test_an_image_that_leads_out_of_the_lesson_folder_is_refused(tmp_path: Path,
     assert "outside" in refused.value.problem.reason
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+@pytest.mark.parametrize(("name", "content", "why"), [
+    ("big.png", PNG + b"\0" * (MAX_IMAGE_BYTES + 1 - len(PNG)),
+     "big.png is 8.0 MB (8,388,609 bytes); an example's image is at most 8 MiB"),
+    ("notes.txt", b"hello", "notes.txt is not an image Discord shows in an embed"),
+    ("shot.bmp", b"BM" + b"\0" * 60, "not an image Discord shows in an embed"),
+    ("fake.png", b"<html>not an image</html>", "fake.png does not hold a PNG image"),
+    ("fake.webp", b"RIFF\0\0\0\0WAVE", "fake.webp does not hold a WEBP image"),
+])
+def test_an_image_discord_would_refuse_is_refused_at_load(
+    tmp_path: Path, name: str, content: bytes, why: str,
+) -> None:
+    """What /lesson example refuses of an upload, a lesson file's image is held to when it
+    loads (and so by check-config), naming the key, rather than at /lesson post."""
+    lesson_file = with_image(tmp_path, f"images/{name}")
+    (lesson_file.parent / "images").mkdir()
+    (lesson_file.parent / "images" / name).write_bytes(content)
+    with pytest.raises(LessonError, match=r"examples\[1\]\.image") as refused:
+        load_lesson(lesson_file)
+    assert why in str(refused.value), refused.value
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("a.png", PNG), ("b.JPG", b"\xff\xd8\xff\xe0" + b"\0" * 20), ("c.jpeg", b"\xff\xd8\xff"),
+    ("d.gif", b"GIF89a" + b"\0" * 20), ("e.webp", b"RIFF\0\0\0\0WEBPVP8 "),
+    ("f.png", PNG + b"\0" * (MAX_IMAGE_BYTES - len(PNG))),  # at the limit exactly
+])
+def test_images_discord_shows_load(tmp_path: Path, name: str, content: bytes) -> None:
+    lesson_file = with_image(tmp_path, f"images/{name}")
+    (lesson_file.parent / "images").mkdir()
+    (lesson_file.parent / "images" / name).write_bytes(content)
+    assert load_lesson(lesson_file).examples[0].image == f"images/{name}"
+
+
 def test_an_image_that_becomes_a_link_out_after_loading_is_not_uploaded(tmp_path: Path) -> None:
     lesson_file = with_image(tmp_path, "images/note.png")
     (lesson_file.parent / "images").mkdir()
-    (lesson_file.parent / "images" / "note.png").write_bytes(b"png")
+    (lesson_file.parent / "images" / "note.png").write_bytes(PNG)
     lesson = load_lesson(lesson_file)
     (tmp_path / "secret.png").write_bytes(b"not yours")
     (lesson_file.parent / "images" / "note.png").unlink()
@@ -387,14 +431,16 @@ _tricky = st.lists(
 
 
 def _content(limit: int) -> st.SearchStrategy[str]:
-    # The loader strips surrounding blank space and refuses empty text; generate what it keeps.
-    return _tricky.map(str.strip).filter(bool).filter(lambda s: len(s) <= limit)
+    # The loader strips surrounding blank space and refuses text that shows nothing;
+    # generate what it keeps.
+    return _tricky.map(str.strip).filter(lambda s: not is_blank(s) and len(s) <= limit)
 
 
+# An example's text and the prompt share a forum post (4,096): half of that each at most.
 _examples = st.lists(
     st.tuples(
-        _content(256),
-        _content(4000),
+        _content(MAX_EXAMPLE_TITLE),
+        _content(2000),
         st.one_of(st.none(), st.just("https://example.com/a.png")),
         st.booleans(),
         st.one_of(st.none(), _content(1000)),
@@ -407,8 +453,8 @@ _examples = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(
     key=st.from_regex(r"[a-z0-9]{1,10}(-[a-z0-9]{1,10}){0,3}", fullmatch=True),
-    title=_content(256),
-    prompt=_content(4000),
+    title=_content(MAX_TITLE),
+    prompt=_content(2000),
     recap=_content(4000),
     examples=_examples,
 )
@@ -460,7 +506,7 @@ def test_any_lesson_folder_loads_what_it_can_and_names_the_rest(files: list[byte
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "lessons"
         (folder / "images").mkdir(parents=True)
-        (folder / "images" / "x.png").write_bytes(b"png")
+        (folder / "images" / "x.png").write_bytes(PNG)
         (Path(tmp) / "outside.png").write_bytes(b"not the lesson's")
         (folder / "images" / "link.png").symlink_to(Path(tmp) / "outside.png")
         for index, data in enumerate(files):

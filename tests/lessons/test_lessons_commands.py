@@ -3,6 +3,8 @@ the rest still work, an unknown lesson."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.files import read_only
@@ -163,3 +165,59 @@ async def test_an_example_edit_refuses_a_file_that_no_longer_loads_and_leaves_it
     assert "edited since I loaded it and no longer loads" in answer, answer
     assert "Nothing was changed" in answer and "error id" not in answer
     assert path.read_text(encoding="utf-8") == broken
+
+
+def lesson_at_every_limit() -> str:
+    """A lesson whose every text is as long as a lesson file may make it, Markdown and
+    escapes included: what the bot renders from it still fits Discord (F6: a 256-character
+    title loaded, then broke the prompt's embed title and /lesson recap)."""
+    from bot.lessons import MAX_EXAMPLE_TITLE, MAX_TITLE
+
+    title = ("**L** \\ " * MAX_TITLE)[:MAX_TITLE]  # TOML literal strings: no escapes
+    example_title = ("E\\" * MAX_EXAMPLE_TITLE)[:MAX_EXAMPLE_TITLE]
+    text = "x_* " * 700
+    examples = "".join(f"\n[[examples]]\ntitle = '{example_title}'\ntext = '{text}'\n"
+                       for _ in range(10))
+    return (f"key = 'long'\ntitle = '{title}'\nprompt = '{'p' * 1000}'\n"
+            f"recap = '{'r' * 4000}'\n" + examples)
+
+
+async def test_a_lesson_at_every_limit_posts_everywhere_within_discords_limits(
+    world: CohortWorld,
+) -> None:
+    """Every request is validated against Discord's OpenAPI spec (a violation fails the
+    test): the prompt, ten examples and threads in #lessons and in the forum, the recap,
+    the summary, the critique form and its post."""
+    (world.config.lesson.directory / "long.toml").write_text(lesson_at_every_limit(), "utf-8")
+    await world.restart()
+    listing = await world.mod.slash("lesson list", channel=world.lessons)
+    assert "long.toml" not in listing.response.content  # loaded, not skipped
+    await post(world, lesson="long")
+    await post(world, lesson="long", channel=world.guild.critiques)
+    prompt = world.posts(world.lessons)[0].embeds[0]
+    assert len(prompt["title"]) <= 256 and prompt["title"].endswith("evaluate a cold outreach")
+    recap = await world.ada.slash("lesson recap", {"lesson": "long"}, channel=world.lessons)
+    assert recap.response.embeds[0]["title"].endswith("— the rules")
+    first = example_messages(world)[0]
+    opened = await world.ada.click(first, first.components[0]["components"][0]["custom_id"])
+    assert opened.modal is not None and len(opened.modal["title"]) <= 45
+    sent = await world.ada.submit_modal(opened, {"works": "w\\" * 500, "doesnt": "*" * 1000,
+                                                 "likely": "no"})
+    assert "Posted your critique" in (sent.followups[-1].content if sent.followups
+                                      else sent.response.content)
+    summary = await world.mod.slash("lesson summary", channel=world.lessons)
+    assert summary.followups[-1].embeds
+
+
+def test_a_title_the_bot_could_not_post_is_refused_by_the_loader(tmp_path: Path) -> None:
+    """check-config and start-up read lessons through the loader: the tester's 256-character
+    title is named with the limit of what will be rendered."""
+    from bot.lessons import MAX_TITLE, load_lessons
+
+    (tmp_path / "t.toml").write_text(
+        f'key = "t"\ntitle = "{"L" * 256}"\nprompt = "P"\nrecap = "R"\n'
+        '[[examples]]\ntitle = "E"\ntext = "X"\n', "utf-8")
+    (problem,) = load_lessons(tmp_path).problems
+    assert problem.key == "title"
+    assert f"is 256 characters; at most {MAX_TITLE} fit" in problem.reason
+    assert 256 - len(": evaluate a cold outreach") == MAX_TITLE

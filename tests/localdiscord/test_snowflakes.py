@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from localdiscord.clock import DEFAULT_START
-from localdiscord.snowflakes import WORKERS, Snowflakes
+from localdiscord.clock import DEFAULT_START, LATEST
+from localdiscord.snowflakes import LAST_ID_TIME, WORKERS, Snowflakes
 from localdiscord.state import World
 
 from .live import LiveDiscord
@@ -26,8 +26,16 @@ def stopped_at(when: datetime) -> Snowflakes:
 
 # hypothesis bounds are naive times; the drawn ones are in UTC.
 SINCE_DISCORD = st.datetimes(min_value=datetime(2015, 1, 2),  # noqa: DTZ001
-                             max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+                             max_value=LAST_ID_TIME.replace(tzinfo=None),
                              timezones=st.just(UTC))
+
+
+def test_no_id_is_made_past_the_last_time_one_can_carry() -> None:
+    """Past it the id overflows 64-bit integers (SQLite's); the clock stops before (F14)."""
+    assert stopped_at(LAST_ID_TIME)() < 2**63
+    with pytest.raises(OverflowError, match="past 2084-09-06"):
+        stopped_at(LAST_ID_TIME + timedelta(milliseconds=1))()
+    assert LATEST < LAST_ID_TIME
 
 
 @given(SINCE_DISCORD)
@@ -107,3 +115,19 @@ async def test_a_world_started_over_makes_new_ids_from_its_start(live: LiveDisco
     after = {int(c) for c in live.guild_info["channels"].values()}
     assert not before & after
     assert {discord.utils.snowflake_time(i) for i in after} == {DEFAULT_START}
+
+
+def test_a_world_built_again_with_its_worker_goes_on_after_its_last_id() -> None:
+    """The same worker at the same world time makes the same ids (a world built again);
+    `continue_after` then keeps every new id above those made before, in any millisecond."""
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    first = Snowflakes(lambda: start, worker=7)
+    made = [first() for _ in range(5000)]  # past one millisecond's 4,096: carried ahead
+    again = Snowflakes(lambda: start, worker=7)
+    assert [again() for _ in range(3)] == made[:3]
+    assert first.last == made[-1] and Snowflakes(lambda: start).last == 0
+    again.continue_after(first.last)
+    after = [again() for _ in range(10)]
+    assert min(after) > max(made) and after == sorted(after)
+    again.continue_after(made[0])  # an earlier id changes nothing
+    assert again() > after[-1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -303,9 +304,72 @@ async def test_a_dm_whose_channel_is_gone_is_logged_not_raised(
     world.sandbox.faults.error("POST /channels/*/messages", errors.unknown_channel(), times=1)
     with caplog.at_level(logging.WARNING):
         await world.ada.dm(STRONG_DRAFT)
-    assert [r.getMessage() for r in caplog.records] == [
-        f"DM review for member {world.ada.id}: not sent, the channel is gone"]
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert line.startswith(f"DM review for member {world.ada.id}: not sent, the channel is "
+                           "gone (404 10003); error id ")
     told = await world.ada.slash("help", channel=world.lessons)
     assert told.followups == []  # not a closed DM: nothing to tell
     await world.ada.dm(STRONG_DRAFT)  # the next DM is answered as ever
     assert review_of(world, world.ada).embeds
+
+
+DM_SEND = "POST /channels/*/messages"
+
+
+def dm_answers(world: CohortWorld, member: Any) -> list[Any]:
+    return [m for m in world.sandbox.dm_messages(member) if m.author_id == world.bot.user.id]
+
+
+async def test_a_dm_review_discord_fails_is_logged_with_an_id_and_told_at_the_next_command(
+    world: CohortWorld, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """F20: a 503 during an outage (every try, the retry too) dropped the review with an
+    unhandled exception; the member never heard. Now: one WARNING line with an error id and
+    ids only, and the member told at their next command, with that id, once."""
+    world.sandbox.faults.server_error(DM_SEND, status=503, times=None)
+    with caplog.at_level(logging.WARNING):
+        await world.ada.dm(STRONG_DRAFT)
+    world.sandbox.faults.clear()
+    assert dm_answers(world, world.ada) == []
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert line.startswith(f"DM review for member {world.ada.id}: not sent, Discord failed")
+    error_id = line.rsplit(" ", 1)[1]
+    assert STRONG_DRAFT[:20] not in line
+    told = await world.ada.slash("help", channel=world.lessons)
+    (notice,) = told.followups
+    assert notice.ephemeral and f"error id `{error_id}`" in notice.content
+    assert "send it again by DM, or use `/review`" in notice.content
+    assert (await world.ada.slash("help", channel=world.lessons)).followups == []  # once
+
+
+async def test_a_dm_review_refused_once_is_told_with_the_next_dms_answer(
+    world: CohortWorld, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 400 is not sent again (it would be refused again); the member's next DM gets its
+    own answer and the word about the one that failed."""
+    world.sandbox.faults.error(DM_SEND, errors.invalid_form({"embeds": ("BASE", "bad")}))
+    with caplog.at_level(logging.WARNING):
+        await world.ada.dm(STRONG_DRAFT)
+    assert dm_answers(world, world.ada) == []
+    assert [r for r in world.sandbox.requests if r.method == "POST" and r.status == 400]
+    await world.ada.dm(STRONG_DRAFT)
+    (answer,) = dm_answers(world, world.ada)
+    assert answer.embeds and "couldn't answer the last draft" in answer.content
+    await world.ada.dm("hi")
+    assert "couldn't answer" not in dm_answers(world, world.ada)[-1].content  # told once
+
+
+@pytest.mark.parametrize("fault", ["server_error", "answer_lost"])
+async def test_a_dm_review_is_sent_again_once_and_arrives_once(world: CohortWorld,
+                                                                fault: str) -> None:
+    """A 503, or a connection dropped after Discord posted the answer: sent again with the
+    same enforced nonce, so the member gets exactly one review."""
+    if fault == "server_error":
+        world.sandbox.faults.server_error(DM_SEND, status=503)
+    else:
+        world.sandbox.faults.disconnect(DM_SEND, after=True)
+    await world.ada.dm(STRONG_DRAFT)
+    (answer,) = dm_answers(world, world.ada)
+    assert answer.embeds and not answer.content
+    assert len([r for r in world.sandbox.requests
+                if r.method == "POST" and r.path.endswith("/messages")]) == 2

@@ -205,8 +205,33 @@ async def test_scheduled_posting_posts_once_even_across_a_restart(
     await world.sandbox.settle()
     runs = await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)
     assert len(runs) == 1
-    # The next week's occurrence is posted.
+    # The next week's occurrence is posted, once the moderators closed this one.
+    await world.mod.slash("lesson close", channel=world.lessons)
     await world.clock.advance(timedelta(days=7))
+    await world.sandbox.settle()
+    assert len(await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)) == 2
+
+
+async def test_a_scheduled_post_while_its_lesson_is_still_open_is_skipped_and_told(
+    world: CohortWorld,
+) -> None:
+    """F7: a week's run left open, the next scheduled posting went up beside it (two sets of
+    threads taking critiques), and no moderator heard, since none asked for it."""
+    config = replace(world.config, lesson=replace(world.config.lesson,
+                                                  post_schedule="0 10 * * MON"))
+    await world.restart(config)
+    await world.clock.advance(timedelta(hours=1))
+    await world.clock.advance(timedelta(days=7))  # run #1 still open
+    await world.sandbox.settle()
+    runs = await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)
+    assert len(runs) == 1
+    owner_id = world.guild.handle.guild.owner_id
+    owner = world.sandbox.member(world.sandbox.world.users[owner_id].username)
+    (told,) = [m for m in world.sandbox.dm_messages(owner) if "skipped" in m.content]
+    assert "I skipped the scheduled posting of **Networking with Professionals**" in told.content
+    assert "run #1 of it is still open" in told.content and "`/lesson close`" in told.content
+    await world.mod.slash("lesson close", channel=world.lessons)
+    await world.clock.advance(timedelta(days=7))  # closed: the next one is posted
     await world.sandbox.settle()
     assert len(await runs_store.runs_in_guild(world.bot.db, world.guild.handle.id)) == 2
 
@@ -306,3 +331,25 @@ async def test_posting_while_a_run_is_open_says_so(world: CohortWorld) -> None:
     assert all(f"Run #{first + 1} is still open" in t for t in texts), texts
     assert all(t.count("is still open") == 2 for t in texts), texts
     assert f"Run #{first} is" not in " ".join(texts)
+
+
+async def test_a_posting_refused_as_too_large_names_the_image(world: CohortWorld) -> None:
+    """A server taking less than the image (Discord's 413): the moderator reads which
+    example's image and how to fix it, not "Check my permissions"; nothing stays posted."""
+    folder = world.config.lesson.directory
+    (folder / "images").mkdir()
+    (folder / "images" / "shot.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 2_000_000)
+    lesson = folder / "networking-with-professionals.toml"
+    text = lesson.read_text()
+    first = text.index("[[examples]]")
+    second = text.index("[[examples]]", first + 1)
+    lesson.write_text(text[:second] + 'image = "images/shot.png"\n\n' + text[second:])
+    await world.restart()
+    world.sandbox.server.actions.upload_limit = 1024 * 1024
+    result = await world.mod.slash("lesson post", channel=world.lessons)
+    said = result.followups[-1].content
+    assert "the image of example 1 (images/shot.png, 1.9 MB)" in said, said
+    assert "networking-with-professionals.toml" in said and "permissions" not in said
+    assert "`/lesson example number:1 image:`" in said and "I removed what I had posted" in said
+    assert world.posts(world.lessons) == []
+    assert await runs_store.latest_run(world.bot.db, world.guild.handle.id) is None

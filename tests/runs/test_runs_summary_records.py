@@ -1,5 +1,5 @@
 """A summary posted for everyone quotes members' critiques, so it is written down before it
-is posted (storage/migrations/0016_summary_reservations.sql) and /forget-me can always redo
+is posted (storage/migrations/0017_summary_reservations.sql) and /forget-me can always redo
 it: a write that fails posts nothing; one that fails once the summary is posted takes it down
 again; a post whose id was never noted (the bot died) is found by its mark. The failures are
 made with a temporary trigger on the bot's own connection, so that exactly the write asked

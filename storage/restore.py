@@ -1,0 +1,123 @@
+"""`cohortbot restore BACKUP`: put a backup back in the database's place, for real.
+
+Copying a backup over the database file is not a restore: SQLite keeps the last changes in
+`<database>-wal` beside the file, and the next open replays that WAL onto whatever file is
+there now, so the copied-in backup silently gets the changes it was meant to undo (or, when
+the pages no longer line up, a mix of two databases). A restore must take the database's
+companions away with it. This one:
+
+- refuses while a bot runs on the database (its lock, storage/lock.py), and holds the lock
+  throughout, so no bot starts half-way;
+- copies the backup with SQLite's backup API to a file beside the database (so the rename
+  into place is atomic and on the same disk), checks the copy (`integrity_check`, which
+  covers `quick_check`) and its schema version (a cohortbot database, not newer than this
+  bot), and leaves the database untouched when any of it fails;
+- moves the database and its `-wal`, `-shm` and `-journal` aside under one new name, so they
+  stay a consistent pair that opens as the database it was, and deletes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bot.errors import StorageError
+from storage.db import SCHEMA_VERSION, backup_file, path_kind
+from storage.lock import DatabaseInUse, DatabaseLock
+
+COMPANIONS = ("-wal", "-shm", "-journal")  # what SQLite keeps beside a database file
+
+
+@dataclass(frozen=True)
+class Restored:
+    database: Path
+    version: int  # the backup's schema version (the bot migrates an older one at its start)
+    moved_aside: tuple[Path, ...]  # the replaced database and its companions, as renamed
+
+
+async def restore_backup(backup: Path, database: Path, now: datetime) -> Restored:
+    """Replace `database` with `backup` (see the module's docstring); `StorageError`, with
+    nothing changed, when it cannot be done. `now` names the files moved aside."""
+    await asyncio.to_thread(_refuse_places, backup, database)
+    try:
+        lock = DatabaseLock.acquire(database)
+    except DatabaseInUse:
+        raise StorageError(
+            f"{database}: a cohortbot process is running on it; stop the bot first, then "
+            "restore. Nothing was changed.") from None
+    incoming = database.with_name(database.name + ".restoring")
+    try:
+        await backup_file(backup, incoming, overwrite=True)  # a leftover one is ours
+        try:
+            version = _version(incoming)
+            if version == 0:
+                raise StorageError(f"{backup}: an SQLite file, but no cohortbot database (it "
+                                   "has no schema version); give a file `cohortbot backup` "
+                                   "made. Nothing was changed.")
+            moved = await asyncio.to_thread(_swap, incoming, database, now)
+        finally:
+            with contextlib.suppress(OSError):
+                incoming.unlink(missing_ok=True)
+    finally:
+        if lock is not None:
+            lock.release()
+    return Restored(database, version, moved)
+
+
+def _refuse_places(backup: Path, database: Path) -> None:
+    if path_kind(database) not in ("file", "missing"):
+        raise StorageError(f"{database}: not a database file (a folder, a device); give the "
+                           "database's file with --db or [storage] database. Nothing was "
+                           "changed.")
+    if path_kind(backup) == "file" and path_kind(database) == "file" and (
+            backup.resolve() == database.resolve()):
+        raise StorageError(f"{backup}: that is the database itself; give a backup's file. "
+                           "Nothing was changed.")
+
+
+def _version(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+    if version > SCHEMA_VERSION:  # (backup_file refuses it first; said again for the copy)
+        raise StorageError(f"{path}: schema version {version} is newer than this bot")
+    return version
+
+
+def _swap(incoming: Path, database: Path, now: datetime) -> tuple[Path, ...]:
+    """The database and its companions renamed aside, then `incoming` renamed into place."""
+    aside = _free_name(database, now)
+    present = [Path(f"{database}{suffix}") for suffix in ("", *COMPANIONS)
+               if path_kind(Path(f"{database}{suffix}")) != "missing"]
+    moved: list[Path] = []
+    try:
+        for path in present:
+            target = Path(f"{aside}{path.name[len(database.name):]}")
+            path.rename(target)
+            moved.append(target)
+        incoming.rename(database)
+    except OSError as exc:
+        for target in reversed(moved):  # put back what was moved: nothing changed
+            with contextlib.suppress(OSError):
+                target.rename(Path(f"{database}{target.name[len(aside.name):]}"))
+        raise StorageError(f"{database}: cannot move it aside ({exc.strerror or exc}); the "
+                           "bot's user must be able to rename files in its folder "
+                           f"{database.absolute().parent}. Nothing was changed.") from None
+    return tuple(moved)
+
+
+def _free_name(database: Path, now: datetime) -> Path:
+    """`<database>.before-restore-<UTC time>`, with a number when that is taken (two
+    restores in one second), for the database and every companion."""
+    stem = f"{database.name}.before-restore-{now.strftime('%Y%m%dT%H%M%SZ')}"
+    for n in range(1, 1000):
+        name = stem if n == 1 else f"{stem}-{n}"
+        if all(path_kind(database.with_name(name + s)) == "missing" for s in ("", *COMPANIONS)):
+            return database.with_name(name)
+    raise StorageError(f"{database}: too many earlier restores beside it; move them away")
