@@ -44,6 +44,7 @@ from bot.services.followups import (
     FollowupsService,
     ReminderMessage,
 )
+from bot.services.gate import MemberGate
 from bot.services.review import ReviewService
 from bot.services.settings import SettingsService
 from storage import Database
@@ -115,9 +116,10 @@ async def reconcile(path: Path, port: InstantDiscord | None = None) -> dict[str,
     scheduler = Scheduler(clock)
     scheduler.start()
     port = port or InstantDiscord()
+    gate = MemberGate()
     service = FollowupsService(db, clock, scheduler, FollowupSettings(),
-                               ReviewService(db, clock, ReviewLimits()),
-                               SettingsService(db, clock, "UTC"), port)
+                               ReviewService(db, clock, ReviewLimits(), gate=gate),
+                               SettingsService(db, clock, "UTC", gate=gate), port, gate=gate)
     began = time.perf_counter()
     await service.start()
     elapsed = time.perf_counter() - began

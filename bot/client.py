@@ -175,8 +175,16 @@ class CohortBot(commands.Bot):
         self._services.privacy.holds(pending_logs(self))
         self._handovers = self._wire_handovers()
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
-        # Options Discord holds from another version's sync are refused in words.
-        self.tree.interaction_check = check_options  # type: ignore[method-assign]
+        gate = self._services.gate
+
+        async def first_step(interaction: discord.Interaction) -> bool:
+            # Before any await: when the member acted, which a /forget-me racing the command
+            # is judged against (bot/services/gate.py). Then options Discord holds from
+            # another version's sync are refused in words.
+            gate.arrived(interaction.user.id)
+            return await check_options(interaction)
+
+        self.tree.interaction_check = first_step  # type: ignore[method-assign]
         # "Edit and send again" under any refused form: answered after a restart too.
         self.add_dynamic_items(SendAgainButton)
         # Forms sent after a restart, and buttons no version of this one answers.

@@ -28,6 +28,19 @@ TOP_CRITIQUES = 3
 # An excerpt fits on one line of an embed field (1,024 chars max) with room for the author.
 EXCERPT_LENGTH = 160
 
+# A 👍 on a critique's post is a vote. Discord sends the emoji as the member picked it: with
+# their skin tone (U+1F3FB..U+1F3FF) or the emoji presentation selector (U+FE0F), each shown
+# as a reaction of its own; every one of them is the same vote.
+VOTE_EMOJI = "\N{THUMBS UP SIGN}"
+_EMOJI_VARIANT = re.compile("[\ufe0f\U0001f3fb-\U0001f3ff]")
+
+
+def is_vote(emoji: str) -> bool:
+    """Whether a reaction's emoji (as Discord names it: the unicode text, or a custom emoji's
+    `<:name:id>`) is the vote, in any of its variants. The one test for every place that
+    reads reactions on critique posts (live events and the catch-up at READY)."""
+    return _EMOJI_VARIANT.sub("", emoji) == VOTE_EMOJI
+
 
 class Likely(StrEnum):
     """The member's answer to "Is this note likely to get a response?"."""

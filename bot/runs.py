@@ -107,12 +107,21 @@ class Posting:
 
 @dataclass(frozen=True, slots=True)
 class SummaryPost:
-    """A summary the bot posted for everyone: where it is, and whether it is the final one."""
+    """A summary the bot posts for everyone: where it is, and whether it is the final one.
+    Written down before it is posted (`message_id` None until Discord has it), so /forget-me
+    can always find it; its post carries `summary_mark(id)`."""
 
+    id: int
     run_id: int
-    channel_id: int  # the channel, or the thread (a forum post) it is in
-    message_id: int
+    channel_id: int  # where it goes; once posted, the channel or thread (a forum post) it is in
+    message_id: int | None
     final: bool
+
+
+def summary_mark(post_id: int) -> str:
+    """How a summary's post ends its footer: its row's number, so a post whose message id
+    was never noted (the write failed, the bot died) is found again."""
+    return f"summary #{post_id}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from bot.display import clip, code_text, member_text
 from bot.errors import NotSaved, UserError
 from bot.review import CHANNEL_NAMES
 from bot.services import Services
+from bot.services.gate import MemberGate, Ticket
 from cogs._answer import TRANSIENT
 
 log = logging.getLogger("cohortbot.errors")
@@ -301,6 +302,9 @@ class CohortModal(discord.ui.Modal):
     _made_with: tuple[tuple[Any, ...], dict[str, Any]]
     _sent: dict[str, str | list[str]]
     _forgotten: bool
+    # When it was opened (and the gate that judges it): a /forget-me since refuses what it
+    # sends (bot/services/gate.py). Set by `show_form`.
+    _opened: tuple[MemberGate, Ticket] | None
 
     def __init_subclass__(cls, *, kind: str, carries: str, opened_with: str,
                           **kwargs: Any) -> None:
@@ -313,6 +317,7 @@ class CohortModal(discord.ui.Modal):
         # has gone through, and a finished modal sent again never gets its submission.
         form = super().__new__(cls)
         form._made_with, form._sent, form._forgotten = (args, kwargs), {}, False
+        form._opened = None
         return form
 
     def __init__(self, *, title: str, carried: str) -> None:
@@ -353,6 +358,9 @@ class CohortModal(discord.ui.Modal):
         interaction.extras[TAKEN] = True  # answered here: cogs/_unclaimed.py leaves it alone
         if self._forgotten:
             raise FormDeleted
+        if self._opened is not None:  # its writes are judged from when it opened
+            gate, ticket = self._opened
+            gate.arrived(interaction.user.id, ticket)
         # Every submission, before on_submit: its answers, whatever comes of them.
         for item in self.walk_children():
             if isinstance(item, discord.ui.TextInput):
@@ -563,7 +571,10 @@ def forms_of(bot: CohortBot) -> FormMemory:
 async def show_form(interaction: discord.Interaction, form: CohortModal) -> None:
     """Open a form for the member (every form opens here): its answers are held for them
     until they send it, and /forget-me can reach them."""
-    forms_of(cohort_bot(interaction)).opened(interaction.user.id, form)
+    bot = cohort_bot(interaction)
+    forms_of(bot).opened(interaction.user.id, form)
+    gate = bot.services.gate
+    form._opened = (gate, gate.ticket(interaction.user.id))
     await interaction.response.send_modal(form)
 
 
@@ -656,5 +667,5 @@ class SendAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         await guarded(interaction, self._again(interaction))
 
     async def _again(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_modal(
-            forms_of(cohort_bot(interaction)).again(self.key, interaction.user.id))
+        await show_form(interaction,
+                        forms_of(cohort_bot(interaction)).again(self.key, interaction.user.id))

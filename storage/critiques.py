@@ -43,11 +43,36 @@ _CRITIQUES = (
 )
 
 
+async def take_down(db: Database, message_id: int, now_ms: int) -> int | None:
+    """The critique whose post this was, taken down (its post deleted by a moderator): it and
+    its votes deleted, and noted as taken down (storage/migrations/0018_critique_removals.sql)
+    so that it is refused again. Returns its run, None when the message was no critique's
+    post."""
+    async with db.transaction() as tx:
+        rows = await tx.fetchall(
+            "DELETE FROM critiques WHERE message_id = ? RETURNING run_id, example_no, author_id",
+            (message_id,))
+        await tx.executemany(
+            "INSERT OR IGNORE INTO critique_removals (run_id, example_no, author_id,"
+            " removed_at) VALUES (?, ?, ?, ?)", [(*tuple(r), now_ms) for r in rows])
+    return rows[0]["run_id"] if rows else None
+
+
+_TAKEN_DOWN = ("SELECT 1 FROM critique_removals WHERE run_id = ? AND example_no = ?"
+               " AND author_id = ?")
+
+
+async def taken_down(db: Database, run_id: int, example_no: int, author_id: int) -> bool:
+    """Whether the member's critique of this example was taken down by a moderator."""
+    return bool(await db.fetchval(_TAKEN_DOWN, (run_id, example_no, author_id)))
+
+
 @dataclass(frozen=True)
 class SavedCritique:
     id: int
     message_id: int | None  # the bot's embed for it; None until one has been noted
     existed: bool  # sent before (an edit, or a retry after the bot died mid-way)
+    removed: bool = False  # taken down by a moderator: nothing was written
 
 
 # One statement: the member's critique of this example is inserted, or edited in place (the
@@ -78,6 +103,8 @@ async def save_critique(
     params = (run_id, example_no, author_id, author_name, works, doesnt, likely.value, now_ms,
               now_ms)
     async with db.transaction() as tx:
+        if await tx.fetchval(_TAKEN_DOWN, (run_id, example_no, author_id)):
+            return SavedCritique(0, None, True, removed=True)  # not written again
         existed = await tx.fetchval(
             "SELECT 1 FROM critiques WHERE run_id = ? AND example_no = ? AND author_id = ?",
             (run_id, example_no, author_id))
@@ -101,6 +128,11 @@ async def add_vote(db: Database, critique_id: int, voter_id: int) -> None:
     )
 
 
+async def flag_forgotten_votes(db: Database, critique_id: int) -> None:
+    """A forgotten member's 👍 may be on the critique's post (migration 0013)."""
+    await db.execute("UPDATE critiques SET forgotten_votes = 1 WHERE id = ?", (critique_id,))
+
+
 async def remove_vote(db: Database, critique_id: int, voter_id: int) -> None:
     await db.execute(
         "DELETE FROM critique_votes WHERE critique_id = ? AND voter_id = ?",
@@ -119,16 +151,29 @@ class CritiquePost:
     forgotten_votes: bool  # a forgotten member's 👍 may still be on it (migration 0013)
 
 
+_POSTS = (
+    "SELECT c.id, c.author_id, e.thread_id, c.message_id, c.forgotten_votes"
+    " FROM critiques c JOIN lesson_runs r ON r.id = c.run_id"
+    " JOIN run_examples e ON e.run_id = c.run_id AND e.example_no = c.example_no"
+    " WHERE c.message_id IS NOT NULL AND e.thread_id IS NOT NULL"
+)
+
+
+def _post(r: sqlite3.Row) -> CritiquePost:
+    return CritiquePost(r["id"], r["author_id"], r["thread_id"], r["message_id"],
+                        bool(r["forgotten_votes"]))
+
+
 async def open_posts(db: Database) -> list[CritiquePost]:
     """The critique posts of every open run, oldest first."""
-    rows = await db.fetchall(
-        "SELECT c.id, c.author_id, e.thread_id, c.message_id, c.forgotten_votes"
-        " FROM critiques c JOIN lesson_runs r ON r.id = c.run_id"
-        " JOIN run_examples e ON e.run_id = c.run_id AND e.example_no = c.example_no"
-        " WHERE r.status = 'open' AND c.message_id IS NOT NULL AND e.thread_id IS NOT NULL"
-        " ORDER BY c.id")
-    return [CritiquePost(r["id"], r["author_id"], r["thread_id"], r["message_id"],
-                         bool(r["forgotten_votes"])) for r in rows]
+    rows = await db.fetchall(f"{_POSTS} AND r.status = 'open' ORDER BY c.id")
+    return [_post(r) for r in rows]
+
+
+async def post_of(db: Database, critique_id: int) -> CritiquePost | None:
+    """Where one critique's post is, if it has one."""
+    row = await db.fetchone(f"{_POSTS} AND c.id = ?", (critique_id,))
+    return _post(row) if row else None
 
 
 async def votes_of(db: Database, critique_id: int) -> frozenset[int]:

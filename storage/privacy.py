@@ -21,6 +21,7 @@ class MemberRecords:
     discussion_messages: int
     reactions: int  # on thread messages (the 👍 on critiques are the votes)
     run_places: int  # on the member lists of the runs posted while they were in the cohort
+    runs_posted: int  # lesson runs they posted as a moderator: their id is taken off
 
     @property
     def total(self) -> int:
@@ -37,6 +38,9 @@ class Forgotten:
     # The bot's own posts that carried the member's critiques: (thread id, message id), so the
     # Discord side can delete them too.
     critique_posts: tuple[tuple[int, int], ...]
+    # Their critiques whose post was never noted (the write failed after Discord took it, or
+    # the bot died between): (thread id, critique id), to be found by the post's mark.
+    unnoted_posts: tuple[tuple[int, int], ...] = ()
     # Runs whose summaries counted the member's critiques or votes: posted ones are redone.
     runs: tuple[int, ...] = ()
 
@@ -47,16 +51,37 @@ _COUNTS = (
     " (SELECT COUNT(*) FROM followups WHERE user_id = ?),"
     " (SELECT COUNT(*) FROM member_settings WHERE user_id = ?),"
     " (SELECT COUNT(*) FROM review_usage WHERE user_id = ?),"
-    " (SELECT COUNT(*) FROM critiques WHERE author_id = ?),"
+    " (SELECT COUNT(*) FROM critiques WHERE author_id = ?)"
+    " + (SELECT COUNT(*) FROM critique_removals WHERE author_id = ?),"
     " (SELECT COUNT(*) FROM critique_votes WHERE voter_id = ?),"
     " (SELECT COUNT(*) FROM discussion_messages WHERE author_id = ?),"
     " (SELECT COUNT(*) FROM discussion_reactors WHERE user_id = ?),"
-    " (SELECT COUNT(*) FROM run_members WHERE member_id = ?)"
+    " (SELECT COUNT(*) FROM run_members WHERE member_id = ?),"
+    " (SELECT COUNT(*) FROM lesson_runs WHERE posted_by = ?)"
+)
+
+# Every column that holds a member's id, and what /forget-me does to it: the row goes, or
+# (where the row is not theirs: a run a moderator posted) the id is cleared. The test walks
+# the schema (sqlite_master) for columns that can hold one and fails on any not listed here,
+# and checks after a forget that no listed column holds the id any more.
+MEMBER_COLUMNS = (
+    ("outreaches", "user_id", "deleted"),
+    ("followups", "user_id", "deleted"),
+    ("member_settings", "user_id", "deleted"),
+    ("review_usage", "user_id", "deleted"),
+    ("critiques", "author_id", "deleted"),
+    ("critique_removals", "author_id", "deleted"),  # taken down by a moderator: the marker
+    ("critique_votes", "voter_id", "deleted"),
+    ("discussion_messages", "author_id", "deleted"),
+    ("discussion_reactors", "user_id", "deleted"),
+    ("run_members", "member_id", "deleted"),
+    ("posting_answers", "user_id", "deleted"),  # a /lesson post still waiting for its answer
+    ("lesson_runs", "posted_by", "cleared"),
 )
 
 
 async def stored_counts(db: Database, user_id: int) -> MemberRecords:
-    (row,) = await db.fetchall(_COUNTS, (user_id,) * len(fields(MemberRecords)))
+    (row,) = await db.fetchall(_COUNTS, (user_id,) * _COUNTS.count("?"))
     return MemberRecords(*(int(n) for n in row))
 
 
@@ -67,9 +92,9 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         # read the member's old messages back in from Discord's history.
         await tx.execute(ADVANCE_ALL_CURSORS)
         posts = await tx.fetchall(
-            "SELECT e.thread_id, c.message_id FROM critiques c JOIN run_examples e"
+            "SELECT e.thread_id, c.message_id, c.id FROM critiques c JOIN run_examples e"
             " ON e.run_id = c.run_id AND e.example_no = c.example_no"
-            " WHERE c.author_id = ? AND c.message_id IS NOT NULL",
+            " WHERE c.author_id = ? AND e.thread_id IS NOT NULL",
             (user_id,),
         )
         runs = await tx.fetchall(
@@ -89,17 +114,26 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         # Before their messages go: the counts come down with every reaction of theirs.
         reactions = await forget_reactions(tx, user_id)
         critiques = await tx.execute("DELETE FROM critiques WHERE author_id = ?", (user_id,))
+        critiques += await tx.execute("DELETE FROM critique_removals WHERE author_id = ?",
+                                      (user_id,))
         messages = await tx.execute(
             "DELETE FROM discussion_messages WHERE author_id = ?", (user_id,)
         )
         places = await tx.execute("DELETE FROM run_members WHERE member_id = ?", (user_id,))
+        # The runs stay (they are the cohort's), without who posted them; a posting still
+        # waiting for its answer is not answered after a restart (its token goes).
+        runs_posted = await tx.execute("UPDATE lesson_runs SET posted_by = NULL"
+                                       " WHERE posted_by = ?", (user_id,))
+        await tx.execute("DELETE FROM posting_answers WHERE user_id = ?", (user_id,))
     # The rows are zeroed in their pages (secure_delete); the WAL still holds the pages as
     # they were until it is copied back and emptied.
     await db.checkpoint()
     return Forgotten(
         MemberRecords(outreaches=outreaches, followups=followups, settings=settings,
                       reviews=reviews, critiques=critiques, votes=votes,
-                      discussion_messages=messages, reactions=reactions, run_places=places),
-        critique_posts=tuple((r[0], r[1]) for r in posts),
+                      discussion_messages=messages, reactions=reactions, run_places=places,
+                      runs_posted=runs_posted),
+        critique_posts=tuple((r[0], r[1]) for r in posts if r[1] is not None),
+        unnoted_posts=tuple((r[0], r[2]) for r in posts if r[1] is None),
         runs=tuple(sorted(r[0] for r in runs)),
     )

@@ -248,28 +248,37 @@ async def stale_postings(db: Database) -> list[Run]:
     return [_run(r) for r in rows]
 
 
-async def record_summary_post(db: Database, post: SummaryPost, now_ms: int) -> None:
-    await db.execute(
-        "INSERT OR REPLACE INTO summary_posts (message_id, run_id, channel_id, final, posted_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (post.message_id, post.run_id, post.channel_id, int(post.final), now_ms),
-    )
+async def reserve_summary(db: Database, run_id: int, channel_id: int, *, final: bool,
+                          now_ms: int) -> SummaryPost:
+    """Write down a summary about to be posted in `channel_id` (before anything is posted:
+    a write that fails leaves nothing on Discord that /forget-me could not find)."""
+    async with db.transaction() as tx:
+        post_id = await tx.insert(
+            "INSERT INTO summary_posts (run_id, channel_id, final, posted_at)"
+            " VALUES (?, ?, ?, ?)", (run_id, channel_id, int(final), now_ms))
+    return SummaryPost(post_id, run_id, channel_id, None, final)
+
+
+async def place_summary(db: Database, post: SummaryPost) -> None:
+    """Where a reserved summary went on Discord."""
+    await db.execute("UPDATE summary_posts SET channel_id = ?, message_id = ? WHERE id = ?",
+                     (post.channel_id, post.message_id, post.id))
 
 
 async def summary_posts(db: Database, run_ids: Iterable[int]) -> list[SummaryPost]:
-    """The summaries posted for these runs, oldest first."""
+    """The summaries posted (or being posted) for these runs, oldest first."""
     ids = sorted(set(run_ids))
     rows = await db.fetchall(
-        "SELECT run_id, channel_id, message_id, final FROM summary_posts"
-        f" WHERE run_id IN ({', '.join('?' * len(ids))}) ORDER BY message_id",
+        "SELECT id, run_id, channel_id, message_id, final FROM summary_posts"
+        f" WHERE run_id IN ({', '.join('?' * len(ids))}) ORDER BY id",
         ids,
     )
-    return [SummaryPost(r[0], r[1], r[2], bool(r[3])) for r in rows]
+    return [SummaryPost(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
 
 
-async def drop_summary_post(db: Database, message_id: int) -> None:
-    """A summary that is gone from Discord (deleted, or its channel is)."""
-    await db.execute("DELETE FROM summary_posts WHERE message_id = ?", (message_id,))
+async def drop_summary_post(db: Database, post_id: int) -> None:
+    """A summary that is not (or no longer) on Discord: never posted, or deleted there."""
+    await db.execute("DELETE FROM summary_posts WHERE id = ?", (post_id,))
 
 
 async def setup_notice(db: Database, guild_id: int) -> str | None:

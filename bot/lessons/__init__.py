@@ -6,7 +6,7 @@ forgiving about failure: `load_lessons` reports a broken file as a `LessonProble
 the others, so one typo in one pack never stops the bot from starting.
 
 Pure domain: no discord, no aiosqlite. Files are read and written only in `files.py`, and only
-by the functions that say so (`load_lesson`, `load_lessons`, `save_lesson`).
+by the functions that say so (`load_lesson`, `load_lessons`, `edit_lesson`).
 
     model.py    Lesson, Example, LessonCatalog, LessonProblem/LessonError, limits, edits
     parse.py    TOML text -> a validated Lesson
@@ -16,10 +16,10 @@ by the functions that say so (`load_lesson`, `load_lessons`, `save_lesson`).
 
 from bot.lessons.files import (
     MAX_FILE_BYTES,
+    edit_lesson,
     load_lesson,
     load_lessons,
     save_example_image,
-    save_lesson,
 )
 from bot.lessons.model import (
     FORUM_POST,
@@ -77,6 +77,7 @@ __all__ = [
     "LessonError",
     "LessonProblem",
     "dump_lesson",
+    "edit_lesson",
     "image_location",
     "image_problem",
     "image_suffix",
@@ -85,5 +86,4 @@ __all__ = [
     "parse_lesson",
     "replace_example",
     "save_example_image",
-    "save_lesson",
 ]

@@ -3,9 +3,11 @@ moderator's edits back (the lesson atomically, a new example image beside it).""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.errors import UserError
@@ -62,13 +64,46 @@ def load_lessons(directory: str | os.PathLike[str]) -> LessonCatalog:
     return LessonCatalog(tuple(lessons), tuple(problems))
 
 
-def save_lesson(lesson: Lesson, path: str | os.PathLike[str]) -> None:
-    """Write `lesson` to `path` atomically: a reader sees the old file or the new, never half.
+def edit_lesson(loaded: Lesson, path: str | os.PathLike[str],
+                change: Callable[[Lesson], Lesson]) -> bool:
+    """Apply `change` to the lesson file as it is on disk now, and save it atomically.
+
+    Read again first, never taken from `loaded` (the copy read at start-up): edits made to
+    the file by hand since (a new example, a new title) are kept, not overwritten.
+    `UserError` when the file no longer loads or holds another lesson (nothing is written),
+    or when it changes again while this edit is saved (its content's hash, checked just
+    before the rename). Returns whether the file had changed since `loaded` was read."""
+    target = Path(path)
+    before = _fingerprint(target)
+    try:
+        current = load_lesson(target)
+    except LessonError as exc:
+        raise UserError(f"The lesson file {target.name} was edited since I loaded it and no "
+                        f"longer loads ({exc.problem}); fix it, then try again. Nothing was "
+                        "changed.") from None
+    if current.key != loaded.key:
+        raise UserError(f"The lesson file {target.name} now holds the lesson "
+                        f"`{current.key}`, not `{loaded.key}`: restart me to load it. "
+                        "Nothing was changed.")
+    _save(change(current), target, before)
+    return current != loaded
+
+
+def _fingerprint(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _save(lesson: Lesson, target: Path, expected: str) -> None:
+    """Write `lesson` to `target` atomically (a reader sees the old file or the new, never
+    half), refusing (`UserError`) if the file no longer has the content whose hash is
+    `expected`.
 
     The text is parsed back before anything touches the disk, so a writer bug can never leave
     a lesson file that the next start-up would refuse.
     """
-    target = Path(path)
     text = dump_lesson(lesson)
     parse_lesson(text, target)
     # Same directory, so os.replace is a rename on one file system; the ".tmp" suffix keeps a
@@ -78,12 +113,15 @@ def save_lesson(lesson: Lesson, path: str | os.PathLike[str]) -> None:
         # mkstemp creates the file owner-only; keep the permissions the lesson file had.
         try:
             os.chmod(temp_name, stat.S_IMODE(target.stat().st_mode))
-        except FileNotFoundError:
+        except FileNotFoundError:  # deleted meanwhile: refused below
             os.chmod(temp_name, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        if _fingerprint(target) != expected:
+            raise UserError(f"The lesson file {target.name} changed while I was saving your "
+                            "edit (someone is editing it); nothing was changed: try again.")
         os.replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

@@ -19,6 +19,7 @@ from bot.services.critiques import CritiquesPort, CritiquesService
 from bot.services.discussion import DiscussionPort, DiscussionService
 from bot.services.export import ExportService
 from bot.services.followups import FollowupsPort, FollowupsService
+from bot.services.gate import MemberGate
 from bot.services.lessons import LessonsService
 from bot.services.privacy import PrivacyPort, PrivacyService
 from bot.services.review import ReviewService
@@ -49,31 +50,36 @@ class Services:
     followups: FollowupsService
     privacy: PrivacyService
     export: ExportService
+    gate: MemberGate
 
     @classmethod
     def build(cls, config: Config, db: Database, clock: Clock, scheduler: Scheduler,
               ports: Ports) -> Services:
         lessons = LessonsService(config.lesson)
-        discussion = DiscussionService(db, clock, ports.discussion)
-        review = ReviewService(db, clock, config.review)
+        gate = MemberGate()  # every write of member content against /forget-me
+        discussion = DiscussionService(db, clock, ports.discussion, gate=gate)
+        review = ReviewService(db, clock, config.review, gate=gate)
         runs = RunsService(db, clock, scheduler, RunSchedule.of(config), lessons, discussion,
                            ports.runs)
-        settings = SettingsService(db, clock, config.cohort.timezone)
+        settings = SettingsService(db, clock, config.cohort.timezone, gate=gate)
         followups = FollowupsService(db, clock, scheduler, config.followups, review, settings,
-                                    ports.followups)
-        privacy = PrivacyService(db, discussion, followups, runs, ports.privacy)
+                                    ports.followups, gate=gate)
+        critiques = CritiquesService(
+            db, clock, ports.critiques, gate=gate,
+            redo_summaries=lambda run_id: runs.refresh_summaries([run_id]))
+        privacy = PrivacyService(db, discussion, followups, runs, critiques, ports.privacy,
+                                 gate=gate)
         privacy.holds(review)  # the drafts under reviews (the cogs register their forms)
         return cls(
             lessons=lessons,
             runs=runs,
-            critiques=CritiquesService(
-                db, clock, ports.critiques,
-                redo_summaries=lambda run_id: runs.refresh_summaries([run_id])),
+            critiques=critiques,
             discussion=discussion,
             review=review,
             settings=settings,
             followups=followups,
             privacy=privacy,
+            gate=gate,
             # Its own read-only connection to the same file (a snapshot per export), and the
             # lessons as loaded.
             export=ExportService(db.path, timezone=config.cohort.tz,

@@ -14,6 +14,7 @@ from bot.clock import Clock, to_ms
 from bot.critiques import Author, CritiqueInput, VoteChanges, vote_changes
 from bot.errors import UserError
 from bot.runs import Run, RunExample, RunStatus
+from bot.services.gate import MemberGate
 from bot.services.ports import Gone, Refused
 from storage import Database
 from storage import critiques as critiques_store
@@ -33,9 +34,9 @@ class CritiquesPort(Protocol):
 
     async def thread_state(self, example: RunExample) -> ThreadState: ...
 
-    async def find_post(self, example: RunExample, critique_id: int) -> int | None:
+    async def find_post(self, thread_id: int, critique_id: int) -> int | None:
         """The bot's post of this critique in the example's thread, if there is one (one the
-        bot made but never noted). `Gone` if the thread was deleted."""
+        bot made but never noted), found by its mark. `Gone` if the thread was deleted."""
         ...
 
     async def post(self, example: RunExample, previous: int | None, author: Author,
@@ -52,9 +53,10 @@ class CritiquesPort(Protocol):
 
 
 class CritiquesService:
-    def __init__(self, db: Database, clock: Clock, port: CritiquesPort,
+    def __init__(self, db: Database, clock: Clock, port: CritiquesPort, *,
+                 gate: MemberGate,
                  redo_summaries: Callable[[int], Awaitable[object]] | None = None) -> None:
-        self.db, self.clock, self.port = db, clock, port
+        self.db, self.clock, self.port, self.gate = db, clock, port, gate
         # The runs' posted summaries quote critiques for everyone: an edit redoes those of
         # its run (as /forget-me does), so none keeps quoting what the member took back.
         self._redo_summaries = redo_summaries
@@ -100,7 +102,10 @@ class CritiquesService:
 
     async def existing(self, run: Run, example: RunExample, author_id: int
                        ) -> CritiqueInput | None:
-        """The member's earlier critique of this example (sending again edits it)."""
+        """The member's earlier critique of this example (sending again edits it);
+        `UserError` if a moderator took it down."""
+        if await critiques_store.taken_down(self.db, run.id, example.example_no, author_id):
+            raise UserError(_taken_down(example))
         for row in await critiques_store.critiques_for_run(self.db, run.id):
             if row.example_no == example.example_no and row.author_id == author_id:
                 return CritiqueInput(row.works, row.doesnt, row.likely)
@@ -117,18 +122,23 @@ class CritiquesService:
             raise UserError(f"The thread of {example.title} is locked: this run is closed, so "
                             "critiques are no longer collected.")
         lock = self._posting.setdefault((run.id, example.example_no, author.id), asyncio.Lock())
-        async with lock:  # the later form waits, then edits the post the first one made
+        # A /forget-me waits until it is stored and posted (then deletes both), or refuses it
+        # if the form was opened before the forget.
+        async with self.gate.writing(author.id), lock:
+            # the later form waits, then edits the post the first one made
             saved = await critiques_store.save_critique(
                 self.db, run_id=run.id, example_no=example.example_no, author_id=author.id,
                 author_name=author.name, works=critique.works, doesnt=critique.doesnt,
                 likely=critique.likely, now_ms=to_ms(self.clock.now()),
             )
+            if saved.removed:
+                raise UserError(_taken_down(example))
             try:
                 previous = saved.message_id
                 if previous is None and saved.existed:
                     # Sent before, and the bot stopped between its post and noting it (a
                     # crash): that post is edited, not followed by a second one.
-                    previous = await self.port.find_post(example, saved.id)
+                    previous = await self.port.find_post(example.thread_id or 0, saved.id)
                 posted = await self.port.post(example, previous, author, critique, saved.id)
             except Gone:
                 raise UserError(_thread_gone(example, saved=True)) from None
@@ -145,24 +155,60 @@ class CritiquesService:
             await self._redo_summaries(run.id)
         return previous is None
 
+    async def take_down(self, message_id: int) -> int | None:
+        """A critique's post was deleted, which only a moderator can do (the bot deletes its
+        posts only for /forget-me, whose rows are gone first): the critique is taken down,
+        out of the summaries, votes and exports, and never posted again. Returns its run,
+        whose posted summaries must be redone; None if it was no critique's post."""
+        if await critiques_store.critique_for_message(self.db, message_id) is None:
+            return None  # (a read first: most deleted messages are no critique's post)
+        return await critiques_store.take_down(self.db, message_id, to_ms(self.clock.now()))
+
+    async def unnoted_post(self, thread_id: int, critique_id: int) -> int | None:
+        """The post of a critique whose id was never noted (the write failed after Discord
+        took it, or the bot died between), for /forget-me; None if there is none."""
+        try:
+            return await self.port.find_post(thread_id, critique_id)
+        except Gone:
+            return None
+
     async def vote(self, message_id: int, voter_id: int, *, add: bool) -> None:
-        """A 👍 on a critique's post counts as a vote, except its author's own."""
+        """A 👍 (any variant) on a critique's post counts as a vote, except its author's own.
+        Taking one variant back leaves the vote while the member still has another one on
+        the post (👍 and 👍🏽 are two reactions on Discord, one vote here)."""
         critique = await critiques_store.critique_for_message(self.db, message_id)
         if critique is None or critique.author_id == voter_id:
             return  # not a critique, or its author liking their own
-        async with self._votes:
-            if add:
-                await critiques_store.add_vote(self.db, critique.id, voter_id)
-            else:
-                await critiques_store.remove_vote(self.db, critique.id, voter_id)
+        try:
+            async with self.gate.writing(voter_id), self._votes:
+                if add:
+                    await critiques_store.add_vote(self.db, critique.id, voter_id)
+                elif voter_id not in await self._on_discord(critique.id, message_id):
+                    await critiques_store.remove_vote(self.db, critique.id, voter_id)
+        except UserError:  # cast as the voter was forgotten: never counted, even at catch-up
+            await critiques_store.flag_forgotten_votes(self.db, critique.id)
 
-    async def clear_votes(self, message_id: int) -> None:
-        """Every 👍 removed from a critique's post at once (a moderator's clear)."""
+    async def _on_discord(self, critique_id: int, message_id: int) -> frozenset[int]:
+        """Who has a vote emoji on the post now; nobody when Discord will not say (the
+        reaction event that asked was a removal: it stands)."""
+        post = await critiques_store.post_of(self.db, critique_id)
+        if post is None:
+            return frozenset()
+        try:
+            return await self.port.voters(post.thread_id, message_id)
+        except (Gone, Refused):
+            return frozenset()
+
+    async def clear_votes(self, message_id: int, *, variant: bool = False) -> None:
+        """Reactions removed from a critique's post at once by a moderator: all of them, or
+        (`variant`) one vote emoji's, after which the votes are those of the members who
+        still have another variant on it."""
         critique = await critiques_store.critique_for_message(self.db, message_id)
         if critique is not None:
             async with self._votes:
                 voters = await critiques_store.votes_of(self.db, critique.id)
-                await critiques_store.change_votes(self.db, critique.id, (), voters)
+                left = await self._on_discord(critique.id, message_id) if variant else frozenset()
+                await critiques_store.change_votes(self.db, critique.id, (), voters - left)
 
     async def catch_up_votes(self) -> VoteChanges:
         """After downtime (every READY): the open runs' critique posts read again for their
@@ -196,6 +242,12 @@ class CritiquesService:
                      left_out)
         return VoteChanges(frozenset(v for _, v in added), frozenset(v for _, v in removed),
                            left_out)
+
+
+def _taken_down(example: RunExample) -> str:
+    return (f"A moderator took down your critique of {example.title} (they deleted its post "
+            "in the thread), so I don't post it again. Ask a moderator if you think that was "
+            "a mistake.")
 
 
 def _thread_gone(example: RunExample, *, saved: bool = False) -> str:

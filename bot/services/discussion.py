@@ -21,6 +21,7 @@ from typing import Protocol
 from bot.clock import Clock, to_ms
 from bot.discussion import DiscussionRow, GroupWriter, ReactionChange
 from bot.export.times import first_snowflake_at
+from bot.services.gate import MemberGate
 from bot.services.ports import Gone, Refused
 from storage import Database
 from storage import discussion as discussion_store
@@ -46,8 +47,9 @@ class DiscussionPort(Protocol):
 
 
 class DiscussionService:
-    def __init__(self, db: Database, clock: Clock, port: DiscussionPort) -> None:
-        self.db, self.clock, self.port = db, clock, port
+    def __init__(self, db: Database, clock: Clock, port: DiscussionPort, *,
+                 gate: MemberGate) -> None:
+        self.db, self.clock, self.port, self.gate = db, clock, port, gate
         self.enabled = True  # the ingest benchmark compares with capture off
         self.threads: set[int] = set()
         self.writer: GroupWriter[DiscussionRow | ReactionChange] = GroupWriter(self._save)
@@ -63,12 +65,16 @@ class DiscussionService:
         return self.enabled and channel_id in self.threads
 
     def capture(self, row: DiscussionRow) -> None:
-        self.writer.add(row)
+        # Written in groups, later: one from a member being forgotten right now would land
+        # after their rows are deleted (what was queued before is written first, then goes).
+        if not self.gate.forgetting_now(row.author_id):
+            self.writer.add(row)
 
     def react(self, change: ReactionChange) -> None:
         """A reaction added, removed or cleared on a message in a captured thread (one that
         is not stored, such as the bot's own post, is ignored when the group is written)."""
-        self.writer.add(change)
+        if change.user_id is None or not self.gate.forgetting_now(change.user_id):
+            self.writer.add(change)
 
     async def edit(self, message_id: int, content: str, edited_at: datetime | None) -> None:
         await self.writer.flush()  # the message itself may still be waiting in the queue

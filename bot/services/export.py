@@ -19,7 +19,7 @@ from typing import IO
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, to_ms
-from bot.critiques import Tally
+from bot.critiques import VOTE_EMOJI, Tally
 from bot.display import file_size
 from bot.errors import UserError
 from bot.export import csv, render
@@ -47,7 +47,6 @@ from storage.export import ExampleRecord, ExportReader, RunRecord, ThreadStats
 # Parts beyond this are refused: each is one more message in the moderator's DM-like answer,
 # and a 15-minute interaction token does not last for hundreds of uploads.
 MAX_PARTS = 10
-VOTE_EMOJI = "👍"
 _WRITE_CHUNK = 1 << 16
 _COPY_BLOCK = 1 << 20
 

@@ -76,6 +76,7 @@ from bot.followups import (
 from bot.group_commit import GroupCommit
 from bot.review import Review
 from bot.scheduler import Scheduler
+from bot.services.gate import MemberGate
 from bot.services.ports import Gone, Refused
 from bot.services.review import ReviewService
 from bot.services.settings import SettingsService
@@ -243,9 +244,10 @@ class LogEntry:
 class FollowupsService:
     def __init__(
         self, db: Database, clock: Clock, scheduler: Scheduler, config: FollowupSettings,
-        review: ReviewService, settings: SettingsService, port: FollowupsPort,
+        review: ReviewService, settings: SettingsService, port: FollowupsPort, *,
+        gate: MemberGate,
     ) -> None:
-        self._db, self._clock, self._scheduler = db, clock, scheduler
+        self._db, self._clock, self._scheduler, self._gate = db, clock, scheduler, gate
         self._config = config
         self._review, self._settings = review, settings
         self.port = port
@@ -640,29 +642,32 @@ class FollowupsService:
                 window_end_at=to_ms(end), attempts=attempt,
                 status=status, reminder=(to_ms(due), zone) if due is not None else None)
 
-        try:
-            done = await followups_store.record_attempt(
-                self._db, user_id=user_id, recipient=who.text,
-                source_message_id=source_message_id, now=to_ms(now), decide=decide)
-        except _Unsure as unsure:
-            return Logged("ask", unsure.outreach)
-        if done is None:  # the same review, logged already (by this press or another)
-            logged = await followups_store.logged_from(self._db, source_message_id or 0)
-            if logged is None:
-                raise RuntimeError("an outreach vanished while it was being logged")
-            return Logged("already", logged)
-        outreach = await self._outreach(done.outreach_id)
-        if done.repeat:
-            return Logged("already", outreach)
-        if done.second:
-            self._unschedule_outreach(done.outreach_id)
-            await self._settle_message(done.outreach_id)
-            early = when < days_later(from_ms(outreach.sent_at), self._config.window_days,
-                                      ZoneInfo(zone))
-            return Logged("followup", outreach, early=early)
-        if done.reminder_id is not None and due is not None:
-            self._plan(done.reminder_id, user_id, done.outreach_id, due)
-        return Logged("first", outreach, due=due, due_now=due is not None and due <= now)
+        # A /forget-me waits until it is recorded and planned (then deletes both), or refuses
+        # it if the member sent it before the forget.
+        async with self._gate.writing(user_id):
+            try:
+                done = await followups_store.record_attempt(
+                    self._db, user_id=user_id, recipient=who.text,
+                    source_message_id=source_message_id, now=to_ms(now), decide=decide)
+            except _Unsure as unsure:
+                return Logged("ask", unsure.outreach)
+            if done is None:  # the same review, logged already (by this press or another)
+                logged = await followups_store.logged_from(self._db, source_message_id or 0)
+                if logged is None:
+                    raise RuntimeError("an outreach vanished while it was being logged")
+                return Logged("already", logged)
+            outreach = await self._outreach(done.outreach_id)
+            if done.repeat:
+                return Logged("already", outreach)
+            if done.second:
+                self._unschedule_outreach(done.outreach_id)
+                await self._settle_message(done.outreach_id)
+                early = when < days_later(from_ms(outreach.sent_at), self._config.window_days,
+                                          ZoneInfo(zone))
+                return Logged("followup", outreach, early=early)
+            if done.reminder_id is not None and due is not None:
+                self._plan(done.reminder_id, user_id, done.outreach_id, due)
+            return Logged("first", outreach, due=due, due_now=due is not None and due <= now)
 
     @staticmethod
     def _check_followup(first: Outreach, when: datetime) -> None:

@@ -19,10 +19,10 @@ from bot.errors import UserError
 from bot.lessons import (
     Lesson,
     LessonCatalog,
+    edit_lesson,
     load_lessons,
     replace_example,
     save_example_image,
-    save_lesson,
 )
 
 log = logging.getLogger(__name__)
@@ -86,29 +86,34 @@ class LessonsService:
         _source(lesson)
 
     async def replace_example(self, key: str, number: int, *, text: str | None,
-                              image: ExampleImage | None) -> None:
-        """Replace example `number`'s text and/or image, save the lesson file, reload."""
+                              image: ExampleImage | None) -> bool:
+        """Replace example `number`'s text and/or image in the lesson file as it is now, save
+        it, reload. True when the file had been edited since it was loaded (those edits are
+        kept, and loaded with this one)."""
         # Two moderators editing at once must not lose a change: each edit starts from the
-        # lesson as the previous one saved it.
+        # file as the previous one saved it.
         async with self._edit_lock:
             lesson = self.get(key)
-            self._loaded(await asyncio.to_thread(self._edit, lesson, number, text, image))
+            edited, catalog = await asyncio.to_thread(self._edit, lesson, number, text, image)
+            self._loaded(catalog)
+            return edited
 
     def _edit(self, lesson: Lesson, number: int, text: str | None,
-              image: ExampleImage | None) -> LessonCatalog:
+              image: ExampleImage | None) -> tuple[bool, LessonCatalog]:
         """In a worker thread: write the image, save the lesson, read the directory again."""
         source = _source(lesson)
-        relative = None
         try:
+            relative = None
             if image is not None:
                 relative = save_example_image(source.parent, lesson.key, number, image.suffix,
                                               image.data)
-            save_lesson(replace_example(lesson, number, text=text, image=relative), source)
+            edited = edit_lesson(lesson, source, lambda current: replace_example(
+                current, number, text=text, image=relative))
         except OSError as exc:
             raise UserError(f"I could not save the change to {source}: "
                             f"{exc.strerror or exc}. The bot's user must be able to write "
                             f"in {source.parent}; the lesson is unchanged.") from None
-        return load_lessons(self.settings.directory)
+        return edited, load_lessons(self.settings.directory)
 
 
 def _source(lesson: Lesson) -> Path:

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.services.critiques import CritiquesService
 from bot.services.discussion import DiscussionService
 from bot.services.followups import FollowupsService
+from bot.services.gate import MemberGate
 from bot.services.runs import RunsService
 from storage import Database
 from storage import privacy as privacy_store
@@ -65,9 +67,10 @@ class Forgetting:
 
 class PrivacyService:
     def __init__(self, db: Database, discussion: DiscussionService,
-                 followups: FollowupsService, runs: RunsService, port: PrivacyPort) -> None:
-        self.db, self.discussion, self.port = db, discussion, port
-        self.followups, self.runs = followups, runs
+                 followups: FollowupsService, runs: RunsService, critiques: CritiquesService,
+                 port: PrivacyPort, *, gate: MemberGate) -> None:
+        self.db, self.discussion, self.port, self.gate = db, discussion, port, gate
+        self.followups, self.runs, self.critiques = followups, runs, critiques
         self._memory: list[Forgettable] = []
 
     def holds(self, store: Forgettable) -> None:
@@ -82,15 +85,28 @@ class PrivacyService:
         return sum(store.held_about(user_id) for store in self._memory)
 
     async def forget(self, user_id: int) -> Forgetting:
+        """Everything about the member, deleted. Their writes under way finish first (and go
+        with the rest); any of theirs sent before this and not yet written is refused
+        (bot/services/gate.py), so nothing they sent outlives it."""
+        async with self.gate.forgetting(user_id):
+            return await self._forget(user_id)
+
+    async def _forget(self, user_id: int) -> Forgetting:
+        for store in self._memory:  # first: a form open on their screen is refused from now
+            store.forget_member(user_id)
         await self.discussion.flush()  # queued rows go first, or they would outlive this
         gone = await privacy_store.forget_member(self.db, user_id)
-        for store in self._memory:
+        for store in self._memory:  # and what came in while the rows went
             store.forget_member(user_id)
         # Their reminders' jobs go with the rows, and one on its way arrives before the DM
         # replies are deleted (below), never after.
         await self.followups.forget_member(user_id)
+        posts = list(gone.critique_posts)
+        for thread_id, critique_id in gone.unnoted_posts:
+            if (found := await self.critiques.unnoted_post(thread_id, critique_id)) is not None:
+                posts.append((thread_id, found))
         by_thread: dict[int, list[int]] = {}
-        for thread_id, message_id in gone.critique_posts:
+        for thread_id, message_id in posts:
             by_thread.setdefault(thread_id, []).append(message_id)
         removed = 0
         for thread_id, message_ids in by_thread.items():
@@ -98,5 +114,5 @@ class PrivacyService:
         summaries = await self.runs.refresh_summaries(gone.runs)
         replies = await self.port.delete_dm_replies(user_id)
         log.info("forgot a member: %d rows", gone.records.total)  # no id: they asked to go
-        return Forgetting(gone.records.total, removed, len(gone.critique_posts) - removed,
+        return Forgetting(gone.records.total, removed, len(posts) - removed,
                           replies, summaries.done, summaries.refused)

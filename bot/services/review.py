@@ -14,6 +14,7 @@ from bot.errors import NotSaved, UserError
 from bot.review import Draft, DraftBook, ReviewSettings, is_reviewable, review
 from bot.review.reviewable import too_long
 from bot.review.text import syllables
+from bot.services.gate import MemberGate
 from storage import Database
 from storage import review as review_store
 
@@ -30,8 +31,9 @@ class Unanswered:
 
 
 class ReviewService:
-    def __init__(self, db: Database, clock: Clock, limits: ReviewLimits) -> None:
-        self.db, self.clock, self.limits = db, clock, limits
+    def __init__(self, db: Database, clock: Clock, limits: ReviewLimits, *,
+                 gate: MemberGate) -> None:
+        self.db, self.clock, self.limits, self.gate = db, clock, limits, gate
         self.settings = ReviewSettings(linkedin_note_limit=limits.linkedin_note_limit)
         self._drafts = DraftBook()
         # Members whose DMed draft got no answer (their DMs closed to the bot, or Discord
@@ -58,15 +60,17 @@ class ReviewService:
                         settings=self.settings)
         now = self.clock.now()
         limit = self.limits.rate_limit_per_hour
-        try:
-            again_ms = await review_store.take_review_slot(
-                self.db, user_id, to_ms(now), int(RATE_WINDOW.total_seconds() * 1000), limit
-            )
-        except NotSaved as exc:
-            # The review stores nothing but this count: while the disk is full the member
-            # still gets their review, uncounted, rather than no review at all.
-            log.warning("review by %s not counted against the hourly limit: %s", user_id, exc)
-            again_ms = None
+        async with self.gate.writing(user_id):
+            try:
+                again_ms = await review_store.take_review_slot(
+                    self.db, user_id, to_ms(now), int(RATE_WINDOW.total_seconds() * 1000), limit
+                )
+            except NotSaved as exc:
+                # The review stores nothing but this count: while the disk is full the member
+                # still gets their review, uncounted, rather than no review at all.
+                log.warning("review by %s not counted against the hourly limit: %s", user_id,
+                            exc)
+                again_ms = None
         if again_ms is not None:
             again = from_ms(again_ms)
             raise UserError(f"You've had {plural(limit, 'review')} in the last hour. Try again "

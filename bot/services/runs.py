@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import Enum
+from functools import partial
 from typing import Protocol
 
 from bot.clock import Clock, to_ms
@@ -173,14 +174,24 @@ class RunsPort(Protocol):
         twice in a few minutes (a crash between the DM and its record) one message."""
         ...
 
-    async def post_summary(self, report: RunReport) -> SummaryPost | None:
-        """The final summary, in the run's channel (a post of its own in a forum); None when
-        the channel is gone or Discord refuses."""
+    async def post_summary(self, report: RunReport, post: SummaryPost) -> SummaryPost | None:
+        """The final summary `post` (written down already), in the run's channel (a post of
+        its own in a forum), marked with its id; where it went, or None when the channel is
+        gone or Discord refuses."""
         ...
 
     async def edit_summary(self, post: SummaryPost, report: RunReport) -> None:
         """Show `report` in a summary posted earlier (in a thread archived since, too).
         `Gone` when the message or its channel is; `Refused` if Discord will not."""
+        ...
+
+    async def delete_summary(self, post: SummaryPost) -> None:
+        """Take a posted summary down (a forum post with its thread); best effort."""
+        ...
+
+    async def find_summary(self, post: SummaryPost) -> SummaryPost | None:
+        """A summary written down but never noted as posted: its post, found by its mark
+        among the bot's recent messages where it was to go; None if there is none."""
         ...
 
     async def lock_thread(self, thread_id: int) -> ThreadLock:
@@ -216,6 +227,10 @@ class RunsService:
         self.db, self.clock, self.scheduler, self.schedule = db, clock, scheduler, schedule
         self.lessons, self.discussion, self.port = lessons, discussion, port
         self._close_lock = asyncio.Lock()
+        # Summaries written down and on their way to Discord; those a /forget-me met on the
+        # way (their report was made before it), to redo once placed.
+        self._placing: set[int] = set()
+        self._stale: set[int] = set()
         # Runs this process is posting right now: not the stale ones `resume` removes (a
         # /lesson post can arrive as soon as the bot is connected, before resume has run).
         self._posting: set[int] = set()
@@ -487,27 +502,81 @@ class RunsService:
         comparisons = summary_comparisons(self.as_posted(run, examples).texts, summary)
         return RunReport(run, summary, names, comparisons)
 
-    async def shared(self, run_id: int, channel_id: int, message_id: int) -> None:
-        """A moderator posted the summary for everyone: remembered, for /forget-me."""
-        await runs_store.record_summary_post(
-            self.db, SummaryPost(run_id, channel_id, message_id, final=False),
-            to_ms(self.clock.now()))
+    async def reserve_shared(self, run_id: int, channel_id: int) -> SummaryPost:
+        """A moderator is about to post the summary for everyone in `channel_id`: written
+        down first, so /forget-me always finds it. If this write fails nothing is posted."""
+        post = await runs_store.reserve_summary(self.db, run_id, channel_id, final=False,
+                                                now_ms=to_ms(self.clock.now()))
+        self._placing.add(post.id)
+        return post
+
+    async def shared(self, post: SummaryPost, take_down: Callable[[], Awaitable[None]]) -> None:
+        """Where the shared summary `post` went. If that cannot be written down, it is taken
+        down again (`take_down`) and the moderator told: no public post /forget-me cannot
+        find. Redone at once if a /forget-me ran while it was being posted."""
+        await self._place(post, take_down, "I took the summary down again")
+
+    async def unshared(self, post: SummaryPost, *, posted: bool) -> None:
+        """The shared summary `post` did not go out as asked: Discord refused it, or the
+        answer was lost (`posted`: it may be there, so its row stays for /forget-me to look
+        for by its mark)."""
+        self._placing.discard(post.id)
+        if not posted:
+            await self._unreserve(post)
+
+    async def _place(self, post: SummaryPost, take_down: Callable[[], Awaitable[None]],
+                     undone: str) -> None:
+        try:
+            try:
+                await runs_store.place_summary(self.db, post)
+            except Exception as exc:  # whatever broke the write, the post must not stay
+                log.error("summary %d of run #%d could not be noted as posted (%s: %s); "
+                          "taking it down", post.id, post.run_id, type(exc).__name__, exc)
+                await take_down()
+                await self._unreserve(post)
+                raise UserError(f"{undone}: I could not write down where it is (my database "
+                                "refused the write: is its disk full?), and I must always be "
+                                "able to find a summary that quotes members, to take out "
+                                "anyone who uses /forget-me. Try again once that is fixed."
+                                ) from exc
+        finally:
+            self._placing.discard(post.id)
+        if post.id in self._stale:  # a /forget-me ran while it was on its way
+            self._stale.discard(post.id)
+            await self.refresh_summaries([post.run_id])
+
+    async def _unreserve(self, post: SummaryPost) -> None:
+        try:
+            await runs_store.drop_summary_post(self.db, post.id)
+        except Exception as exc:  # kept: the next /forget-me looks for it, finds none, drops it
+            log.warning("summary %d: its row stays (%s)", post.id, type(exc).__name__)
 
     async def refresh_summaries(self, run_ids: Sequence[int]) -> Refreshed:
         """Show these runs' posted summaries as they are now: after /forget-me deleted a
-        member's critiques and votes, after a member edited a critique they quote."""
+        member's critiques and votes, after a member edited a critique they quote. One written
+        down but never noted as posted is looked for by its mark; one still on its way is
+        redone once it is placed."""
         done = refused = 0
         for post in await runs_store.summary_posts(self.db, run_ids):
+            if post.id in self._placing:
+                self._stale.add(post.id)
+                continue
             run = await runs_store.get_run(self.db, post.run_id)
             try:
+                if post.message_id is None:
+                    found = await self.port.find_summary(post)
+                    if found is None:  # never posted
+                        raise Gone
+                    await runs_store.place_summary(self.db, found)
+                    post = found
                 if run is None:
                     raise Gone
                 await self.port.edit_summary(post, await self.report(run))
                 done += 1
-            except Gone:  # deleted on Discord: nothing left that quotes anyone
-                await runs_store.drop_summary_post(self.db, post.message_id)
+            except Gone:  # deleted on Discord, or never posted: nothing left that quotes anyone
+                await runs_store.drop_summary_post(self.db, post.id)
             except Refused as exc:
-                log.warning("summary %d of run #%d not redone: %s", post.message_id,
+                log.warning("summary %d of run #%d not redone: %s", post.id,
                             post.run_id, exc.reason)
                 refused += 1
         return Refreshed(done, refused)
@@ -526,13 +595,27 @@ class RunsService:
 
     async def _close(self, run: Run) -> tuple[SummaryPost | None, Locked, list[str]]:
         notes: list[str] = []
-        final = await self.port.post_summary(await self.report(run))
+        # Written down before it is posted: if that write fails, nothing is posted and the
+        # run stays open (the moderator sees the error and closes again).
+        report = await self.report(run)
+        reserved = await runs_store.reserve_summary(self.db, run.id, run.channel_id,
+                                                    final=True, now_ms=to_ms(self.clock.now()))
+        self._placing.add(reserved.id)
+        try:
+            final = await self.port.post_summary(report, reserved)
+        except BaseException:  # it may be posted: its row stays, to be found by its mark
+            self._placing.discard(reserved.id)
+            raise
         if final is None:
+            self._placing.discard(reserved.id)
+            await self._unreserve(reserved)
             notes.append(f"I could not post the final summary in <#{run.channel_id}> (it is "
                          "gone, or I may not post there); `/lesson summary share:true` posts "
                          "it where you are.")
         else:
-            await runs_store.record_summary_post(self.db, final, to_ms(self.clock.now()))
+            await self._place(final, partial(self.port.delete_summary, final),
+                              "I took the final summary down again and did not close "
+                              f"run #{run.id}")
         locked = await self.lock_threads(run)
         await runs_store.close_run(self.db, run.id, to_ms(self.clock.now()))
         await self.discussion.refresh_threads()

@@ -7,8 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from bot.critiques import is_vote
 from cogs._ui import forms_of
-from cogs.critiques._render import VOTE_EMOJI
 from cogs.critiques._views import CritiqueButton, CritiqueModal, open_form
 
 
@@ -56,8 +56,27 @@ class CritiquesCog(commands.Cog):
     async def on_raw_reaction_clear_emoji(
         self, payload: discord.RawReactionClearEmojiEvent
     ) -> None:
-        if str(payload.emoji) == VOTE_EMOJI:
-            await self.critiques.clear_votes(payload.message_id)
+        if is_vote(str(payload.emoji)):
+            await self.critiques.clear_votes(payload.message_id, variant=True)
+
+    # A moderator deleting the bot's post of a critique takes the critique down (an abusive
+    # or spam one): the natural act, with Manage Messages they already have, and the one
+    # the bot honours for thread messages too. Posted summaries are redone without it.
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self._taken_down([payload.message_id])
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(
+        self, payload: discord.RawBulkMessageDeleteEvent
+    ) -> None:
+        await self._taken_down(sorted(payload.message_ids))
+
+    async def _taken_down(self, message_ids: list[int]) -> None:
+        runs = {run for m in message_ids
+                if (run := await self.critiques.take_down(m)) is not None}
+        if runs:
+            await self.bot.services.runs.refresh_summaries(sorted(runs))
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -65,7 +84,8 @@ class CritiquesCog(commands.Cog):
         await self.critiques.catch_up_votes()
 
     async def _vote(self, payload: discord.RawReactionActionEvent, *, add: bool) -> None:
+        self.bot.services.gate.arrived(payload.user_id)  # before any await (gate.py)
         me = self.bot.user
-        if str(payload.emoji) != VOTE_EMOJI or me is None or payload.user_id == me.id:
+        if not is_vote(str(payload.emoji)) or me is None or payload.user_id == me.id:
             return
         await self.critiques.vote(payload.message_id, payload.user_id, add=add)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import discord
 
-from bot.critiques import Author, CritiqueInput
+from bot.critiques import Author, CritiqueInput, is_vote
 from bot.runs import RunExample
 from bot.services.critiques import ThreadState
 from bot.services.ports import Gone, Refused
 from cogs._answer import TRANSIENT
 from cogs._ui import NO_PINGS, why_refused
-from cogs.critiques._render import VOTE_EMOJI, critique_embed, critique_mark
+from cogs.critiques._render import critique_embed, critique_mark
 
 # Messages read back (newest first) for a critique's post whose id was never noted.
 FIND_SCAN = 200
@@ -23,23 +23,23 @@ class DiscordCritiques:
     def __init__(self, client: discord.Client) -> None:
         self.client = client
 
-    async def _thread(self, example: RunExample) -> discord.Thread | None:
-        thread = self.client.get_channel(example.thread_id or 0)
-        if thread is None and example.thread_id:
+    async def _thread(self, thread_id: int | None) -> discord.Thread | None:
+        thread = self.client.get_channel(thread_id or 0)
+        if thread is None and thread_id:
             try:
-                thread = await self.client.fetch_channel(example.thread_id)
+                thread = await self.client.fetch_channel(thread_id)
             except (discord.NotFound, discord.Forbidden):
                 thread = None
         return thread if isinstance(thread, discord.Thread) else None
 
     async def thread_state(self, example: RunExample) -> ThreadState:
-        thread = await self._thread(example)
+        thread = await self._thread(example.thread_id)
         if thread is None:
             return ThreadState.GONE
         return ThreadState.LOCKED if thread.locked else ThreadState.OPEN
 
-    async def find_post(self, example: RunExample, critique_id: int) -> int | None:
-        thread = await self._thread(example)
+    async def find_post(self, thread_id: int, critique_id: int) -> int | None:
+        thread = await self._thread(thread_id)
         me = self.client.user
         if thread is None or me is None:
             raise Gone
@@ -55,7 +55,7 @@ class DiscordCritiques:
 
     async def post(self, example: RunExample, previous: int | None, author: Author,
                    critique: CritiqueInput, critique_id: int) -> int | None:
-        thread = await self._thread(example)
+        thread = await self._thread(example.thread_id)
         if thread is None:
             raise Gone
         embed = critique_embed(author, example.title, critique, critique_id)
@@ -81,19 +81,31 @@ class DiscordCritiques:
         return message.id
 
     async def voters(self, thread_id: int, message_id: int) -> frozenset[int]:
-        found: set[int] = set()
-        after = None
+        # Every variant of the vote emoji on the post (👍, 👍🏽, …) is a reaction of its own:
+        # the message says which are there, then each one's users are read.
         try:
-            while True:
-                page = await self.client.http.get_reaction_users(
-                    thread_id, message_id, VOTE_EMOJI, VOTERS_PAGE, after=after)
-                found.update(int(u["id"]) for u in page if not u.get("bot"))
-                if len(page) < VOTERS_PAGE:
-                    return frozenset(found)
-                after = int(page[-1]["id"])  # users come in id order
+            message = await self.client.http.get_message(thread_id, message_id)
+            found: set[int] = set()
+            for reaction in message.get("reactions", []):
+                emoji = reaction["emoji"]
+                name = emoji.get("name") or ""
+                if emoji.get("id") is None and is_vote(name):  # never a custom emoji
+                    found |= await self._users(thread_id, message_id, name)
+            return frozenset(found)
         except discord.NotFound as exc:
             if exc.code == UNKNOWN_EMOJI:
                 return frozenset()  # nobody has the emoji on it (any more)
             raise Gone from None
         except discord.Forbidden as exc:
             raise Refused(exc.text or "Forbidden") from None
+
+    async def _users(self, thread_id: int, message_id: int, emoji: str) -> set[int]:
+        found: set[int] = set()
+        after = None
+        while True:
+            page = await self.client.http.get_reaction_users(
+                thread_id, message_id, emoji, VOTERS_PAGE, after=after)
+            found.update(int(u["id"]) for u in page if not u.get("bot"))
+            if len(page) < VOTERS_PAGE:
+                return found
+            after = int(page[-1]["id"])  # users come in id order

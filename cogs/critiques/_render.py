@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import discord
 
-from bot.critiques import Author, CritiqueInput, Likely
+from bot.critiques import VOTE_EMOJI, Author, CritiqueInput, Likely
 from bot.display import markdown_text, member_text
 from cogs._embeds import Embed
 
-VOTE_EMOJI = "👍"
 FIELD = 1024  # Discord's limit on an embed field's value
 LIKELY_WORDS = {Likely.YES: "✅ yes", Likely.NO: "❌ no", Likely.UNSURE: "🤔 unsure"}
 

@@ -33,6 +33,8 @@ LABELS = {
     "discussion_messages": ("captured thread message", "captured thread messages"),
     "reactions": ("reaction on a thread message", "reactions on thread messages"),
     "run_places": ("place on a lesson run's member list", "places on lesson runs' member lists"),
+    "runs_posted": ("lesson run you posted (the run stays, your name comes off it)",
+                    "lesson runs you posted (the runs stay, your name comes off them)"),
     "memory": ("draft or form held in memory (never on disk)",
                "drafts and forms held in memory (never on disk)"),
 }

@@ -108,11 +108,22 @@ class ReviewCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is not None or message.author.bot:
             return
+        gate = self.bot.services.gate
+        gate.arrived(message.author.id)  # before any await (bot/services/gate.py)
         kind = None if message.attachments else not_a_draft(message.content)
         if kind is not None:  # "help", "/outreach log …", "they replied": not a draft
             await self.answer_dm(message, content=self._owed(
                 message.author.id, not_a_draft_text(kind, message.content)))
             return
+        try:
+            # A /forget-me waits for the answer (then deletes it with the draft it holds).
+            async with gate.writing(message.author.id):
+                await self.answer_draft(message)
+        except UserError as refused:  # sent as the member was being forgotten
+            await gate.forgotten(message.author.id)  # told once their DMs are emptied
+            await self.answer_dm(message, content=refused.message)
+
+    async def answer_draft(self, message: discord.Message) -> None:
         try:
             text = await self.draft_text(message)
             draft = await self.review.review(message.author.id, text, channel=None, attempt=1)

@@ -8,6 +8,7 @@ bot/services/runs.py.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import discord
 from discord import app_commands
@@ -150,11 +151,26 @@ class RunsCog(commands.Cog):
                             "leave `share` off to see it yourself.")
         await interaction.response.defer(ephemeral=not share, thinking=True)
         report = await self.runs.report(await self.runs.resolve(interaction.guild.id, run))
-        embed, chart = summary_message(report, final=False,
-                                       show_missing=moderator and not share)
-        sent = await answer(interaction, embed=embed, files=[chart], ephemeral=not share)
-        if share:  # it quotes critiques for everyone to read: /forget-me redoes it
-            await self.runs.shared(report.run.id, sent.channel.id, sent.id)
+        if not share:
+            embed, chart = summary_message(report, final=False, show_missing=moderator)
+            await answer(interaction, embed=embed, files=[chart])
+            return
+        # It quotes critiques for everyone to read: written down before it is posted, so
+        # /forget-me always finds it to redo it (a failed write posts nothing).
+        post = await self.runs.reserve_shared(report.run.id, interaction.channel_id or 0)
+        embed, chart = summary_message(report, final=False, show_missing=False,
+                                       post_id=post.id)
+        try:
+            sent = await answer(interaction, embed=embed, files=[chart], ephemeral=False)
+        except BaseException as exc:
+            # Refused (a 4xx): nothing was posted. Anything else may have posted it: its row
+            # stays, and /forget-me looks for its mark.
+            refused = (isinstance(exc, discord.HTTPException)
+                       and not isinstance(exc, discord.DiscordServerError))
+            await self.runs.unshared(post, posted=not refused)
+            raise
+        await self.runs.shared(replace(post, channel_id=sent.channel.id, message_id=sent.id),
+                               sent.delete)
 
     @lesson.command(name="close", description="Lock the run's threads and post the final summary",
                     extras={"moderator": True})
@@ -225,5 +241,10 @@ class RunsCog(commands.Cog):
         if image is not None:
             suffix = image_suffix(image.content_type, image.filename, image.size)
             upload = ExampleImage(suffix, await download(image))
-        await self.lessons.replace_example(chosen.key, number, text=text, image=upload)
-        await answer(interaction, await self.runs.edited_text(interaction.guild.id, chosen, number))
+        edited = await self.lessons.replace_example(chosen.key, number, text=text, image=upload)
+        text_of = await self.runs.edited_text(interaction.guild.id, self.lessons.get(chosen.key),
+                                              number)
+        if edited:
+            text_of += ("\nIts file had been edited since I loaded it: I made the change in "
+                        "the file as it is now, kept those edits and loaded them too.")
+        await answer(interaction, text_of)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import discord
@@ -17,7 +18,15 @@ from bot.clock import from_ms
 from bot.config import Config
 from bot.display import file_size
 from bot.lessons import Example, Lesson, image_location
-from bot.runs import PendingAnswer, Posting, PostingPart, Run, RunExample, SummaryPost
+from bot.runs import (
+    PendingAnswer,
+    Posting,
+    PostingPart,
+    Run,
+    RunExample,
+    SummaryPost,
+    summary_mark,
+)
 from bot.services.ports import Gone, Refused, TooLarge
 from bot.services.runs import Cohort, PartCreated, PostTarget, RunReport, ThreadLock
 from cogs._answer import TRANSIENT
@@ -37,6 +46,8 @@ log = logging.getLogger(__name__)
 # Messages read after a run's creation when looking for the ones Discord made for it without
 # the bot hearing of it: a posting is a prompt and up to 10 examples, made within seconds.
 UNCONFIRMED_SCAN = 100
+# Messages read back (newest first) for a summary whose post was never noted.
+SUMMARY_SCAN = 100
 
 POSTABLE = discord.TextChannel | discord.ForumChannel
 # The view under each example message (the critique button): run id, example number -> view.
@@ -187,30 +198,33 @@ class DiscordRuns:
             return False
         return True
 
-    async def post_summary(self, report: RunReport) -> SummaryPost | None:
+    async def post_summary(self, report: RunReport, post: SummaryPost) -> SummaryPost | None:
         run = report.run
         channel = self.client.get_channel(run.channel_id)
-        embed, chart = summary_message(report, final=True, show_missing=False)
+        embed, chart = summary_message(report, final=True, show_missing=False, post_id=post.id)
         try:
             if isinstance(channel, discord.TextChannel):
                 message = await channel.send(embed=embed, file=chart, allowed_mentions=NO_PINGS)
-                return SummaryPost(run.id, channel.id, message.id, final=True)
+                return replace(post, channel_id=channel.id, message_id=message.id)
             if isinstance(channel, discord.ForumChannel):
                 # A forum takes posts, not messages: the summary is a post of its own.
                 posted = await channel.create_thread(
                     name=f"Run #{run.id} — final summary", embed=embed, file=chart,
                     allowed_mentions=NO_PINGS)
-                return SummaryPost(run.id, posted.thread.id, posted.message.id, final=True)
+                return replace(post, channel_id=posted.thread.id, message_id=posted.message.id)
         except discord.HTTPException as exc:
             log.warning("the final summary of run #%d was not posted: %s", run.id, exc)
         return None
 
     async def edit_summary(self, post: SummaryPost, report: RunReport) -> None:
+        if post.message_id is None:
+            raise Gone
         message = self.client.get_partial_messageable(post.channel_id).get_partial_message(
             post.message_id)
 
         async def redo() -> None:  # a new chart file for each attempt: a file is read once
-            embed, chart = summary_message(report, final=post.final, show_missing=False)
+            embed, chart = summary_message(report, final=post.final, show_missing=False,
+                                           post_id=post.id)
             await message.edit(embed=embed, attachments=[chart], allowed_mentions=NO_PINGS)
 
         try:
@@ -220,6 +234,39 @@ class DiscordRuns:
             raise Gone from None
         except discord.HTTPException as exc:
             raise Refused(exc.text or str(exc.status)) from exc
+
+    async def delete_summary(self, post: SummaryPost) -> None:
+        try:
+            channel = self.client.get_channel(post.channel_id)
+            if isinstance(channel, discord.Thread) and channel.id == post.message_id:
+                await channel.delete()  # a forum post: its thread goes with it
+            elif post.message_id is not None:
+                await self.client.http.delete_message(post.channel_id, post.message_id)
+        except discord.HTTPException as exc:
+            log.warning("summary %d of run #%d could not be taken down: %s", post.id,
+                        post.run_id, exc)
+
+    async def find_summary(self, post: SummaryPost) -> SummaryPost | None:
+        channel = self.client.get_channel(post.channel_id)
+        me = self.client.user
+        if me is None:
+            return None
+        places: list[discord.abc.Messageable] = []
+        if isinstance(channel, discord.ForumChannel):  # a final summary: a post of its own
+            places.extend(t for t in channel.threads if t.owner_id == me.id)
+        elif isinstance(channel, discord.abc.Messageable):
+            places.append(channel)
+        mark = summary_mark(post.id)
+        try:
+            for place in places:
+                async for message in place.history(limit=SUMMARY_SCAN):
+                    if message.author.id == me.id and any(
+                            (e.footer.text or "").endswith(mark) for e in message.embeds):
+                        return replace(post, channel_id=message.channel.id,
+                                       message_id=message.id)
+        except (discord.NotFound, discord.Forbidden):
+            return None
+        return None
 
     async def lock_thread(self, thread_id: int) -> ThreadLock:
         thread = self.client.get_channel(thread_id)

@@ -13,6 +13,7 @@ from bot.charts import tally_chart_png
 from bot.critiques import RunSummary
 from bot.display import clip, fit_list, markdown_text, plural
 from bot.lessons import FORUM_POST, PROMPT_TITLE, THREAD_NAME, Example, Lesson, image_location
+from bot.runs import summary_mark
 from bot.services.runs import RunReport
 from cogs._embeds import Embed
 
@@ -126,13 +127,16 @@ def summary_embed(
 
 
 def summary_message(
-    report: RunReport, *, final: bool, show_missing: bool,
+    report: RunReport, *, final: bool, show_missing: bool, post_id: int | None = None,
 ) -> tuple[discord.Embed, discord.File]:
     """The summary embed and its tally chart (`show_missing`: who has not critiqued yet, for
     a moderator's eyes only). Every summary, the final one too, has the reviewer's line
-    beside each example's tally."""
+    beside each example's tally. One posted for everyone (`post_id`, its row) is marked
+    with it, so it is found again if noting where it went failed."""
     title = f"Run #{report.run.id} — {'final summary' if final else 'summary'}"
     embed = summary_embed(title, report.summary, report.names, show_missing=show_missing,
                           comparisons=report.comparisons)
+    if post_id is not None:
+        embed.set_footer(text=summary_mark(post_id))
     chart = discord.File(io.BytesIO(tally_chart_png(report.summary)), filename="tally.png")
     return embed, chart

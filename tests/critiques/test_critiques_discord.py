@@ -381,6 +381,81 @@ async def test_a_moderator_clearing_a_critique_s_reactions_takes_its_votes(
     assert row.votes == 0
 
 
+async def test_a_thumbs_up_with_a_skin_tone_or_the_emoji_selector_is_a_vote(
+    world: CohortWorld,
+) -> None:
+    """Discord sends 👍 as the member picked it (👍🏽, 👍️ …), each a reaction of its own:
+    every variant is the vote, once per member, live and in the catch-up at READY."""
+    run_id = await post(world)
+    await critique(world, world.ada, example_messages(world)[0], "Polite", "Generic", "no")
+    (posted,) = world.posts(world.sandbox.threads(world.lessons)[0])
+
+    async def votes() -> int:
+        (row,) = await critiques_store.critiques_for_run(world.bot.db, run_id)
+        return row.votes
+
+    await world.ben.react(posted, "👍🏽")
+    await world.cy.react(posted, "👍🏿")
+    await world.mod.react(posted, "👍\ufe0f")
+    await world.ada.react(posted, "👍🏻")  # her own, in any tone: never a vote
+    assert await votes() == 3
+    await world.ben.react(posted, "👍")  # a second variant: still one vote
+    assert await votes() == 3
+    await world.ben.unreact(posted, "👍🏽")  # he keeps 👍: his vote stands
+    assert await votes() == 3
+    await world.ben.unreact(posted, "👍")
+    assert await votes() == 2
+    await world.mod.clear_reactions(posted, emoji="👍🏿")  # cy's tone only
+    assert await votes() == 1
+    await world.stop_bot()
+    await world.ben.react(posted, "👍🏾")  # while the bot is away
+    await world.cy.react(posted, "👍🏼")
+    await world.start_bot()
+    assert await votes() == 3
+    summary = await world.mod.slash("lesson summary", channel=world.lessons)
+    assert "👍 3" in str(summary.followups[-1].embeds), summary
+
+
+async def test_a_moderator_deleting_a_critique_s_post_takes_the_critique_down(
+    world: CohortWorld,
+) -> None:
+    """The moderator deletes the bot's post of a spam critique: it is out of the summaries
+    (the one already shared is redone), its votes and the export, and its author's next
+    form is refused, not posted again."""
+    run_id = await post(world)
+    first = example_messages(world)[0]
+    await critique(world, world.ada, first, "SPAMMY critique", "x", "no")
+    await critique(world, world.ben, first, "Fair point", "y", "yes")
+    thread = world.sandbox.threads(world.lessons)[0]
+    ada_post, ben_post = world.posts(thread)
+    await world.ben.react(ada_post, "👍")
+    shared = await world.mod.slash("lesson summary", {"share": True}, channel=world.lessons)
+    assert "SPAMMY" in str(shared.followups[-1].embeds)
+
+    await world.mod.delete(ada_post)
+    rows = await critiques_store.critiques_for_run(world.bot.db, run_id)
+    assert [r.author_id for r in rows] == [world.ben.id]
+    redone = world.sandbox.world.messages[shared.followups[-1].id]
+    assert "SPAMMY" not in str(redone.embeds) and "1 critique from 1 member" in str(
+        redone.embeds)
+    summary = await world.mod.slash("lesson summary", channel=world.lessons)
+    assert "SPAMMY" not in str(summary.followups[-1].embeds)
+    exported = await world.mod.slash("export", {"format": "json"}, channel=world.lessons)
+    files = [a.data for m in exported.followups for a in m.attachments]
+    assert files and not any(b"SPAMMY" in data for data in files)
+    assert await world.bot.db.fetchval(
+        "SELECT COUNT(*) FROM critiques WHERE works LIKE '%SPAMMY%'") == 0
+
+    opened = await world.ada.click(first, first.components[0]["components"][0]["custom_id"])
+    assert opened.modal is None and "A moderator took down your critique" in (
+        opened.response.content), opened.response
+    assert world.posts(thread) == [ben_post]
+    await world.mod.slash("lesson close", channel=world.lessons)
+    final = [m for m in world.posts(world.lessons)
+             if m.embeds and "final summary" in m.embeds[0].get("title", "")]
+    assert final and "SPAMMY" not in str(final[0].embeds)
+
+
 @pytest.mark.parametrize("fault", ["server_error", "answer_lost"])
 async def test_a_critique_whose_post_discord_fails_is_saved_said_so_and_posted_once_when_sent_again(
     world: CohortWorld, fault: str,

@@ -20,6 +20,7 @@ from bot.clock import ManualClock
 from bot.config import FollowupSettings, ReviewLimits
 from bot.scheduler import Scheduler
 from bot.services.followups import DmClosed, FollowupsService, ReminderMessage
+from bot.services.gate import MemberGate
 from bot.services.review import ReviewService
 from bot.services.settings import SettingsService
 from storage import Database
@@ -133,10 +134,12 @@ class World:
         scheduler = Scheduler(self.clock)
         scheduler.start()
         port = FakePort(self.discord)
-        settings = SettingsService(db, self.clock, "UTC")
+        gate = MemberGate()
+        settings = SettingsService(db, self.clock, "UTC", gate=gate)
         service = FollowupsService(db, self.clock, scheduler,
                                    FollowupSettings(window_days=window_days),
-                                   ReviewService(db, self.clock, ReviewLimits()), settings, port)
+                                   ReviewService(db, self.clock, ReviewLimits(), gate=gate),
+                                   settings, port, gate=gate)
         bot = Bot(db, scheduler, service, port)
         self.bots.append(bot)
         if begin:

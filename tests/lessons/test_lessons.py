@@ -22,13 +22,13 @@ from bot.lessons import (
     Lesson,
     LessonError,
     dump_lesson,
+    edit_lesson,
     image_location,
     load_lesson,
     load_lessons,
     parse_lesson,
     replace_example,
     save_example_image,
-    save_lesson,
 )
 from bot.visible import is_blank
 
@@ -354,35 +354,62 @@ def test_dump_of_shipped_lesson_round_trips() -> None:
     assert parse_lesson(dump_lesson(lesson), SHIPPED) == lesson
 
 
-def test_save_lesson_writes_atomically_and_reloads(tmp_path: Path) -> None:
+def test_edit_lesson_writes_atomically_and_reloads(tmp_path: Path) -> None:
     target = tmp_path / "networking-with-professionals.toml"
     shutil.copy(SHIPPED, target)
-    lesson = replace_example(load_lesson(target), 1, text='A "real" note\n\nwith \\ and """.')
-    save_lesson(lesson, target)
-    assert load_lesson(target) == lesson
+    loaded = load_lesson(target)
+    edited = replace_example(loaded, 1, text='A "real" note\n\nwith \\ and """.')
+    assert edit_lesson(loaded, target, lambda current: edited) is False
+    assert load_lesson(target) == edited
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temp file left behind
 
 
-def test_save_lesson_keeps_permissions_and_creates_new_files(tmp_path: Path) -> None:
+def test_edit_lesson_keeps_permissions(tmp_path: Path) -> None:
     target = tmp_path / "existing.toml"
     shutil.copy(SHIPPED, target)
     target.chmod(0o640)
     lesson = load_lesson(target)
-    save_lesson(lesson, target)
+    edit_lesson(lesson, target, lambda current: current)
     assert target.stat().st_mode & 0o777 == 0o640
-    fresh = tmp_path / "fresh.toml"
-    save_lesson(lesson, fresh)
-    assert fresh.stat().st_mode & 0o777 == 0o644
-    assert load_lesson(fresh) == lesson
+    assert load_lesson(target) == lesson
 
 
-def test_save_lesson_leaves_the_old_file_when_the_lesson_is_invalid(tmp_path: Path) -> None:
+def test_edit_lesson_starts_from_the_file_as_it_is_now(tmp_path: Path) -> None:
+    """Edited by hand since it was loaded: the change is made to the file as it is, and the
+    answer says it had changed."""
+    target = tmp_path / "lesson.toml"
+    shutil.copy(SHIPPED, target)
+    loaded = load_lesson(target)
+    target.write_text(target.read_text(encoding="utf-8").replace(
+        f'title = "{loaded.title}"', 'title = "By hand"', 1), encoding="utf-8")
+    assert edit_lesson(loaded, target, lambda current: replace_example(current, 1, text="New"))
+    saved = load_lesson(target)
+    assert saved.title == "By hand" and saved.examples[0].text == "New"
+
+
+def test_edit_lesson_refuses_when_the_file_changes_while_it_is_saved(tmp_path: Path) -> None:
+    target = tmp_path / "lesson.toml"
+    shutil.copy(SHIPPED, target)
+    loaded = load_lesson(target)
+    other = target.read_text(encoding="utf-8") + "\n# someone else's edit\n"
+
+    def change(current: Lesson) -> Lesson:
+        target.write_text(other, encoding="utf-8")  # lands between the read and the rename
+        return replace_example(current, 1, text="Mine")
+
+    with pytest.raises(UserError, match="changed while I was saving"):
+        edit_lesson(loaded, target, change)
+    assert target.read_text(encoding="utf-8") == other
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_edit_lesson_leaves_the_old_file_when_the_lesson_is_invalid(tmp_path: Path) -> None:
     target = tmp_path / "lesson.toml"
     shutil.copy(SHIPPED, target)
     before = target.read_bytes()
     broken = Lesson("k", "T", "", "R", (Example(1, "E", "X"),))
     with pytest.raises(LessonError):
-        save_lesson(broken, target)
+        edit_lesson(load_lesson(target), target, lambda current: broken)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
 

@@ -123,6 +123,50 @@ async def test_every_command_naming_a_lesson_whose_file_failed_says_why(
     assert world.posts(world.lessons) == []  # nothing posted
 
 
+LESSON_FILE = "networking-with-professionals.toml"
+
+
+async def test_an_example_edit_keeps_what_was_written_in_the_file_since_it_was_loaded(
+    world: CohortWorld,
+) -> None:
+    """The file edited by hand while the bot runs (a new title, a fourth example): /lesson
+    example changes it as it is now, keeps those edits and loads them, and says so."""
+    path = world.config.lesson.directory / LESSON_FILE
+    text = path.read_text(encoding="utf-8").replace(
+        'title = "Networking with Professionals"',
+        'title = "Networking with Professionals (week 2)"', 1)
+    path.write_text(text + '\n[[examples]]\ntitle = "Outreach 4"\n'
+                    'text = """\nHi Sam, a fourth example added by hand."""\n', encoding="utf-8")
+    result = await world.mod.slash("lesson example", {"number": 1, "text": "Hi Dana, new."},
+                                   channel=world.lessons)
+    answer = result.followups[-1].content
+    assert "Updated example 1 of **Networking with Professionals (week 2)**" in answer, answer
+    assert "edited since I loaded it" in answer
+    saved = path.read_text(encoding="utf-8")
+    assert "(week 2)" in saved and "a fourth example added by hand" in saved
+    assert "Hi Dana, new." in saved
+    await post(world)
+    assert len(example_messages(world)) == 4
+    assert example_messages(world)[0].embeds[0]["description"].startswith("Hi Dana, new.")
+    again = await world.mod.slash("lesson example", {"number": 2, "text": "Hi Sam, again."},
+                                  channel=world.lessons)
+    assert "edited since" not in again.followups[-1].content  # the bot's own edit is no news
+
+
+async def test_an_example_edit_refuses_a_file_that_no_longer_loads_and_leaves_it(
+    world: CohortWorld,
+) -> None:
+    path = world.config.lesson.directory / LESSON_FILE
+    broken = path.read_text(encoding="utf-8").replace("title = ", "title = 3 #", 1)
+    path.write_text(broken, encoding="utf-8")
+    result = await world.mod.slash("lesson example", {"number": 1, "text": "Hi Dana, new."},
+                                   channel=world.lessons)
+    answer = result.followups[-1].content
+    assert "edited since I loaded it and no longer loads" in answer, answer
+    assert "Nothing was changed" in answer and "error id" not in answer
+    assert path.read_text(encoding="utf-8") == broken
+
+
 def lesson_at_every_limit() -> str:
     """A lesson whose every text is as long as a lesson file may make it, Markdown and
     escapes included: what the bot renders from it still fits Discord (F6: a 256-character

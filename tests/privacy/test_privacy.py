@@ -163,3 +163,24 @@ async def test_a_summary_in_a_thread_archived_since_is_redone_too(world: CohortW
     embed = world.sandbox.world.messages[shared.followups[-1].id].embeds[0]
     assert "0 critiques" in embed["description"]
     assert thread.archived and thread.locked  # closed again as it was
+
+
+async def test_a_critique_post_whose_id_was_never_noted_is_found_and_removed(
+    world: CohortWorld,
+) -> None:
+    """The critique is stored before it is posted; if noting its post's id then fails (a full
+    disk: here a trigger refuses that one write), /forget-me still finds the post, by the
+    critique's mark in its footer, and removes it."""
+    await post(world)
+    await world.bot.db.execute(
+        "CREATE TEMP TRIGGER full BEFORE UPDATE OF message_id ON main.critiques"
+        " BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END")
+    sent = await critique(world, world.ada, example_messages(world)[0], "ADAPRIVATE", "x", "no")
+    assert "error id" in sent.followups[-1].content
+    thread = world.sandbox.threads(world.lessons)[0]
+    assert len(world.posts(thread)) == 1  # Discord took it; the bot could not note it
+    await world.bot.db.execute("DROP TRIGGER temp.full")
+    asked = await world.ada.slash("forget-me")
+    await world.ada.click(asked.response, component(asked.response, "Delete everything"))
+    assert world.posts(thread) == []
+    assert "1 critique post" in world.sandbox.world.messages[asked.response.id].content
