@@ -17,6 +17,7 @@ from bot.export.markdown import md, quote
 from bot.export.model import Critique, Message
 from bot.export.text import visible
 from bot.export.times import Calendar
+from bot.visible import is_blank
 from tests.export.scenario import export, files_of
 from tests.export.test_export_domain import unjoined
 from tests.world import CohortWorld, critique, example_messages, post
@@ -55,9 +56,12 @@ def test_no_text_becomes_a_link_in_github_markdown(text: str) -> None:
 
 @given(TEXT)
 @example("mail ada@evil.example, or https://x.example")
+@example("\xad")  # a soft hyphen alone shows nothing: "(no text)", as in Discord
 def test_github_markdown_shows_the_text_as_typed(text: str) -> None:
     rendered = gfm(quote(text))
-    if text.strip():
+    if is_blank(visible(text)):
+        assert "(no text)" in rendered, (text, rendered)
+    else:
         shown = unjoined(html.unescape(_TAGS.sub(" ", rendered)))
         assert shown.split() == unjoined(visible(text).replace("\x00", "\ufffd")).split()
 
