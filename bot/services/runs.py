@@ -64,13 +64,16 @@ class AlreadyOpen(UserError):
     it is made only when asked for (`another`)."""
 
     def __init__(self, run: Run, title: str) -> None:
-        state = ("is being posted right now" if run.status is RunStatus.POSTING else
-                 f"is still open in <#{run.channel_id}> (posted <t:{run.created_at // 1000}:R>)")
+        if run.status is RunStatus.POSTING:  # (a double submit: it cannot be closed yet)
+            state, then = "is being posted right now", "To have two runs open"
+        else:
+            state = (f"is still open in <#{run.channel_id}> "
+                     f"(posted <t:{run.created_at // 1000}:R>)")
+            then = f"Close it first (`/lesson close run:{run.id}`), or, to have two runs open"
         super().__init__(
             f"Run #{run.id} of **{title}** {state}: a second run beside it would split the "
             "cohort's critiques between two sets of threads, so I haven't posted another. "
-            f"Close it first (`/lesson close run:{run.id}`), or, to have two runs open, "
-            "post again with `/lesson post another:true`.")
+            f"{then}, post again with `/lesson post another:true`.")
         self.run = run
 
 
@@ -335,7 +338,9 @@ class RunsService:
 
     async def _refuse_beside(self, lesson: Lesson, guild_id: int) -> None:
         for run in await runs_store.unclosed_runs(self.db, guild_id):
-            if run.lesson_key == lesson.key:
+            # (A posting a crash cut short is no run beside it: `resume` removes it.)
+            stale = run.status is RunStatus.POSTING and run.id not in self._posting
+            if run.lesson_key == lesson.key and not stale:
                 raise AlreadyOpen(run, self._title(run))
 
     async def setup_notice_due(self, guild_id: int, problems: Sequence[str]) -> bool:

@@ -112,3 +112,13 @@ async def test_closes_sent_at_once_end_as_one_after_the_other(world: CohortWorld
     finals = [m for m in world.posts(world.lessons)
               if m.embeds and m.embeds[0].get("title") == "Run #1 — final summary"]
     assert len(finals) == 1
+
+
+async def test_a_posting_a_crash_cut_short_is_no_run_beside_the_next(world: CohortWorld) -> None:
+    """A posting left half-done by a crash (start-up removes it once connected) does not
+    refuse a `/lesson post` that arrives first, as one "being posted right now" would."""
+    await runs_store.create_run(
+        world.bot.db, guild_id=world.guild.handle.id, channel_id=world.lessons.id,
+        lesson_key="networking-with-professionals", lesson_title="Networking with Professionals",
+        prompt="p", posted_by=world.mod.id, now_ms=0)
+    assert await post(world) == 2
