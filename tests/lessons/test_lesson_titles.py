@@ -151,6 +151,8 @@ async def test_a_run_posted_with_a_multiline_title_can_be_summarised_and_closed(
         "UPDATE run_examples SET title = 'Outreach\n1 two lines' WHERE example_no = 1")
     mine = await world.ada.slash("lesson summary", channel=world.lessons)
     assert "Outreach 1 two lines" in fields(mine.followups[-1].embeds[0]), mine
+    opened = await world.ben.click(first, first.components[0]["components"][0]["custom_id"])
+    assert opened.modal is not None and opened.modal["title"] == "Critique: Outreach 1 two lines"
     shared = await world.mod.slash("lesson summary", {"share": True}, channel=world.lessons)
     assert not shared.failed and shared.followups[-1].attachments, shared
     closed = await world.mod.slash("lesson close", channel=world.lessons)
@@ -173,3 +175,36 @@ async def test_a_lesson_with_a_line_break_in_a_title_is_skipped_and_named(
     refused = await world.mod.slash("lesson post", {"lesson": "copy"}, channel=world.lessons)
     assert "was found but not loaded" in refused.response.content
     assert world.posts(world.lessons) == []
+
+
+ODD_TITLES = ["🙂🙂 emoji 你好 مرحبا", "Zero\u200bwidth", "\u2068Isolated\u2069 name",
+              "Прив\ufeffет outreach", "Café — **week** 2 `x` <@1>", "e\u0301" * 44,
+              "W" * MAX_EXAMPLE_TITLE, "Ten\u00a0\u00a0spaces"]
+
+
+async def test_odd_titles_that_load_post_summarise_and_close_in_a_channel_and_a_forum(
+    world: CohortWorld,
+) -> None:
+    """The tester's other titles, and more that load: every request valid against the
+    OpenAPI spec, thread names in one line, the summaries and the close answered."""
+    folder = world.config.lesson.directory
+    examples = "".join(f'\n[[examples]]\ntitle = "{_toml_string(t)}"\ntext = "Hi {n}."\n'
+                       for n, t in enumerate(ODD_TITLES, start=1))
+    (folder / "odd.toml").write_text('key = "odd"\ntitle = "Odd \u2068titles\u2069"\n'
+                                     'prompt = "P"\nrecap = "R"\n' + examples, "utf-8")
+    await world.restart()
+    for channel in (world.lessons, world.guild.critiques):
+        run = await post(world, lesson="odd", channel=channel)
+        names = [t.name for t in world.sandbox.threads(channel)]
+        assert len(names) == len(ODD_TITLES), names
+        assert all(len(n.splitlines()) == 1 and n.endswith(" — critiques") for n in names)
+        first = example_messages(world)[0] if channel is world.lessons else None
+        if first is not None:
+            await critique(world, world.ada, first, "Warm.", "No ask.", "unsure")
+        mine = await world.ada.slash("lesson summary", {"run": run}, channel=world.lessons)
+        assert mine.followups[-1].attachments, mine
+        shared = await world.mod.slash("lesson summary", {"run": run, "share": True},
+                                       channel=world.lessons)
+        assert not shared.failed and shared.followups[-1].attachments, shared
+        closed = await world.mod.slash("lesson close", {"run": run}, channel=world.lessons)
+        assert closed.followups[-1].content.startswith(f"Closed run #{run}"), closed
