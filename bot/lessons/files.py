@@ -9,7 +9,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.errors import UserError
@@ -105,16 +105,15 @@ def edit_example(loaded: Lesson, number: int, *, text: str | None,
     before = _fingerprint(target)
     current = _as_it_is_now(loaded, target)
     edited = replace_example(current, number, text=text)
-    placed: Path | None = None
+    placed: list[Path] = []  # what the image's saving created, to remove on a failure
     try:
         if image is not None:
             relative = image.path(current.key, number)
-            placed = _place_image(target.parent, image, relative)
+            _place_image(target.parent, image, relative, placed)
             edited = replace_example(edited, number, image=relative)
         _save(edited, target, before)
     except BaseException:
-        if placed is not None:
-            placed.unlink(missing_ok=True)
+        _remove(reversed(placed))
         raise
     if image is not None:
         _drop_replaced(target.parent, current, number)
@@ -215,23 +214,39 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _place_image(folder: Path, image: ImageUpload, relative: str) -> Path | None:
-    """Write `image` at `relative` under `folder` (the lesson file's directory); returns the
-    file written, or None when it is there already, holding the same bytes (the same upload
-    again). Never over another file: its name is new for each content."""
+def _place_image(folder: Path, image: ImageUpload, relative: str, created: list[Path]) -> None:
+    """Write `image` at `relative` under `folder` (the lesson file's directory), adding to
+    `created` what was made for it (the images folder, the file). Nothing is written when
+    the file is there already, holding the same bytes (the same upload again); never over
+    another file: its name is new for each content."""
     target = folder / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.exists():
+        target.parent.mkdir(parents=True)
+        created.append(target.parent)
     if not target.parent.resolve().is_relative_to(folder.resolve()):
         raise UserError(f"The lesson's images folder ({target.parent}) leads outside the "
                         "lesson's folder; a moderator with access to the server must fix it. "
                         "Nothing was changed.")
     if os.path.lexists(target):
         if not target.is_symlink() and target.is_file() and target.read_bytes() == image.data:
-            return None
+            return
         raise UserError(f"{relative} is already in the lesson's folder and holds something "
                         "else; move it away, then try again. Nothing was changed.")
     _write_atomically(target, image.data, 0o644)
-    return target
+    created.append(target)
+
+
+def _remove(paths: Iterable[Path]) -> None:
+    """Remove files and (empty) folders an edit that failed had made; best effort, as the
+    edit's failure is what the moderator must hear about."""
+    for path in paths:
+        try:
+            if path.is_dir():
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 def _drop_replaced(folder: Path, before: Lesson, number: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,21 @@ async def upload(world: CohortWorld, name: str, data: bytes, **options: object) 
                                    channel=world.lessons)
     assert result.ephemeral and not result.failed, result
     return result.followups[-1].content
+
+
+def renaming(monkeypatch: pytest.MonkeyPatch, *, refuse: Path | None = None,
+             then: Callable[[Path], None] = lambda renamed: None) -> None:
+    """Every rename (`os.replace`, how each file of a lesson is saved) as the disk does it,
+    except onto `refuse` (the disk is full); `then` is called after each."""
+    rename = os.replace
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst) == refuse:
+            raise OSError(28, "No space left on device")
+        rename(src, dst)
+        then(Path(dst))
+
+    monkeypatch.setattr(os, "replace", replace)
 
 
 PNG = image_bytes("PNG")
@@ -89,6 +105,18 @@ async def test_a_first_upload_that_is_no_image_writes_nothing(world: CohortWorld
     assert files_of(folder) == before  # not even an images/ folder with a stray file
 
 
+async def test_a_first_upload_whose_lesson_file_cannot_be_saved_leaves_no_images_folder(
+    world: CohortWorld, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = world.config.lesson.directory
+    before = files_of(folder)
+    renaming(monkeypatch, refuse=folder / LESSON_FILE)
+    answer = await upload(world, "ok.png", PNG)
+    monkeypatch.undo()
+    assert "I could not save the change" in answer and "No space left" in answer, answer
+    assert files_of(folder) == before and not (folder / "images").exists()
+
+
 async def test_an_image_is_saved_as_what_its_content_is(world: CohortWorld) -> None:
     """A GIF named .png is a fine image: saved and posted as the GIF it is, and the lesson
     still loads after a restart (the loader holds a file's content to its suffix)."""
@@ -134,20 +162,17 @@ async def test_a_failure_between_the_image_and_the_lesson_file_leaves_no_mix(
     folder = world.config.lesson.directory
     await upload(world, "ok.png", PNG)
     before = files_of(folder)
-    rename = os.replace
-
     lesson = folder / LESSON_FILE
 
-    def failing(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
-        if failure == "disk" and Path(dst) == lesson:
-            raise OSError(28, "No space left on device")
-        rename(src, dst)
-        if failure == "edited meanwhile" and Path(dst).parent.name == "images":
-            # Someone saves the lesson file by hand while the new image is being written.
+    def hand_edit(renamed: Path) -> None:
+        if renamed.parent.name == "images":  # saved by hand as the new image is written
             lesson.write_bytes(lesson.read_bytes() + b"\n# a hand edit\n")
             before[LESSON_FILE] = lesson.read_bytes()
 
-    monkeypatch.setattr(os, "replace", failing)
+    if failure == "disk":
+        renaming(monkeypatch, refuse=lesson)
+    else:
+        renaming(monkeypatch, then=hand_edit)
     answer = await upload(world, "new.png", image_bytes("PNG", (80, 80)),
                           text="Hi Sam, a new text with the new image.")
     monkeypatch.undo()
