@@ -102,22 +102,26 @@ def edit_example(loaded: Lesson, number: int, *, text: str | None,
     leaves only that unnamed image. Once saved, the image the example had is removed if the
     bot made it and no lesson file names it any more."""
     target = lesson_file(loaded)
-    before = _fingerprint(target)
-    current = _as_it_is_now(loaded, target)
-    edited = replace_example(current, number, text=text)
-    placed: list[Path] = []  # what the image's saving created, to remove on a failure
+    placed: list[Path] = []  # what saving the image created, to remove on a failure
+    had: list[str | None] = []  # the image the example had
+
+    def change(current: Lesson) -> Lesson:
+        edited = replace_example(current, number, text=text)  # before anything is written
+        if image is None:
+            return edited
+        relative = image.path(current.key, number)
+        had.append(current.example(number).image)
+        _place_image(target.parent, image, relative, placed)
+        return replace_example(edited, number, image=relative)
+
     try:
-        if image is not None:
-            relative = image.path(current.key, number)
-            _place_image(target.parent, image, relative, placed)
-            edited = replace_example(edited, number, image=relative)
-        _save(edited, target, before)
+        edited_since = edit_lesson(loaded, target, change)
     except BaseException:
         _remove(reversed(placed))
         raise
-    if image is not None:
-        _drop_replaced(target.parent, current, number)
-    return current != loaded
+    if had:
+        _drop_replaced(target.parent, loaded.key, number, had[0])
+    return edited_since
 
 
 def lesson_file(lesson: Lesson) -> Path:
@@ -249,12 +253,11 @@ def _remove(paths: Iterable[Path]) -> None:
             continue
 
 
-def _drop_replaced(folder: Path, before: Lesson, number: int) -> None:
-    """Remove the image example `number` had before its new one, if the bot had saved it
-    (its name says so) and no lesson file in the folder names it any more. Best effort: a
+def _drop_replaced(folder: Path, lesson_key: str, number: int, old: str | None) -> None:
+    """Remove `old`, the image example `number` had before its new one, if the bot had saved
+    it (its name says so) and no lesson file in the folder names it any more. Best effort: a
     file left behind is named by nothing and harms nothing."""
-    old = before.example(number).image
-    if old is None or not _bot_image(before.key, number).fullmatch(old):
+    if old is None or not _bot_image(lesson_key, number).fullmatch(old):
         return
     try:
         if any(old in file.read_text("utf-8", errors="replace")
