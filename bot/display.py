@@ -57,8 +57,8 @@ def one_line(text: str) -> str:
     """`text` drawn in one line, where Discord or the summary's chart shows one (a thread's
     name, a chart label): line breaks, tabs and runs of blank space read as one space, and
     control characters and direction overrides (which would turn the bot's words after the
-    text around) are dropped. The
-    loader refuses them in a lesson's titles; a run posted before it did keeps them."""
+    text around) are dropped. The loader refuses them in a lesson's titles; a run posted
+    before it did keeps them."""
     shown = _OVERRIDES.sub("", text)
     shown = "".join(char for char in shown
                     if char.isspace() or unicodedata.category(char) != "Cc")
