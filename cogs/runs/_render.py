@@ -12,7 +12,7 @@ import discord
 from bot import limits
 from bot.charts import tally_chart_png
 from bot.critiques import ExampleSummary, RunSummary, TopCritique
-from bot.display import clip, fit_list, markdown_text, plural
+from bot.display import clip, fit_list, markdown_text, one_line, plural
 from bot.lessons import FORUM_POST, PROMPT_TITLE, THREAD_NAME, Example, Lesson, image_location
 from bot.runs import summary_mark
 from bot.services.runs import RunReport
@@ -23,7 +23,7 @@ EXAMPLE_COLOUR = 0x2B2D31
 
 
 def thread_name(example: Example) -> str:
-    return clip(THREAD_NAME.format(title=example.title), limits.THREAD_NAME)
+    return clip(THREAD_NAME.format(title=one_line(example.title)), limits.THREAD_NAME)
 
 
 def run_footer(run_id: int) -> str:
@@ -115,7 +115,7 @@ def summary_embed(
     if summary.thread_messages:  # critiques written in the threads, as the prompt invites
         description += (f"\n{plural(summary.thread_messages, 'thread message')} from "
                         f"{plural(summary.discussant_count, 'member')}")
-    names_of = [clip(ex.title, limits.FIELD_NAME) or limits.EMPTY_FIELD
+    names_of = [clip(one_line(ex.title), limits.FIELD_NAME) or limits.EMPTY_FIELD
                 for ex in summary.examples]
     heads = [example_head(ex, comparisons or {}) for ex in summary.examples]
     parts = [[quote_parts(top, names) for top in ex.top_critiques] for ex in summary.examples]
