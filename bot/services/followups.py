@@ -60,6 +60,7 @@ from bot.followups import (
     fit,
     follow_up_refusal,
     is_late,
+    listed,
     may_become,
     maybe_same,
     moved_to_zone,
@@ -232,6 +233,16 @@ class _Unsure(Exception):
         self.outreach = outreach
 
 
+def dropped_text(name: str, end: datetime, now: datetime) -> str:
+    """What a member who chose not to follow up hears when they press a button that no
+    longer applies: the decision, and while the window is open, that it is not final."""
+    text = f"You chose not to follow up with {name}, so I won't remind you again."
+    if now <= end:
+        text += (f" Changed your mind? Until {at_and_in(end)} the follow-up can still be "
+                 "logged: “I sent my follow-up” on the reminder, or `/outreach log`.")
+    return text
+
+
 @dataclass(frozen=True)
 class LogEntry:
     """One line of `/outreach list`."""
@@ -239,6 +250,7 @@ class LogEntry:
     outreach: Outreach
     reminder: Reminder | None
     comes_at: datetime | None  # a pending reminder: when it goes out; None once the window ends
+    window_open: bool  # a follow-up may still be logged (now within the window)
 
 
 class FollowupsService:
@@ -632,8 +644,8 @@ class FollowupsService:
                                 else THIRD_ATTEMPT.format(who=markdown_text(done.recipient)))
             first = next((o for o in earlier if o.attempts == 1), None)
             if first is not None:
-                self._check_followup(first, when)
-                return followups_store.SecondAttempt(first.id, to_ms(when))
+                at = self._followup_time(first, when, ZoneInfo(zone))
+                return followups_store.SecondAttempt(first.id, to_ms(at))
             # No reminder with less than a day of the window left, but it is open until then.
             status = (OutreachStatus.FOLLOWED_UP if attempt > 1 else
                       OutreachStatus.AWAITING if now <= end else OutreachStatus.EXPIRED)
@@ -670,16 +682,21 @@ class FollowupsService:
             return Logged("first", outreach, due=due, due_now=due is not None and due <= now)
 
     @staticmethod
-    def _check_followup(first: Outreach, when: datetime) -> None:
-        """Refuses a follow-up sent at `when` to the outreach `first`, if it may not be."""
+    def _followup_time(first: Outreach, when: datetime, zone: ZoneInfo) -> datetime:
+        """When a follow-up said to be sent at `when` went, as a follow-up to the outreach
+        `first`; refused if it may not be. Days are the member's: a follow-up typed as sent
+        the day of the first message (its noon, `parse_sent_on`, may be before the first's
+        time of day) went after it that day, and only an earlier day comes before it."""
         sent, who = from_ms(first.sent_at), markdown_text(first.recipient)
+        if when.astimezone(zone).date() < sent.astimezone(zone).date():
+            raise UserError(f"That day is before your first message to {who}, sent "
+                            f"{timestamp_markup(sent, 'D')}; a follow-up comes after it.")
+        at = max(when, sent)
         refusal = follow_up_refusal(first.attempts, first.status, from_ms(first.window_end_at),
-                                    when, who)
+                                    at, who)
         if refusal:
             raise UserError(refusal)
-        if when < sent:
-            raise UserError(f"That date is before your first message to {who} "
-                            f"({sent:%Y-%m-%d}); a follow-up comes after it.")
+        return at
 
     @staticmethod
     def _followed_up(o: Outreach | Reminder) -> str:
@@ -790,8 +807,8 @@ class FollowupsService:
         return {
             OutreachStatus.FOLLOWED_UP: self._followed_up(row),
             OutreachStatus.REPLIED: f"Already noted: {name} replied.",
-            OutreachStatus.DROPPED: (f"You chose not to follow up with {name}, so this outreach "
-                                     "is closed and stays so."),
+            OutreachStatus.DROPPED: dropped_text(name, from_ms(row.window_end_at),
+                                                 self._now()),
             OutreachStatus.EXPIRED: f"The follow-up window for {name} has closed.",
         }.get(row.outreach_status, "That's already done.")
 
@@ -833,13 +850,19 @@ class FollowupsService:
 
     # --- the member's log, notices, stats ---------------------------------------------------
 
-    async def log_of(self, user_id: int) -> list[LogEntry]:
-        """The member's outreaches, newest first, each with its reminder and when that will
-        really come (a late one waits for the member's morning, not its `due_at`)."""
+    async def log_of(self, user_id: int, state: str | None = None,
+                     name: str | None = None) -> list[LogEntry]:
+        """The member's outreaches (those `listed` by `state` and `name`, if given), the open
+        ones first, each part newest first, each with its reminder and when that will really
+        come (a late one waits for the member's morning, not its `due_at`)."""
         now = self._now()
-        return [LogEntry(o, r, self._deliver_at(r, now)
-                         if r is not None and r.status is ReminderStatus.PENDING else None)
-                for o, r in await followups_store.member_log(self._db, user_id)]
+        entries = [
+            LogEntry(o, r, self._deliver_at(r, now)
+                     if r is not None and r.status is ReminderStatus.PENDING else None,
+                     window_open=now <= from_ms(o.window_end_at))
+            for o, r in await followups_store.member_log(self._db, user_id)
+            if listed(o, state, name)]
+        return sorted(entries, key=lambda e: e.outreach.status not in OPEN)
 
     async def notices_for(self, user_id: int) -> list[ReminderMessage]:
         """Reminders that never reached the member (DMs closed, Discord failing, the window

@@ -17,7 +17,7 @@ import discord
 from bot.client import CohortBot
 from bot.display import member_text
 from bot.errors import UserError
-from bot.followups import RECIPIENT_MAX
+from bot.followups import LIST_STATES, NAME_FILTER_MAX, RECIPIENT_MAX
 from bot.review import Draft
 from bot.services.followups import Logged
 from cogs._ui import (
@@ -36,8 +36,12 @@ from cogs._ui import (
     show_form,
 )
 from cogs.followups._render import (
+    LogQuery,
     acted_text,
+    empty_log,
     is_reminder,
+    log_embed,
+    log_pages,
     logged_text,
     reminder_embed,
     same_person_question,
@@ -338,3 +342,64 @@ class SamePersonButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
             raise UserError("That question is about another member's log.")
         answers = {**asked.answers, asked.about: self.answer == "yes"}
         await log_and_answer(interaction, asked.request, asked.kept_draft, answers, self.key)
+
+
+# --- /outreach list, a page at a time ------------------------------------------------------------
+
+
+class ListPageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    # The page and the filters ride in the custom_id, so the buttons turn pages after any
+    # restart; a state another version knew shows the whole log.
+    template=re.compile(rf"cohort:fu-list:(?P<page>[0-9]{{1,4}}):(?P<state>[a-z_]{{1,12}}):"
+                        rf"(?P<name>.{{0,{NAME_FILTER_MAX}}})", re.DOTALL),
+):
+    def __init__(self, label: str, query: LogQuery, *, disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(
+            label=label, style=discord.ButtonStyle.secondary, disabled=disabled,
+            custom_id=f"cohort:fu-list:{query.page}:{query.state or 'all'}:{query.name or ''}"))
+        self.query = query
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ListPageButton:
+        state = match["state"] if match["state"] in LIST_STATES else None
+        query = LogQuery(state, match["name"] or None, int(match["page"]))
+        return cls(getattr(item, "label", None) or "Page", query)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, show_log(interaction, self.query))
+
+
+def _pages_view(query: LogQuery, page: int, pages: int) -> CohortView:
+    view = CohortView(timeout=None)
+    for label, to, disabled in (("◀ Previous", page - 1, page <= 1),
+                                ("Next ▶", page + 1, page >= pages)):
+        view.add_item(ListPageButton(label, LogQuery(query.state, query.name, to),
+                                     disabled=disabled))
+    return view
+
+
+async def show_log(interaction: discord.Interaction, query: LogQuery) -> None:
+    """A page of the member's own log (whoever's message the button is under): as the answer
+    to `/outreach list`, or in place of the page a button was pressed under."""
+    entries = await services_of(interaction).followups.log_of(
+        interaction.user.id, query.state, query.name)
+    turning = interaction.type is discord.InteractionType.component
+    if not entries:
+        if turning:
+            await interaction.response.edit_message(content=empty_log(query), embed=None,
+                                                    view=None)
+        else:
+            await send_ephemeral(interaction, empty_log(query))
+        return
+    pages = log_pages(entries)
+    page = min(max(query.page, 1), len(pages))
+    embed = log_embed(entries, query, pages)
+    view = _pages_view(query, page, len(pages)) if len(pages) > 1 else None
+    if turning:
+        await interaction.response.edit_message(content=None, embed=embed, view=view,
+                                                allowed_mentions=NO_PINGS)
+    else:
+        await send_ephemeral(interaction, "", embed=embed, **({"view": view} if view else {}))
