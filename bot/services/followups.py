@@ -217,6 +217,22 @@ def _unsure(related: list[tuple[Outreach, Recipient]], who: Recipient,
                 None)
 
 
+def _counting(related: list[Outreach]) -> list[Outreach]:
+    """The outreaches that count towards the two attempts: not those answered (a reply made
+    them a conversation)."""
+    return [o for o in related if o.status is not OutreachStatus.REPLIED]
+
+
+def _answered_repeat(related: list[Outreach], who: Recipient, when: datetime,
+                     channel: str) -> Outreach | None:
+    """An answered outreach to `who` that a log sent at `when` by `channel` repeats (the same
+    command again after "They replied"): nothing new to record, as before the reply."""
+    return next((o for o in related if o.status is OutreachStatus.REPLIED
+                 and same_person(recipient_keys(o.recipient), who)
+                 and any(repeats(from_ms(at), o.channel, when, channel)
+                         for at in (o.sent_at, o.followed_up_at) if at is not None)), None)
+
+
 def _named_from(related: list[Outreach], typed: str) -> list[Outreach]:
     """The outreaches to the one person whose name starts with what was typed: the start of
     a long name, or a label cut with "…" copied. None if that start fits several people."""
@@ -626,7 +642,9 @@ class FollowupsService:
                 followups_store.NewOutreach | followups_store.SecondAttempt
                 | followups_store.Repeat):
             # Inside the storage transaction: no other attempt is recorded meanwhile.
-            keyed = _keyed(related)
+            if answered := _answered_repeat(related, who, when, channel):
+                return followups_store.Repeat(answered.id)
+            keyed = _keyed(_counting(related))
             earlier = _same_person(keyed, who, answers)
             if not earlier and (unsure := _unsure(keyed, who, answers)) is not None:
                 raise _Unsure(unsure)
@@ -794,13 +812,33 @@ class FollowupsService:
             await self._replied(picked.id, picked.recipient, self._now())
             return picked.recipient
         who = parse_recipient(recipient)
-        related = await followups_store.related(self._db, user_id)
-        earlier = _same_person(_keyed(related), who, {}) or _named_from(related, who.text)
+        logged = await followups_store.related(self._db, user_id)
+        unanswered = _counting(logged)
+        earlier = _same_person(_keyed(unanswered), who, {}) or _named_from(unanswered, who.text)
         if not earlier:
-            raise UserError(f"I have no unanswered outreach to {markdown_text(who.text)} in your "
-                            "log: pick it from the list as you type, or see `/outreach list`.")
+            raise UserError(self._not_found(logged, who))
         await self._replied(earlier[0].id, earlier[0].recipient, self._now())
         return earlier[0].recipient
+
+    @staticmethod
+    def _not_found(logged: list[Outreach], who: Recipient) -> str:
+        """Why `/outreach replied` found no unanswered outreach to `who`: their reply is
+        noted already, or the name only may be someone's in the log, or there is none."""
+        keyed = _keyed(logged)
+        name = markdown_text(who.text)
+        if noted := next((o for o, keys in keyed if o.status is OutreachStatus.REPLIED
+                          and same_person(keys, who)), None):
+            when = f" ({timestamp_markup(from_ms(noted.closed_at), 'D')})" if (
+                noted.closed_at is not None) else ""
+            return (f"Already noted: {markdown_text(noted.recipient)} replied{when}. "
+                    "`/outreach list` shows your log.")
+        if maybe := next((o for o, keys in keyed if o.status is not OutreachStatus.REPLIED
+                          and maybe_same(keys, who)), None):
+            return (f"I have no unanswered outreach to {name} in your log. Did you mean "
+                    f"**{markdown_text(maybe.recipient)}**? Pick them from the list as you "
+                    "type.")
+        return (f"I have no unanswered outreach to {name} in your log: pick it from the list "
+                "as you type, or see `/outreach list`.")
 
     def _already(self, row: Reminder) -> str:
         name = markdown_text(row.recipient)

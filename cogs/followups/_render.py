@@ -111,9 +111,11 @@ def _decided_embed(message: ReminderMessage, decided: OutreachStatus) -> discord
         OutreachStatus.EXPIRED: f"The window for a follow-up ended {at} with no reply.",
     }[decided]
     if "sent" in message.actions:  # not following up, and the window still open
+        # No "(in 3 days)": the DM keeps this line after the window's end (nothing edits a
+        # dropped outreach's DM then; its buttons answer that the window closed).
         line += (" Tapped by mistake, or changed your mind? It isn't final: until "
-                 f"{at_and_in(message.window_end)} you can still follow up, and “I sent my "
-                 "follow-up” (or `/outreach log`) logs it.")
+                 f"{timestamp_markup(message.window_end, 'F')} you can still follow up, and "
+                 "“I sent my follow-up” (or `/outreach log`) logs it.")
     if "replied" in message.actions:
         later = " later" if decided is OutreachStatus.EXPIRED else ""
         line += f" If they reply{later}, press “They replied”."
@@ -161,8 +163,10 @@ def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
     o = done.outreach
     name, sent, end = who(o.recipient), from_ms(o.sent_at), from_ms(o.window_end_at)
     if done.kind == "already":
+        replied = (" They replied, so there's nothing to follow up."
+                   if o.status is OutreachStatus.REPLIED else "")
         return (f"You already logged this one: your {channel_name(o.channel)} to **{name}**, "
-                f"sent {day(sent)}. `/outreach list` shows where it stands.")
+                f"sent {day(sent)}.{replied} `/outreach list` shows where it stands.")
     if done.kind == "followup":
         text = (f"📨 Logged as your follow-up to **{name}** (attempt {MAX_ATTEMPTS} of "
                 f"{MAX_ATTEMPTS}): that's the last attempt the lesson allows. If they reply, "

@@ -9,7 +9,7 @@ interrupted by a crash is found in the DM's history.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import discord
@@ -17,7 +17,7 @@ import discord
 from bot.client import CohortBot
 from bot.display import member_text
 from bot.errors import UserError
-from bot.followups import LIST_STATES, NAME_FILTER_MAX, RECIPIENT_MAX
+from bot.followups import LIST_STATES, NAME_FILTER_MAX, RECIPIENT_MAX, name_key
 from bot.review import Draft
 from bot.services.followups import Logged
 from cogs._ui import (
@@ -267,6 +267,10 @@ class _Asked:
     kept_draft: bool | None
     answers: dict[int, bool]  # outreach id -> the same person?, answered so far
     about: int  # the outreach asked about now
+    about_name: str  # who it went to, as logged
+    # Outreach id -> the same person?, as the member answered the same question for another
+    # log of the same name: that answer stands for this one (see `_tell_twins`).
+    told: dict[int, bool] = field(default_factory=dict)
 
 
 # The logs waiting on that answer (/forget-me empties them: `bot/client.py` registers them).
@@ -279,10 +283,13 @@ def pending_logs(bot: CohortBot) -> HeldFor[_Asked]:
 
 async def log_and_answer(interaction: discord.Interaction, request: LogRequest,
                          kept_draft: bool | None = None, answers: dict[int, bool] | None = None,
-                         key: str | None = None) -> None:
+                         key: str | None = None, told: dict[int, bool] | None = None,
+                         note: str = "") -> None:
     """Log the attempt and answer; when it may have gone to someone the member wrote to
     before, ask instead (recording nothing yet), with "Yes, the same person" and "No,
-    someone else". `key`: the question being answered, whose message the answer replaces."""
+    someone else". `key`: the question being answered, whose message the answer replaces;
+    `told`: answers the member gave to the same questions for another log; `note`: a line put
+    before the answer."""
     answers = answers or {}
     done = await services_of(interaction).followups.log_attempt(
         user_id=request.user_id, recipient=request.recipient, channel=request.channel,
@@ -292,7 +299,8 @@ async def log_and_answer(interaction: discord.Interaction, request: LogRequest,
     view = None
     if done.kind == "ask":
         text = same_person_question(done.outreach, request.recipient)
-        asked = _Asked(request, kept_draft, answers, done.outreach.id)
+        asked = _Asked(request, kept_draft, answers, done.outreach.id, done.outreach.recipient,
+                       dict(told or {}))
         bot = cohort_bot(interaction)
         if key is None:
             key = _asked.put(bot, request.user_id, asked)
@@ -303,6 +311,7 @@ async def log_and_answer(interaction: discord.Interaction, request: LogRequest,
         view.add_item(SamePersonButton(key, "no"))
     else:
         text = logged_text(done, kept_draft if done.kind != "already" else None)
+    text = note + text
     if key is not None and interaction.message is not None and not interaction.response.is_done():
         await interaction.response.edit_message(content=text, view=view, embeds=[],
                                                 allowed_mentions=NO_PINGS)
@@ -340,8 +349,42 @@ class SamePersonButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                             "with `/outreach log`, and I'll ask again.")
         if asked.request.user_id != interaction.user.id:
             raise UserError("That question is about another member's log.")
-        answers = {**asked.answers, asked.about: self.answer == "yes"}
-        await log_and_answer(interaction, asked.request, asked.kept_draft, answers, self.key)
+        bot = cohort_bot(interaction)
+        said = self.answer == "yes"
+        same = asked.told.get(asked.about, said)
+        # The member's first answer stands: a second log of the same name, asked about while
+        # the first was pending, never makes them two people after "the same person".
+        note = "" if same is said else _as_told(asked, same)
+        _tell_twins(bot, self.key, asked, same)
+        answers = {**asked.answers, asked.about: same}
+        try:
+            await log_and_answer(interaction, asked.request, asked.kept_draft, answers,
+                                 self.key, asked.told, note)
+        except UserError as refused:
+            raise UserError(note + str(refused)) from None
+
+
+def _tell_twins(bot: CohortBot, key: str, asked: _Asked, same: bool) -> None:
+    """The member answered whether the log `asked` went to the person of `asked.about`: the
+    same question held for their other logs of that name takes the same answer."""
+    name = name_key(asked.request.recipient)
+    held = _asked.of(bot).kept
+    for other_key, other in list(held.items()):
+        twin = other.value
+        if (other_key != key and other.user_id == asked.request.user_id
+                and name_key(twin.request.recipient) == name
+                and asked.about not in twin.told):
+            _asked.replace(bot, other_key, replace(twin, told={**twin.told, asked.about: same}))
+
+
+def _as_told(asked: _Asked, same: bool) -> str:
+    """The line before the answer when the member's press contradicts what they told me for
+    another log of the same name."""
+    typed = member_text(" ".join(asked.request.recipient.split()))
+    earlier = member_text(asked.about_name)
+    went = f"**{earlier}**" if same else f"someone else, not **{earlier}**"
+    return (f"You told me for your other log of **{typed}** that it went to {went}, so I "
+            "took this one the same way.\n")
 
 
 # --- /outreach list, a page at a time ------------------------------------------------------------
