@@ -302,7 +302,12 @@ async def test_a_reply_ends_the_cold_outreach(world: World) -> None:
     assert await bot.service.mark_replied(1, "dana lee") == "Dana Lee"
     assert bot.scheduler.job_ids("fu:") == ["fu:sweep"] or (
         await reminder_of(bot)).status is ReminderStatus.CANCELLED
-    # A later message to someone who answered starts a new outreach, not a third attempt.
+    # The same log again at once repeats the one answered (review 6, finding 15) ...
+    assert (await bot.service.log_attempt(user_id=1, recipient="Dana Lee",
+                                          channel="email")).kind == "already"
+    # ... and a later message to someone who answered starts a new outreach, not a third
+    # attempt.
+    await world.clock.advance(timedelta(hours=2))
     assert (await bot.service.log_attempt(user_id=1, recipient="Dana Lee",
                                           channel="email")).kind == "first"
 
