@@ -133,19 +133,19 @@ def test_held_out_figures_meet_the_targets(parts: str) -> None:
         table["real (known outcome)"])
 
 
-#: Round 10's floors on the whole pool (batches 7 to 11 in it), as measured (docs/review.md):
-#: (AUC, balanced accuracy) for all drafts and for real messages alone. With batch 11 in the
-#: pool and round 9's rules they were ((0.874, 0.767), (0.825, 0.705)) leaving one batch out
-#: and ((0.872, 0.782), (0.832, 0.743)) over sources; "likely" from 6 in 10, the lesson's
-#: chat warning and the wording's cap at 25 moved them here.
-WHOLE_POOL_FLOORS = {"batches": ((0.87, 0.78), (0.83, 0.74)),
-                     "sources": ((0.87, 0.78), (0.85, 0.76))}
+#: The floors on the whole pool, as measured (docs/review.md): (AUC, balanced accuracy) for all
+#: drafts and for real messages alone. Round 10 measured ((0.878, 0.786), (0.838, 0.746))
+#: leaving one batch out and ((0.878, 0.784), (0.850, 0.767)) over sources with batches 7 to 11
+#: in the pool; batches 12 and 13 (round 11, step 1), which its reviewer ranked at 0.66, brought
+#: them to ((0.826, 0.754), (0.792, 0.729)) and ((0.846, 0.761), (0.815, 0.729)).
+WHOLE_POOL_FLOORS = {"batches": ((0.82, 0.75), (0.79, 0.72)),
+                     "sources": ((0.84, 0.76), (0.81, 0.72))}
 
 
 @pytest.mark.parametrize("parts", ["batches", "sources"])
 def test_held_out_figures_on_the_whole_pool(parts: str) -> None:
-    """The same on the whole pool, batches 7 to 11 included (the letters the rules were not
-    written for; the targets are not met there). Floors at the figures measured in round 10
+    """The same on the whole pool, batches 7 to 13 included (the letters the rules were not
+    written for; the targets are not met there). Floors at the figures measured in round 11
     (docs/review.md), so they cannot silently get worse."""
     rows = _lobo_rows() if parts == "batches" else cross_validate(POOL, 5)
     table = breakdown(rows)
@@ -157,20 +157,21 @@ def test_held_out_figures_on_the_whole_pool(parts: str) -> None:
         table["real (known outcome)"])
 
 
-#: AUC of each of the newest pool batches held out, as measured in round 10 with batch 11 in
-#: the pool (docs/review.md), and (AUC, balanced accuracy) of their real messages together:
-#: unseen real messages look like these, so they are the figure a round is judged on.
-NEWEST_BATCH_AUC_FLOORS = {7: 0.81, 8: 0.87, 9: 0.90, 10: 0.75, 11: 0.88}
-NEWEST_REAL_FLOORS = (0.81, 0.73)
+#: AUC of each of the newest pool batches held out, as measured in round 11 with batches 12
+#: and 13 in the pool (docs/review.md), and (AUC, balanced accuracy) of their real messages
+#: together: unseen real messages look like these, so they are the figure a round is judged on.
+NEWEST_BATCH_AUC_FLOORS = {7: 0.82, 8: 0.82, 9: 0.91, 10: 0.76, 11: 0.87, 12: 0.62, 13: 0.65}
+NEWEST_REAL_FLOORS = (0.75, 0.69)
 
 
 def test_newest_pool_batches_held_out() -> None:
-    """Batches 7 to 11 (real letters mostly, each once a frozen split), each scored by weights
+    """Batches 7 to 13 (real letters mostly, each once a frozen split), each scored by weights
     fitted without it: round 5's rules gave batches 7 and 8 0.54 and 0.62, round 6's 0.72 and
     0.73 without batch 9 in the pool, round 8's 0.77, 0.82 and 0.88 without batch 10, and
     0.75, 0.79, 0.88 and 0.66 with it; with round 9's vocabulary 0.80, 0.87, 0.89 and 0.69,
     and with batch 11 in the pool 0.78, 0.88, 0.90, 0.74 and 0.88; with round 10's wording cap
-    at 25 0.81, 0.88, 0.91, 0.75 and 0.89 (docs/review.md)."""
+    at 25 0.81, 0.88, 0.91, 0.75 and 0.89; with batches 12 and 13 in the pool 0.82, 0.83, 0.91,
+    0.77, 0.87, 0.63 and 0.66 (docs/review.md)."""
     rows = _lobo_rows()
     for batch, floor in NEWEST_BATCH_AUC_FLOORS.items():
         held = [r for r in rows if r.example.batch == batch]
@@ -200,17 +201,37 @@ def test_batch_folds_hold_one_batch_each() -> None:
     assert len(parts) == len({e.batch for e in POOL})
 
 
-def test_frozen_split_holds_the_newest_batches_only() -> None:
-    """The frozen split is cut from the batches collected before a round's change (one, or
-    two collected side by side: batches 12 and 13), newer than every batch of the pool, or is
-    empty between rounds (they joined the pool); it is never scored here (docs/review.md has
-    each batch's measurements)."""
-    frozen = [r for r in ROWS if r["split"] in FROZEN]
+def _check_frozen(rows: list[dict[str, object]]) -> None:
+    """The frozen split of `rows` is empty (between rounds: its batches joined the pool), or
+    one whole collection round newer than every batch of the pool (one batch, or two collected
+    side by side as batches 12 and 13 were), from sources the pool never used."""
+    frozen = [r for r in rows if r["split"] in FROZEN]
+    pool = [r for r in rows if r["split"] not in FROZEN]
     if frozen:
-        assert len(frozen) >= 30
-        pool_batches = {r["batch"] for r in ROWS if r["split"] not in FROZEN}
-        assert min(r["batch"] for r in frozen) > max(pool_batches)
-    assert not {r["source_id"] for r in frozen} & {e.source_id for e in POOL}
+        assert len(frozen) >= 20  # a batch, not a few rows left behind (batch 4 had 22)
+        assert min(int(str(r["batch"])) for r in frozen) > max(int(str(r["batch"])) for r in pool)
+    assert not {r["source_id"] for r in frozen} & {r["source_id"] for r in pool}
+
+
+def test_frozen_split_holds_the_newest_batches_only() -> None:
+    """The corpus as it is: never scored here (docs/review.md has each batch's measurements)."""
+    _check_frozen(ROWS)
+
+
+def test_the_frozen_check_takes_either_state() -> None:
+    """Between rounds the frozen split is empty; then the lead freezes the next batch, newer
+    than the pool. Both pass the check whatever state the corpus is in now; a frozen batch
+    older than the pool, or sharing a source with it, does not."""
+    pool = [r for r in ROWS if r["split"] not in FROZEN]
+    newest = max(int(r["batch"]) for r in pool)
+    _check_frozen(pool)
+    fresh = [{**r, "split": "frozen", "batch": newest + 1, "id": f"new-{i}",
+              "source_id": f"new-source-{i}"} for i, r in enumerate(pool[:25])]
+    _check_frozen(pool + fresh)
+    with pytest.raises(AssertionError):
+        _check_frozen(pool + [{**r, "batch": newest} for r in fresh])
+    with pytest.raises(AssertionError):
+        _check_frozen(pool + [{**r, "source_id": pool[0]["source_id"]} for r in fresh])
 
 
 def test_frozen_report_says_when_nothing_is_frozen(
