@@ -28,12 +28,21 @@ from bot.review.evaluate import (
     cross_validate,
     figures,
     folds,
+    forecast,
     load,
     samples,
 )
 from bot.review.evaluate import main as evaluate_main
-from bot.review.fit import LIKELY_TENTHS, UNLIKELY_TENTHS, class_balanced, fit
+from bot.review.fit import (
+    LIKELY_TENTHS,
+    TEMPER_BATCHES,
+    UNLIKELY_TENTHS,
+    class_balanced,
+    cut_offs,
+    fit,
+)
 from bot.review.fit import main as fit_main
+from bot.review.fit import temper as fit_temper
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "outreach_corpus.jsonl"
 ROWS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
@@ -113,8 +122,9 @@ EARLY_POOL = [e for e in POOL if e.batch <= 6]
 #: Round 9's vocabulary costs this pool a little (5-fold: 0.830, real AUC 0.898; leaving one
 #: batch out: 0.850, real AUC 0.889) for +0.05 AUC on batches 7-10's real messages: the
 #: real-message AUC floors here are the measurements, under the 0.90 target. Round 10's "likely"
-#: from 6 in 10 raised the balanced accuracies to 0.869 and 0.856.
-EARLY_POOL_BA_FLOORS = {"batches": 0.86, "sources": 0.85}
+#: from 6 in 10 raised the balanced accuracies to 0.869 and 0.856; round 11's tempered odds put
+#: "likely" higher (56 against 53) and they read 0.866 and 0.841.
+EARLY_POOL_BA_FLOORS = {"batches": 0.86, "sources": 0.84}
 EARLY_POOL_REAL_AUC_FLOORS = {"batches": 0.88, "sources": 0.89}
 
 
@@ -137,9 +147,11 @@ def test_held_out_figures_meet_the_targets(parts: str) -> None:
 #: drafts and for real messages alone. Round 10 measured ((0.878, 0.786), (0.838, 0.746))
 #: leaving one batch out and ((0.878, 0.784), (0.850, 0.767)) over sources with batches 7 to 11
 #: in the pool; batches 12 and 13 (round 11, step 1), which its reviewer ranked at 0.66, brought
-#: them to ((0.826, 0.754), (0.792, 0.729)) and ((0.846, 0.761), (0.815, 0.729)).
-WHOLE_POOL_FLOORS = {"batches": ((0.82, 0.75), (0.79, 0.72)),
-                     "sources": ((0.84, 0.76), (0.81, 0.72))}
+#: them to ((0.826, 0.754), (0.792, 0.729)) and ((0.846, 0.761), (0.815, 0.729)); round 11's
+#: rules and tempered odds to ((0.833, 0.741), (0.800, 0.713)) and ((0.850, 0.766), (0.820,
+#: 0.738)): "likely" starts where the tempered odds say 6 in 10, higher than before.
+WHOLE_POOL_FLOORS = {"batches": ((0.83, 0.74), (0.79, 0.71)),
+                     "sources": ((0.84, 0.76), (0.81, 0.73))}
 
 
 @pytest.mark.parametrize("parts", ["batches", "sources"])
@@ -160,8 +172,8 @@ def test_held_out_figures_on_the_whole_pool(parts: str) -> None:
 #: AUC of each of the newest pool batches held out, as measured in round 11 with batches 12
 #: and 13 in the pool (docs/review.md), and (AUC, balanced accuracy) of their real messages
 #: together: unseen real messages look like these, so they are the figure a round is judged on.
-NEWEST_BATCH_AUC_FLOORS = {7: 0.82, 8: 0.82, 9: 0.91, 10: 0.76, 11: 0.87, 12: 0.62, 13: 0.65}
-NEWEST_REAL_FLOORS = (0.75, 0.69)
+NEWEST_BATCH_AUC_FLOORS = {7: 0.82, 8: 0.83, 9: 0.91, 10: 0.77, 11: 0.86, 12: 0.65, 13: 0.70}
+NEWEST_REAL_FLOORS = (0.76, 0.68)
 
 
 def test_newest_pool_batches_held_out() -> None:
@@ -171,7 +183,8 @@ def test_newest_pool_batches_held_out() -> None:
     0.75, 0.79, 0.88 and 0.66 with it; with round 9's vocabulary 0.80, 0.87, 0.89 and 0.69,
     and with batch 11 in the pool 0.78, 0.88, 0.90, 0.74 and 0.88; with round 10's wording cap
     at 25 0.81, 0.88, 0.91, 0.75 and 0.89; with batches 12 and 13 in the pool 0.82, 0.83, 0.91,
-    0.77, 0.87, 0.63 and 0.66 (docs/review.md)."""
+    0.77, 0.87, 0.63 and 0.66, and with round 11's rules 0.83, 0.83, 0.91, 0.77, 0.87, 0.65 and
+    0.70 (docs/review.md)."""
     rows = _lobo_rows()
     for batch, floor in NEWEST_BATCH_AUC_FLOORS.items():
         held = [r for r in rows if r.example.batch == batch]
@@ -278,27 +291,71 @@ def test_likely_needs_a_sign_that_it_works() -> None:
     assert weights.WEIGHTS.base < weights.WEIGHTS.likely_at
 
 
-def test_the_verdict_agrees_with_the_odds_in_words() -> None:
-    """The shipped cut-offs read "likely" exactly when the odds line says about 6 in 10 or
-    more (round 10; 7 in rounds 8-9), and "unlikely" exactly when it says 3 in 10 or fewer
-    (`fit.LIKELY_TENTHS`, `fit.UNLIKELY_TENTHS`): "maybe" is 4 or 5 in 10."""
-    w = weights.WEIGHTS
+def _agree(w: weights.Weights) -> None:
+    """`w`'s cut-offs read "likely" exactly when its odds line says about 6 in 10 or more, and
+    "unlikely" exactly when it says 3 in 10 or fewer (`fit.LIKELY_TENTHS`,
+    `fit.UNLIKELY_TENTHS`): "maybe" is 4 or 5 in 10. Every score a member can be shown."""
     for score in range(max(w.base + 1, 0), 101):  # `likely` sits above the base, by design
-        tenths = round(weights.probability(score) * 10)
+        tenths = round(w.probability(score) * 10)
         assert (score >= w.likely_at) == (tenths >= LIKELY_TENTHS), score
     for score in range(101):
-        tenths = round(weights.probability(score) * 10)
+        tenths = round(w.probability(score) * 10)
         assert (score < w.maybe_at) == (tenths <= UNLIKELY_TENTHS), score
 
 
-def test_the_odds_are_right_out_of_sample() -> None:
-    """Round 10's cut-off ("likely" from 6 in 10: more likely than not, which maximises
-    balanced accuracy) rests on the odds being calibrated on drafts the fit never saw:
-    leaving one batch out, a logistic fit of the labels on the score's log-odds has slope
-    1.00 and intercept -0.02 (1 and 0 would be exact; 1.07 and 0.04 with the wording capped at
-    10); a model too sure of itself would show a slope well under 1."""
+def test_the_verdict_agrees_with_the_odds_in_words() -> None:
+    """The shipped cut-offs and the shipped (tempered) odds agree at every score (round 11;
+    6 in 10 since round 10, 7 in rounds 8-9)."""
+    _agree(weights.WEIGHTS)
+
+
+@pytest.mark.parametrize("factor", [0.0, 0.05, 0.2, 0.35, 0.5, 0.8, 1.0])
+def test_the_verdict_agrees_with_the_odds_however_tempered(factor: float) -> None:
+    """Whatever the temper, the cut-offs are read off the odds it gives: tempered far enough,
+    no score reads "likely" (the odds never reach 6 in 10) and none "unlikely"."""
+    likely, maybe = cut_offs(base=45, temper=factor)
+    _agree(weights.Weights(intercept=-0.4, likely_at=likely, maybe_at=maybe, temper=factor))
+    if factor == 0.0:
+        assert likely > 100 and maybe <= 0
+    # the less sure the odds, the higher "likely" starts and the lower "unlikely" ends
+    assert likely >= cut_offs(45, 1.0)[0] and maybe <= cut_offs(45, 1.0)[1]
+
+
+def test_the_temper_only_makes_the_odds_less_sure() -> None:
+    assert fit_temper(0.35) == 0.35
+    assert fit_temper(1.4) == 1.0 and fit_temper(-0.2) == 0.0
+
+
+@functools.cache
+def _forecast_rows() -> list[Scored]:
+    """The pool's newest batches, each scored by a fit on the batches before it (what the
+    shipped odds are tempered on)."""
+    return forecast(POOL, TEMPER_BATCHES)
+
+
+def test_the_odds_are_right_on_the_newest_batches() -> None:
+    """Round 11: on the newest batches, each scored by a fit on the older ones alone (as the
+    next unseen batch will be), the odds members read are calibrated: the slope of their
+    labels on the tempered log-odds is 1 (the temper is that slope, when under 1). Untempered,
+    the fit's odds were too sure on drafts from new sources: slope 0.35 on batches 12 and 13
+    with round 10's rules (0.43 with round 11's, written after reading them)."""
+    slope, intercept = calibration(_forecast_rows())
+    factor = weights.WEIGHTS.temper
+    assert factor == pytest.approx(fit_temper(slope), abs=1e-6)
+    assert 0 < factor < 1 and abs(intercept) <= 0.3, (slope, intercept)
+    tempered = [Scored(r.example, 50 + factor * (r.value - 50), r.likely)
+                for r in _forecast_rows()]
+    assert calibration(tempered)[0] == pytest.approx(1.0, abs=0.01)
+
+
+def test_the_fit_is_surer_on_the_pool_than_on_new_batches() -> None:
+    """Leaving one batch of the pool out, the untempered odds are nearly calibrated (slope 0.86
+    in round 11; 1.00 in round 10): the rules were written reading every pool batch, so the
+    pool flatters them, and the odds are tempered on the newest batches instead. A slope
+    there under the pool's is what the temper is for."""
     slope, intercept = calibration(_lobo_rows())
-    assert 0.8 <= slope <= 1.25 and abs(intercept) <= 0.25, (slope, intercept)
+    assert 0.7 <= slope <= 1.25 and abs(intercept) <= 0.25, (slope, intercept)
+    assert calibration(_forecast_rows())[0] < slope
 
 
 def test_calibration_reads_what_the_odds_mean() -> None:
