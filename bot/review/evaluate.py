@@ -32,7 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.review.core import review
-from bot.review.fit import OUTCOME_WEIGHT, Sample, fit_stacked
+from bot.review.fit import (
+    EARLY_POOL_LAST_BATCH,
+    EARLY_POOL_WEIGHT,
+    OUTCOME_WEIGHT,
+    Sample,
+    fit_stacked,
+)
 from bot.review.score import BELOW_LIKELY, SPEAKS_ALONE, clamp, features
 from bot.review.text import WORD_RE, body_bounds, lowered, subject_line
 from bot.review.vocabulary import Doc, source_folds, terms
@@ -111,13 +117,22 @@ def featurize(ex: Example) -> frozenset[str]:
     return frozenset(features(r.findings))
 
 
-def _weight(e: Example) -> float:
-    return OUTCOME_WEIGHT if e.real else 1.0
+def draft_weights(examples: Sequence[Example]) -> list[float]:
+    """Each draft's weight in the fits: a real message weighs `OUTCOME_WEIGHT` guides'
+    examples, and a draft of the early pool `EARLY_POOL_WEIGHT` times a later one; scaled so
+    they add up to what they would without the early pool's factor, so that the priors pull
+    as hard as before (a fit on the early pool alone is the fit it was)."""
+    plain = [OUTCOME_WEIGHT if e.real else 1.0 for e in examples]
+    weighed = [w * (EARLY_POOL_WEIGHT if e.batch <= EARLY_POOL_LAST_BATCH else 1.0)
+               for w, e in zip(plain, examples, strict=True)]
+    scale = math.fsum(plain) / math.fsum(weighed) if weighed else 1.0
+    return [w * scale for w in weighed]
 
 
-def samples(examples: Iterable[Example]) -> list[Sample]:
+def samples(examples: Sequence[Example]) -> list[Sample]:
     """The rules' features of each draft (its vocabulary score is set by `fit.fit_stacked`)."""
-    return [Sample(featurize(e), e.good, _weight(e)) for e in examples]
+    return [Sample(featurize(e), e.good, w)
+            for e, w in zip(examples, draft_weights(examples), strict=True)]
 
 
 def vocabulary_terms(ex: Example) -> frozenset[str]:
@@ -126,8 +141,9 @@ def vocabulary_terms(ex: Example) -> frozenset[str]:
     return terms(lowered(ex.text), *body_bounds(ex.text, subj))
 
 
-def docs(examples: Iterable[Example]) -> list[Doc]:
-    return [Doc(vocabulary_terms(e), e.good, _weight(e), e.source_id) for e in examples]
+def docs(examples: Sequence[Example]) -> list[Doc]:
+    return [Doc(vocabulary_terms(e), e.good, w, e.source_id)
+            for e, w in zip(examples, draft_weights(examples), strict=True)]
 
 
 def auc(scores: Sequence[float], labels: Sequence[bool]) -> float:

@@ -26,6 +26,7 @@ from bot.review.evaluate import (
     breakdown,
     calibration,
     cross_validate,
+    draft_weights,
     figures,
     folds,
     forecast,
@@ -34,7 +35,9 @@ from bot.review.evaluate import (
 )
 from bot.review.evaluate import main as evaluate_main
 from bot.review.fit import (
+    EARLY_POOL_WEIGHT,
     LIKELY_TENTHS,
+    OUTCOME_WEIGHT,
     TEMPER_BATCHES,
     UNLIKELY_TENTHS,
     class_balanced,
@@ -123,7 +126,8 @@ EARLY_POOL = [e for e in POOL if e.batch <= 6]
 #: batch out: 0.850, real AUC 0.889) for +0.05 AUC on batches 7-10's real messages: the
 #: real-message AUC floors here are the measurements, under the 0.90 target. Round 10's "likely"
 #: from 6 in 10 raised the balanced accuracies to 0.869 and 0.856; round 11's tempered odds put
-#: "likely" higher (56 against 53) and they read 0.866 and 0.841.
+#: "likely" higher (56 against 53) and they read 0.866 and 0.841 (the early pool's half weight
+#: changes nothing in a fit on it alone: `evaluate.draft_weights`).
 EARLY_POOL_BA_FLOORS = {"batches": 0.86, "sources": 0.84}
 EARLY_POOL_REAL_AUC_FLOORS = {"batches": 0.88, "sources": 0.89}
 
@@ -148,10 +152,11 @@ def test_held_out_figures_meet_the_targets(parts: str) -> None:
 #: leaving one batch out and ((0.878, 0.784), (0.850, 0.767)) over sources with batches 7 to 11
 #: in the pool; batches 12 and 13 (round 11, step 1), which its reviewer ranked at 0.66, brought
 #: them to ((0.826, 0.754), (0.792, 0.729)) and ((0.846, 0.761), (0.815, 0.729)); round 11's
-#: rules and tempered odds to ((0.833, 0.741), (0.800, 0.713)) and ((0.850, 0.766), (0.820,
-#: 0.738)): "likely" starts where the tempered odds say 6 in 10, higher than before.
-WHOLE_POOL_FLOORS = {"batches": ((0.83, 0.74), (0.79, 0.71)),
-                     "sources": ((0.84, 0.76), (0.81, 0.73))}
+#: rules, the early pool at half weight and the tempered odds ("likely" where they say 6 in 10,
+#: higher than before) to ((0.835, 0.755), (0.804, 0.732)) and ((0.853, 0.759), (0.825,
+#: 0.728)).
+WHOLE_POOL_FLOORS = {"batches": ((0.83, 0.75), (0.80, 0.73)),
+                     "sources": ((0.85, 0.75), (0.82, 0.72))}
 
 
 @pytest.mark.parametrize("parts", ["batches", "sources"])
@@ -172,8 +177,8 @@ def test_held_out_figures_on_the_whole_pool(parts: str) -> None:
 #: AUC of each of the newest pool batches held out, as measured in round 11 with batches 12
 #: and 13 in the pool (docs/review.md), and (AUC, balanced accuracy) of their real messages
 #: together: unseen real messages look like these, so they are the figure a round is judged on.
-NEWEST_BATCH_AUC_FLOORS = {7: 0.82, 8: 0.83, 9: 0.91, 10: 0.77, 11: 0.86, 12: 0.65, 13: 0.70}
-NEWEST_REAL_FLOORS = (0.76, 0.68)
+NEWEST_BATCH_AUC_FLOORS = {7: 0.81, 8: 0.85, 9: 0.91, 10: 0.78, 11: 0.87, 12: 0.65, 13: 0.70}
+NEWEST_REAL_FLOORS = (0.77, 0.70)
 
 
 def test_newest_pool_batches_held_out() -> None:
@@ -183,8 +188,8 @@ def test_newest_pool_batches_held_out() -> None:
     0.75, 0.79, 0.88 and 0.66 with it; with round 9's vocabulary 0.80, 0.87, 0.89 and 0.69,
     and with batch 11 in the pool 0.78, 0.88, 0.90, 0.74 and 0.88; with round 10's wording cap
     at 25 0.81, 0.88, 0.91, 0.75 and 0.89; with batches 12 and 13 in the pool 0.82, 0.83, 0.91,
-    0.77, 0.87, 0.63 and 0.66, and with round 11's rules 0.83, 0.83, 0.91, 0.77, 0.87, 0.65 and
-    0.70 (docs/review.md)."""
+    0.77, 0.87, 0.63 and 0.66, and with round 11's rules and the early pool at half weight
+    0.82, 0.85, 0.91, 0.79, 0.88, 0.66 and 0.70 (docs/review.md)."""
     rows = _lobo_rows()
     for batch, floor in NEWEST_BATCH_AUC_FLOORS.items():
         held = [r for r in rows if r.example.batch == batch]
@@ -283,6 +288,23 @@ def test_example_weighting_prefers_real_outcomes() -> None:
     assert w[0] > w[1]
 
 
+def test_the_early_pool_weighs_half_a_later_batch() -> None:
+    """Round 11: a draft of batches 1-6 weighs `EARLY_POOL_WEIGHT` times the same draft of a
+    later batch, and the weights add up to what they would without that factor, so a fit on
+    the early pool alone is what it was (`evaluate.draft_weights`)."""
+    def draft(batch: int, real: bool) -> Example:
+        return Example(f"{batch}{real}", "email", "Hi Ana, could I ask you one question?", True,
+                       False, "dev", "outcome" if real else "example", "s", batch)
+    mixed = [draft(3, True), draft(9, True), draft(3, False), draft(9, False)]
+    w = draft_weights(mixed)
+    assert w[0] == pytest.approx(EARLY_POOL_WEIGHT * w[1])
+    assert w[2] == pytest.approx(EARLY_POOL_WEIGHT * w[3])
+    assert w[1] == pytest.approx(OUTCOME_WEIGHT * w[3])
+    assert sum(w) == pytest.approx(2 * (OUTCOME_WEIGHT + 1))
+    early = [draft(3, True), draft(5, False)]
+    assert draft_weights(early) == pytest.approx([OUTCOME_WEIGHT, 1.0])
+
+
 def test_likely_needs_a_sign_that_it_works() -> None:
     """A draft with no findings scores the base, which is below `likely`: the verdict rests on
     what the draft does well, not on the faults the rules happen to miss."""
@@ -338,7 +360,7 @@ def test_the_odds_are_right_on_the_newest_batches() -> None:
     next unseen batch will be), the odds members read are calibrated: the slope of their
     labels on the tempered log-odds is 1 (the temper is that slope, when under 1). Untempered,
     the fit's odds were too sure on drafts from new sources: slope 0.35 on batches 12 and 13
-    with round 10's rules (0.43 with round 11's, written after reading them)."""
+    with round 10's rules (0.47 with round 11's, chosen after reading them)."""
     slope, intercept = calibration(_forecast_rows())
     factor = weights.WEIGHTS.temper
     assert factor == pytest.approx(fit_temper(slope), abs=1e-6)
