@@ -445,7 +445,7 @@ PITCH_TRIAL = (
 )
 PITCH_DEALS = family(
     PITCH_BUSINESS, PITCH_CONTENT, PITCH_TRIAL,
-    needles=('partnership', 'collaboration', 'alliance', 'work together', 'value to', 'guest', 'article', 'post', 'piece', 'content', 'contribute', 'feedback', 'input', 'star ', 'fork ', 'upvote', ' out', 'our ', 'my '),
+    needles=('partnership', 'collaboration', 'alliance', 'work together', 'value to', 'guest', 'article', 'post', 'piece', 'content', 'contribute', 'feedback', 'input', 'star ', 'fork ', 'upvote', 'it out', 'this out', 'them out', 'try our', 'try my', 'try out', 'test our', 'test my', 'test out', 'use our', 'use my', 'use out'),
 )
 #: The kind of `PITCH` each kind of `PITCH_DEALS` is (its index there): an offer, a media
 #: pitch, an offer.
