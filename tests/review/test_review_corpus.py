@@ -409,6 +409,24 @@ def test_rare_features_keep_the_lesson_weight() -> None:
     assert fit(data).logits[rare] != PRIOR[rare]
 
 
+def test_a_problem_never_weighs_less_than_its_warning() -> None:
+    """Round 11: when the drafts would make a rule's problem lighter than its warning (hard
+    sells answered as often as not, mild pitches never), the two share one weight."""
+    from bot.review.fit import Sample
+
+    data = [Sample(frozenset({"ask.small:good"}), i % 2 == 0, 1.0) for i in range(20)]
+    data += [Sample(frozenset({"warn.pitch:warning"}), False, 1.0)] * 10
+    data += [Sample(frozenset({"warn.pitch:problem"}), i % 2 == 0, 1.0) for i in range(10)]
+    logits = fit(data).logits
+    assert logits["warn.pitch:problem"] == logits["warn.pitch:warning"] < 0
+    # the other way round, each keeps its own weight
+    data = [Sample(frozenset({"ask.small:good"}), i % 2 == 0, 1.0) for i in range(20)]
+    data += [Sample(frozenset({"warn.pitch:warning"}), i % 3 == 0, 1.0) for i in range(12)]
+    data += [Sample(frozenset({"warn.pitch:problem"}), False, 1.0)] * 10
+    logits = fit(data).logits
+    assert logits["warn.pitch:problem"] < logits["warn.pitch:warning"] < 0
+
+
 def test_unstable_findings_carry_no_points() -> None:
     """Round 6: findings whose evidence reversed or vanished from one batch to the next keep
     their message and hint but weigh nothing, however the corpus would fit them."""
