@@ -18,10 +18,6 @@ from localdiscord.script.language import ChannelRef, MessageRef, _Scanner, parse
 from localdiscord.script.render import ephemeral
 from localdiscord.state import DM, GUILD_FORUM, THREAD_TYPES
 
-# The author in a reference that names the bot's message to `delete` ("thread "…":bot:1"):
-# a moderator takes a critique down by deleting the bot's post of it.
-BOT = "bot"
-
 
 class CommandFailed(Exception):
     """The command could not run, the bot failed at it, or an expectation does not hold."""
@@ -162,12 +158,8 @@ class Lookup:
         return [m for m in await self.messages(place) if int(m["author"]["id"]) == self.bot_id]
 
     async def message(self, ref: MessageRef, member: str, *, own: bool,
-                      shown: list[int], sent: list[int],
-                      others: bool = False) -> dict[str, Any]:
-        """The message a reference names; `shown`: ids shown so far, `sent`: the member's.
-        `own`: a position counts the member's messages; `others` (delete): another's, or the
-        bot's (`:bot:`), may be named, and Discord's permissions decide (a moderator's
-        Manage Messages)."""
+                      shown: list[int], sent: list[int]) -> dict[str, Any]:
+        """The message a reference names; `shown`: ids shown so far, `sent`: the member's."""
         if ref.message_id is not None:
             msg = await self._live(ref.message_id)
             if msg is None:
@@ -181,11 +173,9 @@ class Lookup:
             raise CommandFailed(f"{member} has sent no message yet" if own
                                 else "no message shown yet")
         place = await self.place(ref.channel, member)
-        bots = others and ref.author == BOT
-        author = (None if bots else self.member(ref.author) if ref.author
-                  else member if own else None)
+        author = self.member(ref.author) if ref.author else member if own else None
         if author is not None:
-            if own and author != member and not others:
+            if own and author != member:
                 raise CommandFailed(f"{member} can edit and delete only their own "
                                     f"messages, not {author}'s")
             pool = [m for m in await self.messages(place) if m["author"]["username"] == author]

@@ -65,7 +65,6 @@ Act as a member (`show members` lists them):
   as ada modal works="Polite" likely=no   answer the open modal (fields by id or label)
   as ben react 👍 on thread "Outreach 1 — critiques":1     (unreact to take it back)
   as ada edit last New text | as ada delete last        your own messages
-  as mod delete thread "Outreach 1":bot:1               another's (a moderator's Manage Messages)
   as ada                                  switch to ada; commands without `as NAME` are
                                           done by the member named last
 Messages: last (newest shown), #lessons:2 (the bot's 2nd there; -1 = newest), #lessons:ben:1
@@ -345,14 +344,13 @@ class Session:
             await acts.edit(await self._message(command.ref, member, own=True), command.text)
             return None
         if isinstance(command, Delete):
-            await acts.delete(await self._message(command.ref, member, own=True, others=True))
+            await acts.delete(await self._message(command.ref, member, own=True))
             return None
         raise CommandFailed(f"cannot run {type(command).__name__}")
 
-    async def _message(self, ref: Any, member: str, *, own: bool = False,
-                       others: bool = False) -> dict[str, Any]:
+    async def _message(self, ref: Any, member: str, *, own: bool = False) -> dict[str, Any]:
         return await self.lookup.message(ref, member, own=own, shown=self.shower.shown,
-                                         sent=self.sent.get(member, []), others=others)
+                                         sent=self.sent.get(member, []))
 
     async def _slash(self, member: str, command: Slash) -> dict[str, Any]:
         in_dm = command.channel is not None and command.channel.kind == "dm"

@@ -231,34 +231,3 @@ async def test_a_moderator_s_take_down_outlives_its_author_s_forget_me(
     await world.restart()
     again = await world.ada.click(first, first.components[0]["components"][0]["custom_id"])
     assert again.modal is None and "A moderator took down" in again.response.content
-
-
-async def test_a_take_down_in_a_sandbox_script_outlives_forget_me() -> None:
-    """The README's moderator tool, tried in a sandbox script (review 6: `delete` could name
-    only one's own messages): the moderator deletes the bot's post (`:bot:`), a member may
-    not, and the take-down outlives the author's /forget-me."""
-    from bot.demo import terminal
-
-    script = """
-as mod /lesson post
-as ada click "Critique this example" on #lessons:2
-as ada modal works="SPAMTEXT buy now" doesnt="x" likely=no
-expect thread "Outreach 1 — critiques" has 1 bot messages
-as mod delete thread "Outreach 1":bot:1
-expect thread "Outreach 1 — critiques" has 0 bot messages
-as ada /forget-me
-expect reply contains "critique of yours that a moderator took down: kept"
-as ada click "Delete everything"
-expect reply contains "1 take-down by a moderator, without your id"
-as ada click "Critique this example" on #lessons:2
-expect reply contains "A moderator took down your critique of Outreach 1"
-expect ephemeral
-"""
-    out: list[str] = []
-    code = await terminal.run_script(script, write=out.append, name="s")
-    assert code == 0, "\n".join(out)
-    refused: list[str] = []  # a member without Manage Messages: Discord's refusal
-    await terminal.run_script(script.split("as mod delete")[0]
-                              + 'as ben delete thread "Outreach 1":bot:1\n',
-                              write=refused.append, name="s")
-    assert "Missing Permissions" in "\n".join(refused), refused
