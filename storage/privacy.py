@@ -65,7 +65,7 @@ _COUNTS = (
     " (SELECT COUNT(*) FROM discussion_reactors WHERE user_id = ?),"
     " (SELECT COUNT(*) FROM run_members WHERE member_id = ?),"
     " (SELECT COUNT(*) FROM lesson_runs WHERE posted_by = ?),"
-    " (SELECT COUNT(*) FROM critique_removals WHERE author_id = ?)"
+    " (SELECT COUNT(*) FROM critique_removals WHERE author_id = ? OR author_key = ?)"
 )
 
 # Every column that holds a member's id, and what /forget-me does to it: the row goes, or
@@ -93,7 +93,10 @@ MEMBER_COLUMNS = (
 
 
 async def stored_counts(db: Database, user_id: int) -> MemberRecords:
-    (row,) = await db.fetchall(_COUNTS, (user_id,) * _COUNTS.count("?"))
+    """What the bot holds about the member; their take-downs kept after a /forget-me too
+    (under the keyed hash of their id)."""
+    params = (user_id,) * (_COUNTS.count("?") - 1) + (await author_key(db, user_id),)
+    (row,) = await db.fetchall(_COUNTS, params)  # (the key is the last)
     return MemberRecords(*(int(n) for n in row))
 
 

@@ -138,9 +138,12 @@ class PrivacyCog(commands.Cog):
         lines = [f"• {held(kind, n)}" for kind, n in records.counts() if n]
         if in_memory := self.privacy.in_memory(interaction.user.id):
             lines.append(f"• {held('memory', in_memory)}")
-        if not lines:
-            await send_ephemeral(interaction, "I store nothing about you. Drafts you DM me are "
-                                 "never written to disk unless you log them as sent.\n" + STAYS)
+        if not records.deleted and not in_memory:  # (a take-down kept since a forget, maybe)
+            kept = (f", only this, kept for moderation:\n• {held('takedowns', records.takedowns)}"
+                    "\n" if records.takedowns else ". ")
+            await send_ephemeral(interaction, f"I store nothing about you{kept}Drafts you DM me "
+                                 "are never written to disk unless you log them as sent.\n"
+                                 + STAYS)
             return
         text = ("This deletes, for good (a take-down is kept, as said):\n" if records.takedowns
                 else "This deletes, for good:\n")

@@ -206,6 +206,10 @@ async def test_a_moderator_s_take_down_outlives_its_author_s_forget_me(
     assert done.acknowledged
     said = world.sandbox.world.messages[asked.response.id].content
     assert "but 1 take-down by a moderator, without your id" in said, said
+    again = await world.ada.slash("forget-me")  # said, not offered for deletion again
+    assert "I store nothing about you, only this, kept for moderation:\n• 1 critique of " \
+           "yours that a moderator took down" in again.response.content, again.response
+    assert not again.response.components
     db = world.bot.db
     assert await db.fetchval("SELECT COUNT(*) FROM critique_removals WHERE author_id IS NULL"
                              " AND author_key IS NOT NULL") == 1

@@ -73,7 +73,7 @@ ANSWERS = [
     "Dana answered!", "she hasn't replied yet", "no reply yet", "ok", "thanks!", "done",
     "Not following up with this one", "remind me later", "He got back to me today",
     "Update: Dana replied", "Thanks, she got back to me", "Yes, sent it. Thank you!",
-    "Sadly no reply yet from Sam",
+    "Sadly no reply yet from Sam", "Good news: Dana replied!", "Great news — Sam answered",
 ]
 
 
