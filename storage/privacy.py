@@ -24,7 +24,7 @@ class MemberRecords:
     run_places: int  # on the member lists of the runs posted while they were in the cohort
     runs_posted: int  # lesson runs they posted as a moderator: their id is taken off
     # Take-downs of their critiques by a moderator: kept, their id replaced by a keyed hash.
-    takedowns: int = 0
+    takedowns: int
 
     @property
     def total(self) -> int:

@@ -84,7 +84,8 @@ def _refuse_places(backup: Path, database: Path, new: bool) -> None:
     if path_kind(database.parent) != "folder":
         raise StorageError(f"{database}: there is no folder {database.parent}, so no database "
                            "there to replace; check the path (--db, or [storage] database in "
-                           "the config). Nothing was changed.")
+                           "the config), or create the folder first for a new database "
+                           "(--new). Nothing was changed.")
     if kind == "missing" and not new:
         raise StorageError(f"{database}: there is no database there, so nothing to replace: "
                            "is that the bot's database? Check the path (--db, or [storage] "
