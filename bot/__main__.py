@@ -206,6 +206,11 @@ def _check_config(path: Path) -> int:
     config = load_config(path)
     skipped = require_lessons(config)
     print(summary(config))
+    database = Path(config.storage.database)
+    if not database.exists():  # a first start, or a typo that would start an empty database
+        made = "" if database.parent.is_dir() else f" and its folder {database.parent}"
+        print(f"database not there yet: the bot creates it{made} at its first start (if it "
+              "should be there, check [storage] database)")
     for problem in skipped:
         print(f"lesson file skipped (the bot starts without it): {problem}")
     print("config OK" + (f" ({plural(len(skipped), 'lesson file')} skipped)" if skipped else ""))

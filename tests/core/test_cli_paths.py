@@ -140,3 +140,21 @@ def test_a_file_named_in_a_missing_folder_is_refused_by_every_command(live: Path
     # The backups' own folder is made, as the README's `backup backups/cohort-DATE.db` needs.
     made = cohortbot("backup", live / "new" / "b.db", "--db", database)
     assert made.returncode == 0 and (live / "new" / "b.db").exists(), made
+
+
+def test_check_config_says_when_the_database_is_not_there(live: Path) -> None:
+    """A typo in `[storage] database` would start the bot on a new, empty database: the
+    check says the file is not there (and the folder it would make), and nothing when it is."""
+    example = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    config = live / "config.toml"
+    config.write_text(example.replace('database = "data/cohort.db"', 'database = "dta/c.db"')
+                      .replace('directory = "lessons"', f'directory = "{ROOT / "lessons"}"'),
+                      encoding="utf-8")
+    checked = cohortbot("check-config", config)
+    assert checked.returncode == 0 and "config OK" in checked.stdout, checked
+    assert (f"database not there yet: the bot creates it and its folder {live / 'dta'}"
+            in checked.stdout), checked
+    assert not (live / "dta").exists()
+    config.write_text(example.replace('directory = "lessons"', f'directory = "{ROOT / "lessons"}"'),
+                      encoding="utf-8")  # data/cohort.db: the fixture's database
+    assert "not there" not in cohortbot("check-config", config).stdout
