@@ -80,6 +80,14 @@ async def taken_down(source: Database | Transaction, run_id: int, example_no: in
     return bool(await source.fetchval(_TAKEN_DOWN, (run_id, example_no, author_id, key)))
 
 
+async def takedowns_for_run(db: Database, run_id: int) -> list[tuple[int, int]]:
+    """(author id, example number) of the run's take-downs whose author has not used
+    /forget-me (after it, only the keyed hash is left, which names no one)."""
+    rows = await db.fetchall("SELECT author_id, example_no FROM critique_removals"
+                             " WHERE run_id = ? AND author_id IS NOT NULL", (run_id,))
+    return [(row[0], row[1]) for row in rows]
+
+
 @dataclass(frozen=True)
 class SavedCritique:
     id: int

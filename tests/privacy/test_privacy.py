@@ -198,6 +198,9 @@ async def test_a_moderator_s_take_down_outlives_its_author_s_forget_me(
     thread = world.sandbox.threads(world.lessons)[0]
     (spam,) = world.posts(thread)
     await world.mod.delete(spam)
+    # The moderators' list says why she has no critique of example 1 (she may not send one).
+    summary = await world.mod.slash("lesson summary", channel=world.lessons)
+    assert "Ada (example 1 taken down)" in str(summary.followups[-1].embeds), summary
 
     asked = await world.ada.slash("forget-me")
     assert "1 critique of yours that a moderator took down: kept, not deleted, but without " \
