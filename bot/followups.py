@@ -343,7 +343,13 @@ def moved_to_zone(due: datetime, old: tzinfo, new: tzinfo, now: datetime, sent_a
     wall = due.astimezone(old)
     again = _instant(wall.date(), wall.time().replace(tzinfo=None), new, latest=False)
     earliest = days_later(sent_at, window_days, old)
-    return fit(max(again, earliest), now, last_reminder(end), new, hours)
+    moved = fit(max(again, earliest), now, last_reminder(end), new, hours)
+    if moved is None and now <= end:
+        # Past the last moment a reminder is planned for (a calendar day of 23 hours, or the
+        # bot offline) with the window still open: the reminder is overdue and goes now,
+        # late, as one the bot was offline for does; never dropped by a change of zone.
+        return now
+    return moved
 
 
 def is_late(due: datetime, now: datetime) -> bool:

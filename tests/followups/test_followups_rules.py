@@ -307,9 +307,26 @@ def test_a_new_timezone_moves_the_reminder_to_a_friendly_hour_there(
     now = sent + timedelta(minutes=later)
     end = last_reminder(window)
     moved = moved_to_zone(due, old, new, now, sent, window, 7, hours)
-    assert moved is not None and now <= moved <= end
+    # (13 days can end past the last planned moment where the window holds a 23-hour day:
+    # then the overdue reminder goes at once.)
+    assert moved is not None and now <= moved <= max(end, now)
     assert moved >= days_later(sent, 7, old)  # the week has passed, whichever way it moved
     assert is_friendly(moved, new, hours) or moved == now
+
+
+def test_a_new_timezone_after_the_last_planned_moment_sends_the_reminder_now() -> None:
+    """Hypothesis found it: sent 1 March 2025 in New York, the window holds the spring's
+    23-hour day, and the member moves to UTC 13 days later, after the last planned moment:
+    the pending reminder goes now rather than being dropped."""
+    sent = datetime(2025, 3, 1, tzinfo=UTC)
+    window = window_end(sent, NEW_YORK)
+    hours = FriendlyHours(time(0, 0), time(1, 0))
+    due = first_due(sent, window, 7, sent, NEW_YORK, hours)
+    assert due is not None
+    now = last_reminder(window) + timedelta(minutes=1)
+    assert moved_to_zone(due, NEW_YORK, ZoneInfo("UTC"), now, sent, window, 7, hours) == now
+    assert moved_to_zone(due, NEW_YORK, ZoneInfo("UTC"), window + timedelta(seconds=1), sent,
+                         window, 7, hours) is None
 
 
 def test_a_new_timezone_keeps_the_local_time_of_day() -> None:
