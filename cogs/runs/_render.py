@@ -83,6 +83,15 @@ def more_missing(count: int) -> str:
     return f"… and {count:,} more (the export's participation table has everyone)"
 
 
+def taken_down_note(summary: RunSummary, member_id: int) -> str:
+    """" (example 1 taken down)" after a member whose critique a moderator took down: they
+    are refused that example again, so chasing them for it sends them to a refusal."""
+    numbers = [str(n) for uid, n in summary.taken_down if uid == member_id]
+    if not numbers:
+        return ""
+    return f" ({'examples' if len(numbers) > 1 else 'example'} {', '.join(numbers)} taken down)"
+
+
 FORGOTTEN = ("\n-# Anyone who deleted their part with /forget-me is listed too (I keep no "
              "trace of who did): ask, don't chase.")
 
@@ -120,7 +129,8 @@ def summary_embed(
     heads = [example_head(ex, comparisons or {}) for ex in summary.examples]
     parts = [[quote_parts(top, names) for top in ex.top_critiques] for ex in summary.examples]
     quotes = [[who + said for who, said in mine] for mine in parts]
-    missing = ([markdown_text(names.get(uid, str(uid))) for uid in summary.not_critiqued]
+    missing = ([markdown_text(names.get(uid, str(uid))) + taken_down_note(summary, uid)
+                for uid in summary.not_critiqued]
                if show_missing and summary.not_critiqued is not None else None)
     # The room the quotes share: what the rest leaves, the missing list at its least.
     fixed = (len(title) + len(description) + len(footer or "")
