@@ -13,6 +13,7 @@ cut.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.display import clip
@@ -59,16 +60,50 @@ def fit_embed(data: dict[str, Any]) -> dict[str, Any]:
              "value": clip(f["value"], FIELD_VALUE) or EMPTY_FIELD}
             for f in fitted["fields"][:FIELDS]]
     # Over the total (many examples with long titles and full excerpts in a summary): the
-    # longest of the description and the field values gives way first, a quarter at a time
-    # at least; those are the parts a reader can best do without.
-    while (over := embed_size(fitted) - EMBED_TOTAL) > 0:
-        texts = [(fitted, "description"), *((f, "value") for f in fitted.get("fields", []))]
-        holder, key = max(texts, key=lambda text: len(text[0].get(text[1], "")))
-        text = holder.get(key, "")
-        if len(text) <= 1:
-            break  # nothing left to shorten (the names and footer alone are over)
-        holder[key] = clip(text, max(1, min(len(text) - over, len(text) * 3 // 4)))
+    # description and the field values give way first, those are the parts a reader can best
+    # do without; then, if the names and the rest alone are over, those. Shortened fairly:
+    # the longest are cut to one length, so no text is cut to nothing while another stays
+    # whole (a summary's first examples once lost everything but "…" to its last ones').
+    # A renderer that knows which lines matter (the summary's tallies) fits them itself.
+    bodies = [(fitted, "description"), *((f, "value") for f in fitted.get("fields", []))]
+    heads = [(fitted, "title"), *((f, "name") for f in fitted.get("fields", [])),
+             (fitted.get("footer", {}), "text"), (fitted.get("author", {}), "name")]
+    for texts in (bodies, heads):
+        over = embed_size(fitted) - EMBED_TOTAL
+        if over <= 0:
+            break
+        present = [(holder, key) for holder, key in texts if holder.get(key)]
+        sizes = [len(holder[key]) for holder, key in present]
+        for (holder, key), cap in zip(present, fair_share(sizes, sum(sizes) - over),
+                                      strict=True):
+            holder[key] = clip(holder[key], max(1, cap))
     return fitted
+
+
+def fair_share(sizes: Sequence[int], room: int) -> list[int]:
+    """How long each of texts of `sizes` may be so that together they take at most `room`:
+    each keeps its size up to one cap, the largest that fits, and the texts cut all have that
+    cap (give or take one): the longest give way, evenly. 0 each when `room` is 0 or less."""
+    if sum(sizes) <= room:
+        return list(sizes)
+    if room <= 0:
+        return [0] * len(sizes)
+    # The cap: walking up the sizes, the texts below it keep theirs; the rest share what
+    # those leave.
+    cap, left, cut = 0, room, len(sizes)
+    for size in sorted(sizes):
+        if size * cut > left:
+            cap = left // cut
+            break
+        left -= size
+        cut -= 1
+    shares = [min(size, cap) for size in sizes]
+    spare = room - sum(shares)  # fewer than the texts cut: one more each to the first of them
+    for i, size in enumerate(sizes):
+        if spare and size > cap:
+            shares[i] += 1
+            spare -= 1
+    return shares
 
 
 def embed_size(data: dict[str, Any]) -> int:

@@ -189,6 +189,16 @@ async def latest_run(db: Database, guild_id: int, *, open_only: bool = False) ->
     return _run(row) if row else None
 
 
+async def last_closed(db: Database, guild_id: int) -> Run | None:
+    """The guild's run closed last."""
+    row = await db.fetchone(
+        "SELECT * FROM lesson_runs WHERE guild_id = ? AND status = 'closed'"
+        " ORDER BY closed_at DESC, id DESC LIMIT 1",
+        (guild_id,),
+    )
+    return _run(row) if row else None
+
+
 async def unclosed_runs(db: Database, guild_id: int) -> list[Run]:
     """The guild's runs that are open or still being posted, oldest first."""
     rows = await db.fetchall(

@@ -21,10 +21,10 @@ from enum import Enum
 from functools import partial
 from typing import Protocol
 
-from bot.clock import Clock, to_ms
+from bot.clock import Clock, from_ms, to_ms
 from bot.config import Config
 from bot.critiques import CritiqueRecord, RunSummary, summarize
-from bot.display import clip, plural
+from bot.display import clip, fit_list, plural
 from bot.errors import UserError
 from bot.export.verdicts import summary_comparisons
 from bot.lessons import Lesson
@@ -52,6 +52,29 @@ log = logging.getLogger(__name__)
 
 # A scheduled post missed while the bot was down is still made if the bot is back within this.
 MISSED_POST_GRACE = timedelta(hours=1)
+# A `/lesson close` without `run:` this soon after a close (a double submit, two moderators
+# doing the same) closes nothing: "the open run" is no longer the one the moderator saw.
+JUST_CLOSED = timedelta(minutes=1)
+CLOSE_LIST = 1500  # characters of the open runs listed when a close must name one
+
+
+class AlreadyOpen(UserError):
+    """A posting of a lesson that a run of the guild still holds open (or is posting): a
+    second run beside it would split the cohort's critiques between two sets of threads, so
+    it is made only when asked for (`another`)."""
+
+    def __init__(self, run: Run, title: str) -> None:
+        if run.status is RunStatus.POSTING:  # (a double submit: it cannot be closed yet)
+            state, then = "is being posted right now", "To have two runs open"
+        else:
+            state = (f"is still open in <#{run.channel_id}> "
+                     f"(posted <t:{run.created_at // 1000}:R>)")
+            then = f"Close it first (`/lesson close run:{run.id}`), or, to have two runs open"
+        super().__init__(
+            f"Run #{run.id} of **{title}** {state}: a second run beside it would split the "
+            "cohort's critiques between two sets of threads, so I haven't posted another. "
+            f"{then}, post again with `/lesson post another:true`.")
+        self.run = run
 
 
 @dataclass(frozen=True)
@@ -243,12 +266,16 @@ class RunsService:
 
     async def post(self, lesson: Lesson, channel_id: int, *, posted_by: int | None,
                    occurrence: str | None = None, answer: PendingAnswer | None = None,
-                   recorded: Callable[[], Awaitable[None]] | None = None) -> int:
-        """Post a run of `lesson`; returns its number. `UserError` when it cannot be made.
-        `answer`: the moderator's interaction, kept until `answered(run)` says its answer
-        went out (a restart before that answers it); `recorded`: called once the run and
-        `answer` are written down, before anything is posted (the cog defers there: a bot
-        killed between its deferral and that write would leave the moderator "thinking")."""
+                   recorded: Callable[[], Awaitable[None]] | None = None,
+                   another: bool = False) -> int:
+        """Post a run of `lesson`; returns its number. `UserError` when it cannot be made;
+        `AlreadyOpen` while a run of the lesson is open or being posted in the guild, unless
+        `another` (checked and created under one lock: posts sent at once end as they would
+        one after the other). `answer`: the moderator's interaction, kept until
+        `answered(run)` says its answer went out (a restart before that answers it);
+        `recorded`: called once the run and `answer` are written down, before anything is
+        posted (the cog defers there: a bot killed between its deferral and that write would
+        leave the moderator "thinking")."""
         target = self.port.target(channel_id)
         if target is None:
             raise UserError(f"<#{channel_id}> is gone or is not a text or forum channel.")
@@ -257,6 +284,8 @@ class RunsService:
                             f"{', '.join(target.missing)}. Add them to my role or to that "
                             "channel's permissions, then post again.")
         async with self._posting_lock:
+            if not another:
+                await self._refuse_beside(lesson, target.guild_id)
             run_id = await runs_store.create_run(
                 self.db, guild_id=target.guild_id, channel_id=channel_id,
                 lesson_key=lesson.key, lesson_title=lesson.title, prompt=lesson.prompt,
@@ -307,6 +336,13 @@ class RunsService:
         await self.discussion.refresh_threads()
         return run_id
 
+    async def _refuse_beside(self, lesson: Lesson, guild_id: int) -> None:
+        for run in await runs_store.unclosed_runs(self.db, guild_id):
+            # (A posting a crash cut short is no run beside it: `resume` removes it.)
+            stale = run.status is RunStatus.POSTING and run.id not in self._posting
+            if run.lesson_key == lesson.key and not stale:
+                raise AlreadyOpen(run, self._title(run))
+
     async def setup_notice_due(self, guild_id: int, problems: Sequence[str]) -> bool:
         """Whether to tell the moderators of these set-up problems at start-up: not when the
         same were told at an earlier start (a restart is no news), nor when there are none."""
@@ -317,8 +353,9 @@ class RunsService:
         return told is not None
 
     async def also_open(self, guild_id: int, run_id: int) -> list[Run]:
-        """The guild's other runs still open (or being posted: a double-submitted post)
-        beside `run_id`: each one's buttons still take critiques until it is closed."""
+        """The guild's other runs still open (or being posted: another lesson's, or one asked
+        for with `another`) beside `run_id`: each one's buttons still take critiques until it
+        is closed."""
         return [r for r in await runs_store.unclosed_runs(self.db, guild_id) if r.id != run_id]
 
     async def answered(self, run_id: int) -> None:
@@ -434,47 +471,43 @@ class RunsService:
                 log.error("scheduled posting: lesson %s is not loaded (%s)",
                           self.schedule.lesson_key,
                           self.lessons.not_loaded(self.schedule.lesson_key))
-            elif channel_id is None or (target := self.port.target(channel_id)) is None:
+            elif channel_id is None or self.port.target(channel_id) is None:
                 log.error("scheduled posting: lesson channel %s not found", channel_id)
-            elif still_open := [r for r in await runs_store.unclosed_runs(self.db, target.guild_id)
-                                if r.lesson_key == lesson.key]:
-                await self._skip_scheduled(occurrence, lesson, target.guild_id, still_open[0])
             else:
                 run_id = await self.post(lesson, channel_id, posted_by=None, occurrence=key)
                 log.info("scheduled posting %s made run #%d", key, run_id)
+        except AlreadyOpen as exc:
+            await self._skip_scheduled(occurrence, exc.run)
         except UserError as exc:
             log.info("scheduled posting %s skipped: %s", key, exc.message)
         finally:
             if self.clock.now() >= occurrence:
                 await self._schedule_next()
 
-    async def _skip_scheduled(self, occurrence: datetime, lesson: Lesson, guild_id: int,
-                              still_open: Run) -> None:
+    async def _skip_scheduled(self, occurrence: datetime, still_open: Run) -> None:
         """A scheduled posting while a run of its lesson is still open is skipped: a second
         run beside it would split the cohort's critiques between two sets of threads, and
         its buttons still take critiques. No moderator asked for it, so they are told."""
-        log.warning("scheduled posting of %s at %s skipped: run #%d is still open", lesson.key,
-                    occurrence.isoformat(), still_open.id)
+        log.warning("scheduled posting of %s at %s skipped: run #%d is still open",
+                    still_open.lesson_key, occurrence.isoformat(), still_open.id)
         cron = self.schedule.cron
         upcoming = (f" (<t:{int(next_cron_time(cron, self.schedule.tz, occurrence).timestamp())}"
                     ":F>)" if cron else "")
-        await self.port.tell_moderators(guild_id, (
-            f"⏰ I skipped the scheduled posting of **{lesson.title}** "
+        await self.port.tell_moderators(still_open.guild_id, (
+            f"⏰ I skipped the scheduled posting of **{self._title(still_open)}** "
             f"(<t:{int(occurrence.timestamp())}:f>): run #{still_open.id} of it is still open "
             f"in <#{still_open.channel_id}>, and a second run beside it would split the "
-            f"cohort's critiques. Close it with `/lesson close` so the next one is posted"
-            f"{upcoming}, or post one now with `/lesson post`."),
+            f"cohort's critiques. Close it with `/lesson close run:{still_open.id}` so the "
+            f"next one is posted{upcoming}, or post one beside it now with "
+            "`/lesson post another:true`."),
             nonce=f"skip{still_open.id}.{int(occurrence.timestamp())}")
 
     # --- summary and closing ------------------------------------------------------------------
 
-    async def resolve(self, guild_id: int, run_id: int | None, *,
-                      open_only: bool = False) -> Run:
-        """Run `run_id` of this guild, or its latest (open) run when None; else `UserError`."""
+    async def resolve(self, guild_id: int, run_id: int | None) -> Run:
+        """Run `run_id` of this guild, or its latest run when None; else `UserError`."""
         if run_id is None:
-            run = await runs_store.latest_run(self.db, guild_id, open_only=open_only)
-            if run is None and open_only:
-                raise UserError("There is no open lesson run here to close.")
+            run = await runs_store.latest_run(self.db, guild_id)
             if run is None:
                 raise UserError("No lesson has been posted here yet: a moderator can start one "
                                 "with `/lesson post`.")
@@ -483,6 +516,34 @@ class RunsService:
         if run is None or run.guild_id != guild_id or run.status is RunStatus.POSTING:
             raise UserError(f"There is no run #{run_id} in this server.")
         return run
+
+    async def _the_open_run(self, guild_id: int) -> Run:
+        """The run a close that names none closes: the one open run, if the moderator can
+        only mean that one. With several open, or right after a close (a double submit, a
+        second moderator: the run they saw is the one just closed), it is named instead."""
+        open_runs = [run for run in await runs_store.unclosed_runs(self.db, guild_id)
+                     if run.status is RunStatus.OPEN]
+        last = await runs_store.last_closed(self.db, guild_id)
+        if (last is not None and last.closed_at is not None
+                and self.clock.now() - from_ms(last.closed_at) < JUST_CLOSED):
+            raise UserError(f"Run #{last.id} was just closed (<t:{last.closed_at // 1000}:R>), "
+                            "so I closed nothing more. " + self._still_open(open_runs))
+        if len(open_runs) == 1:
+            return open_runs[0]
+        if not open_runs:
+            raise UserError("There is no open lesson run here to close.")
+        raise UserError(self._still_open(open_runs))
+
+    def _still_open(self, runs: Sequence[Run]) -> str:
+        if not runs:
+            return "No run is open now."
+        if len(runs) == 1:
+            return (f"Run #{runs[0].id} is still open in <#{runs[0].channel_id}>: to close it "
+                    f"too, say `/lesson close run:{runs[0].id}`.")
+        listed = [f"• Run #{run.id} of **{self._title(run)}** in <#{run.channel_id}>, posted "
+                  f"<t:{run.created_at // 1000}:R>" for run in runs]
+        return (f"{len(runs)} runs are open here; say which one to close, "
+                f"`/lesson close run:N`:\n" + fit_list(listed, CLOSE_LIST))
 
     async def report(self, run: Run) -> RunReport:
         """Critiques per example, the tally, the most-voted critiques, who has not taken part."""
@@ -584,12 +645,14 @@ class RunsService:
 
     async def close(self, guild_id: int, run_id: int | None) -> Closed:
         """Post the final summary, lock the threads; what was done and what could not be.
-        A run already closed gets its threads locked again (those a missing permission
-        left open), and nothing else."""
+        `run_id` None: the one open run (`_the_open_run`). A run already closed gets its
+        threads locked again (those a missing permission left open), and nothing else."""
         # One close at a time, and the status read again inside: two moderators closing at
-        # once must not post two final summaries.
+        # once must not post two final summaries, and the second finds the first's close
+        # (`_the_open_run`), as it would one after the other.
         async with self._close_lock:
-            run = await self.resolve(guild_id, run_id, open_only=True)
+            run = (await self._the_open_run(guild_id) if run_id is None
+                   else await self.resolve(guild_id, run_id))
             if run.status is not RunStatus.OPEN:
                 return Closed(run, None, await self.lock_threads(run), [], already=True)
             return Closed(run, *(await self._close(run)))

@@ -91,13 +91,16 @@ class RunsCog(commands.Cog):
     @lesson.command(name="post", description="Post the evaluation prompt and its examples",
                     extras={"moderator": True})
     @app_commands.describe(lesson="Which lesson (default: the config's)",
-                           channel="Where to post (default: the config's lesson channel)")
+                           channel="Where to post (default: the config's lesson channel)",
+                           another="Post even though a run of this lesson is still open "
+                                   "(default: no, I ask first)")
     @app_commands.autocomplete(lesson=lesson_autocomplete)
     async def post(
         self,
         interaction: discord.Interaction,
         lesson: str | None = None,
         channel: discord.TextChannel | discord.ForumChannel | None = None,
+        another: bool = False,
     ) -> None:
         member = require_moderator(interaction, self.bot.config)
         chosen = self.lessons.get(lesson)
@@ -112,13 +115,13 @@ class RunsCog(commands.Cog):
             await interaction.response.defer(ephemeral=True, thinking=True)
 
         run_id = await self.runs.post(chosen, target.id, posted_by=member.id, answer=waiting,
-                                      recorded=defer)
+                                      recorded=defer, another=another)
         run = await self.runs.resolve(interaction.guild.id, run_id)
         others = await self.runs.also_open(interaction.guild.id, run_id)
         posted = self.runs.posted_text(run, len(chosen.examples))
         warnings = [f"⚠️ Run #{r.id} is still open in <#{r.channel_id}> and its buttons "
                     f"still take critiques: `/lesson close run:{r.id}` closes it "
-                    "(`/lesson close` alone closes the newest open run)." for r in others]
+                    "(with more than one open, `/lesson close` asks which)." for r in others]
         await answer(interaction, "\n".join(
             [posted, fit_list(warnings, limits.CONTENT - len(posted) - 1, more=more_runs)]
             if warnings else [posted]))
@@ -174,8 +177,8 @@ class RunsCog(commands.Cog):
 
     @lesson.command(name="close", description="Lock the run's threads and post the final summary",
                     extras={"moderator": True})
-    @app_commands.describe(run="Run number (default: the latest open run; a closed one: lock "
-                               "the threads it left open)")
+    @app_commands.describe(run="Run number (default: the open run, if only one is; a closed "
+                               "one: lock the threads it left open)")
     async def close(
         self, interaction: discord.Interaction, run: app_commands.Range[int, 1] | None = None
     ) -> None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+import operator
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import discord
 
 from bot import limits
 from bot.charts import tally_chart_png
-from bot.critiques import RunSummary
+from bot.critiques import ExampleSummary, RunSummary, TopCritique
 from bot.display import clip, fit_list, markdown_text, one_line, plural
 from bot.lessons import FORUM_POST, PROMPT_TITLE, THREAD_NAME, Example, Lesson, image_location
 from bot.runs import summary_mark
@@ -95,10 +96,25 @@ FORGOTTEN = ("\n-# Anyone who deleted their part with /forget-me is listed too (
              "trace of who did): ask, don't chase.")
 
 
+# When the quotes do not all fit whole in the one embed (Discord's 6,000 characters).
+SHORTENED = ("\n-# Quotes shortened to fit in one message: every critique is whole in its "
+             "example's thread.")
+LEFT_OUT = ("\n-# Quotes shortened, and the least-voted left out, to fit in one message: "
+            "every critique is whole in its example's thread.")
+# A quote cut to fewer characters of the critique than this says too little (a name and a
+# word or two): rather than that, each example shows one quote fewer, its least-voted.
+MIN_EXCERPT = 40
+
+
 def summary_embed(
     title: str, summary: RunSummary, names: Mapping[int, str], *, show_missing: bool,
-    comparisons: Mapping[int, str] | None = None,
+    comparisons: Mapping[int, str] | None = None, footer: str | None = None,
 ) -> discord.Embed:
+    """The summary in one embed, within Discord's 6,000 characters at every size a lesson
+    allows (10 examples, titles of 88 characters, any number of critiques and members).
+    Every example keeps its count, tally and the reviewer's line; what gives way is the
+    quotes, shortened evenly across the examples (`fit_quotes`), and the list of who has not
+    taken part beyond its first `MISSING_ROOM` characters."""
     description = (
         f"{plural(summary.total_critiques, 'critique')} from "
         f"{plural(summary.critic_count, 'member')}. "
@@ -108,32 +124,86 @@ def summary_embed(
     if summary.thread_messages:  # critiques written in the threads, as the prompt invites
         description += (f"\n{plural(summary.thread_messages, 'thread message')} from "
                         f"{plural(summary.discussant_count, 'member')}")
+    names_of = [clip(one_line(ex.title), limits.FIELD_NAME) or limits.EMPTY_FIELD
+                for ex in summary.examples]
+    heads = [example_head(ex, comparisons or {}) for ex in summary.examples]
+    parts = [[quote_parts(top, names) for top in ex.top_critiques] for ex in summary.examples]
+    quotes = [[who + said for who, said in mine] for mine in parts]
+    missing = ([markdown_text(names.get(uid, str(uid))) + taken_down_note(summary, uid)
+                for uid in summary.not_critiqued]
+               if show_missing and summary.not_critiqued is not None else None)
+    # The room the quotes share: what the rest leaves, the missing list at its least.
+    fixed = (len(title) + len(description) + len(footer or "")
+             + sum(map(len, names_of)) + sum(map(len, heads))
+             + (len(MISSING) + len(missing_value(missing, MISSING_ROOM))
+                if missing is not None else 0))
+    room = limits.EMBED_TOTAL - fixed
+    field_rooms = [limits.FIELD_VALUE - len(head) for head in heads]
+    sizes = [sum(len(line) + 1 for line in lines) for lines in quotes]
+    shown = quotes
+    if sum(sizes) > room or any(map(operator.gt, sizes, field_rooms)):
+        least = [[len(who) + MIN_EXCERPT for who, _ in mine] for mine in parts]
+        shown = fit_quotes(quotes, least, room - len(LEFT_OUT), field_rooms)
+        left_out = any(len(mine) < len(lines) for mine, lines in zip(shown, quotes, strict=True))
+        description += LEFT_OUT if left_out else SHORTENED
     embed = Embed(title=title, description=description, colour=PROMPT_COLOUR)
-    for ex in summary.examples:
-        lines = [
-            f"{plural(ex.critique_count, 'critique')} — yes {ex.tally.yes} · no {ex.tally.no} · "
-            f"unsure {ex.tally.unsure}"
-            + (f" · {plural(ex.thread_messages, 'thread message')}" if ex.thread_messages
-               else "")
-        ]
-        if comparisons and ex.example_no in comparisons:  # the reviewer beside the tally
-            lines.append(comparisons[ex.example_no])
-        for top in ex.top_critiques:
-            who = markdown_text(names.get(top.author_id, f"member {top.author_id}"))
-            lines.append(f"👍 {top.votes} · {who}: {markdown_text(top.excerpt)}")
-        embed.add_field(name=one_line(ex.title), value="\n".join(lines), inline=False)
-    if show_missing and summary.not_critiqued is not None:
-        missing = [markdown_text(names.get(uid, str(uid))) + taken_down_note(summary, uid)
-                   for uid in summary.not_critiqued]
-        # Within the field and what the embed's total leaves (the examples' excerpts give
-        # way first when even the shortest list does not fit: fit_embed).
+    for name, head, lines in zip(names_of, heads, shown, strict=True):
+        embed.add_field(name=name, value="\n".join([head, *lines]), inline=False)
+    if missing is not None:
+        # Within the field and what the embed's total leaves: at least MISSING_ROOM, which the
+        # quotes left it.
         room = min(limits.FIELD_VALUE,
-                   max(MISSING_ROOM, limits.EMBED_TOTAL - len(embed) - len(MISSING)))
-        value = (fit_list(missing, room - len(FORGOTTEN), sep=", ", more=more_missing)
-                 + FORGOTTEN if missing else "everyone has taken part 🎉")
-        embed.add_field(name=MISSING, value=value, inline=False)
+                   max(MISSING_ROOM, limits.EMBED_TOTAL - len(embed) - len(footer or "")
+                       - len(MISSING)))
+        embed.add_field(name=MISSING, value=missing_value(missing, room), inline=False)
+    if footer is not None:
+        embed.set_footer(text=footer)
     embed.set_image(url="attachment://tally.png")
     return embed
+
+
+def example_head(ex: ExampleSummary, comparisons: Mapping[int, str]) -> str:
+    """An example's lines that a summary always shows whole: how many critiques, the
+    yes / no / unsure tally, the thread messages, and the reviewer's line beside them."""
+    head = (f"{plural(ex.critique_count, 'critique')} — yes {ex.tally.yes} · no {ex.tally.no} · "
+            f"unsure {ex.tally.unsure}"
+            + (f" · {plural(ex.thread_messages, 'thread message')}" if ex.thread_messages
+               else ""))
+    if ex.example_no in comparisons:
+        head += "\n" + comparisons[ex.example_no]
+    return head
+
+
+def quote_parts(top: TopCritique, names: Mapping[int, str]) -> tuple[str, str]:
+    """A top critique's line in a summary: who (and its votes), then what they said."""
+    who = markdown_text(names.get(top.author_id, f"member {top.author_id}"))
+    return f"👍 {top.votes} · {who}: ", markdown_text(top.excerpt)
+
+
+def missing_value(missing: list[str], room: int) -> str:
+    if not missing:
+        return "everyone has taken part 🎉"
+    return fit_list(missing, room - len(FORGOTTEN), sep=", ", more=more_missing) + FORGOTTEN
+
+
+def fit_quotes(quotes: Sequence[Sequence[str]], least: Sequence[Sequence[int]], room: int,
+               field_rooms: Sequence[int]) -> list[list[str]]:
+    """Each example's quote lines (most-voted first), taking at most `room` characters
+    together, each line with the line break before it, and each example's within its
+    field's room: cut evenly (the longest give way first, `fair_share`), ending in "…".
+    Where that would cut a line shorter than its `least`, each example shows one fewer."""
+    for keep in range(max(map(len, quotes), default=0), 0, -1):
+        kept = [list(lines[:keep]) for lines in quotes]
+        shares = iter(limits.fair_share([len(line) for lines in kept for line in lines],
+                                        room - sum(map(len, kept))))
+        caps = [limits.fair_share([next(shares) for _ in lines], field_room - len(lines))
+                for lines, field_room in zip(kept, field_rooms, strict=True)]
+        if all(cap >= min(len(line), floor)
+               for lines, mine, floors in zip(kept, caps, least, strict=True)
+               for line, cap, floor in zip(lines, mine, floors, strict=False)):
+            return [[clip(line, cap) for line, cap in zip(lines, mine, strict=True)]
+                    for lines, mine in zip(kept, caps, strict=True)]
+    return [[] for _ in quotes]
 
 
 def summary_message(
@@ -145,8 +215,7 @@ def summary_message(
     with it, so it is found again if noting where it went failed."""
     title = f"Run #{report.run.id} — {'final summary' if final else 'summary'}"
     embed = summary_embed(title, report.summary, report.names, show_missing=show_missing,
-                          comparisons=report.comparisons)
-    if post_id is not None:
-        embed.set_footer(text=summary_mark(post_id))
+                          comparisons=report.comparisons,
+                          footer=summary_mark(post_id) if post_id is not None else None)
     chart = discord.File(io.BytesIO(tally_chart_png(report.summary)), filename="tally.png")
     return embed, chart

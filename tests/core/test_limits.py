@@ -11,7 +11,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot import limits
-from bot.limits import embed_size, fit_content, fit_embed
+from bot.display import clip
+from bot.limits import embed_size, fair_share, fit_content, fit_embed
 from cogs._embeds import Embed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +57,38 @@ def test_any_embed_is_sent_within_discords_limits(
     no_lone_escape_at_a_cut(sent.get("title", ""), title)
     for f, (_, value) in zip(sent.get("fields", []), fields, strict=False):
         no_lone_escape_at_a_cut(f["value"], value)
+
+
+@given(TEXT, st.lists(st.tuples(SHORT, TEXT | SHORT), min_size=1, max_size=25))
+@example("d" * 200, [(f"Outreach {i} " + "t" * 76, "v" * 900) for i in range(10)])
+def test_an_embed_over_the_total_is_shortened_evenly(
+    description: str, fields: list[tuple[str, str]],
+) -> None:
+    """The longest texts give way, to one length: none is cut to "…" while another stays
+    long (a summary's first examples once showed nothing, its last ones whole)."""
+    embed = Embed(description=description)
+    for name, value in fields:
+        embed.add_field(name=name, value=value)
+    sent = dict(embed.to_dict())
+    texts = [(sent.get("description", ""), description),
+             *((f["value"], clip(value, limits.FIELD_VALUE) or limits.EMPTY_FIELD)
+               for f, (_, value) in zip(sent["fields"], fields, strict=True))]
+    cut = [len(shown) for shown, built in texts if shown != built]
+    if cut:  # give or take one, and one an escape kept whole
+        assert min(cut) >= max(len(shown) for shown, _ in texts) - 2, cut
+
+
+@given(st.lists(st.integers(0, 5000), max_size=30), st.integers(-10, 60_000))
+def test_a_fair_share_cuts_only_the_longest_to_one_length(sizes: list[int], room: int) -> None:
+    shares = fair_share(sizes, room)
+    assert all(0 <= share <= size for share, size in zip(shares, sizes, strict=True))
+    assert sum(shares) <= max(room, 0)
+    if sum(sizes) <= room:
+        assert shares == sizes
+    elif room > 0:
+        assert sum(shares) == room  # all the room is used
+        cut = [share for share, size in zip(shares, sizes, strict=True) if share < size]
+        assert max(shares) - min(cut) <= 1
 
 
 def test_an_embed_within_the_limits_is_sent_as_built() -> None:

@@ -119,8 +119,9 @@ async def test_db_option_keeps_the_run(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         (runs,) = conn.execute("SELECT COUNT(*) FROM lesson_runs").fetchone()
     assert runs == 1
-    # A new sandbox world with the kept database: its commands work there too.
-    code = await run_script("as mod /lesson post\n", write=out.append, db=db)
+    # A new sandbox world with the kept database: its commands work there too (run #1 is
+    # still open there, so a second run of the lesson is asked for).
+    code = await run_script("as mod /lesson post another:true\n", write=out.append, db=db)
     assert code == 0, out
     with sqlite3.connect(db) as conn:
         (runs,) = conn.execute("SELECT COUNT(*) FROM lesson_runs").fetchone()
@@ -213,7 +214,7 @@ def test_a_kept_database_serves_a_new_process_s_world(tmp_path: Path) -> None:
     # previous process's (the kept database holds those threads and messages). Each process
     # draws its snowflake worker at random; fixed here, two of them, so the test is certain.
     script = tmp_path / "post.sandbox"
-    script.write_text('as mod /lesson post\nexpect reply contains "Posted run"\n',
+    script.write_text('as mod /lesson post another:true\nexpect reply contains "Posted run"\n',
                       encoding="utf-8")
     for worker in ("1", "2"):
         done = subprocess.run(

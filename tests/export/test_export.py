@@ -212,7 +212,7 @@ async def test_a_member_is_refused_and_gets_no_file(world: CohortWorld) -> None:
 
 async def test_run_autocomplete_lists_runs_newest_first(world: CohortWorld) -> None:
     first = await post(world)
-    second = await post(world)
+    second = await post(world, another=True)
     typed = await world.mod.autocomplete("export", "run", channel=world.lessons)
     assert [c["value"] for c in typed.choices or []] == [second, first]
     assert "Networking with Professionals" in (typed.choices or [])[0]["name"]

@@ -196,7 +196,7 @@ async def test_a_lesson_at_every_limit_posts_everywhere_within_discords_limits(
     listing = await world.mod.slash("lesson list", channel=world.lessons)
     assert "long.toml" not in listing.response.content  # loaded, not skipped
     await post(world, lesson="long")
-    await post(world, lesson="long", channel=world.guild.critiques)
+    await post(world, lesson="long", channel=world.guild.critiques, another=True)
     prompt = world.posts(world.lessons)[0].embeds[0]
     assert len(prompt["title"]) <= 256 and prompt["title"].endswith("evaluate a cold outreach")
     recap = await world.ada.slash("lesson recap", {"lesson": "long"}, channel=world.lessons)
