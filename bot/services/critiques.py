@@ -22,6 +22,12 @@ from storage import runs as runs_store
 
 log = logging.getLogger(__name__)
 
+# A button or form of a run the database does not hold: one posted after the backup that
+# `cohortbot restore` put back (its number may now be another run's), or one never finished.
+NOT_KNOWN = ("This run is no longer known to me (the database was restored from a backup "
+             "taken before it was posted), so its buttons no longer work and I took nothing. "
+             "Use the buttons of the latest run in the lesson channel, or `/critique`.")
+
 
 class ThreadState(Enum):
     OPEN = "open"  # takes critiques (an archived thread is opened again to post)
@@ -67,9 +73,15 @@ class CritiquesService:
         self._posting: weakref.WeakValueDictionary[tuple[int, int, int], asyncio.Lock] = (
             weakref.WeakValueDictionary())
 
-    async def open_example(self, run_id: int, example_no: int) -> tuple[Run, RunExample]:
-        """The run and example a critique is for; `UserError` unless it takes critiques."""
-        return await self._taking(await runs_store.get_run(self.db, run_id), example_no)
+    async def open_example(self, run_id: int, example_no: int, token: str | None
+                           ) -> tuple[Run, RunExample]:
+        """The run and example a button or form is for, as it carries them (`token`: the
+        run's, None on one posted before runs had tokens); `UserError` unless it is that
+        very run (not one that took its number after a restore) and it takes critiques."""
+        run = await runs_store.get_run(self.db, run_id)
+        if run is None or not run.carried_by(token):
+            raise UserError(NOT_KNOWN)
+        return await self._taking(run, example_no)
 
     async def _taking(self, run: Run | None, example_no: int) -> tuple[Run, RunExample]:
         if run is None or run.status is RunStatus.POSTING:

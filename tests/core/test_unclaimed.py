@@ -36,7 +36,10 @@ FORMS: list[type[CohortModal]] = [CritiqueModal, DraftModal, FollowupReviewModal
 
 
 @pytest.mark.parametrize(("form", "custom_id", "carried"), [
-    (CritiqueModal, f"cohort:critique-modal:12:3:{TOKEN}", {"run": "12", "example": "3"}),
+    (CritiqueModal, f"cohort:critique-modal:12:3:0a1b2c3d:{TOKEN}",
+     {"run": "12", "example": "3", "token": "0a1b2c3d"}),
+    (CritiqueModal, f"cohort:critique-modal:12:3:{TOKEN}",  # a run posted before run tokens
+     {"run": "12", "example": "3", "token": None}),
     (DraftModal, f"cohort:draft-modal:new:{TOKEN}", {"review": None}),
     (DraftModal, f"cohort:draft-modal:1457659890894446620:{TOKEN}",
      {"review": "1457659890894446620"}),
@@ -80,10 +83,13 @@ def test_a_form_is_found_by_its_kind_alone() -> None:
 
 
 @pytest.mark.parametrize(("button", "custom_id", "matches"), [
-    (CritiqueButton(1, 2), "cohort:critique:1:2", True),
-    (CritiqueButton(1, 2), "cohort:critique:١:٢", False),
-    (CritiqueButton(1, 2), f"cohort:critique:{'9' * 19}:2", False),
-    (CritiqueButton(1, 2), "cohort:critique:1", False),
+    (CritiqueButton(1, 2, "0a1b2c3d"), "cohort:critique:1:2:0a1b2c3d", True),
+    (CritiqueButton(1, 2, None), "cohort:critique:1:2", True),  # posted before run tokens
+    (CritiqueButton(1, 2, None), "cohort:critique:1:2:0A1B2C3D", False),
+    (CritiqueButton(1, 2, None), "cohort:critique:1:2:0a1b2c", False),
+    (CritiqueButton(1, 2, None), "cohort:critique:١:٢", False),
+    (CritiqueButton(1, 2, None), f"cohort:critique:{'9' * 19}:2", False),
+    (CritiqueButton(1, 2, None), "cohort:critique:1", False),
     (ForgetButton(1, "confirm"), "cohort:forget:18446744073709551615:confirm", True),
     (ForgetButton(1, "confirm"), f"cohort:forget:{'1' * 21}:confirm", False),
     (ForgetButton(1, "confirm"), "cohort:forget:1:delete", False),
