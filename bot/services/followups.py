@@ -189,6 +189,15 @@ class Acted:
     reminder: ReminderMessage | None = None  # the reminder as it now stands (once decided)
 
 
+@dataclass(frozen=True)
+class KeptDraft:
+    """The outreach a review's draft was logged as: to whom, and whether a copy of the draft
+    kept with it was deleted just now."""
+
+    recipient: str
+    deleted: bool
+
+
 # The decision each button asks for, and how a decided outreach reads as an outcome.
 _DECISIONS = {"replied": OutreachStatus.REPLIED, "sent": OutreachStatus.FOLLOWED_UP,
               "drop": OutreachStatus.DROPPED}
@@ -553,7 +562,9 @@ class FollowupsService:
             recipient=row.recipient, channel=row.channel, first_message=row.draft,
             sent_at=sent, window_end=end,
             actions=actions_for(row.outreach_status, row.attempts, now, end,
-                                ZoneInfo(row.timezone or self._settings.cohort_zone)),
+                                ZoneInfo(row.timezone or self._settings.cohort_zone))
+            # the draft kept with the outreach, quoted there, can go on its own
+            + (("forget",) if row.draft else ()),
             late_since=due if late else None, late_reason=reason, undelivered=undelivered,
             decided=decided, decided_at=decided_at,
         )
@@ -744,6 +755,29 @@ class FollowupsService:
         self._unschedule_outreach(row.outreach_id)
         await self._settle_message(row.outreach_id, shown_in)
         return self._as_decided(row, now)
+
+    # --- a draft kept with an outreach --------------------------------------------------
+
+    async def forget_draft(self, user_id: int, followup_id: int) -> ReminderMessage:
+        """"Forget my draft" under a reminder: the draft kept with its outreach deleted, the
+        outreach and its reminder kept. Returns the reminder as it now stands."""
+        row = await self._own(user_id, followup_id)
+        async with self._gate.writing(user_id):
+            await followups_store.drop_draft(self._db, user_id, row.outreach_id)
+        return self._message(await self._own(user_id, followup_id), self._now())
+
+    async def forget_review_draft(self, user_id: int, review_id: int) -> KeptDraft | None:
+        """"Forget this draft" under a review: the outreach the member logged from it with
+        "I sent it", if any, and whether a draft kept with that outreach was deleted now (the
+        outreach stays; its reminder DM, if sent, is edited not to quote it)."""
+        outreach = await followups_store.logged_from(self._db, review_id)
+        if outreach is None or outreach.user_id != user_id:
+            return None
+        async with self._gate.writing(user_id):
+            dropped = await followups_store.drop_draft(self._db, user_id, outreach.id)
+        if dropped:
+            await self._settle_message(outreach.id)
+        return KeptDraft(outreach.recipient, dropped)
 
     def _as_decided(self, row: Reminder, now: datetime, already: str | None = None) -> Acted:
         message = self._message(row, now)

@@ -156,8 +156,8 @@ class RunsPort(Protocol):
     async def post(self, lesson: Lesson, channel_id: int, run_id: int, token: str,
                    created: PartCreated) -> Posting:
         """The prompt and one message + thread per example (one forum post per example in a
-        forum), their buttons carrying the run's number and `token`. `created` hears of every part as soon as it exists. `Refused` if Discord
-        refuses a part."""
+        forum), their buttons carrying the run's number and `token`. `created` hears of every
+        part as soon as it exists. `Refused` if Discord refuses a part."""
         ...
 
     async def remove(self, run: Run, parts: Sequence[PostingPart]) -> None:

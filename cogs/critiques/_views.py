@@ -25,7 +25,6 @@ from cogs._ui import (
     show_form,
 )
 
-
 # What the button and the form carry: the run, the example, the run's token (if it has one).
 CARRIED = rf"(?P<run>[0-9]{{1,18}}):(?P<example>[0-9]{{1,4}})(?::(?P<token>{RUN_TOKEN}))?"
 
