@@ -14,7 +14,7 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 from weakref import WeakKeyDictionary, WeakValueDictionary
 
@@ -30,6 +30,7 @@ from bot.review import CHANNEL_NAMES
 from bot.services import Services
 from bot.services.gate import MemberGate, Ticket
 from cogs._answer import TRANSIENT
+from cogs._given_back import give_back
 
 log = logging.getLogger("cohortbot.errors")
 CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
@@ -393,11 +394,20 @@ class CohortModal(discord.ui.Modal):
     async def on_error(  # type: ignore[override]
         self, interaction: discord.Interaction, error: Exception
     ) -> None:
+        refusal = _unwrap(error)
         if self._forgotten:
             self.stop()  # discord.py lets the form go: nothing of it is held any more
             await report_error(interaction, error)
-        elif isinstance(_unwrap(error), UserError | NotSaved):  # (the member's answers kept)
+        elif isinstance(refusal, UserError) and refusal.final:
+            # Nothing they could edit would go through: no "Edit and send again" (it could
+            # only be refused again), and what they typed comes back to them instead.
+            self.stop()
+            await report_error(interaction, error)
+            await give_back(interaction)
+        elif isinstance(refusal, UserError | NotSaved):  # (the member's answers kept)
             await report_error(interaction, error, view=SendAgain(interaction, self))
+            if isinstance(refusal, NotSaved):  # the storage may fail for longer than the
+                await give_back(interaction)  # button holds the form (FORM_KEPT_FOR)
         else:
             await report_error(interaction, error)
 
@@ -451,7 +461,7 @@ def chosen(select: discord.ui.Select[Any]) -> str | None:
 
 # How long "Edit and send again" holds a refused form's answers (a draft among them), in
 # memory only: as long as the refusal's own interaction token lives.
-FORM_KEPT_FOR = timedelta(minutes=15)
+FORM_KEPT_FOR = limits.INTERACTION_TOKEN
 Value = TypeVar("Value")
 MAX_FORMS_KEPT = 1000  # the oldest go first
 

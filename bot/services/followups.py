@@ -717,10 +717,10 @@ class FollowupsService:
         row = await followups_store.reminder(self._db, followup_id)
         if row is None:
             raise UserError("I no longer have that outreach (it may have been deleted with "
-                            "/forget-me). `/outreach list` shows what I have.")
+                            "/forget-me). `/outreach list` shows what I have.", final=True)
         if row.user_id != user_id:
             raise UserError("That's another member's reminder: its buttons work only for "
-                            "them. `/outreach list` shows your own outreach.")
+                            "them. `/outreach list` shows your own outreach.", final=True)
         return row
 
     async def act(self, user_id: int, followup_id: int, action: str,
@@ -850,12 +850,12 @@ class FollowupsService:
         """The outreach a follow-up would go to, if one may still be sent."""
         row = await self._own(user_id, followup_id)
         if row.attempts >= MAX_ATTEMPTS:
-            raise UserError(self._followed_up(row))
+            raise UserError(self._followed_up(row), final=True)
         refusal = follow_up_refusal(row.attempts, row.outreach_status,
                                     from_ms(row.window_end_at), self._now(),
                                     markdown_text(row.recipient))
-        if refusal:
-            raise UserError(refusal)
+        if refusal:  # (whatever the follow-up's draft says)
+            raise UserError(refusal, final=True)
         return row
 
     async def review_followup(self, user_id: int, followup_id: int, text: str) -> Review:

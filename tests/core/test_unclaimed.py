@@ -13,18 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cogs._given_back import MESSAGE_LIMIT, SENT_BACK, chunks, sent_back, typed
 from cogs._ui import TAKEN, CohortModal, FormMemory
-from cogs._unclaimed import (
-    ANOTHER_VERSION,
-    MESSAGE_LIMIT,
-    SENT_BACK,
-    chunks,
-    dispatched,
-    not_mine,
-    run_submission,
-    sent_back,
-    typed,
-)
+from cogs._unclaimed import ANOTHER_VERSION, dispatched, not_mine, run_submission
 from cogs.critiques._views import CritiqueButton, CritiqueModal
 from cogs.followups._views import FollowupButton, FollowupReviewModal, SentModal
 from cogs.privacy._cog import ForgetButton

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.services.critiques import NOT_KNOWN
-from cogs._unclaimed import SENT_BACK
+from cogs._given_back import SENT_BACK
 from storage import critiques as critiques_store
 from storage import runs as runs_store
 from storage.db import backup_file
