@@ -8,11 +8,12 @@ a moderator can find the traceback.
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 import re
 import secrets
 from collections import OrderedDict
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
@@ -73,12 +74,42 @@ async def send_ephemeral(interaction: discord.Interaction, content: str, **kwarg
 
 
 def answered_with_message(interaction: discord.Interaction) -> bool:
-    """Whether the interaction's answer is a message (sent or deferred), so a private
-    followup can come after it: not a modal, not an update of the clicked message."""
+    """Whether the interaction was answered so that a private followup can come after it: a
+    message (sent or deferred) or an update of the clicked message, not a modal (its
+    submission is the interaction that gets the answer) nor nothing yet."""
     return interaction.response.is_done() and interaction.response.type in (
         discord.InteractionResponseType.channel_message,
         discord.InteractionResponseType.deferred_channel_message,
+        discord.InteractionResponseType.message_update,
+        discord.InteractionResponseType.deferred_message_update,
     )
+
+
+# Something a member is owed a word about, which no interaction of theirs carried when it
+# happened (a DMed draft left unanswered, a reminder that never reached them): each feature
+# that has such a notice registers its teller (`tellers_of(bot).append`), which sends it as a
+# private followup of the interaction it is given, once.
+Teller = Callable[[discord.Interaction], Awaitable[None]]
+_tellers: WeakKeyDictionary[CohortBot, list[Teller]] = WeakKeyDictionary()
+
+
+def tellers_of(bot: CohortBot) -> list[Teller]:
+    return _tellers.setdefault(bot, [])
+
+
+async def tell_owed(interaction: discord.Interaction) -> None:
+    """After the answer to any interaction of a member's (a command, a button, a form sent):
+    what they are owed a word about, told privately under that answer. Each teller logs its
+    own failure and tells again next time."""
+    if not answered_with_message(interaction):
+        return  # a modal, or no answer: the next interaction that gets one
+    for teller in list(tellers_of(cohort_bot(interaction))):
+        await teller(interaction)
+
+
+async def tell_owed_after(interaction: discord.Interaction, command: object) -> None:
+    """`on_app_command_completion`: a slash command's answer, then what is owed."""
+    await tell_owed(interaction)
 
 
 class NotSent(enum.Enum):
@@ -267,6 +298,7 @@ async def guarded(interaction: discord.Interaction, action: Awaitable[None]) -> 
         await action
     except Exception as error:
         await report_error(interaction, error)
+    await tell_owed(interaction)
 
 
 class CohortView(discord.ui.View):
@@ -312,6 +344,8 @@ class CohortModal(discord.ui.Modal):
         super().__init_subclass__(**kwargs)
         cls.kind, cls.opened_with = kind, opened_with
         cls.template = re.compile(rf"cohort:{re.escape(kind)}:(?:{carries}):{FORM_TOKEN}")
+        if "on_submit" in cls.__dict__:  # its answer, then what the member is owed
+            cls.on_submit = _then_tell_owed(cls.__dict__["on_submit"])  # type: ignore[method-assign]
 
     def __new__(cls, *args: Any, **kwargs: Any) -> CohortModal:
         # What the form was made with, to make it again: discord.py finishes a modal once it
@@ -410,6 +444,22 @@ class CohortModal(discord.ui.Modal):
                 await give_back(interaction)  # button holds the form (FORM_KEPT_FOR)
         else:
             await report_error(interaction, error)
+        await tell_owed(interaction)
+
+
+Submit = Callable[[Any, discord.Interaction], Coroutine[Any, Any, None]]
+
+
+def _then_tell_owed(submit: Submit) -> Submit:
+    """A form's `on_submit`, then what the member is owed (`tell_owed`): every subclass's
+    gets this at its class line, so no form forgets it (its refusals: `on_error`)."""
+
+    @functools.wraps(submit)
+    async def on_submit(form: Any, interaction: discord.Interaction) -> None:
+        await submit(form, interaction)
+        await tell_owed(interaction)
+
+    return on_submit
 
 
 class FormDeleted(UserError):

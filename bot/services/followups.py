@@ -503,8 +503,8 @@ class FollowupsService:
             log.info("reminder %d had not gone out; it will be sent", row.id)
 
     async def _undeliverable(self, row: Reminder) -> None:
-        # Never retried, never posted anywhere public: the member hears of it privately the
-        # next time they use a command.
+        # Never retried, never posted anywhere public: the member hears of it privately
+        # under the answer to their next command, button or form.
         await followups_store.close_sending(self._db, row.id, ReminderStatus.UNDELIVERABLE)
         log.info("reminder %d: the member cannot be DMed (DMs closed, or the user gone); "
                  "marked undeliverable", row.id)

@@ -38,8 +38,8 @@ class ReviewService:
         self.settings = ReviewSettings(linkedin_note_limit=limits.linkedin_note_limit)
         self._drafts = DraftBook()
         # Members whose DMed draft got no answer (their DMs closed to the bot, or Discord
-        # refused or failed it): ids only, in memory; they are told at their next command
-        # or DM.
+        # refused or failed it): ids only, in memory; they are told at their next DM, or
+        # under the answer to their next command, button or form.
         self._unanswered: dict[int, Unanswered] = {}
 
     def check_text(self, text: str) -> None:

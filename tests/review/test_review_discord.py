@@ -175,6 +175,7 @@ async def test_a_refused_review_form_keeps_the_draft(world: CohortWorld) -> None
     config = replace(world.config, review=replace(world.config.review, rate_limit_per_hour=1))
     await world.restart(config)
     await world.ada.dm(WEAK_DRAFT)
+    await world.clock.advance(timedelta(minutes=50))  # 10 minutes to wait: the button outlives it
     opened = await world.ada.slash("review", channel=world.lessons)
     refused = await world.ada.submit_modal(opened, {"draft": STRONG_DRAFT, "attempt": "2"})
     assert "Try again in" in refused.response.content
