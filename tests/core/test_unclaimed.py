@@ -117,8 +117,10 @@ def submitted(*values: str, custom_id: str = "x") -> Any:
                                                  "values": ["b"]}})
     components.append({"type": 1, "components": [{"type": 4, "custom_id": "row",
                                                   "value": "in a row"}]})
+    # (never answered: nothing is owed under it, `cogs/_ui.py: tell_owed`)
     return SimpleNamespace(data={"custom_id": custom_id, "components": components},
-                           extras={}, _state=None, guild_id=None, guild=None)
+                           extras={}, _state=None, guild_id=None, guild=None,
+                           response=SimpleNamespace(is_done=lambda: False))
 
 
 def test_what_was_typed_is_every_text_input_with_something_in_it() -> None:

@@ -15,7 +15,8 @@ from storage import critiques as critiques_store
 from storage import runs as runs_store
 from storage.db import backup_file
 from storage.restore import restore_backup
-from tests.world import CohortWorld, critique, example_messages, post, renamed
+from tests.followups.helpers import stamp
+from tests.world import CohortWorld, component, critique, example_messages, post, renamed
 
 
 def button(message: Any) -> str:
@@ -78,3 +79,29 @@ async def test_a_button_posted_before_runs_had_tokens_still_works(world: CohortW
     assert clicked.response is not None and clicked.response.content == f"⚠️ {NOT_KNOWN}"
     run = await runs_store.get_run(world.bot.db, 1)
     assert run is not None and run.token is None
+
+
+async def test_forget_me_after_a_restore_says_what_it_cannot_find(
+    world: CohortWorld, tmp_path: Path,
+) -> None:
+    await post(world)
+    backup = await backup_file(world.config.storage.database, tmp_path / "backup.db")
+    first = example_messages(world)[0]
+    await critique(world, world.ben, first, "BENAFTERBACKUP works", "", "yes")  # after it
+    await restored(world, backup)
+    await world.ben.slash("settings timezone", {"zone": "Europe/Paris"}, channel=world.lessons)
+    asked = await world.ben.slash("forget-me", channel=world.lessons)
+    restored_on = stamp(world.clock.now(), "D")
+    note = f"My database was restored from a backup on {restored_on}: critiques you sent"
+    assert note in asked.response.content
+    done = await world.ben.click(asked.response, component(asked.response,
+                                                           "Delete everything"))
+    said = done.updated_message.content
+    assert said.startswith("Done: deleted ") and note in said, said
+    assert "a moderator can delete them" in said
+    nothing = await world.ben.slash("forget-me", channel=world.lessons)
+    assert "I store nothing about you" in nothing.response.content
+    assert note in nothing.response.content
+    # ...and the post it means is indeed still there.
+    thread = world.sandbox.threads(world.lessons)[0]
+    assert any("BENAFTERBACKUP" in str(m.embeds) for m in world.sandbox.bot_messages(thread))
