@@ -4,6 +4,8 @@ and what they typed is given back instead (review 6, finding 14)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from cogs._given_back import SENT_BACK
 from tests.followups.helpers import a_week_later
 from tests.world import CohortWorld, component, example_messages, post, said
@@ -11,12 +13,19 @@ from tests.world import CohortWorld, component, example_messages, post, said
 WORKS, DOESNT = "LOSTTEXT my long critique", "more text"
 
 
-async def test_a_critique_for_a_run_closed_meanwhile_is_given_back_with_no_retry(
-    world: CohortWorld,
-) -> None:
+async def form_opened(world: CohortWorld) -> tuple[Any, Any]:
+    """A run posted, and ada's critique form open on its first example: (example, form)."""
     await post(world)
     first = example_messages(world)[0]
     opened = await world.ada.click(first, first.components[0]["components"][0]["custom_id"])
+    assert opened.modal is not None
+    return first, opened
+
+
+async def test_a_critique_for_a_run_closed_meanwhile_is_given_back_with_no_retry(
+    world: CohortWorld,
+) -> None:
+    _, opened = await form_opened(world)
     closed = await world.mod.slash("lesson close", channel=world.lessons)
     assert "Closed run #1" in closed.followups[-1].content
     sent = await world.ada.submit_modal(opened, {"works": WORKS, "doesnt": DOESNT,
@@ -29,9 +38,7 @@ async def test_a_critique_for_a_run_closed_meanwhile_is_given_back_with_no_retry
 
 
 async def test_a_critique_for_a_closed_run_points_at_the_open_one(world: CohortWorld) -> None:
-    await post(world)
-    first = example_messages(world)[0]
-    opened = await world.ada.click(first, first.components[0]["components"][0]["custom_id"])
+    first, opened = await form_opened(world)
     await post(world)  # run #2
     await world.mod.slash("lesson close", {"run": 1}, channel=world.lessons)
     sent = await world.ada.submit_modal(opened, {"works": WORKS, "likely": "yes"})
@@ -61,9 +68,7 @@ async def test_a_follow_up_review_for_a_decided_outreach_is_given_back_with_no_r
 async def test_a_refusal_an_edit_can_fix_still_offers_edit_and_send_again(
     world: CohortWorld,
 ) -> None:
-    await post(world)
-    first = example_messages(world)[0]
-    opened = await world.ada.click(first, first.components[0]["components"][0]["custom_id"])
+    _, opened = await form_opened(world)
     sent = await world.ada.submit_modal(opened, {"works": " ", "doesnt": "", "likely": "no"})
     [refusal] = said(sent)
     assert refusal.components[0]["components"][0]["label"] == "Edit and send again"
