@@ -9,12 +9,14 @@ whatever the host has installed, and PNG carries no timestamp.
 from __future__ import annotations
 
 import io
+import unicodedata
 from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.critiques import ExampleSummary, Likely, RunSummary
-from bot.display import plural
+from bot.display import one_line, plural
+from bot.visible import visible_text
 
 WIDTH = 800
 HEIGHT = 400
@@ -199,14 +201,48 @@ def _example_label(
 
     With ten examples a title like "Outreach 10" does not fit; cutting it to "Outreac…" would
     hide the one thing the reader needs, which example it is, so the number always survives.
+    A title the font cannot draw is "Example <number>" (or "#<number>"): the summary's
+    field beside the chart names it.
     """
+    shown = _drawable(title)
+    label = shown or f"Example {number}"
     for size in (14, 12):
-        if draw.textlength(title, font=_font(size)) <= width:
-            return title, _font(size)
+        if draw.textlength(label, font=_font(size)) <= width:
+            return label, _font(size)
     font = _font(12)
     prefix = f"#{number}"
-    rest = _fit(draw, title, font, width - draw.textlength(prefix + " ", font=font))
+    if shown is None:
+        return prefix, font
+    rest = _fit(draw, shown, font, width - draw.textlength(prefix + " ", font=font))
     return (f"{prefix} {rest}" if len(rest) > 2 else prefix), font
+
+
+# The bundled font has ASCII and a few quotes only (output the same on every host). Accents
+# and ligatures come apart into letters it has (NFKD: "é" is "e" and a combining accent),
+# dashes become its hyphen; other scripts and emoji it draws as empty boxes.
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+                         "\u2014": "-", "\u2015": "-", "\u2212": "-"})
+_NOTDEF = "\U0010fffd"  # a private-use character: no font has it, so it shows the empty box
+
+
+def _drawable(title: str) -> str | None:
+    """`title` as the font can draw it, in one line; None if it has letters it lacks.
+    Pillow cannot measure a line break (a run posted before the loader refused one in a
+    title kept it), and invisible characters would be drawn as boxes."""
+    text = unicodedata.normalize("NFKD", one_line(visible_text(title)).translate(_DASHES))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return text if text and all(map(_has_glyph, text)) else None
+
+
+@lru_cache(maxsize=4096)
+def _has_glyph(char: str) -> bool:
+    font = _font(14)
+    return _mask(font, char) != _mask(font, _NOTDEF)
+
+
+def _mask(font: Font, char: str) -> tuple[tuple[int, int], bytes]:
+    mask = font.getmask(char)
+    return mask.size, bytes(mask)
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, font: Font, width: float) -> str:

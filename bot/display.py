@@ -31,6 +31,8 @@ from bot.visible import is_blank
 # LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI: each changes the direction of what follows.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _FSI, _PDI = "\u2068", "\u2069"
+# LRE, RLE, PDF, LRO, RLO: what turns the text after them around (an isolate ends with its line).
+_OVERRIDES = re.compile("[\u202a-\u202e]")
 
 
 def member_text(text: str) -> str:
@@ -49,6 +51,18 @@ _INLINE_MARKUP = re.compile(r"[\\*_~|`<>\[\]#@]")
 _LINE_MARKUP = re.compile(r"^([\s\u2068]*)([-+]|\d+\.)", re.MULTILINE)
 # A scheme's "://" makes Discord turn the rest into a link; "\://" shows the same text unlinked.
 _AUTOLINK = re.compile(r"(?<=\w):(?=//)")
+
+
+def one_line(text: str) -> str:
+    """`text` drawn in one line, where Discord or the summary's chart shows one (a thread's
+    name, a chart label): line breaks, tabs and runs of blank space read as one space, and
+    control characters and direction overrides (which would turn the bot's words after the
+    text around) are dropped. The loader refuses them in a lesson's titles; a run posted
+    before it did keeps them."""
+    shown = _OVERRIDES.sub("", text)
+    shown = "".join(char for char in shown
+                    if char.isspace() or unicodedata.category(char) != "Cc")
+    return " ".join(shown.split())
 
 
 def clip(text: str, limit: int) -> str:

@@ -25,7 +25,7 @@ from discord import app_commands
 
 from bot import limits
 from bot.client import CohortBot
-from bot.display import clip, code_text, member_text
+from bot.display import clip, code_text, member_text, one_line
 from bot.errors import NotSaved, UserError
 from bot.review import CHANNEL_NAMES
 from bot.services import Services
@@ -46,8 +46,9 @@ TAKEN = "cohort:taken"
 
 
 def choice_name(text: str) -> str:
-    """An autocomplete choice's label, cut to Discord's limit with "…" so the cut shows."""
-    return clip(text, CHOICE_LIMIT)
+    """An autocomplete choice's label, in one line (a run's title kept from before titles
+    were held to one), cut to Discord's limit with "…" so the cut shows."""
+    return clip(one_line(text), CHOICE_LIMIT)
 
 
 def cohort_bot(interaction: discord.Interaction) -> CohortBot:
@@ -359,7 +360,8 @@ class CohortModal(discord.ui.Modal):
         custom_id = f"cohort:{self.kind}:{carried}:{secrets.token_hex(6)}"
         if not self.template.fullmatch(custom_id):  # a form it could not make again
             raise ValueError(f"{custom_id!r} does not match {self.template.pattern!r}")
-        super().__init__(title=clip(title, limits.MODAL_TITLE), custom_id=custom_id)
+        # One line: a critique form's title names the example as its run posted it.
+        super().__init__(title=clip(one_line(title), limits.MODAL_TITLE), custom_id=custom_id)
         self._labels: dict[str, str] = {}
 
     @classmethod

@@ -6,20 +6,22 @@ forgiving about failure: `load_lessons` reports a broken file as a `LessonProble
 the others, so one typo in one pack never stops the bot from starting.
 
 Pure domain: no discord, no aiosqlite. Files are read and written only in `files.py`, and only
-by the functions that say so (`load_lesson`, `load_lessons`, `edit_lesson`).
+by the functions that say so (`load_lesson`, `load_lessons`, `edit_lesson`, `edit_example`).
 
     model.py    Lesson, Example, LessonCatalog, LessonProblem/LessonError, limits, edits
     parse.py    TOML text -> a validated Lesson
     writer.py   a Lesson -> TOML text
+    uploads.py  an example's new image as uploaded, checked whole before it is saved
     files.py    reading lesson files and directories; saving an edit atomically
 """
 
 from bot.lessons.files import (
     MAX_FILE_BYTES,
+    edit_example,
     edit_lesson,
+    lesson_file,
     load_lesson,
     load_lessons,
-    save_example_image,
 )
 from bot.lessons.model import (
     FORUM_POST,
@@ -46,10 +48,11 @@ from bot.lessons.model import (
     LessonProblem,
     image_location,
     image_problem,
-    image_suffix,
     replace_example,
+    text_problem,
 )
 from bot.lessons.parse import parse_lesson
+from bot.lessons.uploads import MAX_IMAGE_PIXELS, ImageUpload, check_declared, checked_upload
 from bot.lessons.writer import dump_lesson
 
 __all__ = [
@@ -62,6 +65,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_IMAGE",
     "MAX_IMAGE_BYTES",
+    "MAX_IMAGE_PIXELS",
     "MAX_KEY",
     "MAX_PROMPT",
     "MAX_QUALITY",
@@ -72,18 +76,22 @@ __all__ = [
     "RECAP_TITLE",
     "THREAD_NAME",
     "Example",
+    "ImageUpload",
     "Lesson",
     "LessonCatalog",
     "LessonError",
     "LessonProblem",
+    "check_declared",
+    "checked_upload",
     "dump_lesson",
+    "edit_example",
     "edit_lesson",
     "image_location",
     "image_problem",
-    "image_suffix",
+    "lesson_file",
     "load_lesson",
     "load_lessons",
     "parse_lesson",
     "replace_example",
-    "save_example_image",
+    "text_problem",
 ]

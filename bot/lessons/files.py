@@ -1,18 +1,27 @@
 """The only file I/O of lessons: reading lesson files and the lessons directory, and saving a
-moderator's edits back (the lesson atomically, a new example image beside it)."""
+moderator's edits back (the lesson file and a new example image, each atomically, the lesson
+changing only when its file is renamed into place)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.errors import UserError
-from bot.lessons.model import Lesson, LessonCatalog, LessonError, LessonProblem
+from bot.lessons.model import (
+    Lesson,
+    LessonCatalog,
+    LessonError,
+    LessonProblem,
+    replace_example,
+)
 from bot.lessons.parse import parse_lesson
+from bot.lessons.uploads import ImageUpload
 from bot.lessons.writer import dump_lesson
 from bot.textfile import UnreadableFile, read_text
 
@@ -75,18 +84,68 @@ def edit_lesson(loaded: Lesson, path: str | os.PathLike[str],
     before the rename). Returns whether the file had changed since `loaded` was read."""
     target = Path(path)
     before = _fingerprint(target)
+    current = _as_it_is_now(loaded, target)
+    _save(change(current), target, before)
+    return current != loaded
+
+
+def edit_example(loaded: Lesson, number: int, *, text: str | None,
+                 image: ImageUpload | None) -> bool:
+    """Replace example `number`'s text and/or image in `loaded`'s file as it is now
+    (`edit_lesson`); True when the file had changed since `loaded` was read.
+
+    Everything is checked before the lesson changes, and it changes at one moment: the
+    rename of its file. The new text is checked before anything is written; the image
+    (already decoded whole: `checked_upload`) is written under a name of its own that no
+    lesson file names yet, then the lesson file naming it is saved. A refusal or a failure
+    on the way removes the new image again, so every file is as it was; a crash between
+    leaves only that unnamed image. Once saved, the image the example had is removed if the
+    bot made it and no lesson file names it any more."""
+    target = lesson_file(loaded)
+    placed: list[Path] = []  # what saving the image created, to remove on a failure
+    had: list[str | None] = []  # the image the example had
+
+    def change(current: Lesson) -> Lesson:
+        edited = replace_example(current, number, text=text)  # before anything is written
+        if image is None:
+            return edited
+        relative = image.path(current.key, number)
+        had.append(current.example(number).image)
+        _place_image(target.parent, image, relative, placed)
+        return replace_example(edited, number, image=relative)
+
+    try:
+        edited_since = edit_lesson(loaded, target, change)
+    except BaseException:
+        _remove(reversed(placed))
+        raise
+    if had:
+        _drop_replaced(target.parent, loaded.key, number, had[0])
+    return edited_since
+
+
+def lesson_file(lesson: Lesson) -> Path:
+    """The file `lesson` was loaded from, where its edits are saved; `UserError` if none."""
+    if lesson.source is None:
+        raise UserError("This lesson has no file to save the change to.")
+    return lesson.source
+
+
+def _as_it_is_now(loaded: Lesson, target: Path) -> Lesson:
+    """The lesson in `target` as it is on disk now; `UserError` if it no longer loads or is
+    another lesson now. The bot never saves a file that does not load, so a file that does
+    not was changed by hand, or a file it names was."""
     try:
         current = load_lesson(target)
     except LessonError as exc:
-        raise UserError(f"The lesson file {target.name} was edited since I loaded it and no "
-                        f"longer loads ({exc.problem}); fix it, then try again. Nothing was "
-                        "changed.") from None
+        raise UserError(f"The lesson file {target.name} no longer loads ({exc.problem}): it, "
+                        "or a file it names, was changed since I loaded it. Fix that, then "
+                        "try again. Nothing was changed.") from None
     if current.key != loaded.key:
         raise UserError(f"The lesson file {target.name} now holds the lesson "
                         f"`{current.key}`, not `{loaded.key}`: restart me to load it. "
                         "Nothing was changed.")
-    _save(change(current), target, before)
-    return current != loaded
+    return current
 
 
 def _fingerprint(path: Path) -> str:
@@ -106,50 +165,111 @@ def _save(lesson: Lesson, target: Path, expected: str) -> None:
     """
     text = dump_lesson(lesson)
     parse_lesson(text, target)
-    # Same directory, so os.replace is a rename on one file system; the ".tmp" suffix keeps a
-    # temp file left by a crash out of load_lessons' "*.toml".
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    # mkstemp creates the file owner-only; keep the permissions the lesson file had.
     try:
-        # mkstemp creates the file owner-only; keep the permissions the lesson file had.
-        try:
-            os.chmod(temp_name, stat.S_IMODE(target.stat().st_mode))
-        except FileNotFoundError:  # deleted meanwhile: refused below
-            os.chmod(temp_name, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:  # deleted meanwhile: refused below
+        mode = 0o644
+
+    def unchanged() -> None:
         if _fingerprint(target) != expected:
             raise UserError(f"The lesson file {target.name} changed while I was saving your "
                             "edit (someone is editing it); nothing was changed: try again.")
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+
+    _write_atomically(target, text.encode("utf-8"), mode, before_rename=unchanged)
 
 
-def save_example_image(folder: Path, lesson_key: str, number: int, suffix: str,
-                       data: bytes) -> str:
-    """Write an example's new image under `folder` (the lesson file's directory); returns its
-    path relative to it, as the lesson file names it.
-
-    Written to a temporary file and renamed over the old one: a symbolic link left at the
-    image's name is replaced, never written through to wherever it points.
-    """
-    relative = f"images/{lesson_key}-example-{number}{suffix}"
-    target = folder / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.parent.resolve().is_relative_to(folder.resolve()):
-        raise UserError(f"The lesson's images folder ({target.parent}) leads outside the "
-                        "lesson's folder; a moderator with access to the server must fix it.")
+def _write_atomically(target: Path, data: bytes, mode: int, *,
+                      before_rename: Callable[[], None] = lambda: None) -> None:
+    """`data` written to a temporary file beside `target`, flushed to the disk, then renamed
+    over it: a reader sees the old file or the new, never half; a symbolic link at `target`
+    is replaced, never written through to wherever it points. `before_rename` may refuse
+    (the temporary file is removed)."""
+    # Same directory, so os.replace is a rename on one file system; the ".tmp" suffix keeps a
+    # temp file left by a crash out of load_lessons' "*.toml".
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                      suffix=".tmp")
     try:
-        os.chmod(temp_name, 0o644)
+        os.chmod(temp_name, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        before_rename()
         os.replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
-    return relative
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """The rename made durable: the lesson file is saved only after its new image, and a
+    power cut must not keep the one without the other."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # a platform without directory handles: the rename is all it has
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _place_image(folder: Path, image: ImageUpload, relative: str, created: list[Path]) -> None:
+    """Write `image` at `relative` under `folder` (the lesson file's directory), adding to
+    `created` what was made for it (the images folder, the file). Nothing is written when
+    the file is there already, holding the same bytes (the same upload again); never over
+    another file: its name is new for each content."""
+    target = folder / relative
+    if not target.parent.exists():
+        target.parent.mkdir(parents=True)
+        created.append(target.parent)
+    if not target.parent.resolve().is_relative_to(folder.resolve()):
+        raise UserError(f"The lesson's images folder ({target.parent}) leads outside the "
+                        "lesson's folder; a moderator with access to the server must fix it. "
+                        "Nothing was changed.")
+    if os.path.lexists(target):
+        if not target.is_symlink() and target.is_file() and target.read_bytes() == image.data:
+            return
+        raise UserError(f"{relative} is already in the lesson's folder and holds something "
+                        "else; move it away, then try again. Nothing was changed.")
+    _write_atomically(target, image.data, 0o644)
+    created.append(target)
+
+
+def _remove(paths: Iterable[Path]) -> None:
+    """Remove files and (empty) folders an edit that failed had made; best effort, as the
+    edit's failure is what the moderator must hear about."""
+    for path in paths:
+        try:
+            if path.is_dir():
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
+def _drop_replaced(folder: Path, lesson_key: str, number: int, old: str | None) -> None:
+    """Remove `old`, the image example `number` had before its new one, if the bot had saved
+    it (its name says so) and no lesson file in the folder names it any more. Best effort: a
+    file left behind is named by nothing and harms nothing."""
+    if old is None or not _bot_image(lesson_key, number).fullmatch(old):
+        return
+    try:
+        if any(old in file.read_text("utf-8", errors="replace")
+               for file in folder.glob("*.toml")):
+            return
+        (folder / old).unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def _bot_image(lesson_key: str, number: int) -> re.Pattern[str]:
+    """The names the bot saves example `number`'s uploads under (before they carried their
+    content's hash too, and after)."""
+    return re.compile(rf"images/{re.escape(lesson_key)}-example-{number}(-[0-9a-f]{{16}})?"
+                      r"\.(png|jpg|gif|webp)")

@@ -4,8 +4,8 @@ example's image exists."""
 
 from __future__ import annotations
 
-import mimetypes
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -147,6 +147,39 @@ class LessonCatalog:
         return list(found.items())
 
 
+# What breaks a line (str.splitlines' list): a title with one made a thread name with a line
+# break in it, and the summary's chart could not measure its label, so no summary of the run
+# and no /lesson close could be drawn.
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+_CONTROL_NAMES = {"\t": "a tab", "\x00": "NUL"}
+
+
+def text_problem(value: str, *, one_line: bool) -> str | None:
+    """Why a lesson's text cannot be shown where it goes, or None.
+
+    A one-line text (a title, an image's path) names a thread, heads an embed and labels the
+    summary's chart, which show one line: it may hold no line break, no control character
+    and no bidirectional embedding or override (U+202A–U+202E: it would turn the bot's
+    words after it, "— critiques", backwards). A text of many lines (the prompt, an
+    example's text) is an embed's description: line breaks and tabs are text there, other
+    control characters show nothing, or garbage, and are refused too.
+    """
+    for index, char in enumerate(value, start=1):
+        code = f"U+{ord(char):04X}"
+        if one_line and char in _LINE_BREAKS:
+            return (f"holds a line break ({code}, character {index}); write it on one line "
+                    "(Discord shows a title in one line: a thread's name, an embed's title, "
+                    "the summary chart's label)")
+        if one_line and "\u202a" <= char <= "\u202e":
+            return (f"holds the bidirectional control {code} (character {index}), which would "
+                    "turn the bot's words after it backwards: remove it")
+        if unicodedata.category(char) == "Cc" and (one_line or char not in "\n\t"):
+            what = _CONTROL_NAMES.get(char, "a control character")
+            return (f"holds {what} ({code}, character {index}), which Discord does not show "
+                    "as text: remove it")
+    return None
+
+
 def forum_post_problem(text: str, prompt: str) -> str | None:
     """Why an example's text and the lesson's prompt do not fit one forum post (a forum
     post stands alone, so it carries the question), or None."""
@@ -251,6 +284,8 @@ def replace_example(
                 f"The new example text is {len(cleaned)} characters; "
                 f"at most {MAX_EXAMPLE_TEXT} fit in a Discord embed."
             )
+        if (unshown := text_problem(cleaned, one_line=False)) is not None:
+            raise UserError(f"The new example text {unshown}.")
         if (too_long := forum_post_problem(cleaned, lesson.prompt)) is not None:
             raise UserError(f"The new example text: {too_long}.")
         changes.update(text=cleaned, sample=False, quality=None)
@@ -271,18 +306,3 @@ def replace_example(
     examples = list(lesson.examples)
     examples[number - 1] = replace(current, **changes)
     return replace(lesson, examples=tuple(examples))
-
-
-def image_suffix(content_type: str | None, filename: str, size: int) -> str:
-    """The file suffix for an uploaded example image, or `UserError` saying why it can't be
-    one. `content_type` is what Discord says the file is; without it, the name decides."""
-    kind = (content_type or "").split(";")[0]
-    if not kind:
-        kind = mimetypes.guess_type(filename)[0] or ""
-    suffix = IMAGE_TYPES.get(kind)
-    if suffix is None:
-        raise UserError("The image must be a PNG, JPEG, GIF or WebP file.")
-    if size > MAX_IMAGE_BYTES:
-        raise UserError(f"The image is {size // 1024} KiB; the limit is "
-                        f"{MAX_IMAGE_BYTES // (1024 * 1024)} MiB.")
-    return suffix

@@ -24,6 +24,7 @@ from bot.lessons.model import (
     LessonProblem,
     forum_post_problem,
     image_problem,
+    text_problem,
 )
 from bot.textfile import UnreadableFile, parse_toml
 from bot.visible import is_blank
@@ -57,7 +58,7 @@ def _lesson_from_data(data: Mapping[str, Any], file: Path) -> Lesson:
             "key", f"expected lowercase words joined by '-' (like 'my-lesson'), found {key!r}"
         )
     declared = key
-    title = _text(data, "title", "title", MAX_TITLE, problem)
+    title = _text(data, "title", "title", MAX_TITLE, problem, one_line=True)
     prompt = _text(data, "prompt", "prompt", MAX_PROMPT, problem)
     recap = _text(data, "recap", "recap", MAX_RECAP, problem)
 
@@ -86,9 +87,9 @@ def _example_from_data(
 ) -> Example:
     where = f"examples[{number}]"
     _refuse_unknown(data, _EXAMPLE_KEYS, where + ".", problem)
-    title = _text(data, "title", f"{where}.title", MAX_EXAMPLE_TITLE, problem)
+    title = _text(data, "title", f"{where}.title", MAX_EXAMPLE_TITLE, problem, one_line=True)
     text = _text(data, "text", f"{where}.text", MAX_EXAMPLE_TEXT, problem)
-    image = _optional_text(data, "image", f"{where}.image", MAX_IMAGE, problem)
+    image = _optional_text(data, "image", f"{where}.image", MAX_IMAGE, problem, one_line=True)
     if image is not None:
         reason = image_problem(image, file.parent)
         if reason:
@@ -111,18 +112,20 @@ def _refuse_unknown(
 
 
 def _text(
-    data: Mapping[str, Any], name: str, where: str, limit: int, problem: _ProblemFactory
+    data: Mapping[str, Any], name: str, where: str, limit: int, problem: _ProblemFactory,
+    *, one_line: bool = False,
 ) -> str:
     if name not in data:
         raise problem(where, "missing; expected a string")
-    value = _optional_text(data, name, where, limit, problem)
+    value = _optional_text(data, name, where, limit, problem, one_line=one_line)
     if value is None:  # pragma: no cover - _optional_text only returns None when absent
         raise problem(where, "missing; expected a string")
     return value
 
 
 def _optional_text(
-    data: Mapping[str, Any], name: str, where: str, limit: int, problem: _ProblemFactory
+    data: Mapping[str, Any], name: str, where: str, limit: int, problem: _ProblemFactory,
+    *, one_line: bool = False,
 ) -> str | None:
     if name not in data:
         return None
@@ -136,6 +139,8 @@ def _optional_text(
         raise problem(where, "is empty; expected some text")
     if len(value) > limit:
         raise problem(where, f"is {len(value)} characters; at most {limit} fit in Discord")
+    if (unshown := text_problem(value, one_line=one_line)) is not None:
+        raise problem(where, unshown)
     return value
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.config import LessonSettings
 from bot.display import code_text, fit_list
@@ -19,10 +18,10 @@ from bot.errors import UserError
 from bot.lessons import (
     Lesson,
     LessonCatalog,
-    edit_lesson,
+    checked_upload,
+    edit_example,
+    lesson_file,
     load_lessons,
-    replace_example,
-    save_example_image,
 )
 
 log = logging.getLogger(__name__)
@@ -32,9 +31,9 @@ KNOWN_CHARS = 1500  # of the lessons named when one asked for is unknown
 
 @dataclass(frozen=True)
 class ExampleImage:
-    """A new image for an example, as uploaded: its file suffix (".png") and bytes."""
+    """A new image for an example, as uploaded: its file name and bytes (not checked yet)."""
 
-    suffix: str
+    filename: str
     data: bytes
 
 
@@ -83,7 +82,7 @@ class LessonsService:
         lesson.example(number)  # a clear error for a number the lesson does not have
         if text is None and not has_image:
             raise UserError("Give the new `text`, an `image`, or both.")
-        _source(lesson)
+        lesson_file(lesson)
 
     async def replace_example(self, key: str, number: int, *, text: str | None,
                               image: ExampleImage | None) -> bool:
@@ -100,23 +99,15 @@ class LessonsService:
 
     def _edit(self, lesson: Lesson, number: int, text: str | None,
               image: ExampleImage | None) -> tuple[bool, LessonCatalog]:
-        """In a worker thread: write the image, save the lesson, read the directory again."""
-        source = _source(lesson)
+        """In a worker thread (decoding an image takes a while): check the upload whole, save
+        the change, read the directory again."""
+        source = lesson_file(lesson)
+        upload = None if image is None else checked_upload(image.data, image.filename)
         try:
-            relative = None
-            if image is not None:
-                relative = save_example_image(source.parent, lesson.key, number, image.suffix,
-                                              image.data)
-            edited = edit_lesson(lesson, source, lambda current: replace_example(
-                current, number, text=text, image=relative))
+            edited = edit_example(lesson, number, text=text, image=upload)
         except OSError as exc:
             raise UserError(f"I could not save the change to {source}: "
                             f"{exc.strerror or exc}. The bot's user must be able to write "
                             f"in {source.parent}; the lesson is unchanged.") from None
         return edited, load_lessons(self.settings.directory)
 
-
-def _source(lesson: Lesson) -> Path:
-    if lesson.source is None:
-        raise UserError("This lesson has no file to save the change to.")
-    return lesson.source

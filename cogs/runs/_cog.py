@@ -19,7 +19,7 @@ from bot.client import CohortBot
 from bot.clock import to_ms
 from bot.display import clip, fit_list, plural
 from bot.errors import UserError
-from bot.lessons import RECAP_TITLE, image_suffix
+from bot.lessons import RECAP_TITLE, check_declared
 from bot.runs import PendingAnswer
 from bot.services.lessons import ExampleImage
 from cogs._answer import answer
@@ -239,8 +239,8 @@ class RunsCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         upload = None
         if image is not None:
-            suffix = image_suffix(image.content_type, image.filename, image.size)
-            upload = ExampleImage(suffix, await download(image))
+            check_declared(image.content_type, image.filename, image.size)
+            upload = ExampleImage(image.filename, await download(image))
         edited = await self.lessons.replace_example(chosen.key, number, text=text, image=upload)
         text_of = await self.runs.edited_text(interaction.guild.id, self.lessons.get(chosen.key),
                                               number)

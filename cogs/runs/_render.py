@@ -11,7 +11,7 @@ import discord
 from bot import limits
 from bot.charts import tally_chart_png
 from bot.critiques import RunSummary
-from bot.display import clip, fit_list, markdown_text, plural
+from bot.display import clip, fit_list, markdown_text, one_line, plural
 from bot.lessons import FORUM_POST, PROMPT_TITLE, THREAD_NAME, Example, Lesson, image_location
 from bot.runs import summary_mark
 from bot.services.runs import RunReport
@@ -22,7 +22,7 @@ EXAMPLE_COLOUR = 0x2B2D31
 
 
 def thread_name(example: Example) -> str:
-    return clip(THREAD_NAME.format(title=example.title), limits.THREAD_NAME)
+    return clip(THREAD_NAME.format(title=one_line(example.title)), limits.THREAD_NAME)
 
 
 def run_footer(run_id: int) -> str:
@@ -112,7 +112,7 @@ def summary_embed(
         for top in ex.top_critiques:
             who = markdown_text(names.get(top.author_id, f"member {top.author_id}"))
             lines.append(f"👍 {top.votes} · {who}: {markdown_text(top.excerpt)}")
-        embed.add_field(name=ex.title, value="\n".join(lines), inline=False)
+        embed.add_field(name=one_line(ex.title), value="\n".join(lines), inline=False)
     if show_missing and summary.not_critiqued is not None:
         missing = [markdown_text(names.get(uid, str(uid))) for uid in summary.not_critiqued]
         # Within the field and what the embed's total leaves (the examples' excerpts give

@@ -77,3 +77,27 @@ def test_bars_use_the_legend_colours_only_when_there_are_critiques() -> None:
     empty = colour_pixels(tally_chart_png(_summary(3, 0)))
     busy = colour_pixels(tally_chart_png(_summary(3, 30)))
     assert busy > empty * 20
+
+
+def _one_example(title: str) -> RunSummary:
+    records = [CritiqueRecord(i, 1, i, "w", "d", Likely.YES, 0, i) for i in range(3)]
+    return summarize([Ex(1, title)], records)
+
+
+@pytest.mark.parametrize(("title", "drawn"), [
+    # Review 6, finding 13: the bundled font has ASCII only, and drew these as empty boxes.
+    ("Прив\ufeffет outreach", "Example 1"),
+    ("🙂🙂 emoji 你好 مرحبا", "Example 1"),
+    ("Café — week 2", "Cafe - week 2"),
+    ("Zero\u200bwidth", "Zerowidth"),
+    ("\u202eRTL override", "RTL override"),
+    ("Tab\there", "Tab here"),
+    # Finding 7: a run posted before the loader refused a line break in a title keeps it.
+    ("Outreach\n1 two lines", "Outreach 1 two lines"),
+])
+def test_a_title_is_drawn_as_the_font_can_draw_it(title: str, drawn: str) -> None:
+    """The chart is byte-for-byte the chart of the title as drawn: a title in a script the
+    font lacks is labelled by its number (the summary's field beside the chart names it),
+    accents and dashes become the letters the font has, what shows nothing is left out."""
+    assert tally_chart_png(_one_example(title)) == tally_chart_png(_one_example(drawn))
+    assert tally_chart_png(_one_example(title)) != tally_chart_png(_one_example("Other"))

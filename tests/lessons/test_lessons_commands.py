@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.files import read_only
+from tests.lessons.test_lesson_uploads import image_bytes
 from tests.markdown import shows_as_typed
 from tests.world import (
     CohortWorld,
@@ -17,7 +18,7 @@ from tests.world import (
 
 
 async def test_moderator_replaces_an_example_text_and_image(world: CohortWorld) -> None:
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    png = image_bytes("PNG")
     result = await world.mod.slash(
         "lesson example",
         {"number": 2, "text": "Hi Sam, loved your talk on data contracts.",
@@ -162,7 +163,9 @@ async def test_an_example_edit_refuses_a_file_that_no_longer_loads_and_leaves_it
     result = await world.mod.slash("lesson example", {"number": 1, "text": "Hi Dana, new."},
                                    channel=world.lessons)
     answer = result.followups[-1].content
-    assert "edited since I loaded it and no longer loads" in answer, answer
+    assert "networking-with-professionals.toml no longer loads" in answer, answer
+    assert "title: expected a string" in answer  # what is wrong with it, in the file's words
+    assert "was changed since I loaded it" in answer  # the bot never saves a broken file
     assert "Nothing was changed" in answer and "error id" not in answer
     assert path.read_text(encoding="utf-8") == broken
 

@@ -16,6 +16,8 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.lessons import MAX_EXAMPLE_TITLE, text_problem
+from bot.visible import is_blank
 from tests.markdown import HOSTILE as MARKDOWN
 
 INT_LIMIT = 2**53  # Discord's integer options: what a JavaScript number holds exactly
@@ -218,16 +220,21 @@ class Hostile:
     def lesson(self, key: str) -> str:
         """A lesson file that loads, its every text field hostile (mentions, Markdown,
         scripts, controls) within the lesson format's limits."""
-        def field_text(limit: int) -> str:
-            text = (self.text() + " " + self.said())[-limit:].strip() or "x"
-            # TOML escapes no surrogate: a file cannot hold one.
-            text = "".join(c for c in text if not 0xD800 <= ord(c) <= 0xDFFF)
-            return json.dumps(text, ensure_ascii=False)
+        def field_text(limit: int, *, one_line: bool = False) -> str:
+            # TOML escapes no surrogate: a file cannot hold one. The loader refuses a
+            # control character in a text but line breaks and tabs, and a title is one line
+            # (bot/lessons/model.py: text_problem).
+            text = "".join(c for c in self.text() + " " + self.said()
+                           if not 0xD800 <= ord(c) <= 0xDFFF
+                           and text_problem(c, one_line=one_line) is None)
+            text = text[-limit:].strip()
+            return json.dumps(text if not is_blank(text) else "x", ensure_ascii=False)
 
         examples = "".join(
-            f"\n[[examples]]\ntitle = {field_text(200)}\ntext = {field_text(3500)}\n"
-            for _ in range(self.rng.randrange(1, 4)))
-        return (f"key = \"{key}\"\ntitle = {field_text(200)}\nprompt = {field_text(3500)}\n"
+            f"\n[[examples]]\ntitle = {field_text(MAX_EXAMPLE_TITLE, one_line=True)}\n"
+            f"text = {field_text(3500)}\n" for _ in range(self.rng.randrange(1, 4)))
+        return (f"key = \"{key}\"\ntitle = {field_text(200, one_line=True)}\n"
+                f"prompt = {field_text(3500)}\n"
                 f"recap = {field_text(3500)}\n{examples}")
 
     def broken_lesson(self) -> bytes:
