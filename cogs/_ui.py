@@ -322,7 +322,10 @@ class CohortModal(discord.ui.Modal):
 
     A `UserError` from the form (a critique with nothing in it, the hourly review limit)
     comes with an "Edit and send again" button that opens the form again holding what was
-    last sent in it. The answers stay in memory, only as long as that button works.
+    last sent in it. The answers stay in memory, only as long as that button works. A `final`
+    one (a run closed since the form opened) comes without it, and with what the member typed
+    given back (`cogs/_given_back.py`). After its answer, what the member is owed a word
+    about (`tell_owed`).
 
     Each form's custom_id says what it was made from, `cohort:<kind>:<carried>:<token>`, so a
     form sent to a bot that restarted since it opened is made again from it
