@@ -34,7 +34,7 @@ from bot.environment import source_date
 from bot.errors import ConfigError, StorageError, UserError
 from bot.logs import configure as configure_logging
 from bot.oserrors import describe, reason
-from bot.outfile import database_files, folder_files, refuse_inputs, written
+from bot.outfile import database_files, folder_files, refuse_inputs, require_folder, written
 from bot.textfile import UnreadableFile, read_text
 from storage.db import SCHEMA_VERSION, backup_file, check_database
 from storage.lock import DatabaseInUse, DatabaseLock
@@ -98,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     restore = command("restore", help="put a backup back as the database (stop the bot "
                       "first); the database it replaces is moved aside, never deleted")
     restore.add_argument("backup", type=Path, help="the backup's file (cohortbot backup)")
+    restore.add_argument("--new", action="store_true", help="there is no database yet (a new "
+                         "machine, a lost file): create it from the backup")
     restore.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     _database_option(restore, "the database file to replace (overrides the config)")
     _export_parser(command)
@@ -204,6 +206,11 @@ def _check_config(path: Path) -> int:
     config = load_config(path)
     skipped = require_lessons(config)
     print(summary(config))
+    database = Path(config.storage.database)
+    if not database.exists():  # a first start, or a typo that would start an empty database
+        made = "" if database.parent.is_dir() else f" and its folder {database.parent}"
+        print(f"database not there yet: the bot creates it{made} at its first start (if it "
+              "should be there, check [storage] database)")
     for problem in skipped:
         print(f"lesson file skipped (the bot starts without it): {problem}")
     print("config OK" + (f" ({plural(len(skipped), 'lesson file')} skipped)" if skipped else ""))
@@ -248,7 +255,7 @@ def _sandbox(args: argparse.Namespace) -> int:
     if args.config is not None:
         require_lessons(load_config(args.config, channel_supplied=True))  # the demo's ids
     if args.db is not None:
-        _require_folder("--db", args.db)
+        require_folder("--db", args.db)
         with quiet_logging():  # a new database's migrations are no news before the banner
             asyncio.run(check_database(args.db))
         _check_free(args.db)
@@ -264,14 +271,6 @@ def _sandbox(args: argparse.Namespace) -> int:
         if errors:
             return EXIT_USAGE
     return sandbox_main(script=args.script, db=args.db, config_path=args.config)
-
-
-def _require_folder(option: str, path: Path) -> None:
-    """A file named on the command line goes in a folder that is there: a typo in the path
-    must not make folders."""
-    if not path.parent.is_dir():
-        raise UserError(f"{option} {path}: there is no folder {path.parent}; create it "
-                        "first, or pick another path.")
 
 
 def _check_free(database: Path) -> None:
@@ -343,6 +342,9 @@ def _backup(args: argparse.Namespace) -> int:
     dest = Path(args.dest)
     if args.dest.endswith(("/", os.sep)):  # a folder, maybe not there yet: the copy goes in it
         dest /= Path(database).name
+    # The backups' folder is made on the first backup, but not a chain of them: a typo
+    # further up the path is refused.
+    require_folder("backup destination", dest, make=True)
     config = args.config if args.config.exists() else None
     lessons = None
     if config is not None:  # (its lesson files are the cohort's too; a broken config, no matter)
@@ -362,10 +364,12 @@ def _restore(args: argparse.Namespace) -> int:
     from storage.restore import restore_backup
 
     database = Path(args.db or load_config(args.config).storage.database)
-    done = asyncio.run(restore_backup(args.backup, database, SystemClock().now()))
+    done = asyncio.run(restore_backup(args.backup, database, SystemClock().now(),
+                                      new=args.new))
     older = (f"; the bot brings it from schema version {done.version} up to date when it "
              "starts" if done.version < SCHEMA_VERSION else "")
-    print(f"restored {args.backup} -> {database} (integrity checked{older})")
+    fresh = "a new database, " if args.new else ""
+    print(f"restored {args.backup} -> {database} ({fresh}integrity checked{older})")
     if done.moved_aside:
         print("the database it replaced is kept, not deleted: "
               + ", ".join(str(p) for p in done.moved_aside)
@@ -441,7 +445,7 @@ def _export_to_file(service: ExportService, request: ExportRequest, out: Path) -
         with contextlib.suppress(OSError):
             if out.is_dir():
                 raise UserError(f"--out {out} is a directory; give a file name.")
-        _require_folder("--out", out)
+        require_folder("--out", out)
         with written(out, "--out") as stream:
             result = service.write(request, stream)
     except OSError as exc:

@@ -182,6 +182,9 @@ class RunSummary:
     discussant_count: int = 0
     # Critiques of examples that are no longer in the lesson (replaced pack); not counted above.
     unmatched_critiques: int = 0
+    # (member id, example number) of each critique a moderator took down: its author is
+    # refused that example again, so a moderator chasing `not_critiqued` is told.
+    taken_down: tuple[tuple[int, int], ...] = ()
 
 
 class ExampleLike(Protocol):
@@ -200,6 +203,7 @@ def summarize(
     votes: Mapping[int, int] | None = None,
     members: Iterable[int] | None = None,
     thread_authors: Mapping[int, Sequence[int]] | None = None,
+    taken_down: Iterable[tuple[int, int]] = (),
 ) -> RunSummary:
     """Summarise a run of the exercise.
 
@@ -208,7 +212,8 @@ def summarize(
     `members` is who was expected to take part; with it, the summary lists those who have not
     critiqued any example yet. `thread_authors` maps an example's number to the author of
     each member message in its thread: the prompt asks for a critique there too, so those
-    members have taken part. Every critique counts, including several by one member.
+    members have taken part. `taken_down`: (member, example number) of the critiques a
+    moderator took down. Every critique counts, including several by one member.
     """
     thread_authors = thread_authors or {}
     by_example: dict[int, list[CritiqueRecord]] = {example.number: [] for example in examples}
@@ -264,6 +269,7 @@ def summarize(
         unmatched_critiques=unmatched,
         thread_messages=sum(ex.thread_messages for ex in summaries),
         discussant_count=len(discussants),
+        taken_down=tuple(sorted(set(taken_down))),
     )
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
+from bot.clock import at_and_in
 from bot.errors import UserError
 from bot.visible import is_blank, visible_text
 
@@ -62,13 +63,15 @@ OPEN = frozenset({OutreachStatus.AWAITING, OutreachStatus.REMINDED})
 
 # Which decision wins: the first. An outreach may become the key from the states listed, so a
 # button left on an older message, another device or a command typed later never overturns
-# what was decided ("Not following up" stays so). A reply is the exception: it is news from
-# the other person, noted whatever the member had decided, so the reply rate after a
-# follow-up is measured. A follow-up may still be logged on an expired outreach when it was
-# sent inside the window (`follow_up_refusal` checks the time).
+# what was decided. Two exceptions. A reply is news from the other person, noted whatever the
+# member had decided, so the reply rate after a follow-up is measured. And a follow-up sent
+# inside the window counts whatever was decided before it: after the window closed
+# unanswered (logged late, with its `sent_on`), and after "Not following up" (a tap by
+# mistake, or a change of mind while the lesson still allows the follow-up: one tap is never
+# final). `follow_up_refusal` checks the time; a third attempt stays refused.
 DECIDABLE_FROM: dict[OutreachStatus, frozenset[OutreachStatus]] = {
     OutreachStatus.REPLIED: frozenset(OutreachStatus) - {OutreachStatus.REPLIED},
-    OutreachStatus.FOLLOWED_UP: OPEN | {OutreachStatus.EXPIRED},
+    OutreachStatus.FOLLOWED_UP: OPEN | {OutreachStatus.EXPIRED, OutreachStatus.DROPPED},
     OutreachStatus.DROPPED: OPEN,
     OutreachStatus.EXPIRED: OPEN,
 }
@@ -340,7 +343,13 @@ def moved_to_zone(due: datetime, old: tzinfo, new: tzinfo, now: datetime, sent_a
     wall = due.astimezone(old)
     again = _instant(wall.date(), wall.time().replace(tzinfo=None), new, latest=False)
     earliest = days_later(sent_at, window_days, old)
-    return fit(max(again, earliest), now, last_reminder(end), new, hours)
+    moved = fit(max(again, earliest), now, last_reminder(end), new, hours)
+    if moved is None and now <= end:
+        # Past the last moment a reminder is planned for (a calendar day of 23 hours, or the
+        # bot offline) with the window still open: the reminder is overdue and goes now,
+        # late, as one the bot was offline for does; never dropped by a change of zone.
+        return now
+    return moved
 
 
 def is_late(due: datetime, now: datetime) -> bool:
@@ -390,7 +399,10 @@ def name_key(text: str) -> str:
     "Dr. Dana Lee", "Lee, Dana", "dana  lee (Acme)", "Dana Lee, PhD" -> "dana lee". Middle
     names and initials are kept: "Dana J. Lee" may be someone else (`maybe_same`)."""
     parts = [_words(part) for part in fold_name(_BRACKETED.sub(" ", text)).split(",")]
-    parts = [p for p in parts if p and not set(p) <= _DEGREES]
+    # A part that is only degrees ("Dana Lee, PhD") is dropped, unless it is all there is:
+    # someone called "BSC" is "bsc", not nobody.
+    named = [p for p in parts if p and not set(p) <= _DEGREES]
+    parts = named or [p for p in parts if p]
     suffix = [w for p in parts if set(p) <= _GENERATIONS for w in p]
     parts = [p for p in parts if not set(p) <= _GENERATIONS]
     # "Lee, Dana" (two parts, the first one word or two: a surname) is "Dana Lee".
@@ -502,28 +514,51 @@ def follow_up_refusal(attempts: int, status: OutreachStatus, end: datetime,
         return (f"{who} already replied, so there's nothing to follow up: answer them in your "
                 "conversation.")
     if now > end:
-        return (f"The window for a follow-up to {who} closed on {end:%Y-%m-%d} (two weeks "
-                "after your first message). The lesson allows one follow-up within 1–2 weeks; "
+        # A Discord timestamp, as every other message gave the window's end: a date written
+        # here would be UTC's, a day off for members far from it.
+        return (f"The window for a follow-up to {who} closed {at_and_in(end)}, two weeks "
+                "after your first message. The lesson allows one follow-up within 1–2 weeks; "
                 "after that, let it go.")
-    if not may_become(status, OutreachStatus.FOLLOWED_UP):
-        return (f"You chose not to follow up with {who}, so this outreach is closed and stays "
-                "so. If they write to you, note it with “They replied” or `/outreach replied`.")
     return None
 
 
 def actions_for(status: OutreachStatus, attempts: int, now: datetime, end: datetime,
                 tz: tzinfo) -> tuple[str, ...]:
-    """The buttons that still make sense under a reminder, in order: only "They replied"
-    once the outreach is decided or its window has ended."""
+    """The buttons that still make sense under a reminder, in order: once the outreach is
+    decided or its window has ended, only "They replied", and after "Not following up" the
+    follow-up's own buttons while the window is open."""
     if status is OutreachStatus.REPLIED:
         return ()
     actions = ["replied"]
+    if now <= end and attempts < MAX_ATTEMPTS and status in OPEN | {OutreachStatus.DROPPED}:
+        actions += ["review", "sent"]  # after "Not following up" too: the lesson still allows it
     if status in OPEN and now <= end:
-        if attempts < MAX_ATTEMPTS:
-            actions += ["review", "sent"]
         actions.append("drop")
         actions += [f"snooze{days}" for days in snooze_options(now, end, tz)]
     return tuple(actions)
+
+
+# --- the log, shown a page at a time ------------------------------------------------------------
+
+# `/outreach list state:` -> (its label, the states it shows).
+LIST_STATES: dict[str, tuple[str, frozenset[OutreachStatus]]] = {
+    "open": ("open: no decision yet", OPEN),
+    "followed_up": ("followed up", frozenset({OutreachStatus.FOLLOWED_UP})),
+    "replied": ("they replied", frozenset({OutreachStatus.REPLIED})),
+    "dropped": ("not following up", frozenset({OutreachStatus.DROPPED})),
+    "expired": ("window closed", frozenset({OutreachStatus.EXPIRED})),
+}
+# The longest `name:` filter of /outreach list: it rides in the custom_id of the list's page
+# buttons (100 characters in all), so that they work after a restart.
+NAME_FILTER_MAX = 60
+
+
+def listed(o: Outreach, state: str | None, name: str | None) -> bool:
+    """Whether `/outreach list state: name:` shows the outreach: in that state (any, if None)
+    and to someone whose name holds `name` (case and accents ignored, as the autocomplete)."""
+    if state is not None and o.status not in LIST_STATES[state][1]:
+        return False
+    return not name or fold_name(name) in fold_name(o.recipient)
 
 
 # --- "sent on" ---------------------------------------------------------------------------------

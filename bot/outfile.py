@@ -32,6 +32,21 @@ SQLITE_HEADER = b"SQLite format 3\0"
 DATABASE_COMPANIONS = ("-wal", "-shm", "-journal", ".lock")
 
 
+def require_folder(option: str, path: Path, *, make: bool = False) -> None:
+    """`UserError` unless the file `path` goes in a folder that is there: a typo in a path
+    named on the command line must not make folders. `make`: its folder may be missing if
+    the folder above is there (it is made: one level, as `mkdir` would, not a chain)."""
+    folder = path.parent
+    if folder.is_dir():
+        return
+    if not make:
+        raise UserError(f"{option} {path}: there is no folder {folder}; create it first, or "
+                        "pick another path.")
+    if not folder.parent.is_dir():
+        raise UserError(f"{option} {path}: there is no folder {folder.parent} to make "
+                        f"{folder.name} in; create it first, or pick another path.")
+
+
 def database_files(database: Path) -> list[Path]:
     """The database and the files SQLite and the bot keep beside it (beside the file a
     symbolic link names, too: the lock is there)."""

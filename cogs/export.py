@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -48,13 +49,14 @@ class ExportCog(commands.Cog):
         if interaction.guild is None or not is_moderator(interaction.user, self.bot.config):
             return []
         typed = str(current).strip().lstrip("#").lower()
+        zone = ZoneInfo(await self.bot.services.settings.zone_of(interaction.user.id))
 
         def wanted(run_id: int, label: str) -> bool:  # a number is a run's, not a date's
             return str(run_id).startswith(typed) if typed.isdigit() else typed in label.lower()
 
         return [
             app_commands.Choice(name=choice_name(label), value=run_id)
-            for run_id, label in await self.service.run_choices(interaction.guild.id)
+            for run_id, label in await self.service.run_choices(interaction.guild.id, zone)
             if wanted(run_id, label)
         ][:25]
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.critiques import Likely
-from storage.db import Database
+from storage.db import Database, Transaction
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,19 @@ _CRITIQUES = (
 )
 
 
+async def author_key(source: Database | Transaction, author_id: int) -> bytes:
+    """What stands for a member in a take-down once they used /forget-me: HMAC-SHA256 of their
+    id under the database's own random key (storage/migrations/0019_takedowns_outlive_forget
+    .sql). It holds nothing of them, but the same member gives the same key again."""
+    key = await source.fetchval("SELECT key FROM member_keys WHERE name = 'moderation'")
+    return hmac.new(key, str(author_id).encode(), hashlib.sha256).digest()
+
+
 async def take_down(db: Database, message_id: int, now_ms: int) -> int | None:
     """The critique whose post this was, taken down (its post deleted by a moderator): it and
     its votes deleted, and noted as taken down (storage/migrations/0018_critique_removals.sql)
-    so that it is refused again. Returns its run, None when the message was no critique's
-    post."""
+    so that it is refused again, after its author's /forget-me too (0019). Returns its run,
+    None when the message was no critique's post."""
     async with db.transaction() as tx:
         rows = await tx.fetchall(
             "DELETE FROM critiques WHERE message_id = ? RETURNING run_id, example_no, author_id",
@@ -59,12 +69,23 @@ async def take_down(db: Database, message_id: int, now_ms: int) -> int | None:
 
 
 _TAKEN_DOWN = ("SELECT 1 FROM critique_removals WHERE run_id = ? AND example_no = ?"
-               " AND author_id = ?")
+               " AND (author_id = ? OR author_key = ?)")
 
 
-async def taken_down(db: Database, run_id: int, example_no: int, author_id: int) -> bool:
-    """Whether the member's critique of this example was taken down by a moderator."""
-    return bool(await db.fetchval(_TAKEN_DOWN, (run_id, example_no, author_id)))
+async def taken_down(source: Database | Transaction, run_id: int, example_no: int,
+                     author_id: int) -> bool:
+    """Whether the member's critique of this example was taken down by a moderator (before
+    or after they used /forget-me)."""
+    key = await author_key(source, author_id)
+    return bool(await source.fetchval(_TAKEN_DOWN, (run_id, example_no, author_id, key)))
+
+
+async def takedowns_for_run(db: Database, run_id: int) -> list[tuple[int, int]]:
+    """(author id, example number) of the run's take-downs whose author has not used
+    /forget-me (after it, only the keyed hash is left, which names no one)."""
+    rows = await db.fetchall("SELECT author_id, example_no FROM critique_removals"
+                             " WHERE run_id = ? AND author_id IS NOT NULL", (run_id,))
+    return [(row[0], row[1]) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -103,7 +124,7 @@ async def save_critique(
     params = (run_id, example_no, author_id, author_name, works, doesnt, likely.value, now_ms,
               now_ms)
     async with db.transaction() as tx:
-        if await tx.fetchval(_TAKEN_DOWN, (run_id, example_no, author_id)):
+        if await taken_down(tx, run_id, example_no, author_id):
             return SavedCritique(0, None, True, removed=True)  # not written again
         existed = await tx.fetchval(
             "SELECT 1 FROM critiques WHERE run_id = ? AND example_no = ? AND author_id = ?",

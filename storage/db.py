@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from enum import Enum
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -374,8 +375,20 @@ def _prepare_folder(path: Path) -> None:
                            f"{exc.strerror or exc}") from None
 
 
-def damaged(path: Path, problem: str) -> StorageError:
-    """The one message for a damaged file, whoever found it (the bot's start, backup, export)."""
+class Source(Enum):
+    """What the file a command reads is to the operator, for the advice its refusals give."""
+
+    DATABASE = "database"  # the bot's database, or a copy read as one (backup, export)
+    RESTORING = "restoring"  # the backup `cohortbot restore` puts back: pick another one
+
+
+def damaged(path: Path, problem: str, source: Source = Source.DATABASE) -> StorageError:
+    """The one message for a damaged file, whoever found it (the bot's start, backup, export,
+    restore)."""
+    if source is Source.RESTORING:
+        return StorageError(
+            f"{path}: this backup is damaged ({problem}); pick another backup (an older "
+            "one). Nothing was changed: the database was not touched.")
     return StorageError(
         f"{path}: the database is damaged ({problem}). Restore it from a backup "
         f"({RESTORE}) or move it aside to start afresh; nothing was changed."
@@ -425,7 +438,8 @@ def not_saved(path: Path, exc: sqlite3.Error | OSError) -> str:
             "the disk")
 
 
-def unusable(path: Path, exc: sqlite3.Error) -> StorageError:
+def unusable(path: Path, exc: sqlite3.Error,
+             source: Source = Source.DATABASE) -> StorageError:
     """What SQLite's refusal to use `path` means for the person who has to fix it."""
     code = getattr(exc, "sqlite_errorname", "")
     folder = path.absolute().parent  # "its folder ." would name nothing
@@ -439,7 +453,7 @@ def unusable(path: Path, exc: sqlite3.Error) -> StorageError:
             "([storage] database in the config, or --db)."
         )
     if code.startswith("SQLITE_CORRUPT"):
-        return damaged(path, str(exc))
+        return damaged(path, str(exc), source)
     if code.startswith("SQLITE_CANTOPEN"):
         return StorageError(
             f"{path}: SQLite cannot open or create it. The bot's user must be able to read "
@@ -456,6 +470,11 @@ def unusable(path: Path, exc: sqlite3.Error) -> StorageError:
         return StorageError(f"{path}: the disk reported an error reading or writing it ({exc});"
                             " check the disk, then restore a backup if the file is damaged"
                             f" ({RESTORE}).")
+    if source is Source.RESTORING:
+        return StorageError(
+            f"{path}: this is not a usable SQLite database, so not a backup: it is damaged, "
+            f"or some other kind of file ({exc}); give a file `cohortbot backup` made. "
+            "Nothing was changed: the database was not touched.")
     return StorageError(
         f"{path}: this is not a usable SQLite database: it is damaged, or some other kind of "
         f"file ({exc}). Restore it from a backup ({RESTORE}) or move it aside to start "
@@ -463,10 +482,13 @@ def unusable(path: Path, exc: sqlite3.Error) -> StorageError:
     )
 
 
-async def backup_file(source: Path, dest: Path, *, overwrite: bool = False) -> Path:
+async def backup_file(source: Path, dest: Path, *, overwrite: bool = False,
+                      reading: Source = Source.DATABASE) -> Path:
     """Copy `source` to `dest` with the backup API, in pages, from a thread, and return the
     file written. A `dest` that is a folder gets the copy inside it, under the source's name.
     An existing file there is replaced only with `overwrite` (it may be the one good backup).
+    `reading`: what `source` is, for the advice of a refusal (a damaged backup to restore is
+    not restored from a backup). Nothing is written into `source`'s folder.
 
     Works while another connection (the running bot) writes: the backup restarts pages that
     changed under it, and WAL mode lets it read without blocking the writer.
@@ -475,6 +497,10 @@ async def backup_file(source: Path, dest: Path, *, overwrite: bool = False) -> P
     def run() -> Path:
         if path_kind(source) != "file":
             require_database_path(source)  # (a folder, a device: said as what it is)
+            if reading is Source.RESTORING:
+                raise StorageError(f"{source}: no such file; give the backup's file (one "
+                                   "`cohortbot backup` made). Nothing was changed: the "
+                                   "database was not touched.")
             raise StorageError(f"{source}: no database there; give the database file to back up")
         target = dest / source.name if path_kind(dest) == "folder" else dest
         if path_kind(target) == "folder":
@@ -489,9 +515,10 @@ async def backup_file(source: Path, dest: Path, *, overwrite: bool = False) -> P
                                "name, or pass --force to replace it")
         from storage.readonly import ReadOnlyDatabase  # (it builds on this module)
 
-        src = ReadOnlyDatabase.open(source)  # it writes nothing: a read-only folder will do
+        # it writes nothing: a read-only folder will do
+        src = ReadOnlyDatabase.open(source, reading)
         try:
-            _copy(src.conn, source, target)
+            _copy(src.conn, source, target, reading)
         finally:
             src.close()
         return target
@@ -499,11 +526,16 @@ async def backup_file(source: Path, dest: Path, *, overwrite: bool = False) -> P
     return await asyncio.to_thread(run)
 
 
-def _copy(src: sqlite3.Connection, source: Path, target: Path) -> None:
+def _copy(src: sqlite3.Connection, source: Path, target: Path, reading: Source) -> None:
     try:
         version = src.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as exc:
-        raise unusable(source, exc) from None
+        raise unusable(source, exc, reading) from None
+    if version > SCHEMA_VERSION and reading is Source.RESTORING:
+        raise StorageError(
+            f"{source}: a backup at schema version {version}, newer than this bot "
+            f"({SCHEMA_VERSION}): restore it with the newer cohortbot that made it, or pick "
+            "an older backup. Nothing was changed: the database was not touched.")
     if version > SCHEMA_VERSION:
         raise StorageError(
             f"{source}: schema version {version} is newer than this bot "
@@ -519,14 +551,14 @@ def _copy(src: sqlite3.Connection, source: Path, target: Path) -> None:
             target = target.resolve() if target.is_symlink() else target
             tmp = target.with_name(target.name + ".partial")
         try:
-            _copy_to(src, source, target, tmp, stream)
+            _copy_to(src, source, target, tmp, stream, reading)
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
 
 
 def _copy_to(src: sqlite3.Connection, source: Path, target: Path, tmp: Path,
-             stream: bool) -> None:
+             stream: bool, reading: Source) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         out = sqlite3.connect(tmp)
@@ -536,7 +568,7 @@ def _copy_to(src: sqlite3.Connection, source: Path, target: Path, tmp: Path,
         finally:
             out.close()
         if check != "ok":  # the pages are copied as they are: the source's damage
-            raise damaged(source, check)
+            raise damaged(source, check, reading)
         if stream:
             with open_stream(target) as into, tmp.open("rb") as copy:
                 shutil.copyfileobj(copy, into)
@@ -544,7 +576,7 @@ def _copy_to(src: sqlite3.Connection, source: Path, target: Path, tmp: Path,
             tmp.replace(target)
     except sqlite3.Error as exc:
         if _is_source_fault(exc):
-            raise unusable(source, exc) from None
+            raise unusable(source, exc, reading) from None
         raise _unwritable(target, str(exc)) from None
     except OSError as exc:
         if exc.errno in FULL:  # (a device's "disk", /dev/full, has free space to statvfs)

@@ -88,8 +88,8 @@ class Repeat:
     outreach_id: int
 
 
-# Given the member's earlier outreaches that still count (`related`), what to record;
-# raises to record nothing. Called inside the transaction.
+# Given the member's earlier outreaches (`related`), what to record; raises to record
+# nothing. Called inside the transaction.
 Decide = Callable[[list[Outreach]], NewOutreach | SecondAttempt | Repeat]
 
 
@@ -194,18 +194,19 @@ async def logged_from(db: Database, source_message_id: int) -> Outreach | None:
 
 
 async def related(db: Database, user_id: int) -> list[Outreach]:
-    """The member's outreaches that still count towards the two attempts (not answered: a
-    reply made it a conversation), newest first; the domain decides which went to the same
-    person (`bot.followups.same_person`, `maybe_same`), from the recipient as typed. A
-    member's log is small; their names cannot be matched loosely in SQL."""
+    """The member's outreaches, newest first, answered ones too (a reply made those a
+    conversation: they no longer count towards the two attempts, but a log repeating one is
+    still a repeat); the domain decides which went to the same person
+    (`bot.followups.same_person`, `maybe_same`), from the recipient as typed. A member's
+    log is small; their names cannot be matched loosely in SQL."""
     return await _related(db, user_id)
 
 
 async def _related(conn: Database | Transaction, user_id: int) -> list[Outreach]:
     rows = await conn.fetchall(
-        f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE user_id = ? AND status != ?"
+        f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE user_id = ?"
         " ORDER BY sent_at DESC, id DESC",
-        (user_id, OutreachStatus.REPLIED),
+        (user_id,),
     )
     return [_outreach(r) for r in rows]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass, fields
 
+from storage.critiques import author_key
 from storage.db import Database
 from storage.discussion import ADVANCE_ALL_CURSORS, forget_reactions
 
@@ -22,10 +23,17 @@ class MemberRecords:
     reactions: int  # on thread messages (the 👍 on critiques are the votes)
     run_places: int  # on the member lists of the runs posted while they were in the cohort
     runs_posted: int  # lesson runs they posted as a moderator: their id is taken off
+    # Take-downs of their critiques by a moderator: kept, their id replaced by a keyed hash.
+    takedowns: int
 
     @property
     def total(self) -> int:
         return sum(astuple(self))
+
+    @property
+    def deleted(self) -> int:
+        """The rows that go (the take-downs stay, without the member's id)."""
+        return self.total - self.takedowns
 
     def counts(self) -> list[tuple[str, int]]:
         """(field name, count) of every kind, in the order above."""
@@ -51,17 +59,20 @@ _COUNTS = (
     " (SELECT COUNT(*) FROM followups WHERE user_id = ?),"
     " (SELECT COUNT(*) FROM member_settings WHERE user_id = ?),"
     " (SELECT COUNT(*) FROM review_usage WHERE user_id = ?),"
-    " (SELECT COUNT(*) FROM critiques WHERE author_id = ?)"
-    " + (SELECT COUNT(*) FROM critique_removals WHERE author_id = ?),"
+    " (SELECT COUNT(*) FROM critiques WHERE author_id = ?),"
     " (SELECT COUNT(*) FROM critique_votes WHERE voter_id = ?),"
     " (SELECT COUNT(*) FROM discussion_messages WHERE author_id = ?),"
     " (SELECT COUNT(*) FROM discussion_reactors WHERE user_id = ?),"
     " (SELECT COUNT(*) FROM run_members WHERE member_id = ?),"
-    " (SELECT COUNT(*) FROM lesson_runs WHERE posted_by = ?)"
+    " (SELECT COUNT(*) FROM lesson_runs WHERE posted_by = ?),"
+    " (SELECT COUNT(*) FROM critique_removals WHERE author_id = ? OR author_key = ?)"
 )
 
 # Every column that holds a member's id, and what /forget-me does to it: the row goes, or
-# (where the row is not theirs: a run a moderator posted) the id is cleared. The test walks
+# (where the row is not theirs: a run a moderator posted) the id is cleared, or (a
+# moderator's take-down of their critique, which must outlive the forget, else the member
+# forgets themselves and posts it again) the id is replaced by a keyed hash of it, kept for
+# moderation (storage/critiques.py: author_key), which holds nothing of them. The test walks
 # the schema (sqlite_master) for columns that can hold one and fails on any not listed here,
 # and checks after a forget that no listed column holds the id any more.
 MEMBER_COLUMNS = (
@@ -70,7 +81,8 @@ MEMBER_COLUMNS = (
     ("member_settings", "user_id", "deleted"),
     ("review_usage", "user_id", "deleted"),
     ("critiques", "author_id", "deleted"),
-    ("critique_removals", "author_id", "deleted"),  # taken down by a moderator: the marker
+    ("critique_removals", "author_id", "hashed"),  # taken down by a moderator: kept,
+    ("critique_removals", "author_key", "kept for moderation"),  # as this keyed hash
     ("critique_votes", "voter_id", "deleted"),
     ("discussion_messages", "author_id", "deleted"),
     ("discussion_reactors", "user_id", "deleted"),
@@ -81,7 +93,10 @@ MEMBER_COLUMNS = (
 
 
 async def stored_counts(db: Database, user_id: int) -> MemberRecords:
-    (row,) = await db.fetchall(_COUNTS, (user_id,) * _COUNTS.count("?"))
+    """What the bot holds about the member; their take-downs kept after a /forget-me too
+    (under the keyed hash of their id)."""
+    params = (user_id,) * (_COUNTS.count("?") - 1) + (await author_key(db, user_id),)
+    (row,) = await db.fetchall(_COUNTS, params)  # (the key is the last)
     return MemberRecords(*(int(n) for n in row))
 
 
@@ -114,7 +129,12 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         # Before their messages go: the counts come down with every reaction of theirs.
         reactions = await forget_reactions(tx, user_id)
         critiques = await tx.execute("DELETE FROM critiques WHERE author_id = ?", (user_id,))
-        critiques += await tx.execute("DELETE FROM critique_removals WHERE author_id = ?",
+        # A take-down stays, under the keyed hash instead of the id (MEMBER_COLUMNS); one
+        # noted under that hash already needs no second row.
+        takedowns = await tx.execute(
+            "UPDATE OR IGNORE critique_removals SET author_id = NULL, author_key = ?"
+            " WHERE author_id = ?", (await author_key(tx, user_id), user_id))
+        takedowns += await tx.execute("DELETE FROM critique_removals WHERE author_id = ?",
                                       (user_id,))
         messages = await tx.execute(
             "DELETE FROM discussion_messages WHERE author_id = ?", (user_id,)
@@ -132,7 +152,7 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         MemberRecords(outreaches=outreaches, followups=followups, settings=settings,
                       reviews=reviews, critiques=critiques, votes=votes,
                       discussion_messages=messages, reactions=reactions, run_places=places,
-                      runs_posted=runs_posted),
+                      runs_posted=runs_posted, takedowns=takedowns),
         critique_posts=tuple((r[0], r[1]) for r in posts if r[1] is not None),
         unnoted_posts=tuple((r[0], r[2]) for r in posts if r[1] is None),
         runs=tuple(sorted(r[0] for r in runs)),

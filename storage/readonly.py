@@ -2,12 +2,15 @@
 
 Neither writes the file, so neither may need to: a backup kept in a folder the reader may not
 write (an archive, a read-only mount, the service's own folder seen by another user) must
-read as well as one beside it. SQLite's `mode=ro` reads most such files, but not all:
+read as well as one beside it, and leave its folder as it was. SQLite's `mode=ro` reads most
+such files, but not all:
 
-- a WAL database with no `-shm` beside it makes SQLite create one, which a read-only folder
-  refuses. Nobody has it open then (every connection in WAL mode keeps a `-shm` and a
-  `-wal`), so with an empty or absent `-wal` it is read as unchanging (`immutable=1`: no
-  companion files, no locks);
+- a WAL database (every backup is one) with no `-shm` beside it makes SQLite create a `-shm`
+  and a `-wal`, which a read-only folder refuses, and which a writable one keeps for good (a
+  reader may not delete them): a restore or an export would leave them beside the backup.
+  Nobody has it open then (every connection in WAL mode keeps a `-shm`), so with an empty or
+  absent `-wal` it is read as unchanging (`immutable=1`: no companion files, no locks),
+  without trying `mode=ro` first;
 - the changes of a `-wal` that has no `-shm` (a copy of the two files), and a hot rollback
   journal (a writer that died mid-transaction; the main file holds half of it), can only be
   applied by writing: they are read from a temporary copy of the file and its companion,
@@ -25,7 +28,7 @@ import tempfile
 from pathlib import Path
 
 from bot.errors import StorageError
-from storage.db import BUSY_TIMEOUT_MS, damaged, read_only_part, unusable
+from storage.db import BUSY_TIMEOUT_MS, Source, damaged, read_only_part, unusable
 
 # SQLite's answers when it would have to write beside the file, or the file itself, to read it.
 _NEEDS_WRITING = ("SQLITE_CANTOPEN", "SQLITE_READONLY")
@@ -41,16 +44,19 @@ class ReadOnlyDatabase:
         self._copy = copy
 
     @classmethod
-    def open(cls, path: Path) -> ReadOnlyDatabase:
+    def open(cls, path: Path, reading: Source = Source.DATABASE) -> ReadOnlyDatabase:
         """Connect; `StorageError`, saying what is in the way and what to do, when it cannot
-        be read. The first page is read, so a file that is no database is refused here."""
+        be read (`reading`: what the file is, for that advice). The first page is read, so a
+        file that is no database is refused here."""
+        wal, shm = _companion(path, "-wal"), _companion(path, "-shm")
         try:
+            if not shm.exists() and _in_wal_mode(path):  # nobody has it open
+                return cls._as_it_is(path, wal)
             return cls(_connect(path.resolve().as_uri() + "?mode=ro"), path)
         except sqlite3.Error as exc:
             if not getattr(exc, "sqlite_errorname", "").startswith(_NEEDS_WRITING):
-                raise unusable(path, exc) from None
+                raise unusable(path, exc, reading) from None
         _require_readable(path)
-        wal, shm = _companion(path, "-wal"), _companion(path, "-shm")
         if wal.exists() and shm.exists():  # (SQLite read them if it could open them)
             unusable_file = next((f for f in (shm, wal) if not os.access(f, os.R_OK | os.W_OK)),
                                  None)
@@ -61,13 +67,19 @@ class ReadOnlyDatabase:
                 f"using its `{shm.name}` and `{wal.name}`, and {why}. Run this as the user "
                 "the bot runs as (a `cohortbot backup` made by that user can be read anywhere), "
                 "or stop the bot and try again.")
-        pending = next((f for f in (wal, _companion(path, "-journal")) if _size(f) > 0), None)
         try:
-            if pending is None:
-                return cls(_connect(path.resolve().as_uri() + "?mode=ro&immutable=1"), path)
-            return cls._from_copy(path, pending)
+            return cls._as_it_is(path, wal)
         except sqlite3.Error as exc:
-            raise unusable(path, exc) from None
+            raise unusable(path, exc, reading) from None
+
+    @classmethod
+    def _as_it_is(cls, path: Path, wal: Path) -> ReadOnlyDatabase:
+        """A file nobody has open, read without writing beside it: as unchanging, or from a
+        copy when its `-wal` or a hot journal holds changes only writing can apply."""
+        pending = next((f for f in (wal, _companion(path, "-journal")) if _size(f) > 0), None)
+        if pending is None:
+            return cls(_connect(path.resolve().as_uri() + "?mode=ro&immutable=1"), path)
+        return cls._from_copy(path, pending)
 
     @classmethod
     def _from_copy(cls, path: Path, pending: Path) -> ReadOnlyDatabase:
@@ -121,6 +133,17 @@ def _connect(uri: str) -> sqlite3.Connection:
 
 def _companion(path: Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
+
+
+def _in_wal_mode(path: Path) -> bool:
+    """Whether the file's header says WAL (its read and write versions, bytes 18 and 19, are
+    2); False for anything unreadable, which the open then says in its own words."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False
+    return header[:16] == b"SQLite format 3\0" and header[18:20] == b"\x02\x02"
 
 
 def _size(path: Path) -> int:

@@ -6,12 +6,16 @@ there now, so the copied-in backup silently gets the changes it was meant to und
 the pages no longer line up, a mix of two databases). A restore must take the database's
 companions away with it. This one:
 
+- refuses a database path with nothing there unless told it is a new database (`new`): a
+  mistyped `--db` (or the wrong config) must not "restore" into a file the bot never reads,
+  and makes no folder;
 - refuses while a bot runs on the database (its lock, storage/lock.py), and holds the lock
   throughout, so no bot starts half-way;
 - copies the backup with SQLite's backup API to a file beside the database (so the rename
   into place is atomic and on the same disk), checks the copy (`integrity_check`, which
   covers `quick_check`) and its schema version (a cohortbot database, not newer than this
-  bot), and leaves the database untouched when any of it fails;
+  bot), and leaves the database untouched when any of it fails (each refusal worded for a
+  backup: pick another one), and the backup's folder as it was (storage/readonly.py);
 - notes the restore in the copy (`restores`), so /forget-me can say that what the bot posted
   after the backup was taken may still be on Discord;
 - moves the database and its `-wal`, `-shm` and `-journal` aside under one new name, so they
@@ -29,7 +33,7 @@ from pathlib import Path
 
 from bot.clock import to_ms
 from bot.errors import StorageError
-from storage.db import SCHEMA_VERSION, Database, backup_file, path_kind
+from storage.db import SCHEMA_VERSION, Database, Source, backup_file, path_kind
 from storage.lock import DatabaseInUse, DatabaseLock
 
 COMPANIONS = ("-wal", "-shm", "-journal")  # what SQLite keeps beside a database file
@@ -42,10 +46,12 @@ class Restored:
     moved_aside: tuple[Path, ...]  # the replaced database and its companions, as renamed
 
 
-async def restore_backup(backup: Path, database: Path, now: datetime) -> Restored:
-    """Replace `database` with `backup` (see the module's docstring); `StorageError`, with
-    nothing changed, when it cannot be done. `now` names the files moved aside."""
-    await asyncio.to_thread(_refuse_places, backup, database)
+async def restore_backup(backup: Path, database: Path, now: datetime, *,
+                         new: bool = False) -> Restored:
+    """Replace `database` with `backup` (see the module's docstring), or with `new` create it
+    from `backup` where there is none; `StorageError`, with nothing changed, when it cannot
+    be done. `now` names the files moved aside."""
+    await asyncio.to_thread(_refuse_places, backup, database, new)
     try:
         lock = DatabaseLock.acquire(database)
     except DatabaseInUse:
@@ -54,7 +60,8 @@ async def restore_backup(backup: Path, database: Path, now: datetime) -> Restore
             "restore. Nothing was changed.") from None
     incoming = database.with_name(database.name + ".restoring")
     try:
-        await backup_file(backup, incoming, overwrite=True)  # a leftover one is ours
+        # (overwrite: a leftover one is ours)
+        await backup_file(backup, incoming, overwrite=True, reading=Source.RESTORING)
         try:
             version = _version(incoming)
             if version == 0:
@@ -72,11 +79,26 @@ async def restore_backup(backup: Path, database: Path, now: datetime) -> Restore
     return Restored(database, version, moved)
 
 
-def _refuse_places(backup: Path, database: Path) -> None:
-    if path_kind(database) not in ("file", "missing"):
+def _refuse_places(backup: Path, database: Path, new: bool) -> None:
+    kind = path_kind(database)
+    if kind not in ("file", "missing"):
         raise StorageError(f"{database}: not a database file (a folder, a device); give the "
                            "database's file with --db or [storage] database. Nothing was "
                            "changed.")
+    if path_kind(database.parent) != "folder":
+        raise StorageError(f"{database}: there is no folder {database.parent}, so no database "
+                           "there to replace; check the path (--db, or [storage] database in "
+                           "the config), or create the folder first for a new database "
+                           "(--new). Nothing was changed.")
+    if kind == "missing" and not new:
+        raise StorageError(f"{database}: there is no database there, so nothing to replace: "
+                           "is that the bot's database? Check the path (--db, or [storage] "
+                           "database in the config); to restore into a new database there (a "
+                           "new machine, a lost file), add --new. Nothing was changed.")
+    if kind == "file" and new:
+        raise StorageError(f"{database}: --new, but there is a database there already; leave "
+                           "--new out to replace it (it is moved aside, not deleted). Nothing "
+                           "was changed.")
     if path_kind(backup) == "file" and path_kind(database) == "file" and (
             backup.resolve() == database.resolve()):
         raise StorageError(f"{backup}: that is the database itself; give a backup's file. "
@@ -85,7 +107,7 @@ def _refuse_places(backup: Path, database: Path) -> None:
 
 async def _note_restore(copy: Path, now: datetime) -> None:
     """The restore noted in the copy about to take the database's place, for /forget-me
-    (what the bot posted between the backup and now is unknown to it: migration 0019). An
+    (what the bot posted between the backup and now is unknown to it: migration 0020). An
     older backup is brought up to this bot's schema first, as its next start would."""
     db = await Database.open(copy)
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.demo.guild import CohortGuild
 from bot.errors import UserError
-from bot.outfile import refuse_inputs
+from bot.outfile import refuse_inputs, require_folder
 from localdiscord import Sandbox
 from localdiscord.app import LocalDiscord
 from localdiscord.openapi import default_spec_path, spec_available
@@ -43,3 +43,4 @@ def _check_info(info: Path) -> None:
                         "file is written and then removed when the local Discord stops; give "
                         "a file name (the info is printed on standard output as well).")
     refuse_inputs(info, [("Discord's OpenAPI spec", default_spec_path())], "--info")
+    require_folder("--info", info)

@@ -23,7 +23,7 @@ from bot.review.text import (
     words_of,
 )
 from bot.review.vocabulary import VOCABULARY, Terms
-from bot.review.weights import WEIGHTS, probability
+from bot.review.weights import WEIGHTS
 
 _DEFAULT_SETTINGS = ReviewSettings()
 
@@ -63,7 +63,7 @@ def review(
     stats = compute_stats(text, sents, words)
     if stats.words == 0:
         return Review(0, "unlikely", chan, detected, (), stats, followup, attempt,
-                      base=0, probability=probability(0), attempt_detected=attempt_detected)
+                      base=0, probability=WEIGHTS.probability(0), attempt_detected=attempt_detected)
 
     subj = subject_line(text) if chan == "email" else None
     body_start, body_end = body_bounds(text, subj)
@@ -97,7 +97,7 @@ def review(
     scored, raw = assign_points(found, WEIGHTS, settings.likely_at)
     value = clamp(raw)
     return Review(value, verdict(value, settings), chan, detected, scored, stats, followup,
-                  attempt, base=WEIGHTS.base, probability=probability(raw),
+                  attempt, base=WEIGHTS.base, probability=WEIGHTS.probability(raw),
                   attempt_detected=attempt_detected)
 
 

@@ -32,22 +32,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.review.core import review
-from bot.review.fit import OUTCOME_WEIGHT, Sample, fit_stacked
+from bot.review.fit import (
+    EARLY_POOL_LAST_BATCH,
+    EARLY_POOL_WEIGHT,
+    OUTCOME_WEIGHT,
+    Sample,
+    fit_stacked,
+)
 from bot.review.score import BELOW_LIKELY, SPEAKS_ALONE, clamp, features
 from bot.review.text import WORD_RE, body_bounds, lowered, subject_line
 from bot.review.vocabulary import Doc, source_folds, terms
-from bot.review.weights import SCALE
+from bot.review.weights import SCALE, WEIGHTS
 
 CORPUS_PATH = Path(__file__).resolve().parents[2] / "tests" / "data" / "outreach_corpus.jsonl"
 
 #: The corpus splits, in the order they were made (docs/review.md has their history).
 SPLITS: tuple[str, ...] = (
     "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-    "heldout8", "heldout9", "frozen")
+    "heldout8", "heldout9", "heldout10", "heldout11", "frozen")
 #: Splits frozen before a change and held out of all fitting and tuning: measured on request.
-#: (`heldout3` to `heldout9` were the frozen splits of batches 4, 6, 7, 8, 9, 10 and 11; each
-#: was measured before any change (batches 10 and 11 with two reviewers) and its errors read,
-#: so it joined the pool. `frozen` is empty until the next batch is collected into it.)
+#: (`heldout3` to `heldout11` were the frozen splits of batches 4, 6, 7, 8, 9, 10, 11, 12 and
+#: 13; each was measured before any change (batches 10 to 13 with two reviewers) and its errors
+#: read, so it joined the pool. `frozen` is empty until the next batch is collected into it.)
 FROZEN: tuple[str, ...] = ("frozen",)
 
 
@@ -111,13 +117,22 @@ def featurize(ex: Example) -> frozenset[str]:
     return frozenset(features(r.findings))
 
 
-def _weight(e: Example) -> float:
-    return OUTCOME_WEIGHT if e.real else 1.0
+def draft_weights(examples: Sequence[Example]) -> list[float]:
+    """Each draft's weight in the fits: a real message weighs `OUTCOME_WEIGHT` guides'
+    examples, and a draft of the early pool `EARLY_POOL_WEIGHT` times a later one; scaled so
+    they add up to what they would without the early pool's factor, so that the priors pull
+    as hard as before (a fit on the early pool alone is the fit it was)."""
+    plain = [OUTCOME_WEIGHT if e.real else 1.0 for e in examples]
+    weighed = [w * (EARLY_POOL_WEIGHT if e.batch <= EARLY_POOL_LAST_BATCH else 1.0)
+               for w, e in zip(plain, examples, strict=True)]
+    scale = math.fsum(plain) / math.fsum(weighed) if weighed else 1.0
+    return [w * scale for w in weighed]
 
 
-def samples(examples: Iterable[Example]) -> list[Sample]:
+def samples(examples: Sequence[Example]) -> list[Sample]:
     """The rules' features of each draft (its vocabulary score is set by `fit.fit_stacked`)."""
-    return [Sample(featurize(e), e.good, _weight(e)) for e in examples]
+    return [Sample(featurize(e), e.good, w)
+            for e, w in zip(examples, draft_weights(examples), strict=True)]
 
 
 def vocabulary_terms(ex: Example) -> frozenset[str]:
@@ -126,8 +141,9 @@ def vocabulary_terms(ex: Example) -> frozenset[str]:
     return terms(lowered(ex.text), *body_bounds(ex.text, subj))
 
 
-def docs(examples: Iterable[Example]) -> list[Doc]:
-    return [Doc(vocabulary_terms(e), e.good, _weight(e), e.source_id) for e in examples]
+def docs(examples: Sequence[Example]) -> list[Doc]:
+    return [Doc(vocabulary_terms(e), e.good, w, e.source_id)
+            for e, w in zip(examples, draft_weights(examples), strict=True)]
 
 
 def auc(scores: Sequence[float], labels: Sequence[bool]) -> float:
@@ -151,9 +167,10 @@ def balanced_accuracy(pred: Sequence[bool], labels: Sequence[bool]) -> float:
 
 def calibration(rows: Sequence[Scored]) -> tuple[float, float]:
     """(slope, intercept) of a logistic regression of good on each draft's log-odds as the
-    score says them (`(value - 50) / SCALE`), good and bad drafts weighing half each as in the
-    fit: (1, 0) when the odds the member reads are right out of sample, a slope under 1 when
-    they are too sure. Newton's method on two parameters (a tiny ridge keeps it finite when
+    score says them (`(value - 50) / SCALE`, untempered), good and bad drafts weighing half
+    each as in the fit: (1, 0) when the fit's odds are right out of sample, a slope under 1
+    when they are too sure (the odds members read are tempered: their slope is this one over
+    `Weights.temper`). Newton's method on two parameters (a tiny ridge keeps it finite when
     the scores separate the labels)."""
     n_good = sum(r.example.good for r in rows)
     n_bad = len(rows) - n_good
@@ -220,18 +237,21 @@ def batch_folds(examples: Sequence[Example]) -> list[list[int]]:
 
 
 def cross_validate(examples: Sequence[Example], k: int = 5,
-                   parts: Sequence[Sequence[int]] | None = None) -> list[Scored]:
+                   parts: Sequence[Sequence[int]] | None = None,
+                   temper: float = WEIGHTS.temper) -> list[Scored]:
     """Fit on all but one part, score that part, for each part (default: `folds(examples, k)`).
     The vocabulary is refitted inside every part, on its training drafts alone (and the rules'
     fit sees their scores out of fold, as the shipped fit does): a held-out draft's words
-    were never learned."""
+    were never learned. Each part's cut-offs read its odds tempered by `temper` (the shipped
+    factor: it is measured once, on the pool's newest batches, `forecast`)."""
     data = samples(examples)
     words = docs(examples)
     rows: list[Scored] = []
     for test in parts if parts is not None else folds(examples, k):
         held = set(test)
         train = [i for i in range(len(examples)) if i not in held]
-        model, vocabulary = fit_stacked([data[i] for i in train], [words[i] for i in train])
+        model, vocabulary = fit_stacked([data[i] for i in train], [words[i] for i in train],
+                                        temper)
         for i in test:
             rules = {f.split(":")[0] for f in data[i].features}
             # as `core.review` and `score.assign_points` do: no wording beside a warning that
@@ -244,13 +264,26 @@ def cross_validate(examples: Sequence[Example], k: int = 5,
     return rows
 
 
+def forecast(examples: Sequence[Example], newest: int) -> list[Scored]:
+    """The `newest` collection batches, each scored by a fit on the batches before it alone:
+    as the next unseen batch will be scored by the shipped fit. What `fit.temper` tempers the
+    odds by (the slope of their labels on these scores' log-odds, `calibration`)."""
+    batches = sorted({e.batch for e in examples})
+    rows: list[Scored] = []
+    for batch in batches[-newest:]:
+        known = [e for e in examples if e.batch <= batch]
+        rows += cross_validate(known, parts=[[i for i, e in enumerate(known) if e.batch == batch]],
+                               temper=1.0)
+    return rows
+
+
 def score_with_shipped_weights(examples: Iterable[Example]) -> list[Scored]:
     out = []
     for e in examples:
         r = review(e.text, channel=e.channel, followup=e.followup)
-        # the unclamped score back from the probability (the same order), as `cross_validate`
-        out.append(Scored(e, 50 + SCALE * math.log(r.probability / (1 - r.probability)),
-                          r.verdict == "likely"))
+        # the unclamped score back from the (tempered) probability, as `cross_validate` has it
+        logit = math.log(r.probability / (1 - r.probability))
+        out.append(Scored(e, 50 + SCALE * logit / WEIGHTS.temper, r.verdict == "likely"))
     return out
 
 
@@ -262,7 +295,10 @@ def _report(title: str, rows: Sequence[Scored], as_json: bool, verbose: bool) ->
                                      **{k: v.to_dict() for k, v in table.items()},
                                      "calibration": None if math.isnan(slope) else {
                                          "slope": round(slope, 3),
-                                         "intercept": round(intercept, 3)}}) + "\n")
+                                         "intercept": round(intercept, 3),
+                                         "temper": WEIGHTS.temper,
+                                         "tempered_slope": round(slope / WEIGHTS.temper, 3)},
+                                     }) + "\n")
         return
     sys.stdout.write(f"{title}\n")
     if verbose:
@@ -276,7 +312,9 @@ def _report(title: str, rows: Sequence[Scored], as_json: bool, verbose: bool) ->
             f"balanced accuracy {f.balanced_accuracy:.3f}   baselines: words "
             f"{f.auc_word_count:.3f}, you/your {f.auc_you_count:.3f}\n")
     sys.stdout.write(f"  the odds out of sample: slope {slope:.3f}, intercept {intercept:.3f} "
-                     "(1 and 0 when the \"N in 10\" members read is right)\n")
+                     "of the score's log-odds; of the odds members read (tempered x "
+                     f"{WEIGHTS.temper:.3f}) slope {slope / WEIGHTS.temper:.3f} (1 and 0 when "
+                     "the \"N in 10\" is right)\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -347,7 +347,7 @@ GENERIC = family(
     r"\bi hope (?:this|my) (?:e-?mail|message|note) finds you well\b",
     r"\bdear (?:sir|madam|sir or madam|hiring manager|recruiter|professional)\b",
     r"\bto whom it may concern\b",
-    r"\b(?:i )?(?:came across|found|stumbled upon|was (?:browsing|looking at)) your (?:linkedin )?profile\b(?! (?:by|while|through|when|via|after|in the|on the))",
+    r"\b(?:i )?(?:came across|found|stumbled upon|was (?:browsing|looking at)) your (?:linkedin |github )?profile\b(?! (?:by|while|through|when|via|after|in the|on the))",
     r"\byour profile (?:caught|came up|popped up|appeared)\b",
     r"\byou (?:recently |just )?(?:looked at|viewed|visited|checked out|stopped by) my (?:linkedin )?profile\b",
     r"\byou (?:mentioned|said|stated|indicated|noted) (?:that )?you(?:'re| are| were)? (?:open|interested|looking) (?:to|in|for)\b",
@@ -431,12 +431,25 @@ PITCH_CONTENT = (
     r"\b(?:contribute|write|submit|provide) (?:an? |some )?(?:original |unique |high[- ]quality |free )?(?:articles?|posts?|pieces?|content) (?:for|to|on) (?:you|your|us)\b",
     r"\bcontribute to your (?:[\w-]+ )?(?:blog|site|website|publication|magazine|newsletter|podcast)\b",
 )
-PITCH_DEALS = family(
-    PITCH_BUSINESS, PITCH_CONTENT,
-    needles=('partnership', 'collaboration', 'alliance', 'work together', 'value to', 'guest', 'article', 'post', 'piece', 'content', 'contribute'),
+# Round 11: asking the reader to try, star or give feedback on what the sender made ("would
+# you star this repository?", "could you give us some feedback on our project?", "would you be
+# up for trying it out?") sells a product like `PITCH_OFFER`, even a free one: the maintainers
+# of batches 12-13 got it from strangers promoting their own projects. Asking for their advice
+# on your own CV, portfolio or research stays a small ask: only "our" project, or "my" app,
+# tool, platform or library, is a product.
+PITCH_TRIAL = (
+    r"\b(?:feedback|input) (?:on|about) (?:our (?:[\w-]+ ){0,2}?(?:project|product|app|tool|platform|library|repo(?:sitory)?|extension|plugin|service)|my (?:[\w-]+ ){0,2}?(?:product|app|tool|platform|library|extension|plugin))s?\b",
+    r"\b(?:star|fork|upvote) (?:this|our|my) (?:repo(?:sitory)?|project|library)\b",
+    r"\b(?:would|could|can|will) you (?:[\w']+ ){0,3}?(?:try|trying|test|testing) (?:it|this|them) out\b",
+    r"\b(?:try|test|use) (?:out )?(?:our|my) (?:new |free )?(?:product|app|tool|platform|service|library|extension|plugin)\b",
 )
-#: The kind of `PITCH` each kind of `PITCH_DEALS` is (its index there): an offer, a media pitch.
-DEAL_KINDS = (0, 2)
+PITCH_DEALS = family(
+    PITCH_BUSINESS, PITCH_CONTENT, PITCH_TRIAL,
+    needles=('partnership', 'collaboration', 'alliance', 'work together', 'value to', 'guest', 'article', 'post', 'piece', 'content', 'contribute', 'feedback', 'input', 'star ', 'fork ', 'upvote', 'it out', 'this out', 'them out', 'try our', 'try my', 'try out', 'test our', 'test my', 'test out', 'use our', 'use my', 'use out'),
+)
+#: The kind of `PITCH` each kind of `PITCH_DEALS` is (its index there): an offer, a media
+#: pitch, an offer.
+DEAL_KINDS = (0, 2, 0)
 
 #: The words of a sale, counted rather than matched as phrases (round 6): money and marketing,
 #: what the reader would buy. A draft dense in them (`ReviewSettings.selling_per_100_words`) is

@@ -458,7 +458,8 @@ def _names_someone(ctx: Context, span: tuple[int, int]) -> bool:
 
 
 #: Words that say nothing about which piece of work or what was in it: "your work", "your post",
-#: "your amazing profile". A reference made only of these could be pasted into any message.
+#: "your amazing profile". A reference made only of these could be pasted into any message; so
+#: could the platform it was seen on ("your work on GitHub", round 11: no topic, no name).
 _VAGUE_TEXT = """
     a an the this that these those your you you're you've my me i i'm i've i'd we our his her
     their its it it's and or but so to of on in at for with from about into by as be is are was
@@ -470,7 +471,7 @@ _VAGUE_TEXT = """
     read reading saw seen watched watching heard listened enjoyed loved love following followed
     follow admire admired noticed notice see learned congrats congratulations said mentioned
     wrote shared spoke presented posted everything anything something word words single every
-    way lot lots"""
+    way lot lots linkedin github"""
 _VAGUE_WORDS = frozenset(_VAGUE_TEXT.split()) | {
     f"{word}{plural}" for noun in P.WORK_NOUNS for word in noun.split() for plural in ("", "s")
 }
@@ -602,15 +603,15 @@ _PERSON_ASCII = ascii_twin(_PERSON_RE)  # the same on ASCII text, faster
 _NUMBER_RE = re.compile(r"(?<![\d-])\d[\d,.%]*(?![\d-]|\s*(?:min|minute|hour|hr|sec|second)s?\b)")
 _QUOTED_RE = re.compile(r"[\"“][^\"“”\n]{3,80}[\"”]")
 #: Capitalised words that are not specifics: function words, titles, months and days, and
-#: the platform itself (sentence-initial words are skipped anyway).
+#: the platform itself, LinkedIn or (round 11) GitHub (sentence-initial words are skipped).
 _NOT_DETAILS = _NOT_NAMES | frozenset(
     {
         "In", "On", "At", "To", "For", "Of", "With", "From", "By", "As", "Or", "If", "Is", "Are",
         "Would", "Could", "Can", "Will", "Please", "Best", "Regards", "Sincerely", "Cheers",
-        "Link", "Linkedin", "Inmail", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-        "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
-        "August", "September", "October", "November", "December", "Sir", "Madam", "Mr.", "Ms.",
-        "Mrs.", "Dr.", "Prof", "Prof.", "OK", "Hope", "Im", "Id",
+        "Link", "Linkedin", "Inmail", "GitHub", "Github", "Monday", "Tuesday", "Wednesday",
+        "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April",
+        "May", "June", "July", "August", "September", "October", "November", "December",
+        "Sir", "Madam", "Mr.", "Ms.", "Mrs.", "Dr.", "Prof", "Prof.", "OK", "Hope", "Im", "Id",
         # job titles anyone has ("your CEO"): a role, not a specific about them
         "CEO", "CTO", "CFO", "COO", "CMO", "CIO", "CPO", "VP", "SVP", "EVP", "HR",
     }

@@ -81,7 +81,8 @@ class Sentence:
 
     @property
     def is_question(self) -> bool:
-        return self.text.endswith("?")
+        """Ends in a question mark, whatever marks follow it ("Could we talk?!")."""
+        return self.text.rstrip("!").endswith("?")
 
     def __repr__(self) -> str:
         return f"Sentence({self.start}, {self.end}, {self.text!r})"

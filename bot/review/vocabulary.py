@@ -46,8 +46,9 @@ L2 = 3.0
 ITERATIONS = 150
 HISTORY = 8
 
-# A template blank or a quotation: masked out (as a break) before the words are read.
-_SKIP_RE = re.compile(r'\[[^\]\n]{0,80}\]|\{[^}\n]{0,80}\}|<[^>\n]{0,80}>|"[^"\n]{1,300}"')
+# A template blank or a quotation: masked out (as a break) before the words are read. A blank
+# holds no opening bracket of its kind: in "[S [ ]" the blank is "[ ]", not the word before it.
+_SKIP_RE = re.compile(r'\[[^\[\]\n]{0,80}\]|\{[^{}\n]{0,80}\}|<[^<>\n]{0,80}>|"[^"\n]{1,300}"')
 # A word, or a mark that ends a phrase (no pair of words spans one; it reads as "").
 _TOKEN_RE = re.compile(r"([^\W_]+(?:['\-][^\W_]+)*)|[.!?;:()\n]")
 _TOKEN_ASCII = ascii_twin(_TOKEN_RE)  # the same on ASCII text, faster

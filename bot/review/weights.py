@@ -3,7 +3,8 @@
 `weights.json` is written by `python -m bot.review.fit` (never by hand: a test refits the corpus
 and compares). It holds, per feature (a `rule:severity` pair or a fault group, see
 `score.FAULT_GROUPS`), the fitted logistic-regression weight and the same weight in score points,
-the base score (the intercept) and the verdict cut-offs chosen from the fit.
+the base score (the intercept), the temper of the odds (`Weights.temper`: how far out of sample
+the score's log-odds are to be believed) and the verdict cut-offs chosen from both.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ class Weights:
     logits: Mapping[str, float] = field(default_factory=dict)
     likely_at: int = 60
     maybe_at: int = 40
+    #: The factor the score's log-odds are multiplied by before they are read as odds (round
+    #: 11, `fit.temper`): 1 takes the fit at its word; under 1 says that on drafts from new
+    #: sources its odds were too sure (the slope of the labels on them, out of sample).
+    temper: float = 1.0
     # Looked up for every finding of every review: computed once.
     _points: dict[str, int] = field(init=False, repr=False, compare=False)
 
@@ -44,6 +49,10 @@ class Weights:
 
     def points(self, feature: str) -> int:
         return self._points.get(feature, 0)
+
+    def probability(self, raw_score: int) -> float:
+        """The odds a member reads for an unclamped score (`probability`, tempered)."""
+        return probability(raw_score, self.temper)
 
     @property
     def vocabulary(self) -> float:
@@ -72,9 +81,10 @@ def vocabulary_points(logit: float) -> int:
     return max(-VOCABULARY_CAP, min(VOCABULARY_CAP, to_points(logit)))
 
 
-def probability(raw_score: int) -> float:
-    """The probability a score stands for (inverse of the points scale)."""
-    return 1.0 / (1.0 + math.exp(-(raw_score - 50) / SCALE))
+def probability(raw_score: int, temper: float = 1.0) -> float:
+    """The probability a score stands for: the logistic of its log-odds (the inverse of the
+    points scale), multiplied by `temper` (`Weights.temper`)."""
+    return 1.0 / (1.0 + math.exp(-temper * (raw_score - 50) / SCALE))
 
 
 def load(path: Path = WEIGHTS_PATH) -> Weights:
@@ -88,6 +98,7 @@ def load(path: Path = WEIGHTS_PATH) -> Weights:
         logits={str(k): float(v) for k, v in data["logits"].items()},
         likely_at=int(data["likely_at"]),
         maybe_at=int(data["maybe_at"]),
+        temper=float(data["temper"]),
     )
 
 

@@ -119,15 +119,18 @@ class ExportService:
 
     # --- choosing a run -------------------------------------------------------------------
 
-    async def run_choices(self, guild_id: int, limit: int = 25) -> list[tuple[int, str]]:
+    async def run_choices(self, guild_id: int, zone: ZoneInfo,
+                          limit: int = 25) -> list[tuple[int, str]]:
         """(run id, label) of the server's runs, newest first, for autocomplete:
-        "#3 · Networking with Professionals · posted 2026-01-05 10:00 · closed"."""
+        "#3 · Networking with Professionals · posted 2026-01-05 10:00 · closed". A choice is
+        plain text (Discord renders no timestamp there), so the time is in `zone`, the
+        moderator's own (`/settings timezone`)."""
         def read() -> list[RunRecord]:
             with ExportReader.open(self.database) as reader:
                 return reader.runs(guild_id=guild_id, limit=limit)
 
         catalog = self.lessons()
-        calendar = Calendar(self.timezone)
+        calendar = Calendar(zone)
         return [
             (run.id, f"#{run.id} · {self._title(run, catalog)} · posted "
                      f"{short_local(calendar.local(run.created_at))} · {run.status}")

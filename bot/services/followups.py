@@ -60,6 +60,7 @@ from bot.followups import (
     fit,
     follow_up_refusal,
     is_late,
+    listed,
     may_become,
     maybe_same,
     moved_to_zone,
@@ -225,6 +226,22 @@ def _unsure(related: list[tuple[Outreach, Recipient]], who: Recipient,
                 None)
 
 
+def _counting(related: list[Outreach]) -> list[Outreach]:
+    """The outreaches that count towards the two attempts: not those answered (a reply made
+    them a conversation)."""
+    return [o for o in related if o.status is not OutreachStatus.REPLIED]
+
+
+def _answered_repeat(related: list[Outreach], who: Recipient, when: datetime,
+                     channel: str) -> Outreach | None:
+    """An answered outreach to `who` that a log sent at `when` by `channel` repeats (the same
+    command again after "They replied"): nothing new to record, as before the reply."""
+    return next((o for o in related if o.status is OutreachStatus.REPLIED
+                 and same_person(recipient_keys(o.recipient), who)
+                 and any(repeats(from_ms(at), o.channel, when, channel)
+                         for at in (o.sent_at, o.followed_up_at) if at is not None)), None)
+
+
 def _named_from(related: list[Outreach], typed: str) -> list[Outreach]:
     """The outreaches to the one person whose name starts with what was typed: the start of
     a long name, or a label cut with "…" copied. None if that start fits several people."""
@@ -241,6 +258,16 @@ class _Unsure(Exception):
         self.outreach = outreach
 
 
+def dropped_text(name: str, end: datetime, now: datetime) -> str:
+    """What a member who chose not to follow up hears when they press a button that no
+    longer applies: the decision, and while the window is open, that it is not final."""
+    text = f"You chose not to follow up with {name}, so I won't remind you again."
+    if now <= end:
+        text += (f" Changed your mind? Until {at_and_in(end)} the follow-up can still be "
+                 "logged: “I sent my follow-up” on the reminder, or `/outreach log`.")
+    return text
+
+
 @dataclass(frozen=True)
 class LogEntry:
     """One line of `/outreach list`."""
@@ -248,6 +275,7 @@ class LogEntry:
     outreach: Outreach
     reminder: Reminder | None
     comes_at: datetime | None  # a pending reminder: when it goes out; None once the window ends
+    window_open: bool  # a follow-up may still be logged (now within the window)
 
 
 class FollowupsService:
@@ -625,7 +653,9 @@ class FollowupsService:
                 followups_store.NewOutreach | followups_store.SecondAttempt
                 | followups_store.Repeat):
             # Inside the storage transaction: no other attempt is recorded meanwhile.
-            keyed = _keyed(related)
+            if answered := _answered_repeat(related, who, when, channel):
+                return followups_store.Repeat(answered.id)
+            keyed = _keyed(_counting(related))
             earlier = _same_person(keyed, who, answers)
             if not earlier and (unsure := _unsure(keyed, who, answers)) is not None:
                 raise _Unsure(unsure)
@@ -643,8 +673,8 @@ class FollowupsService:
                                 else THIRD_ATTEMPT.format(who=markdown_text(done.recipient)))
             first = next((o for o in earlier if o.attempts == 1), None)
             if first is not None:
-                self._check_followup(first, when)
-                return followups_store.SecondAttempt(first.id, to_ms(when))
+                at = self._followup_time(first, when, ZoneInfo(zone))
+                return followups_store.SecondAttempt(first.id, to_ms(at))
             # No reminder with less than a day of the window left, but it is open until then.
             status = (OutreachStatus.FOLLOWED_UP if attempt > 1 else
                       OutreachStatus.AWAITING if now <= end else OutreachStatus.EXPIRED)
@@ -681,16 +711,21 @@ class FollowupsService:
             return Logged("first", outreach, due=due, due_now=due is not None and due <= now)
 
     @staticmethod
-    def _check_followup(first: Outreach, when: datetime) -> None:
-        """Refuses a follow-up sent at `when` to the outreach `first`, if it may not be."""
+    def _followup_time(first: Outreach, when: datetime, zone: ZoneInfo) -> datetime:
+        """When a follow-up said to be sent at `when` went, as a follow-up to the outreach
+        `first`; refused if it may not be. Days are the member's: a follow-up typed as sent
+        the day of the first message (its noon, `parse_sent_on`, may be before the first's
+        time of day) went after it that day, and only an earlier day comes before it."""
         sent, who = from_ms(first.sent_at), markdown_text(first.recipient)
+        if when.astimezone(zone).date() < sent.astimezone(zone).date():
+            raise UserError(f"That day is before your first message to {who}, sent "
+                            f"{timestamp_markup(sent, 'D')}; a follow-up comes after it.")
+        at = max(when, sent)
         refusal = follow_up_refusal(first.attempts, first.status, from_ms(first.window_end_at),
-                                    when, who)
+                                    at, who)
         if refusal:
             raise UserError(refusal)
-        if when < sent:
-            raise UserError(f"That date is before your first message to {who} "
-                            f"({sent:%Y-%m-%d}); a follow-up comes after it.")
+        return at
 
     @staticmethod
     def _followed_up(o: Outreach | Reminder) -> str:
@@ -811,21 +846,41 @@ class FollowupsService:
             await self._replied(picked.id, picked.recipient, self._now())
             return picked.recipient
         who = parse_recipient(recipient)
-        related = await followups_store.related(self._db, user_id)
-        earlier = _same_person(_keyed(related), who, {}) or _named_from(related, who.text)
+        logged = await followups_store.related(self._db, user_id)
+        unanswered = _counting(logged)
+        earlier = _same_person(_keyed(unanswered), who, {}) or _named_from(unanswered, who.text)
         if not earlier:
-            raise UserError(f"I have no unanswered outreach to {markdown_text(who.text)} in your "
-                            "log: pick it from the list as you type, or see `/outreach list`.")
+            raise UserError(self._not_found(logged, who))
         await self._replied(earlier[0].id, earlier[0].recipient, self._now())
         return earlier[0].recipient
+
+    @staticmethod
+    def _not_found(logged: list[Outreach], who: Recipient) -> str:
+        """Why `/outreach replied` found no unanswered outreach to `who`: their reply is
+        noted already, or the name only may be someone's in the log, or there is none."""
+        keyed = _keyed(logged)
+        name = markdown_text(who.text)
+        if noted := next((o for o, keys in keyed if o.status is OutreachStatus.REPLIED
+                          and same_person(keys, who)), None):
+            when = f" ({timestamp_markup(from_ms(noted.closed_at), 'D')})" if (
+                noted.closed_at is not None) else ""
+            return (f"Already noted: {markdown_text(noted.recipient)} replied{when}. "
+                    "`/outreach list` shows your log.")
+        if maybe := next((o for o, keys in keyed if o.status is not OutreachStatus.REPLIED
+                          and maybe_same(keys, who)), None):
+            return (f"I have no unanswered outreach to {name} in your log. Did you mean "
+                    f"**{markdown_text(maybe.recipient)}**? Pick them from the list as you "
+                    "type.")
+        return (f"I have no unanswered outreach to {name} in your log: pick it from the list "
+                "as you type, or see `/outreach list`.")
 
     def _already(self, row: Reminder) -> str:
         name = markdown_text(row.recipient)
         return {
             OutreachStatus.FOLLOWED_UP: self._followed_up(row),
             OutreachStatus.REPLIED: f"Already noted: {name} replied.",
-            OutreachStatus.DROPPED: (f"You chose not to follow up with {name}, so this outreach "
-                                     "is closed and stays so."),
+            OutreachStatus.DROPPED: dropped_text(name, from_ms(row.window_end_at),
+                                                 self._now()),
             OutreachStatus.EXPIRED: f"The follow-up window for {name} has closed.",
         }.get(row.outreach_status, "That's already done.")
 
@@ -867,13 +922,19 @@ class FollowupsService:
 
     # --- the member's log, notices, stats ---------------------------------------------------
 
-    async def log_of(self, user_id: int) -> list[LogEntry]:
-        """The member's outreaches, newest first, each with its reminder and when that will
-        really come (a late one waits for the member's morning, not its `due_at`)."""
+    async def log_of(self, user_id: int, state: str | None = None,
+                     name: str | None = None) -> list[LogEntry]:
+        """The member's outreaches (those `listed` by `state` and `name`, if given), the open
+        ones first, each part newest first, each with its reminder and when that will really
+        come (a late one waits for the member's morning, not its `due_at`)."""
         now = self._now()
-        return [LogEntry(o, r, self._deliver_at(r, now)
-                         if r is not None and r.status is ReminderStatus.PENDING else None)
-                for o, r in await followups_store.member_log(self._db, user_id)]
+        entries = [
+            LogEntry(o, r, self._deliver_at(r, now)
+                     if r is not None and r.status is ReminderStatus.PENDING else None,
+                     window_open=now <= from_ms(o.window_end_at))
+            for o, r in await followups_store.member_log(self._db, user_id)
+            if listed(o, state, name)]
+        return sorted(entries, key=lambda e: e.outreach.status not in OPEN)
 
     async def notices_for(self, user_id: int) -> list[ReminderMessage]:
         """Reminders that never reached the member (DMs closed, Discord failing, the window

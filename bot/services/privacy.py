@@ -60,6 +60,7 @@ class Forgetting:
     """What /forget-me did."""
 
     records: int  # rows deleted
+    takedowns: int  # moderators' take-downs of their critiques, kept without their id
     removed_posts: int  # critique posts deleted on Discord
     kept_posts: int  # critique posts Discord would not let the bot delete
     dm_replies: int  # the bot's messages deleted from the member's DMs
@@ -123,5 +124,5 @@ class PrivacyService:
         summaries = await self.runs.refresh_summaries(gone.runs)
         replies = await self.port.delete_dm_replies(user_id)
         log.info("forgot a member: %d rows", gone.records.total)  # no id: they asked to go
-        return Forgetting(gone.records.total, removed, len(posts) - removed,
-                          replies, summaries.done, summaries.refused)
+        return Forgetting(gone.records.deleted, gone.records.takedowns, removed,
+                          len(posts) - removed, replies, summaries.done, summaries.refused)

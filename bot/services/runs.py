@@ -498,7 +498,8 @@ class RunsService:
         ]
         cohort = self.port.cohort(run.guild_id)
         summary = summarize(examples, records, members=cohort.members,
-                            thread_authors=await runs_store.thread_authors(self.db, run.id))
+                            thread_authors=await runs_store.thread_authors(self.db, run.id),
+                            taken_down=await critiques_store.takedowns_for_run(self.db, run.id))
         names = dict(cohort.names)
         names.update({r.author_id: r.author_name for r in rows if r.author_id not in names})
         # Judged on what the run posted: members critiqued that, whatever the file says now.

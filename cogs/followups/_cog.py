@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -15,7 +17,7 @@ from discord.ext import commands
 from bot.client import CohortBot
 from bot.clock import from_ms
 from bot.display import clip
-from bot.followups import RECIPIENT_MAX, Outreach, fold_name
+from bot.followups import LIST_STATES, NAME_FILTER_MAX, RECIPIENT_MAX, Outreach, fold_name
 from bot.review import CHANNEL_NAMES
 from bot.services.followups import Acted
 from bot.settings import MAX_CHOICES
@@ -23,20 +25,22 @@ from cogs._answer import TRANSIENT
 from cogs._checks import require_moderator
 from cogs._ui import CHOICE_LIMIT, NO_PINGS, forms_of, send_ephemeral, tellers_of
 from cogs.followups._render import (
+    LogQuery,
     acted_text,
     channel_name,
-    log_embed,
     reminder_embed,
     totals_embed,
 )
 from cogs.followups._views import (
     FollowupButton,
     FollowupReviewModal,
+    ListPageButton,
     LogRequest,
     SamePersonButton,
     SentModal,
     followup_view,
     log_and_answer,
+    show_log,
 )
 
 log = logging.getLogger(__name__)
@@ -46,12 +50,15 @@ PICKED = re.compile(r"outreach:(\d{1,18})")
 EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
 CHANNEL_CHOICES = [app_commands.Choice(name=label, value=key)
                    for key, label in CHANNEL_NAMES.items()]
+STATE_CHOICES = [app_commands.Choice(name=label, value=key)
+                 for key, (label, _) in LIST_STATES.items()]
 
 
-def _outreach_label(o: Outreach) -> str:
+def _outreach_label(o: Outreach, zone: tzinfo) -> str:
     """The choice a member sees: the name (cut, with "…", to leave room) and when and how it
-    went."""
-    sent = from_ms(o.sent_at)
+    went. Discord shows a choice as plain text (no timestamps), so the day is the member's,
+    in their timezone: the day every other message showed them."""
+    sent = from_ms(o.sent_at).astimezone(zone)
     tail = f" · {channel_name(o.channel)} · sent {sent:%Y-%m-%d}"
     return clip(o.recipient, CHOICE_LIMIT - len(tail)) + tail
 
@@ -68,13 +75,13 @@ class FollowupsCog(commands.Cog):
         self._start: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(FollowupButton, SamePersonButton)
+        self.bot.add_dynamic_items(FollowupButton, SamePersonButton, ListPageButton)
         forms_of(self.bot).add_kinds(FollowupReviewModal, SentModal)
         tellers_of(self.bot).append(self.tell_owed)
         self._start = asyncio.create_task(self._start_reminders(), name="cohortbot:followups")
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(FollowupButton, SamePersonButton)
+        self.bot.remove_dynamic_items(FollowupButton, SamePersonButton, ListPageButton)
         forms_of(self.bot).remove_kinds(FollowupReviewModal, SentModal)
         tellers_of(self.bot).remove(self.tell_owed)
         if self._start is None:
@@ -112,13 +119,19 @@ class FollowupsCog(commands.Cog):
             note=note))
 
     @outreach.command(name="list", description="Your outreaches, their state and reminders")
-    async def list_command(self, interaction: discord.Interaction) -> None:
-        entries = await self.followups.log_of(interaction.user.id)
-        if not entries:
-            await send_ephemeral(interaction, "You haven't logged any outreach yet. Press “I "
-                                 "sent it” under a draft review, or use `/outreach log`.")
-            return
-        await send_ephemeral(interaction, "", embed=log_embed(entries))
+    @app_commands.describe(
+        state="Only the outreaches in this state (default: all, open ones first)",
+        name="Only the outreaches to a name holding this (e.g. Dana)",
+        page="Which page (each has up to 15; “Next ▶” turns them too)",
+    )
+    @app_commands.choices(state=STATE_CHOICES)
+    async def list_command(
+        self, interaction: discord.Interaction, state: app_commands.Choice[str] | None = None,
+        name: app_commands.Range[str, 1, NAME_FILTER_MAX] | None = None,
+        page: app_commands.Range[int, 1, 9999] = 1,
+    ) -> None:
+        holding = " ".join(name.split()) if name and fold_name(name) else None  # blank: all
+        await show_log(interaction, LogQuery(state.value if state else None, holding, page))
 
     @outreach.command(name="replied", description="They replied: note it (no follow-up needed)")
     @app_commands.describe(who="Whose reply (start typing their name)")
@@ -137,8 +150,9 @@ class FollowupsCog(commands.Cog):
         # characters (up to RECIPIENT_MAX) still finds its row, and two outreaches to the same
         # name are told apart by their channel and day.
         entries = await self.followups.awaiting_reply(interaction.user.id)
+        zone = ZoneInfo(await self.bot.services.settings.zone_of(interaction.user.id))
         typed = fold_name(current)
-        return [app_commands.Choice(name=_outreach_label(o), value=f"outreach:{o.id}")
+        return [app_commands.Choice(name=_outreach_label(o, zone), value=f"outreach:{o.id}")
                 for o in entries if typed in fold_name(o.recipient)][:MAX_CHOICES]
 
     @outreach.command(name="stats", description="The cohort's outreach totals (moderators)",

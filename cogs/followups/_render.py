@@ -7,13 +7,15 @@ names, notes and drafts are member text: markdown is escaped, direction isolated
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import discord
 
 from bot.clock import at_and_in, from_ms, timestamp_markup
-from bot.display import clip, fit_list, markdown_text, member_text
+from bot.display import clip, markdown_text, member_text, plural
 from bot.followups import (
+    LIST_STATES,
     MAX_ATTEMPTS,
     Outreach,
     OutreachStatus,
@@ -108,6 +110,12 @@ def _decided_embed(message: ReminderMessage, decided: OutreachStatus) -> discord
         OutreachStatus.DROPPED: "You chose not to follow up.",
         OutreachStatus.EXPIRED: f"The window for a follow-up ended {at} with no reply.",
     }[decided]
+    if "sent" in message.actions:  # not following up, and the window still open
+        # No "(in 3 days)": the DM keeps this line after the window's end (nothing edits a
+        # dropped outreach's DM then; its buttons answer that the window closed).
+        line += (" Tapped by mistake, or changed your mind? It isn't final: until "
+                 f"{timestamp_markup(message.window_end, 'F')} you can still follow up, and "
+                 "“I sent my follow-up” (or `/outreach log`) logs it.")
     if "replied" in message.actions:
         later = " later" if decided is OutreachStatus.EXPIRED else ""
         line += f" If they reply{later}, press “They replied”."
@@ -148,6 +156,7 @@ def acted_text(acted: Acted) -> str:
         return (f"📨 Follow-up to {name} logged: that was the second and last attempt the "
                 "lesson allows. If they reply, press “They replied”.")
     if acted.outcome == "dropped":
+        # The reminder below it says how to take it back while the window is open.
         return f"Closed: no follow-up to {name}. I won't remind you again."
     if acted.outcome == "expired":
         return f"⌛ The window for a follow-up to {name} has closed."
@@ -160,8 +169,10 @@ def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
     o = done.outreach
     name, sent, end = who(o.recipient), from_ms(o.sent_at), from_ms(o.window_end_at)
     if done.kind == "already":
+        replied = (" They replied, so there's nothing to follow up."
+                   if o.status is OutreachStatus.REPLIED else "")
         return (f"You already logged this one: your {channel_name(o.channel)} to **{name}**, "
-                f"sent {day(sent)}. `/outreach list` shows where it stands.")
+                f"sent {day(sent)}.{replied} `/outreach list` shows where it stands.")
     if done.kind == "followup":
         text = (f"📨 Logged as your follow-up to **{name}** (attempt {MAX_ATTEMPTS} of "
                 f"{MAX_ATTEMPTS}): that's the last attempt the lesson allows. If they reply, "
@@ -212,6 +223,9 @@ def _state(entry: LogEntry) -> str:
         when = f" {day(from_ms(o.followed_up_at))}" if o.followed_up_at is not None else ""
         return f"📨 followed up{when}: closed for good"
     if o.status is OutreachStatus.DROPPED:
+        if entry.window_open:
+            return (f"🛑 not following up (a follow-up can still be logged until "
+                    f"{at_and_in(end)})")
         return "closed: not following up"
     if o.status is OutreachStatus.EXPIRED:
         note = (" (I was offline when its reminder was due)"
@@ -233,19 +247,78 @@ def _state(entry: LogEntry) -> str:
     return f"reminded; follow-up window ends {at_and_in(end)}"
 
 
-def log_embed(entries: list[LogEntry]) -> discord.Embed:
-    """The newest LIST_LIMIT outreaches, open ones first, each name in full (the member may
-    copy it into `/outreach replied`); entries that do not fit Discord's description are
-    counted at the end, never cut off silently."""
-    open_first = sorted(entries, key=lambda e: e.outreach.status not in (
-        OutreachStatus.AWAITING, OutreachStatus.REMINDED))
-    lines = [_log_line(entry) for entry in open_first[:LIST_LIMIT]]
-    description = fit_list(lines, DESCRIPTION_LIMIT, sep="\n\n", more=_more,
-                           total=len(entries))
-    embed = Embed(title="Your outreach log", description=description, colour=COLOUR)
+# A page's description keeps this much room for the line that says where it is and how to
+# see the rest.
+WHERE_ROOM = 400
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    """Which part of the log `/outreach list` (or a page button under it) shows: the
+    outreaches in `state` (a key of `bot.followups.LIST_STATES`; None = any) to a name
+    holding `name`, and which page of them."""
+
+    state: str | None = None
+    name: str | None = None
+    page: int = 1
+
+    def narrowed(self) -> str:
+        """"not following up, to “Dana”": what the query keeps, "" for the whole log."""
+        parts = [LIST_STATES[self.state][0]] if self.state else []
+        if self.name:
+            parts.append(f"to “{who(self.name)}”")
+        return ", ".join(parts)
+
+
+def log_pages(entries: list[LogEntry]) -> list[list[str]]:
+    """The log's lines, in order, in pages of at most LIST_LIMIT that each fit Discord's
+    description with room for the page's last line: every outreach is on a page, whole
+    (names are shown in full, to copy into `/outreach replied`)."""
+    pages: list[list[str]] = []
+    size = 0
+    for line in map(_log_line, entries):
+        if pages and len(pages[-1]) < LIST_LIMIT and size + 2 + len(line) <= (
+                DESCRIPTION_LIMIT - WHERE_ROOM):
+            pages[-1].append(line)
+            size += 2 + len(line)
+        else:
+            pages.append([line])
+            size = len(line)
+    return pages
+
+
+def log_embed(entries: list[LogEntry], query: LogQuery, pages: list[list[str]]
+              ) -> discord.Embed:
+    """One page (`query.page`, within the pages there are) of the member's log, open ones
+    first; when there are more, its last line says which page this is and how to see the
+    others."""
+    page = min(max(query.page, 1), len(pages))
+    description = "\n\n".join(pages[page - 1])
+    if len(pages) > 1:
+        description += "\n\n" + _where(page, len(pages), len(entries))
+    narrowed = query.narrowed()
+    embed = Embed(title="Your outreach log" + (f": {narrowed}" if narrowed else ""),
+                  description=description, colour=COLOUR)
     embed.set_footer(text="Only you see this. The lesson: two attempts at most, the message "
                           "and one follow-up 1–2 weeks later.")
     return embed
+
+
+def _where(page: int, pages: int, total: int) -> str:
+    """The page's last line: where it is in the log, and every way to the rest."""
+    return (f"Page {page} of {pages} · {plural(total, 'outreach')}, open ones first. "
+            "“Next ▶” and “◀ Previous” turn the pages; `/outreach list page:` opens any "
+            "page, and `state:` or `name:` narrows the list.")
+
+
+def empty_log(query: LogQuery) -> str:
+    """What `/outreach list` says when it has nothing to show."""
+    narrowed = query.narrowed()
+    if narrowed:
+        return (f"Your log has no outreach that matches ({narrowed}). `/outreach list` "
+                "without options shows every outreach you logged.")
+    return ("You haven't logged any outreach yet. Press “I sent it” under a draft review, or "
+            "use `/outreach log`.")
 
 
 def _log_line(entry: LogEntry) -> str:
@@ -254,10 +327,6 @@ def _log_line(entry: LogEntry) -> str:
             f"{day(from_ms(o.sent_at))} · attempt {o.attempts} of {MAX_ATTEMPTS}\n"
             f"↳ {_state(entry)}")
     return line + (f"\n↳ note: {who(clip(o.note, 100))}" if o.note else "")
-
-
-def _more(count: int) -> str:
-    return f"…and {count} more not shown here (open ones come first)."
 
 
 def _rate(part: int, whole: int) -> str:

@@ -9,7 +9,7 @@ interrupted by a crash is found in the DM's history.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import discord
@@ -17,7 +17,7 @@ import discord
 from bot.client import CohortBot
 from bot.display import member_text
 from bot.errors import UserError
-from bot.followups import RECIPIENT_MAX
+from bot.followups import LIST_STATES, NAME_FILTER_MAX, RECIPIENT_MAX, name_key
 from bot.review import Draft
 from bot.services.followups import Logged
 from cogs._ui import (
@@ -37,8 +37,12 @@ from cogs._ui import (
 )
 from cogs.followups._render import (
     DRAFT_FORGOTTEN,
+    LogQuery,
     acted_text,
+    empty_log,
     is_reminder,
+    log_embed,
+    log_pages,
     logged_text,
     reminder_embed,
     same_person_question,
@@ -274,6 +278,10 @@ class _Asked:
     kept_draft: bool | None
     answers: dict[int, bool]  # outreach id -> the same person?, answered so far
     about: int  # the outreach asked about now
+    about_name: str  # who it went to, as logged
+    # Outreach id -> the same person?, as the member answered the same question for another
+    # log of the same name: that answer stands for this one (see `_tell_twins`).
+    told: dict[int, bool] = field(default_factory=dict)
 
 
 # The logs waiting on that answer (/forget-me empties them: `bot/client.py` registers them).
@@ -286,10 +294,13 @@ def pending_logs(bot: CohortBot) -> HeldFor[_Asked]:
 
 async def log_and_answer(interaction: discord.Interaction, request: LogRequest,
                          kept_draft: bool | None = None, answers: dict[int, bool] | None = None,
-                         key: str | None = None) -> None:
+                         key: str | None = None, told: dict[int, bool] | None = None,
+                         note: str = "") -> None:
     """Log the attempt and answer; when it may have gone to someone the member wrote to
     before, ask instead (recording nothing yet), with "Yes, the same person" and "No,
-    someone else". `key`: the question being answered, whose message the answer replaces."""
+    someone else". `key`: the question being answered, whose message the answer replaces;
+    `told`: answers the member gave to the same questions for another log; `note`: a line put
+    before the answer."""
     answers = answers or {}
     done = await services_of(interaction).followups.log_attempt(
         user_id=request.user_id, recipient=request.recipient, channel=request.channel,
@@ -299,7 +310,8 @@ async def log_and_answer(interaction: discord.Interaction, request: LogRequest,
     view = None
     if done.kind == "ask":
         text = same_person_question(done.outreach, request.recipient)
-        asked = _Asked(request, kept_draft, answers, done.outreach.id)
+        asked = _Asked(request, kept_draft, answers, done.outreach.id, done.outreach.recipient,
+                       dict(told or {}))
         bot = cohort_bot(interaction)
         if key is None:
             key = _asked.put(bot, request.user_id, asked)
@@ -310,6 +322,7 @@ async def log_and_answer(interaction: discord.Interaction, request: LogRequest,
         view.add_item(SamePersonButton(key, "no"))
     else:
         text = logged_text(done, kept_draft if done.kind != "already" else None)
+    text = note + text
     if key is not None and interaction.message is not None and not interaction.response.is_done():
         await interaction.response.edit_message(content=text, view=view, embeds=[],
                                                 allowed_mentions=NO_PINGS)
@@ -347,5 +360,100 @@ class SamePersonButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                             "with `/outreach log`, and I'll ask again.")
         if asked.request.user_id != interaction.user.id:
             raise UserError("That question is about another member's log.")
-        answers = {**asked.answers, asked.about: self.answer == "yes"}
-        await log_and_answer(interaction, asked.request, asked.kept_draft, answers, self.key)
+        bot = cohort_bot(interaction)
+        said = self.answer == "yes"
+        same = asked.told.get(asked.about, said)
+        # The member's first answer stands: a second log of the same name, asked about while
+        # the first was pending, never makes them two people after "the same person".
+        note = "" if same is said else _as_told(asked, same)
+        _tell_twins(bot, self.key, asked, same)
+        answers = {**asked.answers, asked.about: same}
+        try:
+            await log_and_answer(interaction, asked.request, asked.kept_draft, answers,
+                                 self.key, asked.told, note)
+        except UserError as refused:
+            raise UserError(note + str(refused)) from None
+
+
+def _tell_twins(bot: CohortBot, key: str, asked: _Asked, same: bool) -> None:
+    """The member answered whether the log `asked` went to the person of `asked.about`: the
+    same question held for their other logs of that name takes the same answer."""
+    name = name_key(asked.request.recipient)
+    held = _asked.of(bot).kept
+    for other_key, other in list(held.items()):
+        twin = other.value
+        if (other_key != key and other.user_id == asked.request.user_id
+                and name_key(twin.request.recipient) == name
+                and asked.about not in twin.told):
+            _asked.replace(bot, other_key, replace(twin, told={**twin.told, asked.about: same}))
+
+
+def _as_told(asked: _Asked, same: bool) -> str:
+    """The line before the answer when the member's press contradicts what they told me for
+    another log of the same name."""
+    typed = member_text(" ".join(asked.request.recipient.split()))
+    earlier = member_text(asked.about_name)
+    went = f"**{earlier}**" if same else f"someone else, not **{earlier}**"
+    return (f"You told me for your other log of **{typed}** that it went to {went}, so I "
+            "took this one the same way.\n")
+
+
+# --- /outreach list, a page at a time ------------------------------------------------------------
+
+
+class ListPageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    # The page and the filters ride in the custom_id, so the buttons turn pages after any
+    # restart; a state another version knew shows the whole log.
+    template=re.compile(rf"cohort:fu-list:(?P<page>[0-9]{{1,4}}):(?P<state>[a-z_]{{1,12}}):"
+                        rf"(?P<name>.{{0,{NAME_FILTER_MAX}}})", re.DOTALL),
+):
+    def __init__(self, label: str, query: LogQuery, *, disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(
+            label=label, style=discord.ButtonStyle.secondary, disabled=disabled,
+            custom_id=f"cohort:fu-list:{query.page}:{query.state or 'all'}:{query.name or ''}"))
+        self.query = query
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ListPageButton:
+        state = match["state"] if match["state"] in LIST_STATES else None
+        query = LogQuery(state, match["name"] or None, int(match["page"]))
+        return cls(getattr(item, "label", None) or "Page", query)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, show_log(interaction, self.query))
+
+
+def _pages_view(query: LogQuery, page: int, pages: int) -> CohortView:
+    view = CohortView(timeout=None)
+    for label, to, disabled in (("◀ Previous", page - 1, page <= 1),
+                                ("Next ▶", page + 1, page >= pages)):
+        view.add_item(ListPageButton(label, LogQuery(query.state, query.name, to),
+                                     disabled=disabled))
+    return view
+
+
+async def show_log(interaction: discord.Interaction, query: LogQuery) -> None:
+    """A page of the member's own log (whoever's message the button is under): as the answer
+    to `/outreach list`, or in place of the page a button was pressed under."""
+    entries = await services_of(interaction).followups.log_of(
+        interaction.user.id, query.state, query.name)
+    turning = interaction.type is discord.InteractionType.component
+    if not entries:
+        if turning:
+            await interaction.response.edit_message(content=empty_log(query), embed=None,
+                                                    view=None)
+        else:
+            await send_ephemeral(interaction, empty_log(query))
+        return
+    pages = log_pages(entries)
+    page = min(max(query.page, 1), len(pages))
+    embed = log_embed(entries, query, pages)
+    view = _pages_view(query, page, len(pages)) if len(pages) > 1 else None
+    if turning:
+        await interaction.response.edit_message(content=None, embed=embed, view=view,
+                                                allowed_mentions=NO_PINGS)
+    else:
+        await send_ephemeral(interaction, "", embed=embed, **({"view": view} if view else {}))

@@ -23,6 +23,11 @@ from bot.errors import UserError
 from bot.services.privacy import Forgetting
 from cogs._ui import CohortView, guarded, send_ephemeral, services_of
 
+# A take-down outlives /forget-me (storage/privacy.py: MEMBER_COLUMNS), or the member would
+# forget themselves and post the critique again: said, in the list of what goes, as kept.
+TAKEDOWN_KEPT = ("{critique} down: kept, not deleted, but without your id (a keyed code made "
+                 "from it that holds nothing of you), so I still don't post {it} again")
+
 # What each kind of record is called: one of them, several of them.
 LABELS = {
     "outreaches": ("logged outreach", "logged outreaches"),
@@ -37,6 +42,10 @@ LABELS = {
     "run_places": ("place on a lesson run's member list", "places on lesson runs' member lists"),
     "runs_posted": ("lesson run you posted (the run stays, your name comes off it)",
                     "lesson runs you posted (the runs stay, your name comes off them)"),
+    "takedowns": (TAKEDOWN_KEPT.format(critique="critique of yours that a moderator took",
+                                       it="it"),
+                  TAKEDOWN_KEPT.format(critique="critiques of yours that moderators took",
+                                       it="them")),
     "memory": ("draft or form held in memory (never on disk)",
                "drafts and forms held in memory (never on disk)"),
 }
@@ -55,7 +64,9 @@ def forgetting_text(done: Forgetting) -> str:
     if done.dm_replies:
         also.append(f"{plural(done.dm_replies, 'reply', 'replies')} in our DMs")
     text = (f"Done: deleted {plural(done.records, 'record')} about you"
-            + "".join(f", {part}" for part in also) + ". I keep nothing else.")
+            + "".join(f", {part}" for part in also) + ". I keep nothing else"
+            + (f" but {plural(done.takedowns, 'take-down')} by a moderator, without your id "
+               "(a keyed code that holds nothing of you)." if done.takedowns else "."))
     if done.summaries:
         text += (f" I redid {plural(done.summaries, 'posted summary', 'posted summaries')} "
                  "without your critiques and votes.")
@@ -141,13 +152,17 @@ class PrivacyCog(commands.Cog):
         lines = [f"• {held(kind, n)}" for kind, n in records.counts() if n]
         if in_memory := self.privacy.in_memory(interaction.user.id):
             lines.append(f"• {held('memory', in_memory)}")
-        if not lines:
-            await send_ephemeral(interaction, "I store nothing about you. Drafts you DM me are "
-                                 "never written to disk unless you log them as sent.\n" + STAYS
-                                 + stays_after(await self.privacy.restored_at()))
+        if not records.deleted and not in_memory:  # (a take-down kept since a forget, maybe)
+            kept = (f", only this, kept for moderation:\n• {held('takedowns', records.takedowns)}"
+                    "\n" if records.takedowns else ". ")
+            await send_ephemeral(interaction, f"I store nothing about you{kept}Drafts you DM me "
+                                 "are never written to disk unless you log them as sent.\n"
+                                 + STAYS + stays_after(await self.privacy.restored_at()))
             return
-        text = ("This deletes, for good:\n" + "\n".join(lines) + "\nYour critiques' posts in "
-                "the lesson threads go too, and my replies in our DMs; summaries already "
-                "posted are redone without your critiques and votes. Drafts in memory are "
-                f"forgotten.\n{STAYS}") + stays_after(await self.privacy.restored_at())
+        text = ("This deletes, for good (a take-down is kept, as said):\n" if records.takedowns
+                else "This deletes, for good:\n")
+        text += ("\n".join(lines) + "\nYour critiques' posts in the lesson threads go too, "
+                 "and my replies in our DMs; summaries already posted are redone without your "
+                 f"critiques and votes. Drafts in memory are forgotten.\n{STAYS}"
+                 + stays_after(await self.privacy.restored_at()))
         await send_ephemeral(interaction, text, view=confirmation(interaction.user.id))

@@ -21,7 +21,7 @@ from bot.errors import UserError
 from bot.review import is_one_liner
 from bot.review.files import not_text
 from bot.review.model import MAX_DRAFT_BYTES
-from bot.review.replies import NotADraft, not_a_draft
+from bot.review.replies import NotADraft, may_be_a_word_to_me, not_a_draft
 from bot.services.review import Unanswered
 from bot.textfile import UnreadableFile, decode_text
 from cogs._answer import TRANSIENT
@@ -55,6 +55,16 @@ UNANSWERED_TEXT = (
 )
 
 
+# Where what an answer to the bot means is done: instead of a review, or (a draft that reads
+# as one too, bot/review/replies.py: may_be_a_word_to_me) under it.
+ANSWER_POINTERS = (
+    "• **They replied**, or you're **not following up**: press that button under my "
+    "reminder, or use `/outreach replied`; `/outreach list` shows where each outreach "
+    "stands.\n"
+    "• **You sent it**: `/outreach log` records it, or **I sent it** under my review of "
+    "the draft.")
+MAYBE_AN_ANSWER = "If that was a word to me rather than a draft"
+
 # Answers to a DM that is not a draft (bot/review/replies.py): where what they mean is done.
 NOT_A_DRAFT_TEXT = {
     NotADraft.COMMAND: (
@@ -67,13 +77,9 @@ NOT_A_DRAFT_TEXT = {
         "`/help` lists them all."),
     NotADraft.ANSWER: (
         "I read that as a word to me rather than a draft, so I haven't reviewed it.\n"
-        "• **They replied**, or you're **not following up**: press that button under my "
-        "reminder, or use `/outreach replied`; `/outreach list` shows where each outreach "
-        "stands.\n"
-        "• **You sent it**: `/outreach log` records it, or **I sent it** under my review of "
-        "the draft.\n"
-        "• **A draft to review**: paste the whole message you plan to send, greeting "
-        "included."),
+        f"{ANSWER_POINTERS}\n"
+        "• **A draft to review**: send it as you'll send it, starting with their name "
+        "(\"Hi Dana,\" or \"Dana,\"), and I'll review it; or use `/review`."),
 }
 
 
@@ -140,8 +146,11 @@ class ReviewCog(commands.Cog):
                 answer = f"{answer}\n\n{HELP_TEXT}"
             await self.answer_dm(message, content=self._owed(message.author.id, answer))
             return
-        sent = await self.answer_dm(message, embed=review_embed(text, draft.result),
-                                    view=review_view(), content=self._owed(message.author.id))
+        embed = review_embed(text, draft.result)
+        if not message.attachments and may_be_a_word_to_me(text):  # reviewed, in doubt
+            embed.add_field(name=MAYBE_AN_ANSWER, value=ANSWER_POINTERS, inline=False)
+        sent = await self.answer_dm(message, embed=embed, view=review_view(),
+                                    content=self._owed(message.author.id))
         if isinstance(sent, discord.Message):
             self.review.keep(sent.id, draft)
 

@@ -82,6 +82,15 @@ def more_missing(count: int) -> str:
     return f"… and {count:,} more (the export's participation table has everyone)"
 
 
+def taken_down_note(summary: RunSummary, member_id: int) -> str:
+    """" (example 1 taken down)" after a member whose critique a moderator took down: they
+    are refused that example again, so chasing them for it sends them to a refusal."""
+    numbers = [str(n) for uid, n in summary.taken_down if uid == member_id]
+    if not numbers:
+        return ""
+    return f" ({'examples' if len(numbers) > 1 else 'example'} {', '.join(numbers)} taken down)"
+
+
 FORGOTTEN = ("\n-# Anyone who deleted their part with /forget-me is listed too (I keep no "
              "trace of who did): ask, don't chase.")
 
@@ -114,7 +123,8 @@ def summary_embed(
             lines.append(f"👍 {top.votes} · {who}: {markdown_text(top.excerpt)}")
         embed.add_field(name=one_line(ex.title), value="\n".join(lines), inline=False)
     if show_missing and summary.not_critiqued is not None:
-        missing = [markdown_text(names.get(uid, str(uid))) for uid in summary.not_critiqued]
+        missing = [markdown_text(names.get(uid, str(uid))) + taken_down_note(summary, uid)
+                   for uid in summary.not_critiqued]
         # Within the field and what the embed's total leaves (the examples' excerpts give
         # way first when even the shortest list does not fit: fit_embed).
         room = min(limits.FIELD_VALUE,

@@ -150,7 +150,7 @@ def test_sandbox_serve_refuses_an_info_path_and_a_port_it_cannot_use(tmp_path: P
     assert outcome.code == 2 and "is a folder" in outcome.stderr, outcome
     assert outcome.stderr.startswith("cohortbot sandbox: --info ")
     outcome = run_cli("sandbox", "--serve", "--info", str(tmp_path / "none" / "info.json"))
-    assert outcome.code == 2 and "cannot write there" in outcome.stderr, outcome
+    assert outcome.code == 2 and "there is no folder" in outcome.stderr, outcome
     outcome = run_cli("sandbox", "--serve", "--port", "65536")
     assert outcome.code == 2 and "is not a port" in outcome.stderr, outcome
 
@@ -231,6 +231,7 @@ def test_backup_names_the_file_it_wrote_and_replaces_one_only_with_force(
 
 def test_backup_to_a_name_ending_in_a_slash_is_a_folder_made_for_it(tmp_path: Path) -> None:
     new_database(tmp_path / "live.db")
+    (tmp_path / "new").mkdir()
     outcome = run_cli("backup", f"{tmp_path / 'new' / 'backups'}/", "--database",
                       str(tmp_path / "live.db"))
     assert outcome.code == 0, outcome

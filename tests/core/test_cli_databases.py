@@ -142,10 +142,16 @@ def test_a_damaged_database_is_said_in_one_line_by_every_command(
     assert_damaged_said(run_cli("backup", "--db", str(db), str(out / "copy.db")))
     assert list(out.iterdir()) == []
     assert_damaged_said(run_cli("sandbox", "--db", str(db)))
-    # Handed to restore as the backup: refused, and the database it would replace untouched.
+    # Handed to restore as the backup: refused as a backup to restore (pick another; not
+    # "restore it from a backup"), and the database it would replace untouched.
     kept = tmp_path / "kept.db"
     shutil.copyfile(healthy, kept)
-    assert_damaged_said(run_cli("restore", str(db), "--db", str(kept)))
+    restored = run_cli("restore", str(db), "--db", str(kept))
+    assert restored.code == 2 and restored.stderr.count("\n") == 1, restored
+    assert "Restore it from a backup" not in restored.stderr, restored
+    assert "the database was not touched" in restored.stderr, restored
+    assert ("this backup is damaged" in restored.stderr
+            or "not a usable SQLite database, so not a backup" in restored.stderr), restored
     assert kept.read_bytes() == healthy.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "kept.db", "kept.db.lock",
                                                           "out"]

@@ -133,8 +133,11 @@ def test_a_disk_filled_under_a_database_is_said_full_not_damaged(
         outcome = start(command, db, monkeypatch)
     elif command == "backup":
         outcome = run_cli("backup", "--db", str(db), str(tiny_disk / "b.db"))
-    else:
+    else:  # it only reads, and writes nothing beside the database: a full disk is no matter
         outcome = run_cli("export", "--db", str(db), "--format", "json", "--out",
                           str(tiny_disk / "o.json"))
+        assert_one_line(outcome, "nothing to export")  # (it read the file: no run posted)
+        assert sorted(p.name for p in tiny_disk.iterdir()) == ["c.db", "c.db.lock", "fill"]
+        return
     assert_one_line(outcome, "is full")
     assert "restore" not in outcome.stderr and "damaged" not in outcome.stderr

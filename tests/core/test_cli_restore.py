@@ -114,8 +114,8 @@ def _not_a_database(path: Path) -> None:
 @pytest.mark.parametrize(("spoil", "words"), [
     (_newer, "newer than this bot"),
     (_no_cohortbot_database, "no cohortbot database"),
-    (_not_a_database, "not a usable SQLite database"),
-    (Path.unlink, "no database there"),
+    (_not_a_database, "not a usable SQLite database, so not a backup"),
+    (Path.unlink, "no such file"),
 ])
 def test_a_backup_that_will_not_do_is_refused_and_nothing_changes(
     tmp_path: Path, spoil: object, words: str,
@@ -135,10 +135,14 @@ def test_the_database_itself_is_no_backup(tmp_path: Path) -> None:
     _refused(run_cli("restore", str(database), "--db", str(database)), "the database itself")
 
 
-def test_a_restore_onto_a_new_machine_needs_no_database_there(tmp_path: Path) -> None:
+def test_a_restore_onto_a_new_machine_needs_no_database_there_when_told(
+    tmp_path: Path,
+) -> None:
+    """With --new (tests/core/test_cli_paths.py: without it, a path with no database is
+    refused, as the typo it usually is)."""
     _, backup = _crashed(tmp_path)
     fresh = tmp_path / "new" / "cohort.db"
     fresh.parent.mkdir()
-    done = run_cli("restore", str(backup), "--db", str(fresh))
+    done = run_cli("restore", str(backup), "--db", str(fresh), "--new")
     assert done.code == 0 and "not deleted" not in done.stdout, done
     assert _zones(fresh) == ["Asia/Tokyo"]

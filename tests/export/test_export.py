@@ -221,6 +221,19 @@ async def test_run_autocomplete_lists_runs_newest_first(world: CohortWorld) -> N
     assert [c["value"] for c in narrowed.choices or []] == [first]
 
 
+async def test_run_autocomplete_gives_the_time_in_the_moderators_timezone(
+    world: CohortWorld,
+) -> None:
+    """A choice is plain text (Discord renders no timestamp in it), so its time is the
+    moderator's own: the run posted at 09:00 UTC is 23:00 in Kiritimati (UTC+14). Review 6,
+    finding 10 (the class: no date shown in UTC or the server's time)."""
+    await world.mod.slash("settings timezone", {"zone": "Pacific/Kiritimati"})
+    await post(world)
+    typed = await world.mod.autocomplete("export", "run", channel=world.lessons)
+    (label,) = [c["name"] for c in typed.choices or []]
+    assert "posted 2026-01-05 23:00" in label
+
+
 async def test_an_oversized_export_comes_in_parts_that_each_fit(world: CohortWorld) -> None:
     import random
 

@@ -15,6 +15,8 @@ from tests.followups.helpers import reminders, stamp, text_of
 from tests.markdown import shows_as_typed
 from tests.world import STRONG_DRAFT, WEAK_DRAFT, CohortWorld, component, draft_button, review_of
 
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # the world's clock
+
 
 async def log_review(world: CohortWorld, draft: str, **answers: str) -> tuple[Any, Any]:
     """ada DMs a draft and logs it as sent from its review: (the review, the answer)."""
@@ -82,6 +84,26 @@ async def test_outreach_replied_closes_it(world: CohortWorld) -> None:
 
 
 LONG_NAME = "Dana " + "Q" * 140 + " Lee"  # longer than a choice's 100 characters
+
+
+async def test_a_reply_noted_twice_and_a_log_repeated_after_it_say_so(
+    world: CohortWorld,
+) -> None:
+    """Review 6, finding 15: a second `/outreach replied` said there was no such outreach,
+    and the same `/outreach log` again after the reply logged a new first message with a
+    reminder to follow up with someone who had answered."""
+    await world.ada.slash("outreach log", {"who": "Dana Lee", "channel": "email"})
+    maybe = text_of(await world.ada.slash("outreach replied", {"who": "Dana J. Lee"}))
+    assert "Did you mean **Dana Lee**?" in maybe
+    await world.ada.slash("outreach replied", {"who": "dana lee"})
+    again = text_of(await world.ada.slash("outreach replied", {"who": "dana lee"}))
+    assert f"Already noted: Dana Lee replied ({stamp(START, 'D')})" in again
+    repeated = text_of(await world.ada.slash("outreach log", {"who": "Dana Lee",
+                                                               "channel": "email"}))
+    assert "already logged this one" in repeated and "They replied" in repeated
+    (row, reminder), = await followups_store.member_log(world.bot.db, world.ada.id)
+    assert row.status == "replied" and reminder is not None
+    assert reminder.status == "cancelled"  # and no new reminder for someone who answered
 
 
 async def test_a_reply_to_a_name_longer_than_a_choice_is_noted_from_the_autocomplete(

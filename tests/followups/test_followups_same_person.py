@@ -115,3 +115,31 @@ async def test_i_sent_it_under_a_review_asks_too_and_keeps_the_draft_choice(
     rows = await followups_store.member_log(world.bot.db, world.ada.id)
     assert sorted((o.recipient, o.draft == STRONG_DRAFT) for o, _ in rows) == [
         ("Dana Lee", False), ("Lee, Dana J.", True)]
+
+
+async def test_the_first_answer_stands_for_the_same_question_asked_for_another_log(
+    world: CohortWorld,
+) -> None:
+    """Review 6, finding 15: two logs of "Dana J. Lee", each asked about; "Yes, the same
+    person" to one made it Dana Lee's follow-up, then "No, someone else" to the other logged
+    a new person with two more attempts, right after the member said it was Dana Lee."""
+    await log(world, "Dana Lee", sent_on="8 days ago")
+    older = (await log(world, "Dana J. Lee")).response
+    newer = (await world.cy.slash("outreach log", {"who": "Dana J. Lee",
+                                                    "channel": "linkedin_message"})).response
+    assert "Is **Dana J. Lee** the same person?" in older.content + newer.content
+    await world.cy.click(newer, component(newer, "Yes, the same person"))
+    assert await logged(world) == [("Dana Lee", 2, "followed_up")]
+    said = text_of(await world.cy.click(older, component(older, "No, someone else")))
+    assert "You told me for your other log of **Dana J. Lee** that it went to **Dana Lee**" in said
+    assert await logged(world) == [("Dana Lee", 2, "followed_up")]  # no new person
+    # The other way round: "No" first, then "Yes" to its twin, is one new person.
+    await log(world, "Sam Rivera", sent_on="8 days ago")
+    first = (await log(world, "Sam K. Rivera")).response
+    twin = (await log(world, "Sam K. Rivera")).response
+    await world.cy.click(first, component(first, "No, someone else"))
+    said = text_of(await world.cy.click(twin, component(twin, "Yes, the same person")))
+    assert "that it went to someone else, not **Sam Rivera**" in said
+    assert "already logged this one" in said
+    assert sorted(await logged(world))[-2:] == [("Sam K. Rivera", 1, "awaiting"),
+                                               ("Sam Rivera", 1, "reminded")]

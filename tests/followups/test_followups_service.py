@@ -302,7 +302,12 @@ async def test_a_reply_ends_the_cold_outreach(world: World) -> None:
     assert await bot.service.mark_replied(1, "dana lee") == "Dana Lee"
     assert bot.scheduler.job_ids("fu:") == ["fu:sweep"] or (
         await reminder_of(bot)).status is ReminderStatus.CANCELLED
-    # A later message to someone who answered starts a new outreach, not a third attempt.
+    # The same log again at once repeats the one answered (review 6, finding 15) ...
+    assert (await bot.service.log_attempt(user_id=1, recipient="Dana Lee",
+                                          channel="email")).kind == "already"
+    # ... and a later message to someone who answered starts a new outreach, not a third
+    # attempt.
+    await world.clock.advance(timedelta(hours=2))
     assert (await bot.service.log_attempt(user_id=1, recipient="Dana Lee",
                                           channel="email")).kind == "first"
 
@@ -328,12 +333,14 @@ async def test_a_follow_up_after_the_window_is_refused(world: World) -> None:
     bot = await world.start()
     await log(bot)
     await world.clock.advance(timedelta(days=15))
-    with pytest.raises(UserError, match="closed on"):
+    # The window's end as a Discord timestamp, as the log's answer and the reminder gave it.
+    closed = f"closed <t:{int((START + timedelta(days=14)).timestamp())}:F>"
+    with pytest.raises(UserError, match=closed):
         await log(bot)
     row = await reminder_of(bot)
     # The button: refused the same way, and the reminder shown as closed, with nothing logged.
     acted = await bot.service.act(1, row.id, "sent")
-    assert acted.outcome == "expired" and "closed on" in (acted.already or "")
+    assert acted.outcome == "expired" and closed in (acted.already or "")
     assert (await reminder_of(bot)).attempts == 1
 
 

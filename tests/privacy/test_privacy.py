@@ -184,3 +184,57 @@ async def test_a_critique_post_whose_id_was_never_noted_is_found_and_removed(
     await world.ada.click(asked.response, component(asked.response, "Delete everything"))
     assert world.posts(thread) == []
     assert "1 critique post" in world.sandbox.world.messages[asked.response.id].content
+
+
+async def test_a_moderator_s_take_down_outlives_its_author_s_forget_me(
+    world: CohortWorld,
+) -> None:
+    """Review 6's finding 4: the take-down went with the member's data, so a member whose
+    spam a moderator took down forgot themselves and posted it again at once. It stays, with
+    a keyed hash in place of their id (no cell holds it), and the confirmation says so."""
+    await post(world)
+    first, second = example_messages(world)[:2]
+    await critique(world, world.ada, first, "SPAMTEXT buy now", "x", "no")
+    thread = world.sandbox.threads(world.lessons)[0]
+    (spam,) = world.posts(thread)
+    await world.mod.delete(spam)
+    # The moderators' list says why she has no critique of example 1 (she may not send one).
+    summary = await world.mod.slash("lesson summary", channel=world.lessons)
+    assert "Ada (example 1 taken down)" in str(summary.followups[-1].embeds), summary
+
+    asked = await world.ada.slash("forget-me")
+    assert "1 critique of yours that a moderator took down: kept, not deleted, but without " \
+           "your id" in asked.response.content, asked.response.content
+    done = await world.ada.click(asked.response, component(asked.response, "Delete everything"))
+    assert done.acknowledged
+    said = world.sandbox.world.messages[asked.response.id].content
+    assert "but 1 take-down by a moderator, without your id" in said, said
+    again = await world.ada.slash("forget-me")  # said, not offered for deletion again
+    assert "I store nothing about you, only this, kept for moderation:\n• 1 critique of " \
+           "yours that a moderator took down" in again.response.content, again.response
+    assert not again.response.components
+    db = world.bot.db
+    assert await db.fetchval("SELECT COUNT(*) FROM critique_removals WHERE author_id IS NULL"
+                             " AND author_key IS NOT NULL") == 1
+    tables = [t for (t,) in await db.fetchall(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:  # the id is in no cell of the database
+        columns = [c for (c,) in await db.fetchall(
+            f"SELECT name FROM pragma_table_info('{table}')")]
+        for column in columns:
+            assert not await db.fetchval(
+                f'SELECT COUNT(*) FROM "{table}" WHERE "{column}" = ?', (world.ada.id,)), (
+                table, column)
+
+    opened = await world.ada.click(first, first.components[0]["components"][0]["custom_id"])
+    assert opened.modal is None and "A moderator took down your critique" in (
+        opened.response.content), opened.response
+    typed = await world.ada.slash("critique", {"example": 1}, channel=world.lessons)
+    assert "A moderator took down your critique" in str(typed.response.content), typed
+    # Only that example: her critique of another one is posted as anyone's.
+    await critique(world, world.ada, second, "Clear ask", "Long", "yes")
+    assert len(world.posts(world.sandbox.threads(world.lessons)[1])) == 1
+    # Nor does a restart (the key is the database's own) let it back in.
+    await world.restart()
+    again = await world.ada.click(first, first.components[0]["components"][0]["custom_id"])
+    assert again.modal is None and "A moderator took down" in again.response.content

@@ -5,14 +5,18 @@ after a moderator who did everything is forgotten no column anywhere holds their
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from storage import Database
+from storage import critiques as critiques_store
 from storage import privacy as privacy_store
 from tests.world import CohortWorld, component, critique, example_messages, post
 
 # A column can hold a member's id when it says who did something: `posted_by`, `closed_by`,
-# `user_id`, `author_id`, `voter_id`, `member_id`, `moderator_id`, ...
-WHO = re.compile(r"(^|_)(user|author|voter|member|moderator|owner|actor|reporter)_id$|_by$")
+# `user_id`, `author_id`, `voter_id`, `member_id`, `moderator_id`, ... or what stands for
+# one (`author_key`: the keyed hash a take-down keeps after /forget-me).
+WHO = re.compile(r"(^|_)(user|author|voter|member|moderator|owner|actor|reporter)_(id|key)$"
+                 r"|_by$")
 # Names that look so but hold no member, each with what it holds.
 NOT_A_MEMBER = {("followups", "claimed_by"): "which bot process claimed the reminder"}
 
@@ -67,3 +71,29 @@ async def test_a_forgotten_moderator_s_id_is_in_no_column_of_the_database(
     assert left == []
     assert await db.fetchval("SELECT COUNT(*) FROM lesson_runs WHERE id = ?", (run_id,)) == 1
     assert (await privacy_store.stored_counts(db, world.mod.id)).total == 0
+
+
+async def test_a_take_down_noted_before_migration_0019_is_kept_and_outlives_a_forget(
+    tmp_path: Path,
+) -> None:
+    """A database at 0018 holds take-downs by the author's id: migrated, they still refuse
+    the critique, before the author's /forget-me and after it."""
+    path = tmp_path / "cohort.db"
+    old = await Database.open(path, migrate=False)
+    await old.migrate(18)
+    await old.execute("INSERT INTO lesson_runs (id, guild_id, channel_id, lesson_key, status,"
+                      " created_at) VALUES (1, 10, 20, 'l', 'open', 0)")
+    await old.execute("INSERT INTO run_examples (run_id, example_no, title) VALUES (1, 1, 't')")
+    await old.execute("INSERT INTO critique_removals VALUES (1, 1, 4242, 0)")
+    await old.close()
+    db = await Database.open(path)
+    try:
+        assert await critiques_store.taken_down(db, 1, 1, 4242)
+        assert not await critiques_store.taken_down(db, 1, 1, 4243)
+        forgotten = await privacy_store.forget_member(db, 4242)
+        assert forgotten.records.takedowns == 1 and forgotten.records.deleted == 0
+        assert await critiques_store.taken_down(db, 1, 1, 4242)
+        assert not await db.fetchval("SELECT COUNT(*) FROM critique_removals"
+                                     " WHERE author_id = 4242")
+    finally:
+        await db.close()

@@ -218,6 +218,8 @@ NEEDLE_PHRASES = [
     "a strategic partnership", "how we could work together", "add value to your business",
     "a guest post", "write an article for you", "contribute to your blog",
     "I came across your website", "checked your site",
+    "feedback on our project", "feedback on my app", "star this repository",
+    "would you be up for trying it out", "try our new tool",
 ]
 
 

@@ -335,6 +335,23 @@ CASES: list[tuple[str, str, str, str, dict[str, object]]] = [
      " cover. Could I send you two ideas for it next week?",
      "Hi Sam, I'd like to write about the article you wrote on sleep for my class. Could I ask"
      " you one question about the studies it cites?", {"channel": "email"}),
+    # Round 11: asking a stranger to try, star or give feedback on what the sender made sells
+    # it, even free; asking their advice on your own portfolio is a small ask.
+    ("warn.pitch", "warning",
+     "Hi Sam, I built an open source library for sleep tracking. Would you star this repository"
+     " and give us some feedback on our project?",
+     "Hi Sam, I read your post on sleep tracking. Could you give me feedback on my portfolio"
+     " before I apply to your lab?", {"channel": "email"}),
+    ("warn.pitch", "warning",
+     "Hi Sam, I made a plugin that works well with yours. Would you be up for trying it out"
+     " this week?",
+     "Hi Sam, I read your post on your plugin and would love to try it out on my thesis data."
+     " Could I ask you one question about it?", {"channel": "email"}),
+    # Round 11: the platform it was seen on is no detail and no topic ("your work on GitHub").
+    ("research.generic", "tip",
+     "Hi Aimee, I saw your work on GitHub. Could I ask you one question about it?",
+     "Hi Aimee, I saw your work on fraud detection. Could I ask you one question about it?",
+     {"channel": "linkedin_message"}),
     # The stock pretext aimed at a website (round 8): "came across your profile" sent to every
     # site a vendor crawls; saying how you found it is not stock.
     ("warn.generic", "warning",

@@ -58,7 +58,10 @@ def test_a_hard_sell_costs_more_than_a_mild_pitch() -> None:
 BUSINESS = ["discuss a possible collaboration", "explore a strategic partnership",
             "see if there is a way we could work together", "add value to your business",
             "write a guest post", "contribute an original article to your blog",
-            "write some content for your site"]
+            "write some content for your site",
+            # round 11: their time spent on the sender's own product
+            "get your feedback on our open-source project", "ask you to star our repository",
+            "have you try our new app", "get some input on my browser extension"]
 ASKS = ["Could I ask you one question about it?", "Would you be open to a 15-minute call?",
         "Could I send you two ideas next week?"]
 

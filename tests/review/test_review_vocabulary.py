@@ -124,10 +124,10 @@ def test_cross_validation_refits_the_vocabulary_in_every_fold(
     trained: list[set[str]] = []
     real = evaluate.fit_stacked
 
-    def spy(samples: Sequence[Sample], docs: Sequence[Doc]
+    def spy(samples: Sequence[Sample], docs: Sequence[Doc], temper: float = 1.0
             ) -> tuple[fit_module.Fit, Vocabulary]:
         trained.append({d.source for d in docs})
-        return real(samples, docs)
+        return real(samples, docs, temper)
 
     monkeypatch.setattr(evaluate, "fit_stacked", spy)
     parts = evaluate.folds(sample, 3)
