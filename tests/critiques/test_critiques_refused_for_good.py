@@ -56,11 +56,11 @@ async def test_a_follow_up_review_for_a_decided_outreach_is_given_back_with_no_r
 ) -> None:
     reminder = await a_week_later(world)
     opened = await world.ada.click(reminder, component(reminder, "Review my follow-up"))
-    await world.ada.click(reminder, component(reminder, "Not following up"))
+    await world.ada.click(reminder, component(reminder, "They replied"))
     draft = "Hi Dana, following up on my note: could I ask one question?"
     sent = await world.ada.submit_modal(opened, {"draft": draft})
     refusal, given_back = said(sent)
-    assert "You chose not to follow up with Dana Lee" in refusal.content
+    assert "Dana Lee already replied" in refusal.content, refusal.content
     assert not refusal.components
     assert given_back.content == f"{SENT_BACK}\n\n{draft}"
 
