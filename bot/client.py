@@ -161,7 +161,7 @@ class CohortBot(commands.Bot):
     async def assemble(self) -> None:
         """Everything but talking to Discord: storage, the scheduler, the services, the cogs."""
         from cogs._options import check_options
-        from cogs._ui import SendAgainButton, forms_of, on_app_command_error
+        from cogs._ui import SendAgainButton, forms_of, on_app_command_error, tell_owed_after
         from cogs._unclaimed import answer_unclaimed
         from cogs.followups._views import pending_logs
 
@@ -189,6 +189,9 @@ class CohortBot(commands.Bot):
         self.add_dynamic_items(SendAgainButton)
         # Forms sent after a restart, and buttons no version of this one answers.
         self.add_listener(answer_unclaimed, "on_interaction")
+        # What a member is owed a word about, after a command's answer (a button's and a
+        # form's: cogs/_ui.py, `guarded` and `CohortModal`).
+        self.add_listener(tell_owed_after, "on_app_command_completion")
         for name in extension_names():
             await self.load_extension(name)
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 
 class UserError(Exception):
-    """A refusal or problem the member can act on. The message is shown to them verbatim."""
+    """A refusal or problem the member can act on. The message is shown to them verbatim.
 
-    def __init__(self, message: str) -> None:
+    `final`: nothing the member could change in what they sent would make it go through (a
+    critique for a run closed since, a reminder gone): a refused form then offers no "Edit
+    and send again", only what they typed, given back."""
+
+    def __init__(self, message: str, *, final: bool = False) -> None:
         super().__init__(message)
-        self.message = message
+        self.message, self.final = message, final
 
 
 class ConfigError(Exception):

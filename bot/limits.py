@@ -14,6 +14,7 @@ cut.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from bot.display import clip
@@ -34,6 +35,8 @@ LABEL = 45  # a form field's label
 PLACEHOLDER = 100
 SELECT_OPTION = 100  # an option's label, value and description
 CHOICE = 100  # an autocomplete choice's name and value
+# How long an interaction's token answers: a refused form's "Edit and send again" lives as long.
+INTERACTION_TOKEN = timedelta(minutes=15)
 EMPTY_FIELD = "—"  # Discord refuses a field with an empty name or value
 
 

@@ -8,6 +8,7 @@ no storage.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -45,6 +46,23 @@ class Run:
     # them; see `as_posted`).
     lesson_title: str | None = None
     prompt: str | None = None
+    # Random, carried by the run's buttons and forms beside its number: see `carried_by`.
+    # None for a run posted before runs had one.
+    token: str | None = None
+
+    def carried_by(self, token: str | None) -> bool:
+        """Whether a button or form carrying `token` was posted with this very run. After
+        `cohortbot restore`, a run posted after the backup keeps its buttons on Discord while
+        a new run takes its number: only the token tells them apart. A button without one
+        (posted before runs had tokens) is this run's only if the run has none either."""
+        return token == self.token
+
+
+RUN_TOKEN = "[0-9a-f]{8}"  # what `new_run_token` makes, as a custom_id pattern
+
+
+def new_run_token() -> str:
+    return secrets.token_hex(4)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,14 @@ a moderator can find the traceback.
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 import re
 import secrets
 from collections import OrderedDict
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 from weakref import WeakKeyDictionary, WeakValueDictionary
 
@@ -30,6 +31,7 @@ from bot.review import CHANNEL_NAMES
 from bot.services import Services
 from bot.services.gate import MemberGate, Ticket
 from cogs._answer import TRANSIENT
+from cogs._given_back import give_back
 
 log = logging.getLogger("cohortbot.errors")
 CANNOT_DM = 50007  # Discord: "Cannot send messages to this user"
@@ -73,12 +75,42 @@ async def send_ephemeral(interaction: discord.Interaction, content: str, **kwarg
 
 
 def answered_with_message(interaction: discord.Interaction) -> bool:
-    """Whether the interaction's answer is a message (sent or deferred), so a private
-    followup can come after it: not a modal, not an update of the clicked message."""
+    """Whether the interaction was answered so that a private followup can come after it: a
+    message (sent or deferred) or an update of the clicked message, not a modal (its
+    submission is the interaction that gets the answer) nor nothing yet."""
     return interaction.response.is_done() and interaction.response.type in (
         discord.InteractionResponseType.channel_message,
         discord.InteractionResponseType.deferred_channel_message,
+        discord.InteractionResponseType.message_update,
+        discord.InteractionResponseType.deferred_message_update,
     )
+
+
+# Something a member is owed a word about, which no interaction of theirs carried when it
+# happened (a DMed draft left unanswered, a reminder that never reached them): each feature
+# that has such a notice registers its teller (`tellers_of(bot).append`), which sends it as a
+# private followup of the interaction it is given, once.
+Teller = Callable[[discord.Interaction], Awaitable[None]]
+_tellers: WeakKeyDictionary[CohortBot, list[Teller]] = WeakKeyDictionary()
+
+
+def tellers_of(bot: CohortBot) -> list[Teller]:
+    return _tellers.setdefault(bot, [])
+
+
+async def tell_owed(interaction: discord.Interaction) -> None:
+    """After the answer to any interaction of a member's (a command, a button, a form sent):
+    what they are owed a word about, told privately under that answer. Each teller logs its
+    own failure and tells again next time."""
+    if not answered_with_message(interaction):
+        return  # a modal, or no answer: the next interaction that gets one
+    for teller in list(tellers_of(cohort_bot(interaction))):
+        await teller(interaction)
+
+
+async def tell_owed_after(interaction: discord.Interaction, command: object) -> None:
+    """`on_app_command_completion`: a slash command's answer, then what is owed."""
+    await tell_owed(interaction)
 
 
 class NotSent(enum.Enum):
@@ -267,6 +299,7 @@ async def guarded(interaction: discord.Interaction, action: Awaitable[None]) -> 
         await action
     except Exception as error:
         await report_error(interaction, error)
+    await tell_owed(interaction)
 
 
 class CohortView(discord.ui.View):
@@ -289,7 +322,10 @@ class CohortModal(discord.ui.Modal):
 
     A `UserError` from the form (a critique with nothing in it, the hourly review limit)
     comes with an "Edit and send again" button that opens the form again holding what was
-    last sent in it. The answers stay in memory, only as long as that button works.
+    last sent in it. The answers stay in memory, only as long as that button works. A `final`
+    one (a run closed since the form opened) comes without it, and with what the member typed
+    given back (`cogs/_given_back.py`). After its answer, what the member is owed a word
+    about (`tell_owed`).
 
     Each form's custom_id says what it was made from, `cohort:<kind>:<carried>:<token>`, so a
     form sent to a bot that restarted since it opened is made again from it
@@ -312,6 +348,8 @@ class CohortModal(discord.ui.Modal):
         super().__init_subclass__(**kwargs)
         cls.kind, cls.opened_with = kind, opened_with
         cls.template = re.compile(rf"cohort:{re.escape(kind)}:(?:{carries}):{FORM_TOKEN}")
+        if "on_submit" in cls.__dict__:  # its answer, then what the member is owed
+            cls.on_submit = _then_tell_owed(cls.__dict__["on_submit"])  # type: ignore[method-assign]
 
     def __new__(cls, *args: Any, **kwargs: Any) -> CohortModal:
         # What the form was made with, to make it again: discord.py finishes a modal once it
@@ -395,13 +433,38 @@ class CohortModal(discord.ui.Modal):
     async def on_error(  # type: ignore[override]
         self, interaction: discord.Interaction, error: Exception
     ) -> None:
+        refusal = _unwrap(error)
         if self._forgotten:
             self.stop()  # discord.py lets the form go: nothing of it is held any more
             await report_error(interaction, error)
-        elif isinstance(_unwrap(error), UserError | NotSaved):  # (the member's answers kept)
+        elif isinstance(refusal, UserError) and refusal.final:
+            # Nothing they could edit would go through: no "Edit and send again" (it could
+            # only be refused again), and what they typed comes back to them instead.
+            self.stop()
+            await report_error(interaction, error)
+            await give_back(interaction)
+        elif isinstance(refusal, UserError | NotSaved):  # (the member's answers kept)
             await report_error(interaction, error, view=SendAgain(interaction, self))
+            if isinstance(refusal, NotSaved):  # the storage may fail for longer than the
+                await give_back(interaction)  # button holds the form (FORM_KEPT_FOR)
         else:
             await report_error(interaction, error)
+        await tell_owed(interaction)
+
+
+Submit = Callable[[Any, discord.Interaction], Coroutine[Any, Any, None]]
+
+
+def _then_tell_owed(submit: Submit) -> Submit:
+    """A form's `on_submit`, then what the member is owed (`tell_owed`): every subclass's
+    gets this at its class line, so no form forgets it (its refusals: `on_error`)."""
+
+    @functools.wraps(submit)
+    async def on_submit(form: Any, interaction: discord.Interaction) -> None:
+        await submit(form, interaction)
+        await tell_owed(interaction)
+
+    return on_submit
 
 
 class FormDeleted(UserError):
@@ -453,7 +516,7 @@ def chosen(select: discord.ui.Select[Any]) -> str | None:
 
 # How long "Edit and send again" holds a refused form's answers (a draft among them), in
 # memory only: as long as the refusal's own interaction token lives.
-FORM_KEPT_FOR = timedelta(minutes=15)
+FORM_KEPT_FOR = limits.INTERACTION_TOKEN
 Value = TypeVar("Value")
 MAX_FORMS_KEPT = 1000  # the oldest go first
 

@@ -21,13 +21,13 @@ besides its own dispatch, so it answers only what that dispatch left alone, neve
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, cast
 
 import discord
 
-from bot.display import markdown_text
 from bot.errors import UserError
+from cogs._given_back import give_back
 from cogs._ui import (
     TAKEN,
     CohortModal,
@@ -37,8 +37,6 @@ from cogs._ui import (
     report_error,
     send_ephemeral,
 )
-
-MESSAGE_LIMIT = 2000  # Discord's, on a message's content
 
 # What to do instead of a button this version no longer answers, by its kind (`cohort:<kind>:`).
 INSTEAD = {
@@ -51,7 +49,6 @@ INSTEAD = {
 }
 ELSE = "`/help` lists what I do."
 ANOTHER_VERSION = "This button is from another version of me and no longer works"
-SENT_BACK = "Here is what you wrote in it, so nothing is lost:"
 
 
 async def answer_unclaimed(interaction: discord.Interaction) -> None:
@@ -92,8 +89,7 @@ async def take(interaction: discord.Interaction, custom_id: str) -> None:
         running = run_submission(form, interaction)
     except Exception as error:
         await report_error(interaction, error)
-        for message in sent_back(typed(interaction)):
-            await send_ephemeral(interaction, message)
+        await give_back(interaction)
         return
     await running  # the form answers, its errors to its own handler
 
@@ -139,54 +135,3 @@ def dispatched(client: discord.Client, component_type: int, custom_id: str,
         return True
     key = (component_type, custom_id)
     return any(key in store._views.get(entity, {}) for entity in (message_id, None))
-
-
-def typed(interaction: discord.Interaction) -> list[str]:
-    """The text the member typed into a submitted form, input by input (selects are picked
-    again in a moment; only typing is lost)."""
-    data = cast(Mapping[str, Any], interaction.data or {})
-    return [text for text in _text_inputs(data.get("components", [])) if text.strip()]
-
-
-def _text_inputs(components: Sequence[Mapping[str, Any]]) -> Iterator[str]:
-    for component in components:
-        if component.get("type") == 1:  # an action row
-            yield from _text_inputs(component.get("components", []))
-        elif component.get("type") == 18:  # a label
-            yield from _text_inputs([component.get("component", {})])
-        elif component.get("type") == 4:  # a text input
-            yield str(component.get("value") or "")
-
-
-def sent_back(texts: Sequence[str]) -> list[str]:
-    """Messages giving the member back what they typed, each within Discord's limit:
-    `SENT_BACK` first, then each text as typed (Markdown escaped, so it shows exactly as
-    written and pings nobody); a text too long to share a message starts one of its own and
-    is cut where it must be, after a line break or a space if one is near."""
-    if not texts:
-        return []
-    messages, current = [], SENT_BACK
-    for text in texts:
-        shown = markdown_text(text)
-        if len(current) + 2 + len(shown) <= MESSAGE_LIMIT:
-            current = f"{current}\n\n{shown}"
-        else:  # from a message of its own on, its pieces one after the other
-            messages.append(current)
-            *whole, current = chunks(shown, MESSAGE_LIMIT)
-            messages.extend(whole)
-    messages.append(current)
-    return messages
-
-
-def chunks(text: str, limit: int) -> Iterator[str]:
-    """`text` in pieces of at most `limit` characters that join back into it, never cut
-    between an escape and the character it escapes."""
-    while len(text) > limit:
-        cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit)) + 1
-        if cut <= limit // 2:  # no break near: cut the word
-            cut = limit
-            if (cut - len(text[:cut].rstrip("\\"))) % 2:  # a lone escape: keep it with its
-                cut -= 1  # character
-        yield text[:cut]
-        text = text[cut:]
-    yield text

@@ -177,6 +177,14 @@ async def insert_planned(db: Database, items: Iterable[Planned], now: int) -> No
             )
 
 
+async def drop_draft(db: Database, user_id: int, outreach_id: int) -> bool:
+    """The draft kept with the member's outreach deleted (the outreach stays: who, how, when);
+    False when it holds none."""
+    return bool(await db.execute(
+        "UPDATE outreaches SET draft = NULL WHERE id = ? AND user_id = ? AND draft IS NOT NULL",
+        (outreach_id, user_id)))
+
+
 async def logged_from(db: Database, source_message_id: int) -> Outreach | None:
     rows = await db.fetchall(
         f"SELECT {_OUTREACH_COLUMNS} FROM outreaches WHERE source_message_id = ?",

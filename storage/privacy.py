@@ -157,3 +157,9 @@ async def forget_member(db: Database, user_id: int) -> Forgotten:
         unnoted_posts=tuple((r[0], r[2]) for r in posts if r[1] is None),
         runs=tuple(sorted(r[0] for r in runs)),
     )
+
+
+async def last_restore(db: Database) -> int | None:
+    """When `cohortbot restore` last put a backup in this database's place, if ever."""
+    value = await db.fetchval("SELECT MAX(restored_at) FROM restores")
+    return int(value) if value is not None else None

@@ -16,6 +16,8 @@ companions away with it. This one:
   covers `quick_check`) and its schema version (a cohortbot database, not newer than this
   bot), and leaves the database untouched when any of it fails (each refusal worded for a
   backup: pick another one), and the backup's folder as it was (storage/readonly.py);
+- notes the restore in the copy (`restores`), so /forget-me can say that what the bot posted
+  after the backup was taken may still be on Discord;
 - moves the database and its `-wal`, `-shm` and `-journal` aside under one new name, so they
   stay a consistent pair that opens as the database it was, and deletes nothing.
 """
@@ -29,8 +31,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.clock import to_ms
 from bot.errors import StorageError
-from storage.db import SCHEMA_VERSION, Source, backup_file, path_kind
+from storage.db import SCHEMA_VERSION, Database, Source, backup_file, path_kind
 from storage.lock import DatabaseInUse, DatabaseLock
 
 COMPANIONS = ("-wal", "-shm", "-journal")  # what SQLite keeps beside a database file
@@ -65,6 +68,7 @@ async def restore_backup(backup: Path, database: Path, now: datetime, *,
                 raise StorageError(f"{backup}: an SQLite file, but no cohortbot database (it "
                                    "has no schema version); give a file `cohortbot backup` "
                                    "made. Nothing was changed.")
+            await _note_restore(incoming, now)
             moved = await asyncio.to_thread(_swap, incoming, database, now)
         finally:
             with contextlib.suppress(OSError):
@@ -99,6 +103,17 @@ def _refuse_places(backup: Path, database: Path, new: bool) -> None:
             backup.resolve() == database.resolve()):
         raise StorageError(f"{backup}: that is the database itself; give a backup's file. "
                            "Nothing was changed.")
+
+
+async def _note_restore(copy: Path, now: datetime) -> None:
+    """The restore noted in the copy about to take the database's place, for /forget-me
+    (what the bot posted between the backup and now is unknown to it: migration 0020). An
+    older backup is brought up to this bot's schema first, as its next start would."""
+    db = await Database.open(copy)
+    try:
+        await db.execute("INSERT INTO restores (restored_at) VALUES (?)", (to_ms(now),))
+    finally:
+        await db.close()
 
 
 def _version(path: Path) -> int:

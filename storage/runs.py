@@ -24,7 +24,7 @@ def _run(row: sqlite3.Row) -> Run:
         lesson_key=row["lesson_key"], prompt_message_id=row["prompt_message_id"],
         status=RunStatus(row["status"]), occurrence=row["occurrence"],
         created_at=row["created_at"], closed_at=row["closed_at"],
-        lesson_title=row["lesson_title"], prompt=row["prompt"],
+        lesson_title=row["lesson_title"], prompt=row["prompt"], token=row["token"],
     )
 
 
@@ -44,6 +44,7 @@ async def create_run(
     now_ms: int,
     occurrence: str | None = None,
     answer: PendingAnswer | None = None,
+    token: str | None = None,
 ) -> int | None:
     """A new run in 'posting' state, with the lesson's title and prompt as it posts them and
     the answer its moderator waits for (one transaction: no run without it). None when this
@@ -55,9 +56,9 @@ async def create_run(
             return None
         run_id = await tx.insert(
             "INSERT INTO lesson_runs (guild_id, channel_id, lesson_key, lesson_title, prompt,"
-            " posted_by, occurrence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " posted_by, occurrence, created_at, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (guild_id, channel_id, lesson_key, lesson_title, prompt, posted_by, occurrence,
-             now_ms),
+             now_ms, token),
         )
         if answer is not None:
             await tx.execute(

@@ -67,6 +67,12 @@ def cut_short(task_prefix: str) -> int:
     return len(cut)
 
 
+def said(result: Any) -> list[Any]:
+    """The bot's answers to an interaction, in order, each once (a deferral's "thinking…" and
+    the followup that replaced it are one message)."""
+    return list({m.id: m for m in (result.response, *result.followups) if m}.values())
+
+
 def component(message: Any, label: str) -> str:
     """The custom_id of the button labelled `label` on `message`."""
     for row in message.components:

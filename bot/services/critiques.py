@@ -22,6 +22,12 @@ from storage import runs as runs_store
 
 log = logging.getLogger(__name__)
 
+# A button or form of a run the database does not hold: one posted after the backup that
+# `cohortbot restore` put back (its number may now be another run's), or one never finished.
+NOT_KNOWN = ("This run is no longer known to me (the database was restored from a backup "
+             "taken before it was posted), so its buttons no longer work and I took nothing. "
+             "Use the buttons of the latest run in the lesson channel, or `/critique`.")
+
 
 class ThreadState(Enum):
     OPEN = "open"  # takes critiques (an archived thread is opened again to post)
@@ -67,20 +73,35 @@ class CritiquesService:
         self._posting: weakref.WeakValueDictionary[tuple[int, int, int], asyncio.Lock] = (
             weakref.WeakValueDictionary())
 
-    async def open_example(self, run_id: int, example_no: int) -> tuple[Run, RunExample]:
-        """The run and example a critique is for; `UserError` unless it takes critiques."""
-        return await self._taking(await runs_store.get_run(self.db, run_id), example_no)
+    async def open_example(self, run_id: int, example_no: int, token: str | None
+                           ) -> tuple[Run, RunExample]:
+        """The run and example a button or form is for, as it carries them (`token`: the
+        run's, None on one posted before runs had tokens); `UserError` unless it is that
+        very run (not one that took its number after a restore) and it takes critiques."""
+        run = await runs_store.get_run(self.db, run_id)
+        if run is None or not run.carried_by(token):
+            raise UserError(NOT_KNOWN, final=True)
+        return await self._taking(run, example_no)
 
     async def _taking(self, run: Run | None, example_no: int) -> tuple[Run, RunExample]:
         if run is None or run.status is RunStatus.POSTING:
-            raise UserError("This lesson run no longer exists.")
+            raise UserError("This lesson run no longer exists.", final=True)
         if run.status is RunStatus.CLOSED:
-            raise UserError(f"Run #{run.id} is closed: critiques are no longer collected.")
+            raise UserError(f"Run #{run.id} is closed: critiques are no longer collected."
+                            + await self._open_instead(run), final=True)
         example = next((e for e in await runs_store.run_examples(self.db, run.id)
                         if e.example_no == example_no), None)
         if example is None:
-            raise UserError(f"Run #{run.id} has no example {example_no}.")
+            raise UserError(f"Run #{run.id} has no example {example_no}.", final=True)
         return run, example
+
+    async def _open_instead(self, closed: Run) -> str:
+        """Where critiques are collected instead of the closed run `closed`, if anywhere."""
+        latest = await runs_store.latest_run(self.db, closed.guild_id, open_only=True)
+        if latest is None or latest.id == closed.id:
+            return ""
+        return (f" Run #{latest.id} is open: critique its examples with the buttons under them "
+                f"in <#{latest.channel_id}>, or `/critique`.")
 
     async def choose(self, guild_id: int, channel_id: int, example_no: int | None,
                      run_id: int | None) -> tuple[Run, RunExample]:
@@ -105,7 +126,7 @@ class CritiquesService:
         """The member's earlier critique of this example (sending again edits it);
         `UserError` if a moderator took it down."""
         if await critiques_store.taken_down(self.db, run.id, example.example_no, author_id):
-            raise UserError(_taken_down(example))
+            raise UserError(_taken_down(example), final=True)
         for row in await critiques_store.critiques_for_run(self.db, run.id):
             if row.example_no == example.example_no and row.author_id == author_id:
                 return CritiqueInput(row.works, row.doesnt, row.likely)
@@ -117,10 +138,11 @@ class CritiquesService:
         is its first post there."""
         state = await self.port.thread_state(example)
         if state is ThreadState.GONE:
-            raise UserError(_thread_gone(example))
+            raise UserError(_thread_gone(example), final=True)
         if state is ThreadState.LOCKED:
             raise UserError(f"The thread of {example.title} is locked: this run is closed, so "
-                            "critiques are no longer collected.")
+                            "critiques are no longer collected." + await self._open_instead(run),
+                            final=True)
         lock = self._posting.setdefault((run.id, example.example_no, author.id), asyncio.Lock())
         # A /forget-me waits until it is stored and posted (then deletes both), or refuses it
         # if the form was opened before the forget.
@@ -132,7 +154,7 @@ class CritiquesService:
                 likely=critique.likely, now_ms=to_ms(self.clock.now()),
             )
             if saved.removed:
-                raise UserError(_taken_down(example))
+                raise UserError(_taken_down(example), final=True)
             try:
                 previous = saved.message_id
                 if previous is None and saved.existed:
@@ -141,7 +163,7 @@ class CritiquesService:
                     previous = await self.port.find_post(example.thread_id or 0, saved.id)
                 posted = await self.port.post(example, previous, author, critique, saved.id)
             except Gone:
-                raise UserError(_thread_gone(example, saved=True)) from None
+                raise UserError(_thread_gone(example, saved=True), final=True) from None
             except Refused as exc:
                 log.warning("critique %d: not posted in its thread (%s)", saved.id, exc.reason)
                 raise UserError(

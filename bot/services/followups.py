@@ -190,6 +190,15 @@ class Acted:
     reminder: ReminderMessage | None = None  # the reminder as it now stands (once decided)
 
 
+@dataclass(frozen=True)
+class KeptDraft:
+    """The outreach a review's draft was logged as: to whom, and whether a copy of the draft
+    kept with it was deleted just now."""
+
+    recipient: str
+    deleted: bool
+
+
 # The decision each button asks for, and how a decided outreach reads as an outcome.
 _DECISIONS = {"replied": OutreachStatus.REPLIED, "sent": OutreachStatus.FOLLOWED_UP,
               "drop": OutreachStatus.DROPPED}
@@ -522,8 +531,8 @@ class FollowupsService:
             log.info("reminder %d had not gone out; it will be sent", row.id)
 
     async def _undeliverable(self, row: Reminder) -> None:
-        # Never retried, never posted anywhere public: the member hears of it privately the
-        # next time they use a command.
+        # Never retried, never posted anywhere public: the member hears of it privately
+        # under the answer to their next command, button or form.
         await followups_store.close_sending(self._db, row.id, ReminderStatus.UNDELIVERABLE)
         log.info("reminder %d: the member cannot be DMed (DMs closed, or the user gone); "
                  "marked undeliverable", row.id)
@@ -581,7 +590,9 @@ class FollowupsService:
             recipient=row.recipient, channel=row.channel, first_message=row.draft,
             sent_at=sent, window_end=end,
             actions=actions_for(row.outreach_status, row.attempts, now, end,
-                                ZoneInfo(row.timezone or self._settings.cohort_zone)),
+                                ZoneInfo(row.timezone or self._settings.cohort_zone))
+            # the draft kept with the outreach, quoted there, can go on its own
+            + (("forget",) if row.draft else ()),
             late_since=due if late else None, late_reason=reason, undelivered=undelivered,
             decided=decided, decided_at=decided_at,
         )
@@ -741,10 +752,10 @@ class FollowupsService:
         row = await followups_store.reminder(self._db, followup_id)
         if row is None:
             raise UserError("I no longer have that outreach (it may have been deleted with "
-                            "/forget-me). `/outreach list` shows what I have.")
+                            "/forget-me). `/outreach list` shows what I have.", final=True)
         if row.user_id != user_id:
             raise UserError("That's another member's reminder: its buttons work only for "
-                            "them. `/outreach list` shows your own outreach.")
+                            "them. `/outreach list` shows your own outreach.", final=True)
         return row
 
     async def act(self, user_id: int, followup_id: int, action: str,
@@ -779,6 +790,29 @@ class FollowupsService:
         self._unschedule_outreach(row.outreach_id)
         await self._settle_message(row.outreach_id, shown_in)
         return self._as_decided(row, now)
+
+    # --- a draft kept with an outreach --------------------------------------------------
+
+    async def forget_draft(self, user_id: int, followup_id: int) -> ReminderMessage:
+        """"Forget my draft" under a reminder: the draft kept with its outreach deleted, the
+        outreach and its reminder kept. Returns the reminder as it now stands."""
+        row = await self._own(user_id, followup_id)
+        async with self._gate.writing(user_id):
+            await followups_store.drop_draft(self._db, user_id, row.outreach_id)
+        return self._message(await self._own(user_id, followup_id), self._now())
+
+    async def forget_review_draft(self, user_id: int, review_id: int) -> KeptDraft | None:
+        """"Forget this draft" under a review: the outreach the member logged from it with
+        "I sent it", if any, and whether a draft kept with that outreach was deleted now (the
+        outreach stays; its reminder DM, if sent, is edited not to quote it)."""
+        outreach = await followups_store.logged_from(self._db, review_id)
+        if outreach is None or outreach.user_id != user_id:
+            return None
+        async with self._gate.writing(user_id):
+            dropped = await followups_store.drop_draft(self._db, user_id, outreach.id)
+        if dropped:
+            await self._settle_message(outreach.id)
+        return KeptDraft(outreach.recipient, dropped)
 
     def _as_decided(self, row: Reminder, now: datetime, already: str | None = None) -> Acted:
         message = self._message(row, now)
@@ -871,12 +905,12 @@ class FollowupsService:
         """The outreach a follow-up would go to, if one may still be sent."""
         row = await self._own(user_id, followup_id)
         if row.attempts >= MAX_ATTEMPTS:
-            raise UserError(self._followed_up(row))
+            raise UserError(self._followed_up(row), final=True)
         refusal = follow_up_refusal(row.attempts, row.outreach_status,
                                     from_ms(row.window_end_at), self._now(),
                                     markdown_text(row.recipient))
-        if refusal:
-            raise UserError(refusal)
+        if refusal:  # (whatever the follow-up's draft says)
+            raise UserError(refusal, final=True)
         return row
 
     async def review_followup(self, user_id: int, followup_id: int, text: str) -> Review:

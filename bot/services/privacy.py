@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
+from bot.clock import from_ms
 from bot.services.critiques import CritiquesService
 from bot.services.discussion import DiscussionService
 from bot.services.followups import FollowupsService
@@ -80,6 +82,13 @@ class PrivacyService:
 
     async def stored(self, user_id: int) -> MemberRecords:
         return await privacy_store.stored_counts(self.db, user_id)
+
+    async def restored_at(self) -> datetime | None:
+        """When the database was last restored from a backup, if ever: what the bot posted
+        between that backup and then (a critique's post in a thread) is on Discord, and it
+        has no record to find it by."""
+        restored = await privacy_store.last_restore(self.db)
+        return from_ms(restored) if restored is not None else None
 
     def in_memory(self, user_id: int) -> int:
         """Drafts and forms of the member held in memory only (never on disk)."""

@@ -11,6 +11,7 @@ from bot.clock import Clock, from_ms, timestamp_markup, to_ms
 from bot.config import ReviewLimits
 from bot.display import duration, plural
 from bot.errors import NotSaved, UserError
+from bot.limits import INTERACTION_TOKEN
 from bot.review import Draft, DraftBook, ReviewSettings, is_reviewable, review
 from bot.review.reviewable import too_long
 from bot.review.text import syllables
@@ -37,8 +38,8 @@ class ReviewService:
         self.settings = ReviewSettings(linkedin_note_limit=limits.linkedin_note_limit)
         self._drafts = DraftBook()
         # Members whose DMed draft got no answer (their DMs closed to the bot, or Discord
-        # refused or failed it): ids only, in memory; they are told at their next command
-        # or DM.
+        # refused or failed it): ids only, in memory; they are told at their next DM, or
+        # under the answer to their next command, button or form.
         self._unanswered: dict[int, Unanswered] = {}
 
     def check_text(self, text: str) -> None:
@@ -73,8 +74,11 @@ class ReviewService:
                 again_ms = None
         if again_ms is not None:
             again = from_ms(again_ms)
+            # A wait longer than a refused form is held: "Edit and send again" could only be
+            # refused again, so the form gives the draft back instead.
             raise UserError(f"You've had {plural(limit, 'review')} in the last hour. Try again "
-                            f"in {duration(again - now)} (at {timestamp_markup(again, 't')}).")
+                            f"in {duration(again - now)} (at {timestamp_markup(again, 't')}).",
+                            final=again - now > INTERACTION_TOKEN)
         return Draft(user_id, text, result, channel, followup, attempt, now)
 
     # --- drafts, by the bot's review message ----------------------------------------------------

@@ -38,6 +38,7 @@ from bot.runs import (
     RunStatus,
     SummaryPost,
     as_posted,
+    new_run_token,
     occurrence_key,
 )
 from bot.scheduler import Scheduler, next_cron_time
@@ -175,11 +176,11 @@ class RunsPort(Protocol):
         """The channel, if it is a text or forum channel the bot can see."""
         ...
 
-    async def post(self, lesson: Lesson, channel_id: int, run_id: int,
+    async def post(self, lesson: Lesson, channel_id: int, run_id: int, token: str,
                    created: PartCreated) -> Posting:
         """The prompt and one message + thread per example (one forum post per example in a
-        forum). `created` hears of every part as soon as it exists. `Refused` if Discord
-        refuses a part."""
+        forum), their buttons carrying the run's number and `token`. `created` hears of every
+        part as soon as it exists. `Refused` if Discord refuses a part."""
         ...
 
     async def remove(self, run: Run, parts: Sequence[PostingPart]) -> None:
@@ -283,6 +284,7 @@ class RunsService:
             raise UserError(f"I can't post in <#{channel_id}>: I'm missing "
                             f"{', '.join(target.missing)}. Add them to my role or to that "
                             "channel's permissions, then post again.")
+        token = new_run_token()
         async with self._posting_lock:
             if not another:
                 await self._refuse_beside(lesson, target.guild_id)
@@ -290,18 +292,19 @@ class RunsService:
                 self.db, guild_id=target.guild_id, channel_id=channel_id,
                 lesson_key=lesson.key, lesson_title=lesson.title, prompt=lesson.prompt,
                 posted_by=posted_by, now_ms=to_ms(self.clock.now()), occurrence=occurrence,
-                answer=answer,
+                answer=answer, token=token,
             )
             if run_id is None:
                 raise UserError("That scheduled posting was already made.")
             self._posting.add(run_id)
         try:
-            return await self._post(lesson, target.guild_id, channel_id, run_id, recorded)
+            return await self._post(lesson, target.guild_id, channel_id, run_id, token,
+                                    recorded)
         finally:
             self._posting.discard(run_id)
 
     async def _post(self, lesson: Lesson, guild_id: int, channel_id: int, run_id: int,
-                    recorded: Callable[[], Awaitable[None]] | None) -> int:
+                    token: str, recorded: Callable[[], Awaitable[None]] | None) -> int:
         if recorded is not None:
             try:
                 await recorded()
@@ -314,7 +317,7 @@ class RunsService:
             await runs_store.record_part(self.db, run_id, part)
 
         try:
-            posting = await self.port.post(lesson, channel_id, run_id, created)
+            posting = await self.port.post(lesson, channel_id, run_id, token, created)
         except TooLarge as exc:
             await self._discard(run_id)
             raise UserError(f"Discord refused {exc.reason}: it is more than this server takes "

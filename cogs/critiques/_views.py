@@ -1,7 +1,8 @@
 """The critique form: the "Critique this example" button under each example (a DynamicItem
-whose custom_id carries the run and example, `cohort:critique:<run>:<example>`, so it keeps
-working after a restart without the bot remembering every message it posted) and the modal
-it opens. /critique opens the same modal."""
+whose custom_id carries the run, the example and the run's token,
+`cohort:critique:<run>:<example>:<token>`, so it keeps working after a restart without the
+bot remembering every message it posted, and never for another run that took the number
+after a restore) and the modal it opens. /critique opens the same modal."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import discord
 
 from bot.critiques import MAX_DOESNT, MAX_WORKS, Author, CritiqueInput, Likely, validate_critique
-from bot.runs import Run, RunExample
+from bot.runs import RUN_TOKEN, Run, RunExample
 from cogs._answer import answer
 from cogs._ui import (
     CohortModal,
@@ -24,39 +25,47 @@ from cogs._ui import (
     show_form,
 )
 
+# What the button and the form carry: the run, the example, the run's token (if it has one).
+CARRIED = rf"(?P<run>[0-9]{{1,18}}):(?P<example>[0-9]{{1,4}})(?::(?P<token>{RUN_TOKEN}))?"
+
+
+def carrying(run_id: int, example_no: int, token: str | None) -> str:
+    return f"{run_id}:{example_no}" + (f":{token}" if token else "")
+
 
 class CritiqueButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     # ASCII digits, as many as an id takes: a longer number is no run, answered as a button
-    # this version did not post (cogs/_unclaimed.py), never handed to SQLite's integers.
-    template=r"cohort:critique:(?P<run>[0-9]{1,18}):(?P<example>[0-9]{1,4})",
+    # this version did not post (cogs/_unclaimed.py), never handed to SQLite's integers. The
+    # run's token binds the button to the very run it was posted with (`Run.carried_by`);
+    # buttons posted before runs had one carry none.
+    template=rf"cohort:critique:{CARRIED}",
 ):
-    def __init__(self, run_id: int, example_no: int) -> None:
+    def __init__(self, run_id: int, example_no: int, token: str | None) -> None:
         super().__init__(discord.ui.Button(
             label="Critique this example", emoji="📝", style=discord.ButtonStyle.primary,
-            custom_id=f"cohort:critique:{run_id}:{example_no}",
+            custom_id=f"cohort:critique:{carrying(run_id, example_no, token)}",
         ))
-        self.run_id = run_id
-        self.example_no = example_no
+        self.run_id, self.example_no, self.token = run_id, example_no, token
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> CritiqueButton:
-        return cls(int(match["run"]), int(match["example"]))
+        return cls(int(match["run"]), int(match["example"]), match["token"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(interaction, self._open(interaction))
 
     async def _open(self, interaction: discord.Interaction) -> None:
         critiques = services_of(interaction).critiques
-        run, example = await critiques.open_example(self.run_id, self.example_no)
+        run, example = await critiques.open_example(self.run_id, self.example_no, self.token)
         await open_form(interaction, run, example)
 
 
-def critique_view(run_id: int, example_no: int) -> discord.ui.View:
+def critique_view(run_id: int, example_no: int, token: str) -> discord.ui.View:
     view = CohortView(timeout=None)
-    view.add_item(CritiqueButton(run_id, example_no))
+    view.add_item(CritiqueButton(run_id, example_no, token))
     return view
 
 
@@ -68,8 +77,7 @@ LIKELY_CHOICES = (("Yes", Likely.YES.value), ("No", Likely.NO.value),
                   ("Unsure", Likely.UNSURE.value))
 
 
-class CritiqueModal(CohortModal, kind="critique-modal",
-                    carries=r"(?P<run>[0-9]{1,18}):(?P<example>[0-9]{1,4})",
+class CritiqueModal(CohortModal, kind="critique-modal", carries=CARRIED,
                     opened_with="“Critique this example” under the example, or `/critique`"):
     """What works, what doesn't (free text), and the answer picked from yes / no / unsure:
     a select, so no typing (a mobile keyboard's "unsure ") can miss the three words."""
@@ -77,7 +85,7 @@ class CritiqueModal(CohortModal, kind="critique-modal",
     def __init__(self, run: Run, example: RunExample, existing: CritiqueInput | None,
                  on_submit: Submitted) -> None:
         super().__init__(title=f"Critique: {example.title}",
-                         carried=f"{run.id}:{example.example_no}")
+                         carried=carrying(run.id, example.example_no, run.token))
         self._submitted = on_submit
         # Resubmitting edits the critique: the form starts from what they wrote.
         self.works: discord.ui.TextInput[CritiqueModal] = self.field(
@@ -102,7 +110,7 @@ class CritiqueModal(CohortModal, kind="critique-modal",
         # The same check as the button's: the run may have closed since the form opened.
         # (The earlier critique only filled the form in: what was sent replaces it.)
         run, example = await services_of(interaction).critiques.open_example(
-            int(carried["run"]), int(carried["example"]))
+            int(carried["run"]), int(carried["example"]), carried["token"])
         return critique_form(run, example, None)
 
 

@@ -1,5 +1,6 @@
 """/outreach log|list|replied|stats, the reminder's start-up, and notices of reminders that
-never reached a member (told privately the next time they use a command)."""
+never reached a member (told privately under the answer to their next command, button or
+form)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import asyncio
 import logging
 import re
 from datetime import tzinfo
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -23,7 +23,7 @@ from bot.services.followups import Acted
 from bot.settings import MAX_CHOICES
 from cogs._answer import TRANSIENT
 from cogs._checks import require_moderator
-from cogs._ui import CHOICE_LIMIT, NO_PINGS, answered_with_message, forms_of, send_ephemeral
+from cogs._ui import CHOICE_LIMIT, NO_PINGS, forms_of, send_ephemeral, tellers_of
 from cogs.followups._render import (
     LogQuery,
     acted_text,
@@ -77,11 +77,13 @@ class FollowupsCog(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(FollowupButton, SamePersonButton, ListPageButton)
         forms_of(self.bot).add_kinds(FollowupReviewModal, SentModal)
+        tellers_of(self.bot).append(self.tell_owed)
         self._start = asyncio.create_task(self._start_reminders(), name="cohortbot:followups")
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(FollowupButton, SamePersonButton, ListPageButton)
         forms_of(self.bot).remove_kinds(FollowupReviewModal, SentModal)
+        tellers_of(self.bot).remove(self.tell_owed)
         if self._start is None:
             return
         if self._start.done():
@@ -161,15 +163,10 @@ class FollowupsCog(commands.Cog):
 
     # --- reminders that never arrived -------------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_app_command_completion(
-        self, interaction: discord.Interaction,
-        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
-    ) -> None:
-        """A member whose reminder could not be DMed hears of it here, privately, with the
-        reminder's buttons: the next time they use any command."""
-        if not answered_with_message(interaction):
-            return  # a modal, or no answer: nothing to add a message to
+    async def tell_owed(self, interaction: discord.Interaction) -> None:
+        """A member whose reminder could not be DMed hears of it privately, with the
+        reminder's buttons, under the answer to their next interaction of any kind
+        (`cogs/_ui.py: tell_owed`)."""
         for notice in await self.followups.notices_for(interaction.user.id):
             try:
                 await interaction.followup.send(

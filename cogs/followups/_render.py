@@ -138,6 +138,12 @@ def is_reminder(embed: discord.Embed) -> bool:
 ICON = {"replied": "🎉", "followed_up": "📨", "dropped": "🛑", "expired": "⌛", "snoozed": "💤"}
 
 
+# "Forget my draft" under a reminder: what went, and what stays.
+DRAFT_FORGOTTEN = ("Forgotten: I deleted the draft you kept with your outreach to {who}. The "
+                   "outreach stays in your log (who, how, when) with its reminder, without "
+                   "the draft.")
+
+
 def acted_text(acted: Acted) -> str:
     """The line put on top of a reminder after one of its buttons."""
     name = who(acted.recipient)
@@ -175,7 +181,9 @@ def logged_text(done: Logged, kept_draft: bool | None = None) -> str:
             text += ("\nThat came quickly: the lesson suggests waiting a week or two before "
                      "following up.")
         return text
-    draft = {True: " (draft kept with the record)", False: " (draft not stored)", None: ""}
+    draft = {True: " (draft kept with the record: “Forget this draft” under the review, or "
+                   "“Forget my draft” under the reminder, deletes it and keeps the record)",
+             False: " (draft not stored)", None: ""}
     text = (f"📨 Logged: your {channel_name(o.channel)} to **{name}**, sent "
             f"{day(sent)}{draft[kept_draft]}.")
     if done.due_now:

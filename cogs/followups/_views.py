@@ -36,6 +36,7 @@ from cogs._ui import (
     show_form,
 )
 from cogs.followups._render import (
+    DRAFT_FORGOTTEN,
     LogQuery,
     acted_text,
     empty_log,
@@ -45,6 +46,7 @@ from cogs.followups._render import (
     logged_text,
     reminder_embed,
     same_person_question,
+    who,
 )
 
 PREFIX = "cohort:fu"
@@ -76,6 +78,7 @@ class FollowupButton(
         "drop": ("Not following up", discord.ButtonStyle.secondary, "🛑", 0),
         "snooze1": ("Snooze 1 day", discord.ButtonStyle.secondary, "💤", 1),
         "snooze3": ("Snooze 3 days", discord.ButtonStyle.secondary, "💤", 1),
+        "forget": ("Forget my draft", discord.ButtonStyle.danger, "🗑️", 1),
     }
 
     def __init__(self, action: str, followup_id: int, delivery: int) -> None:
@@ -111,6 +114,14 @@ async def on_button(interaction: discord.Interaction, button: FollowupButton) ->
             interaction, button.followup_id, button.delivery))
         return
     pressed = interaction.message
+    if button.action == "forget":
+        reminder = await service.forget_draft(interaction.user.id, button.followup_id)
+        await interaction.response.edit_message(
+            content=f"🗑️ {DRAFT_FORGOTTEN.format(who=who(reminder.recipient))}",
+            embeds=[reminder_embed(reminder)],
+            view=followup_view(button.followup_id, button.delivery, reminder.actions),
+            allowed_mentions=NO_PINGS)
+        return
     acted = await service.act(interaction.user.id, button.followup_id, button.action,
                               shown_in=pressed.id if pressed else None)
     # The outcome on top of the reminder, the reminder as it now stands (decided: its

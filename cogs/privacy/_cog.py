@@ -9,6 +9,7 @@ failed".
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -16,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CohortBot
+from bot.clock import timestamp_markup
 from bot.display import plural
 from bot.errors import UserError
 from bot.services.privacy import Forgetting
@@ -77,6 +79,16 @@ def forgetting_text(done: Forgetting) -> str:
     return f"{text}\n{STAYS}"
 
 
+def stays_after(restored_at: datetime | None) -> str:
+    """What else stays on Discord, once the database was restored from a backup."""
+    if restored_at is None:
+        return ""
+    return (f"\nMy database was restored from a backup on {timestamp_markup(restored_at, 'D')}: "
+            "critiques you sent after that backup was taken, up to the restore, may still be "
+            "posted in the lesson threads, and I have no record of them to find them by: a "
+            "moderator can delete them.")
+
+
 class ForgetButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"cohort:forget:(?P<member>[0-9]{1,20}):(?P<action>confirm|cancel)",
@@ -108,8 +120,10 @@ class ForgetButton(
                                                     view=None)
             return
         await interaction.response.edit_message(content="Deleting…", view=None)
-        done = await services_of(interaction).privacy.forget(self.member_id)
-        await interaction.edit_original_response(content=forgetting_text(done))
+        privacy = services_of(interaction).privacy
+        done = await privacy.forget(self.member_id)
+        await interaction.edit_original_response(
+            content=forgetting_text(done) + stays_after(await privacy.restored_at()))
 
 
 def confirmation(member_id: int) -> discord.ui.View:
@@ -143,11 +157,12 @@ class PrivacyCog(commands.Cog):
                     "\n" if records.takedowns else ". ")
             await send_ephemeral(interaction, f"I store nothing about you{kept}Drafts you DM me "
                                  "are never written to disk unless you log them as sent.\n"
-                                 + STAYS)
+                                 + STAYS + stays_after(await self.privacy.restored_at()))
             return
         text = ("This deletes, for good (a take-down is kept, as said):\n" if records.takedowns
                 else "This deletes, for good:\n")
         text += ("\n".join(lines) + "\nYour critiques' posts in the lesson threads go too, "
                  "and my replies in our DMs; summaries already posted are redone without your "
-                 f"critiques and votes. Drafts in memory are forgotten.\n{STAYS}")
+                 f"critiques and votes. Drafts in memory are forgotten.\n{STAYS}"
+                 + stays_after(await self.privacy.restored_at()))
         await send_ephemeral(interaction, text, view=confirmation(interaction.user.id))

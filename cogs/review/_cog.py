@@ -27,12 +27,12 @@ from bot.textfile import UnreadableFile, decode_text
 from cogs._answer import TRANSIENT
 from cogs._ui import (
     NotSent,
-    answered_with_message,
     download,
     explain,
     forms_of,
     send_unprompted,
     show_form,
+    tellers_of,
 )
 from cogs.review._render import review_embed
 from cogs.review._views import DraftButton, DraftModal, review_form, review_view
@@ -89,7 +89,7 @@ def not_a_draft_text(kind: NotADraft, text: str) -> str:
 
 
 def unanswered_text(why: Unanswered) -> str:
-    """What a member hears, at their next command or DM, of a DMed draft left unanswered."""
+    """What a member hears, at their next DM or interaction, of a DMed draft left unanswered."""
     if why.error_id is None:
         return UNANSWERED_TEXT
     return ("📭 I couldn't answer the last draft you sent me by DM: Discord did not take my "
@@ -105,10 +105,12 @@ class ReviewCog(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(DraftButton)
         forms_of(self.bot).add_kinds(DraftModal)
+        tellers_of(self.bot).append(self.tell_owed)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(DraftButton)
         forms_of(self.bot).remove_kinds(DraftModal)
+        tellers_of(self.bot).remove(self.tell_owed)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -163,7 +165,7 @@ class ReviewCog(commands.Cog):
     async def answer_dm(self, message: discord.Message, **kwargs: Any) -> discord.Message | None:
         """The answer to a DM, which no interaction carries: when it does not get through
         (the member's DMs are closed to the bot, Discord refuses or fails it), they hear of
-        it at their next command or DM (`on_app_command_completion`, `_owed`)."""
+        it at their next interaction or DM (`tell_owed`, `_owed`)."""
         sent = await send_unprompted(message.channel, f"DM review for member "
                                      f"{message.author.id}", **kwargs)
         if isinstance(sent, discord.Message):
@@ -175,15 +177,9 @@ class ReviewCog(commands.Cog):
             self.review.could_not_answer(message.author.id, sent.error_id)
         return None
 
-    @commands.Cog.listener()
-    async def on_app_command_completion(
-        self, interaction: discord.Interaction,
-        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
-    ) -> None:
-        """A member whose DMed draft got no answer hears why privately, the next time they
-        use a command."""
-        if not answered_with_message(interaction):
-            return  # a modal, or no answer: nothing to add a message to
+    async def tell_owed(self, interaction: discord.Interaction) -> None:
+        """A member whose DMed draft got no answer hears why privately, under the answer to
+        their next interaction of any kind (`cogs/_ui.py: tell_owed`)."""
         owed = self.review.owes_answer(interaction.user.id)
         if owed is None:
             return

@@ -11,9 +11,11 @@ from typing import Any, ClassVar
 
 import discord
 
+from bot.display import markdown_text
 from bot.errors import UserError
 from bot.review import Draft
 from bot.review.model import MAX_ATTEMPT
+from bot.services.followups import KeptDraft
 from bot.services.review import ReviewService
 from cogs._answer import answer
 from cogs._ui import (
@@ -89,9 +91,26 @@ async def on_button(interaction: discord.Interaction, action: str) -> None:
         await cohort_bot(interaction).handovers.draft_sent(interaction, draft, message_id)
     elif action == "forget":
         review.forget(message_id)
+        logged = await services_of(interaction).followups.forget_review_draft(
+            interaction.user.id, message_id)
         # The review quotes the draft, so it goes too, held or not.
         await interaction.response.edit_message(
-            content="🗑️ Forgotten: I no longer hold this draft.", embed=None, view=None)
+            content=f"🗑️ {forgotten_text(logged)}", embed=None, view=None,
+            allowed_mentions=NO_PINGS)
+
+
+def forgotten_text(logged: KeptDraft | None) -> str:
+    """What "Forget this draft" deleted, and what of it stays: the outreach logged from the
+    review, if any (its draft, if kept, goes too)."""
+    if logged is None:
+        return "Forgotten: I no longer hold this draft (it was never stored on disk)."
+    name = markdown_text(logged.recipient)
+    if logged.deleted:
+        return ("Forgotten: I deleted this draft from this review and from your logged "
+                f"outreach to **{name}**. The outreach stays in your log (who, how, when) "
+                "with its reminder, without the draft.")
+    return ("Forgotten: I no longer hold this draft. Your logged outreach to "
+            f"**{name}** stays in your log (who, how, when), without the draft.")
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,9 @@ UNCONFIRMED_SCAN = 100
 SUMMARY_SCAN = 100
 
 POSTABLE = discord.TextChannel | discord.ForumChannel
-# The view under each example message (the critique button): run id, example number -> view.
-ExampleView = Callable[[int, int], discord.ui.View]
+# The view under each example message (the critique button): run id, example number, the
+# run's token -> view.
+ExampleView = Callable[[int, int, str], discord.ui.View]
 
 
 @contextmanager
@@ -81,28 +82,28 @@ class DiscordRuns:
         return PostTarget(channel.guild.id, channel.id,
                           tuple(missing_permissions(channel, channel.guild.me)))
 
-    async def post(self, lesson: Lesson, channel_id: int, run_id: int,
+    async def post(self, lesson: Lesson, channel_id: int, run_id: int, token: str,
                    created: PartCreated) -> Posting:
         channel = self.client.get_channel(channel_id)
         if not isinstance(channel, POSTABLE):
             raise Refused("the channel is gone")
         try:
             if isinstance(channel, discord.ForumChannel):
-                return await self._post_in_forum(lesson, channel, run_id, created)
-            return await self._post_in_channel(lesson, channel, run_id, created)
+                return await self._post_in_forum(lesson, channel, run_id, token, created)
+            return await self._post_in_channel(lesson, channel, run_id, token, created)
         except discord.HTTPException as exc:  # in words, naming what the bot lacks there
             missing = ", ".join(missing_permissions(channel, channel.guild.me))
             raise Refused(why_refused(exc, missing or "a permission to post there")) from exc
 
     async def _post_in_forum(self, lesson: Lesson, forum: discord.ForumChannel, run_id: int,
-                             created: PartCreated) -> Posting:
+                             token: str, created: PartCreated) -> Posting:
         examples = []
         for example in lesson.examples:
             embed, file = example_embed(lesson, example, run_id, with_prompt=True)
             with _uploading(lesson, example):
                 posted = await forum.create_thread(
                     name=thread_name(example), embed=embed,
-                    view=self.example_view(run_id, example.number),
+                    view=self.example_view(run_id, example.number, token),
                     file=file or discord.utils.MISSING,
                 )
             await created(PostingPart(forum.id, posted.thread.id, is_thread=True))
@@ -111,7 +112,7 @@ class DiscordRuns:
         return Posting(None, tuple(examples))
 
     async def _post_in_channel(self, lesson: Lesson, channel: discord.TextChannel, run_id: int,
-                               created: PartCreated) -> Posting:
+                               token: str, created: PartCreated) -> Posting:
         prompt = await channel.send(embed=prompt_embed(lesson, run_id))
         await created(PostingPart(channel.id, prompt.id, is_thread=False))
         examples = []
@@ -119,7 +120,7 @@ class DiscordRuns:
             embed, file = example_embed(lesson, example, run_id)
             with _uploading(lesson, example):
                 message = await channel.send(
-                    embed=embed, view=self.example_view(run_id, example.number),
+                    embed=embed, view=self.example_view(run_id, example.number, token),
                     file=file or discord.utils.MISSING,
                 )
             await created(PostingPart(channel.id, message.id, is_thread=False))

@@ -3,7 +3,7 @@
 Everything is looked up through the control API (`refresh` reads the guild once per
 command): `#lessons`, `thread "Outreach 1"` (the exact name, else a unique start of it; of two
 threads with one name, the newest), `dm` / `dm ada`, and messages by position
-(`#lessons:2`, `#lessons:ben:1`, `dm:-1`), `last` or `msg:<id>`.
+(`#lessons:2`, `#lessons:ben:1`, `#lessons:bot:1`, `dm:-1`), `last` or `msg:<id>`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from localdiscord.control.client import Control
 from localdiscord.script.language import ChannelRef, MessageRef, _Scanner, parse_channel
 from localdiscord.script.render import ephemeral
 from localdiscord.state import DM, GUILD_FORUM, THREAD_TYPES
+
+BOT = "bot"  # as a message's author in a reference: the bot's messages
 
 
 class CommandFailed(Exception):
@@ -159,7 +161,9 @@ class Lookup:
 
     async def message(self, ref: MessageRef, member: str, *, own: bool,
                       shown: list[int], sent: list[int]) -> dict[str, Any]:
-        """The message a reference names; `shown`: ids shown so far, `sent`: the member's."""
+        """The message a reference names; `shown`: ids shown so far, `sent`: the member's.
+        `own`: a position with no author counts the member's messages (edit, delete), else
+        the bot's; whether the member may act on the message is Discord's to say."""
         if ref.message_id is not None:
             msg = await self._live(ref.message_id)
             if msg is None:
@@ -173,11 +177,10 @@ class Lookup:
             raise CommandFailed(f"{member} has sent no message yet" if own
                                 else "no message shown yet")
         place = await self.place(ref.channel, member)
-        author = self.member(ref.author) if ref.author else member if own else None
+        # `bot` names the bot's messages, where `own` (edit, delete) counts the member's.
+        author = (None if ref.author == BOT else self.member(ref.author) if ref.author
+                  else member if own else None)
         if author is not None:
-            if own and author != member:
-                raise CommandFailed(f"{member} can edit and delete only their own "
-                                    f"messages, not {author}'s")
             pool = [m for m in await self.messages(place) if m["author"]["username"] == author]
             whose = f"{author}'s messages"
         else:

@@ -64,11 +64,13 @@ Act as a member (`show members` lists them):
   as ada click "Critique this example" on #lessons:2
   as ada modal works="Polite" likely=no   answer the open modal (fields by id or label)
   as ben react 👍 on thread "Outreach 1 — critiques":1     (unreact to take it back)
-  as ada edit last New text | as ada delete last        your own messages
+  as ada edit last New text | as ada delete last        your own messages (`delete` another's
+                                                        too, with Manage Messages)
   as ada                                  switch to ada; commands without `as NAME` are
                                           done by the member named last
 Messages: last (newest shown), #lessons:2 (the bot's 2nd there; -1 = newest), #lessons:ben:1
-          (ben's 1st), thread "Outreach 1 — critiques":1, dm:1, msg:<id>.
+          (ben's 1st), thread "Outreach 1 — critiques":1, dm:1, msg:<id>; for edit and
+          delete a position counts your own, #lessons:bot:1 the bot's.
 Time: clock | clock +7d | clock +1d12h | clock 2026-01-12T10:00 (UTC)
 Look: show #lessons | show thread "Outreach 1 — critiques" | show dm ada | show threads
       show members | show channels | show last | show clock | show violations
@@ -260,15 +262,16 @@ class Session:
         if isinstance(command, Clock):
             self._moved_cursor = await self._clock(command, self._moved_cursor)
         elif isinstance(command, Restart):
+            # Forms open on members' screens stay open (they are the member's client's):
+            # sent now, the restarted bot takes them.
             await self.bot.restart(command.settings)
-            self.modals.clear()
             changed = ", ".join(f"{k} = {v}" for k, v in command.settings)
             self.write("(the bot restarted" + (f" with {changed}" if changed else "")
-                       + ": drafts it held in memory are gone)")
+                       + ": drafts it held in memory are gone; forms open on members' "
+                       "screens stay open)")
         elif isinstance(command, Lifecycle):
             if command.action == "stop":
                 await self.bot.stop()
-                self.modals.clear()
                 self.write("(the bot is stopped: members go on posting; `start` brings it "
                            "back, and it catches up)")
             else:
@@ -341,9 +344,15 @@ class Session:
             await (acts.react if command.add else acts.unreact)(message, emoji)
             return None
         if isinstance(command, Edit):
-            await acts.edit(await self._message(command.ref, member, own=True), command.text)
+            message = await self._message(command.ref, member, own=True)
+            if message["author"]["username"] != member:  # even with Manage Messages
+                raise CommandFailed(f"Discord lets a member edit only their own messages: "
+                                    f"{command.ref} is {message['author']['username']}'s")
+            await acts.edit(message, command.text)
             return None
         if isinstance(command, Delete):
+            # Another's message too, where Discord allows it (Manage Messages, not in a DM):
+            # the local Discord says when it does not.
             await acts.delete(await self._message(command.ref, member, own=True))
             return None
         raise CommandFailed(f"cannot run {type(command).__name__}")

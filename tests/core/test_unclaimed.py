@@ -13,18 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cogs._given_back import MESSAGE_LIMIT, SENT_BACK, chunks, sent_back, typed
 from cogs._ui import TAKEN, CohortModal, FormMemory
-from cogs._unclaimed import (
-    ANOTHER_VERSION,
-    MESSAGE_LIMIT,
-    SENT_BACK,
-    chunks,
-    dispatched,
-    not_mine,
-    run_submission,
-    sent_back,
-    typed,
-)
+from cogs._unclaimed import ANOTHER_VERSION, dispatched, not_mine, run_submission
 from cogs.critiques._views import CritiqueButton, CritiqueModal
 from cogs.followups._views import FollowupButton, FollowupReviewModal, SentModal
 from cogs.privacy._cog import ForgetButton
@@ -36,7 +27,10 @@ FORMS: list[type[CohortModal]] = [CritiqueModal, DraftModal, FollowupReviewModal
 
 
 @pytest.mark.parametrize(("form", "custom_id", "carried"), [
-    (CritiqueModal, f"cohort:critique-modal:12:3:{TOKEN}", {"run": "12", "example": "3"}),
+    (CritiqueModal, f"cohort:critique-modal:12:3:0a1b2c3d:{TOKEN}",
+     {"run": "12", "example": "3", "token": "0a1b2c3d"}),
+    (CritiqueModal, f"cohort:critique-modal:12:3:{TOKEN}",  # a run posted before run tokens
+     {"run": "12", "example": "3", "token": None}),
     (DraftModal, f"cohort:draft-modal:new:{TOKEN}", {"review": None}),
     (DraftModal, f"cohort:draft-modal:1457659890894446620:{TOKEN}",
      {"review": "1457659890894446620"}),
@@ -80,10 +74,13 @@ def test_a_form_is_found_by_its_kind_alone() -> None:
 
 
 @pytest.mark.parametrize(("button", "custom_id", "matches"), [
-    (CritiqueButton(1, 2), "cohort:critique:1:2", True),
-    (CritiqueButton(1, 2), "cohort:critique:١:٢", False),
-    (CritiqueButton(1, 2), f"cohort:critique:{'9' * 19}:2", False),
-    (CritiqueButton(1, 2), "cohort:critique:1", False),
+    (CritiqueButton(1, 2, "0a1b2c3d"), "cohort:critique:1:2:0a1b2c3d", True),
+    (CritiqueButton(1, 2, None), "cohort:critique:1:2", True),  # posted before run tokens
+    (CritiqueButton(1, 2, None), "cohort:critique:1:2:0A1B2C3D", False),
+    (CritiqueButton(1, 2, None), "cohort:critique:1:2:0a1b2c", False),
+    (CritiqueButton(1, 2, None), "cohort:critique:١:٢", False),
+    (CritiqueButton(1, 2, None), f"cohort:critique:{'9' * 19}:2", False),
+    (CritiqueButton(1, 2, None), "cohort:critique:1", False),
     (ForgetButton(1, "confirm"), "cohort:forget:18446744073709551615:confirm", True),
     (ForgetButton(1, "confirm"), f"cohort:forget:{'1' * 21}:confirm", False),
     (ForgetButton(1, "confirm"), "cohort:forget:1:delete", False),
@@ -120,8 +117,10 @@ def submitted(*values: str, custom_id: str = "x") -> Any:
                                                  "values": ["b"]}})
     components.append({"type": 1, "components": [{"type": 4, "custom_id": "row",
                                                   "value": "in a row"}]})
+    # (never answered: nothing is owed under it, `cogs/_ui.py: tell_owed`)
     return SimpleNamespace(data={"custom_id": custom_id, "components": components},
-                           extras={}, _state=None, guild_id=None, guild=None)
+                           extras={}, _state=None, guild_id=None, guild=None,
+                           response=SimpleNamespace(is_done=lambda: False))
 
 
 def test_what_was_typed_is_every_text_input_with_something_in_it() -> None:

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from cogs._given_back import SENT_BACK
 from storage import critiques as critiques_store
 from tests.markdown import discord_reads, markup_in
 from tests.world import (
@@ -19,6 +20,7 @@ from tests.world import (
     fields,
     modal_values,
     post,
+    said,
 )
 
 
@@ -143,7 +145,10 @@ async def test_deleted_thread_gives_a_clear_message(world: CohortWorld) -> None:
     # Deleted behind the bot's back: its cache still has the thread, Discord answers 404.
     del world.sandbox.world.channels[thread.id]
     result = await critique(world, world.ada, first, "ok", "not ok", "no")
-    assert "deleted" in (result.followups or [result.response])[-1].content
+    refusal, given_back = said(result)
+    assert "deleted" in refusal.content
+    assert not refusal.components  # nothing to send again: the thread is gone
+    assert given_back.content == f"{SENT_BACK}\n\nok\n\nnot ok"
 
 
 async def test_two_members_critiquing_the_same_example_at_once(world: CohortWorld) -> None:

@@ -156,3 +156,48 @@ async def test_a_channel_that_should_lack_a_text_but_has_it() -> None:
     code, text = await run('as mod /lesson post\nexpect #lessons lacks "Outreach 1"\n')
     assert code == 1
     assert "expectation failed" in text and "message(s) in #lessons contain 'Outreach 1'" in text
+
+
+async def test_a_moderator_deletes_another_s_message_as_discord_allows() -> None:
+    """A moderator (Manage Messages) takes a critique down by deleting the bot's post of it;
+    a member without it is refused, as Discord refuses; editing stays one's own."""
+    code, text = await run("\n".join([
+        "as mod /lesson post",
+        'as ada click "Critique this example" on #lessons:2',
+        'as ada modal works="SPAMTEXT buy now" likely=no',
+        'as ada say thread "Outreach 1 — critiques" My own words.',
+        'as mod delete thread "Outreach 1 — critiques":bot:1',
+        'expect thread "Outreach 1 — critiques" lacks "SPAMTEXT"',
+        'as ada click "Critique this example" on #lessons:2',
+        'expect reply contains "A moderator took down your critique"',
+        'as mod delete thread "Outreach 1 — critiques":ada:1',
+        'expect thread "Outreach 1 — critiques" lacks "My own words."',
+    ]))
+    assert code == 0, text
+    code, text = await run("\n".join([
+        "as mod /lesson post",
+        'as ada click "Critique this example" on #lessons:2',
+        'as ada modal works="Kept" likely=no',
+        'as ben delete thread "Outreach 1 — critiques":bot:1',
+    ]))
+    assert code == 1 and "Discord refused: Missing Permissions (50013)" in text, text
+    code, text = await run("\n".join([
+        "as mod /lesson post",
+        'as ada say thread "Outreach 1 — critiques" Mine.',
+        'as mod edit thread "Outreach 1 — critiques":ada:1 Not yours.',
+    ]))
+    assert code == 1, text
+    assert "Discord lets a member edit only their own messages" in text, text
+
+
+@pytest.mark.parametrize("between", [["restart"], ["stop", "start"]])
+async def test_a_form_open_across_a_restart_is_sent_to_the_bot_that_came_back(
+    between: list[str],
+) -> None:
+    code, text = await run("\n".join([
+        "as ben /review",
+        *between,
+        f'as ben modal draft="{DRAFT}" channel=email attempt=1',
+        'expect reply contains "Likely"',
+    ]))
+    assert code == 0, text

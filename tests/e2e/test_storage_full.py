@@ -19,6 +19,7 @@ import pytest
 from bot.clock import to_ms
 from bot.critiques import Likely
 from bot.errors import NotSaved
+from cogs._given_back import SENT_BACK
 from storage import Database
 from storage import critiques as critiques_store
 from storage import followups as followups_store
@@ -31,6 +32,7 @@ from tests.world import (
     modal_values,
     post,
     review_of,
+    said,
 )
 
 NOT_SAVED = "I couldn't save that just now: the bot's storage is full or failing"
@@ -130,9 +132,11 @@ async def test_a_critique_on_a_full_disk_keeps_the_form_to_send_again(
     await disk_full(db, fill)
     first = example_messages(world)[0]
     refused = await critique(world, world.ada, first, works, doesnt, "no")
-    message = answer(refused)
+    message, *given_back = said(refused)
     assert NOT_SAVED in message.content, message.content
-    assert works not in message.content  # (the form holds it, not the message)
+    assert works not in message.content  # (the form holds it, and the messages after it:
+    # the disk may stay full for longer than the form is held)
+    assert [m.content for m in given_back] == [f"{SENT_BACK}\n\n{works}\n\n{doesnt}"]
     assert_one_clear_line(caplog, "Names a shared group")
     assert not [c for c in await critiques_store.critiques_for_run(db, run_id)
                 if c.author_id == world.ada.id]

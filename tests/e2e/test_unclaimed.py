@@ -13,9 +13,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from bot.services.critiques import NOT_KNOWN
 from localdiscord.mentions import pings
 from storage import critiques as critiques_store
 from storage import followups as followups_store
+from storage import runs as runs_store
 from tests.followups.helpers import a_week_later, log_dana
 from tests.markdown import shows_as_typed
 from tests.world import (
@@ -265,9 +267,14 @@ async def test_a_follow_up_form_with_another_member_s_reminder_is_refused(
 
 async def test_forged_form_ids_are_refused_in_words(world: CohortWorld) -> None:
     opened = await critique_opened(world)
+    run = await runs_store.get_run(world.bot.db, 1)
+    assert run is not None and run.token is not None
     for custom_id, said in [
-        ("cohort:critique-modal:999:1:0123456789ab", "This lesson run no longer exists."),
-        ("cohort:critique-modal:1:9:0123456789ab", "Run #1 has no example 9."),
+        ("cohort:critique-modal:999:1:0123456789ab", NOT_KNOWN),
+        (f"cohort:critique-modal:1:9:{run.token}:0123456789ab", "Run #1 has no example 9."),
+        # run #1's number without its token: not this run's form (see test_restore_binding)
+        ("cohort:critique-modal:1:1:0123456789ab", NOT_KNOWN),
+        ("cohort:critique-modal:1:1:00000000:0123456789ab", NOT_KNOWN),
         ("cohort:critique-modal:" + "9" * 40 + ":1:0123456789ab", "doesn't say enough"),
         ("cohort:critique-modal:١:١:0123456789ab", "doesn't say enough"),
         ("cohort:critique-modal:1:1", "doesn't say enough"),
@@ -314,7 +321,7 @@ async def test_a_button_a_template_matches_is_answered_by_it_alone(world: Cohort
                      "cohort:critique:999:1")
     clicked = await world.ada.click(example, button)
     [answer] = answers(clicked)
-    assert answer.content == "⚠️ This lesson run no longer exists."
+    assert answer.content == f"⚠️ {NOT_KNOWN}"
 
 
 async def test_another_member_s_edit_and_send_again_opens_nothing(world: CohortWorld) -> None:

@@ -110,7 +110,8 @@ async def test_i_sent_it_under_a_review_asks_too_and_keeps_the_draft_choice(
     question = asked.followups[-1] if asked.followups else asked.response
     assert "Is **Lee, Dana J.** the same person?" in question.content
     answered = await world.ada.click(question, component(question, "No, someone else"))
-    assert "(draft kept with the record)" in answered.updated_message.content
+    assert "(draft kept with the record: “Forget this draft” under the review" in (
+        answered.updated_message.content)
     rows = await followups_store.member_log(world.bot.db, world.ada.id)
     assert sorted((o.recipient, o.draft == STRONG_DRAFT) for o, _ in rows) == [
         ("Dana Lee", False), ("Lee, Dana J.", True)]

@@ -309,7 +309,7 @@ class Members:
         works = f"works {self._next()}"
         self.ledger.tried.add(key)
         try:
-            opened = await member.click(message, f"{CRITIQUE_BUTTON}{key[0]}:{key[1]}")
+            opened = await member.click(message, self._button(message))
             opened = await self.control.interaction(interaction=opened["id"], wait="answered",
                                                     within=self.answer_within)
             if opened["modal"] is None:
@@ -338,10 +338,16 @@ class Members:
             self.ledger.summaries.append(asked["id"])
 
     @staticmethod
-    def _mark(message: dict[str, Any]) -> tuple[int, int]:
+    def _button(message: dict[str, Any]) -> str:
+        """The custom_id of the example message's "Critique this example"."""
         (button,) = [b for b in buttons(message)
                      if b.get("custom_id", "").startswith(CRITIQUE_BUTTON)]
-        run, example = button["custom_id"].removeprefix(CRITIQUE_BUTTON).split(":")
+        return str(button["custom_id"])
+
+    @classmethod
+    def _mark(cls, message: dict[str, Any]) -> tuple[int, int]:
+        # `<run>:<example>:<the run's token>`
+        run, example = cls._button(message).removeprefix(CRITIQUE_BUTTON).split(":")[:2]
         return int(run), int(example)
 
     async def lesson_post(self) -> dict[str, Any]:

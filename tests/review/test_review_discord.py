@@ -26,6 +26,7 @@ from tests.world import (
     fields,
     modal_values,
     review_of,
+    said,
 )
 
 
@@ -174,6 +175,7 @@ async def test_a_refused_review_form_keeps_the_draft(world: CohortWorld) -> None
     config = replace(world.config, review=replace(world.config.review, rate_limit_per_hour=1))
     await world.restart(config)
     await world.ada.dm(WEAK_DRAFT)
+    await world.clock.advance(timedelta(minutes=50))  # 10 minutes to wait: the button outlives it
     opened = await world.ada.slash("review", channel=world.lessons)
     refused = await world.ada.submit_modal(opened, {"draft": STRONG_DRAFT, "attempt": "2"})
     assert "Try again in" in refused.response.content
@@ -373,3 +375,21 @@ async def test_a_dm_review_is_sent_again_once_and_arrives_once(world: CohortWorl
     assert answer.embeds and not answer.content
     assert len([r for r in world.sandbox.requests
                 if r.method == "POST" and r.path.endswith("/messages")]) == 2
+
+
+async def test_a_review_form_over_the_limit_offers_a_retry_only_within_its_life(
+    world: CohortWorld,
+) -> None:
+    config = replace(world.config, review=replace(world.config.review, rate_limit_per_hour=1))
+    await world.restart(config)
+    await world.ada.dm(WEAK_DRAFT)  # the hour's one review: the next one in 60 minutes
+    opened = await world.ada.slash("review", channel=world.lessons)
+    refused = await world.ada.submit_modal(opened, {"draft": STRONG_DRAFT})
+    refusal, given_back = said(refused)
+    assert "Try again in 1 hour" in refusal.content, refusal.content
+    assert not refusal.components  # "Edit and send again" dies in 15 minutes: no use here
+    assert given_back.content.endswith(STRONG_DRAFT)
+    await world.clock.advance(timedelta(minutes=50))  # 10 minutes to go: worth a retry
+    opened = await world.ada.slash("review", channel=world.lessons)
+    [refusal] = said(await world.ada.submit_modal(opened, {"draft": STRONG_DRAFT}))
+    assert refusal.components[0]["components"][0]["label"] == "Edit and send again"

@@ -33,9 +33,10 @@ async def test_post_creates_prompt_examples_and_threads(world: CohortWorld) -> N
     assert [m.embeds[0]["title"] for m in examples] == ["Outreach 1", "Outreach 2", "Outreach 3"]
     threads = world.sandbox.threads(world.lessons)
     assert [t.name for t in threads] == [f"Outreach {i} — critiques" for i in (1, 2, 3)]
-    assert examples[0].components[0]["components"][0]["custom_id"] == f"cohort:critique:{run_id}:1"
     run = await runs_store.get_run(world.bot.db, run_id)
-    assert run is not None and run.status == "open"
+    assert run is not None and run.status == "open" and run.token is not None
+    assert (examples[0].components[0]["components"][0]["custom_id"]
+            == f"cohort:critique:{run_id}:1:{run.token}")
     stored = await runs_store.run_examples(world.bot.db, run_id)
     assert [e.thread_id for e in stored] == [t.id for t in threads]
 
