@@ -39,7 +39,7 @@ async def test_a_critique_for_a_run_closed_meanwhile_is_given_back_with_no_retry
 
 async def test_a_critique_for_a_closed_run_points_at_the_open_one(world: CohortWorld) -> None:
     first, opened = await form_opened(world)
-    await post(world)  # run #2
+    await post(world, another=True)  # run #2, beside the open run #1
     await world.mod.slash("lesson close", {"run": 1}, channel=world.lessons)
     sent = await world.ada.submit_modal(opened, {"works": WORKS, "likely": "yes"})
     refusal, given_back = said(sent)
