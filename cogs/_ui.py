@@ -372,8 +372,15 @@ class CohortModal(discord.ui.Modal):
                      ) -> CohortModal:
         """The form made again from what its custom_id carried (`carried`: the match of
         `template`), as its cog makes it when the member opens it: the same reads and the same
-        checks, whose `UserError` is the refusal the member would get opening it now."""
-        raise NotImplementedError(f"{cls.__name__} cannot be made again")
+        checks, whose `UserError` is the refusal the member would get opening it now. A kind
+        that carries too little to be made again keeps this one: the member opens it again."""
+        raise UserError(cls.not_made_again())
+
+    @classmethod
+    def not_made_again(cls) -> str:
+        """The refusal of a form of this kind that cannot be made again after a restart."""
+        return ("I restarted while this form was open, and it doesn't say enough for me to "
+                f"take it now. Open it again with {cls.opened_with}.")
 
     def field(self, text: str, item: FormItem, description: str | None = None) -> FormItem:
         """Add `item` (a text input or a select) under its label; returns it, to read later."""

@@ -101,8 +101,7 @@ async def made_again(interaction: discord.Interaction, custom_id: str) -> Cohort
                         + ELSE)
     carried = kind.template.fullmatch(custom_id)
     if carried is None:  # an older version's custom_id of the kind, or a forged one
-        raise UserError("I restarted while this form was open, and it doesn't say enough for "
-                        f"me to take it now. Open it again with {kind.opened_with}.")
+        raise UserError(kind.not_made_again())
     return await kind.reopen(interaction, carried)
 
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.errors import UserError
 from cogs._given_back import MESSAGE_LIMIT, SENT_BACK, chunks, sent_back, typed
 from cogs._ui import TAKEN, CohortModal, FormMemory
 from cogs._unclaimed import ANOTHER_VERSION, dispatched, not_mine, run_submission
@@ -181,6 +182,14 @@ async def test_discord_py_still_runs_a_modal_submission_this_way() -> None:
     await task
     assert form.got == ("typed", ["b"])
     assert interaction.extras == {TAKEN: True} and form.is_finished()
+
+
+async def test_a_form_kind_that_cannot_be_made_again_asks_the_member_to_open_it_again() -> None:
+    """A kind without `reopen` of its own (Probe) is refused in words, never an exception."""
+    carried = Probe.template.fullmatch(Probe().custom_id)
+    assert carried is not None
+    with pytest.raises(UserError, match="Open it again with a probe"):
+        await Probe.reopen(submitted("typed"), carried)
 
 
 class Pressed(discord.ui.DynamicItem[discord.ui.Button[Any]],
